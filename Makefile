@@ -1,0 +1,39 @@
+# Public confidence in policing: an executable evidence review.
+# `make help` lists the targets. Everything runs inside .venv, created on first use.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the pinned requirements
+
+book: $(STAMP) ## Execute every notebook and build the HTML book into _build/html (fails on any warning)
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	@echo "Book: _build/html/index.html   Figure register: _build/figures/national.json"
+
+test: $(STAMP) ## Run the unit tests, the book build checks and nbval over the committed notebooks
+	$(BIN)/python -m pytest tests book --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
+
+notebooks: $(STAMP) ## Re-execute the committed chapter notebooks in place (after changing analysis/ or data)
+	$(BIN)/jupyter execute --inplace --timeout=300 book/*.ipynb
+
+clean: ## Remove build outputs (keeps .venv)
+	rm -rf _build
+
+.PHONY: help install book test notebooks clean

@@ -1,0 +1,1 @@
+"""Recompute the evidence in 'Improving public confidence in the police' from public data."""

@@ -1,0 +1,202 @@
+"""House chart style: one Altair theme, an offline renderer with stable ids, and chart factories.
+
+Importing this module registers and enables both the theme and the renderer, so every
+chart in the book looks the same and renders from the locally bundled Vega JavaScript.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+
+import altair as alt
+import pandas as pd
+
+from analysis import config
+
+# Okabe-Ito: distinguishable under the common forms of colour blindness.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+GREY = "#767676"
+SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"]
+FONT = "Helvetica, Arial, sans-serif"
+
+# The bundle is served from the book's _static folder (see analysis/sphinx_ext.py).
+BUNDLE_NAME = "vega-bundle.js"
+
+
+@alt.theme.register("pcp", enable=True)
+def _theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"continuousWidth": config.CHART_WIDTH, "continuousHeight": config.CHART_HEIGHT, "stroke": None},
+            "range": {"category": PALETTE},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "gridColor": "#e6e6e6"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": 2, "labelLimit": 320},
+            "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#444", "subtitleFontSize": 12},
+            "line": {"strokeWidth": 2.5},
+            "point": {"size": 55, "filled": True},
+        }
+    }
+
+
+class ChartDescriptionError(ValueError):
+    """A chart was rendered without the description a screen-reader user would hear."""
+
+
+def _chart_id(spec: dict) -> str:
+    meta = spec.get("usermeta", {}).get("pcp", {})
+    if meta.get("name"):
+        return "pcp-" + meta["name"]
+    return "pcp-" + hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def _csv_link(spec: dict, chart_id: str) -> str:
+    """A download link for the chart's main data (its largest dataset), embedded as a data: URI."""
+    datasets = list(spec.get("datasets", {}).values())
+    if not datasets:
+        return ""
+    frame = pd.DataFrame(max(datasets, key=len))
+    payload = base64.b64encode(frame.to_csv(index=False).encode()).decode()
+    return f'<a download="{chart_id}.csv" href="data:text/csv;base64,{payload}">Download the chart data (CSV)</a>'
+
+
+def render(spec: dict, **_) -> dict:
+    """Altair renderer: a figure with an aria-label, source line, CSV link and a vegaEmbed call.
+
+    The element id comes from the chart's name (or a hash of its spec), never a random
+    uuid, so re-executing a notebook reproduces its outputs byte for byte (nbval).
+    """
+    description = spec.get("description", "").strip()
+    if not description:
+        raise ChartDescriptionError(
+            "chart has no description: pass description='…' (what a screen-reader user should hear)"
+        )
+    chart_id = _chart_id(spec)
+    meta = spec.get("usermeta", {}).get("pcp", {})
+    source = meta.get("source", "")
+    payload = json.dumps(spec, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+    caption = " ".join(filter(None, [f"Source: {html.escape(source)}." if source else "", _csv_link(spec, chart_id)]))
+    markup = (
+        f'<figure class="pcp-chart">\n'
+        f'<div id="{chart_id}" class="pcp-vega" role="img" aria-label="{html.escape(description, quote=True)}"></div>\n'
+        f"<figcaption>{caption}</figcaption>\n"
+        f"<script>(function(){{var el=document.getElementById({json.dumps(chart_id)});"
+        f"if(typeof vegaEmbed==='undefined'){{el.textContent='Chart needs {BUNDLE_NAME}, which is loaded by the built book.';return;}}"
+        f"vegaEmbed(el,{payload},{{actions:false,renderer:'svg'}})"
+        f".catch(function(e){{el.textContent='Chart failed to draw: '+e;console.error(e);}});}})();</script>\n"
+        f"</figure>"
+    )
+    return {"text/html": markup, "text/plain": f"<chart {chart_id}: {description}>"}
+
+
+alt.renderers.register("pcp", render)
+alt.renderers.enable("pcp")
+
+
+def finish(chart: alt.TopLevelMixin, *, name: str, description: str, source: str, title: str | None = None,
+           subtitle: str | list[str] | None = None):
+    """Attach what every chart needs: a stable name, alt text, a source line and a title."""
+    props = {"description": description, "usermeta": {"pcp": {"name": name, "source": source}}}
+    if title:
+        props["title"] = alt.Title(title, subtitle=subtitle or alt.Undefined)
+    return chart.properties(**props)
+
+
+def csew_year_axis(title: str = "CSEW year (April to March)") -> alt.Axis:
+    """An axis on 'year ending March' integers, labelled as survey years like 2023/24."""
+    return alt.Axis(
+        title=title,
+        format="d",
+        labelExpr="toString(datum.value - 1) + '/' + slice(toString(datum.value), 2)",
+        labelAngle=-45,
+    )
+
+
+def trend_with_breaks(df: pd.DataFrame, *, name: str, description: str, source: str, title: str,
+                      y_title: str = "% of adults", subtitle=None) -> alt.LayerChart:
+    """Annual series as lines that stop at series breaks, with the breaks drawn and labelled.
+
+    Expects columns year_ending (int), value_pct, series (label), segment (rows that may
+    be joined share a segment) and, optionally, a `breaks` frame in df.attrs with columns
+    start, end, label: a shaded span (start < end) or a rule (start == end).
+    """
+    series_order = list(dict.fromkeys(df["series"]))
+    colour = alt.Color("series:N", title=None, sort=series_order, scale=alt.Scale(range=PALETTE[: len(series_order)]))
+    shape = alt.Shape("series:N", title=None, sort=series_order, scale=alt.Scale(range=SHAPES[: len(series_order)]))
+    x = alt.X("year_ending:Q", axis=csew_year_axis(), scale=alt.Scale(zero=False, nice=False))
+    y = alt.Y("value_pct:Q", title=y_title, scale=alt.Scale(domain=[0, 100]))
+    tooltip = [alt.Tooltip("series:N", title="Measure"), alt.Tooltip("csew_year:N", title="Year"),
+               alt.Tooltip("value_pct:Q", title="%", format=".1f")]
+    base = alt.Chart(df)
+    lines = base.mark_line().encode(x=x, y=y, color=colour, detail="segment:N")
+    points = base.mark_point().encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
+    layers = [lines, points]
+    breaks = df.attrs.get("breaks")
+    if breaks is not None and len(breaks):
+        spans = breaks[breaks["start"] < breaks["end"]]
+        rules = breaks[breaks["start"] == breaks["end"]]
+        if len(spans):
+            layers.insert(0, alt.Chart(spans).mark_rect(color="#d9d9d9", opacity=0.6).encode(x="start:Q", x2="end:Q"))
+        if len(rules):
+            layers.insert(0, alt.Chart(rules).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x="start:Q"))
+        notes = alt.Chart(breaks).mark_text(align="left", baseline="top", dx=3, dy=4, fontSize=10, color="#333").encode(
+            x="start:Q", y=alt.value(0), text="label:N"
+        )
+        layers.append(notes)
+    chart = alt.layer(*layers).properties(width=config.CHART_WIDTH, height=config.CHART_HEIGHT)
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def estimates_with_ci(df: pd.DataFrame, *, name: str, description: str, source: str, title: str,
+                      reference_label: str, x_title: str = "% of adults", subtitle=None) -> alt.FacetChart:
+    """Dot-and-whisker chart of survey estimates with 95% CIs, faceted by breakdown.
+
+    Expects columns measure, breakdown, group, pct, ci_low_pct, ci_high_pct, comparison
+    (higher/lower/similar against the reference) and ref_pct (the reference value).
+    Colour and shape both carry the comparison, so colour is never the only cue.
+    """
+    order = ["lower", "similar", "higher"]
+    comp_colour = alt.Color("comparison:N", title=f"Against {reference_label}", sort=order,
+                            scale=alt.Scale(domain=order, range=[PALETTE[5], GREY, PALETTE[0]]))
+    comp_shape = alt.Shape("comparison:N", title=f"Against {reference_label}", sort=order,
+                           scale=alt.Scale(domain=order, range=["triangle-left", "circle", "triangle-right"]))
+    y = alt.Y("group:N", title=None, sort=None)
+    x_scale = alt.Scale(zero=False)
+    base = alt.Chart(df)
+    whiskers = base.mark_rule(color=GREY, strokeWidth=2).encode(
+        x=alt.X("ci_low_pct:Q", title=x_title, scale=x_scale), x2="ci_high_pct:Q", y=y)
+    dots = base.mark_point(size=90, filled=True).encode(
+        x="pct:Q", y=y, color=comp_colour, shape=comp_shape,
+        tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("pct:Q", title="%", format=".1f"),
+                 alt.Tooltip("ci_low_pct:Q", title="95% CI from", format=".1f"),
+                 alt.Tooltip("ci_high_pct:Q", title="95% CI to", format=".1f"),
+                 alt.Tooltip("comparison:N", title=f"Against {reference_label}")])
+    ref = base.mark_rule(color="#000", strokeDash=[3, 3]).encode(x="ref_pct:Q")
+    chart = alt.layer(ref, whiskers, dots).properties(width=config.CHART_WIDTH - 330).facet(
+        row=alt.Row("breakdown:N", title=None, sort=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+        column=alt.Column("measure:N", title=None, sort=None),
+    ).resolve_scale(y="independent")
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def line_with_spread(df: pd.DataFrame, *, name: str, description: str, source: str, title: str,
+                     y_title: str, subtitle=None) -> alt.LayerChart:
+    """A headline line with the spread of its parts drawn as bands (range and middle half).
+
+    Expects columns date, headline, low, q1, q3, high (fractions 0-1 are shown as %).
+    """
+    x = alt.X("date:T", title=None)
+    base = alt.Chart(df)
+    full = base.mark_area(color=PALETTE[4], opacity=0.25).encode(
+        x=x, y=alt.Y("low:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)), y2="high:Q")
+    middle = base.mark_area(color=PALETTE[4], opacity=0.5).encode(x=x, y="q1:Q", y2="q3:Q")
+    line = base.mark_line(color=PALETTE[0]).encode(
+        x=x, y="headline:Q",
+        tooltip=[alt.Tooltip("date:T", title="Quarter ending"), alt.Tooltip("headline:Q", title="London", format=".0%"),
+                 alt.Tooltip("low:Q", title="Lowest borough", format=".0%"),
+                 alt.Tooltip("high:Q", title="Highest borough", format=".0%")])
+    chart = alt.layer(full, middle, line).properties(width=config.CHART_WIDTH, height=config.CHART_HEIGHT)
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

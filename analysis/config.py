@@ -1,0 +1,38 @@
+"""Every setting the analysis shares: paths, the data mirror, survey conventions, chart sizes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+MANIFEST_PATH = DATA_DIR / "manifest.yml"
+FORCES_PATH = DATA_DIR / "forces.csv"
+EVIDENCE_REGISTER = REPO_ROOT.parent / "shared" / "evidence" / "evidence_register.csv"
+BUILD_DIR = REPO_ROOT / "_build"
+
+# The raw files are read from a local mirror; point PCP_DATA_MIRROR at another copy.
+MIRROR_ENV = "PCP_DATA_MIRROR"
+DEFAULT_MIRROR = REPO_ROOT.parent / "shared" / "data" / "raw"
+# Files fetched from their download URL (when no mirror exists) are kept here.
+DOWNLOAD_CACHE = BUILD_DIR / "downloads"
+DOWNLOAD_TIMEOUT_S = 60
+
+
+def mirror_dir() -> Path:
+    """The folder holding the raw files, from PCP_DATA_MIRROR or the default."""
+    return Path(os.environ.get(MIRROR_ENV) or DEFAULT_MIRROR).expanduser()
+
+
+# Survey conventions.
+CONFIDENCE_LEVEL = 0.95
+# ONS: CSEW perceptions data from the year ending March 2012 are not directly comparable
+# with earlier years (questionnaire change). Years are "year ending March".
+QUESTIONNAIRE_BREAK_YE = 2012
+# No comparable face-to-face CSEW perception data in these years (telephone survey, COVID-19).
+COVID_GAP_YE = (2021, 2022)
+
+# Charts.
+CHART_WIDTH = 540
+CHART_HEIGHT = 300

@@ -1,0 +1,83 @@
+"""Survey confidence intervals, significance wording, Wilson and Poisson intervals, rate ratios."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+from statsmodels.stats import rates
+from statsmodels.stats.proportion import proportion_confint
+
+from analysis import config
+
+HIGHER, LOWER, SIMILAR = "higher", "lower", "similar"
+
+
+def _z(level: float) -> float:
+    return float(sps.norm.ppf(0.5 + level / 2))
+
+
+def survey_ci(estimate, se, level: float = config.CONFIDENCE_LEVEL):
+    """Normal-approximation interval from a published estimate and its standard error."""
+    estimate, se = np.asarray(estimate, dtype=float), np.asarray(se, dtype=float)
+    half = _z(level) * se
+    return estimate - half, estimate + half
+
+
+def compare_estimates(estimate, se, ref_estimate, ref_se, level: float = config.CONFIDENCE_LEVEL) -> pd.DataFrame:
+    """Test each estimate against a reference one: difference, p-value and the word to use.
+
+    The two estimates are treated as independent. When the group is part of the reference
+    population (a subgroup against all adults) this overstates the variance of the
+    difference, so the test is conservative: it calls fewer differences significant.
+    """
+    estimate = np.asarray(estimate, dtype=float)
+    se = np.asarray(se, dtype=float)
+    diff = estimate - np.asarray(ref_estimate, dtype=float)
+    se_diff = np.sqrt(se**2 + np.asarray(ref_se, dtype=float) ** 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = diff / se_diff
+    p = 2 * sps.norm.sf(np.abs(z))
+    significant = p < (1 - level)
+    label = np.where(~significant, SIMILAR, np.where(diff > 0, HIGHER, LOWER))
+    return pd.DataFrame({"difference": diff, "z": z, "p_value": p, "significant": significant, "comparison": label})
+
+
+def wilson_ci(successes, trials, level: float = config.CONFIDENCE_LEVEL):
+    """Wilson score interval for a proportion (statsmodels)."""
+    low, high = proportion_confint(np.asarray(successes), np.asarray(trials), alpha=1 - level, method="wilson")
+    return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+
+
+def poisson_count_ci(count, level: float = config.CONFIDENCE_LEVEL):
+    """Exact (Garwood) interval for a count, for small numbers of events (statsmodels)."""
+    counts = np.atleast_1d(np.asarray(count, dtype=float))
+    bounds = [rates.confint_poisson(c, 1, method="exact-c", alpha=1 - level) for c in counts]
+    low = np.array([b[0] for b in bounds], dtype=float)
+    high = np.array([b[1] for b in bounds], dtype=float)
+    return np.nan_to_num(low, nan=0.0), high
+
+
+def poisson_rate_ratio(count1, exposure1, count2, exposure2, level: float = config.CONFIDENCE_LEVEL) -> pd.DataFrame:
+    """Ratio of two Poisson rates with a score interval and test (statsmodels.stats.rates).
+
+    Returns one row per pair: rate_ratio, ci_low, ci_high, p_value. Pairs with no events
+    in either group, or no exposure, get NaN rather than a number that means nothing.
+    """
+    arrays = [np.atleast_1d(np.asarray(a, dtype=float)) for a in (count1, exposure1, count2, exposure2)]
+    rows = []
+    for c1, e1, c2, e2 in zip(*arrays):
+        if min(e1, e2) <= 0 or np.isnan([c1, e1, c2, e2]).any() or c2 == 0 or c1 == 0:
+            rows.append((np.nan, np.nan, np.nan, np.nan))
+            continue
+        low, high = rates.confint_poisson_2indep(c1, e1, c2, e2, method="score", compare="ratio", alpha=1 - level)
+        test = rates.test_poisson_2indep(c1, e1, c2, e2, method="score", compare="ratio")
+        rows.append(((c1 / e1) / (c2 / e2), float(low), float(high), float(test.pvalue)))
+    return pd.DataFrame(rows, columns=["rate_ratio", "ci_low", "ci_high", "p_value"])
+
+
+def describe_difference(label: str, subject: str, reference: str) -> str:
+    """Significance-aware wording: 'similar to' unless the difference is significant."""
+    if label == SIMILAR:
+        return f"{subject} is statistically similar to {reference}"
+    return f"{subject} is {label} than {reference}"

@@ -1,0 +1,159 @@
+"""Chapter 1: the national trend in trust and confidence, who has less of it, and a local survey."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import charts, csew, met_pas
+from analysis.figures import Figure, Section
+
+SERIES_DATA = [csew.SERIES_FILE]
+HEADLINE_DATA = list(csew.HEADLINE_FILES)
+OPEN_DATA = [csew.OPEN_DATA_FILE]
+PAS_DATA = [met_pas.BOROUGH_FILE]
+
+ONS_SOURCE = "ONS, Crime Survey for England and Wales perception tables (third-party extract), OGL v3.0"
+OPEN_DATA_SOURCE = "ONS, CSEW open data table, 12 months to December 2018, OGL v3.0"
+PCT1 = "{:.1f}"
+PAS_SOURCE = "MOPAC Public Attitude Survey dashboard (London Datastore), OGL"
+
+
+def _point(df: pd.DataFrame, measure: str, which: str) -> pd.Series:
+    rows = df[df["measure"] == measure].sort_values("year_ending")
+    if which == "first":
+        return rows.iloc[0]
+    if which == "latest":
+        return rows.iloc[-1]
+    return rows.loc[rows["value_pct"].idxmax()]
+
+
+def national_trend() -> Section:
+    """Confidence, good/excellent rating, foot patrol and trust, 2003/04 to the latest year."""
+    trend = csew.trend_frame(csew.load_national_series(), list(csew.SERIES_LABELS))
+    figures = []
+    for short, measure in [("conf", "confidence_local_police"), ("rating", "police_good_excellent_job"),
+                           ("patrol", "foot_patrol_weekly_or_more"), ("trust", "trust_police_in_area")]:
+        for which in ("first", "peak", "latest"):
+            row = _point(trend, measure, which)
+            figures.append(Figure(f"{short}_{which}", row["value_pct"], "%", SERIES_DATA))
+            figures.append(Figure(f"{short}_{which}_year", row["csew_year"], "CSEW year", SERIES_DATA))
+    latest = trend["year_ending"].max()
+    figures.append(Figure("conf_change_from_peak",
+                          _point(trend, "confidence_local_police", "peak")["value_pct"]
+                          - _point(trend, "confidence_local_police", "latest")["value_pct"],
+                          "percentage points", SERIES_DATA, "{:.1f}"))
+    chart = charts.trend_with_breaks(
+        trend,
+        name="national-trend",
+        title="Confidence, ratings, foot patrol and trust, England and Wales",
+        subtitle=f"Crime Survey for England and Wales, 2003/04 to {csew.csew_year(latest)}",
+        description=(
+            f"Line chart of four CSEW measures from 2003/04 to {csew.csew_year(latest)}. "
+            + " ".join(
+                f"{csew.SERIES_LABELS[m]}: {_point(trend, m, 'first')['value_pct']:.0f}% in "
+                f"{_point(trend, m, 'first')['csew_year']}, peak {_point(trend, m, 'peak')['value_pct']:.0f}% in "
+                f"{_point(trend, m, 'peak')['csew_year']}, {_point(trend, m, 'latest')['value_pct']:.0f}% in "
+                f"{_point(trend, m, 'latest')['csew_year']}."
+                for m in csew.SERIES_LABELS
+            )
+            + " Lines break at the 2011/12 questionnaire change (confidence and rating only) and across "
+            "2020/21 to 2021/22, when no comparable survey ran."
+        ),
+        source=ONS_SOURCE,
+    )
+    table = trend.pivot(index="csew_year", columns="series", values="value_pct").reset_index()
+    return Section(table, chart, figures)
+
+
+def headline_crosscheck() -> Section:
+    """The extracted series against the figures transcribed from ONS and other published text."""
+    table = csew.crosscheck(csew.load_national_series(), csew.load_headlines())
+    disagree = table[~table["agrees"]]
+    figures = [
+        Figure("crosscheck_compared", len(table), "values", SERIES_DATA + HEADLINE_DATA),
+        Figure("crosscheck_disagree", len(disagree), "values", SERIES_DATA + HEADLINE_DATA),
+    ]
+    return Section(table, None, figures)
+
+
+def confidence_by_group() -> Section:
+    """Confidence and 'treat everyone fairly' by ethnic group, age and sex, with 95% CIs."""
+    data = csew.load_open_data()
+    table = csew.by_group(data, ["patt7", "patt3"])
+    figures = []
+    for short, measure in [("conf", "patt7"), ("fair", "patt3")]:
+        total = csew.all_adults(data, measure)
+        figures += [Figure(f"{short}_2018_all", total["pct"], "%", OPEN_DATA, PCT1),
+                    Figure(f"{short}_2018_all_low", total["ci_low_pct"], "%", OPEN_DATA, PCT1),
+                    Figure(f"{short}_2018_all_high", total["ci_high_pct"], "%", OPEN_DATA, PCT1)]
+        label = csew.OPEN_DATA_MEASURES[measure]
+        rows = table[table["measure"] == label]
+        black = rows[rows["group"].str.startswith("Black")].iloc[0]
+        figures += [Figure(f"{short}_2018_black", black["pct"], "%", OPEN_DATA, PCT1),
+                    Figure(f"{short}_2018_black_low", black["ci_low_pct"], "%", OPEN_DATA, PCT1),
+                    Figure(f"{short}_2018_black_high", black["ci_high_pct"], "%", OPEN_DATA, PCT1),
+                    Figure(f"{short}_2018_black_vs_all", _comparison_phrase(black["comparison"]), "comparison", OPEN_DATA),
+                    Figure(f"{short}_2018_groups_lower", int((rows["comparison"] == "lower").sum()), "groups", OPEN_DATA),
+                    Figure(f"{short}_2018_groups_lower_names",
+                           _join(rows.loc[rows["comparison"] == "lower", "group"]), "groups", OPEN_DATA)]
+    chart = charts.estimates_with_ci(
+        table,
+        name="confidence-by-group",
+        title="Confidence and perceived fairness by group, 2018",
+        subtitle="Dots are survey estimates, whiskers 95% confidence intervals; dashed line: all adults",
+        reference_label="all adults",
+        description=(
+            "Dot-and-whisker chart of two CSEW measures, confidence in the local police and agreement that the "
+            "police treat everyone fairly, by ethnic group, age band and sex, each with a 95% confidence "
+            "interval and a dashed line for all adults. Markers pointing left are significantly below all "
+            "adults, right significantly above, circles not significantly different."
+        ),
+        source=OPEN_DATA_SOURCE,
+    )
+    return Section(table, chart, figures)
+
+
+def london_spread() -> Section:
+    """The Met PAS 'good job' measure: London-wide, and the range across the 32 boroughs."""
+    boroughs = met_pas.load_boroughs()
+    spread = met_pas.spread(boroughs, met_pas.GOOD_JOB)
+    first, last = spread.iloc[0], spread.iloc[-1]
+    ends = met_pas.extremes(boroughs, met_pas.GOOD_JOB, last["date"])
+    date_fmt = "%B %Y"
+    figures = [
+        Figure("pas_first", 100 * first["headline"], "%", PAS_DATA),
+        Figure("pas_first_date", first["date"].strftime(date_fmt), "quarter ending", PAS_DATA),
+        Figure("pas_latest", 100 * last["headline"], "%", PAS_DATA),
+        Figure("pas_latest_date", last["date"].strftime(date_fmt), "quarter ending", PAS_DATA),
+        Figure("pas_low_borough", ends.iloc[0]["borough"], "borough", PAS_DATA),
+        Figure("pas_low", 100 * ends.iloc[0]["proportion"], "%", PAS_DATA),
+        Figure("pas_high_borough", ends.iloc[1]["borough"], "borough", PAS_DATA),
+        Figure("pas_high", 100 * ends.iloc[1]["proportion"], "%", PAS_DATA),
+        Figure("pas_boroughs", int(last["boroughs"]), "boroughs", PAS_DATA),
+    ]
+    chart = charts.line_with_spread(
+        spread,
+        name="london-pas-spread",
+        title="'The police do a good job in the local area', London",
+        subtitle="Line: London-wide; dark band: middle half of boroughs; light band: lowest to highest borough",
+        y_title="Agree",
+        description=(
+            f"Line chart of the share of Londoners saying the police do a good job locally, quarterly from "
+            f"{first['date']:%B %Y} to {last['date']:%B %Y}, falling from {100 * first['headline']:.0f}% to "
+            f"{100 * last['headline']:.0f}%. Shaded bands show the spread across the 32 boroughs."
+        ),
+        source=PAS_SOURCE,
+    )
+    return Section(spread, chart, figures)
+
+
+def _comparison_phrase(label: str) -> str:
+    return {"higher": "significantly higher than", "lower": "significantly lower than",
+            "similar": "not significantly different from"}[label]
+
+
+def _join(names) -> str:
+    names = list(names)
+    if not names:
+        return "none"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
