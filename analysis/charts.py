@@ -200,3 +200,59 @@ def line_with_spread(df: pd.DataFrame, *, name: str, description: str, source: s
                  alt.Tooltip("high:Q", title="Highest borough", format=".0%")])
     chart = alt.layer(full, middle, line).properties(width=config.CHART_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def ranked_intervals(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, x_title: str,
+                     reference: float | None = None, subtitle=None, log: bool = True) -> alt.LayerChart:
+    """One row per area, ranked by value, with its 95% interval; an optional reference rule.
+
+    Expects columns force, value, ci_low, ci_high and highlight (bool: England and Wales or
+    the edition's force, drawn in a second colour and shape).
+    """
+    order = df.sort_values("value", ascending=False)["force"].tolist()
+    y = alt.Y("force:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
+    base = alt.Chart(df)
+    whiskers = base.mark_rule(color=GREY).encode(x=alt.X("ci_low:Q", title=x_title, scale=scale), x2="ci_high:Q", y=y)
+    dots = base.mark_point(filled=True, size=60).encode(
+        x="value:Q", y=y,
+        color=alt.Color("highlight:N", legend=None, scale=alt.Scale(domain=[False, True], range=[PALETTE[0], PALETTE[5]])),
+        shape=alt.Shape("highlight:N", legend=None, scale=alt.Scale(domain=[False, True], range=["circle", "diamond"])),
+        tooltip=[alt.Tooltip("force:N", title="Area"), alt.Tooltip("value:Q", format=".1f", title="Ratio"),
+                 alt.Tooltip("ci_low:Q", format=".1f", title="95% CI from"),
+                 alt.Tooltip("ci_high:Q", format=".1f", title="95% CI to")])
+    layers = [whiskers, dots]
+    if reference is not None:
+        layers.insert(0, alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color="#000", strokeDash=[3, 3])
+                      .encode(x="ref:Q"))
+    chart = alt.layer(*layers).properties(width=config.CHART_WIDTH - 200, height=13 * len(df))
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, y_title: str,
+                     reference: float | None = None, subtitle=None, log: bool = True) -> alt.LayerChart:
+    """Yearly lines (one per series) with shaded 95% intervals, x in years ending March.
+
+    Expects columns year_ending, series, value, ci_low, ci_high.
+    """
+    series = list(dict.fromkeys(df["series"]))
+    colour = alt.Color("series:N", title=None, sort=series, scale=alt.Scale(range=PALETTE[: len(series)]))
+    shape = alt.Shape("series:N", title=None, sort=series, scale=alt.Scale(range=SHAPES[: len(series)]))
+    x = alt.X("year_ending:Q", axis=csew_year_axis("Year (April to March)"), scale=alt.Scale(zero=False, nice=False))
+    scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
+    base = alt.Chart(df)
+    band = base.mark_area(opacity=0.2).encode(x=x, y=alt.Y("ci_low:Q", title=y_title, scale=scale), y2="ci_high:Q",
+                                              color=colour)
+    line = base.mark_line().encode(x=x, y="value:Q", color=colour)
+    points = base.mark_point().encode(
+        x=x, y="value:Q", color=colour, shape=shape,
+        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year_ending:Q", title="Year ending March"),
+                 alt.Tooltip("value:Q", format=".1f", title="Value"),
+                 alt.Tooltip("ci_low:Q", format=".1f", title="95% CI from"),
+                 alt.Tooltip("ci_high:Q", format=".1f", title="95% CI to")])
+    layers = [band, line, points]
+    if reference is not None:
+        layers.insert(0, alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color="#000", strokeDash=[3, 3])
+                      .encode(y="ref:Q"))
+    chart = alt.layer(*layers).properties(width=config.CHART_WIDTH, height=config.CHART_HEIGHT)
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

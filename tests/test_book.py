@@ -14,7 +14,8 @@ import pytest
 from analysis import config, manifest
 from tests.browser import dump_dom, serve
 
-BOOK_PAGES = ["book/intro.html", "book/01-trust-and-confidence.html", "book/appendix-data-and-methods.html"]
+BOOK_PAGES = ["book/intro.html", "book/01-trust-and-confidence.html", "book/03-procedural-justice.html",
+              "book/appendix-data-and-methods.html"]
 GLUE_REF = re.compile(r"\{glue:?\w*\}`(?:([\w\-.]+\.ipynb)::)?([\w\-]+)")
 
 
@@ -33,11 +34,12 @@ def glued_keys(notebook: Path) -> set[str]:
     return {m.group(2) for c in nb.cells if c.cell_type == "markdown" for m in GLUE_REF.finditer(c.source)}
 
 
-def test_figure_register_lists_every_glued_figure_of_chapter_1(built):
+@pytest.mark.parametrize("name", ["01-trust-and-confidence", "03-procedural-justice"])
+def test_figure_register_lists_every_glued_figure(built, name):
     records = json.loads((built / "figures" / "national.json").read_text())
-    chapter = [r for r in records if r["chapter"] == "01-trust-and-confidence"]
+    chapter = [r for r in records if r["chapter"] == name]
     keys = {r["key"] for r in chapter}
-    wanted = glued_keys(config.REPO_ROOT / "book" / "01-trust-and-confidence.ipynb")
+    wanted = glued_keys(config.REPO_ROOT / "book" / f"{name}.ipynb")
     assert wanted and wanted <= keys, sorted(wanted - keys)
     known = set(manifest.load_manifest())
     for r in chapter:

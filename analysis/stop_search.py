@@ -1,0 +1,151 @@
+"""Stop and search by self-defined ethnicity: rates per 1,000 residents and rate ratios, by force and year."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from analysis import forces, stats
+from analysis.schemas import Column, Schema, require_columns, validate
+from analysis.sources import locate
+
+SEARCH_FILE = "stop_search_open_data/by_force_ethnicity"
+CENSUS_FILE = "pfa_ethnicity_census2011/police_categories"
+ENGLAND_AND_WALES = "K04000001"
+
+# Home Office broad self-defined groups -> the label used in the book.
+GROUPS = {
+    "White": "White",
+    "Black or Black British": "Black",
+    "Asian or Asian British": "Asian",
+    "Mixed": "Mixed",
+    "Chinese or Other Ethnic Group": "Chinese or other",
+}
+# Searches with no stated ethnicity have no population to divide by: they are left out
+# of every rate and ratio, and their share of all searches is reported beside them.
+UNSTATED = ("Not stated", "Vehicle only")
+# Census police categories -> the Home Office group (Chinese is split out in the census table).
+CENSUS_GROUPS = {
+    "White": "White",
+    "Black (or Black British)": "Black",
+    "Asian (or Asian British)": "Asian",
+    "Mixed": "Mixed",
+    "Chinese": "Chinese or other",
+    "Other": "Chinese or other",
+}
+# Below this many searches in either group a ratio is too unstable to quote.
+MIN_SEARCHES_FOR_RATIO = 20
+TOO_FEW = "too few to say"
+
+SEARCH_SCHEMA = Schema(
+    "searches by force, year and ethnic group",
+    (
+        Column("pfa_code", "str", allowed=None),
+        Column("year_ending", "int", min=2007, max=2030),
+        Column("group", "str", allowed=frozenset(GROUPS.values()) | frozenset(UNSTATED)),
+        Column("searches", "int", min=0),
+        Column("arrests", "int", min=0),
+    ),
+    unique=("pfa_code", "year_ending", "group"),
+)
+
+POPULATION_SCHEMA = Schema(
+    "2011 Census residents by force and ethnic group",
+    (Column("pfa_code", "str"), Column("group", "str"), Column("population", "int", min=1)),
+    unique=("pfa_code", "group"),
+)
+
+
+def _with_codes(df: pd.DataFrame, name_col: str, source: str) -> pd.DataFrame:
+    codes = {n: forces.code_for(n, source) for n in df[name_col].unique()}
+    df = df.assign(pfa_code=df[name_col].map(codes))
+    return df[df["pfa_code"].notna()]
+
+
+@lru_cache(maxsize=1)
+def load_searches() -> pd.DataFrame:
+    """Searches and resultant arrests per territorial force, year ending March and broad group.
+
+    Summed over legislation and reason. Cells the Home Office left blank ('-', '..') count as
+    zero searches; British Transport Police is dropped (it has no force area population).
+    """
+    path = locate(SEARCH_FILE)
+    raw = pd.read_csv(path, low_memory=False)
+    require_columns(raw, ["year_ending", "force_name", "legislation", "ethnic_group_self_defined", "searches",
+                          "resultant_arrests"], str(path))
+    raw = _with_codes(raw, "force_name", str(path))
+    raw["year_ending"] = raw["year_ending"].str[:4].astype("int64")
+    raw["group"] = raw["ethnic_group_self_defined"].map(lambda g: GROUPS.get(g, g))
+    out = (raw.groupby(["pfa_code", "year_ending", "group"], as_index=False)
+           .agg(searches=("searches", "sum"), arrests=("resultant_arrests", "sum")))
+    out = out.astype({"searches": "int64", "arrests": "int64"})
+    schema = Schema(SEARCH_SCHEMA.name, (Column("pfa_code", "str", allowed=forces.force_codes(),
+                                                allowed_label="one of the 43 ONS force codes"),) + SEARCH_SCHEMA.columns[1:],
+                    SEARCH_SCHEMA.unique)
+    return validate(out, schema, str(path))
+
+
+@lru_cache(maxsize=1)
+def load_population() -> pd.DataFrame:
+    """2011 Census usual residents per force in the Home Office's broad ethnic groups."""
+    path = locate(CENSUS_FILE)
+    raw = pd.read_csv(path)
+    require_columns(raw, ["Police force", *CENSUS_GROUPS], str(path))
+    raw = _with_codes(raw, "Police force", str(path))
+    long = raw.melt(id_vars="pfa_code", value_vars=list(CENSUS_GROUPS), var_name="census_group", value_name="population")
+    long["group"] = long["census_group"].map(CENSUS_GROUPS)
+    out = long.groupby(["pfa_code", "group"], as_index=False)["population"].sum().astype({"population": "int64"})
+    return validate(out, POPULATION_SCHEMA, str(path))
+
+
+def add_england_and_wales(df: pd.DataFrame, keys: list[str], values: list[str]) -> pd.DataFrame:
+    """Append England and Wales totals (sum of the 43 forces) under code K04000001."""
+    total = df.groupby(keys, as_index=False)[values].sum().assign(pfa_code=ENGLAND_AND_WALES)
+    return pd.concat([df, total], ignore_index=True)
+
+
+def rates(searches: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """Searches per 1,000 residents by force (and England and Wales), year and stated group.
+
+    Also returns, per force-year, the share of searches with no stated ethnicity
+    (`unstated_share`), which the rates cannot include.
+    """
+    s = add_england_and_wales(searches, ["year_ending", "group"], ["searches", "arrests"])
+    p = add_england_and_wales(population, ["group"], ["population"])
+    total = s.groupby(["pfa_code", "year_ending"])["searches"].transform("sum")
+    unstated = s[s["group"].isin(UNSTATED)].groupby(["pfa_code", "year_ending"])["searches"].sum()
+    stated = s[~s["group"].isin(UNSTATED)].assign(all_searches=total)
+    out = stated.merge(p, on=["pfa_code", "group"], how="left", validate="many_to_one")
+    out["rate_per_1000"] = 1000 * out["searches"] / out["population"]
+    out["unstated_share"] = (out.set_index(["pfa_code", "year_ending"]).index.map(unstated).fillna(0).to_numpy()
+                             / out["all_searches"].where(out["all_searches"] > 0))
+    return out.drop(columns="all_searches").sort_values(["pfa_code", "year_ending", "group"], ignore_index=True)
+
+
+def rate_ratios(rate_table: pd.DataFrame, groups=("Black", "Asian", "Mixed"), reference: str = "White",
+                min_searches: int = MIN_SEARCHES_FOR_RATIO) -> pd.DataFrame:
+    """Each group's search rate over the reference group's, with a 95% score interval.
+
+    Where either group has fewer than `min_searches` searches the ratio, interval and
+    p-value are left empty and `label` says 'too few to say'.
+    """
+    ref = rate_table[rate_table["group"] == reference][["pfa_code", "year_ending", "searches", "population"]]
+    cmp = rate_table[rate_table["group"].isin(groups)]
+    pairs = cmp.merge(ref, on=["pfa_code", "year_ending"], suffixes=("", "_ref"))
+    enough = (pairs["searches"] >= min_searches) & (pairs["searches_ref"] >= min_searches)
+    result = stats.poisson_rate_ratio(
+        pairs["searches"].where(enough, 0), pairs["population"], pairs["searches_ref"].where(enough, 0),
+        pairs["population_ref"])
+    out = pd.concat([pairs[["pfa_code", "year_ending", "group", "searches", "searches_ref"]].reset_index(drop=True),
+                     result], axis=1)
+    out["comparison"] = out["group"] + "/" + reference
+    out["label"] = np.where(enough.to_numpy(), out["rate_ratio"].map(lambda r: f"{r:.1f}"), TOO_FEW)
+    return out
+
+
+def with_names(df: pd.DataFrame) -> pd.DataFrame:
+    """Add the registry's display name (and 'England and Wales') beside each code."""
+    names = forces.registry().set_index("pfa_code")["name"].to_dict() | {ENGLAND_AND_WALES: "England and Wales"}
+    return df.assign(force=df["pfa_code"].map(names))

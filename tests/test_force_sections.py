@@ -1,0 +1,32 @@
+"""Chapter notebooks run with papermill for a large, a small and a Welsh force, and show that force's section."""
+
+from __future__ import annotations
+
+import papermill as pm
+import pytest
+
+from analysis import config
+
+CHAPTERS_WITH_FORCE_SECTIONS = ["03-procedural-justice"]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS_WITH_FORCE_SECTIONS)
+@pytest.mark.parametrize("force, slug", [("Metropolitan Police", "metropolitan-police"), ("cumbria", "cumbria"),
+                                         ("W15000003", "south-wales")])
+def test_chapter_runs_for_a_force_and_shows_its_section(chapter, force, slug, tmp_path):
+    source = config.REPO_ROOT / "book" / f"{chapter}.ipynb"
+    out = pm.execute_notebook(str(source), str(tmp_path / "out.ipynb"), parameters={"force": force},
+                              cwd=str(source.parent), kernel_name="python3", progress_bar=False)
+    section = [c for c in out.cells if "force-section" in c.metadata.get("tags", []) and c.cell_type == "code"]
+    assert section, "the notebook lost its force-section cell"
+    html = "".join(o.get("data", {}).get("text/html", "") for c in section for o in c.outputs)
+    assert f'id="pcp-stop-search-force-{slug}"' in html
+
+
+def test_national_run_has_no_force_section_output():
+    import nbformat
+
+    nb = nbformat.read(config.REPO_ROOT / "book" / "03-procedural-justice.ipynb", as_version=4)
+    section = [c for c in nb.cells if "force-section" in c.metadata.get("tags", []) and c.cell_type == "code"]
+    assert section and all(not c.outputs for c in section)
+    assert all("remove-cell" in c.metadata["tags"] for c in section)
