@@ -39,17 +39,20 @@ CENSUS_GROUPS = {
 MIN_SEARCHES_FOR_RATIO = 20
 TOO_FEW = "too few to say"
 
-SEARCH_SCHEMA = Schema(
-    "searches by force, year and ethnic group",
-    (
-        Column("pfa_code", "str", allowed=None),
-        Column("year_ending", "int", min=2007, max=2030),
-        Column("group", "str", allowed=frozenset(GROUPS.values()) | frozenset(UNSTATED)),
-        Column("searches", "int", min=0),
-        Column("arrests", "int", min=0),
-    ),
-    unique=("pfa_code", "year_ending", "group"),
-)
+def _search_schema() -> Schema:
+    # Built on use: the allowed codes come from the force registry.
+    return Schema(
+        "searches by force, year and ethnic group",
+        (
+            Column("pfa_code", "str", allowed=forces.force_codes(), allowed_label="one of the 43 ONS force codes"),
+            Column("year_ending", "int", min=2007, max=2030),
+            Column("group", "str", allowed=frozenset(GROUPS.values()) | frozenset(UNSTATED)),
+            Column("searches", "int", min=0),
+            Column("arrests", "int", min=0),
+        ),
+        unique=("pfa_code", "year_ending", "group"),
+    )
+
 
 POPULATION_SCHEMA = Schema(
     "2011 Census residents by force and ethnic group",
@@ -81,10 +84,7 @@ def load_searches() -> pd.DataFrame:
     out = (raw.groupby(["pfa_code", "year_ending", "group"], as_index=False)
            .agg(searches=("searches", "sum"), arrests=("resultant_arrests", "sum")))
     out = out.astype({"searches": "int64", "arrests": "int64"})
-    schema = Schema(SEARCH_SCHEMA.name, (Column("pfa_code", "str", allowed=forces.force_codes(),
-                                                allowed_label="one of the 43 ONS force codes"),) + SEARCH_SCHEMA.columns[1:],
-                    SEARCH_SCHEMA.unique)
-    return validate(out, schema, str(path))
+    return validate(out, _search_schema(), str(path))
 
 
 @lru_cache(maxsize=1)
