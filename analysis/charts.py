@@ -256,3 +256,97 @@ def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: s
                       .encode(y="ref:Q"))
     chart = alt.layer(*layers).properties(width=config.CHART_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def labelled_bars(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, x_title: str,
+                  subtitle=None, fmt: str = ".0f", colour_by: str | None = None) -> alt.LayerChart:
+    """Horizontal bars in the given order, each labelled with its value (so colour is never needed to read it).
+
+    Expects columns label and value; `colour_by` names an optional grouping column.
+    """
+    y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=400))
+    x = alt.X("value:Q", title=x_title)
+    colour = (alt.Color(f"{colour_by}:N", title=None, scale=alt.Scale(range=PALETTE)) if colour_by
+              else alt.value(PALETTE[0]))
+    base = alt.Chart(df)
+    bars = base.mark_bar().encode(x=x, y=y, color=colour,
+                                  tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("value:Q", format=fmt)])
+    text = base.mark_text(align="left", dx=3, fontSize=11).encode(x=x, y=y, text=alt.Text("value:Q", format=fmt))
+    chart = alt.layer(bars, text).properties(width=config.CHART_WIDTH - 240, height=22 * len(df))
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, y_title: str,
+                 subtitle=None, x_title: str = "31 March of each year", fmt: str = ".0f",
+                 zero: bool = True, marks: pd.DataFrame | None = None) -> alt.LayerChart:
+    """Yearly lines, one colour and marker shape per series, with the series named at the line end.
+
+    Expects columns year, series, value and flagged (bool); flagged points are drawn hollow,
+    e.g. years whose denominator is an older estimate. `marks` (columns year, label) draws
+    labelled vertical rules, e.g. a policy change.
+    """
+    series = list(dict.fromkeys(df["series"]))
+    colour = alt.Color("series:N", title=None, sort=series, legend=None,
+                       scale=alt.Scale(domain=series, range=(PALETTE * 3)[: len(series)]))
+    shape = alt.Shape("series:N", title=None, sort=series, legend=None,
+                      scale=alt.Scale(domain=series, range=(SHAPES * 3)[: len(series)]))
+    x = alt.X("year:Q", title=x_title, axis=alt.Axis(format="d"), scale=alt.Scale(zero=False, nice=False))
+    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=zero))
+    base = alt.Chart(df)
+    line = base.mark_line().encode(x=x, y=y, color=colour, detail="series:N")
+    points = base.mark_point(size=40).encode(
+        x=x, y=y, color=colour, shape=shape,
+        fill=alt.condition("datum.flagged", alt.value("white"), colour),
+        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="Year"),
+                 alt.Tooltip("value:Q", format=fmt, title="Value"), alt.Tooltip("flagged:N", title="Flagged")])
+    last = df.sort_values("year").groupby("series", as_index=False).tail(1)
+    labels = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11).encode(x=x, y=y, color=colour, text="series:N")
+    layers = [line, points, labels]
+    if marks is not None and len(marks):
+        layers.insert(0, alt.Chart(marks).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x="year:Q"))
+        layers.append(alt.Chart(marks).mark_text(align="left", baseline="top", dx=3, dy=4, fontSize=10, color="#333")
+                      .encode(x="year:Q", y=alt.value(0), text="label:N"))
+    chart = alt.layer(*layers).properties(width=config.CHART_WIDTH - 120, height=config.CHART_HEIGHT)
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def ranked_changes(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, x_title: str,
+                   subtitle=None) -> alt.LayerChart:
+    """One row per area, ranked, with a marker per moment (e.g. 2010, low point, 2022) joined by a rule.
+
+    Expects columns area, moment, value and order (the ranking value per area).
+    """
+    moments = list(dict.fromkeys(df["moment"]))
+    order = df.drop_duplicates("area").sort_values("order", ascending=False)["area"].tolist()
+    y = alt.Y("area:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    x = alt.X("value:Q", title=x_title, scale=alt.Scale(zero=False))
+    base = alt.Chart(df)
+    span = base.mark_rule(color=GREY).encode(x="min(value):Q", x2="max(value):Q", y=y)
+    dots = base.mark_point(filled=True, size=55).encode(
+        x=x, y=y,
+        color=alt.Color("moment:N", title=None, sort=moments, scale=alt.Scale(domain=moments, range=PALETTE)),
+        shape=alt.Shape("moment:N", title=None, sort=moments, scale=alt.Scale(domain=moments, range=SHAPES)),
+        tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("moment:N", title="When"),
+                 alt.Tooltip("value:Q", format=".0f", title="Value")])
+    chart = alt.layer(span, dots).properties(width=config.CHART_WIDTH - 200, height=13 * len(order))
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def concentration_curve(df: pd.DataFrame, *, name: str, description: str, source: str, title: str,
+                        subtitle=None) -> alt.LayerChart:
+    """Cumulative % of incidents against cumulative % of places, with the line of no concentration.
+
+    Expects columns series, places_pct and incidents_pct.
+    """
+    series = list(dict.fromkeys(df["series"]))
+    colour = alt.Color("series:N", title=None, sort=series, scale=alt.Scale(domain=series, range=PALETTE))
+    x = alt.X("places_pct:Q", title="% of places, busiest first", scale=alt.Scale(domain=[0, 100]))
+    y = alt.Y("incidents_pct:Q", title="% of incidents", scale=alt.Scale(domain=[0, 100]))
+    equal = alt.Chart(pd.DataFrame({"places_pct": [0, 100], "incidents_pct": [0, 100]})).mark_line(
+        color=GREY, strokeDash=[4, 3]).encode(x=x, y=y)
+    lines = alt.Chart(df).mark_line().encode(
+        x=x, y=y, color=colour, strokeDash=alt.StrokeDash("series:N", sort=series, legend=None),
+        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("places_pct:Q", format=".1f", title="% places"),
+                 alt.Tooltip("incidents_pct:Q", format=".1f", title="% incidents")])
+    chart = alt.layer(equal, lines).properties(width=config.CHART_HEIGHT + 60, height=config.CHART_HEIGHT)
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

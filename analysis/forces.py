@@ -12,6 +12,9 @@ import pandas as pd
 from analysis import config
 from analysis.schemas import Column, Schema, validate
 
+# The City of London's resident population is tiny beside its daytime one, so its per-head rates
+# are off any chart scale that fits the other 42 forces.
+CITY_OF_LONDON = "E23000034"
 _CODE = re.compile(r"^(E23000\d{3}|W15000\d{3})$")
 
 REGISTRY_SCHEMA = Schema(
@@ -139,5 +142,7 @@ _NON_TERRITORIAL = {
     for n in (
         "British Transport Police", "BTP", "HMRC", "Total England and Wales",
         "England and Wales", "England", "Wales", "National Crime Agency",
+        # IOPC tables also list these non-territorial appropriate authorities.
+        "British Transport", "Ministry of Defence", "SOCA / NCA", "SOCA", "NCA", "Home Office",
     )
 }

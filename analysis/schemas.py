@@ -44,13 +44,18 @@ class Schema:
     unique: tuple[str, ...] = field(default=())
 
 
+def _plain(value):
+    # numpy scalars print as np.int64(2007); errors should read 2007.
+    return value.item() if hasattr(value, "item") else value
+
+
 def _row_label(df: pd.DataFrame, idx, key: tuple[str, ...]) -> str:
     position = df.index.get_loc(idx)
     # Data rows start on line 2 of a CSV with a header; say "row N" by position instead.
     label = f"row {position}"
     shown = [c for c in key if c in df.columns]
     if shown:
-        label += " (" + ", ".join(f"{c}={df.at[idx, c]!r}" for c in shown) + ")"
+        label += " (" + ", ".join(f"{c}={_plain(df.at[idx, c])!r}" for c in shown) + ")"
     return label
 
 

@@ -33,3 +33,28 @@ def copy_into(mirror):
         return target
 
     return _copy
+
+
+@pytest.fixture
+def altered(copy_into, monkeypatch):
+    """Copy a real raw file into the mirror, let the test change it, and accept its new checksum.
+
+    For testing what a parser does with a changed layout: the manifest check is relaxed for
+    that one file only, so the parser (not the checksum) has to catch the problem.
+    """
+    from analysis import sources
+
+    real_verify = sources.verify
+    changed: set[str] = set()
+
+    def _verify(path, entry):
+        return path if entry.path in changed else real_verify(path, entry)
+
+    monkeypatch.setattr(sources, "verify", _verify)
+
+    def _alter(file_id: str) -> Path:
+        path = copy_into(file_id)
+        changed.add(manifest.raw_file(file_id).path)
+        return path
+
+    return _alter

@@ -7,7 +7,11 @@ import pytest
 
 from analysis import config
 
-CHAPTERS_WITH_FORCE_SECTIONS = ["03-procedural-justice"]
+# Chapter -> the chart id its force section draws, before the force's slug.
+CHAPTERS_WITH_FORCE_SECTIONS = {
+    "02-neighbourhood-policing": "workforce-force",
+    "03-procedural-justice": "stop-search-force",
+}
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS_WITH_FORCE_SECTIONS)
@@ -20,13 +24,14 @@ def test_chapter_runs_for_a_force_and_shows_its_section(chapter, force, slug, tm
     section = [c for c in out.cells if "force-section" in c.metadata.get("tags", []) and c.cell_type == "code"]
     assert section, "the notebook lost its force-section cell"
     html = "".join(o.get("data", {}).get("text/html", "") for c in section for o in c.outputs)
-    assert f'id="pcp-stop-search-force-{slug}"' in html
+    assert f'id="pcp-{CHAPTERS_WITH_FORCE_SECTIONS[chapter]}-{slug}"' in html
 
 
-def test_national_run_has_no_force_section_output():
+@pytest.mark.parametrize("chapter", CHAPTERS_WITH_FORCE_SECTIONS)
+def test_national_run_has_no_force_section_output(chapter):
     import nbformat
 
-    nb = nbformat.read(config.REPO_ROOT / "book" / "03-procedural-justice.ipynb", as_version=4)
+    nb = nbformat.read(config.REPO_ROOT / "book" / f"{chapter}.ipynb", as_version=4)
     section = [c for c in nb.cells if "force-section" in c.metadata.get("tags", []) and c.cell_type == "code"]
     assert section and all(not c.outputs for c in section)
     assert all("remove-cell" in c.metadata["tags"] for c in section)
