@@ -7,6 +7,9 @@ import pandas as pd
 from analysis import config
 from analysis.schemas import Column, Schema, validate
 
+# How figures quoted from the register name their source in the figure register.
+REGISTER_ID = "evidence_register"
+
 SCHEMA = Schema(
     "evidence register",
     (

@@ -46,14 +46,14 @@ def fairness_by_group() -> Section:
 
 
 @lru_cache(maxsize=1)
-def _ratios() -> pd.DataFrame:
+def rate_ratio_table() -> pd.DataFrame:
     # Computed once per kernel: about 1,700 score intervals. Callers never modify it in place.
     return ss.with_names(ss.rate_ratios(ss.rates(ss.load_searches(), ss.load_population())))
 
 
 def disproportionality_by_force(highlight: str | None = None) -> Section:
     """The Black/White search rate ratio for every force in the latest year, ranked, with 95% CIs."""
-    ratios = _ratios()
+    ratios = rate_ratio_table()
     latest = int(ratios["year_ending"].max())
     bw = ratios[(ratios["group"] == "Black") & (ratios["year_ending"] == latest)]
     national = bw[bw["pfa_code"] == ss.ENGLAND_AND_WALES].iloc[0]
@@ -97,7 +97,7 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
 
 def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
     """Black, Asian and Mixed search rates relative to White, year by year, for one area."""
-    ratios = _ratios()
+    ratios = rate_ratio_table()
     area = ratios[ratios["pfa_code"] == code]
     plot = area.rename(columns={"rate_ratio": "value"}).assign(series=lambda d: d["group"] + "/White")
     plot = plot[plot["value"].notna()]
@@ -121,7 +121,7 @@ def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
 def force_section(force: str) -> Section:
     """The force's own ratios over time, beside England and Wales, for its edition."""
     f = forces.resolve(force)
-    ratios = _ratios()
+    ratios = rate_ratio_table()
     both = ratios[ratios["pfa_code"].isin([f.code, ss.ENGLAND_AND_WALES]) & (ratios["group"] == "Black")]
     plot = both.rename(columns={"rate_ratio": "value"}).assign(series=lambda d: d["force"])
     plot = plot[plot["value"].notna()]

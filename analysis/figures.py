@@ -61,6 +61,15 @@ def collect(notebooks: list[Path]) -> list[dict]:
     return sorted(records, key=lambda r: (r["chapter"], r["key"]))
 
 
+def every_number(records: list[dict]):
+    """The figure register as a table for the appendix, each figure linked to its chapter page."""
+    table = pd.DataFrame(records, columns=["chapter", "key", "text", "unit", "datasets"])
+    table["datasets"] = table["datasets"].map(", ".join)
+    # A fixed uuid keeps the HTML identical between runs (nbval compares it).
+    return (table.style.set_uuid("every-number").hide(axis="index")
+            .format({"chapter": lambda c: f'<a href="{c}.html">{c}</a>'}))
+
+
 def write_register(records: list[dict], target: Path) -> None:
     """Write the register deterministically: same records, same bytes."""
     target.parent.mkdir(parents=True, exist_ok=True)

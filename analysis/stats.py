@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
-from statsmodels.stats import rates
+from statsmodels.stats import proportion, rates
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis import config
@@ -13,14 +13,15 @@ from analysis import config
 HIGHER, LOWER, SIMILAR = "higher", "lower", "similar"
 
 
-def _z(level: float) -> float:
+def z_value(level: float) -> float:
+    """The two-sided normal critical value for a confidence level (1.96 at 95%)."""
     return float(sps.norm.ppf(0.5 + level / 2))
 
 
 def survey_ci(estimate, se, level: float = config.CONFIDENCE_LEVEL):
     """Normal-approximation interval from a published estimate and its standard error."""
     estimate, se = np.asarray(estimate, dtype=float), np.asarray(se, dtype=float)
-    half = _z(level) * se
+    half = z_value(level) * se
     return estimate - half, estimate + half
 
 
@@ -45,8 +46,33 @@ def compare_estimates(estimate, se, ref_estimate, ref_se, level: float = config.
 
 def wilson_ci(successes, trials, level: float = config.CONFIDENCE_LEVEL):
     """Wilson score interval for a proportion (statsmodels)."""
-    low, high = proportion_confint(np.asarray(successes), np.asarray(trials), alpha=1 - level, method="wilson")
-    return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    successes, trials = np.asarray(successes, dtype=float), np.asarray(trials, dtype=float)
+    low, high = proportion_confint(successes, trials, alpha=1 - level, method="wilson")
+    # Floating-point noise can put a bound a hair on the wrong side of 0/n or n/n.
+    share = successes / trials
+    return np.minimum(np.asarray(low, dtype=float), share), np.maximum(np.asarray(high, dtype=float), share)
+
+
+def compare_proportions(successes1, trials1, successes2, trials2,
+                        level: float = config.CONFIDENCE_LEVEL) -> pd.DataFrame:
+    """Difference of two independent proportions with a Newcombe interval and a score test (statsmodels).
+
+    One row per pair: difference (1 minus 2), ci_low, ci_high, p_value, comparison.
+    """
+    arrays = [np.atleast_1d(np.asarray(a, dtype=float)) for a in (successes1, trials1, successes2, trials2)]
+    rows = []
+    for s1, n1, s2, n2 in zip(*arrays):
+        if min(n1, n2) <= 0:
+            rows.append((np.nan, np.nan, np.nan, np.nan))
+            continue
+        low, high = proportion.confint_proportions_2indep(s1, n1, s2, n2, method="newcomb", alpha=1 - level)
+        test = proportion.test_proportions_2indep(s1, n1, s2, n2, method="score")
+        rows.append((s1 / n1 - s2 / n2, float(low), float(high), float(test.pvalue)))
+    out = pd.DataFrame(rows, columns=["difference", "ci_low", "ci_high", "p_value"])
+    significant = out["p_value"] < (1 - level)
+    out["comparison"] = np.where(out["p_value"].isna(), "", np.where(
+        ~significant, SIMILAR, np.where(out["difference"] > 0, HIGHER, LOWER)))
+    return out
 
 
 def poisson_count_ci(count, level: float = config.CONFIDENCE_LEVEL):

@@ -11,6 +11,9 @@ from analysis import config
 CHAPTERS_WITH_FORCE_SECTIONS = {
     "02-neighbourhood-policing": "workforce-force",
     "03-procedural-justice": "stop-search-force",
+    "05-contact-with-suspects": "search-rate-force",
+    "06-police-wrongdoing": "deaths-force",
+    "07-what-else-matters": "crime-rate-force",
 }
 
 
@@ -35,3 +38,12 @@ def test_national_run_has_no_force_section_output(chapter):
     section = [c for c in nb.cells if "force-section" in c.metadata.get("tags", []) and c.cell_type == "code"]
     assert section and all(not c.outputs for c in section)
     assert all("remove-cell" in c.metadata["tags"] for c in section)
+
+
+def test_victims_chapter_says_plainly_that_force_data_are_missing(tmp_path):
+    source = config.REPO_ROOT / "book" / "04-contact-with-victims.ipynb"
+    out = pm.execute_notebook(str(source), str(tmp_path / "out.ipynb"), parameters={"force": "gwent"},
+                              cwd=str(source.parent), kernel_name="python3", progress_bar=False)
+    section = [c for c in out.cells if "force-section" in c.metadata.get("tags", []) and c.cell_type == "code"]
+    text = "".join(o.get("data", {}).get("text/markdown", "") for c in section for o in c.outputs)
+    assert "Victim satisfaction for Gwent Police is not in any data this project could obtain" in text

@@ -1,0 +1,107 @@
+"""Chapter 6: tackling police wrongdoing - deaths during or following police contact, and complaints and misconduct."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import charts, csew, evidence, forces, iopc, stats
+from analysis.figures import Figure, Section
+
+DEATHS_DATA = [iopc.DEATHS_FILE]
+SOURCE = "IOPC, deaths during or following police contact, time series tables 2004/05 to 2019/20; OGL v3.0"
+
+
+def national_deaths() -> Section:
+    """Deaths by type and year, England and Wales."""
+    series = iopc.national_series()
+    latest = int(series["year_ending"].max())
+    first = int(series["year_ending"].min())
+    now = series[series["year_ending"] == latest].set_index("type")["fatalities"]
+    totals = series.groupby("type")["fatalities"].sum()
+    custody = series[series["type"] == "Deaths in or following custody"].set_index("year_ending")["fatalities"]
+    figures = [
+        Figure("deaths_first_year", csew.csew_year(first), "year", DEATHS_DATA),
+        Figure("deaths_latest_year", csew.csew_year(latest), "year", DEATHS_DATA),
+        Figure("deaths_latest_total", int(now.sum()), "deaths", DEATHS_DATA),
+        Figure("deaths_custody_latest", int(now["Deaths in or following custody"]), "deaths", DEATHS_DATA),
+        Figure("deaths_custody_first", int(custody[first]), "deaths", DEATHS_DATA),
+        Figure("deaths_shootings_total", int(totals["Fatal police shootings"]), "deaths", DEATHS_DATA),
+        Figure("deaths_suicides_latest", int(now["Apparent suicides following custody"]), "deaths", DEATHS_DATA),
+        Figure("deaths_rti_latest", int(now["Road traffic fatalities"]), "deaths", DEATHS_DATA),
+    ]
+    plot = series.rename(columns={"year_ending": "year", "type": "series", "fatalities": "value"}).assign(flagged=False)
+    chart = charts.yearly_lines(
+        plot, name="deaths-by-type", y_title="Deaths", x_title="Financial year ending March",
+        title=f"Deaths during or following police contact, {csew.csew_year(first)} to {csew.csew_year(latest)}",
+        subtitle="England and Wales, by IOPC category; counts of deaths, not rates", source=SOURCE,
+        description=(f"Line chart of deaths during or following police contact by type and financial year from "
+                     f"{csew.csew_year(first)} to {csew.csew_year(latest)}. In {csew.csew_year(latest)}: "
+                     + "; ".join(f"{t} {n}" for t, n in now.items()) + "."))
+    return Section(series.pivot(index="year_ending", columns="type", values="fatalities").reset_index(), chart, figures)
+
+
+def deaths_by_force(highlight: str | None = None) -> pd.DataFrame:
+    """Deaths per force over the whole series, all types, with exact 95% Poisson intervals."""
+    table = iopc.by_force().groupby("pfa_code", as_index=False)["fatalities"].sum()
+    low, high = stats.poisson_count_ci(table["fatalities"])
+    return table.assign(ci_low=low, ci_high=high, force=table["pfa_code"].map(lambda c: forces.get(c).name),
+                        highlight=table["pfa_code"] == (forces.resolve(highlight).code if highlight else None))
+
+
+def force_counts() -> Section:
+    """Ranked per-force totals with intervals: how much of the difference between forces could be chance."""
+    table = deaths_by_force()
+    years = iopc.by_force()["year_ending"]
+    span = f"{csew.csew_year(years.min())} to {csew.csew_year(years.max())}"
+    dropped = iopc.by_force().attrs["dropped"]
+    figures = [
+        Figure("deaths_force_span", span, "years", DEATHS_DATA),
+        Figure("deaths_force_top", table.loc[table["fatalities"].idxmax(), "force"], "force", DEATHS_DATA),
+        Figure("deaths_force_top_n", int(table["fatalities"].max()), "deaths", DEATHS_DATA),
+        Figure("deaths_force_median", table["fatalities"].median(), "deaths", DEATHS_DATA),
+        Figure("deaths_force_dropped", ", ".join(dropped), "authorities", DEATHS_DATA),
+    ]
+    chart = charts.ranked_intervals(
+        table.rename(columns={"fatalities": "value"}), name="deaths-by-force", log=False,
+        x_title="Deaths, all types (exact 95% Poisson interval)",
+        title=f"Deaths during or following police contact by force, {span}",
+        subtitle="Counts, not rates: large forces have more contact. Whiskers show how far chance alone could move a count",
+        source=SOURCE,
+        description=(f"Ranked dot-and-whisker chart of deaths during or following police contact for each of the 43 "
+                     f"forces, {span}, with exact 95% Poisson intervals. The highest count is "
+                     f"{table['fatalities'].max()} in {table.loc[table['fatalities'].idxmax(), 'force']}."))
+    return Section(table.drop(columns="highlight").round(1), chart, figures)
+
+
+def force_section(force: str) -> Section:
+    """The force's deaths by type and year."""
+    f = forces.resolve(force)
+    mine = iopc.by_force()
+    mine = mine[mine["pfa_code"] == f.code]
+    by_type = mine.groupby("type", as_index=False)["fatalities"].sum()
+    low, high = stats.poisson_count_ci(by_type["fatalities"])
+    table = by_type.assign(ci_low=low, ci_high=high).round(1)
+    per_year = mine.groupby("year_ending", as_index=False)["fatalities"].sum()
+    plot = per_year.rename(columns={"year_ending": "year", "fatalities": "value"}).assign(
+        series=f.short_name, flagged=False)
+    chart = charts.yearly_lines(
+        plot, name=f"deaths-force-{f.slug}", y_title="Deaths, all types", x_title="Financial year ending March",
+        title=f"Deaths during or following police contact: {f.name}", source=SOURCE,
+        subtitle="All IOPC categories; a death in an incident involving two forces counts for each",
+        description=(f"Line chart of deaths during or following contact with {f.name} by financial year, all types "
+                     f"together: {int(per_year['fatalities'].sum())} in total."))
+    return Section(table, chart, [])
+
+
+# Register rows the prose quotes: id -> (unit, format).
+QUOTED = {"E117": ("cases", "{:,.0f}"), "E118": ("allegations", "{:,.0f}"), "E121": ("%", "{:.0f}"),
+          "E128": ("%", "{:.0f}"), "E130": ("% more likely", "{:.0f}")}
+
+
+def complaints() -> Section:
+    """Complaints and misconduct figures cited from the register (IOPC 2023/24, Casey review): no chart."""
+    register = evidence.load_register()
+    reg = register.set_index("id")
+    figures = [Figure(f"reg_{i.lower()}", reg.at[i, "estimate"], unit, [evidence.REGISTER_ID], fmt)
+               for i, (unit, fmt) in QUOTED.items()]
+    return Section(evidence.table(register, chapter_prefix="5"), None, figures)

@@ -1,0 +1,73 @@
+"""Chapter functions on small inputs with known answers, and on the real data where the answer is published."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import stats, suspects, victims, wider
+
+
+def test_compare_proportions_hand_checked():
+    out = stats.compare_proportions([30], [100], [20], [100]).iloc[0]
+    assert out["difference"] == pytest.approx(0.10)
+    # Newcombe (hybrid Wilson) interval for 30/100 vs 20/100, as in Newcombe (1998), method 10.
+    assert out["ci_low"] == pytest.approx(-0.0202, abs=1e-3) and out["ci_high"] == pytest.approx(0.2167, abs=1e-3)
+    assert out["comparison"] == stats.SIMILAR
+    assert stats.compare_proportions([60], [100], [20], [100]).iloc[0]["comparison"] == stats.HIGHER
+
+
+def test_gap_spans_group_consecutive_missing_years():
+    spans = victims._gap_spans([2008, 2009, 2010, 2013])
+    assert spans[["start", "end"]].to_numpy().tolist() == [[2007.5, 2010.5], [2012.5, 2013.5]]
+
+
+def test_victim_satisfaction_shows_only_years_that_exist():
+    section = victims.satisfaction_trend()
+    assert section.table["csew_year"].tolist() == ["2006/07", "2014/15", "2023/24", "2024/25"]
+    keys = {f.key: f.value for f in section.figures}
+    assert (keys["sat_first"], keys["sat_latest"]) == (58, 51)
+
+
+def test_outcomes_share_with_no_suspect(tmp_path):
+    own = tmp_path / "2024-01-kent-outcomes.csv"
+    cols = victims.policeuk.COLUMNS["outcomes"]
+    rows = [dict.fromkeys(cols, "") | {"Month": "2024-01", "Falls within": "Kent Police", "Longitude": "",
+                                       "Latitude": "", "Outcome type": t}
+            for t in [victims.NO_SUSPECT] * 3 + ["Offender given a caution"]]
+    pd.DataFrame(rows, columns=cols).to_csv(own, index=False)
+    figures = {f.key: f.value for f in victims.outcomes(own).figures}
+    assert figures["out_no_suspect"] == pytest.approx(75.0) and figures["out_force"] == "Kent Police"
+
+
+def test_use_of_force_real_files_add_up_and_national_ratio():
+    ratios = suspects.use_of_force_ratios()
+    national = ratios[ratios["pfa_code"] == "K04000001"].set_index("year_ending")
+    assert 4 < national.at[2020, "value"] < 7
+    assert national.at[2020, "ci_low"] < national.at[2020, "value"] < national.at[2020, "ci_high"]
+
+
+def test_use_of_force_with_a_missing_column_is_refused(altered):
+    path = altered(suspects.FORCE_FILES[2020])
+    pd.read_csv(path).drop(columns="Mixed").to_csv(path, index=False)
+    suspects.load_use_of_force.cache_clear()
+    try:
+        with pytest.raises(Exception, match=r"missing column\(s\) \['Mixed'\]"):
+            suspects.load_use_of_force(2020)
+    finally:
+        suspects.load_use_of_force.cache_clear()
+
+
+def test_arrest_rates_have_wilson_intervals_and_skip_impossible_cells():
+    rates = suspects.arrest_rates()
+    valid = rates[rates["valid"]]
+    assert (valid["ci_low"] <= valid["arrest_pct"]).all() and (valid["arrest_pct"] <= valid["ci_high"]).all()
+    assert rates.loc[~rates["valid"], "arrest_pct"].isna().all()
+
+
+def test_asb_table_keeps_ons_significance_and_marks_london():
+    table = wider.asb_table()
+    met = table[(table["area_code"] == "E23000001") & (table["year_ending"] == 2019)].iloc[0]
+    assert np.isnan(met["asb_pct"]) and met["against_england_and_wales"].startswith("not published")
+    assert set(table["against_england_and_wales"]) >= {stats.SIMILAR, stats.HIGHER, stats.LOWER}
