@@ -30,10 +30,20 @@ test: $(STAMP) ## Run the unit tests, the book build checks and nbval over the c
 	$(BIN)/python -m pytest tests book --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
+edition: $(STAMP) ## Build one force's edition: make edition FORCE=kent (code, name or slug)
+	@test -n "$(FORCE)" || { echo "error: give a force, e.g. make edition FORCE=kent" >&2; exit 2; }
+	$(BIN)/python -m analysis edition "$(FORCE)"
+
+editions: $(STAMP) ## Build all 43 editions (or SHARD=i/N of them) into _build/editions
+	$(BIN)/python -m analysis editions $(if $(SHARD),--shard $(SHARD))
+
+bench: $(STAMP) ## Time the editions and the national book against the naive loop (writes nothing to the repo)
+	$(BIN)/python -m analysis bench
+
 notebooks: $(STAMP) ## Re-execute the committed chapter notebooks in place (after changing analysis/ or data)
 	$(BIN)/jupyter execute --inplace --timeout=300 book/*.ipynb
 
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf _build
 
-.PHONY: help install book test notebooks clean
+.PHONY: help install book test edition editions bench notebooks clean

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis import charts, csew, evidence, forces
+from analysis import cache, charts, csew, evidence, forces, stats
 from analysis import stop_search as ss
 from analysis.figures import Figure, Section
 
@@ -45,10 +45,17 @@ def fairness_by_group() -> Section:
     return Section(table, chart, figures)
 
 
+@cache.on_disk([ss.SEARCH_FILE, ss.CENSUS_FILE], ss, stats)
+def _ratio_numbers() -> pd.DataFrame:
+    # About 1,700 score intervals (several seconds): computed once per data version, shared by every
+    # kernel and edition through the disk cache.
+    return ss.rate_ratios(ss.rates(ss.load_searches(), ss.load_population()))
+
+
 @lru_cache(maxsize=1)
 def rate_ratio_table() -> pd.DataFrame:
-    # Computed once per kernel: about 1,700 score intervals. Callers never modify it in place.
-    return ss.with_names(ss.rate_ratios(ss.rates(ss.load_searches(), ss.load_population())))
+    """Black, Asian and Mixed to White search rate ratios for every area and year; callers never modify it."""
+    return ss.with_names(_ratio_numbers())
 
 
 def disproportionality_by_force(highlight: str | None = None) -> Section:

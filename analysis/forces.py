@@ -89,6 +89,15 @@ def get(code: str) -> Force:
     return Force(code, row["name"], row["short_name"], row["slug"], row["region"], row["country"])
 
 
+ENGLAND_AND_WALES = "K04000001"
+
+
+def area_names(codes: pd.Series) -> pd.Series:
+    """Display names for force codes, with 'England and Wales' for K04000001."""
+    names = registry().set_index("pfa_code")["name"].to_dict() | {ENGLAND_AND_WALES: "England and Wales"}
+    return codes.map(names)
+
+
 def resolve(text: str) -> Force:
     """The force named by an ONS code, name, slug or published name variant (any case)."""
     if not isinstance(text, str) or not text.strip():

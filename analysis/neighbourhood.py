@@ -91,10 +91,6 @@ def rates() -> pd.DataFrame:
                               workforce.load_population())
 
 
-def _names(codes: pd.Series) -> pd.Series:
-    return codes.map(lambda c: "England and Wales" if c == workforce.ENGLAND_AND_WALES else forces.get(c).name)
-
-
 def workforce_trend() -> Section:
     """England and Wales: officers and PCSOs per 100,000 residents, 2007 to 2022."""
     table = rates()
@@ -136,7 +132,7 @@ def workforce_trend() -> Section:
 def workforce_by_force(highlight: str | None = None) -> Section:
     """Every force's officers and PCSOs per 100,000: in 2010, at its low point, and in the latest year."""
     change = workforce.change_since(rates(), CHANGE_FROM)
-    change = change[change["role"] == workforce.NEIGHBOURHOOD_ROLES].assign(area=lambda d: _names(d["pfa_code"]))
+    change = change[change["role"] == workforce.NEIGHBOURHOOD_ROLES].assign(area=lambda d: forces.area_names(d["pfa_code"]))
     forces_only = change[change["pfa_code"] != workforce.ENGLAND_AND_WALES]
     latest_year = int(change["latest_year"].max())
     below = forces_only[forces_only["latest"] < forces_only["start"]]

@@ -147,5 +147,4 @@ def rate_ratios(rate_table: pd.DataFrame, groups=("Black", "Asian", "Mixed"), re
 
 def with_names(df: pd.DataFrame) -> pd.DataFrame:
     """Add the registry's display name (and 'England and Wales') beside each code."""
-    names = forces.registry().set_index("pfa_code")["name"].to_dict() | {ENGLAND_AND_WALES: "England and Wales"}
-    return df.assign(force=df["pfa_code"].map(names))
+    return df.assign(force=forces.area_names(df["pfa_code"]))

@@ -33,10 +33,6 @@ NFA = "A no further action disposal"
 PCT1 = "{:.1f}"
 
 
-def _names(codes: pd.Series) -> pd.Series:
-    return codes.map(lambda c: "England and Wales" if c == ss.ENGLAND_AND_WALES else forces.get(c).name)
-
-
 def _totals() -> pd.DataFrame:
     """All searches (every group, stated or not) per area and year, with England and Wales."""
     s = ss.add_england_and_wales(ss.load_searches(), ["year_ending", "group"], ["searches", "arrests"])
@@ -86,7 +82,7 @@ def searches_per_1000(year: int | None = None) -> pd.DataFrame:
     out = totals[totals["year_ending"] == year].copy()
     out["population"] = out["pfa_code"].map(_population())
     out["per_1000"] = 1000 * out["searches"] / out["population"]
-    return out.assign(force=_names(out["pfa_code"]))
+    return out.assign(force=forces.area_names(out["pfa_code"]))
 
 
 @lru_cache(maxsize=1)
@@ -104,7 +100,7 @@ def arrest_rates() -> pd.DataFrame:
     s["arrest_pct"] = (100 * s["arrests"] / trials).where(s["valid"])
     s["ci_low"] = pd.Series(100 * low).where(s["valid"])
     s["ci_high"] = pd.Series(100 * high).where(s["valid"])
-    return s.assign(force=_names(s["pfa_code"])).reset_index(drop=True)
+    return s.assign(force=forces.area_names(s["pfa_code"])).reset_index(drop=True)
 
 
 def arrest_rate_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
@@ -139,7 +135,7 @@ def outcome_test(year: int | None = None) -> Section:
               & both["valid_black"] & both["valid_white"])
     test = stats.compare_proportions(both["arrests_black"], both["searches_black"], both["arrests_white"],
                                      both["searches_white"]).set_index(both.index)
-    table = pd.DataFrame({"force": _names(both.index.to_series()), "black_pct": both["arrest_pct_black"],
+    table = pd.DataFrame({"force": forces.area_names(both.index.to_series()), "black_pct": both["arrest_pct_black"],
                           "white_pct": both["arrest_pct_white"], "value": 100 * test["difference"],
                           "ci_low": 100 * test["ci_low"], "ci_high": 100 * test["ci_high"],
                           "comparison": test["comparison"].where(enough, ss.TOO_FEW)}).reset_index()
@@ -218,7 +214,7 @@ def use_of_force_ratios() -> pd.DataFrame:
             "value": ratio["rate_ratio"], "ci_low": ratio["ci_low"], "ci_high": ratio["ci_high"],
             "label": np.where(enough, ratio["rate_ratio"].map(lambda r: f"{r:.1f}"), ss.TOO_FEW)}).reset_index())
     out = pd.concat(frames, ignore_index=True)
-    return out.assign(force=_names(out["pfa_code"]))
+    return out.assign(force=forces.area_names(out["pfa_code"]))
 
 
 def use_of_force() -> Section:

@@ -72,17 +72,54 @@ def test_glued_numbers_appear_in_the_prose(built):
     assert sentence in re.sub(r"<[^>]+>", "", page)
 
 
-@pytest.mark.parametrize("page", BOOK_PAGES)
-def test_charts_draw_offline_in_headless_chromium(built, page, tmp_path):
-    html = (built / "html" / page).read_text()
+def assert_charts_draw(html_root: Path, page: str, shot_name: str) -> list[str]:
+    """Open a page in headless Chromium (no network) and check every chart on it drew its marks."""
+    html = (html_root / page).read_text()
     expected = re.findall(r'<div id="(pcp-[\w-]+)" class="pcp-vega"', html)
     shots = config.BUILD_DIR / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
-    with serve(built / "html") as base:
-        dom = dump_dom(f"{base}/{page}", screenshot=shots / (Path(page).stem + ".png"))
+    with serve(html_root) as base:
+        dom = dump_dom(f"{base}/{page}", screenshot=shots / shot_name)
     for chart_id in expected:
         block = dom.split(f'id="{chart_id}"', 1)[1].split("</figure>", 1)[0]
         assert "<svg" in block and 'class="mark-' in block, f"{page}: chart {chart_id} did not draw"
         assert not re.search(r">Chart (failed|needs)", block), f"{page}: chart {chart_id} shows its fallback text"
+    return expected
+
+
+@pytest.mark.parametrize("page", BOOK_PAGES)
+def test_charts_draw_offline_in_headless_chromium(built, page):
+    expected = assert_charts_draw(built / "html", page, Path(page).stem + ".png")
     if page.endswith("01-trust-and-confidence.html"):
         assert len(expected) == 3
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory) -> Path:
+    """A real edition (Cumbria), built the way `make edition` builds it."""
+    from analysis import editions
+
+    out = tmp_path_factory.mktemp("editions")
+    result = editions.build_edition("cumbria", out, out / "figures", use_cache=False)
+    assert result.status == "built", result.detail
+    return out
+
+
+@pytest.mark.parametrize("page", ["book/at-a-glance.html", *BOOK_PAGES[1:]])
+def test_edition_pages_draw_their_charts_offline(edition, page):
+    expected = assert_charts_draw(edition / "cumbria" / "html", page, "edition-cumbria-" + Path(page).stem + ".png")
+    html = (edition / "cumbria" / "html" / page).read_text()
+    assert "Cumbria Constabulary edition" in html
+    if "at-a-glance" not in page and "appendix" not in page and "04-" not in page and "01-" not in page:
+        assert any("cumbria" in chart_id for chart_id in expected), f"{page}: no force-section chart"
+
+
+def test_edition_figure_register_covers_every_chapter_in_canonical_form(edition):
+    register = edition / "figures" / "cumbria.json"
+    records = json.loads(register.read_text())
+    assert {r["chapter"] for r in records} >= {"at-a-glance", *CHAPTERS}
+    from analysis import figures
+
+    again = edition / "again.json"
+    figures.write_register(records, again)
+    assert again.read_bytes() == register.read_bytes()

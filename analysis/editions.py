@@ -1,0 +1,239 @@
+"""Build per-force editions of the book: papermill per chapter, a content-hash skip cache, atomic swap, isolation, shards."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import keyword
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from analysis import config, forces
+
+EDITIONS_DIR = config.BUILD_DIR / "editions"
+FIGURES_DIR = config.BUILD_DIR / "figures"
+GLANCE_TEMPLATE = config.REPO_ROOT / "editions" / "at-a-glance.ipynb"
+# What goes into an edition's source tree, besides the chapter notebooks.
+BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
+# Inputs whose change must rebuild every edition (jupyter-cache alone misses data and helper code).
+HASHED = ["analysis", "book", "editions", "data", "_config.yml", "_toc.yml", "references.bib", "requirements.txt"]
+PLACEHOLDER = "FORCE_NAME"
+
+
+class EditionError(RuntimeError):
+    """An edition could not be built; says which notebook and cell."""
+
+
+def check_parameters(parameters: dict) -> dict:
+    """Refuse parameter names that are not plain identifiers: papermill escapes values, not names."""
+    for name in parameters:
+        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+            raise ValueError(f"parameter name {name!r} is not a Python identifier; expected a name like 'force'")
+    return parameters
+
+
+def shard(codes: list[str], spec: str | None) -> list[str]:
+    """The i-th of N deterministic shards ('i/N', 1-based) of the sorted force codes."""
+    codes = sorted(codes)
+    if not spec:
+        return codes
+    try:
+        i, n = (int(p) for p in spec.split("/"))
+    except ValueError:
+        raise ValueError(f"SHARD={spec!r}: expected i/N, like 1/4") from None
+    if not 1 <= i <= n:
+        raise ValueError(f"SHARD={spec!r}: expected 1 <= i <= N")
+    return codes[i - 1::n]
+
+
+def inputs_hash(force_code: str, root: Path = config.REPO_ROOT) -> str:
+    """A content hash of everything an edition depends on, plus the parameters and Python version."""
+    digest = hashlib.sha256(json.dumps({"force": force_code, "python": sys.version}).encode())
+    for name in HASHED:
+        path = root / name
+        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
+            if path.is_dir() else [path]
+        for file in files:
+            digest.update(str(file.relative_to(root)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def data_version() -> str:
+    """A short hash of the data manifest, shown on the editions index."""
+    return hashlib.sha256(config.MANIFEST_PATH.read_bytes()).hexdigest()[:12]
+
+
+def _chapters(root: Path) -> list[str]:
+    """Chapter notebooks (without suffix) in table-of-contents order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    files = [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
+    return [f for f in files if (root / f"{f}.ipynb").exists()]
+
+
+def _prepare(nb_path: Path, force: forces.Force) -> None:
+    """Show the force sections with the force's name in their headings; hide the injected parameters."""
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "force-section" in tags:
+            cell.metadata["tags"] = [t for t in tags if t != "remove-cell"]
+            if cell.cell_type == "markdown":
+                cell.source = cell.source.replace(PLACEHOLDER, force.name)
+        if "injected-parameters" in tags:
+            cell.metadata["tags"] = tags + ["remove-cell"]
+    nbformat.write(nb, nb_path)
+
+
+def _source_tree(force: forces.Force, target: Path) -> list[Path]:
+    """Copy the book into `target`, titled for the force, with the at-a-glance page first."""
+    root = config.REPO_ROOT
+    shutil.copytree(root / "book", target / "book", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    for name in BOOK_FILES:
+        shutil.copy2(root / name, target / name)
+    shutil.copy2(GLANCE_TEMPLATE, target / "book" / "at-a-glance.ipynb")
+    cfg = yaml.safe_load((target / "_config.yml").read_text())
+    cfg["title"] = f"{cfg['title']} — {force.name} edition"
+    cfg["execute"]["execute_notebooks"] = "off"  # papermill has run every notebook already
+    cfg["exclude_patterns"] = cfg.get("exclude_patterns", []) + ["_edition_logs"]
+    cfg["sphinx"]["config"]["pcp_figures_name"] = force.slug
+    (target / "_config.yml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
+    toc = yaml.safe_load((target / "_toc.yml").read_text())
+    toc["parts"][0]["chapters"].insert(0, {"file": "book/at-a-glance"})
+    (target / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
+    return [target / "book" / "at-a-glance.ipynb"] + [target / f"{c}.ipynb" for c in _chapters(root)]
+
+
+def _execute(notebook: Path, force: forces.Force) -> None:
+    import papermill as pm
+
+    try:
+        pm.execute_notebook(str(notebook), str(notebook), parameters=check_parameters({"force": force.code}),
+                            cwd=str(notebook.parent), kernel_name="python3", progress_bar=False,
+                            request_save_on_cell_execute=False)
+    except pm.PapermillExecutionError as err:
+        raise EditionError(f"{notebook.name}, cell {err.exec_count}: {err.ename}: {err.evalue}") from None
+
+
+def _build_html(src: Path, work: Path) -> None:
+    """jupyter-book over the executed notebooks (no re-execution), strict about warnings."""
+    jb = Path(sys.executable).with_name("jupyter-book")
+    build = subprocess.run([str(jb), "build", str(src), "--path-output", str(work), "--warningiserror",
+                            "--keep-going"], capture_output=True, text=True)
+    if build.returncode != 0:
+        raise EditionError(f"jupyter-book build failed: {(build.stdout + build.stderr)[-1500:]}")
+
+
+@dataclass
+class Result:
+    force: str
+    status: str  # built, skipped or failed
+    seconds: float
+    detail: str = ""
+
+
+def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = FIGURES_DIR,
+                  use_cache: bool = True) -> Result:
+    """Build one edition into a temporary folder, then swap it in; the last good edition survives any failure."""
+    start = time.perf_counter()
+    f = forces.resolve(force)
+    digest = inputs_hash(f.code)
+    live = out_dir / f.slug
+    stamp = live / "inputs.sha256"
+    if use_cache and stamp.exists() and stamp.read_text().strip() == digest:
+        return Result(f.name, "skipped", time.perf_counter() - start, "inputs unchanged")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{f.slug}-", dir=out_dir))
+    try:
+        src = work / "src"
+        for notebook in _source_tree(f, src):
+            _execute(notebook, f)
+            _prepare(notebook, f)
+        _build_html(src, work)
+        staged = work / "edition"
+        staged.mkdir()
+        (work / "_build" / "html").rename(staged / "html")
+        register = work / "_build" / "figures" / f"{f.slug}.json"
+        shutil.copy2(register, staged / "figures.json")
+        meta = {"force": f.name, "code": f.code, "slug": f.slug, "data_version": data_version(),
+                "built": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+        (staged / "edition.json").write_text(json.dumps(meta, indent=1) + "\n")
+        (staged / "inputs.sha256").write_text(digest + "\n")
+        _swap_in(staged, live)
+        figures_dir.mkdir(parents=True, exist_ok=True)
+        tmp_register = figures_dir / f".{f.slug}.json.tmp"
+        shutil.copy2(live / "figures.json", tmp_register)
+        os.replace(tmp_register, figures_dir / f"{f.slug}.json")
+        return Result(f.name, "built", time.perf_counter() - start)
+    except Exception as err:  # one force failing must never stop the others
+        detail = str(err) if isinstance(err, EditionError) else "".join(traceback.format_exception_only(err)).strip()
+        return Result(f.name, "failed", time.perf_counter() - start, detail)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _swap_in(staged: Path, live: Path) -> None:
+    """Replace `live` by `staged` with renames only, so a reader never sees a half-written edition."""
+    old = live.with_name(f".{live.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if live.exists():
+        live.rename(old)
+    staged.rename(live)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_index(out_dir: Path = EDITIONS_DIR) -> Path:
+    """An HTML index of every built edition, with build time and data version."""
+    rows = []
+    for meta_file in sorted(out_dir.glob("*/edition.json")):
+        meta = json.loads(meta_file.read_text())
+        rows.append(f'<tr><td><a href="{meta["slug"]}/html/index.html">{meta["force"]}</a></td>'
+                    f'<td>{meta["code"]}</td><td>{meta["built"]}</td><td>{meta["data_version"]}</td></tr>')
+    html = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Force editions</title></head>"
+            "<body><h1>Public confidence in policing: force editions</h1><table><thead><tr><th>Force</th>"
+            "<th>ONS code</th><th>Built</th><th>Data version</th></tr></thead><tbody>" + "".join(rows)
+            + "</tbody></table></body></html>\n")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    index = out_dir / "index.html"
+    index.write_text(html, encoding="utf-8")
+    return index
+
+
+def build_many(codes: list[str], jobs: int = 2, use_cache: bool = True, out_dir: Path = EDITIONS_DIR,
+               figures_dir: Path = FIGURES_DIR) -> list[Result]:
+    """Build editions in parallel with a progress bar; returns one result per force."""
+    from tqdm import tqdm
+
+    results = []
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=jobs) as pool, tqdm(total=len(codes), unit="edition") as bar:
+        futures = {pool.submit(build_edition, c, out_dir, figures_dir, use_cache): c for c in codes}
+        for future in as_completed(futures):
+            result = future.result()
+            results.append(result)
+            bar.set_postfix_str(f"{result.force}: {result.status}", refresh=False)
+            bar.set_description(f"{time.perf_counter() - started:.0f}s")
+            bar.update()
+    write_index(out_dir)
+    return sorted(results, key=lambda r: r.force)
+
+
+def summary(results: list[Result]) -> str:
+    """A plain-text table of built, skipped and failed editions."""
+    lines = [f"{'force':<40} {'status':<8} {'seconds':>8}  detail"]
+    lines += [f"{r.force:<40} {r.status:<8} {r.seconds:>8.1f}  {r.detail[:200]}" for r in results]
+    counts = {s: sum(r.status == s for r in results) for s in ("built", "skipped", "failed")}
+    lines.append(", ".join(f"{n} {s}" for s, n in counts.items()))
+    return "\n".join(lines)
