@@ -85,4 +85,6 @@ def at_a_glance(force: str) -> Section:
                  "England and Wales": deaths["fatalities"].sum(), "comparable forces": deaths.loc[peers, "fatalities"].mean(),
                  "comparison": f"exact 95% interval {d['ci_low']:.0f} to {d['ci_high']:.0f}; a count, not a rate"})
     figures.append(Figure("g_deaths", d["fatalities"], "deaths", wrongdoing.DEATHS_DATA))
-    return Section(pd.DataFrame(rows).round(1), None, figures)
+    # Shown as a table: "n/a" where a force has no published value (ASB for London's two forces).
+    table = pd.DataFrame(rows).round(1).set_index("measure").astype(object).fillna("n/a")
+    return Section(table, None, figures)
