@@ -119,6 +119,16 @@ def trend_frame(series: pd.DataFrame, measures: list[str]) -> pd.DataFrame:
     return df
 
 
+def point(df: pd.DataFrame, measure: str, which: str) -> pd.Series:
+    """The first, peak or latest year of one measure in a series frame."""
+    rows = df[df["measure"] == measure].sort_values("year_ending")
+    if which == "first":
+        return rows.iloc[0]
+    if which == "latest":
+        return rows.iloc[-1]
+    return rows.loc[rows["value_pct"].idxmax()]
+
+
 def crosscheck(series: pd.DataFrame, headlines: pd.DataFrame, tolerance: float = 0.5) -> pd.DataFrame:
     """Compare the extracted series with the transcribed all-adult headlines, year by year.
 

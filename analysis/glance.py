@@ -8,7 +8,7 @@ from analysis import comparable, config, csew, fairness, forces, neighbourhood, 
 from analysis import stop_search as ss
 from analysis.figures import Figure, Section
 
-ENGLAND_AND_WALES = ss.ENGLAND_AND_WALES
+ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
 
 
 def _rate_wording(count, exposure, ref_count, ref_exposure) -> tuple[str, float, float, float]:

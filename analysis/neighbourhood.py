@@ -27,24 +27,17 @@ GRADIENT_YEAR = 2014
 CHANGE_FROM = 2010
 
 
-def _point(rows: pd.DataFrame, which: str) -> pd.Series:
-    rows = rows.sort_values("year_ending")
-    return {"first": rows.iloc[0], "latest": rows.iloc[-1]}.get(which, rows.loc[rows["value_pct"].idxmax()])
-
-
 def visibility_trend() -> Section:
     """Weekly foot patrol beside confidence in the local police, national series."""
     measures = ["foot_patrol_weekly_or_more", "confidence_local_police"]
     trend = csew.trend_frame(csew.load_national_series(), measures)
     figures = []
     for short, measure in (("patrol", measures[0]), ("confidence", measures[1])):
-        rows = trend[trend["measure"] == measure]
         for which in ("first", "peak", "latest"):
-            row = _point(rows, which)
+            row = csew.point(trend, measure, which)
             figures += [Figure(f"{short}_{which}", row["value_pct"], "%", SERIES_DATA),
                         Figure(f"{short}_{which}_year", row["csew_year"], "CSEW year", SERIES_DATA)]
-    patrol = trend[trend["measure"] == measures[0]]
-    first, latest = _point(patrol, "first"), _point(patrol, "latest")
+    first, latest = csew.point(trend, measures[0], "first"), csew.point(trend, measures[0], "latest")
     chart = charts.trend_with_breaks(
         trend, name="patrol-and-confidence", source=ONS_SOURCE,
         title="Foot patrol seen weekly, and confidence in the local police",

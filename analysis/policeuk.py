@@ -12,6 +12,7 @@ from analysis.sources import locate
 
 SAMPLE = {"street": "policeuk_sample_2023_03/street", "outcomes": "policeuk_sample_2023_03/outcomes",
           "stop-and-search": "policeuk_sample_2023_03/stop_and_search"}
+SAMPLE_LABEL = "Bedfordshire Police, March 2023"
 # The published column sets (data.police.uk/about), in file order.
 COLUMNS = {
     "street": ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",

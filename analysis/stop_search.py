@@ -13,7 +13,7 @@ from analysis.sources import locate
 
 SEARCH_FILE = "stop_search_open_data/by_force_ethnicity"
 CENSUS_FILE = "pfa_ethnicity_census2011/police_categories"
-ENGLAND_AND_WALES = "K04000001"
+ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
 
 # Home Office broad self-defined groups -> the label used in the book.
 GROUPS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -260,7 +261,7 @@ def detail(path=None) -> Section:
     linked_true = int((linked == "true").sum())
     nfa_low, nfa_high = stats.wilson_ci(nfa, n)
     link_low, link_high = stats.wilson_ci(linked_true, len(linked))
-    force = "Bedfordshire Police" if path is None else str(path)
+    where = policeuk.SAMPLE_LABEL if path is None else Path(path).name
     figures = [
         Figure("ss_detail_n", n, "searches", DETAIL_DATA),
         Figure("ss_detail_nfa", 100 * nfa / n, "%", DETAIL_DATA),
@@ -274,8 +275,7 @@ def detail(path=None) -> Section:
     table = policeuk.distribution(searches["Outcome"], "not recorded")
     chart = charts.labelled_bars(
         table.rename(columns={"category": "label", "share_pct": "value"}), name="search-outcomes",
-        x_title="% of searches", title=f"Outcomes of stop and search, {force}, March 2023" if path is None
-        else "Outcomes of stop and search", source=DETAIL_SOURCE,
+        x_title="% of searches", title=f"Outcomes of stop and search, {where}", source=DETAIL_SOURCE,
         subtitle=f"{n} searches; one month of police.uk data",
         description=(f"Bar chart of the outcomes of {n} stop and searches in one police.uk file; "
                      f"{100 * nfa / n:.0f}% ended with no further action."))

@@ -18,15 +18,6 @@ PCT1 = "{:.1f}"
 PAS_SOURCE = "MOPAC Public Attitude Survey dashboard (London Datastore), OGL"
 
 
-def _point(df: pd.DataFrame, measure: str, which: str) -> pd.Series:
-    rows = df[df["measure"] == measure].sort_values("year_ending")
-    if which == "first":
-        return rows.iloc[0]
-    if which == "latest":
-        return rows.iloc[-1]
-    return rows.loc[rows["value_pct"].idxmax()]
-
-
 def national_trend() -> Section:
     """Confidence, good/excellent rating, foot patrol and trust, 2003/04 to the latest year."""
     trend = csew.trend_frame(csew.load_national_series(), list(csew.SERIES_LABELS))
@@ -34,13 +25,13 @@ def national_trend() -> Section:
     for short, measure in [("conf", "confidence_local_police"), ("rating", "police_good_excellent_job"),
                            ("patrol", "foot_patrol_weekly_or_more"), ("trust", "trust_police_in_area")]:
         for which in ("first", "peak", "latest"):
-            row = _point(trend, measure, which)
+            row = csew.point(trend, measure, which)
             figures.append(Figure(f"{short}_{which}", row["value_pct"], "%", SERIES_DATA))
             figures.append(Figure(f"{short}_{which}_year", row["csew_year"], "CSEW year", SERIES_DATA))
     latest = trend["year_ending"].max()
     figures.append(Figure("conf_change_from_peak",
-                          _point(trend, "confidence_local_police", "peak")["value_pct"]
-                          - _point(trend, "confidence_local_police", "latest")["value_pct"],
+                          csew.point(trend, "confidence_local_police", "peak")["value_pct"]
+                          - csew.point(trend, "confidence_local_police", "latest")["value_pct"],
                           "percentage points", SERIES_DATA, "{:.1f}"))
     chart = charts.trend_with_breaks(
         trend,
@@ -50,10 +41,10 @@ def national_trend() -> Section:
         description=(
             f"Line chart of four CSEW measures from 2003/04 to {csew.csew_year(latest)}. "
             + " ".join(
-                f"{csew.SERIES_LABELS[m]}: {_point(trend, m, 'first')['value_pct']:.0f}% in "
-                f"{_point(trend, m, 'first')['csew_year']}, peak {_point(trend, m, 'peak')['value_pct']:.0f}% in "
-                f"{_point(trend, m, 'peak')['csew_year']}, {_point(trend, m, 'latest')['value_pct']:.0f}% in "
-                f"{_point(trend, m, 'latest')['csew_year']}."
+                f"{csew.SERIES_LABELS[m]}: {csew.point(trend, m, 'first')['value_pct']:.0f}% in "
+                f"{csew.point(trend, m, 'first')['csew_year']}, peak {csew.point(trend, m, 'peak')['value_pct']:.0f}% in "
+                f"{csew.point(trend, m, 'peak')['csew_year']}, {csew.point(trend, m, 'latest')['value_pct']:.0f}% in "
+                f"{csew.point(trend, m, 'latest')['csew_year']}."
                 for m in csew.SERIES_LABELS
             )
             + " Lines break at the 2011/12 questionnaire change (confidence and rating only) and across "

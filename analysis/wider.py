@@ -12,7 +12,7 @@ CJS_MEASURES = ["cjsovb1dv", "fairova1dv"]
 OPEN_DATA = [csew.OPEN_DATA_FILE]
 ASB_SOURCE = "ONS, Crime in England and Wales: police force area data tables, years ending March 2018 and 2019; OGL v3.0"
 OPEN_DATA_SOURCE = "ONS, CSEW open data table, 12 months to December 2018, OGL v3.0"
-ENGLAND_AND_WALES = "K04000001"
+ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
 
 
 def asb_table() -> pd.DataFrame:

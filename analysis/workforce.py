@@ -13,7 +13,7 @@ from analysis.sources import locate
 WORKFORCE_FILE = "police_workforce_open_data/by_force_rank_sex"
 STRENGTH_FILE = "police_workforce_open_data/national_strength"
 POPULATION_FILE = "police_forces/population"
-ENGLAND_AND_WALES = "K04000001"
+ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
 
 # The Home Office worker types this book counts, and the label it uses for each.
 ROLES = {"police officer": "Police officers", "police community support officer": "PCSOs"}
