@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import keyword
+import multiprocessing
+import queue
 import os
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from analysis import config, forces
+from analysis import config, forces, kernels
 
 EDITIONS_DIR = config.BUILD_DIR / "editions"
 FIGURES_DIR = config.BUILD_DIR / "figures"
@@ -34,14 +35,6 @@ PLACEHOLDER = "FORCE_NAME"
 
 class EditionError(RuntimeError):
     """An edition could not be built; says which notebook and cell."""
-
-
-def check_parameters(parameters: dict) -> dict:
-    """Refuse parameter names that are not plain identifiers: papermill escapes values, not names."""
-    for name in parameters:
-        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
-            raise ValueError(f"parameter name {name!r} is not a Python identifier; expected a name like 'force'")
-    return parameters
 
 
 def shard(codes: list[str], spec: str | None) -> list[str]:
@@ -116,17 +109,6 @@ def _source_tree(force: forces.Force, target: Path) -> list[Path]:
     return [target / "book" / "at-a-glance.ipynb"] + [target / f"{c}.ipynb" for c in _chapters(root)]
 
 
-def _execute(notebook: Path, force: forces.Force) -> None:
-    import papermill as pm
-
-    try:
-        pm.execute_notebook(str(notebook), str(notebook), parameters=check_parameters({"force": force.code}),
-                            cwd=str(notebook.parent), kernel_name="python3", progress_bar=False,
-                            request_save_on_cell_execute=False)
-    except pm.PapermillExecutionError as err:
-        raise EditionError(f"{notebook.name}, cell {err.exec_count}: {err.ename}: {err.evalue}") from None
-
-
 def _build_html(src: Path, work: Path) -> None:
     """jupyter-book over the executed notebooks (no re-execution), strict about warnings."""
     jb = Path(sys.executable).with_name("jupyter-book")
@@ -145,21 +127,24 @@ class Result:
 
 
 def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = FIGURES_DIR,
-                  use_cache: bool = True) -> Result:
-    """Build one edition into a temporary folder, then swap it in; the last good edition survives any failure."""
+                  use_cache: bool = True, kernel: kernels.SharedKernel | None = None) -> Result:
+    """Build one edition into a temporary folder, then swap it in; the last good edition survives any failure.
+    Give `kernel` to reuse one across editions; otherwise the edition starts and stops its own."""
+    if kernel is None:
+        with kernels.SharedKernel() as own:
+            return build_edition(force, out_dir, figures_dir, use_cache, own)
     start = time.perf_counter()
     f = forces.resolve(force)
     digest = inputs_hash(f.code)
     live = out_dir / f.slug
-    stamp = live / "inputs.sha256"
-    if use_cache and stamp.exists() and stamp.read_text().strip() == digest:
+    if use_cache and _built_from(f, out_dir) == digest:
         return Result(f.name, "skipped", time.perf_counter() - start, "inputs unchanged")
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{f.slug}-", dir=out_dir))
     try:
         src = work / "src"
         for notebook in _source_tree(f, src):
-            _execute(notebook, f)
+            kernel.run(notebook, {"force": f.code})
             _prepare(notebook, f)
         _build_html(src, work)
         staged = work / "edition"
@@ -178,7 +163,8 @@ def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = 
         os.replace(tmp_register, figures_dir / f"{f.slug}.json")
         return Result(f.name, "built", time.perf_counter() - start)
     except Exception as err:  # one force failing must never stop the others
-        detail = str(err) if isinstance(err, EditionError) else "".join(traceback.format_exception_only(err)).strip()
+        known = isinstance(err, (EditionError, kernels.NotebookFailed))
+        detail = str(err) if known else "".join(traceback.format_exception_only(err)).strip()
         return Result(f.name, "failed", time.perf_counter() - start, detail)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -211,21 +197,58 @@ def write_index(out_dir: Path = EDITIONS_DIR) -> Path:
     return index
 
 
+def _built_from(f: forces.Force, out_dir: Path) -> str:
+    """The inputs hash the live edition was built from ('' when there is none)."""
+    stamp = out_dir / f.slug / "inputs.sha256"
+    return stamp.read_text().strip() if stamp.exists() else ""
+
+
+def _worker(todo, done, out_dir: Path, figures_dir: Path) -> None:
+    """Pool task: take forces off the queue and build them on one kernel, kept from edition to edition."""
+    with kernels.SharedKernel() as kernel:
+        while True:
+            try:
+                code = todo.get_nowait()
+            except queue.Empty:
+                return
+            done.put(build_edition(code, out_dir, figures_dir, use_cache=False, kernel=kernel))
+
+
 def build_many(codes: list[str], jobs: int = 2, use_cache: bool = True, out_dir: Path = EDITIONS_DIR,
                figures_dir: Path = FIGURES_DIR) -> list[Result]:
-    """Build editions in parallel with a progress bar; returns one result per force."""
+    """Build editions in parallel with a progress bar, one kernel per worker; returns one result per force."""
     from tqdm import tqdm
 
-    results = []
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=jobs) as pool, tqdm(total=len(codes), unit="edition") as bar:
-        futures = {pool.submit(build_edition, c, out_dir, figures_dir, use_cache): c for c in codes}
-        for future in as_completed(futures):
-            result = future.result()
-            results.append(result)
-            bar.set_postfix_str(f"{result.force}: {result.status}", refresh=False)
-            bar.set_description(f"{time.perf_counter() - started:.0f}s")
-            bar.update()
+    chosen = [forces.resolve(c) for c in codes]
+    results = [Result(f.name, "skipped", 0.0, "inputs unchanged") for f in chosen
+               if use_cache and _built_from(f, out_dir) == inputs_hash(f.code)]
+    skipped = {r.force for r in results}
+    stale = [f for f in chosen if f.name not in skipped]
+    crashes: list[str] = []
+    with tqdm(total=len(chosen), initial=len(results), unit="edition") as bar:
+        if stale:
+            n = min(jobs, len(stale))
+            with multiprocessing.Manager() as manager, ProcessPoolExecutor(n) as pool:
+                todo, done = manager.Queue(), manager.Queue()
+                for f in stale:
+                    todo.put(f.code)
+                workers = [pool.submit(_worker, todo, done, out_dir, figures_dir) for _ in range(n)]
+                while len(results) < len(chosen):
+                    try:
+                        result = done.get(timeout=1)
+                    except queue.Empty:
+                        if all(w.done() for w in workers):
+                            break  # a worker died; its forces are reported as failed below
+                        continue
+                    results.append(result)
+                    bar.set_postfix_str(f"{result.force}: {result.status}", refresh=False)
+                    bar.set_description(f"{time.perf_counter() - started:.0f}s")
+                    bar.update()
+                crashes = [str(w.exception()) for w in workers if w.done() and w.exception()]
+    reported = {r.force for r in results}
+    results += [Result(f.name, "failed", 0.0, f"worker stopped: {'; '.join(crashes) or 'unknown'}")
+                for f in stale if f.name not in reported]
     write_index(out_dir)
     return sorted(results, key=lambda r: r.force)
 

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from analysis import config, editions, forces
+from analysis import config, editions, forces, kernels
 
 
 def test_unknown_force_exits_non_zero_with_closest_names_and_builds_nothing(tmp_path):
@@ -25,8 +25,8 @@ def test_unknown_force_exits_non_zero_with_closest_names_and_builds_nothing(tmp_
 @pytest.mark.parametrize("name", ["force; import os", "1force", "class", ""])
 def test_parameter_names_must_be_identifiers(name):
     with pytest.raises(ValueError, match=r"parameter name .* is not a Python identifier"):
-        editions.check_parameters({name: "kent"})
-    assert editions.check_parameters({"force": "x; import os"}) == {"force": "x; import os"}
+        kernels.check_parameters({name: "kent"})
+    assert kernels.check_parameters({"force": "x; import os"}) == {"force": "x; import os"}
 
 
 def test_shards_are_disjoint_and_cover_all_43():
@@ -106,7 +106,7 @@ def test_unchanged_inputs_are_skipped_and_a_failure_keeps_the_last_good_edition(
     assert editions.build_edition("kent", out, figs).status == "skipped"
     good = (out / "kent" / "html" / "index.html").read_text()
     monkeypatch.setattr(editions, "inputs_hash", lambda code, root=config.REPO_ROOT: "changed")
-    monkeypatch.setattr(editions, "_execute", lambda nb, f: (_ for _ in ()).throw(RuntimeError("boom")))
+    monkeypatch.setattr(kernels.SharedKernel, "run", lambda self, nb, params: (_ for _ in ()).throw(RuntimeError("boom")))
     assert editions.build_edition("kent", out, figs).status == "failed"
     assert (out / "kent" / "html" / "index.html").read_text() == good
     assert sorted(p.name for p in out.iterdir()) == ["kent"]  # no temporary folders left behind
