@@ -26,9 +26,13 @@ book: $(STAMP) ## Execute every notebook and build the HTML book into _build/htm
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "Book: _build/html/index.html   Figure register: _build/figures/national.json"
 
-test: $(STAMP) ## Run the unit tests, the book build checks and nbval over the committed notebooks
-	$(BIN)/python -m pytest tests book --nbval --nbval-current-env \
+test: $(STAMP) ## Unit tests, bad-input cases and nbval over the committed notebooks, then `make check`
+	$(BIN)/python -m pytest -m "not gate" tests book --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
+	@$(MAKE) --no-print-directory check
+
+check: $(STAMP) ## Quality gates on a fresh -W build and a real edition: links, headless Chromium, accessibility
+	$(BIN)/python -m pytest -m gate tests
 
 edition: $(STAMP) ## Build one force's edition: make edition FORCE=kent (code, name or slug)
 	@test -n "$(FORCE)" || { echo "error: give a force, e.g. make edition FORCE=kent" >&2; exit 2; }
@@ -46,4 +50,4 @@ notebooks: $(STAMP) ## Re-execute the committed chapter notebooks in place (afte
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf _build
 
-.PHONY: help install book test edition editions bench notebooks clean
+.PHONY: help install book test check edition editions bench notebooks clean

@@ -260,9 +260,10 @@ def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: s
 
 def labelled_bars(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, x_title: str,
                   subtitle=None, fmt: str = ".0f", colour_by: str | None = None) -> alt.LayerChart:
-    """Horizontal bars in the given order, each labelled with its value (so colour is never needed to read it).
+    """Horizontal bars in the given order, each labelled with its value.
 
-    Expects columns label and value; `colour_by` names an optional grouping column.
+    Expects columns label and value; `colour_by` names an optional grouping column, which is
+    then also written after each value, so colour is never the only cue to the group.
     """
     y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=400))
     x = alt.X("value:Q", title=x_title)
@@ -271,7 +272,9 @@ def labelled_bars(df: pd.DataFrame, *, name: str, description: str, source: str,
     base = alt.Chart(df)
     bars = base.mark_bar().encode(x=x, y=y, color=colour,
                                   tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("value:Q", format=fmt)])
-    text = base.mark_text(align="left", dx=3, fontSize=11).encode(x=x, y=y, text=alt.Text("value:Q", format=fmt))
+    text = base.mark_text(align="left", dx=3, fontSize=11).encode(x=x, y=y, text="bar_label:N")
+    group = f" + '  (' + datum[{json.dumps(colour_by)}] + ')'" if colour_by else ""
+    text = text.transform_calculate(bar_label=f"format(datum.value, {json.dumps(fmt)}){group}")
     chart = alt.layer(bars, text).properties(width=config.CHART_WIDTH - 240, height=22 * len(df))
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 

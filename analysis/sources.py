@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import shutil
 import tempfile
 import urllib.error
 import urllib.request
+import zlib
 from pathlib import Path
 
 from analysis import config
@@ -25,13 +27,26 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _gzip_damage(path: Path) -> str:
+    """Why a .gz file cannot be read to its end ('' when it can, or is not gzip)."""
+    if not path.name.endswith(".gz"):
+        return ""
+    try:
+        with gzip.open(path) as fh:
+            while fh.read(1 << 20):
+                pass
+    except (EOFError, OSError, zlib.error) as exc:
+        return f" It is not a complete gzip file ({exc}): the copy or download was cut short."
+    return ""
+
+
 def verify(path: Path, entry: RawFile) -> Path:
     """Return `path` if its sha256 matches the manifest; otherwise raise naming both hashes."""
     actual = sha256_of(path)
     if actual != entry.sha256:
         raise DataSourceError(
             f"{path}: sha256 is {actual} but data/manifest.yml expects {entry.sha256} "
-            f"for '{entry.id}'. The file has changed or is not the published copy; "
+            f"for '{entry.id}'.{_gzip_damage(path)} The file has changed or is not the published copy; "
             "restore it, or update the manifest only after checking the new release."
         )
     return path

@@ -61,7 +61,7 @@ def asb_by_force() -> Section:
     chart = charts.labelled_bars(
         plot[["label", "value", "comparison"]], name="asb-by-force", x_title="% of adults", fmt=".0f",
         colour_by="comparison", title=f"Adults who experienced or witnessed anti-social behaviour, {csew.csew_year(latest)}",
-        subtitle=["CSEW by police force area; colour and the table give ONS's test against England and Wales",
+        subtitle=["CSEW by police force area; each bar's label and colour give ONS's test against England and Wales",
                   "The Metropolitan Police and City of London are reported together, so they are not shown"],
         source=ASB_SOURCE,
         description=(f"Bar chart of the share of adults who experienced or witnessed anti-social behaviour in "

@@ -1,4 +1,4 @@
-"""Headless Chromium against a local server, with every non-local host unreachable."""
+"""Headless Debian chromium, driven by Playwright, against a local server: charts, JS errors, requests, screenshots."""
 
 from __future__ import annotations
 
@@ -6,20 +6,38 @@ import functools
 import http.server
 import os
 import shutil
-import subprocess
-import tempfile
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    # Any host but the local server resolves to nothing: a CDN script could not load.
+    # Belt and braces: any host but the local server resolves to nothing. The requests are
+    # also recorded, so a page that tries to reach out fails even though the attempt is blocked.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
+
+# Console errors known to be harmless, each with the reason. Anything else fails the page.
+ALLOWED_CONSOLE_ERRORS = {
+    "Got invalid theme mode: . Resetting to auto.":
+        "pydata-sphinx-theme, on a fresh profile with no stored light/dark choice; it falls back to 'auto'",
+}
+# Schemes that never leave the machine.
+LOCAL_SCHEMES = {"data", "blob", "about"}
+
+# Waits until every chart has drawn its SVG or shown its fallback text.
+ALL_SETTLED = """() => [...document.querySelectorAll('.pcp-vega')]
+  .every(el => el.querySelector('svg [class^="mark-"]') || el.textContent.trim().length > 0)"""
+CHART_STATE = """() => [...document.querySelectorAll('.pcp-vega')].map(el => ({
+  id: el.id, role: el.getAttribute('role'), label: el.getAttribute('aria-label') || '',
+  marks: el.querySelectorAll('svg [class^="mark-"]').length,
+  fallback: el.querySelector('svg') ? '' : el.textContent.trim()}))"""
+IMAGES = "() => [...document.images].map(img => ({src: img.getAttribute('src'), alt: img.getAttribute('alt')}))"
 
 
 def chromium() -> str:
@@ -31,11 +49,15 @@ def chromium() -> str:
     return path
 
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
 @contextmanager
 def serve(folder: Path):
     """Serve `folder` on 127.0.0.1 at a free port for the duration of the block."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *a, **k: None
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -45,12 +67,61 @@ def serve(folder: Path):
         server.shutdown()
 
 
-def dump_dom(url: str, screenshot: Path | None = None) -> str:
-    """The page's DOM after its scripts have run (virtual time lets Vega finish drawing)."""
-    with tempfile.TemporaryDirectory() as profile:
-        args = [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=10000"]
-        if screenshot is not None:
-            subprocess.run([*args, "--window-size=1280,4000", f"--screenshot={screenshot}", url],
-                           capture_output=True, timeout=120, check=False)
-        done = subprocess.run([*args, "--dump-dom", url], capture_output=True, text=True, timeout=120, check=True)
-    return done.stdout
+@contextmanager
+def browser(profile: Path):
+    """A headless chromium with a fresh profile folder."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(str(profile), executable_path=chromium(),
+                                                       args=CHROMIUM_FLAGS, viewport={"width": 1280, "height": 900})
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@dataclass
+class PageReport:
+    """What one page did in the browser."""
+
+    url: str
+    charts: list[dict]
+    images: list[dict]
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def unexpected_errors(self) -> list[str]:
+        return [e for e in self.errors if e not in ALLOWED_CONSOLE_ERRORS]
+
+    def remote_requests(self) -> list[str]:
+        """Requests to anywhere but 127.0.0.1."""
+        def local(url: str) -> bool:
+            parts = urlsplit(url)
+            return parts.scheme in LOCAL_SCHEMES or parts.hostname == "127.0.0.1"
+
+        return [u for u in self.requests if not local(u)]
+
+
+def visit(context, url: str, screenshot: Path) -> PageReport:
+    """Load `url`, wait for its charts, record errors and requests, and save a full-page screenshot."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page = context.new_page()
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"uncaught exception: {exc}"))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(url, wait_until="networkidle")
+        try:
+            page.wait_for_function(ALL_SETTLED, timeout=20_000)
+        except PlaywrightTimeout:
+            pass  # the chart assertions say which chart did not draw
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(screenshot), full_page=True)
+        return PageReport(url, page.evaluate(CHART_STATE), page.evaluate(IMAGES), errors, requests)
+    finally:
+        page.close()

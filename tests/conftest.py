@@ -58,3 +58,48 @@ def altered(copy_into, monkeypatch):
         return path
 
     return _alter
+
+
+CHAPTERS = ["01-trust-and-confidence", "02-neighbourhood-policing", "03-procedural-justice",
+            "04-contact-with-victims", "05-contact-with-suspects", "06-police-wrongdoing", "07-what-else-matters"]
+BOOK_PAGES = ["book/intro.html", *(f"book/{c}.html" for c in CHAPTERS), "book/appendix-data-and-methods.html"]
+EDITION_PAGES = ["book/at-a-glance.html", *BOOK_PAGES[1:]]
+EDITION_FORCE = "cumbria"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "gate: checks of the built book and an edition (run by `make check`)")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The national book, built with -W into a temporary folder (its _build)."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("book")
+    jb = Path(sys.executable).with_name("jupyter-book")
+    result = subprocess.run([str(jb), "build", str(config.REPO_ROOT), "--path-output", str(out),
+                             "--warningiserror", "--keep-going"], capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return out / "_build"
+
+
+@pytest.fixture(scope="session")
+def edition(tmp_path_factory) -> Path:
+    """A real edition (Cumbria), built the way `make edition` builds it; returns the editions folder."""
+    from analysis import editions
+
+    out = tmp_path_factory.mktemp("editions")
+    result = editions.build_edition(EDITION_FORCE, out, out / "figures", use_cache=False)
+    assert result.status == "built", result.detail
+    return out
+
+
+@pytest.fixture(scope="session")
+def chrome(tmp_path_factory):
+    """Debian's chromium, headless, with a fresh profile, for the whole session."""
+    from tests.browser import browser
+
+    with browser(tmp_path_factory.mktemp("chromium-profile")) as context:
+        yield context
