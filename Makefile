@@ -27,12 +27,15 @@ book: $(STAMP) ## Execute every notebook and build the HTML book into _build/htm
 	@echo "Book: _build/html/index.html   Figure register: _build/figures/national.json"
 
 test: $(STAMP) ## Unit tests, bad-input cases and nbval over the committed notebooks, then `make check`
-	$(BIN)/python -m pytest -m "not gate" tests book --nbval --nbval-current-env \
+	$(BIN)/python -m pytest -m "not gate and not editions" tests book --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 	@$(MAKE) --no-print-directory check
 
 check: $(STAMP) ## Quality gates on a fresh -W build and a real edition: links, headless Chromium, accessibility
 	$(BIN)/python -m pytest -m gate tests
+
+check-editions: $(STAMP) ## After `make editions`: every page of every built edition in headless Chromium
+	$(BIN)/python -m pytest -m editions tests/test_built_editions.py
 
 edition: $(STAMP) ## Build one force's edition: make edition FORCE=kent (code, name or slug)
 	@test -n "$(FORCE)" || { echo "error: give a force, e.g. make edition FORCE=kent" >&2; exit 2; }
@@ -50,4 +53,4 @@ notebooks: $(STAMP) ## Re-execute the committed chapter notebooks in place (afte
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf _build
 
-.PHONY: help install book test check edition editions bench notebooks clean
+.PHONY: help install book test check check-editions edition editions bench notebooks clean

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import http.server
 import os
 import shutil
@@ -13,6 +14,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from analysis import config
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -125,3 +128,26 @@ def visit(context, url: str, screenshot: Path) -> PageReport:
         return PageReport(url, page.evaluate(CHART_STATE), page.evaluate(IMAGES), errors, requests)
     finally:
         page.close()
+
+
+MIN_DESCRIPTION = 40  # characters: a chart's label must describe it, not just name it
+
+
+def check_page(chrome, html_root: Path, page: str, shot_name: str) -> list[str]:
+    """Open a page in headless Chromium and check what a reader relies on; returns the chart ids.
+
+    Every chart drew its marks and carries a description for screen readers; every image has
+    alt text; no JavaScript error outside the allow-list; no request left 127.0.0.1.
+    """
+    with serve(html_root) as base:
+        report = visit(chrome, f"{base}/{page}", config.BUILD_DIR / "screenshots" / shot_name)
+    assert not report.unexpected_errors(), f"{page}: JavaScript errors {report.unexpected_errors()}"
+    assert not report.remote_requests(), f"{page}: requests left 127.0.0.1: {report.remote_requests()}"
+    for chart in report.charts:
+        assert chart["marks"] > 0 and not chart["fallback"], f"{page}: chart {chart['id']} did not draw ({chart})"
+        assert chart["role"] in ("img", "graphics-document"), f"{page}: chart {chart['id']} has role {chart['role']}"
+        assert len(chart["label"]) >= MIN_DESCRIPTION, f"{page}: chart {chart['id']} lacks a description"
+    assert all(img["alt"] for img in report.images), f"{page}: images without alt text {report.images}"
+    html = (html_root / page).read_text()
+    assert [c["id"] for c in report.charts] == re.findall(r'<div id="(pcp-[\w-]+)" class="pcp-vega"', html)
+    return [c["id"] for c in report.charts]

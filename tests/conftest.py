@@ -69,6 +69,7 @@ EDITION_FORCE = "cumbria"
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "gate: checks of the built book and an edition (run by `make check`)")
+    config.addinivalue_line("markers", "editions: checks of every edition in _build/editions (`make check-editions`)")
 
 
 @pytest.fixture(scope="session")
