@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from analysis import charts, csew, met_pas
 from analysis.figures import Figure, Section
 

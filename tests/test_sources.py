@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gzip
 import io
 import urllib.error
 
-import pandas as pd
 import pytest
 
 from analysis import config, csew, manifest, sources
