@@ -66,6 +66,11 @@ def force_codes() -> frozenset[str]:
     return frozenset(registry()["pfa_code"])
 
 
+def code_column() -> Column:
+    """The schema column `pfa_code`, which must hold one of the 43 ONS force codes."""
+    return Column("pfa_code", "str", allowed=force_codes(), allowed_label="one of the 43 ONS force codes")
+
+
 def _normalise(text: str) -> str:
     text = text.strip().lower().replace("&", " and ")
     return re.sub(r"[^a-z0-9]+", " ", text).strip()

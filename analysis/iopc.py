@@ -34,7 +34,7 @@ SERIES_SCHEMA = Schema(
 FORCE_SCHEMA = Schema(
     "IOPC fatalities by type, force and financial year",
     (Column("type", "str", allowed=frozenset(TYPES)),
-     Column("pfa_code", "str", allowed=forces.force_codes(), allowed_label="one of the 43 ONS force codes"),
+     forces.code_column(),
      Column("year_ending", "int", min=2000, max=2100), Column("fatalities", "int", min=0)),
     unique=("type", "pfa_code", "year_ending"),
 )

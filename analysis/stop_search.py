@@ -39,12 +39,13 @@ CENSUS_GROUPS = {
 MIN_SEARCHES_FOR_RATIO = 20
 TOO_FEW = "too few to say"
 
+
 def _search_schema() -> Schema:
     # Built on use: the allowed codes come from the force registry.
     return Schema(
         "searches by force, year and ethnic group",
         (
-            Column("pfa_code", "str", allowed=forces.force_codes(), allowed_label="one of the 43 ONS force codes"),
+            forces.code_column(),
             Column("year_ending", "int", min=2007, max=2030),
             Column("group", "str", allowed=frozenset(GROUPS.values()) | frozenset(UNSTATED)),
             Column("searches", "int", min=0),

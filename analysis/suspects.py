@@ -168,7 +168,7 @@ def outcome_test(year: int | None = None) -> Section:
 def _force_schema() -> Schema:
     return Schema(
         "use of force tactic uses by force and perceived ethnicity",
-        (Column("pfa_code", "str", allowed=forces.force_codes(), allowed_label="one of the 43 ONS force codes"),
+        (forces.code_column(),
          Column("group", "str", allowed=frozenset(FORCE_GROUPS.values())), Column("uses", "number", min=0)),
         unique=("pfa_code", "group"),
     )

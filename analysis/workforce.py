@@ -24,7 +24,7 @@ def _workforce_schema() -> Schema:
     return Schema(
         "full-time equivalent workforce by force, 31 March, role, rank and sex",
         (
-            Column("pfa_code", "str", allowed=forces.force_codes(), allowed_label="one of the 43 ONS force codes"),
+            forces.code_column(),
             Column("year", "int", min=2007, max=2030),
             Column("role", "str", allowed=frozenset(ROLES.values())),
             Column("rank", "str"),
