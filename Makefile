@@ -6,6 +6,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Every tool, and every notebook kernel they start, imports this checkout's analysis package.
+export PYTHONPATH := $(CURDIR)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

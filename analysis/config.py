@@ -9,13 +9,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
 MANIFEST_PATH = DATA_DIR / "manifest.yml"
 FORCES_PATH = DATA_DIR / "forces.csv"
-EVIDENCE_REGISTER = REPO_ROOT.parent / "shared" / "evidence" / "evidence_register.csv"
 BUILD_DIR = REPO_ROOT / "_build"
 
-# The raw files are read from a local mirror; point PCP_DATA_MIRROR at another copy.
+# The raw files are committed under data/raw/<dataset>/; PCP_DATA_MIRROR points the loader at another copy.
 MIRROR_ENV = "PCP_DATA_MIRROR"
-DEFAULT_MIRROR = REPO_ROOT.parent / "shared" / "data" / "raw"
-# Files fetched from their download URL (when no mirror exists) are kept here.
+DEFAULT_MIRROR = DATA_DIR / "raw"
+# Files missing from the mirror are fetched from their download URL (with pooch) into this cache.
 DOWNLOAD_CACHE = BUILD_DIR / "downloads"
 DOWNLOAD_TIMEOUT_S = 60
 

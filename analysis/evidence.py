@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import config
 from analysis.schemas import Column, Schema, validate
+from analysis.sources import locate
 
-# How figures quoted from the register name their source in the figure register.
-REGISTER_ID = "evidence_register"
+# The register is a project file listed in the manifest; figures quoted from it name this id.
+REGISTER_FILE = "evidence_register/register"
 
 SCHEMA = Schema(
     "evidence register",
@@ -17,7 +17,7 @@ SCHEMA = Schema(
         Column("design", "str"), Column("measure", "str", nullable=True), Column("estimate", "float", nullable=True),
         Column("ci_low", "float", nullable=True), Column("ci_high", "float", nullable=True),
         Column("n", "float", nullable=True, min=0), Column("unit", "str", nullable=True),
-        Column("source_url", "str", nullable=True),
+        Column("source_url", "str", nullable=True), Column("citation_url", "str", nullable=True),
     ),
     unique=("id",),
 )
@@ -48,8 +48,9 @@ def strength_definitions() -> pd.DataFrame:
 
 
 def load_register() -> pd.DataFrame:
-    df = pd.read_csv(config.EVIDENCE_REGISTER)
-    return validate(df, SCHEMA, str(config.EVIDENCE_REGISTER))
+    path = locate(REGISTER_FILE)
+    df = pd.read_csv(path)
+    return validate(df, SCHEMA, str(path))
 
 
 def _effect(row) -> str:

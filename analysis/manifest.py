@@ -19,6 +19,8 @@ class RawFile:
     key: str
     path: str
     sha256: str
+    # True for a project file read from the repository (repo_path), not from the data mirror.
+    in_repo: bool
     download_url: str | None
     publisher: str
     title: str
@@ -36,7 +38,7 @@ class ManifestError(ValueError):
 
 
 _DATASET_FIELDS = ("publisher", "title", "original_url", "licence", "period", "files")
-_FILE_FIELDS = ("path", "sha256", "download_url")
+_FILE_FIELDS = ("sha256", "download_url")
 
 
 @lru_cache(maxsize=4)
@@ -51,6 +53,8 @@ def load_manifest(path: Path = config.MANIFEST_PATH) -> dict[str, RawFile]:
             raise ManifestError(f"{path}: dataset '{dataset}' lacks {missing}")
         for key, entry in meta["files"].items():
             absent = [f for f in _FILE_FIELDS if f not in entry]
+            if ("path" in entry) == ("repo_path" in entry):
+                absent.append("exactly one of path or repo_path")
             if absent:
                 raise ManifestError(f"{path}: file '{dataset}/{key}' lacks {absent}")
             if len(str(entry["sha256"])) != 64:
@@ -58,8 +62,9 @@ def load_manifest(path: Path = config.MANIFEST_PATH) -> dict[str, RawFile]:
             files[f"{dataset}/{key}"] = RawFile(
                 dataset=dataset,
                 key=key,
-                path=entry["path"],
+                path=entry.get("path") or entry["repo_path"],
                 sha256=entry["sha256"],
+                in_repo="repo_path" in entry,
                 download_url=entry["download_url"],
                 publisher=meta["publisher"],
                 title=meta["title"],

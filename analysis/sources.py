@@ -1,15 +1,13 @@
-"""Find a raw file in the mirror (or download it) and prove its bytes match the manifest."""
+"""Find a raw file in data/raw (or another mirror, or fetch it with pooch) and prove its bytes match the manifest."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-import shutil
-import tempfile
-import urllib.error
-import urllib.request
 import zlib
 from pathlib import Path
+
+import pooch
 
 from analysis import config
 from analysis.manifest import RawFile, raw_file
@@ -52,42 +50,46 @@ def verify(path: Path, entry: RawFile) -> Path:
     return path
 
 
-def _download(entry: RawFile, target: Path) -> None:
+def _downloader():
+    """pooch's HTTP downloader, with the project's timeout (tests replace this function)."""
+    return pooch.HTTPDownloader(timeout=config.DOWNLOAD_TIMEOUT_S, progressbar=False)
+
+
+def _fetch(entry: RawFile, target: Path) -> Path:
+    """Fetch a file missing from the mirror with pooch, which checks its sha256 and keeps no partial file."""
     if not entry.download_url:
         raise DataSourceError(
             f"'{entry.id}' ({entry.path}) is not in the mirror {config.mirror_dir()} and has no "
-            "download_url in data/manifest.yml (it was derived or transcribed by the shared-data "
-            f"team). Set {config.MIRROR_ENV} to a folder holding it."
+            "download_url in data/manifest.yml (it was derived, transcribed or rebuilt by the shared-data "
+            f"team, so the committed copy in data/raw is the only one). Restore it with git, or set "
+            f"{config.MIRROR_ENV} to a folder holding it."
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Download beside the target, then rename, so a cut connection leaves no half file.
-    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
-        try:
-            with urllib.request.urlopen(entry.download_url, timeout=config.DOWNLOAD_TIMEOUT_S) as resp:
-                shutil.copyfileobj(resp, tmp)
-        except (urllib.error.URLError, OSError) as exc:
-            Path(tmp.name).unlink(missing_ok=True)
-            raise DataSourceError(
-                f"'{entry.id}' is not in the mirror {config.mirror_dir()} and downloading "
-                f"{entry.download_url} failed ({exc}). Set {config.MIRROR_ENV} to a folder "
-                "holding the raw files, or connect to the network."
-            ) from exc
     try:
-        verify(Path(tmp.name), entry)
-    except DataSourceError:
-        Path(tmp.name).unlink(missing_ok=True)
-        raise
-    Path(tmp.name).replace(target)
+        fetched = pooch.retrieve(entry.download_url, known_hash=f"sha256:{entry.sha256}", fname=target.name,
+                                 path=target.parent, downloader=_downloader(), progressbar=False)
+    except ValueError as exc:  # pooch's word for a hash mismatch
+        raise DataSourceError(
+            f"{entry.download_url}: the downloaded bytes do not match the sha256 {entry.sha256} that "
+            f"data/manifest.yml expects for '{entry.id}' ({exc}); nothing was kept."
+        ) from exc
+    except Exception as exc:  # requests' connection errors, timeouts, HTTP status errors
+        raise DataSourceError(
+            f"'{entry.id}' is not in the mirror {config.mirror_dir()} and downloading "
+            f"{entry.download_url} failed ({exc}). Restore data/raw with git, set {config.MIRROR_ENV} to a "
+            "folder holding the raw files, or connect to the network."
+        ) from exc
+    return Path(fetched)
 
 
 def locate(file_id: str) -> Path:
     """A verified local path to the raw file 'dataset/key' (mirror first, then download)."""
     entry = raw_file(file_id)
+    if entry.in_repo:
+        return verify(config.REPO_ROOT / entry.path, entry)
     mirrored = config.mirror_dir() / entry.path
     if mirrored.exists():
         return verify(mirrored, entry)
     cached = config.DOWNLOAD_CACHE / entry.path
     if cached.exists():
         return verify(cached, entry)
-    _download(entry, cached)
-    return cached
+    return _fetch(entry, cached)

@@ -73,9 +73,9 @@ def drivers() -> Section:
                           for i, group, label in DRIVERS])
     values = table.set_index("id")["value"]
     low, high = (register.at[i, "estimate"] for i in ASYMMETRY)
-    figures = [Figure(f"driver_{i.lower()}", values[i], "%", [evidence.REGISTER_ID]) for i, _, _ in DRIVERS]
-    figures += [Figure("asymmetry_low", low, "times", [evidence.REGISTER_ID]),
-                Figure("asymmetry_high", high, "times", [evidence.REGISTER_ID])]
+    figures = [Figure(f"driver_{i.lower()}", values[i], "%", [evidence.REGISTER_FILE]) for i, _, _ in DRIVERS]
+    figures += [Figure("asymmetry_low", low, "times", [evidence.REGISTER_FILE]),
+                Figure("asymmetry_high", high, "times", [evidence.REGISTER_FILE])]
     chart = charts.labelled_bars(
         table, name="satisfaction-drivers", x_title="% of victims satisfied", colour_by="driver",
         title="What goes with victim satisfaction", subtitle="Cited CSEW figures, year ending March 2025; "

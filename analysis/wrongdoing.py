@@ -102,6 +102,6 @@ def complaints() -> Section:
     """Complaints and misconduct figures cited from the register (IOPC 2023/24, Casey review): no chart."""
     register = evidence.load_register()
     reg = register.set_index("id")
-    figures = [Figure(f"reg_{i.lower()}", reg.at[i, "estimate"], unit, [evidence.REGISTER_ID], fmt)
+    figures = [Figure(f"reg_{i.lower()}", reg.at[i, "estimate"], unit, [evidence.REGISTER_FILE], fmt)
                for i, (unit, fmt) in QUOTED.items()]
     return Section(evidence.table(register, chapter_prefix="5"), None, figures)

@@ -7,7 +7,6 @@ download cache, an editions folder holding a last good edition, and the notebook
 from __future__ import annotations
 
 import gzip
-import urllib.error
 from pathlib import Path
 
 import nbformat
@@ -116,10 +115,12 @@ def test_8_an_unknown_force_code_inside_a_data_file(outputs, altered):
 
 
 def test_9_no_mirror_and_no_network_names_the_url_and_the_setting(outputs, monkeypatch):
-    def offline(*args, **kwargs):
-        raise urllib.error.URLError("network unreachable")
+    def offline():
+        def download(url, output_file, pooch_obj):
+            raise ConnectionError("network unreachable")
+        return download
 
-    monkeypatch.setattr(sources.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(sources, "_downloader", offline)
     entry = manifest.raw_file(WORKFORCE)
     refused(outputs, workforce.load_workforce, sources.DataSourceError, entry.download_url, "network unreachable",
             config.MIRROR_ENV)

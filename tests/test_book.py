@@ -29,7 +29,7 @@ def test_figure_register_lists_every_glued_figure(built, name):
     keys = {r["key"] for r in chapter}
     wanted = glued_keys(config.REPO_ROOT / "book" / f"{name}.ipynb")
     assert wanted and wanted <= keys, sorted(wanted - keys)
-    known = set(manifest.load_manifest()) | {evidence.REGISTER_ID}
+    known = set(manifest.load_manifest()) | {evidence.REGISTER_FILE}
     for r in chapter:
         assert r["datasets"] and set(r["datasets"]) <= known, r
         assert {"key", "value", "text", "unit", "chapter", "datasets"} <= set(r)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import urllib.error
-
 import pytest
 
 from analysis import config, csew, manifest, sources
@@ -15,8 +12,8 @@ def test_every_manifest_file_is_in_the_mirror_with_its_checksum():
     files = manifest.load_manifest()
     assert len(files) >= 25
     for file_id, entry in files.items():
-        path = config.DEFAULT_MIRROR / entry.path
-        assert path.exists(), f"{file_id}: {path} missing from the shared mirror"
+        path = (config.REPO_ROOT if entry.in_repo else config.DEFAULT_MIRROR) / entry.path
+        assert path.exists(), f"{file_id}: {path} missing from data/raw"
         assert sources.sha256_of(path) == entry.sha256, file_id
 
 
@@ -47,28 +44,37 @@ def test_no_mirror_and_no_download_url_says_what_to_set(mirror):
     assert "no download_url" in str(err.value)
 
 
-def test_no_mirror_and_no_network_names_the_url(mirror, monkeypatch):
-    def offline(*args, **kwargs):
-        raise urllib.error.URLError("network unreachable")
+def offline_downloader():
+    def download(url, output_file, pooch_obj):
+        raise ConnectionError("network unreachable")
+    return download
 
-    monkeypatch.setattr(sources.urllib.request, "urlopen", offline)
+
+def serving(payload: bytes, calls: list):
+    """A pooch downloader that 'serves' `payload` and records each URL asked for."""
+    def factory():
+        def download(url, output_file, pooch_obj):
+            calls.append(url)
+            with open(output_file, "wb") as fh:
+                fh.write(payload)
+        return download
+    return factory
+
+
+def test_no_mirror_and_no_network_names_the_url(mirror, monkeypatch):
+    monkeypatch.setattr(sources, "_downloader", offline_downloader)
     entry = manifest.raw_file(csew.OPEN_DATA_FILE)
     with pytest.raises(DataSourceError) as err:
         sources.locate(csew.OPEN_DATA_FILE)
     assert entry.download_url in str(err.value) and "network unreachable" in str(err.value)
     assert not (config.DOWNLOAD_CACHE / entry.path).exists(), "a failed download must leave no file"
+    assert not [p for p in config.DOWNLOAD_CACHE.rglob("*") if p.is_file()]
 
 
-def test_download_is_verified_and_cached(mirror, monkeypatch):
+def test_download_is_verified_with_pooch_and_cached(mirror, monkeypatch):
     entry = manifest.raw_file(csew.OPEN_DATA_FILE)
-    payload = (config.DEFAULT_MIRROR / entry.path).read_bytes()
     calls = []
-
-    def fake_urlopen(url, timeout):
-        calls.append(url)
-        return io.BytesIO(payload)
-
-    monkeypatch.setattr(sources.urllib.request, "urlopen", fake_urlopen)
+    monkeypatch.setattr(sources, "_downloader", serving((config.DEFAULT_MIRROR / entry.path).read_bytes(), calls))
     first = sources.locate(csew.OPEN_DATA_FILE)
     second = sources.locate(csew.OPEN_DATA_FILE)
     assert first == second == config.DOWNLOAD_CACHE / entry.path
@@ -77,10 +83,20 @@ def test_download_is_verified_and_cached(mirror, monkeypatch):
 
 
 def test_download_with_wrong_bytes_is_refused(mirror, monkeypatch):
-    monkeypatch.setattr(sources.urllib.request, "urlopen", lambda url, timeout: io.BytesIO(b"not the file"))
+    monkeypatch.setattr(sources, "_downloader", serving(b"not the file", []))
     with pytest.raises(DataSourceError, match="sha256"):
         sources.locate(csew.OPEN_DATA_FILE)
-    assert not any(config.DOWNLOAD_CACHE.rglob("*.csv.gz"))
+    assert not [p for p in config.DOWNLOAD_CACHE.rglob("*") if p.is_file()]
+
+
+def test_the_loader_never_writes_into_data_raw(mirror, monkeypatch):
+    """Raw files are immutable: a fetch goes to the download cache, never into the committed folder."""
+    monkeypatch.delenv(config.MIRROR_ENV)
+    before = {p: p.stat().st_mtime_ns for p in config.DEFAULT_MIRROR.rglob("*") if p.is_file()}
+    for file_id in manifest.load_manifest():
+        sources.locate(file_id)
+    after = {p: p.stat().st_mtime_ns for p in config.DEFAULT_MIRROR.rglob("*") if p.is_file()}
+    assert before == after
 
 
 def test_unknown_file_id_lists_valid_ids():
@@ -91,4 +107,5 @@ def test_unknown_file_id_lists_valid_ids():
 def test_sources_table_has_one_row_per_file():
     table = manifest.sources_table()
     assert len(table) == len(manifest.load_manifest())
-    assert table["licence"].str.contains("Open Government Licence").all()
+    public = table[table["dataset"] != "evidence_register"]
+    assert public["licence"].str.contains("Open Government Licence").all()
