@@ -95,11 +95,15 @@ def get(code: str) -> Force:
 
 
 ENGLAND_AND_WALES = "K04000001"
+METROPOLITAN = "E23000001"
+# Not an ONS code: the 42 forces other than the Met, a comparison line for national figures the Met dominates.
+EW_EXCLUDING_MET = "K04000001-excl-E23000001"
+NATIONAL_NAMES = {ENGLAND_AND_WALES: "England and Wales", EW_EXCLUDING_MET: "England and Wales excluding the Met"}
 
 
 def area_names(codes: pd.Series) -> pd.Series:
-    """Display names for force codes, with 'England and Wales' for K04000001."""
-    names = registry().set_index("pfa_code")["name"].to_dict() | {ENGLAND_AND_WALES: "England and Wales"}
+    """Display names for force codes, with 'England and Wales' (and the excluding-the-Met total) for national rows."""
+    names = registry().set_index("pfa_code")["name"].to_dict() | NATIONAL_NAMES
     return codes.map(names)
 
 

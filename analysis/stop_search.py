@@ -38,6 +38,10 @@ CENSUS_GROUPS = {
 # Below this many searches in either group a ratio is too unstable to quote.
 MIN_SEARCHES_FOR_RATIO = 20
 TOO_FEW = "too few to say"
+# Where a quarter or more of a group's searches have no usable arrest count, its arrest rate could be far
+# from the truth whichever way the blanks fall, so no rate or comparison is quoted.
+MAX_UNKNOWN_ARREST_SHARE = 0.25
+TOO_INCOMPLETE = "too incomplete to compare"
 
 
 def _search_schema() -> Schema:
@@ -49,6 +53,7 @@ def _search_schema() -> Schema:
             Column("year_ending", "int", min=2007, max=2030),
             Column("group", "str", allowed=frozenset(GROUPS.values()) | frozenset(UNSTATED)),
             Column("searches", "int", min=0),
+            Column("searches_arrest_known", "int", min=0),
             Column("arrests", "int", min=0),
         ),
         unique=("pfa_code", "year_ending", "group"),
@@ -68,13 +73,7 @@ def _with_codes(df: pd.DataFrame, name_col: str, source: str) -> pd.DataFrame:
     return df[df["pfa_code"].notna()]
 
 
-@lru_cache(maxsize=1)
-def load_searches() -> pd.DataFrame:
-    """Searches and resultant arrests per territorial force, year ending March and broad group.
-
-    Summed over legislation and reason. Cells the Home Office left blank ('-', '..') count as
-    zero searches; British Transport Police is dropped (it has no force area population).
-    """
+def _raw_searches() -> tuple[pd.DataFrame, str]:
     path = locate(SEARCH_FILE)
     raw = pd.read_csv(path, low_memory=False)
     require_columns(raw, ["year_ending", "force_name", "legislation", "ethnic_group_self_defined", "searches",
@@ -82,10 +81,40 @@ def load_searches() -> pd.DataFrame:
     raw = _with_codes(raw, "force_name", str(path))
     raw["year_ending"] = raw["year_ending"].str[:4].astype("int64")
     raw["group"] = raw["ethnic_group_self_defined"].map(lambda g: GROUPS.get(g, g))
+    return raw, str(path)
+
+
+def arrests_over_searches() -> pd.DataFrame:
+    """Published rows that record more resultant arrests than searches: impossible as printed, so their
+    arrest counts are never used (their searches count as searches with no usable arrest count)."""
+    raw, _ = _raw_searches()
+    return raw[raw["resultant_arrests"] > raw["searches"]].reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def load_searches() -> pd.DataFrame:
+    """Searches and resultant arrests per territorial force, year ending March and broad group.
+
+    Summed over legislation and reason. A blank searches cell is a combination with no searches
+    (the table lists every one). A blank arrests cell is NOT zero: the count was not recorded, and
+    for some forces (the Metropolitan Police above all) most are blank. So `arrests` sums only the
+    rows with a usable count, `searches_arrest_known` is the searches in those rows (the denominator
+    of any arrest rate), and rows printing more arrests than searches are left out of both.
+    British Transport Police is dropped (it has no force area population).
+    """
+    raw, path = _raw_searches()
+    searches = raw["searches"].fillna(0)
+    usable = raw["resultant_arrests"].notna() & (raw["resultant_arrests"] <= searches)
+    raw = raw.assign(searches=searches, searches_arrest_known=searches.where(usable, 0),
+                     arrests=raw["resultant_arrests"].where(usable, 0))
     out = (raw.groupby(["pfa_code", "year_ending", "group"], as_index=False)
-           .agg(searches=("searches", "sum"), arrests=("resultant_arrests", "sum")))
-    out = out.astype({"searches": "int64", "arrests": "int64"})
-    return validate(out, _search_schema(), str(path))
+           [["searches", "searches_arrest_known", "arrests"]].sum())
+    out = out.astype({"searches": "int64", "searches_arrest_known": "int64", "arrests": "int64"})
+    validate(out, _search_schema(), path)
+    over = out[out["arrests"] > out["searches_arrest_known"]]
+    if len(over):  # cannot happen after the row filter; a guard against a changed aggregation
+        raise ValueError(f"{path}: {len(over)} force-year-group totals have more arrests than searches")
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -101,10 +130,15 @@ def load_population() -> pd.DataFrame:
     return validate(out, POPULATION_SCHEMA, str(path))
 
 
-def add_england_and_wales(df: pd.DataFrame, keys: list[str], values: list[str]) -> pd.DataFrame:
-    """Append England and Wales totals (sum of the 43 forces) under code K04000001."""
-    total = df.groupby(keys, as_index=False)[values].sum().assign(pfa_code=ENGLAND_AND_WALES)
-    return pd.concat([df, total], ignore_index=True)
+def add_england_and_wales(df: pd.DataFrame, keys: list[str], values: list[str],
+                          without_met: bool = False) -> pd.DataFrame:
+    """Append England and Wales totals (sum of the 43 forces) under code K04000001; with `without_met`, also
+    the total of the other 42 forces, which shows how far the Metropolitan Police drives a national figure."""
+    totals = [df.groupby(keys, as_index=False)[values].sum().assign(pfa_code=ENGLAND_AND_WALES)]
+    if without_met:
+        rest = df[df["pfa_code"] != forces.METROPOLITAN]
+        totals.append(rest.groupby(keys, as_index=False)[values].sum().assign(pfa_code=forces.EW_EXCLUDING_MET))
+    return pd.concat([df, *totals], ignore_index=True)
 
 
 def rates(searches: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
@@ -113,7 +147,7 @@ def rates(searches: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
     Also returns, per force-year, the share of searches with no stated ethnicity
     (`unstated_share`), which the rates cannot include.
     """
-    s = add_england_and_wales(searches, ["year_ending", "group"], ["searches", "arrests"])
+    s = add_england_and_wales(searches, ["year_ending", "group"], ["searches", "searches_arrest_known", "arrests"])
     p = add_england_and_wales(population, ["group"], ["population"])
     total = s.groupby(["pfa_code", "year_ending"])["searches"].transform("sum")
     unstated = s[s["group"].isin(UNSTATED)].groupby(["pfa_code", "year_ending"])["searches"].sum()

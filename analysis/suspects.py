@@ -36,8 +36,9 @@ PCT1 = "{:.1f}"
 
 def _totals() -> pd.DataFrame:
     """All searches (every group, stated or not) per area and year, with England and Wales."""
-    s = ss.add_england_and_wales(ss.load_searches(), ["year_ending", "group"], ["searches", "arrests"])
-    return s.groupby(["pfa_code", "year_ending"], as_index=False)[["searches", "arrests"]].sum()
+    cols = ["searches", "searches_arrest_known", "arrests"]
+    s = ss.add_england_and_wales(ss.load_searches(), ["year_ending", "group"], cols)
+    return s.groupby(["pfa_code", "year_ending"], as_index=False)[cols].sum()
 
 
 def _population() -> pd.Series:
@@ -60,8 +61,11 @@ def search_volumes() -> Section:
                SEARCH_DATA),
         Figure("sv_reform_year", csew.csew_year(int(REFORM_YEAR)), "year", SEARCH_DATA),
         Figure("sv_reform_before", reform_before, "searches", SEARCH_DATA, "{:,.0f}"),
-        Figure("sv_arrest_rate_latest", 100 * national.at[latest, "arrests"] / national.at[latest, "searches"], "%",
-               SEARCH_DATA, PCT1),
+        Figure("sv_arrest_rate_latest", 100 * national.at[latest, "arrests"] / national.at[latest, "searches_arrest_known"],
+               "%", SEARCH_DATA, PCT1),
+        Figure("sv_arrest_unknown_latest",
+               100 * (1 - national.at[latest, "searches_arrest_known"] / national.at[latest, "searches"]), "%",
+               SEARCH_DATA),
     ]
     plot = national.reset_index().rename(columns={"year_ending": "year"}).assign(
         series="Searches, England and Wales", value=lambda d: d["searches"] / 1000, flagged=False)
@@ -73,7 +77,7 @@ def search_volumes() -> Section:
         description=(f"Line chart of stop and searches in England and Wales by year ending March. Searches peaked "
                      f"at {national.at[peak_year, 'searches']:,} in {csew.csew_year(peak_year)} and fell to "
                      f"{national.at[latest, 'searches']:,} in {csew.csew_year(latest)}; the 2014 reforms are marked."))
-    return Section(plot[["year", "searches", "arrests"]], chart, figures)
+    return Section(plot[["year", "searches", "searches_arrest_known", "arrests"]], chart, figures)
 
 
 def searches_per_1000(year: int | None = None) -> pd.DataFrame:
@@ -90,79 +94,130 @@ def searches_per_1000(year: int | None = None) -> pd.DataFrame:
 def arrest_rates() -> pd.DataFrame:
     """Share of searches followed by an arrest, by area, year and stated group, with 95% Wilson intervals.
 
-    A few published cells have more arrests than searches (arrests can be recorded against a
-    search in another category); no rate is given for those, and `valid` is False.
+    The rate is arrests over the searches that have a usable arrest count (`searches_arrest_known`); the
+    share of searches without one is `unknown_share`, reported beside every rate. Where it is a quarter or
+    more, or there are no counted searches, `quotable` is False and no rate is given.
     """
-    s = ss.add_england_and_wales(ss.load_searches(), ["year_ending", "group"], ["searches", "arrests"])
+    cols = ["searches", "searches_arrest_known", "arrests"]
+    s = ss.add_england_and_wales(ss.load_searches(), ["year_ending", "group"], cols, without_met=True)
     s = s[s["group"].isin(GROUPS)].reset_index(drop=True)
-    s["valid"] = (s["searches"] > 0) & (s["arrests"] <= s["searches"])
-    trials = s["searches"].where(s["valid"], 1)
-    low, high = stats.wilson_ci(s["arrests"].where(s["valid"], 0), trials)
-    s["arrest_pct"] = (100 * s["arrests"] / trials).where(s["valid"])
-    s["ci_low"] = pd.Series(100 * low).where(s["valid"])
-    s["ci_high"] = pd.Series(100 * high).where(s["valid"])
+    s["unknown_share"] = (1 - s["searches_arrest_known"] / s["searches"].where(s["searches"] > 0))
+    s["quotable"] = (s["searches_arrest_known"] > 0) & (s["unknown_share"] < ss.MAX_UNKNOWN_ARREST_SHARE)
+    trials = s["searches_arrest_known"].where(s["quotable"], 1)
+    low, high = stats.wilson_ci(s["arrests"].where(s["quotable"], 0), trials)
+    s["arrest_pct"] = (100 * s["arrests"] / trials).where(s["quotable"])
+    s["ci_low"] = pd.Series(100 * low).where(s["quotable"])
+    s["ci_high"] = pd.Series(100 * high).where(s["quotable"])
     return s.assign(force=forces.area_names(s["pfa_code"])).reset_index(drop=True)
 
 
-def arrest_rate_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
-    """Arrest rates by group over time for one area, with 95% Wilson bands."""
+def arrest_rate_trend(code: str = forces.EW_EXCLUDING_MET) -> Section:
+    """Arrest rates by group over time for one area, with 95% Wilson bands; years with too many missing
+    arrest counts for a group are left out of its line. Nationally the default is England and Wales
+    excluding the Met, because most of the Met's searches have no published arrest count."""
     rates = arrest_rates()
-    area = rates[(rates["pfa_code"] == code) & (rates["group"].isin(["White", "Black", "Asian"]))]
+    groups = ["White", "Black", "Asian"]
+    area = rates[(rates["pfa_code"] == code) & (rates["group"].isin(groups))]
     latest = int(area["year_ending"].max())
     now = area[area["year_ending"] == latest].set_index("group")
     name = area["force"].iloc[0]
-    figures = [] if code != ss.ENGLAND_AND_WALES else [
-        Figure(f"ar_{g.lower()}", now.at[g, "arrest_pct"], "%", SEARCH_DATA, PCT1) for g in ("White", "Black", "Asian")]
-    plot = area.rename(columns={"arrest_pct": "value", "group": "series"})
+    figures = []
+    if code == forces.EW_EXCLUDING_MET:
+        whole = rates[(rates["pfa_code"] == ss.ENGLAND_AND_WALES) & (rates["year_ending"] == latest)].set_index("group")
+        met = rates[(rates["pfa_code"] == forces.METROPOLITAN) & (rates["year_ending"] == latest)].set_index("group")
+        withheld = rates[(rates["pfa_code"] == ss.ENGLAND_AND_WALES) & (rates["group"] == "Black") & ~rates["quotable"]]
+        figures = [Figure("ar_first_year", csew.csew_year(int(area["year_ending"].min())), "year", SEARCH_DATA),
+                   Figure("ar_ew_black_years_withheld", len(withheld), "years", SEARCH_DATA),
+                   Figure("ar_met_black_unknown", 100 * met.at["Black", "unknown_share"], "%", SEARCH_DATA),
+                   Figure("ar_ew_black_unknown", 100 * whole.at["Black", "unknown_share"], "%", SEARCH_DATA)]
+        figures += [Figure(f"ar_{g.lower()}", now.at[g, "arrest_pct"], "%", SEARCH_DATA, PCT1) for g in groups
+                    if now.at[g, "quotable"]]
+    plot = area[area["quotable"]].rename(columns={"arrest_pct": "value", "group": "series"})
+    quoted = "; ".join(f"{g} {now.at[g, 'arrest_pct']:.1f}%" if now.at[g, "quotable"] else
+                       f"{g} withheld ({100 * now.at[g, 'unknown_share']:.0f}% of searches have no arrest count)"
+                       for g in groups)
     chart = charts.lines_with_bands(
-        plot, name=f"arrest-rates-{code}", y_title="% of searches followed by an arrest", log=False,
+        plot, name=f"arrest-rates-{code}", y_title="% of counted searches followed by an arrest", log=False,
         title=f"Searches followed by an arrest, by self-defined ethnicity, {name}",
-        subtitle="Shaded: 95% Wilson intervals", source=SEARCH_SOURCE,
+        subtitle=["Shaded: 95% Wilson intervals. Only searches with a published arrest count are counted;",
+                  "a year is left out of a group's line when a quarter or more of its searches have none"],
+        source=SEARCH_SOURCE,
         description=(f"Line chart of the share of stop and searches followed by an arrest in {name}, by year, for "
-                     "White, Black and Asian people, with 95% intervals. In " + csew.csew_year(latest) + ": "
-                     + "; ".join(f"{g} {now.at[g, 'arrest_pct']:.1f}%" for g in ("White", "Black", "Asian")) + "."))
+                     "White, Black and Asian people, with 95% intervals, counting only searches with a published "
+                     f"arrest count. In {csew.csew_year(latest)}: {quoted}."))
     return Section(plot, chart, figures)
 
 
 def outcome_test(year: int | None = None) -> Section:
-    """Are searches of Black people less often followed by arrest than searches of White people? Force by force."""
+    """Are searches of Black people less often followed by arrest than searches of White people? Force by force.
+
+    A comparison is made only where both groups have enough searches with a usable arrest count and
+    less than a quarter of either group's searches lack one; otherwise the table says why not."""
     rates = arrest_rates()
     year = year or int(rates["year_ending"].max())
     now = rates[rates["year_ending"] == year]
     black = now[now["group"] == "Black"].set_index("pfa_code")
     white = now[now["group"] == "White"].set_index("pfa_code")
     both = black.join(white, lsuffix="_black", rsuffix="_white", how="inner")
-    enough = ((both["searches_black"] >= ss.MIN_SEARCHES_FOR_RATIO) & (both["searches_white"] >= ss.MIN_SEARCHES_FOR_RATIO)
-              & both["valid_black"] & both["valid_white"])
-    test = stats.compare_proportions(both["arrests_black"], both["searches_black"], both["arrests_white"],
-                                     both["searches_white"]).set_index(both.index)
-    table = pd.DataFrame({"force": forces.area_names(both.index.to_series()), "black_pct": both["arrest_pct_black"],
-                          "white_pct": both["arrest_pct_white"], "value": 100 * test["difference"],
-                          "ci_low": 100 * test["ci_low"], "ci_high": 100 * test["ci_high"],
-                          "comparison": test["comparison"].where(enough, ss.TOO_FEW)}).reset_index()
+    incomplete = ~(both["quotable_black"] & both["quotable_white"])
+    few = ((both["searches_arrest_known_black"] < ss.MIN_SEARCHES_FOR_RATIO)
+           | (both["searches_arrest_known_white"] < ss.MIN_SEARCHES_FOR_RATIO))
+    test = stats.compare_proportions(both["arrests_black"], both["searches_arrest_known_black"],
+                                     both["arrests_white"], both["searches_arrest_known_white"]).set_index(both.index)
+    verdict = test["comparison"].where(~few, ss.TOO_FEW).where(~incomplete, ss.TOO_INCOMPLETE)
+    shown = verdict.isin([stats.HIGHER, stats.LOWER, stats.SIMILAR])
+    table = pd.DataFrame({"force": forces.area_names(both.index.to_series()),
+                          "black_pct": both["arrest_pct_black"].where(shown),
+                          "white_pct": both["arrest_pct_white"].where(shown),
+                          "black_unknown_pct": 100 * both["unknown_share_black"],
+                          "white_unknown_pct": 100 * both["unknown_share_white"],
+                          "value": (100 * test["difference"]).where(shown), "ci_low": (100 * test["ci_low"]).where(shown),
+                          "ci_high": (100 * test["ci_high"]).where(shown), "comparison": verdict}).reset_index()
     national = table[table["pfa_code"] == ss.ENGLAND_AND_WALES].iloc[0]
-    forces_only = table[(table["pfa_code"] != ss.ENGLAND_AND_WALES) & (table["comparison"] != ss.TOO_FEW)]
+    rest = table[table["pfa_code"] == forces.EW_EXCLUDING_MET].iloc[0]
+    area_rows = table[table["pfa_code"].isin(forces.force_codes())]
+    compared = area_rows[area_rows["comparison"].isin([stats.HIGHER, stats.LOWER, stats.SIMILAR])]
+    nat_black = black.loc[ss.ENGLAND_AND_WALES]
+    nat_white = white.loc[ss.ENGLAND_AND_WALES]
     figures = [
         Figure("ot_year", csew.csew_year(year), "year", SEARCH_DATA),
-        Figure("ot_black", national["black_pct"], "%", SEARCH_DATA, PCT1),
-        Figure("ot_white", national["white_pct"], "%", SEARCH_DATA, PCT1),
+        Figure("ot_black_raw", 100 * nat_black["arrests"] / nat_black["searches_arrest_known"], "%", SEARCH_DATA, PCT1),
+        Figure("ot_white_raw", 100 * nat_white["arrests"] / nat_white["searches_arrest_known"], "%", SEARCH_DATA, PCT1),
+        Figure("ot_black_unknown", national["black_unknown_pct"], "%", SEARCH_DATA),
+        Figure("ot_white_unknown", national["white_unknown_pct"], "%", SEARCH_DATA),
         Figure("ot_national", national["comparison"], "comparison", SEARCH_DATA),
-        Figure("ot_forces", len(forces_only), "forces", SEARCH_DATA),
-        Figure("ot_forces_lower", int((forces_only["comparison"] == stats.LOWER).sum()), "forces", SEARCH_DATA),
-        Figure("ot_forces_higher", int((forces_only["comparison"] == stats.HIGHER).sum()), "forces", SEARCH_DATA),
-        Figure("ot_forces_similar", int((forces_only["comparison"] == stats.SIMILAR).sum()), "forces", SEARCH_DATA),
+        Figure("ot_rest_black_unknown", rest["black_unknown_pct"], "%", SEARCH_DATA),
+        Figure("ot_rest_white_unknown", rest["white_unknown_pct"], "%", SEARCH_DATA),
+        Figure("ot_rest", rest["comparison"], "comparison", SEARCH_DATA),
+        Figure("ot_forces", len(compared), "forces", SEARCH_DATA),
+        Figure("ot_forces_incomplete", int((area_rows["comparison"] == ss.TOO_INCOMPLETE).sum()), "forces",
+               SEARCH_DATA),
+        Figure("ot_forces_few", int((area_rows["comparison"] == ss.TOO_FEW).sum()), "forces", SEARCH_DATA),
+        Figure("ot_forces_lower", int((compared["comparison"] == stats.LOWER).sum()), "forces", SEARCH_DATA),
+        Figure("ot_forces_higher", int((compared["comparison"] == stats.HIGHER).sum()), "forces", SEARCH_DATA),
+        Figure("ot_forces_similar", int((compared["comparison"] == stats.SIMILAR).sum()), "forces", SEARCH_DATA),
+        Figure("ot_over_rows", len(ss.arrests_over_searches()), "rows", SEARCH_DATA, "{:,.0f}"),
     ]
-    plot = table[table["comparison"] != ss.TOO_FEW].assign(highlight=lambda d: d["pfa_code"] == ss.ENGLAND_AND_WALES)
+    if pd.notna(rest["value"]):
+        figures += [Figure("ot_rest_black", rest["black_pct"], "%", SEARCH_DATA, PCT1),
+                    Figure("ot_rest_white", rest["white_pct"], "%", SEARCH_DATA, PCT1)]
+    # The other bound: the rates if every blank arrest cell were a zero (arrests over all searches).
+    figures += [Figure("ot_black_if_zero", 100 * nat_black["arrests"] / nat_black["searches"], "%", SEARCH_DATA, PCT1),
+                Figure("ot_white_if_zero", 100 * nat_white["arrests"] / nat_white["searches"], "%", SEARCH_DATA, PCT1)]
+    plot = table[table["value"].notna()].assign(
+        highlight=lambda d: d["pfa_code"].isin([ss.ENGLAND_AND_WALES, forces.EW_EXCLUDING_MET]))
     chart = charts.ranked_intervals(
         plot, name="outcome-test", log=False, reference=0.0, x_title="Percentage points (Black minus White)",
         title=f"Arrest rate after a search: Black minus White, {csew.csew_year(year)}",
-        subtitle="Below zero: searches of Black people less often led to arrest; whiskers: 95% intervals",
+        subtitle=["Below zero: searches of Black people less often led to arrest; whiskers: 95% intervals.",
+                  "Only forces where both groups' arrest counts are at least three-quarters complete"],
         source=SEARCH_SOURCE,
         description=(f"Ranked dot-and-whisker chart of the difference in arrest rates after a search between Black "
-                     f"and White people, {csew.csew_year(year)}, for {len(forces_only)} forces with enough searches "
-                     f"and England and Wales ({national['value']:+.1f} points). "
-                     f"{int((forces_only['comparison'] == stats.LOWER).sum())} forces were significantly lower."))
-    return Section(table.round(2), chart, figures)
+                     f"and White people, {csew.csew_year(year)}, for the {len(compared)} forces whose arrest counts "
+                     f"are complete enough to compare. "
+                     f"{int((compared['comparison'] == stats.LOWER).sum())} forces were significantly lower, "
+                     f"{int((compared['comparison'] == stats.HIGHER).sum())} higher."))
+    return Section(table, chart, figures)
 
 
 def _force_schema() -> Schema:
@@ -302,9 +357,9 @@ def force_section(force: str) -> Section:
     rates = arrest_rates()
     latest = int(rates["year_ending"].max())
     mine = rates[(rates["pfa_code"] == f.code) & (rates["year_ending"] == latest)]
-    table = mine[["group", "searches", "arrests", "arrest_pct", "ci_low", "ci_high"]].rename(
-        columns={"arrest_pct": f"% arrested {csew.csew_year(latest)}", "ci_low": "95% CI from", "ci_high": "95% CI to"})
-    return Section(table.round(1), chart, [])
+    table = mine[["group", "searches", "searches_arrest_known", "arrests", "arrest_pct", "ci_low", "ci_high"]].assign(
+        unknown_pct=100 * mine["unknown_share"])
+    return Section(table, chart, [])
 
 
 def evidence_table() -> pd.DataFrame:
