@@ -92,15 +92,20 @@ def searches_per_1000(year: int | None = None) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def arrest_rates() -> pd.DataFrame:
+    """Arrest rates for every force, England and Wales, and England and Wales excluding the Met."""
+    cols = ["searches", "searches_arrest_known", "arrests"]
+    return arrest_rate_table(ss.add_england_and_wales(ss.load_searches(), ["year_ending", "group"], cols,
+                                                      without_met=True))
+
+
+def arrest_rate_table(searches: pd.DataFrame) -> pd.DataFrame:
     """Share of searches followed by an arrest, by area, year and stated group, with 95% Wilson intervals.
 
     The rate is arrests over the searches that have a usable arrest count (`searches_arrest_known`); the
     share of searches without one is `unknown_share`, reported beside every rate. Where it is a quarter or
     more, or there are no counted searches, `quotable` is False and no rate is given.
     """
-    cols = ["searches", "searches_arrest_known", "arrests"]
-    s = ss.add_england_and_wales(ss.load_searches(), ["year_ending", "group"], cols, without_met=True)
-    s = s[s["group"].isin(GROUPS)].reset_index(drop=True)
+    s = searches[searches["group"].isin(GROUPS)].reset_index(drop=True)
     s["unknown_share"] = (1 - s["searches_arrest_known"] / s["searches"].where(s["searches"] > 0))
     s["quotable"] = (s["searches_arrest_known"] > 0) & (s["unknown_share"] < ss.MAX_UNKNOWN_ARREST_SHARE)
     trials = s["searches_arrest_known"].where(s["quotable"], 1)
@@ -158,21 +163,7 @@ def outcome_test(year: int | None = None) -> Section:
     now = rates[rates["year_ending"] == year]
     black = now[now["group"] == "Black"].set_index("pfa_code")
     white = now[now["group"] == "White"].set_index("pfa_code")
-    both = black.join(white, lsuffix="_black", rsuffix="_white", how="inner")
-    incomplete = ~(both["quotable_black"] & both["quotable_white"])
-    few = ((both["searches_arrest_known_black"] < ss.MIN_SEARCHES_FOR_RATIO)
-           | (both["searches_arrest_known_white"] < ss.MIN_SEARCHES_FOR_RATIO))
-    test = stats.compare_proportions(both["arrests_black"], both["searches_arrest_known_black"],
-                                     both["arrests_white"], both["searches_arrest_known_white"]).set_index(both.index)
-    verdict = test["comparison"].where(~few, ss.TOO_FEW).where(~incomplete, ss.TOO_INCOMPLETE)
-    shown = verdict.isin([stats.HIGHER, stats.LOWER, stats.SIMILAR])
-    table = pd.DataFrame({"force": forces.area_names(both.index.to_series()),
-                          "black_pct": both["arrest_pct_black"].where(shown),
-                          "white_pct": both["arrest_pct_white"].where(shown),
-                          "black_unknown_pct": 100 * both["unknown_share_black"],
-                          "white_unknown_pct": 100 * both["unknown_share_white"],
-                          "value": (100 * test["difference"]).where(shown), "ci_low": (100 * test["ci_low"]).where(shown),
-                          "ci_high": (100 * test["ci_high"]).where(shown), "comparison": verdict}).reset_index()
+    table = compare_arrest_rates(now)
     national = table[table["pfa_code"] == ss.ENGLAND_AND_WALES].iloc[0]
     rest = table[table["pfa_code"] == forces.EW_EXCLUDING_MET].iloc[0]
     area_rows = table[table["pfa_code"].isin(forces.force_codes())]
@@ -218,6 +209,29 @@ def outcome_test(year: int | None = None) -> Section:
                      f"{int((compared['comparison'] == stats.LOWER).sum())} forces were significantly lower, "
                      f"{int((compared['comparison'] == stats.HIGHER).sum())} higher."))
     return Section(table, chart, figures)
+
+
+def compare_arrest_rates(rates: pd.DataFrame) -> pd.DataFrame:
+    """Black against White arrest rates per area in one year (rows of `arrest_rate_table`): the difference with a
+    Newcombe interval and score test, or why no comparison is made (too incomplete, too few searches)."""
+    black = rates[rates["group"] == "Black"].set_index("pfa_code")
+    white = rates[rates["group"] == "White"].set_index("pfa_code")
+    both = black.merge(white, left_index=True, right_index=True, suffixes=("_black", "_white"))
+    incomplete = ~(both["quotable_black"] & both["quotable_white"])
+    few = ((both["searches_arrest_known_black"] < ss.MIN_SEARCHES_FOR_RATIO)
+           | (both["searches_arrest_known_white"] < ss.MIN_SEARCHES_FOR_RATIO))
+    test = stats.compare_proportions(both["arrests_black"], both["searches_arrest_known_black"],
+                                     both["arrests_white"], both["searches_arrest_known_white"]).set_index(both.index)
+    verdict = test["comparison"].where(~few, ss.TOO_FEW).where(~incomplete, ss.TOO_INCOMPLETE)
+    shown = verdict.isin([stats.HIGHER, stats.LOWER, stats.SIMILAR])
+    table = pd.DataFrame({"force": forces.area_names(both.index.to_series()),
+                          "black_pct": both["arrest_pct_black"].where(shown),
+                          "white_pct": both["arrest_pct_white"].where(shown),
+                          "black_unknown_pct": 100 * both["unknown_share_black"],
+                          "white_unknown_pct": 100 * both["unknown_share_white"],
+                          "value": (100 * test["difference"]).where(shown), "ci_low": (100 * test["ci_low"]).where(shown),
+                          "ci_high": (100 * test["ci_high"]).where(shown), "comparison": verdict}).reset_index()
+    return table
 
 
 def _force_schema() -> Schema:

@@ -59,11 +59,12 @@ def test_use_of_force_with_a_missing_column_is_refused(altered):
         suspects.load_use_of_force.cache_clear()
 
 
-def test_arrest_rates_have_wilson_intervals_and_skip_impossible_cells():
+def test_arrest_rates_have_wilson_intervals_and_withhold_incomplete_cells():
     rates = suspects.arrest_rates()
-    valid = rates[rates["valid"]]
-    assert (valid["ci_low"] <= valid["arrest_pct"]).all() and (valid["arrest_pct"] <= valid["ci_high"]).all()
-    assert rates.loc[~rates["valid"], "arrest_pct"].isna().all()
+    quoted = rates[rates["quotable"]]
+    assert (quoted["ci_low"] <= quoted["arrest_pct"]).all() and (quoted["arrest_pct"] <= quoted["ci_high"]).all()
+    assert (quoted["unknown_share"] < 0.25).all()
+    assert rates.loc[~rates["quotable"], "arrest_pct"].isna().all()
 
 
 def test_asb_table_keeps_ons_significance_and_marks_london():
