@@ -71,11 +71,13 @@ def at_a_glance(force: str) -> Section:
     # Anti-social behaviour (CSEW, ONS's own test).
     asb = wider.asb_table()
     asb = asb[asb["year_ending"] == max(wider.ASB_YEARS)].set_index("area_code")
-    rows.append({"measure": f"Adults experiencing or witnessing ASB, {csew.csew_year(max(wider.ASB_YEARS))} (%)",
-                 "force": asb.at[f.code, "asb_pct"], "England and Wales": asb.at[ENGLAND_AND_WALES, "asb_pct"],
-                 "comparable forces": asb.reindex(peers)["asb_pct"].mean(),
-                 "comparison": f"{asb.at[f.code, 'against_england_and_wales']} (ONS test)"})
-    figures.append(Figure("g_asb_wording", asb.at[f.code, "against_england_and_wales"], "comparison",
+    area = wider.asb_area(f.code)
+    rows.append({"measure": f"Adults experiencing or witnessing ASB, {csew.csew_year(max(wider.ASB_YEARS))} (%)"
+                            + ("" if area == f.code else f", {wider.LONDON_NAME}"),
+                 "force": asb.at[area, "asb_pct"], "England and Wales": asb.at[ENGLAND_AND_WALES, "asb_pct"],
+                 "comparable forces": asb.reindex(dict.fromkeys(wider.asb_area(c) for c in peers))["asb_pct"].mean(),
+                 "comparison": f"{asb.at[area, 'against_england_and_wales']} (ONS test)"})
+    figures.append(Figure("g_asb_wording", asb.at[area, "against_england_and_wales"], "comparison",
                           [wider.pfa_tables.FILES[max(wider.ASB_YEARS)]]))
 
     # Deaths following contact: a count with an exact interval.

@@ -13,62 +13,96 @@ OPEN_DATA = [csew.OPEN_DATA_FILE]
 ASB_SOURCE = "ONS, Crime in England and Wales: police force area data tables, years ending March 2018 and 2019; OGL v3.0"
 OPEN_DATA_SOURCE = "ONS, CSEW open data table, 12 months to December 2018, OGL v3.0"
 ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
+# The CSEW ASB table's one row for London's two forces, which ONS files under the London region code.
+LONDON_REGION = "E12000007"
+LONDON = LONDON_REGION
+LONDON_FORCES = (forces.METROPOLITAN, forces.CITY_OF_LONDON)
+LONDON_NAME = "London (Metropolitan Police and City of London, reported together)"
 
 
 def asb_table() -> pd.DataFrame:
-    """CSEW experience of ASB and recorded crime per 1,000, per force, both years, with ONS's significance flag."""
+    """CSEW experience of ASB and recorded crime per 1,000, per force area, both years, with ONS's significance flag.
+
+    ONS reports the Metropolitan Police and the City of London as one row (under the London region code); it is
+    kept as one area, `LONDON`, covering both forces, and each London force's edition uses it."""
     frames = []
     for year in ASB_YEARS:
         crime = pfa_tables.recorded_crime_rate(year)
         asb = pfa_tables.asb_experience(year)
-        # The CSEW table reports London's two forces as one row under the London region code: left out here.
-        asb = asb[asb["area_type"].isin(["force", "England and Wales"])][["area_code", "asb_pct", "ons_significant"]]
-        frames.append(crime.merge(asb, on="area_code", how="left", validate="one_to_one"))
+        london = asb["area_name"].str.contains("Metropolitan Police", case=False)
+        if london.sum() != 1:
+            raise ValueError(f"{asb.attrs.get('source', pfa_tables.FILES[year])}: expected one combined London row "
+                             f"naming the Metropolitan Police in the ASB table, found {int(london.sum())}")
+        asb = asb.assign(area_code=asb["area_code"].where(~london, LONDON))
+        asb = asb[asb["area_type"].isin(["force", "England and Wales"]) | london]
+        # London's recorded crime rate is the London region's: the two forces' areas together.
+        crime = crime.assign(area_code=crime["area_code"].where(
+            ~((crime["area_code"] == LONDON_REGION) & (crime["area_type"] == "region")), LONDON))
+        frames.append(asb[["area_code", "asb_pct", "ons_significant", "year_ending"]].merge(
+            crime[["area_code", "crime_rate"]], on="area_code", how="left", validate="one_to_one"))
     table = pd.concat(frames, ignore_index=True)
-    table["ons_significant"] = table["ons_significant"].fillna(False).astype(bool)
     national = table[table["area_code"] == ENGLAND_AND_WALES].set_index("year_ending")["asb_pct"]
     above = table["asb_pct"] > table["year_ending"].map(national)
     table["against_england_and_wales"] = stats.SIMILAR
     table.loc[table["ons_significant"], "against_england_and_wales"] = above.map({True: stats.HIGHER,
                                                                                  False: stats.LOWER})
-    table.loc[table["asb_pct"].isna(), "against_england_and_wales"] = "not published for this force alone"
+    table.loc[table["area_code"] == ENGLAND_AND_WALES, "against_england_and_wales"] = ""
+    table["area"] = table["area_code"].map(asb_area_name)
     return table
 
 
+def asb_area(force_code: str) -> str:
+    """The ASB table's area for a force: its own code, or the combined London area for the Met and the City."""
+    return LONDON if force_code in LONDON_FORCES else force_code
+
+
+def asb_area_name(area_code: str) -> str:
+    if area_code == LONDON:
+        return LONDON_NAME
+    return forces.NATIONAL_NAMES.get(area_code) or forces.get(area_code).name
+
+
 def asb_by_force() -> Section:
-    """Share of adults who experienced or witnessed ASB, by force, latest year, with ONS's significance test."""
+    """Share of adults who experienced or witnessed ASB, by force area, latest year, with ONS's significance test."""
     table = asb_table()
     latest = max(ASB_YEARS)
     now = table[table["year_ending"] == latest]
     _, others = pfa_tables.forces_only(pfa_tables.asb_experience(latest))
-    kept = now[now["area_code"].isin(forces.force_codes()) & now["asb_pct"].notna()]
+    others = [o for o in others if "Metropolitan Police" not in o]
+    kept = now[now["area_code"] != ENGLAND_AND_WALES]
     national = now[now["area_code"] == ENGLAND_AND_WALES].iloc[0]
     prev = table[(table["area_code"] == ENGLAND_AND_WALES) & (table["year_ending"] == min(ASB_YEARS))].iloc[0]
     data = [pfa_tables.FILES[y] for y in ASB_YEARS]
+    higher = int((kept["against_england_and_wales"] == stats.HIGHER).sum())
+    lower = int((kept["against_england_and_wales"] == stats.LOWER).sum())
     figures = [
         Figure("asb_year", csew.csew_year(latest), "year", data),
         Figure("asb_national", national["asb_pct"], "%", data, "{:.1f}"),
         Figure("asb_prev_year", csew.csew_year(min(ASB_YEARS)), "year", data),
         Figure("asb_national_prev", prev["asb_pct"], "%", data, "{:.1f}"),
-        Figure("asb_forces", len(kept), "forces", data),
-        Figure("asb_forces_higher", int((kept["against_england_and_wales"] == stats.HIGHER).sum()), "forces", data),
-        Figure("asb_forces_lower", int((kept["against_england_and_wales"] == stats.LOWER).sum()), "forces", data),
+        Figure("asb_forces", len(kept), "areas", data),
+        Figure("asb_forces_higher", higher, "areas", data),
+        Figure("asb_forces_lower", lower, "areas", data),
+        Figure("asb_london", kept.set_index("area_code").at[LONDON, "asb_pct"], "%", data, "{:.1f}"),
+        Figure("asb_london_wording", kept.set_index("area_code").at[LONDON, "against_england_and_wales"],
+               "comparison", data),
         Figure("asb_other_rows", "; ".join(others), "rows", data),
         Figure("asb_crime_corr", kept["asb_pct"].corr(kept["crime_rate"]), "correlation", data, "{:.2f}"),
     ]
-    plot = kept.assign(label=kept["area_code"].map(lambda c: forces.get(c).name), value=kept["asb_pct"],
+    plot = kept.assign(label=kept["area"], value=kept["asb_pct"],
                        comparison=kept["against_england_and_wales"]).sort_values("value", ascending=False)
     chart = charts.labelled_bars(
         plot[["label", "value", "comparison"]], name="asb-by-force", x_title="% of adults", fmt=".0f",
         colour_by="comparison", title=f"Adults who experienced or witnessed anti-social behaviour, {csew.csew_year(latest)}",
         subtitle=["CSEW by police force area; each bar's label and colour give ONS's test against England and Wales",
-                  "The Metropolitan Police and City of London are reported together, so they are not shown"],
+                  "ONS reports the Metropolitan Police and the City of London together, as one London area"],
         source=ASB_SOURCE,
         description=(f"Bar chart of the share of adults who experienced or witnessed anti-social behaviour in "
-                     f"{len(kept)} force areas, {csew.csew_year(latest)}; England and Wales {national['asb_pct']:.0f}%. "
-                     f"{figures[5].value} forces were significantly higher and {figures[6].value} lower (ONS test)."))
-    columns = ["area_code", "area_name", "year_ending", "asb_pct", "against_england_and_wales", "crime_rate"]
-    return Section(table[columns].round(1), chart, figures)
+                     f"{len(kept)} police force areas (the Metropolitan Police and City of London as one London area), "
+                     f"{csew.csew_year(latest)}; England and Wales {national['asb_pct']:.0f}%. "
+                     f"{higher} areas were significantly higher and {lower} lower (ONS test)."))
+    columns = ["area_code", "area", "year_ending", "asb_pct", "against_england_and_wales", "crime_rate"]
+    return Section(table[columns], chart, figures)
 
 
 def cjs_by_group() -> Section:
@@ -101,8 +135,8 @@ def force_section(force: str) -> Section:
     rows = []
     for year in ASB_YEARS:
         now = table[table["year_ending"] == year].set_index("area_code")
-        peer = now.reindex(peers)
-        for area, label in ((f.code, f.name), (ENGLAND_AND_WALES, "England and Wales")):
+        peer = now.reindex(dict.fromkeys(asb_area(c) for c in peers))
+        for area, label in ((asb_area(f.code), asb_area_name(asb_area(f.code))), (ENGLAND_AND_WALES, "England and Wales")):
             rows.append({"year": csew.csew_year(year), "area": label, "asb_pct": now.at[area, "asb_pct"],
                          "against England and Wales (ONS test)": now.at[area, "against_england_and_wales"]
                          if area != ENGLAND_AND_WALES else "",

@@ -67,8 +67,17 @@ def test_arrest_rates_have_wilson_intervals_and_withhold_incomplete_cells():
     assert rates.loc[~rates["quotable"], "arrest_pct"].isna().all()
 
 
-def test_asb_table_keeps_ons_significance_and_marks_london():
+def test_asb_table_keeps_londons_combined_row_as_one_area_with_its_ons_test():
     table = wider.asb_table()
-    met = table[(table["area_code"] == "E23000001") & (table["year_ending"] == 2019)].iloc[0]
-    assert np.isnan(met["asb_pct"]) and met["against_england_and_wales"].startswith("not published")
+    now = table[table["year_ending"] == 2019].set_index("area_code")
+    london = now.loc[wider.LONDON]
+    # ONS marks London's combined row significantly higher than England and Wales (41.99% against 37.79%).
+    assert london["asb_pct"] == pytest.approx(41.99, abs=0.01) and london["against_england_and_wales"] == stats.HIGHER
+    assert "Metropolitan Police and City of London" in london["area"]
+    assert wider.asb_area("E23000001") == wider.asb_area("E23000034") == wider.LONDON
+    assert "E23000001" not in now.index and "E23000034" not in now.index
+    assert len(now) == 42 + 1  # 41 other forces, London, and England and Wales
     assert set(table["against_england_and_wales"]) >= {stats.SIMILAR, stats.HIGHER, stats.LOWER}
+    section = wider.asb_by_force()
+    values = {f.key: f.value for f in section.figures}
+    assert values["asb_forces"] == 42 and values["asb_london_wording"] == stats.HIGHER
