@@ -132,7 +132,10 @@ def trend_with_breaks(df: pd.DataFrame, *, name: str, description: str, source: 
                alt.Tooltip("value_pct:Q", title="%", format=".1f")]
     base = alt.Chart(df)
     lines = base.mark_line().encode(x=x, y=y, color=colour, detail="segment:N")
-    points = base.mark_point().encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
+    # Provisional values (one source only) are drawn hollow.
+    fill = (alt.condition("datum.provisional", alt.value("white"), colour) if "provisional" in df.columns
+            else colour)
+    points = base.mark_point().encode(x=x, y=y, color=colour, shape=shape, fill=fill, tooltip=tooltip)
     layers = [lines, points]
     breaks = df.attrs.get("breaks")
     if breaks is not None and len(breaks):

@@ -92,13 +92,38 @@ def load_headlines() -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def trend_frame(series: pd.DataFrame, measures: list[str]) -> pd.DataFrame:
+def provisional(series: pd.DataFrame, headlines: pd.DataFrame) -> pd.Series:
+    """True for values that rest on the third-party extract alone: every year after the latest one that a
+    transcribed ONS figure confirms for that measure, and every year of a measure with no transcribed figure
+    (the trust series). They stay provisional until the ONS workbook itself is in the data folder."""
+    checked = crosscheck(series, headlines)
+    confirmed = (checked[checked["agrees"]].assign(year_ending=lambda d: d["survey_year"].str[:4].astype(int) + 1)
+                 .groupby("measure")["year_ending"].max())
+    last = series["measure"].map(confirmed)
+    return (last.isna() | (series["year_ending"] > last)).rename("provisional")
+
+
+def disputed_years(series: pd.DataFrame, headlines: pd.DataFrame) -> pd.DataFrame:
+    """Measure-years where the extract and the transcribed ONS figure differ by more than rounding."""
+    checked = crosscheck(series, headlines)
+    bad = checked[~checked["agrees"]]
+    return bad.assign(year_ending=bad["survey_year"].str[:4].astype(int) + 1)
+
+
+def trend_frame(series: pd.DataFrame, measures: list[str], headlines: pd.DataFrame | None = None) -> pd.DataFrame:
     """Chart-ready trend: labelled series, CSEW year, and segments that never bridge a break.
+
+    With `headlines`, each value is also marked `provisional` (see `provisional`) and, where the
+    transcribed ONS figure disagrees with it, carries that figure in `value_transcribed`.
 
     The result carries the breaks to draw in `attrs['breaks']`: the 2011/12 questionnaire
     change (a rule) and the survey years with no comparable data (a shaded span).
     """
     df = series[series["measure"].isin(measures)].copy()
+    if headlines is not None:
+        df["provisional"] = provisional(df, headlines)
+        disputed = disputed_years(df, headlines).set_index(["measure", "year_ending"])["value_pct_transcribed"]
+        df["value_transcribed"] = df.set_index(["measure", "year_ending"]).index.map(disputed)
     df["series"] = df["measure"].map(SERIES_LABELS)
     df["csew_year"] = df["year_ending"].map(csew_year)
     gap_start, gap_end = config.COVID_GAP_YE
@@ -129,6 +154,35 @@ def point(df: pd.DataFrame, measure: str, which: str) -> pd.Series:
     return rows.loc[rows["value_pct"].idxmax()]
 
 
+def point_figures(trend: pd.DataFrame, measure: str, short: str, datasets: list[str]) -> list:
+    """Glued figures for the first, peak and latest value of one measure in a `trend_frame` built with headlines.
+
+    A value the cross-check disputes is given as the range of the two sources ("about 78 to 79"), so no headline
+    rests on one of them; a provisional value's year says "(provisional)".
+    """
+    from analysis.figures import Figure
+
+    figures = []
+    for which in ("first", "peak", "latest"):
+        row = point(trend, measure, which)
+        value = row["value_pct"]
+        if pd.notna(row.get("value_transcribed")):
+            low, high = sorted([row["value_pct"], row["value_transcribed"]])
+            value = f"about {round_half_up(low)} to {round_half_up(high)}"
+        year = row["csew_year"] + (" (provisional)" if row.get("provisional", False) else "")
+        figures += [Figure(f"{short}_{which}", value, "%", datasets), Figure(f"{short}_{which}_year", year,
+                                                                             "CSEW year", datasets)]
+    return figures
+
+
+def round_half_up(value: float, decimals: int = 0) -> str:
+    """A number rounded half away from zero (12.5 -> '13'), as every figure in the book is."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    step = Decimal(1).scaleb(-decimals)
+    return str(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))
+
+
 def crosscheck(series: pd.DataFrame, headlines: pd.DataFrame, tolerance: float = 0.5) -> pd.DataFrame:
     """Compare the extracted series with the transcribed all-adult headlines, year by year.
 
@@ -141,7 +195,8 @@ def crosscheck(series: pd.DataFrame, headlines: pd.DataFrame, tolerance: float =
     allowed = tolerance + both["measure"].map(EXTRA_TOLERANCE).fillna(0.0)
     both["agrees"] = both["difference"].abs() <= allowed + 1e-9
     both["series"] = both["measure"].map(SERIES_LABELS)
-    cols = ["series", "survey_year", "value_pct_transcribed", "value_pct_extract", "difference", "agrees", "source_publisher"]
+    cols = ["measure", "series", "survey_year", "value_pct_transcribed", "value_pct_extract", "difference", "agrees",
+            "source_publisher"]
     return both[cols].sort_values(["series", "survey_year"], ignore_index=True)
 
 

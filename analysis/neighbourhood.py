@@ -30,13 +30,10 @@ CHANGE_FROM = 2010
 def visibility_trend() -> Section:
     """Weekly foot patrol beside confidence in the local police, national series."""
     measures = ["foot_patrol_weekly_or_more", "confidence_local_police"]
-    trend = csew.trend_frame(csew.load_national_series(), measures)
+    trend = csew.trend_frame(csew.load_national_series(), measures, csew.load_headlines())
     figures = []
     for short, measure in (("patrol", measures[0]), ("confidence", measures[1])):
-        for which in ("first", "peak", "latest"):
-            row = csew.point(trend, measure, which)
-            figures += [Figure(f"{short}_{which}", row["value_pct"], "%", SERIES_DATA),
-                        Figure(f"{short}_{which}_year", row["csew_year"], "CSEW year", SERIES_DATA)]
+        figures += csew.point_figures(trend, measure, short, SERIES_DATA + list(csew.HEADLINE_FILES))
     first, latest = csew.point(trend, measures[0], "first"), csew.point(trend, measures[0], "latest")
     chart = charts.trend_with_breaks(
         trend, name="patrol-and-confidence", source=ONS_SOURCE,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from analysis import charts, csew, met_pas
 from analysis.figures import Figure, Section
 
@@ -18,35 +20,39 @@ PAS_SOURCE = "MOPAC Public Attitude Survey dashboard (London Datastore), OGL"
 
 def national_trend() -> Section:
     """Confidence, good/excellent rating, foot patrol and trust, 2003/04 to the latest year."""
-    trend = csew.trend_frame(csew.load_national_series(), list(csew.SERIES_LABELS))
+    trend = csew.trend_frame(csew.load_national_series(), list(csew.SERIES_LABELS), csew.load_headlines())
     figures = []
     for short, measure in [("conf", "confidence_local_police"), ("rating", "police_good_excellent_job"),
                            ("patrol", "foot_patrol_weekly_or_more"), ("trust", "trust_police_in_area")]:
-        for which in ("first", "peak", "latest"):
-            row = csew.point(trend, measure, which)
-            figures.append(Figure(f"{short}_{which}", row["value_pct"], "%", SERIES_DATA))
-            figures.append(Figure(f"{short}_{which}_year", row["csew_year"], "CSEW year", SERIES_DATA))
+        figures += csew.point_figures(trend, measure, short, SERIES_DATA + HEADLINE_DATA)
     latest = trend["year_ending"].max()
-    figures.append(Figure("conf_change_from_peak",
-                          csew.point(trend, "confidence_local_police", "peak")["value_pct"]
-                          - csew.point(trend, "confidence_local_police", "latest")["value_pct"],
-                          "percentage points", SERIES_DATA, "{:.1f}"))
+    peak, last = (csew.point(trend, "confidence_local_police", w) for w in ("peak", "latest"))
+    peak_values = [peak["value_pct"]] + ([peak["value_transcribed"]] if pd.notna(peak["value_transcribed"]) else [])
+    falls = sorted(v - last["value_pct"] for v in peak_values)
+    figures.append(Figure("conf_change_from_peak", csew.round_half_up(falls[0]) if len(falls) == 1 else
+                          f"about {csew.round_half_up(falls[0])} to {csew.round_half_up(falls[-1])}",
+                          "percentage points", SERIES_DATA + HEADLINE_DATA))
+    provisional = trend[trend["provisional"]]
+    figures += [Figure("provisional_years", _join(sorted(provisional.loc[provisional["measure"] != "trust_police_in_area",
+                                                                          "csew_year"].unique())),
+                       "CSEW years", SERIES_DATA + HEADLINE_DATA)]
     chart = charts.trend_with_breaks(
         trend,
         name="national-trend",
         title="Confidence, ratings, foot patrol and trust, England and Wales",
-        subtitle=f"Crime Survey for England and Wales, 2003/04 to {csew.csew_year(latest)}",
+        subtitle=[f"Crime Survey for England and Wales, 2003/04 to {csew.csew_year(latest)}",
+                  "Hollow markers: provisional (third-party extract only, not yet checked against an ONS table)"],
         description=(
             f"Line chart of four CSEW measures from 2003/04 to {csew.csew_year(latest)}. "
             + " ".join(
                 f"{csew.SERIES_LABELS[m]}: {csew.point(trend, m, 'first')['value_pct']:.0f}% in "
-                f"{csew.point(trend, m, 'first')['csew_year']}, peak {csew.point(trend, m, 'peak')['value_pct']:.0f}% in "
+                f"{csew.point(trend, m, 'first')['csew_year']}, highest {csew.point(trend, m, 'peak')['value_pct']:.0f}% in "
                 f"{csew.point(trend, m, 'peak')['csew_year']}, {csew.point(trend, m, 'latest')['value_pct']:.0f}% in "
                 f"{csew.point(trend, m, 'latest')['csew_year']}."
                 for m in csew.SERIES_LABELS
             )
             + " Lines break at the 2011/12 questionnaire change (confidence and rating only) and across "
-            "2020/21 to 2021/22, when no comparable survey ran."
+            "2020/21 to 2021/22, when no comparable survey ran. Provisional values are drawn hollow."
         ),
         source=ONS_SOURCE,
     )
