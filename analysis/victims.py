@@ -19,38 +19,65 @@ DRIVERS = [
     ("E093", "Age of victim", "Aged 65 to 74"), ("E094", "Age of victim", "Aged 75 and over"),
 ]
 ASYMMETRY = ("E101", "E102")
+# The guide's own satisfaction figures: 2023/24's level, and its change from 2013/14.
+GUIDE_LEVEL, GUIDE_CHANGE, GUIDE_BASE_YEAR = "E001", "E002", 2014
 SOURCE_HEADLINES = "ONS and press reports of ONS figures, transcribed; OGL v3.0 where ONS"
 OUTCOME_SOURCE = "police.uk outcomes, Bedfordshire, March 2023; OGL v3.0"
 
 
 def satisfaction_trend() -> Section:
-    """Victim satisfaction in the years a figure could be found, with the missing years marked."""
+    """Victim satisfaction in the years a figure could be found, the 2013/14 level the guide implies, and the
+    missing years marked, so the series' rise and fall shows without inventing the years between."""
     heads = csew.load_headlines()
     rows = (heads[heads["measure"] == SATISFACTION].sort_values("year_ending")
             .drop_duplicates("year_ending", keep="first").reset_index(drop=True))
+    rows = rows.assign(kind="published figure")
+    register = evidence.load_register().set_index("id")
+    level, change = register.at[GUIDE_LEVEL, "estimate"], register.at[GUIDE_CHANGE, "estimate"]
+    # The guide gives 2023/24 and its fall from 2013/14, not 2013/14 itself; the level follows by subtraction.
+    implied = pd.DataFrame({"year_ending": [GUIDE_BASE_YEAR], "value_pct": [level - change],
+                            "kind": ["implied by the guide's 20-point fall"],
+                            "source_publisher": ["College of Policing (2025), derived"],
+                            "source_title": [register.at[GUIDE_CHANGE, "study"]]})
+    rows = pd.concat([rows, implied], ignore_index=True).sort_values("year_ending", ignore_index=True)
     rows["csew_year"] = rows["year_ending"].map(csew.csew_year)
     first, last = rows.iloc[0], rows.iloc[-1]
+    peak = rows.loc[rows["value_pct"].idxmax()]
     years = range(int(first["year_ending"]), int(last["year_ending"]) + 1)
     missing = [y for y in years if y not in set(rows["year_ending"])]
+    data = HEADLINE_DATA + [evidence.REGISTER_FILE]
     figures = [
-        Figure("sat_first", first["value_pct"], "%", HEADLINE_DATA),
-        Figure("sat_first_year", first["csew_year"], "CSEW year", HEADLINE_DATA),
-        Figure("sat_latest", last["value_pct"], "%", HEADLINE_DATA),
-        Figure("sat_latest_year", last["csew_year"], "CSEW year", HEADLINE_DATA),
-        Figure("sat_years_found", len(rows), "years", HEADLINE_DATA),
-        Figure("sat_years_missing", len(missing), "years", HEADLINE_DATA),
+        Figure("sat_first", first["value_pct"], "%", data),
+        Figure("sat_first_year", first["csew_year"], "CSEW year", data),
+        Figure("sat_peak", peak["value_pct"], "%", data),
+        Figure("sat_peak_year", peak["csew_year"], "CSEW year", data),
+        Figure("sat_guide_change", -change, "percentage points", [evidence.REGISTER_FILE]),
+        Figure("sat_guide_year", csew.csew_year(GUIDE_BASE_YEAR + 10), "CSEW year", [evidence.REGISTER_FILE]),
+        Figure("sat_latest", last["value_pct"], "%", data),
+        Figure("sat_latest_year", last["csew_year"], "CSEW year", data),
+        Figure("sat_years_found", int((rows["kind"] == "published figure").sum()), "years", data),
+        Figure("sat_years_missing", len(missing), "years", data),
+        Figure("sat_missing_years", _spans_text(missing), "CSEW years", data),
     ]
-    plot = rows.assign(series="Victims satisfied with police handling", segment=rows.index.astype(str))
-    gaps = _gap_spans(missing)
-    plot.attrs["breaks"] = gaps
+    plot = rows.assign(series=rows["kind"].map({"published figure": "Published figure"}).fillna(
+        "Implied by the guide (2023/24 plus its 20-point fall)"), segment=rows.index.astype(str))
+    plot.attrs["breaks"] = _gap_spans(missing)
     chart = charts.trend_with_breaks(
         plot, name="victim-satisfaction", source=SOURCE_HEADLINES, y_title="% of victims who reported",
         title="Victims satisfied with how the police handled their crime",
-        subtitle="Only the years with a published figure this project could obtain; shaded: no figure obtained",
+        subtitle=["Only the years with a figure this project could obtain; shaded: no figure obtained.",
+                  "The 2013/14 point is implied by the guide, not published as a figure"],
         description=(f"Dot chart of victim satisfaction in the {len(rows)} CSEW years with a figure: "
-                     + "; ".join(f"{r.csew_year}: {r.value_pct:.0f}%" for r in rows.itertuples())
+                     + "; ".join(f"{r.csew_year}: {r.value_pct:.0f}% ({r.kind})" for r in rows.itertuples())
                      + f". The {len(missing)} years between have no figure here and are shaded, not joined."))
-    return Section(rows[["csew_year", "value_pct", "source_publisher", "source_title"]], chart, figures)
+    return Section(rows[["csew_year", "value_pct", "kind", "source_publisher", "source_title"]], chart, figures)
+
+
+def _spans_text(years: list[int]) -> str:
+    """Missing years as CSEW-year runs: '2007/08 to 2012/13, 2015/16 to 2022/23'."""
+    spans = _gap_spans(years)
+    return ", ".join(csew.csew_year(s + 0.5) if s + 1 == e else f"{csew.csew_year(s + 0.5)} to {csew.csew_year(e - 0.5)}"
+                     for s, e in zip(spans["start"], spans["end"]))
 
 
 def _gap_spans(missing: list[int]) -> pd.DataFrame:
