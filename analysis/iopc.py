@@ -140,6 +140,32 @@ def national_series() -> pd.DataFrame:
     return validate(pd.concat(frames, ignore_index=True), SERIES_SCHEMA, DEATHS_FILE)
 
 
+def year_notes(kind: str) -> pd.DataFrame:
+    """The footnotes IOPC attaches to particular years of a death type's national table (a definition change, a
+    change in how many deaths are referred and investigated): year_ending, note. Marker "*" and "**" rows are
+    matched to the footnote lines below the table that start with the same marker."""
+    sheet, number, _, _ = TYPES[kind]
+    where, frame = _sheet(sheet)
+    where = f"{where} Table {number}"
+    top = _title_row(frame, number, where)
+    labels = frame[0].map(lambda v: "" if pd.isna(v) else str(v))
+    rows = []
+    for i in range(top + 2, len(frame)):
+        raw = labels.iat[i].strip()
+        match = re.match(r"^(\d{4})/\d{2}\s*(\*+)$", raw)
+        if match:
+            marker = match.group(2)
+            notes = [re.sub(r"^\*+\s*", "", n.strip()) for n in labels.iloc[i:]
+                     if re.match(rf"^{re.escape(marker)}(?!\*)\s*\S", n.strip())]
+            if not notes:
+                raise SchemaError(f"{where}: {raw!r} carries the footnote marker {marker!r} but no note below the "
+                                  "table starts with it")
+            rows.append({"year_ending": int(match.group(1)) + 1, "note": notes[0]})
+        if raw.lower() == "total":
+            break
+    return pd.DataFrame(rows, columns=["year_ending", "note"])
+
+
 def by_force() -> pd.DataFrame:
     """Fatalities per death type, territorial force and financial year, checked against each table's Total row.
 

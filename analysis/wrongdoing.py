@@ -9,6 +9,7 @@ from analysis.figures import Figure, Section
 
 DEATHS_DATA = [iopc.DEATHS_FILE]
 SOURCE = "IOPC, deaths during or following police contact, time series tables 2004/05 to 2019/20; OGL v3.0"
+OTHER = "Other deaths following contact"
 
 
 def national_deaths() -> Section:
@@ -29,11 +30,30 @@ def national_deaths() -> Section:
         Figure("deaths_suicides_latest", int(now["Apparent suicides following custody"]), "deaths", DEATHS_DATA),
         Figure("deaths_rti_latest", int(now["Road traffic fatalities"]), "deaths", DEATHS_DATA),
     ]
+    other = series[series["type"] == OTHER].set_index("year_ending")["fatalities"]
+    notes = iopc.year_notes(OTHER)
+    change = int(notes["year_ending"].max())  # the latest change IOPC footnotes
+    before = other[(other.index < change) & (other.index >= change - 3)]
+    after = other[(other.index >= change) & (other.index < change + 3)]
+    figures += [
+        Figure("deaths_other_change_year", csew.csew_year(change), "year", DEATHS_DATA),
+        Figure("deaths_other_before", before.mean(), "deaths a year", DEATHS_DATA),
+        Figure("deaths_other_before_years", f"{csew.csew_year(before.index.min())} to {csew.csew_year(before.index.max())}",
+               "years", DEATHS_DATA),
+        Figure("deaths_other_after", after.mean(), "deaths a year", DEATHS_DATA),
+        Figure("deaths_other_after_years", f"{csew.csew_year(after.index.min())} to {csew.csew_year(after.index.max())}",
+               "years", DEATHS_DATA),
+        Figure("deaths_other_note", notes.set_index("year_ending").at[change, "note"].rstrip("."), "note", DEATHS_DATA),
+        Figure("deaths_other_definition_year", csew.csew_year(int(notes["year_ending"].min())), "year", DEATHS_DATA),
+    ]
     plot = series.rename(columns={"year_ending": "year", "type": "series", "fatalities": "value"}).assign(flagged=False)
     chart = charts.yearly_lines(
         plot, name="deaths-by-type", y_title="Deaths", x_title="Financial year ending March",
         title=f"Deaths during or following police contact, {csew.csew_year(first)} to {csew.csew_year(latest)}",
-        subtitle="England and Wales, by IOPC category; counts of deaths, not rates", source=SOURCE,
+        subtitle=["England and Wales, by IOPC category; counts of deaths, not rates",
+                  "Dashed rules: IOPC's footnoted changes to what 'other deaths' counts"], source=SOURCE,
+        marks=pd.DataFrame({"year": notes["year_ending"] - 0.5,
+                            "label": [f"'Other' changed {csew.csew_year(y)}" for y in notes["year_ending"]]}),
         description=(f"Line chart of deaths during or following police contact by type and financial year from "
                      f"{csew.csew_year(first)} to {csew.csew_year(latest)}. In {csew.csew_year(latest)}: "
                      + "; ".join(f"{t} {n}" for t, n in now.items()) + "."))
