@@ -236,7 +236,8 @@ def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: s
                      reference: float | None = None, subtitle=None, log: bool = True) -> alt.LayerChart:
     """Yearly lines (one per series) with shaded 95% intervals, x in years ending March.
 
-    Expects columns year_ending, series, value, ci_low, ci_high.
+    Expects columns year_ending, series, value, ci_low, ci_high and, optionally, flagged (bool): flagged points
+    are drawn hollow, e.g. years whose denominator is far from its census.
     """
     series = list(dict.fromkeys(df["series"]))
     colour = alt.Color("series:N", title=None, sort=series, scale=alt.Scale(range=PALETTE[: len(series)]))
@@ -247,8 +248,9 @@ def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: s
     band = base.mark_area(opacity=0.2).encode(x=x, y=alt.Y("ci_low:Q", title=y_title, scale=scale), y2="ci_high:Q",
                                               color=colour)
     line = base.mark_line().encode(x=x, y="value:Q", color=colour)
+    fill = alt.condition("datum.flagged", alt.value("white"), colour) if "flagged" in df.columns else colour
     points = base.mark_point().encode(
-        x=x, y="value:Q", color=colour, shape=shape,
+        x=x, y="value:Q", color=colour, shape=shape, fill=fill,
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year_ending:Q", title="Year ending March"),
                  alt.Tooltip("value:Q", format=".1f", title="Value"),
                  alt.Tooltip("ci_low:Q", format=".1f", title="95% CI from"),

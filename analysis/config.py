@@ -32,6 +32,10 @@ QUESTIONNAIRE_BREAK_YE = 2012
 # No comparable face-to-face CSEW perception data in these years (telephone survey, COVID-19).
 COVID_GAP_YE = (2021, 2022)
 
+# A census population fits a rate's year only near census day: the 2011 Census (27 March 2011) is used without a
+# flag for years ending March 2010 to 2014 (2009/10 to 2013/14), about two years either side.
+CENSUS_2011_FITS = (2010, 2014)
+
 # Charts.
 CHART_WIDTH = 540
 CHART_HEIGHT = 300

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis import cache, charts, csew, evidence, forces, stats
+from analysis import cache, charts, config, csew, evidence, forces, stats
 from analysis import stop_search as ss
 from analysis.figures import Figure, Section
 
@@ -64,12 +64,15 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
     latest = int(ratios["year_ending"].max())
     bw = ratios[(ratios["group"] == "Black") & (ratios["year_ending"] == latest)]
     national = bw[bw["pfa_code"] == ss.ENGLAND_AND_WALES].iloc[0]
+    without_met = bw[bw["pfa_code"] == forces.EW_EXCLUDING_MET].iloc[0]
     quotable = bw[bw["rate_ratio"].notna()]
-    forces_only = quotable[quotable["pfa_code"] != ss.ENGLAND_AND_WALES]
+    forces_only = quotable[quotable["pfa_code"].isin(forces.force_codes())]
     top = forces_only.loc[forces_only["rate_ratio"].idxmax()]
-    too_few = bw[bw["label"] == ss.TOO_FEW]
+    too_few = bw[(bw["label"] == ss.TOO_FEW) & bw["pfa_code"].isin(forces.force_codes())]
     plot = quotable.rename(columns={"rate_ratio": "value"}).assign(
-        highlight=lambda d: d["pfa_code"].isin({ss.ENGLAND_AND_WALES, highlight}))
+        highlight=lambda d: d["pfa_code"].isin({ss.ENGLAND_AND_WALES, forces.EW_EXCLUDING_MET, highlight}))
+    bounds = ss.unstated_bounds(ss.load_searches(), ss.load_population(), ss.ENGLAND_AND_WALES, latest)
+    met_share = _met_share_of_black_searches(latest)
     rate_table = ss.rates(ss.load_searches(), ss.load_population())
     unstated = rate_table[(rate_table["pfa_code"] == ss.ENGLAND_AND_WALES) & (rate_table["year_ending"] == latest)]
     year = csew.csew_year(latest)
@@ -88,6 +91,16 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
         Figure("ss_too_few", len(too_few), "forces", SEARCH_DATA),
         Figure("ss_too_few_names", ", ".join(too_few["force"]) or "none", "forces", SEARCH_DATA),
         Figure("ss_min_searches", ss.MIN_SEARCHES_FOR_RATIO, "searches", SEARCH_DATA),
+        Figure("ss_bw_excl_met", without_met["rate_ratio"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_excl_met_low", without_met["ci_low"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_excl_met_high", without_met["ci_high"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_median_force", forces_only["rate_ratio"].median(), "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_forces_below_national", int((forces_only["rate_ratio"] < national["rate_ratio"]).sum()), "forces",
+               SEARCH_DATA),
+        Figure("ss_met_share_black", 100 * met_share, "%", SEARCH_DATA),
+        Figure("ss_not_stated", bounds["not_stated"], "searches", SEARCH_DATA, "{:,.0f}"),
+        Figure("ss_bw_bound_low", bounds["low"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_bound_high", bounds["high"], "ratio", SEARCH_DATA, PCT1),
         Figure("ss_unstated_share", 100 * unstated["unstated_share"].iloc[0], "%", SEARCH_DATA),
     ]
     chart = charts.ranked_intervals(
@@ -102,26 +115,47 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
     return Section(bw, chart, figures)
 
 
+def _met_share_of_black_searches(year: int) -> float:
+    """The Metropolitan Police's share of all searches of Black people in England and Wales in one year."""
+    s = ss.load_searches()
+    black = s[(s["group"] == "Black") & (s["year_ending"] == year)]
+    return black.loc[black["pfa_code"] == forces.METROPOLITAN, "searches"].sum() / black["searches"].sum()
+
+
 def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
-    """Black, Asian and Mixed search rates relative to White, year by year, for one area."""
+    """Black, Asian and Mixed search rates relative to White, year by year, for one area; years far from the
+    2011 Census that divides them are drawn hollow."""
     ratios = rate_ratio_table()
     area = ratios[ratios["pfa_code"] == code]
-    plot = area.rename(columns={"rate_ratio": "value"}).assign(series=lambda d: d["group"] + "/White")
+    plot = area.rename(columns={"rate_ratio": "value"}).assign(series=lambda d: d["group"] + "/White",
+                                                               flagged=lambda d: ss.far_from_census(d["year_ending"]))
     plot = plot[plot["value"].notna()]
     first, last = int(area["year_ending"].min()), int(area["year_ending"].max())
+    fit_low, fit_high = config.CENSUS_2011_FITS
     bw = area[area["group"] == "Black"].set_index("year_ending")
     name = area["force"].iloc[0]
     figures = [] if code != ss.ENGLAND_AND_WALES else [
         Figure("ss_first_year", csew.csew_year(first), "year", SEARCH_DATA),
         Figure("ss_bw_first", bw.at[first, "rate_ratio"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_fit_first_year", csew.csew_year(fit_low), "year", SEARCH_DATA),
+        Figure("ss_fit_last_year", csew.csew_year(fit_high), "year", SEARCH_DATA),
+        Figure("ss_bw_fit_first", bw.at[fit_low, "rate_ratio"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_fit_last", bw.at[fit_high, "rate_ratio"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_census_age", last - 2011, "years", SEARCH_DATA),
     ]
     chart = charts.lines_with_bands(
         plot, name=f"stop-search-ratio-trend-{code}", y_title="Rate ratio against White (log scale)",
         title=f"Stop and search rate ratios, {name}, {csew.csew_year(first)} to {csew.csew_year(last)}",
-        subtitle="Shaded: 95% confidence intervals; dashed line: no difference", reference=1.0, source=SEARCH_SOURCE,
+        subtitle=["Shaded: 95% confidence intervals; dashed line: no difference. Every year is divided by the 2011 Census:",
+                  f"hollow markers are years outside {csew.csew_year(fit_low)} to {csew.csew_year(fit_high)}, too far "
+                  "from it for its populations to fit"],
+        reference=1.0, source=SEARCH_SOURCE,
         description=(f"Line chart of the Black/White, Asian/White and Mixed/White stop and search rate ratios in "
-                     f"{name} from {csew.csew_year(first)} to {csew.csew_year(last)}, with 95% confidence bands. "
-                     f"The Black/White ratio went from {bw['rate_ratio'].iloc[0]:.1f} to {bw['rate_ratio'].iloc[-1]:.1f}."))
+                     f"{name} from {csew.csew_year(first)} to {csew.csew_year(last)}, with 95% confidence bands, all on "
+                     f"2011 Census populations. Years outside {csew.csew_year(fit_low)} to {csew.csew_year(fit_high)} "
+                     f"are drawn hollow because the census is too far from them. The Black/White ratio was "
+                     f"{bw.at[fit_low, 'rate_ratio']:.1f} in {csew.csew_year(fit_low)} and "
+                     f"{bw.at[fit_high, 'rate_ratio']:.1f} in {csew.csew_year(fit_high)}."))
     return Section(area, chart, figures)
 
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from analysis import forces, stats
+from analysis import config, forces, stats
 from analysis.schemas import Column, Schema, require_columns, validate
 from analysis.sources import locate
 
@@ -143,13 +143,14 @@ def add_england_and_wales(df: pd.DataFrame, keys: list[str], values: list[str],
 
 
 def rates(searches: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
-    """Searches per 1,000 residents by force (and England and Wales), year and stated group.
+    """Searches per 1,000 residents by force (and England and Wales, with and without the Met), year and stated group.
 
     Also returns, per force-year, the share of searches with no stated ethnicity
     (`unstated_share`), which the rates cannot include.
     """
-    s = add_england_and_wales(searches, ["year_ending", "group"], ["searches", "searches_arrest_known", "arrests"])
-    p = add_england_and_wales(population, ["group"], ["population"])
+    s = add_england_and_wales(searches, ["year_ending", "group"], ["searches", "searches_arrest_known", "arrests"],
+                              without_met=True)
+    p = add_england_and_wales(population, ["group"], ["population"], without_met=True)
     total = s.groupby(["pfa_code", "year_ending"])["searches"].transform("sum")
     unstated = s[s["group"].isin(UNSTATED)].groupby(["pfa_code", "year_ending"])["searches"].sum()
     stated = s[~s["group"].isin(UNSTATED)].assign(all_searches=total)
@@ -158,6 +159,28 @@ def rates(searches: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
     out["unstated_share"] = (out.set_index(["pfa_code", "year_ending"]).index.map(unstated).fillna(0).to_numpy()
                              / out["all_searches"].where(out["all_searches"] > 0))
     return out.drop(columns="all_searches").sort_values(["pfa_code", "year_ending", "group"], ignore_index=True)
+
+
+def unstated_bounds(searches: pd.DataFrame, population: pd.DataFrame, code: str, year: int,
+                    group: str = "Black", reference: str = "White") -> dict:
+    """How far searches with no stated ethnicity could move one area's ratio: the ratio if every 'Not stated'
+    search were of the reference group (the lowest it could be) or of `group` (the highest). Shared in
+    proportion to the stated groups, they would leave it unchanged. 'Vehicle only' searches had no person."""
+    s = add_england_and_wales(searches, ["year_ending", "group"], ["searches"], without_met=True)
+    p = add_england_and_wales(population, ["group"], ["population"], without_met=True)
+    s = s[(s["pfa_code"] == code) & (s["year_ending"] == year)].groupby("group")["searches"].sum()
+    p = p[p["pfa_code"] == code].set_index("group")["population"]
+    g, r, unstated = s.get(group, 0), s.get(reference, 0), s.get("Not stated", 0)
+    ratio = (g / p[group]) / (r / p[reference])
+    return {"ratio": ratio, "not_stated": int(unstated),
+            "low": (g / p[group]) / ((r + unstated) / p[reference]),
+            "high": ((g + unstated) / p[group]) / (r / p[reference])}
+
+
+def far_from_census(year_ending: pd.Series) -> pd.Series:
+    """True for years whose 2011 Census denominator is more than about two years old or young (see config)."""
+    low, high = config.CENSUS_2011_FITS
+    return ~year_ending.between(low, high)
 
 
 def rate_ratios(rate_table: pd.DataFrame, groups=("Black", "Asian", "Mixed"), reference: str = "White",
