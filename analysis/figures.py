@@ -11,6 +11,8 @@ import pandas as pd
 from IPython.display import display
 from myst_nb import glue
 
+from analysis.numbers import fmt_number, format_spec
+
 # Output metadata key under which a notebook's records travel to the Sphinx extension.
 METADATA_KEY = "pcp_figures"
 
@@ -28,7 +30,7 @@ class Figures:
             raise ValueError(f"figure key {key!r} glued twice in chapter {self.chapter}")
         if isinstance(value, float) and math.isnan(value):
             raise ValueError(f"figure {key!r} in chapter {self.chapter} is NaN; refusing to glue a missing number")
-        text = fmt.format(value) if not isinstance(value, str) else value
+        text = value if isinstance(value, str) else fmt_number(value, *format_spec(fmt))
         glue(key, Text(text), display=False)
         stored = value if isinstance(value, str) else round(float(value), 6)
         self.records.append({"key": key, "value": stored, "text": text, "unit": unit,

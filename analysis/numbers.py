@@ -1,0 +1,46 @@
+"""Format a number for readers: one rounding rule (half away from zero) for glued figures and tables alike."""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+
+# The Python format specs chapters pass as `fmt` ("{:.1f}", "{:,.0f}"): fixed decimals, optional separators.
+_FORMAT_SPEC = re.compile(r"^\{:(?P<thousands>,?)\.(?P<decimals>\d+)f\}$")
+
+
+def fmt_number(value, decimals: int = 0, thousands: bool = True) -> str:
+    """`value` rounded half away from zero to `decimals` places (12.5 -> "13", 0.125 -> "0.13"),
+    with comma thousands separators unless `thousands` is False (years, codes)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, Decimal, np.integer, np.floating)):
+        raise TypeError(f"fmt_number expects a number, got {value!r} ({type(value).__name__})")
+    if not isinstance(decimals, int) or decimals < 0:
+        raise ValueError(f"fmt_number: decimals must be a whole number >= 0, got {decimals!r}")
+    if isinstance(value, (int, np.integer)):
+        exact = Decimal(int(value))
+    else:
+        if not math.isfinite(value):
+            raise ValueError(f"fmt_number: cannot format {value!r}; a missing number must be shown as missing")
+        # repr gives the shortest decimal that round-trips, so 2.675 rounds as the 2.675 a reader sees.
+        exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)  # never print "-0" or "-0.0"
+    return f"{rounded:{',' if thousands else ''}.{decimals}f}"
+
+
+def format_spec(fmt: str) -> tuple[int, bool]:
+    """The (decimals, thousands) a Python format string such as "{:,.1f}" asks for."""
+    match = _FORMAT_SPEC.match(fmt)
+    if match is None:
+        raise ValueError(f"number format {fmt!r} not understood; expected a fixed-decimals format "
+                         "such as '{:.0f}', '{:.1f}' or '{:,.0f}'")
+    return int(match["decimals"]), bool(match["thousands"])
+
+
+def fmt_interval(low, high, decimals: int = 0, thousands: bool = True) -> str:
+    """A confidence interval as readers see it in the text: "10.6 to 12.5"."""
+    return f"{fmt_number(low, decimals, thousands)} to {fmt_number(high, decimals, thousands)}"
