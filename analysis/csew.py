@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config, stats
+from analysis.numbers import fmt_number
 from analysis.schemas import Column, Schema, require_columns, validate
 from analysis.sources import locate
 
@@ -168,19 +169,11 @@ def point_figures(trend: pd.DataFrame, measure: str, short: str, datasets: list[
         value = row["value_pct"]
         if pd.notna(row.get("value_transcribed")):
             low, high = sorted([row["value_pct"], row["value_transcribed"]])
-            value = f"about {round_half_up(low)} to {round_half_up(high)}"
+            value = f"about {fmt_number(low)} to {fmt_number(high)}"
         year = row["csew_year"] + (" (provisional)" if row.get("provisional", False) else "")
         figures += [Figure(f"{short}_{which}", value, "%", datasets), Figure(f"{short}_{which}_year", year,
                                                                              "CSEW year", datasets)]
     return figures
-
-
-def round_half_up(value: float, decimals: int = 0) -> str:
-    """A number rounded half away from zero (12.5 -> '13'), as every figure in the book is."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    step = Decimal(1).scaleb(-decimals)
-    return str(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))
 
 
 def crosscheck(series: pd.DataFrame, headlines: pd.DataFrame, tolerance: float = 0.5) -> pd.DataFrame:

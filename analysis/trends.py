@@ -6,6 +6,7 @@ import pandas as pd
 
 from analysis import charts, csew, met_pas
 from analysis.figures import Figure, Section
+from analysis.numbers import fmt_number
 
 SERIES_DATA = [csew.SERIES_FILE]
 HEADLINE_DATA = list(csew.HEADLINE_FILES)
@@ -29,8 +30,8 @@ def national_trend() -> Section:
     peak, last = (csew.point(trend, "confidence_local_police", w) for w in ("peak", "latest"))
     peak_values = [peak["value_pct"]] + ([peak["value_transcribed"]] if pd.notna(peak["value_transcribed"]) else [])
     falls = sorted(v - last["value_pct"] for v in peak_values)
-    figures.append(Figure("conf_change_from_peak", csew.round_half_up(falls[0]) if len(falls) == 1 else
-                          f"about {csew.round_half_up(falls[0])} to {csew.round_half_up(falls[-1])}",
+    figures.append(Figure("conf_change_from_peak", fmt_number(falls[0]) if len(falls) == 1 else
+                          f"about {fmt_number(falls[0])} to {fmt_number(falls[-1])}",
                           "percentage points", SERIES_DATA + HEADLINE_DATA))
     provisional = trend[trend["provisional"]]
     figures += [Figure("provisional_years", _join(sorted(provisional.loc[provisional["measure"] != "trust_police_in_area",
