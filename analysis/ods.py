@@ -62,17 +62,11 @@ def read_sheet(path: Path, sheet: str) -> list[list]:
     with archive, archive.open("content.xml") as xml:
         rows: list[list] = []
         seen: list[str] = []
-        inside, blank = False, 0
-        for event, elem in iterparse(xml, events=("start", "end")):
-            if elem.tag == _SHEET:
-                if event == "start":
-                    seen.append(elem.get(_NAME))
-                    inside = elem.get(_NAME) == sheet
-                elif inside:
-                    break
-                else:
-                    elem.clear()
-            elif inside and event == "end" and elem.tag == _ROW:
+        blank = 0
+        # End events only (half the work of start and end): a sheet's rows are collected until the
+        # sheet closes, and kept if it is the one asked for.
+        for _, elem in iterparse(xml):
+            if elem.tag == _ROW:
                 cells = _cells(elem)
                 repeat = int(elem.get(_ROWS_REPEATED, "1"))
                 if cells:
@@ -81,9 +75,13 @@ def read_sheet(path: Path, sheet: str) -> list[list]:
                 else:
                     blank += repeat  # kept only if a row with values follows
                 elem.clear()
-        else:
-            raise OdsLayoutError(f"{path}: no sheet named {sheet!r}; the sheets are {seen}")
-    return rows
+            elif elem.tag == _SHEET:
+                if elem.get(_NAME) == sheet:
+                    return rows
+                seen.append(elem.get(_NAME))
+                rows, blank = [], 0
+                elem.clear()
+    raise OdsLayoutError(f"{path}: no sheet named {sheet!r}; the sheets are {seen}")
 
 
 def _cells(row) -> list:

@@ -202,6 +202,12 @@ def population_by_year() -> pd.DataFrame:
                                                                             ignore_index=True)
 
 
+def vintage_difference() -> pd.Series:
+    """% difference between the two series at mid-2011, where both exist (MYE23 against the PFA tables), by area."""
+    older = older_by_pfa().pivot(index="pfa_code", columns="mid_year", values="population")[FIRST_MYE_YEAR]
+    return (100 * (for_year(FIRST_MYE_YEAR) / older - 1)).rename("difference_pct")
+
+
 def for_year(mid_year: int) -> pd.Series:
     """The mid-year population of each force and England and Wales (K04000001) in one year, 2002 to 2023."""
     table = population_by_year()
