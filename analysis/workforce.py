@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -49,13 +50,11 @@ def _workforce_schema() -> Schema:
     )
 
 
-@lru_cache(maxsize=1)
-def read_workforce_table() -> pd.DataFrame:
-    """The Home Office workforce open data table (sheet Data) as published, one row per cell row.
+def _read_table(path: Path) -> pd.DataFrame:
+    """The Home Office workforce open data table (sheet Data) as published, with the sheet's row numbers.
 
-    Read once per kernel: the sheet has about 29,000 rows. Numbers are the unrounded cell values.
+    Numbers are the unrounded cell values, not the rounded display text.
     """
-    path = locate(WORKFORCE_FILE)
     where = f"{path} [{WORKFORCE_SHEET}]"
     try:
         rows = ods.read_sheet(path, WORKFORCE_SHEET)
@@ -94,11 +93,12 @@ def load_workforce() -> pd.DataFrame:
 
     Each published row is validated first, so a duplicated force-year-rank-sex is caught;
     the sum over sex then counts the 'Not stated' and other categories added in 2021.
-    British Transport Police (no force area, code 'N/A') is left out.
+    British Transport Police (no force area, code 'N/A') is left out. Cached: the ODS sheet has
+    about 29,000 rows and is read once per kernel.
     """
     path = locate(WORKFORCE_FILE)
     where = f"{path} [{WORKFORCE_SHEET}]"
-    table = read_workforce_table()
+    table = _read_table(path)
     territorial = table["pfa_code"] != "N/A"
     for name in table.loc[~territorial, "force_name"].unique():
         forces.code_for(str(name), where)  # a territorial force without a code is an error, not a silent drop
