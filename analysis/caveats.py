@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import comparable, config, workforce
+from analysis import comparable, config, population
 from analysis import stop_search as ss
 
 CAVEATS = [
@@ -17,9 +17,11 @@ CAVEATS = [
     ("Old denominators", "Stop and search and use of force rates (chapters 3, 5)",
      "Residents by ethnic group come from the 2011 Census, the only force-level breakdown obtained; later "
      "population change and people travelling into an area are not reflected."),
-    ("Latest population", "Officers and PCSOs per 100,000 (chapter 2)",
-     f"No force population after mid-{workforce.load_population()['mid_year'].max()} was obtained; later years use "
-     "it and are drawn hollow."),
+    ("Population vintages", "Officers and PCSOs per 100,000 (chapter 2)",
+     f"Counts to 31 March {population.FIRST_MYE_YEAR} are divided by ONS's earlier mid-year series (rounded to 100), "
+     "later ones by the series revised after the 2021 Census; at "
+     f"mid-{population.FIRST_MYE_YEAR}, in both, the two differ by at most "
+     f"{population.vintage_difference().abs().max():.2f}% for any force."),
     ("Transcribed figures", "Victim satisfaction, visibility gradient, cross-checks (chapters 1, 2, 4)",
      "Copied word for word from published text, not extracted from data tables; they carry no confidence intervals "
      "and are labelled as transcribed."),

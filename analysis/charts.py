@@ -289,9 +289,8 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
                  zero: bool = True, marks: pd.DataFrame | None = None) -> alt.LayerChart:
     """Yearly lines, one colour and marker shape per series, with the series named at the line end.
 
-    Expects columns year, series, value and flagged (bool); flagged points are drawn hollow,
-    e.g. years whose denominator is an older estimate. `marks` (columns year, label) draws
-    labelled vertical rules, e.g. a policy change.
+    Expects columns year, series and value. `marks` (columns year, label) draws labelled
+    vertical rules, e.g. a policy change.
     """
     series = list(dict.fromkeys(df["series"]))
     colour = alt.Color("series:N", title=None, sort=series, legend=None,
@@ -302,11 +301,10 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=zero))
     base = alt.Chart(df)
     line = base.mark_line().encode(x=x, y=y, color=colour, detail="series:N")
-    points = base.mark_point(size=40).encode(
+    points = base.mark_point(size=40, filled=True).encode(
         x=x, y=y, color=colour, shape=shape,
-        fill=alt.condition("datum.flagged", alt.value("white"), colour),
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="Year"),
-                 alt.Tooltip("value:Q", format=fmt, title="Value"), alt.Tooltip("flagged:N", title="Flagged")])
+                 alt.Tooltip("value:Q", format=fmt, title="Value")])
     last = df.sort_values("year").groupby("series", as_index=False).tail(1)
     labels = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11).encode(x=x, y=y, color=colour, text="series:N")
     layers = [line, points, labels]

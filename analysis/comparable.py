@@ -7,13 +7,13 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from analysis import forces, pfa_tables, workforce
+from analysis import forces, pfa_tables, population, workforce
 from analysis import stop_search as ss
 
 # How many neighbours each force gets (HMICFRS's own most similar groups could not be obtained).
 N_COMPARABLE = 6
 CRIME_YEAR = 2018
-# 31 March 2017: the latest workforce count with a contemporaneous (mid-2016) population estimate.
+# 31 March 2017, divided by the mid-2016 population (the lead is revising these features).
 WORKFORCE_YEAR = 2017
 FEATURES = {
     "log_population": "Resident population, mid-2016 (log scale)",
@@ -21,17 +21,16 @@ FEATURES = {
     "crime_rate": f"Recorded crime per 1,000 residents, year ending March {CRIME_YEAR}",
     "officers_per_100k": f"Police officers per 100,000 residents, 31 March {WORKFORCE_YEAR}",
 }
-DATASETS = [workforce.POPULATION_FILE, ss.CENSUS_FILE, pfa_tables.FILES[CRIME_YEAR], workforce.WORKFORCE_FILE]
+DATASETS = [*workforce.POPULATION_FILES, ss.CENSUS_FILE, pfa_tables.FILES[CRIME_YEAR], workforce.WORKFORCE_FILE]
 
 
 def features() -> pd.DataFrame:
     """The four features for each of the 43 forces (a feature the source suppresses is left missing)."""
-    pop = workforce.load_population()
-    pop = pop[pop["mid_year"] == WORKFORCE_YEAR - 1].set_index("pfa_code")["population"]
+    pop = population.for_year(WORKFORCE_YEAR - 1)
     census = ss.load_population().pivot(index="pfa_code", columns="group", values="population")
     minority = 1 - census["White"] / census.sum(axis=1)
     crime = pfa_tables.recorded_crime_rate(CRIME_YEAR).set_index("area_code")["crime_rate"]
-    rates = workforce.per_100k(workforce.load_workforce(), workforce.load_population())
+    rates = workforce.rates()
     officers = rates[(rates["role"] == "Police officers") & (rates["year"] == WORKFORCE_YEAR)].set_index("pfa_code")
     codes = sorted(forces.force_codes())
     return pd.DataFrame({
@@ -81,5 +80,5 @@ def comparable_to(force: str) -> list[str]:
 def method_table() -> pd.DataFrame:
     """The features and where each comes from, for the methods appendix."""
     return pd.DataFrame({"feature": list(FEATURES.values()),
-                         "source dataset": [workforce.POPULATION_FILE, ss.CENSUS_FILE, pfa_tables.FILES[CRIME_YEAR],
-                                            f"{workforce.WORKFORCE_FILE} with {workforce.POPULATION_FILE}"]})
+                         "source dataset": [population.MYE_FILE, ss.CENSUS_FILE, pfa_tables.FILES[CRIME_YEAR],
+                                            f"{workforce.WORKFORCE_FILE} with {population.MYE_FILE}"]})

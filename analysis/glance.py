@@ -55,7 +55,7 @@ def at_a_glance(force: str) -> Section:
     figures.append(Figure("g_bw_label", label, "ratio", suspects.RATE_DATA))
 
     # Officers and PCSOs per 100,000 (counts: no sampling error).
-    table = neighbourhood.rates()
+    table = workforce.rates()
     table = table[(table["role"] == workforce.NEIGHBOURHOOD_ROLES)]
     wf_year = int(table["year"].max())
     now = table[table["year"] == wf_year].set_index("pfa_code")["per_100k"]

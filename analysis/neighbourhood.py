@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import charts, comparable, csew, evidence, forces, policeuk, workforce
+from analysis import charts, comparable, csew, evidence, forces, policeuk, population, workforce
 from analysis.figures import Figure, Section
 
 SERIES_DATA = [csew.SERIES_FILE]
 HEADLINE_DATA = [csew.HEADLINE_FILES[0]]
-WORKFORCE_DATA = [workforce.WORKFORCE_FILE, workforce.POPULATION_FILE]
-STRENGTH_DATA = [workforce.STRENGTH_FILE]
+WORKFORCE_DATA = [workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]
+STRENGTH_DATA = list(workforce.STRENGTH_FILES)
 STREET_DATA = [policeuk.SAMPLE["street"]]
 ONS_SOURCE = "ONS, Crime Survey for England and Wales perception tables (third-party extract), OGL v3.0"
 GRADIENT_SOURCE = ("ONS (2015), Focus on Public Perceptions of Crime and the Police 2013 to 2014, chapter 1, "
                    "transcribed; OGL v3.0")
 WORKFORCE_SOURCE = ("Home Office, police workforce open data tables (FTE, 31 March); ONS mid-year population "
                     "estimates by police force area; OGL v3.0")
-STRENGTH_SOURCE = "Home Office, police workforce statistics: officer strength, England and Wales, 31 March; OGL v3.0"
+STRENGTH_SOURCE = ("Home Office, police workforce statistics: officer strength, England and Wales, 31 March; ONS "
+                   "mid-year population estimates; OGL v3.0")
 STREET_SOURCE = "police.uk street-level crime, Bedfordshire, March 2023; OGL v3.0"
 PCT1 = "{:.1f}"
 VISIBILITY_LEVELS = {"high": "Adults reporting high police visibility",
@@ -75,21 +76,14 @@ def visibility_gradient() -> Section:
     return Section(table, chart, figures)
 
 
-def rates() -> pd.DataFrame:
-    """Officers, PCSOs and both per 100,000 residents, for every force and England and Wales."""
-    return workforce.per_100k(workforce.with_england_and_wales(workforce.load_workforce()),
-                              workforce.load_population())
-
-
 def workforce_trend() -> Section:
-    """England and Wales: officers and PCSOs per 100,000 residents, 2007 to 2022."""
-    table = rates()
+    """England and Wales: officers and PCSOs per 100,000 residents, each 31 March from 2007."""
+    table = workforce.rates()
     national = table[table["pfa_code"] == workforce.ENGLAND_AND_WALES]
     change = workforce.change_since(table, CHANGE_FROM)
     both = change[(change["pfa_code"] == workforce.ENGLAND_AND_WALES)
                   & (change["role"] == workforce.NEIGHBOURHOOD_ROLES)].iloc[0]
     pcsos = change[(change["pfa_code"] == workforce.ENGLAND_AND_WALES) & (change["role"] == "PCSOs")].iloc[0]
-    estimated_from = int(table.loc[table["population_estimated"], "year"].min())
     figures = [
         Figure("wf_start_year", CHANGE_FROM, "year", WORKFORCE_DATA),
         Figure("wf_start", both["start"], "per 100,000", WORKFORCE_DATA),
@@ -100,28 +94,27 @@ def workforce_trend() -> Section:
         Figure("wf_latest", both["latest"], "per 100,000", WORKFORCE_DATA),
         Figure("wf_recovery_pct", both["recovery_pct"], "%", WORKFORCE_DATA),
         Figure("wf_pcso_fall_pct", -pcsos["net_pct"], "%", WORKFORCE_DATA),
-        Figure("wf_estimated_from", estimated_from, "year", WORKFORCE_DATA),
-        Figure("wf_population_latest", int(workforce.load_population()["mid_year"].max()), "year", WORKFORCE_DATA),
+        Figure("wf_population_first", int(national["mid_year"].min()), "year", WORKFORCE_DATA),
+        Figure("wf_population_last", int(national["mid_year"].max()), "year", WORKFORCE_DATA),
+        Figure("wf_mye_first", population.FIRST_MYE_YEAR, "year", WORKFORCE_DATA),
     ]
-    plot = national.rename(columns={"per_100k": "value", "role": "series", "population_estimated": "flagged"})
+    plot = national.rename(columns={"per_100k": "value", "role": "series"})
     chart = charts.yearly_lines(
         plot, name="workforce-per-100k", y_title="FTE per 100,000 residents",
         title="Police officers and PCSOs per 100,000 residents, England and Wales",
-        subtitle=[f"Hollow markers: {estimated_from} onwards are divided by the mid-"
-                  f"{workforce.load_population()['mid_year'].max()} population, the latest available",
-                  "Full-time equivalents, summed over rank and sex"],
+        subtitle=["Full-time equivalents on 31 March, summed over rank and sex, divided by the mid-year",
+                  "population nine months earlier"],
         source=WORKFORCE_SOURCE,
         description=(f"Line chart of police officers, PCSOs and both together per 100,000 residents in England and "
                      f"Wales, 31 March 2007 to {both['latest_year']}. Officers and PCSOs together fell from "
                      f"{both['start']:.0f} in {CHANGE_FROM} to {both['low']:.0f} in {both['low_year']}, then rose "
-                     f"to {both['latest']:.0f} in {both['latest_year']}. Years from {estimated_from} use the latest "
-                     "available population estimate and are drawn hollow."))
-    return Section(plot[["year", "series", "fte", "population", "value", "flagged"]], chart, figures)
+                     f"to {both['latest']:.0f} in {both['latest_year']}."))
+    return Section(plot[["year", "series", "fte", "mid_year", "population", "value"]], chart, figures)
 
 
 def workforce_by_force(highlight: str | None = None) -> Section:
     """Every force's officers and PCSOs per 100,000: in 2010, at its low point, and in the latest year."""
-    change = workforce.change_since(rates(), CHANGE_FROM)
+    change = workforce.change_since(workforce.rates(), CHANGE_FROM)
     change = change[change["role"] == workforce.NEIGHBOURHOOD_ROLES].assign(area=lambda d: forces.area_names(d["pfa_code"]))
     forces_only = change[change["pfa_code"] != workforce.ENGLAND_AND_WALES]
     latest_year = int(change["latest_year"].max())
@@ -165,8 +158,9 @@ def strength_since_1977() -> Section:
     """National officer strength each 31 March since 1977."""
     table = workforce.national_strength()
     first, last = table.iloc[0], table.iloc[-1]
-    peak = table.loc[table["officers"].idxmax()]
-    low = table[table["year"] > peak["year"]].loc[lambda d: d["officers"].idxmin()]
+    # The low point of the cuts after CHANGE_FROM, and the peak before it (numbers later rose above that peak).
+    low = table[table["year"] >= CHANGE_FROM].loc[lambda d: d["officers"].idxmin()]
+    peak = table[table["year"] < low["year"]].loc[lambda d: d["officers"].idxmax()]
     figures = [
         Figure("strength_first_year", int(first["year"]), "year", STRENGTH_DATA),
         Figure("strength_first", first["officers"], "officers", STRENGTH_DATA, "{:,.0f}"),
@@ -179,7 +173,7 @@ def strength_since_1977() -> Section:
         Figure("strength_latest_per_100k", last["per_100k"], "per 100,000", STRENGTH_DATA),
         Figure("strength_first_per_100k", first["per_100k"], "per 100,000", STRENGTH_DATA),
     ]
-    plot = table.assign(series="Officers per 100,000 residents", value=table["per_100k"], flagged=False)
+    plot = table.assign(series="Officers per 100,000 residents", value=table["per_100k"])
     chart = charts.yearly_lines(
         plot, name="officer-strength-1977", y_title="Officers per 100,000 residents", zero=False,
         title=f"Police officers per 100,000 residents, England and Wales, {int(first['year'])} to {int(last['year'])}",
@@ -220,23 +214,21 @@ def force_section(force: str) -> Section:
     """The force's officers and PCSOs per 100,000 over time, beside England and Wales and its comparable forces."""
     f = forces.resolve(force)
     peers = comparable.comparable_to(f.code)
-    table = rates()
+    table = workforce.rates()
     table = table[table["role"] == workforce.NEIGHBOURHOOD_ROLES]
     mine = table[table["pfa_code"] == f.code].set_index("year")["per_100k"]
     national = table[table["pfa_code"] == workforce.ENGLAND_AND_WALES].set_index("year")["per_100k"]
     peer_mean = table[table["pfa_code"].isin(peers)].groupby("year")["per_100k"].mean()
-    flagged = table[table["pfa_code"] == f.code].set_index("year")["population_estimated"]
     plot = pd.concat([
         pd.DataFrame({"series": f.short_name, "value": mine}),
         pd.DataFrame({"series": "England and Wales", "value": national}),
         pd.DataFrame({"series": "Comparable forces (average)", "value": peer_mean}),
-    ]).rename_axis("year").reset_index().assign(flagged=lambda d: d["year"].map(flagged))
+    ]).rename_axis("year").reset_index()
     latest = int(mine.index.max())
     chart = charts.yearly_lines(
         plot, name=f"workforce-force-{f.slug}", y_title="Officers and PCSOs (FTE) per 100,000",
         title=f"Officers and PCSOs per 100,000 residents: {f.name}",
-        subtitle=[f"Comparable forces: {', '.join(forces.get(c).short_name for c in peers)}",
-                  "Hollow markers: latest available population estimate used"],
+        subtitle=f"Comparable forces: {', '.join(forces.get(c).short_name for c in peers)}",
         source=WORKFORCE_SOURCE,
         description=(f"Line chart of officers and PCSOs per 100,000 residents in {f.name}, England and Wales and the "
                      f"average of its comparable forces, 2007 to {latest}. In {latest}: {f.name} {mine[latest]:.0f}, "

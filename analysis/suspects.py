@@ -68,7 +68,7 @@ def search_volumes() -> Section:
                SEARCH_DATA),
     ]
     plot = national.reset_index().rename(columns={"year_ending": "year"}).assign(
-        series="Searches, England and Wales", value=lambda d: d["searches"] / 1000, flagged=False)
+        series="Searches, England and Wales", value=lambda d: d["searches"] / 1000)
     chart = charts.yearly_lines(
         plot, name="search-volumes", y_title="Searches (thousands)", x_title="Year ending March",
         title="Stop and search in England and Wales, year by year",
@@ -359,8 +359,7 @@ def force_section(force: str) -> Section:
     both = totals[totals["pfa_code"].isin([f.code, ss.ENGLAND_AND_WALES])].copy()
     both["value"] = 1000 * both["searches"] / both["pfa_code"].map(pop)
     plot = both.rename(columns={"year_ending": "year"}).assign(
-        series=lambda d: d["pfa_code"].map({f.code: f.short_name, ss.ENGLAND_AND_WALES: "England and Wales"}),
-        flagged=False)
+        series=lambda d: d["pfa_code"].map({f.code: f.short_name, ss.ENGLAND_AND_WALES: "England and Wales"}))
     chart = charts.yearly_lines(
         plot, name=f"search-rate-force-{f.slug}", y_title="Searches per 1,000 residents", x_title="Year ending March",
         fmt=".1f", title=f"Stop and search per 1,000 residents: {f.name} and England and Wales",

@@ -3,21 +3,36 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
-from analysis import forces
-from analysis.schemas import Column, Schema, require_columns, validate
+from analysis import forces, ods, population
+from analysis.schemas import Column, Schema, SchemaError, require_columns, validate
 from analysis.sources import locate
 
-WORKFORCE_FILE = "police_workforce_open_data/by_force_rank_sex"
+WORKFORCE_FILE = "police_workforce_open_data_2023/open_data_2023"
+WORKFORCE_SHEET = "Data"
 STRENGTH_FILE = "police_workforce_open_data/national_strength"
-POPULATION_FILE = "police_forces/population"
+# Every per-resident rate divides by ONS mid-year estimates from these files (see population.population_by_year).
+POPULATION_FILES = population.BY_YEAR_FILES
+# The national series since 1977, with its last year(s) taken from the workforce table and ONS MYE23.
+STRENGTH_FILES = (STRENGTH_FILE, WORKFORCE_FILE, population.MYE_FILE)
 ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
 
-# The Home Office worker types this book counts, and the label it uses for each.
+# The Home Office worker types this book counts (lower case: the table's capitalisation varies by year),
+# and the label it uses for each.
 ROLES = {"police officer": "Police officers", "police community support officer": "PCSOs"}
 NEIGHBOURHOOD_ROLES = "Officers and PCSOs"
+# The published header of each column read, and its name here.
+COLUMNS = {"As at 31 March...": "year", "Geo code": "pfa_code", "Force Name": "force_name", "Sex": "sex",
+           "Rank description": "rank", "Worker type": "worker_type", "Total (FTE)": "fte"}
+# Cells marking a count as not applicable (specials and volunteers have no FTE); missing, never zero.
+NOT_APPLICABLE = {"-", "N/A"}
+_HEADER_SCAN_ROWS = 20
+# The workforce table and the national series must agree to this many FTE in every shared year before
+# the series is extended from the table.
+STRENGTH_TOLERANCE_FTE = 0.5
 
 
 def _workforce_schema() -> Schema:
@@ -35,40 +50,70 @@ def _workforce_schema() -> Schema:
     )
 
 
-POPULATION_SCHEMA = Schema(
-    "mid-year population by force",
-    (Column("pfa_code", "str"), Column("mid_year", "int", min=1990, max=2030), Column("population", "int", min=1)),
-    unique=("pfa_code", "mid_year"),
-)
+def _read_table(path: Path) -> pd.DataFrame:
+    """The Home Office workforce open data table (sheet Data) as published, with the sheet's row numbers.
+
+    Numbers are the unrounded cell values, not the rounded display text.
+    """
+    where = f"{path} [{WORKFORCE_SHEET}]"
+    try:
+        rows = ods.read_sheet(path, WORKFORCE_SHEET)
+    except ods.OdsLayoutError as exc:
+        raise SchemaError(f"{exc}; expected the Home Office workforce open data table") from exc
+    # The header is the first row naming most of the expected columns; a renamed column is then reported by name.
+    scores = [len(set(r) & set(COLUMNS)) for r in rows[:_HEADER_SCAN_ROWS]]
+    if not scores or max(scores) == 0:
+        raise SchemaError(f"{where}: no header row with columns {list(COLUMNS)} in the first {_HEADER_SCAN_ROWS} "
+                          "rows; the table layout has changed")
+    header = scores.index(max(scores))
+    width = len(rows[header])
+    table = pd.DataFrame([(r + [None] * width)[:width] for r in rows[header + 1:]],
+                         columns=[str(c) for c in rows[header]], dtype=object)
+    require_columns(table, list(COLUMNS), where)
+    table = table.rename(columns=COLUMNS)[list(COLUMNS.values())]
+    table.index += header + 2  # the sheet's own row numbers (1-based, below the header), for error messages
+    return table
+
+
+def _numbers(values: pd.Series, column: str, table: pd.DataFrame, where: str) -> pd.Series:
+    """Cell values as numbers, with the not-applicable markers as missing; other text is an error."""
+    text = values.map(lambda v: isinstance(v, str))
+    bad = text & ~values.isin(NOT_APPLICABLE)
+    if bad.any():
+        row = table.loc[bad.idxmax()]
+        raise SchemaError(f"{where}: column '{column}' has {row[COLUMNS[column]]!r} at sheet row "
+                          f"{bad.idxmax()} ({row['pfa_code']}, {row['year']}, {row['worker_type']}); "
+                          f"expected a number or one of {sorted(NOT_APPLICABLE)}")
+    return pd.to_numeric(values.where(~text), errors="coerce")
 
 
 @lru_cache(maxsize=1)
 def load_workforce() -> pd.DataFrame:
-    """Officers and PCSOs (FTE) per force and 31 March, summed over rank and sex.
+    """Officers and PCSOs (FTE) per force and 31 March 2007 to 2023, summed over rank and sex.
 
     Each published row is validated first, so a duplicated force-year-rank-sex is caught;
-    the sum over sex then counts the 'Not stated' and other categories added in 2021-22.
+    the sum over sex then counts the 'Not stated' and other categories added in 2021.
+    British Transport Police (no force area, code 'N/A') is left out. Cached: the ODS sheet has
+    about 29,000 rows and is read once per kernel.
     """
     path = locate(WORKFORCE_FILE)
-    raw = pd.read_csv(path)
-    require_columns(raw, ["date", "geo_code", "rank_description", "sex", "worker_type", "total_fte"], str(path))
-    kept = raw[raw["worker_type"].isin(ROLES)]
-    rows = pd.DataFrame({"pfa_code": kept["geo_code"], "year": pd.to_datetime(kept["date"]).dt.year.astype("int64"),
-                         "role": kept["worker_type"].map(ROLES), "rank": kept["rank_description"],
-                         "sex": kept["sex"], "fte": kept["total_fte"]}).reset_index(drop=True)
-    validate(rows, _workforce_schema(), str(path))
+    where = f"{path} [{WORKFORCE_SHEET}]"
+    table = _read_table(path)
+    territorial = table["pfa_code"] != "N/A"
+    for name in table.loc[~territorial, "force_name"].unique():
+        forces.code_for(str(name), where)  # a territorial force without a code is an error, not a silent drop
+    kept = table[territorial & table["worker_type"].astype(str).str.strip().str.lower().isin(ROLES)]
+    years = _numbers(kept["year"], "As at 31 March...", table, where)
+    if (years.isna() | (years % 1 != 0)).any():
+        at = (years.isna() | (years % 1 != 0)).idxmax()
+        raise SchemaError(f"{where}: column 'As at 31 March...' has {kept.at[at, 'year']!r} at sheet row {at} "
+                          f"({kept.at[at, 'pfa_code']}); expected a year")
+    rows = pd.DataFrame({"pfa_code": kept["pfa_code"].astype(str), "year": years.astype("int64"),
+                         "role": kept["worker_type"].str.strip().str.lower().map(ROLES),
+                         "rank": kept["rank"].astype(str), "sex": kept["sex"].astype(str),
+                         "fte": _numbers(kept["fte"], "Total (FTE)", table, where)}).reset_index(drop=True)
+    validate(rows, _workforce_schema(), where)
     return rows.groupby(["pfa_code", "year", "role"], as_index=False)["fte"].sum()
-
-
-@lru_cache(maxsize=1)
-def load_population() -> pd.DataFrame:
-    """Mid-year resident population per force and England and Wales (ONS PFA tables)."""
-    path = locate(POPULATION_FILE)
-    raw = pd.read_csv(path)
-    require_columns(raw, ["area_code", "mid_year", "population", "area_type"], str(path))
-    keep = raw["area_code"].isin(forces.force_codes() | {ENGLAND_AND_WALES})
-    pop = raw.loc[keep, ["area_code", "mid_year", "population"]].rename(columns={"area_code": "pfa_code"})
-    return validate(pop.reset_index(drop=True), POPULATION_SCHEMA, str(path))
 
 
 def with_england_and_wales(workforce: pd.DataFrame) -> pd.DataFrame:
@@ -77,26 +122,30 @@ def with_england_and_wales(workforce: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([workforce, total], ignore_index=True)
 
 
-def per_100k(workforce: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+def per_100k(workforce: pd.DataFrame, population_by_year: pd.DataFrame) -> pd.DataFrame:
     """FTE per 100,000 residents, by area, year and role, with officers and PCSOs combined.
 
-    A 31 March count is divided by the mid-year estimate nine months before it. Years with
-    no estimate that recent use the latest one, and `population_estimated` says so.
+    A 31 March count is divided by the mid-year estimate nine months before it (31 March Y by
+    mid-(Y-1)); `population_by_year` has columns pfa_code, mid_year, population.
     """
     combined = (workforce.groupby(["pfa_code", "year"], as_index=False)["fte"].sum()
                 .assign(role=NEIGHBOURHOOD_ROLES))
     table = pd.concat([workforce, combined], ignore_index=True)
-    latest = int(population["mid_year"].max())
-    table["mid_year"] = (table["year"] - 1).clip(upper=latest)
-    table["population_estimated"] = (table["year"] - 1) > latest
-    merged = table.merge(population, on=["pfa_code", "mid_year"], how="left", validate="many_to_one")
+    table["mid_year"] = table["year"] - 1
+    merged = table.merge(population_by_year, on=["pfa_code", "mid_year"], how="left", validate="many_to_one")
     missing = merged[merged["population"].isna()]
     if len(missing):
         row = missing.iloc[0]
-        raise ValueError(f"{POPULATION_FILE}: no population for {row['pfa_code']} mid-{row['mid_year']}; "
-                         f"expected one for every force and year from {int(population['mid_year'].min())}")
+        raise ValueError(f"{', '.join(POPULATION_FILES)}: no population for {row['pfa_code']} mid-{row['mid_year']} "
+                         f"(for 31 March {row['year']}); expected one for every force from mid-"
+                         f"{int(population_by_year['mid_year'].min())} to mid-{int(population_by_year['mid_year'].max())}")
     merged["per_100k"] = merged["fte"] / merged["population"] * 100_000
     return merged.sort_values(["pfa_code", "role", "year"]).reset_index(drop=True)
+
+
+def rates() -> pd.DataFrame:
+    """Officers, PCSOs and both per 100,000 residents, every force and England and Wales, 31 March 2007 to 2023."""
+    return per_100k(with_england_and_wales(load_workforce()), population.population_by_year())
 
 
 def change_since(rates: pd.DataFrame, start: int = 2010) -> pd.DataFrame:
@@ -124,9 +173,28 @@ STRENGTH_SCHEMA = Schema(
 
 
 def national_strength() -> pd.DataFrame:
-    """Officers in England and Wales each 31 March since 1977, and per 100,000 residents."""
+    """Officers in England and Wales each 31 March since 1977, and per 100,000 residents.
+
+    The compiled series (STRENGTH_FILE) ends at 31 March 2022. From 2003 its officers are the FTE
+    of the 43 territorial forces from the Home Office workforce table, so it is extended with the
+    table's later years, but only after checking the two agree in every year both cover. The file's
+    population for 31 March Y is the mid-Y estimate, so an added year uses ONS MYE23 mid-Y.
+    """
     path = locate(STRENGTH_FILE)
     raw = pd.read_csv(path)
     require_columns(raw, ["year", "officers", "population"], str(path))
     table = validate(raw[["year", "officers", "population"]].copy(), STRENGTH_SCHEMA, str(path))
+    wf = load_workforce()
+    officers = wf[wf["role"] == ROLES["police officer"]].groupby("year")["fte"].sum()
+    shared = officers.index.intersection(table["year"])
+    gap = (officers[shared] - table.set_index("year").loc[shared, "officers"]).abs()
+    if len(shared) == 0 or (gap > STRENGTH_TOLERANCE_FTE).any():
+        year = int(gap.idxmax()) if len(shared) else None
+        raise ValueError(f"{path} and {locate(WORKFORCE_FILE)}: officer FTE for the 43 forces differ on 31 March "
+                         f"{year} by {gap.max() if len(shared) else 'n/a'}; expected the same definition "
+                         f"(within {STRENGTH_TOLERANCE_FTE} FTE) before extending the series")
+    later = officers[officers.index > table["year"].max()]
+    added = pd.DataFrame({"year": later.index.astype("int64"), "officers": later.to_numpy(),
+                          "population": [population.for_year(int(y))[ENGLAND_AND_WALES] for y in later.index]})
+    table = pd.concat([table, added], ignore_index=True)
     return table.assign(per_100k=table["officers"] / table["population"] * 100_000)

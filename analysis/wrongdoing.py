@@ -46,7 +46,7 @@ def national_deaths() -> Section:
         Figure("deaths_other_note", notes.set_index("year_ending").at[change, "note"].rstrip("."), "note", DEATHS_DATA),
         Figure("deaths_other_definition_year", csew.csew_year(int(notes["year_ending"].min())), "year", DEATHS_DATA),
     ]
-    plot = series.rename(columns={"year_ending": "year", "type": "series", "fatalities": "value"}).assign(flagged=False)
+    plot = series.rename(columns={"year_ending": "year", "type": "series", "fatalities": "value"})
     chart = charts.yearly_lines(
         plot, name="deaths-by-type", y_title="Deaths", x_title="Financial year ending March",
         title=f"Deaths during or following police contact, {csew.csew_year(first)} to {csew.csew_year(latest)}",
@@ -103,7 +103,7 @@ def force_section(force: str) -> Section:
     table = by_type.assign(ci_low=low, ci_high=high).round(1)
     per_year = mine.groupby("year_ending", as_index=False)["fatalities"].sum()
     plot = per_year.rename(columns={"year_ending": "year", "fatalities": "value"}).assign(
-        series=f.short_name, flagged=False)
+        series=f.short_name)
     chart = charts.yearly_lines(
         plot, name=f"deaths-force-{f.slug}", y_title="Deaths, all types", x_title="Financial year ending March",
         title=f"Deaths during or following police contact: {f.name}", source=SOURCE,

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import nbformat
 import openpyxl
-import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from analysis import cache, config, editions, forces, kernels, manifest, pfa_tables, policeuk, sources, workforce
+from tests import ods_edit
 
-WORKFORCE = workforce.WORKFORCE_FILE
+WORKFORCE = workforce.WORKFORCE_FILE  # an ODS table
+STRENGTH = workforce.STRENGTH_FILE  # a gzipped CSV
 
 
 @pytest.fixture
@@ -45,15 +46,13 @@ def refused(outputs, call, error, *fragments: str) -> str:
     return message
 
 
-def first_officer_row(frame: pd.DataFrame) -> int:
-    """A row the workforce loader keeps (police officers, not staff)."""
-    return int(frame.index[frame["worker_type"] == "police officer"][0])
+def change_first_officer_row(path: Path, change) -> None:
+    """Apply `change` to the XML of the workforce table's first data row, a row the loader keeps (a police officer)."""
+    def edit(xml: str) -> str:
+        assert "<text:p>Police Officer</text:p>" in ods_edit.data_row(xml, workforce.WORKFORCE_SHEET).group()
+        return ods_edit.change_row(xml, workforce.WORKFORCE_SHEET, change)
 
-
-def rewrite_csv(path: Path, change) -> None:
-    """Apply `change` to a (possibly gzipped) CSV in the throwaway mirror."""
-    frame = change(pd.read_csv(path))
-    frame.to_csv(path, index=False, compression="gzip" if path.name.endswith(".gz") else None)
+    ods_edit.rewrite(path, edit)
 
 
 def build(tmp_path, force):
@@ -84,33 +83,33 @@ def test_3_a_parameter_name_that_is_not_an_identifier_never_reaches_the_notebook
 
 def test_4_a_raw_file_whose_sha256_does_not_match(outputs, copy_into):
     path = copy_into(WORKFORCE)
-    rewrite_csv(path, lambda d: d.assign(total_fte=d["total_fte"] + 1))
+    change_first_officer_row(path, lambda row: ods_edit.set_last_number(row, "7.6"))
     refused(outputs, workforce.load_workforce, sources.DataSourceError, str(path), "sha256 is",
             manifest.raw_file(WORKFORCE).sha256)
 
 
 def test_5_a_raw_file_with_a_missing_column(outputs, altered):
     path = altered(WORKFORCE)
-    rewrite_csv(path, lambda d: d.drop(columns="total_fte"))
-    refused(outputs, workforce.load_workforce, Exception, str(path), "missing column(s) ['total_fte']")
+    ods_edit.rewrite(path, lambda xml: xml.replace("<text:p>Total (FTE)</text:p>", "<text:p>FTE</text:p>"))
+    refused(outputs, workforce.load_workforce, Exception, str(path), "[Data]", "missing column(s) ['Total (FTE)']")
 
 
 def test_6_a_raw_file_with_a_negative_count(outputs, altered):
     path = altered(WORKFORCE)
-    rewrite_csv(path, lambda d: d.assign(total_fte=d["total_fte"].where(d.index != first_officer_row(d), -2.5)))
+    change_first_officer_row(path, lambda row: ods_edit.set_last_number(row, "-2.5"))
     refused(outputs, workforce.load_workforce, Exception, str(path), "column 'fte'", "-2.5", "row 0", ">= 0")
 
 
 def test_7_duplicate_force_year_rows(outputs, altered):
     path = altered(WORKFORCE)
-    rewrite_csv(path, lambda d: pd.concat([d, d.loc[[first_officer_row(d)]]], ignore_index=True))
+    change_first_officer_row(path, lambda row: row * 2)
     refused(outputs, workforce.load_workforce, Exception, str(path), "duplicate rows for ['pfa_code', 'year'",
             "expected one row per")
 
 
 def test_8_an_unknown_force_code_inside_a_data_file(outputs, altered):
     path = altered(WORKFORCE)
-    rewrite_csv(path, lambda d: d.assign(geo_code=d["geo_code"].where(d.index != first_officer_row(d), "E23000099")))
+    change_first_officer_row(path, lambda row: row.replace("<text:p>E23000036</text:p>", "<text:p>E23000099</text:p>"))
     refused(outputs, workforce.load_workforce, Exception, str(path), "'E23000099'", "one of the 43 ONS force codes")
 
 
@@ -128,12 +127,12 @@ def test_9_no_mirror_and_no_network_names_the_url_and_the_setting(outputs, monke
 
 
 def test_10_a_truncated_gzip_file(outputs, copy_into):
-    path = copy_into(WORKFORCE)
+    path = copy_into(STRENGTH)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(EOFError):
         gzip.decompress(path.read_bytes())
-    refused(outputs, workforce.load_workforce, sources.DataSourceError, str(path), "not a complete gzip file",
+    refused(outputs, workforce.national_strength, sources.DataSourceError, str(path), "not a complete gzip file",
             "cut short")
 
 
