@@ -1,4 +1,4 @@
-"""Comparable forces: each force's nearest neighbours on standardised, publicly sourced features."""
+"""Comparable forces: each force's nearest neighbours on the context it polices, never on what the book compares."""
 
 from __future__ import annotations
 
@@ -7,51 +7,48 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from analysis import forces, pfa_tables, population, workforce
-from analysis import stop_search as ss
+from analysis import forces, population
 
-# How many neighbours each force gets (HMICFRS's own most similar groups could not be obtained).
+# How many comparable forces each force gets (HMICFRS's most similar groups could not be obtained).
 N_COMPARABLE = 6
-CRIME_YEAR = 2018
-# 31 March 2017, divided by the mid-2016 population (the lead is revising these features).
-WORKFORCE_YEAR = 2017
+# Context only: no policing input or output (officers, crime, searches) that the book then compares, which
+# would make the comparison circular. Each is a function of population.py returning a value per force.
 FEATURES = {
-    "log_population": "Resident population, mid-2016 (log scale)",
-    "minority_share": "Share of residents not White, 2011 Census",
-    "crime_rate": f"Recorded crime per 1,000 residents, year ending March {CRIME_YEAR}",
-    "officers_per_100k": f"Police officers per 100,000 residents, 31 March {WORKFORCE_YEAR}",
+    "density": ("Residents per km², mid-2023 (log scale)", lambda: np.log10(population.density_2023())),
+    "minority_share": ("Share of residents in an ethnic group other than White, Census 2021",
+                       population.minority_share_2021),
+    "young_adults": ("Share of residents aged 15 to 29, mid-2023", population.young_adult_share_2023),
+    "log_population": ("Resident population, mid-2023 (log scale)", population.log_population_2023),
 }
-DATASETS = [*workforce.POPULATION_FILES, ss.CENSUS_FILE, pfa_tables.FILES[CRIME_YEAR], workforce.WORKFORCE_FILE]
+DATASETS = [population.MYE_FILE, population.CENSUS_FILE, population.LOOKUP_FILE]
+# Its resident population is tiny beside its daytime one, so on every feature it sits far from all other
+# forces: it gets no comparable forces, and it is left out of the scaling so it cannot stretch it.
+NO_PEERS = forces.CITY_OF_LONDON
+NO_PEERS_NOTE = ("The City of London has no comparable force: about 13,000 residents but hundreds of thousands of "
+                 "daytime workers and visitors, so no other force area is like it on any feature.")
 
 
 def features() -> pd.DataFrame:
-    """The four features for each of the 43 forces (a feature the source suppresses is left missing)."""
-    pop = population.for_year(WORKFORCE_YEAR - 1)
-    census = ss.load_population().pivot(index="pfa_code", columns="group", values="population")
-    minority = 1 - census["White"] / census.sum(axis=1)
-    crime = pfa_tables.recorded_crime_rate(CRIME_YEAR).set_index("area_code")["crime_rate"]
-    rates = workforce.rates()
-    officers = rates[(rates["role"] == "Police officers") & (rates["year"] == WORKFORCE_YEAR)].set_index("pfa_code")
-    codes = sorted(forces.force_codes())
-    return pd.DataFrame({
-        "log_population": np.log10(pop.reindex(codes).astype(float)),
-        "minority_share": minority.reindex(codes),
-        "crime_rate": crime.reindex(codes),
-        "officers_per_100k": officers["per_100k"].reindex(codes),
-    }, index=pd.Index(codes, name="pfa_code"))
+    """The context features for each of the 43 forces (index pfa_code; columns as in FEATURES)."""
+    return pd.DataFrame({key: func() for key, (_, func) in FEATURES.items()}).sort_index()
 
 
-def distances(table: pd.DataFrame) -> pd.DataFrame:
-    """Root-mean-square difference in standard deviations between every pair of forces.
+def robust_scores(table: pd.DataFrame) -> pd.DataFrame:
+    """Each feature as (value − median) / interquartile range, median and IQR taken without the City of London,
+    so one extreme area cannot shrink every other force's differences to nothing."""
+    base = table.drop(index=NO_PEERS, errors="ignore")
+    iqr = base.quantile(0.75) - base.quantile(0.25)
+    if (iqr <= 0).any():
+        raise ValueError(f"comparable forces: feature(s) {list(iqr[iqr <= 0].index)} do not vary between forces")
+    return (table - base.median()) / iqr
 
-    Each feature is standardised (z-score) across forces, so no one unit dominates. Where a
-    feature is missing for either force, the mean is taken over the features both have.
-    """
-    z = (table - table.mean()) / table.std(ddof=0)
-    values = z.to_numpy()
-    diff = values[:, None, :] - values[None, :, :]
-    rms = np.sqrt(np.nanmean(diff ** 2, axis=2))
-    return pd.DataFrame(rms, index=table.index, columns=table.index)
+
+def distances(scores: pd.DataFrame) -> pd.DataFrame:
+    """Root-mean-square difference in robust scores between every pair of forces (the City of London left out)."""
+    scores = scores.drop(index=NO_PEERS, errors="ignore")
+    values = scores.to_numpy()
+    rms = np.sqrt(np.nanmean((values[:, None, :] - values[None, :, :]) ** 2, axis=2))
+    return pd.DataFrame(rms, index=scores.index, columns=scores.index)
 
 
 def nearest(dist: pd.DataFrame, n: int = N_COMPARABLE) -> pd.DataFrame:
@@ -64,21 +61,61 @@ def nearest(dist: pd.DataFrame, n: int = N_COMPARABLE) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def choose(table: pd.DataFrame, n: int = N_COMPARABLE) -> pd.DataFrame:
+    """Comparable forces from a feature table: robust scores, distances, the n nearest."""
+    return nearest(distances(robust_scores(table)), n)
+
+
 @lru_cache(maxsize=1)
 def comparable_forces() -> pd.DataFrame:
-    """Every force's comparable forces, computed once per kernel."""
-    return nearest(distances(features()))
+    """Every force's comparable forces (none for the City of London), computed once per kernel."""
+    return choose(features())
 
 
 def comparable_to(force: str) -> list[str]:
-    """The ONS codes of a force's comparable forces, nearest first."""
+    """The ONS codes of a force's comparable forces, nearest first (empty for the City of London)."""
     code = forces.resolve(force).code
     table = comparable_forces()
     return table.loc[table["pfa_code"] == code, "comparable_code"].tolist()
 
 
+def stability(table: pd.DataFrame | None = None, n: int = N_COMPARABLE) -> pd.DataFrame:
+    """How many of each force's comparable forces survive when any one feature is dropped: per force, the
+    fewest kept over the features dropped in turn, and the mean."""
+    table = features() if table is None else table
+    full = choose(table, n).groupby("pfa_code")["comparable_code"].agg(set)
+    kept = {}
+    for feature in table.columns:
+        again = choose(table.drop(columns=feature), n).groupby("pfa_code")["comparable_code"].agg(set)
+        kept[feature] = pd.Series({code: len(full[code] & again[code]) for code in full.index})
+    kept = pd.DataFrame(kept)
+    return pd.DataFrame({"fewest_kept": kept.min(axis=1), "mean_kept": kept.mean(axis=1),
+                         "weakest_drop": kept.idxmin(axis=1)}).rename_axis("pfa_code")
+
+
 def method_table() -> pd.DataFrame:
     """The features and where each comes from, for the methods appendix."""
-    return pd.DataFrame({"feature": list(FEATURES.values()),
-                         "source dataset": [population.MYE_FILE, ss.CENSUS_FILE, pfa_tables.FILES[CRIME_YEAR],
-                                            f"{workforce.WORKFORCE_FILE} with {population.MYE_FILE}"]})
+    return pd.DataFrame({"feature": [label for label, _ in FEATURES.values()],
+                         "source": ["ONS mid-year estimates MYE23 (tables MYE4, MYE5) summed to force areas",
+                                    "Census 2021 ethnic group by local authority, summed to force areas",
+                                    "ONS mid-year estimates MYE23 (table MYE2, single year of age)",
+                                    "ONS mid-year estimates MYE23 (table MYE4)"]})
+
+
+def appendix_table() -> pd.DataFrame:
+    """Every force with its features, its comparable forces (nearest first) and how stable they are."""
+    table = features()
+    peers = comparable_forces().groupby("pfa_code")["comparable_code"].agg(list)
+    steady = stability(table)
+    names = forces.registry().set_index("pfa_code")
+    rows = []
+    for code in table.index:
+        row = table.loc[code]
+        rows.append({
+            "force": names.at[code, "name"],
+            "density": 10 ** row["density"], "minority_pct": 100 * row["minority_share"],
+            "young_pct": 100 * row["young_adults"], "population": 10 ** row["log_population"],
+            "comparable": ", ".join(names.at[c, "short_name"] for c in peers.get(code, [])) or NO_PEERS_NOTE,
+            "kept": steady["fewest_kept"].get(code, np.nan),
+        })
+    return pd.DataFrame(rows)

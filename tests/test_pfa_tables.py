@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from analysis import comparable, forces, pfa_tables
+from analysis import forces, pfa_tables
 from analysis.schemas import SchemaError
 
 
@@ -54,21 +54,3 @@ def test_a_missing_sheet_lists_the_sheets_found(altered):
     book.save(path)
     with pytest.raises(SchemaError, match=r"no sheet named 'Table P6'.*Table X6"):
         pfa_tables.asb_experience(2018)
-
-
-def test_comparable_forces_are_six_distinct_others():
-    table = comparable.comparable_forces()
-    assert table.groupby("pfa_code").size().eq(comparable.N_COMPARABLE).all()
-    assert not (table["pfa_code"] == table["comparable_code"]).any()
-    assert set(table["pfa_code"]) == forces.force_codes()
-
-
-def test_distances_standardise_and_skip_missing_features():
-    import numpy as np
-    import pandas as pd
-
-    toy = pd.DataFrame({"a": [0.0, 1.0, 10.0], "b": [0.0, 100.0, np.nan]}, index=["x", "y", "z"])
-    d = comparable.distances(toy)
-    assert d.loc["x", "x"] == 0 and d.loc["x", "y"] == pytest.approx(d.loc["y", "x"])
-    # z is compared on feature a only; x is nearer to y than to z on a.
-    assert comparable.nearest(d, n=1).set_index("pfa_code").at["x", "comparable_code"] == "y"
