@@ -23,11 +23,14 @@ def test_gap_spans_group_consecutive_missing_years():
     assert spans[["start", "end"]].to_numpy().tolist() == [[2007.5, 2010.5], [2012.5, 2013.5]]
 
 
-def test_victim_satisfaction_shows_only_years_that_exist():
+def test_victim_satisfaction_shows_only_years_that_exist_and_the_peak_the_guide_implies():
     section = victims.satisfaction_trend()
-    assert section.table["csew_year"].tolist() == ["2006/07", "2014/15", "2023/24", "2024/25"]
+    assert section.table["csew_year"].tolist() == ["2006/07", "2013/14", "2014/15", "2023/24", "2024/25"]
+    implied = section.table[section.table["csew_year"] == "2013/14"].iloc[0]
+    assert implied["value_pct"] == 75 and implied["kind"].startswith("implied")  # 55 + the guide's 20-point fall
     keys = {f.key: f.value for f in section.figures}
-    assert (keys["sat_first"], keys["sat_latest"]) == (58, 51)
+    assert (keys["sat_first"], keys["sat_peak"], keys["sat_peak_year"], keys["sat_latest"]) == (58, 75, "2013/14", 51)
+    assert keys["sat_years_found"] == 4 and keys["sat_missing_years"] == "2007/08 to 2012/13, 2015/16 to 2022/23"
 
 
 def test_outcomes_share_with_no_suspect(tmp_path):

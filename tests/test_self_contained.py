@@ -21,15 +21,17 @@ PROBE = """
 import sys
 opened = []
 sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == "open" and args and isinstance(args[0], str) else None)
-from analysis import (csew, evidence, forces, iopc, manifest, met_pas, pfa_tables, policeuk, sources, stop_search,
-                      suspects, workforce)
+from analysis import (csew, evidence, forces, geography, iopc, manifest, met_pas, pfa_tables, policeuk, population,
+                      sources, stop_search, suspects, workforce)
 for file_id in manifest.load_manifest():
     sources.locate(file_id)
 forces.registry(); csew.load_national_series(); csew.load_headlines(); csew.load_open_data()
 met_pas.load_boroughs(); stop_search.load_searches(); stop_search.load_population()
-workforce.load_workforce(); workforce.load_population(); workforce.national_strength()
-for year in pfa_tables.FILES:
+workforce.load_workforce(); workforce.national_strength()
+population.population_by_year(); population.census2021_by_ethnicity(); population.context_features()
+for year in (2018, 2019):
     pfa_tables.recorded_crime_rate(year)
+pfa_tables.recorded_crime(pfa_tables.DEC_2024); geography.boundaries()
 iopc.national_series(); iopc.by_force(); evidence.load_register()
 for year in suspects.FORCE_FILES:
     suspects.load_use_of_force(year)
