@@ -39,12 +39,19 @@ check: $(STAMP) ## Quality gates on a fresh -W build and a real edition: links, 
 check-editions: $(STAMP) ## After `make editions`: every page of every built edition in headless Chromium
 	$(BIN)/python -m pytest -m editions tests/test_built_editions.py
 
+# FORCE and SHARD reach Python through the environment, never pasted into a recipe, so quotes,
+# $(...), backticks, semicolons or newlines in them are only ever characters of a force name.
+# $(value ...) keeps them unexpanded, so even make's own $(shell ...) in a value stays text.
+override FORCE := $(value FORCE)
+override SHARD := $(value SHARD)
+export FORCE SHARD
+
 edition: $(STAMP) ## Build one force's edition: make edition FORCE=kent (code, name or slug)
-	@test -n "$(FORCE)" || { echo "error: give a force, e.g. make edition FORCE=kent" >&2; exit 2; }
-	$(BIN)/python -m analysis edition "$(FORCE)"
+	@test -n "$${FORCE:-}" || { echo "error: give a force, e.g. make edition FORCE=kent" >&2; exit 2; }
+	$(BIN)/python -m analysis edition "$$FORCE"
 
 editions: $(STAMP) ## Build all 43 editions (or SHARD=i/N of them) into _build/editions
-	$(BIN)/python -m analysis editions $(if $(SHARD),--shard $(SHARD))
+	$(BIN)/python -m analysis editions $${SHARD:+--shard "$$SHARD"}
 
 bench: $(STAMP) ## Time the editions and the national book against the naive loop (writes nothing to the repo)
 	$(BIN)/python -m analysis bench

@@ -103,3 +103,26 @@ def test_the_browser_check_sees_errors_remote_requests_and_undrawn_charts(chrome
     assert report.remote_requests() == ["https://cdn.example.org/logo.png"]
     assert report.charts[0]["marks"] == 0 and report.charts[0]["fallback"] == "Chart failed to draw"
     assert report.images == [{"src": "https://cdn.example.org/logo.png", "alt": None}]
+
+
+def _hostile(marker: Path) -> list[str]:
+    """Values that would run `touch marker` if a recipe pasted them into a shell command."""
+    touch = f"touch {marker}"
+    return [f'kent"; {touch}; "', f"kent'; {touch}; '", f"$({touch})", f"`{touch}`", f"kent; {touch}",
+            f"kent\n{touch}", f"$(shell {touch})", f"kent && {touch} #"]
+
+
+@pytest.mark.parametrize("target, variable, message", [
+    ("edition", "FORCE", "error: unknown force"),
+    ("editions", "SHARD", "expected i/N, like 1/4"),
+])
+def test_make_passes_force_and_shard_as_data_never_as_commands(tmp_path, target, variable, message):
+    import subprocess
+
+    marker = tmp_path / "pwned"
+    for value in _hostile(marker):
+        result = subprocess.run(["make", "--no-print-directory", "-C", str(config.REPO_ROOT), target,
+                                 f"{variable}={value}"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+        assert result.returncode == 2, (value, result.stdout, result.stderr)
+        assert message in result.stderr, (value, result.stderr)
+        assert not marker.exists(), f"{variable}={value!r} ran a command"
