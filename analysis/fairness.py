@@ -68,8 +68,7 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
     forces_only = quotable[quotable["pfa_code"] != ss.ENGLAND_AND_WALES]
     top = forces_only.loc[forces_only["rate_ratio"].idxmax()]
     too_few = bw[bw["label"] == ss.TOO_FEW]
-    plot = quotable.rename(columns={"rate_ratio": "value"}).assign(
-        highlight=lambda d: d["pfa_code"].isin({ss.ENGLAND_AND_WALES, highlight}))
+    plot = quotable.rename(columns={"rate_ratio": "value"})
     rate_table = ss.rates(ss.load_searches(), ss.load_population())
     unstated = rate_table[(rate_table["pfa_code"] == ss.ENGLAND_AND_WALES) & (rate_table["year_ending"] == latest)]
     year = csew.csew_year(latest)
@@ -91,7 +90,7 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
         Figure("ss_unstated_share", 100 * unstated["unstated_share"].iloc[0], "%", SEARCH_DATA),
     ]
     chart = charts.ranked_intervals(
-        plot, name="stop-search-ratio-by-force", title=f"Black/White stop and search rate ratio by force, {year}",
+        plot, name="stop-search-ratio-by-force", highlight=highlight, title=f"Black/White stop and search rate ratio by force, {year}",
         subtitle="Searches per 1,000 Black residents over searches per 1,000 White residents (2011 Census); "
                  "whiskers: 95% CIs; dashed line: no difference", x_title="Rate ratio (log scale)", reference=1.0,
         source=SEARCH_SOURCE,

@@ -142,14 +142,12 @@ def workforce_by_force(highlight: str | None = None) -> Section:
         change.assign(moment="low point", value=change["low"]),
         change.assign(moment=str(latest_year), value=change["latest"]),
     ]).assign(order=lambda d: d["latest"])
-    if highlight:
-        long["area"] = long["area"].where(long["pfa_code"] != forces.resolve(highlight).code, long["area"] + " ◆")
     city = forces.get(forces.CITY_OF_LONDON)
     figures.append(Figure("wf_city_latest", change.set_index("pfa_code").at[city.code, "latest"], "per 100,000",
                           WORKFORCE_DATA))
     long = long[long["pfa_code"] != city.code]
     chart = charts.ranked_changes(
-        long[["area", "moment", "value", "order"]], name="workforce-change-by-force",
+        long[["pfa_code", "moment", "value", "order"]], name="workforce-change-by-force", highlight=highlight,
         x_title="Officers and PCSOs (FTE) per 100,000 residents",
         title=f"Officers and PCSOs per 100,000 residents by force: {CHANGE_FROM}, low point and {latest_year}",
         subtitle=["Ranked by the latest year. Counts of staff, not survey estimates, so there is no sampling error",

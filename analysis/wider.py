@@ -35,7 +35,7 @@ def asb_table() -> pd.DataFrame:
     return table
 
 
-def asb_by_force() -> Section:
+def asb_by_force(highlight: str | None = None) -> Section:
     """Share of adults who experienced or witnessed ASB, by force, latest year, with ONS's significance test."""
     table = asb_table()
     latest = max(ASB_YEARS)
@@ -56,10 +56,11 @@ def asb_by_force() -> Section:
         Figure("asb_other_rows", "; ".join(others), "rows", data),
         Figure("asb_crime_corr", kept["asb_pct"].corr(kept["crime_rate"]), "correlation", data, "{:.2f}"),
     ]
-    plot = kept.assign(label=kept["area_code"].map(lambda c: forces.get(c).name), value=kept["asb_pct"],
+    plot = kept.assign(pfa_code=kept["area_code"], value=kept["asb_pct"],
                        comparison=kept["against_england_and_wales"]).sort_values("value", ascending=False)
     chart = charts.labelled_bars(
-        plot[["label", "value", "comparison"]], name="asb-by-force", x_title="% of adults", fmt=".0f",
+        plot[["pfa_code", "value", "comparison"]], name="asb-by-force", x_title="% of adults", fmt=".0f",
+        highlight=highlight,
         colour_by="comparison", title=f"Adults who experienced or witnessed anti-social behaviour, {csew.csew_year(latest)}",
         subtitle=["CSEW by police force area; each bar's label and colour give ONS's test against England and Wales",
                   "The Metropolitan Police and City of London are reported together, so they are not shown"],
