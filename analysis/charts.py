@@ -56,7 +56,7 @@ def _theme() -> alt.theme.ThemeConfig:
             "view": {"continuousWidth": config.CHART_WIDTH, "continuousHeight": config.CHART_HEIGHT, "stroke": None},
             "range": {"category": PALETTE},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "gridColor": "#e6e6e6",
-                     "labelLimit": LABEL_LIMIT},
+                     "labelLimit": LABEL_LIMIT, "labelOverlap": "greedy", "labelSeparation": 4},
             # One legend entry per row: long series names would otherwise be cut at the column edge.
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "vertical",
                        "labelLimit": LABEL_LIMIT},
@@ -122,8 +122,8 @@ alt.renderers.register("pcp", render)
 alt.renderers.enable("pcp")
 
 
-TITLE_CHARS = 60  # characters per title line; about 450 px at 15 px
-SUBTITLE_CHARS = 80  # characters per subtitle line; about 450 px at 12 px
+TITLE_CHARS = 42  # characters per title line: about 340 px at 15 px, so titles fit a phone
+SUBTITLE_CHARS = 56  # characters per subtitle line: about 340 px at 12 px
 
 
 def _lines(text: str | list[str] | None, width: int) -> list[str]:

@@ -1,14 +1,20 @@
-"""Sphinx extension: author-year citations in round brackets, e.g. "(College of Policing, 2025)"."""
+"""Sphinx extension: author-year citations in round brackets, "(College of Policing, 2025)", and a
+bibliography sorted by author with corporate authors ({{College of Policing}}) in their place."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from pybtex.plugin import register_plugin
+import pybtex.plugin
+from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.sorting.author_year_title import SortingStyle as AuthorYearTitle
+
+from sphinxcontrib.bibtex.plugin import register_plugin
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
 STYLE = "author_year_round"
+BIBLIOGRAPHY_STYLE = "plain_by_author"
 
 
 def _round() -> BracketStyle:
@@ -26,7 +32,22 @@ class RoundAuthorYear(AuthorYearReferenceStyle):
     bracket_year: BracketStyle = dataclasses.field(default_factory=_round)
 
 
+class ByAuthor(AuthorYearTitle):
+    """pybtex's author, year, title order, ignoring the braces that keep a corporate author whole
+    (they would otherwise sort after every letter)."""
+
+    def person_key(self, person):
+        return super().person_key(person).replace("{", "").replace("}", "")
+
+
+class PlainByAuthor(PlainStyle):
+    """pybtex's plain bibliography style, sorted by ByAuthor."""
+
+    default_sorting_style = ByAuthor
+
+
 register_plugin("sphinxcontrib.bibtex.style.referencing", STYLE, RoundAuthorYear)
+pybtex.plugin.register_plugin("pybtex.style.formatting", BIBLIOGRAPHY_STYLE, PlainByAuthor)
 
 
 def setup(app):
