@@ -38,6 +38,8 @@ OTHER_FORCES = "Other forces"
 NATIONAL = "England and Wales"
 FORCE_COLOURS = [PALETTE[0], PALETTE[5], PALETTE[7]]  # blue, vermilion, black
 FORCE_SHAPES = ["circle", "diamond", "square"]
+# For series beside forces that are not one area (an average of comparable forces): far from vermilion.
+SPARE_COLOURS = [PALETTE[2], PALETTE[3], PALETTE[4], PALETTE[1]]
 # Widths in pixels: a fixed-width chart's plot area, so that with its labels it fits the book's
 # text column (about 780 px at a 1280 px window); narrower screens scale it down.
 FACET_WIDTH = 330
@@ -415,15 +417,21 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
 
     Expects columns year, series, value and flagged (bool); flagged points are drawn hollow,
     e.g. years whose denominator is an older estimate. `marks` (columns year, label) draws
-    labelled vertical rules, e.g. a policy change. When the series are forces (a pfa_code
-    column), England and Wales and the `highlight` force take the house force colours and shapes.
+    labelled vertical rules, e.g. a policy change. When the series are areas (a pfa_code
+    column, missing for a series such as an average of forces), England and Wales and the
+    `highlight` force take the house force colours and shapes.
     """
     series = list(dict.fromkeys(df["series"]))
     colours, shapes = (PALETTE * 3)[: len(series)], (SHAPES * 3)[: len(series)]
     if "pfa_code" in df.columns:
-        marker = _force_labels(df, highlight).drop_duplicates("series").set_index("series")["marker"]
+        # Forces in the house force colours; series that are not one area (an average of
+        # comparable forces, say; pfa_code missing) take the remaining palette colours.
+        codes = df.drop_duplicates("series").set_index("series")["pfa_code"]
+        known = _force_labels(df[df["pfa_code"].notna()], highlight).drop_duplicates("series")
         fixed = dict(zip([OTHER_FORCES, NATIONAL], zip(FORCE_COLOURS, FORCE_SHAPES)))
-        pairs = [fixed.get(marker[s], (FORCE_COLOURS[2], FORCE_SHAPES[2])) for s in series]
+        pairs = {row.series: fixed.get(row.marker, (FORCE_COLOURS[2], FORCE_SHAPES[2])) for row in known.itertuples()}
+        spare = iter(zip(SPARE_COLOURS, [sh for sh in SHAPES if sh not in FORCE_SHAPES] * 2))
+        pairs = [pairs[s] if pd.notna(codes[s]) else next(spare) for s in series]
         colours, shapes = [c for c, _ in pairs], [sh for _, sh in pairs]
     colour = alt.Color("series:N", title=None, sort=series, legend=None, scale=alt.Scale(domain=series, range=colours))
     shape = alt.Shape("series:N", title=None, sort=series, legend=None, scale=alt.Scale(domain=series, range=shapes))

@@ -228,13 +228,13 @@ def force_section(force: str) -> Section:
     peer_mean = table[table["pfa_code"].isin(peers)].groupby("year")["per_100k"].mean()
     flagged = table[table["pfa_code"] == f.code].set_index("year")["population_estimated"]
     plot = pd.concat([
-        pd.DataFrame({"series": f.short_name, "value": mine}),
-        pd.DataFrame({"series": "England and Wales", "value": national}),
-        pd.DataFrame({"series": "Comparable forces (average)", "value": peer_mean}),
+        pd.DataFrame({"series": f.short_name, "pfa_code": f.code, "value": mine}),
+        pd.DataFrame({"series": "England and Wales", "pfa_code": workforce.ENGLAND_AND_WALES, "value": national}),
+        pd.DataFrame({"series": "Comparable forces (average)", "pfa_code": None, "value": peer_mean}),
     ]).rename_axis("year").reset_index().assign(flagged=lambda d: d["year"].map(flagged))
     latest = int(mine.index.max())
     chart = charts.yearly_lines(
-        plot, name=f"workforce-force-{f.slug}", y_title="Officers and PCSOs (FTE) per 100,000",
+        plot, name=f"workforce-force-{f.slug}", highlight=f.code, y_title="Officers and PCSOs (FTE) per 100,000",
         title=f"Officers and PCSOs per 100,000 residents: {f.name}",
         subtitle=[f"Comparable forces: {', '.join(forces.get(c).short_name for c in peers)}",
                   "Hollow markers: latest available population estimate used"],

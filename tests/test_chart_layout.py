@@ -128,3 +128,14 @@ def test_single_view_charts_take_the_column_width_and_facets_stack_in_one_column
                            "comparison": ["similar"] * 2, "ref_pct": [51.0] * 2})
     facet = charts.estimates_with_ci(groups, reference_label="all adults", **KW).to_dict()
     assert facet["columns"] == 1 and facet["spec"]["width"] == charts.FACET_WIDTH
+
+
+def test_a_series_that_is_no_single_area_takes_a_colour_and_shape_no_force_marker_uses():
+    df = pd.DataFrame({"year": [2020, 2021] * 3, "value": [1.0, 2, 3, 4, 5, 6], "flagged": False,
+                       "pfa_code": [KENT] * 2 + [forces.ENGLAND_AND_WALES] * 2 + [None] * 2,
+                       "series": ["Kent"] * 2 + ["England and Wales"] * 2 + ["Comparable forces (average)"] * 2})
+    spec = charts.yearly_lines(df, y_title="y", highlight=KENT, **KW).to_dict()
+    colour = spec["layer"][0]["encoding"]["color"]["scale"]["range"]
+    shape = spec["layer"][1]["encoding"]["shape"]["scale"]["range"]
+    assert colour[2] not in charts.FORCE_COLOURS and shape[2] not in charts.FORCE_SHAPES
+    assert len(set(zip(colour, shape))) == 3
