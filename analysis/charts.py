@@ -2,6 +2,16 @@
 
 Importing this module registers and enables both the theme and the renderer, so every
 chart in the book looks the same and renders from the locally bundled Vega JavaScript.
+
+Width: single-view charts take the width of the text column (`width: "container"`), so they
+reflow on a phone; faceted charts are stacked in one column at a fixed width that fits the
+desktop column, and the book's CSS scales them down on narrow screens.
+
+Forces: factories that draw one row or line per force take rows keyed by `pfa_code` (the ONS
+code) and name them with the registry's short names, so no label is ever truncated. Their
+`highlight` argument is the edition's force as an ONS code (a name or slug is resolved through
+the registry); that force is drawn in its own colour and shape and labelled by name, and England
+and Wales (K04000001) is always marked in a second colour and shape.
 """
 
 from __future__ import annotations
@@ -10,17 +20,31 @@ import base64
 import hashlib
 import html
 import json
+import textwrap
 
 import altair as alt
 import pandas as pd
 
-from analysis import config
+from analysis import config, forces
 
 # Okabe-Ito: distinguishable under the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 GREY = "#767676"
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"]
 FONT = "Helvetica, Arial, sans-serif"
+
+# Marking forces: every other force, England and Wales, and the edition's force.
+OTHER_FORCES = "Other forces"
+NATIONAL = "England and Wales"
+FORCE_COLOURS = [PALETTE[0], PALETTE[5], PALETTE[7]]  # blue, vermilion, black
+FORCE_SHAPES = ["circle", "diamond", "square"]
+# For series beside forces that are not one area (an average of comparable forces): far from vermilion.
+SPARE_COLOURS = [PALETTE[2], PALETTE[3], PALETTE[4], PALETTE[1]]
+# Widths in pixels: a fixed-width chart's plot area, so that with its labels it fits the book's
+# text column (about 780 px at a 1280 px window); narrower screens scale it down.
+FACET_WIDTH = 330
+LABEL_CHARS = 24  # characters per line of a wrapped axis label
+LABEL_LIMIT = 0  # no limit: labels are kept short or wrapped, never cut with an ellipsis
 
 # The bundle is served from the book's _static folder (see analysis/sphinx_ext.py).
 BUNDLE_NAME = "vega-bundle.js"
@@ -33,8 +57,12 @@ def _theme() -> alt.theme.ThemeConfig:
             "font": FONT,
             "view": {"continuousWidth": config.CHART_WIDTH, "continuousHeight": config.CHART_HEIGHT, "stroke": None},
             "range": {"category": PALETTE},
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "gridColor": "#e6e6e6"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": 2, "labelLimit": 320},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "gridColor": "#e6e6e6",
+                     "labelLimit": LABEL_LIMIT, "labelOverlap": "greedy", "labelSeparation": 4},
+            # One legend entry per row: long series names would otherwise be cut at the column edge.
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "vertical",
+                       "labelLimit": LABEL_LIMIT},
+            "header": {"labelFontSize": 13, "labelLimit": LABEL_LIMIT},
             "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#444", "subtitleFontSize": 12},
             "line": {"strokeWidth": 2.5},
             "point": {"size": 55, "filled": True},
@@ -96,13 +124,106 @@ alt.renderers.register("pcp", render)
 alt.renderers.enable("pcp")
 
 
+TITLE_CHARS = 42  # characters per title line: about 340 px at 15 px, so titles fit a phone
+SUBTITLE_CHARS = 56  # characters per subtitle line: about 340 px at 12 px
+
+
+def _lines(text: str | list[str] | None, width: int) -> list[str]:
+    """Text broken into lines of at most `width` characters (each given line wrapped on its own)."""
+    if not text:
+        return []
+    given = [text] if isinstance(text, str) else list(text)
+    return [line for part in given for line in textwrap.wrap(part, width) or [""]]
+
+
 def finish(chart: alt.TopLevelMixin, *, name: str, description: str, source: str, title: str | None = None,
            subtitle: str | list[str] | None = None):
-    """Attach what every chart needs: a stable name, alt text, a source line and a title."""
+    """Attach what every chart needs: a stable name, alt text, a source line and a title.
+
+    Titles and subtitles are broken into lines (Vega never wraps them), so a chart is no wider
+    than its plot.
+    """
     props = {"description": description, "usermeta": {"pcp": {"name": name, "source": source}}}
     if title:
-        props["title"] = alt.Title(title, subtitle=subtitle or alt.Undefined)
+        props["title"] = alt.Title(_lines(title, TITLE_CHARS), subtitle=_lines(subtitle, SUBTITLE_CHARS) or alt.Undefined)
     return chart.properties(**props)
+
+
+def wrapped_labels(values: pd.Series, width: int = LABEL_CHARS) -> str:
+    """An axis labelExpr that writes each label longer than `width` characters on several lines.
+
+    Lines break at spaces and after slashes ("Black/African/Caribbean/Black British"), never
+    mid-word, and no label is cut short.
+    """
+    lines = {}
+    for value in dict.fromkeys(values.dropna().astype(str)):
+        if len(value) > width:
+            lines[value] = [line.replace("/ ", "/") for line in textwrap.wrap(value.replace("/", "/ "), width)]
+    if not lines:
+        return "datum.label"
+    return f"{json.dumps(lines, sort_keys=True)}[datum.label] || datum.label"
+
+
+def _row_step(values: pd.Series, width: int = LABEL_CHARS) -> int:
+    """Pixels per row of a band axis, enough for the most lines any of its wrapped labels takes."""
+    lines = max((len(textwrap.wrap(str(v).replace("/", "/ "), width)) for v in values.dropna()), default=1)
+    return 20 + 14 * (lines - 1)
+
+
+def _force_labels(frame: pd.DataFrame, highlight: str | None) -> pd.DataFrame:
+    """Rows keyed by pfa_code with `area` (short display name) and `marker` (other force, England and Wales,
+    or the highlighted force's short name), the field that colour, shape and labels show.
+
+    Besides the 43 forces, rows may be national totals (England and Wales, and England and Wales excluding the
+    Met), marked as England and Wales is, or an area that ONS reports for several forces together (London's
+    two forces in the CSEW), highlighted in the edition of any force it covers."""
+    if "pfa_code" not in frame.columns:
+        raise KeyError(f"a chart of forces needs a pfa_code column (ONS code); got columns {list(frame.columns)}")
+    short = (forces.registry().set_index("pfa_code")["short_name"].to_dict() | forces.NATIONAL_SHORT_NAMES
+             | {code: label for code, (label, _) in forces.COMBINED_AREAS.items()})
+    unknown = sorted(set(frame["pfa_code"]) - set(short))
+    if unknown:
+        raise KeyError(f"pfa_code values not in the force registry: {unknown}")
+    area = frame["pfa_code"].map(short)
+    marker = pd.Series(OTHER_FORCES, index=frame.index).mask(frame["pfa_code"].isin(forces.NATIONAL_NAMES), NATIONAL)
+    if highlight:
+        code = forces.resolve(highlight).code
+        mine = {code} | {c for c, (_, covered) in forces.COMBINED_AREAS.items() if code in covered}
+        marker = marker.mask(frame["pfa_code"].isin(mine), area)
+    return frame.assign(area=area, marker=marker)
+
+
+def _marker_scales(frame: pd.DataFrame) -> tuple[alt.Scale, alt.Scale]:
+    """Colour and shape scales of the force markers present in `frame` (other forces, England and Wales, highlight)."""
+    present = set(frame["marker"])
+    domain = [m for m in [OTHER_FORCES, NATIONAL] if m in present] + sorted(present - {OTHER_FORCES, NATIONAL})
+    fixed = dict(zip([OTHER_FORCES, NATIONAL], zip(FORCE_COLOURS, FORCE_SHAPES)))
+    pairs = [fixed.get(m, (FORCE_COLOURS[2], FORCE_SHAPES[2])) for m in domain]
+    return (alt.Scale(domain=domain, range=[c for c, _ in pairs]),
+            alt.Scale(domain=domain, range=[shape for _, shape in pairs]))
+
+
+def _marker_encodings(frame: pd.DataFrame) -> tuple[alt.Color, alt.Shape]:
+    """Colour and shape of the force markers, sharing title and domain so Vega-Lite would draw one legend."""
+    colours, shapes = _marker_scales(frame)
+    return alt.Color("marker:N", title=None, scale=colours), alt.Shape("marker:N", title=None, scale=shapes)
+
+
+def _name_label(frame: pd.DataFrame, x: str, y: alt.Y, dx: int = 9) -> alt.Chart:
+    """The highlighted force's name written beside its marker."""
+    named = frame[~frame["marker"].isin([OTHER_FORCES, NATIONAL])]
+    return alt.Chart(named).mark_text(align="left", dx=dx, fontSize=12, fontWeight="bold", color="#000").encode(
+        x=x, y=y, text="area:N")
+
+
+def _series_encodings(series: pd.Series, legend: bool = True) -> tuple[alt.Color, alt.Shape]:
+    """Colour and shape for the same series, with one title, order and domain, so Vega-Lite draws one legend."""
+    names = list(dict.fromkeys(series))
+    legend_spec = alt.Legend(title=None) if legend else None
+    return (alt.Color("series:N", sort=names, legend=legend_spec,
+                      scale=alt.Scale(domain=names, range=(PALETTE * 3)[: len(names)])),
+            alt.Shape("series:N", sort=names, legend=legend_spec,
+                      scale=alt.Scale(domain=names, range=(SHAPES * 3)[: len(names)])))
 
 
 def csew_year_axis(title: str = "CSEW year (April to March)") -> alt.Axis:
@@ -123,9 +244,7 @@ def trend_with_breaks(df: pd.DataFrame, *, name: str, description: str, source: 
     be joined share a segment) and, optionally, a `breaks` frame in df.attrs with columns
     start, end, label: a shaded span (start < end) or a rule (start == end).
     """
-    series_order = list(dict.fromkeys(df["series"]))
-    colour = alt.Color("series:N", title=None, sort=series_order, scale=alt.Scale(range=PALETTE[: len(series_order)]))
-    shape = alt.Shape("series:N", title=None, sort=series_order, scale=alt.Scale(range=SHAPES[: len(series_order)]))
+    colour, shape = _series_encodings(df["series"])
     x = alt.X("year_ending:Q", axis=csew_year_axis(), scale=alt.Scale(zero=False, nice=False))
     y = alt.Y("value_pct:Q", title=y_title, scale=alt.Scale(domain=[0, 100]))
     tooltip = [alt.Tooltip("series:N", title="Measure"), alt.Tooltip("csew_year:N", title="Year"),
@@ -149,13 +268,13 @@ def trend_with_breaks(df: pd.DataFrame, *, name: str, description: str, source: 
             x="start:Q", y=alt.value(0), text="label:N"
         )
         layers.append(notes)
-    chart = alt.layer(*layers).properties(width=config.CHART_WIDTH, height=config.CHART_HEIGHT)
+    chart = alt.layer(*layers).properties(width="container", height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
 def estimates_with_ci(df: pd.DataFrame, *, name: str, description: str, source: str, title: str,
                       reference_label: str, x_title: str = "% of adults", subtitle=None) -> alt.FacetChart:
-    """Dot-and-whisker chart of survey estimates with 95% CIs, faceted by breakdown.
+    """Dot-and-whisker chart of survey estimates with 95% CIs, one panel per measure and breakdown, stacked.
 
     Expects columns measure, breakdown, group, pct, ci_low_pct, ci_high_pct, comparison
     (higher/lower/similar against the reference) and ref_pct (the reference value).
@@ -166,9 +285,9 @@ def estimates_with_ci(df: pd.DataFrame, *, name: str, description: str, source: 
                             scale=alt.Scale(domain=order, range=[PALETTE[5], GREY, PALETTE[0]]))
     comp_shape = alt.Shape("comparison:N", title=f"Against {reference_label}", sort=order,
                            scale=alt.Scale(domain=order, range=["triangle-left", "circle", "triangle-right"]))
-    y = alt.Y("group:N", title=None, sort=None)
+    y = alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelExpr=wrapped_labels(df["group"])))
     x_scale = alt.Scale(zero=False)
-    base = alt.Chart(df)
+    base = alt.Chart()
     whiskers = base.mark_rule(color=GREY, strokeWidth=2).encode(
         x=alt.X("ci_low_pct:Q", title=x_title, scale=x_scale), x2="ci_high_pct:Q", y=y)
     dots = base.mark_point(size=90, filled=True).encode(
@@ -178,9 +297,12 @@ def estimates_with_ci(df: pd.DataFrame, *, name: str, description: str, source: 
                  alt.Tooltip("ci_high_pct:Q", title="95% CI to", format=".1f"),
                  alt.Tooltip("comparison:N", title=f"Against {reference_label}")])
     ref = base.mark_rule(color="#000", strokeDash=[3, 3]).encode(x="ref_pct:Q")
-    chart = alt.layer(ref, whiskers, dots).properties(width=config.CHART_WIDTH - 330).facet(
-        row=alt.Row("breakdown:N", title=None, sort=None, header=alt.Header(labelAngle=0, labelAlign="left")),
-        column=alt.Column("measure:N", title=None, sort=None),
+    panels = list(dict.fromkeys(df["measure"] + ", by " + df["breakdown"].str.lower()))
+    chart = alt.layer(ref, whiskers, dots, data=df.assign(panel=df["measure"] + ", by " + df["breakdown"].str.lower())
+                      ).properties(width=FACET_WIDTH, height=alt.Step(_row_step(df["group"]))).facet(
+        facet=alt.Facet("panel:N", title=None, sort=panels,
+                        header=alt.Header(labelAngle=0, labelAnchor="start", labelOrient="top", labelFontWeight="bold")),
+        columns=1,
     ).resolve_scale(y="independent")
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
@@ -201,34 +323,36 @@ def line_with_spread(df: pd.DataFrame, *, name: str, description: str, source: s
         tooltip=[alt.Tooltip("date:T", title="Quarter ending"), alt.Tooltip("headline:Q", title="London", format=".0%"),
                  alt.Tooltip("low:Q", title="Lowest borough", format=".0%"),
                  alt.Tooltip("high:Q", title="Highest borough", format=".0%")])
-    chart = alt.layer(full, middle, line).properties(width=config.CHART_WIDTH, height=config.CHART_HEIGHT)
+    chart = alt.layer(full, middle, line).properties(width="container", height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
 def ranked_intervals(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, x_title: str,
-                     reference: float | None = None, subtitle=None, log: bool = True) -> alt.LayerChart:
+                     reference: float | None = None, subtitle=None, log: bool = True,
+                     highlight: str | None = None) -> alt.LayerChart:
     """One row per area, ranked by value, with its 95% interval; an optional reference rule.
 
-    Expects columns force, value, ci_low, ci_high and highlight (bool: England and Wales or
-    the edition's force, drawn in a second colour and shape).
+    Expects columns pfa_code (forces and England and Wales), value, ci_low and ci_high.
+    England and Wales and the `highlight` force (ONS code) get their own colour and shape,
+    and the highlighted force is named beside its interval.
     """
-    order = df.sort_values("value", ascending=False)["force"].tolist()
-    y = alt.Y("force:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    frame = _force_labels(df, highlight)
+    order = frame.sort_values("value", ascending=False)["area"].tolist()
+    y = alt.Y("area:N", sort=order, title=None)
     scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
-    base = alt.Chart(df)
+    colour, shape = _marker_encodings(frame)
+    base = alt.Chart(frame)
     whiskers = base.mark_rule(color=GREY).encode(x=alt.X("ci_low:Q", title=x_title, scale=scale), x2="ci_high:Q", y=y)
     dots = base.mark_point(filled=True, size=60).encode(
-        x="value:Q", y=y,
-        color=alt.Color("highlight:N", legend=None, scale=alt.Scale(domain=[False, True], range=[PALETTE[0], PALETTE[5]])),
-        shape=alt.Shape("highlight:N", legend=None, scale=alt.Scale(domain=[False, True], range=["circle", "diamond"])),
-        tooltip=[alt.Tooltip("force:N", title="Area"), alt.Tooltip("value:Q", format=".1f", title="Ratio"),
+        x="value:Q", y=y, color=colour.legend(None), shape=shape.legend(None),
+        tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("value:Q", format=".1f", title="Value"),
                  alt.Tooltip("ci_low:Q", format=".1f", title="95% CI from"),
                  alt.Tooltip("ci_high:Q", format=".1f", title="95% CI to")])
-    layers = [whiskers, dots]
+    layers = [whiskers, dots, _name_label(frame, "ci_high:Q", y)]
     if reference is not None:
         layers.insert(0, alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color="#000", strokeDash=[3, 3])
                       .encode(x="ref:Q"))
-    chart = alt.layer(*layers).properties(width=config.CHART_WIDTH - 200, height=13 * len(df))
+    chart = alt.layer(*layers).properties(width="container", height=14 * len(frame))
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -239,9 +363,7 @@ def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: s
     Expects columns year_ending, series, value, ci_low, ci_high and, optionally, flagged (bool): flagged points
     are drawn hollow, e.g. years whose denominator is far from its census.
     """
-    series = list(dict.fromkeys(df["series"]))
-    colour = alt.Color("series:N", title=None, sort=series, scale=alt.Scale(range=PALETTE[: len(series)]))
-    shape = alt.Shape("series:N", title=None, sort=series, scale=alt.Scale(range=SHAPES[: len(series)]))
+    colour, shape = _series_encodings(df["series"])
     x = alt.X("year_ending:Q", axis=csew_year_axis("Year (April to March)"), scale=alt.Scale(zero=False, nice=False))
     scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     base = alt.Chart(df)
@@ -259,44 +381,71 @@ def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: s
     if reference is not None:
         layers.insert(0, alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color="#000", strokeDash=[3, 3])
                       .encode(y="ref:Q"))
-    chart = alt.layer(*layers).properties(width=config.CHART_WIDTH, height=config.CHART_HEIGHT)
+    chart = alt.layer(*layers).properties(width="container", height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
 def labelled_bars(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, x_title: str,
-                  subtitle=None, fmt: str = ".0f", colour_by: str | None = None) -> alt.LayerChart:
+                  subtitle=None, fmt: str = ".0f", colour_by: str | None = None,
+                  highlight: str | None = None) -> alt.LayerChart:
     """Horizontal bars in the given order, each labelled with its value.
 
     Expects columns label and value; `colour_by` names an optional grouping column, which is
-    then also written after each value, so colour is never the only cue to the group.
+    then also written after each value, so colour is never the only cue to the group. When the
+    rows are forces (a pfa_code column), they are labelled with short names, and England and
+    Wales and the `highlight` force are marked at the end of their bars and named in their labels.
     """
-    y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=400))
+    frame = df
+    if "pfa_code" in df.columns:
+        frame = _force_labels(df, highlight)
+        frame = frame.assign(label=frame["area"])
+    y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelExpr=wrapped_labels(frame["label"], 32)))
     x = alt.X("value:Q", title=x_title)
     colour = (alt.Color(f"{colour_by}:N", title=None, scale=alt.Scale(range=PALETTE)) if colour_by
               else alt.value(PALETTE[0]))
-    base = alt.Chart(df)
+    base = alt.Chart(frame)
     bars = base.mark_bar().encode(x=x, y=y, color=colour,
                                   tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("value:Q", format=fmt)])
-    text = base.mark_text(align="left", dx=3, fontSize=11).encode(x=x, y=y, text="bar_label:N")
     group = f" + '  (' + datum[{json.dumps(colour_by)}] + ')'" if colour_by else ""
+    layers = [bars]
+    marked = "marker" in frame.columns and highlight is not None
+    if marked:
+        # A marker past the bar end for England and Wales and the edition's force; the force is named.
+        colour_m, shape_m = _marker_encodings(frame)
+        layers.append(base.transform_filter(alt.datum.marker != OTHER_FORCES).mark_point(
+            filled=True, size=70, xOffset=8).encode(x=x, y=y, color=colour_m.legend(None), shape=shape_m.legend(None)))
+        group += (f" + (datum.marker != {json.dumps(OTHER_FORCES)} && datum.marker != {json.dumps(NATIONAL)}"
+                  f" ? '  ← ' + datum.marker : '')")
+    text = base.mark_text(align="left", dx=16 if marked else 3, fontSize=11).encode(x=x, y=y, text="bar_label:N")
     text = text.transform_calculate(bar_label=f"format(datum.value, {json.dumps(fmt)}){group}")
-    chart = alt.layer(bars, text).properties(width=config.CHART_WIDTH - 240, height=22 * len(df))
+    chart = alt.layer(*layers, text).resolve_scale(color="independent").properties(width="container", height=alt.Step(_row_step(frame["label"], 32) + 2))
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
 def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, y_title: str,
                  subtitle=None, x_title: str = "31 March of each year", fmt: str = ".0f",
-                 zero: bool = True, marks: pd.DataFrame | None = None) -> alt.LayerChart:
+                 zero: bool = True, marks: pd.DataFrame | None = None, highlight: str | None = None) -> alt.LayerChart:
     """Yearly lines, one colour and marker shape per series, with the series named at the line end.
 
-    Expects columns year, series and value. `marks` (columns year, label) draws labelled
-    vertical rules, e.g. a policy change.
+    Expects columns year, series and value. `marks` (columns year, label) draws labelled vertical
+    rules, e.g. a policy change. When the series are areas (a pfa_code column, missing for a series
+    such as an average of forces), England and Wales and the `highlight` force take the house force
+    colours and shapes.
     """
     series = list(dict.fromkeys(df["series"]))
-    colour = alt.Color("series:N", title=None, sort=series, legend=None,
-                       scale=alt.Scale(domain=series, range=(PALETTE * 3)[: len(series)]))
-    shape = alt.Shape("series:N", title=None, sort=series, legend=None,
-                      scale=alt.Scale(domain=series, range=(SHAPES * 3)[: len(series)]))
+    colours, shapes = (PALETTE * 3)[: len(series)], (SHAPES * 3)[: len(series)]
+    if "pfa_code" in df.columns:
+        # Forces in the house force colours; series that are not one area (an average of
+        # comparable forces, say; pfa_code missing) take the remaining palette colours.
+        codes = df.drop_duplicates("series").set_index("series")["pfa_code"]
+        known = _force_labels(df[df["pfa_code"].notna()], highlight).drop_duplicates("series")
+        fixed = dict(zip([OTHER_FORCES, NATIONAL], zip(FORCE_COLOURS, FORCE_SHAPES)))
+        pairs = {row.series: fixed.get(row.marker, (FORCE_COLOURS[2], FORCE_SHAPES[2])) for row in known.itertuples()}
+        spare = iter(zip(SPARE_COLOURS, [sh for sh in SHAPES if sh not in FORCE_SHAPES] * 2))
+        pairs = [pairs[s] if pd.notna(codes[s]) else next(spare) for s in series]
+        colours, shapes = [c for c, _ in pairs], [sh for _, sh in pairs]
+    colour = alt.Color("series:N", title=None, sort=series, legend=None, scale=alt.Scale(domain=series, range=colours))
+    shape = alt.Shape("series:N", title=None, sort=series, legend=None, scale=alt.Scale(domain=series, range=shapes))
     x = alt.X("year:Q", title=x_title, axis=alt.Axis(format="d"), scale=alt.Scale(zero=False, nice=False))
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=zero))
     base = alt.Chart(df)
@@ -306,27 +455,31 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="Year"),
                  alt.Tooltip("value:Q", format=fmt, title="Value")])
     last = df.sort_values("year").groupby("series", as_index=False).tail(1)
-    labels = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11).encode(x=x, y=y, color=colour, text="series:N")
+    # Series names at the line ends, in black: coloured text would fail the contrast check.
+    labels = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11, color="#000").encode(x=x, y=y, text="series:N")
     layers = [line, points, labels]
     if marks is not None and len(marks):
         layers.insert(0, alt.Chart(marks).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x="year:Q"))
         layers.append(alt.Chart(marks).mark_text(align="left", baseline="top", dx=3, dy=4, fontSize=10, color="#333")
                       .encode(x="year:Q", y=alt.value(0), text="label:N"))
-    chart = alt.layer(*layers).properties(width=config.CHART_WIDTH - 120, height=config.CHART_HEIGHT)
+    chart = alt.layer(*layers).properties(width="container", height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
 def ranked_changes(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, x_title: str,
-                   subtitle=None) -> alt.LayerChart:
+                   subtitle=None, highlight: str | None = None) -> alt.LayerChart:
     """One row per area, ranked, with a marker per moment (e.g. 2010, low point, 2022) joined by a rule.
 
-    Expects columns area, moment, value and order (the ranking value per area).
+    Expects columns pfa_code, moment, value and order (the ranking value per area). The rule of
+    England and Wales and of the `highlight` force is drawn thick in the house force colours,
+    with a force marker and (for the highlighted force) its name past the row's last marker.
     """
-    moments = list(dict.fromkeys(df["moment"]))
-    order = df.drop_duplicates("area").sort_values("order", ascending=False)["area"].tolist()
-    y = alt.Y("area:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    frame = _force_labels(df, highlight)
+    moments = list(dict.fromkeys(frame["moment"]))
+    order = frame.drop_duplicates("area").sort_values("order", ascending=False)["area"].tolist()
+    y = alt.Y("area:N", sort=order, title=None)
     x = alt.X("value:Q", title=x_title, scale=alt.Scale(zero=False))
-    base = alt.Chart(df)
+    base = alt.Chart(frame)
     span = base.mark_rule(color=GREY).encode(x="min(value):Q", x2="max(value):Q", y=y)
     dots = base.mark_point(filled=True, size=55).encode(
         x=x, y=y,
@@ -334,7 +487,20 @@ def ranked_changes(df: pd.DataFrame, *, name: str, description: str, source: str
         shape=alt.Shape("moment:N", title=None, sort=moments, scale=alt.Scale(domain=moments, range=SHAPES)),
         tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("moment:N", title="When"),
                  alt.Tooltip("value:Q", format=".0f", title="Value")])
-    chart = alt.layer(span, dots).properties(width=config.CHART_WIDTH - 200, height=13 * len(order))
+    layers = [span, dots]
+    marked = frame[frame["marker"] != OTHER_FORCES]
+    if len(marked):
+        colour, shape = _marker_encodings(frame)
+        ends = marked.groupby(["area", "marker"], as_index=False)["value"].max()
+        stroke = alt.Stroke("marker:N", legend=None, scale=_marker_scales(frame)[0])
+        layers.insert(0, alt.Chart(marked).mark_rule(strokeWidth=4, opacity=0.5).encode(
+            x="min(value):Q", x2="max(value):Q", y=y, stroke=stroke))
+        layers.append(alt.Chart(ends).mark_point(filled=True, size=70, xOffset=14).encode(
+            x="value:Q", y=y, color=colour.legend(None), shape=shape.legend(None)))
+        layers.append(_name_label(ends, "value:Q", y, dx=24))
+    # The force markers have scales of their own, apart from the moments' colours and shapes.
+    chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent").properties(
+        width="container", height=14 * len(order))
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -354,5 +520,5 @@ def concentration_curve(df: pd.DataFrame, *, name: str, description: str, source
         x=x, y=y, color=colour, strokeDash=alt.StrokeDash("series:N", sort=series, legend=None),
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("places_pct:Q", format=".1f", title="% places"),
                  alt.Tooltip("incidents_pct:Q", format=".1f", title="% incidents")])
-    chart = alt.layer(equal, lines).properties(width=config.CHART_HEIGHT + 60, height=config.CHART_HEIGHT)
+    chart = alt.layer(equal, lines).properties(width="container", height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

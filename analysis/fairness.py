@@ -69,8 +69,7 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
     forces_only = quotable[quotable["pfa_code"].isin(forces.force_codes())]
     top = forces_only.loc[forces_only["rate_ratio"].idxmax()]
     too_few = bw[(bw["label"] == ss.TOO_FEW) & bw["pfa_code"].isin(forces.force_codes())]
-    plot = quotable.rename(columns={"rate_ratio": "value"}).assign(
-        highlight=lambda d: d["pfa_code"].isin({ss.ENGLAND_AND_WALES, forces.EW_EXCLUDING_MET, highlight}))
+    plot = quotable.rename(columns={"rate_ratio": "value"})
     bounds = ss.unstated_bounds(ss.load_searches(), ss.load_population(), ss.ENGLAND_AND_WALES, latest)
     met_share = _met_share_of_black_searches(latest)
     rate_table = ss.rates(ss.load_searches(), ss.load_population())
@@ -104,7 +103,7 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
         Figure("ss_unstated_share", 100 * unstated["unstated_share"].iloc[0], "%", SEARCH_DATA),
     ]
     chart = charts.ranked_intervals(
-        plot, name="stop-search-ratio-by-force", title=f"Black/White stop and search rate ratio by force, {year}",
+        plot, name="stop-search-ratio-by-force", highlight=highlight, title=f"Black/White stop and search rate ratio by force, {year}",
         subtitle="Searches per 1,000 Black residents over searches per 1,000 White residents (2011 Census); "
                  "whiskers: 95% CIs; dashed line: no difference", x_title="Rate ratio (log scale)", reference=1.0,
         source=SEARCH_SOURCE,

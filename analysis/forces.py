@@ -99,6 +99,10 @@ METROPOLITAN = "E23000001"
 # Not an ONS code: the 42 forces other than the Met, a comparison line for national figures the Met dominates.
 EW_EXCLUDING_MET = "K04000001-excl-E23000001"
 NATIONAL_NAMES = {ENGLAND_AND_WALES: "England and Wales", EW_EXCLUDING_MET: "England and Wales excluding the Met"}
+NATIONAL_SHORT_NAMES = {ENGLAND_AND_WALES: "England and Wales", EW_EXCLUDING_MET: "E&W excluding the Met"}
+# Areas ONS reports for several forces together: code -> (short label, the force codes it covers). The CSEW
+# force-area tables file London's two forces as one row under the London region code.
+COMBINED_AREAS = {"E12000007": ("London (Met and City)", (METROPOLITAN, "E23000034"))}
 
 
 def area_names(codes: pd.Series) -> pd.Series:

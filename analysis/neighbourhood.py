@@ -132,14 +132,12 @@ def workforce_by_force(highlight: str | None = None) -> Section:
         change.assign(moment="low point", value=change["low"]),
         change.assign(moment=str(latest_year), value=change["latest"]),
     ]).assign(order=lambda d: d["latest"])
-    if highlight:
-        long["area"] = long["area"].where(long["pfa_code"] != forces.resolve(highlight).code, long["area"] + " ◆")
     city = forces.get(forces.CITY_OF_LONDON)
     figures.append(Figure("wf_city_latest", change.set_index("pfa_code").at[city.code, "latest"], "per 100,000",
                           WORKFORCE_DATA))
     long = long[long["pfa_code"] != city.code]
     chart = charts.ranked_changes(
-        long[["area", "moment", "value", "order"]], name="workforce-change-by-force",
+        long[["pfa_code", "moment", "value", "order"]], name="workforce-change-by-force", highlight=highlight,
         x_title="Officers and PCSOs (FTE) per 100,000 residents",
         title=f"Officers and PCSOs per 100,000 residents by force: {CHANGE_FROM}, low point and {latest_year}",
         subtitle=["Ranked by the latest year. Counts of staff, not survey estimates, so there is no sampling error",
@@ -220,13 +218,13 @@ def force_section(force: str) -> Section:
     national = table[table["pfa_code"] == workforce.ENGLAND_AND_WALES].set_index("year")["per_100k"]
     peer_mean = table[table["pfa_code"].isin(peers)].groupby("year")["per_100k"].mean()
     plot = pd.concat([
-        pd.DataFrame({"series": f.short_name, "value": mine}),
-        pd.DataFrame({"series": "England and Wales", "value": national}),
-        pd.DataFrame({"series": "Comparable forces (average)", "value": peer_mean}),
+        pd.DataFrame({"series": f.short_name, "pfa_code": f.code, "value": mine}),
+        pd.DataFrame({"series": "England and Wales", "pfa_code": workforce.ENGLAND_AND_WALES, "value": national}),
+        pd.DataFrame({"series": "Comparable forces (average)", "pfa_code": None, "value": peer_mean}),
     ]).rename_axis("year").reset_index()
     latest = int(mine.index.max())
     chart = charts.yearly_lines(
-        plot, name=f"workforce-force-{f.slug}", y_title="Officers and PCSOs (FTE) per 100,000",
+        plot, name=f"workforce-force-{f.slug}", highlight=f.code, y_title="Officers and PCSOs (FTE) per 100,000",
         title=f"Officers and PCSOs per 100,000 residents: {f.name}",
         subtitle=f"Comparable forces: {', '.join(forces.get(c).short_name for c in peers)}",
         source=WORKFORCE_SOURCE,

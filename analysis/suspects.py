@@ -153,7 +153,7 @@ def arrest_rate_trend(code: str = forces.EW_EXCLUDING_MET) -> Section:
     return Section(plot, chart, figures)
 
 
-def outcome_test(year: int | None = None) -> Section:
+def outcome_test(year: int | None = None, highlight: str | None = None) -> Section:
     """Are searches of Black people less often followed by arrest than searches of White people? Force by force.
 
     A comparison is made only where both groups have enough searches with a usable arrest count and
@@ -195,10 +195,9 @@ def outcome_test(year: int | None = None) -> Section:
     # The other bound: the rates if every blank arrest cell were a zero (arrests over all searches).
     figures += [Figure("ot_black_if_zero", 100 * nat_black["arrests"] / nat_black["searches"], "%", SEARCH_DATA, PCT1),
                 Figure("ot_white_if_zero", 100 * nat_white["arrests"] / nat_white["searches"], "%", SEARCH_DATA, PCT1)]
-    plot = table[table["value"].notna()].assign(
-        highlight=lambda d: d["pfa_code"].isin([ss.ENGLAND_AND_WALES, forces.EW_EXCLUDING_MET]))
+    plot = table[table["value"].notna()]
     chart = charts.ranked_intervals(
-        plot, name="outcome-test", log=False, reference=0.0, x_title="Percentage points (Black minus White)",
+        plot, name="outcome-test", highlight=highlight, log=False, reference=0.0, x_title="Percentage points (Black minus White)",
         title=f"Arrest rate after a search: Black minus White, {csew.csew_year(year)}",
         subtitle=["Below zero: searches of Black people less often led to arrest; whiskers: 95% intervals.",
                   "Only forces where both groups' arrest counts are at least three-quarters complete"],
@@ -287,7 +286,7 @@ def use_of_force_ratios() -> pd.DataFrame:
     return out.assign(force=forces.area_names(out["pfa_code"]))
 
 
-def use_of_force() -> Section:
+def use_of_force(highlight: str | None = None) -> Section:
     """Black/White ratio of tactic uses per 1,000 residents, by force, for the latest year."""
     table = use_of_force_ratios()
     latest = int(table["year_ending"].max())
@@ -309,9 +308,9 @@ def use_of_force() -> Section:
         Figure("uof_forces_above_1", int((forces_only["ci_low"] > 1).sum()), "forces", [FORCE_FILES[latest]]),
         Figure("uof_forces", len(forces_only), "forces", [FORCE_FILES[latest]]),
     ]
-    plot = now[now["value"].notna()].assign(highlight=lambda d: d["pfa_code"] == ss.ENGLAND_AND_WALES)
+    plot = now[now["value"].notna()]
     chart = charts.ranked_intervals(
-        plot, name="use-of-force-ratio", reference=1.0, x_title="Rate ratio (log scale)",
+        plot, name="use-of-force-ratio", highlight=highlight, reference=1.0, x_title="Rate ratio (log scale)",
         title=f"Use of force on Black people relative to White people, by force, {csew.csew_year(latest)}",
         subtitle="Tactic uses per 1,000 residents of each group (2011 Census); whiskers: 95% intervals. "
                  "The unit is tactic uses, not people", source=FORCE_SOURCE,
@@ -361,7 +360,7 @@ def force_section(force: str) -> Section:
     plot = both.rename(columns={"year_ending": "year"}).assign(
         series=lambda d: d["pfa_code"].map({f.code: f.short_name, ss.ENGLAND_AND_WALES: "England and Wales"}))
     chart = charts.yearly_lines(
-        plot, name=f"search-rate-force-{f.slug}", y_title="Searches per 1,000 residents", x_title="Year ending March",
+        plot, name=f"search-rate-force-{f.slug}", highlight=f.code, y_title="Searches per 1,000 residents", x_title="Year ending March",
         fmt=".1f", title=f"Stop and search per 1,000 residents: {f.name} and England and Wales",
         subtitle="Residents from the 2011 Census; dashed rule: the 2014 reforms", source=SEARCH_SOURCE,
         marks=pd.DataFrame({"year": [REFORM_YEAR], "label": ["2014 reforms"]}),

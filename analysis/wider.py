@@ -16,7 +16,7 @@ ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
 # The CSEW ASB table's one row for London's two forces, which ONS files under the London region code.
 LONDON_REGION = "E12000007"
 LONDON = LONDON_REGION
-LONDON_FORCES = (forces.METROPOLITAN, forces.CITY_OF_LONDON)
+LONDON_FORCES = forces.COMBINED_AREAS[LONDON][1]
 LONDON_NAME = "London (Metropolitan Police and City of London, reported together)"
 
 
@@ -62,7 +62,7 @@ def asb_area_name(area_code: str) -> str:
     return forces.NATIONAL_NAMES.get(area_code) or forces.get(area_code).name
 
 
-def asb_by_force() -> Section:
+def asb_by_force(highlight: str | None = None) -> Section:
     """Share of adults who experienced or witnessed ASB, by force area, latest year, with ONS's significance test."""
     table = asb_table()
     latest = max(ASB_YEARS)
@@ -89,10 +89,11 @@ def asb_by_force() -> Section:
         Figure("asb_other_rows", "; ".join(others), "rows", data),
         Figure("asb_crime_corr", kept["asb_pct"].corr(kept["crime_rate"]), "correlation", data, "{:.2f}"),
     ]
-    plot = kept.assign(label=kept["area"], value=kept["asb_pct"],
+    plot = kept.assign(pfa_code=kept["area_code"], value=kept["asb_pct"],
                        comparison=kept["against_england_and_wales"]).sort_values("value", ascending=False)
     chart = charts.labelled_bars(
-        plot[["label", "value", "comparison"]], name="asb-by-force", x_title="% of adults", fmt=".0f",
+        plot[["pfa_code", "value", "comparison"]], name="asb-by-force", x_title="% of adults", fmt=".0f",
+        highlight=highlight,
         colour_by="comparison", title=f"Adults who experienced or witnessed anti-social behaviour, {csew.csew_year(latest)}",
         subtitle=["CSEW by police force area; each bar's label and colour give ONS's test against England and Wales",
                   "ONS reports the Metropolitan Police and the City of London together, as one London area"],

@@ -60,15 +60,14 @@ def national_deaths() -> Section:
     return Section(series.pivot(index="year_ending", columns="type", values="fatalities").reset_index(), chart, figures)
 
 
-def deaths_by_force(highlight: str | None = None) -> pd.DataFrame:
+def deaths_by_force() -> pd.DataFrame:
     """Deaths per force over the whole series, all types, with exact 95% Poisson intervals."""
     table = iopc.by_force().groupby("pfa_code", as_index=False)["fatalities"].sum()
     low, high = stats.poisson_count_ci(table["fatalities"])
-    return table.assign(ci_low=low, ci_high=high, force=table["pfa_code"].map(lambda c: forces.get(c).name),
-                        highlight=table["pfa_code"] == (forces.resolve(highlight).code if highlight else None))
+    return table.assign(ci_low=low, ci_high=high, force=table["pfa_code"].map(lambda c: forces.get(c).name))
 
 
-def force_counts() -> Section:
+def force_counts(highlight: str | None = None) -> Section:
     """Ranked per-force totals with intervals: how much of the difference between forces could be chance."""
     table = deaths_by_force()
     years = iopc.by_force()["year_ending"]
@@ -82,7 +81,7 @@ def force_counts() -> Section:
         Figure("deaths_force_dropped", ", ".join(dropped), "authorities", DEATHS_DATA),
     ]
     chart = charts.ranked_intervals(
-        table.rename(columns={"fatalities": "value"}), name="deaths-by-force", log=False,
+        table.rename(columns={"fatalities": "value"}), name="deaths-by-force", log=False, highlight=highlight,
         x_title="Deaths, all types (exact 95% Poisson interval)",
         title=f"Deaths during or following police contact by force, {span}",
         subtitle="Counts, not rates: large forces have more contact. Whiskers show how far chance alone could move a count",
@@ -90,7 +89,7 @@ def force_counts() -> Section:
         description=(f"Ranked dot-and-whisker chart of deaths during or following police contact for each of the 43 "
                      f"forces, {span}, with exact 95% Poisson intervals. The highest count is "
                      f"{table['fatalities'].max()} in {table.loc[table['fatalities'].idxmax(), 'force']}."))
-    return Section(table.drop(columns="highlight").round(1), chart, figures)
+    return Section(table.round(1), chart, figures)
 
 
 def force_section(force: str) -> Section:

