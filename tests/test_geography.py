@@ -137,3 +137,23 @@ def test_map_png_draws(tmp_path):
 
     png = vlc.vegalite_to_png(_map(highlight="cumbria").to_json())
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+
+
+@pytest.mark.gate
+def test_maps_draw_in_chromium_from_file_and_served(tmp_path, chrome):
+    """A page with both maps, opened as file:// and from 127.0.0.1: both draw, no error, nothing fetched."""
+    import vl_convert
+
+    from analysis import fairness, wider
+    from tests.browser import check_page, visit
+
+    (tmp_path / "vega-bundle.js").write_text("(function(){\n" + vl_convert.javascript_bundle() + "\n})();\n")
+    body = "\n".join(charts.render(s.chart.to_dict())["text/html"]
+                     for s in (wider.recorded_crime_map(highlight="kent"), fairness.search_ratio_map()))
+    (tmp_path / "maps.html").write_text(f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+                                        f'<title>maps</title><link rel="icon" href="data:,"><script src="vega-bundle.js"></script></head>'
+                                        f"<body>{body}</body></html>")
+    assert len(check_page(chrome, tmp_path, "maps.html", "maps.png")) == 2
+    report = visit(chrome, (tmp_path / "maps.html").as_uri(), tmp_path / "file.png")
+    assert not report.unexpected_errors() and all(c["marks"] > 0 for c in report.charts)
+    assert all(u.startswith("file:") or u.startswith("data:") for u in report.requests), report.requests
