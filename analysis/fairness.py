@@ -6,7 +6,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis import cache, charts, config, csew, evidence, forces, stats
+from analysis import cache, charts, config, csew, evidence, forces, geography, maps, stats
+from analysis import search_rates as sr
 from analysis import stop_search as ss
 from analysis.figures import Figure, Section
 
@@ -178,6 +179,51 @@ def force_section(force: str) -> Section:
     return Section(mine[["year_ending", "searches", "searches_ref", "rate_ratio", "ci_low", "ci_high", "label"]]
                    .rename(columns={"searches": "searches of Black people", "searches_ref": "searches of White people"}),
                    chart, [])
+
+
+def search_ratio_map(highlight: str | None = None, populations: pd.DataFrame | None = None) -> Section:
+    """Map of the Black/White ratio of published stop and search rates by force, 2022/23 (Census 2021 populations).
+
+    With `populations` (Census 2021 by force and group: pfa_code, group, population) the table also
+    carries approximate 95% intervals, and England and Wales its ratio from published counts.
+    """
+    ratios = sr.black_white_ratios(sr.load_rates())
+    if populations is not None:
+        ratios = sr.approximate_intervals(ratios, populations, sr.load_national())
+    national = ratios[ratios["pfa_code"] == sr.ENGLAND_AND_WALES].iloc[0]
+    by_force = ratios[ratios["pfa_code"] != sr.ENGLAND_AND_WALES]
+    quotable = by_force[by_force["ratio"].notna()]
+    top = quotable.loc[quotable["ratio"].idxmax()]
+    low = quotable.loc[quotable["ratio"].idxmin()]
+    absent = by_force[by_force["ratio"].isna()]
+    figures = [
+        Figure("ss23_year", sr.YEAR, "year", sr.DATASETS),
+        Figure("ss23_bw_national", national["ratio"], "ratio", sr.DATASETS, "{:.2f}"),
+        Figure("ss23_bw_national_rounding_low", national["rounding_low"], "ratio", sr.DATASETS, "{:.2f}"),
+        Figure("ss23_bw_national_rounding_high", national["rounding_high"], "ratio", sr.DATASETS, "{:.2f}"),
+        Figure("ss23_black_rate", national["black_rate"], "searches per 1,000 residents", sr.DATASETS, PCT1),
+        Figure("ss23_white_rate", national["white_rate"], "searches per 1,000 residents", sr.DATASETS, PCT1),
+        Figure("ss23_forces", len(quotable), "forces", sr.DATASETS),
+        Figure("ss23_forces_above_1_rounding", int((quotable["rounding_low"] > 1).sum()), "forces", sr.DATASETS),
+        Figure("ss23_top_force", top["force"], "force", sr.DATASETS),
+        Figure("ss23_top_ratio", top["ratio"], "ratio", sr.DATASETS, PCT1),
+        Figure("ss23_lowest_force", low["force"], "force", sr.DATASETS),
+        Figure("ss23_lowest_ratio", low["ratio"], "ratio", sr.DATASETS, PCT1),
+        Figure("ss23_no_rate", ", ".join(absent["force"]) or "none", "forces", sr.DATASETS),
+    ]
+    if populations is not None:
+        figures += [Figure("ss23_bw_national_counts", national["ratio_from_counts"], "ratio", sr.DATASETS, PCT1),
+                    Figure("ss23_bw_national_counts_low", national["ci_low"], "ratio", sr.DATASETS, PCT1),
+                    Figure("ss23_bw_national_counts_high", national["ci_high"], "ratio", sr.DATASETS, PCT1)]
+    values = by_force.rename(columns={"ratio": "value"}).replace({"note": {sr.NOT_PUBLISHED: "published as N/A"}})
+    chart = maps.choropleth(
+        values[["pfa_code", "value", "note"]], name="stop-search-ratio-map-2023", highlight=highlight, log=True,
+        title=f"Black/White stop and search rate ratio by force, {sr.YEAR}",
+        subtitle=[f"Published rates per 1,000 (Census 2021 populations); England and Wales: "
+                  f"{national['ratio']:.1f}; colour on a log scale"],
+        measure_label="Black/White search rate ratio", unit="times the White rate", period=sr.PERIOD,
+        source=f"{sr.SOURCE}; {geography.BOUNDARIES_SOURCE}")
+    return Section(ratios.round(3), chart, figures)
 
 
 def evidence_table() -> pd.DataFrame:

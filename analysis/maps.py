@@ -69,16 +69,27 @@ def _points(codes: list[str]) -> pd.DataFrame:
     return points.loc[kept].reset_index()
 
 
+def _legend_values(values: pd.Series, log: bool) -> list[float]:
+    """Legend ticks: the lowest and highest value, and round numbers between them on a log scale."""
+    low, high = float(values.min()), float(values.max())
+    if not log:
+        return [low, high]
+    steps = [m * 10 ** e for e in range(-2, 4) for m in (1, 2, 5)]
+    return [low, *(v for v in steps if low * 1.45 < v < high / 1.45), high]
+
+
 def choropleth(values: pd.DataFrame, *, name: str, title: str, measure_label: str, unit: str, period: str,
                source: str, fmt: str = ".1f", highlight: str | None = None, description: str | None = None,
-               subtitle: str | list[str] | None = None, label_extremes: bool = True) -> alt.LayerChart:
+               subtitle: str | list[str] | None = None, label_extremes: bool = True,
+               log: bool = False) -> alt.LayerChart:
     """A map of the 43 force areas coloured by `values` (columns pfa_code, value; optional note).
 
     Forces with no value (missing from `values`, or value NaN) are drawn in light grey and named in the
     subtitle as having no published figure, with their `note` (e.g. "suppressed by ONS") where given.
     `highlight` (a force code, name or slug) draws that force's outline thick and dark and labels it;
     `label_extremes` labels the highest and lowest force with their values. The description (alt text)
-    is written from the data unless given. Width 420 px, height 480 px: fits a 700 px column.
+    is written from the data unless given. `log` puts the colour scale on a log scale (for ratios).
+    Width 420 px, height 480 px: fits a 700 px column.
     """
     validate(values[["pfa_code", "value"]], _values_schema(), f"map {name!r} values")
     registry = forces.registry()
@@ -103,8 +114,8 @@ def choropleth(values: pd.DataFrame, *, name: str, title: str, measure_label: st
     grey = base.mark_geoshape(fill=MISSING_FILL, stroke=BORDER, strokeWidth=0.5).encode(tooltip=tooltip)
     coloured = base.transform_filter("isValid(datum.value)").mark_geoshape(stroke=BORDER, strokeWidth=0.5).encode(
         color=alt.Color("value:Q", title=[measure_label, unit],
-                        scale=alt.Scale(range=RAMP, zero=False, interpolate="hcl"),
-                        legend=alt.Legend(format=fmt, orient="top-left", direction="vertical", gradientLength=140,
+                        scale=alt.Scale(type="log" if log else "linear", range=RAMP, zero=False, interpolate="hcl"),
+                        legend=alt.Legend(format=fmt, orient="top-left", values=_legend_values(shown["value"], log), direction="vertical", gradientLength=140,
                                           titleLimit=200, titleLineHeight=14)),
         tooltip=tooltip)
     layers = [grey, coloured]
@@ -135,8 +146,8 @@ def choropleth(values: pd.DataFrame, *, name: str, title: str, measure_label: st
         lines += [f"Grey, or a grey dot where the area is too small to see: {NO_FIGURE}", missing_names]
     if description is None:
         top, low = shown.loc[shown["value"].idxmax()], shown.loc[shown["value"].idxmin()]
-        description = (f"Map of the {len(table)} police force areas of England and Wales shaded by {measure_label} "
-                       f"({unit}), {period}: light for low, dark for high. Highest: {top['force']} "
+        description = (f"Map of the {len(table)} police force areas of England and Wales. Shading: {measure_label}, "
+                       f"{unit}, {period}; light for low, dark for high. Highest: {top['force']} "
                        f"({format(top['value'], fmt)}); lowest: {low['force']} ({format(low['value'], fmt)}).")
         if len(absent):
             description += f" {NO_FIGURE.capitalize()} for {missing_names}."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import charts, comparable, csew, evidence, forces, pfa_tables, stats
+from analysis import charts, comparable, csew, evidence, forces, geography, maps, pfa_tables, stats
 from analysis.figures import Figure, Section
 
 ASB_YEARS = (2018, 2019)
@@ -155,6 +155,42 @@ def force_section(force: str) -> Section:
         description=(f"Bar chart of recorded crime per 1,000 residents in {f.name}, England and Wales and the average "
                      f"of its comparable forces, {csew.csew_year(max(ASB_YEARS))}."))
     return Section(summary, chart, [])
+
+
+def recorded_crime_map(highlight: str | None = None) -> Section:
+    """Map of police recorded crime (excluding fraud) per 1,000 residents by force, year ending December 2024."""
+    edition = pfa_tables.DEC_2024
+    period = pfa_tables.PERIODS[edition]
+    crime = pfa_tables.recorded_crime(edition)
+    kept, _ = pfa_tables.forces_only(crime)
+    national = crime[crime["area_code"] == ENGLAND_AND_WALES].iloc[0]
+    rated = kept[kept["crime_rate"].notna()]
+    top, low = rated.loc[rated["crime_rate"].idxmax()], rated.loc[rated["crime_rate"].idxmin()]
+    suppressed = kept[kept["rate_note"] == pfa_tables.SUPPRESSED]
+    names = dict(zip(kept["area_code"], forces.area_names(kept["area_code"])))
+    data = [pfa_tables.FILES[edition]]
+    figures = [
+        Figure("crime24_period", period, "period", data),
+        Figure("crime24_national_rate", national["crime_rate"], "offences per 1,000 residents", data, "{:.1f}"),
+        Figure("crime24_national_count", national["crimes"], "offences", data, "{:,.0f}"),
+        Figure("crime24_forces", len(rated), "forces", data),
+        Figure("crime24_top_force", names[top["area_code"]], "force", data),
+        Figure("crime24_top_rate", top["crime_rate"], "offences per 1,000 residents", data, "{:.1f}"),
+        Figure("crime24_lowest_force", names[low["area_code"]], "force", data),
+        Figure("crime24_lowest_rate", low["crime_rate"], "offences per 1,000 residents", data, "{:.1f}"),
+        Figure("crime24_suppressed", ", ".join(names[c] for c in suppressed["area_code"]) or "none", "forces", data),
+    ]
+    values = kept.rename(columns={"area_code": "pfa_code", "crime_rate": "value", "rate_note": "note"})
+    values["note"] = values["note"].replace({pfa_tables.SUPPRESSED: f"rate {pfa_tables.SUPPRESSED}"})
+    chart = maps.choropleth(
+        values[["pfa_code", "value", "note"]], name="recorded-crime-map-2024", highlight=highlight,
+        title=f"Police recorded crime per 1,000 residents, {period}",
+        subtitle=[f"Excluding fraud; mid-2023 populations. England and Wales: {national['crime_rate']:.1f}"],
+        measure_label="Recorded crime (excluding fraud)", unit="per 1,000 residents", period=period,
+        source=f"ONS, Police force area data tables, {period}; {geography.BOUNDARIES_SOURCE}")
+    table = kept.assign(force=kept["area_code"].map(names))[
+        ["area_code", "force", "crimes", "population", "crime_rate", "rate_note", "period"]]
+    return Section(table.rename(columns={"area_code": "pfa_code"}).round({"crime_rate": 1}), chart, figures)
 
 
 def evidence_table() -> pd.DataFrame:

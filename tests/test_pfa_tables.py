@@ -152,3 +152,14 @@ def test_dec_2024_totals_that_do_not_add_up_are_refused(altered):
 def test_unknown_edition_is_named():
     with pytest.raises(KeyError, match=r"unknown PFA tables edition 'YE Mar 2024'"):
         pfa_tables.read_table("YE Mar 2024", "Table P1")
+
+
+def test_dec_2024_header_moved_down_still_reads_the_same_numbers(altered):
+    path = altered(pfa_tables.FILES[pfa_tables.DEC_2024])
+    book = openpyxl.load_workbook(path)
+    for sheet in ("Table P1", "Table P3"):
+        book[sheet].insert_rows(3, amount=2)  # two more lines of notes above the table
+    book.save(path)
+    table = pfa_tables.recorded_crime(pfa_tables.DEC_2024).set_index("area_code", drop=False)
+    assert table.at[forces.ENGLAND_AND_WALES, "crimes"] == 5_350_405
+    assert table.at["E23000013", "population"] == 588_400
