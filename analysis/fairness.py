@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis import cache, charts, config, csew, evidence, forces, geography, maps, stats
+from analysis import cache, charts, config, csew, evidence, forces, geography, maps, population, stats
 from analysis import search_rates as sr
 from analysis import stop_search as ss
 from analysis.figures import Figure, Section
@@ -181,15 +181,12 @@ def force_section(force: str) -> Section:
                    chart, [])
 
 
-def search_ratio_map(highlight: str | None = None, populations: pd.DataFrame | None = None) -> Section:
-    """Map of the Black/White ratio of published stop and search rates by force, 2022/23 (Census 2021 populations).
-
-    With `populations` (Census 2021 by force and group: pfa_code, group, population) the table also
-    carries approximate 95% intervals, and England and Wales its ratio from published counts.
-    """
-    ratios = sr.black_white_ratios(sr.load_rates())
-    if populations is not None:
-        ratios = sr.approximate_intervals(ratios, populations, sr.load_national())
+def search_ratio_map(highlight: str | None = None) -> Section:
+    """Map of the Black/White ratio of published stop and search rates by force, 2022/23 (Census 2021 populations),
+    with approximate 95% intervals from counts rebuilt as rate x Census 2021 population, and England and Wales's
+    ratio from its published counts."""
+    populations = population.census2021_by_ethnicity()
+    ratios = sr.approximate_intervals(sr.black_white_ratios(sr.load_rates()), populations, sr.load_national())
     national = ratios[ratios["pfa_code"] == sr.ENGLAND_AND_WALES].iloc[0]
     by_force = ratios[ratios["pfa_code"] != sr.ENGLAND_AND_WALES]
     quotable = by_force[by_force["ratio"].notna()]
@@ -211,10 +208,9 @@ def search_ratio_map(highlight: str | None = None, populations: pd.DataFrame | N
         Figure("ss23_lowest_ratio", low["ratio"], "ratio", sr.DATASETS, PCT1),
         Figure("ss23_no_rate", ", ".join(absent["force"]) or "none", "forces", sr.DATASETS),
     ]
-    if populations is not None:
-        figures += [Figure("ss23_bw_national_counts", national["ratio_from_counts"], "ratio", sr.DATASETS, PCT1),
-                    Figure("ss23_bw_national_counts_low", national["ci_low"], "ratio", sr.DATASETS, PCT1),
-                    Figure("ss23_bw_national_counts_high", national["ci_high"], "ratio", sr.DATASETS, PCT1)]
+    figures += [Figure("ss23_bw_national_counts", national["ratio_from_counts"], "ratio", sr.DATASETS, PCT1),
+                Figure("ss23_bw_national_counts_low", national["ci_low"], "ratio", sr.DATASETS, PCT1),
+                Figure("ss23_bw_national_counts_high", national["ci_high"], "ratio", sr.DATASETS, PCT1)]
     values = by_force.rename(columns={"ratio": "value"}).replace({"note": {sr.NOT_PUBLISHED: "published as N/A"}})
     chart = maps.choropleth(
         values[["pfa_code", "value", "note"]], name="stop-search-ratio-map-2023", highlight=highlight, log=True,
