@@ -13,7 +13,7 @@ from analysis import stop_search as ss
 # How many neighbours each force gets (HMICFRS's own most similar groups could not be obtained).
 N_COMPARABLE = 6
 CRIME_YEAR = 2018
-# 31 March 2017, divided by the mid-2016 population (the lead is revising these features).
+# Officers on 31 March 2017, per resident at mid-2016.
 WORKFORCE_YEAR = 2017
 FEATURES = {
     "log_population": "Resident population, mid-2016 (log scale)",
@@ -21,7 +21,7 @@ FEATURES = {
     "crime_rate": f"Recorded crime per 1,000 residents, year ending March {CRIME_YEAR}",
     "officers_per_100k": f"Police officers per 100,000 residents, 31 March {WORKFORCE_YEAR}",
 }
-DATASETS = [*workforce.POPULATION_FILES, ss.CENSUS_FILE, pfa_tables.FILES[CRIME_YEAR], workforce.WORKFORCE_FILE]
+DATASETS = [population.MYE_FILE, ss.CENSUS_FILE, pfa_tables.FILES[CRIME_YEAR], workforce.WORKFORCE_FILE]
 
 
 def features() -> pd.DataFrame:
