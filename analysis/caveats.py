@@ -19,8 +19,8 @@ CAVEATS = [
      "population change and people travelling into an area are not reflected."),
     ("Population vintages", "Officers and PCSOs per 100,000 (chapter 2)",
      f"Counts to 31 March {population.FIRST_MYE_YEAR} are divided by ONS's earlier mid-year series (rounded to 100), "
-     "later ones by the series revised after the 2021 Census; at "
-     f"mid-{population.FIRST_MYE_YEAR}, in both, the two differ by at most "
+     "later ones by the series revised after the 2021 Census. Where both exist "
+     f"(mid-{population.FIRST_MYE_YEAR}) they differ by at most "
      f"{population.vintage_difference().abs().max():.2f}% for any force."),
     ("Transcribed figures", "Victim satisfaction, visibility gradient, cross-checks (chapters 1, 2, 4)",
      "Copied word for word from published text, not extracted from data tables; they carry no confidence intervals "

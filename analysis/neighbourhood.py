@@ -178,8 +178,9 @@ def strength_since_1977() -> Section:
         subtitle="Officer strength on 31 March", source=STRENGTH_SOURCE,
         description=(f"Line chart of police officers per 100,000 residents in England and Wales from "
                      f"{int(first['year'])} ({first['per_100k']:.0f}) to {int(last['year'])} ({last['per_100k']:.0f}). "
-                     f"Officer numbers peaked at {peak['officers']:,.0f} in {int(peak['year'])} and fell to "
-                     f"{low['officers']:,.0f} in {int(low['year'])}."))
+                     f"Officer numbers reached {peak['officers']:,.0f} in {int(peak['year'])}, fell to "
+                     f"{low['officers']:,.0f} in {int(low['year'])} and were {last['officers']:,.0f} in "
+                     f"{int(last['year'])}."))
     return Section(table.round(1), chart, figures)
 
 

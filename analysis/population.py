@@ -1,4 +1,4 @@
-"""Resident population by police force area: mid-year estimates 2002-2023, Census 2021 ethnic group, context features."""
+"""Residents by police force area: mid-year estimates 2002-2023, Census 2021 ethnic group, context features."""
 
 from __future__ import annotations
 
@@ -108,7 +108,8 @@ def _mye_sheet(key: str) -> tuple[str, pd.DataFrame]:
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         if sheet not in book.sheetnames:
-            raise SchemaError(f"{path}: no sheet named {sheet!r}; expected the ONS MYE23 layout, found {book.sheetnames}")
+            raise SchemaError(f"{path}: no sheet named {sheet!r}; expected the ONS MYE23 layout, "
+                              f"found {book.sheetnames}")
         rows = list(book[sheet].iter_rows(values_only=True))
     finally:
         book.close()
@@ -162,7 +163,8 @@ def mye_by_pfa() -> pd.DataFrame:
     where, frame = _mye_sheet("summary")
     years = [int(c.removeprefix("Mid-")) for c in frame.columns if str(c).startswith("Mid-")]
     if not years or min(years) != FIRST_MYE_YEAR:
-        raise SchemaError(f"{where}: expected columns 'Mid-2023' ... 'Mid-{FIRST_MYE_YEAR}', found {list(frame.columns)}")
+        raise SchemaError(f"{where}: expected columns 'Mid-2023' ... 'Mid-{FIRST_MYE_YEAR}', "
+                          f"found {list(frame.columns)}")
     columns = [f"Mid-{y}" for y in years]
     where, lads = _lad_rows("summary", columns)
     values = _numbers(lads, columns, where).assign(pfa_code=assign_pfa(lads["Code"], where).to_numpy())

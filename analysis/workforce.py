@@ -108,9 +108,9 @@ def load_workforce() -> pd.DataFrame:
         at = (years.isna() | (years % 1 != 0)).idxmax()
         raise SchemaError(f"{where}: column 'As at 31 March...' has {kept.at[at, 'year']!r} at sheet row {at} "
                           f"({kept.at[at, 'pfa_code']}); expected a year")
-    rows = pd.DataFrame({"pfa_code": kept["pfa_code"].astype(str), "year": years.astype("int64"),
+    rows = pd.DataFrame({"pfa_code": kept["pfa_code"], "year": years.astype("int64"),
                          "role": kept["worker_type"].str.strip().str.lower().map(ROLES),
-                         "rank": kept["rank"].astype(str), "sex": kept["sex"].astype(str),
+                         "rank": kept["rank"], "sex": kept["sex"],
                          "fte": _numbers(kept["fte"], "Total (FTE)", table, where)}).reset_index(drop=True)
     validate(rows, _workforce_schema(), where)
     return rows.groupby(["pfa_code", "year", "role"], as_index=False)["fte"].sum()
@@ -136,9 +136,9 @@ def per_100k(workforce: pd.DataFrame, population_by_year: pd.DataFrame) -> pd.Da
     missing = merged[merged["population"].isna()]
     if len(missing):
         row = missing.iloc[0]
+        first, last = int(population_by_year["mid_year"].min()), int(population_by_year["mid_year"].max())
         raise ValueError(f"{', '.join(POPULATION_FILES)}: no population for {row['pfa_code']} mid-{row['mid_year']} "
-                         f"(for 31 March {row['year']}); expected one for every force from mid-"
-                         f"{int(population_by_year['mid_year'].min())} to mid-{int(population_by_year['mid_year'].max())}")
+                         f"(for 31 March {row['year']}); expected one for every force from mid-{first} to mid-{last}")
     merged["per_100k"] = merged["fte"] / merged["population"] * 100_000
     return merged.sort_values(["pfa_code", "role", "year"]).reset_index(drop=True)
 

@@ -130,16 +130,22 @@ def test_a_renamed_mye_sheet_is_named(altered, fresh):
     assert str(path) in str(err.value)
 
 
-def test_a_header_moved_out_of_reach_and_a_renamed_column_are_named(altered, fresh):
+def test_a_moved_header_a_renamed_column_and_text_in_a_count_are_named(altered, copy_into, fresh):
     path = altered(population.MYE_FILE)
+    for lookup in (population.LOOKUP_FILE, population.LOOKUP_2016_FILE):
+        copy_into(lookup)
     book = openpyxl.load_workbook(path)
     book["MYE4"].insert_rows(1, amount=30)
     book["MYE5"]["D8"] = "Area"
+    assert (book["MYE2 - Persons"]["A12"].value, book["MYE2 - Persons"]["Y8"].value) == ("E06000047", "20")
+    book["MYE2 - Persons"]["Y12"] = "x"
     book.save(path)
     with pytest.raises(SchemaError, match=r"\[MYE4\]: no header row starting 'Code, Name, Geography' in the first 30"):
         population.mye_by_pfa()
     with pytest.raises(SchemaError, match=r"\[MYE5\]: missing column\(s\) \['Area \(sq km\)'\]"):
         population.density_2023()
+    with pytest.raises(SchemaError, match=r"\[MYE2 - Persons\]: column '20' has 'x' for E06000047; expected a number"):
+        population.young_adult_share_2023()
 
 
 # Census 2021
