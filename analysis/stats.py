@@ -84,6 +84,13 @@ def poisson_count_ci(count, level: float = config.CONFIDENCE_LEVEL):
     return np.nan_to_num(low, nan=0.0), high
 
 
+def poisson_rate_ci(count, exposure, level: float = config.CONFIDENCE_LEVEL):
+    """Exact (Garwood) interval for a rate: events over exposure (e.g. person-years), as rates per unit exposure."""
+    low, high = poisson_count_ci(count, level)
+    exposure = np.atleast_1d(np.asarray(exposure, dtype=float))
+    return low / exposure, high / exposure
+
+
 def poisson_rate_ratio(count1, exposure1, count2, exposure2, level: float = config.CONFIDENCE_LEVEL) -> pd.DataFrame:
     """Ratio of two Poisson rates with a score interval and test (statsmodels.stats.rates).
 

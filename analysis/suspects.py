@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import charts, csew, evidence, forces, policeuk, stats
+from analysis import charts, csew, evidence, forces, policeuk, population, stats
 from analysis import stop_search as ss
 from analysis.figures import Figure, Section
 from analysis.schemas import Column, Schema, require_columns, validate
@@ -41,8 +41,18 @@ def _totals() -> pd.DataFrame:
     return s.groupby(["pfa_code", "year_ending"], as_index=False)[cols].sum()
 
 
-def _population() -> pd.Series:
-    return ss.add_england_and_wales(ss.load_population(), ["group"], ["population"]).groupby("pfa_code")["population"].sum()
+def per_1000_residents(totals: pd.DataFrame) -> pd.DataFrame:
+    """Searches per 1,000 residents for rows of (pfa_code, year_ending, searches): each year ending March Y divided
+    by the ONS mid-year population of its own year, mid-(Y-1)."""
+    pops = population.population_by_year().rename(columns={"mid_year": "pop_year"})
+    out = totals.assign(pop_year=totals["year_ending"] - 1).merge(pops, on=["pfa_code", "pop_year"], how="left",
+                                                                   validate="many_to_one")
+    missing = out[out["population"].isna()]
+    if len(missing):
+        row = missing.iloc[0]
+        raise ValueError(f"no mid-{row['pop_year']} population for {row['pfa_code']}; expected one for every force "
+                         "and year (analysis/population.py)")
+    return out.assign(per_1000=1000 * out["searches"] / out["population"]).drop(columns="pop_year")
 
 
 def search_volumes() -> Section:
@@ -81,12 +91,11 @@ def search_volumes() -> Section:
 
 
 def searches_per_1000(year: int | None = None) -> pd.DataFrame:
-    """Searches per 1,000 residents (2011 Census) by area, for one year ending March (default: latest)."""
+    """Searches per 1,000 residents (mid-year population of the year) by area, for one year ending March
+    (default: the latest)."""
     totals = _totals()
     year = year or int(totals["year_ending"].max())
-    out = totals[totals["year_ending"] == year].copy()
-    out["population"] = out["pfa_code"].map(_population())
-    out["per_1000"] = 1000 * out["searches"] / out["population"]
+    out = per_1000_residents(totals[totals["year_ending"] == year])
     return out.assign(force=forces.area_names(out["pfa_code"]))
 
 
@@ -354,15 +363,14 @@ def force_section(force: str) -> Section:
     """The force's searches per 1,000 residents beside England and Wales, and its latest arrest rates by group."""
     f = forces.resolve(force)
     totals = _totals()
-    pop = _population()
-    both = totals[totals["pfa_code"].isin([f.code, ss.ENGLAND_AND_WALES])].copy()
-    both["value"] = 1000 * both["searches"] / both["pfa_code"].map(pop)
+    both = per_1000_residents(totals[totals["pfa_code"].isin([f.code, ss.ENGLAND_AND_WALES])])
+    both["value"] = both["per_1000"]
     plot = both.rename(columns={"year_ending": "year"}).assign(
         series=lambda d: d["pfa_code"].map({f.code: f.short_name, ss.ENGLAND_AND_WALES: "England and Wales"}))
     chart = charts.yearly_lines(
         plot, name=f"search-rate-force-{f.slug}", highlight=f.code, y_title="Searches per 1,000 residents", x_title="Year ending March",
         fmt=".1f", title=f"Stop and search per 1,000 residents: {f.name} and England and Wales",
-        subtitle="Residents from the 2011 Census; dashed rule: the 2014 reforms", source=SEARCH_SOURCE,
+        subtitle="Residents: ONS mid-year estimate of each year; dashed rule: the 2014 reforms", source=SEARCH_SOURCE,
         marks=pd.DataFrame({"year": [REFORM_YEAR], "label": ["2014 reforms"]}),
         description=(f"Line chart of stop and searches per 1,000 residents in {f.name} and England and Wales by year "
                      "ending March, with the 2014 reforms marked."))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from analysis import charts, csew, evidence, forces, iopc, stats
+from analysis import charts, config, csew, evidence, forces, iopc, population, stats
 from analysis.figures import Figure, Section
 
 DEATHS_DATA = [iopc.DEATHS_FILE]
+RATE_DATA = [iopc.DEATHS_FILE, *population.BY_YEAR_FILES]
 SOURCE = "IOPC, deaths during or following police contact, time series tables 2004/05 to 2019/20; OGL v3.0"
 OTHER = "Other deaths following contact"
 
@@ -61,35 +63,71 @@ def national_deaths() -> Section:
 
 
 def deaths_by_force() -> pd.DataFrame:
-    """Deaths per force over the whole series, all types, with exact 95% Poisson intervals."""
-    table = iopc.by_force().groupby("pfa_code", as_index=False)["fatalities"].sum()
-    low, high = stats.poisson_count_ci(table["fatalities"])
-    return table.assign(ci_low=low, ci_high=high, force=table["pfa_code"].map(lambda c: forces.get(c).name))
+    """Deaths per force over the whole series, all types: the count, and the rate per million residents per year
+    (deaths over the sum of the force's mid-year populations, its person-years) with an exact 95% Poisson interval,
+    compared with the rest of England and Wales by a Poisson score test."""
+    deaths = iopc.by_force()
+    table = deaths.groupby("pfa_code", as_index=False)["fatalities"].sum()
+    # Financial year ending March Y is set against the mid-(Y-1) population.
+    mids = sorted(deaths["year_ending"].unique() - 1)
+    pops = population.population_by_year()
+    person_years = pops[pops["mid_year"].isin(mids)].groupby("pfa_code")["population"].sum()
+    table["person_years"] = table["pfa_code"].map(person_years)
+    low, high = stats.poisson_rate_ci(table["fatalities"], table["person_years"])
+    table["per_million"] = 1e6 * table["fatalities"] / table["person_years"]
+    table["ci_low"], table["ci_high"] = 1e6 * low, 1e6 * high
+    rest_deaths = table["fatalities"].sum() - table["fatalities"]
+    rest_years = table["person_years"].sum() - table["person_years"]
+    test = stats.poisson_rate_ratio(table["fatalities"], table["person_years"], rest_deaths, rest_years)
+    table["against_rest"] = np.where(test["p_value"].isna(), "too few to say",
+                                     np.where(test["p_value"] >= 1 - config.CONFIDENCE_LEVEL, stats.SIMILAR,
+                                              np.where(test["rate_ratio"] > 1, stats.HIGHER, stats.LOWER)))
+    return table.assign(force=forces.area_names(table["pfa_code"]))
+
+
+def national_death_rate() -> float:
+    """Deaths per million residents per year, England and Wales, over the whole series."""
+    table = deaths_by_force()
+    return 1e6 * table["fatalities"].sum() / table["person_years"].sum()
 
 
 def force_counts(highlight: str | None = None) -> Section:
-    """Ranked per-force totals with intervals: how much of the difference between forces could be chance."""
+    """Ranked per-force rates per million residents a year, with exact intervals: counts alone would rank forces by
+    size, and the intervals show how much of the difference between forces could be chance."""
     table = deaths_by_force()
     years = iopc.by_force()["year_ending"]
     span = f"{csew.csew_year(years.min())} to {csew.csew_year(years.max())}"
     dropped = iopc.by_force().attrs["dropped"]
+    national = national_death_rate()
+    city = forces.CITY_OF_LONDON
+    charted = table[table["pfa_code"] != city]
+    top = charted.loc[charted["per_million"].idxmax()]
     figures = [
         Figure("deaths_force_span", span, "years", DEATHS_DATA),
-        Figure("deaths_force_top", table.loc[table["fatalities"].idxmax(), "force"], "force", DEATHS_DATA),
-        Figure("deaths_force_top_n", int(table["fatalities"].max()), "deaths", DEATHS_DATA),
+        Figure("deaths_national_rate", national, "deaths per million residents a year", RATE_DATA, "{:.1f}"),
+        Figure("deaths_force_median_rate", table["per_million"].median(), "deaths per million residents a year",
+               RATE_DATA, "{:.1f}"),
+        Figure("deaths_force_top", top["force"], "force", RATE_DATA),
+        Figure("deaths_force_top_rate", top["per_million"], "deaths per million residents a year", RATE_DATA, "{:.1f}"),
+        Figure("deaths_force_top_n", int(top["fatalities"]), "deaths", DEATHS_DATA),
+        Figure("deaths_forces_higher", int((table["against_rest"] == stats.HIGHER).sum()), "forces", RATE_DATA),
+        Figure("deaths_forces_lower", int((table["against_rest"] == stats.LOWER).sum()), "forces", RATE_DATA),
         Figure("deaths_force_median", table["fatalities"].median(), "deaths", DEATHS_DATA),
         Figure("deaths_force_dropped", ", ".join(dropped), "authorities", DEATHS_DATA),
+        Figure("deaths_city_n", int(table.set_index("pfa_code").at[city, "fatalities"]), "deaths", DEATHS_DATA),
     ]
+    plot = charted.rename(columns={"per_million": "value"})
     chart = charts.ranked_intervals(
-        table.rename(columns={"fatalities": "value"}), name="deaths-by-force", log=False, highlight=highlight,
-        x_title="Deaths, all types (exact 95% Poisson interval)",
-        title=f"Deaths during or following police contact by force, {span}",
-        subtitle="Counts, not rates: large forces have more contact. Whiskers show how far chance alone could move a count",
-        source=SOURCE,
-        description=(f"Ranked dot-and-whisker chart of deaths during or following police contact for each of the 43 "
-                     f"forces, {span}, with exact 95% Poisson intervals. The highest count is "
-                     f"{table['fatalities'].max()} in {table.loc[table['fatalities'].idxmax(), 'force']}."))
-    return Section(table.round(1), chart, figures)
+        plot, name="deaths-by-force", log=False, highlight=highlight, reference=national,
+        x_title="Deaths per million residents a year (exact 95% interval)",
+        title=f"Deaths during or following police contact per million residents a year, by force, {span}",
+        subtitle=["All IOPC categories; dashed line: England and Wales. The City of London is left out: its tiny",
+                  "resident population puts its rate off this scale"],
+        source=f"{SOURCE}; ONS mid-year population estimates",
+        description=(f"Ranked dot-and-whisker chart of deaths during or following police contact per million "
+                     f"residents a year for 42 forces, {span}, with exact 95% Poisson intervals; England and Wales "
+                     f"{national:.1f}. The highest rate is {top['per_million']:.1f} in {top['force']}."))
+    return Section(table, chart, figures)
 
 
 def force_section(force: str) -> Section:
