@@ -522,3 +522,67 @@ def concentration_curve(df: pd.DataFrame, *, name: str, description: str, source
                  alt.Tooltip("incidents_pct:Q", format=".1f", title="% incidents")])
     chart = alt.layer(equal, lines).properties(width="container", height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def ski_slope(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, y_title: str,
+              highlight: str | None = None, reference: float | None = None, fmt: str = ".0f",
+              subtitle=None) -> alt.LayerChart:
+    """Every force as a column, highest first (the "ski slope" of HMICFRS's value-for-money profiles), with the
+    `highlight` force in its own colour and named above its column with its value and rank, and an optional
+    reference rule (England and Wales).
+
+    Expects columns pfa_code and value (forces only; missing values are left out and should be named in the
+    subtitle)."""
+    frame = _force_labels(df[df["value"].notna()], highlight).sort_values("value", ascending=False)
+    frame = frame.assign(rank=range(1, len(frame) + 1), of=len(frame))
+    x = alt.X("area:N", sort=frame["area"].tolist(), title=f"{len(frame)} forces, highest first",
+              axis=alt.Axis(labels=False, ticks=False))
+    y = alt.Y("value:Q", title=y_title)
+    colours, _ = _marker_scales(frame)
+    base = alt.Chart(frame)
+    bars = base.mark_bar().encode(
+        x=x, y=y, color=alt.Color("marker:N", scale=colours, legend=None),
+        tooltip=[alt.Tooltip("area:N", title="Force"), alt.Tooltip("value:Q", format=fmt, title="Value"),
+                 alt.Tooltip("rank:Q", title="Rank")])
+    layers = [bars]
+    if reference is not None:
+        layers.append(alt.Chart(pd.DataFrame({"ref": [reference], "label": [f"{NATIONAL} {reference:{fmt[1:]}}"]}))
+                      .mark_rule(color="#000", strokeDash=[4, 3]).encode(y="ref:Q"))
+    named = frame[~frame["marker"].isin([OTHER_FORCES, NATIONAL])]
+    if len(named):
+        layers.append(alt.Chart(named).mark_text(dy=-8, fontSize=12, fontWeight="bold", color="#000").encode(
+            x=x, y=y, text="caption:N").transform_calculate(
+            caption=f"datum.area + ' ' + format(datum.value, {json.dumps(fmt)}) + ' (' + datum.rank + ' of ' + datum.of + ')'"))
+    chart = alt.layer(*layers).properties(width="container", height=220)
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def small_trends(df: pd.DataFrame, *, name: str, description: str, source: str, title: str,
+                 subtitle=None) -> alt.FacetChart:
+    """Small line charts, one panel per measure (own y scale), the force against England and Wales.
+
+    Expects columns measure, year (a number on the x axis), value, series (the force's short name or
+    "England and Wales") and pfa_code."""
+    frame = _force_labels(df, None).assign(series=df["series"])
+    names = list(dict.fromkeys(frame["series"]))
+    pairs = [(FORCE_COLOURS[1], FORCE_SHAPES[1]) if s == NATIONAL else (FORCE_COLOURS[2], FORCE_SHAPES[2])
+             for s in names]
+    colour = alt.Color("series:N", sort=names, title=None,
+                       scale=alt.Scale(domain=names, range=[c for c, _ in pairs]))
+    shape = alt.Shape("series:N", sort=names, title=None,
+                      scale=alt.Scale(domain=names, range=[s for _, s in pairs]))
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickCount=4), scale=alt.Scale(zero=False, nice=False))
+    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
+    base = alt.Chart()
+    lines = base.mark_line(strokeWidth=2).encode(x=x, y=y, color=colour, detail="series:N")
+    points = base.mark_point(size=25, filled=True).encode(
+        x=x, y=y, color=colour, shape=shape,
+        tooltip=[alt.Tooltip("measure:N"), alt.Tooltip("series:N", title="Area"), alt.Tooltip("year:Q", title="Year"),
+                 alt.Tooltip("value:Q", format=".1f", title="Value")])
+    measures = list(dict.fromkeys(frame["measure"]))
+    chart = alt.layer(lines, points, data=frame).properties(width=FACET_WIDTH, height=90).facet(
+        facet=alt.Facet("measure:N", sort=measures, title=None,
+                        header=alt.Header(labelAngle=0, labelAnchor="start", labelOrient="top", labelFontWeight="bold",
+                                          labelExpr=wrapped_labels(frame["measure"], 48))),
+        columns=1).resolve_scale(y="independent")
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

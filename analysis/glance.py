@@ -1,92 +1,218 @@
-"""A force's key figures against England and Wales and its comparable forces, with significance-aware wording."""
+"""A force at a glance: its key measures beside England and Wales, the median force and each comparable force,
+a map, ranked charts and small trends, with significance-aware wording and every figure dated."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis import comparable, config, csew, fairness, forces, neighbourhood, stats, suspects, wider, workforce, wrongdoing
+from analysis import (charts, comparable, config, csew, fairness, forces, maps, neighbourhood, pfa_tables, population, ranking,
+                      stats, suspects, wider, workforce, wrongdoing)
+from analysis import search_rates as sr
 from analysis import stop_search as ss
 from analysis.figures import Figure, Section
+from analysis.numbers import fmt_interval, fmt_number
 
 ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
+NO_SAMPLING = "a count of every case, not a sample: no sampling error"
+WORKFORCE_YEAR = 2023
 
 
-def _rate_wording(count, exposure, ref_count, ref_exposure) -> tuple[str, float, float, float]:
-    """Compare a force's rate with England and Wales by a Poisson score test: (wording, ratio, low, high)."""
+def _poisson_wording(count, exposure, ref_count, ref_exposure) -> str:
+    """The force's rate against the rest of England and Wales (a Poisson score test), in words."""
     row = stats.poisson_rate_ratio(count, exposure, ref_count, ref_exposure).iloc[0]
     if pd.isna(row["p_value"]):
-        return "too few to say against", row["rate_ratio"], row["ci_low"], row["ci_high"]
+        return "too few events to compare"
     if row["p_value"] >= 1 - config.CONFIDENCE_LEVEL:
-        return "similar to", row["rate_ratio"], row["ci_low"], row["ci_high"]
-    return ("higher than" if row["rate_ratio"] > 1 else "lower than"), row["rate_ratio"], row["ci_low"], row["ci_high"]
+        verdict = "similar to"
+    else:
+        verdict = "higher than" if row["rate_ratio"] > 1 else "lower than"
+    return (f"{verdict} the rest of England and Wales (rate ratio {fmt_number(row['rate_ratio'], 2)}, "
+            f"95% CI {fmt_interval(row['ci_low'], row['ci_high'], 2)})")
+
+
+def _count_wording(value: float, median: float, unit: str, fmt_decimals: int = 0) -> str:
+    diff = value - median
+    side = "above" if diff > 0 else "below"
+    amount = fmt_number(abs(diff), fmt_decimals)
+    return f"{amount} {unit.removesuffix('s') if amount == '1' else unit} {side} the median force; {NO_SAMPLING}"
+
+
+def _row(measure: str, period: str, values: pd.Series, code: str, peers: list[str], comparison: str, *,
+         fmt: str = "{:.1f}", force_text: str | None = None, national=None) -> dict:
+    """One dashboard row: the force, England and Wales, the median force and each comparable force."""
+    decimals = int(fmt.split(".")[1][0])
+    own = values.get(code)
+    ew = values.get(ENGLAND_AND_WALES) if national is None else national
+    return {"measure": measure, "period": period,
+            "force": force_text or ("no published figure" if own is None or pd.isna(own) else fmt_number(own, decimals)),
+            "england_and_wales": "–" if ew is None or pd.isna(ew) else fmt_number(ew, decimals),
+            "median_force": fmt_number(ranking.median_force(values), decimals),
+            "comparable": ranking.peer_values(values, peers, fmt), "comparison": comparison}
+
+
+def measures(force: str) -> tuple[pd.DataFrame, list[Figure], pd.DataFrame]:
+    """The dashboard rows for one force, its glued figures, and the trend series behind its small charts."""
+    f = forces.resolve(force)
+    peers = comparable.comparable_to(f.code)
+    rows, figures, trends = [], [], []
+
+    # Black/White search rate ratio, 2018/19 (counts, 2011 Census) with its score interval.
+    ratios = fairness.rate_ratio_table()
+    bw_all = ratios[ratios["group"] == "Black"]
+    latest = int(bw_all["year_ending"].max())
+    bw = bw_all[bw_all["year_ending"] == latest].set_index("pfa_code")
+    mine = bw.loc[f.code]
+    year = csew.csew_year(latest)
+    if pd.isna(mine["rate_ratio"]):
+        text, comparison = ss.TOO_FEW, f"fewer than {ss.MIN_SEARCHES_FOR_RATIO} searches in a group"
+    else:
+        text = f"{fmt_number(mine['rate_ratio'], 1)} (95% CI {fmt_interval(mine['ci_low'], mine['ci_high'], 1)})"
+        comparison = ("Black people searched significantly more often than White people per resident"
+                      if mine["ci_low"] > 1 else "not significantly different from parity (1)")
+        comparison += f"; 2011 Census denominators, {latest - 2011} years old by then"
+    rows.append(_row("Black/White stop and search rate ratio", year, bw["rate_ratio"], f.code, peers, comparison,
+                     force_text=text))
+    figures.append(Figure("g_bw_label", text, "ratio", fairness.SEARCH_DATA))
+    series = bw_all[bw_all["pfa_code"].isin([f.code, ENGLAND_AND_WALES])]
+    trends.append(series.assign(measure=f"Black/White search rate ratio, {csew.csew_year(series['year_ending'].min())} "
+                                        f"to {year}", year=series["year_ending"], value=series["rate_ratio"]))
+
+    # The same ratio, 2022/23, from published rates on Census 2021 populations (approximate interval).
+    rates23 = sr.approximate_intervals(sr.black_white_ratios(sr.load_rates()), population.census2021_by_ethnicity(),
+                                       sr.load_national()).set_index("pfa_code")
+    mine23 = rates23.loc[f.code]
+    if pd.isna(mine23["ratio"]):
+        text23, comparison23 = "not published", "no published rate for this force"
+    else:
+        text23 = fmt_number(mine23["ratio"], 1)
+        if pd.notna(mine23.get("ci_low")):
+            text23 += f" (approximate 95% CI {fmt_interval(mine23['ci_low'], mine23['ci_high'], 1)})"
+        comparison23 = ("published rates rounded to 0.1 per 1,000 allow "
+                        f"{fmt_interval(mine23['rounding_low'], mine23['rounding_high'], 1)}; "
+                        "Census 2021 denominators, so not comparable with 2018/19")
+    rows.append(_row("Black/White stop and search rate ratio", sr.YEAR, rates23["ratio"], f.code, peers, comparison23,
+                     force_text=text23))
+    figures.append(Figure("g_bw23_label", text23, "ratio", sr.DATASETS))
+
+    # Stop and search per 1,000 residents (each year's own population), against the rest of England and Wales.
+    totals = suspects.per_1000_residents(suspects.search_totals())
+    now = totals[totals["year_ending"] == latest].set_index("pfa_code")
+    me, ew = now.loc[f.code], now.loc[ENGLAND_AND_WALES]
+    wording = _poisson_wording(me["searches"], me["population"], ew["searches"] - me["searches"],
+                               ew["population"] - me["population"])
+    rows.append(_row("Stop and searches per 1,000 residents", year, now["per_1000"], f.code, peers, wording))
+    figures += [Figure("g_search_rate", me["per_1000"], "per 1,000", suspects.RATE_DATA, "{:.1f}"),
+                Figure("g_search_wording", wording, "comparison", suspects.RATE_DATA)]
+    series = totals[totals["pfa_code"].isin([f.code, ENGLAND_AND_WALES])]
+    trends.append(series.assign(measure=f"Stop and searches per 1,000 residents, "
+                                        f"{csew.csew_year(series['year_ending'].min())} to {year}",
+                                year=series["year_ending"], value=series["per_1000"]))
+
+    # Officers and PCSOs per 100,000 residents, 31 March 2023 (staff counts: no sampling error).
+    staff = workforce.rates()
+    for role, unit in (("Police officers", "officers"), ("PCSOs", "PCSOs")):
+        per = staff[(staff["role"] == role) & (staff["year"] == WORKFORCE_YEAR)].set_index("pfa_code")["per_100k"]
+        rows.append(_row(f"{role} per 100,000 residents", f"31 March {WORKFORCE_YEAR}", per, f.code, peers,
+                         _count_wording(per[f.code], ranking.median_force(per), unit), fmt="{:.0f}"))
+        key = "officers" if role == "Police officers" else "pcsos"
+        figures.append(Figure(f"g_{key}", per[f.code], "per 100,000", neighbourhood.WORKFORCE_DATA, "{:.0f}"))
+        series = staff[(staff["role"] == role) & staff["pfa_code"].isin([f.code, ENGLAND_AND_WALES])]
+        trends.append(series.assign(measure=f"{role} per 100,000 residents, 31 March {series['year'].min()} to "
+                                            f"{WORKFORCE_YEAR}", value=series["per_100k"]))
+
+    # Recorded crime per 1,000 residents, year ending December 2024 (a count of recorded offences).
+    crime = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code"]).set_index("area_code")
+    period = pfa_tables.PERIODS[pfa_tables.DEC_2024]
+    if pd.isna(crime.at[f.code, "crime_rate"]):
+        crime_comparison = f"rate {crime.at[f.code, 'rate_note']}: too few residents for a rate per resident"
+    else:
+        crime_comparison = _count_wording(crime.at[f.code, "crime_rate"], ranking.median_force(crime["crime_rate"]),
+                                          "offences per 1,000", 1).replace(NO_SAMPLING, "recorded offences, not a "
+                                                                            "sample: no sampling error")
+    rows.append(_row("Recorded crime per 1,000 residents (excluding fraud)", period, crime["crime_rate"], f.code, peers,
+                     crime_comparison))
+
+    # Anti-social behaviour (CSEW, ONS's own test); London's two forces are one area.
+    asb_now = wider.asb_table()
+    asb_now = asb_now[asb_now["year_ending"] == max(wider.ASB_YEARS)].set_index("area_code")
+    asb = asb_now["asb_pct"]
+    area = wider.asb_area(f.code)
+    by_force = pd.Series({c: asb.get(wider.asb_area(c)) for c in forces.force_codes()} | {
+        ENGLAND_AND_WALES: asb[ENGLAND_AND_WALES]})
+    wording_asb = asb_now.at[area, "against_england_and_wales"]
+    asb_comparison = f"{wording_asb} than England and Wales (ONS's test)".replace("similar than", "similar to")
+    if area != f.code:
+        asb_comparison += f"; {wider.LONDON_NAME}"
+    rows.append(_row("Adults who experienced or witnessed anti-social behaviour (%)",
+                     csew.csew_year(max(wider.ASB_YEARS)), by_force, f.code, peers, asb_comparison))
+    figures.append(Figure("g_asb_wording", asb_comparison, "comparison", [pfa_tables.FILES[max(wider.ASB_YEARS)]]))
+
+    # Deaths during or following police contact per million residents a year, against the rest of England and Wales.
+    deaths = wrongdoing.deaths_by_force().set_index("pfa_code")
+    d = deaths.loc[f.code]
+    span = f"{csew.csew_year(2005)} to {csew.csew_year(2020)}"
+    rest = deaths.drop(index=f.code)
+    death_wording = _poisson_wording(d["fatalities"], d["person_years"], rest["fatalities"].sum(),
+                                     rest["person_years"].sum())
+    rows.append(_row("Deaths during or following police contact, per million residents a year", span,
+                     deaths["per_million"], f.code, peers,
+                     f"{int(d['fatalities'])} deaths; {death_wording}",
+                     national=wrongdoing.national_death_rate(),
+                     force_text=f"{fmt_number(d['per_million'], 1)} (95% CI {fmt_interval(d['ci_low'], d['ci_high'], 1)})"))
+    figures.append(Figure("g_deaths", int(d["fatalities"]), "deaths", wrongdoing.DEATHS_DATA, "{:,.0f}"))
+
+    trend = pd.concat(trends, ignore_index=True)
+    trend = trend.assign(series=trend["pfa_code"].map({f.code: f.short_name, ENGLAND_AND_WALES: "England and Wales"}))
+    return pd.DataFrame(rows), figures, trend[["measure", "year", "value", "series", "pfa_code"]].dropna()
 
 
 def at_a_glance(force: str) -> Section:
-    """The force's key figures: each with England and Wales, its comparable forces and, where sampled, a CI."""
+    """The dashboard: the rows, a map of the force and its comparable forces, and small trend charts."""
     f = forces.resolve(force)
     peers = comparable.comparable_to(f.code)
-    rows, figures = [], [Figure("force_name", f.name, "force", []),
-                         Figure("peer_names", ", ".join(forces.get(c).short_name for c in peers), "forces",
-                                comparable.DATASETS)]
+    table, figures, trend = measures(f.code)
+    figures = [Figure("force_name", f.name, "force", []),
+               Figure("peer_names", ", ".join(forces.get(c).short_name for c in peers) or comparable.NO_PEERS_NOTE,
+                      "forces", comparable.DATASETS)] + figures
+    chart = maps.force_and_peers_map(f.code, peers, name=f"glance-map-{f.slug}",
+                                     title=f"{f.name} and its comparable forces")
+    section = Section(table, chart, figures)
+    section.trends = charts.small_trends(
+        trend, name=f"glance-trends-{f.slug}", title=f"{f.short_name} against England and Wales over time",
+        subtitle="Each panel has its own scale; the force in black, England and Wales in vermilion",
+        source="Home Office stop and search and police workforce open data; ONS population estimates; 2011 Census",
+        description=(f"Small line charts of {f.name} against England and Wales: "
+                     + "; ".join(dict.fromkeys(trend["measure"])) + "."))
+    return section
 
-    # Stop and search per 1,000 residents (latest year): a Poisson comparison with England and Wales.
-    rates = suspects.searches_per_1000().set_index("pfa_code")
-    me, ew = rates.loc[f.code], rates.loc[ENGLAND_AND_WALES]
-    wording, ratio, low, high = _rate_wording(me["searches"], me["population"], ew["searches"], ew["population"])
-    year = csew.csew_year(int(me["year_ending"]))
-    rows.append({"measure": f"Stop and searches per 1,000 residents, {year}", "force": me["per_1000"],
-                 "England and Wales": ew["per_1000"], "comparable forces": rates.loc[peers, "per_1000"].mean(),
-                 "comparison": f"{wording} England and Wales (rate ratio {ratio:.2f}, 95% CI {low:.2f} to {high:.2f})"})
-    figures += [Figure("g_search_rate", me["per_1000"], "per 1,000", suspects.RATE_DATA, "{:.1f}"),
-                Figure("g_search_rate_ew", ew["per_1000"], "per 1,000", suspects.RATE_DATA, "{:.1f}"),
-                Figure("g_search_wording", wording, "comparison", suspects.RATE_DATA),
-                Figure("g_search_year", year, "year", suspects.RATE_DATA)]
 
-    # Black/White search rate ratio (latest year) with its CI.
-    ratios = fairness.rate_ratio_table()
-    latest = int(ratios["year_ending"].max())
-    bw = ratios[(ratios["group"] == "Black") & (ratios["year_ending"] == latest)].set_index("pfa_code")
-    mine = bw.loc[f.code]
-    label = mine["label"] if mine["label"] == ss.TOO_FEW else (
-        f"{mine['rate_ratio']:.1f} (95% CI {mine['ci_low']:.1f} to {mine['ci_high']:.1f})")
-    rows.append({"measure": f"Black/White stop and search rate ratio, {csew.csew_year(latest)}",
-                 "force": mine["rate_ratio"], "England and Wales": bw.at[ENGLAND_AND_WALES, "rate_ratio"],
-                 "comparable forces": bw.loc[peers, "rate_ratio"].mean(), "comparison": label})
-    figures.append(Figure("g_bw_label", label, "ratio", suspects.RATE_DATA))
-
-    # Officers and PCSOs per 100,000 (counts: no sampling error).
-    table = workforce.rates()
-    table = table[(table["role"] == workforce.NEIGHBOURHOOD_ROLES)]
-    wf_year = int(table["year"].max())
-    now = table[table["year"] == wf_year].set_index("pfa_code")["per_100k"]
-    diff = now[f.code] - now[ENGLAND_AND_WALES]
-    rows.append({"measure": f"Officers and PCSOs per 100,000 residents, 31 March {wf_year}", "force": now[f.code],
-                 "England and Wales": now[ENGLAND_AND_WALES], "comparable forces": now[peers].mean(),
-                 "comparison": f"{abs(diff):.0f} {'more' if diff > 0 else 'fewer'} than England and Wales "
-                               "(a staff count, so no sampling error)"})
-    figures += [Figure("g_workforce", now[f.code], "per 100,000", neighbourhood.WORKFORCE_DATA),
-                Figure("g_workforce_ew", now[ENGLAND_AND_WALES], "per 100,000", neighbourhood.WORKFORCE_DATA),
-                Figure("g_workforce_peers", now[peers].mean(), "per 100,000", neighbourhood.WORKFORCE_DATA)]
-
-    # Anti-social behaviour (CSEW, ONS's own test).
-    asb = wider.asb_table()
-    asb = asb[asb["year_ending"] == max(wider.ASB_YEARS)].set_index("area_code")
-    area = wider.asb_area(f.code)
-    rows.append({"measure": f"Adults experiencing or witnessing ASB, {csew.csew_year(max(wider.ASB_YEARS))} (%)"
-                            + ("" if area == f.code else f", {wider.LONDON_NAME}"),
-                 "force": asb.at[area, "asb_pct"], "England and Wales": asb.at[ENGLAND_AND_WALES, "asb_pct"],
-                 "comparable forces": asb.reindex(dict.fromkeys(wider.asb_area(c) for c in peers))["asb_pct"].mean(),
-                 "comparison": f"{asb.at[area, 'against_england_and_wales']} (ONS test)"})
-    figures.append(Figure("g_asb_wording", asb.at[area, "against_england_and_wales"], "comparison",
-                          [wider.pfa_tables.FILES[max(wider.ASB_YEARS)]]))
-
-    # Deaths following contact: a count with an exact interval.
-    deaths = wrongdoing.deaths_by_force().set_index("pfa_code")
-    d = deaths.loc[f.code]
-    rows.append({"measure": "Deaths during or following police contact, 2004/05 to 2019/20", "force": d["fatalities"],
-                 "England and Wales": deaths["fatalities"].sum(), "comparable forces": deaths.loc[peers, "fatalities"].mean(),
-                 "comparison": f"exact 95% interval {d['ci_low']:.0f} to {d['ci_high']:.0f}; a count, not a rate"})
-    figures.append(Figure("g_deaths", d["fatalities"], "deaths", wrongdoing.DEATHS_DATA))
-    # Shown as a table: "n/a" where a force has no published value (ASB for London's two forces).
-    table = pd.DataFrame(rows).round(1).set_index("measure").astype(object).fillna("n/a")
-    return Section(table, None, figures)
+def ski_slopes(force: str) -> list:
+    """All 43 forces ranked on officers per 100,000 (2023) and recorded crime per 1,000 (YE Dec 2024), with the
+    force highlighted and named, as HMICFRS's value-for-money profiles show a force among all others."""
+    f = forces.resolve(force)
+    staff = workforce.rates()
+    officers = staff[(staff["role"] == "Police officers") & (staff["year"] == WORKFORCE_YEAR)]
+    crime = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code"])
+    period = pfa_tables.PERIODS[pfa_tables.DEC_2024]
+    city = forces.get(forces.CITY_OF_LONDON).name
+    slopes = []
+    for values, name, title, y_title, ref, note, source in (
+        (officers.assign(value=officers["per_100k"]), "officers", f"Police officers per 100,000 residents, 31 March "
+         f"{WORKFORCE_YEAR}", "Officers per 100,000", officers.set_index("pfa_code").at[ENGLAND_AND_WALES, "per_100k"],
+         f"{city} left out: its resident population is tiny beside its daytime one",
+         "Home Office police workforce open data; ONS mid-year population estimates"),
+        (crime.rename(columns={"area_code": "pfa_code"}).assign(value=crime["crime_rate"]), "crime",
+         f"Recorded crime per 1,000 residents, {period}", "Offences per 1,000",
+         crime.set_index("area_code").at[ENGLAND_AND_WALES, "crime_rate"],
+         f"{city}: rate suppressed by ONS", f"ONS police force area data tables, {period}"),
+    ):
+        forces_only = values[values["pfa_code"].isin(forces.force_codes() - {forces.CITY_OF_LONDON})]
+        slopes.append(charts.ski_slope(
+            forces_only[["pfa_code", "value"]], name=f"glance-slope-{name}-{f.slug}", highlight=f.code,
+            reference=ref, title=title, y_title=y_title,
+            subtitle=[f"Every force, highest first; dashed line: England and Wales. {note}"], source=source,
+            description=(f"Column chart of {title.lower()} for {len(forces_only)} forces ranked from highest to "
+                         f"lowest, with {f.name} highlighted and England and Wales as a dashed line. "
+                         + ranking.rank_sentence(forces_only.set_index("pfa_code")["value"], f.code, what=title.lower(),
+                                                 fmt="{:.0f}" if name == "officers" else "{:.1f}") + ".")))
+    return slopes

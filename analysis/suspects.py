@@ -15,7 +15,7 @@ from analysis.schemas import Column, Schema, require_columns, validate
 from analysis.sources import locate
 
 SEARCH_DATA = [ss.SEARCH_FILE]
-RATE_DATA = [ss.SEARCH_FILE, ss.CENSUS_FILE]
+RATE_DATA = [ss.SEARCH_FILE, *population.BY_YEAR_FILES]
 FORCE_FILES = {2019: "use_of_force_by_ethnicity/fy2018_19", 2020: "use_of_force_by_ethnicity/fy2019_20"}
 DETAIL_DATA = [policeuk.SAMPLE["stop-and-search"]]
 SEARCH_SOURCE = "Home Office, stop and search open data tables (year ending March 2019 release); OGL v3.0"
@@ -34,7 +34,7 @@ NFA = "A no further action disposal"
 PCT1 = "{:.1f}"
 
 
-def _totals() -> pd.DataFrame:
+def search_totals() -> pd.DataFrame:
     """All searches (every group, stated or not) per area and year, with England and Wales."""
     cols = ["searches", "searches_arrest_known", "arrests"]
     s = ss.add_england_and_wales(ss.load_searches(), ["year_ending", "group"], cols)
@@ -57,7 +57,7 @@ def per_1000_residents(totals: pd.DataFrame) -> pd.DataFrame:
 
 def search_volumes() -> Section:
     """Searches in England and Wales each year, 2006/07 to 2018/19, with the 2014 reforms marked."""
-    totals = _totals()
+    totals = search_totals()
     national = totals[totals["pfa_code"] == ss.ENGLAND_AND_WALES].set_index("year_ending")
     peak_year = int(national["searches"].idxmax())
     latest = int(national.index.max())
@@ -93,7 +93,7 @@ def search_volumes() -> Section:
 def searches_per_1000(year: int | None = None) -> pd.DataFrame:
     """Searches per 1,000 residents (mid-year population of the year) by area, for one year ending March
     (default: the latest)."""
-    totals = _totals()
+    totals = search_totals()
     year = year or int(totals["year_ending"].max())
     out = per_1000_residents(totals[totals["year_ending"] == year])
     return out.assign(force=forces.area_names(out["pfa_code"]))
@@ -362,7 +362,7 @@ def detail(path=None) -> Section:
 def force_section(force: str) -> Section:
     """The force's searches per 1,000 residents beside England and Wales, and its latest arrest rates by group."""
     f = forces.resolve(force)
-    totals = _totals()
+    totals = search_totals()
     both = per_1000_residents(totals[totals["pfa_code"].isin([f.code, ss.ENGLAND_AND_WALES])])
     both["value"] = both["per_1000"]
     plot = both.rename(columns={"year_ending": "year"}).assign(

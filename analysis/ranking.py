@@ -1,0 +1,48 @@
+"""Where a force stands among all forces: its rank, the median force, and each comparable force's own value."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import forces
+from analysis.numbers import fmt_number, format_spec
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def forces_only(values: pd.Series) -> pd.Series:
+    """The values of the 43 forces (index pfa_code), missing ones dropped: national rows are never ranked."""
+    return values[values.index.isin(forces.force_codes())].dropna()
+
+
+def rank_sentence(values: pd.Series, force_code: str, *, what: str, fmt: str = "{:.1f}") -> str:
+    """"Kent Police is 12th highest of 43 forces (257)": the force's place among the forces with a value
+    (ties share the higher place); if the force has no value, says so."""
+    name = forces.get(force_code).name
+    ranked = forces_only(values)
+    if force_code not in ranked.index:
+        return f"{name} has no published figure for {what}"
+    place = int((ranked > ranked[force_code]).sum()) + 1
+    return (f"{name} is {_ordinal(place)} highest of {len(ranked)} forces for {what} "
+            f"({fmt_number(ranked[force_code], *format_spec(fmt))})")
+
+
+def median_force(values: pd.Series) -> float:
+    """The median of the forces' values (the typical force), which one very large force cannot pull as it
+    pulls England and Wales."""
+    return float(forces_only(values).median())
+
+
+def peer_values(values: pd.Series, peer_codes: list[str], fmt: str = "{:.1f}") -> str:
+    """Each comparable force's own value, nearest first: "Essex 7.1 · Sussex 5.2"; a missing value says so."""
+    if not peer_codes:
+        return "none: no force is comparable"
+    shown = []
+    for code in peer_codes:
+        value = values.get(code)
+        text = "–" if value is None or pd.isna(value) else fmt_number(value, *format_spec(fmt))
+        shown.append(f"{forces.get(code).short_name} {text}")
+    return " · ".join(shown)
