@@ -130,6 +130,7 @@ class Result:
     status: str  # built, skipped or failed
     seconds: float
     detail: str = ""
+    pdf_seconds: float = 0.0  # of `seconds`, printing and checking the briefing
 
 
 def _print_briefing(staged: Path, printer: briefing.Printer) -> None:
@@ -175,14 +176,16 @@ def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = 
         meta = {"force": f.name, "code": f.code, "slug": f.slug, "data_version": data_version(),
                 "built": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
         (staged / "edition.json").write_text(json.dumps(meta, indent=1) + "\n")
+        printing = time.perf_counter()
         _print_briefing(staged, printer)
+        pdf_seconds = time.perf_counter() - printing
         (staged / "inputs.sha256").write_text(digest + "\n")
-        _swap_in(staged, live)
+        swap_in(staged, live)
         figures_dir.mkdir(parents=True, exist_ok=True)
         tmp_register = figures_dir / f".{f.slug}.json.tmp"
         shutil.copy2(live / "figures.json", tmp_register)
         os.replace(tmp_register, figures_dir / f"{f.slug}.json")
-        return Result(f.name, "built", time.perf_counter() - start)
+        return Result(f.name, "built", time.perf_counter() - start, pdf_seconds=pdf_seconds)
     except Exception as err:  # one force failing must never stop the others
         known = isinstance(err, (EditionError, kernels.NotebookFailed, briefing.BriefingError))
         detail = str(err) if known else "".join(traceback.format_exception_only(err)).strip()
@@ -191,7 +194,7 @@ def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = 
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _swap_in(staged: Path, live: Path) -> None:
+def swap_in(staged: Path, live: Path) -> None:
     """Replace `live` by `staged` with renames only, so a reader never sees a half-written edition."""
     old = live.with_name(f".{live.name}.old")
     shutil.rmtree(old, ignore_errors=True)
@@ -201,20 +204,22 @@ def _swap_in(staged: Path, live: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def built(out_dir: Path = EDITIONS_DIR) -> list[dict]:
+    """What each live edition in `out_dir` says of itself (force, code, slug, built, data_version), by slug."""
+    return [json.loads(p.read_text()) for p in sorted(out_dir.glob("*/edition.json"))]
+
+
 def write_index(out_dir: Path = EDITIONS_DIR) -> Path:
-    """An HTML index of every built edition, with build time and data version."""
-    rows = []
-    for meta_file in sorted(out_dir.glob("*/edition.json")):
-        meta = json.loads(meta_file.read_text())
-        rows.append(f'<tr><td><a href="{meta["slug"]}/html/index.html">{meta["force"]}</a></td>'
-                    f'<td>{meta["code"]}</td><td>{meta["built"]}</td><td>{meta["data_version"]}</td></tr>')
-    html = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Force editions</title></head>"
-            "<body><h1>Public confidence in policing: force editions</h1><table><thead><tr><th>Force</th>"
-            "<th>ONS code</th><th>Built</th><th>Data version</th></tr></thead><tbody>" + "".join(rows)
-            + "</tbody></table></body></html>\n")
+    """The editions landing page (map, searchable list, build time, data version, briefing PDF) for the editions
+    as built in `out_dir`; `make site` writes the same page into the published site."""
+    from analysis import site
+
+    metas = built(out_dir)
+    static = f"{metas[0]['slug']}/html/_static/" if metas else ""
+    page = site.landing_page(metas, lambda slug: f"{slug}/html/", static, None)
     out_dir.mkdir(parents=True, exist_ok=True)
     index = out_dir / "index.html"
-    index.write_text(html, encoding="utf-8")
+    index.write_text(page, encoding="utf-8")
     return index
 
 
