@@ -26,6 +26,7 @@ ALL_SETTLED = """() => [...document.querySelectorAll('.pcp-vega')]
 NOT_DRAWN = """() => [...document.querySelectorAll('.pcp-vega')]
   .filter(el => !el.querySelector('svg [class^="mark-"]')).map(el => el.id + ': ' + el.textContent.trim())"""
 DRAW_TIMEOUT_MS = 30_000
+CHART_DIV = re.compile(r'<div id="(pcp-[\w-]+)" class="pcp-vega"')
 # Text a reader would take for a cut-off value (Vega's label limit, pandas' column width).
 TRUNCATION_MARKS = ("…", "...")
 
@@ -99,20 +100,25 @@ def dashboard(html_root: Path) -> str:
 
 
 def force_trends(html_root: Path, slug: str) -> list[str]:
-    """Each chapter's force-section charts (ids pcp-…-<slug>, or inside a force-section cell), with their heading."""
-    toc = [p for p in sorted((html_root / "book").glob("*.html")) if p.name != "at-a-glance.html"]
+    """Each chapter's force-section charts (ids pcp-…-<slug>, or inside a force-section cell), with the heading of
+    their section. Only the fragment from the section's start to the chart's figure is parsed: whole pages are slow."""
+    from bs4 import BeautifulSoup
+
     parts = []
-    for page_path in toc:
-        page = _article(_soup(page_path))
-        for chart in page.select("div.pcp-vega"):
-            in_force_cell = chart.find_parent(class_="tag_force-section") is not None
-            if not (chart.get("id", "").endswith(f"-{slug}") or in_force_cell):
+    for page_path in sorted((html_root / "book").glob("*.html")):
+        if page_path.name == "at-a-glance.html":
+            continue
+        text = page_path.read_text(encoding="utf-8")
+        for chart in CHART_DIV.finditer(text):
+            section = max(text.rfind("<section", 0, chart.start()), 0)
+            in_force_cell = "tag_force-section" in text[section:chart.start()]
+            if not (chart.group(1).endswith(f"-{slug}") or in_force_cell):
                 continue
-            figure = chart.find_parent("figure") or chart
-            section = chart.find_parent("section")
-            heading = section.find(["h2", "h3"]) if section else None
-            title = heading.get_text(" ", strip=True) if heading else ""
-            parts.append(f'<div class="pcp-trend"><h3>{html.escape(title)}</h3>{figure}</div>')
+            fragment = BeautifulSoup(text[section:text.index("</figure>", chart.start()) + len("</figure>")],
+                                     "html.parser")
+            heading = fragment.find(["h2", "h3"])
+            title = heading.get_text(" ", strip=True).rstrip("#").strip() if heading else ""
+            parts.append(f'<div class="pcp-trend"><h3>{html.escape(title)}</h3>{fragment.find("figure")}</div>')
     return parts
 
 

@@ -146,7 +146,9 @@ def landing_page(metas: list[dict], edition_href, static: str, national: str | N
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>Force editions: public confidence in policing</title>"
-        f"<style>{LANDING_CSS}</style><script src=\"{static}{charts.BUNDLE_NAME}\"></script></head><body>"
+        # The book's favicon, so no browser asks the server for a missing /favicon.ico.
+        f'<link rel="icon" href="{static}favicon.svg"><style>{LANDING_CSS}</style>'
+        f'<script src="{static}{charts.BUNDLE_NAME}"></script></head><body>'
         '<header><p>Public confidence in policing: an executable evidence review</p><h1>Force editions</h1>'
         f"{back}</header><main>"
         '<section class="map" aria-label="Map of force areas">'
