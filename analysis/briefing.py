@@ -99,12 +99,13 @@ def dashboard(html_root: Path) -> str:
     return "".join(str(c) for c in _article(_soup(html_root / "book" / "at-a-glance.html")).contents)
 
 
-def force_trends(html_root: Path, slug: str) -> list[str]:
-    """Each chapter's force-section charts (ids pcp-…-<slug>, or inside a force-section cell), with the heading of
-    their section. Only the fragment from the section's start to the chart's figure is parsed: whole pages are slow."""
+def force_trends(html_root: Path, slug: str) -> dict[str, str]:
+    """Each chapter's force-section charts (ids pcp-…-<slug>, or inside a force-section cell), by chart id, each
+    with the heading of its section. Only the fragment from the section's start to the chart's figure is parsed:
+    whole pages are slow."""
     from bs4 import BeautifulSoup
 
-    parts = []
+    parts = {}
     for page_path in sorted((html_root / "book").glob("*.html")):
         if page_path.name == "at-a-glance.html":
             continue
@@ -118,7 +119,7 @@ def force_trends(html_root: Path, slug: str) -> list[str]:
                                      "html.parser")
             heading = fragment.find(["h2", "h3"])
             title = heading.get_text(" ", strip=True).rstrip("#").strip() if heading else ""
-            parts.append(f'<div class="pcp-trend"><h3>{html.escape(title)}</h3>{fragment.find("figure")}</div>')
+            parts[chart.group(1)] = f'<div class="pcp-trend"><h3>{html.escape(title)}</h3>{fragment.find("figure")}</div>'
     return parts
 
 
@@ -142,7 +143,9 @@ def assemble(edition: Path) -> Path:
     meta = json.loads((edition / "edition.json").read_text())
     register = json.loads((edition / "figures.json").read_text())
     root = edition / "html"
-    trends = force_trends(root, meta["slug"])
+    glance = dashboard(root)
+    # A chart the at-a-glance page already shows is not repeated (its id must stay unique on the page).
+    trends = [part for chart_id, part in force_trends(root, meta["slug"]).items() if f'id="{chart_id}"' not in glance]
     rows = "".join(
         f"<tr><td>{html.escape(r['title'])}. {html.escape(r['publisher'])}. "
         f"<a href=\"{html.escape(r['url'])}\">{html.escape(r['url'])}</a></td>"
@@ -151,7 +154,7 @@ def assemble(edition: Path) -> Path:
         f'<p class="lede">Public confidence in policing: a briefing for {html.escape(meta["force"])}, '
         f'built {html.escape(meta["built"])} from data version {html.escape(meta["data_version"])}. '
         f'Online edition, with every chapter and the method: {online_link(meta["slug"])}</p>'
-        f'<div class="pcp-dashboard-part">{dashboard(root)}</div>'
+        f'<div class="pcp-dashboard-part">{glance}</div>'
         + (f'<h2>Key trends for {html.escape(meta["force"])}</h2><div class="pcp-trends">{"".join(trends)}</div>'
            if trends else "")
         + '<h2>Sources and data periods</h2><table class="sources"><thead><tr><th>Dataset, publisher and address</th>'

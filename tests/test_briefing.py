@@ -38,7 +38,7 @@ def test_the_briefing_charts_are_vectors_and_the_page_links_to_the_pdf(edition):
     text = "\n".join(p.extract_text() for p in PdfReader(live / briefing.pdf_name(EDITION_FORCE)).pages)
     flat = re.sub(r"\s+", "", text)
     assert "FinancialyearendingMarch" in flat and "KeytrendsforCumbriaConstabulary" in flat
-    assert len(briefing.force_trends(live / "html", EDITION_FORCE)) >= 4
+    assert len(briefing.force_trends(live / "html", EDITION_FORCE)) >= 4  # one per chapter with a force chart
     glance = (live / "html" / "book" / "at-a-glance.html").read_text()
     assert f'href="../{briefing.pdf_name(EDITION_FORCE)}"' in glance
     assert (live / "html" / briefing.pdf_name(EDITION_FORCE)).read_bytes() == \
