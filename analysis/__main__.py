@@ -1,4 +1,4 @@
-"""Command line: build one force edition, all editions (optionally a shard), or run the benchmark."""
+"""Command line: build one force edition, all editions (optionally a shard), assemble the site, or run the benchmark."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     many.add_argument("--shard", default=None, help="i/N: build only the i-th of N deterministic shards")
     many.add_argument("--jobs", type=int, default=2, help="editions built in parallel (default 2)")
     many.add_argument("--force-rebuild", action="store_true", help="ignore the skip-if-unchanged cache")
+    sub.add_parser("site", help="assemble _build/site: the national book and every built edition, sharing one _static")
     sub.add_parser("bench", help="time the editions and the national book, and compare with the naive loop")
     args = parser.parse_args(argv)
 
@@ -36,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {err}", file=sys.stderr)
             return 2
         results = editions.build_many(codes, jobs=args.jobs, use_cache=not args.force_rebuild)
+    elif args.command == "site":
+        from analysis import site
+
+        return site.main()
     else:
         from analysis import bench
 

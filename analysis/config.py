@@ -18,6 +18,15 @@ DEFAULT_MIRROR = DATA_DIR / "raw"
 DOWNLOAD_CACHE = BUILD_DIR / "downloads"
 DOWNLOAD_TIMEOUT_S = 60
 
+# The published site's address (GitHub Pages), printed in each briefing PDF; the release workflow sets it.
+SITE_URL_ENV = "PCP_SITE_URL"
+
+
+def site_url() -> str:
+    """The published site's address ending in '/', or '' when none is set (local builds)."""
+    url = os.environ.get(SITE_URL_ENV, "").strip()
+    return url if not url or url.endswith("/") else url + "/"
+
 
 def mirror_dir() -> Path:
     """The folder holding the raw files, from PCP_DATA_MIRROR or the default."""

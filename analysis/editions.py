@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from analysis import config, forces, kernels
+from analysis import briefing, config, forces, kernels
 
 EDITIONS_DIR = config.BUILD_DIR / "editions"
 FIGURES_DIR = config.BUILD_DIR / "figures"
@@ -31,6 +31,7 @@ BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
 # Inputs whose change must rebuild every edition (jupyter-cache alone misses data and helper code).
 HASHED = ["analysis", "book", "editions", "data", "_config.yml", "_toc.yml", "references.bib", "requirements.txt"]
 PLACEHOLDER = "FORCE_NAME"
+SLUG_PLACEHOLDER = "FORCE_SLUG"  # in the at-a-glance page's link to the briefing PDF
 
 
 class EditionError(RuntimeError):
@@ -53,7 +54,9 @@ def shard(codes: list[str], spec: str | None) -> list[str]:
 
 def inputs_hash(force_code: str, root: Path = config.REPO_ROOT) -> str:
     """A content hash of everything an edition depends on, plus the parameters and Python version."""
-    digest = hashlib.sha256(json.dumps({"force": force_code, "python": sys.version}).encode())
+    # The site address is printed in the briefing PDF.
+    digest = hashlib.sha256(json.dumps({"force": force_code, "python": sys.version,
+                                        "site": config.site_url()}).encode())
     for name in HASHED:
         path = root / name
         files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
@@ -77,14 +80,17 @@ def _chapters(root: Path) -> list[str]:
 
 
 def _prepare(nb_path: Path, force: forces.Force) -> None:
-    """Show the force sections with the force's name in their headings; hide the injected parameters."""
+    """Show the force sections (their output, not their code) with the force's name in their headings;
+    hide the injected parameters."""
     nb = nbformat.read(nb_path, as_version=4)
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
         if "force-section" in tags:
             cell.metadata["tags"] = [t for t in tags if t != "remove-cell"]
             if cell.cell_type == "markdown":
-                cell.source = cell.source.replace(PLACEHOLDER, force.name)
+                cell.source = cell.source.replace(PLACEHOLDER, force.name).replace(SLUG_PLACEHOLDER, force.slug)
+            elif "remove-input" not in tags:
+                cell.metadata["tags"].append("remove-input")
         if "injected-parameters" in tags:
             cell.metadata["tags"] = tags + ["remove-cell"]
     nbformat.write(nb, nb_path)
@@ -124,15 +130,30 @@ class Result:
     status: str  # built, skipped or failed
     seconds: float
     detail: str = ""
+    pdf_seconds: float = 0.0  # of `seconds`, printing and checking the briefing
+
+
+def _print_briefing(staged: Path, printer: briefing.Printer) -> None:
+    """The edition's briefing PDF beside its HTML, and (hard-linked) inside it for the at-a-glance page's link."""
+    pdf = briefing.make(staged, printer)
+    try:
+        os.link(pdf, staged / "html" / pdf.name)
+    except OSError:  # a file system without hard links
+        shutil.copy2(pdf, staged / "html" / pdf.name)
 
 
 def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = FIGURES_DIR,
-                  use_cache: bool = True, kernel: kernels.SharedKernel | None = None) -> Result:
-    """Build one edition into a temporary folder, then swap it in; the last good edition survives any failure.
-    Give `kernel` to reuse one across editions; otherwise the edition starts and stops its own."""
+                  use_cache: bool = True, kernel: kernels.SharedKernel | None = None,
+                  printer: briefing.Printer | None = None) -> Result:
+    """Build one edition (HTML and briefing PDF) into a temporary folder, then swap it in; the last good edition
+    survives any failure. Give `kernel` and `printer` to reuse them across editions; otherwise the edition starts
+    and stops its own (the printer's chromium starts only if there is something to print)."""
     if kernel is None:
         with kernels.SharedKernel() as own:
-            return build_edition(force, out_dir, figures_dir, use_cache, own)
+            return build_edition(force, out_dir, figures_dir, use_cache, own, printer)
+    if printer is None:
+        with briefing.Printer() as own:
+            return build_edition(force, out_dir, figures_dir, use_cache, kernel, own)
     start = time.perf_counter()
     f = forces.resolve(force)
     digest = inputs_hash(f.code)
@@ -155,22 +176,25 @@ def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = 
         meta = {"force": f.name, "code": f.code, "slug": f.slug, "data_version": data_version(),
                 "built": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
         (staged / "edition.json").write_text(json.dumps(meta, indent=1) + "\n")
+        printing = time.perf_counter()
+        _print_briefing(staged, printer)
+        pdf_seconds = time.perf_counter() - printing
         (staged / "inputs.sha256").write_text(digest + "\n")
-        _swap_in(staged, live)
+        swap_in(staged, live)
         figures_dir.mkdir(parents=True, exist_ok=True)
         tmp_register = figures_dir / f".{f.slug}.json.tmp"
         shutil.copy2(live / "figures.json", tmp_register)
         os.replace(tmp_register, figures_dir / f"{f.slug}.json")
-        return Result(f.name, "built", time.perf_counter() - start)
+        return Result(f.name, "built", time.perf_counter() - start, pdf_seconds=pdf_seconds)
     except Exception as err:  # one force failing must never stop the others
-        known = isinstance(err, (EditionError, kernels.NotebookFailed))
+        known = isinstance(err, (EditionError, kernels.NotebookFailed, briefing.BriefingError))
         detail = str(err) if known else "".join(traceback.format_exception_only(err)).strip()
         return Result(f.name, "failed", time.perf_counter() - start, detail)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _swap_in(staged: Path, live: Path) -> None:
+def swap_in(staged: Path, live: Path) -> None:
     """Replace `live` by `staged` with renames only, so a reader never sees a half-written edition."""
     old = live.with_name(f".{live.name}.old")
     shutil.rmtree(old, ignore_errors=True)
@@ -180,20 +204,22 @@ def _swap_in(staged: Path, live: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def built(out_dir: Path = EDITIONS_DIR) -> list[dict]:
+    """What each live edition in `out_dir` says of itself (force, code, slug, built, data_version), by slug."""
+    return [json.loads(p.read_text()) for p in sorted(out_dir.glob("*/edition.json"))]
+
+
 def write_index(out_dir: Path = EDITIONS_DIR) -> Path:
-    """An HTML index of every built edition, with build time and data version."""
-    rows = []
-    for meta_file in sorted(out_dir.glob("*/edition.json")):
-        meta = json.loads(meta_file.read_text())
-        rows.append(f'<tr><td><a href="{meta["slug"]}/html/index.html">{meta["force"]}</a></td>'
-                    f'<td>{meta["code"]}</td><td>{meta["built"]}</td><td>{meta["data_version"]}</td></tr>')
-    html = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Force editions</title></head>"
-            "<body><h1>Public confidence in policing: force editions</h1><table><thead><tr><th>Force</th>"
-            "<th>ONS code</th><th>Built</th><th>Data version</th></tr></thead><tbody>" + "".join(rows)
-            + "</tbody></table></body></html>\n")
+    """The editions landing page (map, searchable list, build time, data version, briefing PDF) for the editions
+    as built in `out_dir`; `make site` writes the same page into the published site."""
+    from analysis import site
+
+    metas = built(out_dir)
+    static = f"{metas[0]['slug']}/html/_static/" if metas else ""
+    page = site.landing_page(metas, lambda slug: f"{slug}/html/", static, None)
     out_dir.mkdir(parents=True, exist_ok=True)
     index = out_dir / "index.html"
-    index.write_text(html, encoding="utf-8")
+    index.write_text(page, encoding="utf-8")
     return index
 
 
@@ -204,14 +230,15 @@ def _built_from(f: forces.Force, out_dir: Path) -> str:
 
 
 def _worker(todo, done, out_dir: Path, figures_dir: Path) -> None:
-    """Pool task: take forces off the queue and build them on one kernel, kept from edition to edition."""
-    with kernels.SharedKernel() as kernel:
+    """Pool task: take forces off the queue and build them on one kernel and one chromium, kept from edition to
+    edition."""
+    with kernels.SharedKernel() as kernel, briefing.Printer() as printer:
         while True:
             try:
                 code = todo.get_nowait()
             except queue.Empty:
                 return
-            done.put(build_edition(code, out_dir, figures_dir, use_cache=False, kernel=kernel))
+            done.put(build_edition(code, out_dir, figures_dir, use_cache=False, kernel=kernel, printer=printer))
 
 
 def build_many(codes: list[str], jobs: int = 2, use_cache: bool = True, out_dir: Path = EDITIONS_DIR,

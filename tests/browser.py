@@ -15,15 +15,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from analysis import config
+from analysis import briefing, config
 
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    # Belt and braces: any host but the local server resolves to nothing. The requests are
-    # also recorded, so a page that tries to reach out fails even though the attempt is blocked.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
+# The briefing printer's flags. Belt and braces: any host but the local server resolves to nothing. The
+# requests are also recorded, so a page that tries to reach out fails even though the attempt is blocked.
+CHROMIUM_FLAGS = briefing.CHROMIUM_FLAGS
 
 # Console errors known to be harmless, each with the reason. Anything else fails the page.
 ALLOWED_CONSOLE_ERRORS = {

@@ -81,6 +81,11 @@ def tiny_book(tmp_path, monkeypatch):
         (figures / f"{slug}.json").write_text("[]\n")
 
     monkeypatch.setattr(editions, "_build_html", fake_html)
+
+    def fake_briefing(staged, printer):
+        (staged / "html" / "kent-briefing.pdf").write_bytes(b"%PDF-1.4 stub")
+
+    monkeypatch.setattr(editions, "_print_briefing", fake_briefing)
     return tmp_path
 
 
@@ -130,3 +135,20 @@ def test_a_killed_build_leaves_the_last_good_edition_in_place(tmp_path):
     proc.wait()
     assert (live / "html" / "index.html").read_text() == "last good"
     assert not (tmp_path / "figs" / "kent.json").exists()
+
+
+def test_a_failed_briefing_pdf_fails_the_edition_and_keeps_the_last_good_one(tiny_book, monkeypatch):
+    from analysis import briefing
+
+    out, figs = tiny_book / "out", tiny_book / "figures"
+    assert editions.build_edition("kent", out, figs).status == "built"
+    monkeypatch.setattr(editions, "inputs_hash", lambda code, root=config.REPO_ROOT: "changed")
+
+    def bad_pdf(staged, printer):
+        raise briefing.BriefingError("kent-briefing.pdf: 5 pages; expected 2 to 4")
+
+    monkeypatch.setattr(editions, "_print_briefing", bad_pdf)
+    result = editions.build_edition("kent", out, figs)
+    assert result.status == "failed" and "5 pages; expected 2 to 4" in result.detail
+    assert (out / "kent" / "html" / "kent-briefing.pdf").read_bytes() == b"%PDF-1.4 stub"
+    assert (out / "kent" / "inputs.sha256").read_text().strip() != "changed"
