@@ -5,14 +5,28 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import (charts, comparable, config, csew, fairness, forces, maps, neighbourhood, pfa_tables, population, ranking,
-                      stats, suspects, wider, workforce, wrongdoing)
+from analysis import (charts, comparable, config, csew, fairness, forces, maps, neighbourhood, pfa_tables, population,
+                      ranking, stats, suspects, tables, wider, workforce, wrongdoing)
 from analysis import search_rates as sr
 from analysis import stop_search as ss
 from analysis.figures import Figure, Section
 from analysis.numbers import fmt_interval, fmt_number
 
 ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
+HEADERS = {"measure": "Measure", "period": "Period", "force": "This force", "england_and_wales": "England and Wales",
+           "median_force": "Median force", "comparable": "Each comparable force",
+           "comparison": "What the comparison says"}
+# Forces whose figures need a caveat on their own page.
+OUTLIER_NOTES = {
+    forces.CITY_OF_LONDON: (
+        "The City of London is an outlier on every measure per resident: about 13,000 people live there, but "
+        "hundreds of thousands work in or visit it each day, so rates per resident are many times any other force's "
+        "and say little about policing. It has no comparable force, and ONS suppresses its recorded crime rate."),
+    forces.METROPOLITAN: (
+        "The Metropolitan Police is by far the largest force, so England and Wales figures lean towards it: compare "
+        "it with the median force and with its comparable forces as well as with England and Wales. The CSEW reports "
+        "it together with the City of London."),
+}
 NO_SAMPLING = "a count of every case, not a sample: no sampling error"
 WORKFORCE_YEAR = 2023
 
@@ -167,23 +181,35 @@ def measures(force: str) -> tuple[pd.DataFrame, list[Figure], pd.DataFrame]:
 
 
 def at_a_glance(force: str) -> Section:
-    """The dashboard: the rows, a map of the force and its comparable forces, and small trend charts."""
+    """The dashboard's rows and a map of the force and its comparable forces."""
     f = forces.resolve(force)
     peers = comparable.comparable_to(f.code)
-    table, figures, trend = measures(f.code)
+    table, figures, _ = measures(f.code)
     figures = [Figure("force_name", f.name, "force", []),
-               Figure("peer_names", ", ".join(forces.get(c).short_name for c in peers) or comparable.NO_PEERS_NOTE,
-                      "forces", comparable.DATASETS)] + figures
+               Figure("peer_names", ", ".join(forces.get(c).short_name for c in peers) or "none", "forces",
+                      comparable.DATASETS),
+               Figure("g_outlier_note", OUTLIER_NOTES.get(f.code, ""), "note", [])] + figures
     chart = maps.force_and_peers_map(f.code, peers, name=f"glance-map-{f.slug}",
                                      title=f"{f.name} and its comparable forces")
-    section = Section(table, chart, figures)
-    section.trends = charts.small_trends(
+    return Section(table, chart, figures)
+
+
+def table(section: Section):
+    """The dashboard rows as a reader sees them."""
+    return tables.format_table(section.table, headers=HEADERS, kind="glance",
+                               caption="Key measures, each with its period")
+
+
+def trend_chart(force: str):
+    """Small line charts of the force against England and Wales, for the measures that have a series."""
+    f = forces.resolve(force)
+    _, _, trend = measures(f.code)
+    return charts.small_trends(
         trend, name=f"glance-trends-{f.slug}", title=f"{f.short_name} against England and Wales over time",
         subtitle="Each panel has its own scale; the force in black, England and Wales in vermilion",
         source="Home Office stop and search and police workforce open data; ONS population estimates; 2011 Census",
         description=(f"Small line charts of {f.name} against England and Wales: "
                      + "; ".join(dict.fromkeys(trend["measure"])) + "."))
-    return section
 
 
 def ski_slopes(force: str) -> list:
