@@ -26,7 +26,6 @@ ALL_SETTLED = """() => [...document.querySelectorAll('.pcp-vega')]
 NOT_DRAWN = """() => [...document.querySelectorAll('.pcp-vega')]
   .filter(el => !el.querySelector('svg [class^="mark-"]')).map(el => el.id + ': ' + el.textContent.trim())"""
 DRAW_TIMEOUT_MS = 30_000
-CHART_DIV = re.compile(r'<div id="(pcp-[\w-]+)" class="pcp-vega"')
 # Text a reader would take for a cut-off value (Vega's label limit, pandas' column width).
 TRUNCATION_MARKS = ("…", "...")
 
@@ -40,13 +39,12 @@ h3 { font-size: 10.5pt; margin: 3mm 0 1mm; break-after: avoid; }
 p, li { margin: 1mm 0; }
 a { color: #0b5394; }
 .lede { color: #444; margin-bottom: 3mm; }
-figure, table, tr, .pcp-trend, .pcp-dashboard-part, ul { break-inside: avoid; }
+figure, tr, ul { break-inside: avoid; }
 figure { margin: 0; }
 figcaption { font-size: 7.5pt; color: #444; }
 figcaption a[download] { display: none; }
 .pcp-vega svg { max-width: 100%; height: auto; }
-.pcp-trends { display: grid; grid-template-columns: 1fr 1fr; gap: 3mm 5mm; }
-.pcp-trend h3 { font-size: 9.5pt; }
+.pcp-dashboard-part .pcp-chart { max-width: 125mm; margin: 0 auto; }
 table { border-collapse: collapse; font-size: 8pt; width: 100%; margin: 2mm 0; }
 th, td { border-bottom: 0.4pt solid #bbb; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
 thead th { border-bottom: 0.8pt solid #333; }
@@ -99,30 +97,6 @@ def dashboard(html_root: Path) -> str:
     return "".join(str(c) for c in _article(_soup(html_root / "book" / "at-a-glance.html")).contents)
 
 
-def force_trends(html_root: Path, slug: str) -> dict[str, str]:
-    """Each chapter's force-section charts (ids pcp-…-<slug>, or inside a force-section cell), by chart id, each
-    with the heading of its section. Only the fragment from the section's start to the chart's figure is parsed:
-    whole pages are slow."""
-    from bs4 import BeautifulSoup
-
-    parts = {}
-    for page_path in sorted((html_root / "book").glob("*.html")):
-        if page_path.name == "at-a-glance.html":
-            continue
-        text = page_path.read_text(encoding="utf-8")
-        for chart in CHART_DIV.finditer(text):
-            section = max(text.rfind("<section", 0, chart.start()), 0)
-            in_force_cell = "tag_force-section" in text[section:chart.start()]
-            if not (chart.group(1).endswith(f"-{slug}") or in_force_cell):
-                continue
-            fragment = BeautifulSoup(text[section:text.index("</figure>", chart.start()) + len("</figure>")],
-                                     "html.parser")
-            heading = fragment.find(["h2", "h3"])
-            title = heading.get_text(" ", strip=True).rstrip("#").strip() if heading else ""
-            parts[chart.group(1)] = f'<div class="pcp-trend"><h3>{html.escape(title)}</h3>{fragment.find("figure")}</div>'
-    return parts
-
-
 def sources(register: list[dict]) -> list[dict]:
     """One row per dataset the edition's figures cite: publisher, title, period, licence and address."""
     files = manifest.load_manifest()
@@ -143,9 +117,8 @@ def assemble(edition: Path) -> Path:
     meta = json.loads((edition / "edition.json").read_text())
     register = json.loads((edition / "figures.json").read_text())
     root = edition / "html"
+    # The dashboard carries the force's key trends (its "over time" panels) beside its key measures.
     glance = dashboard(root)
-    # A chart the at-a-glance page already shows is not repeated (its id must stay unique on the page).
-    trends = [part for chart_id, part in force_trends(root, meta["slug"]).items() if f'id="{chart_id}"' not in glance]
     rows = "".join(
         f"<tr><td>{html.escape(r['title'])}. {html.escape(r['publisher'])}. "
         f"<a href=\"{html.escape(r['url'])}\">{html.escape(r['url'])}</a></td>"
@@ -155,8 +128,6 @@ def assemble(edition: Path) -> Path:
         f'built {html.escape(meta["built"])} from data version {html.escape(meta["data_version"])}. '
         f'Online edition, with every chapter and the method: {online_link(meta["slug"])}</p>'
         f'<div class="pcp-dashboard-part">{glance}</div>'
-        + (f'<h2>Key trends for {html.escape(meta["force"])}</h2><div class="pcp-trends">{"".join(trends)}</div>'
-           if trends else "")
         + '<h2>Sources and data periods</h2><table class="sources"><thead><tr><th>Dataset, publisher and address</th>'
           f'<th>Period</th><th>Licence</th></tr></thead><tbody>{rows}</tbody></table>'
     )

@@ -43,6 +43,7 @@ SPARE_COLOURS = [PALETTE[2], PALETTE[3], PALETTE[4], PALETTE[1]]
 # Widths in pixels: a fixed-width chart's plot area, so that with its labels it fits the book's
 # text column (about 780 px at a 1280 px window); narrower screens scale it down.
 FACET_WIDTH = 330
+SMALL_WIDTH = 290  # each of two small multiples side by side
 LABEL_CHARS = 24  # characters per line of a wrapped axis label
 LABEL_LIMIT = 0  # no limit: labels are kept short or wrapped, never cut with an ellipsis
 
@@ -580,9 +581,9 @@ def small_trends(df: pd.DataFrame, *, name: str, description: str, source: str, 
         tooltip=[alt.Tooltip("measure:N"), alt.Tooltip("series:N", title="Area"), alt.Tooltip("year:Q", title="Year"),
                  alt.Tooltip("value:Q", format=".1f", title="Value")])
     measures = list(dict.fromkeys(frame["measure"]))
-    chart = alt.layer(lines, points, data=frame).properties(width=FACET_WIDTH, height=90).facet(
+    chart = alt.layer(lines, points, data=frame).properties(width=SMALL_WIDTH, height=90).facet(
         facet=alt.Facet("measure:N", sort=measures, title=None,
                         header=alt.Header(labelAngle=0, labelAnchor="start", labelOrient="top", labelFontWeight="bold",
                                           labelExpr=wrapped_labels(frame["measure"], 48))),
-        columns=1).resolve_scale(y="independent")
+        columns=2).resolve_scale(y="independent")
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

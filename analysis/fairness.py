@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis import cache, charts, config, csew, evidence, forces, geography, maps, population, stats
+from analysis import cache, charts, config, csew, evidence, forces, geography, maps, population, ranking, stats, tables
 from analysis import search_rates as sr
 from analysis import stop_search as ss
 from analysis.figures import Figure, Section
@@ -101,6 +101,8 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
         Figure("ss_not_stated", bounds["not_stated"], "searches", SEARCH_DATA, "{:,.0f}"),
         Figure("ss_bw_bound_low", bounds["low"], "ratio", SEARCH_DATA, PCT1),
         Figure("ss_bw_bound_high", bounds["high"], "ratio", SEARCH_DATA, PCT1),
+        *ranking.rank_figures("ss_force_rank", bw.set_index("pfa_code")["rate_ratio"], highlight,
+                              what=f"the Black/White search rate ratio in {year}", datasets=SEARCH_DATA),
         Figure("ss_unstated_share", 100 * unstated["unstated_share"].iloc[0], "%", SEARCH_DATA),
     ]
     chart = charts.ranked_intervals(
@@ -160,25 +162,44 @@ def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
 
 
 def force_section(force: str) -> Section:
-    """The force's own ratios over time, beside England and Wales, for its edition."""
+    """The force's Black/White ratio over time beside England and Wales (years far from the 2011 Census hollow),
+    and 2022/23 on Census 2021 in the table, never joined to the older line: the denominators differ."""
     f = forces.resolve(force)
     ratios = rate_ratio_table()
     both = ratios[ratios["pfa_code"].isin([f.code, ss.ENGLAND_AND_WALES]) & (ratios["group"] == "Black")]
-    plot = both.rename(columns={"rate_ratio": "value"}).assign(series=lambda d: d["force"])
+    plot = both.rename(columns={"rate_ratio": "value"}).assign(
+        series=lambda d: d["force"], flagged=lambda d: ss.far_from_census(d["year_ending"]))
     plot = plot[plot["value"].notna()]
     mine = both[both["pfa_code"] == f.code].sort_values("year_ending")
     latest = mine.iloc[-1]
+    fit_low, fit_high = config.CENSUS_2011_FITS
     chart = charts.lines_with_bands(
         plot, name=f"stop-search-force-{f.slug}", y_title="Black/White rate ratio (log scale)",
         title=f"Black/White stop and search rate ratio: {f.name} and England and Wales",
-        subtitle="Shaded: 95% confidence intervals; years with too few searches are left out",
+        subtitle=["Shaded: 95% confidence intervals; years with too few searches are left out. Hollow: years",
+                  f"outside {csew.csew_year(fit_low)} to {csew.csew_year(fit_high)}, too far from the 2011 Census"],
         reference=1.0, source=SEARCH_SOURCE,
         description=(f"Line chart comparing the Black/White stop and search rate ratio in {f.name} with England and "
-                     f"Wales, by year, with 95% confidence bands. In the latest year {f.name}'s ratio is "
-                     f"{latest['label']}."))
-    return Section(mine[["year_ending", "searches", "searches_ref", "rate_ratio", "ci_low", "ci_high", "label"]]
-                   .rename(columns={"searches": "searches of Black people", "searches_ref": "searches of White people"}),
-                   chart, [])
+                     f"Wales, by year, with 95% confidence bands, on 2011 Census populations. In "
+                     f"{csew.csew_year(latest['year_ending'])} {f.name}'s ratio is {latest['label']}."))
+    rates23 = sr.approximate_intervals(sr.black_white_ratios(sr.load_rates()), population.census2021_by_ethnicity(),
+                                       sr.load_national()).set_index("pfa_code")
+    rows = [{"year": csew.csew_year(r.year_ending), "basis": "counts; 2011 Census", "black": r.searches,
+             "white": r.searches_ref, "ratio": r.rate_ratio, "low": r.ci_low, "high": r.ci_high,
+             "note": "" if pd.notna(r.rate_ratio) else r.label}
+            for r in mine.itertuples()]
+    new = rates23.loc[f.code]
+    rows.append({"year": sr.YEAR, "basis": "published rates; Census 2021", "black": new.get("black_searches"),
+                 "white": new.get("white_searches"), "ratio": new["ratio"], "low": new.get("ci_low"),
+                 "high": new.get("ci_high"), "note": "approximate: counts rebuilt from rates rounded to 0.1"
+                 if pd.notna(new["ratio"]) else "not published"})
+    table = tables.format_table(
+        pd.DataFrame(rows), headers={"year": "Year", "basis": "Built from", "black": "Searches of Black people",
+                                     "white": "Searches of White people", "ratio": "Black/White ratio",
+                                     "ci": "95% confidence interval", "note": "Note"},
+        intervals={"ci": ("low", "high")}, decimals={"ratio": 1, "ci": 1, "black": 0, "white": 0},
+        kind="force", caption=f"Black/White stop and search rate ratio, {f.name}")
+    return Section(table, chart, [])
 
 
 def search_ratio_map(highlight: str | None = None) -> Section:
@@ -208,6 +229,9 @@ def search_ratio_map(highlight: str | None = None) -> Section:
         Figure("ss23_lowest_ratio", low["ratio"], "ratio", sr.DATASETS, PCT1),
         Figure("ss23_no_rate", ", ".join(absent["force"]) or "none", "forces", sr.DATASETS),
     ]
+    figures += ranking.rank_figures("ss23_force_rank", by_force.set_index("pfa_code")["ratio"], highlight,
+                                    what=f"the Black/White ratio of published search rates in {sr.YEAR}",
+                                    datasets=sr.DATASETS)
     figures += [Figure("ss23_bw_national_counts", national["ratio_from_counts"], "ratio", sr.DATASETS, PCT1),
                 Figure("ss23_bw_national_counts_low", national["ci_low"], "ratio", sr.DATASETS, PCT1),
                 Figure("ss23_bw_national_counts_high", national["ci_high"], "ratio", sr.DATASETS, PCT1)]

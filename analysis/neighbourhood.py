@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import charts, comparable, csew, evidence, forces, policeuk, population, workforce
+from analysis import (charts, comparable, csew, evidence, forces, geography, maps, policeuk, population, ranking,
+                      tables, workforce)
 from analysis.figures import Figure, Section
 
 SERIES_DATA = [csew.SERIES_FILE]
@@ -26,6 +27,7 @@ VISIBILITY_LEVELS = {"high": "Adults reporting high police visibility",
                      "low": "Adults reporting low police visibility"}
 GRADIENT_YEAR = 2014
 CHANGE_FROM = 2010
+PEERS_POOLED = "Comparable forces (pooled)"
 
 
 def visibility_trend() -> Section:
@@ -126,6 +128,12 @@ def workforce_by_force(highlight: str | None = None) -> Section:
         Figure("wf_largest_fall_force", forces_only.loc[forces_only["fall_pct"].idxmin(), "area"], "force",
                WORKFORCE_DATA),
         Figure("wf_largest_fall_pct", -forces_only["fall_pct"].min(), "%", WORKFORCE_DATA),
+        Figure("wf_median_latest", forces_only["latest"].median(), "per 100,000", WORKFORCE_DATA),
+        Figure("wf_ew_latest", change.set_index("pfa_code").at[workforce.ENGLAND_AND_WALES, "latest"], "per 100,000",
+               WORKFORCE_DATA),
+        *ranking.rank_figures("wf_force_rank", forces_only.set_index("pfa_code")["latest"], highlight,
+                              what=f"officers and PCSOs per 100,000 residents on 31 March {latest_year}",
+                              datasets=WORKFORCE_DATA, fmt="{:.0f}"),
     ]
     long = pd.concat([
         change.assign(moment=str(CHANGE_FROM), value=change["start"]),
@@ -147,9 +155,48 @@ def workforce_by_force(highlight: str | None = None) -> Section:
                      f"Wales (without {city.name}), showing {CHANGE_FROM}, each force's low point and {latest_year}. "
                      f"In {latest_year}, "
                      f"{len(below)} of {len(forces_only)} forces were still below their {CHANGE_FROM} rate."))
-    table = change[["area", "start", "low_year", "low", "latest", "fall_pct", "recovery_pct", "net_pct"]].rename(
-        columns={"start": f"per 100k {CHANGE_FROM}", "low": "per 100k at low", "latest": f"per 100k {latest_year}"})
-    return Section(table.round(1), chart, figures)
+    table = tables.format_table(
+        change[["area", "start", "low_year", "low", "latest", "fall_pct", "recovery_pct", "net_pct"]]
+        .sort_values("latest", ascending=False),
+        headers={"area": "Area", "start": f"31 March {CHANGE_FROM}", "low_year": "Low point (31 March)",
+                 "low": "At the low point", "latest": f"31 March {latest_year}", "fall_pct": "Fall to the low (%)",
+                 "recovery_pct": "Rise since the low (%)", "net_pct": f"Change since {CHANGE_FROM} (%)"},
+        decimals={"start": 0, "low": 0, "latest": 0, "fall_pct": 1, "recovery_pct": 1, "net_pct": 1}, tall=True,
+        caption=f"Officers and PCSOs per 100,000 residents by force, {CHANGE_FROM} to {latest_year}")
+    return Section(table, chart, figures)
+
+
+def officers_map(highlight: str | None = None) -> Section:
+    """Map of police officers per 100,000 residents by force on 31 March of the latest year."""
+    rates = workforce.rates()
+    officers = rates[rates["role"] == "Police officers"]
+    year = int(officers["year"].max())
+    now = officers[officers["year"] == year].set_index("pfa_code")["per_100k"]
+    city = forces.CITY_OF_LONDON
+    shown = ranking.forces_only(now).drop(index=city)
+    top, low = shown.idxmax(), shown.idxmin()
+    figures = [
+        Figure("off_map_year", year, "year", WORKFORCE_DATA),
+        Figure("off_map_ew", now[workforce.ENGLAND_AND_WALES], "per 100,000", WORKFORCE_DATA),
+        Figure("off_map_median", ranking.median_force(now), "per 100,000", WORKFORCE_DATA),
+        Figure("off_map_top_force", forces.get(top).name, "force", WORKFORCE_DATA),
+        Figure("off_map_top", shown[top], "per 100,000", WORKFORCE_DATA),
+        Figure("off_map_low_force", forces.get(low).name, "force", WORKFORCE_DATA),
+        Figure("off_map_low", shown[low], "per 100,000", WORKFORCE_DATA),
+        *ranking.rank_figures("off_map_force_rank", ranking.forces_only(now), highlight, datasets=WORKFORCE_DATA,
+                              what=f"police officers per 100,000 residents on 31 March {year}", fmt="{:.0f}"),
+    ]
+    values = pd.DataFrame({"pfa_code": shown.index, "value": shown.to_numpy()})
+    values = pd.concat([values, pd.DataFrame({"pfa_code": [city], "value": [float("nan")],
+                                              "note": ["left out: tiny resident population"]})], ignore_index=True)
+    chart = maps.choropleth(
+        values, name=f"officers-map-{year}", highlight=highlight, fmt=".0f",
+        title=f"Police officers per 100,000 residents, 31 March {year}",
+        subtitle=[f"Full-time equivalents over the mid-{year - 1} population. England and Wales: "
+                  f"{now[workforce.ENGLAND_AND_WALES]:.0f}; median force {ranking.median_force(now):.0f}"],
+        measure_label="Police officers", unit="per 100,000 residents", period=f"31 March {year}",
+        source=f"{WORKFORCE_SOURCE}; {geography.BOUNDARIES_SOURCE}")
+    return Section(values, chart, figures)
 
 
 def strength_since_1977() -> Section:
@@ -206,37 +253,46 @@ def hot_spots(path=None) -> Section:
         description=(f"Concentration curves for recorded crime and anti-social behaviour across LSOAs in {force}, "
                      f"{month}. The busiest tenth of LSOAs held {lsoa['share_pct']:.0f}% of crime recorded with a "
                      "location. A curve bowed above the diagonal means incidents cluster in few places."))
-    return Section(shares.round(1), chart, figures)
+    table = tables.format_table(
+        shares[["incidents", "place", "top_pct", "places", "of_places", "share_pct", "unlocated"]],
+        headers={"incidents": "Incidents", "place": "Place", "top_pct": "Busiest (% of places)",
+                 "places": "Places", "of_places": "Of places with any", "share_pct": "Share of incidents (%)",
+                 "unlocated": "Records with no location"},
+        decimals={"share_pct": 1}, caption=f"How concentrated incidents were, {force}, {month}")
+    return Section(table, chart, figures)
 
 
 def force_section(force: str) -> Section:
-    """The force's officers and PCSOs per 100,000 over time, beside England and Wales and its comparable forces."""
+    """The force's officers and PCSOs per 100,000 over time, beside England and Wales and its comparable forces
+    (pooled: their staff over their residents), with each comparable force's own figures in the table."""
     f = forces.resolve(force)
     peers = comparable.comparable_to(f.code)
     table = workforce.rates()
     table = table[table["role"] == workforce.NEIGHBOURHOOD_ROLES]
-    mine = table[table["pfa_code"] == f.code].set_index("year")["per_100k"]
-    national = table[table["pfa_code"] == workforce.ENGLAND_AND_WALES].set_index("year")["per_100k"]
-    peer_mean = table[table["pfa_code"].isin(peers)].groupby("year")["per_100k"].mean()
-    plot = pd.concat([
-        pd.DataFrame({"series": f.short_name, "pfa_code": f.code, "value": mine}),
-        pd.DataFrame({"series": "England and Wales", "pfa_code": workforce.ENGLAND_AND_WALES, "value": national}),
-        pd.DataFrame({"series": "Comparable forces (average)", "pfa_code": None, "value": peer_mean}),
-    ]).rename_axis("year").reset_index()
-    latest = int(mine.index.max())
+    series = {f.short_name: (f.code, table[table["pfa_code"] == f.code]),
+              "England and Wales": (workforce.ENGLAND_AND_WALES, table[table["pfa_code"] == workforce.ENGLAND_AND_WALES])}
+    if peers:
+        pooled = table[table["pfa_code"].isin(peers)].groupby("year")[["fte", "population"]].sum().reset_index()
+        series[PEERS_POOLED] = (None, pooled.assign(per_100k=100_000 * pooled["fte"] / pooled["population"]))
+    plot = pd.concat([rows.assign(series=name, pfa_code=code)[["year", "series", "pfa_code", "per_100k"]]
+                      for name, (code, rows) in series.items()], ignore_index=True).rename(columns={"per_100k": "value"})
+    latest = int(table["year"].max())
+    wide = table.pivot(index="pfa_code", columns="year", values="per_100k")[[CHANGE_FROM, latest]]
+    rows = ranking.comparison_rows(wide.rename(columns=str), f.code, peers)
     chart = charts.yearly_lines(
         plot, name=f"workforce-force-{f.slug}", highlight=f.code, y_title="Officers and PCSOs (FTE) per 100,000",
         title=f"Officers and PCSOs per 100,000 residents: {f.name}",
-        subtitle=f"Comparable forces: {', '.join(forces.get(c).short_name for c in peers)}",
+        subtitle=(f"Comparable forces, pooled (their staff over their residents): "
+                  f"{', '.join(forces.get(c).short_name for c in peers)}" if peers else comparable.NO_PEERS_NOTE),
         source=WORKFORCE_SOURCE,
-        description=(f"Line chart of officers and PCSOs per 100,000 residents in {f.name}, England and Wales and the "
-                     f"average of its comparable forces, 2007 to {latest}. In {latest}: {f.name} {mine[latest]:.0f}, "
-                     f"England and Wales {national[latest]:.0f}, comparable forces {peer_mean[latest]:.0f}."))
-    summary = pd.DataFrame({"area": [f.name, "England and Wales", "Comparable forces (average)"],
-                            f"per 100k {CHANGE_FROM}": [mine[CHANGE_FROM], national[CHANGE_FROM],
-                                                        peer_mean[CHANGE_FROM]],
-                            f"per 100k {latest}": [mine[latest], national[latest], peer_mean[latest]]}).round(1)
-    return Section(summary, chart, [])
+        description=(f"Line chart of officers and PCSOs per 100,000 residents in {f.name}, England and Wales"
+                     + (" and its comparable forces pooled" if peers else "") + f", 2007 to {latest}. In {latest}: "
+                     + "; ".join(f"{r.area} {getattr(r, '_2'):.0f}" for r in rows.itertuples()) + "."))
+    shown = tables.format_table(rows, headers={"area": "Area", str(CHANGE_FROM): f"31 March {CHANGE_FROM}",
+                                               str(latest): f"31 March {latest}"},
+                                decimals={str(CHANGE_FROM): 0, str(latest): 0}, kind="force",
+                                caption=f"Officers and PCSOs per 100,000 residents: {f.name} and others")
+    return Section(shown, chart, [])
 
 
 def evidence_table() -> pd.DataFrame:

@@ -8,7 +8,7 @@ from analysis import forces
 from analysis.numbers import fmt_number, format_spec
 
 
-def _ordinal(n: int) -> str:
+def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
@@ -26,7 +26,7 @@ def rank_sentence(values: pd.Series, force_code: str, *, what: str, fmt: str = "
     if force_code not in ranked.index:
         return f"{name} has no published figure for {what}"
     place = int((ranked > ranked[force_code]).sum()) + 1
-    return (f"{name} is {_ordinal(place)} highest of {len(ranked)} forces for {what} "
+    return (f"{name} is {ordinal(place)} highest of {len(ranked)} forces for {what} "
             f"({fmt_number(ranked[force_code], *format_spec(fmt))})")
 
 
@@ -46,3 +46,30 @@ def peer_values(values: pd.Series, peer_codes: list[str], fmt: str = "{:.1f}") -
         text = "–" if value is None or pd.isna(value) else fmt_number(value, *format_spec(fmt))
         shown.append(f"{forces.get(code).short_name} {text}")
     return " · ".join(shown)
+
+
+def rank_figures(key: str, values: pd.Series, highlight: str | None, *, what: str, datasets: list[str],
+                 fmt: str = "{:.1f}") -> list:
+    """The glued sentence under a national chart in a force's edition ("Kent Police is 5th highest of 40 forces
+    for …"); nothing in the national book."""
+    from analysis.figures import Figure
+
+    if not highlight:
+        return []
+    code = forces.resolve(highlight).code
+    return [Figure(key, rank_sentence(values, code, what=what, fmt=fmt), "sentence", datasets)]
+
+
+def comparison_rows(frame: pd.DataFrame, force_code: str, peer_codes: list[str]) -> pd.DataFrame:
+    """Rows to set a force beside others: the force, England and Wales, the median force (of each column, over the
+    forces), then each comparable force. `frame` is indexed by pfa_code (forces and K04000001); the result has an
+    `area` column first."""
+    names = forces.registry().set_index("pfa_code")["name"]
+    rows = [frame.loc[[force_code]].assign(area=names[force_code])]
+    if forces.ENGLAND_AND_WALES in frame.index:
+        rows.append(frame.loc[[forces.ENGLAND_AND_WALES]].assign(area="England and Wales"))
+    median = frame[frame.index.isin(forces.force_codes())].median(numeric_only=True).to_frame().T
+    rows.append(median.assign(area="Median force"))
+    rows += [frame.loc[[c]].assign(area=f"Comparable: {names[c]}") for c in peer_codes if c in frame.index]
+    out = pd.concat(rows, ignore_index=True)
+    return out[["area", *[c for c in frame.columns if c != "area"]]]

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import charts, csew, evidence, forces, policeuk, population, stats
+from analysis import charts, csew, evidence, forces, policeuk, population, ranking, stats, tables
 from analysis import stop_search as ss
 from analysis.figures import Figure, Section
 from analysis.schemas import Column, Schema, require_columns, validate
@@ -197,6 +197,8 @@ def outcome_test(year: int | None = None, highlight: str | None = None) -> Secti
         Figure("ot_forces_higher", int((compared["comparison"] == stats.HIGHER).sum()), "forces", SEARCH_DATA),
         Figure("ot_forces_similar", int((compared["comparison"] == stats.SIMILAR).sum()), "forces", SEARCH_DATA),
         Figure("ot_over_rows", len(ss.arrests_over_searches()), "rows", SEARCH_DATA, "{:,.0f}"),
+        *ranking.rank_figures("ot_force_rank", table.set_index("pfa_code")["value"], highlight, datasets=SEARCH_DATA,
+                              what=f"the Black minus White arrest rate difference in {csew.csew_year(year)}"),
     ]
     if pd.notna(rest["value"]):
         figures += [Figure("ot_rest_black", rest["black_pct"], "%", SEARCH_DATA, PCT1),
@@ -316,6 +318,9 @@ def use_of_force(highlight: str | None = None) -> Section:
                [FORCE_FILES[latest], ss.CENSUS_FILE]),
         Figure("uof_forces_above_1", int((forces_only["ci_low"] > 1).sum()), "forces", [FORCE_FILES[latest]]),
         Figure("uof_forces", len(forces_only), "forces", [FORCE_FILES[latest]]),
+        *ranking.rank_figures("uof_force_rank", now.set_index("pfa_code")["value"], highlight,
+                              what=f"the Black/White ratio of use of force per resident in {csew.csew_year(latest)}",
+                              datasets=[FORCE_FILES[latest], ss.CENSUS_FILE]),
     ]
     plot = now[now["value"].notna()]
     chart = charts.ranked_intervals(
@@ -377,8 +382,16 @@ def force_section(force: str) -> Section:
     rates = arrest_rates()
     latest = int(rates["year_ending"].max())
     mine = rates[(rates["pfa_code"] == f.code) & (rates["year_ending"] == latest)]
-    table = mine[["group", "searches", "searches_arrest_known", "arrests", "arrest_pct", "ci_low", "ci_high"]].assign(
-        unknown_pct=100 * mine["unknown_share"])
+    table = tables.format_table(
+        mine[["group", "searches", "searches_arrest_known", "arrests", "arrest_pct", "ci_low", "ci_high"]].assign(
+            unknown_pct=100 * mine["unknown_share"]),
+        headers={"group": "Self-defined ethnic group", "searches": "Searches",
+                 "searches_arrest_known": "With an arrest count", "arrests": "Arrests",
+                 "arrest_pct": "Arrested (% of counted)", "ci": "95% Wilson interval",
+                 "unknown_pct": "No arrest count (% of searches)"},
+        intervals={"ci": ("ci_low", "ci_high")}, decimals={"arrest_pct": 1, "ci": 1, "unknown_pct": 0},
+        missing={"arrest_pct": ss.TOO_INCOMPLETE, "ci": "–"}, kind="force",
+        caption=f"Arrests after stop and search, {f.name}, {csew.csew_year(latest)}")
     return Section(table, chart, [])
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import charts, comparable, csew, evidence, forces, geography, maps, pfa_tables, stats
+from analysis import charts, comparable, csew, evidence, forces, geography, maps, pfa_tables, ranking, stats, tables
 from analysis.figures import Figure, Section
+from analysis.numbers import fmt_number
 
 ASB_YEARS = (2018, 2019)
 CJS_MEASURES = ["cjsovb1dv", "fairova1dv"]
@@ -89,6 +90,12 @@ def asb_by_force(highlight: str | None = None) -> Section:
         Figure("asb_other_rows", "; ".join(others), "rows", data),
         Figure("asb_crime_corr", kept["asb_pct"].corr(kept["crime_rate"]), "correlation", data, "{:.2f}"),
     ]
+    if highlight:  # London's two forces share one row, so the force's area is ranked among areas
+        area = asb_area(forces.resolve(highlight).code)
+        place = int((kept["asb_pct"] > kept.set_index("area_code").at[area, "asb_pct"]).sum()) + 1
+        figures.append(Figure("asb_force_rank", f"{asb_area_name(area)} is {ranking.ordinal(place)} highest of "
+                              f"{len(kept)} areas ({fmt_number(kept.set_index('area_code').at[area, 'asb_pct'], 1)}%)",
+                              "sentence", data))
     plot = kept.assign(pfa_code=kept["area_code"], value=kept["asb_pct"],
                        comparison=kept["against_england_and_wales"]).sort_values("value", ascending=False)
     chart = charts.labelled_bars(
@@ -129,32 +136,45 @@ def cjs_by_group() -> Section:
 
 
 def force_section(force: str) -> Section:
-    """The force's ASB experience and recorded crime beside England and Wales and its comparable forces."""
+    """The force's recorded crime (year ending December 2024) and CSEW anti-social behaviour (2018/19, with ONS's
+    test) beside England and Wales, the median force and each comparable force."""
     f = forces.resolve(force)
-    table = asb_table()
     peers = comparable.comparable_to(f.code)
-    rows = []
-    for year in ASB_YEARS:
-        now = table[table["year_ending"] == year].set_index("area_code")
-        peer = now.reindex(dict.fromkeys(asb_area(c) for c in peers))
-        for area, label in ((asb_area(f.code), asb_area_name(asb_area(f.code))), (ENGLAND_AND_WALES, "England and Wales")):
-            rows.append({"year": csew.csew_year(year), "area": label, "asb_pct": now.at[area, "asb_pct"],
-                         "against England and Wales (ONS test)": now.at[area, "against_england_and_wales"]
-                         if area != ENGLAND_AND_WALES else "",
-                         "crime per 1,000": now.at[area, "crime_rate"]})
-        rows.append({"year": csew.csew_year(year), "area": "Comparable forces (average)",
-                     "asb_pct": peer["asb_pct"].mean(), "against England and Wales (ONS test)": "",
-                     "crime per 1,000": peer["crime_rate"].mean()})
-    summary = pd.DataFrame(rows).round(1)
-    latest = summary[summary["year"] == csew.csew_year(max(ASB_YEARS))].dropna(subset=["crime per 1,000"])
+    crime = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code"]).set_index("area_code")
+    period = pfa_tables.PERIODS[pfa_tables.DEC_2024]
+    asb = asb_table()
+    asb = asb[asb["year_ending"] == max(ASB_YEARS)].set_index("area_code")
+    codes = sorted(forces.force_codes()) + [ENGLAND_AND_WALES]
+    frame = pd.DataFrame({
+        "crime_rate": crime["crime_rate"].reindex(codes),
+        "asb_pct": [asb["asb_pct"].get(asb_area(c)) for c in codes],
+        "asb_test": [asb["against_england_and_wales"].get(asb_area(c), "") for c in codes],
+    }, index=pd.Index(codes, name="pfa_code"))
+    rows = ranking.comparison_rows(frame, f.code, peers)
+    rows.loc[rows["area"] == "Median force", "asb_test"] = ""
+    asb_year = csew.csew_year(max(ASB_YEARS))
+    note = "" if asb_area(f.code) == f.code else f" ASB for {f.name} is the figure for {LONDON_NAME}."
+    table = tables.format_table(
+        rows, headers={"area": "Area", "crime_rate": f"Recorded crime per 1,000 residents, {period}",
+                       "asb_pct": f"Adults who experienced or witnessed ASB, {asb_year} (%)",
+                       "asb_test": "ASB against England and Wales (ONS test)"},
+        decimals={"crime_rate": 1, "asb_pct": 1}, missing={"crime_rate": "suppressed by ONS"}, kind="force",
+        caption=f"Recorded crime and anti-social behaviour: {f.name} and others")
+    bars = crime.loc[[f.code, ENGLAND_AND_WALES, *peers], ["crime_rate"]].dropna().reset_index().rename(
+        columns={"area_code": "pfa_code", "crime_rate": "value"})
     chart = charts.labelled_bars(
-        latest.rename(columns={"area": "label", "crime per 1,000": "value"})[["label", "value"]],
-        name=f"crime-rate-force-{f.slug}", x_title="Recorded crime per 1,000 residents (excluding fraud)",
-        title=f"Recorded crime per 1,000 residents, {csew.csew_year(max(ASB_YEARS))}: {f.name}",
-        subtitle="Police recorded crime; counts, not a survey, so no confidence interval", source=ASB_SOURCE,
-        description=(f"Bar chart of recorded crime per 1,000 residents in {f.name}, England and Wales and the average "
-                     f"of its comparable forces, {csew.csew_year(max(ASB_YEARS))}."))
-    return Section(summary, chart, [])
+        bars, name=f"crime-rate-force-{f.slug}", highlight=f.code, fmt=".1f",
+        x_title="Recorded crime per 1,000 residents (excluding fraud)",
+        title=f"Recorded crime per 1,000 residents, {period}: {f.name}",
+        subtitle=[f"Beside England and Wales and its comparable forces; median force "
+                  f"{ranking.median_force(crime['crime_rate']):.1f}. Counts of recorded offences, not a survey, "
+                  "so no confidence interval." + note],
+        source=f"ONS, Police force area data tables, {period}; OGL v3.0",
+        description=(f"Bar chart of recorded crime per 1,000 residents, {period}, in {f.name}, England and Wales and "
+                     f"its comparable forces. " + ranking.rank_sentence(crime["crime_rate"], f.code,
+                                                                         what="recorded crime per 1,000 residents")
+                     + "."))
+    return Section(table, chart, [])
 
 
 def recorded_crime_map(highlight: str | None = None) -> Section:
@@ -179,6 +199,9 @@ def recorded_crime_map(highlight: str | None = None) -> Section:
         Figure("crime24_lowest_force", names[low["area_code"]], "force", data),
         Figure("crime24_lowest_rate", low["crime_rate"], "offences per 1,000 residents", data, "{:.1f}"),
         Figure("crime24_suppressed", ", ".join(names[c] for c in suppressed["area_code"]) or "none", "forces", data),
+        Figure("crime24_median_force", rated["crime_rate"].median(), "offences per 1,000 residents", data, "{:.1f}"),
+        *ranking.rank_figures("crime24_force_rank", kept.set_index("area_code")["crime_rate"], highlight,
+                              what=f"recorded crime per 1,000 residents, {period}", datasets=data),
     ]
     values = kept.rename(columns={"area_code": "pfa_code", "crime_rate": "value", "rate_note": "note"})
     values["note"] = values["note"].replace({pfa_tables.SUPPRESSED: f"rate {pfa_tables.SUPPRESSED}"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis import charts, config, csew, evidence, forces, iopc, population, stats
+from analysis import charts, config, csew, evidence, forces, iopc, population, ranking, stats, tables
 from analysis.figures import Figure, Section
 
 DEATHS_DATA = [iopc.DEATHS_FILE]
@@ -115,6 +115,9 @@ def force_counts(highlight: str | None = None) -> Section:
         Figure("deaths_force_median", table["fatalities"].median(), "deaths", DEATHS_DATA),
         Figure("deaths_force_dropped", ", ".join(dropped), "authorities", DEATHS_DATA),
         Figure("deaths_city_n", int(table.set_index("pfa_code").at[city, "fatalities"]), "deaths", DEATHS_DATA),
+        *ranking.rank_figures("deaths_force_rank", table.set_index("pfa_code")["per_million"], highlight,
+                              what=f"deaths following police contact per million residents a year, {span}",
+                              datasets=RATE_DATA),
     ]
     plot = charted.rename(columns={"per_million": "value"})
     chart = charts.ranked_intervals(
@@ -137,7 +140,12 @@ def force_section(force: str) -> Section:
     mine = mine[mine["pfa_code"] == f.code]
     by_type = mine.groupby("type", as_index=False)["fatalities"].sum()
     low, high = stats.poisson_count_ci(by_type["fatalities"])
-    table = by_type.assign(ci_low=low, ci_high=high).round(1)
+    span = f"{csew.csew_year(mine['year_ending'].min())} to {csew.csew_year(mine['year_ending'].max())}"
+    table = tables.format_table(
+        by_type.assign(ci_low=low, ci_high=high),
+        headers={"type": "Type of death", "fatalities": "Deaths", "ci": "Exact 95% interval for the count"},
+        intervals={"ci": ("ci_low", "ci_high")}, decimals={"ci": 1}, kind="force",
+        caption=f"Deaths during or following contact with {f.name}, {span}")
     per_year = mine.groupby("year_ending", as_index=False)["fatalities"].sum()
     plot = per_year.rename(columns={"year_ending": "year", "fatalities": "value"}).assign(
         series=f.short_name)
