@@ -44,6 +44,7 @@ SPARE_COLOURS = [PALETTE[2], PALETTE[3], PALETTE[4], PALETTE[1]]
 # text column (about 780 px at a 1280 px window); narrower screens scale it down.
 FACET_WIDTH = 330
 SMALL_WIDTH = 290  # each of two small multiples side by side
+SLOPE_WIDTH = 560  # a ranked column chart of all forces: fixed, so it also prints
 LABEL_CHARS = 24  # characters per line of a wrapped axis label
 LABEL_LIMIT = 0  # no limit: labels are kept short or wrapped, never cut with an ellipsis
 
@@ -551,10 +552,13 @@ def ski_slope(df: pd.DataFrame, *, name: str, description: str, source: str, tit
                       .mark_rule(color="#000", strokeDash=[4, 3]).encode(y="ref:Q"))
     named = frame[~frame["marker"].isin([OTHER_FORCES, NATIONAL])]
     if len(named):
-        layers.append(alt.Chart(named).mark_text(dy=-8, fontSize=12, fontWeight="bold", color="#000").encode(
-            x=x, y=y, text="caption:N").transform_calculate(
-            caption=f"datum.area + ' ' + format(datum.value, {json.dumps(fmt)}) + ' (' + datum.rank + ' of ' + datum.of + ')'"))
-    chart = alt.layer(*layers).properties(width="container", height=220)
+        caption = (f"datum.area + ' ' + format(datum.value, {json.dumps(fmt)}) + ' (' + datum.rank + ' of ' "
+                   "+ datum.of + ')'")
+        # The name sits above the top of the plot, over its column, on a white halo so no line crosses it.
+        text = alt.Chart(named).transform_calculate(caption=caption).encode(x=x, y=alt.value(-6), text="caption:N")
+        layers += [text.mark_text(fontSize=12, fontWeight="bold", stroke="white", strokeWidth=4),
+                   text.mark_text(fontSize=12, fontWeight="bold", color="#000")]
+    chart = alt.layer(*layers).properties(width=SLOPE_WIDTH, height=220)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 

@@ -14,8 +14,7 @@ from analysis.numbers import fmt_interval, fmt_number
 
 ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
 HEADERS = {"measure": "Measure", "period": "Period", "force": "This force", "england_and_wales": "England and Wales",
-           "median_force": "Median force", "comparable": "Each comparable force",
-           "comparison": "What the comparison says"}
+           "median_force": "Median force", "comparison": "What the comparison says"}
 # Forces whose figures need a caveat on their own page.
 OUTLIER_NOTES = {
     forces.CITY_OF_LONDON: (
@@ -53,15 +52,18 @@ def _count_wording(value: float, median: float, unit: str, fmt_decimals: int = 0
 
 def _row(measure: str, period: str, values: pd.Series, code: str, peers: list[str], comparison: str, *,
          fmt: str = "{:.1f}", force_text: str | None = None, national=None) -> dict:
-    """One dashboard row: the force, England and Wales, the median force and each comparable force."""
+    """One dashboard row: the force, England and Wales, the median force and each comparable force's value."""
     decimals = int(fmt.split(".")[1][0])
     own = values.get(code)
     ew = values.get(ENGLAND_AND_WALES) if national is None else national
-    return {"measure": measure, "period": period,
-            "force": force_text or ("no published figure" if own is None or pd.isna(own) else fmt_number(own, decimals)),
-            "england_and_wales": "–" if ew is None or pd.isna(ew) else fmt_number(ew, decimals),
-            "median_force": fmt_number(ranking.median_force(values), decimals),
-            "comparable": ranking.peer_values(values, peers, fmt), "comparison": comparison}
+    row = {"measure": measure, "period": period,
+           "force": force_text or ("no published figure" if own is None or pd.isna(own) else fmt_number(own, decimals)),
+           "england_and_wales": "–" if ew is None or pd.isna(ew) else fmt_number(ew, decimals),
+           "median_force": fmt_number(ranking.median_force(values), decimals), "comparison": comparison}
+    for peer in peers:
+        value = values.get(peer)
+        row[peer] = "–" if value is None or pd.isna(value) else fmt_number(value, decimals)
+    return row
 
 
 def measures(force: str) -> tuple[pd.DataFrame, list[Figure], pd.DataFrame]:
@@ -195,9 +197,21 @@ def at_a_glance(force: str) -> Section:
 
 
 def table(section: Section):
-    """The dashboard rows as a reader sees them."""
-    return tables.format_table(section.table, headers=HEADERS, kind="glance",
+    """The dashboard rows as a reader sees them (without the comparable forces, which have their own table)."""
+    return tables.format_table(section.table[list(HEADERS)], headers=HEADERS, kind="glance",
                                caption="Key measures, each with its period")
+
+
+def peer_table(section: Section):
+    """Each comparable force's own value on each measure, beside the force's (no single peer average)."""
+    peers = [c for c in section.table.columns if c not in HEADERS]
+    if not peers:
+        return None
+    return tables.format_table(
+        section.table[["measure", "period", "force", *peers]],
+        headers={"measure": "Measure", "period": "Period", "force": "This force"}
+        | {c: forces.get(c).short_name for c in peers},
+        kind="glance-peers", caption="Each comparable force, nearest first")
 
 
 def trend_chart(force: str):
