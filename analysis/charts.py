@@ -203,7 +203,8 @@ def line_with_spread(df: pd.DataFrame, *, name: str, description: str, source: s
 
 
 def ranked_intervals(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, x_title: str,
-                     reference: float | None = None, subtitle=None, log: bool = True) -> alt.LayerChart:
+                     reference: float | None = None, subtitle=None, log: bool = True,
+                     value_title: str = "Ratio") -> alt.LayerChart:
     """One row per area, ranked by value, with its 95% interval; an optional reference rule.
 
     Expects columns force, value, ci_low, ci_high and highlight (bool: England and Wales or
@@ -218,7 +219,7 @@ def ranked_intervals(df: pd.DataFrame, *, name: str, description: str, source: s
         x="value:Q", y=y,
         color=alt.Color("highlight:N", legend=None, scale=alt.Scale(domain=[False, True], range=[PALETTE[0], PALETTE[5]])),
         shape=alt.Shape("highlight:N", legend=None, scale=alt.Scale(domain=[False, True], range=["circle", "diamond"])),
-        tooltip=[alt.Tooltip("force:N", title="Area"), alt.Tooltip("value:Q", format=".1f", title="Ratio"),
+        tooltip=[alt.Tooltip("force:N", title="Area"), alt.Tooltip("value:Q", format=".1f", title=value_title),
                  alt.Tooltip("ci_low:Q", format=".1f", title="95% CI from"),
                  alt.Tooltip("ci_high:Q", format=".1f", title="95% CI to")])
     layers = [whiskers, dots]
@@ -352,4 +353,29 @@ def concentration_curve(df: pd.DataFrame, *, name: str, description: str, source
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("places_pct:Q", format=".1f", title="% places"),
                  alt.Tooltip("incidents_pct:Q", format=".1f", title="% incidents")])
     chart = alt.layer(equal, lines).properties(width=config.CHART_HEIGHT + 60, height=config.CHART_HEIGHT)
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def dated_lines_with_ci(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, y_title: str,
+                        subtitle=None) -> alt.LayerChart:
+    """Lines over dates (one colour and marker shape per series) with shaded 95% intervals where there are any.
+
+    Expects columns date (datetime), period (its label), series, value, ci_low and ci_high (in %;
+    missing bounds draw no band, so an estimate without an interval is never shown with one).
+    """
+    series = list(dict.fromkeys(df["series"]))
+    colour = alt.Color("series:N", title=None, sort=series, scale=alt.Scale(domain=series, range=(PALETTE * 3)[: len(series)]))
+    shape = alt.Shape("series:N", title=None, sort=series, scale=alt.Scale(domain=series, range=(SHAPES * 3)[: len(series)]))
+    x = alt.X("date:T", title=None)
+    base = alt.Chart(df)
+    band = base.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)").mark_area(opacity=0.2).encode(
+        x=x, y=alt.Y("ci_low:Q", title=y_title, scale=alt.Scale(zero=False)), y2="ci_high:Q", color=colour)
+    line = base.mark_line().encode(x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=colour)
+    points = base.mark_point().encode(
+        x=x, y="value:Q", color=colour, shape=shape,
+        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("period:N", title="Period"),
+                 alt.Tooltip("value:Q", format=".1f", title="%"),
+                 alt.Tooltip("ci_low:Q", format=".1f", title="95% CI from"),
+                 alt.Tooltip("ci_high:Q", format=".1f", title="95% CI to")])
+    chart = alt.layer(band, line, points).properties(width=config.CHART_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

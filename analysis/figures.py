@@ -104,3 +104,6 @@ class Section:
     table: pd.DataFrame
     chart: object = None
     figures: list[Figure] = field(default_factory=list)
+    # Further charts, and plain-language notes (Markdown) a reader needs beside them, when a section has them.
+    more_charts: list = field(default_factory=list)
+    note: str = ""
