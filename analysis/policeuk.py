@@ -302,3 +302,11 @@ def span(records: pd.DataFrame) -> str:
 
 def force_name(records: pd.DataFrame) -> str:
     return forces.get(records.attrs["force"]).name
+
+
+def not_supplied(force: str, what: str) -> str:
+    """What an edition says where the force's own police.uk download was not given."""
+    f = forces.get(forces.resolve(force).code)
+    return (f"The {what} above come from the Bedfordshire sample month. {f.name}'s own police.uk download (any "
+            f"number of months, from data.police.uk/data) can be shown here: build the edition with "
+            f"`make edition FORCE={f.slug} POLICEUK=path/to/folder`.")
