@@ -65,3 +65,28 @@ def test_cli_refuses_a_bad_local_file_before_building(tmp_path, capsys):
     assert "survey.csv: missing columns ['period_end', 'measure', 'weighted']" in capsys.readouterr().err
     assert main(["edition", "kent", "--policeuk", str(tmp_path / "nowhere")]) == 2
     assert "nowhere: no such folder" in capsys.readouterr().err
+
+
+@pytest.mark.gate
+def test_an_edition_built_with_local_data_records_each_file_and_shows_no_code(tmp_path):
+    import json
+
+    from analysis import localfiles
+
+    survey = write_survey(tmp_path / "kent-survey.csv")
+    folder = write_folder(tmp_path / "kent-policeuk", months=2, street_rows=300, lsoas=40)
+    out = tmp_path / "editions"
+    result = editions.build_edition("kent", out, out / "figures", use_cache=False,
+                                    local={"local_survey": str(survey), "policeuk": str(folder)})
+    assert result.status == "built", result.detail
+    register = {r["key"]: r["value"] for r in json.loads((out / "figures" / "kent.json").read_text())}
+    survey_sha, folder_sha = (localfiles.fingerprint(p)["sha256"] for p in (survey, folder))
+    assert register["ls_file_sha256"] == survey_sha and register["g_local_survey_sha256"] == survey_sha
+    assert register["own_hs_sha256"] == folder_sha and register["g_policeuk_sha256"] == folder_sha
+    meta = json.loads((out / "kent" / "edition.json").read_text())
+    assert meta["local_data"]["local_survey"]["sha256"] == survey_sha
+    html = out / "kent" / "html" / "book"
+    assert survey_sha in (html / "at-a-glance.html").read_text()
+    chapter1 = (html / "01-trust-and-confidence.html").read_text()
+    assert "Kent Police&#8217;s own survey" in chapter1 or "Kent Police's own survey" in chapter1
+    assert "display_section(" not in chapter1 and "own_survey.for_edition" not in chapter1
