@@ -361,16 +361,22 @@ def dated_lines_with_ci(df: pd.DataFrame, *, name: str, description: str, source
     """Lines over dates (one colour and marker shape per series) with shaded 95% intervals where there are any.
 
     Expects columns date (datetime), period (its label), series, value, ci_low and ci_high (in %;
-    missing bounds draw no band, so an estimate without an interval is never shown with one).
+    missing bounds draw no band, so an estimate without an interval is never shown with one) and,
+    optionally, segment: lines and bands are not joined across segments (e.g. across missing months).
     """
     series = list(dict.fromkeys(df["series"]))
-    colour = alt.Color("series:N", title=None, sort=series, scale=alt.Scale(domain=series, range=(PALETTE * 3)[: len(series)]))
+    colour = alt.Color("series:N", title=None, sort=series,
+                       scale=alt.Scale(domain=series, range=(PALETTE * 3)[: len(series)]))
     shape = alt.Shape("series:N", title=None, sort=series, scale=alt.Scale(domain=series, range=(SHAPES * 3)[: len(series)]))
-    x = alt.X("date:T", title=None)
+    # At least a month between ticks, so monthly data never get two ticks labelled with the same month.
+    x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=-45, tickMinStep=31 * 24 * 3600 * 1000))
+    detail = alt.Detail("segment:N") if "segment" in df.columns else alt.Detail("series:N")
     base = alt.Chart(df)
     band = base.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)").mark_area(opacity=0.2).encode(
-        x=x, y=alt.Y("ci_low:Q", title=y_title, scale=alt.Scale(zero=False)), y2="ci_high:Q", color=colour)
-    line = base.mark_line().encode(x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=colour)
+        x=x, y=alt.Y("ci_low:Q", title=y_title, scale=alt.Scale(zero=False)), y2="ci_high:Q", color=colour,
+        detail=detail)
+    line = base.mark_line().encode(x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=colour,
+                                   detail=detail)
     points = base.mark_point().encode(
         x=x, y="value:Q", color=colour, shape=shape,
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("period:N", title="Period"),

@@ -117,7 +117,8 @@ def validate(raw: pd.DataFrame, source: str, first_line: int = 2) -> pd.DataFram
     ends = pd.to_datetime(df["period_end"], format="%Y-%m-%d", errors="coerce")
     if ends.isna().any():
         bad = ends.isna()
-        raise LocalDataError(f"{source}, {_lines(df, bad)}: column 'period_end' has {df.loc[bad, 'period_end'].iloc[0]!r};"
+        raise LocalDataError(f"{source}, {_lines(df, bad)}: column 'period_end' has "
+                             f"{df.loc[bad, 'period_end'].iloc[0]!r};"
                              " expected the period's last day as YYYY-MM-DD, e.g. 2024-12-31")
     df["period_end"] = ends
     per_period = df.groupby("period")["period_end"].nunique()
@@ -179,7 +180,7 @@ def validate(raw: pd.DataFrame, source: str, first_line: int = 2) -> pd.DataFram
 
 
 def with_intervals(df: pd.DataFrame, level: float = stats.config.CONFIDENCE_LEVEL) -> pd.DataFrame:
-    """Add share, its standard error, the 95% interval (all 0-1), the effective base and where the interval came from."""
+    """Add share, its standard error, the 95% interval (all 0-1), the effective base and the interval's source."""
     out = df.copy()
     deff = out["design_effect"].fillna(1.0)
     counts = out["agree"].notna()
@@ -256,7 +257,7 @@ def latest(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def groups(df: pd.DataFrame, area: str) -> pd.DataFrame:
-    """Each group against the area's total ('All') in the latest period, as the CSEW section does (conservative test)."""
+    """Each group against the area's total ('All') in the latest period, as the CSEW section does (conservative)."""
     now = _pct(latest(df))
     now = now[now["area"] == area]
     total = now[now["group"] == ALL].set_index("measure")
@@ -265,7 +266,7 @@ def groups(df: pd.DataFrame, area: str) -> pd.DataFrame:
         return parts.assign(breakdown=[], comparison=[], ref_pct=[])
     ref = total.loc[parts["measure"]]
     tested = stats.compare_estimates(parts["share"], parts["se"], ref["share"], ref["se"])
-    no_interval = ((parts["interval_from"] == NO_INTERVAL).to_numpy() | (ref["interval_from"] == NO_INTERVAL).to_numpy())
+    no_interval = (parts["interval_from"] == NO_INTERVAL).to_numpy() | (ref["interval_from"] == NO_INTERVAL).to_numpy()
     parts["comparison"] = np.where(no_interval, "", tested["comparison"].to_numpy())
     parts["ref_pct"] = ref["pct"].to_numpy()
     split = parts["group"].str.split(":", n=1)
@@ -298,11 +299,14 @@ def survey_section(df: pd.DataFrame, force: str) -> Section:
     """The force's own survey: the headline measure over time with 95% CIs, its change, groups and sub-areas."""
     f = forces.resolve(force)
     datasets = df.attrs.get("datasets") or [f"local file {df.attrs.get('name', df.attrs.get('source', ''))}"]
-    source = df.attrs.get("source_label") or f"{f.name}'s own survey, file {df.attrs.get('name', '')} (supplied locally)"
+    survey_name = df.attrs.get("survey_name") or f"{f.name}'s own survey"
+    source = (df.attrs.get("source_label")
+              or f"{f.name}'s own survey, file {df.attrs.get('name', '')} (supplied locally)")
     measure = df["measure"].iloc[0]
     area = total_area(df, f.code) or areas(df, measure)["area"].iloc[0]
     iv = with_intervals(df)
-    series = _pct(iv[(iv["area"] == area) & (iv["measure"] == measure) & (iv["group"] == ALL)]).sort_values("period_end")
+    series = _pct(iv[(iv["area"] == area) & (iv["measure"] == measure) & (iv["group"] == ALL)])
+    series = series.sort_values("period_end")
     if series.empty:
         raise LocalDataError(f"{df.attrs.get('source', 'local survey')}: no '{ALL}' row for {area!r} and {measure!r}; "
                              f"expected the headline measure for all respondents")
@@ -316,7 +320,8 @@ def survey_section(df: pd.DataFrame, force: str) -> Section:
                      f"For {no_interval.sum():,} of {len(iv):,} rows {NO_INTERVAL}: {why}.")
     span = f"{series.iloc[0]['period']} to {last['period']}"
     figures = [Figure("ls_force", f.name, "force", datasets), Figure("ls_measure", measure, "measure", datasets),
-               Figure("ls_area", area, "area", datasets), Figure("ls_latest_period", last["period"], "period", datasets),
+               Figure("ls_area", area, "area", datasets),
+               Figure("ls_latest_period", last["period"], "period", datasets),
                Figure("ls_latest", last["pct"], "%", datasets),
                Figure("ls_change_year", year["wording"], "comparison", datasets),
                Figure("ls_change_first", first["wording"], "comparison", datasets)]
@@ -338,24 +343,27 @@ def survey_section(df: pd.DataFrame, force: str) -> Section:
                       ci_low=series["ci_low_pct"], ci_high=series["ci_high_pct"])[
             ["date", "period", "series", "value", "ci_low", "ci_high"]],
         name=f"local-survey-trend-{f.slug}", source=source, y_title="% agreeing",
-        title=f"{measure}: {area}, {span}", subtitle=f"{f.name}'s own survey{band}",
+        title=f"{measure}: {area}, {span}", subtitle=f"{survey_name}{band}",
         description=(f"Line chart of '{measure}' in {area} from {span}, {len(series)} periods{band}. "
                      f"Latest, {last['period']}: {latest_text}. {year['wording']}."))
     more = []
     ranked = areas(df, measure)
     if len(ranked) > 1:
+        has_ci = ranked["ci_low"].notna().any()
+        periods = ranked["period"].unique()
+        when = periods[0] if len(periods) == 1 else "each area's latest period"
+        top, bottom = ranked.iloc[0], ranked.iloc[-1]
         more.append(charts.ranked_intervals(
             ranked.assign(force=ranked["area"], value=ranked["pct"], ci_low=ranked["ci_low_pct"],
                           ci_high=ranked["ci_high_pct"], highlight=ranked["area"] == area)[
                 ["force", "value", "ci_low", "ci_high", "highlight"]],
             name=f"local-survey-areas-{f.slug}", source=source, x_title="% agreeing", log=False, value_title="%",
-            title=f"{measure} by area, latest period", subtitle=(
-                "Whiskers: 95% confidence intervals; diamond: the whole force" if ranked["ci_low"].notna().any()
-                else f"Diamond: the whole force; {NO_INTERVAL}: {why}"),
-            description=(f"Ranked dot chart of '{measure}' in {len(ranked)} areas in their latest period, from "
-                         f"{ranked.iloc[0]['area']} ({ranked.iloc[0]['pct']:.0f}%) to {ranked.iloc[-1]['area']} "
-                         f"({ranked.iloc[-1]['pct']:.0f}%)" + (", each with a 95% confidence interval."
-                                                              if ranked["ci_low"].notna().any() else f"; {NO_INTERVAL}."))))
+            title=f"{measure} by area, {when}", subtitle=(
+                "Whiskers: 95% confidence intervals; diamond: the whole force" if has_ci
+                else ["Diamond: the whole force", f"{NO_INTERVAL[0].upper()}{NO_INTERVAL[1:]}: {why}"]),
+            description=(f"Ranked dot chart of '{measure}' in {len(ranked)} areas, {when}, from {top['area']} "
+                         f"({top['pct']:.0f}%) to {bottom['area']} ({bottom['pct']:.0f}%)"
+                         + (", each with a 95% confidence interval." if has_ci else f"; {NO_INTERVAL}."))))
     by_group = groups(df, area)
     by_group = by_group[by_group["comparison"] != ""]
     if len(by_group):
@@ -363,7 +371,7 @@ def survey_section(df: pd.DataFrame, force: str) -> Section:
         more.append(charts.estimates_with_ci(
             by_group[["measure", "breakdown", "group", "pct", "ci_low_pct", "ci_high_pct", "comparison", "ref_pct"]],
             name=f"local-survey-groups-{f.slug}", source=source, reference_label=f"all respondents in {area}",
-            title=f"Groups against all respondents, {area}, latest period", x_title="% agreeing",
+            title=f"Groups against all respondents, {area}, {last['period']}", x_title="% agreeing",
             subtitle="Dots are survey estimates, whiskers 95% confidence intervals; dashed line: all respondents",
             description=(f"Dot-and-whisker chart of {len(by_group)} groups in {area} against all respondents, each "
                          f"with a 95% confidence interval. Significantly lower: {', '.join(lower) or 'none'}.")))
@@ -388,6 +396,7 @@ def met_pas_as_local_survey() -> pd.DataFrame:
         "estimate": both["proportion"].map(repr), "weighted": "unknown"})
     df = validate(frame.astype(str), str(locate(met_pas.BOROUGH_FILE)))
     df.attrs.update({"datasets": [met_pas.BOROUGH_FILE], "why_no_interval": PAS_WHY, "source_label": PAS_SOURCE,
+                     "survey_name": "MOPAC Public Attitude Survey",
                      "name": "MOPAC PAS borough file"})
     return df
 

@@ -160,7 +160,8 @@ def load_folder(path, kind: str, force: str | None = None) -> pd.DataFrame:
     for file in files:
         match = FILE_NAME.match(file.name)
         if not match or match.group(3) != kind:
-            raise LocalDataError(f"{file}: not named like a police.uk archive file; expected {LAYOUT.format(kind=kind)}")
+            raise LocalDataError(f"{file}: not named like a police.uk archive file; expected "
+                                 f"{LAYOUT.format(kind=kind)}")
         month, slug = match.group(1), match.group(2)
         try:
             named = forces.resolve(slug)
@@ -274,11 +275,14 @@ def monthly_concentration(crimes: pd.DataFrame, place: str = "LSOA", top: int = 
 
 
 def as_dated(monthly: pd.DataFrame, series: str, ci: bool = True) -> pd.DataFrame:
-    """A monthly table in the shape of charts.dated_lines_with_ci."""
-    return pd.DataFrame({"date": pd.PeriodIndex(monthly["Month"], freq="M").to_timestamp(how="end").normalize(),
-                         "period": monthly["Month"].map(month_name), "series": series, "value": monthly["share_pct"],
+    """A monthly table in the shape of charts.dated_lines_with_ci; a new segment after each missing month."""
+    months = pd.PeriodIndex(monthly["Month"], freq="M")
+    ordinal = np.asarray(months.year * 12 + months.month)
+    return pd.DataFrame({"date": months.to_timestamp(how="start"), "period": monthly["Month"].map(month_name),
+                         "series": series, "value": monthly["share_pct"],
                          "ci_low": monthly["ci_low_pct"] if ci else np.nan,
-                         "ci_high": monthly["ci_high_pct"] if ci else np.nan})
+                         "ci_high": monthly["ci_high_pct"] if ci else np.nan,
+                         "segment": np.cumsum(np.r_[0, np.diff(ordinal) != 1]).astype(str)})
 
 
 def provenance(records: pd.DataFrame, kind: str, key: str) -> tuple[list[str], list]:
