@@ -64,7 +64,9 @@ def _check_local(force: str, survey: str | None, folder: str | None) -> dict[str
         local["local_survey"] = str(Path(survey).resolve())
     if folder:
         for kind in policeuk.COLUMNS:
-            policeuk.load_folder(folder, kind, force)
+            note = policeuk.gap_note(policeuk.load_folder(folder, kind, force))
+            if note:
+                print(f"note: {folder} ({kind}): {note}", file=sys.stderr)
         local["policeuk"] = str(Path(folder).resolve())
     return local
 

@@ -231,7 +231,7 @@ def hot_spots(path=None, key: str = "hs", force: str | None = None) -> Section:
             description=(f"Line chart of the share of located crime (not ASB) in each month's busiest 5% of LSOAs in "
                          f"{force_name}, {month}: from {monthly['share_pct'].min():.0f}% to "
                          f"{monthly['share_pct'].max():.0f}%.")))
-    return Section(shares.round(1), chart, figures, more)
+    return Section(shares.round(1), chart, figures, more, policeuk.gap_note(crimes))
 
 
 def force_section(force: str) -> Section:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -145,7 +144,7 @@ def load_folder(path, kind: str, force: str | None = None) -> pd.DataFrame:
 
     `force` (an ONS code, name or slug) is the force the files must be for; without it, the
     force of the first file. attrs: force (ONS code), months, missing_months, files, source, label.
-    Months missing between the first and last are stated (attrs and a warning), not filled.
+    Months missing between the first and last are stated (in attrs and the label; see `gap_note`), not filled.
     """
     if kind not in COLUMNS:
         raise ValueError(f"unknown police.uk file kind {kind!r}; expected one of {sorted(COLUMNS)}")
@@ -195,9 +194,6 @@ def load_folder(path, kind: str, force: str | None = None) -> pd.DataFrame:
     months = sorted(set(months))
     every = pd.period_range(months[0], months[-1], freq="M").strftime("%Y-%m").tolist()
     missing = [m for m in every if m not in months]
-    if missing:
-        warnings.warn(f"{folder}: no {kind} file for {', '.join(month_name(m) for m in missing)}; those months are "
-                      "missing, not zero", stacklevel=2)
     out.attrs.update({"force": expected.code, "months": months, "missing_months": missing,
                       "files": [str(f) for f in files], "source": str(folder),
                       "label": label(expected.name, months, missing)})
@@ -314,3 +310,13 @@ def not_supplied(force: str, what: str) -> str:
     return (f"The {what} above come from the Bedfordshire sample month. {f.name}'s own police.uk download (any "
             f"number of months, from data.police.uk/data) can be shown here: build the edition with "
             f"`make edition FORCE={f.slug} POLICEUK=path/to/folder`.")
+
+
+def gap_note(records: pd.DataFrame) -> str:
+    """A sentence naming the months with no file between the first and the last ('' when there are none)."""
+    missing = records.attrs.get("missing_months", [])
+    if not missing:
+        return ""
+    names = ", ".join(month_name(m) for m in missing)
+    return (f"The download has no file for {names}: {'that month is' if len(missing) == 1 else 'those months are'} "
+            "missing here, not zero, and the monthly lines break there.")

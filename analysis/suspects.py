@@ -292,7 +292,7 @@ def detail(path=None, key: str = "ss_detail", force: str | None = None) -> Secti
             description=(f"Line chart of the monthly share of stop and searches by {force_name} ending in no further "
                          f"action, {months}: from {monthly['share_pct'].min():.0f}% to "
                          f"{monthly['share_pct'].max():.0f}%, each with a 95% confidence interval.")))
-    return Section(table.round(1), chart, figures, more)
+    return Section(table.round(1), chart, figures, more, policeuk.gap_note(searches))
 
 
 def force_section(force: str) -> Section:

@@ -121,7 +121,7 @@ def outcomes(path=None, key: str = "out", force: str | None = None) -> Section:
             description=(f"Line chart of the monthly share of police.uk outcome records for {force_name} that were "
                          f"'{NO_SUSPECT}', {month}: from {monthly['share_pct'].min():.0f}% to "
                          f"{monthly['share_pct'].max():.0f}%, each with a 95% confidence interval.")))
-    return Section(table.round(1), chart, figures, more)
+    return Section(table.round(1), chart, figures, more, policeuk.gap_note(records))
 
 
 def force_section(force: str) -> str:

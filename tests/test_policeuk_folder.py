@@ -70,10 +70,15 @@ def test_the_sample_stays_the_default_and_its_heading_comes_from_the_data():
 
 def test_8_gaps_are_stated_not_filled(tmp_path):
     folder = write_folder(tmp_path, months=4, street_rows=100, lsoas=20, skip=("2024-06",))
-    with pytest.warns(UserWarning, match=r"no street file for June 2024; those months are missing, not zero"):
-        crimes = policeuk.load_folder(folder, "street")
+    crimes = policeuk.load_folder(folder, "street")
     assert crimes.attrs["missing_months"] == ["2024-06"]
     assert crimes.attrs["label"] == "Kent Police, April 2024 to July 2024 (no data for June 2024)"
+    assert policeuk.gap_note(crimes).startswith("The download has no file for June 2024: that month is missing here")
+    section = neighbourhood.hot_spots(folder, key="own_hs")
+    assert "no file for June 2024" in section.note
+    assert section.more_charts[0].to_dict()["datasets"]  # drawn in two segments, around the gap
+    segments = {r["segment"] for r in list(section.more_charts[0].to_dict()["datasets"].values())[0]}
+    assert segments == {"0", "1"}
 
 
 def test_8_empty_folder(tmp_path):
