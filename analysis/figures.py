@@ -85,7 +85,7 @@ def display_section(section: "Section") -> None:
     for chart in filter(None, [section.chart, *section.more_charts]):
         display(chart)
     if section.table is not None and len(section.table):
-        display(section.table.style.hide(axis="index").format(precision=1, thousands=","))
+        display(section.table.style.hide(axis="index").format(precision=1, thousands=",", na_rep="not given"))
 
 
 class Text:

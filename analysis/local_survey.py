@@ -98,9 +98,9 @@ def validate(raw: pd.DataFrame, source: str, first_line: int = 2) -> pd.DataFram
                              f"{EXPECTED}; found {[c for c in df.columns if c != 'line']}")
     if "estimate" not in df.columns and not {"agree", "base"} <= set(df.columns):
         raise LocalDataError(f"{source}: neither an 'estimate' column nor both 'agree' and 'base'; expected {EXPECTED}")
-    for col in NUMBERS + ["group"]:
+    for col in NUMBERS + ["group"]:  # optional columns: absent means empty
         if col not in df.columns:
-            df[col] = np.nan
+            df[col] = pd.Series(np.nan, index=df.index, dtype="str")
     for col in ["period", "area", "measure", "group", "weighted"]:
         df[col] = df[col].str.strip()
     for col in ["period", "area", "measure", "weighted"]:
@@ -284,13 +284,19 @@ def areas(df: pd.DataFrame, measure: str) -> pd.DataFrame:
 
 def total_area(df: pd.DataFrame, force: str) -> str | None:
     """The area that is the whole force: the one naming the force, or the only area; None if neither."""
-    code = forces.resolve(force).code
+    f = forces.resolve(force)
+    others = []
     for area in df["area"].unique():
         try:
-            if forces.resolve(area).code == code:
-                return area
+            found = forces.resolve(area)
         except forces.UnknownForceError:
             continue
+        if found.code == f.code:
+            return area
+        others.append(found.name)
+    if others:
+        raise LocalDataError(f"{df.attrs.get('source', 'local survey')}: the file's areas name {others[0]}; expected "
+                             f"{f.name}'s own survey (an area named for the force, and its sub-areas)")
     names = df["area"].unique()
     return names[0] if len(names) == 1 else None
 

@@ -174,3 +174,30 @@ def test_a_comment_header_keeps_line_numbers_true(tmp_path):
     path = write(tmp_path, "Q1,2024-06-30,Kent,Confidence,All,120,100,,,no,\n", head="# note\n# more\n" + HEAD)
     with pytest.raises(LocalDataError, match=r"line 4: agree"):
         ls.load(path)
+
+
+def test_optional_columns_may_be_left_out(tmp_path):
+    path = write(tmp_path, "2024 Q1,2024-03-31,Kent Police,Confidence,0.70,500,yes\n"
+                           "2025 Q1,2025-03-31,Kent Police,Confidence,0.66,500,yes\n",
+                 head="period,period_end,area,measure,estimate,base,weighted\n")
+    df = ls.load(path)
+    assert df["group"].tolist() == ["All", "All"] and df["design_effect"].isna().all()
+    section = ls.survey_section(df, "kent")
+    low, high = stats.wilson_ci(330, 500)
+    keys = {f.key: f.value for f in section.figures}
+    assert (keys["ls_latest_low"], keys["ls_latest_high"]) == pytest.approx((100 * float(low), 100 * float(high)))
+    assert "statistically similar to 2024 Q1 (70%)" in keys["ls_change_year"]
+
+
+def test_a_survey_of_another_force_is_refused(tmp_path):
+    df = ls.load(write_survey(tmp_path / "kent.csv"))
+    with pytest.raises(LocalDataError, match=r"kent\.csv: the file's areas name Kent Police; expected Essex Police's own"):
+        ls.survey_section(df, "essex")
+
+
+def test_design_effect_enters_the_two_sample_test(tmp_path):
+    rows = "Q1 23,2023-06-30,Kent,Confidence,All,700,1000,,,yes,{d}\nQ1 24,2024-06-30,Kent,Confidence,All,650,1000,,,yes,{d}\n"
+    plain = ls.changes(ls.load(write(tmp_path, rows.format(d=""), name="a.csv"))).iloc[0]
+    inflated = ls.changes(ls.load(write(tmp_path, rows.format(d="2.5"), name="b.csv"))).iloc[0]
+    assert plain["comparison"] == "lower" and inflated["comparison"] == "similar"
+    assert inflated["p_value"] == pytest.approx(stats.compare_proportions(260, 400, 280, 400).iloc[0]["p_value"])
