@@ -206,6 +206,8 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     for col in frames[0].columns:
         parts = [f[col] for f in frames]
         if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            # A month where a column is empty gets float categories; union_categoricals needs one dtype.
+            parts = [p.cat.rename_categories(pd.Index(p.cat.categories.astype(str), dtype="str")) for p in parts]
             columns[col] = pd.Series(union_categoricals(parts, ignore_order=True))
         else:
             columns[col] = pd.concat(parts, ignore_index=True)

@@ -133,3 +133,12 @@ def test_10_bom_read_fine_and_non_utf8_explained(tmp_path):
     street.write_bytes(data)
     with pytest.raises(LocalDataError, match=r"2024-04-kent-street\.csv, line \d+: byte 0xe9 is not UTF-8 text"):
         policeuk.load_folder(folder, "street")
+
+
+def test_a_month_with_an_empty_column_still_joins_the_others(tmp_path):
+    folder = write_folder(tmp_path, months=2, street_rows=50, lsoas=10)
+    may = folder / "2024-05" / "2024-05-kent-street.csv"
+    pd.read_csv(may, dtype=str).assign(**{"Last outcome category": ""}).to_csv(may, index=False)
+    crimes = policeuk.load_folder(folder, "street")
+    assert crimes.loc[crimes["Month"] == "2024-05", "Last outcome category"].isna().all()
+    assert crimes.loc[crimes["Month"] == "2024-04", "Last outcome category"].notna().any()
