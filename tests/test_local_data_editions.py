@@ -39,6 +39,7 @@ def test_chapter_1_without_a_survey_says_so_plainly(tmp_path):
     assert "No survey of Cumbria Constabulary's own was supplied" in html
 
 
+@pytest.mark.gate  # three chapter runs: kept out of the quick unit run
 @pytest.mark.parametrize("chapter, chart", [("02-neighbourhood-policing", "hot-spot-monthly-kent"),
                                             ("04-contact-with-victims", "no-suspect-monthly-kent"),
                                             ("05-contact-with-suspects", "search-nfa-monthly-kent")])
