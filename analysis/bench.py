@@ -108,6 +108,7 @@ def main() -> int:
         print(f"{'ours, per edition (all 43 cold, with PDFs / 43)':<62} {per_edition:8.1f} s")
         print(f"{'speed-up vs the naive loop':<62} {naive / per_edition:8.1f} x")
         print(f"{'speed-up vs the fair naive loop':<62} {fair / per_edition:8.1f} x")
+        policeuk_bench()
         print(f"Load average at the end {os.getloadavg()[0]:.1f}")
         for name, (target, kind) in TARGETS.items():
             ok = rows[name] <= target if kind == "max" else rows[name] >= target
@@ -116,3 +117,28 @@ def main() -> int:
         return 0
     finally:
         shutil.rmtree(out, ignore_errors=True)
+
+
+def policeuk_bench(months: int = 12, street_rows: int = 125_000) -> float:
+    """Load and summarise a generated police.uk folder of a large force's year (~1.5M street rows); prints the time."""
+    from analysis import policeuk
+    from tests.fixtures.make_policeuk import write_folder
+
+    with tempfile.TemporaryDirectory(prefix="pcp-policeuk-") as tmp:
+        folder = write_folder(Path(tmp), months=months, street_rows=street_rows, lsoas=1000)
+
+        def load_and_summarise():
+            crimes = policeuk.load_folder(folder, "street", "kent")
+            for place in policeuk.PLACES:
+                policeuk.concentration(crimes, place)
+            policeuk.concentration_curve(crimes, "LSOA")
+            policeuk.monthly_concentration(crimes)
+            policeuk.monthly_share(policeuk.load_folder(folder, "outcomes", "kent"), "Outcome type", policeuk.NO_SUSPECT)
+            policeuk.monthly_share(policeuk.load_folder(folder, "stop-and-search", "kent"), "Outcome", policeuk.NFA)
+            return len(crimes)
+
+        start = time.perf_counter()
+        rows = load_and_summarise()
+        seconds = time.perf_counter() - start
+    print(f"{f'police.uk folder: {months} months, {rows:,} street rows, load + summarise':<55} {seconds:8.1f} s")
+    return seconds

@@ -331,14 +331,19 @@ def line_with_spread(df: pd.DataFrame, *, name: str, description: str, source: s
 
 def ranked_intervals(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, x_title: str,
                      reference: float | None = None, subtitle=None, log: bool = True,
-                     highlight: str | None = None) -> alt.LayerChart:
+                     highlight: str | None = None, value_title: str = "Value") -> alt.LayerChart:
     """One row per area, ranked by value, with its 95% interval; an optional reference rule.
 
     Expects columns pfa_code (forces and England and Wales), value, ci_low and ci_high.
     England and Wales and the `highlight` force (ONS code) get their own colour and shape,
-    and the highlighted force is named beside its interval.
+    and the highlighted force is named beside its interval. Rows that are not forces give `label`
+    instead of pfa_code, and a boolean `highlight` column marks the whole area among its parts.
     """
-    frame = _force_labels(df, highlight)
+    if "pfa_code" in df.columns:
+        frame = _force_labels(df, highlight)
+    else:  # areas that are not forces (a survey's boroughs): `label`, and a boolean `highlight` for the whole area
+        marked = df["highlight"] if "highlight" in df.columns else pd.Series(False, index=df.index)
+        frame = df.assign(area=df["label"], marker=marked.map({True: NATIONAL, False: OTHER_FORCES}))
     order = frame.sort_values("value", ascending=False)["area"].tolist()
     y = alt.Y("area:N", sort=order, title=None)
     scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
@@ -347,7 +352,7 @@ def ranked_intervals(df: pd.DataFrame, *, name: str, description: str, source: s
     whiskers = base.mark_rule(color=GREY).encode(x=alt.X("ci_low:Q", title=x_title, scale=scale), x2="ci_high:Q", y=y)
     dots = base.mark_point(filled=True, size=60).encode(
         x="value:Q", y=y, color=colour.legend(None), shape=shape.legend(None),
-        tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("value:Q", format=".1f", title="Value"),
+        tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("value:Q", format=".1f", title=value_title),
                  alt.Tooltip("ci_low:Q", format=".1f", title="95% CI from"),
                  alt.Tooltip("ci_high:Q", format=".1f", title="95% CI to")])
     layers = [whiskers, dots, _name_label(frame, "ci_high:Q", y)]
@@ -590,4 +595,35 @@ def small_trends(df: pd.DataFrame, *, name: str, description: str, source: str, 
                         header=alt.Header(labelAngle=0, labelAnchor="start", labelOrient="top", labelFontWeight="bold",
                                           labelExpr=wrapped_labels(frame["measure"], 48))),
         columns=2).resolve_scale(y="independent")
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def dated_lines_with_ci(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, y_title: str,
+                        subtitle=None) -> alt.LayerChart:
+    """Lines over dates (one colour and marker shape per series) with shaded 95% intervals where there are any.
+
+    Expects columns date (datetime), period (its label), series, value, ci_low and ci_high (in %;
+    missing bounds draw no band, so an estimate without an interval is never shown with one) and,
+    optionally, segment: lines and bands are not joined across segments (e.g. across missing months).
+    """
+    series = list(dict.fromkeys(df["series"]))
+    colour = alt.Color("series:N", title=None, sort=series,
+                       scale=alt.Scale(domain=series, range=(PALETTE * 3)[: len(series)]))
+    shape = alt.Shape("series:N", title=None, sort=series, scale=alt.Scale(domain=series, range=(SHAPES * 3)[: len(series)]))
+    # At least a month between ticks, so monthly data never get two ticks labelled with the same month.
+    x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=-45, tickMinStep=31 * 24 * 3600 * 1000))
+    detail = alt.Detail("segment:N") if "segment" in df.columns else alt.Detail("series:N")
+    base = alt.Chart(df)
+    band = base.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)").mark_area(opacity=0.2).encode(
+        x=x, y=alt.Y("ci_low:Q", title=y_title, scale=alt.Scale(zero=False)), y2="ci_high:Q", color=colour,
+        detail=detail)
+    line = base.mark_line().encode(x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=colour,
+                                   detail=detail)
+    points = base.mark_point().encode(
+        x=x, y="value:Q", color=colour, shape=shape,
+        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("period:N", title="Period"),
+                 alt.Tooltip("value:Q", format=".1f", title="%"),
+                 alt.Tooltip("ci_low:Q", format=".1f", title="95% CI from"),
+                 alt.Tooltip("ci_high:Q", format=".1f", title="95% CI to")])
+    chart = alt.layer(band, line, points).properties(width=config.CHART_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from analysis import briefing, config, forces, kernels
+from analysis import briefing, config, forces, kernels, localfiles
 
 EDITIONS_DIR = config.BUILD_DIR / "editions"
 FIGURES_DIR = config.BUILD_DIR / "figures"
@@ -52,11 +52,13 @@ def shard(codes: list[str], spec: str | None) -> list[str]:
     return codes[i - 1::n]
 
 
-def inputs_hash(force_code: str, root: Path = config.REPO_ROOT) -> str:
-    """A content hash of everything an edition depends on, plus the parameters and Python version."""
+def inputs_hash(force_code: str, root: Path = config.REPO_ROOT, local: dict[str, str] | None = None) -> str:
+    """A content hash of everything an edition depends on, plus the parameters, Python version and local files."""
     # The site address is printed in the briefing PDF.
     digest = hashlib.sha256(json.dumps({"force": force_code, "python": sys.version,
                                         "site": config.site_url()}).encode())
+    for name, path in sorted((local or {}).items()):  # a force's own files: their content, not just their path
+        digest.update(f"{name}={localfiles.fingerprint(path)['sha256']}".encode())
     for name in HASHED:
         path = root / name
         files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
@@ -144,19 +146,21 @@ def _print_briefing(staged: Path, printer: briefing.Printer) -> None:
 
 def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = FIGURES_DIR,
                   use_cache: bool = True, kernel: kernels.SharedKernel | None = None,
-                  printer: briefing.Printer | None = None) -> Result:
+                  printer: briefing.Printer | None = None, local: dict[str, str] | None = None) -> Result:
     """Build one edition (HTML and briefing PDF) into a temporary folder, then swap it in; the last good edition
     survives any failure. Give `kernel` and `printer` to reuse them across editions; otherwise the edition starts
-    and stops its own (the printer's chromium starts only if there is something to print)."""
+    and stops its own (the printer's chromium starts only if there is something to print). `local` maps notebook
+    parameters (local_survey, policeuk) to a force's own file or folder."""
     if kernel is None:
         with kernels.SharedKernel() as own:
-            return build_edition(force, out_dir, figures_dir, use_cache, own, printer)
+            return build_edition(force, out_dir, figures_dir, use_cache, own, printer, local)
     if printer is None:
         with briefing.Printer() as own:
-            return build_edition(force, out_dir, figures_dir, use_cache, kernel, own)
+            return build_edition(force, out_dir, figures_dir, use_cache, kernel, own, local)
     start = time.perf_counter()
     f = forces.resolve(force)
-    digest = inputs_hash(f.code)
+    local = {name: str(Path(path).resolve()) for name, path in (local or {}).items() if path}
+    digest = inputs_hash(f.code, local=local)
     live = out_dir / f.slug
     if use_cache and _built_from(f, out_dir) == digest:
         return Result(f.name, "skipped", time.perf_counter() - start, "inputs unchanged")
@@ -165,7 +169,7 @@ def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = 
     try:
         src = work / "src"
         for notebook in _source_tree(f, src):
-            kernel.run(notebook, {"force": f.code})
+            kernel.run(notebook, {"force": f.code, **local})
             _prepare(notebook, f)
         _build_html(src, work)
         staged = work / "edition"
@@ -174,7 +178,8 @@ def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = 
         register = work / "_build" / "figures" / f"{f.slug}.json"
         shutil.copy2(register, staged / "figures.json")
         meta = {"force": f.name, "code": f.code, "slug": f.slug, "data_version": data_version(),
-                "built": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+                "built": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                "local_data": {name: localfiles.fingerprint(path) for name, path in local.items()}}
         (staged / "edition.json").write_text(json.dumps(meta, indent=1) + "\n")
         printing = time.perf_counter()
         _print_briefing(staged, printer)

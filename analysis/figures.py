@@ -78,6 +78,18 @@ def write_register(records: list[dict], target: Path) -> None:
     target.write_text(json.dumps(records, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def display_section(section: "Section") -> None:
+    """Show a section to readers: its note, its charts, then its table (without the index)."""
+    from IPython.display import Markdown
+
+    if section.note:
+        display(Markdown(section.note))
+    for chart in filter(None, [section.chart, *section.more_charts]):
+        display(chart)
+    if section.table is not None and len(section.table):
+        display(section.table.style.hide(axis="index").format(precision=1, thousands=",", na_rep="not given"))
+
+
 class Text:
     """A glued string that renders without quotes in `{glue:}` roles."""
 
@@ -106,3 +118,6 @@ class Section:
     table: pd.DataFrame
     chart: object = None
     figures: list[Figure] = field(default_factory=list)
+    # Further charts, and plain-language notes (Markdown) a reader needs beside them, when a section has them.
+    more_charts: list = field(default_factory=list)
+    note: str = ""

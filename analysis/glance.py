@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import (charts, comparable, config, csew, fairness, forces, maps, neighbourhood, pfa_tables, population,
-                      ranking, stats, suspects, tables, wider, workforce, wrongdoing)
+from analysis import (charts, comparable, config, csew, fairness, forces, localfiles, manifest, maps, met_pas,
+                      neighbourhood, pfa_tables, population, ranking, stats, suspects, tables, wider, workforce,
+                      wrongdoing)
 from analysis import search_rates as sr
 from analysis import stop_search as ss
 from analysis.figures import Figure, Section
@@ -256,3 +257,22 @@ def ski_slopes(force: str) -> list:
                          + ranking.rank_sentence(forces_only.set_index("pfa_code")["value"], f.code, what=title.lower(),
                                                  fmt="{:.0f}" if name == "officers" else "{:.1f}") + ".")))
     return slopes
+
+
+def local_data(force: str, local_survey: str | None = None, policeuk: str | None = None) -> Section:
+    """The force's own files this edition used, each with its sha256, so a reader can tell which files they were."""
+    f = forces.resolve(force)
+    rows, figures = [], []
+    for what, path, key in (("Local survey", local_survey, "g_local_survey"), ("police.uk download", policeuk,
+                                                                                "g_policeuk")):
+        if path:
+            fp = localfiles.fingerprint(path)
+            rows.append({"data": what, "file or folder": fp["name"], "sha256": fp["sha256"]})
+            figures += [Figure(f"{key}_name", fp["name"], "file", [f"local {fp['name']}"]),
+                        Figure(f"{key}_sha256", fp["sha256"], "sha256", [f"local {fp['name']}"])]
+        elif what == "Local survey" and f.code == "E23000001":
+            rows.append({"data": what, "file or folder": "MOPAC Public Attitude Survey, borough file (public)",
+                         "sha256": manifest.raw_file(met_pas.BOROUGH_FILE).sha256})
+        else:
+            rows.append({"data": what, "file or folder": "none supplied", "sha256": ""})
+    return Section(pd.DataFrame(rows), None, figures)

@@ -12,7 +12,6 @@ SERIES_DATA = [csew.SERIES_FILE]
 HEADLINE_DATA = [csew.HEADLINE_FILES[0]]
 WORKFORCE_DATA = [workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]
 STRENGTH_DATA = list(workforce.STRENGTH_FILES)
-STREET_DATA = [policeuk.SAMPLE["street"]]
 ONS_SOURCE = "ONS, Crime Survey for England and Wales perception tables (third-party extract), OGL v3.0"
 GRADIENT_SOURCE = ("ONS (2015), Focus on Public Perceptions of Crime and the Police 2013 to 2014, chapter 1, "
                    "transcribed; OGL v3.0")
@@ -20,7 +19,6 @@ WORKFORCE_SOURCE = ("Home Office, police workforce open data tables (FTE, 31 Mar
                     "estimates by police force area; OGL v3.0")
 STRENGTH_SOURCE = ("Home Office, police workforce statistics: officer strength, England and Wales, 31 March; ONS "
                    "mid-year population estimates; OGL v3.0")
-STREET_SOURCE = "police.uk street-level crime, Bedfordshire, March 2023; OGL v3.0"
 PCT1 = "{:.1f}"
 VISIBILITY_LEVELS = {"high": "Adults reporting high police visibility",
                      "medium": "Adults reporting medium police visibility",
@@ -231,26 +229,32 @@ def strength_since_1977() -> Section:
     return Section(table.round(1), chart, figures)
 
 
-def hot_spots(path=None) -> Section:
-    """How concentrated crime and ASB are across neighbourhoods (LSOAs) and map points, in one police.uk month."""
-    crimes = policeuk.load("street", path)
+def hot_spots(path=None, key: str = "hs", force: str | None = None) -> Section:
+    """How concentrated crime and ASB are across neighbourhoods (LSOAs) and map points, in police.uk street data.
+
+    `path`: one monthly street file or a force's police.uk download folder (default: the
+    Bedfordshire sample). Over several months, a second chart shows the top 5% of LSOAs' share each month.
+    """
+    crimes = policeuk.read("street", path, force)
+    datasets, extra = policeuk.provenance(crimes, "street", key)
     shares = pd.concat([policeuk.concentration(crimes, place) for place in policeuk.PLACES], ignore_index=True)
     curve = policeuk.concentration_curve(crimes, "LSOA")
-    month = crimes["Month"].iloc[0]
-    force = crimes["Falls within"].mode().iloc[0]
-    figures = [Figure("hs_month", month, "month", STREET_DATA), Figure("hs_force", force, "force", STREET_DATA),
-               Figure("hs_records", len(crimes), "records", STREET_DATA, "{:,.0f}")]
+    month, force_name = policeuk.span(crimes), policeuk.force_name(crimes)
+    slug = "" if path is None else "-" + forces.get(crimes.attrs["force"]).slug
+    source = f"police.uk street-level crime, {crimes.attrs['label']}; OGL v3.0"
+    figures = [Figure(f"{key}_month", month, "month", datasets), Figure(f"{key}_force", force_name, "force", datasets),
+               Figure(f"{key}_records", len(crimes), "records", datasets, "{:,.0f}")] + extra
     for r in shares.itertuples():
         kind = "crime" if r.incidents == "Crime" else "asb"
-        figures.append(Figure(f"hs_{kind}_{r.place.lower()}_top{r.top_pct}", r.share_pct, "%", STREET_DATA))
+        figures.append(Figure(f"{key}_{kind}_{r.place.lower()}_top{r.top_pct}", r.share_pct, "%", datasets))
     lsoa = shares[(shares["place"] == "LSOA") & (shares["incidents"] == "Crime")].iloc[0]
-    figures += [Figure("hs_crime_lsoas", lsoa["of_places"], "LSOAs", STREET_DATA),
-                Figure("hs_crime_unlocated", lsoa["unlocated"], "records", STREET_DATA)]
+    figures += [Figure(f"{key}_crime_lsoas", lsoa["of_places"], "LSOAs", datasets),
+                Figure(f"{key}_crime_unlocated", lsoa["unlocated"], "records", datasets)]
     chart = charts.concentration_curve(
-        curve, name="hot-spot-concentration", source=STREET_SOURCE,
-        title=f"How concentrated crime and ASB are across neighbourhoods, {force}, {month}",
+        curve, name=f"hot-spot-concentration{slug}", source=source,
+        title=f"How concentrated crime and ASB are across neighbourhoods, {crimes.attrs['label']}",
         subtitle="LSOAs with at least one incident, busiest first; dashed grey line: no concentration",
-        description=(f"Concentration curves for recorded crime and anti-social behaviour across LSOAs in {force}, "
+        description=(f"Concentration curves for recorded crime and anti-social behaviour across LSOAs in {force_name}, "
                      f"{month}. The busiest tenth of LSOAs held {lsoa['share_pct']:.0f}% of crime recorded with a "
                      "location. A curve bowed above the diagonal means incidents cluster in few places."))
     table = tables.format_table(
@@ -258,8 +262,19 @@ def hot_spots(path=None) -> Section:
         headers={"incidents": "Incidents", "place": "Place", "top_pct": "Busiest (% of places)",
                  "places": "Places", "of_places": "Of places with any", "share_pct": "Share of incidents (%)",
                  "unlocated": "Records with no location"},
-        decimals={"share_pct": 1}, caption=f"How concentrated incidents were, {force}, {month}")
-    return Section(table, chart, figures)
+        decimals={"share_pct": 1}, caption=f"How concentrated incidents were, {crimes.attrs['label']}")
+    more = []
+    if len(crimes.attrs["months"]) > 1:
+        monthly = policeuk.monthly_concentration(crimes)
+        more.append(charts.dated_lines_with_ci(
+            policeuk.as_dated(monthly, "Crime in the busiest 5% of LSOAs", ci=False),
+            name=f"hot-spot-monthly{slug}", source=source, y_title="% of located crime",
+            title=f"Share of crime in the busiest 5% of neighbourhoods each month, {crimes.attrs['label']}",
+            subtitle="Each month's own busiest 5% of LSOAs; a count of all recorded crime, so no sampling interval",
+            description=(f"Line chart of the share of located crime (not ASB) in each month's busiest 5% of LSOAs in "
+                         f"{force_name}, {month}: from {monthly['share_pct'].min():.0f}% to "
+                         f"{monthly['share_pct'].max():.0f}%.")))
+    return Section(table, chart, figures, more, policeuk.gap_note(crimes))
 
 
 def force_section(force: str) -> Section:

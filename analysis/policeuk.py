@@ -1,18 +1,21 @@
-"""Read any standard police.uk monthly download (street, outcomes, stop and search) and measure where crime concentrates."""
+"""Read police.uk downloads (one monthly file, or a force's archive folder of many months) and measure them."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
+from analysis import forces, localfiles, stats
+from analysis.localfiles import LocalDataError
 from analysis.schemas import SchemaError
 from analysis.sources import locate
 
 SAMPLE = {"street": "policeuk_sample_2023_03/street", "outcomes": "policeuk_sample_2023_03/outcomes",
           "stop-and-search": "policeuk_sample_2023_03/stop_and_search"}
-SAMPLE_LABEL = "Bedfordshire Police, March 2023"
 # The published column sets (data.police.uk/about), in file order.
 COLUMNS = {
     "street": ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
@@ -38,14 +41,8 @@ def load(kind: str, path: str | Path | None = None) -> pd.DataFrame:
     if kind not in COLUMNS:
         raise ValueError(f"unknown police.uk file kind {kind!r}; expected one of {sorted(COLUMNS)}")
     path = Path(path) if path is not None else locate(SAMPLE[kind])
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    expected = COLUMNS[kind]
-    if list(df.columns) != expected:
-        guess = [k for k, cols in COLUMNS.items() if list(df.columns) == cols]
-        hint = f" It looks like a police.uk '{guess[0]}' file." if guess else ""
-        missing = [c for c in expected if c not in df.columns]
-        raise SchemaError(f"{path}: not a police.uk '{kind}' file; expected columns {expected}, found "
-                          f"{list(df.columns)} (missing {missing}).{hint}")
+    df = _read(path, dict(dtype=str, keep_default_na=False, na_values=[""]))
+    _check_columns(path, kind, list(df.columns))
     if kind != "stop-and-search":
         bad = ~df["Month"].str.fullmatch(r"\d{4}-\d{2}", na=False)
         if bad.any():
@@ -56,6 +53,26 @@ def load(kind: str, path: str | Path | None = None) -> pd.DataFrame:
         df[col] = pd.to_numeric(df[col], errors="raise")
     df.attrs["source"] = str(path)
     return df
+
+
+def _check_columns(path: Path, kind: str, found: list[str]) -> None:
+    """Refuse a file whose header is not the published one for its kind, saying what it looks like instead."""
+    expected = COLUMNS[kind]
+    if found != expected:
+        guess = [k for k, cols in COLUMNS.items() if found == cols]
+        hint = f" It looks like a police.uk '{guess[0]}' file." if guess else ""
+        missing = [c for c in expected if c not in found]
+        raise SchemaError(f"{path}: not a police.uk '{kind}' file; expected columns {expected}, found "
+                          f"{found} (missing {missing}).{hint}")
+
+
+def _read(path: Path, options: dict) -> pd.DataFrame:
+    """pandas.read_csv as UTF-8 (a BOM is dropped); a file in another encoding is refused with its line and byte."""
+    try:
+        return pd.read_csv(path, encoding="utf-8-sig", **options)
+    except UnicodeDecodeError:
+        localfiles.read_text(path)  # raises the LocalDataError naming the line
+        raise
 
 
 def concentration(crimes: pd.DataFrame, place: str, tops=(1, 5, 10)) -> pd.DataFrame:
@@ -98,6 +115,210 @@ def share_of(values: pd.Series, category: str) -> float:
 
 def distribution(values: pd.Series, missing_label: str) -> pd.DataFrame:
     """Counts and % of each category, missing values shown under their own label, largest first."""
-    counts = values.fillna(missing_label).value_counts()
+    counts = values.value_counts(dropna=False)
+    counts = counts[counts > 0]  # a categorical column also lists categories absent here
+    counts.index = pd.Index([missing_label if pd.isna(c) else c for c in counts.index], dtype=object)
     return pd.DataFrame({"category": counts.index, "count": counts.to_numpy(),
                          "share_pct": 100 * counts.to_numpy() / counts.sum()})
+
+
+NO_SUSPECT = "Investigation complete; no suspect identified"
+NFA = "A no further action disposal"
+# A police.uk archive: YYYY-MM/YYYY-MM-<force slug>-<kind>.csv (data.police.uk/data/archive).
+FILE_NAME = re.compile(r"^(\d{4}-\d{2})-([a-z0-9-]+?)-(street|outcomes|stop-and-search)\.csv$")
+LAYOUT = "YYYY-MM/YYYY-MM-<force>-{kind}.csv, as in a data.police.uk archive download"
+# What the book's measures need from each kind, read with compact dtypes (a year of a large force is ~1.5M rows).
+NEEDED = {
+    "street": {"Month": "category", "Falls within": "category", "Longitude": "float64", "Latitude": "float64",
+               "Location": "category", "LSOA code": "category", "Crime type": "category",
+               "Last outcome category": "category"},
+    "outcomes": {"Month": "category", "Falls within": "category", "LSOA code": "category",
+                 "Outcome type": "category"},
+    "stop-and-search": {"Type": "category", "Officer-defined ethnicity": "category", "Object of search": "category",
+                        "Outcome": "category", "Outcome linked to object of search": "str"},
+}
+
+
+def load_folder(path, kind: str, force: str | None = None) -> pd.DataFrame:
+    """Every month of one kind in a police.uk download folder, checked to be one force's, with a Month column.
+
+    `force` (an ONS code, name or slug) is the force the files must be for; without it, the
+    force of the first file. attrs: force (ONS code), months, missing_months, files, source, label.
+    Months missing between the first and last are stated (in attrs and the label; see `gap_note`), not filled.
+    """
+    if kind not in COLUMNS:
+        raise ValueError(f"unknown police.uk file kind {kind!r}; expected one of {sorted(COLUMNS)}")
+    folder = localfiles.existing(path, f"police.uk files laid out as {LAYOUT.format(kind=kind)}", folder=True)
+    files = sorted(set(folder.glob(f"*-{kind}.csv")) | set(folder.glob(f"*/*-{kind}.csv")))
+    if not files:
+        others = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+        found = f"found {others[:6]}{' and more' if len(others) > 6 else ''}" if others else "the folder is empty"
+        raise LocalDataError(f"{folder}: no police.uk '{kind}' files; expected {LAYOUT.format(kind=kind)}; {found}")
+    expected = forces.resolve(force) if force else None
+    frames, months = [], []
+    for file in files:
+        match = FILE_NAME.match(file.name)
+        if not match or match.group(3) != kind:
+            raise LocalDataError(f"{file}: not named like a police.uk archive file; expected "
+                                 f"{LAYOUT.format(kind=kind)}")
+        month, slug = match.group(1), match.group(2)
+        try:
+            named = forces.resolve(slug)
+        except forces.UnknownForceError:
+            raise LocalDataError(f"{file}: {slug!r} in the file name is not one of the 43 territorial forces; expected "
+                                 f"files for {expected.name if expected else 'one force'}") from None
+        expected = expected or named
+        if named.code != expected.code:
+            raise LocalDataError(f"{file}: the file name says {named.name}; expected files for {expected.name} only")
+        header = _read(file, dict(nrows=0)).columns.tolist()
+        _check_columns(file, kind, header)
+        df = _read(file, dict(usecols=list(NEEDED[kind]), dtype=NEEDED[kind]))
+        if "Falls within" in df.columns:
+            for name in df["Falls within"].cat.categories:
+                try:
+                    found = forces.resolve(name)
+                except forces.UnknownForceError:
+                    found = None
+                if found is None or found.code != expected.code:
+                    raise LocalDataError(f"{file}: 'Falls within' is {name!r}; expected {expected.name} only (the "
+                                         "folder must hold one force's files)")
+            bad = [m for m in df["Month"].cat.categories if m != month]
+            if bad:
+                raise LocalDataError(f"{file}: column 'Month' has {bad[0]!r}; expected {month} as in the file name")
+        else:
+            df["Month"] = month
+        frames.append(df)
+        months.append(month)
+    out = _concat(frames)
+    out["Month"] = out["Month"].astype("category")
+    months = sorted(set(months))
+    every = pd.period_range(months[0], months[-1], freq="M").strftime("%Y-%m").tolist()
+    missing = [m for m in every if m not in months]
+    out.attrs.update({"force": expected.code, "months": months, "missing_months": missing,
+                      "files": [str(f) for f in files], "source": str(folder),
+                      "label": label(expected.name, months, missing)})
+    return out
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate monthly frames, keeping categorical columns categorical (with the union of their categories)."""
+    columns = {}
+    for col in frames[0].columns:
+        parts = [f[col] for f in frames]
+        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            # A month where a column is empty gets float categories; union_categoricals needs one dtype.
+            parts = [p.cat.rename_categories(pd.Index(p.cat.categories.astype(str), dtype="str")) for p in parts]
+            columns[col] = pd.Series(union_categoricals(parts, ignore_order=True))
+        else:
+            columns[col] = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(columns)
+
+
+def month_name(month: str) -> str:
+    """'2024-04' as 'April 2024'."""
+    return pd.Period(month, freq="M").strftime("%B %Y")
+
+
+def label(force_name: str, months: list[str], missing: list[str] = ()) -> str:
+    """'Kent Police, April 2024 to March 2025' (with the missing months named, if any)."""
+    span = month_name(months[0]) if len(months) == 1 else f"{month_name(months[0])} to {month_name(months[-1])}"
+    gaps = f" (no data for {', '.join(month_name(m) for m in missing)})" if missing else ""
+    return f"{force_name}, {span}{gaps}"
+
+
+def read(kind: str, path=None, force: str | None = None) -> pd.DataFrame:
+    """A police.uk folder (any number of months) or one monthly file (the Bedfordshire sample by default).
+
+    Either way the frame has a Month column and attrs force, months, missing_months, source and
+    label ('Bedfordshire Police, March 2023'), taken from the data and the force registry.
+    """
+    if path is not None and Path(path).is_dir():
+        return load_folder(path, kind, force)
+    file = localfiles.existing(path, f"a police.uk '{kind}' file") if path is not None else locate(SAMPLE[kind])
+    df = load(kind, file)
+    match = FILE_NAME.match(Path(file).name)
+    if "Month" not in df.columns:
+        df["Month"] = match.group(1) if match else df["Date"].str[:7]
+    named = df["Falls within"].mode().iloc[0] if "Falls within" in df.columns else (match.group(2) if match else None)
+    try:
+        f = forces.resolve(force or named)
+    except forces.UnknownForceError:
+        raise LocalDataError(f"{file}: cannot tell which force the file is for ({named!r}); expected a police.uk file "
+                             "named YYYY-MM-<force>-<kind>.csv, or pass force=") from None
+    months = sorted(df["Month"].dropna().unique())
+    df.attrs.update({"force": f.code, "months": months, "missing_months": [], "files": [str(file)],
+                     "source": str(file), "label": label(f.name, months)})
+    return df
+
+
+def monthly_share(records: pd.DataFrame, column: str, category: str) -> pd.DataFrame:
+    """Per month: records whose `column` is `category`, of those with a value recorded, with a Wilson 95% CI (%).
+
+    Records with no value are left out of the denominator and counted in `not_recorded`.
+    """
+    g = records.groupby("Month", observed=True)[column]
+    table = pd.DataFrame({"count": g.apply(lambda v: int((v == category).sum())), "of": g.count(),
+                          "not_recorded": g.size() - g.count()}).reset_index()
+    table["Month"] = table["Month"].astype(str)
+    low, high = stats.wilson_ci(table["count"], table["of"])
+    return table.assign(share_pct=100 * table["count"] / table["of"], ci_low_pct=100 * low, ci_high_pct=100 * high)
+
+
+def monthly_concentration(crimes: pd.DataFrame, place: str = "LSOA", top: int = 5) -> pd.DataFrame:
+    """Per month: the share of crime (not ASB) in the busiest `top`% of places (see `concentration`)."""
+    rows = [concentration(month_crimes, place, tops=(top,)).assign(Month=str(month))
+            for month, month_crimes in crimes.groupby("Month", observed=True)]
+    out = pd.concat(rows, ignore_index=True)
+    return out[out["incidents"] == "Crime"].reset_index(drop=True)
+
+
+def as_dated(monthly: pd.DataFrame, series: str, ci: bool = True) -> pd.DataFrame:
+    """A monthly table in the shape of charts.dated_lines_with_ci; a new segment after each missing month."""
+    months = pd.PeriodIndex(monthly["Month"], freq="M")
+    ordinal = np.asarray(months.year * 12 + months.month)
+    return pd.DataFrame({"date": months.to_timestamp(how="start"), "period": monthly["Month"].map(month_name),
+                         "series": series, "value": monthly["share_pct"],
+                         "ci_low": monthly["ci_low_pct"] if ci else np.nan,
+                         "ci_high": monthly["ci_high_pct"] if ci else np.nan,
+                         "segment": np.cumsum(np.r_[0, np.diff(ordinal) != 1]).astype(str)})
+
+
+def provenance(records: pd.DataFrame, kind: str, key: str) -> tuple[list[str], list]:
+    """The dataset ids a section's figures cite, and (for a local file or folder) a figure with its sha256.
+
+    The sample is cited by its manifest id; a force's own download by its folder or file name.
+    """
+    from analysis.figures import Figure
+
+    if records.attrs.get("source") == str(locate(SAMPLE[kind])):
+        return [SAMPLE[kind]], []
+    local = localfiles.fingerprint(records.attrs["source"])
+    datasets = [f"local police.uk download {local['name']}"]
+    return datasets, [Figure(f"{key}_sha256", local["sha256"], "sha256", datasets)]
+
+
+def span(records: pd.DataFrame) -> str:
+    """The months a frame covers, as 'April 2024 to March 2025' (from its attrs)."""
+    return records.attrs["label"].split(", ", 1)[1]
+
+
+def force_name(records: pd.DataFrame) -> str:
+    return forces.get(records.attrs["force"]).name
+
+
+def not_supplied(force: str, what: str) -> str:
+    """What an edition says where the force's own police.uk download was not given."""
+    f = forces.get(forces.resolve(force).code)
+    return (f"The {what} above come from the Bedfordshire sample month. {f.name}'s own police.uk download (any "
+            f"number of months, from data.police.uk/data) can be shown here: build the edition with "
+            f"`make edition FORCE={f.slug} POLICEUK=path/to/folder`.")
+
+
+def gap_note(records: pd.DataFrame) -> str:
+    """A sentence naming the months with no file between the first and the last ('' when there are none)."""
+    missing = records.attrs.get("missing_months", [])
+    if not missing:
+        return ""
+    names = ", ".join(month_name(m) for m in missing)
+    return (f"The download has no file for {names}: {'that month is' if len(missing) == 1 else 'those months are'} "
+            "missing here, not zero, and the monthly lines break there.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,11 +16,9 @@ from analysis.sources import locate
 SEARCH_DATA = [ss.SEARCH_FILE]
 RATE_DATA = [ss.SEARCH_FILE, *population.BY_YEAR_FILES]
 FORCE_FILES = {2019: "use_of_force_by_ethnicity/fy2018_19", 2020: "use_of_force_by_ethnicity/fy2019_20"}
-DETAIL_DATA = [policeuk.SAMPLE["stop-and-search"]]
 SEARCH_SOURCE = "Home Office, stop and search open data tables (year ending March 2019 release); OGL v3.0"
 FORCE_SOURCE = ("Home Office, police use of force statistics 2018/19 and 2019/20 (via Resistance Lab); ONS 2011 "
                 "Census; OGL v3.0")
-DETAIL_SOURCE = "police.uk stop and search, Bedfordshire, March 2023; OGL v3.0"
 # The Best Use of Stop and Search scheme (announced April 2014, in force from August 2014) falls
 # in the year ending March 2015; the rule sits just before it.
 REFORM_YEAR = 2014.5
@@ -30,7 +27,7 @@ GROUPS = ["White", "Black", "Asian", "Mixed", "Chinese or other"]
 FORCE_GROUPS = {"White": "White", "Black (or Black British)": "Black", "Asian (or Asian British)": "Asian",
                 "Mixed": "Mixed", "Chinese": "Chinese or other", "Other": "Chinese or other"}
 TOTAL_TACTICS = "*Total Tactics"
-NFA = "A no further action disposal"
+NFA = policeuk.NFA
 PCT1 = "{:.1f}"
 
 
@@ -334,34 +331,50 @@ def use_of_force(highlight: str | None = None) -> Section:
     return Section(now.round(2), chart, figures)
 
 
-def detail(path=None) -> Section:
-    """From one police.uk stop and search file: how often no further action, and how often the outcome was linked."""
-    searches = policeuk.load("stop-and-search", path)
+def detail(path=None, key: str = "ss_detail", force: str | None = None) -> Section:
+    """From police.uk stop and search data (one file or a force's download folder): how often no further action,
+    and how often the outcome was linked to the object of the search; over several months, NFA each month."""
+    searches = policeuk.read("stop-and-search", path, force)
+    datasets, extra = policeuk.provenance(searches, "stop-and-search", key)
     n = len(searches)
     nfa = int((searches["Outcome"] == NFA).sum())
+    recorded = int(searches["Outcome"].notna().sum())  # a search with no outcome recorded is missing, not NFA
     linked = searches["Outcome linked to object of search"].dropna().str.lower()
     linked_true = int((linked == "true").sum())
-    nfa_low, nfa_high = stats.wilson_ci(nfa, n)
+    nfa_low, nfa_high = stats.wilson_ci(nfa, recorded)
     link_low, link_high = stats.wilson_ci(linked_true, len(linked))
-    where = policeuk.SAMPLE_LABEL if path is None else Path(path).name
+    where, force_name, months = searches.attrs["label"], policeuk.force_name(searches), policeuk.span(searches)
+    slug = "" if path is None else "-" + forces.get(searches.attrs["force"]).slug
+    source = f"police.uk stop and search, {where}; OGL v3.0"
     figures = [
-        Figure("ss_detail_n", n, "searches", DETAIL_DATA),
-        Figure("ss_detail_nfa", 100 * nfa / n, "%", DETAIL_DATA),
-        Figure("ss_detail_nfa_low", 100 * float(nfa_low), "%", DETAIL_DATA),
-        Figure("ss_detail_nfa_high", 100 * float(nfa_high), "%", DETAIL_DATA),
-        Figure("ss_detail_linked_n", len(linked), "searches", DETAIL_DATA),
-        Figure("ss_detail_linked", 100 * linked_true / len(linked), "%", DETAIL_DATA),
-        Figure("ss_detail_linked_low", 100 * float(link_low), "%", DETAIL_DATA),
-        Figure("ss_detail_linked_high", 100 * float(link_high), "%", DETAIL_DATA),
-    ]
+        Figure(f"{key}_n", n, "searches", datasets),
+        Figure(f"{key}_nfa", 100 * nfa / recorded, "%", datasets),
+        Figure(f"{key}_nfa_low", 100 * float(nfa_low), "%", datasets),
+        Figure(f"{key}_nfa_high", 100 * float(nfa_high), "%", datasets),
+        Figure(f"{key}_linked_n", len(linked), "searches", datasets),
+        Figure(f"{key}_linked", 100 * linked_true / len(linked), "%", datasets),
+        Figure(f"{key}_linked_low", 100 * float(link_low), "%", datasets),
+        Figure(f"{key}_linked_high", 100 * float(link_high), "%", datasets),
+    ] + extra
     table = policeuk.distribution(searches["Outcome"], "not recorded")
     chart = charts.labelled_bars(
-        table.rename(columns={"category": "label", "share_pct": "value"}), name="search-outcomes",
-        x_title="% of searches", title=f"Outcomes of stop and search, {where}", source=DETAIL_SOURCE,
-        subtitle=f"{n} searches; one month of police.uk data",
-        description=(f"Bar chart of the outcomes of {n} stop and searches in one police.uk file; "
-                     f"{100 * nfa / n:.0f}% ended with no further action."))
-    return Section(table.round(1), chart, figures)
+        table.rename(columns={"category": "label", "share_pct": "value"}), name=f"search-outcomes{slug}",
+        x_title="% of searches", title=f"Outcomes of stop and search, {where}", source=source,
+        subtitle=f"{n:,} searches; police.uk data, {months}",
+        description=(f"Bar chart of the outcomes of {n:,} stop and searches by {force_name}, {months}; "
+                     f"{100 * nfa / recorded:.0f}% of those with an outcome recorded ended with no further action."))
+    more = []
+    if len(searches.attrs["months"]) > 1:
+        monthly = policeuk.monthly_share(searches, "Outcome", NFA)
+        more.append(charts.dated_lines_with_ci(
+            policeuk.as_dated(monthly, "No further action"), name=f"search-nfa-monthly{slug}", source=source,
+            y_title="% of searches with an outcome recorded",
+            title=f"Searches ending in no further action each month, {where}",
+            subtitle="Shaded: 95% Wilson interval; searches with no outcome recorded are left out",
+            description=(f"Line chart of the monthly share of stop and searches by {force_name} ending in no further "
+                         f"action, {months}: from {monthly['share_pct'].min():.0f}% to "
+                         f"{monthly['share_pct'].max():.0f}%, each with a 95% confidence interval.")))
+    return Section(table.round(1), chart, figures, more, policeuk.gap_note(searches))
 
 
 def force_section(force: str) -> Section:

@@ -8,9 +8,8 @@ from analysis import charts, csew, evidence, forces, policeuk
 from analysis.figures import Figure, Section
 
 HEADLINE_DATA = list(csew.HEADLINE_FILES)
-OUTCOME_DATA = [policeuk.SAMPLE["outcomes"]]
 SATISFACTION = "victim_satisfied_with_police_handling"
-NO_SUSPECT = "Investigation complete; no suspect identified"
+NO_SUSPECT = policeuk.NO_SUSPECT
 # Register rows behind the "what drives satisfaction" chart: (id, driver group, short label).
 DRIVERS = [
     ("E095", "Kept informed", "Kept informed"), ("E096", "Kept informed", "Not kept informed well"),
@@ -22,7 +21,6 @@ ASYMMETRY = ("E101", "E102")
 # The guide's own satisfaction figures: 2023/24's level, and its change from 2013/14.
 GUIDE_LEVEL, GUIDE_CHANGE, GUIDE_BASE_YEAR = "E001", "E002", 2014
 SOURCE_HEADLINES = "ONS and press reports of ONS figures, transcribed; OGL v3.0 where ONS"
-OUTCOME_SOURCE = "police.uk outcomes, Bedfordshire, March 2023; OGL v3.0"
 
 
 def satisfaction_trend() -> Section:
@@ -113,28 +111,44 @@ def drivers() -> Section:
     return Section(table, chart, figures)
 
 
-def outcomes(path=None) -> Section:
-    """The last recorded outcome of each crime in a police.uk outcomes file."""
-    records = policeuk.load("outcomes", path)
+def outcomes(path=None, key: str = "out", force: str | None = None) -> Section:
+    """The last recorded outcome of each crime in police.uk outcomes data: one file or a force's download folder.
+
+    Over several months, a second chart shows the share closed with no suspect identified each month.
+    """
+    records = policeuk.read("outcomes", path, force)
+    datasets, extra = policeuk.provenance(records, "outcomes", key)
     table = policeuk.distribution(records["Outcome type"], "not recorded")
     no_suspect = table.set_index("category")["share_pct"].get(NO_SUSPECT, 0.0)
-    force = records["Falls within"].mode().iloc[0]
-    month = records["Month"].mode().iloc[0]
+    force_name, month, where = policeuk.force_name(records), policeuk.span(records), records.attrs["label"]
+    slug = "" if path is None else "-" + forces.get(records.attrs["force"]).slug
+    source = f"police.uk outcomes, {where}; OGL v3.0"
     top = table.iloc[0]
-    figures = [Figure("out_force", force, "force", OUTCOME_DATA), Figure("out_month", month, "month", OUTCOME_DATA),
-               Figure("out_records", len(records), "records", OUTCOME_DATA, "{:,.0f}"),
-               Figure("out_no_suspect", no_suspect, "%", OUTCOME_DATA),
-               Figure("out_top", top["category"], "outcome", OUTCOME_DATA),
-               Figure("out_top_share", top["share_pct"], "%", OUTCOME_DATA)]
+    figures = [Figure(f"{key}_force", force_name, "force", datasets), Figure(f"{key}_month", month, "month", datasets),
+               Figure(f"{key}_records", len(records), "records", datasets, "{:,.0f}"),
+               Figure(f"{key}_no_suspect", no_suspect, "%", datasets),
+               Figure(f"{key}_top", top["category"], "outcome", datasets),
+               Figure(f"{key}_top_share", top["share_pct"], "%", datasets)] + extra
     chart = charts.labelled_bars(
-        table.rename(columns={"category": "label", "share_pct": "value"}), name="victim-outcomes",
-        x_title="% of outcome records", title=f"Outcomes recorded for crimes, {force}, {month}",
-        subtitle="police.uk outcome records in the month; a crime's outcome can date from a later month",
-        source=OUTCOME_SOURCE,
-        description=(f"Bar chart of {len(records):,} police.uk outcome records for {force} in {month}. The most "
+        table.rename(columns={"category": "label", "share_pct": "value"}), name=f"victim-outcomes{slug}",
+        x_title="% of outcome records", title=f"Outcomes recorded for crimes, {where}",
+        subtitle="police.uk outcome records in the period; a crime's outcome can date from a later month",
+        source=source,
+        description=(f"Bar chart of {len(records):,} police.uk outcome records for {force_name}, {month}. The most "
                      f"common was '{top['category']}' ({top['share_pct']:.0f}%); {no_suspect:.0f}% were closed "
                      "with no suspect identified."))
-    return Section(table.round(1), chart, figures)
+    more = []
+    if len(records.attrs["months"]) > 1:
+        monthly = policeuk.monthly_share(records, "Outcome type", NO_SUSPECT)
+        more.append(charts.dated_lines_with_ci(
+            policeuk.as_dated(monthly, "Closed with no suspect identified"), name=f"no-suspect-monthly{slug}",
+            source=source, y_title="% of outcome records",
+            title=f"Outcomes recorded as 'no suspect identified' each month, {where}",
+            subtitle="Shaded: 95% Wilson interval; records with no outcome type are left out",
+            description=(f"Line chart of the monthly share of police.uk outcome records for {force_name} that were "
+                         f"'{NO_SUSPECT}', {month}: from {monthly['share_pct'].min():.0f}% to "
+                         f"{monthly['share_pct'].max():.0f}%, each with a 95% confidence interval.")))
+    return Section(table.round(1), chart, figures, more, policeuk.gap_note(records))
 
 
 def force_section(force: str) -> str:

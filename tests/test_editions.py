@@ -109,7 +109,7 @@ def test_unchanged_inputs_are_skipped_and_a_failure_keeps_the_last_good_edition(
     assert first.status == "built"
     assert editions.build_edition("kent", out, figs).status == "skipped"
     good = (out / "kent" / "html" / "index.html").read_text()
-    monkeypatch.setattr(editions, "inputs_hash", lambda code, root=config.REPO_ROOT: "changed")
+    monkeypatch.setattr(editions, "inputs_hash", lambda code, root=config.REPO_ROOT, local=None: "changed")
     monkeypatch.setattr(kernels.SharedKernel, "run", lambda self, nb, params: (_ for _ in ()).throw(RuntimeError("boom")))
     assert editions.build_edition("kent", out, figs).status == "failed"
     assert (out / "kent" / "html" / "index.html").read_text() == good
