@@ -8,6 +8,7 @@ import pandas as pd
 from analysis import (charts, comparable, config, csew, fairness, forces, localfiles, manifest, maps, met_pas,
                       neighbourhood, pfa_tables, population, ranking, stats, suspects, tables, wider, workforce,
                       wrongdoing)
+from analysis import local_survey as local_survey_module
 from analysis import search_rates as sr
 from analysis import stop_search as ss
 from analysis.figures import Figure, Section
@@ -67,11 +68,36 @@ def _row(measure: str, period: str, values: pd.Series, code: str, peers: list[st
     return row
 
 
-def measures(force: str) -> tuple[pd.DataFrame, list[Figure], pd.DataFrame]:
+def survey_rows(force: str, local_survey: str | None = None) -> list[dict]:
+    """A dashboard row for the headline measure of the force's own survey (the file's first measure: the
+    force-wide, all-respondents figure in its latest period, with its interval and its change from a year
+    earlier), as its chapter 1 section shows it; none when the force has no survey here."""
+    f = forces.resolve(force)
+    df = local_survey_module.for_edition(f.code, local_survey)
+    if df is None:
+        return []
+    area = local_survey_module.total_area(df, f.code)
+    now = local_survey_module.latest(df)
+    now = now[(now["area"] == area) & (now["group"] == "All") & (now["measure"] == df["measure"].iloc[0])]
+    moved = local_survey_module.changes(df)
+    moved = moved[(moved["area"] == area) & (moved["group"] == "All") & (moved["against"] == "a year earlier")]
+    rows = []
+    for r in now.itertuples():
+        value = fmt_number(100 * r.share, 0) + "%"
+        if pd.notna(r.ci_low):
+            value += f" (95% CI {fmt_interval(100 * r.ci_low, 100 * r.ci_high, 0)})"
+        change = moved[moved["measure"] == r.measure]
+        rows.append({"measure": f"{r.measure} (the force's own survey: {area})", "period": r.period, "force": value,
+                     "england_and_wales": "not comparable", "median_force": "not comparable",
+                     "comparison": change["wording"].iloc[0] if len(change) else "no figure a year earlier"})
+    return rows
+
+
+def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame, list[Figure], pd.DataFrame]:
     """The dashboard rows for one force, its glued figures, and the trend series behind its small charts."""
     f = forces.resolve(force)
     peers = comparable.comparable_to(f.code)
-    rows, figures, trends = [], [], []
+    rows, figures, trends = survey_rows(f.code, local_survey), [], []
 
     # Black/White search rate ratio, 2018/19 (counts, 2011 Census) with its score interval.
     ratios = fairness.rate_ratio_table()
@@ -183,11 +209,12 @@ def measures(force: str) -> tuple[pd.DataFrame, list[Figure], pd.DataFrame]:
     return pd.DataFrame(rows), figures, trend[["measure", "year", "value", "series", "pfa_code"]].dropna()
 
 
-def at_a_glance(force: str) -> Section:
-    """The dashboard's rows and a map of the force and its comparable forces."""
+def at_a_glance(force: str, local_survey: str | None = None) -> Section:
+    """The dashboard's rows (with the force's own survey first, where it has one) and a map of the force and its
+    comparable forces."""
     f = forces.resolve(force)
     peers = comparable.comparable_to(f.code)
-    table, figures, _ = measures(f.code)
+    table, figures, _ = measures(f.code, local_survey)
     figures = [Figure("force_name", f.name, "force", []),
                Figure("peer_names", ", ".join(forces.get(c).short_name for c in peers) or "none", "forces",
                       comparable.DATASETS),
@@ -199,7 +226,7 @@ def at_a_glance(force: str) -> Section:
 
 def table(section: Section):
     """The dashboard rows as a reader sees them (without the comparable forces, which have their own table)."""
-    return tables.format_table(section.table[list(HEADERS)], headers=HEADERS, kind="glance",
+    return tables.format_table(section.table[list(HEADERS)], headers=HEADERS, kind="glance", missing="–",
                                caption="Key measures, each with its period")
 
 
@@ -208,8 +235,9 @@ def peer_table(section: Section):
     peers = [c for c in section.table.columns if c not in HEADERS]
     if not peers:
         return None
+    rows = section.table.dropna(subset=peers, how="all")  # the force's own survey has no peer figures
     return tables.format_table(
-        section.table[["measure", "period", "force", *peers]],
+        rows[["measure", "period", "force", *peers]],
         headers={"measure": "Measure", "period": "Period", "force": "This force"}
         | {c: forces.get(c).short_name for c in peers},
         kind="glance-peers", caption="Each comparable force, nearest first")
