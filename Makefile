@@ -44,11 +44,14 @@ check-editions: $(STAMP) ## After `make editions`: every page of every built edi
 # $(value ...) keeps them unexpanded, so even make's own $(shell ...) in a value stays text.
 override FORCE := $(value FORCE)
 override SHARD := $(value SHARD)
-export FORCE SHARD
+override LOCAL_SURVEY := $(value LOCAL_SURVEY)
+override POLICEUK := $(value POLICEUK)
+export FORCE SHARD LOCAL_SURVEY POLICEUK
 
-edition: $(STAMP) ## Build one force's edition: make edition FORCE=kent (code, name or slug)
+edition: $(STAMP) ## Build one force's edition: make edition FORCE=kent [LOCAL_SURVEY=file.csv] [POLICEUK=folder]
 	@test -n "$${FORCE:-}" || { echo "error: give a force, e.g. make edition FORCE=kent" >&2; exit 2; }
-	$(BIN)/python -m analysis edition "$$FORCE"
+	$(BIN)/python -m analysis edition "$$FORCE" $${LOCAL_SURVEY:+"--local-survey=$$LOCAL_SURVEY"} \
+		$${POLICEUK:+"--policeuk=$$POLICEUK"}
 
 editions: $(STAMP) ## Build all 43 editions (or SHARD=i/N of them) into _build/editions
 	$(BIN)/python -m analysis editions $${SHARD:+--shard "$$SHARD"}
