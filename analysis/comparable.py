@@ -7,7 +7,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from analysis import forces, population
+from analysis import forces, population, tables
+from analysis.figures import Figure, Section
 
 # How many comparable forces each force gets (HMICFRS's most similar groups could not be obtained).
 N_COMPARABLE = 6
@@ -93,13 +94,37 @@ def stability(table: pd.DataFrame | None = None, n: int = N_COMPARABLE) -> pd.Da
                          "weakest_drop": kept.idxmin(axis=1)}).rename_axis("pfa_code")
 
 
-def method_table() -> pd.DataFrame:
+def method_table():
     """The features and where each comes from, for the methods appendix."""
-    return pd.DataFrame({"feature": [label for label, _ in FEATURES.values()],
+    return tables.format_table(pd.DataFrame({"feature": [label for label, _ in FEATURES.values()],
                          "source": ["ONS mid-year estimates MYE23 (tables MYE4, MYE5) summed to force areas",
                                     "Census 2021 ethnic group by local authority, summed to force areas",
                                     "ONS mid-year estimates MYE23 (table MYE2, single year of age)",
-                                    "ONS mid-year estimates MYE23 (table MYE4)"]})
+                                    "ONS mid-year estimates MYE23 (table MYE4)"]}),
+                               headers={"feature": "Feature", "source": "Source"}, caption="Comparable-force features")
+
+
+def appendix() -> Section:
+    """The appendix's comparable-forces section: every force's features and comparable forces, and the figures
+    the method text quotes (how stable the choice is when a feature is dropped)."""
+    steady = stability()
+    kept_all = int((steady["fewest_kept"] >= N_COMPARABLE - 2).sum())
+    weakest = steady["weakest_drop"].value_counts().idxmax()
+    figures = [Figure("cf_n_features", len(FEATURES), "features", DATASETS),
+               Figure("cf_n_comparable", N_COMPARABLE, "forces", DATASETS),
+               Figure("cf_median_kept", steady["mean_kept"].median(), "forces", DATASETS, "{:.1f}"),
+               Figure("cf_fewest_kept_median", steady["fewest_kept"].median(), "forces", DATASETS),
+               Figure("cf_forces_keep_most", kept_all, "forces", DATASETS),
+               Figure("cf_forces", len(steady), "forces", DATASETS),
+               Figure("cf_most_sensitive", FEATURES[weakest][0].split(",")[0].lower(), "feature", DATASETS)]
+    table = tables.format_table(
+        appendix_table(), headers={"force": "Force", "density": "Residents per km², mid-2023",
+                                   "minority_pct": "Not White, Census 2021 (%)", "young_pct": "Aged 15 to 29, mid-2023 (%)",
+                                   "population": "Residents, mid-2023", "comparable": "Comparable forces, nearest first",
+                                   "kept": f"Kept when one feature is dropped (fewest of {N_COMPARABLE})"},
+        decimals={"density": 0, "minority_pct": 1, "young_pct": 1, "population": 0, "kept": 0},
+        missing={"kept": "–"}, tall=True, caption="Every force's features and comparable forces")
+    return Section(table, None, figures)
 
 
 def appendix_table() -> pd.DataFrame:
