@@ -1,0 +1,58 @@
+"""The at-a-glance dashboard: rows for a large, a small, a Welsh force and the City of London; highlights."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analysis import glance, maps, neighbourhood, wider
+
+PERIODS = {"2018/19", "2022/23", "31 March 2023", "year ending December 2024", "2004/05 to 2019/20"}
+
+
+@pytest.mark.parametrize("force", ["metropolitan-police", "warwickshire", "dyfed-powys", "city-of-london"])
+def test_every_row_is_dated_and_readable(force):
+    section = glance.at_a_glance(force)
+    rows = section.table
+    assert len(rows) >= 8 and set(rows["period"]) >= PERIODS
+    shown = glance.table(section).frame
+    text = shown.to_string()
+    assert "…" not in text and "NaN" not in text and "nan" not in text
+    assert list(shown.columns) == list(glance.HEADERS.values())
+    # Counts print as integers: "72 deaths", never "72.0".
+    deaths = rows[rows["measure"].str.startswith("Deaths")].iloc[0]["comparison"]
+    assert deaths.split(" deaths")[0].isdigit()
+
+
+def test_the_city_of_london_gets_its_caveat_and_no_peers():
+    section = glance.at_a_glance("city-of-london")
+    values = {f.key: f.value for f in section.figures}
+    assert "outlier" in values["g_outlier_note"] and glance.peer_table(section) is None
+    crime = section.table[section.table["measure"].str.startswith("Recorded crime")].iloc[0]
+    assert crime["force"] == "no published figure" and "suppressed by ONS" in crime["comparison"]
+
+
+def test_london_forces_share_the_combined_asb_row():
+    for force in ("metropolitan-police", "city-of-london"):
+        asb = glance.at_a_glance(force).table
+        row = asb[asb["measure"].str.contains("anti-social")].iloc[0]
+        assert row["force"] == "42.0" and wider.LONDON_NAME in row["comparison"]
+
+
+def test_significance_wording_or_no_sampling_error():
+    rows = glance.at_a_glance("dyfed-powys").table.set_index("measure")["comparison"]
+    assert "no sampling error" in rows["Police officers per 100,000 residents"]
+    assert rows["Stop and searches per 1,000 residents"].split(" the rest")[0] in {"higher than", "lower than",
+                                                                                   "similar to"}
+
+
+def test_the_force_is_highlighted_and_named_on_a_ranked_chart_and_a_map():
+    chart = json.dumps(neighbourhood.workforce_by_force(highlight="kent").chart.to_dict())
+    assert '"marker": "Kent"' in chart
+    slope = json.dumps(glance.ski_slopes("kent")[0].to_dict())
+    assert "Kent" in slope and "datum.rank" in slope
+    peers = json.dumps(maps.force_and_peers_map("E23000032", ["E23000012"]).to_dict())
+    assert "E23000032" in peers and "url" not in json.loads(peers).get("data", {})
+    crime_map = json.dumps(wider.recorded_crime_map(highlight="kent").chart.to_dict())
+    assert "Kent" in crime_map
