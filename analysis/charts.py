@@ -58,7 +58,9 @@ def _theme() -> alt.theme.ThemeConfig:
             "view": {"continuousWidth": config.CHART_WIDTH, "continuousHeight": config.CHART_HEIGHT, "stroke": None},
             "range": {"category": PALETTE},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "gridColor": "#e6e6e6",
-                     "labelLimit": LABEL_LIMIT, "labelOverlap": "greedy", "labelSeparation": 4},
+                     "labelLimit": LABEL_LIMIT},
+            # Numbers may thin out on a narrow plot (log scales crowd); category labels never do.
+            "axisQuantitative": {"labelOverlap": "greedy", "labelSeparation": 4},
             # One legend entry per row: long series names would otherwise be cut at the column edge.
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "vertical",
                        "labelLimit": LABEL_LIMIT},
@@ -126,6 +128,7 @@ alt.renderers.enable("pcp")
 
 TITLE_CHARS = 42  # characters per title line: about 340 px at 15 px, so titles fit a phone
 SUBTITLE_CHARS = 56  # characters per subtitle line: about 340 px at 12 px
+AXIS_TITLE_CHARS = 40  # characters per axis title line: it spans the plot, narrower than the chart
 
 
 def _lines(text: str | list[str] | None, width: int) -> list[str]:
@@ -212,7 +215,8 @@ def _name_label(frame: pd.DataFrame, x: str, y: alt.Y, dx: int = 9) -> alt.Chart
 def _series_encodings(series: pd.Series, legend: bool = True) -> tuple[alt.Color, alt.Shape]:
     """Colour and shape for the same series, with one title, order and domain, so Vega-Lite draws one legend."""
     names = list(dict.fromkeys(series))
-    legend_spec = alt.Legend(title=None) if legend else None
+    # Full-strength symbols, even where a faint band shares the colour scale.
+    legend_spec = alt.Legend(title=None, symbolOpacity=1) if legend else None
     return (alt.Color("series:N", sort=names, legend=legend_spec,
                       scale=alt.Scale(domain=names, range=(PALETTE * 3)[: len(names)])),
             alt.Shape("series:N", sort=names, legend=legend_spec,
@@ -239,7 +243,7 @@ def trend_with_breaks(df: pd.DataFrame, *, name: str, description: str, source: 
     """
     colour, shape = _series_encodings(df["series"])
     x = alt.X("year_ending:Q", axis=csew_year_axis(), scale=alt.Scale(zero=False, nice=False))
-    y = alt.Y("value_pct:Q", title=y_title, scale=alt.Scale(domain=[0, 100]))
+    y = alt.Y("value_pct:Q", title=_lines(y_title, AXIS_TITLE_CHARS), scale=alt.Scale(domain=[0, 100]))
     tooltip = [alt.Tooltip("series:N", title="Measure"), alt.Tooltip("csew_year:N", title="Year"),
                alt.Tooltip("value_pct:Q", title="%", format=".1f")]
     base = alt.Chart(df)
@@ -254,10 +258,15 @@ def trend_with_breaks(df: pd.DataFrame, *, name: str, description: str, source: 
             layers.insert(0, alt.Chart(spans).mark_rect(color="#d9d9d9", opacity=0.6).encode(x="start:Q", x2="end:Q"))
         if len(rules):
             layers.insert(0, alt.Chart(rules).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x="start:Q"))
-        notes = alt.Chart(breaks).mark_text(align="left", baseline="top", dx=3, dy=4, fontSize=10, color="#333").encode(
-            x="start:Q", y=alt.value(0), text="label:N"
-        )
-        layers.append(notes)
+        # Each note on its own line (pixel rows from the top), written towards the middle of the
+        # plot, so on a narrow screen notes neither overlap nor run off the edge.
+        middle = (df["year_ending"].min() + df["year_ending"].max()) / 2
+        placed = breaks.sort_values("start").reset_index(drop=True)
+        placed = placed.assign(note_y=4 + 13 * placed.index, right=placed["start"] > middle)
+        for right, notes in placed.groupby("right"):
+            layers.append(alt.Chart(notes).mark_text(
+                align="right" if right else "left", baseline="top", dx=-3 if right else 3, fontSize=10, color="#333",
+            ).encode(x="start:Q", y=alt.Y("note_y:Q", scale=None), text="label:N"))
     chart = alt.layer(*layers).properties(width="container", height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
@@ -279,7 +288,7 @@ def estimates_with_ci(df: pd.DataFrame, *, name: str, description: str, source: 
     x_scale = alt.Scale(zero=False)
     base = alt.Chart()
     whiskers = base.mark_rule(color=GREY, strokeWidth=2).encode(
-        x=alt.X("ci_low_pct:Q", title=x_title, scale=x_scale), x2="ci_high_pct:Q", y=y)
+        x=alt.X("ci_low_pct:Q", title=_lines(x_title, AXIS_TITLE_CHARS), scale=x_scale), x2="ci_high_pct:Q", y=y)
     dots = base.mark_point(size=90, filled=True).encode(
         x="pct:Q", y=y, color=comp_colour, shape=comp_shape,
         tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("pct:Q", title="%", format=".1f"),
@@ -306,7 +315,7 @@ def line_with_spread(df: pd.DataFrame, *, name: str, description: str, source: s
     x = alt.X("date:T", title=None)
     base = alt.Chart(df)
     full = base.mark_area(color=PALETTE[4], opacity=0.25).encode(
-        x=x, y=alt.Y("low:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)), y2="high:Q")
+        x=x, y=alt.Y("low:Q", title=_lines(y_title, AXIS_TITLE_CHARS), axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)), y2="high:Q")
     middle = base.mark_area(color=PALETTE[4], opacity=0.5).encode(x=x, y="q1:Q", y2="q3:Q")
     line = base.mark_line(color=PALETTE[0]).encode(
         x=x, y="headline:Q",
@@ -332,7 +341,7 @@ def ranked_intervals(df: pd.DataFrame, *, name: str, description: str, source: s
     scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     colour, shape = _marker_encodings(frame)
     base = alt.Chart(frame)
-    whiskers = base.mark_rule(color=GREY).encode(x=alt.X("ci_low:Q", title=x_title, scale=scale), x2="ci_high:Q", y=y)
+    whiskers = base.mark_rule(color=GREY).encode(x=alt.X("ci_low:Q", title=_lines(x_title, AXIS_TITLE_CHARS), scale=scale), x2="ci_high:Q", y=y)
     dots = base.mark_point(filled=True, size=60).encode(
         x="value:Q", y=y, color=colour.legend(None), shape=shape.legend(None),
         tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("value:Q", format=".1f", title="Value"),
@@ -356,7 +365,7 @@ def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: s
     x = alt.X("year_ending:Q", axis=csew_year_axis("Year (April to March)"), scale=alt.Scale(zero=False, nice=False))
     scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     base = alt.Chart(df)
-    band = base.mark_area(opacity=0.2).encode(x=x, y=alt.Y("ci_low:Q", title=y_title, scale=scale), y2="ci_high:Q",
+    band = base.mark_area(opacity=0.2).encode(x=x, y=alt.Y("ci_low:Q", title=_lines(y_title, AXIS_TITLE_CHARS), scale=scale), y2="ci_high:Q",
                                               color=colour)
     line = base.mark_line().encode(x=x, y="value:Q", color=colour)
     points = base.mark_point().encode(
@@ -388,7 +397,7 @@ def labelled_bars(df: pd.DataFrame, *, name: str, description: str, source: str,
         frame = _force_labels(df, highlight)
         frame = frame.assign(label=frame["area"])
     y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelExpr=wrapped_labels(frame["label"], 32)))
-    x = alt.X("value:Q", title=x_title)
+    x = alt.X("value:Q", title=_lines(x_title, AXIS_TITLE_CHARS))
     colour = (alt.Color(f"{colour_by}:N", title=None, scale=alt.Scale(range=PALETTE)) if colour_by
               else alt.value(PALETTE[0]))
     base = alt.Chart(frame)
@@ -435,8 +444,8 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
         colours, shapes = [c for c, _ in pairs], [sh for _, sh in pairs]
     colour = alt.Color("series:N", title=None, sort=series, legend=None, scale=alt.Scale(domain=series, range=colours))
     shape = alt.Shape("series:N", title=None, sort=series, legend=None, scale=alt.Scale(domain=series, range=shapes))
-    x = alt.X("year:Q", title=x_title, axis=alt.Axis(format="d"), scale=alt.Scale(zero=False, nice=False))
-    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=zero))
+    x = alt.X("year:Q", title=_lines(x_title, AXIS_TITLE_CHARS), axis=alt.Axis(format="d"), scale=alt.Scale(zero=False, nice=False))
+    y = alt.Y("value:Q", title=_lines(y_title, AXIS_TITLE_CHARS), scale=alt.Scale(zero=zero))
     base = alt.Chart(df)
     line = base.mark_line().encode(x=x, y=y, color=colour, detail="series:N")
     points = base.mark_point(size=40).encode(
@@ -468,7 +477,7 @@ def ranked_changes(df: pd.DataFrame, *, name: str, description: str, source: str
     moments = list(dict.fromkeys(frame["moment"]))
     order = frame.drop_duplicates("area").sort_values("order", ascending=False)["area"].tolist()
     y = alt.Y("area:N", sort=order, title=None)
-    x = alt.X("value:Q", title=x_title, scale=alt.Scale(zero=False))
+    x = alt.X("value:Q", title=_lines(x_title, AXIS_TITLE_CHARS), scale=alt.Scale(zero=False))
     base = alt.Chart(frame)
     span = base.mark_rule(color=GREY).encode(x="min(value):Q", x2="max(value):Q", y=y)
     dots = base.mark_point(filled=True, size=55).encode(
