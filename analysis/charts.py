@@ -212,15 +212,29 @@ def _name_label(frame: pd.DataFrame, x: str, y: alt.Y, dx: int = 9) -> alt.Chart
         x=x, y=y, text="area:N")
 
 
-def _series_encodings(series: pd.Series, legend: bool = True) -> tuple[alt.Color, alt.Shape]:
-    """Colour and shape for the same series, with one title, order and domain, so Vega-Lite draws one legend."""
-    names = list(dict.fromkeys(series))
+def _series_encodings(df: pd.DataFrame, legend: bool = True,
+                      highlight: str | None = None) -> tuple[alt.Color, alt.Shape]:
+    """Colour and shape for the same series, with one title, order and domain, so Vega-Lite draws one legend.
+
+    When each series is an area (a pfa_code column), England and Wales and the `highlight` force
+    take the house force colours and shapes; a series that is no single area (an average of
+    comparable forces, say: pfa_code missing) takes a colour and shape no force marker uses.
+    """
+    names = list(dict.fromkeys(df["series"]))
+    colours, shapes = (PALETTE * 3)[: len(names)], (SHAPES * 3)[: len(names)]
+    codes = df.drop_duplicates("series").set_index("series")["pfa_code"] if "pfa_code" in df.columns else None
+    # Only when each series is one area: several groups of one area are not areas.
+    if codes is not None and codes.dropna().is_unique and (df.groupby("series")["pfa_code"].nunique() <= 1).all():
+        known = _force_labels(df[df["pfa_code"].notna()], highlight).drop_duplicates("series")
+        fixed = dict(zip([OTHER_FORCES, NATIONAL], zip(FORCE_COLOURS, FORCE_SHAPES)))
+        styles = {row.series: fixed.get(row.marker, (FORCE_COLOURS[2], FORCE_SHAPES[2])) for row in known.itertuples()}
+        spare = iter(zip(SPARE_COLOURS, [sh for sh in SHAPES if sh not in FORCE_SHAPES] * 2))
+        pairs = [styles[n] if pd.notna(codes[n]) else next(spare) for n in names]
+        colours, shapes = [c for c, _ in pairs], [sh for _, sh in pairs]
     # Full-strength symbols, even where a faint band shares the colour scale.
     legend_spec = alt.Legend(title=None, symbolOpacity=1) if legend else None
-    return (alt.Color("series:N", sort=names, legend=legend_spec,
-                      scale=alt.Scale(domain=names, range=(PALETTE * 3)[: len(names)])),
-            alt.Shape("series:N", sort=names, legend=legend_spec,
-                      scale=alt.Scale(domain=names, range=(SHAPES * 3)[: len(names)])))
+    return (alt.Color("series:N", sort=names, legend=legend_spec, scale=alt.Scale(domain=names, range=colours)),
+            alt.Shape("series:N", sort=names, legend=legend_spec, scale=alt.Scale(domain=names, range=shapes)))
 
 
 def csew_year_axis(title: str = "CSEW year (April to March)") -> alt.Axis:
@@ -241,7 +255,7 @@ def trend_with_breaks(df: pd.DataFrame, *, name: str, description: str, source: 
     be joined share a segment) and, optionally, a `breaks` frame in df.attrs with columns
     start, end, label: a shaded span (start < end) or a rule (start == end).
     """
-    colour, shape = _series_encodings(df["series"])
+    colour, shape = _series_encodings(df)
     x = alt.X("year_ending:Q", axis=csew_year_axis(), scale=alt.Scale(zero=False, nice=False))
     y = alt.Y("value_pct:Q", title=_lines(y_title, AXIS_TITLE_CHARS), scale=alt.Scale(domain=[0, 100]))
     tooltip = [alt.Tooltip("series:N", title="Measure"), alt.Tooltip("csew_year:N", title="Year"),
@@ -356,12 +370,14 @@ def ranked_intervals(df: pd.DataFrame, *, name: str, description: str, source: s
 
 
 def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, y_title: str,
-                     reference: float | None = None, subtitle=None, log: bool = True) -> alt.LayerChart:
+                     reference: float | None = None, subtitle=None, log: bool = True,
+                     highlight: str | None = None) -> alt.LayerChart:
     """Yearly lines (one per series) with shaded 95% intervals, x in years ending March.
 
-    Expects columns year_ending, series, value, ci_low, ci_high.
+    Expects columns year_ending, series, value, ci_low, ci_high; series that are areas (a
+    pfa_code column) are styled as _series_encodings says.
     """
-    colour, shape = _series_encodings(df["series"])
+    colour, shape = _series_encodings(df, highlight=highlight)
     x = alt.X("year_ending:Q", axis=csew_year_axis("Year (April to March)"), scale=alt.Scale(zero=False, nice=False))
     scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     base = alt.Chart(df)
@@ -426,24 +442,10 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
 
     Expects columns year, series, value and flagged (bool); flagged points are drawn hollow,
     e.g. years whose denominator is an older estimate. `marks` (columns year, label) draws
-    labelled vertical rules, e.g. a policy change. When the series are areas (a pfa_code
-    column, missing for a series such as an average of forces), England and Wales and the
-    `highlight` force take the house force colours and shapes.
+    labelled vertical rules, e.g. a policy change. Series that are areas (a pfa_code column)
+    are styled as _series_encodings says.
     """
-    series = list(dict.fromkeys(df["series"]))
-    colours, shapes = (PALETTE * 3)[: len(series)], (SHAPES * 3)[: len(series)]
-    if "pfa_code" in df.columns:
-        # Forces in the house force colours; series that are not one area (an average of
-        # comparable forces, say; pfa_code missing) take the remaining palette colours.
-        codes = df.drop_duplicates("series").set_index("series")["pfa_code"]
-        known = _force_labels(df[df["pfa_code"].notna()], highlight).drop_duplicates("series")
-        fixed = dict(zip([OTHER_FORCES, NATIONAL], zip(FORCE_COLOURS, FORCE_SHAPES)))
-        pairs = {row.series: fixed.get(row.marker, (FORCE_COLOURS[2], FORCE_SHAPES[2])) for row in known.itertuples()}
-        spare = iter(zip(SPARE_COLOURS, [sh for sh in SHAPES if sh not in FORCE_SHAPES] * 2))
-        pairs = [pairs[s] if pd.notna(codes[s]) else next(spare) for s in series]
-        colours, shapes = [c for c, _ in pairs], [sh for _, sh in pairs]
-    colour = alt.Color("series:N", title=None, sort=series, legend=None, scale=alt.Scale(domain=series, range=colours))
-    shape = alt.Shape("series:N", title=None, sort=series, legend=None, scale=alt.Scale(domain=series, range=shapes))
+    colour, shape = _series_encodings(df, legend=False, highlight=highlight)
     x = alt.X("year:Q", title=_lines(x_title, AXIS_TITLE_CHARS), axis=alt.Axis(format="d"), scale=alt.Scale(zero=False, nice=False))
     y = alt.Y("value:Q", title=_lines(y_title, AXIS_TITLE_CHARS), scale=alt.Scale(zero=zero))
     base = alt.Chart(df)

@@ -134,7 +134,7 @@ def force_section(force: str) -> Section:
     mine = both[both["pfa_code"] == f.code].sort_values("year_ending")
     latest = mine.iloc[-1]
     chart = charts.lines_with_bands(
-        plot, name=f"stop-search-force-{f.slug}", y_title="Black/White rate ratio (log scale)",
+        plot, name=f"stop-search-force-{f.slug}", highlight=f.code, y_title="Black/White rate ratio (log scale)",
         title=f"Black/White stop and search rate ratio: {f.name} and England and Wales",
         subtitle="Shaded: 95% confidence intervals; years with too few searches are left out",
         reference=1.0, source=SEARCH_SOURCE,

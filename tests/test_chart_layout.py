@@ -139,3 +139,10 @@ def test_a_series_that_is_no_single_area_takes_a_colour_and_shape_no_force_marke
     shape = spec["layer"][1]["encoding"]["shape"]["scale"]["range"]
     assert colour[2] not in charts.FORCE_COLOURS and shape[2] not in charts.FORCE_SHAPES
     assert len(set(zip(colour, shape))) == 3
+
+
+def test_groups_of_one_area_are_not_styled_as_areas():
+    df = pd.DataFrame({"year_ending": [2020, 2021] * 2, "value": [1.0, 2, 3, 4], "ci_low": 0.5, "ci_high": 5.0,
+                       "pfa_code": forces.ENGLAND_AND_WALES, "series": ["Black/White"] * 2 + ["Asian/White"] * 2})
+    spec = charts.lines_with_bands(df, y_title="y", **KW).to_dict()
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["range"] == charts.PALETTE[:2]
