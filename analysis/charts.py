@@ -44,6 +44,9 @@ SPARE_COLOURS = [PALETTE[2], PALETTE[3], PALETTE[4], PALETTE[1]]
 # text column (about 780 px at a 1280 px window); narrower screens scale it down.
 FACET_WIDTH = 330
 LABEL_CHARS = 24  # characters per line of a wrapped axis label
+TITLE_CHARS = 42  # characters per title line: about 340 px at 15 px, so titles fit a phone
+SUBTITLE_CHARS = 56  # characters per subtitle line: about 340 px at 12 px
+AXIS_TITLE_CHARS = 40  # characters per axis title line: it spans the plot, narrower than the chart
 LABEL_LIMIT = 0  # no limit: labels are kept short or wrapped, never cut with an ellipsis
 
 # The bundle is served from the book's _static folder (see analysis/sphinx_ext.py).
@@ -126,17 +129,17 @@ alt.renderers.register("pcp", render)
 alt.renderers.enable("pcp")
 
 
-TITLE_CHARS = 42  # characters per title line: about 340 px at 15 px, so titles fit a phone
-SUBTITLE_CHARS = 56  # characters per subtitle line: about 340 px at 12 px
-AXIS_TITLE_CHARS = 40  # characters per axis title line: it spans the plot, narrower than the chart
-
-
 def _lines(text: str | list[str] | None, width: int) -> list[str]:
     """Text broken into lines of at most `width` characters (each given line wrapped on its own)."""
     if not text:
         return []
     given = [text] if isinstance(text, str) else list(text)
     return [line for part in given for line in textwrap.wrap(part, width) or [""]]
+
+
+def _axis_title(text: str) -> list[str]:
+    """An axis title in lines short enough for a plot on a phone."""
+    return _lines(text, AXIS_TITLE_CHARS)
 
 
 def finish(chart: alt.TopLevelMixin, *, name: str, description: str, source: str, title: str | None = None,
@@ -148,7 +151,8 @@ def finish(chart: alt.TopLevelMixin, *, name: str, description: str, source: str
     """
     props = {"description": description, "usermeta": {"pcp": {"name": name, "source": source}}}
     if title:
-        props["title"] = alt.Title(_lines(title, TITLE_CHARS), subtitle=_lines(subtitle, SUBTITLE_CHARS) or alt.Undefined)
+        props["title"] = alt.Title(_lines(title, TITLE_CHARS),
+                                   subtitle=_lines(subtitle, SUBTITLE_CHARS) or alt.Undefined)
     return chart.properties(**props)
 
 
@@ -189,12 +193,17 @@ def _force_labels(frame: pd.DataFrame, highlight: str | None) -> pd.DataFrame:
     return frame.assign(area=area, marker=marker)
 
 
+def _marker_style(marker: str) -> tuple[str, str]:
+    """Colour and shape of a force marker: other forces, England and Wales, or the highlighted force."""
+    fixed = dict(zip([OTHER_FORCES, NATIONAL], zip(FORCE_COLOURS, FORCE_SHAPES)))
+    return fixed.get(marker, (FORCE_COLOURS[2], FORCE_SHAPES[2]))
+
+
 def _marker_scales(frame: pd.DataFrame) -> tuple[alt.Scale, alt.Scale]:
     """Colour and shape scales of the force markers present in `frame` (other forces, England and Wales, highlight)."""
     present = set(frame["marker"])
     domain = [m for m in [OTHER_FORCES, NATIONAL] if m in present] + sorted(present - {OTHER_FORCES, NATIONAL})
-    fixed = dict(zip([OTHER_FORCES, NATIONAL], zip(FORCE_COLOURS, FORCE_SHAPES)))
-    pairs = [fixed.get(m, (FORCE_COLOURS[2], FORCE_SHAPES[2])) for m in domain]
+    pairs = [_marker_style(m) for m in domain]
     return (alt.Scale(domain=domain, range=[c for c, _ in pairs]),
             alt.Scale(domain=domain, range=[shape for _, shape in pairs]))
 
@@ -226,8 +235,7 @@ def _series_encodings(df: pd.DataFrame, legend: bool = True,
     # Only when each series is one area: several groups of one area are not areas.
     if codes is not None and codes.dropna().is_unique and (df.groupby("series")["pfa_code"].nunique() <= 1).all():
         known = _force_labels(df[df["pfa_code"].notna()], highlight).drop_duplicates("series")
-        fixed = dict(zip([OTHER_FORCES, NATIONAL], zip(FORCE_COLOURS, FORCE_SHAPES)))
-        styles = {row.series: fixed.get(row.marker, (FORCE_COLOURS[2], FORCE_SHAPES[2])) for row in known.itertuples()}
+        styles = {row.series: _marker_style(row.marker) for row in known.itertuples()}
         spare = iter(zip(SPARE_COLOURS, [sh for sh in SHAPES if sh not in FORCE_SHAPES] * 2))
         pairs = [styles[n] if pd.notna(codes[n]) else next(spare) for n in names]
         colours, shapes = [c for c, _ in pairs], [sh for _, sh in pairs]
@@ -257,7 +265,7 @@ def trend_with_breaks(df: pd.DataFrame, *, name: str, description: str, source: 
     """
     colour, shape = _series_encodings(df)
     x = alt.X("year_ending:Q", axis=csew_year_axis(), scale=alt.Scale(zero=False, nice=False))
-    y = alt.Y("value_pct:Q", title=_lines(y_title, AXIS_TITLE_CHARS), scale=alt.Scale(domain=[0, 100]))
+    y = alt.Y("value_pct:Q", title=_axis_title(y_title), scale=alt.Scale(domain=[0, 100]))
     tooltip = [alt.Tooltip("series:N", title="Measure"), alt.Tooltip("csew_year:N", title="Year"),
                alt.Tooltip("value_pct:Q", title="%", format=".1f")]
     base = alt.Chart(df)
@@ -302,7 +310,7 @@ def estimates_with_ci(df: pd.DataFrame, *, name: str, description: str, source: 
     x_scale = alt.Scale(zero=False)
     base = alt.Chart()
     whiskers = base.mark_rule(color=GREY, strokeWidth=2).encode(
-        x=alt.X("ci_low_pct:Q", title=_lines(x_title, AXIS_TITLE_CHARS), scale=x_scale), x2="ci_high_pct:Q", y=y)
+        x=alt.X("ci_low_pct:Q", title=_axis_title(x_title), scale=x_scale), x2="ci_high_pct:Q", y=y)
     dots = base.mark_point(size=90, filled=True).encode(
         x="pct:Q", y=y, color=comp_colour, shape=comp_shape,
         tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("pct:Q", title="%", format=".1f"),
@@ -314,7 +322,8 @@ def estimates_with_ci(df: pd.DataFrame, *, name: str, description: str, source: 
     chart = alt.layer(ref, whiskers, dots, data=df.assign(panel=df["measure"] + ", by " + df["breakdown"].str.lower())
                       ).properties(width=FACET_WIDTH, height=alt.Step(_row_step(df["group"]))).facet(
         facet=alt.Facet("panel:N", title=None, sort=panels,
-                        header=alt.Header(labelAngle=0, labelAnchor="start", labelOrient="top", labelFontWeight="bold")),
+                        header=alt.Header(labelAngle=0, labelAnchor="start", labelOrient="top",
+                                          labelFontWeight="bold")),
         columns=1,
     ).resolve_scale(y="independent")
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
@@ -329,7 +338,8 @@ def line_with_spread(df: pd.DataFrame, *, name: str, description: str, source: s
     x = alt.X("date:T", title=None)
     base = alt.Chart(df)
     full = base.mark_area(color=PALETTE[4], opacity=0.25).encode(
-        x=x, y=alt.Y("low:Q", title=_lines(y_title, AXIS_TITLE_CHARS), axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)), y2="high:Q")
+        x=x, y=alt.Y("low:Q", title=_axis_title(y_title), axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
+        y2="high:Q")
     middle = base.mark_area(color=PALETTE[4], opacity=0.5).encode(x=x, y="q1:Q", y2="q3:Q")
     line = base.mark_line(color=PALETTE[0]).encode(
         x=x, y="headline:Q",
@@ -355,7 +365,8 @@ def ranked_intervals(df: pd.DataFrame, *, name: str, description: str, source: s
     scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     colour, shape = _marker_encodings(frame)
     base = alt.Chart(frame)
-    whiskers = base.mark_rule(color=GREY).encode(x=alt.X("ci_low:Q", title=_lines(x_title, AXIS_TITLE_CHARS), scale=scale), x2="ci_high:Q", y=y)
+    whiskers = base.mark_rule(color=GREY).encode(x=alt.X("ci_low:Q", title=_axis_title(x_title), scale=scale),
+                                                 x2="ci_high:Q", y=y)
     dots = base.mark_point(filled=True, size=60).encode(
         x="value:Q", y=y, color=colour.legend(None), shape=shape.legend(None),
         tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("value:Q", format=".1f", title="Value"),
@@ -381,7 +392,8 @@ def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: s
     x = alt.X("year_ending:Q", axis=csew_year_axis("Year (April to March)"), scale=alt.Scale(zero=False, nice=False))
     scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     base = alt.Chart(df)
-    band = base.mark_area(opacity=0.2).encode(x=x, y=alt.Y("ci_low:Q", title=_lines(y_title, AXIS_TITLE_CHARS), scale=scale), y2="ci_high:Q",
+    band = base.mark_area(opacity=0.2).encode(x=x, y=alt.Y("ci_low:Q", title=_axis_title(y_title), scale=scale),
+                                              y2="ci_high:Q",
                                               color=colour)
     line = base.mark_line().encode(x=x, y="value:Q", color=colour)
     points = base.mark_point().encode(
@@ -413,7 +425,7 @@ def labelled_bars(df: pd.DataFrame, *, name: str, description: str, source: str,
         frame = _force_labels(df, highlight)
         frame = frame.assign(label=frame["area"])
     y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelExpr=wrapped_labels(frame["label"], 32)))
-    x = alt.X("value:Q", title=_lines(x_title, AXIS_TITLE_CHARS))
+    x = alt.X("value:Q", title=_axis_title(x_title))
     colour = (alt.Color(f"{colour_by}:N", title=None, scale=alt.Scale(range=PALETTE)) if colour_by
               else alt.value(PALETTE[0]))
     base = alt.Chart(frame)
@@ -431,7 +443,8 @@ def labelled_bars(df: pd.DataFrame, *, name: str, description: str, source: str,
                   f" ? '  ← ' + datum.marker : '')")
     text = base.mark_text(align="left", dx=16 if marked else 3, fontSize=11).encode(x=x, y=y, text="bar_label:N")
     text = text.transform_calculate(bar_label=f"format(datum.value, {json.dumps(fmt)}){group}")
-    chart = alt.layer(*layers, text).resolve_scale(color="independent").properties(width="container", height=alt.Step(_row_step(frame["label"], 32) + 2))
+    chart = alt.layer(*layers, text).resolve_scale(color="independent").properties(
+        width="container", height=alt.Step(_row_step(frame["label"], 32) + 2))
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -446,8 +459,9 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
     are styled as _series_encodings says.
     """
     colour, shape = _series_encodings(df, legend=False, highlight=highlight)
-    x = alt.X("year:Q", title=_lines(x_title, AXIS_TITLE_CHARS), axis=alt.Axis(format="d"), scale=alt.Scale(zero=False, nice=False))
-    y = alt.Y("value:Q", title=_lines(y_title, AXIS_TITLE_CHARS), scale=alt.Scale(zero=zero))
+    x = alt.X("year:Q", title=_axis_title(x_title), axis=alt.Axis(format="d"),
+              scale=alt.Scale(zero=False, nice=False))
+    y = alt.Y("value:Q", title=_axis_title(y_title), scale=alt.Scale(zero=zero))
     base = alt.Chart(df)
     line = base.mark_line().encode(x=x, y=y, color=colour, detail="series:N")
     points = base.mark_point(size=40).encode(
@@ -479,7 +493,7 @@ def ranked_changes(df: pd.DataFrame, *, name: str, description: str, source: str
     moments = list(dict.fromkeys(frame["moment"]))
     order = frame.drop_duplicates("area").sort_values("order", ascending=False)["area"].tolist()
     y = alt.Y("area:N", sort=order, title=None)
-    x = alt.X("value:Q", title=_lines(x_title, AXIS_TITLE_CHARS), scale=alt.Scale(zero=False))
+    x = alt.X("value:Q", title=_axis_title(x_title), scale=alt.Scale(zero=False))
     base = alt.Chart(frame)
     span = base.mark_rule(color=GREY).encode(x="min(value):Q", x2="max(value):Q", y=y)
     dots = base.mark_point(filled=True, size=55).encode(

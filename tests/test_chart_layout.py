@@ -1,4 +1,4 @@
-"""Chart layout: one legend per chart, labels wrapped not cut, widths that fit the column, the edition's force marked."""
+"""Chart layout: one legend per chart, labels wrapped not cut, widths that fit the column, the force marked."""
 
 from __future__ import annotations
 
@@ -69,7 +69,8 @@ def test_force_rows_are_named_with_short_names_and_an_unknown_code_is_refused():
 
 
 def test_labelled_bars_of_forces_mark_and_name_the_highlighted_force():
-    df = pd.DataFrame({"pfa_code": CODES[:3], "value": [30.0, 20.0, 10.0], "comparison": ["higher", "similar", "lower"]})
+    df = pd.DataFrame({"pfa_code": CODES[:3], "value": [30.0, 20.0, 10.0],
+                       "comparison": ["higher", "similar", "lower"]})
     spec = charts.labelled_bars(df, x_title="%", colour_by="comparison", highlight=CUMBRIA, **KW).to_dict()
     text = _text_layers(spec)[0]
     assert "← " in text["transform"][0]["calculate"] and "datum.marker" in text["transform"][0]["calculate"]
