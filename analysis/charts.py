@@ -49,6 +49,10 @@ SUBTITLE_CHARS = 56  # characters per subtitle line: about 340 px at 12 px
 AXIS_TITLE_CHARS = 40  # characters per axis title line: it spans the plot, narrower than the chart
 LABEL_LIMIT = 0  # no limit: labels are kept short or wrapped, never cut with an ellipsis
 
+# Single views take the text column's width. Vega's "fit" measures text marks one layout behind,
+# so without `resize` a value written at the plot's right edge could be cut off.
+COLUMN_WIDTH = {"width": "container", "autosize": alt.AutoSizeParams(type="fit-x", contains="padding", resize=True)}
+
 # The bundle is served from the book's _static folder (see analysis/sphinx_ext.py).
 BUNDLE_NAME = "vega-bundle.js"
 
@@ -289,7 +293,7 @@ def trend_with_breaks(df: pd.DataFrame, *, name: str, description: str, source: 
             layers.append(alt.Chart(notes).mark_text(
                 align="right" if right else "left", baseline="top", dx=-3 if right else 3, fontSize=10, color="#333",
             ).encode(x="start:Q", y=alt.Y("note_y:Q", scale=None), text="label:N"))
-    chart = alt.layer(*layers).properties(width="container", height=config.CHART_HEIGHT)
+    chart = alt.layer(*layers).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -346,7 +350,7 @@ def line_with_spread(df: pd.DataFrame, *, name: str, description: str, source: s
         tooltip=[alt.Tooltip("date:T", title="Quarter ending"), alt.Tooltip("headline:Q", title="London", format=".0%"),
                  alt.Tooltip("low:Q", title="Lowest borough", format=".0%"),
                  alt.Tooltip("high:Q", title="Highest borough", format=".0%")])
-    chart = alt.layer(full, middle, line).properties(width="container", height=config.CHART_HEIGHT)
+    chart = alt.layer(full, middle, line).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -376,7 +380,7 @@ def ranked_intervals(df: pd.DataFrame, *, name: str, description: str, source: s
     if reference is not None:
         layers.insert(0, alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color="#000", strokeDash=[3, 3])
                       .encode(x="ref:Q"))
-    chart = alt.layer(*layers).properties(width="container", height=14 * len(frame))
+    chart = alt.layer(*layers).properties(**COLUMN_WIDTH, height=14 * len(frame))
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -406,8 +410,25 @@ def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: s
     if reference is not None:
         layers.insert(0, alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color="#000", strokeDash=[3, 3])
                       .encode(y="ref:Q"))
-    chart = alt.layer(*layers).properties(width="container", height=config.CHART_HEIGHT)
+    chart = alt.layer(*layers).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+PHONE_PLOT = 220  # pixels: about the plot width of a bar chart with its labels in a phone's column
+
+
+def _room_for_labels(frame: pd.DataFrame, fmt: str, colour_by: str | None, marked: bool) -> float:
+    """The end of a bar chart's value axis, leaving room past the longest bar for its label on a phone.
+
+    Vega's "fit" autosize does not make room for text written past the plot's edge, so the
+    scale does: the label takes its share of a phone-width plot, at most 60%.
+    """
+    top = frame["value"].max()
+    chars = len(format(top, fmt.replace("~", "")))
+    chars += len(max(frame[colour_by].astype(str), key=len)) + 4 if colour_by else 0
+    chars += len(max(frame["area"], key=len)) + 4 if marked else 0
+    share = min(0.6, (6.2 * chars + (16 if marked else 3) + 6) / PHONE_PLOT)
+    return float(top / (1 - share)) if top > 0 else 1.0
 
 
 def labelled_bars(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, x_title: str,
@@ -425,7 +446,9 @@ def labelled_bars(df: pd.DataFrame, *, name: str, description: str, source: str,
         frame = _force_labels(df, highlight)
         frame = frame.assign(label=frame["area"])
     y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelExpr=wrapped_labels(frame["label"], 32)))
-    x = alt.X("value:Q", title=_axis_title(x_title))
+    marked = "marker" in frame.columns and highlight is not None
+    x = alt.X("value:Q", title=_axis_title(x_title),
+              scale=alt.Scale(domain=[0, _room_for_labels(frame, fmt, colour_by, marked)], nice=False))
     colour = (alt.Color(f"{colour_by}:N", title=None, scale=alt.Scale(range=PALETTE)) if colour_by
               else alt.value(PALETTE[0]))
     base = alt.Chart(frame)
@@ -433,7 +456,6 @@ def labelled_bars(df: pd.DataFrame, *, name: str, description: str, source: str,
                                   tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("value:Q", format=fmt)])
     group = f" + '  (' + datum[{json.dumps(colour_by)}] + ')'" if colour_by else ""
     layers = [bars]
-    marked = "marker" in frame.columns and highlight is not None
     if marked:
         # A marker past the bar end for England and Wales and the edition's force; the force is named.
         colour_m, shape_m = _marker_encodings(frame)
@@ -444,7 +466,7 @@ def labelled_bars(df: pd.DataFrame, *, name: str, description: str, source: str,
     text = base.mark_text(align="left", dx=16 if marked else 3, fontSize=11).encode(x=x, y=y, text="bar_label:N")
     text = text.transform_calculate(bar_label=f"format(datum.value, {json.dumps(fmt)}){group}")
     chart = alt.layer(*layers, text).resolve_scale(color="independent").properties(
-        width="container", height=alt.Step(_row_step(frame["label"], 32) + 2))
+        **COLUMN_WIDTH, height=alt.Step(_row_step(frame["label"], 32) + 2))
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -477,7 +499,7 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
         layers.insert(0, alt.Chart(marks).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x="year:Q"))
         layers.append(alt.Chart(marks).mark_text(align="left", baseline="top", dx=3, dy=4, fontSize=10, color="#333")
                       .encode(x="year:Q", y=alt.value(0), text="label:N"))
-    chart = alt.layer(*layers).properties(width="container", height=config.CHART_HEIGHT)
+    chart = alt.layer(*layers).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -515,7 +537,7 @@ def ranked_changes(df: pd.DataFrame, *, name: str, description: str, source: str
         layers.append(_name_label(ends, "value:Q", y, dx=24))
     # The force markers have scales of their own, apart from the moments' colours and shapes.
     chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent").properties(
-        width="container", height=14 * len(order))
+        **COLUMN_WIDTH, height=14 * len(order))
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -535,5 +557,5 @@ def concentration_curve(df: pd.DataFrame, *, name: str, description: str, source
         x=x, y=y, color=colour, strokeDash=alt.StrokeDash("series:N", sort=series, legend=None),
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("places_pct:Q", format=".1f", title="% places"),
                  alt.Tooltip("incidents_pct:Q", format=".1f", title="% incidents")])
-    chart = alt.layer(equal, lines).properties(width="container", height=config.CHART_HEIGHT)
+    chart = alt.layer(equal, lines).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
