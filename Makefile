@@ -33,7 +33,7 @@ test: $(STAMP) ## Unit tests, bad-input cases and nbval over the committed noteb
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 	@$(MAKE) --no-print-directory check
 
-check: $(STAMP) ## Quality gates on a fresh -W build and a real edition: links, headless Chromium, accessibility
+check: $(STAMP) ## Quality gates: -W build and an edition in Chromium at 1280 and 390 px, axe-core, links, actionlint
 	$(BIN)/python -m pytest -m gate tests
 
 check-editions: $(STAMP) ## After `make editions`: every page of every built edition in headless Chromium

@@ -46,7 +46,14 @@ FACET_WIDTH = 330
 SMALL_WIDTH = 290  # each of two small multiples side by side
 SLOPE_WIDTH = 560  # a ranked column chart of all forces: fixed, so it also prints
 LABEL_CHARS = 24  # characters per line of a wrapped axis label
+TITLE_CHARS = 42  # characters per title line: about 340 px at 15 px, so titles fit a phone
+SUBTITLE_CHARS = 56  # characters per subtitle line: about 340 px at 12 px
+AXIS_TITLE_CHARS = 40  # characters per axis title line: it spans the plot, narrower than the chart
 LABEL_LIMIT = 0  # no limit: labels are kept short or wrapped, never cut with an ellipsis
+
+# Single views take the text column's width. Vega's "fit" measures text marks one layout behind,
+# so without `resize` a value written at the plot's right edge could be cut off.
+COLUMN_WIDTH = {"width": "container", "autosize": alt.AutoSizeParams(type="fit-x", contains="padding", resize=True)}
 
 # The bundle is served from the book's _static folder (see analysis/sphinx_ext.py).
 BUNDLE_NAME = "vega-bundle.js"
@@ -60,7 +67,9 @@ def _theme() -> alt.theme.ThemeConfig:
             "view": {"continuousWidth": config.CHART_WIDTH, "continuousHeight": config.CHART_HEIGHT, "stroke": None},
             "range": {"category": PALETTE},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "gridColor": "#e6e6e6",
-                     "labelLimit": LABEL_LIMIT, "labelOverlap": "greedy", "labelSeparation": 4},
+                     "labelLimit": LABEL_LIMIT},
+            # Numbers may thin out on a narrow plot (log scales crowd); category labels never do.
+            "axisQuantitative": {"labelOverlap": "greedy", "labelSeparation": 4},
             # One legend entry per row: long series names would otherwise be cut at the column edge.
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "vertical",
                        "labelLimit": LABEL_LIMIT},
@@ -126,16 +135,17 @@ alt.renderers.register("pcp", render)
 alt.renderers.enable("pcp")
 
 
-TITLE_CHARS = 42  # characters per title line: about 340 px at 15 px, so titles fit a phone
-SUBTITLE_CHARS = 56  # characters per subtitle line: about 340 px at 12 px
-
-
 def _lines(text: str | list[str] | None, width: int) -> list[str]:
     """Text broken into lines of at most `width` characters (each given line wrapped on its own)."""
     if not text:
         return []
     given = [text] if isinstance(text, str) else list(text)
     return [line for part in given for line in textwrap.wrap(part, width) or [""]]
+
+
+def _axis_title(text: str) -> list[str]:
+    """An axis title in lines short enough for a plot on a phone."""
+    return _lines(text, AXIS_TITLE_CHARS)
 
 
 def finish(chart: alt.TopLevelMixin, *, name: str, description: str, source: str, title: str | None = None,
@@ -147,7 +157,8 @@ def finish(chart: alt.TopLevelMixin, *, name: str, description: str, source: str
     """
     props = {"description": description, "usermeta": {"pcp": {"name": name, "source": source}}}
     if title:
-        props["title"] = alt.Title(_lines(title, TITLE_CHARS), subtitle=_lines(subtitle, SUBTITLE_CHARS) or alt.Undefined)
+        props["title"] = alt.Title(_lines(title, TITLE_CHARS),
+                                   subtitle=_lines(subtitle, SUBTITLE_CHARS) or alt.Undefined)
     return chart.properties(**props)
 
 
@@ -195,12 +206,17 @@ def _force_labels(frame: pd.DataFrame, highlight: str | None) -> pd.DataFrame:
     return frame.assign(area=area, marker=marker)
 
 
+def _marker_style(marker: str) -> tuple[str, str]:
+    """Colour and shape of a force marker: other forces, England and Wales, or the highlighted force."""
+    fixed = dict(zip([OTHER_FORCES, NATIONAL], zip(FORCE_COLOURS, FORCE_SHAPES)))
+    return fixed.get(marker, (FORCE_COLOURS[2], FORCE_SHAPES[2]))
+
+
 def _marker_scales(frame: pd.DataFrame) -> tuple[alt.Scale, alt.Scale]:
     """Colour and shape scales of the force markers present in `frame` (other forces, England and Wales, highlight)."""
     present = set(frame["marker"])
     domain = [m for m in [OTHER_FORCES, NATIONAL] if m in present] + sorted(present - {OTHER_FORCES, NATIONAL})
-    fixed = dict(zip([OTHER_FORCES, NATIONAL], zip(FORCE_COLOURS, FORCE_SHAPES)))
-    pairs = [fixed.get(m, (FORCE_COLOURS[2], FORCE_SHAPES[2])) for m in domain]
+    pairs = [_marker_style(m) for m in domain]
     return (alt.Scale(domain=domain, range=[c for c, _ in pairs]),
             alt.Scale(domain=domain, range=[shape for _, shape in pairs]))
 
@@ -218,14 +234,28 @@ def _name_label(frame: pd.DataFrame, x: str, y: alt.Y, dx: int = 9) -> alt.Chart
         x=x, y=y, text="area:N")
 
 
-def _series_encodings(series: pd.Series, legend: bool = True) -> tuple[alt.Color, alt.Shape]:
-    """Colour and shape for the same series, with one title, order and domain, so Vega-Lite draws one legend."""
-    names = list(dict.fromkeys(series))
-    legend_spec = alt.Legend(title=None) if legend else None
-    return (alt.Color("series:N", sort=names, legend=legend_spec,
-                      scale=alt.Scale(domain=names, range=(PALETTE * 3)[: len(names)])),
-            alt.Shape("series:N", sort=names, legend=legend_spec,
-                      scale=alt.Scale(domain=names, range=(SHAPES * 3)[: len(names)])))
+def _series_encodings(df: pd.DataFrame, legend: bool = True,
+                      highlight: str | None = None) -> tuple[alt.Color, alt.Shape]:
+    """Colour and shape for the same series, with one title, order and domain, so Vega-Lite draws one legend.
+
+    When each series is an area (a pfa_code column), England and Wales and the `highlight` force
+    take the house force colours and shapes; a series that is no single area (an average of
+    comparable forces, say: pfa_code missing) takes a colour and shape no force marker uses.
+    """
+    names = list(dict.fromkeys(df["series"]))
+    colours, shapes = (PALETTE * 3)[: len(names)], (SHAPES * 3)[: len(names)]
+    codes = df.drop_duplicates("series").set_index("series")["pfa_code"] if "pfa_code" in df.columns else None
+    # Only when each series is one area: several groups of one area are not areas.
+    if codes is not None and codes.dropna().is_unique and (df.groupby("series")["pfa_code"].nunique() <= 1).all():
+        known = _force_labels(df[df["pfa_code"].notna()], highlight).drop_duplicates("series")
+        styles = {row.series: _marker_style(row.marker) for row in known.itertuples()}
+        spare = iter(zip(SPARE_COLOURS, [sh for sh in SHAPES if sh not in FORCE_SHAPES] * 2))
+        pairs = [styles[n] if pd.notna(codes[n]) else next(spare) for n in names]
+        colours, shapes = [c for c, _ in pairs], [sh for _, sh in pairs]
+    # Full-strength symbols, even where a faint band shares the colour scale.
+    legend_spec = alt.Legend(title=None, symbolOpacity=1) if legend else None
+    return (alt.Color("series:N", sort=names, legend=legend_spec, scale=alt.Scale(domain=names, range=colours)),
+            alt.Shape("series:N", sort=names, legend=legend_spec, scale=alt.Scale(domain=names, range=shapes)))
 
 
 def csew_year_axis(title: str = "CSEW year (April to March)") -> alt.Axis:
@@ -246,9 +276,9 @@ def trend_with_breaks(df: pd.DataFrame, *, name: str, description: str, source: 
     be joined share a segment) and, optionally, a `breaks` frame in df.attrs with columns
     start, end, label: a shaded span (start < end) or a rule (start == end).
     """
-    colour, shape = _series_encodings(df["series"])
+    colour, shape = _series_encodings(df)
     x = alt.X("year_ending:Q", axis=csew_year_axis(), scale=alt.Scale(zero=False, nice=False))
-    y = alt.Y("value_pct:Q", title=y_title, scale=alt.Scale(domain=[0, 100]))
+    y = alt.Y("value_pct:Q", title=_axis_title(y_title), scale=alt.Scale(domain=[0, 100]))
     tooltip = [alt.Tooltip("series:N", title="Measure"), alt.Tooltip("csew_year:N", title="Year"),
                alt.Tooltip("value_pct:Q", title="%", format=".1f")]
     base = alt.Chart(df)
@@ -266,11 +296,16 @@ def trend_with_breaks(df: pd.DataFrame, *, name: str, description: str, source: 
             layers.insert(0, alt.Chart(spans).mark_rect(color="#d9d9d9", opacity=0.6).encode(x="start:Q", x2="end:Q"))
         if len(rules):
             layers.insert(0, alt.Chart(rules).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x="start:Q"))
-        notes = alt.Chart(breaks).mark_text(align="left", baseline="top", dx=3, dy=4, fontSize=10, color="#333").encode(
-            x="start:Q", y=alt.value(0), text="label:N"
-        )
-        layers.append(notes)
-    chart = alt.layer(*layers).properties(width="container", height=config.CHART_HEIGHT)
+        # Each note on its own line (pixel rows from the top), written towards the middle of the
+        # plot, so on a narrow screen notes neither overlap nor run off the edge.
+        middle = (df["year_ending"].min() + df["year_ending"].max()) / 2
+        placed = breaks.sort_values("start").reset_index(drop=True)
+        placed = placed.assign(note_y=4 + 13 * placed.index, right=placed["start"] > middle)
+        for right, notes in placed.groupby("right"):
+            layers.append(alt.Chart(notes).mark_text(
+                align="right" if right else "left", baseline="top", dx=-3 if right else 3, fontSize=10, color="#333",
+            ).encode(x="start:Q", y=alt.Y("note_y:Q", scale=None), text="label:N"))
+    chart = alt.layer(*layers).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -291,7 +326,7 @@ def estimates_with_ci(df: pd.DataFrame, *, name: str, description: str, source: 
     x_scale = alt.Scale(zero=False)
     base = alt.Chart()
     whiskers = base.mark_rule(color=GREY, strokeWidth=2).encode(
-        x=alt.X("ci_low_pct:Q", title=x_title, scale=x_scale), x2="ci_high_pct:Q", y=y)
+        x=alt.X("ci_low_pct:Q", title=_axis_title(x_title), scale=x_scale), x2="ci_high_pct:Q", y=y)
     dots = base.mark_point(size=90, filled=True).encode(
         x="pct:Q", y=y, color=comp_colour, shape=comp_shape,
         tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("pct:Q", title="%", format=".1f"),
@@ -303,7 +338,8 @@ def estimates_with_ci(df: pd.DataFrame, *, name: str, description: str, source: 
     chart = alt.layer(ref, whiskers, dots, data=df.assign(panel=df["measure"] + ", by " + df["breakdown"].str.lower())
                       ).properties(width=FACET_WIDTH, height=alt.Step(_row_step(df["group"]))).facet(
         facet=alt.Facet("panel:N", title=None, sort=panels,
-                        header=alt.Header(labelAngle=0, labelAnchor="start", labelOrient="top", labelFontWeight="bold")),
+                        header=alt.Header(labelAngle=0, labelAnchor="start", labelOrient="top",
+                                          labelFontWeight="bold")),
         columns=1,
     ).resolve_scale(y="independent")
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
@@ -318,14 +354,15 @@ def line_with_spread(df: pd.DataFrame, *, name: str, description: str, source: s
     x = alt.X("date:T", title=None)
     base = alt.Chart(df)
     full = base.mark_area(color=PALETTE[4], opacity=0.25).encode(
-        x=x, y=alt.Y("low:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)), y2="high:Q")
+        x=x, y=alt.Y("low:Q", title=_axis_title(y_title), axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
+        y2="high:Q")
     middle = base.mark_area(color=PALETTE[4], opacity=0.5).encode(x=x, y="q1:Q", y2="q3:Q")
     line = base.mark_line(color=PALETTE[0]).encode(
         x=x, y="headline:Q",
         tooltip=[alt.Tooltip("date:T", title="Quarter ending"), alt.Tooltip("headline:Q", title="London", format=".0%"),
                  alt.Tooltip("low:Q", title="Lowest borough", format=".0%"),
                  alt.Tooltip("high:Q", title="Highest borough", format=".0%")])
-    chart = alt.layer(full, middle, line).properties(width="container", height=config.CHART_HEIGHT)
+    chart = alt.layer(full, middle, line).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -349,7 +386,8 @@ def ranked_intervals(df: pd.DataFrame, *, name: str, description: str, source: s
     scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     colour, shape = _marker_encodings(frame)
     base = alt.Chart(frame)
-    whiskers = base.mark_rule(color=GREY).encode(x=alt.X("ci_low:Q", title=x_title, scale=scale), x2="ci_high:Q", y=y)
+    whiskers = base.mark_rule(color=GREY).encode(x=alt.X("ci_low:Q", title=_axis_title(x_title), scale=scale),
+                                                 x2="ci_high:Q", y=y)
     dots = base.mark_point(filled=True, size=60).encode(
         x="value:Q", y=y, color=colour.legend(None), shape=shape.legend(None),
         tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("value:Q", format=".1f", title=value_title),
@@ -359,22 +397,25 @@ def ranked_intervals(df: pd.DataFrame, *, name: str, description: str, source: s
     if reference is not None:
         layers.insert(0, alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color="#000", strokeDash=[3, 3])
                       .encode(x="ref:Q"))
-    chart = alt.layer(*layers).properties(width="container", height=14 * len(frame))
+    chart = alt.layer(*layers).properties(**COLUMN_WIDTH, height=14 * len(frame))
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
 def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, y_title: str,
-                     reference: float | None = None, subtitle=None, log: bool = True) -> alt.LayerChart:
+                     reference: float | None = None, subtitle=None, log: bool = True,
+                     highlight: str | None = None) -> alt.LayerChart:
     """Yearly lines (one per series) with shaded 95% intervals, x in years ending March.
 
-    Expects columns year_ending, series, value, ci_low, ci_high and, optionally, flagged (bool): flagged points
-    are drawn hollow, e.g. years whose denominator is far from its census.
+    Expects columns year_ending, series, value, ci_low, ci_high; series that are areas (a
+    pfa_code column) are styled as _series_encodings says. An optional flagged (bool) column draws
+    those points hollow, e.g. years whose denominator is far from its census.
     """
-    colour, shape = _series_encodings(df["series"])
+    colour, shape = _series_encodings(df, highlight=highlight)
     x = alt.X("year_ending:Q", axis=csew_year_axis("Year (April to March)"), scale=alt.Scale(zero=False, nice=False))
     scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     base = alt.Chart(df)
-    band = base.mark_area(opacity=0.2).encode(x=x, y=alt.Y("ci_low:Q", title=y_title, scale=scale), y2="ci_high:Q",
+    band = base.mark_area(opacity=0.2).encode(x=x, y=alt.Y("ci_low:Q", title=_axis_title(y_title), scale=scale),
+                                              y2="ci_high:Q",
                                               color=colour)
     line = base.mark_line().encode(x=x, y="value:Q", color=colour)
     fill = alt.condition("datum.flagged", alt.value("white"), colour) if "flagged" in df.columns else colour
@@ -388,8 +429,25 @@ def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: s
     if reference is not None:
         layers.insert(0, alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color="#000", strokeDash=[3, 3])
                       .encode(y="ref:Q"))
-    chart = alt.layer(*layers).properties(width="container", height=config.CHART_HEIGHT)
+    chart = alt.layer(*layers).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+PHONE_PLOT = 220  # pixels: about the plot width of a bar chart with its labels in a phone's column
+
+
+def _room_for_labels(frame: pd.DataFrame, fmt: str, colour_by: str | None, marked: bool) -> float:
+    """The end of a bar chart's value axis, leaving room past the longest bar for its label on a phone.
+
+    Vega's "fit" autosize does not make room for text written past the plot's edge, so the
+    scale does: the label takes its share of a phone-width plot, at most 60%.
+    """
+    top = frame["value"].max()
+    chars = len(format(top, fmt.replace("~", "")))
+    chars += len(max(frame[colour_by].astype(str), key=len)) + 4 if colour_by else 0
+    chars += len(max(frame["area"], key=len)) + 4 if marked else 0
+    share = min(0.6, (6.2 * chars + (16 if marked else 3) + 6) / PHONE_PLOT)
+    return float(top / (1 - share)) if top > 0 else 1.0
 
 
 def labelled_bars(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, x_title: str,
@@ -407,7 +465,9 @@ def labelled_bars(df: pd.DataFrame, *, name: str, description: str, source: str,
         frame = _force_labels(df, highlight)
         frame = frame.assign(label=frame["area"])
     y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelExpr=wrapped_labels(frame["label"], 32)))
-    x = alt.X("value:Q", title=x_title)
+    marked = "marker" in frame.columns and highlight is not None
+    x = alt.X("value:Q", title=_axis_title(x_title),
+              scale=alt.Scale(domain=[0, _room_for_labels(frame, fmt, colour_by, marked)], nice=False))
     colour = (alt.Color(f"{colour_by}:N", title=None, scale=alt.Scale(range=PALETTE)) if colour_by
               else alt.value(PALETTE[0]))
     base = alt.Chart(frame)
@@ -415,7 +475,6 @@ def labelled_bars(df: pd.DataFrame, *, name: str, description: str, source: str,
                                   tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("value:Q", format=fmt)])
     group = f" + '  (' + datum[{json.dumps(colour_by)}] + ')'" if colour_by else ""
     layers = [bars]
-    marked = "marker" in frame.columns and highlight is not None
     if marked:
         # A marker past the bar end for England and Wales and the edition's force; the force is named.
         colour_m, shape_m = _marker_encodings(frame)
@@ -425,7 +484,8 @@ def labelled_bars(df: pd.DataFrame, *, name: str, description: str, source: str,
                   f" ? '  ← ' + datum.marker : '')")
     text = base.mark_text(align="left", dx=16 if marked else 3, fontSize=11).encode(x=x, y=y, text="bar_label:N")
     text = text.transform_calculate(bar_label=f"format(datum.value, {json.dumps(fmt)}){group}")
-    chart = alt.layer(*layers, text).resolve_scale(color="independent").properties(width="container", height=alt.Step(_row_step(frame["label"], 32) + 2))
+    chart = alt.layer(*layers, text).resolve_scale(color="independent").properties(
+        **COLUMN_WIDTH, height=alt.Step(_row_step(frame["label"], 32) + 2))
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -434,27 +494,14 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
                  zero: bool = True, marks: pd.DataFrame | None = None, highlight: str | None = None) -> alt.LayerChart:
     """Yearly lines, one colour and marker shape per series, with the series named at the line end.
 
-    Expects columns year, series and value. `marks` (columns year, label) draws labelled vertical
-    rules, e.g. a policy change. When the series are areas (a pfa_code column, missing for a series
-    such as an average of forces), England and Wales and the `highlight` force take the house force
-    colours and shapes.
+    Expects columns year, series and value. `marks` (columns year, label) draws labelled
+    vertical rules, e.g. a policy change. Series that are areas (a pfa_code column) are styled
+    as _series_encodings says.
     """
-    series = list(dict.fromkeys(df["series"]))
-    colours, shapes = (PALETTE * 3)[: len(series)], (SHAPES * 3)[: len(series)]
-    if "pfa_code" in df.columns:
-        # Forces in the house force colours; series that are not one area (an average of
-        # comparable forces, say; pfa_code missing) take the remaining palette colours.
-        codes = df.drop_duplicates("series").set_index("series")["pfa_code"]
-        known = _force_labels(df[df["pfa_code"].notna()], highlight).drop_duplicates("series")
-        fixed = dict(zip([OTHER_FORCES, NATIONAL], zip(FORCE_COLOURS, FORCE_SHAPES)))
-        pairs = {row.series: fixed.get(row.marker, (FORCE_COLOURS[2], FORCE_SHAPES[2])) for row in known.itertuples()}
-        spare = iter(zip(SPARE_COLOURS, [sh for sh in SHAPES if sh not in FORCE_SHAPES] * 2))
-        pairs = [pairs[s] if pd.notna(codes[s]) else next(spare) for s in series]
-        colours, shapes = [c for c, _ in pairs], [sh for _, sh in pairs]
-    colour = alt.Color("series:N", title=None, sort=series, legend=None, scale=alt.Scale(domain=series, range=colours))
-    shape = alt.Shape("series:N", title=None, sort=series, legend=None, scale=alt.Scale(domain=series, range=shapes))
-    x = alt.X("year:Q", title=x_title, axis=alt.Axis(format="d"), scale=alt.Scale(zero=False, nice=False))
-    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=zero))
+    colour, shape = _series_encodings(df, legend=False, highlight=highlight)
+    x = alt.X("year:Q", title=_axis_title(x_title), axis=alt.Axis(format="d"),
+              scale=alt.Scale(zero=False, nice=False))
+    y = alt.Y("value:Q", title=_axis_title(y_title), scale=alt.Scale(zero=zero))
     base = alt.Chart(df)
     line = base.mark_line().encode(x=x, y=y, color=colour, detail="series:N")
     points = base.mark_point(size=40, filled=True).encode(
@@ -469,7 +516,7 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
         layers.insert(0, alt.Chart(marks).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x="year:Q"))
         layers.append(alt.Chart(marks).mark_text(align="left", baseline="top", dx=3, dy=4, fontSize=10, color="#333")
                       .encode(x="year:Q", y=alt.value(0), text="label:N"))
-    chart = alt.layer(*layers).properties(width="container", height=config.CHART_HEIGHT)
+    chart = alt.layer(*layers).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -485,7 +532,7 @@ def ranked_changes(df: pd.DataFrame, *, name: str, description: str, source: str
     moments = list(dict.fromkeys(frame["moment"]))
     order = frame.drop_duplicates("area").sort_values("order", ascending=False)["area"].tolist()
     y = alt.Y("area:N", sort=order, title=None)
-    x = alt.X("value:Q", title=x_title, scale=alt.Scale(zero=False))
+    x = alt.X("value:Q", title=_axis_title(x_title), scale=alt.Scale(zero=False))
     base = alt.Chart(frame)
     span = base.mark_rule(color=GREY).encode(x="min(value):Q", x2="max(value):Q", y=y)
     dots = base.mark_point(filled=True, size=55).encode(
@@ -507,7 +554,7 @@ def ranked_changes(df: pd.DataFrame, *, name: str, description: str, source: str
         layers.append(_name_label(ends, "value:Q", y, dx=24))
     # The force markers have scales of their own, apart from the moments' colours and shapes.
     chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent").properties(
-        width="container", height=14 * len(order))
+        **COLUMN_WIDTH, height=14 * len(order))
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -527,7 +574,7 @@ def concentration_curve(df: pd.DataFrame, *, name: str, description: str, source
         x=x, y=y, color=colour, strokeDash=alt.StrokeDash("series:N", sort=series, legend=None),
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("places_pct:Q", format=".1f", title="% places"),
                  alt.Tooltip("incidents_pct:Q", format=".1f", title="% incidents")])
-    chart = alt.layer(equal, lines).properties(width="container", height=config.CHART_HEIGHT)
+    chart = alt.layer(equal, lines).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 

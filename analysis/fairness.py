@@ -174,7 +174,7 @@ def force_section(force: str) -> Section:
     latest = mine.iloc[-1]
     fit_low, fit_high = config.CENSUS_2011_FITS
     chart = charts.lines_with_bands(
-        plot, name=f"stop-search-force-{f.slug}", y_title="Black/White rate ratio (log scale)",
+        plot, name=f"stop-search-force-{f.slug}", highlight=f.code, y_title="Black/White rate ratio (log scale)",
         title=f"Black/White stop and search rate ratio: {f.name} and England and Wales",
         subtitle=["Shaded: 95% confidence intervals; years with too few searches are left out. Hollow: years",
                   f"outside {csew.csew_year(fit_low)} to {csew.csew_year(fit_high)}, too far from the 2011 Census"],

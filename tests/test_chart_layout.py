@@ -1,4 +1,4 @@
-"""Chart layout: one legend per chart, labels wrapped not cut, widths that fit the column, the edition's force marked."""
+"""Chart layout: one legend per chart, labels wrapped not cut, widths that fit the column, the force marked."""
 
 from __future__ import annotations
 
@@ -69,7 +69,8 @@ def test_force_rows_are_named_with_short_names_and_an_unknown_code_is_refused():
 
 
 def test_labelled_bars_of_forces_mark_and_name_the_highlighted_force():
-    df = pd.DataFrame({"pfa_code": CODES[:3], "value": [30.0, 20.0, 10.0], "comparison": ["higher", "similar", "lower"]})
+    df = pd.DataFrame({"pfa_code": CODES[:3], "value": [30.0, 20.0, 10.0],
+                       "comparison": ["higher", "similar", "lower"]})
     spec = charts.labelled_bars(df, x_title="%", colour_by="comparison", highlight=CUMBRIA, **KW).to_dict()
     text = _text_layers(spec)[0]
     assert "← " in text["transform"][0]["calculate"] and "datum.marker" in text["transform"][0]["calculate"]
@@ -139,3 +140,10 @@ def test_a_series_that_is_no_single_area_takes_a_colour_and_shape_no_force_marke
     shape = spec["layer"][1]["encoding"]["shape"]["scale"]["range"]
     assert colour[2] not in charts.FORCE_COLOURS and shape[2] not in charts.FORCE_SHAPES
     assert len(set(zip(colour, shape))) == 3
+
+
+def test_groups_of_one_area_are_not_styled_as_areas():
+    df = pd.DataFrame({"year_ending": [2020, 2021] * 2, "value": [1.0, 2, 3, 4], "ci_low": 0.5, "ci_high": 5.0,
+                       "pfa_code": forces.ENGLAND_AND_WALES, "series": ["Black/White"] * 2 + ["Asian/White"] * 2})
+    spec = charts.lines_with_bands(df, y_title="y", **KW).to_dict()
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["range"] == charts.PALETTE[:2]
