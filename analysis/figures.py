@@ -24,8 +24,10 @@ class Figures:
         self.chapter = chapter
         self.records: list[dict] = []
 
-    def glue(self, key: str, value, *, unit: str, datasets: list[str], fmt: str = "{:.0f}") -> str:
-        """Glue `value` (formatted) as `key`, and record it; returns the text glued."""
+    def glue(self, key: str, value, *, unit: str, datasets: list[str], fmt: str = "{:.0f}",
+             label: str | None = None) -> str:
+        """Glue `value` (formatted, rounded half away from zero) as `key`, and record it with a label saying
+        what it is; returns the text glued."""
         if any(r["key"] == key for r in self.records):
             raise ValueError(f"figure key {key!r} glued twice in chapter {self.chapter}")
         if isinstance(value, float) and math.isnan(value):
@@ -40,7 +42,7 @@ class Figures:
     def add(self, section: "Section") -> "Section":
         """Glue every figure of a section; returns the section so its chart can be shown."""
         for f in section.figures:
-            self.glue(f.key, f.value, unit=f.unit, datasets=f.datasets, fmt=f.fmt)
+            self.glue(f.key, f.value, unit=f.unit, datasets=f.datasets, fmt=f.fmt, label=f.label)
         return section
 
     def table(self) -> pd.DataFrame:
@@ -97,6 +99,7 @@ class Figure:
     unit: str
     datasets: list[str]
     fmt: str = "{:.0f}"
+    label: str | None = None  # what the number is, with its period, for the chapter's list of numbers
 
 
 @dataclass
