@@ -27,13 +27,17 @@ def fairness_by_group() -> Section:
     respect = table[table["measure"] == csew.OPEN_DATA_MEASURES["patt2"]]
     total = csew.all_adults(data, "patt2")
     lowest = respect.loc[respect["pct"].idxmin()]
+    what = "Agreeing the local police would treat them with respect, % (CSEW, 12 months to December 2018)"
     figures = [
-        Figure("respect_all", total["pct"], "%", OPEN_DATA, PCT1),
-        Figure("respect_lowest_group", lowest["group"], "group", OPEN_DATA),
-        Figure("respect_lowest", lowest["pct"], "%", OPEN_DATA, PCT1),
-        Figure("respect_lowest_low", lowest["ci_low_pct"], "%", OPEN_DATA, PCT1),
-        Figure("respect_lowest_high", lowest["ci_high_pct"], "%", OPEN_DATA, PCT1),
-        Figure("respect_groups_lower", int((respect["comparison"] == "lower").sum()), "groups", OPEN_DATA),
+        Figure("respect_all", total["pct"], "%", OPEN_DATA, PCT1, f"{what}: all adults"),
+        Figure("respect_lowest_group", lowest["group"], "group", OPEN_DATA, label=f"{what}: the lowest group"),
+        Figure("respect_lowest", lowest["pct"], "%", OPEN_DATA, PCT1, f"{what}: the lowest group"),
+        Figure("respect_lowest_low", lowest["ci_low_pct"], "%", OPEN_DATA, PCT1,
+               f"{what}: the lowest group, lower end of the 95% confidence interval"),
+        Figure("respect_lowest_high", lowest["ci_high_pct"], "%", OPEN_DATA, PCT1,
+               f"{what}: the lowest group, upper end of the 95% confidence interval"),
+        Figure("respect_groups_lower", int((respect["comparison"] == "lower").sum()), "groups", OPEN_DATA,
+               label=f"{what}: number of groups significantly below all adults"),
     ]
     chart = charts.estimates_with_ci(
         table, name="fairness-by-group", title="Respect, fairness and confidence by group, 2018",
@@ -74,21 +78,33 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
     unstated = rate_table[(rate_table["pfa_code"] == ss.ENGLAND_AND_WALES) & (rate_table["year_ending"] == latest)]
     year = csew.csew_year(latest)
     others = ratios[(ratios["year_ending"] == latest) & (ratios["pfa_code"] == ss.ENGLAND_AND_WALES)].set_index("group")
+    bw_ratio = f"Black/White stop and search rate ratio (per resident, 2011 Census), {year}"
     figures = [
-        Figure("ss_year", year, "year", SEARCH_DATA),
-        Figure("ss_bw_national", national["rate_ratio"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_bw_national_low", national["ci_low"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_bw_national_high", national["ci_high"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_aw_national", others.at["Asian", "rate_ratio"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_mw_national", others.at["Mixed", "rate_ratio"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_forces_above_1", int((forces_only["ci_low"] > 1).sum()), "forces", SEARCH_DATA),
-        Figure("ss_forces_quotable", len(forces_only), "forces", SEARCH_DATA),
-        Figure("ss_top_force", top["force"], "force", SEARCH_DATA),
-        Figure("ss_top_ratio", top["rate_ratio"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_too_few", len(too_few), "forces", SEARCH_DATA),
-        Figure("ss_too_few_names", ", ".join(too_few["force"]) or "none", "forces", SEARCH_DATA),
-        Figure("ss_min_searches", ss.MIN_SEARCHES_FOR_RATIO, "searches", SEARCH_DATA),
-        Figure("ss_unstated_share", 100 * unstated["unstated_share"].iloc[0], "%", SEARCH_DATA),
+        Figure("ss_year", year, "year", SEARCH_DATA, label="Latest year of the stop and search data (April to March)"),
+        Figure("ss_bw_national", national["rate_ratio"], "ratio", SEARCH_DATA, PCT1,
+               f"{bw_ratio}: England and Wales"),
+        Figure("ss_bw_national_low", national["ci_low"], "ratio", SEARCH_DATA, PCT1,
+               f"{bw_ratio}: England and Wales, lower end of the 95% confidence interval"),
+        Figure("ss_bw_national_high", national["ci_high"], "ratio", SEARCH_DATA, PCT1,
+               f"{bw_ratio}: England and Wales, upper end of the 95% confidence interval"),
+        Figure("ss_aw_national", others.at["Asian", "rate_ratio"], "ratio", SEARCH_DATA, PCT1,
+               f"Asian/White stop and search rate ratio, England and Wales, {year}"),
+        Figure("ss_mw_national", others.at["Mixed", "rate_ratio"], "ratio", SEARCH_DATA, PCT1,
+               f"Mixed/White stop and search rate ratio, England and Wales, {year}"),
+        Figure("ss_forces_above_1", int((forces_only["ci_low"] > 1).sum()), "forces", SEARCH_DATA,
+               label=f"Forces searching Black people significantly more often than White people per head, {year}"),
+        Figure("ss_forces_quotable", len(forces_only), "forces", SEARCH_DATA,
+               label=f"Forces with enough searches to quote the ratio, {year}"),
+        Figure("ss_top_force", top["force"], "force", SEARCH_DATA, label=f"{bw_ratio}: the highest force"),
+        Figure("ss_top_ratio", top["rate_ratio"], "ratio", SEARCH_DATA, PCT1, f"{bw_ratio}: the highest force"),
+        Figure("ss_too_few", len(too_few), "forces", SEARCH_DATA,
+               label=f"Forces with too few searches to quote the ratio, {year}"),
+        Figure("ss_too_few_names", ", ".join(too_few["force"]) or "none", "forces", SEARCH_DATA,
+               label=f"The forces with too few searches to quote the ratio, {year}"),
+        Figure("ss_min_searches", ss.MIN_SEARCHES_FOR_RATIO, "searches", SEARCH_DATA,
+               label="Fewest searches in either group for a ratio to be quoted (the book's rule)"),
+        Figure("ss_unstated_share", 100 * unstated["unstated_share"].iloc[0], "%", SEARCH_DATA,
+               label=f"Searches with ethnicity 'Not stated' or 'Vehicle only', England and Wales, {year}"),
     ]
     chart = charts.ranked_intervals(
         plot, name="stop-search-ratio-by-force", title=f"Black/White stop and search rate ratio by force, {year}",
@@ -112,8 +128,10 @@ def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
     bw = area[area["group"] == "Black"].set_index("year_ending")
     name = area["force"].iloc[0]
     figures = [] if code != ss.ENGLAND_AND_WALES else [
-        Figure("ss_first_year", csew.csew_year(first), "year", SEARCH_DATA),
-        Figure("ss_bw_first", bw.at[first, "rate_ratio"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_first_year", csew.csew_year(first), "year", SEARCH_DATA,
+               label="First year of the stop and search data (April to March)"),
+        Figure("ss_bw_first", bw.at[first, "rate_ratio"], "ratio", SEARCH_DATA, PCT1,
+               f"Black/White stop and search rate ratio, England and Wales, {csew.csew_year(first)}"),
     ]
     chart = charts.lines_with_bands(
         plot, name=f"stop-search-ratio-trend-{code}", y_title="Rate ratio against White (log scale)",
