@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis import cache, charts, csew, evidence, forces, stats
+from analysis import cache, charts, csew, evidence, forces, stats, tables
 from analysis import stop_search as ss
 from analysis.figures import Figure, Section
 
@@ -163,6 +163,16 @@ def force_section(force: str) -> Section:
     return Section(mine[["year_ending", "searches", "searches_ref", "rate_ratio", "ci_low", "ci_high", "label"]]
                    .rename(columns={"searches": "searches of Black people", "searches_ref": "searches of White people"}),
                    chart, [])
+
+
+def ratio_table(section_table: pd.DataFrame) -> tables.Table:
+    """A force's Black/White ratios by year, as readers see them in its edition."""
+    return tables.format_table(
+        section_table.assign(year=section_table["year_ending"].map(csew.csew_year)).drop(columns="year_ending")
+        [["year", "searches of Black people", "searches of White people", "rate_ratio", "ci_low", "ci_high"]],
+        kind="ratios", decimals={"rate_ratio": 1, "ci_low": 1}, intervals={"95% confidence interval": ("ci_low", "ci_high")},
+        headers={"year": "Year", "rate_ratio": "Black/White rate ratio"},
+        missing={"rate_ratio": ss.TOO_FEW, "95% confidence interval": ss.TOO_FEW})
 
 
 def evidence_table() -> pd.DataFrame:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from analysis import charts, csew, met_pas
+import pandas as pd
+
+from analysis import charts, csew, met_pas, tables
 from analysis.figures import Figure, Section
 
 SERIES_DATA = [csew.SERIES_FILE]
@@ -73,6 +75,17 @@ def headline_crosscheck() -> Section:
                label="Of those, values that differ by more than rounding"),
     ]
     return Section(table, None, figures)
+
+
+def disagreements(crosscheck: pd.DataFrame) -> tables.Table:
+    """The cross-checked values that differ by more than rounding, as readers see them."""
+    rows = crosscheck[~crosscheck["agrees"]].drop(columns="agrees")
+    return tables.format_table(
+        rows, kind="crosscheck", caption="Values that differ by more than rounding",
+        decimals={"value_pct_transcribed": 1, "value_pct_extract": 1, "difference": 1},
+        headers={"series": "Measure", "survey_year": "CSEW year", "value_pct_transcribed": "Published (%)",
+                 "value_pct_extract": "Extracted series (%)", "difference": "Difference (points)",
+                 "source_publisher": "Published by"})
 
 
 def confidence_by_group() -> Section:
