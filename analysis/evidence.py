@@ -223,7 +223,7 @@ def _finding(rows: pd.DataFrame) -> dict:
         "figures": "<br>".join(html.escape(f) for f in figures) or None,
         "sample_size": "<br>".join(html.escape(x) for x in dict.fromkeys(samples)) or None,
         "study": _citations(rows),
-        "strength": f"{strength(first['design'])}: {first['design']}", "ids": ", ".join(rows["id"]),
+        "strength": strength(first["design"]), "design": first["design"], "ids": ", ".join(rows["id"]),
     }
 
 
@@ -277,11 +277,8 @@ def table(register: pd.DataFrame, *, chapter_prefix: str | None = None, ids: lis
     return pd.DataFrame(out)
 
 
-HEADERS = {"finding": "Finding", "figures": "What was measured (group, period): figure", "sample_size": "Sample",
-           "study": "Study (linked to its DOI or official page where one was confirmed)",
-           "strength": "Strength: design", "ids": "Register rows"}
-# More findings than this under one message and its table scrolls inside a box of capped height.
-TALL_ROWS = 6
+HEADERS = {"finding": "Finding", "figures": "What was measured (group, period): figure", "strength": "Strength",
+           "study": "Study (linked to its DOI or official page), design and sample"}
 
 
 class EvidenceTables:
@@ -297,15 +294,25 @@ class EvidenceTables:
         return "\n\n".join(repr(p) for p in self.parts)
 
 
+def _study_cell(row) -> str:
+    """The citation, then the design and sample, then the register rows in small type (for reviewers)."""
+    lines = [row["study"], f"Design: {html.escape(row['design'])}"]
+    if isinstance(row["sample_size"], str):
+        lines.append(f"Sample: {row['sample_size']}")
+    lines.append(f"<small>Register: {html.escape(row['ids'])}</small>")
+    return "<br>".join(lines)
+
+
 def styled(tab: pd.DataFrame) -> EvidenceTables:
-    """The evidence as readers see it: a table per message, each study linked to its DOI or official page."""
+    """The evidence as readers see it: a captioned table per message, each study linked to its DOI or
+    official page, each capped in height (long ones scroll)."""
     parts = []
     for message, rows in tab.groupby("message", sort=False):
-        shown = rows.drop(columns="message")
+        shown = rows.assign(study=rows.apply(_study_cell, axis=1))[["finding", "figures", "strength", "study"]]
         parts.append(tables.format_table(
-            shown, headers=HEADERS, kind="evidence", html_columns=("figures", "sample_size", "study"), missing={"figures": NOT_RETRIEVED},
-            caption=message if message != OTHER or tab["message"].nunique() > 1 else "Cited evidence",
-            tall=len(shown) > TALL_ROWS))
+            shown, headers=HEADERS, kind="evidence", html_columns=("figures", "study"),
+            missing={"figures": NOT_RETRIEVED},
+            caption=message if message != OTHER or tab["message"].nunique() > 1 else "Cited evidence", tall=True))
     return EvidenceTables(parts)
 
 

@@ -117,4 +117,4 @@ def sources_for_readers():
         datasets[["title", "source", "publisher", "period", "licence", "files"]].reset_index(drop=True),
         kind="sources", links={"title": "source"}, html_columns=("files",),
         headers={"title": "Dataset", "files": "Files (sha256, first 12 hex digits)"},
-        caption="Every raw file the book reads, from data/manifest.yml")
+        caption="Every raw file the book reads, from data/manifest.yml", tall=True)

@@ -104,9 +104,16 @@ def test_links_go_to_citations_never_to_source_copies(register):
     assert "Slothower" in html and "<a " not in html
 
 
-def test_long_messages_scroll_and_every_table_is_captioned(register):
-    html = evidence.styled(evidence.table(register, chapter_prefix="1"))._repr_html_()
-    assert html.count("<caption>") == 3 and "pcp-table-tall" in html and "NaN" not in html and "nan<" not in html
+def test_tables_are_captioned_capped_and_say_design_sample_and_rows(register):
+    shown = evidence.styled(evidence.table(register, chapter_prefix="1"))
+    html = shown._repr_html_()
+    assert html.count("<caption>") == 3 and html.count("pcp-table-tall") == 3
+    assert "NaN" not in html and "nan<" not in html
+    assert ("Design: RCT (block-randomised households)<br>Sample: 2,013<br>households in intervention arm (same in "
+            "control): 926 households") in html
+    assert "<small>Register: E063, E064, E065, E066, E067, E068, E069</small>" in html
+    assert [list(p.frame.columns) for p in shown.parts][0][:3] == ["Finding", "What was measured (group, period): "
+                                                                   "figure", "Strength"]
 
 
 def test_quoted_figures_are_the_register_values(register, monkeypatch):
