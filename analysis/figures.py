@@ -74,7 +74,7 @@ KEY_WORDS = {
     "conf": "confidence", "pct": "per cent", "ss": "stop and search", "bw": "Black/White", "aw": "Asian/White",
     "mw": "Mixed/White", "ew": "England and Wales", "wf": "officers and PCSOs", "hs": "hot spots", "sat": "satisfaction",
     "pas": "Public Attitude Survey", "asb": "anti-social behaviour", "cjs": "criminal justice system", "sv": "searches",
-    "lsoa": "LSOAs", "low": "interval low", "high": "interval high", "ev": "cited", "g": "", "reg": "register row",
+    "lsoa": "LSOAs", "ev": "cited", "g": "", "reg": "register row",
     "n": "number of", "min": "minimum", "max": "maximum", "uof": "use of force", "num": "number",
 }
 
