@@ -155,7 +155,11 @@ def point(df: pd.DataFrame, measure: str, which: str) -> pd.Series:
     return rows.loc[rows["value_pct"].idxmax()]
 
 
-def point_figures(trend: pd.DataFrame, measure: str, short: str, datasets: list[str]) -> list:
+WHICH = {"first": "first year of the series", "peak": "peak year", "latest": "latest year"}
+
+
+def point_figures(trend: pd.DataFrame, measure: str, short: str, datasets: list[str],
+                  what: str | None = None) -> list:
     """Glued figures for the first, peak and latest value of one measure in a `trend_frame` built with headlines.
 
     A value the cross-check disputes is given as the range of the two sources ("about 78 to 79"), so no headline
@@ -171,8 +175,9 @@ def point_figures(trend: pd.DataFrame, measure: str, short: str, datasets: list[
             low, high = sorted([row["value_pct"], row["value_transcribed"]])
             value = f"about {fmt_number(low)} to {fmt_number(high)}"
         year = row["csew_year"] + (" (provisional)" if row.get("provisional", False) else "")
-        figures += [Figure(f"{short}_{which}", value, "%", datasets), Figure(f"{short}_{which}_year", year,
-                                                                             "CSEW year", datasets)]
+        what = what or SERIES_LABELS.get(measure, measure)
+        figures += [Figure(f"{short}_{which}", value, "%", datasets, label=f"{what}, {WHICH[which]} ({year})"),
+                    Figure(f"{short}_{which}_year", year, "CSEW year", datasets, label=f"{what}: the {WHICH[which]}")]
     return figures
 
 

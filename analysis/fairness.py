@@ -28,13 +28,17 @@ def fairness_by_group() -> Section:
     respect = table[table["measure"] == csew.OPEN_DATA_MEASURES["patt2"]]
     total = csew.all_adults(data, "patt2")
     lowest = respect.loc[respect["pct"].idxmin()]
+    what = "Agreeing the local police would treat them with respect, % (CSEW, 12 months to December 2018)"
     figures = [
-        Figure("respect_all", total["pct"], "%", OPEN_DATA, PCT1),
-        Figure("respect_lowest_group", lowest["group"], "group", OPEN_DATA),
-        Figure("respect_lowest", lowest["pct"], "%", OPEN_DATA, PCT1),
-        Figure("respect_lowest_low", lowest["ci_low_pct"], "%", OPEN_DATA, PCT1),
-        Figure("respect_lowest_high", lowest["ci_high_pct"], "%", OPEN_DATA, PCT1),
-        Figure("respect_groups_lower", int((respect["comparison"] == "lower").sum()), "groups", OPEN_DATA),
+        Figure("respect_all", total["pct"], "%", OPEN_DATA, PCT1, f"{what}: all adults"),
+        Figure("respect_lowest_group", lowest["group"], "group", OPEN_DATA, label=f"{what}: the lowest group"),
+        Figure("respect_lowest", lowest["pct"], "%", OPEN_DATA, PCT1, f"{what}: the lowest group"),
+        Figure("respect_lowest_low", lowest["ci_low_pct"], "%", OPEN_DATA, PCT1,
+               f"{what}: the lowest group, lower end of the 95% confidence interval"),
+        Figure("respect_lowest_high", lowest["ci_high_pct"], "%", OPEN_DATA, PCT1,
+               f"{what}: the lowest group, upper end of the 95% confidence interval"),
+        Figure("respect_groups_lower", int((respect["comparison"] == "lower").sum()), "groups", OPEN_DATA,
+               label=f"{what}: number of groups significantly below all adults"),
     ]
     chart = charts.estimates_with_ci(
         table, name="fairness-by-group", title="Respect, fairness and confidence by group, 2018",
@@ -77,6 +81,7 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
     unstated = rate_table[(rate_table["pfa_code"] == ss.ENGLAND_AND_WALES) & (rate_table["year_ending"] == latest)]
     year = csew.csew_year(latest)
     others = ratios[(ratios["year_ending"] == latest) & (ratios["pfa_code"] == ss.ENGLAND_AND_WALES)].set_index("group")
+    bw_ratio = f"Black/White stop and search rate ratio (per resident, 2011 Census), {year}"
     figures = [
         Figure("ss_year", year, "year", SEARCH_DATA),
         Figure("ss_bw_national", national["rate_ratio"], "ratio", SEARCH_DATA, PCT1),

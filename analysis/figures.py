@@ -1,9 +1,11 @@
-"""Glue a number into the book and record it (value, unit, chapter, source datasets) for the figure register."""
+"""Glue a number into the book and record it (value, label, unit, chapter, source datasets) for the figure register."""
 
 from __future__ import annotations
 
+import html
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pandas as pd
 from IPython.display import display
 from myst_nb import glue
 
+from analysis import config, manifest, tables
 from analysis.numbers import fmt_number, format_spec
 
 # Output metadata key under which a notebook's records travel to the Sphinx extension.
@@ -24,32 +27,35 @@ class Figures:
         self.chapter = chapter
         self.records: list[dict] = []
 
-    def glue(self, key: str, value, *, unit: str, datasets: list[str], fmt: str = "{:.0f}") -> str:
-        """Glue `value` (formatted) as `key`, and record it; returns the text glued."""
+    def glue(self, key: str, value, *, unit: str, datasets: list[str], fmt: str = "{:.0f}",
+             label: str | None = None) -> str:
+        """Glue `value` (formatted, rounded half away from zero) as `key`, and record it with a label saying
+        what it is; returns the text glued."""
         if any(r["key"] == key for r in self.records):
             raise ValueError(f"figure key {key!r} glued twice in chapter {self.chapter}")
         if isinstance(value, float) and math.isnan(value):
             raise ValueError(f"figure {key!r} in chapter {self.chapter} is NaN; refusing to glue a missing number")
+        unknown = sorted(set(datasets) - set(manifest.load_manifest()))
+        if unknown:
+            raise ValueError(f"figure {key!r} in chapter {self.chapter} names dataset(s) {unknown} that are not in "
+                             f"{config.MANIFEST_PATH.name}; expected ids such as 'dataset/key'")
         text = value if isinstance(value, str) else fmt_number(value, *format_spec(fmt))
         glue(key, Text(text), display=False)
         stored = value if isinstance(value, str) else round(float(value), 6)
         self.records.append({"key": key, "value": stored, "text": text, "unit": unit,
+                             "label": label or derived_label(key, unit),
                              "chapter": self.chapter, "datasets": sorted(datasets)})
         return text
 
     def add(self, section: "Section") -> "Section":
         """Glue every figure of a section; returns the section so its chart can be shown."""
         for f in section.figures:
-            self.glue(f.key, f.value, unit=f.unit, datasets=f.datasets, fmt=f.fmt)
+            self.glue(f.key, f.value, unit=f.unit, datasets=f.datasets, fmt=f.fmt, label=f.label)
         return section
 
-    def table(self) -> pd.DataFrame:
-        return pd.DataFrame(self.records, columns=["key", "text", "unit", "datasets"]).assign(
-            datasets=lambda d: d["datasets"].map(", ".join))
-
     def show(self) -> None:
-        """Display the chapter's numbers (so nbval checks them) with the records attached."""
-        display(self.table(), metadata={METADATA_KEY: self.records})
+        """Display the chapter's numbers for readers (so nbval checks them) with the records attached."""
+        display(numbers_table(self.records), metadata={METADATA_KEY: self.records})
 
 
 def collect(notebooks: list[Path]) -> list[dict]:
@@ -63,13 +69,76 @@ def collect(notebooks: list[Path]) -> list[dict]:
     return sorted(records, key=lambda r: (r["chapter"], r["key"]))
 
 
-def every_number(records: list[dict]):
+# Words in figure keys, spelled out for a label where a chapter gives none.
+KEY_WORDS = {
+    "conf": "confidence", "pct": "per cent", "ss": "stop and search", "bw": "Black/White", "aw": "Asian/White",
+    "mw": "Mixed/White", "ew": "England and Wales", "wf": "officers and PCSOs", "hs": "hot spots", "sat": "satisfaction",
+    "pas": "Public Attitude Survey", "asb": "anti-social behaviour", "cjs": "criminal justice system", "sv": "searches",
+    "lsoa": "LSOAs", "ev": "cited", "g": "", "reg": "register row",
+    "n": "number of", "min": "minimum", "max": "maximum", "uof": "use of force", "num": "number",
+}
+
+
+def derived_label(key: str, unit: str) -> str:
+    """A readable label from the key's words and the unit, for figures glued without one."""
+    words = [KEY_WORDS.get(w, w) for w in key.split("_")]
+    text = " ".join(w for w in words if w)
+    text = text[:1].upper() + text[1:]
+    return f"{text} ({unit})" if unit else text
+
+
+def _sources(dataset_ids: list[str]) -> str | None:
+    """The datasets a figure came from, by title and period (one line each), not by id."""
+    files = manifest.load_manifest()
+    # Figures.glue refuses unknown ids; one here comes from a notebook executed before a manifest
+    # change, and is shown as it was recorded.
+    lines = [f"{files[i].title} ({files[i].period})" if i in files else i for i in dataset_ids]
+    return "<br>".join(html.escape(x) for x in dict.fromkeys(lines)) or None
+
+
+def _shown(record: dict) -> str:
+    """The figure as the text shows it, with its unit where the unit is a unit (not a kind of name)."""
+    text, unit = record["text"], record["unit"]
+    if isinstance(record["value"], str) or not unit:
+        return text
+    return f"{text}{unit}" if unit.startswith("%") else f"{text} {unit}"
+
+
+def chapter_title(chapter: str) -> str:
+    """A notebook name as a reader knows it: "03-procedural-justice" -> "3. Procedural justice"."""
+    match = re.match(r"^(\d+)-(.*)$", chapter)
+    number, words = (str(int(match[1])) + ". ", match[2]) if match else ("", chapter)
+    words = words.replace("-", " ")
+    return number + words[:1].upper() + words[1:]
+
+
+# Lists longer than this scroll inside a box of capped height (the whole list is there).
+TALL_LIST = 20
+
+
+def numbers_table(records: list[dict], *, with_chapter: bool = False) -> tables.Table:
+    """Every figure as a reader checks it: what it is, the figure, its sources, and its key in small type."""
+    frame = pd.DataFrame({
+        "chapter": [f'<a href="{html.escape(r["chapter"])}.html">{html.escape(chapter_title(r["chapter"]))}</a>'
+                    for r in records],
+        "label": [r.get("label") or derived_label(r["key"], r["unit"]) for r in records],
+        "figure": [_shown(r) for r in records],
+        "sources": [_sources(r["datasets"]) for r in records],
+        "key": [f'<small><code>{html.escape(r["key"])}</code></small>' for r in records],
+    }, columns=["chapter", "label", "figure", "sources", "key"])
+    if not with_chapter:
+        frame = frame.drop(columns="chapter")
+    return tables.format_table(
+        frame, kind="numbers", html_columns=[c for c in ("chapter", "sources", "key") if c in frame],
+        headers={"label": "What it is", "figure": "Figure", "sources": "Computed from", "key": "Key"},
+        missing={"sources": "the book's own method settings, not data"},
+        caption="Every number quoted on this page" if not with_chapter else "Every number quoted in the book",
+        tall=len(frame) > TALL_LIST)
+
+
+def every_number(records: list[dict]) -> tables.Table:
     """The figure register as a table for the appendix, each figure linked to its chapter page."""
-    table = pd.DataFrame(records, columns=["chapter", "key", "text", "unit", "datasets"])
-    table["datasets"] = table["datasets"].map(", ".join)
-    # A fixed uuid keeps the HTML identical between runs (nbval compares it).
-    return (table.style.set_uuid("every-number").hide(axis="index")
-            .format({"chapter": lambda c: f'<a href="{c}.html">{c}</a>'}))
+    return numbers_table(records, with_chapter=True)
 
 
 def write_register(records: list[dict], target: Path) -> None:
@@ -109,6 +178,7 @@ class Figure:
     unit: str
     datasets: list[str]
     fmt: str = "{:.0f}"
+    label: str | None = None  # what the number is, with its period, for the chapter's list of numbers
 
 
 @dataclass

@@ -91,8 +91,30 @@ def sources_table() -> "pd.DataFrame":
     import pandas as pd
 
     rows = [
-        {"dataset": f.dataset, "file": f.path.split("/")[-1], "publisher": f.publisher, "period": f.period,
-         "licence": f.licence, "sha256": f.sha256[:12] + "…", "source": f.original_url}
+        {"dataset": f.dataset, "title": f.title, "file": f.path.split("/")[-1], "publisher": f.publisher,
+         "period": f.period, "licence": f.licence, "sha256": f.sha256, "source": f.original_url}
         for f in load_manifest().values()
     ]
     return pd.DataFrame(rows)
+
+
+def sources_for_readers():
+    """The sources table as the appendix shows it: one row per dataset, its title linked to the publisher's
+    page, its files with the first 12 hex digits of their checksums (enough to tell versions apart)."""
+    import html
+
+    from analysis import tables
+
+    files = sources_table()
+    datasets = files.groupby("dataset", sort=False).agg(
+        title=("title", "first"), source=("source", "first"), publisher=("publisher", "first"),
+        period=("period", "first"), licence=("licence", "first"),
+        files=("file", lambda names: [html.escape(n) for n in names]), sha256=("sha256", list))
+    datasets["files"] = [
+        "<br>".join(f"<code>{name}</code> <small>{digest[:12]}</small>" for name, digest in zip(names, digests))
+        for names, digests in zip(datasets["files"], datasets["sha256"])]
+    return tables.format_table(
+        datasets[["title", "source", "publisher", "period", "licence", "files"]].reset_index(drop=True),
+        kind="sources", links={"title": "source"}, html_columns=("files",),
+        headers={"title": "Dataset", "files": "Files (sha256, first 12 hex digits)"},
+        caption="Every raw file the book reads, from data/manifest.yml", tall=True)

@@ -178,4 +178,4 @@ def format_table(
 
 
 def _strip_tags(text: str) -> str:
-    return re.sub(r"<[^>]+>", "", text)
+    return re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>", "; ", text))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import charts, csew, met_pas
+from analysis import charts, csew, met_pas, tables
 from analysis.figures import Figure, Section
 from analysis.numbers import fmt_number
 
@@ -17,6 +17,10 @@ ONS_SOURCE = "ONS, Crime Survey for England and Wales perception tables (third-p
 OPEN_DATA_SOURCE = "ONS, CSEW open data table, 12 months to December 2018, OGL v3.0"
 PCT1 = "{:.1f}"
 PAS_SOURCE = "MOPAC Public Attitude Survey dashboard (London Datastore), OGL"
+# What each national series measures, for the labels of the figures quoted from it.
+TREND_LABELS = {"conf": "Confidence in the local police", "rating": "Rating the local police good or excellent",
+                "patrol": "Seeing police or PCSOs on foot patrol at least weekly", "trust": "Trust in the police"}
+GROUP_LABELS = {"conf": "Confidence in the local police", "fair": "Agreeing the police treat everyone fairly"}
 
 
 def national_trend() -> Section:
@@ -25,7 +29,8 @@ def national_trend() -> Section:
     figures = []
     for short, measure in [("conf", "confidence_local_police"), ("rating", "police_good_excellent_job"),
                            ("patrol", "foot_patrol_weekly_or_more"), ("trust", "trust_police_in_area")]:
-        figures += csew.point_figures(trend, measure, short, SERIES_DATA + HEADLINE_DATA)
+        figures += csew.point_figures(trend, measure, short, SERIES_DATA + HEADLINE_DATA,
+                                      what=f"{TREND_LABELS[short]}, % of adults (CSEW)")
     latest = trend["year_ending"].max()
     peak, last = (csew.point(trend, "confidence_local_police", w) for w in ("peak", "latest"))
     peak_values = [peak["value_pct"]] + ([peak["value_transcribed"]] if pd.notna(peak["value_transcribed"]) else [])
@@ -66,10 +71,23 @@ def headline_crosscheck() -> Section:
     table = csew.crosscheck(csew.load_national_series(), csew.load_headlines())
     disagree = table[~table["agrees"]]
     figures = [
-        Figure("crosscheck_compared", len(table), "values", SERIES_DATA + HEADLINE_DATA),
-        Figure("crosscheck_disagree", len(disagree), "values", SERIES_DATA + HEADLINE_DATA),
+        Figure("crosscheck_compared", len(table), "values", SERIES_DATA + HEADLINE_DATA,
+               label="CSEW values found both in the extracted series and in transcribed published figures"),
+        Figure("crosscheck_disagree", len(disagree), "values", SERIES_DATA + HEADLINE_DATA,
+               label="Of those, values that differ by more than rounding"),
     ]
     return Section(table, None, figures)
+
+
+def disagreements(crosscheck: pd.DataFrame) -> tables.Table:
+    """The cross-checked values that differ by more than rounding, as readers see them."""
+    rows = crosscheck[~crosscheck["agrees"]].drop(columns="agrees")
+    return tables.format_table(
+        rows, kind="crosscheck", caption="Values that differ by more than rounding",
+        decimals={"value_pct_transcribed": 1, "value_pct_extract": 1, "difference": 1},
+        headers={"series": "Measure", "survey_year": "CSEW year", "value_pct_transcribed": "Published (%)",
+                 "value_pct_extract": "Extracted series (%)", "difference": "Difference (points)",
+                 "source_publisher": "Published by"})
 
 
 def confidence_by_group() -> Section:
@@ -78,20 +96,28 @@ def confidence_by_group() -> Section:
     table = csew.by_group(data, ["patt7", "patt3"])
     figures = []
     for short, measure in [("conf", "patt7"), ("fair", "patt3")]:
+        what = f"{GROUP_LABELS[short]}, % (CSEW, 12 months to December 2018)"
         total = csew.all_adults(data, measure)
-        figures += [Figure(f"{short}_2018_all", total["pct"], "%", OPEN_DATA, PCT1),
-                    Figure(f"{short}_2018_all_low", total["ci_low_pct"], "%", OPEN_DATA, PCT1),
-                    Figure(f"{short}_2018_all_high", total["ci_high_pct"], "%", OPEN_DATA, PCT1)]
+        figures += [Figure(f"{short}_2018_all", total["pct"], "%", OPEN_DATA, PCT1, f"{what}: all adults"),
+                    Figure(f"{short}_2018_all_low", total["ci_low_pct"], "%", OPEN_DATA, PCT1,
+                           f"{what}: all adults, lower end of the 95% confidence interval"),
+                    Figure(f"{short}_2018_all_high", total["ci_high_pct"], "%", OPEN_DATA, PCT1,
+                           f"{what}: all adults, upper end of the 95% confidence interval")]
         label = csew.OPEN_DATA_MEASURES[measure]
         rows = table[table["measure"] == label]
         black = rows[rows["group"].str.startswith("Black")].iloc[0]
-        figures += [Figure(f"{short}_2018_black", black["pct"], "%", OPEN_DATA, PCT1),
-                    Figure(f"{short}_2018_black_low", black["ci_low_pct"], "%", OPEN_DATA, PCT1),
-                    Figure(f"{short}_2018_black_high", black["ci_high_pct"], "%", OPEN_DATA, PCT1),
-                    Figure(f"{short}_2018_black_vs_all", _comparison_phrase(black["comparison"]), "comparison", OPEN_DATA),
-                    Figure(f"{short}_2018_groups_lower", int((rows["comparison"] == "lower").sum()), "groups", OPEN_DATA),
+        figures += [Figure(f"{short}_2018_black", black["pct"], "%", OPEN_DATA, PCT1, f"{what}: Black adults"),
+                    Figure(f"{short}_2018_black_low", black["ci_low_pct"], "%", OPEN_DATA, PCT1,
+                           f"{what}: Black adults, lower end of the 95% confidence interval"),
+                    Figure(f"{short}_2018_black_high", black["ci_high_pct"], "%", OPEN_DATA, PCT1,
+                           f"{what}: Black adults, upper end of the 95% confidence interval"),
+                    Figure(f"{short}_2018_black_vs_all", _comparison_phrase(black["comparison"]), "comparison",
+                           OPEN_DATA, label=f"{what}: Black adults against all adults (95% test)"),
+                    Figure(f"{short}_2018_groups_lower", int((rows["comparison"] == "lower").sum()), "groups",
+                           OPEN_DATA, label=f"{what}: number of groups significantly below all adults"),
                     Figure(f"{short}_2018_groups_lower_names",
-                           _join(rows.loc[rows["comparison"] == "lower", "group"]), "groups", OPEN_DATA)]
+                           _join(rows.loc[rows["comparison"] == "lower", "group"]), "groups", OPEN_DATA,
+                           label=f"{what}: the groups significantly below all adults")]
     chart = charts.estimates_with_ci(
         table,
         name="confidence-by-group",
@@ -116,16 +142,23 @@ def london_spread() -> Section:
     first, last = spread.iloc[0], spread.iloc[-1]
     ends = met_pas.extremes(boroughs, met_pas.GOOD_JOB, last["date"])
     date_fmt = "%B %Y"
+    good_job = "Londoners agreeing the police do a good job in their area (MOPAC Public Attitude Survey)"
+    first_q, last_q = first["date"].strftime(date_fmt), last["date"].strftime(date_fmt)
     figures = [
-        Figure("pas_first", 100 * first["headline"], "%", PAS_DATA),
-        Figure("pas_first_date", first["date"].strftime(date_fmt), "quarter ending", PAS_DATA),
-        Figure("pas_latest", 100 * last["headline"], "%", PAS_DATA),
-        Figure("pas_latest_date", last["date"].strftime(date_fmt), "quarter ending", PAS_DATA),
-        Figure("pas_low_borough", ends.iloc[0]["borough"], "borough", PAS_DATA),
-        Figure("pas_low", 100 * ends.iloc[0]["proportion"], "%", PAS_DATA),
-        Figure("pas_high_borough", ends.iloc[1]["borough"], "borough", PAS_DATA),
-        Figure("pas_high", 100 * ends.iloc[1]["proportion"], "%", PAS_DATA),
-        Figure("pas_boroughs", int(last["boroughs"]), "boroughs", PAS_DATA),
+        Figure("pas_first", 100 * first["headline"], "%", PAS_DATA, label=f"{good_job}, quarter to {first_q}"),
+        Figure("pas_first_date", first_q, "quarter ending", PAS_DATA, label="First quarter of the survey series"),
+        Figure("pas_latest", 100 * last["headline"], "%", PAS_DATA, label=f"{good_job}, quarter to {last_q}"),
+        Figure("pas_latest_date", last_q, "quarter ending", PAS_DATA, label="Latest quarter of the survey series"),
+        Figure("pas_low_borough", ends.iloc[0]["borough"], "borough", PAS_DATA,
+               label=f"Borough with the lowest agreement, quarter to {last_q}"),
+        Figure("pas_low", 100 * ends.iloc[0]["proportion"], "%", PAS_DATA,
+               label=f"{good_job}: lowest borough, quarter to {last_q}"),
+        Figure("pas_high_borough", ends.iloc[1]["borough"], "borough", PAS_DATA,
+               label=f"Borough with the highest agreement, quarter to {last_q}"),
+        Figure("pas_high", 100 * ends.iloc[1]["proportion"], "%", PAS_DATA,
+               label=f"{good_job}: highest borough, quarter to {last_q}"),
+        Figure("pas_boroughs", int(last["boroughs"]), "boroughs", PAS_DATA,
+               label=f"Boroughs with a figure in the quarter to {last_q}"),
     ]
     chart = charts.line_with_spread(
         spread,

@@ -94,7 +94,7 @@ def drivers() -> Section:
     """Cited survey figures on what goes with satisfaction: being kept informed, the outcome, age."""
     register = evidence.load_register().set_index("id")
     table = pd.DataFrame([{"id": i, "driver": group, "label": label, "value": register.at[i, "estimate"],
-                           "source": register.at[i, "study"], "link": register.at[i, "source_url"]}
+                           "source": register.at[i, "study"], "link": register.at[i, "citation_url"]}
                           for i, group, label in DRIVERS])
     values = table.set_index("id")["value"]
     low, high = (register.at[i, "estimate"] for i in ASYMMETRY)
