@@ -16,6 +16,8 @@ from myst_nb import glue
 from analysis import config, manifest, tables
 from analysis.numbers import fmt_number, format_spec
 
+# How a figure names a file a force supplied itself, which is not in the manifest.
+LOCAL_DATA = "local "
 # Output metadata key under which a notebook's records travel to the Sphinx extension.
 METADATA_KEY = "pcp_figures"
 
@@ -35,7 +37,8 @@ class Figures:
             raise ValueError(f"figure key {key!r} glued twice in chapter {self.chapter}")
         if isinstance(value, float) and math.isnan(value):
             raise ValueError(f"figure {key!r} in chapter {self.chapter} is NaN; refusing to glue a missing number")
-        unknown = sorted(set(datasets) - set(manifest.load_manifest()))
+        # A force's own files (an edition's local survey or police.uk download) are named "local <file>".
+        unknown = sorted(d for d in set(datasets) - set(manifest.load_manifest()) if not d.startswith(LOCAL_DATA))
         if unknown:
             raise ValueError(f"figure {key!r} in chapter {self.chapter} names dataset(s) {unknown} that are not in "
                              f"{config.MANIFEST_PATH.name}; expected ids such as 'dataset/key'")
