@@ -379,6 +379,9 @@ def ranked_intervals(df: pd.DataFrame, *, name: str, description: str, source: s
     if "pfa_code" in df.columns:
         frame = _force_labels(df, highlight)
     else:  # areas that are not forces (a survey's boroughs): `label`, and a boolean `highlight` for the whole area
+        if "label" not in df.columns:
+            raise KeyError(f"a ranked chart needs a pfa_code column (ONS code) for forces, or a label column for "
+                           f"other areas; got columns {list(df.columns)}")
         marked = df["highlight"] if "highlight" in df.columns else pd.Series(False, index=df.index)
         frame = df.assign(area=df["label"], marker=marked.map({True: NATIONAL, False: OTHER_FORCES}))
     order = frame.sort_values("value", ascending=False)["area"].tolist()

@@ -142,7 +142,7 @@ def test_a_failed_briefing_pdf_fails_the_edition_and_keeps_the_last_good_one(tin
 
     out, figs = tiny_book / "out", tiny_book / "figures"
     assert editions.build_edition("kent", out, figs).status == "built"
-    monkeypatch.setattr(editions, "inputs_hash", lambda code, root=config.REPO_ROOT: "changed")
+    monkeypatch.setattr(editions, "inputs_hash", lambda code, root=config.REPO_ROOT, local=None: "changed")
 
     def bad_pdf(staged, printer):
         raise briefing.BriefingError("kent-briefing.pdf: 5 pages; expected 2 to 4")

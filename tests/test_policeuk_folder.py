@@ -56,7 +56,7 @@ def test_chapter_sections_take_a_folder_and_name_force_and_months(kent):
     for build, key in ((neighbourhood.hot_spots, "own_hs"), (victims.outcomes, "own_out"),
                        (suspects.detail, "own_ss")):
         section = build(kent, key=key)
-        assert "Kent Police, April 2024 to June 2024" in section.chart.to_dict()["title"]["text"]
+        assert "Kent Police, April 2024 to June 2024" in " ".join(section.chart.to_dict()["title"]["text"])
         keys = {f.key: f.value for f in section.figures}
         assert len(keys[f"{key}_sha256"]) == 64 and len(section.more_charts) == 1
         assert section.more_charts[0].to_dict()["description"]
@@ -64,7 +64,8 @@ def test_chapter_sections_take_a_folder_and_name_force_and_months(kent):
 
 def test_the_sample_stays_the_default_and_its_heading_comes_from_the_data():
     section = victims.outcomes()
-    assert section.chart.to_dict()["title"]["text"] == "Outcomes recorded for crimes, Bedfordshire Police, March 2023"
+    assert " ".join(section.chart.to_dict()["title"]["text"]) == \
+        "Outcomes recorded for crimes, Bedfordshire Police, March 2023"
     assert {f.key: f.value for f in section.figures}["out_month"] == "March 2023"
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import evidence, forces, suspects
+from analysis import forces, suspects
 from analysis import stop_search as ss
 
 KENT, DORSET = "E23000032", "E23000039"
@@ -57,24 +57,6 @@ def test_population_covers_43_forces_and_five_groups():
     assert pop["pfa_code"].nunique() == 43 and set(pop["group"]) == set(ss.GROUPS.values())
     assert pop["population"].sum() == 56_075_912  # the 2011 Census total for England and Wales
 
-
-@pytest.mark.parametrize("design, label", [
-    ("systematic review and meta-analysis", "Strong"), ("RCT (officers randomised)", "Good"),
-    ("quasi-experiment (4 sites, wave 3)", "Moderate"), ("survey (CSEW)", "Descriptive"),
-    ("ministerial statement citing evaluation", "Unrated"),
-])
-def test_strength_labels(design, label):
-    assert evidence.strength(design) == label
-
-
-def test_evidence_table_for_chapter_3_has_links_and_missing_values_said_plainly():
-    tab = evidence.table(evidence.load_register(), chapter_prefix="2", ids=["E103"])
-    assert {"E077", "E078", "E103"} <= set(tab["id"])
-    assert tab.loc[tab["id"] == "E077", "effect"].item() == "not retrieved"
-    assert tab["link"].str.startswith("http").all()
-
-
-# Missing arrest counts (issue 13, point 1): a blank arrests cell is missing, never a zero.
 
 def _rows(*rows):
     return pd.DataFrame(rows, columns=["pfa_code", "year_ending", "group", "searches", "resultant_arrests"])
