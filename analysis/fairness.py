@@ -81,7 +81,6 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
     unstated = rate_table[(rate_table["pfa_code"] == ss.ENGLAND_AND_WALES) & (rate_table["year_ending"] == latest)]
     year = csew.csew_year(latest)
     others = ratios[(ratios["year_ending"] == latest) & (ratios["pfa_code"] == ss.ENGLAND_AND_WALES)].set_index("group")
-    bw_ratio = f"Black/White stop and search rate ratio (per resident, 2011 Census), {year}"
     figures = [
         Figure("ss_year", year, "year", SEARCH_DATA),
         Figure("ss_bw_national", national["rate_ratio"], "ratio", SEARCH_DATA, PCT1),

@@ -158,8 +158,14 @@ def display_section(section: "Section") -> None:
         display(Markdown(section.note))
     for chart in filter(None, [section.chart, *section.more_charts]):
         display(chart)
-    if section.table is not None and len(section.table):
-        display(section.table.style.hide(axis="index").format(precision=1, thousands=",", na_rep="not given"))
+    if isinstance(section.table, pd.DataFrame):
+        if len(section.table):
+            from analysis import tables
+
+            floats = [c for c in section.table.columns if pd.api.types.is_float_dtype(section.table[c])]
+            display(tables.format_table(section.table, decimals={c: 1 for c in floats}, missing="not given"))
+    elif section.table is not None:  # already formatted for readers
+        display(section.table)
 
 
 class Text:

@@ -322,3 +322,16 @@ def gap_note(records: pd.DataFrame) -> str:
     names = ", ".join(month_name(m) for m in missing)
     return (f"The download has no file for {names}: {'that month is' if len(missing) == 1 else 'those months are'} "
             "missing here, not zero, and the monthly lines break there.")
+
+
+def monthly_share_chart(records: pd.DataFrame, column: str, category: str, *, label: str, name: str, source: str,
+                        y_title: str, title: str, subtitle: str, subject: str):
+    """A line chart of the monthly share of `category` in `column`, with Wilson intervals (several months only)."""
+    from analysis import charts
+
+    monthly = monthly_share(records, column, category)
+    return charts.dated_lines_with_ci(
+        as_dated(monthly, label), name=name, source=source, y_title=y_title, title=title, subtitle=subtitle,
+        description=(f"Line chart of the monthly share of {subject}, {span(records)}: from "
+                     f"{monthly['share_pct'].min():.0f}% to {monthly['share_pct'].max():.0f}%, each with a 95% "
+                     "confidence interval."))

@@ -365,15 +365,12 @@ def detail(path=None, key: str = "ss_detail", force: str | None = None) -> Secti
                      f"{100 * nfa / recorded:.0f}% of those with an outcome recorded ended with no further action."))
     more = []
     if len(searches.attrs["months"]) > 1:
-        monthly = policeuk.monthly_share(searches, "Outcome", NFA)
-        more.append(charts.dated_lines_with_ci(
-            policeuk.as_dated(monthly, "No further action"), name=f"search-nfa-monthly{slug}", source=source,
+        more.append(policeuk.monthly_share_chart(
+            searches, "Outcome", NFA, label="No further action", name=f"search-nfa-monthly{slug}", source=source,
             y_title="% of searches with an outcome recorded",
             title=f"Searches ending in no further action each month, {where}",
             subtitle="Shaded: 95% Wilson interval; searches with no outcome recorded are left out",
-            description=(f"Line chart of the monthly share of stop and searches by {force_name} ending in no further "
-                         f"action, {months}: from {monthly['share_pct'].min():.0f}% to "
-                         f"{monthly['share_pct'].max():.0f}%, each with a 95% confidence interval.")))
+            subject=f"stop and searches by {force_name} ending in no further action"))
     return Section(table.round(1), chart, figures, more, policeuk.gap_note(searches))
 
 

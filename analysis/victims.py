@@ -139,15 +139,12 @@ def outcomes(path=None, key: str = "out", force: str | None = None) -> Section:
                      "with no suspect identified."))
     more = []
     if len(records.attrs["months"]) > 1:
-        monthly = policeuk.monthly_share(records, "Outcome type", NO_SUSPECT)
-        more.append(charts.dated_lines_with_ci(
-            policeuk.as_dated(monthly, "Closed with no suspect identified"), name=f"no-suspect-monthly{slug}",
-            source=source, y_title="% of outcome records",
+        more.append(policeuk.monthly_share_chart(
+            records, "Outcome type", NO_SUSPECT, label="Closed with no suspect identified",
+            name=f"no-suspect-monthly{slug}", source=source, y_title="% of outcome records",
             title=f"Outcomes recorded as 'no suspect identified' each month, {where}",
             subtitle="Shaded: 95% Wilson interval; records with no outcome type are left out",
-            description=(f"Line chart of the monthly share of police.uk outcome records for {force_name} that were "
-                         f"'{NO_SUSPECT}', {month}: from {monthly['share_pct'].min():.0f}% to "
-                         f"{monthly['share_pct'].max():.0f}%, each with a 95% confidence interval.")))
+            subject=f"police.uk outcome records for {force_name} that were '{NO_SUSPECT}'"))
     return Section(table.round(1), chart, figures, more, policeuk.gap_note(records))
 
 
