@@ -26,6 +26,8 @@ ALL_SETTLED = """() => [...document.querySelectorAll('.pcp-vega')]
 NOT_DRAWN = """() => [...document.querySelectorAll('.pcp-vega')]
   .filter(el => !el.querySelector('svg [class^="mark-"]')).map(el => el.id + ': ' + el.textContent.trim())"""
 DRAW_TIMEOUT_MS = 30_000
+# The at-a-glance section listing a force's own files (its heading's anchor).
+LOCAL_DATA_SECTION = "local-data-in-this-edition"
 # Text a reader would take for a cut-off value (Vega's label limit, pandas' column width).
 TRUNCATION_MARKS = ("…", "...")
 
@@ -92,9 +94,14 @@ def _article(page):
     return article
 
 
-def dashboard(html_root: Path) -> str:
-    """The at-a-glance page's content, as built (whatever it holds: prose, tables, charts)."""
-    return "".join(str(c) for c in _article(_soup(html_root / "book" / "at-a-glance.html")).contents)
+def dashboard(html_root: Path, local_data: bool = True) -> str:
+    """The at-a-glance page's content, as built (whatever it holds: prose, tables, charts); without the list of
+    the force's own files when the edition used none."""
+    article = _article(_soup(html_root / "book" / "at-a-glance.html"))
+    if not local_data:
+        for part in article.select(f"section#{LOCAL_DATA_SECTION}"):
+            part.decompose()
+    return "".join(str(c) for c in article.contents)
 
 
 def sources(register: list[dict]) -> list[dict]:
@@ -118,11 +125,13 @@ def assemble(edition: Path) -> Path:
     register = json.loads((edition / "figures.json").read_text())
     root = edition / "html"
     # The dashboard carries the force's key trends (its "over time" panels) beside its key measures.
-    glance = dashboard(root)
+    glance = dashboard(root, local_data=bool(meta.get("local_data")))
     rows = "".join(
         f"<tr><td>{html.escape(r['title'])}. {html.escape(r['publisher'])}. "
         f"<a href=\"{html.escape(r['url'])}\">{html.escape(r['url'])}</a></td>"
-        f"<td>{html.escape(r['period'])}</td><td>{html.escape(r['licence'])}</td></tr>" for r in sources(register))
+        f"<td>{html.escape(r['period'])}</td><td>{html.escape(r['licence'])}</td></tr>"
+        # The briefing carries the dashboard, so it cites the dashboard's sources.
+        for r in sources([rec for rec in register if rec["chapter"] == "at-a-glance"]))
     body = (
         f'<p class="lede">Public confidence in policing: a briefing for {html.escape(meta["force"])}, '
         f'built {html.escape(meta["built"])} from data version {html.escape(meta["data_version"])}. '
@@ -140,6 +149,13 @@ def assemble(edition: Path) -> Path:
     return target
 
 
+def _comparable_text(text: str) -> str:
+    """Text with spaces and line breaks removed and typographic quotes made plain (Sphinx curls apostrophes in
+    prose), so a figure's text can be found in what a PDF's text layer gives back."""
+    return re.sub(r"\s+", "", text).translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"',
+                                                             "\u201d": '"'}))
+
+
 def check(pdf: Path, edition: Path) -> list[str]:
     """What is wrong with a briefing PDF: page count, the force's name, the at-a-glance figures, cut-off text."""
     from pypdf import PdfReader
@@ -148,14 +164,14 @@ def check(pdf: Path, edition: Path) -> list[str]:
     register = json.loads((edition / "figures.json").read_text())
     reader = PdfReader(pdf)
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    flat = re.sub(r"\s+", "", text)
+    flat = _comparable_text(text)
     problems = []
     if not MIN_PAGES <= len(reader.pages) <= MAX_PAGES:
         problems.append(f"{pdf.name}: {len(reader.pages)} pages; expected {MIN_PAGES} to {MAX_PAGES}")
     if re.sub(r"\s+", "", meta["force"]) not in flat:
         problems.append(f"{pdf.name}: the force's name {meta['force']!r} is not in the text")
     for record in register:
-        if record["chapter"] == "at-a-glance" and re.sub(r"\s+", "", record["text"]) not in flat:
+        if record["chapter"] == "at-a-glance" and _comparable_text(record["text"]) not in flat:
             problems.append(f"{pdf.name}: key figure {record['key']} ({record['text']!r}) is not in the text")
     problems += [f"{pdf.name}: truncated text ({mark!r}) near {text[max(0, i - 40):i + 5]!r}"
                  for mark in TRUNCATION_MARKS if (i := text.find(mark)) >= 0]

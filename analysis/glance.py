@@ -158,7 +158,7 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
         rows.append(_row(f"{role} per 100,000 residents", f"31 March {WORKFORCE_YEAR}", per, f.code, peers,
                          _count_wording(per[f.code], ranking.median_force(per), unit), fmt="{:.0f}"))
         key = "officers" if role == "Police officers" else "pcsos"
-        figures.append(Figure(f"g_{key}", per[f.code], "per 100,000", neighbourhood.WORKFORCE_DATA, "{:.0f}"))
+        figures.append(Figure(f"g_{key}", per[f.code], "per 100,000", neighbourhood.WORKFORCE_DATA, "{:,.0f}"))
         series = staff[(staff["role"] == role) & staff["pfa_code"].isin([f.code, ENGLAND_AND_WALES])]
         trends.append(series.assign(measure=f"{role} per 100,000 residents, 31 March {series['year'].min()} to "
                                             f"{WORKFORCE_YEAR}", value=series["per_100k"]))
