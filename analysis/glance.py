@@ -303,4 +303,7 @@ def local_data(force: str, local_survey: str | None = None, policeuk: str | None
                          "sha256": manifest.raw_file(met_pas.BOROUGH_FILE).sha256})
         else:
             rows.append({"data": what, "file or folder": "none supplied", "sha256": ""})
-    return Section(pd.DataFrame(rows), None, figures)
+    shown = tables.format_table(pd.DataFrame(rows), headers={"data": "Data", "file or folder": "File or folder",
+                                                             "sha256": "sha256 checksum"},
+                                missing="", caption="The force's own files in this edition")
+    return Section(shown, None, figures)
