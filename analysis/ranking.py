@@ -36,18 +36,6 @@ def median_force(values: pd.Series) -> float:
     return float(forces_only(values).median())
 
 
-def peer_values(values: pd.Series, peer_codes: list[str], fmt: str = "{:.1f}") -> str:
-    """Each comparable force's own value, nearest first: "Essex 7.1 · Sussex 5.2"; a missing value says so."""
-    if not peer_codes:
-        return "none: no force is comparable"
-    shown = []
-    for code in peer_codes:
-        value = values.get(code)
-        text = "–" if value is None or pd.isna(value) else fmt_number(value, *format_spec(fmt))
-        shown.append(f"{forces.get(code).short_name} {text}")
-    return " · ".join(shown)
-
-
 def rank_figures(key: str, values: pd.Series, highlight: str | None, *, what: str, datasets: list[str],
                  fmt: str = "{:.1f}") -> list:
     """The glued sentence under a national chart in a force's edition ("Kent Police is 5th highest of 40 forces
