@@ -607,7 +607,8 @@ def ski_slope(df: pd.DataFrame, *, name: str, description: str, source: str, tit
                       .mark_rule(color="#000", strokeDash=[4, 3]).encode(y="ref:Q"))
     named = frame[~frame["marker"].isin([OTHER_FORCES, NATIONAL])]
     if len(named):
-        caption = (f"datum.area + ' ' + format(datum.value, {json.dumps(fmt)}) + ' (' + datum.rank + ' of ' "
+        # The marker of a named column is the force's short name, so the label carries what the colour shows.
+        caption = (f"datum.marker + ' ' + format(datum.value, {json.dumps(fmt)}) + ' (' + datum.rank + ' of ' "
                    "+ datum.of + ')'")
         # The name sits above the top of the plot, over its column, on a white halo so no line crosses it.
         text = alt.Chart(named).transform_calculate(caption=caption).encode(x=x, y=alt.value(-6), text="caption:N")

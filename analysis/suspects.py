@@ -347,6 +347,7 @@ def detail(path=None, key: str = "ss_detail", force: str | None = None) -> Secti
     slug = "" if path is None else "-" + forces.get(searches.attrs["force"]).slug
     source = f"police.uk stop and search, {where}; OGL v3.0"
     figures = [
+        Figure(f"{key}_force", force_name, "force", datasets), Figure(f"{key}_months", months, "months", datasets),
         Figure(f"{key}_n", n, "searches", datasets),
         Figure(f"{key}_nfa", 100 * nfa / recorded, "%", datasets),
         Figure(f"{key}_nfa_low", 100 * float(nfa_low), "%", datasets),

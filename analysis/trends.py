@@ -81,7 +81,7 @@ def headline_crosscheck() -> Section:
 
 def disagreements(crosscheck: pd.DataFrame) -> tables.Table:
     """The cross-checked values that differ by more than rounding, as readers see them."""
-    rows = crosscheck[~crosscheck["agrees"]].drop(columns="agrees")
+    rows = crosscheck[~crosscheck["agrees"]].drop(columns=["agrees", "measure"])
     return tables.format_table(
         rows, kind="crosscheck", caption="Values that differ by more than rounding",
         decimals={"value_pct_transcribed": 1, "value_pct_extract": 1, "difference": 1},

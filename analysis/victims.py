@@ -152,8 +152,9 @@ def force_section(force: str) -> str:
     """What a force edition can say here: no force-level victim satisfaction was obtainable."""
     f = forces.resolve(force)
     return (f"Victim satisfaction for {f.name} is not in any data this project could obtain. Forces collect it in "
-            "their own victim surveys; an analyst can add it here. The outcomes loader above reads "
-            f"{f.short_name}'s own police.uk outcomes file: `victims.outcomes(\"<month>-{f.slug}-outcomes.csv\")`.")
+            "their own victim surveys; an analyst can add it here. The outcomes above are the national example; an "
+            f"edition built with {f.short_name}'s own police.uk download shows the force's own outcomes instead (see "
+            "the README, 'Bring your own data').")
 
 
 def evidence_table() -> pd.DataFrame:

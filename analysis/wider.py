@@ -68,8 +68,14 @@ def asb_by_force(highlight: str | None = None) -> Section:
     table = asb_table()
     latest = max(ASB_YEARS)
     now = table[table["year_ending"] == latest]
-    _, others = pfa_tables.forces_only(pfa_tables.asb_experience(latest))
-    others = [o for o in others if "Metropolitan Police" not in o]
+    rows = pfa_tables.asb_experience(latest)
+    rows = rows[~rows["area_code"].isin(forces.force_codes()) & ~rows["area_name"].str.contains("Metropolitan Police")]
+    counts = rows["area_type"].value_counts()
+    # In words, not codes: "England and Wales, England and Wales separately (2 countries) and 9 English regions".
+    words = {"England and Wales": ("England and Wales", "England and Wales"), "country": ("country", "countries"),
+             "region": ("English region", "English regions")}
+    others = "; ".join(kind if kind == "England and Wales" else f"{n} {words.get(kind, (kind, kind))[n != 1]}"
+                       for kind, n in counts.items())
     kept = now[now["area_code"] != ENGLAND_AND_WALES]
     national = now[now["area_code"] == ENGLAND_AND_WALES].iloc[0]
     prev = table[(table["area_code"] == ENGLAND_AND_WALES) & (table["year_ending"] == min(ASB_YEARS))].iloc[0]
@@ -87,7 +93,7 @@ def asb_by_force(highlight: str | None = None) -> Section:
         Figure("asb_london", kept.set_index("area_code").at[LONDON, "asb_pct"], "%", data, "{:.1f}"),
         Figure("asb_london_wording", kept.set_index("area_code").at[LONDON, "against_england_and_wales"],
                "comparison", data),
-        Figure("asb_other_rows", "; ".join(others), "rows", data),
+        Figure("asb_other_rows", others, "rows", data),
         Figure("asb_crime_corr", kept["asb_pct"].corr(kept["crime_rate"]), "correlation", data, "{:.2f}"),
     ]
     if highlight:  # London's two forces share one row, so the force's area is ranked among areas
