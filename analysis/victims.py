@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from analysis import charts, csew, evidence, forces, policeuk
@@ -99,13 +101,20 @@ def drivers() -> Section:
     values = table.set_index("id")["value"]
     low, high = (register.at[i, "estimate"] for i in ASYMMETRY)
     figures = [Figure(f"driver_{i.lower()}", values[i], "%", [evidence.REGISTER_FILE]) for i, _, _ in DRIVERS]
+    # The register gives each figure's period in its measure ("..., YE Mar 2025"); they must share one.
+    periods = {re.search(r"YE Mar (\d{4})", register.at[i, "measure"]).group(1) for i, _, _ in DRIVERS}
+    if len(periods) != 1:
+        raise ValueError(f"evidence register: the satisfaction drivers {[i for i, _, _ in DRIVERS]} come from "
+                         f"different years ending March {sorted(periods)}; expected one survey year")
+    period = f"year ending March {periods.pop()}"
+    figures.append(Figure("driver_period", period, "period", [evidence.REGISTER_FILE]))
     figures += [Figure("asymmetry_low", low, "times", [evidence.REGISTER_FILE]),
                 Figure("asymmetry_high", high, "times", [evidence.REGISTER_FILE])]
     chart = charts.labelled_bars(
         table, name="satisfaction-drivers", x_title="% of victims satisfied", colour_by="driver",
-        title="What goes with victim satisfaction", subtitle="Cited CSEW figures, year ending March 2025; "
+        title="What goes with victim satisfaction", subtitle=f"Cited CSEW figures, {period}; "
                                                              "each bar is a published figure, not recomputed",
-        source="ONS, CSEW year ending March 2025, as cited in the evidence register",
+        source=f"ONS, CSEW {period}, as cited in the evidence register",
         description=("Bar chart of cited victim satisfaction figures: "
                      + "; ".join(f"{r.label}: {r.value:.0f}%" for r in table.itertuples()) + "."))
     return Section(table, chart, figures)
