@@ -11,14 +11,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from analysis import briefing, charts, config, editions, forces, sources
+from analysis import briefing, charts, config, editions, forces, geography, maps
 
 SITE_DIR = config.BUILD_DIR / "site"
 NATIONAL_DIR = config.BUILD_DIR / "html"
 MAX_BYTES = 150 * 10**6  # the whole site, national book and 43 editions
-BOUNDARIES = "pfa_boundaries_dec2023/boundaries"
 GLANCE_PAGE = "book/at-a-glance.html"  # where a reader of an edition starts
-MAP_TOLERANCE = 0.005  # degrees (about 500 m): plenty for a clickable overview, a tenth of the bytes
 NOT_BUILT = "#d0d0d0"  # a force area with no edition yet: pale, behind the built ones
 # A reference from a page to a file in the book's _static folder: (attribute=")(../../)_static/(path)
 STATIC_REF = re.compile(r'((?:href|src)=")((?:\.\./)*)_static/([^"?#]+)')
@@ -69,31 +67,21 @@ def share_static(edition_root: Path, shared: dict[str, str], depth: int) -> int:
 
 
 def force_map(links: dict[str, str], width: int = 380, height: int = 460):
-    """A map of the 43 force areas, each linking to its edition (`links`: ONS code -> URL); Altair geoshape.
-
-    Boundaries: ONS PFA December 2023 (BUC), simplified with shapely. One function so that a shared map
-    module can replace it."""
+    """A map of the 43 force areas, each linking to its edition (`links`: ONS code -> URL), drawn from the
+    simplified boundaries and in the projection of the book's own maps (analysis/geography.py, analysis/maps.py)."""
     import altair as alt
-    import shapely
-    from shapely.geometry import mapping, shape
 
-    collection = json.loads(sources.locate(BOUNDARIES).read_text(encoding="utf-8"))
-    features = []
-    for feature in collection["features"]:
-        code = feature["properties"]["PFA23CD"]
-        geometry = shapely.set_precision(shape(feature["geometry"]).simplify(MAP_TOLERANCE), 1e-4)
-        name = forces.get(code).name
-        features.append({"type": "Feature", "geometry": mapping(geometry),
-                         "properties": {"force": name, "href": links.get(code, ""),
-                                        "edition": "open the edition" if code in links else "no edition built"}})
-    data = alt.Data(values={"type": "FeatureCollection", "features": features},
-                    format=alt.DataFormat(property="features", type="json"))
-    chart = alt.Chart(data).mark_geoshape(stroke="white", strokeWidth=0.6, cursor="pointer").encode(
+    features = [{**feature, "properties": {**feature["properties"], "force": forces.get(feature["properties"]["pfa_code"]).name,
+                                           "href": links.get(feature["properties"]["pfa_code"], ""),
+                                           "edition": "open the edition" if feature["properties"]["pfa_code"] in links
+                                           else "no edition built"}}
+                for feature in geography.boundaries()]
+    chart = alt.Chart(alt.Data(values=features)).mark_geoshape(stroke="white", strokeWidth=0.6, cursor="pointer").encode(
         color=alt.condition("datum.properties.href", alt.value(charts.PALETTE[0]), alt.value(NOT_BUILT)),
         href=alt.Href("properties.href:N"),
         tooltip=[alt.Tooltip("properties.force:N", title="Force"), alt.Tooltip("properties.edition:N", title="")],
-    ).project(type="mercator").properties(width=width, height=height)
-    return charts.finish(chart, name="force-map", source="ONS, Police Force Areas (December 2023) boundaries; OGL v3.0",
+    ).project(**maps.PROJECTION).properties(width=width, height=height)
+    return charts.finish(chart, name="force-map", source=geography.BOUNDARIES_SOURCE,
                          description="Map of the 43 police force areas of England and Wales; select an area to open "
                                      "its edition. The list beside the map holds the same links.")
 
