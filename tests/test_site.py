@@ -119,10 +119,11 @@ def test_a_site_over_the_weight_limit_or_without_the_national_book_is_refused(tm
 
 def test_the_landing_page_map_links_every_built_force_and_only_those():
     spec = site.force_map({"E23000032": "kent/book/at-a-glance.html"}).to_dict()
-    features = spec["data"]["values"]["features"]
+    features = spec["data"]["values"]
     assert len(features) == 43
     linked = [f["properties"] for f in features if f["properties"]["href"]]
-    assert linked == [{"force": "Kent Police", "href": "kent/book/at-a-glance.html", "edition": "open the edition"}]
+    assert linked == [{"pfa_code": "E23000032", "force": "Kent Police", "href": "kent/book/at-a-glance.html",
+                       "edition": "open the edition"}]
     assert spec["encoding"]["href"]["field"] == "properties.href"
 
 
