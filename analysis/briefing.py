@@ -6,10 +6,12 @@ import html
 import json
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from analysis import config, manifest
 from analysis.charts import BUNDLE_NAME
+from analysis.figures import LOCAL_DATA
 
 MIN_PAGES, MAX_PAGES = 2, 4
 # Marks the at-a-glance page's link to the PDF, which the briefing itself leaves out.
@@ -107,7 +109,8 @@ def dashboard(html_root: Path, local_data: bool = True) -> str:
 def sources(register: list[dict]) -> list[dict]:
     """One row per dataset the edition's figures cite: publisher, title, period, licence and address."""
     files = manifest.load_manifest()
-    cited = sorted({d for record in register for d in record["datasets"]})
+    # A force's own files (named "local …") are not in the manifest; the edition lists them with their checksums.
+    cited = sorted({d for record in register for d in record["datasets"] if not d.startswith(LOCAL_DATA)})
     unknown = [d for d in cited if d not in files]
     if unknown:
         raise BriefingError(f"figure register cites files not in {config.MANIFEST_PATH.name}: {unknown}")
@@ -179,11 +182,17 @@ def check(pdf: Path, edition: Path) -> list[str]:
 
 
 class Printer:
-    """One headless chromium (Debian's, through Playwright) that prints briefing after briefing; started on first use."""
+    """One headless chromium (Debian's, through Playwright) that prints briefing after briefing; started on first use.
+
+    Every Playwright call runs on one thread of its own: Playwright's sync API refuses to start in a thread that
+    already runs an asyncio loop (a test's browser, a kernel client), and a browser belongs to the thread that
+    started it."""
 
     def __init__(self):
         self._playwright = None
         self._browser = None
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcp-printer")
+        self._closed = False
 
     def __enter__(self) -> "Printer":
         return self
@@ -194,7 +203,7 @@ class Printer:
     def _ensure_started(self):
         if self._browser is not None and self._browser.is_connected():
             return self._browser
-        self.close()
+        self._close()
         from playwright.sync_api import sync_playwright
 
         executable = shutil.which("chromium")
@@ -207,6 +216,9 @@ class Printer:
 
     def print(self, page_html: Path, pdf: Path, title: str) -> Path:
         """Open `page_html`, wait until every chart has drawn, print it to `pdf` (A4, vector charts)."""
+        return self._thread.submit(self._print, page_html, pdf, title).result()
+
+    def _print(self, page_html: Path, pdf: Path, title: str) -> Path:
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         page = self._ensure_started().new_page()
@@ -230,6 +242,13 @@ class Printer:
         return pdf
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._thread.submit(self._close).result()
+        self._thread.shutdown(wait=True)
+        self._closed = True
+
+    def _close(self) -> None:
         if self._browser is not None:
             try:
                 self._browser.close()

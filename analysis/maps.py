@@ -125,7 +125,8 @@ def choropleth(values: pd.DataFrame, *, name: str, title: str, measure_label: st
         code = forces.resolve(highlight).code
         labelled.append(code)
         layers.append(alt.Chart().transform_filter(alt.datum["properties"]["pfa_code"] == code)
-                      .mark_geoshape(filled=False, stroke=OUTLINE, strokeWidth=2.5))
+                      # An outline drawn over its force, which the layers below already describe to a screen reader.
+                      .mark_geoshape(filled=False, stroke=OUTLINE, strokeWidth=2.5, aria=False))
     if label_extremes:
         labelled += [shown.loc[shown["value"].idxmax(), "pfa_code"], shown.loc[shown["value"].idxmin(), "pfa_code"]]
     by_code = table.set_index("pfa_code")
