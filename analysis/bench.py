@@ -100,8 +100,9 @@ def main() -> int:
         _timed("national book, cold", lambda: subprocess.run(
             [str(jb), "build", str(config.REPO_ROOT), "--path-output", str(out / "national")], check=True,
             capture_output=True))
+        # Weighed here against its target rather than refused by assemble(), so the other figures still print.
         _timed("site: national book + 43 editions, shared _static", lambda: site.assemble(
-            out / "national" / "_build" / "html", out / "all", out / "site"))
+            out / "national" / "_build" / "html", out / "all", out / "site", max_bytes=10**12))
         rows["site weight (MB)"] = site.weight(out / "site") / 1e6
         print(f"{'site weight':<62} {rows['site weight (MB)']:8.1f} MB")
 
