@@ -7,7 +7,6 @@ import hashlib
 import zlib
 from pathlib import Path
 
-import pooch
 
 from analysis import config
 from analysis.manifest import RawFile, raw_file
@@ -52,6 +51,8 @@ def verify(path: Path, entry: RawFile) -> Path:
 
 def _downloader():
     """pooch's HTTP downloader, with the project's timeout (tests replace this function)."""
+    import pooch
+
     return pooch.HTTPDownloader(timeout=config.DOWNLOAD_TIMEOUT_S, progressbar=False)
 
 
@@ -64,6 +65,9 @@ def _fetch(entry: RawFile, target: Path) -> Path:
             f"team, so the committed copy in data/raw is the only one). Restore it with git, or set "
             f"{config.MIRROR_ENV} to a folder holding it."
         )
+    # Imported only when a file must be fetched: pooch imports tqdm, which warns in every notebook kernel.
+    import pooch
+
     try:
         fetched = pooch.retrieve(entry.download_url, known_hash=f"sha256:{entry.sha256}", fname=target.name,
                                  path=target.parent, downloader=_downloader(), progressbar=False)
