@@ -417,10 +417,12 @@ def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: s
     x = alt.X("year_ending:Q", axis=csew_year_axis("Year (April to March)"), scale=alt.Scale(zero=False, nice=False))
     scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     base = alt.Chart(df)
+    # With a segment column, lines and bands are not joined across a gap (a year with too few events).
+    gaps = {"detail": alt.Detail("segment:N")} if "segment" in df.columns else {}
     band = base.mark_area(opacity=0.2).encode(x=x, y=alt.Y("ci_low:Q", title=_axis_title(y_title), scale=scale),
                                               y2="ci_high:Q",
-                                              color=colour)
-    line = base.mark_line().encode(x=x, y="value:Q", color=colour)
+                                              color=colour, **gaps)
+    line = base.mark_line().encode(x=x, y="value:Q", color=colour, **gaps)
     fill = alt.condition("datum.flagged", alt.value("white"), colour) if "flagged" in df.columns else colour
     points = base.mark_point().encode(
         x=x, y="value:Q", color=colour, shape=shape, fill=fill,

@@ -173,6 +173,9 @@ def force_section(force: str) -> Section:
     both = ratios[ratios["pfa_code"].isin([f.code, ss.ENGLAND_AND_WALES]) & (ratios["group"] == "Black")]
     plot = both.rename(columns={"rate_ratio": "value"}).assign(
         series=lambda d: d["force"], flagged=lambda d: ss.far_from_census(d["year_ending"]))
+    # A year with too few searches leaves a gap: the line starts again after it, never bridging it.
+    plot["segment"] = plot["series"] + ":" + plot.groupby("series")["value"].transform(
+        lambda v: v.isna().cumsum()).astype(str)
     plot = plot[plot["value"].notna()]
     mine = both[both["pfa_code"] == f.code].sort_values("year_ending")
     latest = mine.iloc[-1]
