@@ -1,4 +1,4 @@
-"""A disk cache for slow shared results, keyed by the data checksums and the code that computes them."""
+"""Caches for slow shared results: on disk, keyed by the data checksums and the code; in memory, for a process's life."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import inspect
 import os
 import pickle
 import tempfile
+
+import pandas as pd
 
 from analysis import config, manifest
 
@@ -41,3 +43,24 @@ def on_disk(file_ids: list[str], *modules):
         return cached
 
     return wrap
+
+
+def in_memory(func):
+    """Keep a pure function's result for the life of the process (a worker's kernel serves edition after edition),
+    handing each caller its own copy of any table, so no caller can change what the next one gets."""
+    kept = functools.lru_cache(maxsize=None)(func)
+
+    @functools.wraps(func)
+    def cached(*args, **kwargs):
+        return _copied(kept(*args, **kwargs))
+
+    cached.cache_clear = kept.cache_clear
+    return cached
+
+
+def _copied(value):
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return value.copy()
+    if isinstance(value, tuple):
+        return tuple(_copied(v) for v in value)
+    return value

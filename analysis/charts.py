@@ -102,6 +102,15 @@ def _csv_link(spec: dict, chart_id: str) -> str:
     return f'<a download="{chart_id}.csv" href="data:text/csv;base64,{payload}">Download the chart data (CSV)</a>'
 
 
+def embedded_spec(spec: dict) -> dict:
+    """The spec as a page embeds it: a map that names the force shapes (analysis/maps.py) gets them as a dataset."""
+    if spec.get("data", {}).get("name") != config.SHAPES_DATASET:
+        return spec
+    from analysis import geography  # shapely, only for maps
+
+    return {**spec, "datasets": {**spec.get("datasets", {}), config.SHAPES_DATASET: geography.boundaries()}}
+
+
 def render(spec: dict, **_) -> dict:
     """Altair renderer: a figure with an aria-label, source line, CSV link and a vegaEmbed call.
 
@@ -116,7 +125,7 @@ def render(spec: dict, **_) -> dict:
     chart_id = _chart_id(spec)
     meta = spec.get("usermeta", {}).get("pcp", {})
     source = meta.get("source", "")
-    payload = json.dumps(spec, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+    payload = json.dumps(embedded_spec(spec), sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
     caption = " ".join(filter(None, [f"Source: {html.escape(source)}." if source else "", _csv_link(spec, chart_id)]))
     markup = (
         f'<figure class="pcp-chart">\n'
@@ -133,6 +142,9 @@ def render(spec: dict, **_) -> dict:
 
 alt.renderers.register("pcp", render)
 alt.renderers.enable("pcp")
+# Altair checks every spec against the Vega-Lite schema when it is rendered; in its debug mode it also checks each
+# piece as it is built, which doubles the cost of a chart (an edition draws about 40) and finds nothing more.
+alt.utils.schemapi.disable_debug_mode()
 
 
 def _lines(text: str | list[str] | None, width: int) -> list[str]:

@@ -48,3 +48,6 @@ CENSUS_2011_FITS = (2010, 2014)
 # Charts.
 CHART_WIDTH = 540
 CHART_HEIGHT = 300
+# The dataset name under which a rendered map carries the force shapes (named by analysis/maps.py, added by
+# analysis/charts.py).
+SHAPES_DATASET = "pcp-force-areas"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import multiprocessing
 import queue
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -118,12 +119,21 @@ def _source_tree(force: forces.Force, target: Path) -> list[Path]:
 
 
 def _build_html(src: Path, work: Path) -> None:
-    """jupyter-book over the executed notebooks (no re-execution), strict about warnings."""
-    jb = Path(sys.executable).with_name("jupyter-book")
-    build = subprocess.run([str(jb), "build", str(src), "--path-output", str(work), "--warningiserror",
-                            "--keep-going"], capture_output=True, text=True)
-    if build.returncode != 0:
-        raise EditionError(f"jupyter-book build failed: {(build.stdout + build.stderr)[-1500:]}")
+    """jupyter-book's Sphinx build over the executed notebooks (no re-execution), strict about warnings.
+
+    Run in this process, as `jupyter-book build` would with --warningiserror --keep-going: a worker keeps Sphinx and
+    its extensions imported from edition to edition (about 1 s a build instead of about 3 s in a new process).
+    """
+    from jupyter_book.sphinx import build_sphinx
+
+    messages = io.StringIO()
+    with contextlib.redirect_stderr(messages), contextlib.redirect_stdout(messages):
+        result = build_sphinx(src, work / "_build" / "html", noconfig=True, path_config=str(src / "_config.yml"),
+                              confoverrides={"external_toc_path": (src / "_toc.yml").as_posix(),
+                                             "latex_individualpages": False},
+                              builder="html", warningiserror=True, keep_going=True, quiet=True)
+    if result != 0:
+        raise EditionError(f"jupyter-book build failed: {messages.getvalue()[-1500:] or result}")
 
 
 @dataclass

@@ -141,6 +141,11 @@ def closest(text: str, n: int = 5) -> list[str]:
     return [f"{names.at[c, 'name']} ({names.at[c, 'slug']})" for c in codes]
 
 
+def is_known_name(name: str) -> bool:
+    """Whether code_for knows `name` (a force or a known national row), without building its error message."""
+    return _normalise(name) in _lookup() or _normalise(name) in _NON_TERRITORIAL
+
+
 def code_for(name: str, source: str) -> str | None:
     """Map a force name as printed in a data file to its code; None for non-territorial rows.
 

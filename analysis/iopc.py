@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis import forces
+from analysis import cache, forces
 from analysis.schemas import Column, Schema, SchemaError, validate
 from analysis.sources import locate
 
@@ -87,15 +87,10 @@ def _authorities(name: str, where: str) -> list[str | None]:
     Lancashire") gives each force, matched greedily so "Avon & Somerset" stays whole."""
     parts, codes = name.split(" & "), []
     while parts:
-        for size in range(len(parts), 0, -1):
-            try:
-                codes.append(forces.code_for(" & ".join(parts[:size]), where))
-            except forces.UnknownForceError:
-                if size == 1:
-                    raise
-                continue
-            parts = parts[size:]
-            break
+        # The longest run of parts that names an authority; a lone unknown part raises, naming the closest forces.
+        size = next((n for n in range(len(parts), 1, -1) if forces.is_known_name(" & ".join(parts[:n]))), 1)
+        codes.append(forces.code_for(" & ".join(parts[:size]), where))
+        parts = parts[size:]
     return codes
 
 
@@ -166,6 +161,7 @@ def year_notes(kind: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year_ending", "note"])
 
 
+@cache.in_memory
 def by_force() -> pd.DataFrame:
     """Fatalities per death type, territorial force and financial year, checked against each table's Total row.
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 
-from analysis import forces
+from analysis import cache, forces
 from analysis.schemas import SchemaError
 from analysis.sources import locate
 
@@ -43,6 +44,13 @@ def read_table(edition: int | str, table: str, *, uncoded: tuple[str, ...] = ())
     if edition not in FILES:
         raise KeyError(f"unknown PFA tables edition {edition!r}; expected one of {list(FILES)}")
     path = locate(FILES[edition])
+    # Keyed by the file's identity, so a changed or substituted workbook is read afresh.
+    return _read_table(path, path.stat().st_mtime_ns, table, uncoded)
+
+
+@cache.in_memory
+def _read_table(path: Path, mtime_ns: int, table: str, uncoded: tuple[str, ...]) -> pd.DataFrame:
+    """read_table's work: openpyxl parses the whole workbook for each sheet (about 0.2 s), so it is done once."""
     book = pd.ExcelFile(path)
     sheets = [s for s in book.sheet_names if s.strip().lower() == table.lower()]
     if not sheets:

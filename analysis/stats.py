@@ -92,21 +92,29 @@ def poisson_rate_ci(count, exposure, level: float = config.CONFIDENCE_LEVEL):
 
 
 def poisson_rate_ratio(count1, exposure1, count2, exposure2, level: float = config.CONFIDENCE_LEVEL) -> pd.DataFrame:
-    """Ratio of two Poisson rates with a score interval and test (statsmodels.stats.rates).
+    """Ratio of two Poisson rates with a score interval and test (statsmodels).
 
     Returns one row per pair: rate_ratio, ci_low, ci_high, p_value. Pairs with no events
     in either group, or no exposure, get NaN rather than a number that means nothing.
+
+    The score interval (statsmodels' confint_poisson_2indep, method="score") is the Wilson interval of the
+    conditional binomial share count1 / (count1 + count2), mapped to the ratio; statsmodels finds it by a
+    numerical search (about 10 ms a pair, some 2,000 pairs a book), so it is computed here in that closed form,
+    all pairs at once, with statsmodels' Wilson interval. tests/test_stats.py checks the two agree.
     """
-    arrays = [np.atleast_1d(np.asarray(a, dtype=float)) for a in (count1, exposure1, count2, exposure2)]
-    rows = []
-    for c1, e1, c2, e2 in zip(*arrays):
-        if min(e1, e2) <= 0 or np.isnan([c1, e1, c2, e2]).any() or c2 == 0 or c1 == 0:
-            rows.append((np.nan, np.nan, np.nan, np.nan))
-            continue
-        low, high = rates.confint_poisson_2indep(c1, e1, c2, e2, method="score", compare="ratio", alpha=1 - level)
-        test = rates.test_poisson_2indep(c1, e1, c2, e2, method="score", compare="ratio")
-        rows.append(((c1 / e1) / (c2 / e2), float(low), float(high), float(test.pvalue)))
-    return pd.DataFrame(rows, columns=["rate_ratio", "ci_low", "ci_high", "p_value"])
+    c1, e1, c2, e2 = (np.atleast_1d(np.asarray(a, dtype=float)) for a in (count1, exposure1, count2, exposure2))
+    usable = (np.minimum(e1, e2) > 0) & (c1 > 0) & (c2 > 0)  # False for NaN too
+    nan = np.full(c1.shape, np.nan)
+    ratio, low, high, p_value = nan.copy(), nan.copy(), nan.copy(), nan.copy()
+    if usable.any():
+        y1, n1, y2, n2 = c1[usable], e1[usable], c2[usable], e2[usable]
+        share_low, share_high = proportion_confint(y1, y1 + y2, alpha=1 - level, method="wilson")
+        exposure_ratio = n2 / n1
+        ratio[usable] = (y1 / n1) / (y2 / n2)
+        low[usable] = share_low / (1 - share_low) * exposure_ratio
+        high[usable] = share_high / (1 - share_high) * exposure_ratio
+        p_value[usable] = rates.test_poisson_2indep(y1, n1, y2, n2, method="score", compare="ratio").pvalue
+    return pd.DataFrame({"rate_ratio": ratio, "ci_low": low, "ci_high": high, "p_value": p_value})
 
 
 def describe_difference(label: str, subject: str, reference: str) -> str:

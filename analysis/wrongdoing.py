@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis import charts, config, csew, evidence, forces, iopc, population, ranking, stats, tables
+from analysis import cache, charts, config, csew, evidence, forces, iopc, population, ranking, stats, tables
 from analysis.figures import Figure, Section
 
 DEATHS_DATA = [iopc.DEATHS_FILE]
@@ -62,6 +62,7 @@ def national_deaths() -> Section:
     return Section(series.pivot(index="year_ending", columns="type", values="fatalities").reset_index(), chart, figures)
 
 
+@cache.in_memory
 def deaths_by_force() -> pd.DataFrame:
     """Deaths per force over the whole series, all types: the count, and the rate per million residents per year
     (deaths over the sum of the force's mid-year populations, its person-years) with an exact 95% Poisson interval,

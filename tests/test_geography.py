@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import shape
 
-from analysis import charts, forces, geography, maps
+from analysis import charts, config, forces, geography, maps
 from analysis.schemas import SchemaError
 from tests.accessibility import colour_only
 from tests.test_accessibility import COLOUR, NEUTRALS
@@ -67,12 +67,17 @@ def test_a_boundary_file_with_a_wrong_code_is_refused():
 
 
 def test_map_embeds_the_shapes_inline_once_and_no_url():
-    spec = _map().to_dict()
+    chart_spec = _map().to_dict()
+    assert chart_spec["data"] == {"name": config.SHAPES_DATASET} and '"MultiPolygon"' not in json.dumps(chart_spec)
+    spec = charts.embedded_spec(chart_spec)  # what the page carries
     text = json.dumps(spec)
     assert '"url"' not in text and "http" not in text.replace("https://vega.github.io/schema", "")
-    assert len(spec["data"]["values"]) == 43 and spec["data"]["values"][0]["type"] == "Feature"
+    shapes = spec["datasets"][config.SHAPES_DATASET]
+    assert len(shapes) == 43 and shapes[0]["type"] == "Feature"
     assert text.count('"MultiPolygon"') == 43  # the shapes appear once, not once per layer
     assert spec["projection"]["type"] == "transverseMercator"
+    html = charts.render(chart_spec)["text/html"]
+    assert html.count("MultiPolygon") == 43 and f'"{config.SHAPES_DATASET}"' in html
 
 
 def test_map_renders_within_the_page_budget_with_description_and_csv():

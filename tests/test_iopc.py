@@ -12,8 +12,10 @@ from analysis.schemas import SchemaError
 @pytest.fixture(autouse=True)
 def fresh_workbook():
     iopc._workbook.cache_clear()
+    iopc.by_force.cache_clear()
     yield
     iopc._workbook.cache_clear()
+    iopc.by_force.cache_clear()
 
 
 def test_national_series_from_the_real_workbook():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from statsmodels.stats import rates
 
 from analysis import stats
 
@@ -44,6 +45,18 @@ def test_rate_ratio_hand_checked():
     wald = np.exp(np.log(2) + np.array([-1, 1]) * 1.959964 * np.sqrt(1 / 100 + 1 / 50))
     assert row["ci_low"] == pytest.approx(wald[0], abs=0.02) and row["ci_high"] == pytest.approx(wald[1], abs=0.02)
     assert row["p_value"] < 0.001
+
+
+@pytest.mark.parametrize("count1, exposure1, count2, exposure2", [
+    (100, 1000, 50, 1000), (1, 100, 1, 1000), (2, 100, 50, 1000), (7, 3_000, 2, 40_000),
+    (32_800, 1_000_000, 45_600, 4_000_000), (138, 5.9e7, 3_050, 8.5e8)])
+def test_rate_ratio_interval_is_statsmodels_score_interval(count1, exposure1, count2, exposure2):
+    """The closed form (Wilson on the conditional binomial) gives statsmodels' own score interval and test."""
+    row = stats.poisson_rate_ratio(count1, exposure1, count2, exposure2).iloc[0]
+    low, high = rates.confint_poisson_2indep(count1, exposure1, count2, exposure2, method="score", compare="ratio")
+    assert row["ci_low"] == pytest.approx(low, rel=1e-5) and row["ci_high"] == pytest.approx(high, rel=1e-5)
+    test = rates.test_poisson_2indep(count1, exposure1, count2, exposure2, method="score", compare="ratio")
+    assert row["p_value"] == pytest.approx(test.pvalue)
 
 
 def test_rate_ratio_with_no_events_is_missing_not_a_number():
