@@ -227,6 +227,11 @@ class Printer:
         self._browser = self._playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         return self._browser
 
+    def warm_up(self) -> None:
+        """Start chromium now, on the printer's thread, while the caller gets on with other work (an edition's
+        notebooks); a launch that fails is reported by the first print."""
+        self._thread.submit(self._ensure_started)
+
     def print(self, page_html: Path, pdf: Path, title: str) -> Path:
         """Open `page_html`, wait until every chart has drawn, print it to `pdf` (A4, vector charts)."""
         return self._thread.submit(self._print, page_html, pdf, title).result()

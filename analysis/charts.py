@@ -140,6 +140,23 @@ def render(spec: dict, **_) -> dict:
     return {"text/html": markup, "text/plain": f"<chart {chart_id}: {description}>"}
 
 
+class Drawn:
+    """A finished chart whose page markup is computed on first display and kept, so a national chart that every
+    edition shows unchanged is drawn once per kernel. Everything else (to_dict, properties …) is the chart's own."""
+
+    def __init__(self, chart):
+        self.chart = chart
+        self._bundle = None
+
+    def _repr_mimebundle_(self, *args, **kwargs):
+        if self._bundle is None:
+            self._bundle = self.chart._repr_mimebundle_(*args, **kwargs) or None  # Altair gives {} on failure
+        return self._bundle or {}
+
+    def __getattr__(self, name):
+        return getattr(self.chart, name)
+
+
 alt.renderers.register("pcp", render)
 alt.renderers.enable("pcp")
 # Altair checks every spec against the Vega-Lite schema when it is rendered; in its debug mode it also checks each

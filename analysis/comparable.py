@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import forces, population, tables
-from analysis.figures import Figure, Section
+from analysis.figures import Figure, Section, national
 
 # How many comparable forces each force gets (HMICFRS's most similar groups could not be obtained).
 N_COMPARABLE = 6
@@ -104,6 +104,7 @@ def method_table():
                                headers={"feature": "Feature", "source": "Source"}, caption="Comparable-force features")
 
 
+@national
 def appendix() -> Section:
     """The appendix's comparable-forces section: every force's features and comparable forces, and the figures
     the method text quotes (how stable the choice is when a feature is dropped)."""

@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
@@ -118,6 +119,14 @@ def _source_tree(force: forces.Force, target: Path) -> list[Path]:
     return [target / "book" / "at-a-glance.ipynb"] + [target / f"{c}.ipynb" for c in _chapters(root)]
 
 
+def _import_sphinx() -> None:
+    """Import Sphinx, jupyter-book and the book's extensions (about a second, once per process)."""
+    import jupyter_book.sphinx  # noqa: F401
+    import myst_nb.sphinx_ext  # noqa: F401
+    import pydata_sphinx_theme  # noqa: F401
+    import sphinxcontrib.bibtex  # noqa: F401
+
+
 def _build_html(src: Path, work: Path) -> None:
     """jupyter-book's Sphinx build over the executed notebooks (no re-execution), strict about warnings.
 
@@ -176,6 +185,9 @@ def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = 
         return Result(f.name, "skipped", time.perf_counter() - start, "inputs unchanged")
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{f.slug}-", dir=out_dir))
+    # While the kernel runs the notebooks, this process would only wait: start chromium and load Sphinx meanwhile.
+    printer.warm_up()
+    threading.Thread(target=_import_sphinx, daemon=True).start()
     try:
         src = work / "src"
         for notebook in _source_tree(f, src):

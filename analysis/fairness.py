@@ -9,7 +9,7 @@ import pandas as pd
 from analysis import cache, charts, config, csew, evidence, forces, geography, maps, population, ranking, stats, tables
 from analysis import search_rates as sr
 from analysis import stop_search as ss
-from analysis.figures import Figure, Section
+from analysis.figures import Figure, Section, national
 
 OPEN_DATA = [csew.OPEN_DATA_FILE]
 SEARCH_DATA = [ss.SEARCH_FILE, ss.CENSUS_FILE]
@@ -21,6 +21,7 @@ PCT1 = "{:.1f}"
 EXTRA_EVIDENCE = ["E103", "E104", "E105"]
 
 
+@national
 def fairness_by_group() -> Section:
     """Respect, fair treatment and confidence by ethnic group, age and sex, against all adults."""
     data = csew.load_open_data()
@@ -128,6 +129,7 @@ def _met_share_of_black_searches(year: int) -> float:
     return black.loc[black["pfa_code"] == forces.METROPOLITAN, "searches"].sum() / black["searches"].sum()
 
 
+@national
 def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
     """Black, Asian and Mixed search rates relative to White, year by year, for one area; years far from the
     2011 Census that divides them are drawn hollow."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import html
 import json
 import math
@@ -13,13 +15,37 @@ import pandas as pd
 from IPython.display import display
 from myst_nb import glue
 
-from analysis import config, manifest, tables
+from analysis import charts, config, manifest, tables
 from analysis.numbers import fmt_number, format_spec
 
 # How a figure names a file a force supplied itself, which is not in the manifest.
 LOCAL_DATA = "local "
 # Output metadata key under which a notebook's records travel to the Sphinx extension.
 METADATA_KEY = "pcp_figures"
+
+
+def national(factory):
+    """For a section that depends on no force (called with no arguments): compute and draw it once per process, as
+    a worker's kernel serves edition after edition; each caller gets its own copy of the table and lists. Called
+    with arguments (a force's own files), the factory runs as usual."""
+
+    @functools.lru_cache(maxsize=None)
+    def drawn() -> Section:
+        made = factory()
+        return dataclasses.replace(made, chart=None if made.chart is None else charts.Drawn(made.chart),
+                                   more_charts=[charts.Drawn(c) for c in made.more_charts])
+
+    @functools.wraps(factory)
+    def section(*args, **kwargs) -> Section:
+        if args or kwargs:
+            return factory(*args, **kwargs)
+        shared = drawn()
+        table = shared.table.copy() if isinstance(shared.table, pd.DataFrame) else shared.table
+        return dataclasses.replace(shared, table=table, figures=list(shared.figures),
+                                   more_charts=list(shared.more_charts))
+
+    section.cache_clear = drawn.cache_clear
+    return section
 
 
 class Figures:

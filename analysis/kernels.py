@@ -52,7 +52,9 @@ class SharedKernel:
             return
         self.shutdown()
         self.km = AsyncKernelManager(kernel_name=self.kernel_name)
-        run_sync(self.km.start_kernel)()
+        # No command history: an edition's cells are not typed in, and saving each one to IPython's SQLite file
+        # costs time and writes into the user's home.
+        run_sync(self.km.start_kernel)(extra_arguments=["--HistoryManager.enabled=False"])
         self.kc = self.km.client()
         self.kc.start_channels()
         run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)

@@ -6,7 +6,7 @@ import pandas as pd
 
 from analysis import (charts, comparable, csew, evidence, forces, geography, maps, policeuk, population, ranking,
                       tables, workforce)
-from analysis.figures import Figure, Section
+from analysis.figures import Figure, Section, national
 
 SERIES_DATA = [csew.SERIES_FILE]
 HEADLINE_DATA = [csew.HEADLINE_FILES[0]]
@@ -28,6 +28,7 @@ CHANGE_FROM = 2010
 PEERS_POOLED = "Comparable forces (pooled)"
 
 
+@national
 def visibility_trend() -> Section:
     """Weekly foot patrol beside confidence in the local police, national series."""
     measures = ["foot_patrol_weekly_or_more", "confidence_local_police"]
@@ -48,6 +49,7 @@ def visibility_trend() -> Section:
     return Section(table, chart, figures)
 
 
+@national
 def visibility_gradient() -> Section:
     """The 2013/14 job rating by how often people see foot patrol (transcribed ONS figures)."""
     heads = csew.load_headlines()
@@ -76,6 +78,7 @@ def visibility_gradient() -> Section:
     return Section(table, chart, figures)
 
 
+@national
 def workforce_trend() -> Section:
     """England and Wales: officers and PCSOs per 100,000 residents, each 31 March from 2007."""
     table = workforce.rates()
@@ -197,6 +200,7 @@ def officers_map(highlight: str | None = None) -> Section:
     return Section(values, chart, figures)
 
 
+@national
 def strength_since_1977() -> Section:
     """National officer strength each 31 March since 1977."""
     table = workforce.national_strength()
@@ -229,6 +233,7 @@ def strength_since_1977() -> Section:
     return Section(table.round(1), chart, figures)
 
 
+@national
 def hot_spots(path=None, key: str = "hs", force: str | None = None) -> Section:
     """How concentrated crime and ASB are across neighbourhoods (LSOAs) and map points, in police.uk street data.
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from analysis import charts, csew, evidence, forces, policeuk, population, ranking, stats, tables
 from analysis import stop_search as ss
-from analysis.figures import Figure, Section
+from analysis.figures import Figure, Section, national
 from analysis.schemas import Column, Schema, require_columns, validate
 from analysis.sources import locate
 
@@ -52,6 +52,7 @@ def per_1000_residents(totals: pd.DataFrame) -> pd.DataFrame:
     return out.assign(per_1000=1000 * out["searches"] / out["population"]).drop(columns="pop_year")
 
 
+@national
 def search_volumes() -> Section:
     """Searches in England and Wales each year, 2006/07 to 2018/19, with the 2014 reforms marked."""
     totals = search_totals()
@@ -122,6 +123,7 @@ def arrest_rate_table(searches: pd.DataFrame) -> pd.DataFrame:
     return s.assign(force=forces.area_names(s["pfa_code"])).reset_index(drop=True)
 
 
+@national
 def arrest_rate_trend(code: str = forces.EW_EXCLUDING_MET) -> Section:
     """Arrest rates by group over time for one area, with 95% Wilson bands; years with too many missing
     arrest counts for a group are left out of its line. Nationally the default is England and Wales
@@ -331,6 +333,7 @@ def use_of_force(highlight: str | None = None) -> Section:
     return Section(now.round(2), chart, figures)
 
 
+@national
 def detail(path=None, key: str = "ss_detail", force: str | None = None) -> Section:
     """From police.uk stop and search data (one file or a force's download folder): how often no further action,
     and how often the outcome was linked to the object of the search; over several months, NFA each month."""

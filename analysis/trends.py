@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import charts, csew, met_pas, tables
-from analysis.figures import Figure, Section
+from analysis.figures import Figure, Section, national
 from analysis.numbers import fmt_number
 
 SERIES_DATA = [csew.SERIES_FILE]
@@ -23,6 +23,7 @@ TREND_LABELS = {"conf": "Confidence in the local police", "rating": "Rating the 
 GROUP_LABELS = {"conf": "Confidence in the local police", "fair": "Agreeing the police treat everyone fairly"}
 
 
+@national
 def national_trend() -> Section:
     """Confidence, good/excellent rating, foot patrol and trust, 2003/04 to the latest year."""
     trend = csew.trend_frame(csew.load_national_series(), list(csew.SERIES_LABELS), csew.load_headlines())
@@ -66,6 +67,7 @@ def national_trend() -> Section:
     return Section(table, chart, figures)
 
 
+@national
 def headline_crosscheck() -> Section:
     """The extracted series against the figures transcribed from ONS and other published text."""
     table = csew.crosscheck(csew.load_national_series(), csew.load_headlines())
@@ -90,6 +92,7 @@ def disagreements(crosscheck: pd.DataFrame) -> tables.Table:
                  "source_publisher": "Published by"})
 
 
+@national
 def confidence_by_group() -> Section:
     """Confidence and 'treat everyone fairly' by ethnic group, age and sex, with 95% CIs."""
     data = csew.load_open_data()
@@ -135,6 +138,7 @@ def confidence_by_group() -> Section:
     return Section(table, chart, figures)
 
 
+@national
 def london_spread() -> Section:
     """The Met PAS 'good job' measure: London-wide, and the range across the 32 boroughs."""
     boroughs = met_pas.load_boroughs()

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 
 from analysis import charts, csew, evidence, forces, policeuk
-from analysis.figures import Figure, Section
+from analysis.figures import Figure, Section, national
 
 HEADLINE_DATA = list(csew.HEADLINE_FILES)
 SATISFACTION = "victim_satisfied_with_police_handling"
@@ -25,6 +25,7 @@ GUIDE_LEVEL, GUIDE_CHANGE, GUIDE_BASE_YEAR = "E001", "E002", 2014
 SOURCE_HEADLINES = "ONS and press reports of ONS figures, transcribed; OGL v3.0 where ONS"
 
 
+@national
 def satisfaction_trend() -> Section:
     """Victim satisfaction in the years a figure could be found, the 2013/14 level the guide implies, and the
     missing years marked, so the series' rise and fall shows without inventing the years between."""
@@ -92,6 +93,7 @@ def _gap_spans(missing: list[int]) -> pd.DataFrame:
     return pd.DataFrame(spans, columns=["start", "end", "label"])
 
 
+@national
 def drivers() -> Section:
     """Cited survey figures on what goes with satisfaction: being kept informed, the outcome, age."""
     register = evidence.load_register().set_index("id")
@@ -120,6 +122,7 @@ def drivers() -> Section:
     return Section(table, chart, figures)
 
 
+@national
 def outcomes(path=None, key: str = "out", force: str | None = None) -> Section:
     """The last recorded outcome of each crime in police.uk outcomes data: one file or a force's download folder.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import charts, comparable, csew, evidence, forces, geography, maps, pfa_tables, ranking, stats, tables
-from analysis.figures import Figure, Section
+from analysis.figures import Figure, Section, national
 from analysis.numbers import fmt_number
 
 ASB_YEARS = (2018, 2019)
@@ -119,6 +119,7 @@ def asb_by_force(highlight: str | None = None) -> Section:
     return Section(table[columns], chart, figures)
 
 
+@national
 def cjs_by_group() -> Section:
     """Confidence that the criminal justice system is effective and fair, by group, with 95% CIs."""
     data = csew.load_open_data()

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import cache, charts, config, csew, evidence, forces, iopc, population, ranking, stats, tables
-from analysis.figures import Figure, Section
+from analysis.figures import Figure, Section, national
 
 DEATHS_DATA = [iopc.DEATHS_FILE]
 RATE_DATA = [iopc.DEATHS_FILE, *population.BY_YEAR_FILES]
@@ -14,6 +14,7 @@ SOURCE = "IOPC, deaths during or following police contact, time series tables 20
 OTHER = "Other deaths following contact"
 
 
+@national
 def national_deaths() -> Section:
     """Deaths by type and year, England and Wales."""
     series = iopc.national_series()
@@ -164,6 +165,7 @@ QUOTED = {"E117": ("cases", "{:,.0f}"), "E118": ("allegations", "{:,.0f}"), "E12
           "E128": ("%", "{:.0f}"), "E130": ("% more likely", "{:.0f}")}
 
 
+@national
 def complaints() -> Section:
     """Complaints and misconduct figures cited from the register (IOPC 2023/24, Casey review): no chart."""
     register = evidence.load_register()
