@@ -154,6 +154,8 @@ class Drawn:
         return self._bundle or {}
 
     def __getattr__(self, name):
+        if name == "chart":  # not yet set (a copy being made): no chart to ask
+            raise AttributeError(name)
         return getattr(self.chart, name)
 
 

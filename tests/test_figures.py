@@ -74,3 +74,30 @@ def test_register_is_collected_from_outputs_and_written_deterministically(figs, 
     saved = json.loads(first)
     assert saved == [{"chapter": "01-trust-and-confidence", "datasets": [SERIES], "key": "a", "label": "A figure",
                       "text": "13", "unit": "%", "value": 12.5}]
+
+
+def test_a_national_section_is_made_and_drawn_once_and_each_caller_gets_its_own_table():
+    import altair as alt
+    import pandas as pd
+
+    from analysis import charts
+
+    made = []
+
+    @figures.national
+    def section(path=None) -> Section:
+        made.append(path)
+        chart = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_point().encode(x="x:Q")
+        return Section(pd.DataFrame({"a": [1]}), charts.finish(chart, name="toy", source="s", description="Two dots"),
+                       [Figure("toy_n", 2, "dots", [SERIES])])
+
+    first, second = section(), section()
+    assert made == [None]  # made once
+    first.table.loc[0, "a"] = 99
+    first.figures.clear()
+    assert second.table.at[0, "a"] == 1 and len(second.figures) == 1  # no caller changes what the next one gets
+    bundle = first.chart._repr_mimebundle_()
+    assert 'aria-label="Two dots"' in bundle["text/html"] and second.chart._repr_mimebundle_() is bundle  # drawn once
+    assert second.chart.to_dict()["description"] == "Two dots"  # still the chart for everything else
+    section("own-file.csv")
+    assert made == [None, "own-file.csv"]  # a force's own file: made afresh
