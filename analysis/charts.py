@@ -420,14 +420,21 @@ def ranked_intervals(df: pd.DataFrame, *, name: str, description: str, source: s
     scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     colour, shape = _marker_encodings(frame)
     base = alt.Chart(frame)
-    whiskers = base.mark_rule(color=GREY).encode(x=alt.X("ci_low:Q", title=_axis_title(x_title), scale=scale),
-                                                 x2="ci_high:Q", y=y)
+    axis = {"title": _axis_title(x_title), "scale": scale}
+    # Where no row has an interval (a survey published without sample sizes), there are no whiskers to draw: an
+    # empty layer would leave an unlabelled, empty graphic in the page for a screen reader to stumble on.
+    has_interval = bool(frame[["ci_low", "ci_high"]].notna().all(axis=1).any())
     dots = base.mark_point(filled=True, size=60).encode(
-        x="value:Q", y=y, color=colour.legend(None), shape=shape.legend(None),
+        x=alt.X("value:Q") if has_interval else alt.X("value:Q", **axis), y=y, color=colour.legend(None),
+        shape=shape.legend(None),
         tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("value:Q", format=".1f", title=value_title),
                  alt.Tooltip("ci_low:Q", format=".1f", title="95% CI from"),
                  alt.Tooltip("ci_high:Q", format=".1f", title="95% CI to")])
-    layers = [whiskers, dots, _name_label(frame, "ci_high:Q", y)]
+    if has_interval:
+        whiskers = base.mark_rule(color=GREY).encode(x=alt.X("ci_low:Q", **axis), x2="ci_high:Q", y=y)
+        layers = [whiskers, dots, _name_label(frame, "ci_high:Q", y)]
+    else:
+        layers = [dots, _name_label(frame, "value:Q", y)]
     if reference is not None:
         layers.insert(0, alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color="#000", strokeDash=[3, 3])
                       .encode(x="ref:Q"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import (charts, comparable, config, csew, fairness, forces, localfiles, manifest, maps, met_pas,
+from analysis import (charts, comparable, config, csew, fairness, forces, geography, localfiles, manifest, maps, met_pas,
                       neighbourhood, pfa_tables, population, ranking, stats, suspects, tables, wider, workforce,
                       wrongdoing)
 from analysis import local_survey as local_survey_module
@@ -18,16 +18,25 @@ ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
 HEADERS = {"measure": "Measure", "period": "Period", "force": "This force", "england_and_wales": "England and Wales",
            "median_force": "Median force", "comparison": "What the comparison says"}
 # Forces whose figures need a caveat on their own page.
-OUTLIER_NOTES = {
-    forces.CITY_OF_LONDON: (
-        "The City of London is an outlier on every measure per resident: about 13,000 people live there, but "
-        "hundreds of thousands work in or visit it each day, so rates per resident are many times any other force's "
-        "and say little about policing. It has no comparable force, and ONS suppresses its recorded crime rate."),
-    forces.METROPOLITAN: (
-        "The Metropolitan Police is by far the largest force, so England and Wales figures lean towards it: compare "
-        "it with the median force and with its comparable forces as well as with England and Wales. The CSEW reports "
-        "it together with the City of London."),
-}
+def outlier_note(code: str) -> str:
+    """The caveat an outlier force's page carries (the City of London, the Met); '' for any other force."""
+    if code == forces.CITY_OF_LONDON:
+        latest = int(population.population_by_year()["mid_year"].max())
+        residents = population.for_year(latest)[code]
+        return (f"The City of London is an outlier on every measure per resident: about "
+                f"{fmt_number(round(residents, -3), 0)} people lived there in mid-{latest}, but "
+                "hundreds of thousands work in or visit it each day, so rates per resident are many times any other "
+                "force's and say little about policing. This page does not test them against England and Wales. It "
+                "has no comparable force, and ONS suppresses its recorded crime rate.")
+    if code == forces.METROPOLITAN:
+        return ("The Metropolitan Police is by far the largest force, so England and Wales figures lean towards it: "
+                "compare it with the median force and with its comparable forces as well as with England and Wales. "
+                "The CSEW reports it together with the City of London.")
+    return ""
+
+
+# In place of a test against England and Wales, for the City of London's rates per resident.
+CITY_PER_RESIDENT = "not tested: per resident, the City's figures say little (see the note above)"
 NO_SAMPLING = "a count of every case, not a sample: no sampling error"
 WORKFORCE_YEAR = 2023
 
@@ -46,10 +55,13 @@ def _poisson_wording(count, exposure, ref_count, ref_exposure) -> str:
 
 
 def _count_wording(value: float, median: float, unit: str, fmt_decimals: int = 0) -> str:
+    """How far the force is from the median force, in the measure's own unit ("22 officers per 100,000 above")."""
     diff = value - median
     side = "above" if diff > 0 else "below"
     amount = fmt_number(abs(diff), fmt_decimals)
-    return f"{amount} {unit.removesuffix('s') if amount == '1' else unit} {side} the median force; {NO_SAMPLING}"
+    noun, _, rest = unit.partition(" ")
+    unit = " ".join(filter(None, [noun.removesuffix("s") if amount == "1" else noun, rest]))
+    return f"{amount} {unit} {side} the median force; {NO_SAMPLING}"
 
 
 def _row(measure: str, period: str, values: pd.Series, code: str, peers: list[str], comparison: str, *,
@@ -131,7 +143,7 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
         if pd.notna(mine23.get("ci_low")):
             text23 += f" (approximate 95% CI {fmt_interval(mine23['ci_low'], mine23['ci_high'], 1)})"
         comparison23 = ("published rates rounded to 0.1 per 1,000 allow "
-                        f"{fmt_interval(mine23['rounding_low'], mine23['rounding_high'], 1)}; "
+                        f"{fmt_interval(mine23['rounding_low'], mine23['rounding_high'], 2)}; "
                         "Census 2021 denominators, so not comparable with 2018/19")
     rows.append(_row("Black/White stop and search rate ratio", sr.YEAR, rates23["ratio"], f.code, peers, comparison23,
                      force_text=text23))
@@ -141,8 +153,8 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
     totals = suspects.per_1000_residents(suspects.search_totals())
     now = totals[totals["year_ending"] == latest].set_index("pfa_code")
     me, ew = now.loc[f.code], now.loc[ENGLAND_AND_WALES]
-    wording = _poisson_wording(me["searches"], me["population"], ew["searches"] - me["searches"],
-                               ew["population"] - me["population"])
+    wording = CITY_PER_RESIDENT if f.code == forces.CITY_OF_LONDON else _poisson_wording(
+        me["searches"], me["population"], ew["searches"] - me["searches"], ew["population"] - me["population"])
     rows.append(_row("Stop and searches per 1,000 residents", year, now["per_1000"], f.code, peers, wording))
     figures += [Figure("g_search_rate", me["per_1000"], "per 1,000", suspects.RATE_DATA, "{:.1f}"),
                 Figure("g_search_wording", wording, "comparison", suspects.RATE_DATA)]
@@ -156,7 +168,9 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
     for role, unit in (("Police officers", "officers"), ("PCSOs", "PCSOs")):
         per = staff[(staff["role"] == role) & (staff["year"] == WORKFORCE_YEAR)].set_index("pfa_code")["per_100k"]
         rows.append(_row(f"{role} per 100,000 residents", f"31 March {WORKFORCE_YEAR}", per, f.code, peers,
-                         _count_wording(per[f.code], ranking.median_force(per), unit), fmt="{:.0f}"))
+                         CITY_PER_RESIDENT if f.code == forces.CITY_OF_LONDON else
+                         _count_wording(per[f.code], ranking.median_force(per), f"{unit} per 100,000 residents"),
+                         fmt="{:.0f}"))
         key = "officers" if role == "Police officers" else "pcsos"
         figures.append(Figure(f"g_{key}", per[f.code], "per 100,000", neighbourhood.WORKFORCE_DATA, "{:,.0f}"))
         series = staff[(staff["role"] == role) & staff["pfa_code"].isin([f.code, ENGLAND_AND_WALES])]
@@ -174,6 +188,9 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
                                                                             "sample: no sampling error")
     rows.append(_row("Recorded crime per 1,000 residents (excluding fraud)", period, crime["crime_rate"], f.code, peers,
                      crime_comparison))
+    crime_rate = crime.at[f.code, "crime_rate"]
+    figures.append(Figure("g_crime_rate", crime.at[f.code, "rate_note"] if pd.isna(crime_rate) else
+                          fmt_number(crime_rate, 1), "per 1,000", [pfa_tables.FILES[pfa_tables.DEC_2024]]))
 
     # Anti-social behaviour (CSEW, ONS's own test); London's two forces are one area.
     asb_now = wider.asb_table()
@@ -195,8 +212,8 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
     d = deaths.loc[f.code]
     span = f"{csew.csew_year(2005)} to {csew.csew_year(2020)}"
     rest = deaths.drop(index=f.code)
-    death_wording = _poisson_wording(d["fatalities"], d["person_years"], rest["fatalities"].sum(),
-                                     rest["person_years"].sum())
+    death_wording = CITY_PER_RESIDENT if f.code == forces.CITY_OF_LONDON else _poisson_wording(
+        d["fatalities"], d["person_years"], rest["fatalities"].sum(), rest["person_years"].sum())
     rows.append(_row("Deaths during or following police contact, per million residents a year", span,
                      deaths["per_million"], f.code, peers,
                      f"{int(d['fatalities'])} deaths; {death_wording}",
@@ -215,12 +232,25 @@ def at_a_glance(force: str, local_survey: str | None = None) -> Section:
     f = forces.resolve(force)
     peers = comparable.comparable_to(f.code)
     table, figures, _ = measures(f.code, local_survey)
+    names = ", ".join(forces.get(c).short_name for c in peers)
+    city = f.code == forces.CITY_OF_LONDON
     figures = [Figure("force_name", f.name, "force", []),
-               Figure("peer_names", ", ".join(forces.get(c).short_name for c in peers) or "none", "forces",
+               Figure("g_peer_phrase", f"each of its comparable forces ({names}; chosen on population, density, age and "
+                      "ethnic mix, as the appendix explains)" if peers else "no comparable force: no other force is "
+                      "like it on the features the appendix uses to choose them", "phrase",
+                      comparable.DATASETS + [geography.BOUNDARIES_FILE]),  # the phrase names the forces the map shows
+               Figure("g_peer_intro", "Each comparable force's own figure on the same measures, nearest first. The "
+                      "book shows them one by one rather than as an average, which one unusual force could drive."
+                      if peers else f"{f.name} has no comparable force, so there is no table of them.", "sentence",
                       comparable.DATASETS),
-               Figure("g_outlier_note", OUTLIER_NOTES.get(f.code, ""), "note", [])] + figures
+               Figure("g_slope_note", "The City of London is left out of both charts: per resident, its figures are "
+                      "off any scale that fits the other forces; its own are in the key measures above." if city else
+                      f"{f.name} is marked and named with its rank. The City of London is left out of both charts: "
+                      "per resident, its figures are off any scale that fits the other forces.", "sentence", []),
+               Figure("g_outlier_note", outlier_note(f.code), "note",
+                      [population.MYE_FILE] if city else [])] + figures
     chart = maps.force_and_peers_map(f.code, peers, name=f"glance-map-{f.slug}",
-                                     title=f"{f.name} and its comparable forces")
+                                     title=f"{f.name} and its comparable forces" if peers else f.name)
     return Section(table, chart, figures)
 
 

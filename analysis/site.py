@@ -92,8 +92,11 @@ header { background: #0b3d5c; color: #fff; padding: 1.2rem 2rem; }
 header a { color: #fff; }
 header h1 { margin: 0.2rem 0; font-size: 1.6rem; }
 main { display: flex; flex-wrap: wrap; gap: 2rem; padding: 1.5rem 2rem; max-width: 1200px; }
-.map { flex: 0 0 400px; }
-.list { flex: 1 1 420px; }
+.map { flex: 0 1 400px; min-width: 0; }
+.list { flex: 1 1 420px; min-width: 0; }
+/* On a phone the map shrinks to the screen instead of pushing the page wider. */
+.map svg { max-width: 100%; height: auto; }
+@media (max-width: 600px) { header, main { padding-left: 1rem; padding-right: 1rem; } }
 figcaption { font-size: 0.8rem; color: #555; }
 label { font-weight: bold; display: block; margin-bottom: 0.3rem; }
 input[type=search] { font-size: 1rem; padding: 0.4rem 0.6rem; width: 100%; max-width: 28rem; box-sizing: border-box; }

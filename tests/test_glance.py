@@ -29,8 +29,13 @@ def test_the_city_of_london_gets_its_caveat_and_no_peers():
     section = glance.at_a_glance("city-of-london")
     values = {f.key: f.value for f in section.figures}
     assert "outlier" in values["g_outlier_note"] and glance.peer_table(section) is None
+    assert "no comparable force" in values["g_peer_phrase"] and "no comparable force" in values["g_peer_intro"]
+    assert "marked and named" not in values["g_slope_note"]  # the City is left out of the ranked charts
     crime = section.table[section.table["measure"].str.startswith("Recorded crime")].iloc[0]
     assert crime["force"] == "no published figure" and "suppressed by ONS" in crime["comparison"]
+    # Per resident, the City's figures are not tested against England and Wales: no "higher than".
+    per_resident = section.table[section.table["measure"].str.contains("per 1,000 residents|per 100,000|per million")]
+    assert len(per_resident) >= 4 and not per_resident["comparison"].str.contains("higher|lower").any()
 
 
 def test_london_forces_share_the_combined_asb_row():
@@ -43,6 +48,8 @@ def test_london_forces_share_the_combined_asb_row():
 def test_significance_wording_or_no_sampling_error():
     rows = glance.at_a_glance("dyfed-powys").table.set_index("measure")["comparison"]
     assert "no sampling error" in rows["Police officers per 100,000 residents"]
+    # A gap in a rate is in the rate's unit, not a headcount: "17 PCSOs per 100,000 residents above …".
+    assert " per 100,000 residents " in rows["PCSOs per 100,000 residents"].split(" the median")[0]
     assert rows["Stop and searches per 1,000 residents"].split(" the rest")[0] in {"higher than", "lower than",
                                                                                    "similar to"}
 
