@@ -186,8 +186,6 @@ def display_section(section: "Section") -> None:
         display(chart)
     if isinstance(section.table, pd.DataFrame):
         if len(section.table):
-            from analysis import tables
-
             floats = [c for c in section.table.columns if pd.api.types.is_float_dtype(section.table[c])]
             display(tables.format_table(section.table, decimals={c: 1 for c in floats}, missing="not given"))
     elif section.table is not None:  # already formatted for readers

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import (charts, comparable, config, csew, fairness, forces, geography, localfiles, manifest, maps, met_pas,
-                      neighbourhood, pfa_tables, population, ranking, stats, suspects, tables, wider, workforce,
-                      wrongdoing)
+from analysis import (charts, comparable, config, csew, fairness, forces, geography, localfiles, manifest, maps,
+                      met_pas, neighbourhood, pfa_tables, population, ranking, stats, suspects, tables, wider,
+                      workforce, wrongdoing)
 from analysis import local_survey as local_survey_module
 from analysis import search_rates as sr
 from analysis import stop_search as ss
@@ -17,7 +17,8 @@ from analysis.numbers import fmt_interval, fmt_number
 ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
 HEADERS = {"measure": "Measure", "period": "Period", "force": "This force", "england_and_wales": "England and Wales",
            "median_force": "Median force", "comparison": "What the comparison says"}
-# Forces whose figures need a caveat on their own page.
+
+
 def outlier_note(code: str) -> str:
     """The caveat an outlier force's page carries (the City of London, the Met); '' for any other force."""
     if code == forces.CITY_OF_LONDON:
@@ -26,8 +27,8 @@ def outlier_note(code: str) -> str:
         return (f"The City of London is an outlier on every measure per resident: about "
                 f"{fmt_number(round(residents, -3), 0)} people lived there in mid-{latest}, but "
                 "hundreds of thousands work in or visit it each day, so rates per resident are many times any other "
-                "force's and say little about policing. This page does not test them against England and Wales. It "
-                "has no comparable force, and ONS suppresses its recorded crime rate.")
+                "force's and say little about policing. This page does not test them against England and Wales, and ONS "
+                "suppresses its recorded crime rate.")
     if code == forces.METROPOLITAN:
         return ("The Metropolitan Police is by far the largest force, so England and Wales figures lean towards it: "
                 "compare it with the median force and with its comparable forces as well as with England and Wales. "
@@ -55,8 +56,12 @@ def _poisson_wording(count, exposure, ref_count, ref_exposure) -> str:
 
 
 def _count_wording(value: float, median: float, unit: str, fmt_decimals: int = 0) -> str:
-    """How far the force is from the median force, in the measure's own unit ("22 officers per 100,000 above")."""
-    diff = value - median
+    """How far the force is from the median force, in the measure's own unit ("22 officers per 100,000 above"),
+    worked out from the two figures as the row shows them, so the words and the columns agree."""
+    shown = [float(fmt_number(v, fmt_decimals, thousands=False)) for v in (value, median)]
+    diff = shown[0] - shown[1]
+    if diff == 0:
+        return f"the same as the median force; {NO_SAMPLING}"
     side = "above" if diff > 0 else "below"
     amount = fmt_number(abs(diff), fmt_decimals)
     noun, _, rest = unit.partition(" ")
@@ -110,6 +115,7 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
     f = forces.resolve(force)
     peers = comparable.comparable_to(f.code)
     rows, figures, trends = survey_rows(f.code, local_survey), [], []
+    untested = f.code == forces.CITY_OF_LONDON  # its rates per resident are not tested (outlier_note says why)
 
     # Black/White search rate ratio, 2018/19 (counts, 2011 Census) with its score interval.
     ratios = fairness.rate_ratio_table()
@@ -153,7 +159,7 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
     totals = suspects.per_1000_residents(suspects.search_totals())
     now = totals[totals["year_ending"] == latest].set_index("pfa_code")
     me, ew = now.loc[f.code], now.loc[ENGLAND_AND_WALES]
-    wording = CITY_PER_RESIDENT if f.code == forces.CITY_OF_LONDON else _poisson_wording(
+    wording = CITY_PER_RESIDENT if untested else _poisson_wording(
         me["searches"], me["population"], ew["searches"] - me["searches"], ew["population"] - me["population"])
     rows.append(_row("Stop and searches per 1,000 residents", year, now["per_1000"], f.code, peers, wording))
     figures += [Figure("g_search_rate", me["per_1000"], "per 1,000", suspects.RATE_DATA, "{:.1f}"),
@@ -168,7 +174,7 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
     for role, unit in (("Police officers", "officers"), ("PCSOs", "PCSOs")):
         per = staff[(staff["role"] == role) & (staff["year"] == WORKFORCE_YEAR)].set_index("pfa_code")["per_100k"]
         rows.append(_row(f"{role} per 100,000 residents", f"31 March {WORKFORCE_YEAR}", per, f.code, peers,
-                         CITY_PER_RESIDENT if f.code == forces.CITY_OF_LONDON else
+                         CITY_PER_RESIDENT if untested else
                          _count_wording(per[f.code], ranking.median_force(per), f"{unit} per 100,000 residents"),
                          fmt="{:.0f}"))
         key = "officers" if role == "Police officers" else "pcsos"
@@ -212,7 +218,7 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
     d = deaths.loc[f.code]
     span = f"{csew.csew_year(2005)} to {csew.csew_year(2020)}"
     rest = deaths.drop(index=f.code)
-    death_wording = CITY_PER_RESIDENT if f.code == forces.CITY_OF_LONDON else _poisson_wording(
+    death_wording = CITY_PER_RESIDENT if untested else _poisson_wording(
         d["fatalities"], d["person_years"], rest["fatalities"].sum(), rest["person_years"].sum())
     rows.append(_row("Deaths during or following police contact, per million residents a year", span,
                      deaths["per_million"], f.code, peers,
@@ -235,9 +241,9 @@ def at_a_glance(force: str, local_survey: str | None = None) -> Section:
     names = ", ".join(forces.get(c).short_name for c in peers)
     city = f.code == forces.CITY_OF_LONDON
     figures = [Figure("force_name", f.name, "force", []),
-               Figure("g_peer_phrase", f"each of its comparable forces ({names}; chosen on population, density, age and "
-                      "ethnic mix, as the appendix explains)" if peers else "no comparable force: no other force is "
-                      "like it on the features the appendix uses to choose them", "phrase",
+               Figure("g_peer_phrase", f"each of its comparable forces ({names}; chosen on population, density, age "
+                      "and ethnic mix, as the appendix explains)" if peers else "no comparable force: no other force "
+                      "is like it on the features the appendix uses to choose them", "phrase",
                       comparable.DATASETS + [geography.BOUNDARIES_FILE]),  # the phrase names the forces the map shows
                Figure("g_peer_intro", "Each comparable force's own figure on the same measures, nearest first. The "
                       "book shows them one by one rather than as an average, which one unusual force could drive."

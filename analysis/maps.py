@@ -169,27 +169,30 @@ def force_and_peers_map(force_code: str, peer_codes: list[str], *, name: str | N
     peers = [forces.resolve(p).code for p in peer_codes]
     if force.code in peers:
         raise ValueError(f"force_and_peers_map: {force.code} is listed among its own comparable forces")
-    roles = [ROLES[0], peers_label, ROLES[2]]
+    # Each role with its fill, outline and dash; a force with no comparable forces has no such role in the legend.
+    styles = [(ROLES[0], charts.PALETTE[0], OUTLINE, [1, 0]), (peers_label, charts.PALETTE[4], OUTLINE, [3, 2]),
+              (ROLES[2], MISSING_FILL, BORDER, [1, 0])]
+    styles = [style for style in styles if peers or style[0] != peers_label]
+    roles, fills, outlines, dashes = (list(column) for column in zip(*styles))
     table = forces.registry()[["pfa_code"]].assign(force=lambda d: forces.area_names(d["pfa_code"]))
-    table["role"] = roles[2]
-    table.loc[table["pfa_code"].isin(peers), "role"] = roles[1]
-    table.loc[table["pfa_code"] == force.code, "role"] = roles[0]
+    table["role"] = ROLES[2]
+    table.loc[table["pfa_code"].isin(peers), "role"] = peers_label
+    table.loc[table["pfa_code"] == force.code, "role"] = ROLES[0]
     lookup = alt.LookupData(table, key="pfa_code", fields=["force", "role"])
     legend = alt.Legend(title=None, orient="top-right", direction="vertical", symbolType="square", symbolSize=160,
                         labelLimit=200)
     shapes = alt.Chart().transform_lookup(lookup="properties.pfa_code", from_=lookup).mark_geoshape(
         strokeWidth=1).encode(
         color=alt.Color("role:N", sort=roles, legend=legend,
-                        scale=alt.Scale(domain=roles, range=[charts.PALETTE[0], charts.PALETTE[4], MISSING_FILL])),
-        stroke=alt.Stroke("role:N", sort=roles, legend=None,
-                          scale=alt.Scale(domain=roles, range=[OUTLINE, OUTLINE, BORDER])),
-        strokeDash=alt.StrokeDash("role:N", sort=roles, legend=legend,
-                                  scale=alt.Scale(domain=roles, range=[[1, 0], [3, 2], [1, 0]])),
+                        scale=alt.Scale(domain=roles, range=fills)),
+        stroke=alt.Stroke("role:N", sort=roles, legend=None, scale=alt.Scale(domain=roles, range=outlines)),
+        strokeDash=alt.StrokeDash("role:N", sort=roles, legend=legend, scale=alt.Scale(domain=roles, range=dashes)),
         tooltip=[alt.Tooltip("force:N", title="Force"), alt.Tooltip("role:N", title="On this map")])
     labels = _points([force.code]).join(table.set_index("pfa_code")[["force", "role"]], on="pfa_code")
     peer_names = forces.area_names(pd.Series(peers)).tolist()
+    peers_text = (f"its {len(peers)} {peers_label.lower()} in light blue with dashed outlines "
+                  f"({', '.join(peer_names)})" if peers else f"no {peers_label.lower().removesuffix('s')}")
     description = (f"Map of the police force areas of England and Wales with {force.name} filled dark blue and "
-                   f"labelled, its {len(peers)} {peers_label.lower()} in light blue with dashed outlines "
-                   f"({', '.join(peer_names)}), and the other forces grey.")
+                   f"labelled, {peers_text}, and the other forces grey.")
     return charts.finish(_layered(shapes, *_label_layers(labels, "datum.force")), name=name or f"force-and-peers-{force.slug}", description=description, source=source,
                          title=title or f"{force.name} and its {peers_label.lower()}")

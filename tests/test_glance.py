@@ -54,6 +54,17 @@ def test_significance_wording_or_no_sampling_error():
                                                                                    "similar to"}
 
 
+def test_the_gap_to_the_median_agrees_with_the_figures_shown():
+    # 7.4 and 12.6 show as 7 and 13: the words say 6 below, not the unrounded 5.2.
+    assert glance._count_wording(7.4, 12.6, "PCSOs per 100,000 residents").startswith(
+        "6 PCSOs per 100,000 residents below the median force")
+    assert glance._count_wording(85.94, 77.16, "offences per 1,000", 1).startswith("8.7 offences per 1,000 above")
+    assert glance._count_wording(12.6, 13.4, "officers per 100,000 residents").startswith(
+        "the same as the median force")
+    assert glance._count_wording(14.4, 13.4, "officers per 100,000 residents").startswith(
+        "1 officer per 100,000 residents above")
+
+
 def test_the_force_is_highlighted_and_named_on_a_ranked_chart_and_a_map():
     chart = json.dumps(neighbourhood.workforce_by_force(highlight="kent").chart.to_dict())
     assert '"marker": "Kent"' in chart
