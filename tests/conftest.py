@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import config, manifest
+from analysis import config
+from analysis.sources import manifest
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def altered(copy_into, monkeypatch):
     For testing what a parser does with a changed layout: the manifest check is relaxed for
     that one file only, so the parser (not the checksum) has to catch the problem.
     """
-    from analysis import sources
+    from analysis.sources import files as sources
 
     real_verify = sources.verify
     changed: set[str] = set()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import forces
-from analysis.schemas import Column, Schema, SchemaError, require_columns, validate
+from analysis.sources import forces
+from analysis.sources.schemas import Column, Schema, SchemaError, require_columns, validate
 
 SCHEMA = Schema(
     "toy force-year counts",

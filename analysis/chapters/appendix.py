@@ -1,0 +1,185 @@
+"""The data-and-methods appendix: the sources, the method settings and figures its text quotes, comparable forces,
+the strength labels, the caveats log and every number in the book."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import config
+from analysis.methods import comparable, stats
+from analysis.present import register, tables
+from analysis.present.glue import Figure, Section, national
+from analysis.sources import census, forces, manifest, population
+from analysis.sources import search_rates as sr
+from analysis.sources import stop_search as ss
+from analysis.sources.periods import financial_year
+
+CAVEATS = [
+    ("Series break", "CSEW confidence and good/excellent rating (chapters 1, 2)",
+     f"The questionnaire changed in {config.QUESTIONNAIRE_BREAK_YE - 1}/{str(config.QUESTIONNAIRE_BREAK_YE)[2:]}; "
+     "lines are never joined across it."),
+    ("Survey gap", "All CSEW perception series",
+     f"No comparable face-to-face survey in {config.COVID_GAP_YE[0] - 1}/{str(config.COVID_GAP_YE[0])[2:]} and "
+     f"{config.COVID_GAP_YE[1] - 1}/{str(config.COVID_GAP_YE[1])[2:]} (COVID-19); the gap is shaded."),
+    ("Old denominators", "Stop and search and use of force rates by ethnic group (chapters 3, 5)",
+     "Residents by ethnic group for 2006/07 to 2018/19 come from the 2011 Census, the only force-level breakdown for "
+     f"those years; years outside {config.CENSUS_2011_FITS[0] - 1}/{str(config.CENSUS_2011_FITS[0])[2:]} to "
+     f"{config.CENSUS_2011_FITS[1] - 1}/{str(config.CENSUS_2011_FITS[1])[2:]} are drawn hollow and the text says so. "
+     "2022/23 uses Census 2021 and is never joined to the older series. People travelling into an area are not "
+     "in any denominator."),
+    ("Missing arrest counts", "Arrest rates and the outcome test (chapter 5)",
+     "A blank arrests cell is not a zero: rates use only searches with a count, the missing share is shown, and "
+     f"from {100 * config.MAX_UNKNOWN_ARREST_SHARE:.0f}% missing the book says 'too incomplete to compare'. Rows with "
+     "more arrests than searches are not used."),
+    ("Rounded published rates", "Stop and search ratios, 2022/23 (chapter 3)",
+     "Published rates are rounded to 0.1 per 1,000 and have no counts: the ratio's rounding range is given, and its "
+     "interval, from counts rebuilt as rate times population, is labelled approximate."),
+    ("Population vintages", "Officers and PCSOs per 100,000 (chapter 2)",
+     f"Counts to 31 March {population.FIRST_MYE_YEAR} are divided by ONS's earlier mid-year series (rounded to 100), "
+     "later ones by the series revised after the 2021 Census. Where both exist "
+     f"(mid-{population.FIRST_MYE_YEAR}) they differ by at most "
+     f"{population.vintage_difference().abs().max():.2f}% for any force."),
+    ("Transcribed figures", "Victim satisfaction, visibility gradient, cross-checks (chapters 1, 2, 4)",
+     "Copied word for word from published text, not extracted from data tables; they carry no confidence intervals "
+     "and are labelled as transcribed."),
+    ("Third-party extract", "National CSEW series (chapters 1, 2)",
+     "A third party's extract of the ONS workbook; it is cross-checked against transcribed ONS figures, every "
+     "disagreement is listed in chapter 1 and given as a range, and values no ONS figure confirms are marked "
+     "provisional."),
+    ("Small counts", "Rate ratios and outcome tests (chapters 3, 5)",
+     f"Below {config.MIN_EVENTS_FOR_RATIO} events in either group the book says 'too few to say'; deaths by force carry "
+     "exact Poisson intervals."),
+    ("Rates per resident, not per contact", "Deaths following police contact (chapter 6)",
+     "Forces are compared per million residents a year; forces differ in how many people they arrest, detain and "
+     "pursue, and IOPC changed what 'other deaths' counts in 2010/11 and 2015/16."),
+    ("Tactic uses", "Use of force (chapter 5)",
+     "One person can be the subject of several tactics; ethnicity is as perceived by the officer; recording was "
+     "still developing."),
+    ("One force's month by default", "police.uk hot spots, outcomes and search detail (chapters 2, 4, 5)",
+     "The book shows Bedfordshire, March 2023, unless an edition is built with the force's own police.uk download "
+     "(any number of months), and every heading names whose data it is."),
+    ("Comparable forces", "Force sections",
+     f"Computed from {len(comparable.FEATURES)} public context features, not HMICFRS's most similar groups, which "
+     "could not be obtained; each comparable force's own value is shown, and the City of London has none."),
+    ("Force-area survey estimates", "Anti-social behaviour by force (chapter 7)",
+     "Small samples; ONS's own significance test is used. ONS reports London's two forces as one area, which the book "
+     "keeps as one area and gives to both London editions."),
+]
+
+
+def caveats_log() -> pd.DataFrame:
+    return pd.DataFrame(CAVEATS, columns=["caveat", "where it applies", "what the book does"])
+
+
+def caveats_table() -> tables.Table:
+    """The caveats log as the appendix shows it."""
+    return tables.format_table(caveats_log(), kind="caveats", caption="Known limits of the data", tall=True)
+
+
+def sources_for_readers() -> tables.Table:
+    """The sources table as the appendix shows it: one row per dataset, its title linked to the publisher's
+    page, its files with the first 12 hex digits of their checksums (enough to tell versions apart)."""
+    files = manifest.sources_table()
+    datasets = files.groupby("dataset", sort=False).agg(
+        title=("title", "first"), source=("source", "first"), publisher=("publisher", "first"),
+        period=("period", "first"), licence=("licence", "first"),
+        files=("file", lambda names: [html.escape(n) for n in names]), sha256=("sha256", list))
+    datasets["files"] = [
+        "<br>".join(f"<code>{name}</code> <small>{digest[:12]}</small>" for name, digest in zip(names, digests))
+        for names, digests in zip(datasets["files"], datasets["sha256"])]
+    return tables.format_table(
+        datasets[["title", "source", "publisher", "period", "licence", "files"]].reset_index(drop=True),
+        kind="sources", links={"title": "source"}, html_columns=("files",),
+        headers={"title": "Dataset", "files": "Files (sha256, first 12 hex digits)"},
+        caption="Every raw file the book reads, from data/manifest.yml", tall=True)
+
+
+def settings() -> Section:
+    """The method settings the text quotes (confidence level, fewest events, comparable forces), with the sources
+    table."""
+    figures = [
+        Figure("level", 100 * config.CONFIDENCE_LEVEL, "%", [],
+               label="Confidence level of every interval and test in the book"),
+        Figure("z", stats.z_value(config.CONFIDENCE_LEVEL), "standard errors", [], "{:.2f}",
+               label="Standard errors either side of an estimate for that confidence level"),
+        Figure("alpha", 100 * (1 - config.CONFIDENCE_LEVEL), "%", [], label="Significance level of the two-sided tests"),
+        Figure("min_events", config.MIN_EVENTS_FOR_RATIO, "events", [],
+               label="Fewest events in either group for a rate ratio to be quoted"),
+        Figure("n_comparable", comparable.N_COMPARABLE, "forces", [], label="Comparable forces found for each force"),
+        Figure("n_features", len(comparable.FEATURES), "features", [],
+               label="Public features used to find comparable forces"),
+    ]
+    return Section(sources_for_readers(), None, figures)
+
+
+def methods() -> Section:
+    """The figures the methods text quotes: the census window, the 2022/23 year, the missing-arrests rule."""
+    return Section(None, None, [
+        Figure("census_fit_first", financial_year(config.CENSUS_2011_FITS[0]), "year", [census.CENSUS_2011_FILE]),
+        Figure("census_fit_last", financial_year(config.CENSUS_2011_FITS[1]), "year", [census.CENSUS_2011_FILE]),
+        Figure("ss23_year", sr.YEAR, "year", sr.DATASETS),
+        Figure("unknown_limit", 100 * config.MAX_UNKNOWN_ARREST_SHARE, "%", [ss.SEARCH_FILE]),
+        Figure("over_rows", len(ss.arrests_over_searches()), "rows", [ss.SEARCH_FILE], "{:,.0f}"),
+    ])
+
+
+def comparable_features() -> tables.Table:
+    """The features and where each comes from, for the methods appendix."""
+    return tables.format_table(pd.DataFrame({"feature": [label for label, _ in comparable.FEATURES.values()],
+                         "source": ["ONS mid-year estimates MYE23 (tables MYE4, MYE5) summed to force areas",
+                                    "Census 2021 ethnic group by local authority, summed to force areas",
+                                    "ONS mid-year estimates MYE23 (table MYE2, single year of age)",
+                                    "ONS mid-year estimates MYE23 (table MYE4)"]}),
+                               headers={"feature": "Feature", "source": "Source"}, caption="Comparable-force features")
+
+
+@national
+def comparable_forces() -> Section:
+    """The appendix's comparable-forces section: every force's features and comparable forces, and the figures
+    the method text quotes (how stable the choice is when a feature is dropped)."""
+    steady = comparable.stability()
+    kept_all = int((steady["fewest_kept"] >= comparable.N_COMPARABLE - 2).sum())
+    weakest = steady["weakest_drop"].value_counts().idxmax()
+    figures = [Figure("cf_n_features", len(comparable.FEATURES), "features", comparable.DATASETS),
+               Figure("cf_n_comparable", comparable.N_COMPARABLE, "forces", comparable.DATASETS),
+               Figure("cf_median_kept", steady["mean_kept"].median(), "forces", comparable.DATASETS, "{:.1f}"),
+               Figure("cf_fewest_kept_median", steady["fewest_kept"].median(), "forces", comparable.DATASETS),
+               Figure("cf_forces_keep_most", kept_all, "forces", comparable.DATASETS),
+               Figure("cf_forces", len(steady), "forces", comparable.DATASETS),
+               Figure("cf_most_sensitive", comparable.FEATURES[weakest][0].split(",")[0].lower(), "feature", comparable.DATASETS)]
+    table = tables.format_table(
+        comparable_table(), headers={"force": "Force", "density": "Residents per km², mid-2023",
+                                   "minority_pct": "Not White, Census 2021 (%)", "young_pct": "Aged 15 to 29, mid-2023 (%)",
+                                   "population": "Residents, mid-2023", "comparable": "Comparable forces, nearest first",
+                                   "kept": f"Kept when one feature is dropped (fewest of {comparable.N_COMPARABLE})"},
+        decimals={"density": 0, "minority_pct": 1, "young_pct": 1, "population": 0, "kept": 0},
+        missing={"kept": "–"}, tall=True, caption="Every force's features and comparable forces")
+    return Section(table, None, figures)
+
+
+def comparable_table() -> pd.DataFrame:
+    """Every force with its features, its comparable forces (nearest first) and how stable they are."""
+    table = comparable.features()
+    peers = comparable.comparable_forces().groupby("pfa_code")["comparable_code"].agg(list)
+    steady = comparable.stability(table)
+    names = forces.registry().set_index("pfa_code")
+    rows = []
+    for code in table.index:
+        row = table.loc[code]
+        rows.append({
+            "force": names.at[code, "name"],
+            "density": 10 ** row["density"], "minority_pct": 100 * row["minority_share"],
+            "young_pct": 100 * row["young_adults"], "population": 10 ** row["log_population"],
+            "comparable": ", ".join(names.at[c, "short_name"] for c in peers.get(code, [])) or comparable.NO_PEERS_NOTE,
+            "kept": steady["fewest_kept"].get(code, np.nan),
+        })
+    return pd.DataFrame(rows)
+
+
+def every_number(folder: Path) -> tables.Table:
+    """Every figure the chapter notebooks in `folder` glue, each linked to its chapter page."""
+    return register.every_number(register.collect(sorted(Path(folder).glob("0*.ipynb"))))

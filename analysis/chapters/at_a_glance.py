@@ -1,0 +1,351 @@
+"""A force at a glance: its key measures beside England and Wales, the median force and each comparable force,
+a map, ranked charts and small trends, with significance-aware wording and every figure dated."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import config
+from analysis.chapters import c02_neighbourhood_policing as c02
+from analysis.chapters import c03_procedural_justice as c03
+from analysis.chapters import c05_contact_with_suspects as c05
+from analysis.chapters import c06_police_wrongdoing as c06
+from analysis.chapters import c07_what_else_matters as c07
+from analysis.chapters import common
+from analysis.methods import comparable, disproportionality, ranking, stats, survey
+from analysis.present import lines, maps, ranked, tables
+from analysis.present.glue import Figure, Section
+from analysis.present.numbers import fmt_interval, fmt_number
+from analysis.sources import boundaries, forces, localfiles, manifest, met_pas, pfa_tables, population, workforce
+from analysis.sources import local_survey as own_surveys
+from analysis.sources import search_rates as sr
+from analysis.sources.periods import financial_year
+
+ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
+HEADERS = {"measure": "Measure", "period": "Period", "force": "This force", "england_and_wales": "England and Wales",
+           "median_force": "Median force", "comparison": "What the comparison says"}
+
+
+def outlier_note(code: str) -> str:
+    """The caveat an outlier force's page carries (the City of London, the Met); '' for any other force."""
+    if code == forces.CITY_OF_LONDON:
+        latest = int(population.population_by_year()["mid_year"].max())
+        residents = population.for_year(latest)[code]
+        return (f"The City of London is an outlier on every measure per resident: about "
+                f"{fmt_number(round(residents, -3), 0)} people lived there in mid-{latest}, but "
+                "hundreds of thousands work in or visit it each day, so rates per resident are many times any other "
+                "force's and say little about policing. This page does not test them against England and Wales, and ONS "
+                "suppresses its recorded crime rate.")
+    if code == forces.METROPOLITAN:
+        return ("The Metropolitan Police is by far the largest force, so England and Wales figures lean towards it: "
+                "compare it with the median force and with its comparable forces as well as with England and Wales. "
+                "The CSEW reports it together with the City of London.")
+    return ""
+
+
+# In place of a test against England and Wales, for the City of London's rates per resident.
+CITY_PER_RESIDENT = "not tested: per resident, the City's figures say little (see the note above)"
+NO_SAMPLING = "a count of every case, not a sample: no sampling error"
+WORKFORCE_YEAR = 2023
+
+
+def _poisson_wording(count, exposure, ref_count, ref_exposure) -> str:
+    """The force's rate against the rest of England and Wales (a Poisson score test), in words."""
+    row = stats.poisson_rate_ratio(count, exposure, ref_count, ref_exposure).iloc[0]
+    if pd.isna(row["p_value"]):
+        return "too few events to compare"
+    if row["p_value"] >= 1 - config.CONFIDENCE_LEVEL:
+        verdict = "similar to"
+    else:
+        verdict = "higher than" if row["rate_ratio"] > 1 else "lower than"
+    return (f"{verdict} the rest of England and Wales (rate ratio {fmt_number(row['rate_ratio'], 2)}, "
+            f"95% CI {fmt_interval(row['ci_low'], row['ci_high'], 2)})")
+
+
+def _count_wording(value: float, median: float, unit: str, fmt_decimals: int = 0) -> str:
+    """How far the force is from the median force, in the measure's own unit ("22 officers per 100,000 above"),
+    worked out from the two figures as the row shows them, so the words and the columns agree."""
+    shown = [float(fmt_number(v, fmt_decimals, thousands=False)) for v in (value, median)]
+    diff = shown[0] - shown[1]
+    if diff == 0:
+        return f"the same as the median force; {NO_SAMPLING}"
+    side = "above" if diff > 0 else "below"
+    amount = fmt_number(abs(diff), fmt_decimals)
+    noun, _, rest = unit.partition(" ")
+    unit = " ".join(filter(None, [noun.removesuffix("s") if amount == "1" else noun, rest]))
+    return f"{amount} {unit} {side} the median force; {NO_SAMPLING}"
+
+
+def _row(measure: str, period: str, values: pd.Series, code: str, peers: list[str], comparison: str, *,
+         fmt: str = "{:.1f}", force_text: str | None = None, national=None) -> dict:
+    """One dashboard row: the force, England and Wales, the median force and each comparable force's value."""
+    decimals = int(fmt.split(".")[1][0])
+    own = values.get(code)
+    ew = values.get(ENGLAND_AND_WALES) if national is None else national
+    row = {"measure": measure, "period": period,
+           "force": force_text or ("no published figure" if own is None or pd.isna(own) else fmt_number(own, decimals)),
+           "england_and_wales": "–" if ew is None or pd.isna(ew) else fmt_number(ew, decimals),
+           "median_force": fmt_number(ranking.median_force(values), decimals), "comparison": comparison}
+    for peer in peers:
+        value = values.get(peer)
+        row[peer] = "–" if value is None or pd.isna(value) else fmt_number(value, decimals)
+    return row
+
+
+def survey_rows(force: str, local_survey: str | None = None) -> list[dict]:
+    """A dashboard row for the headline measure of the force's own survey (the file's first measure: the
+    force-wide, all-respondents figure in its latest period, with its interval and its change from a year
+    earlier), as its chapter 1 section shows it; none when the force has no survey here."""
+    f = forces.resolve(force)
+    df = own_surveys.for_edition(f.code, local_survey)
+    if df is None:
+        return []
+    area = own_surveys.total_area(df, f.code)
+    now = survey.latest(df)
+    now = now[(now["area"] == area) & (now["group"] == "All") & (now["measure"] == df["measure"].iloc[0])]
+    moved = survey.changes(df)
+    moved = moved[(moved["area"] == area) & (moved["group"] == "All") & (moved["against"] == "a year earlier")]
+    rows = []
+    for r in now.itertuples():
+        value = fmt_number(100 * r.share, 0) + "%"
+        if pd.notna(r.ci_low):
+            value += f" (95% CI {fmt_interval(100 * r.ci_low, 100 * r.ci_high, 0)})"
+        change = moved[moved["measure"] == r.measure]
+        rows.append({"measure": f"{r.measure} (the force's own survey: {area})", "period": r.period, "force": value,
+                     "england_and_wales": "not comparable", "median_force": "not comparable",
+                     "comparison": change["wording"].iloc[0] if len(change) else "no figure a year earlier"})
+    return rows
+
+
+def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame, list[Figure], pd.DataFrame]:
+    """The dashboard rows for one force, its glued figures, and the trend series behind its small charts."""
+    f = forces.resolve(force)
+    peers = comparable.comparable_to(f.code)
+    rows, figures, trends = survey_rows(f.code, local_survey), [], []
+    untested = f.code == forces.CITY_OF_LONDON  # its rates per resident are not tested (outlier_note says why)
+
+    # Black/White search rate ratio, 2018/19 (counts, 2011 Census) with its score interval.
+    ratios = c03.rate_ratio_table()
+    bw_all = ratios[ratios["group"] == "Black"]
+    latest = int(bw_all["year_ending"].max())
+    bw = bw_all[bw_all["year_ending"] == latest].set_index("pfa_code")
+    mine = bw.loc[f.code]
+    year = financial_year(latest)
+    if pd.isna(mine["rate_ratio"]):
+        text, comparison = disproportionality.TOO_FEW, f"fewer than {config.MIN_EVENTS_FOR_RATIO} searches in a group"
+    else:
+        text = f"{fmt_number(mine['rate_ratio'], 1)} (95% CI {fmt_interval(mine['ci_low'], mine['ci_high'], 1)})"
+        comparison = ("Black people searched significantly more often than White people per resident"
+                      if mine["ci_low"] > 1 else "not significantly different from parity (1)")
+        comparison += f"; 2011 Census denominators, {latest - 2011} years old by then"
+    rows.append(_row("Black/White stop and search rate ratio", year, bw["rate_ratio"], f.code, peers, comparison,
+                     force_text=text))
+    figures.append(Figure("g_bw_label", text, "ratio", c03.SEARCH_DATA))
+    series = bw_all[bw_all["pfa_code"].isin([f.code, ENGLAND_AND_WALES])]
+    trends.append(series.assign(measure=f"Black/White search rate ratio, {financial_year(series['year_ending'].min())} "
+                                        f"to {year}", year=series["year_ending"], value=series["rate_ratio"]))
+
+    # The same ratio, 2022/23, from published rates on Census 2021 populations (approximate interval).
+    rates23 = disproportionality.published_ratios().set_index("pfa_code")
+    mine23 = rates23.loc[f.code]
+    if pd.isna(mine23["ratio"]):
+        text23, comparison23 = "not published", "no published rate for this force"
+    else:
+        text23 = fmt_number(mine23["ratio"], 1)
+        if pd.notna(mine23.get("ci_low")):
+            text23 += f" (approximate 95% CI {fmt_interval(mine23['ci_low'], mine23['ci_high'], 1)})"
+        comparison23 = ("published rates rounded to 0.1 per 1,000 allow "
+                        f"{fmt_interval(mine23['rounding_low'], mine23['rounding_high'], 2)}; "
+                        "Census 2021 denominators, so not comparable with 2018/19")
+    rows.append(_row("Black/White stop and search rate ratio", sr.YEAR, rates23["ratio"], f.code, peers, comparison23,
+                     force_text=text23))
+    figures.append(Figure("g_bw23_label", text23, "ratio", sr.DATASETS))
+
+    # Stop and search per 1,000 residents (each year's own population), against the rest of England and Wales.
+    totals = c05.per_1000_residents(c05.search_totals())
+    now = totals[totals["year_ending"] == latest].set_index("pfa_code")
+    me, ew = now.loc[f.code], now.loc[ENGLAND_AND_WALES]
+    wording = CITY_PER_RESIDENT if untested else _poisson_wording(
+        me["searches"], me["population"], ew["searches"] - me["searches"], ew["population"] - me["population"])
+    rows.append(_row("Stop and searches per 1,000 residents", year, now["per_1000"], f.code, peers, wording))
+    figures += [Figure("g_search_rate", me["per_1000"], "per 1,000", c05.RATE_DATA, "{:.1f}"),
+                Figure("g_search_wording", wording, "comparison", c05.RATE_DATA)]
+    series = totals[totals["pfa_code"].isin([f.code, ENGLAND_AND_WALES])]
+    trends.append(series.assign(measure=f"Stop and searches per 1,000 residents, "
+                                        f"{financial_year(series['year_ending'].min())} to {year}",
+                                year=series["year_ending"], value=series["per_1000"]))
+
+    # Officers and PCSOs per 100,000 residents, 31 March 2023 (staff counts: no sampling error).
+    staff = workforce.rates()
+    for role, unit in (("Police officers", "officers"), ("PCSOs", "PCSOs")):
+        per = staff[(staff["role"] == role) & (staff["year"] == WORKFORCE_YEAR)].set_index("pfa_code")["per_100k"]
+        rows.append(_row(f"{role} per 100,000 residents", f"31 March {WORKFORCE_YEAR}", per, f.code, peers,
+                         CITY_PER_RESIDENT if untested else
+                         _count_wording(per[f.code], ranking.median_force(per), f"{unit} per 100,000 residents"),
+                         fmt="{:.0f}"))
+        key = "officers" if role == "Police officers" else "pcsos"
+        figures.append(Figure(f"g_{key}", per[f.code], "per 100,000", c02.WORKFORCE_DATA, "{:,.0f}"))
+        series = staff[(staff["role"] == role) & staff["pfa_code"].isin([f.code, ENGLAND_AND_WALES])]
+        trends.append(series.assign(measure=f"{role} per 100,000 residents, 31 March {series['year'].min()} to "
+                                            f"{WORKFORCE_YEAR}", value=series["per_100k"]))
+
+    # Recorded crime per 1,000 residents, year ending December 2024 (a count of recorded offences).
+    crime = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code"]).set_index("area_code")
+    period = pfa_tables.PERIODS[pfa_tables.DEC_2024]
+    if pd.isna(crime.at[f.code, "crime_rate"]):
+        crime_comparison = f"rate {crime.at[f.code, 'rate_note']}: too few residents for a rate per resident"
+    else:
+        crime_comparison = _count_wording(crime.at[f.code, "crime_rate"], ranking.median_force(crime["crime_rate"]),
+                                          "offences per 1,000", 1).replace(NO_SAMPLING, "recorded offences, not a "
+                                                                            "sample: no sampling error")
+    rows.append(_row("Recorded crime per 1,000 residents (excluding fraud)", period, crime["crime_rate"], f.code, peers,
+                     crime_comparison))
+    crime_rate = crime.at[f.code, "crime_rate"]
+    figures.append(Figure("g_crime_rate", crime.at[f.code, "rate_note"] if pd.isna(crime_rate) else
+                          fmt_number(crime_rate, 1), "per 1,000", [pfa_tables.FILES[pfa_tables.DEC_2024]]))
+
+    # Anti-social behaviour (CSEW, ONS's own test); London's two forces are one area.
+    asb_now = c07.asb_table()
+    asb_now = asb_now[asb_now["year_ending"] == max(c07.ASB_YEARS)].set_index("area_code")
+    asb = asb_now["asb_pct"]
+    area = c07.asb_area(f.code)
+    by_force = pd.Series({c: asb.get(c07.asb_area(c)) for c in forces.force_codes()} | {
+        ENGLAND_AND_WALES: asb[ENGLAND_AND_WALES]})
+    wording_asb = asb_now.at[area, "against_england_and_wales"]
+    asb_comparison = f"{wording_asb} than England and Wales (ONS's test)".replace("similar than", "similar to")
+    if area != f.code:
+        asb_comparison += f"; {c07.LONDON_NAME}"
+    rows.append(_row("Adults who experienced or witnessed anti-social behaviour (%)",
+                     financial_year(max(c07.ASB_YEARS)), by_force, f.code, peers, asb_comparison))
+    figures.append(Figure("g_asb_wording", asb_comparison, "comparison", [pfa_tables.FILES[max(c07.ASB_YEARS)]]))
+
+    # Deaths during or following police contact per million residents a year, against the rest of England and Wales.
+    deaths = c06.deaths_by_force().set_index("pfa_code")
+    d = deaths.loc[f.code]
+    span = f"{financial_year(2005)} to {financial_year(2020)}"
+    rest = deaths.drop(index=f.code)
+    death_wording = CITY_PER_RESIDENT if untested else _poisson_wording(
+        d["fatalities"], d["person_years"], rest["fatalities"].sum(), rest["person_years"].sum())
+    rows.append(_row("Deaths during or following police contact, per million residents a year", span,
+                     deaths["per_million"], f.code, peers,
+                     f"{int(d['fatalities'])} deaths; {death_wording}",
+                     national=c06.national_death_rate(),
+                     force_text=f"{fmt_number(d['per_million'], 1)} (95% CI {fmt_interval(d['ci_low'], d['ci_high'], 1)})"))
+    figures.append(Figure("g_deaths", int(d["fatalities"]), "deaths", c06.DEATHS_DATA, "{:,.0f}"))
+
+    trend = pd.concat(trends, ignore_index=True)
+    trend = trend.assign(series=trend["pfa_code"].map({f.code: f.short_name, ENGLAND_AND_WALES: "England and Wales"}))
+    return pd.DataFrame(rows), figures, trend[["measure", "year", "value", "series", "pfa_code"]].dropna()
+
+
+def at_a_glance(force: str, local_survey: str | None = None) -> Section:
+    """The dashboard's rows (with the force's own survey first, where it has one) and a map of the force and its
+    comparable forces."""
+    f = forces.resolve(force)
+    peers = comparable.comparable_to(f.code)
+    table, figures, _ = measures(f.code, local_survey)
+    names = ", ".join(forces.get(c).short_name for c in peers)
+    city = f.code == forces.CITY_OF_LONDON
+    figures = [Figure("force_name", f.name, "force", []),
+               Figure("g_peer_phrase", f"each of its comparable forces ({names}; chosen on population, density, age "
+                      "and ethnic mix, as the appendix explains)" if peers else "no comparable force: no other force "
+                      "is like it on the features the appendix uses to choose them", "phrase",
+                      comparable.DATASETS + [boundaries.BOUNDARIES_FILE]),  # the phrase names the forces the map shows
+               Figure("g_peer_intro", "Each comparable force's own figure on the same measures, nearest first. The "
+                      "book shows them one by one rather than as an average, which one unusual force could drive."
+                      if peers else f"{f.name} has no comparable force, so there is no table of them.", "sentence",
+                      comparable.DATASETS),
+               Figure("g_slope_note", "The City of London is left out of both charts: per resident, its figures are "
+                      "off any scale that fits the other forces; its own are in the key measures above." if city else
+                      f"{f.name} is marked and named with its rank. The City of London is left out of both charts: "
+                      "per resident, its figures are off any scale that fits the other forces.", "sentence", []),
+               Figure("g_outlier_note", outlier_note(f.code), "note",
+                      [population.MYE_FILE] if city else [])] + figures
+    chart = maps.force_and_peers_map(f.code, peers, name=f"glance-map-{f.slug}",
+                                     title=f"{f.name} and its comparable forces" if peers else f.name)
+    return Section(table, chart, figures)
+
+
+def table(section: Section):
+    """The dashboard rows as a reader sees them (without the comparable forces, which have their own table)."""
+    return tables.format_table(section.table[list(HEADERS)], headers=HEADERS, kind="glance", missing="–",
+                               caption="Key measures, each with its period")
+
+
+def peer_table(section: Section):
+    """Each comparable force's own value on each measure, beside the force's (no single peer average)."""
+    peers = [c for c in section.table.columns if c not in HEADERS]
+    if not peers:
+        return None
+    rows = section.table.dropna(subset=peers, how="all")  # the force's own survey has no peer figures
+    return tables.format_table(
+        rows[["measure", "period", "force", *peers]],
+        headers={"measure": "Measure", "period": "Period", "force": "This force"}
+        | {c: forces.get(c).short_name for c in peers},
+        kind="glance-peers", caption="Each comparable force, nearest first")
+
+
+def trend_chart(force: str):
+    """Small line charts of the force against England and Wales, for the measures that have a series."""
+    f = forces.resolve(force)
+    _, _, trend = measures(f.code)
+    return lines.small_trends(
+        trend, name=f"glance-trends-{f.slug}", title=f"{f.short_name} against England and Wales over time",
+        subtitle="Each panel has its own scale; the force in black, England and Wales in vermilion",
+        source="Home Office stop and search and police workforce open data; ONS population estimates; 2011 Census",
+        description=(f"Small line charts of {f.name} against England and Wales: "
+                     + "; ".join(dict.fromkeys(trend["measure"])) + "."))
+
+
+def ski_slopes(force: str) -> list:
+    """All 43 forces ranked on officers per 100,000 (2023) and recorded crime per 1,000 (YE Dec 2024), with the
+    force highlighted and named, as HMICFRS's value-for-money profiles show a force among all others."""
+    f = forces.resolve(force)
+    staff = workforce.rates()
+    officers = staff[(staff["role"] == "Police officers") & (staff["year"] == WORKFORCE_YEAR)]
+    crime = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code"])
+    period = pfa_tables.PERIODS[pfa_tables.DEC_2024]
+    city = forces.get(forces.CITY_OF_LONDON).name
+    slopes = []
+    for values, name, title, y_title, ref, note, source in (
+        (officers.assign(value=officers["per_100k"]), "officers", f"Police officers per 100,000 residents, 31 March "
+         f"{WORKFORCE_YEAR}", "Officers per 100,000", officers.set_index("pfa_code").at[ENGLAND_AND_WALES, "per_100k"],
+         f"{city} left out: its resident population is tiny beside its daytime one",
+         "Home Office police workforce open data; ONS mid-year population estimates"),
+        (crime.rename(columns={"area_code": "pfa_code"}).assign(value=crime["crime_rate"]), "crime",
+         f"Recorded crime per 1,000 residents, {period}", "Offences per 1,000",
+         crime.set_index("area_code").at[ENGLAND_AND_WALES, "crime_rate"],
+         f"{city}: rate suppressed by ONS", f"ONS police force area data tables, {period}"),
+    ):
+        forces_only = values[values["pfa_code"].isin(forces.force_codes() - {forces.CITY_OF_LONDON})]
+        slopes.append(ranked.ski_slope(
+            forces_only[["pfa_code", "value"]], name=f"glance-slope-{name}-{f.slug}", highlight=f.code,
+            reference=ref, title=title, y_title=y_title,
+            subtitle=[f"Every force, highest first; dashed line: England and Wales. {note}"], source=source,
+            description=(f"Column chart of {title.lower()} for {len(forces_only)} forces ranked from highest to "
+                         f"lowest, with {f.name} highlighted and England and Wales as a dashed line. "
+                         + common.rank_sentence(forces_only.set_index("pfa_code")["value"], f.code, what=title.lower(),
+                                                 fmt="{:.0f}" if name == "officers" else "{:.1f}") + ".")))
+    return slopes
+
+
+def local_data(force: str, local_survey: str | None = None, policeuk: str | None = None) -> Section:
+    """The force's own files this edition used, each with its sha256, so a reader can tell which files they were."""
+    f = forces.resolve(force)
+    rows, figures = [], []
+    for what, path, key in (("Local survey", local_survey, "g_local_survey"), ("police.uk download", policeuk,
+                                                                                "g_policeuk")):
+        if path:
+            fp = localfiles.fingerprint(path)
+            rows.append({"data": what, "file or folder": fp["name"], "sha256": fp["sha256"]})
+            figures += [Figure(f"{key}_name", fp["name"], "file", [f"local {fp['name']}"]),
+                        Figure(f"{key}_sha256", fp["sha256"], "sha256", [f"local {fp['name']}"])]
+        elif what == "Local survey" and f.code == "E23000001":
+            rows.append({"data": what, "file or folder": "MOPAC Public Attitude Survey, borough file (public)",
+                         "sha256": manifest.raw_file(met_pas.BOROUGH_FILE).sha256})
+        else:
+            rows.append({"data": what, "file or folder": "none supplied", "sha256": ""})
+    shown = tables.format_table(pd.DataFrame(rows), headers={"data": "Data", "file or folder": "File or folder",
+                                                             "sha256": "sha256 checksum"},
+                                missing="", caption="The force's own files in this edition")
+    return Section(shown, None, figures)

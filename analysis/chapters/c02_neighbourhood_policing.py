@@ -1,0 +1,330 @@
+"""Chapter 2: neighbourhood policing - visibility and confidence, the workforce behind it, and where crime concentrates."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.chapters import common, evidence
+from analysis.methods import comparable, policeuk_measures, ranking
+from analysis.present import lines, maps, ranked, tables
+from analysis.present.glue import Figure, Section, national
+from analysis.sources import boundaries, csew, forces, policeuk, population, workforce
+from analysis.sources.periods import financial_year
+
+SERIES_DATA = [csew.SERIES_FILE]
+HEADLINE_DATA = [csew.HEADLINE_FILES[0]]
+WORKFORCE_DATA = [workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]
+STRENGTH_DATA = list(workforce.STRENGTH_FILES)
+ONS_SOURCE = "ONS, Crime Survey for England and Wales perception tables (third-party extract), OGL v3.0"
+GRADIENT_SOURCE = ("ONS (2015), Focus on Public Perceptions of Crime and the Police 2013 to 2014, chapter 1, "
+                   "transcribed; OGL v3.0")
+WORKFORCE_SOURCE = ("Home Office, police workforce open data tables (FTE, 31 March); ONS mid-year population "
+                    "estimates by police force area; OGL v3.0")
+STRENGTH_SOURCE = ("Home Office, police workforce statistics: officer strength, England and Wales, 31 March; ONS "
+                   "mid-year population estimates; OGL v3.0")
+PCT1 = "{:.1f}"
+VISIBILITY_LEVELS = {"high": "Adults reporting high police visibility",
+                     "medium": "Adults reporting medium police visibility",
+                     "low": "Adults reporting low police visibility"}
+GRADIENT_YEAR = 2014
+CHANGE_FROM = 2010
+PEERS_POOLED = "Comparable forces (pooled)"
+
+
+@national
+def visibility_trend() -> Section:
+    """Weekly foot patrol beside confidence in the local police, national series."""
+    measures = ["foot_patrol_weekly_or_more", "confidence_local_police"]
+    trend = csew.trend_frame(csew.load_national_series(), measures, csew.load_headlines())
+    figures = []
+    for short, measure in (("patrol", measures[0]), ("confidence", measures[1])):
+        figures += common.point_figures(trend, measure, short, SERIES_DATA + list(csew.HEADLINE_FILES))
+    first, latest = csew.point(trend, measures[0], "first"), csew.point(trend, measures[0], "latest")
+    chart = lines.trend_with_breaks(
+        trend, name="patrol-and-confidence", source=ONS_SOURCE,
+        title="Foot patrol seen weekly, and confidence in the local police",
+        subtitle="England and Wales, CSEW; the two moving together is a correlation, not proof of cause",
+        description=(f"Line chart of two CSEW series: the share of adults who see police on foot patrol at least "
+                     f"once a week, {first['value_pct']:.0f}% in {first['csew_year']} and {latest['value_pct']:.0f}% "
+                     f"in {latest['csew_year']}, and the share confident in the local police over the same years. "
+                     "Lines break at the 2011/12 questionnaire change and the 2020 to 2022 survey gap."))
+    table = trend.pivot(index="csew_year", columns="series", values="value_pct").reset_index()
+    return Section(table, chart, figures)
+
+
+@national
+def visibility_gradient() -> Section:
+    """The 2013/14 job rating by how often people see foot patrol (transcribed ONS figures)."""
+    heads = csew.load_headlines()
+    rows = heads[(heads["measure"] == "police_good_excellent_job") & (heads["year_ending"] == GRADIENT_YEAR)]
+    table = []
+    for level, prefix in VISIBILITY_LEVELS.items():
+        match = rows[rows["population_or_breakdown"].str.startswith(prefix)]
+        if len(match) != 1:
+            raise ValueError(f"{csew.HEADLINE_FILES[0]}: expected one {GRADIENT_YEAR} good/excellent row starting "
+                             f"{prefix!r}, found {len(match)}")
+        table.append({"level": level, "label": match["population_or_breakdown"].iloc[0].removeprefix("Adults reporting "),
+                      "value": match["value_pct"].iloc[0]})
+    table = pd.DataFrame(table)
+    values = table.set_index("level")["value"]
+    figures = [Figure(f"visibility_{level}", values[level], "%", HEADLINE_DATA) for level in VISIBILITY_LEVELS]
+    figures.append(Figure("visibility_year", financial_year(GRADIENT_YEAR), "CSEW year", HEADLINE_DATA))
+    figures.append(Figure("visibility_gap", values["high"] - values["low"], "percentage points", HEADLINE_DATA))
+    chart = ranked.labelled_bars(
+        table, name="visibility-gradient", x_title="% rating the local police good or excellent",
+        title=f"Police rated good or excellent, by visibility, {financial_year(GRADIENT_YEAR)}",
+        subtitle="Published CSEW figures, transcribed; no confidence intervals were published with them",
+        source=GRADIENT_SOURCE,
+        description=("Bar chart of the share of adults rating their local police good or excellent by how often they "
+                     "see police on foot patrol: " + "; ".join(f"{r.label}: {r.value:.0f}%" for r in table.itertuples())
+                     + "."))
+    return Section(table, chart, figures)
+
+
+@national
+def workforce_trend() -> Section:
+    """England and Wales: officers and PCSOs per 100,000 residents, each 31 March from 2007."""
+    table = workforce.rates()
+    national = table[table["pfa_code"] == workforce.ENGLAND_AND_WALES]
+    change = workforce.change_since(table, CHANGE_FROM)
+    both = change[(change["pfa_code"] == workforce.ENGLAND_AND_WALES)
+                  & (change["role"] == workforce.NEIGHBOURHOOD_ROLES)].iloc[0]
+    pcsos = change[(change["pfa_code"] == workforce.ENGLAND_AND_WALES) & (change["role"] == "PCSOs")].iloc[0]
+    figures = [
+        Figure("wf_start_year", CHANGE_FROM, "year", WORKFORCE_DATA),
+        Figure("wf_start", both["start"], "per 100,000", WORKFORCE_DATA),
+        Figure("wf_low_year", both["low_year"], "year", WORKFORCE_DATA),
+        Figure("wf_low", both["low"], "per 100,000", WORKFORCE_DATA),
+        Figure("wf_fall_pct", -both["fall_pct"], "%", WORKFORCE_DATA),
+        Figure("wf_latest_year", both["latest_year"], "year", WORKFORCE_DATA),
+        Figure("wf_latest", both["latest"], "per 100,000", WORKFORCE_DATA),
+        Figure("wf_recovery_pct", both["recovery_pct"], "%", WORKFORCE_DATA),
+        Figure("wf_pcso_fall_pct", -pcsos["net_pct"], "%", WORKFORCE_DATA),
+        Figure("wf_population_first", int(national["mid_year"].min()), "year", WORKFORCE_DATA),
+        Figure("wf_population_last", int(national["mid_year"].max()), "year", WORKFORCE_DATA),
+        Figure("wf_mye_first", population.FIRST_MYE_YEAR, "year", WORKFORCE_DATA),
+    ]
+    plot = national.rename(columns={"per_100k": "value", "role": "series"})
+    chart = lines.yearly_lines(
+        plot, name="workforce-per-100k", y_title="FTE per 100,000 residents",
+        title="Police officers and PCSOs per 100,000 residents, England and Wales",
+        subtitle=["Full-time equivalents on 31 March, summed over rank and sex, divided by the mid-year",
+                  "population nine months earlier"],
+        source=WORKFORCE_SOURCE,
+        description=(f"Line chart of police officers, PCSOs and both together per 100,000 residents in England and "
+                     f"Wales, 31 March 2007 to {both['latest_year']}. Officers and PCSOs together fell from "
+                     f"{both['start']:.0f} in {CHANGE_FROM} to {both['low']:.0f} in {both['low_year']}, then rose "
+                     f"to {both['latest']:.0f} in {both['latest_year']}."))
+    return Section(plot[["year", "series", "fte", "mid_year", "population", "value"]], chart, figures)
+
+
+def workforce_by_force(highlight: str | None = None) -> Section:
+    """Every force's officers and PCSOs per 100,000: in 2010, at its low point, and in the latest year."""
+    change = workforce.change_since(workforce.rates(), CHANGE_FROM)
+    change = change[change["role"] == workforce.NEIGHBOURHOOD_ROLES].assign(area=lambda d: forces.area_names(d["pfa_code"]))
+    forces_only = change[change["pfa_code"] != workforce.ENGLAND_AND_WALES]
+    latest_year = int(change["latest_year"].max())
+    below = forces_only[forces_only["latest"] < forces_only["start"]]
+    figures = [
+        Figure("wf_forces_below_start", len(below), "forces", WORKFORCE_DATA),
+        Figure("wf_forces", len(forces_only), "forces", WORKFORCE_DATA),
+        Figure("wf_median_fall_pct", -forces_only["fall_pct"].median(), "%", WORKFORCE_DATA),
+        Figure("wf_largest_fall_force", forces_only.loc[forces_only["fall_pct"].idxmin(), "area"], "force",
+               WORKFORCE_DATA),
+        Figure("wf_largest_fall_pct", -forces_only["fall_pct"].min(), "%", WORKFORCE_DATA),
+        Figure("wf_median_latest", forces_only["latest"].median(), "per 100,000", WORKFORCE_DATA),
+        Figure("wf_ew_latest", change.set_index("pfa_code").at[workforce.ENGLAND_AND_WALES, "latest"], "per 100,000",
+               WORKFORCE_DATA),
+        *common.rank_figures("wf_force_rank", forces_only.set_index("pfa_code")["latest"], highlight,
+                              what=f"officers and PCSOs per 100,000 residents on 31 March {latest_year}",
+                              datasets=WORKFORCE_DATA, fmt="{:.0f}"),
+    ]
+    long = pd.concat([
+        change.assign(moment=str(CHANGE_FROM), value=change["start"]),
+        change.assign(moment="low point", value=change["low"]),
+        change.assign(moment=str(latest_year), value=change["latest"]),
+    ]).assign(order=lambda d: d["latest"])
+    city = forces.get(forces.CITY_OF_LONDON)
+    figures.append(Figure("wf_city_latest", change.set_index("pfa_code").at[city.code, "latest"], "per 100,000",
+                          WORKFORCE_DATA))
+    long = long[long["pfa_code"] != city.code]
+    chart = ranked.ranked_changes(
+        long[["pfa_code", "moment", "value", "order"]], name="workforce-change-by-force", highlight=highlight,
+        x_title="Officers and PCSOs (FTE) per 100,000 residents",
+        title=f"Officers and PCSOs per 100,000 residents by force: {CHANGE_FROM}, low point and {latest_year}",
+        subtitle=["Ranked by the latest year. Counts of staff, not survey estimates, so there is no sampling error",
+                  f"{city.name} is left out: per resident its rate is off this scale (see the table)"],
+        source=WORKFORCE_SOURCE,
+        description=(f"Ranked dot chart of officers and PCSOs per 100,000 residents for the 43 forces and England and "
+                     f"Wales (without {city.name}), showing {CHANGE_FROM}, each force's low point and {latest_year}. "
+                     f"In {latest_year}, "
+                     f"{len(below)} of {len(forces_only)} forces were still below their {CHANGE_FROM} rate."))
+    table = tables.format_table(
+        change[["area", "start", "low_year", "low", "latest", "fall_pct", "recovery_pct", "net_pct"]]
+        .sort_values("latest", ascending=False),
+        headers={"area": "Area", "start": f"31 March {CHANGE_FROM}", "low_year": "Low point (31 March)",
+                 "low": "At the low point", "latest": f"31 March {latest_year}", "fall_pct": "Fall to the low (%)",
+                 "recovery_pct": "Rise since the low (%)", "net_pct": f"Change since {CHANGE_FROM} (%)"},
+        decimals={"start": 0, "low": 0, "latest": 0, "fall_pct": 1, "recovery_pct": 1, "net_pct": 1}, tall=True,
+        caption=f"Officers and PCSOs per 100,000 residents by force, {CHANGE_FROM} to {latest_year}")
+    return Section(table, chart, figures)
+
+
+def officers_map(highlight: str | None = None) -> Section:
+    """Map of police officers per 100,000 residents by force on 31 March of the latest year."""
+    rates = workforce.rates()
+    officers = rates[rates["role"] == "Police officers"]
+    year = int(officers["year"].max())
+    now = officers[officers["year"] == year].set_index("pfa_code")["per_100k"]
+    city = forces.CITY_OF_LONDON
+    shown = ranking.forces_only(now).drop(index=city)
+    top, low = shown.idxmax(), shown.idxmin()
+    figures = [
+        Figure("off_map_year", year, "year", WORKFORCE_DATA),
+        Figure("off_map_ew", now[workforce.ENGLAND_AND_WALES], "per 100,000", WORKFORCE_DATA),
+        Figure("off_map_median", ranking.median_force(now), "per 100,000", WORKFORCE_DATA),
+        Figure("off_map_top_force", forces.get(top).name, "force", WORKFORCE_DATA),
+        Figure("off_map_top", shown[top], "per 100,000", WORKFORCE_DATA),
+        Figure("off_map_low_force", forces.get(low).name, "force", WORKFORCE_DATA),
+        Figure("off_map_low", shown[low], "per 100,000", WORKFORCE_DATA),
+        *common.rank_figures("off_map_force_rank", ranking.forces_only(now), highlight, datasets=WORKFORCE_DATA,
+                              what=f"police officers per 100,000 residents on 31 March {year}", fmt="{:.0f}"),
+    ]
+    values = pd.DataFrame({"pfa_code": shown.index, "value": shown.to_numpy()})
+    values = pd.concat([values, pd.DataFrame({"pfa_code": [city], "value": [float("nan")],
+                                              "note": ["left out: tiny resident population"]})], ignore_index=True)
+    chart = maps.choropleth(
+        values, name=f"officers-map-{year}", highlight=highlight, fmt=".0f",
+        title=f"Police officers per 100,000 residents, 31 March {year}",
+        subtitle=[f"Full-time equivalents over the mid-{year - 1} population. England and Wales: "
+                  f"{now[workforce.ENGLAND_AND_WALES]:.0f}; median force {ranking.median_force(now):.0f}"],
+        measure_label="Police officers", unit="per 100,000 residents", period=f"31 March {year}",
+        source=f"{WORKFORCE_SOURCE}; {boundaries.BOUNDARIES_SOURCE}")
+    return Section(values, chart, figures)
+
+
+@national
+def strength_since_1977() -> Section:
+    """National officer strength each 31 March since 1977."""
+    table = workforce.national_strength()
+    first, last = table.iloc[0], table.iloc[-1]
+    # The low point of the cuts after CHANGE_FROM, and the peak before it (numbers later rose above that peak).
+    low = table[table["year"] >= CHANGE_FROM].loc[lambda d: d["officers"].idxmin()]
+    peak = table[table["year"] < low["year"]].loc[lambda d: d["officers"].idxmax()]
+    figures = [
+        Figure("strength_first_year", int(first["year"]), "year", STRENGTH_DATA),
+        Figure("strength_first", first["officers"], "officers", STRENGTH_DATA, "{:,.0f}"),
+        Figure("strength_peak_year", int(peak["year"]), "year", STRENGTH_DATA),
+        Figure("strength_peak", peak["officers"], "officers", STRENGTH_DATA, "{:,.0f}"),
+        Figure("strength_low_year", int(low["year"]), "year", STRENGTH_DATA),
+        Figure("strength_low", low["officers"], "officers", STRENGTH_DATA, "{:,.0f}"),
+        Figure("strength_latest_year", int(last["year"]), "year", STRENGTH_DATA),
+        Figure("strength_latest", last["officers"], "officers", STRENGTH_DATA, "{:,.0f}"),
+        Figure("strength_latest_per_100k", last["per_100k"], "per 100,000", STRENGTH_DATA),
+        Figure("strength_first_per_100k", first["per_100k"], "per 100,000", STRENGTH_DATA),
+    ]
+    plot = table.assign(series="Officers per 100,000 residents", value=table["per_100k"])
+    chart = lines.yearly_lines(
+        plot, name="officer-strength-1977", y_title="Officers per 100,000 residents", zero=False,
+        title=f"Police officers per 100,000 residents, England and Wales, {int(first['year'])} to {int(last['year'])}",
+        subtitle="Officer strength on 31 March", source=STRENGTH_SOURCE,
+        description=(f"Line chart of police officers per 100,000 residents in England and Wales from "
+                     f"{int(first['year'])} ({first['per_100k']:.0f}) to {int(last['year'])} ({last['per_100k']:.0f}). "
+                     f"Officer numbers reached {peak['officers']:,.0f} in {int(peak['year'])}, fell to "
+                     f"{low['officers']:,.0f} in {int(low['year'])} and were {last['officers']:,.0f} in "
+                     f"{int(last['year'])}."))
+    return Section(table.round(1), chart, figures)
+
+
+@national
+def hot_spots(path=None, key: str = "hs", force: str | None = None) -> Section:
+    """How concentrated crime and ASB are across neighbourhoods (LSOAs) and map points, in police.uk street data.
+
+    `path`: one monthly street file or a force's police.uk download folder (default: the
+    Bedfordshire sample). Over several months, a second chart shows the top 5% of LSOAs' share each month.
+    """
+    crimes = policeuk.read("street", path, force)
+    datasets, extra = common.policeuk_provenance(crimes, "street", key)
+    shares = pd.concat([policeuk_measures.concentration(crimes, place) for place in policeuk_measures.PLACES],
+                       ignore_index=True)
+    curve = policeuk_measures.concentration_curve(crimes, "LSOA")
+    month, force_name = policeuk.span(crimes), policeuk.force_name(crimes)
+    slug = "" if path is None else "-" + forces.get(crimes.attrs["force"]).slug
+    source = f"police.uk street-level crime, {crimes.attrs['label']}; OGL v3.0"
+    figures = [Figure(f"{key}_month", month, "month", datasets), Figure(f"{key}_force", force_name, "force", datasets),
+               Figure(f"{key}_records", len(crimes), "records", datasets, "{:,.0f}")] + extra
+    for r in shares.itertuples():
+        kind = "crime" if r.incidents == "Crime" else "asb"
+        figures.append(Figure(f"{key}_{kind}_{r.place.lower()}_top{r.top_pct}", r.share_pct, "%", datasets))
+    lsoa = shares[(shares["place"] == "LSOA") & (shares["incidents"] == "Crime")].iloc[0]
+    figures += [Figure(f"{key}_crime_lsoas", lsoa["of_places"], "LSOAs", datasets),
+                Figure(f"{key}_crime_unlocated", lsoa["unlocated"], "records", datasets)]
+    chart = lines.concentration_curve(
+        curve, name=f"hot-spot-concentration{slug}", source=source,
+        title=f"How concentrated crime and ASB are across neighbourhoods, {crimes.attrs['label']}",
+        subtitle="LSOAs with at least one incident, busiest first; dashed grey line: no concentration",
+        description=(f"Concentration curves for recorded crime and anti-social behaviour across LSOAs in {force_name}, "
+                     f"{month}. The busiest tenth of LSOAs held {lsoa['share_pct']:.0f}% of crime recorded with a "
+                     "location. A curve bowed above the diagonal means incidents cluster in few places."))
+    table = tables.format_table(
+        shares[["incidents", "place", "top_pct", "places", "of_places", "share_pct", "unlocated"]],
+        headers={"incidents": "Incidents", "place": "Place", "top_pct": "Busiest (% of places)",
+                 "places": "Places", "of_places": "Of places with any", "share_pct": "Share of incidents (%)",
+                 "unlocated": "Records with no location"},
+        decimals={"share_pct": 1}, caption=f"How concentrated incidents were, {crimes.attrs['label']}")
+    more = []
+    if len(crimes.attrs["months"]) > 1:
+        monthly = policeuk_measures.monthly_concentration(crimes)
+        more.append(lines.dated_lines_with_ci(
+            common.as_dated(monthly, "Crime in the busiest 5% of LSOAs", ci=False),
+            name=f"hot-spot-monthly{slug}", source=source, y_title="% of located crime",
+            title=f"Share of crime in the busiest 5% of neighbourhoods each month, {crimes.attrs['label']}",
+            subtitle="Each month's own busiest 5% of LSOAs; a count of all recorded crime, so no sampling interval",
+            description=(f"Line chart of the share of located crime (not ASB) in each month's busiest 5% of LSOAs in "
+                         f"{force_name}, {month}: from {monthly['share_pct'].min():.0f}% to "
+                         f"{monthly['share_pct'].max():.0f}%.")))
+    return Section(table, chart, figures, more, common.policeuk_gap_note(crimes))
+
+
+def force_section(force: str) -> Section:
+    """The force's officers and PCSOs per 100,000 over time, beside England and Wales and its comparable forces
+    (pooled: their staff over their residents), with each comparable force's own figures in the table."""
+    f = forces.resolve(force)
+    peers = comparable.comparable_to(f.code)
+    table = workforce.rates()
+    table = table[table["role"] == workforce.NEIGHBOURHOOD_ROLES]
+    series = {f.short_name: (f.code, table[table["pfa_code"] == f.code]),
+              "England and Wales": (workforce.ENGLAND_AND_WALES, table[table["pfa_code"] == workforce.ENGLAND_AND_WALES])}
+    if peers:
+        pooled = table[table["pfa_code"].isin(peers)].groupby("year")[["fte", "population"]].sum().reset_index()
+        series[PEERS_POOLED] = (None, pooled.assign(per_100k=100_000 * pooled["fte"] / pooled["population"]))
+    plot = pd.concat([rows.assign(series=name, pfa_code=code)[["year", "series", "pfa_code", "per_100k"]]
+                      for name, (code, rows) in series.items()], ignore_index=True).rename(columns={"per_100k": "value"})
+    latest = int(table["year"].max())
+    wide = table.pivot(index="pfa_code", columns="year", values="per_100k")[[CHANGE_FROM, latest]]
+    rows = ranking.comparison_rows(wide.rename(columns=str), f.code, peers)
+    chart = lines.yearly_lines(
+        plot, name=f"workforce-force-{f.slug}", highlight=f.code, y_title="Officers and PCSOs (FTE) per 100,000",
+        title=f"Officers and PCSOs per 100,000 residents: {f.name}",
+        subtitle=(f"Comparable forces, pooled (their staff over their residents): "
+                  f"{', '.join(forces.get(c).short_name for c in peers)}" if peers else comparable.NO_PEERS_NOTE),
+        source=WORKFORCE_SOURCE,
+        description=(f"Line chart of officers and PCSOs per 100,000 residents in {f.name}, England and Wales"
+                     + (" and its comparable forces pooled" if peers else "") + f", 2007 to {latest}. In {latest}: "
+                     + "; ".join(f"{r.area} {getattr(r, '_2'):.0f}" for r in rows.itertuples()) + "."))
+    shown = tables.format_table(rows, headers={"area": "Area", str(CHANGE_FROM): f"31 March {CHANGE_FROM}",
+                                               str(latest): f"31 March {latest}"},
+                                decimals={str(CHANGE_FROM): 0, str(latest): 0}, kind="force",
+                                caption=f"Officers and PCSOs per 100,000 residents: {f.name} and others")
+    return Section(shown, chart, [])
+
+
+def own_hot_spots(force: str, folder: str | None = None) -> Section:
+    """The force's own hot spots from its police.uk download, or a note saying where they would go."""
+    return common.own_policeuk_section(force, folder, "hot spot figures",
+                                       lambda: hot_spots(folder, key="own_hs", force=force))
+
+
+def evidence_section() -> Section:
+    """The chapter's cited evidence, one table per message of the guide, and the register figures it quotes."""
+    return evidence.section("1")

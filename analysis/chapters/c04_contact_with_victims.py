@@ -1,0 +1,186 @@
+"""Chapter 4: contact with victims - satisfaction over time, what drives it, and the outcomes victims get."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from analysis.chapters import common, evidence
+from analysis.methods import policeuk_measures
+from analysis.present import lines, ranked
+from analysis.present.glue import Figure, Section, national
+from analysis.sources import csew, forces, policeuk
+from analysis.sources.evidence import REGISTER_FILE, load_register
+from analysis.sources.periods import financial_year
+
+HEADLINE_DATA = list(csew.HEADLINE_FILES)
+SATISFACTION = "victim_satisfied_with_police_handling"
+NO_SUSPECT = policeuk.NO_SUSPECT
+# Register rows behind the "what drives satisfaction" chart: (id, driver group, short label).
+DRIVERS = [
+    ("E095", "Kept informed", "Kept informed"), ("E096", "Kept informed", "Not kept informed well"),
+    ("E097", "Outcome", "Offender charged"), ("E098", "Outcome", "No action taken"),
+    ("E091", "Age of victim", "Aged 16 to 24"), ("E092", "Age of victim", "Aged 45 to 54"),
+    ("E093", "Age of victim", "Aged 65 to 74"), ("E094", "Age of victim", "Aged 75 and over"),
+]
+ASYMMETRY = ("E101", "E102")
+# The guide's own satisfaction figures: 2023/24's level, and its change from 2013/14.
+GUIDE_LEVEL, GUIDE_CHANGE, GUIDE_BASE_YEAR = "E001", "E002", 2014
+SOURCE_HEADLINES = "ONS and press reports of ONS figures, transcribed; OGL v3.0 where ONS"
+
+
+@national
+def satisfaction_trend() -> Section:
+    """Victim satisfaction in the years a figure could be found, the 2013/14 level the guide implies, and the
+    missing years marked, so the series' rise and fall shows without inventing the years between."""
+    heads = csew.load_headlines()
+    rows = (heads[heads["measure"] == SATISFACTION].sort_values("year_ending")
+            .drop_duplicates("year_ending", keep="first").reset_index(drop=True))
+    rows = rows.assign(kind="published figure")
+    register = load_register().set_index("id")
+    level, change = register.at[GUIDE_LEVEL, "estimate"], register.at[GUIDE_CHANGE, "estimate"]
+    # The guide gives 2023/24 and its fall from 2013/14, not 2013/14 itself; the level follows by subtraction.
+    implied = pd.DataFrame({"year_ending": [GUIDE_BASE_YEAR], "value_pct": [level - change],
+                            "kind": ["implied by the guide's 20-point fall"],
+                            "source_publisher": ["College of Policing (2025), derived"],
+                            "source_title": [register.at[GUIDE_CHANGE, "study"]]})
+    rows = pd.concat([rows, implied], ignore_index=True).sort_values("year_ending", ignore_index=True)
+    rows["csew_year"] = rows["year_ending"].map(financial_year)
+    first, last = rows.iloc[0], rows.iloc[-1]
+    peak = rows.loc[rows["value_pct"].idxmax()]
+    years = range(int(first["year_ending"]), int(last["year_ending"]) + 1)
+    missing = [y for y in years if y not in set(rows["year_ending"])]
+    data = HEADLINE_DATA + [REGISTER_FILE]
+    figures = [
+        Figure("sat_first", first["value_pct"], "%", data),
+        Figure("sat_first_year", first["csew_year"], "CSEW year", data),
+        Figure("sat_peak", peak["value_pct"], "%", data),
+        Figure("sat_peak_year", peak["csew_year"], "CSEW year", data),
+        Figure("sat_guide_change", -change, "percentage points", [REGISTER_FILE]),
+        Figure("sat_guide_year", financial_year(GUIDE_BASE_YEAR + 10), "CSEW year", [REGISTER_FILE]),
+        Figure("sat_latest", last["value_pct"], "%", data),
+        Figure("sat_latest_year", last["csew_year"], "CSEW year", data),
+        Figure("sat_years_found", int((rows["kind"] == "published figure").sum()), "years", data),
+        Figure("sat_years_missing", len(missing), "years", data),
+        Figure("sat_missing_years", _spans_text(missing), "CSEW years", data),
+    ]
+    plot = rows.assign(series=rows["kind"].map({"published figure": "Published figure"}).fillna(
+        "Implied by the guide (2023/24 plus its 20-point fall)"), segment=rows.index.astype(str))
+    plot.attrs["breaks"] = _gap_spans(missing)
+    chart = lines.trend_with_breaks(
+        plot, name="victim-satisfaction", source=SOURCE_HEADLINES, y_title="% of victims who reported",
+        title="Victims satisfied with how the police handled their crime",
+        subtitle=["Only the years with a figure this project could obtain; shaded: no figure obtained.",
+                  "The 2013/14 point is implied by the guide, not published as a figure"],
+        description=(f"Dot chart of victim satisfaction in the {len(rows)} CSEW years with a figure: "
+                     + "; ".join(f"{r.csew_year}: {r.value_pct:.0f}% ({r.kind})" for r in rows.itertuples())
+                     + f". The {len(missing)} years between have no figure here and are shaded, not joined."))
+    return Section(rows[["csew_year", "value_pct", "kind", "source_publisher", "source_title"]], chart, figures)
+
+
+def _spans_text(years: list[int]) -> str:
+    """Missing years as CSEW-year runs: '2007/08 to 2012/13, 2015/16 to 2022/23'."""
+    spans = _gap_spans(years)
+    return ", ".join(financial_year(s + 0.5) if s + 1 == e else f"{financial_year(s + 0.5)} to {financial_year(e - 0.5)}"
+                     for s, e in zip(spans["start"], spans["end"]))
+
+
+def _gap_spans(missing: list[int]) -> pd.DataFrame:
+    """Runs of consecutive missing years as shaded spans."""
+    spans, start = [], None
+    for i, year in enumerate(missing):
+        start = year if start is None else start
+        if i + 1 == len(missing) or missing[i + 1] != year + 1:
+            spans.append({"start": start - 0.5, "end": year + 0.5, "label": "no figure" if start == year else
+                          "no figures obtained"})
+            start = None
+    return pd.DataFrame(spans, columns=["start", "end", "label"])
+
+
+@national
+def drivers() -> Section:
+    """Cited survey figures on what goes with satisfaction: being kept informed, the outcome, age."""
+    register = load_register().set_index("id")
+    table = pd.DataFrame([{"id": i, "driver": group, "label": label, "value": register.at[i, "estimate"],
+                           "source": register.at[i, "study"], "link": register.at[i, "citation_url"]}
+                          for i, group, label in DRIVERS])
+    values = table.set_index("id")["value"]
+    low, high = (register.at[i, "estimate"] for i in ASYMMETRY)
+    figures = [Figure(f"driver_{i.lower()}", values[i], "%", [REGISTER_FILE]) for i, _, _ in DRIVERS]
+    # The register gives each figure's period in its measure ("..., YE Mar 2025"); they must share one.
+    periods = {re.search(r"YE Mar (\d{4})", register.at[i, "measure"]).group(1) for i, _, _ in DRIVERS}
+    if len(periods) != 1:
+        raise ValueError(f"evidence register: the satisfaction drivers {[i for i, _, _ in DRIVERS]} come from "
+                         f"different years ending March {sorted(periods)}; expected one survey year")
+    period = f"year ending March {periods.pop()}"
+    figures.append(Figure("driver_period", period, "period", [REGISTER_FILE]))
+    figures += [Figure("asymmetry_low", low, "times", [REGISTER_FILE]),
+                Figure("asymmetry_high", high, "times", [REGISTER_FILE])]
+    chart = ranked.labelled_bars(
+        table, name="satisfaction-drivers", x_title="% of victims satisfied", colour_by="driver",
+        title="What goes with victim satisfaction", subtitle=f"Cited CSEW figures, {period}; "
+                                                             "each bar is a published figure, not recomputed",
+        source=f"ONS, CSEW {period}, as cited in the evidence register",
+        description=("Bar chart of cited victim satisfaction figures: "
+                     + "; ".join(f"{r.label}: {r.value:.0f}%" for r in table.itertuples()) + "."))
+    return Section(table, chart, figures)
+
+
+@national
+def outcomes(path=None, key: str = "out", force: str | None = None) -> Section:
+    """The last recorded outcome of each crime in police.uk outcomes data: one file or a force's download folder.
+
+    Over several months, a second chart shows the share closed with no suspect identified each month.
+    """
+    records = policeuk.read("outcomes", path, force)
+    datasets, extra = common.policeuk_provenance(records, "outcomes", key)
+    table = policeuk_measures.distribution(records["Outcome type"], "not recorded")
+    no_suspect = table.set_index("category")["share_pct"].get(NO_SUSPECT, 0.0)
+    force_name, month, where = policeuk.force_name(records), policeuk.span(records), records.attrs["label"]
+    slug = "" if path is None else "-" + forces.get(records.attrs["force"]).slug
+    source = f"police.uk outcomes, {where}; OGL v3.0"
+    top = table.iloc[0]
+    figures = [Figure(f"{key}_force", force_name, "force", datasets), Figure(f"{key}_month", month, "month", datasets),
+               Figure(f"{key}_records", len(records), "records", datasets, "{:,.0f}"),
+               Figure(f"{key}_no_suspect", no_suspect, "%", datasets),
+               Figure(f"{key}_top", top["category"], "outcome", datasets),
+               Figure(f"{key}_top_share", top["share_pct"], "%", datasets)] + extra
+    chart = ranked.labelled_bars(
+        table.rename(columns={"category": "label", "share_pct": "value"}), name=f"victim-outcomes{slug}",
+        x_title="% of outcome records", title=f"Outcomes recorded for crimes, {where}",
+        subtitle="police.uk outcome records in the period; a crime's outcome can date from a later month",
+        source=source,
+        description=(f"Bar chart of {len(records):,} police.uk outcome records for {force_name}, {month}. The most "
+                     f"common was '{top['category']}' ({top['share_pct']:.0f}%); {no_suspect:.0f}% were closed "
+                     "with no suspect identified."))
+    more = []
+    if len(records.attrs["months"]) > 1:
+        more.append(common.monthly_share_chart(
+            records, "Outcome type", NO_SUSPECT, label="Closed with no suspect identified",
+            name=f"no-suspect-monthly{slug}", source=source, y_title="% of outcome records",
+            title=f"Outcomes recorded as 'no suspect identified' each month, {where}",
+            subtitle="Shaded: 95% Wilson interval; records with no outcome type are left out",
+            subject=f"police.uk outcome records for {force_name} that were '{NO_SUSPECT}'"))
+    return Section(table.round(1), chart, figures, more, common.policeuk_gap_note(records))
+
+
+def force_section(force: str) -> Section:
+    """What a force edition can say here: no force-level victim satisfaction was obtainable."""
+    f = forces.resolve(force)
+    return Section(None, note=(
+        f"Victim satisfaction for {f.name} is not in any data this project could obtain. Forces collect it in "
+        "their own victim surveys; an analyst can add it here. The outcomes above are the national example; an "
+        f"edition built with {f.short_name}'s own police.uk download shows the force's own outcomes instead (see "
+        "the README, 'Bring your own data')."))
+
+
+def own_outcomes(force: str, folder: str | None = None) -> Section:
+    """The force's own outcomes from its police.uk download, or a note saying where they would go."""
+    return common.own_policeuk_section(force, folder, "outcome figures",
+                                       lambda: outcomes(folder, key="own_out", force=force))
+
+
+def evidence_section() -> Section:
+    """The chapter's cited evidence, one table per message of the guide, and the register figures it quotes."""
+    return evidence.section("3")

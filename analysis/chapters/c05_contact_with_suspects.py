@@ -1,0 +1,322 @@
+"""Chapter 5: contact with suspects - search volumes, arrest rates and the outcome test, use of force, a police.uk
+detail view."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from analysis import config
+from analysis.chapters import common, evidence
+from analysis.methods import disproportionality, policeuk_measures, stats
+from analysis.present import lines, ranked, tables
+from analysis.present.glue import Figure, Section, national
+from analysis.sources import census, forces, policeuk, population
+from analysis.sources import stop_search as ss
+from analysis.sources.periods import financial_year
+from analysis.sources.use_of_force import FILES as FORCE_FILES
+from analysis.sources.use_of_force import SOURCE as FORCE_SOURCE
+
+SEARCH_DATA = [ss.SEARCH_FILE]
+RATE_DATA = [ss.SEARCH_FILE, *population.BY_YEAR_FILES]
+SEARCH_SOURCE = "Home Office, stop and search open data tables (year ending March 2019 release); OGL v3.0"
+# The Best Use of Stop and Search scheme (announced April 2014, in force from August 2014) falls
+# in the year ending March 2015; the rule sits just before it.
+REFORM_YEAR = 2014.5
+NFA = policeuk.NFA
+PCT1 = "{:.1f}"
+
+
+def search_totals() -> pd.DataFrame:
+    """All searches (every group, stated or not) per area and year, with England and Wales."""
+    cols = ["searches", "searches_arrest_known", "arrests"]
+    s = forces.add_england_and_wales(ss.load_searches(), ["year_ending", "group"], cols)
+    return s.groupby(["pfa_code", "year_ending"], as_index=False)[cols].sum()
+
+
+def per_1000_residents(totals: pd.DataFrame) -> pd.DataFrame:
+    """Searches per 1,000 residents for rows of (pfa_code, year_ending, searches): each year ending March Y divided
+    by the ONS mid-year population of its own year, mid-(Y-1)."""
+    pops = population.population_by_year().rename(columns={"mid_year": "pop_year"})
+    out = totals.assign(pop_year=totals["year_ending"] - 1).merge(pops, on=["pfa_code", "pop_year"], how="left",
+                                                                   validate="many_to_one")
+    missing = out[out["population"].isna()]
+    if len(missing):
+        row = missing.iloc[0]
+        raise ValueError(f"no mid-{row['pop_year']} population for {row['pfa_code']}; expected one for every force "
+                         "and year (analysis/population.py)")
+    return out.assign(per_1000=1000 * out["searches"] / out["population"]).drop(columns="pop_year")
+
+
+@national
+def search_volumes() -> Section:
+    """Searches in England and Wales each year, 2006/07 to 2018/19, with the 2014 reforms marked."""
+    totals = search_totals()
+    national = totals[totals["pfa_code"] == ss.ENGLAND_AND_WALES].set_index("year_ending")
+    peak_year = int(national["searches"].idxmax())
+    latest = int(national.index.max())
+    reform_before = national.at[int(REFORM_YEAR), "searches"]
+    figures = [
+        Figure("sv_peak_year", financial_year(peak_year), "year", SEARCH_DATA),
+        Figure("sv_peak", national.at[peak_year, "searches"], "searches", SEARCH_DATA, "{:,.0f}"),
+        Figure("sv_latest_year", financial_year(latest), "year", SEARCH_DATA),
+        Figure("sv_latest", national.at[latest, "searches"], "searches", SEARCH_DATA, "{:,.0f}"),
+        Figure("sv_fall_pct", 100 * (1 - national.at[latest, "searches"] / national.at[peak_year, "searches"]), "%",
+               SEARCH_DATA),
+        Figure("sv_reform_year", financial_year(int(REFORM_YEAR)), "year", SEARCH_DATA),
+        Figure("sv_reform_before", reform_before, "searches", SEARCH_DATA, "{:,.0f}"),
+        Figure("sv_arrest_rate_latest", 100 * national.at[latest, "arrests"] / national.at[latest, "searches_arrest_known"],
+               "%", SEARCH_DATA, PCT1),
+        Figure("sv_arrest_unknown_latest",
+               100 * (1 - national.at[latest, "searches_arrest_known"] / national.at[latest, "searches"]), "%",
+               SEARCH_DATA),
+    ]
+    plot = national.reset_index().rename(columns={"year_ending": "year"}).assign(
+        series="Searches, England and Wales", value=lambda d: d["searches"] / 1000)
+    chart = lines.yearly_lines(
+        plot, name="search-volumes", y_title="Searches (thousands)", x_title="Year ending March",
+        title="Stop and search in England and Wales, year by year",
+        subtitle="All powers; dashed rule: the 2014 Best Use of Stop and Search reforms", source=SEARCH_SOURCE,
+        marks=pd.DataFrame({"year": [REFORM_YEAR], "label": ["2014 reforms"]}),
+        description=(f"Line chart of stop and searches in England and Wales by year ending March. Searches peaked "
+                     f"at {national.at[peak_year, 'searches']:,} in {financial_year(peak_year)} and fell to "
+                     f"{national.at[latest, 'searches']:,} in {financial_year(latest)}; the 2014 reforms are marked."))
+    return Section(plot[["year", "searches", "searches_arrest_known", "arrests"]], chart, figures)
+
+
+def searches_per_1000(year: int | None = None) -> pd.DataFrame:
+    """Searches per 1,000 residents (mid-year population of the year) by area, for one year ending March
+    (default: the latest)."""
+    totals = search_totals()
+    year = year or int(totals["year_ending"].max())
+    out = per_1000_residents(totals[totals["year_ending"] == year])
+    return out.assign(force=forces.area_names(out["pfa_code"]))
+
+
+@lru_cache(maxsize=1)
+def arrest_rates() -> pd.DataFrame:
+    """Arrest rates for every force, England and Wales, and England and Wales excluding the Met."""
+    cols = ["searches", "searches_arrest_known", "arrests"]
+    return disproportionality.arrest_rate_table(forces.add_england_and_wales(ss.load_searches(), ["year_ending", "group"], cols,
+                                                      without_met=True))
+
+
+@national
+def arrest_rate_trend(code: str = forces.EW_EXCLUDING_MET) -> Section:
+    """Arrest rates by group over time for one area, with 95% Wilson bands; years with too many missing
+    arrest counts for a group are left out of its line. Nationally the default is England and Wales
+    excluding the Met, because most of the Met's searches have no published arrest count."""
+    rates = arrest_rates()
+    groups = ["White", "Black", "Asian"]
+    area = rates[(rates["pfa_code"] == code) & (rates["group"].isin(groups))]
+    latest = int(area["year_ending"].max())
+    now = area[area["year_ending"] == latest].set_index("group")
+    name = area["force"].iloc[0]
+    figures = []
+    if code == forces.EW_EXCLUDING_MET:
+        whole = rates[(rates["pfa_code"] == ss.ENGLAND_AND_WALES) & (rates["year_ending"] == latest)].set_index("group")
+        met = rates[(rates["pfa_code"] == forces.METROPOLITAN) & (rates["year_ending"] == latest)].set_index("group")
+        withheld = rates[(rates["pfa_code"] == ss.ENGLAND_AND_WALES) & (rates["group"] == "Black") & ~rates["quotable"]]
+        figures = [Figure("ar_first_year", financial_year(int(area["year_ending"].min())), "year", SEARCH_DATA),
+                   Figure("ar_ew_black_years_withheld", len(withheld), "years", SEARCH_DATA),
+                   Figure("ar_met_black_unknown", 100 * met.at["Black", "unknown_share"], "%", SEARCH_DATA),
+                   Figure("ar_ew_black_unknown", 100 * whole.at["Black", "unknown_share"], "%", SEARCH_DATA)]
+        figures += [Figure(f"ar_{g.lower()}", now.at[g, "arrest_pct"], "%", SEARCH_DATA, PCT1) for g in groups
+                    if now.at[g, "quotable"]]
+    plot = area[area["quotable"]].rename(columns={"arrest_pct": "value", "group": "series"})
+    quoted = "; ".join(f"{g} {now.at[g, 'arrest_pct']:.1f}%" if now.at[g, "quotable"] else
+                       f"{g} withheld ({100 * now.at[g, 'unknown_share']:.0f}% of searches have no arrest count)"
+                       for g in groups)
+    chart = lines.lines_with_bands(
+        plot, name=f"arrest-rates-{code}", y_title="% of counted searches followed by an arrest", log=False,
+        title=f"Searches followed by an arrest, by self-defined ethnicity, {name}",
+        subtitle=["Shaded: 95% Wilson intervals. Only searches with a published arrest count are counted;",
+                  "a year is left out of a group's line when a quarter or more of its searches have none"],
+        source=SEARCH_SOURCE,
+        description=(f"Line chart of the share of stop and searches followed by an arrest in {name}, by year, for "
+                     "White, Black and Asian people, with 95% intervals, counting only searches with a published "
+                     f"arrest count. In {financial_year(latest)}: {quoted}."))
+    return Section(plot, chart, figures)
+
+
+def outcome_test(year: int | None = None, highlight: str | None = None) -> Section:
+    """Are searches of Black people less often followed by arrest than searches of White people? Force by force.
+
+    A comparison is made only where both groups have enough searches with a usable arrest count and
+    less than a quarter of either group's searches lack one; otherwise the table says why not."""
+    rates = arrest_rates()
+    year = year or int(rates["year_ending"].max())
+    now = rates[rates["year_ending"] == year]
+    black = now[now["group"] == "Black"].set_index("pfa_code")
+    white = now[now["group"] == "White"].set_index("pfa_code")
+    table = disproportionality.compare_arrest_rates(now)
+    national = table[table["pfa_code"] == ss.ENGLAND_AND_WALES].iloc[0]
+    rest = table[table["pfa_code"] == forces.EW_EXCLUDING_MET].iloc[0]
+    area_rows = table[table["pfa_code"].isin(forces.force_codes())]
+    compared = area_rows[area_rows["comparison"].isin([stats.HIGHER, stats.LOWER, stats.SIMILAR])]
+    nat_black = black.loc[ss.ENGLAND_AND_WALES]
+    nat_white = white.loc[ss.ENGLAND_AND_WALES]
+    figures = [
+        Figure("ot_year", financial_year(year), "year", SEARCH_DATA),
+        Figure("ot_black_raw", 100 * nat_black["arrests"] / nat_black["searches_arrest_known"], "%", SEARCH_DATA, PCT1),
+        Figure("ot_white_raw", 100 * nat_white["arrests"] / nat_white["searches_arrest_known"], "%", SEARCH_DATA, PCT1),
+        Figure("ot_black_unknown", national["black_unknown_pct"], "%", SEARCH_DATA),
+        Figure("ot_white_unknown", national["white_unknown_pct"], "%", SEARCH_DATA),
+        Figure("ot_national", national["comparison"], "comparison", SEARCH_DATA),
+        Figure("ot_rest_black_unknown", rest["black_unknown_pct"], "%", SEARCH_DATA),
+        Figure("ot_rest_white_unknown", rest["white_unknown_pct"], "%", SEARCH_DATA),
+        Figure("ot_rest", rest["comparison"], "comparison", SEARCH_DATA),
+        Figure("ot_forces", len(compared), "forces", SEARCH_DATA),
+        Figure("ot_forces_incomplete", int((area_rows["comparison"] == disproportionality.TOO_INCOMPLETE).sum()), "forces",
+               SEARCH_DATA),
+        Figure("ot_forces_few", int((area_rows["comparison"] == disproportionality.TOO_FEW).sum()), "forces", SEARCH_DATA),
+        Figure("ot_forces_lower", int((compared["comparison"] == stats.LOWER).sum()), "forces", SEARCH_DATA),
+        Figure("ot_forces_higher", int((compared["comparison"] == stats.HIGHER).sum()), "forces", SEARCH_DATA),
+        Figure("ot_forces_similar", int((compared["comparison"] == stats.SIMILAR).sum()), "forces", SEARCH_DATA),
+        Figure("ot_over_rows", len(ss.arrests_over_searches()), "rows", SEARCH_DATA, "{:,.0f}"),
+        *common.rank_figures("ot_force_rank", table.set_index("pfa_code")["value"], highlight, datasets=SEARCH_DATA,
+                              what=f"the Black minus White arrest rate difference in {financial_year(year)}"),
+    ]
+    if pd.notna(rest["value"]):
+        figures += [Figure("ot_rest_black", rest["black_pct"], "%", SEARCH_DATA, PCT1),
+                    Figure("ot_rest_white", rest["white_pct"], "%", SEARCH_DATA, PCT1)]
+    # The other bound: the rates if every blank arrest cell were a zero (arrests over all searches).
+    figures += [Figure("ot_black_if_zero", 100 * nat_black["arrests"] / nat_black["searches"], "%", SEARCH_DATA, PCT1),
+                Figure("ot_white_if_zero", 100 * nat_white["arrests"] / nat_white["searches"], "%", SEARCH_DATA, PCT1)]
+    plot = table[table["value"].notna()]
+    chart = ranked.ranked_intervals(
+        plot, name="outcome-test", highlight=highlight, log=False, reference=0.0, x_title="Percentage points (Black minus White)",
+        title=f"Arrest rate after a search: Black minus White, {financial_year(year)}",
+        subtitle=["Below zero: searches of Black people less often led to arrest; whiskers: 95% intervals.",
+                  "Only forces where both groups' arrest counts are at least three-quarters complete"],
+        source=SEARCH_SOURCE,
+        description=(f"Ranked dot-and-whisker chart of the difference in arrest rates after a search between Black "
+                     f"and White people, {financial_year(year)}, for the {len(compared)} forces whose arrest counts "
+                     f"are complete enough to compare. "
+                     f"{int((compared['comparison'] == stats.LOWER).sum())} forces were significantly lower, "
+                     f"{int((compared['comparison'] == stats.HIGHER).sum())} higher."))
+    return Section(table, chart, figures)
+
+
+def use_of_force(highlight: str | None = None) -> Section:
+    """Black/White ratio of tactic uses per 1,000 residents, by force, for the latest year."""
+    table = disproportionality.use_of_force_ratios()
+    latest = int(table["year_ending"].max())
+    national = table[table["pfa_code"] == ss.ENGLAND_AND_WALES].set_index("year_ending")
+    now = table[table["year_ending"] == latest]
+    forces_only = now[(now["pfa_code"] != ss.ENGLAND_AND_WALES) & now["value"].notna()]
+    rates_data = [FORCE_FILES[latest], census.CENSUS_2011_FILE]
+    figures = [
+        Figure("uof_year", financial_year(latest), "year", list(FORCE_FILES.values())),
+        Figure("uof_ratio", national.at[latest, "value"], "ratio", rates_data, PCT1),
+        Figure("uof_ratio_low", national.at[latest, "ci_low"], "ratio", rates_data, PCT1),
+        Figure("uof_ratio_high", national.at[latest, "ci_high"], "ratio", rates_data, PCT1),
+        Figure("uof_ratio_prev", national.at[latest - 1, "value"], "ratio", [FORCE_FILES[latest - 1],
+                                                                               census.CENSUS_2011_FILE], PCT1),
+        Figure("uof_prev_year", financial_year(latest - 1), "year", list(FORCE_FILES.values())),
+        Figure("uof_black_per_1000", national.at[latest, "black_per_1000"], "per 1,000", rates_data),
+        Figure("uof_white_per_1000", national.at[latest, "white_per_1000"], "per 1,000", rates_data),
+        Figure("uof_forces_above_1", int((forces_only["ci_low"] > 1).sum()), "forces", [FORCE_FILES[latest]]),
+        Figure("uof_forces", len(forces_only), "forces", [FORCE_FILES[latest]]),
+        *common.rank_figures("uof_force_rank", now.set_index("pfa_code")["value"], highlight,
+                             what=f"the Black/White ratio of use of force per resident in {financial_year(latest)}",
+                             datasets=rates_data),
+    ]
+    plot = now[now["value"].notna()]
+    chart = ranked.ranked_intervals(
+        plot, name="use-of-force-ratio", highlight=highlight, reference=1.0, x_title="Rate ratio (log scale)",
+        title=f"Use of force on Black people relative to White people, by force, {financial_year(latest)}",
+        subtitle="Tactic uses per 1,000 residents of each group (2011 Census); whiskers: 95% intervals. "
+                 "The unit is tactic uses, not people", source=FORCE_SOURCE,
+        description=(f"Ranked dot-and-whisker chart of the Black/White ratio of police use of force tactic uses per "
+                     f"1,000 residents, {financial_year(latest)}, for {len(forces_only)} forces and England and Wales "
+                     f"({national.at[latest, 'value']:.1f}). One person can be the subject of several tactics."))
+    return Section(now.round(2), chart, figures)
+
+
+@national
+def detail(path=None, key: str = "ss_detail", force: str | None = None) -> Section:
+    """From police.uk stop and search data (one file or a force's download folder): how often no further action,
+    and how often the outcome was linked to the object of the search; over several months, NFA each month."""
+    searches = policeuk.read("stop-and-search", path, force)
+    datasets, extra = common.policeuk_provenance(searches, "stop-and-search", key)
+    n = len(searches)
+    nfa = int((searches["Outcome"] == NFA).sum())
+    recorded = int(searches["Outcome"].notna().sum())  # a search with no outcome recorded is missing, not NFA
+    linked = searches["Outcome linked to object of search"].dropna().str.lower()
+    linked_true = int((linked == "true").sum())
+    nfa_low, nfa_high = stats.wilson_ci(nfa, recorded)
+    link_low, link_high = stats.wilson_ci(linked_true, len(linked))
+    where, force_name, months = searches.attrs["label"], policeuk.force_name(searches), policeuk.span(searches)
+    slug = "" if path is None else "-" + forces.get(searches.attrs["force"]).slug
+    source = f"police.uk stop and search, {where}; OGL v3.0"
+    figures = [
+        Figure(f"{key}_force", force_name, "force", datasets), Figure(f"{key}_months", months, "months", datasets),
+        Figure(f"{key}_n", n, "searches", datasets),
+        Figure(f"{key}_nfa", 100 * nfa / recorded, "%", datasets),
+        Figure(f"{key}_nfa_low", 100 * float(nfa_low), "%", datasets),
+        Figure(f"{key}_nfa_high", 100 * float(nfa_high), "%", datasets),
+        Figure(f"{key}_linked_n", len(linked), "searches", datasets),
+        Figure(f"{key}_linked", 100 * linked_true / len(linked), "%", datasets),
+        Figure(f"{key}_linked_low", 100 * float(link_low), "%", datasets),
+        Figure(f"{key}_linked_high", 100 * float(link_high), "%", datasets),
+    ] + extra
+    table = policeuk_measures.distribution(searches["Outcome"], "not recorded")
+    chart = ranked.labelled_bars(
+        table.rename(columns={"category": "label", "share_pct": "value"}), name=f"search-outcomes{slug}",
+        x_title="% of searches", title=f"Outcomes of stop and search, {where}", source=source,
+        subtitle=f"{n:,} searches; police.uk data, {months}",
+        description=(f"Bar chart of the outcomes of {n:,} stop and searches by {force_name}, {months}; "
+                     f"{100 * nfa / recorded:.0f}% of those with an outcome recorded ended with no further action."))
+    more = []
+    if len(searches.attrs["months"]) > 1:
+        more.append(common.monthly_share_chart(
+            searches, "Outcome", NFA, label="No further action", name=f"search-nfa-monthly{slug}", source=source,
+            y_title="% of searches with an outcome recorded",
+            title=f"Searches ending in no further action each month, {where}",
+            subtitle="Shaded: 95% Wilson interval; searches with no outcome recorded are left out",
+            subject=f"stop and searches by {force_name} ending in no further action"))
+    return Section(table.round(1), chart, figures, more, common.policeuk_gap_note(searches))
+
+
+def force_section(force: str) -> Section:
+    """The force's searches per 1,000 residents beside England and Wales, and its latest arrest rates by group."""
+    f = forces.resolve(force)
+    totals = search_totals()
+    both = per_1000_residents(totals[totals["pfa_code"].isin([f.code, ss.ENGLAND_AND_WALES])])
+    both["value"] = both["per_1000"]
+    plot = both.rename(columns={"year_ending": "year"}).assign(
+        series=lambda d: d["pfa_code"].map({f.code: f.short_name, ss.ENGLAND_AND_WALES: "England and Wales"}))
+    chart = lines.yearly_lines(
+        plot, name=f"search-rate-force-{f.slug}", highlight=f.code, y_title="Searches per 1,000 residents", x_title="Year ending March",
+        fmt=".1f", title=f"Stop and search per 1,000 residents: {f.name} and England and Wales",
+        subtitle="Residents: ONS mid-year estimate of each year; dashed rule: the 2014 reforms", source=SEARCH_SOURCE,
+        marks=pd.DataFrame({"year": [REFORM_YEAR], "label": ["2014 reforms"]}),
+        description=(f"Line chart of stop and searches per 1,000 residents in {f.name} and England and Wales by year "
+                     "ending March, with the 2014 reforms marked."))
+    rates = arrest_rates()
+    latest = int(rates["year_ending"].max())
+    mine = rates[(rates["pfa_code"] == f.code) & (rates["year_ending"] == latest)]
+    table = tables.format_table(
+        mine[["group", "searches", "searches_arrest_known", "arrests", "arrest_pct", "ci_low", "ci_high"]].assign(
+            unknown_pct=100 * mine["unknown_share"]),
+        headers={"group": "Self-defined ethnic group", "searches": "Searches",
+                 "searches_arrest_known": "With an arrest count", "arrests": "Arrests",
+                 "arrest_pct": "Arrested (% of counted)", "ci": "95% Wilson interval",
+                 "unknown_pct": "No arrest count (% of searches)"},
+        intervals={"ci": ("ci_low", "ci_high")}, decimals={"arrest_pct": 1, "ci": 1, "unknown_pct": 0},
+        missing={"arrest_pct": disproportionality.TOO_INCOMPLETE, "ci": "–"}, kind="force",
+        caption=f"Arrests after stop and search, {f.name}, {financial_year(latest)}")
+    return Section(table, chart, [])
+
+
+def own_detail(force: str, folder: str | None = None) -> Section:
+    """The force's own stop and search detail from its police.uk download, or a note saying where it would go."""
+    return common.own_policeuk_section(force, folder, "stop and search figures",
+                                       lambda: detail(folder, key="own_ss", force=force))
+
+
+def evidence_section() -> Section:
+    """The chapter's cited evidence, one table per message of the guide."""
+    return evidence.section("4")

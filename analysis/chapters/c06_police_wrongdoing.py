@@ -1,0 +1,180 @@
+"""Chapter 6: tackling police wrongdoing - deaths during or following police contact, and complaints and misconduct."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis import config
+from analysis.chapters import common, evidence
+from analysis.methods import stats
+from analysis.present import lines, ranked, tables
+from analysis.present.glue import Figure, Section, national
+from analysis.sources import cache, forces, iopc, population
+from analysis.sources.evidence import REGISTER_FILE, load_register
+from analysis.sources.periods import financial_year
+
+DEATHS_DATA = [iopc.DEATHS_FILE]
+RATE_DATA = [iopc.DEATHS_FILE, *population.BY_YEAR_FILES]
+SOURCE = "IOPC, deaths during or following police contact, time series tables 2004/05 to 2019/20; OGL v3.0"
+OTHER = "Other deaths following contact"
+
+
+@national
+def national_deaths() -> Section:
+    """Deaths by type and year, England and Wales."""
+    series = iopc.national_series()
+    latest = int(series["year_ending"].max())
+    first = int(series["year_ending"].min())
+    now = series[series["year_ending"] == latest].set_index("type")["fatalities"]
+    totals = series.groupby("type")["fatalities"].sum()
+    custody = series[series["type"] == "Deaths in or following custody"].set_index("year_ending")["fatalities"]
+    figures = [
+        Figure("deaths_first_year", financial_year(first), "year", DEATHS_DATA),
+        Figure("deaths_latest_year", financial_year(latest), "year", DEATHS_DATA),
+        Figure("deaths_latest_total", int(now.sum()), "deaths", DEATHS_DATA),
+        Figure("deaths_custody_latest", int(now["Deaths in or following custody"]), "deaths", DEATHS_DATA),
+        Figure("deaths_custody_first", int(custody[first]), "deaths", DEATHS_DATA),
+        Figure("deaths_shootings_total", int(totals["Fatal police shootings"]), "deaths", DEATHS_DATA),
+        Figure("deaths_suicides_latest", int(now["Apparent suicides following custody"]), "deaths", DEATHS_DATA),
+        Figure("deaths_rti_latest", int(now["Road traffic fatalities"]), "deaths", DEATHS_DATA),
+    ]
+    other = series[series["type"] == OTHER].set_index("year_ending")["fatalities"]
+    notes = iopc.year_notes(OTHER)
+    change = int(notes["year_ending"].max())  # the latest change IOPC footnotes
+    before = other[(other.index < change) & (other.index >= change - 3)]
+    after = other[(other.index >= change) & (other.index < change + 3)]
+    figures += [
+        Figure("deaths_other_change_year", financial_year(change), "year", DEATHS_DATA),
+        Figure("deaths_other_before", before.mean(), "deaths a year", DEATHS_DATA),
+        Figure("deaths_other_before_years", f"{financial_year(before.index.min())} to {financial_year(before.index.max())}",
+               "years", DEATHS_DATA),
+        Figure("deaths_other_after", after.mean(), "deaths a year", DEATHS_DATA),
+        Figure("deaths_other_after_years", f"{financial_year(after.index.min())} to {financial_year(after.index.max())}",
+               "years", DEATHS_DATA),
+        Figure("deaths_other_note", notes.set_index("year_ending").at[change, "note"].rstrip("."), "note", DEATHS_DATA),
+        Figure("deaths_other_definition_year", financial_year(int(notes["year_ending"].min())), "year", DEATHS_DATA),
+    ]
+    plot = series.rename(columns={"year_ending": "year", "type": "series", "fatalities": "value"})
+    chart = lines.yearly_lines(
+        plot, name="deaths-by-type", y_title="Deaths", x_title="Financial year ending March",
+        title=f"Deaths during or following police contact, {financial_year(first)} to {financial_year(latest)}",
+        subtitle=["England and Wales, by IOPC category; counts of deaths, not rates",
+                  "Dashed rules: IOPC's footnoted changes to what 'other deaths' counts"], source=SOURCE,
+        marks=pd.DataFrame({"year": notes["year_ending"] - 0.5,
+                            "label": [f"'Other' changed {financial_year(y)}" for y in notes["year_ending"]]}),
+        description=(f"Line chart of deaths during or following police contact by type and financial year from "
+                     f"{financial_year(first)} to {financial_year(latest)}. In {financial_year(latest)}: "
+                     + "; ".join(f"{t} {n}" for t, n in now.items()) + "."))
+    return Section(series.pivot(index="year_ending", columns="type", values="fatalities").reset_index(), chart, figures)
+
+
+@cache.in_memory
+def deaths_by_force() -> pd.DataFrame:
+    """Deaths per force over the whole series, all types: the count, and the rate per million residents per year
+    (deaths over the sum of the force's mid-year populations, its person-years) with an exact 95% Poisson interval,
+    compared with the rest of England and Wales by a Poisson score test."""
+    deaths = iopc.by_force()
+    table = deaths.groupby("pfa_code", as_index=False)["fatalities"].sum()
+    # Financial year ending March Y is set against the mid-(Y-1) population.
+    mids = sorted(deaths["year_ending"].unique() - 1)
+    pops = population.population_by_year()
+    person_years = pops[pops["mid_year"].isin(mids)].groupby("pfa_code")["population"].sum()
+    table["person_years"] = table["pfa_code"].map(person_years)
+    low, high = stats.poisson_rate_ci(table["fatalities"], table["person_years"])
+    table["per_million"] = 1e6 * table["fatalities"] / table["person_years"]
+    table["ci_low"], table["ci_high"] = 1e6 * low, 1e6 * high
+    rest_deaths = table["fatalities"].sum() - table["fatalities"]
+    rest_years = table["person_years"].sum() - table["person_years"]
+    test = stats.poisson_rate_ratio(table["fatalities"], table["person_years"], rest_deaths, rest_years)
+    table["against_rest"] = np.where(test["p_value"].isna(), "too few to say",
+                                     np.where(test["p_value"] >= 1 - config.CONFIDENCE_LEVEL, stats.SIMILAR,
+                                              np.where(test["rate_ratio"] > 1, stats.HIGHER, stats.LOWER)))
+    return table.assign(force=forces.area_names(table["pfa_code"]))
+
+
+def national_death_rate() -> float:
+    """Deaths per million residents per year, England and Wales, over the whole series."""
+    table = deaths_by_force()
+    return 1e6 * table["fatalities"].sum() / table["person_years"].sum()
+
+
+def force_counts(highlight: str | None = None) -> Section:
+    """Ranked per-force rates per million residents a year, with exact intervals: counts alone would rank forces by
+    size, and the intervals show how much of the difference between forces could be chance."""
+    table = deaths_by_force()
+    years = iopc.by_force()["year_ending"]
+    span = f"{financial_year(years.min())} to {financial_year(years.max())}"
+    dropped = iopc.by_force().attrs["dropped"]
+    national = national_death_rate()
+    city = forces.CITY_OF_LONDON
+    charted = table[table["pfa_code"] != city]
+    top = charted.loc[charted["per_million"].idxmax()]
+    figures = [
+        Figure("deaths_force_span", span, "years", DEATHS_DATA),
+        Figure("deaths_national_rate", national, "deaths per million residents a year", RATE_DATA, "{:.1f}"),
+        Figure("deaths_force_median_rate", table["per_million"].median(), "deaths per million residents a year",
+               RATE_DATA, "{:.1f}"),
+        Figure("deaths_force_top", top["force"], "force", RATE_DATA),
+        Figure("deaths_force_top_rate", top["per_million"], "deaths per million residents a year", RATE_DATA, "{:.1f}"),
+        Figure("deaths_force_top_n", int(top["fatalities"]), "deaths", DEATHS_DATA),
+        Figure("deaths_forces_higher", int((table["against_rest"] == stats.HIGHER).sum()), "forces", RATE_DATA),
+        Figure("deaths_forces_lower", int((table["against_rest"] == stats.LOWER).sum()), "forces", RATE_DATA),
+        Figure("deaths_force_median", table["fatalities"].median(), "deaths", DEATHS_DATA),
+        Figure("deaths_force_dropped", ", ".join(dropped), "authorities", DEATHS_DATA),
+        Figure("deaths_city_n", int(table.set_index("pfa_code").at[city, "fatalities"]), "deaths", DEATHS_DATA),
+        *common.rank_figures("deaths_force_rank", table.set_index("pfa_code")["per_million"], highlight,
+                              what=f"deaths following police contact per million residents a year, {span}",
+                              datasets=RATE_DATA),
+    ]
+    plot = charted.rename(columns={"per_million": "value"})
+    chart = ranked.ranked_intervals(
+        plot, name="deaths-by-force", log=False, highlight=highlight, reference=national,
+        x_title="Deaths per million residents a year (exact 95% interval)",
+        title=f"Deaths during or following police contact per million residents a year, by force, {span}",
+        subtitle=["All IOPC categories; dashed line: England and Wales. The City of London is left out: its tiny",
+                  "resident population puts its rate off this scale"],
+        source=f"{SOURCE}; ONS mid-year population estimates",
+        description=(f"Ranked dot-and-whisker chart of deaths during or following police contact per million "
+                     f"residents a year for 42 forces, {span}, with exact 95% Poisson intervals; England and Wales "
+                     f"{national:.1f}. The highest rate is {top['per_million']:.1f} in {top['force']}."))
+    return Section(table, chart, figures)
+
+
+def force_section(force: str) -> Section:
+    """The force's deaths by type and year."""
+    f = forces.resolve(force)
+    mine = iopc.by_force()
+    mine = mine[mine["pfa_code"] == f.code]
+    by_type = mine.groupby("type", as_index=False)["fatalities"].sum()
+    low, high = stats.poisson_count_ci(by_type["fatalities"])
+    span = f"{financial_year(mine['year_ending'].min())} to {financial_year(mine['year_ending'].max())}"
+    table = tables.format_table(
+        by_type.assign(ci_low=low, ci_high=high),
+        headers={"type": "Type of death", "fatalities": "Deaths", "ci": "Exact 95% interval for the count"},
+        intervals={"ci": ("ci_low", "ci_high")}, decimals={"ci": 1}, kind="force",
+        caption=f"Deaths during or following contact with {f.name}, {span}")
+    per_year = mine.groupby("year_ending", as_index=False)["fatalities"].sum()
+    plot = per_year.rename(columns={"year_ending": "year", "fatalities": "value"}).assign(
+        series=f.short_name)
+    chart = lines.yearly_lines(
+        plot, name=f"deaths-force-{f.slug}", y_title="Deaths, all types", x_title="Financial year ending March",
+        title=f"Deaths during or following police contact: {f.name}", source=SOURCE,
+        subtitle="All IOPC categories; a death in an incident involving two forces counts for each",
+        description=(f"Line chart of deaths during or following contact with {f.name} by financial year, all types "
+                     f"together: {int(per_year['fatalities'].sum())} in total."))
+    return Section(table, chart, [])
+
+
+# Register rows the prose quotes: id -> (unit, format).
+QUOTED = {"E117": ("cases", "{:,.0f}"), "E118": ("allegations", "{:,.0f}"), "E121": ("%", "{:.0f}"),
+          "E128": ("%", "{:.0f}"), "E130": ("% more likely", "{:.0f}")}
+
+
+@national
+def complaints() -> Section:
+    """Complaints and misconduct figures cited from the register (IOPC 2023/24, Casey review): no chart."""
+    reg = load_register().set_index("id")
+    figures = [Figure(f"reg_{i.lower()}", reg.at[i, "estimate"], unit, [REGISTER_FILE], fmt)
+               for i, (unit, fmt) in QUOTED.items()]
+    return Section(evidence.section("5").table, None, figures)

@@ -1,0 +1,232 @@
+"""Chapter 7: what else matters - anti-social behaviour and recorded crime by force, and confidence in the wider justice system."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.chapters import common, evidence
+from analysis.methods import comparable, ranking, stats, survey
+from analysis.present import maps, ranked, tables
+from analysis.present.glue import Figure, Section, national
+from analysis.present.numbers import fmt_number
+from analysis.sources import boundaries, csew, forces, pfa_tables
+from analysis.sources.periods import financial_year
+
+ASB_YEARS = (2018, 2019)
+CJS_MEASURES = ["cjsovb1dv", "fairova1dv"]
+OPEN_DATA = [csew.OPEN_DATA_FILE]
+ASB_SOURCE = "ONS, Crime in England and Wales: police force area data tables, years ending March 2018 and 2019; OGL v3.0"
+OPEN_DATA_SOURCE = "ONS, CSEW open data table, 12 months to December 2018, OGL v3.0"
+ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
+# The CSEW ASB table's one row for London's two forces, which ONS files under the London region code.
+LONDON_REGION = "E12000007"
+LONDON = LONDON_REGION
+LONDON_FORCES = forces.COMBINED_AREAS[LONDON][1]
+LONDON_NAME = "London (Metropolitan Police and City of London, reported together)"
+
+
+def asb_table() -> pd.DataFrame:
+    """CSEW experience of ASB and recorded crime per 1,000, per force area, both years, with ONS's significance flag.
+
+    ONS reports the Metropolitan Police and the City of London as one row (under the London region code); it is
+    kept as one area, `LONDON`, covering both forces, and each London force's edition uses it."""
+    frames = []
+    for year in ASB_YEARS:
+        crime = pfa_tables.recorded_crime_rate(year)
+        asb = pfa_tables.asb_experience(year)
+        london = asb["area_name"].str.contains("Metropolitan Police", case=False)
+        if london.sum() != 1:
+            raise ValueError(f"{asb.attrs.get('source', pfa_tables.FILES[year])}: expected one combined London row "
+                             f"naming the Metropolitan Police in the ASB table, found {int(london.sum())}")
+        asb = asb.assign(area_code=asb["area_code"].where(~london, LONDON))
+        asb = asb[asb["area_type"].isin(["force", "England and Wales"]) | london]
+        # London's recorded crime rate is the London region's: the two forces' areas together.
+        crime = crime.assign(area_code=crime["area_code"].where(
+            ~((crime["area_code"] == LONDON_REGION) & (crime["area_type"] == "region")), LONDON))
+        frames.append(asb[["area_code", "asb_pct", "ons_significant", "year_ending"]].merge(
+            crime[["area_code", "crime_rate"]], on="area_code", how="left", validate="one_to_one"))
+    table = pd.concat(frames, ignore_index=True)
+    national = table[table["area_code"] == ENGLAND_AND_WALES].set_index("year_ending")["asb_pct"]
+    above = table["asb_pct"] > table["year_ending"].map(national)
+    table["against_england_and_wales"] = stats.SIMILAR
+    table.loc[table["ons_significant"], "against_england_and_wales"] = above.map({True: stats.HIGHER,
+                                                                                 False: stats.LOWER})
+    table.loc[table["area_code"] == ENGLAND_AND_WALES, "against_england_and_wales"] = ""
+    table["area"] = table["area_code"].map(asb_area_name)
+    return table
+
+
+def asb_area(force_code: str) -> str:
+    """The ASB table's area for a force: its own code, or the combined London area for the Met and the City."""
+    return LONDON if force_code in LONDON_FORCES else force_code
+
+
+def asb_area_name(area_code: str) -> str:
+    if area_code == LONDON:
+        return LONDON_NAME
+    return forces.NATIONAL_NAMES.get(area_code) or forces.get(area_code).name
+
+
+def asb_by_force(highlight: str | None = None) -> Section:
+    """Share of adults who experienced or witnessed ASB, by force area, latest year, with ONS's significance test."""
+    table = asb_table()
+    latest = max(ASB_YEARS)
+    now = table[table["year_ending"] == latest]
+    rows = pfa_tables.asb_experience(latest)
+    rows = rows[~rows["area_code"].isin(forces.force_codes()) & ~rows["area_name"].str.contains("Metropolitan Police")]
+    counts = rows["area_type"].value_counts()
+    # In words, not codes: "England and Wales, England and Wales separately (2 countries) and 9 English regions".
+    words = {"England and Wales": ("England and Wales", "England and Wales"), "country": ("country", "countries"),
+             "region": ("English region", "English regions")}
+    others = "; ".join(kind if kind == "England and Wales" else f"{n} {words.get(kind, (kind, kind))[n != 1]}"
+                       for kind, n in counts.items())
+    kept = now[now["area_code"] != ENGLAND_AND_WALES]
+    national = now[now["area_code"] == ENGLAND_AND_WALES].iloc[0]
+    prev = table[(table["area_code"] == ENGLAND_AND_WALES) & (table["year_ending"] == min(ASB_YEARS))].iloc[0]
+    data = [pfa_tables.FILES[y] for y in ASB_YEARS]
+    higher = int((kept["against_england_and_wales"] == stats.HIGHER).sum())
+    lower = int((kept["against_england_and_wales"] == stats.LOWER).sum())
+    figures = [
+        Figure("asb_year", financial_year(latest), "year", data),
+        Figure("asb_national", national["asb_pct"], "%", data, "{:.1f}"),
+        Figure("asb_prev_year", financial_year(min(ASB_YEARS)), "year", data),
+        Figure("asb_national_prev", prev["asb_pct"], "%", data, "{:.1f}"),
+        Figure("asb_forces", len(kept), "areas", data),
+        Figure("asb_forces_higher", higher, "areas", data),
+        Figure("asb_forces_lower", lower, "areas", data),
+        Figure("asb_london", kept.set_index("area_code").at[LONDON, "asb_pct"], "%", data, "{:.1f}"),
+        Figure("asb_london_wording", kept.set_index("area_code").at[LONDON, "against_england_and_wales"],
+               "comparison", data),
+        Figure("asb_other_rows", others, "rows", data),
+        Figure("asb_crime_corr", kept["asb_pct"].corr(kept["crime_rate"]), "correlation", data, "{:.2f}"),
+    ]
+    if highlight:  # London's two forces share one row, so the force's area is ranked among areas
+        area = asb_area(forces.resolve(highlight).code)
+        place = int((kept["asb_pct"] > kept.set_index("area_code").at[area, "asb_pct"]).sum()) + 1
+        figures.append(Figure("asb_force_rank", f"{asb_area_name(area)} is {common.ordinal(place)} highest of "
+                              f"{len(kept)} areas ({fmt_number(kept.set_index('area_code').at[area, 'asb_pct'], 1)}%)",
+                              "sentence", data))
+    plot = kept.assign(pfa_code=kept["area_code"], value=kept["asb_pct"],
+                       comparison=kept["against_england_and_wales"]).sort_values("value", ascending=False)
+    chart = ranked.labelled_bars(
+        plot[["pfa_code", "value", "comparison"]], name="asb-by-force", x_title="% of adults", fmt=".0f",
+        highlight=highlight,
+        colour_by="comparison", title=f"Adults who experienced or witnessed anti-social behaviour, {financial_year(latest)}",
+        subtitle=["CSEW by police force area; each bar's label and colour give ONS's test against England and Wales",
+                  "ONS reports the Metropolitan Police and the City of London together, as one London area"],
+        source=ASB_SOURCE,
+        description=(f"Bar chart of the share of adults who experienced or witnessed anti-social behaviour in "
+                     f"{len(kept)} police force areas (the Metropolitan Police and City of London as one London area), "
+                     f"{financial_year(latest)}; England and Wales {national['asb_pct']:.0f}%. "
+                     f"{higher} areas were significantly higher and {lower} lower (ONS test)."))
+    columns = ["area_code", "area", "year_ending", "asb_pct", "against_england_and_wales", "crime_rate"]
+    return Section(table[columns], chart, figures)
+
+
+@national
+def cjs_by_group() -> Section:
+    """Confidence that the criminal justice system is effective and fair, by group, with 95% CIs."""
+    data = csew.load_open_data()
+    table = survey.by_group(data, CJS_MEASURES)
+    effective = survey.all_adults(data, "cjsovb1dv")
+    fair = survey.all_adults(data, "fairova1dv")
+    figures = [Figure("cjs_effective", effective["pct"], "%", OPEN_DATA, "{:.1f}"),
+               Figure("cjs_effective_low", effective["ci_low_pct"], "%", OPEN_DATA, "{:.1f}"),
+               Figure("cjs_effective_high", effective["ci_high_pct"], "%", OPEN_DATA, "{:.1f}"),
+               Figure("cjs_fair", fair["pct"], "%", OPEN_DATA, "{:.1f}"),
+               Figure("cjs_groups_differ", int((table["comparison"] != stats.SIMILAR).sum()), "group estimates",
+                      OPEN_DATA)]
+    chart = ranked.estimates_with_ci(
+        table, name="cjs-by-group", title="Confidence in the criminal justice system by group, 2018",
+        subtitle="Dots are survey estimates, whiskers 95% confidence intervals; dashed line: all adults",
+        reference_label="all adults", source=OPEN_DATA_SOURCE,
+        description=("Dot-and-whisker chart of confidence that the criminal justice system is effective and that it is "
+                     f"fair, by ethnic group, age and sex, with 95% confidence intervals. All adults: effective "
+                     f"{effective['pct']:.0f}%, fair {fair['pct']:.0f}%."))
+    return Section(table, chart, figures)
+
+
+def force_section(force: str) -> Section:
+    """The force's recorded crime (year ending December 2024) and CSEW anti-social behaviour (2018/19, with ONS's
+    test) beside England and Wales, the median force and each comparable force."""
+    f = forces.resolve(force)
+    peers = comparable.comparable_to(f.code)
+    crime = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code"]).set_index("area_code")
+    period = pfa_tables.PERIODS[pfa_tables.DEC_2024]
+    asb = asb_table()
+    asb = asb[asb["year_ending"] == max(ASB_YEARS)].set_index("area_code")
+    codes = sorted(forces.force_codes()) + [ENGLAND_AND_WALES]
+    frame = pd.DataFrame({
+        "crime_rate": crime["crime_rate"].reindex(codes),
+        "asb_pct": [asb["asb_pct"].get(asb_area(c)) for c in codes],
+        "asb_test": [asb["against_england_and_wales"].get(asb_area(c), "") for c in codes],
+    }, index=pd.Index(codes, name="pfa_code"))
+    rows = ranking.comparison_rows(frame, f.code, peers)
+    rows.loc[rows["area"] == "Median force", "asb_test"] = ""
+    asb_year = financial_year(max(ASB_YEARS))
+    note = "" if asb_area(f.code) == f.code else f" ASB for {f.name} is the figure for {LONDON_NAME}."
+    table = tables.format_table(
+        rows, headers={"area": "Area", "crime_rate": f"Recorded crime per 1,000 residents, {period}",
+                       "asb_pct": f"Adults who experienced or witnessed ASB, {asb_year} (%)",
+                       "asb_test": "ASB against England and Wales (ONS test)"},
+        decimals={"crime_rate": 1, "asb_pct": 1}, missing={"crime_rate": "suppressed by ONS"}, kind="force",
+        caption=f"Recorded crime and anti-social behaviour: {f.name} and others")
+    bars = crime.loc[[f.code, ENGLAND_AND_WALES, *peers], ["crime_rate"]].dropna().reset_index().rename(
+        columns={"area_code": "pfa_code", "crime_rate": "value"})
+    chart = ranked.labelled_bars(
+        bars, name=f"crime-rate-force-{f.slug}", highlight=f.code, fmt=".1f",
+        x_title="Recorded crime per 1,000 residents (excluding fraud)",
+        title=f"Recorded crime per 1,000 residents, {period}: {f.name}",
+        subtitle=[f"Beside England and Wales and its comparable forces; median force "
+                  f"{ranking.median_force(crime['crime_rate']):.1f}. Counts of recorded offences, not a survey, "
+                  "so no confidence interval." + note],
+        source=f"ONS, Police force area data tables, {period}; OGL v3.0",
+        description=(f"Bar chart of recorded crime per 1,000 residents, {period}, in {f.name}, England and Wales and "
+                     f"its comparable forces. " + common.rank_sentence(crime["crime_rate"], f.code,
+                                                                         what="recorded crime per 1,000 residents")
+                     + "."))
+    return Section(table, chart, [])
+
+
+def recorded_crime_map(highlight: str | None = None) -> Section:
+    """Map of police recorded crime (excluding fraud) per 1,000 residents by force, year ending December 2024."""
+    edition = pfa_tables.DEC_2024
+    period = pfa_tables.PERIODS[edition]
+    crime = pfa_tables.recorded_crime(edition)
+    kept, _ = pfa_tables.forces_only(crime)
+    national = crime[crime["area_code"] == ENGLAND_AND_WALES].iloc[0]
+    rated = kept[kept["crime_rate"].notna()]
+    top, low = rated.loc[rated["crime_rate"].idxmax()], rated.loc[rated["crime_rate"].idxmin()]
+    suppressed = kept[kept["rate_note"] == pfa_tables.SUPPRESSED]
+    names = dict(zip(kept["area_code"], forces.area_names(kept["area_code"])))
+    data = [pfa_tables.FILES[edition]]
+    figures = [
+        Figure("crime24_period", period, "period", data),
+        Figure("crime24_national_rate", national["crime_rate"], "offences per 1,000 residents", data, "{:.1f}"),
+        Figure("crime24_national_count", national["crimes"], "offences", data, "{:,.0f}"),
+        Figure("crime24_forces", len(rated), "forces", data),
+        Figure("crime24_top_force", names[top["area_code"]], "force", data),
+        Figure("crime24_top_rate", top["crime_rate"], "offences per 1,000 residents", data, "{:.1f}"),
+        Figure("crime24_lowest_force", names[low["area_code"]], "force", data),
+        Figure("crime24_lowest_rate", low["crime_rate"], "offences per 1,000 residents", data, "{:.1f}"),
+        Figure("crime24_suppressed", ", ".join(names[c] for c in suppressed["area_code"]) or "none", "forces", data),
+        Figure("crime24_median_force", rated["crime_rate"].median(), "offences per 1,000 residents", data, "{:.1f}"),
+        *common.rank_figures("crime24_force_rank", kept.set_index("area_code")["crime_rate"], highlight,
+                              what=f"recorded crime per 1,000 residents, {period}", datasets=data),
+    ]
+    values = kept.rename(columns={"area_code": "pfa_code", "crime_rate": "value", "rate_note": "note"})
+    values["note"] = values["note"].replace({pfa_tables.SUPPRESSED: f"rate {pfa_tables.SUPPRESSED}"})
+    chart = maps.choropleth(
+        values[["pfa_code", "value", "note"]], name="recorded-crime-map-2024", highlight=highlight,
+        title=f"Police recorded crime per 1,000 residents, {period}",
+        subtitle=[f"Excluding fraud; mid-2023 populations. England and Wales: {national['crime_rate']:.1f}"],
+        measure_label="Recorded crime (excluding fraud)", unit="per 1,000 residents", period=period,
+        source=f"ONS, Police force area data tables, {period}; {boundaries.BOUNDARIES_SOURCE}")
+    table = kept.assign(force=kept["area_code"].map(names))[
+        ["area_code", "force", "crimes", "population", "crime_rate", "rate_note", "period"]]
+    return Section(table.rename(columns={"area_code": "pfa_code"}).round({"crime_rate": 1}), chart, figures)
+
+
+def evidence_section() -> Section:
+    """The chapter's cited evidence, one table per message of the guide."""
+    return evidence.section("6")

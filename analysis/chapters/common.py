@@ -1,0 +1,131 @@
+"""What several chapters share: a force's place in words, the CSEW headline figures, and the police.uk sections'
+provenance, notes and monthly chart."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.methods import policeuk_measures, ranking
+from analysis.present import lines
+from analysis.present.glue import Figure, Section
+from analysis.present.numbers import fmt_number, format_spec
+from analysis.sources import csew, forces, localfiles, policeuk
+from analysis.sources.files import locate
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_sentence(values: pd.Series, force_code: str, *, what: str, fmt: str = "{:.1f}") -> str:
+    """"Kent Police is 12th highest of 43 forces (257)": the force's place among the forces with a value
+    (ties share the higher place); if the force has no value, says so."""
+    name = forces.get(force_code).name
+    found = ranking.place(values, force_code)
+    if found is None:
+        return f"{name} has no published figure for {what}"
+    place, of = found
+    return (f"{name} is {ordinal(place)} highest of {of} forces for {what} "
+            f"({fmt_number(values[force_code], *format_spec(fmt))})")
+
+
+def rank_figures(key: str, values: pd.Series, highlight: str | None, *, what: str, datasets: list[str],
+                 fmt: str = "{:.1f}") -> list[Figure]:
+    """The glued sentence under a national chart in a force's edition ("Kent Police is 5th highest of 40 forces
+    for …"); nothing in the national book."""
+    if not highlight:
+        return []
+    code = forces.resolve(highlight).code
+    return [Figure(key, rank_sentence(values, code, what=what, fmt=fmt), "sentence", datasets)]
+
+
+WHICH = {"first": "first year of the series", "peak": "peak year", "latest": "latest year"}
+
+
+def point_figures(trend: pd.DataFrame, measure: str, short: str, datasets: list[str],
+                  what: str | None = None) -> list[Figure]:
+    """Glued figures for the first, peak and latest value of one measure in a `trend_frame` built with headlines.
+
+    A value the cross-check disputes is given as the range of the two sources ("about 78 to 79"), so no headline
+    rests on one of them; a provisional value's year says "(provisional)".
+    """
+    figures = []
+    for which in ("first", "peak", "latest"):
+        row = csew.point(trend, measure, which)
+        value = row["value_pct"]
+        if pd.notna(row.get("value_transcribed")):
+            low, high = sorted([row["value_pct"], row["value_transcribed"]])
+            value = f"about {fmt_number(low)} to {fmt_number(high)}"
+        year = row["csew_year"] + (" (provisional)" if row.get("provisional", False) else "")
+        what = what or csew.SERIES_LABELS.get(measure, measure)
+        figures += [Figure(f"{short}_{which}", value, "%", datasets, label=f"{what}, {WHICH[which]} ({year})"),
+                    Figure(f"{short}_{which}_year", year, "CSEW year", datasets, label=f"{what}: the {WHICH[which]}")]
+    return figures
+
+
+def join(names) -> str:
+    """Names as a reader lists them: "a, b and c" ("none" for no names)."""
+    names = list(names)
+    if not names:
+        return "none"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def policeuk_provenance(records: pd.DataFrame, kind: str, key: str) -> tuple[list[str], list[Figure]]:
+    """The dataset ids a police.uk section's figures cite, and (for a local file or folder) a figure with its sha256.
+
+    The sample is cited by its manifest id; a force's own download by its folder or file name.
+    """
+    if records.attrs.get("source") == str(locate(policeuk.SAMPLE[kind])):
+        return [policeuk.SAMPLE[kind]], []
+    local = localfiles.fingerprint(records.attrs["source"])
+    datasets = [f"local police.uk download {local['name']}"]
+    return datasets, [Figure(f"{key}_sha256", local["sha256"], "sha256", datasets)]
+
+
+def policeuk_not_supplied(force: str, what: str) -> str:
+    """What an edition says where the force's own police.uk download was not given."""
+    f = forces.get(forces.resolve(force).code)
+    return (f"The {what} above come from the Bedfordshire sample month. {f.name}'s own police.uk download (any "
+            f"number of months, from data.police.uk/data) can be shown here: build the edition with "
+            f"`make edition FORCE={f.slug} POLICEUK=path/to/folder`.")
+
+
+def own_policeuk_section(force: str, folder: str | None, what: str, build) -> Section:
+    """A force's own police.uk section (`build()`, when a download folder was given), or a note saying that the
+    figures above are the sample's and where the force's own would go."""
+    return build() if folder else Section(None, note=policeuk_not_supplied(force, what))
+
+
+def policeuk_gap_note(records: pd.DataFrame) -> str:
+    """A sentence naming the months with no file between the first and the last ('' when there are none)."""
+    missing = records.attrs.get("missing_months", [])
+    if not missing:
+        return ""
+    names = ", ".join(policeuk.month_name(m) for m in missing)
+    return (f"The download has no file for {names}: {'that month is' if len(missing) == 1 else 'those months are'} "
+            "missing here, not zero, and the monthly lines break there.")
+
+
+def as_dated(monthly: pd.DataFrame, series: str, ci: bool = True) -> pd.DataFrame:
+    """A monthly table in the shape of lines.dated_lines_with_ci; a new segment after each missing month."""
+    months = pd.PeriodIndex(monthly["Month"], freq="M")
+    ordinal_months = np.asarray(months.year * 12 + months.month)
+    return pd.DataFrame({"date": months.to_timestamp(how="start"), "period": monthly["Month"].map(policeuk.month_name),
+                         "series": series, "value": monthly["share_pct"],
+                         "ci_low": monthly["ci_low_pct"] if ci else np.nan,
+                         "ci_high": monthly["ci_high_pct"] if ci else np.nan,
+                         "segment": np.cumsum(np.r_[0, np.diff(ordinal_months) != 1]).astype(str)})
+
+
+def monthly_share_chart(records: pd.DataFrame, column: str, category: str, *, label: str, name: str, source: str,
+                        y_title: str, title: str, subtitle: str, subject: str):
+    """A line chart of the monthly share of `category` in `column`, with Wilson intervals (several months only)."""
+    monthly = policeuk_measures.monthly_share(records, column, category)
+    return lines.dated_lines_with_ci(
+        as_dated(monthly, label), name=name, source=source, y_title=y_title, title=title, subtitle=subtitle,
+        description=(f"Line chart of the monthly share of {subject}, {policeuk.span(records)}: from "
+                     f"{monthly['share_pct'].min():.0f}% to {monthly['share_pct'].max():.0f}%, each with a 95% "
+                     "confidence interval."))

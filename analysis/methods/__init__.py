@@ -1,0 +1,2 @@
+"""Methods: statistics (intervals, tests), rates and ratios built on the sources, comparable forces and where a
+force stands among the others. Pure functions of DataFrames; nothing here glues, draws or formats."""

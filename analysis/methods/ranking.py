@@ -1,0 +1,42 @@
+"""Where a force stands among all forces: its place, the median force, and rows setting it beside others."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.sources import forces
+
+
+def forces_only(values: pd.Series) -> pd.Series:
+    """The values of the 43 forces (index pfa_code), missing ones dropped: national rows are never ranked."""
+    return values[values.index.isin(forces.force_codes())].dropna()
+
+
+def place(values: pd.Series, force_code: str) -> tuple[int, int] | None:
+    """(place, of): the force's place among the forces with a value, highest first (ties share the higher place),
+    and how many forces have one; None when the force has no value."""
+    ranked = forces_only(values)
+    if force_code not in ranked.index:
+        return None
+    return int((ranked > ranked[force_code]).sum()) + 1, len(ranked)
+
+
+def median_force(values: pd.Series) -> float:
+    """The median of the forces' values (the typical force), which one very large force cannot pull as it
+    pulls England and Wales."""
+    return float(forces_only(values).median())
+
+
+def comparison_rows(frame: pd.DataFrame, force_code: str, peer_codes: list[str]) -> pd.DataFrame:
+    """Rows to set a force beside others: the force, England and Wales, the median force (of each column, over the
+    forces), then each comparable force. `frame` is indexed by pfa_code (forces and K04000001); the result has an
+    `area` column first."""
+    names = forces.registry().set_index("pfa_code")["name"]
+    rows = [frame.loc[[force_code]].assign(area=names[force_code])]
+    if forces.ENGLAND_AND_WALES in frame.index:
+        rows.append(frame.loc[[forces.ENGLAND_AND_WALES]].assign(area="England and Wales"))
+    median = frame[frame.index.isin(forces.force_codes())].median(numeric_only=True).to_frame().T
+    rows.append(median.assign(area="Median force"))
+    rows += [frame.loc[[c]].assign(area=f"Comparable: {names[c]}") for c in peer_codes if c in frame.index]
+    out = pd.concat(rows, ignore_index=True)
+    return out[["area", *[c for c in frame.columns if c != "area"]]]

@@ -1,0 +1,224 @@
+"""The evidence register as readers see it: one table per message of the guide, each finding with its figures,
+strength, study (linked to citation_url only) and sample."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+
+from analysis.methods.evidence_strength import strength, strength_definitions
+from analysis.present import tables
+from analysis.present.numbers import fmt_number
+
+OTHER = "Other evidence"
+
+# Units that describe the estimate (as shown to readers). Any other unit in the register is the
+# noun of its sample size (studies, victims, households) and is shown with n.
+ESTIMATE_UNITS = {
+    "percent": "%", "percent of incidents": "% of incidents", "percent (approximate)": "% (approximate)",
+    "percent more likely": "% more likely", "percentage points": "percentage points", "ratio": "times",
+    "ratio (approximate, 'nearly')": "times (approximate, 'nearly')", "ratio (as stated)": "times (as stated)",
+    "t statistic": "(t statistic)", "Cohen's d": "(Cohen's d)", "searches per 1,000 population": "per 1,000 people",
+    "working days": "working days",
+}
+# Where the register gives no unit, the measure's own words say what the number is.
+MEASURE_UNITS = ((re.compile(r"^percent\b", re.I), "%"), (re.compile(r"percentage points", re.I), "percentage points"),
+                 (re.compile(r"per million population", re.I), "per million people"),
+                 (re.compile(r"rate ratio", re.I), "times"), (re.compile(r"^(overall )?relative reduction", re.I), "%"))
+# A range published as two rows, "(lower end of stated range)" / "(range upper)": its two ends.
+RANGE_END = re.compile(r"\s*\((?:range\s+)?(lower|upper)\b[^)]*\)", re.I)
+
+NOT_RETRIEVED = "not retrieved"
+
+
+def published_decimals(value: float) -> int:
+    """The decimals a figure was published with (as stored: 33.8 -> 1, 200966.0 -> 0)."""
+    text = repr(float(value))
+    return 0 if text.endswith(".0") or "." not in text else len(text.split(".")[1])
+
+
+def published(value: float) -> str:
+    """A published figure with the decimals it was published with (never rounded further)."""
+    return fmt_number(value, published_decimals(value))
+
+
+def estimate_unit(row) -> str | None:
+    """What the row's estimate is measured in, for readers; None where neither unit nor measure says."""
+    unit = row["unit"]
+    if not pd.isna(unit) and unit in ESTIMATE_UNITS:
+        return ESTIMATE_UNITS[unit]
+    if not pd.isna(unit) and pd.isna(row["n"]):
+        return unit  # a count with no sample size: the unit is the thing counted (cases, teams)
+    measure = "" if pd.isna(row["measure"]) else row["measure"]
+    return next((text for pattern, text in MEASURE_UNITS if pattern.search(measure)), None)
+
+
+def _with_unit(text: str, unit: str | None) -> str:
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit.startswith("%") else f"{text} {unit}"
+
+
+def _measure(row) -> str:
+    return "" if pd.isna(row["measure"]) else RANGE_END.sub("", row["measure"]).strip()
+
+
+def _range_end(row) -> str | None:
+    match = None if pd.isna(row["measure"]) else RANGE_END.search(row["measure"])
+    return match.group(1).lower() if match else None
+
+
+def sample_noun(row) -> str:
+    unit = row["unit"]
+    return "" if pd.isna(unit) or unit in ESTIMATE_UNITS else f" {unit}"
+
+
+def _citations(rows: pd.DataFrame) -> str:
+    """Each distinct study of a finding, linked to its DOI or official page where the register has one."""
+    cited = []
+    for (study, url), _ in rows.groupby(["study", rows["citation_url"].fillna("")], sort=False):
+        text = html.escape(study)
+        cited.append(f'<a href="{html.escape(url)}">{text}</a>' if url.strip() else text)
+    return "<br>".join(cited)
+
+
+def _finding(rows: pd.DataFrame) -> dict:
+    """One table row from the register rows that make one finding: the first row's claim and study, each
+    figure beside what it measures (a published range as "5 to 10"), and the sample sizes."""
+    first = rows.iloc[0]
+    figures, samples, sized = [], [], []
+    pending = None  # the lower end of a range, waiting for its upper end
+    for _, row in rows.iterrows():
+        measure = _measure(row)
+        if pd.isna(row["estimate"]):
+            if pd.isna(row["n"]):
+                figures.append(f"{measure}: {NOT_RETRIEVED}")
+            else:
+                samples.append(f"{measure}: {fmt_number(row['n'], 0)}{sample_noun(row)}")
+            continue
+        end = _range_end(row)
+        if end == "lower":
+            pending = row
+            continue
+        if end == "upper" and pending is not None:
+            value = _with_unit(f"{published(pending['estimate'])} to {published(row['estimate'])}", estimate_unit(row))
+            pending = None
+        else:
+            value = _with_unit(published(row["estimate"]), estimate_unit(row))
+            if not (pd.isna(row["ci_low"]) or pd.isna(row["ci_high"])):
+                places = max(published_decimals(row[c]) for c in ("estimate", "ci_low", "ci_high"))
+                value += f" (95% CI {fmt_number(row['ci_low'], places)} to {fmt_number(row['ci_high'], places)})"
+        figures.append(f"{measure}: {value}" if measure else value)
+        if not pd.isna(row["n"]):
+            sized.append((measure, row["n"], sample_noun(row)))
+    # A trial's or review's size, once when every figure rests on the same n, else beside each figure.
+    if len({n for _, n, _ in sized}) == 1:
+        samples.insert(0, f"{fmt_number(sized[0][1], 0)}{next((x for _, _, x in sized if x), '')}")
+    else:
+        samples[:0] = [f"{m}: {'' if x else 'n = '}{fmt_number(n, 0)}{x}" for m, n, x in sized]
+    if pending is not None:  # a lower end with no upper end is shown as it stands
+        figures.append(f"{_measure(pending)}: {_with_unit(published(pending['estimate']), estimate_unit(pending))}")
+    return {
+        "finding": RANGE_END.sub("", first["claim"]).strip(),
+        "figures": "<br>".join(html.escape(f) for f in figures) or None,
+        "sample_size": "<br>".join(html.escape(x) for x in dict.fromkeys(samples)) or None,
+        "study": _citations(rows),
+        "strength": strength(first["design"]), "design": first["design"], "ids": ", ".join(rows["id"]),
+    }
+
+
+def _groups(rows: pd.DataFrame, listed: list) -> list[list[str]]:
+    """The register rows of each finding, in order: the listed findings first, then any other rows grouped
+    by study and claim, a study's rows that give only a sample size joining its first finding."""
+    groups = [[f] if isinstance(f, str) else list(f) for f in listed]
+    groups = [[i for i in g if i in set(rows["id"])] for g in groups]
+    taken = {i for g in groups for i in g}
+    by_key: dict[tuple, list[str]] = {}
+    first_of_study: dict[str, list[str]] = {}
+    last_of_study: dict[str, list[str]] = {}
+    for _, row in rows[~rows["id"].isin(taken)].iterrows():
+        study_group = first_of_study.get(row["study"])
+        if study_group is not None and pd.isna(row["estimate"]) and not pd.isna(row["n"]):
+            study_group.append(row["id"])
+            continue
+        if _range_end(row) == "upper" and last_of_study.get(row["study"]) is not None \
+                and _range_end(rows.loc[last_of_study[row["study"]][-1]]) == "lower":
+            last_of_study[row["study"]].append(row["id"])
+            continue
+        group = by_key.setdefault((row["study"], row["claim"]), [])
+        if not group:
+            groups.append(group)
+        group.append(row["id"])
+        first_of_study.setdefault(row["study"], group)
+        last_of_study[row["study"]] = group
+    return [g for g in groups if g]
+
+
+def table(register: pd.DataFrame, messages: dict, *, chapter_prefix: str | None = None,
+          ids: list[str] | None = None) -> pd.DataFrame:
+    """A chapter's cited evidence (by register chapter number and/or named rows), one row per finding, under the
+    guide's messages (`messages`: register chapter -> (message, findings) pairs; unlisted rows fall under OTHER)."""
+    keep = pd.Series(False, index=register.index)
+    if chapter_prefix is not None:
+        keep |= register["chapter"].str.startswith(chapter_prefix)
+    if ids:
+        keep |= register["id"].isin(ids)
+    rows = register[keep].set_index("id", drop=False)
+    if rows.empty:
+        raise ValueError(f"no evidence rows for chapter {chapter_prefix!r} / ids {ids}")
+    out = []
+    listed: set[str] = set()
+    for message, findings in messages.get(chapter_prefix or "", ()):
+        mine = {i for f in findings for i in ([f] if isinstance(f, str) else f)}
+        listed |= mine
+        out += [{"message": message, **_finding(rows.loc[g])} for g in _groups(rows[rows["id"].isin(mine)], findings)]
+    rest = rows[~rows["id"].isin(listed)]
+    out += [{"message": OTHER, **_finding(rows.loc[g])} for g in _groups(rest, [])]
+    return pd.DataFrame(out)
+
+
+HEADERS = {"finding": "Finding", "figures": "What was measured (group, period): figure", "strength": "Strength",
+           "study": "Study (linked to its DOI or official page), design and sample"}
+
+
+class EvidenceTables:
+    """A chapter's evidence: one captioned table per message, for display in a chapter."""
+
+    def __init__(self, parts: list[tables.Table]):
+        self.parts = parts
+
+    def _repr_html_(self) -> str:
+        return "\n".join(p.html for p in self.parts)
+
+    def __repr__(self) -> str:
+        return "\n\n".join(repr(p) for p in self.parts)
+
+
+def _study_cell(row) -> str:
+    """The citation, then the design and sample, then the register rows in small type (for reviewers)."""
+    lines = [row["study"], f"Design: {html.escape(row['design'])}"]
+    if isinstance(row["sample_size"], str):
+        lines.append(f"Sample: {row['sample_size']}")
+    lines.append(f"<small>Register: {html.escape(row['ids'])}</small>")
+    return "<br>".join(lines)
+
+
+def styled(tab: pd.DataFrame) -> EvidenceTables:
+    """The evidence as readers see it: a captioned table per message, each study linked to its DOI or
+    official page, each capped in height (long ones scroll)."""
+    parts = []
+    for message, rows in tab.groupby("message", sort=False):
+        shown = rows.assign(study=rows.apply(_study_cell, axis=1))[["finding", "figures", "strength", "study"]]
+        parts.append(tables.format_table(
+            shown, headers=HEADERS, kind="evidence", html_columns=("figures", "study"),
+            missing={"figures": NOT_RETRIEVED},
+            caption=message if message != OTHER or tab["message"].nunique() > 1 else "Cited evidence", tall=True))
+    return EvidenceTables(parts)
+
+
+def strength_table() -> tables.Table:
+    """The strength labels as the appendix shows them."""
+    return tables.format_table(strength_definitions(), kind="strength",
+                               headers={"design words": "Design words that give the label (first rule wins)"})

@@ -1,0 +1,231 @@
+"""Charts over time: yearly and dated lines with their intervals, series that stop at breaks, small multiples and
+concentration curves."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from analysis import config
+from analysis.present.markers import force_labels, series_encodings
+from analysis.present.theme import (COLUMN_WIDTH, FORCE_COLOURS, FORCE_SHAPES, GREY, NATIONAL, PALETTE, SHAPES,
+                                    SMALL_WIDTH, axis_title, finish, wrapped_labels)
+
+
+def csew_year_axis(title: str = "CSEW year (April to March)") -> alt.Axis:
+    """An axis on 'year ending March' integers, labelled as survey years like 2023/24."""
+    return alt.Axis(
+        title=title,
+        format="d",
+        labelExpr="toString(datum.value - 1) + '/' + slice(toString(datum.value), 2)",
+        labelAngle=-45,
+    )
+
+
+def trend_with_breaks(df: pd.DataFrame, *, name: str, description: str, source: str, title: str,
+                      y_title: str = "% of adults", subtitle=None) -> alt.LayerChart:
+    """Annual series as lines that stop at series breaks, with the breaks drawn and labelled.
+
+    Expects columns year_ending (int), value_pct, series (label), segment (rows that may
+    be joined share a segment) and, optionally, a `breaks` frame in df.attrs with columns
+    start, end, label: a shaded span (start < end) or a rule (start == end).
+    """
+    colour, shape = series_encodings(df)
+    x = alt.X("year_ending:Q", axis=csew_year_axis(), scale=alt.Scale(zero=False, nice=False))
+    y = alt.Y("value_pct:Q", title=axis_title(y_title), scale=alt.Scale(domain=[0, 100]))
+    tooltip = [alt.Tooltip("series:N", title="Measure"), alt.Tooltip("csew_year:N", title="Year"),
+               alt.Tooltip("value_pct:Q", title="%", format=".1f")]
+    base = alt.Chart(df)
+    lines = base.mark_line().encode(x=x, y=y, color=colour, detail="segment:N")
+    # Provisional values (one source only) are drawn hollow.
+    fill = (alt.condition("datum.provisional", alt.value("white"), colour) if "provisional" in df.columns
+            else colour)
+    points = base.mark_point().encode(x=x, y=y, color=colour, shape=shape, fill=fill, tooltip=tooltip)
+    layers = [lines, points]
+    breaks = df.attrs.get("breaks")
+    if breaks is not None and len(breaks):
+        spans = breaks[breaks["start"] < breaks["end"]]
+        rules = breaks[breaks["start"] == breaks["end"]]
+        if len(spans):
+            layers.insert(0, alt.Chart(spans).mark_rect(color="#d9d9d9", opacity=0.6).encode(x="start:Q", x2="end:Q"))
+        if len(rules):
+            layers.insert(0, alt.Chart(rules).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x="start:Q"))
+        # Each note on its own line (pixel rows from the top), written towards the middle of the
+        # plot, so on a narrow screen notes neither overlap nor run off the edge.
+        middle = (df["year_ending"].min() + df["year_ending"].max()) / 2
+        placed = breaks.sort_values("start").reset_index(drop=True)
+        placed = placed.assign(note_y=4 + 13 * placed.index, right=placed["start"] > middle)
+        for right, notes in placed.groupby("right"):
+            layers.append(alt.Chart(notes).mark_text(
+                align="right" if right else "left", baseline="top", dx=-3 if right else 3, fontSize=10, color="#333",
+            ).encode(x="start:Q", y=alt.Y("note_y:Q", scale=None), text="label:N"))
+    chart = alt.layer(*layers).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, y_title: str,
+                 subtitle=None, x_title: str = "31 March of each year", fmt: str = ".0f",
+                 zero: bool = True, marks: pd.DataFrame | None = None, highlight: str | None = None) -> alt.LayerChart:
+    """Yearly lines, one colour and marker shape per series, with the series named at the line end.
+
+    Expects columns year, series and value. `marks` (columns year, label) draws labelled
+    vertical rules, e.g. a policy change. Series that are areas (a pfa_code column) are styled
+    as _series_encodings says.
+    """
+    colour, shape = series_encodings(df, legend=False, highlight=highlight)
+    x = alt.X("year:Q", title=axis_title(x_title), axis=alt.Axis(format="d"),
+              scale=alt.Scale(zero=False, nice=False))
+    y = alt.Y("value:Q", title=axis_title(y_title), scale=alt.Scale(zero=zero))
+    base = alt.Chart(df)
+    line = base.mark_line().encode(x=x, y=y, color=colour, detail="series:N")
+    points = base.mark_point(size=40, filled=True).encode(
+        x=x, y=y, color=colour, shape=shape,
+        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="Year"),
+                 alt.Tooltip("value:Q", format=fmt, title="Value")])
+    last = df.sort_values("year").groupby("series", as_index=False).tail(1)
+    # Series names at the line ends, in black: coloured text would fail the contrast check.
+    labels = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11, color="#000").encode(x=x, y=y, text="series:N")
+    layers = [line, points, labels]
+    if marks is not None and len(marks):
+        layers.insert(0, alt.Chart(marks).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x="year:Q"))
+        layers.append(alt.Chart(marks).mark_text(align="left", baseline="top", dx=3, dy=4, fontSize=10, color="#333")
+                      .encode(x="year:Q", y=alt.value(0), text="label:N"))
+    chart = alt.layer(*layers).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, y_title: str,
+                     reference: float | None = None, subtitle=None, log: bool = True,
+                     highlight: str | None = None) -> alt.LayerChart:
+    """Yearly lines (one per series) with shaded 95% intervals, x in years ending March.
+
+    Expects columns year_ending, series, value, ci_low, ci_high; series that are areas (a
+    pfa_code column) are styled as _series_encodings says. An optional flagged (bool) column draws
+    those points hollow, e.g. years whose denominator is far from its census.
+    """
+    colour, shape = series_encodings(df, highlight=highlight)
+    x = alt.X("year_ending:Q", axis=csew_year_axis("Year (April to March)"), scale=alt.Scale(zero=False, nice=False))
+    scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
+    base = alt.Chart(df)
+    # With a segment column, lines and bands are not joined across a gap (a year with too few events).
+    gaps = {"detail": alt.Detail("segment:N")} if "segment" in df.columns else {}
+    band = base.mark_area(opacity=0.2).encode(x=x, y=alt.Y("ci_low:Q", title=axis_title(y_title), scale=scale),
+                                              y2="ci_high:Q",
+                                              color=colour, **gaps)
+    line = base.mark_line().encode(x=x, y="value:Q", color=colour, **gaps)
+    fill = alt.condition("datum.flagged", alt.value("white"), colour) if "flagged" in df.columns else colour
+    points = base.mark_point().encode(
+        x=x, y="value:Q", color=colour, shape=shape, fill=fill,
+        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year_ending:Q", title="Year ending March"),
+                 alt.Tooltip("value:Q", format=".1f", title="Value"),
+                 alt.Tooltip("ci_low:Q", format=".1f", title="95% CI from"),
+                 alt.Tooltip("ci_high:Q", format=".1f", title="95% CI to")])
+    layers = [band, line, points]
+    if reference is not None:
+        layers.insert(0, alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color="#000", strokeDash=[3, 3])
+                      .encode(y="ref:Q"))
+    chart = alt.layer(*layers).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def dated_lines_with_ci(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, y_title: str,
+                        subtitle=None) -> alt.LayerChart:
+    """Lines over dates (one colour and marker shape per series) with shaded 95% intervals where there are any.
+
+    Expects columns date (datetime), period (its label), series, value, ci_low and ci_high (in %;
+    missing bounds draw no band, so an estimate without an interval is never shown with one) and,
+    optionally, segment: lines and bands are not joined across segments (e.g. across missing months).
+    """
+    series = list(dict.fromkeys(df["series"]))
+    colour = alt.Color("series:N", title=None, sort=series,
+                       scale=alt.Scale(domain=series, range=(PALETTE * 3)[: len(series)]))
+    shape = alt.Shape("series:N", title=None, sort=series, scale=alt.Scale(domain=series, range=(SHAPES * 3)[: len(series)]))
+    # At least a month between ticks, so monthly data never get two ticks labelled with the same month.
+    x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=-45, tickMinStep=31 * 24 * 3600 * 1000))
+    detail = alt.Detail("segment:N") if "segment" in df.columns else alt.Detail("series:N")
+    base = alt.Chart(df)
+    band = base.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)").mark_area(opacity=0.2).encode(
+        x=x, y=alt.Y("ci_low:Q", title=y_title, scale=alt.Scale(zero=False)), y2="ci_high:Q", color=colour,
+        detail=detail)
+    line = base.mark_line().encode(x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=colour,
+                                   detail=detail)
+    points = base.mark_point().encode(
+        x=x, y="value:Q", color=colour, shape=shape,
+        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("period:N", title="Period"),
+                 alt.Tooltip("value:Q", format=".1f", title="%"),
+                 alt.Tooltip("ci_low:Q", format=".1f", title="95% CI from"),
+                 alt.Tooltip("ci_high:Q", format=".1f", title="95% CI to")])
+    chart = alt.layer(band, line, points).properties(width=config.CHART_WIDTH, height=config.CHART_HEIGHT)
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def line_with_spread(df: pd.DataFrame, *, name: str, description: str, source: str, title: str,
+                     y_title: str, subtitle=None) -> alt.LayerChart:
+    """A headline line with the spread of its parts drawn as bands (range and middle half).
+
+    Expects columns date, headline, low, q1, q3, high (fractions 0-1 are shown as %).
+    """
+    x = alt.X("date:T", title=None)
+    base = alt.Chart(df)
+    full = base.mark_area(color=PALETTE[4], opacity=0.25).encode(
+        x=x, y=alt.Y("low:Q", title=axis_title(y_title), axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
+        y2="high:Q")
+    middle = base.mark_area(color=PALETTE[4], opacity=0.5).encode(x=x, y="q1:Q", y2="q3:Q")
+    line = base.mark_line(color=PALETTE[0]).encode(
+        x=x, y="headline:Q",
+        tooltip=[alt.Tooltip("date:T", title="Quarter ending"), alt.Tooltip("headline:Q", title="London", format=".0%"),
+                 alt.Tooltip("low:Q", title="Lowest borough", format=".0%"),
+                 alt.Tooltip("high:Q", title="Highest borough", format=".0%")])
+    chart = alt.layer(full, middle, line).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def small_trends(df: pd.DataFrame, *, name: str, description: str, source: str, title: str,
+                 subtitle=None) -> alt.FacetChart:
+    """Small line charts, one panel per measure (own y scale), the force against England and Wales.
+
+    Expects columns measure, year (a number on the x axis), value, series (the force's short name or
+    "England and Wales") and pfa_code."""
+    frame = force_labels(df, None).assign(series=df["series"])
+    names = list(dict.fromkeys(frame["series"]))
+    pairs = [(FORCE_COLOURS[1], FORCE_SHAPES[1]) if s == NATIONAL else (FORCE_COLOURS[2], FORCE_SHAPES[2])
+             for s in names]
+    colour = alt.Color("series:N", sort=names, title=None,
+                       scale=alt.Scale(domain=names, range=[c for c, _ in pairs]))
+    shape = alt.Shape("series:N", sort=names, title=None,
+                      scale=alt.Scale(domain=names, range=[s for _, s in pairs]))
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickCount=4), scale=alt.Scale(zero=False, nice=False))
+    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
+    base = alt.Chart()
+    lines = base.mark_line(strokeWidth=2).encode(x=x, y=y, color=colour, detail="series:N")
+    points = base.mark_point(size=25, filled=True).encode(
+        x=x, y=y, color=colour, shape=shape,
+        tooltip=[alt.Tooltip("measure:N"), alt.Tooltip("series:N", title="Area"), alt.Tooltip("year:Q", title="Year"),
+                 alt.Tooltip("value:Q", format=".1f", title="Value")])
+    measures = list(dict.fromkeys(frame["measure"]))
+    chart = alt.layer(lines, points, data=frame).properties(width=SMALL_WIDTH, height=90).facet(
+        facet=alt.Facet("measure:N", sort=measures, title=None,
+                        header=alt.Header(labelAngle=0, labelAnchor="start", labelOrient="top", labelFontWeight="bold",
+                                          labelExpr=wrapped_labels(frame["measure"], 48))),
+        columns=2).resolve_scale(y="independent")
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def concentration_curve(df: pd.DataFrame, *, name: str, description: str, source: str, title: str,
+                        subtitle=None) -> alt.LayerChart:
+    """Cumulative % of incidents against cumulative % of places, with the line of no concentration.
+
+    Expects columns series, places_pct and incidents_pct.
+    """
+    series = list(dict.fromkeys(df["series"]))
+    colour = alt.Color("series:N", title=None, sort=series, scale=alt.Scale(domain=series, range=PALETTE))
+    x = alt.X("places_pct:Q", title="% of places, busiest first", scale=alt.Scale(domain=[0, 100]))
+    y = alt.Y("incidents_pct:Q", title="% of incidents", scale=alt.Scale(domain=[0, 100]))
+    equal = alt.Chart(pd.DataFrame({"places_pct": [0, 100], "incidents_pct": [0, 100]})).mark_line(
+        color=GREY, strokeDash=[4, 3]).encode(x=x, y=y)
+    lines = alt.Chart(df).mark_line().encode(
+        x=x, y=y, color=colour, strokeDash=alt.StrokeDash("series:N", sort=series, legend=None),
+        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("places_pct:Q", format=".1f", title="% places"),
+                 alt.Tooltip("incidents_pct:Q", format=".1f", title="% incidents")])
+    chart = alt.layer(equal, lines).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

@@ -1,0 +1,106 @@
+"""The figure register: every number glued into a page, with its label, unit and source datasets, as the JSON file
+a build writes and as the "numbers on this page" tables readers see."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.present import tables
+from analysis.sources import manifest
+
+# Output metadata key under which a notebook's records travel to the Sphinx extension.
+METADATA_KEY = "pcp_figures"
+
+
+def collect(notebooks: list[Path]) -> list[dict]:
+    """All figure records found in executed notebooks, sorted by chapter then key."""
+    records = []
+    for path in notebooks:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+        for cell in nb.get("cells", []):
+            for output in cell.get("outputs", []):
+                records.extend(output.get("metadata", {}).get(METADATA_KEY, []))
+    return sorted(records, key=lambda r: (r["chapter"], r["key"]))
+
+
+# Words in figure keys, spelled out for a label where a chapter gives none.
+KEY_WORDS = {
+    "conf": "confidence", "pct": "per cent", "ss": "stop and search", "bw": "Black/White", "aw": "Asian/White",
+    "mw": "Mixed/White", "ew": "England and Wales", "wf": "officers and PCSOs", "hs": "hot spots", "sat": "satisfaction",
+    "pas": "Public Attitude Survey", "asb": "anti-social behaviour", "cjs": "criminal justice system", "sv": "searches",
+    "lsoa": "LSOAs", "ev": "cited", "g": "", "reg": "register row",
+    "n": "number of", "min": "minimum", "max": "maximum", "uof": "use of force", "num": "number",
+}
+
+
+def derived_label(key: str, unit: str) -> str:
+    """A readable label from the key's words and the unit, for figures glued without one."""
+    words = [KEY_WORDS.get(w, w) for w in key.split("_")]
+    text = " ".join(w for w in words if w)
+    text = text[:1].upper() + text[1:]
+    return f"{text} ({unit})" if unit else text
+
+
+def _sources(dataset_ids: list[str]) -> str | None:
+    """The datasets a figure came from, by title and period (one line each), not by id."""
+    files = manifest.load_manifest()
+    # Figures.glue refuses unknown ids; one here comes from a notebook executed before a manifest
+    # change, and is shown as it was recorded.
+    lines = [f"{files[i].title} ({files[i].period})" if i in files else i for i in dataset_ids]
+    return "<br>".join(html.escape(x) for x in dict.fromkeys(lines)) or None
+
+
+def _shown(record: dict) -> str:
+    """The figure as the text shows it, with its unit where the unit is a unit (not a kind of name)."""
+    text, unit = record["text"], record["unit"]
+    if isinstance(record["value"], str) or not unit:
+        return text
+    return f"{text}{unit}" if unit.startswith("%") else f"{text} {unit}"
+
+
+def chapter_title(chapter: str) -> str:
+    """A notebook name as a reader knows it: "03-procedural-justice" -> "3. Procedural justice"."""
+    match = re.match(r"^(\d+)-(.*)$", chapter)
+    number, words = (str(int(match[1])) + ". ", match[2]) if match else ("", chapter)
+    words = words.replace("-", " ")
+    return number + words[:1].upper() + words[1:]
+
+
+# Lists longer than this scroll inside a box of capped height (the whole list is there).
+TALL_LIST = 20
+
+
+def numbers_table(records: list[dict], *, with_chapter: bool = False) -> tables.Table:
+    """Every figure as a reader checks it: what it is, the figure, its sources, and its key in small type."""
+    frame = pd.DataFrame({
+        "chapter": [f'<a href="{html.escape(r["chapter"])}.html">{html.escape(chapter_title(r["chapter"]))}</a>'
+                    for r in records],
+        "label": [r.get("label") or derived_label(r["key"], r["unit"]) for r in records],
+        "figure": [_shown(r) for r in records],
+        "sources": [_sources(r["datasets"]) for r in records],
+        "key": [f'<small><code>{html.escape(r["key"])}</code></small>' for r in records],
+    }, columns=["chapter", "label", "figure", "sources", "key"])
+    if not with_chapter:
+        frame = frame.drop(columns="chapter")
+    return tables.format_table(
+        frame, kind="numbers", html_columns=[c for c in ("chapter", "sources", "key") if c in frame],
+        headers={"label": "What it is", "figure": "Figure", "sources": "Computed from", "key": "Key"},
+        missing={"sources": "the book's own method settings, not data"},
+        caption="Every number quoted on this page" if not with_chapter else "Every number quoted in the book",
+        tall=len(frame) > TALL_LIST)
+
+
+def every_number(records: list[dict]) -> tables.Table:
+    """The figure register as a table for the appendix, each figure linked to its chapter page."""
+    return numbers_table(records, with_chapter=True)
+
+
+def write_register(records: list[dict], target: Path) -> None:
+    """Write the register deterministically: same records, same bytes."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(records, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,0 +1,102 @@
+"""The offline renderer: each chart as a figure with alt text, source line, CSV link and a vegaEmbed call that draws
+from the book's own Vega bundle, with a stable element id so re-executed notebooks reproduce byte for byte."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+
+import altair as alt
+import pandas as pd
+
+from analysis import config
+
+# The bundle is served from the book's _static folder (see analysis/sphinx_ext.py).
+BUNDLE_NAME = "vega-bundle.js"
+
+
+class ChartDescriptionError(ValueError):
+    """A chart was rendered without the description a screen-reader user would hear."""
+
+
+def _chart_id(spec: dict) -> str:
+    meta = spec.get("usermeta", {}).get("pcp", {})
+    if meta.get("name"):
+        return "pcp-" + meta["name"]
+    return "pcp-" + hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def _csv_link(spec: dict, chart_id: str) -> str:
+    """A download link for the chart's main data (its largest dataset), embedded as a data: URI."""
+    datasets = list(spec.get("datasets", {}).values())
+    if not datasets:
+        return ""
+    frame = pd.DataFrame(max(datasets, key=len))
+    payload = base64.b64encode(frame.to_csv(index=False).encode()).decode()
+    return f'<a download="{chart_id}.csv" href="data:text/csv;base64,{payload}">Download the chart data (CSV)</a>'
+
+
+def embedded_spec(spec: dict) -> dict:
+    """The spec as a page embeds it: a map that names the force shapes (analysis/maps.py) gets them as a dataset."""
+    if spec.get("data", {}).get("name") != config.SHAPES_DATASET:
+        return spec
+    from analysis.sources import boundaries  # shapely, only for maps
+
+    return {**spec, "datasets": {**spec.get("datasets", {}), config.SHAPES_DATASET: boundaries.boundaries()}}
+
+
+def render(spec: dict, **_) -> dict:
+    """Altair renderer: a figure with an aria-label, source line, CSV link and a vegaEmbed call.
+
+    The element id comes from the chart's name (or a hash of its spec), never a random
+    uuid, so re-executing a notebook reproduces its outputs byte for byte (nbval).
+    """
+    description = spec.get("description", "").strip()
+    if not description:
+        raise ChartDescriptionError(
+            "chart has no description: pass description='…' (what a screen-reader user should hear)"
+        )
+    chart_id = _chart_id(spec)
+    meta = spec.get("usermeta", {}).get("pcp", {})
+    source = meta.get("source", "")
+    payload = json.dumps(embedded_spec(spec), sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+    caption = " ".join(filter(None, [f"Source: {html.escape(source)}." if source else "", _csv_link(spec, chart_id)]))
+    markup = (
+        f'<figure class="pcp-chart">\n'
+        f'<div id="{chart_id}" class="pcp-vega" role="img" aria-label="{html.escape(description, quote=True)}"></div>\n'
+        f"<figcaption>{caption}</figcaption>\n"
+        f"<script>(function(){{var el=document.getElementById({json.dumps(chart_id)});"
+        f"if(typeof vegaEmbed==='undefined'){{el.textContent='Chart needs {BUNDLE_NAME}, which is loaded by the built book.';return;}}"
+        f"vegaEmbed(el,{payload},{{actions:false,renderer:'svg'}})"
+        f".catch(function(e){{el.textContent='Chart failed to draw: '+e;console.error(e);}});}})();</script>\n"
+        f"</figure>"
+    )
+    return {"text/html": markup, "text/plain": f"<chart {chart_id}: {description}>"}
+
+
+class Drawn:
+    """A finished chart whose page markup is computed on first display and kept, so a national chart that every
+    edition shows unchanged is drawn once per kernel. Everything else (to_dict, properties …) is the chart's own."""
+
+    def __init__(self, chart):
+        self.chart = chart
+        self._bundle = None
+
+    def _repr_mimebundle_(self, *args, **kwargs):
+        if self._bundle is None:
+            self._bundle = self.chart._repr_mimebundle_(*args, **kwargs) or None  # Altair gives {} on failure
+        return self._bundle or {}
+
+    def __getattr__(self, name):
+        if name == "chart":  # not yet set (a copy being made): no chart to ask
+            raise AttributeError(name)
+        return getattr(self.chart, name)
+
+
+alt.renderers.register("pcp", render)
+alt.renderers.enable("pcp")
+# Altair checks every spec against the Vega-Lite schema when it is rendered; in its debug mode it also checks each
+# piece as it is built, which doubles the cost of a chart (an edition draws about 40) and finds nothing more.
+alt.utils.schemapi.disable_debug_mode()

@@ -1,0 +1,316 @@
+"""Build per-force editions of the book: papermill per chapter, a content-hash skip cache, atomic swap, isolation, shards."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import multiprocessing
+import queue
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from analysis import config
+from analysis.publish import briefing, kernels, landing
+from analysis.sources import forces, localfiles
+
+EDITIONS_DIR = config.BUILD_DIR / "editions"
+FIGURES_DIR = config.BUILD_DIR / "figures"
+GLANCE_TEMPLATE = config.REPO_ROOT / "editions" / "at-a-glance.ipynb"
+# What goes into an edition's source tree, besides the chapter notebooks.
+BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
+# Inputs whose change must rebuild every edition (jupyter-cache alone misses data and helper code).
+HASHED = ["analysis", "book", "editions", "data", "_config.yml", "_toc.yml", "references.bib", "requirements.txt"]
+PLACEHOLDER = "FORCE_NAME"
+SLUG_PLACEHOLDER = "FORCE_SLUG"  # in the at-a-glance page's link to the briefing PDF
+
+
+class EditionError(RuntimeError):
+    """An edition could not be built; says which notebook and cell."""
+
+
+def shard(codes: list[str], spec: str | None) -> list[str]:
+    """The i-th of N deterministic shards ('i/N', 1-based) of the sorted force codes."""
+    codes = sorted(codes)
+    if not spec:
+        return codes
+    try:
+        i, n = (int(p) for p in spec.split("/"))
+    except ValueError:
+        raise ValueError(f"SHARD={spec!r}: expected i/N, like 1/4") from None
+    if not 1 <= i <= n:
+        raise ValueError(f"SHARD={spec!r}: expected 1 <= i <= N")
+    return codes[i - 1::n]
+
+
+def inputs_hash(force_code: str, root: Path = config.REPO_ROOT, local: dict[str, str] | None = None) -> str:
+    """A content hash of everything an edition depends on, plus the parameters, Python version and local files."""
+    # The site address is printed in the briefing PDF.
+    digest = hashlib.sha256(json.dumps({"force": force_code, "python": sys.version,
+                                        "site": config.site_url()}).encode())
+    for name, path in sorted((local or {}).items()):  # a force's own files: their content, not just their path
+        digest.update(f"{name}={localfiles.fingerprint(path)['sha256']}".encode())
+    for name in HASHED:
+        path = root / name
+        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
+            if path.is_dir() else [path]
+        for file in files:
+            digest.update(str(file.relative_to(root)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def data_version() -> str:
+    """A short hash of the data manifest, shown on the editions index."""
+    return hashlib.sha256(config.MANIFEST_PATH.read_bytes()).hexdigest()[:12]
+
+
+def _chapters(root: Path) -> list[str]:
+    """Chapter notebooks (without suffix) in table-of-contents order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    files = [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
+    return [f for f in files if (root / f"{f}.ipynb").exists()]
+
+
+def _prepare(nb_path: Path, force: forces.Force) -> None:
+    """Show the force sections (their output, not their code) with the force's name in their headings;
+    hide the injected parameters."""
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "force-section" in tags:
+            cell.metadata["tags"] = [t for t in tags if t != "remove-cell"]
+            if cell.cell_type == "markdown":
+                cell.source = cell.source.replace(PLACEHOLDER, force.name).replace(SLUG_PLACEHOLDER, force.slug)
+            elif "remove-input" not in tags:
+                cell.metadata["tags"].append("remove-input")
+        if "injected-parameters" in tags:
+            cell.metadata["tags"] = tags + ["remove-cell"]
+    nbformat.write(nb, nb_path)
+
+
+def _source_tree(force: forces.Force, target: Path) -> list[Path]:
+    """Copy the book into `target`, titled for the force, with the at-a-glance page first."""
+    root = config.REPO_ROOT
+    shutil.copytree(root / "book", target / "book", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    for name in BOOK_FILES:
+        shutil.copy2(root / name, target / name)
+    shutil.copy2(GLANCE_TEMPLATE, target / "book" / "at-a-glance.ipynb")
+    cfg = yaml.safe_load((target / "_config.yml").read_text())
+    cfg["title"] = f"{cfg['title']} — {force.name} edition"
+    cfg["execute"]["execute_notebooks"] = "off"  # papermill has run every notebook already
+    cfg["exclude_patterns"] = cfg.get("exclude_patterns", []) + ["_edition_logs"]
+    cfg["sphinx"]["config"]["pcp_figures_name"] = force.slug
+    (target / "_config.yml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
+    toc = yaml.safe_load((target / "_toc.yml").read_text())
+    toc["parts"][0]["chapters"].insert(0, {"file": "book/at-a-glance"})
+    (target / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
+    return [target / "book" / "at-a-glance.ipynb"] + [target / f"{c}.ipynb" for c in _chapters(root)]
+
+
+def _import_sphinx() -> None:
+    """Import Sphinx, jupyter-book and the book's extensions (about a second, once per process)."""
+    import jupyter_book.sphinx  # noqa: F401
+    import myst_nb.sphinx_ext  # noqa: F401
+    import pydata_sphinx_theme  # noqa: F401
+    import sphinxcontrib.bibtex  # noqa: F401
+
+
+def _build_html(src: Path, work: Path) -> None:
+    """jupyter-book's Sphinx build over the executed notebooks (no re-execution), strict about warnings.
+
+    Run in this process, as `jupyter-book build` would with --warningiserror --keep-going: a worker keeps Sphinx and
+    its extensions imported from edition to edition (about 1 s a build instead of about 3 s in a new process).
+    """
+    from jupyter_book.sphinx import build_sphinx
+
+    messages = io.StringIO()
+    with contextlib.redirect_stderr(messages), contextlib.redirect_stdout(messages):
+        result = build_sphinx(src, work / "_build" / "html", noconfig=True, path_config=str(src / "_config.yml"),
+                              confoverrides={"external_toc_path": (src / "_toc.yml").as_posix(),
+                                             "latex_individualpages": False},
+                              builder="html", warningiserror=True, keep_going=True, quiet=True)
+    if result != 0:
+        raise EditionError(f"jupyter-book build failed: {messages.getvalue()[-1500:] or result}")
+
+
+@dataclass
+class Result:
+    force: str
+    status: str  # built, skipped or failed
+    seconds: float
+    detail: str = ""
+    pdf_seconds: float = 0.0  # of `seconds`, printing and checking the briefing
+
+
+def _print_briefing(staged: Path, printer: briefing.Printer) -> None:
+    """The edition's briefing PDF beside its HTML, and (hard-linked) inside it for the at-a-glance page's link."""
+    pdf = briefing.make(staged, printer)
+    try:
+        os.link(pdf, staged / "html" / pdf.name)
+    except OSError:  # a file system without hard links
+        shutil.copy2(pdf, staged / "html" / pdf.name)
+
+
+def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = FIGURES_DIR,
+                  use_cache: bool = True, kernel: kernels.SharedKernel | None = None,
+                  printer: briefing.Printer | None = None, local: dict[str, str] | None = None) -> Result:
+    """Build one edition (HTML and briefing PDF) into a temporary folder, then swap it in; the last good edition
+    survives any failure. Give `kernel` and `printer` to reuse them across editions; otherwise the edition starts
+    and stops its own (the printer's chromium starts only if there is something to print). `local` maps notebook
+    parameters (local_survey, policeuk) to a force's own file or folder."""
+    if kernel is None:
+        with kernels.SharedKernel() as own:
+            return build_edition(force, out_dir, figures_dir, use_cache, own, printer, local)
+    if printer is None:
+        with briefing.Printer() as own:
+            return build_edition(force, out_dir, figures_dir, use_cache, kernel, own, local)
+    start = time.perf_counter()
+    f = forces.resolve(force)
+    local = {name: str(Path(path).resolve()) for name, path in (local or {}).items() if path}
+    digest = inputs_hash(f.code, local=local)
+    live = out_dir / f.slug
+    if use_cache and _built_from(f, out_dir) == digest:
+        return Result(f.name, "skipped", time.perf_counter() - start, "inputs unchanged")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{f.slug}-", dir=out_dir))
+    # While the kernel runs the notebooks, this process would only wait: start chromium and load Sphinx meanwhile.
+    printer.warm_up()
+    threading.Thread(target=_import_sphinx, daemon=True).start()
+    try:
+        src = work / "src"
+        for notebook in _source_tree(f, src):
+            kernel.run(notebook, {"force": f.code, **local})
+            _prepare(notebook, f)
+        _build_html(src, work)
+        staged = work / "edition"
+        staged.mkdir()
+        (work / "_build" / "html").rename(staged / "html")
+        register = work / "_build" / "figures" / f"{f.slug}.json"
+        shutil.copy2(register, staged / "figures.json")
+        meta = {"force": f.name, "code": f.code, "slug": f.slug, "data_version": data_version(),
+                "built": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                "local_data": {name: localfiles.fingerprint(path) for name, path in local.items()}}
+        (staged / "edition.json").write_text(json.dumps(meta, indent=1) + "\n")
+        printing = time.perf_counter()
+        _print_briefing(staged, printer)
+        pdf_seconds = time.perf_counter() - printing
+        (staged / "inputs.sha256").write_text(digest + "\n")
+        swap_in(staged, live)
+        figures_dir.mkdir(parents=True, exist_ok=True)
+        tmp_register = figures_dir / f".{f.slug}.json.tmp"
+        shutil.copy2(live / "figures.json", tmp_register)
+        os.replace(tmp_register, figures_dir / f"{f.slug}.json")
+        return Result(f.name, "built", time.perf_counter() - start, pdf_seconds=pdf_seconds)
+    except Exception as err:  # one force failing must never stop the others
+        known = isinstance(err, (EditionError, kernels.NotebookFailed, briefing.BriefingError))
+        detail = str(err) if known else "".join(traceback.format_exception_only(err)).strip()
+        return Result(f.name, "failed", time.perf_counter() - start, detail)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def swap_in(staged: Path, live: Path) -> None:
+    """Replace `live` by `staged` with renames only, so a reader never sees a half-written edition."""
+    old = live.with_name(f".{live.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if live.exists():
+        live.rename(old)
+    staged.rename(live)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def built(out_dir: Path = EDITIONS_DIR) -> list[dict]:
+    """What each live edition in `out_dir` says of itself (force, code, slug, built, data_version), by slug."""
+    return [json.loads(p.read_text()) for p in sorted(out_dir.glob("*/edition.json"))]
+
+
+def write_index(out_dir: Path = EDITIONS_DIR) -> Path:
+    """The editions landing page (map, searchable list, build time, data version, briefing PDF) for the editions
+    as built in `out_dir`; `make site` writes the same page into the published site."""
+    metas = built(out_dir)
+    static = f"{metas[0]['slug']}/html/_static/" if metas else ""
+    page = landing.landing_page(metas, lambda slug: f"{slug}/html/", static, None)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    index = out_dir / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return index
+
+
+def _built_from(f: forces.Force, out_dir: Path) -> str:
+    """The inputs hash the live edition was built from ('' when there is none)."""
+    stamp = out_dir / f.slug / "inputs.sha256"
+    return stamp.read_text().strip() if stamp.exists() else ""
+
+
+def _worker(todo, done, out_dir: Path, figures_dir: Path) -> None:
+    """Pool task: take forces off the queue and build them on one kernel and one chromium, kept from edition to
+    edition."""
+    with kernels.SharedKernel() as kernel, briefing.Printer() as printer:
+        while True:
+            try:
+                code = todo.get_nowait()
+            except queue.Empty:
+                return
+            done.put(build_edition(code, out_dir, figures_dir, use_cache=False, kernel=kernel, printer=printer))
+
+
+def build_many(codes: list[str], jobs: int = 2, use_cache: bool = True, out_dir: Path = EDITIONS_DIR,
+               figures_dir: Path = FIGURES_DIR) -> list[Result]:
+    """Build editions in parallel with a progress bar, one kernel per worker; returns one result per force."""
+    from tqdm import tqdm
+
+    started = time.perf_counter()
+    chosen = [forces.resolve(c) for c in codes]
+    results = [Result(f.name, "skipped", 0.0, "inputs unchanged") for f in chosen
+               if use_cache and _built_from(f, out_dir) == inputs_hash(f.code)]
+    skipped = {r.force for r in results}
+    stale = [f for f in chosen if f.name not in skipped]
+    crashes: list[str] = []
+    with tqdm(total=len(chosen), initial=len(results), unit="edition") as bar:
+        if stale:
+            n = min(jobs, len(stale))
+            with multiprocessing.Manager() as manager, ProcessPoolExecutor(n) as pool:
+                todo, done = manager.Queue(), manager.Queue()
+                for f in stale:
+                    todo.put(f.code)
+                workers = [pool.submit(_worker, todo, done, out_dir, figures_dir) for _ in range(n)]
+                while len(results) < len(chosen):
+                    try:
+                        result = done.get(timeout=1)
+                    except queue.Empty:
+                        if all(w.done() for w in workers):
+                            break  # a worker died; its forces are reported as failed below
+                        continue
+                    results.append(result)
+                    bar.set_postfix_str(f"{result.force}: {result.status}", refresh=False)
+                    bar.set_description(f"{time.perf_counter() - started:.0f}s")
+                    bar.update()
+                crashes = [str(w.exception()) for w in workers if w.done() and w.exception()]
+    reported = {r.force for r in results}
+    results += [Result(f.name, "failed", 0.0, f"worker stopped: {'; '.join(crashes) or 'unknown'}")
+                for f in stale if f.name not in reported]
+    write_index(out_dir)
+    return sorted(results, key=lambda r: r.force)
+
+
+def summary(results: list[Result]) -> str:
+    """A plain-text table of built, skipped and failed editions."""
+    lines = [f"{'force':<40} {'status':<8} {'seconds':>8}  detail"]
+    lines += [f"{r.force:<40} {r.status:<8} {r.seconds:>8.1f}  {r.detail[:200]}" for r in results]
+    counts = {s: sum(r.status == s for r in results) for s in ("built", "skipped", "failed")}
+    lines.append(", ".join(f"{n} {s}" for s, n in counts.items()))
+    return "\n".join(lines)

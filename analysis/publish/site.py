@@ -1,0 +1,121 @@
+"""Assemble the published site: the national book at the root, each edition under editions/<slug>/, one shared _static."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from analysis import config
+from analysis.publish import editions, landing
+
+SITE_DIR = config.BUILD_DIR / "site"
+NATIONAL_DIR = config.BUILD_DIR / "html"
+MAX_BYTES = 150 * 10**6  # the whole site, national book and 43 editions
+# A reference from a page to a file in the book's _static folder: (attribute=")(../../)_static/(path)
+STATIC_REF = re.compile(r'((?:href|src)=")((?:\.\./)*)_static/([^"?#]+)')
+
+
+class SiteError(RuntimeError):
+    """The site cannot be assembled (nothing built yet, or too heavy); says what to run."""
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _static_digests(static: Path) -> dict[str, str]:
+    return {p.relative_to(static).as_posix(): _digest(p) for p in static.rglob("*") if p.is_file()}
+
+
+def share_static(edition_root: Path, shared: dict[str, str], depth: int) -> int:
+    """Drop from an edition's _static every file identical to the site's shared copy, and point its pages at that
+    copy (`depth` folders above the edition's root); files that differ stay the edition's own. Returns bytes saved."""
+    static = edition_root / "_static"
+    dropped, saved = set(), 0
+    for path in sorted(static.rglob("*")):
+        rel = path.relative_to(static).as_posix()
+        if path.is_file() and shared.get(rel) == _digest(path):
+            dropped.add(rel)
+            saved += path.stat().st_size
+            path.unlink()
+    for folder in sorted((p for p in static.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    if static.exists() and not any(static.iterdir()):
+        static.rmdir()
+    up = "../" * depth
+
+    def rewrite(match: re.Match) -> str:
+        attr, prefix, rel = match.groups()
+        return f"{attr}{prefix}{up}_static/{rel}" if rel in dropped else match.group(0)
+
+    for page in edition_root.rglob("*.html"):
+        if "_static" in page.relative_to(edition_root).parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        new = STATIC_REF.sub(rewrite, text)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+    return saved
+
+
+def weight(root: Path) -> int:
+    """Bytes on disk in `root`, each hard-linked file counted once (as a copied artifact would count it)."""
+    seen, total = set(), 0
+    for path in root.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            stat = path.stat()
+            if (stat.st_dev, stat.st_ino) not in seen:
+                seen.add((stat.st_dev, stat.st_ino))
+                total += stat.st_size
+    return total
+
+
+def assemble(national: Path = NATIONAL_DIR, editions_dir: Path = editions.EDITIONS_DIR,
+             target: Path = SITE_DIR, max_bytes: int = MAX_BYTES) -> Path:
+    """Build the site in a temporary folder and swap it in: national book at the root, every built edition at
+    editions/<slug>/ with the theme, search and Vega files shared from the root's _static, a landing page at
+    editions/index.html. Refuses a site heavier than `max_bytes`."""
+    if not (national / "index.html").exists():
+        raise SiteError(f"{national} has no index.html: build the national book first (make book)")
+    metas = editions.built(editions_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        site = work / "site"
+        shutil.copytree(national, site, ignore=shutil.ignore_patterns(".buildinfo"))
+        shared = _static_digests(site / "_static")
+        for meta in metas:
+            folder = site / "editions" / meta["slug"]
+            # copy2 of a hard link gives an independent file: the PDF is counted once per place it is served.
+            shutil.copytree(editions_dir / meta["slug"] / "html", folder, ignore=shutil.ignore_patterns(".buildinfo"))
+            share_static(folder, shared, depth=2)
+        (site / "editions").mkdir(exist_ok=True)
+        (site / "editions" / "index.html").write_text(
+            landing.landing_page(metas, lambda slug: f"{slug}/", "../_static/", "../index.html"), encoding="utf-8")
+        size = weight(site)
+        if size > max_bytes:
+            raise SiteError(f"the site weighs {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+        (site / "site.json").write_text(json.dumps({"editions": len(metas), "bytes": size}, indent=1) + "\n")
+        editions.swap_in(site, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def main() -> int:
+    """`make site`: assemble _build/site and say what it holds and weighs."""
+    try:
+        site = assemble()
+    except SiteError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    info = json.loads((site / "site.json").read_text())
+    print(f"{site}: the national book and {info['editions']} editions, {info['bytes'] / 1e6:.1f} MB "
+          f"(limit {MAX_BYTES / 1e6:.0f} MB); open {site / 'editions' / 'index.html'}")
+    return 0

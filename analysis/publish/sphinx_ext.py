@@ -1,0 +1,62 @@
+"""Sphinx extension: serve the bundled Vega JavaScript locally and write the figure register after a build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis import config
+from analysis.present import register
+from analysis.present.render import BUNDLE_NAME
+
+
+def _bundle_dir() -> Path:
+    import vl_convert
+
+    folder = config.BUILD_DIR / "vega" / vl_convert.__version__
+    target = folder / BUNDLE_NAME
+    if not target.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        # The bundle declares top-level consts; an IIFE keeps them out of the page's globals.
+        # It exports vegaEmbed, vega and vegaLite on window itself.
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text("(function(){\n" + vl_convert.javascript_bundle() + "\n})();\n", encoding="utf-8")
+        tmp.replace(target)
+    return folder
+
+
+def _add_bundle(app) -> None:
+    if app.builder.format != "html":
+        return
+    app.config.html_static_path.append(str(_bundle_dir()))
+    app.add_js_file(BUNDLE_NAME, priority=100)
+
+
+def _drop_thebe(app, pagename, templatename, context, doctree) -> None:
+    """Remove sphinx-thebe's scripts: the book has no live-kernel buttons, and thebe's
+    config names a CDN URL that must not appear in an offline book."""
+    scripts = context.get("script_files")
+    if scripts:
+        context["script_files"] = [
+            js for js in scripts
+            if "thebe" not in str(js) and "THEBE_JS_URL" not in str(getattr(js, "attributes", {}).get("body", ""))
+        ]
+
+
+def _write_register(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    executed = Path(app.outdir).parent / "jupyter_execute"
+    notebooks = sorted(executed.rglob("*.ipynb"))
+    # <out>/_build/html -> <out>/_build/figures, unless a build names another folder.
+    folder = Path(app.config.pcp_figures_dir or Path(app.outdir).parent / "figures")
+    target = folder / f"{app.config.pcp_figures_name}.json"
+    register.write_register(register.collect(notebooks), target)
+
+
+def setup(app):
+    app.add_config_value("pcp_figures_name", "national", "env")
+    app.add_config_value("pcp_figures_dir", "", "env")
+    app.connect("builder-inited", _add_bundle)
+    app.connect("html-page-context", _drop_thebe)
+    app.connect("build-finished", _write_register)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,98 @@
+"""Read data/manifest.yml: where each raw file lives, where it came from and its sha256."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from analysis import config
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """One raw public file, as the manifest describes it."""
+
+    dataset: str
+    key: str
+    path: str
+    sha256: str
+    # True for a project file read from the repository (repo_path), not from the data mirror.
+    in_repo: bool
+    download_url: str | None
+    publisher: str
+    title: str
+    original_url: str
+    licence: str
+    period: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.dataset}/{self.key}"
+
+
+class ManifestError(ValueError):
+    """The manifest is malformed, or a dataset or file is not in it."""
+
+
+_DATASET_FIELDS = ("publisher", "title", "original_url", "licence", "period", "files")
+_FILE_FIELDS = ("sha256", "download_url")
+
+
+@lru_cache(maxsize=4)
+def load_manifest(path: Path = config.MANIFEST_PATH) -> dict[str, RawFile]:
+    """Every raw file in the manifest, keyed 'dataset/key'."""
+    with open(path, encoding="utf-8") as fh:
+        doc = yaml.safe_load(fh)
+    files: dict[str, RawFile] = {}
+    for dataset, meta in (doc or {}).get("datasets", {}).items():
+        missing = [f for f in _DATASET_FIELDS if f not in meta]
+        if missing:
+            raise ManifestError(f"{path}: dataset '{dataset}' lacks {missing}")
+        for key, entry in meta["files"].items():
+            absent = [f for f in _FILE_FIELDS if f not in entry]
+            if ("path" in entry) == ("repo_path" in entry):
+                absent.append("exactly one of path or repo_path")
+            if absent:
+                raise ManifestError(f"{path}: file '{dataset}/{key}' lacks {absent}")
+            if len(str(entry["sha256"])) != 64:
+                raise ManifestError(f"{path}: file '{dataset}/{key}' sha256 is not 64 hex digits")
+            files[f"{dataset}/{key}"] = RawFile(
+                dataset=dataset,
+                key=key,
+                path=entry.get("path") or entry["repo_path"],
+                sha256=entry["sha256"],
+                in_repo="repo_path" in entry,
+                download_url=entry["download_url"],
+                publisher=meta["publisher"],
+                title=meta["title"],
+                original_url=meta["original_url"],
+                licence=meta["licence"],
+                period=meta["period"],
+            )
+    return files
+
+
+def raw_file(file_id: str) -> RawFile:
+    """The manifest entry for 'dataset/key'; an unknown id lists the valid ones."""
+    files = load_manifest()
+    if file_id not in files:
+        raise ManifestError(
+            f"'{file_id}' is not in {config.MANIFEST_PATH.name}; expected one of: "
+            + ", ".join(sorted(files))
+        )
+    return files[file_id]
+
+
+def sources_table() -> "pd.DataFrame":
+    """One row per raw file, for the book's data-sources appendix (built from the manifest)."""
+    import pandas as pd
+
+    rows = [
+        {"dataset": f.dataset, "title": f.title, "file": f.path.split("/")[-1], "publisher": f.publisher,
+         "period": f.period, "licence": f.licence, "sha256": f.sha256, "source": f.original_url}
+        for f in load_manifest().values()
+    ]
+    return pd.DataFrame(rows)
