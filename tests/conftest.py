@@ -90,7 +90,7 @@ def built(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def edition(tmp_path_factory) -> Path:
     """A real edition (Cumbria), built the way `make edition` builds it; returns the editions folder."""
-    from analysis import editions
+    from analysis.publish import editions
 
     out = tmp_path_factory.mktemp("editions")
     result = editions.build_edition(EDITION_FORCE, out, out / "figures", use_cache=False)
@@ -101,7 +101,7 @@ def edition(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def chrome(tmp_path_factory):
     """Debian's chromium, headless, with a fresh profile, for the whole session."""
-    from tests.browser import browser
+    from tests.gates.browser import browser
 
     with browser(tmp_path_factory.mktemp("chromium-profile")) as context:
         yield context

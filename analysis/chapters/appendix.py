@@ -51,8 +51,8 @@ CAVEATS = [
      "disagreement is listed in chapter 1 and given as a range, and values no ONS figure confirms are marked "
      "provisional."),
     ("Small counts", "Rate ratios and outcome tests (chapters 3, 5)",
-     f"Below {config.MIN_EVENTS_FOR_RATIO} events in either group the book says 'too few to say'; deaths by force carry "
-     "exact Poisson intervals."),
+     f"Below {config.MIN_EVENTS_FOR_RATIO} events in either group the book says 'too few to say'; deaths by force "
+     "carry exact Poisson intervals."),
     ("Rates per resident, not per contact", "Deaths following police contact (chapter 6)",
      "Forces are compared per million residents a year; forces differ in how many people they arrest, detain and "
      "pursue, and IOPC changed what 'other deaths' counts in 2010/11 and 2015/16."),
@@ -106,7 +106,8 @@ def settings() -> Section:
                label="Confidence level of every interval and test in the book"),
         Figure("z", stats.z_value(config.CONFIDENCE_LEVEL), "standard errors", [], "{:.2f}",
                label="Standard errors either side of an estimate for that confidence level"),
-        Figure("alpha", 100 * (1 - config.CONFIDENCE_LEVEL), "%", [], label="Significance level of the two-sided tests"),
+        Figure("alpha", 100 * (1 - config.CONFIDENCE_LEVEL), "%", [],
+               label="Significance level of the two-sided tests"),
         Figure("min_events", config.MIN_EVENTS_FOR_RATIO, "events", [],
                label="Fewest events in either group for a rate ratio to be quoted"),
         Figure("n_comparable", comparable.N_COMPARABLE, "forces", [], label="Comparable forces found for each force"),
@@ -150,7 +151,8 @@ def comparable_forces() -> Section:
                Figure("cf_fewest_kept_median", steady["fewest_kept"].median(), "forces", comparable.DATASETS),
                Figure("cf_forces_keep_most", kept_all, "forces", comparable.DATASETS),
                Figure("cf_forces", len(steady), "forces", comparable.DATASETS),
-               Figure("cf_most_sensitive", comparable.FEATURES[weakest][0].split(",")[0].lower(), "feature", comparable.DATASETS)]
+               Figure("cf_most_sensitive", comparable.FEATURES[weakest][0].split(",")[0].lower(), "feature",
+                      comparable.DATASETS)]
     table = tables.format_table(
         comparable_table(), headers={"force": "Force", "density": "Residents per km², mid-2023",
                                    "minority_pct": "Not White, Census 2021 (%)", "young_pct": "Aged 15 to 29, mid-2023 (%)",

@@ -44,8 +44,8 @@ def national_trend() -> Section:
                           f"about {fmt_number(falls[0])} to {fmt_number(falls[-1])}",
                           "percentage points", SERIES_DATA + HEADLINE_DATA))
     provisional = trend[trend["provisional"]]
-    figures += [Figure("provisional_years", common.join(sorted(provisional.loc[provisional["measure"] != "trust_police_in_area",
-                                                                          "csew_year"].unique())),
+    years = sorted(provisional.loc[provisional["measure"] != "trust_police_in_area", "csew_year"].unique())
+    figures += [Figure("provisional_years", common.join(years),
                        "CSEW years", SERIES_DATA + HEADLINE_DATA)]
     chart = lines.trend_with_breaks(
         trend,
@@ -208,11 +208,12 @@ def survey_section(df: pd.DataFrame, force: str) -> Section:
     measure = df["measure"].iloc[0]
     area = local_survey.total_area(df, f.code) or survey.areas(df, measure)["area"].iloc[0]
     iv = survey.with_intervals(df)
-    series = survey.as_percentages(iv[(iv["area"] == area) & (iv["measure"] == measure) & (iv["group"] == local_survey.ALL)])
+    headline = (iv["area"] == area) & (iv["measure"] == measure) & (iv["group"] == local_survey.ALL)
+    series = survey.as_percentages(iv[headline])
     series = series.sort_values("period_end")
     if series.empty:
-        raise LocalDataError(f"{df.attrs.get('source', 'local survey')}: no '{local_survey.ALL}' row for {area!r} and {measure!r}; "
-                             f"expected the headline measure for all respondents")
+        raise LocalDataError(f"{df.attrs.get('source', 'local survey')}: no '{local_survey.ALL}' row for {area!r} and "
+                             f"{measure!r}; expected the headline measure for all respondents")
     last = series.iloc[-1]
     change = survey.changes(df)
     change = change[(change["area"] == area) & (change["measure"] == measure) & (change["group"] == local_survey.ALL)]
@@ -278,8 +279,8 @@ def survey_section(df: pd.DataFrame, force: str) -> Section:
             subtitle="Dots are survey estimates, whiskers 95% confidence intervals; dashed line: all respondents",
             description=(f"Dot-and-whisker chart of {len(by_group)} groups in {area} against all respondents, each "
                          f"with a 95% confidence interval. Significantly lower: {', '.join(lower) or 'none'}.")))
-    table = survey.as_percentages(survey.latest(df))[["area", "measure", "group", "period", "pct", "ci_low_pct", "ci_high_pct", "base",
-                              "interval_from"]].rename(columns={
+    table = survey.as_percentages(survey.latest(df))[["area", "measure", "group", "period", "pct", "ci_low_pct",
+                                                      "ci_high_pct", "base", "interval_from"]].rename(columns={
         "pct": "%", "ci_low_pct": "95% CI from", "ci_high_pct": "95% CI to", "interval_from": "interval from"})
     return Section(table.round(1).reset_index(drop=True), trend, figures, more, note)
 

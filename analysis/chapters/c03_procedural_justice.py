@@ -142,8 +142,8 @@ def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
     2011 Census that divides them are drawn hollow."""
     ratios = rate_ratio_table()
     area = ratios[ratios["pfa_code"] == code]
-    plot = area.rename(columns={"rate_ratio": "value"}).assign(series=lambda d: d["group"] + "/White",
-                                                               flagged=lambda d: disproportionality.far_from_census(d["year_ending"]))
+    plot = area.rename(columns={"rate_ratio": "value"}).assign(
+        series=lambda d: d["group"] + "/White", flagged=lambda d: disproportionality.far_from_census(d["year_ending"]))
     plot = plot[plot["value"].notna()]
     first, last = int(area["year_ending"].min()), int(area["year_ending"].max())
     fit_low, fit_high = config.CENSUS_2011_FITS
@@ -249,7 +249,8 @@ def search_ratio_map(highlight: str | None = None) -> Section:
     figures += [Figure("ss23_bw_national_counts", national["ratio_from_counts"], "ratio", sr.DATASETS, PCT1),
                 Figure("ss23_bw_national_counts_low", national["ci_low"], "ratio", sr.DATASETS, PCT1),
                 Figure("ss23_bw_national_counts_high", national["ci_high"], "ratio", sr.DATASETS, PCT1)]
-    values = by_force.rename(columns={"ratio": "value"}).replace({"note": {disproportionality.NOT_PUBLISHED: "published as N/A"}})
+    values = by_force.rename(columns={"ratio": "value"}).replace(
+        {"note": {disproportionality.NOT_PUBLISHED: "published as N/A"}})
     chart = maps.choropleth(
         values[["pfa_code", "value", "note"]], name="stop-search-ratio-map-2023", highlight=highlight, log=True,
         title=f"Black/White stop and search rate ratio by force, {sr.YEAR}",

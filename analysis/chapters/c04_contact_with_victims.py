@@ -82,7 +82,8 @@ def satisfaction_trend() -> Section:
 def _spans_text(years: list[int]) -> str:
     """Missing years as CSEW-year runs: '2007/08 to 2012/13, 2015/16 to 2022/23'."""
     spans = _gap_spans(years)
-    return ", ".join(financial_year(s + 0.5) if s + 1 == e else f"{financial_year(s + 0.5)} to {financial_year(e - 0.5)}"
+    return ", ".join(financial_year(s + 0.5) if s + 1 == e else
+                     f"{financial_year(s + 0.5)} to {financial_year(e - 0.5)}"
                      for s, e in zip(spans["start"], spans["end"]))
 
 

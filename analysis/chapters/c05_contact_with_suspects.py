@@ -7,7 +7,6 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis import config
 from analysis.chapters import common, evidence
 from analysis.methods import disproportionality, policeuk_measures, stats
 from analysis.present import lines, ranked, tables
@@ -98,8 +97,8 @@ def searches_per_1000(year: int | None = None) -> pd.DataFrame:
 def arrest_rates() -> pd.DataFrame:
     """Arrest rates for every force, England and Wales, and England and Wales excluding the Met."""
     cols = ["searches", "searches_arrest_known", "arrests"]
-    return disproportionality.arrest_rate_table(forces.add_england_and_wales(ss.load_searches(), ["year_ending", "group"], cols,
-                                                      without_met=True))
+    return disproportionality.arrest_rate_table(
+        forces.add_england_and_wales(ss.load_searches(), ["year_ending", "group"], cols, without_met=True))
 
 
 @national
@@ -168,9 +167,10 @@ def outcome_test(year: int | None = None, highlight: str | None = None) -> Secti
         Figure("ot_rest_white_unknown", rest["white_unknown_pct"], "%", SEARCH_DATA),
         Figure("ot_rest", rest["comparison"], "comparison", SEARCH_DATA),
         Figure("ot_forces", len(compared), "forces", SEARCH_DATA),
-        Figure("ot_forces_incomplete", int((area_rows["comparison"] == disproportionality.TOO_INCOMPLETE).sum()), "forces",
+        Figure("ot_forces_incomplete", int((area_rows["comparison"] == disproportionality.TOO_INCOMPLETE).sum()),
+               "forces", SEARCH_DATA),
+        Figure("ot_forces_few", int((area_rows["comparison"] == disproportionality.TOO_FEW).sum()), "forces",
                SEARCH_DATA),
-        Figure("ot_forces_few", int((area_rows["comparison"] == disproportionality.TOO_FEW).sum()), "forces", SEARCH_DATA),
         Figure("ot_forces_lower", int((compared["comparison"] == stats.LOWER).sum()), "forces", SEARCH_DATA),
         Figure("ot_forces_higher", int((compared["comparison"] == stats.HIGHER).sum()), "forces", SEARCH_DATA),
         Figure("ot_forces_similar", int((compared["comparison"] == stats.SIMILAR).sum()), "forces", SEARCH_DATA),

@@ -47,11 +47,11 @@ def national_deaths() -> Section:
     figures += [
         Figure("deaths_other_change_year", financial_year(change), "year", DEATHS_DATA),
         Figure("deaths_other_before", before.mean(), "deaths a year", DEATHS_DATA),
-        Figure("deaths_other_before_years", f"{financial_year(before.index.min())} to {financial_year(before.index.max())}",
-               "years", DEATHS_DATA),
+        Figure("deaths_other_before_years",
+               f"{financial_year(before.index.min())} to {financial_year(before.index.max())}", "years", DEATHS_DATA),
         Figure("deaths_other_after", after.mean(), "deaths a year", DEATHS_DATA),
-        Figure("deaths_other_after_years", f"{financial_year(after.index.min())} to {financial_year(after.index.max())}",
-               "years", DEATHS_DATA),
+        Figure("deaths_other_after_years",
+               f"{financial_year(after.index.min())} to {financial_year(after.index.max())}", "years", DEATHS_DATA),
         Figure("deaths_other_note", notes.set_index("year_ending").at[change, "note"].rstrip("."), "note", DEATHS_DATA),
         Figure("deaths_other_definition_year", financial_year(int(notes["year_ending"].min())), "year", DEATHS_DATA),
     ]

@@ -111,7 +111,8 @@ def asb_by_force(highlight: str | None = None) -> Section:
     chart = ranked.labelled_bars(
         plot[["pfa_code", "value", "comparison"]], name="asb-by-force", x_title="% of adults", fmt=".0f",
         highlight=highlight,
-        colour_by="comparison", title=f"Adults who experienced or witnessed anti-social behaviour, {financial_year(latest)}",
+        colour_by="comparison",
+        title=f"Adults who experienced or witnessed anti-social behaviour, {financial_year(latest)}",
         subtitle=["CSEW by police force area; each bar's label and colour give ONS's test against England and Wales",
                   "ONS reports the Metropolitan Police and the City of London together, as one London area"],
         source=ASB_SOURCE,

@@ -196,5 +196,6 @@ def force_and_peers_map(force_code: str, peer_codes: list[str], *, name: str | N
                   f"({', '.join(peer_names)})" if peers else f"no {peers_label.lower().removesuffix('s')}")
     description = (f"Map of the police force areas of England and Wales with {force.name} filled dark blue and "
                    f"labelled, {peers_text}, and the other forces grey.")
-    return theme.finish(_layered(shapes, *_label_layers(labels, "datum.force")), name=name or f"force-and-peers-{force.slug}", description=description, source=source,
-                         title=title or f"{force.name} and its {peers_label.lower()}")
+    return theme.finish(_layered(shapes, *_label_layers(labels, "datum.force")),
+                        name=name or f"force-and-peers-{force.slug}", description=description, source=source,
+                        title=title or f"{force.name} and its {peers_label.lower()}")

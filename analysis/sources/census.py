@@ -1,5 +1,5 @@
-"""Census residents by police force area and ethnic group: Census 2021 (five broad groups, summed from local authorities)
-and the 2011 Census in the Home Office's stop and search groups."""
+"""Census residents by police force area and ethnic group: Census 2021 (five broad groups, summed from local
+authorities) and the 2011 Census in the Home Office's stop and search groups."""
 
 from __future__ import annotations
 

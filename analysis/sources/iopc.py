@@ -46,7 +46,7 @@ def _workbook() -> tuple[str, dict[str, pd.DataFrame]]:
     path = locate(DEATHS_FILE)
     names = dict.fromkeys(sheet for sheets in TYPES.values() for sheet in sheets[::2])
     with workbooks.workbook(path) as book:
-        return str(path), {name: workbooks.read_sheet(book, name, "the IOPC time-series layout") for name in names}
+        return str(path), {name: book.sheet(name, "the IOPC time-series layout") for name in names}
 
 
 def _sheet(name: str) -> tuple[str, pd.DataFrame]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from analysis import config
@@ -86,10 +87,8 @@ def raw_file(file_id: str) -> RawFile:
     return files[file_id]
 
 
-def sources_table() -> "pd.DataFrame":
+def sources_table() -> pd.DataFrame:
     """One row per raw file, for the book's data-sources appendix (built from the manifest)."""
-    import pandas as pd
-
     rows = [
         {"dataset": f.dataset, "title": f.title, "file": f.path.split("/")[-1], "publisher": f.publisher,
          "period": f.period, "licence": f.licence, "sha256": f.sha256, "source": f.original_url}

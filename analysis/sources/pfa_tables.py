@@ -54,7 +54,7 @@ def _read_table(path: Path, mtime_ns: int, table: str, uncoded: tuple[str, ...])
     with workbooks.workbook(path) as book:
         # Sheet names are matched without case or trailing spaces ("Table P3 " in the 2019 edition).
         sheets = [s for s in book.sheet_names if s.strip().lower() == table.lower()] or [table]
-        raw = workbooks.read_sheet(book, sheets[0], "one of the published tables")
+        raw = book.sheet(sheets[0], "one of the published tables")
     is_code = raw[0].astype(str).str.strip().str.match(AREA_CODE)
     if not is_code.any():
         raise SchemaError(f"{path} [{sheets[0]}]: no rows with an ONS area code (like K04000001) in column A; "

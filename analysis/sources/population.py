@@ -46,7 +46,7 @@ def _mye_sheet(key: str) -> tuple[str, pd.DataFrame]:
     path = locate(MYE_FILE)
     sheet = MYE_SHEETS[key]
     with workbooks.workbook(path) as book:
-        cells = workbooks.read_sheet(book, sheet, "the ONS MYE23 layout")
+        cells = book.sheet(sheet, "the ONS MYE23 layout")
     rows = [tuple(r) for r in cells.astype(object).where(cells.notna(), None).itertuples(index=False)]
     where = f"{path} [{sheet}]"
     header = next((i for i, r in enumerate(rows[:_HEADER_SCAN_ROWS]) if r and r[:3] == ("Code", "Name", "Geography")),

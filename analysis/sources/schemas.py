@@ -125,8 +125,9 @@ def _first_failure(df: pd.DataFrame, schema: Schema, cases: pd.DataFrame, where:
             return f"{where}: column '{col.name}' has dtype {df[col.name].dtype}; expected {col.dtype}"
         nulls = df[col.name].isna()
         if (mine["check"] == "not_nullable").any() and nulls.any():
-            return (f"{where}: column '{col.name}' is empty at {_row_label(df, int(nulls.to_numpy().argmax()), schema.unique)}; "
-                    f"expected a value in every row ({int(nulls.sum())} empty)")
+            first = _row_label(df, int(nulls.to_numpy().argmax()), schema.unique)
+            return (f"{where}: column '{col.name}' is empty at {first}; expected a value in every row "
+                    f"({int(nulls.sum())} empty)")
         # A column's value checks follow its dtype check (number 0) in the order of expectations().
         for number, expected in enumerate(col.expectations().values(), start=1):
             rows = _positions(df, mine.loc[mine["check_number"] == number, "index"])

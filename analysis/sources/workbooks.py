@@ -15,8 +15,29 @@ from analysis.sources.schemas import SchemaError
 ENGINE = "calamine"
 
 
+class Workbook:
+    """An open workbook: its sheet names, and each sheet's cells as published."""
+
+    def __init__(self, path: Path, book: pd.ExcelFile):
+        self.path, self.book = path, book
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return self.book.sheet_names
+
+    def sheet(self, name: str, expected: str) -> pd.DataFrame:
+        """Every cell of sheet `name`, as published: no header row taken, numbers from the cell values (whole
+        numbers as integers), text as text (a cell reading "N/A" stays text, for the parser to judge), empty cells
+        missing. A missing sheet is refused, naming the sheets there are and what was `expected`."""
+        if name not in self.sheet_names:
+            raise SchemaError(f"{self.path}: no sheet named {name!r}; the sheets are {self.sheet_names}; "
+                              f"expected {expected}")
+        return pd.read_excel(self.book, sheet_name=name, header=None, dtype=object, keep_default_na=False,
+                             na_values=[""])
+
+
 @contextlib.contextmanager
-def workbook(path: Path) -> Iterator[pd.ExcelFile]:
+def workbook(path: Path) -> Iterator[Workbook]:
     """The workbook at `path`, open for reading its sheets and closed after; a file that is not one is refused."""
     try:
         book = pd.ExcelFile(path, engine=ENGINE)
@@ -24,14 +45,4 @@ def workbook(path: Path) -> Iterator[pd.ExcelFile]:
         raise SchemaError(f"{path}: not a spreadsheet that can be read ({exc}); expected an .ods or .xlsx "
                           "workbook") from None
     with book:
-        yield book
-
-
-def read_sheet(book: pd.ExcelFile, sheet: str, expected: str) -> pd.DataFrame:
-    """Every cell of `sheet`, as published: no header row taken, numbers from the cell values (whole numbers as
-    integers), text as text (a cell reading "N/A" stays text, for the parser to judge), empty cells missing. A
-    missing sheet is refused, naming the sheets there are."""
-    if sheet not in book.sheet_names:
-        raise SchemaError(f"{book.io}: no sheet named {sheet!r}; the sheets are {book.sheet_names}; "
-                          f"expected {expected}")
-    return book.parse(sheet, header=None, dtype=object, keep_default_na=False, na_values=[""])
+        yield Workbook(path, book)

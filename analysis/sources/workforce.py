@@ -57,7 +57,7 @@ def _read_table(path: Path) -> pd.DataFrame:
     """
     where = f"{path} [{WORKFORCE_SHEET}]"
     with workbooks.workbook(path) as book:
-        cells = workbooks.read_sheet(book, WORKFORCE_SHEET, "the Home Office workforce open data table")
+        cells = book.sheet(WORKFORCE_SHEET, "the Home Office workforce open data table")
     # The header is the first row naming most of the expected columns; a renamed column is then reported by name.
     scores = [len(set(row.dropna()) & set(COLUMNS)) for _, row in cells.head(_HEADER_SCAN_ROWS).iterrows()]
     if not scores or max(scores) == 0:

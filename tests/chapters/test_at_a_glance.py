@@ -1,0 +1,79 @@
+"""The at-a-glance dashboard: rows for a large, a small, a Welsh force and the City of London; highlights."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analysis.chapters import at_a_glance as glance
+from analysis.chapters import c02_neighbourhood_policing as c02
+from analysis.chapters import c07_what_else_matters as c07
+from analysis.present import maps
+
+PERIODS = {"2018/19", "2022/23", "31 March 2023", "year ending December 2024", "2004/05 to 2019/20"}
+
+
+@pytest.mark.parametrize("force", ["metropolitan-police", "warwickshire", "dyfed-powys", "city-of-london"])
+def test_every_row_is_dated_and_readable(force):
+    section = glance.at_a_glance(force)
+    rows = section.table
+    assert len(rows) >= 8 and set(rows["period"]) >= PERIODS
+    shown = glance.table(section).frame
+    text = shown.to_string()
+    assert "…" not in text and "NaN" not in text and "nan" not in text
+    assert list(shown.columns) == list(glance.HEADERS.values())
+    # Counts print as integers: "72 deaths", never "72.0".
+    deaths = rows[rows["measure"].str.startswith("Deaths")].iloc[0]["comparison"]
+    assert deaths.split(" deaths")[0].isdigit()
+
+
+def test_the_city_of_london_gets_its_caveat_and_no_peers():
+    section = glance.at_a_glance("city-of-london")
+    values = {f.key: f.value for f in section.figures}
+    assert "outlier" in values["g_outlier_note"] and glance.peer_table(section) is None
+    assert "no comparable force" in values["g_peer_phrase"] and "no comparable force" in values["g_peer_intro"]
+    assert "marked and named" not in values["g_slope_note"]  # the City is left out of the ranked charts
+    crime = section.table[section.table["measure"].str.startswith("Recorded crime")].iloc[0]
+    assert crime["force"] == "no published figure" and "suppressed by ONS" in crime["comparison"]
+    # Per resident, the City's figures are not tested against England and Wales: no "higher than".
+    per_resident = section.table[section.table["measure"].str.contains("per 1,000 residents|per 100,000|per million")]
+    assert len(per_resident) >= 4 and not per_resident["comparison"].str.contains("higher|lower").any()
+
+
+def test_london_forces_share_the_combined_asb_row():
+    for force in ("metropolitan-police", "city-of-london"):
+        asb = glance.at_a_glance(force).table
+        row = asb[asb["measure"].str.contains("anti-social")].iloc[0]
+        assert row["force"] == "42.0" and c07.LONDON_NAME in row["comparison"]
+
+
+def test_significance_wording_or_no_sampling_error():
+    rows = glance.at_a_glance("dyfed-powys").table.set_index("measure")["comparison"]
+    assert "no sampling error" in rows["Police officers per 100,000 residents"]
+    # A gap in a rate is in the rate's unit, not a headcount: "17 PCSOs per 100,000 residents above …".
+    assert " per 100,000 residents " in rows["PCSOs per 100,000 residents"].split(" the median")[0]
+    assert rows["Stop and searches per 1,000 residents"].split(" the rest")[0] in {"higher than", "lower than",
+                                                                                   "similar to"}
+
+
+def test_the_gap_to_the_median_agrees_with_the_figures_shown():
+    # 7.4 and 12.6 show as 7 and 13: the words say 6 below, not the unrounded 5.2.
+    assert glance._count_wording(7.4, 12.6, "PCSOs per 100,000 residents").startswith(
+        "6 PCSOs per 100,000 residents below the median force")
+    assert glance._count_wording(85.94, 77.16, "offences per 1,000", 1).startswith("8.7 offences per 1,000 above")
+    assert glance._count_wording(12.6, 13.4, "officers per 100,000 residents").startswith(
+        "the same as the median force")
+    assert glance._count_wording(14.4, 13.4, "officers per 100,000 residents").startswith(
+        "1 officer per 100,000 residents above")
+
+
+def test_the_force_is_highlighted_and_named_on_a_ranked_chart_and_a_map():
+    chart = json.dumps(c02.workforce_by_force(highlight="kent").chart.to_dict())
+    assert '"marker": "Kent"' in chart
+    slope = json.dumps(glance.ski_slopes("kent")[0].to_dict())
+    assert "Kent" in slope and "datum.rank" in slope
+    peers = json.dumps(maps.force_and_peers_map("E23000032", ["E23000012"]).to_dict())
+    assert "E23000032" in peers and "url" not in json.loads(peers).get("data", {})
+    crime_map = json.dumps(c07.recorded_crime_map(highlight="kent").chart.to_dict())
+    assert "Kent" in crime_map

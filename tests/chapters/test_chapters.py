@@ -1,0 +1,70 @@
+"""Chapter functions on small inputs with known answers, and on the real data where the answer is published."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.chapters import c04_contact_with_victims as c04
+from analysis.chapters import c05_contact_with_suspects as c05
+from analysis.chapters import c07_what_else_matters as c07
+from analysis.methods import stats
+from analysis.sources import forces, policeuk
+
+
+def test_gap_spans_group_consecutive_missing_years():
+    spans = c04._gap_spans([2008, 2009, 2010, 2013])
+    assert spans[["start", "end"]].to_numpy().tolist() == [[2007.5, 2010.5], [2012.5, 2013.5]]
+
+
+def test_victim_satisfaction_shows_only_years_that_exist_and_the_peak_the_guide_implies():
+    section = c04.satisfaction_trend()
+    assert section.table["csew_year"].tolist() == ["2006/07", "2013/14", "2014/15", "2023/24", "2024/25"]
+    implied = section.table[section.table["csew_year"] == "2013/14"].iloc[0]
+    assert implied["value_pct"] == 75 and implied["kind"].startswith("implied")  # 55 + the guide's 20-point fall
+    keys = {f.key: f.value for f in section.figures}
+    assert (keys["sat_first"], keys["sat_peak"], keys["sat_peak_year"], keys["sat_latest"]) == (58, 75, "2013/14", 51)
+    assert keys["sat_years_found"] == 4 and keys["sat_missing_years"] == "2007/08 to 2012/13, 2015/16 to 2022/23"
+
+
+def test_outcomes_share_with_no_suspect(tmp_path):
+    own = tmp_path / "2024-01-kent-outcomes.csv"
+    cols = policeuk.COLUMNS["outcomes"]
+    rows = [dict.fromkeys(cols, "") | {"Month": "2024-01", "Falls within": "Kent Police", "Longitude": "",
+                                       "Latitude": "", "Outcome type": t}
+            for t in [c04.NO_SUSPECT] * 3 + ["Offender given a caution"]]
+    pd.DataFrame(rows, columns=cols).to_csv(own, index=False)
+    figures = {f.key: f.value for f in c04.outcomes(own).figures}
+    assert figures["out_no_suspect"] == pytest.approx(75.0) and figures["out_force"] == "Kent Police"
+
+
+def test_arrest_rates_have_wilson_intervals_and_withhold_incomplete_cells():
+    rates = c05.arrest_rates()
+    quoted = rates[rates["quotable"]]
+    assert (quoted["ci_low"] <= quoted["arrest_pct"]).all() and (quoted["arrest_pct"] <= quoted["ci_high"]).all()
+    assert (quoted["unknown_share"] < 0.25).all()
+    assert rates.loc[~rates["quotable"], "arrest_pct"].isna().all()
+
+
+def test_asb_table_keeps_londons_combined_row_as_one_area_with_its_ons_test():
+    table = c07.asb_table()
+    now = table[table["year_ending"] == 2019].set_index("area_code")
+    london = now.loc[c07.LONDON]
+    # ONS marks London's combined row significantly higher than England and Wales (41.99% against 37.79%).
+    assert london["asb_pct"] == pytest.approx(41.99, abs=0.01) and london["against_england_and_wales"] == stats.HIGHER
+    assert "Metropolitan Police and City of London" in london["area"]
+    assert c07.asb_area("E23000001") == c07.asb_area("E23000034") == c07.LONDON
+    assert "E23000001" not in now.index and "E23000034" not in now.index
+    assert len(now) == 42 + 1  # 41 other forces, London, and England and Wales
+    assert set(table["against_england_and_wales"]) >= {stats.SIMILAR, stats.HIGHER, stats.LOWER}
+    section = c07.asb_by_force()
+    values = {f.key: f.value for f in section.figures}
+    assert values["asb_forces"] == 42 and values["asb_london_wording"] == stats.HIGHER
+
+
+def test_national_arrest_counts_are_too_incomplete_in_2018_19_and_the_met_drives_it():
+    rates = c05.arrest_rates()
+    now = rates[rates["year_ending"] == 2019].set_index(["pfa_code", "group"])
+    assert now.at[("K04000001", "Black"), "unknown_share"] == pytest.approx(0.474, abs=0.005)
+    assert not now.at[("K04000001", "Black"), "quotable"]
+    assert now.at[(forces.EW_EXCLUDING_MET, "Black"), "unknown_share"] < 0.1

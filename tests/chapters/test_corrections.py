@@ -1,0 +1,103 @@
+"""The statistical corrections (issue 13): census windows, like-for-like comparisons, provisional and disputed
+headline figures, and IOPC's own notes on the deaths series."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from analysis.chapters import at_a_glance as glance
+from analysis.chapters import c01_trust_and_confidence as c01
+from analysis.chapters import c02_neighbourhood_policing as c02
+from analysis.chapters import c03_procedural_justice as c03
+from analysis.chapters import c06_police_wrongdoing as c06
+from analysis.chapters import common
+from analysis.methods import disproportionality, ranking
+from analysis.sources import csew, forces, iopc, population
+
+
+def figures(section) -> dict:
+    return {f.key: f.value for f in section.figures}
+
+
+def test_years_far_from_the_2011_census_are_flagged():
+    years = pd.Series(range(2007, 2020))
+    flagged = dict(zip(years, disproportionality.far_from_census(years)))
+    assert [y for y, f in flagged.items() if not f] == [2010, 2011, 2012, 2013, 2014]
+    spec = json.dumps(c03.disproportionality_trend().chart.to_dict())
+    assert "datum.flagged" in spec
+
+
+def test_the_2022_23_ratio_is_never_joined_to_the_2011_series():
+    table = c03.rate_ratio_table()
+    assert table["year_ending"].max() == 2019
+    section = c03.force_section("kent")
+    years = section.table.frame["Year"].tolist()
+    assert years[-1] == "2022/23" and section.table.frame["Built from"].iloc[-1].endswith("Census 2021")
+    chart = json.dumps(section.chart.to_dict())
+    assert '"year_ending": 2023' not in chart
+
+
+def test_england_and_wales_without_the_met_the_median_force_and_bounds_for_unstated_ethnicity():
+    values = figures(c03.disproportionality_by_force())
+    assert values["ss_bw_excl_met"] < values["ss_bw_median_force"] < values["ss_bw_national"]
+    assert values["ss_forces_below_national"] == 33 and values["ss_met_share_black"] > 75
+    assert values["ss_bw_bound_low"] < values["ss_bw_national"] < values["ss_bw_bound_high"]
+
+
+def test_unstated_bounds_by_hand():
+    searches = pd.DataFrame({"pfa_code": ["E23000032"] * 3, "year_ending": [2019] * 3,
+                             "group": ["Black", "White", "Not stated"], "searches": [50, 100, 50]})
+    people = pd.DataFrame({"pfa_code": ["E23000032"] * 2, "group": ["Black", "White"], "population": [10_000, 100_000]})
+    b = disproportionality.unstated_bounds(searches, people, "E23000032", 2019)
+    assert b["ratio"] == pytest.approx(5.0) and b["low"] == pytest.approx(5.0 * 100 / 150)
+    assert b["high"] == pytest.approx(10.0) and b["not_stated"] == 50  # (50 + 50) / 10,000 over 100 / 100,000
+
+
+def test_deaths_are_compared_as_rates_per_million_residents_a_year():
+    table = c06.deaths_by_force().set_index("pfa_code")
+    kent = table.loc["E23000032"]
+    years = sorted(iopc.by_force()["year_ending"].unique() - 1)
+    person_years = sum(population.for_year(y)["E23000032"] for y in years)
+    assert kent["person_years"] == person_years
+    assert kent["per_million"] == pytest.approx(1e6 * kent["fatalities"] / person_years)
+    assert kent["ci_low"] < kent["per_million"] < kent["ci_high"]
+    assert float(kent["fatalities"]).is_integer()
+    values = figures(c06.force_counts())
+    assert values["deaths_national_rate"] == pytest.approx(c06.national_death_rate())
+
+
+def test_peers_are_shown_one_by_one_and_pooled_not_averaged():
+    section = glance.at_a_glance("cumbria")
+    peers = glance.peer_table(section).frame
+    assert len(peers.columns) == 3 + 6 and "Comparable forces (average)" not in str(peers)
+    workforce = c02.force_section("cumbria")
+    assert "Median force" in workforce.table.frame["Area"].tolist()
+    assert c02.PEERS_POOLED in json.dumps(workforce.chart.to_dict())
+
+
+def test_rank_sentence_and_median():
+    values = pd.Series({"E23000032": 5.0, "E23000002": 9.0, "E23000001": 1.0, forces.ENGLAND_AND_WALES: 100.0})
+    assert common.rank_sentence(values, "E23000032", what="x", fmt="{:.0f}") == \
+        "Kent Police is 2nd highest of 3 forces for x (5)"
+    assert ranking.median_force(values) == 5.0
+
+
+def test_a_disputed_peak_is_a_range_and_single_source_values_are_provisional():
+    values = figures(c01.national_trend())
+    assert values["conf_peak"] == "about 78 to 79" and values["conf_peak_year"] == "2015/16"
+    assert values["conf_latest_year"].endswith("(provisional)")
+    assert values["trust_first_year"].endswith("(provisional)") and values["provisional_years"] == "2025/26"
+    assert not values["conf_first_year"].endswith("(provisional)")
+    series = csew.load_national_series()
+    flags = csew.provisional(series[series["measure"] == "trust_police_in_area"], csew.load_headlines())
+    assert flags.all()
+
+
+def test_iopc_footnotes_explain_the_rise_in_other_deaths():
+    notes = iopc.year_notes("Other deaths following contact").set_index("year_ending")["note"]
+    assert set(notes.index) == {2011, 2016}
+    assert "independent investigations" in notes[2016] and "definition" in notes[2011].lower()
+    assert iopc.year_notes("Fatal police shootings").empty

@@ -1,0 +1,63 @@
+"""Chapter 1's section on a force's own survey: intervals, charts, the file's checksum, the PAS for the Met."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.chapters import c01_trust_and_confidence as c01
+from analysis.methods import stats, survey
+from analysis.sources import local_survey as ls
+from analysis.sources.localfiles import LocalDataError
+from tests.fixtures.make_local_survey import write, write_survey
+
+
+def test_estimates_without_base_or_se_say_no_interval_can_be_given(tmp_path):
+    path = write(tmp_path, "Q1 23,2023-06-30,Kent Police,Confidence,All,,,0.70,,unknown,\n"
+                           "Q1 24,2024-06-30,Kent Police,Confidence,All,,,0.64,,unknown,\n")
+    df = ls.load(path)
+    ch = survey.changes(df)
+    assert (ch["comparison"] == "").all() and ch["wording"].str.contains("no interval can be given").all()
+    section = c01.survey_section(df, "kent")
+    assert "no interval can be given" in section.note
+    assert "ls_latest_low" not in [f.key for f in section.figures]
+
+
+def test_survey_section_for_kent_has_intervals_charts_and_the_file_checksum(tmp_path):
+    df = ls.load(write_survey(tmp_path / "kent.csv"))
+    section = c01.survey_section(df, "kent")
+    keys = {f.key: f.value for f in section.figures}
+    assert keys["ls_force"] == "Kent Police" and keys["ls_file_sha256"] == df.attrs["sha256"]
+    assert keys["ls_latest_low"] < keys["ls_latest"] < keys["ls_latest_high"]
+    assert "95% CI" in section.note and section.table["95% CI from"].notna().all()
+    for chart in [section.chart, *section.more_charts]:
+        spec = chart.to_dict()
+        assert spec["description"] and spec["usermeta"]["pcp"]["source"] and spec["usermeta"]["pcp"]["name"]
+    assert len(section.more_charts) == 2
+
+
+def test_met_pas_becomes_a_local_survey_without_intervals():
+    df = ls.met_pas_as_local_survey()
+    assert "Metropolitan Police" in set(df["area"]) and df["estimate"].between(0, 1).all()
+    assert df["base"].isna().all() and df["measure"].iloc[0] == '"Good Job" local'
+    section = c01.survey_section(df, "met")
+    assert "no interval can be given" in section.note and "MOPAC" in section.note
+    assert ls.for_edition("E23000001") is not None and ls.for_edition("kent") is None
+
+
+def test_optional_columns_may_be_left_out(tmp_path):
+    path = write(tmp_path, "2024 Q1,2024-03-31,Kent Police,Confidence,0.70,500,yes\n"
+                           "2025 Q1,2025-03-31,Kent Police,Confidence,0.66,500,yes\n",
+                 head="period,period_end,area,measure,estimate,base,weighted\n")
+    df = ls.load(path)
+    assert df["group"].tolist() == ["All", "All"] and df["design_effect"].isna().all()
+    section = c01.survey_section(df, "kent")
+    low, high = stats.wilson_ci(330, 500)
+    keys = {f.key: f.value for f in section.figures}
+    assert (keys["ls_latest_low"], keys["ls_latest_high"]) == pytest.approx((100 * float(low), 100 * float(high)))
+    assert "statistically similar to 2024 Q1 (70%)" in keys["ls_change_year"]
+
+
+def test_a_survey_of_another_force_is_refused(tmp_path):
+    df = ls.load(write_survey(tmp_path / "kent.csv"))
+    with pytest.raises(LocalDataError, match=r"kent\.csv: the file's areas name Kent Police; expected Essex Police's own"):
+        c01.survey_section(df, "essex")

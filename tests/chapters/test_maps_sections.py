@@ -1,0 +1,30 @@
+"""The map sections of chapters 3 and 7: figures, intervals and the force named."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.chapters import c03_procedural_justice as c03
+from analysis.chapters import c07_what_else_matters as c07
+
+
+def test_search_ratio_map_section():
+    section = c03.search_ratio_map(highlight="dorset")
+    figures = {f.key: f.value for f in section.figures}
+    assert figures["ss23_bw_national"] == pytest.approx(24.5 / 5.9)
+    assert figures["ss23_forces"] == 42 and figures["ss23_top_force"] == "Dorset Police"
+    assert figures["ss23_no_rate"] == "City of London Police"
+    # Census 2021 populations are always wired in: England and Wales from its published counts.
+    assert figures["ss23_bw_national_counts_low"] < figures["ss23_bw_national_counts"] < figures[
+        "ss23_bw_national_counts_high"]
+    assert figures["ss23_force_rank"].startswith("Dorset Police is 1st highest of 42 forces")
+
+
+def test_recorded_crime_map_section():
+    section = c07.recorded_crime_map()
+    figures = {f.key: f.value for f in section.figures}
+    assert figures["crime24_national_rate"] == pytest.approx(87.92, abs=0.01)
+    assert figures["crime24_national_count"] == 5_350_405
+    assert figures["crime24_forces"] == 42 and figures["crime24_top_force"] == "Cleveland Police"
+    assert figures["crime24_suppressed"] == "City of London Police"
+    assert len(section.table) == 43 and section.chart.to_dict()["description"]

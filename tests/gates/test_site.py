@@ -1,0 +1,143 @@
+"""The published site: one shared copy of the theme and Vega files, working links, search and charts, the Pages
+workflow; and the rewriting of an edition's _static references on a tiny site."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analysis import config
+from analysis.publish import briefing, landing, site
+from tests.gates import linkcheck
+from tests.gates.browser import check_page, serve
+from tests.conftest import EDITION_FORCE
+
+WORKFLOW = config.REPO_ROOT / ".github" / "workflows" / "pages.yml"
+
+
+@pytest.fixture(scope="module")
+def assembled(built, edition, tmp_path_factory) -> Path:
+    """The site from the national book and the Cumbria edition built for the gate checks."""
+    return site.assemble(built / "html", edition, tmp_path_factory.mktemp("site") / "site")
+
+
+@pytest.mark.gate
+def test_the_site_holds_one_shared_copy_of_the_theme_and_vega_files(assembled):
+    for asset in ("vega-bundle.js", "pydata-sphinx-theme.css", "searchtools.js", "documentation_options.js"):
+        copies = [p.relative_to(assembled).as_posix() for p in assembled.rglob(asset)]
+        assert len(copies) == 1 and copies[0].startswith("_static/"), (asset, copies)
+    glance = (assembled / "editions" / EDITION_FORCE / "book" / "at-a-glance.html").read_text()
+    assert 'src="../../../_static/vega-bundle.js' in glance and 'src="../_static/' not in glance
+    # Per-edition files stay the edition's own: its search index and its briefing.
+    edition = assembled / "editions" / EDITION_FORCE
+    assert (edition / "searchindex.js").read_bytes() != (assembled / "searchindex.js").read_bytes()
+    assert (edition / briefing.pdf_name(EDITION_FORCE)).stat().st_size > 0
+    info = json.loads((assembled / "site.json").read_text())
+    assert info == {"editions": 1, "bytes": site.weight(assembled) - (assembled / "site.json").stat().st_size}
+
+
+@pytest.mark.gate
+def test_every_link_of_the_site_resolves(assembled):
+    assert linkcheck.internal_problems(assembled) == []
+
+
+@pytest.mark.gate
+def test_served_edition_pages_landing_map_and_search_work_from_the_shared_static(assembled, chrome):
+    charts = check_page(chrome, assembled, f"editions/{EDITION_FORCE}/book/06-police-wrongdoing.html",
+                        "site-edition-06.png")
+    assert f"pcp-deaths-force-{EDITION_FORCE}" in charts
+    assert check_page(chrome, assembled, "editions/index.html", "site-landing.png") == ["pcp-force-map"]
+    with serve(assembled) as base:
+        page = chrome.new_page()
+        try:
+            page.goto(f"{base}/editions/{EDITION_FORCE}/search.html?q=confidence", wait_until="networkidle")
+            page.wait_for_selector("#search-results li a", timeout=20_000)
+            hits = page.eval_on_selector_all("#search-results li a", "els => els.map(a => a.href)")
+            assert hits and all(f"/editions/{EDITION_FORCE}/" in h for h in hits)
+            page.goto(f"{base}/editions/index.html")
+            page.fill("#force-filter", "cumb")
+            assert page.inner_text("#force-count") == "1 of 1 forces"
+            page.fill("#force-filter", "no such force")
+            assert page.inner_text("#force-count") == "0 of 1 forces"
+        finally:
+            page.close()
+
+
+@pytest.mark.gate
+def test_an_edition_page_draws_its_charts_from_file_urls(assembled, chrome):
+    from analysis.publish.briefing import ALL_SETTLED
+
+    page = chrome.new_page()
+    failed: list[str] = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    try:
+        page.goto((assembled / "editions" / EDITION_FORCE / "book" / "at-a-glance.html").as_uri())
+        page.wait_for_function(ALL_SETTLED, timeout=20_000)
+        assert page.evaluate("getComputedStyle(document.body).fontFamily") != "", "theme CSS not loaded"
+        assert page.evaluate("typeof vegaEmbed") == "function"
+        assert failed == []
+    finally:
+        page.close()
+
+
+def test_share_static_drops_identical_files_and_keeps_those_that_differ(tmp_path):
+    shared_static = tmp_path / "_static"
+    (shared_static / "styles").mkdir(parents=True)
+    (shared_static / "styles" / "theme.css").write_text("body{}")
+    (shared_static / "documentation_options.js").write_text("var v = 'national';")
+    edition = tmp_path / "editions" / "kent"
+    (edition / "_static" / "styles").mkdir(parents=True)
+    (edition / "_static" / "styles" / "theme.css").write_text("body{}")
+    (edition / "_static" / "documentation_options.js").write_text("var v = 'kent';")
+    (edition / "book").mkdir()
+    (edition / "book" / "a.html").write_text('<link href="../_static/styles/theme.css?v=1"><script '
+                                             'src="../_static/documentation_options.js"></script>')
+    (edition / "index.html").write_text('<link href="_static/styles/theme.css">')
+    saved = site.share_static(edition, site._static_digests(shared_static), depth=2)
+    assert saved == len("body{}")
+    assert not (edition / "_static" / "styles").exists()
+    assert (edition / "_static" / "documentation_options.js").read_text() == "var v = 'kent';"
+    assert (edition / "book" / "a.html").read_text() == (
+        '<link href="../../../_static/styles/theme.css?v=1"><script src="../_static/documentation_options.js">'
+        '</script>')
+    assert (edition / "index.html").read_text() == '<link href="../../_static/styles/theme.css">'
+    assert linkcheck.internal_problems(tmp_path) == []
+
+
+def test_a_site_over_the_weight_limit_or_without_the_national_book_is_refused(tmp_path):
+    with pytest.raises(site.SiteError, match="build the national book first"):
+        site.assemble(tmp_path / "nothing", tmp_path / "editions", tmp_path / "site")
+    national = tmp_path / "html"
+    (national / "_static").mkdir(parents=True)
+    (national / "index.html").write_text("<p>national</p>" * 100)
+    with pytest.raises(site.SiteError, match=r"over the 0 MB limit"):
+        site.assemble(national, tmp_path / "editions", tmp_path / "site", max_bytes=10)
+    assert not (tmp_path / "site").exists()
+
+
+def test_the_landing_page_map_links_every_built_force_and_only_those():
+    spec = landing.force_map({"E23000032": "kent/book/at-a-glance.html"}).to_dict()
+    features = spec["data"]["values"]
+    assert len(features) == 43
+    linked = [f["properties"] for f in features if f["properties"]["href"]]
+    assert linked == [{"pfa_code": "E23000032", "force": "Kent Police", "href": "kent/book/at-a-glance.html",
+                       "edition": "open the edition"}]
+    assert spec["encoding"]["href"]["field"] == "properties.href"
+
+
+def test_the_pages_workflow_publishes_the_site_with_the_official_actions():
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    triggers = workflow.get("on", workflow.get(True))
+    assert "workflow_dispatch" in triggers and triggers["workflow_run"]["workflows"] == ["Editions"]
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    uses = [s.get("uses", "").split("@")[0] for s in steps]
+    assert "actions/upload-pages-artifact" in uses and "actions/deploy-pages" in uses
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "_build/site"
+    runs = " ".join(s.get("run", "") for s in steps)
+    assert "make site" in runs and "make check-site" in runs
+    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+    assert workflow["jobs"]["deploy"]["needs"] == "site"

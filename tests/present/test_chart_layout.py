@@ -1,0 +1,150 @@
+"""Chart layout: one legend per chart, labels wrapped not cut, widths that fit the column, the force marked."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+import vl_convert
+
+from analysis.present import lines, ranked, theme
+from analysis.sources import forces
+
+KENT, CUMBRIA = "E23000032", "E23000002"
+CODES = [KENT, CUMBRIA, "E23000001", forces.ENGLAND_AND_WALES]
+KW = {"name": "t", "description": "a test chart", "source": "none", "title": "A title"}
+
+
+def _datasets_with(spec: dict, column: str, value) -> list[list[dict]]:
+    return [rows for rows in spec["datasets"].values() if any(r.get(column) == value for r in rows)]
+
+
+def _text_layers(spec: dict) -> list[dict]:
+    return [layer for layer in spec["layer"] if (layer.get("mark", {}) or {}).get("type") == "text"]
+
+
+def _legends(spec: dict) -> int:
+    vega = vl_convert.vegalite_to_vega(json.loads(json.dumps(spec).replace('"container"', "500")))
+
+    def count(node) -> int:
+        if isinstance(node, dict):
+            return len(node.get("legends", [])) + sum(count(v) for v in node.values())
+        return sum(count(v) for v in node) if isinstance(node, list) else 0
+
+    return count(vega)
+
+
+def intervals() -> pd.DataFrame:
+    return pd.DataFrame({"pfa_code": CODES, "value": [2.0, 3.0, 4.0, 2.5], "ci_low": [1.5, 2, 3, 2.4],
+                         "ci_high": [2.5, 4, 5, 2.6]})
+
+
+@pytest.mark.parametrize("highlight", [KENT, "Kent Police", "kent"])
+def test_ranked_intervals_draws_the_highlighted_force_in_its_own_colour_and_shape_and_names_it(highlight):
+    spec = ranked.ranked_intervals(intervals(), x_title="x", highlight=highlight, **KW).to_dict()
+    dots = spec["layer"][1]["encoding"]
+    colours = dict(zip(dots["color"]["scale"]["domain"], dots["color"]["scale"]["range"]))
+    shapes = dict(zip(dots["shape"]["scale"]["domain"], dots["shape"]["scale"]["range"]))
+    assert colours == {theme.OTHER_FORCES: theme.PALETTE[0], theme.NATIONAL: theme.PALETTE[5], "Kent": "#000000"}
+    assert shapes == {theme.OTHER_FORCES: "circle", theme.NATIONAL: "diamond", "Kent": "square"}
+    label = _text_layers(spec)[0]
+    assert label["encoding"]["text"]["field"] == "area"
+    assert [r["area"] for r in spec["datasets"][label["data"]["name"]]] == ["Kent"]
+
+
+def test_without_a_highlight_only_england_and_wales_is_marked_and_no_force_is_named():
+    spec = ranked.ranked_intervals(intervals(), x_title="x", **KW).to_dict()
+    assert spec["layer"][1]["encoding"]["color"]["scale"]["domain"] == [theme.OTHER_FORCES, theme.NATIONAL]
+    assert spec["datasets"][_text_layers(spec)[0]["data"]["name"]] == []
+
+
+def test_force_rows_are_named_with_short_names_and_an_unknown_code_is_refused():
+    spec = ranked.ranked_intervals(intervals(), x_title="x", **KW).to_dict()
+    names = {r["area"] for rows in spec["datasets"].values() for r in rows if "area" in r}
+    assert names == {"Kent", "Cumbria", "Metropolitan Police", "England and Wales"}
+    with pytest.raises(KeyError, match="E23000999"):
+        ranked.ranked_intervals(intervals().assign(pfa_code=["E23000999", *CODES[1:]]), x_title="x", **KW)
+    with pytest.raises(KeyError, match="pfa_code"):
+        ranked.ranked_intervals(intervals().drop(columns="pfa_code"), x_title="x", **KW)
+
+
+def test_labelled_bars_of_forces_mark_and_name_the_highlighted_force():
+    df = pd.DataFrame({"pfa_code": CODES[:3], "value": [30.0, 20.0, 10.0],
+                       "comparison": ["higher", "similar", "lower"]})
+    spec = ranked.labelled_bars(df, x_title="%", colour_by="comparison", highlight=CUMBRIA, **KW).to_dict()
+    text = _text_layers(spec)[0]
+    assert "← " in text["transform"][0]["calculate"] and "datum.marker" in text["transform"][0]["calculate"]
+    assert _datasets_with(spec, "marker", "Cumbria")
+    point = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
+    assert point["encoding"]["shape"]["scale"]["range"][-1] == "square"
+
+
+def test_ranked_changes_mark_the_highlighted_force_and_england_and_wales():
+    rows = [{"pfa_code": c, "moment": m, "value": v, "order": 1.0 + i}
+            for i, c in enumerate(CODES) for m, v in (("2010", 200.0), ("2022", 180.0 + i))]
+    spec = ranked.ranked_changes(pd.DataFrame(rows), x_title="x", highlight=KENT, **KW).to_dict()
+    assert spec["resolve"]["scale"] == {"color": "independent", "shape": "independent"}
+    label = _text_layers(spec)[0]
+    assert [r["area"] for r in spec["datasets"][label["data"]["name"]]] == ["Kent"]
+    assert _legends(spec) == 1  # the moments' legend only
+
+
+def test_yearly_lines_of_forces_take_the_house_force_colours():
+    df = pd.DataFrame({"year": [2020, 2021] * 2, "value": [1.0, 2, 3, 4], "flagged": False,
+                       "pfa_code": [KENT, KENT, forces.ENGLAND_AND_WALES, forces.ENGLAND_AND_WALES],
+                       "series": ["Kent", "Kent", "England and Wales", "England and Wales"]})
+    spec = lines.yearly_lines(df, y_title="y", highlight=KENT, **KW).to_dict()
+    colour = spec["layer"][0]["encoding"]["color"]["scale"]
+    assert dict(zip(colour["domain"], colour["range"])) == {"Kent": "#000000", "England and Wales": theme.PALETTE[5]}
+
+
+def test_colour_and_shape_of_the_same_series_make_one_legend():
+    df = pd.DataFrame({"year_ending": [2020, 2021] * 2, "value_pct": [50.0, 52, 60, 61], "segment": 1,
+                       "csew_year": ["2019/20", "2020/21"] * 2,
+                       "series": ["Local police do a good job"] * 2 + ["Confidence in the local police"] * 2})
+    spec = lines.trend_with_breaks(df, **KW).to_dict()
+    assert _legends(spec) == 1
+    assert spec["config"]["legend"]["labelLimit"] == 0 and spec["config"]["axis"]["labelLimit"] == 0
+
+
+def test_long_labels_are_wrapped_never_cut():
+    expr = theme.wrapped_labels(pd.Series(["White", "Black/African/Caribbean/Black British"]))
+    lines = json.loads(expr.split("[datum.label]")[0])
+    assert lines == {"Black/African/Caribbean/Black British": ["Black/African/", "Caribbean/Black British"]}
+    assert theme.wrapped_labels(pd.Series(["White"])) == "datum.label"
+
+
+def test_titles_are_broken_into_lines_that_fit_the_column():
+    long = "Searches per 1,000 Black residents over searches per 1,000 White residents (2011 Census); whiskers"
+    spec = ranked.ranked_intervals(intervals(), x_title="x", subtitle=long, **KW).to_dict()
+    assert all(len(line) <= theme.SUBTITLE_CHARS for line in spec["title"]["subtitle"])
+    assert " ".join(spec["title"]["subtitle"]) == long
+
+
+def test_single_view_charts_take_the_column_width_and_facets_stack_in_one_column():
+    spec = ranked.ranked_intervals(intervals(), x_title="x", **KW).to_dict()
+    assert spec["width"] == "container"
+    groups = pd.DataFrame({"measure": ["m"] * 2, "breakdown": ["Sex"] * 2, "group": ["Male", "Female"],
+                           "pct": [50.0, 52], "ci_low_pct": [48.0, 50], "ci_high_pct": [52.0, 54],
+                           "comparison": ["similar"] * 2, "ref_pct": [51.0] * 2})
+    facet = ranked.estimates_with_ci(groups, reference_label="all adults", **KW).to_dict()
+    assert facet["columns"] == 1 and facet["spec"]["width"] == theme.FACET_WIDTH
+
+
+def test_a_series_that_is_no_single_area_takes_a_colour_and_shape_no_force_marker_uses():
+    df = pd.DataFrame({"year": [2020, 2021] * 3, "value": [1.0, 2, 3, 4, 5, 6], "flagged": False,
+                       "pfa_code": [KENT] * 2 + [forces.ENGLAND_AND_WALES] * 2 + [None] * 2,
+                       "series": ["Kent"] * 2 + ["England and Wales"] * 2 + ["Comparable forces (average)"] * 2})
+    spec = lines.yearly_lines(df, y_title="y", highlight=KENT, **KW).to_dict()
+    colour = spec["layer"][0]["encoding"]["color"]["scale"]["range"]
+    shape = spec["layer"][1]["encoding"]["shape"]["scale"]["range"]
+    assert colour[2] not in theme.FORCE_COLOURS and shape[2] not in theme.FORCE_SHAPES
+    assert len(set(zip(colour, shape))) == 3
+
+
+def test_groups_of_one_area_are_not_styled_as_areas():
+    df = pd.DataFrame({"year_ending": [2020, 2021] * 2, "value": [1.0, 2, 3, 4], "ci_low": 0.5, "ci_high": 5.0,
+                       "pfa_code": forces.ENGLAND_AND_WALES, "series": ["Black/White"] * 2 + ["Asian/White"] * 2})
+    spec = lines.lines_with_bands(df, y_title="y", **KW).to_dict()
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["range"] == theme.PALETTE[:2]

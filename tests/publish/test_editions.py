@@ -1,0 +1,156 @@
+"""Editions: unknown force, parameter-name guard, skip cache, failure isolation, atomic swap, shards."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from analysis import config
+from analysis.publish import editions, kernels
+from analysis.sources import forces
+
+
+def test_unknown_force_exits_non_zero_with_closest_names_and_builds_nothing(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "analysis", "edition", "Kentt Polise"], capture_output=True,
+                            text=True, cwd=config.REPO_ROOT)
+    assert result.returncode == 2
+    assert "closest" in result.stderr and "Kent Police (kent)" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["force; import os", "1force", "class", ""])
+def test_parameter_names_must_be_identifiers(name):
+    with pytest.raises(ValueError, match=r"parameter name .* is not a Python identifier"):
+        kernels.check_parameters({name: "kent"})
+    assert kernels.check_parameters({"force": "x; import os"}) == {"force": "x; import os"}
+
+
+def test_shards_are_disjoint_and_cover_all_43():
+    codes = sorted(forces.force_codes())
+    parts = [editions.shard(codes, f"{i}/4") for i in range(1, 5)]
+    assert sorted(c for p in parts for c in p) == codes
+    assert all(not set(a) & set(b) for i, a in enumerate(parts) for b in parts[i + 1:])
+    assert editions.shard(codes, "2/4") == editions.shard(list(reversed(codes)), "2/4")
+    with pytest.raises(ValueError, match=r"SHARD='5/4'"):
+        editions.shard(codes, "5/4")
+
+
+def test_inputs_hash_changes_with_the_data_manifest(tmp_path):
+    root = tmp_path / "repo"
+    for name in editions.HASHED:
+        source = config.REPO_ROOT / name
+        if source.is_dir():
+            import shutil
+
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            root.mkdir(exist_ok=True)
+            (root / name).write_bytes(source.read_bytes())
+    before = editions.inputs_hash("E23000032", root)
+    assert editions.inputs_hash("E23000032", root) == before
+    assert editions.inputs_hash("E23000002", root) != before
+    manifest = root / "data" / "manifest.yml"
+    manifest.write_text(manifest.read_text().replace("sha256: 6d5b", "sha256: 7d5b", 1))
+    assert editions.inputs_hash("E23000032", root) != before
+
+
+@pytest.fixture
+def tiny_book(tmp_path, monkeypatch):
+    """Editions of a one-notebook book whose notebook fails for Cumbria; HTML building is stubbed."""
+    template = tmp_path / "glance.ipynb"
+    params = new_code_cell("force = None")
+    params.metadata["tags"] = ["parameters"]
+    body = new_code_cell("if force == 'E23000002':\n    raise RuntimeError('deliberate failure')\nprint(force)")
+    nbformat.write(new_notebook(cells=[params, body], metadata={"kernelspec": {"name": "python3",
+                                                                               "display_name": "Python 3",
+                                                                               "language": "python"}}), template)
+    monkeypatch.setattr(editions, "GLANCE_TEMPLATE", template)
+    monkeypatch.setattr(editions, "_chapters", lambda root: [])
+
+    def fake_html(src, work):
+        html = work / "_build" / "html"
+        html.mkdir(parents=True)
+        (html / "index.html").write_text(src.joinpath("_config.yml").read_text())
+        figures = work / "_build" / "figures"
+        figures.mkdir(parents=True)
+        slug = __import__("yaml").safe_load(src.joinpath("_config.yml").read_text())["sphinx"]["config"][
+            "pcp_figures_name"]
+        (figures / f"{slug}.json").write_text("[]\n")
+
+    monkeypatch.setattr(editions, "_build_html", fake_html)
+
+    def fake_briefing(staged, printer):
+        (staged / "html" / "kent-briefing.pdf").write_bytes(b"%PDF-1.4 stub")
+
+    monkeypatch.setattr(editions, "_print_briefing", fake_briefing)
+    return tmp_path
+
+
+def test_one_failing_force_does_not_stop_the_others(tiny_book):
+    results = editions.build_many(["E23000002", "E23000032"], jobs=1, out_dir=tiny_book / "out",
+                                  figures_dir=tiny_book / "figures")
+    status = {r.force: r for r in results}
+    assert status["Kent Police"].status == "built"
+    assert status["Cumbria Constabulary"].status == "failed"
+    assert "at-a-glance.ipynb, cell" in status["Cumbria Constabulary"].detail
+    assert "deliberate failure" in status["Cumbria Constabulary"].detail
+    assert (tiny_book / "out" / "kent" / "html" / "index.html").exists()
+    assert not (tiny_book / "out" / "cumbria").exists()
+    assert "Kent Police" in (tiny_book / "out" / "index.html").read_text()
+    assert "1 built, 0 skipped, 1 failed" in editions.summary(results)
+
+
+def test_unchanged_inputs_are_skipped_and_a_failure_keeps_the_last_good_edition(tiny_book, monkeypatch):
+    out, figs = tiny_book / "out", tiny_book / "figures"
+    first = editions.build_edition("kent", out, figs)
+    assert first.status == "built"
+    assert editions.build_edition("kent", out, figs).status == "skipped"
+    good = (out / "kent" / "html" / "index.html").read_text()
+    monkeypatch.setattr(editions, "inputs_hash", lambda code, root=config.REPO_ROOT, local=None: "changed")
+    monkeypatch.setattr(kernels.SharedKernel, "run", lambda self, nb, params: (_ for _ in ()).throw(RuntimeError("boom")))
+    assert editions.build_edition("kent", out, figs).status == "failed"
+    assert (out / "kent" / "html" / "index.html").read_text() == good
+    assert sorted(p.name for p in out.iterdir()) == ["kent"]  # no temporary folders left behind
+
+
+def test_a_killed_build_leaves_the_last_good_edition_in_place(tmp_path):
+    out = tmp_path / "out"
+    live = out / "kent"
+    (live / "html").mkdir(parents=True)
+    (live / "html" / "index.html").write_text("last good")
+    (live / "inputs.sha256").write_text("old\n")
+    code = ("from pathlib import Path; from analysis import editions; "
+            f"editions.build_edition('kent', Path({str(out)!r}), Path({str(tmp_path / 'figs')!r}))")
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=config.REPO_ROOT, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(out.glob(".kent-*/src/book/*.ipynb")):
+        time.sleep(0.2)
+    time.sleep(2)  # mid-way through executing the chapters
+    import os
+
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert (live / "html" / "index.html").read_text() == "last good"
+    assert not (tmp_path / "figs" / "kent.json").exists()
+
+
+def test_a_failed_briefing_pdf_fails_the_edition_and_keeps_the_last_good_one(tiny_book, monkeypatch):
+    from analysis.publish import briefing
+
+    out, figs = tiny_book / "out", tiny_book / "figures"
+    assert editions.build_edition("kent", out, figs).status == "built"
+    monkeypatch.setattr(editions, "inputs_hash", lambda code, root=config.REPO_ROOT, local=None: "changed")
+
+    def bad_pdf(staged, printer):
+        raise briefing.BriefingError("kent-briefing.pdf: 5 pages; expected 2 to 4")
+
+    monkeypatch.setattr(editions, "_print_briefing", bad_pdf)
+    result = editions.build_edition("kent", out, figs)
+    assert result.status == "failed" and "5 pages; expected 2 to 4" in result.detail
+    assert (out / "kent" / "html" / "kent-briefing.pdf").read_bytes() == b"%PDF-1.4 stub"
+    assert (out / "kent" / "inputs.sha256").read_text().strip() != "changed"

@@ -1,0 +1,84 @@
+"""A force's own survey file: the format's checks (each error names file, line or column), intervals, tests, the PAS."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis import config
+from analysis.sources import local_survey as ls
+from analysis.sources.localfiles import LocalDataError
+from tests.fixtures.make_local_survey import COLUMNS, write
+
+def test_the_example_file_loads_and_is_labelled_invented():
+    path = config.DATA_DIR / "examples" / "INVENTED-example-local-survey.csv"
+    assert path.read_text().startswith("# INVENTED EXAMPLE")
+    df = ls.load(path)
+    assert len(df) == 224 and set(df["weighted"]) == {"no"} and len(df.attrs["sha256"]) == 64
+
+
+# Bad input: each message names the file and the line or column, and says what was expected.
+
+def test_1_missing_required_column(tmp_path):
+    path = write(tmp_path, "Q1,Kent,Confidence,All,60,100,no\n", head="period,area,measure,group,agree,base,weighted\n")
+    with pytest.raises(LocalDataError, match=r"survey\.csv: missing column \['period_end'\]; expected columns period"):
+        ls.load(path)
+
+
+def test_2_row_with_neither_counts_nor_estimate(tmp_path):
+    path = write(tmp_path, "Q1,2024-06-30,Kent,Confidence,All,60,100,,,no,\nQ2,2024-09-30,Kent,Confidence,All,,,,,no,\n")
+    with pytest.raises(LocalDataError, match=r"survey\.csv, line 3: no agree and base .* expected either agree and base"):
+        ls.load(path)
+
+
+def test_3_percentage_where_a_proportion_is_expected(tmp_path):
+    path = write(tmp_path, "Q1,2024-06-30,Kent,Confidence,All,,,0.7,,no,\nQ2,2024-09-30,Kent,Confidence,All,,,72,,no,\n"
+                           "Q3,2024-12-31,Kent,Confidence,All,,,71,,no,\n")
+    with pytest.raises(LocalDataError, match=r"survey\.csv, lines 3, 4: column 'estimate' is over 1; expected a "
+                                             r"proportion between 0 and 1 \(72 looks like a percentage: 72% is 0\.72\)"):
+        ls.load(path)
+
+
+def test_3_negative_proportion(tmp_path):
+    path = write(tmp_path, "Q1,2024-06-30,Kent,Confidence,All,,,-0.1,,no,\n")
+    with pytest.raises(LocalDataError, match=r"line 2: column 'estimate' is negative"):
+        ls.load(path)
+
+
+def test_4_agree_more_than_base(tmp_path):
+    path = write(tmp_path, "Q1,2024-06-30,Kent,Confidence,All,120,100,,,no,\n")
+    with pytest.raises(LocalDataError, match=r"line 2: agree \(120\) is more than base \(100\); expected agree to be at "
+                                             r"most base"):
+        ls.load(path)
+
+
+def test_5_unparseable_period_end(tmp_path):
+    path = write(tmp_path, "Q1,2024-06-30,Kent,Confidence,All,60,100,,,no,\nQ2,end of Q2,Kent,Confidence,All,60,100,,,no,\n")
+    with pytest.raises(LocalDataError, match=r"line 3: column 'period_end' has 'end of Q2'; expected .* YYYY-MM-DD"):
+        ls.load(path)
+
+
+def test_5_empty_period(tmp_path):
+    path = write(tmp_path, ",2024-06-30,Kent,Confidence,All,60,100,,,no,\n")
+    with pytest.raises(LocalDataError, match=r"line 2: column 'period' is empty"):
+        ls.load(path)
+
+
+def test_9_path_that_does_not_exist(tmp_path):
+    with pytest.raises(LocalDataError, match=r"nowhere\.csv: no such file; expected a local survey CSV"):
+        ls.load(tmp_path / "nowhere.csv")
+
+
+def test_10_a_bom_is_read_fine_and_non_utf8_is_explained(tmp_path):
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + (COLUMNS + "Q1,2024-06-30,Kent,Confidence,All,60,100,,,no,\n").encode())
+    assert ls.load(bom)["period"].tolist() == ["Q1"]
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes((COLUMNS + "Q1,2024-06-30,Ynys M\u00f4n,Confidence,All,60,100,,,no,\n").encode("latin-1"))
+    with pytest.raises(LocalDataError, match=r"latin\.csv, line 2: byte 0xf4 is not UTF-8 text; expected a UTF-8 file"):
+        ls.load(latin)
+
+
+def test_a_comment_header_keeps_line_numbers_true(tmp_path):
+    path = write(tmp_path, "Q1,2024-06-30,Kent,Confidence,All,120,100,,,no,\n", head="# note\n# more\n" + COLUMNS)
+    with pytest.raises(LocalDataError, match=r"line 4: agree"):
+        ls.load(path)

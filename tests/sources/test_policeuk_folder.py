@@ -1,0 +1,90 @@
+"""A force's own police.uk download folder: any number of months, one force, gaps stated, bad folders refused."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from analysis.sources import policeuk
+from analysis.sources.localfiles import LocalDataError
+from analysis.sources.schemas import SchemaError
+from tests.fixtures.make_policeuk import write_folder
+
+
+@pytest.fixture(scope="module")
+def kent(tmp_path_factory):
+    return write_folder(tmp_path_factory.mktemp("kent"), months=3, street_rows=600, lsoas=60)
+
+
+def test_folder_loads_every_month_with_compact_dtypes(kent):
+    crimes = policeuk.load_folder(kent, "street", "kent")
+    assert len(crimes) == 1800 and crimes.attrs["months"] == ["2024-04", "2024-05", "2024-06"]
+    assert crimes.attrs["label"] == "Kent Police, April 2024 to June 2024" and crimes.attrs["missing_months"] == []
+    assert isinstance(crimes["Crime type"].dtype, pd.CategoricalDtype) and "Context" not in crimes.columns
+    searches = policeuk.load_folder(kent, "stop-and-search")  # the force is taken from the files
+    assert searches.attrs["force"] == "E23000032" and set(searches["Month"]) == {"2024-04", "2024-05", "2024-06"}
+
+
+def test_8_empty_folder(tmp_path):
+    with pytest.raises(LocalDataError, match=r"no police.uk 'street' files; expected YYYY-MM/YYYY-MM-<force>-street"
+                                             r"\.csv.*the folder is empty"):
+        policeuk.load_folder(tmp_path, "street")
+
+
+def test_6_files_of_another_force(tmp_path):
+    folder = write_folder(tmp_path, months=1, street_rows=50, lsoas=10, force="Essex Police", slug="kent")
+    with pytest.raises(LocalDataError, match=r"2024-04-kent-street\.csv: 'Falls within' is 'Essex Police'; expected "
+                                             r"Kent Police only"):
+        policeuk.load_folder(folder, "street", "kent")
+    other = write_folder(tmp_path / "essex", months=1, street_rows=50, lsoas=10, force="Essex Police", slug="essex")
+    with pytest.raises(LocalDataError, match=r"2024-04-essex-outcomes\.csv: the file name says Essex Police; expected "
+                                             r"files for Kent Police only"):
+        policeuk.load_folder(other, "outcomes", "kent")
+
+
+def test_7_a_file_of_another_format(tmp_path):
+    folder = write_folder(tmp_path, months=1, street_rows=50, lsoas=10)
+    street = folder / "2024-04" / "2024-04-kent-street.csv"
+    shutil.copy(folder / "2024-04" / "2024-04-kent-outcomes.csv", street)
+    with pytest.raises(SchemaError, match=r"2024-04-kent-street\.csv: not a police.uk 'street' file; expected columns "
+                                          r".*looks like a police.uk 'outcomes' file"):
+        policeuk.load_folder(folder, "street")
+    # An old-layout street file (before Crime ID and Context were added).
+    old = pd.read_csv(folder / "2024-04" / "2024-04-kent-outcomes.csv").iloc[:, 1:9]
+    old.to_csv(street, index=False)
+    with pytest.raises(SchemaError, match=r"not a police.uk 'street' file; expected columns .*missing \['Crime ID'"):
+        policeuk.load_folder(folder, "street")
+
+
+def test_7_a_misnamed_file(tmp_path):
+    (tmp_path / "2024-04").mkdir()
+    (tmp_path / "2024-04" / "kent-april-street.csv").write_text("x\n1\n")
+    with pytest.raises(LocalDataError, match=r"kent-april-street\.csv: not named like a police.uk archive file"):
+        policeuk.load_folder(tmp_path, "street")
+
+
+def test_9_path_that_does_not_exist(tmp_path):
+    with pytest.raises(LocalDataError, match=r"missing: no such folder; expected police.uk files laid out as"):
+        policeuk.load_folder(tmp_path / "missing", "street")
+
+
+def test_10_bom_read_fine_and_non_utf8_explained(tmp_path):
+    folder = write_folder(tmp_path, months=1, street_rows=50, lsoas=10)
+    street = folder / "2024-04" / "2024-04-kent-street.csv"
+    street.write_bytes(b"\xef\xbb\xbf" + street.read_bytes())
+    assert len(policeuk.load_folder(folder, "street")) == 50
+    data = street.read_bytes()[3:].replace(b"On or near Street 1,", "On or near Caf\u00e9 1,".encode("latin-1"), 1)
+    street.write_bytes(data)
+    with pytest.raises(LocalDataError, match=r"2024-04-kent-street\.csv, line \d+: byte 0xe9 is not UTF-8 text"):
+        policeuk.load_folder(folder, "street")
+
+
+def test_a_month_with_an_empty_column_still_joins_the_others(tmp_path):
+    folder = write_folder(tmp_path, months=2, street_rows=50, lsoas=10)
+    may = folder / "2024-05" / "2024-05-kent-street.csv"
+    pd.read_csv(may, dtype=str).assign(**{"Last outcome category": ""}).to_csv(may, index=False)
+    crimes = policeuk.load_folder(folder, "street")
+    assert crimes.loc[crimes["Month"] == "2024-05", "Last outcome category"].isna().all()
+    assert crimes.loc[crimes["Month"] == "2024-04", "Last outcome category"].notna().any()
