@@ -34,7 +34,7 @@ TARGETS = {"all 43 editions, cold, with PDFs": (240.0, "max"), "one edition, col
 SPREADSHEET_READS = {
     "workforce table (ODS, 29,305 rows)": (
         "from analysis.sources import workforce\nworkforce.load_workforce()", 0.99),
-    "PFA tables (xlsx: P1, P3 of YE Dec 2024; P3, P6 of 2018 and 2019)": (
+    "PFA tables (xlsx: P1, P3 YE Dec 2024; P3, P6 2018 and 2019)": (
         "from analysis.sources import pfa_tables as t\nt.recorded_crime(t.DEC_2024)\n"
         "for y in (2018, 2019):\n    t.recorded_crime_rate(y); t.asb_experience(y)", 0.57),
     "mid-year estimates (xlsx: MYE2, MYE4, MYE5)": (
