@@ -100,7 +100,7 @@ def poisson_rate_ratio(count1, exposure1, count2, exposure2, level: float = conf
     The score interval (statsmodels' confint_poisson_2indep, method="score") is the Wilson interval of the
     conditional binomial share count1 / (count1 + count2), mapped to the ratio; statsmodels finds it by a
     numerical search (about 10 ms a pair, some 2,000 pairs a book), so it is computed here in that closed form,
-    all pairs at once, with statsmodels' Wilson interval. tests/test_stats.py checks the two agree.
+    all pairs at once, with statsmodels' Wilson interval. tests/methods/test_stats.py checks the two agree.
     """
     c1, e1, c2, e2 = (np.atleast_1d(np.asarray(a, dtype=float)) for a in (count1, exposure1, count2, exposure2))
     usable = (np.minimum(e1, e2) > 0) & (c1 > 0) & (c2 > 0)  # False for NaN too

