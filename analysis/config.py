@@ -53,6 +53,6 @@ MAX_UNKNOWN_ARREST_SHARE = 0.25
 # Charts.
 CHART_WIDTH = 540
 CHART_HEIGHT = 300
-# The dataset name under which a rendered map carries the force shapes (named by analysis/maps.py, added by
-# analysis/charts.py).
+# The dataset name under which a rendered map carries the force shapes (named by present/maps.py, added by
+# present/render.py).
 SHAPES_DATASET = "pcp-force-areas"

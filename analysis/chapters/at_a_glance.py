@@ -12,13 +12,14 @@ from analysis.chapters import c05_contact_with_suspects as c05
 from analysis.chapters import c06_police_wrongdoing as c06
 from analysis.chapters import c07_what_else_matters as c07
 from analysis.chapters import common
-from analysis.methods import comparable, disproportionality, ranking, stats, survey
+from analysis.methods import comparable, disproportionality, per_resident, ranking, stats, survey
 from analysis.present import lines, maps, ranked, tables
 from analysis.present.glue import Figure, Section
 from analysis.present.numbers import fmt_interval, fmt_number
 from analysis.sources import boundaries, forces, localfiles, manifest, met_pas, pfa_tables, population, workforce
 from analysis.sources import local_survey as own_surveys
 from analysis.sources import search_rates as sr
+from analysis.sources import stop_search as ss
 from analysis.sources.periods import financial_year
 
 ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
@@ -162,7 +163,7 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
     figures.append(Figure("g_bw23_label", text23, "ratio", sr.DATASETS))
 
     # Stop and search per 1,000 residents (each year's own population), against the rest of England and Wales.
-    totals = c05.per_1000_residents(c05.search_totals())
+    totals = per_resident.per_1000_residents(ss.search_totals())
     now = totals[totals["year_ending"] == latest].set_index("pfa_code")
     me, ew = now.loc[f.code], now.loc[ENGLAND_AND_WALES]
     wording = CITY_PER_RESIDENT if untested else _poisson_wording(
@@ -220,7 +221,7 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
     figures.append(Figure("g_asb_wording", asb_comparison, "comparison", [pfa_tables.FILES[max(c07.ASB_YEARS)]]))
 
     # Deaths during or following police contact per million residents a year, against the rest of England and Wales.
-    deaths = c06.deaths_by_force().set_index("pfa_code")
+    deaths = per_resident.deaths_by_force().set_index("pfa_code")
     d = deaths.loc[f.code]
     span = f"{financial_year(2005)} to {financial_year(2020)}"
     rest = deaths.drop(index=f.code)
@@ -229,7 +230,7 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
     rows.append(_row("Deaths during or following police contact, per million residents a year", span,
                      deaths["per_million"], f.code, peers,
                      f"{int(d['fatalities'])} deaths; {death_wording}",
-                     national=c06.national_death_rate(),
+                     national=per_resident.national_death_rate(),
                      force_text=f"{fmt_number(d['per_million'], 1)} (95% CI {fmt_interval(d['ci_low'], d['ci_high'], 1)})"))
     figures.append(Figure("g_deaths", int(d["fatalities"]), "deaths", c06.DEATHS_DATA, "{:,.0f}"))
 
@@ -340,7 +341,7 @@ def local_data(force: str, local_survey: str | None = None, policeuk: str | None
             rows.append({"data": what, "file or folder": fp["name"], "sha256": fp["sha256"]})
             figures += [Figure(f"{key}_name", fp["name"], "file", [f"local {fp['name']}"]),
                         Figure(f"{key}_sha256", fp["sha256"], "sha256", [f"local {fp['name']}"])]
-        elif what == "Local survey" and f.code == "E23000001":
+        elif what == "Local survey" and f.code == forces.METROPOLITAN:
             rows.append({"data": what, "file or folder": "MOPAC Public Attitude Survey, borough file (public)",
                          "sha256": manifest.raw_file(met_pas.BOROUGH_FILE).sha256})
         else:

@@ -8,7 +8,7 @@ from functools import lru_cache
 import pandas as pd
 
 from analysis.chapters import common, evidence
-from analysis.methods import disproportionality, policeuk_measures, stats
+from analysis.methods import disproportionality, per_resident, policeuk_measures, stats
 from analysis.present import lines, ranked, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.sources import census, forces, policeuk, population
@@ -27,31 +27,10 @@ NFA = policeuk.NFA
 PCT1 = "{:.1f}"
 
 
-def search_totals() -> pd.DataFrame:
-    """All searches (every group, stated or not) per area and year, with England and Wales."""
-    cols = ["searches", "searches_arrest_known", "arrests"]
-    s = forces.add_england_and_wales(ss.load_searches(), ["year_ending", "group"], cols)
-    return s.groupby(["pfa_code", "year_ending"], as_index=False)[cols].sum()
-
-
-def per_1000_residents(totals: pd.DataFrame) -> pd.DataFrame:
-    """Searches per 1,000 residents for rows of (pfa_code, year_ending, searches): each year ending March Y divided
-    by the ONS mid-year population of its own year, mid-(Y-1)."""
-    pops = population.population_by_year().rename(columns={"mid_year": "pop_year"})
-    out = totals.assign(pop_year=totals["year_ending"] - 1).merge(pops, on=["pfa_code", "pop_year"], how="left",
-                                                                   validate="many_to_one")
-    missing = out[out["population"].isna()]
-    if len(missing):
-        row = missing.iloc[0]
-        raise ValueError(f"no mid-{row['pop_year']} population for {row['pfa_code']}; expected one for every force "
-                         "and year (analysis/population.py)")
-    return out.assign(per_1000=1000 * out["searches"] / out["population"]).drop(columns="pop_year")
-
-
 @national
 def search_volumes() -> Section:
     """Searches in England and Wales each year, 2006/07 to 2018/19, with the 2014 reforms marked."""
-    totals = search_totals()
+    totals = ss.search_totals()
     national = totals[totals["pfa_code"] == ss.ENGLAND_AND_WALES].set_index("year_ending")
     peak_year = int(national["searches"].idxmax())
     latest = int(national.index.max())
@@ -87,9 +66,9 @@ def search_volumes() -> Section:
 def searches_per_1000(year: int | None = None) -> pd.DataFrame:
     """Searches per 1,000 residents (mid-year population of the year) by area, for one year ending March
     (default: the latest)."""
-    totals = search_totals()
+    totals = ss.search_totals()
     year = year or int(totals["year_ending"].max())
-    out = per_1000_residents(totals[totals["year_ending"] == year])
+    out = per_resident.per_1000_residents(totals[totals["year_ending"] == year])
     return out.assign(force=forces.area_names(out["pfa_code"]))
 
 
@@ -283,8 +262,8 @@ def detail(path=None, key: str = "ss_detail", force: str | None = None) -> Secti
 def force_section(force: str) -> Section:
     """The force's searches per 1,000 residents beside England and Wales, and its latest arrest rates by group."""
     f = forces.resolve(force)
-    totals = search_totals()
-    both = per_1000_residents(totals[totals["pfa_code"].isin([f.code, ss.ENGLAND_AND_WALES])])
+    totals = ss.search_totals()
+    both = per_resident.per_1000_residents(totals[totals["pfa_code"].isin([f.code, ss.ENGLAND_AND_WALES])])
     both["value"] = both["per_1000"]
     plot = both.rename(columns={"year_ending": "year"}).assign(
         series=lambda d: d["pfa_code"].map({f.code: f.short_name, ss.ENGLAND_AND_WALES: "England and Wales"}))

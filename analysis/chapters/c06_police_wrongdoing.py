@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from analysis import config
 from analysis.chapters import common, evidence
-from analysis.methods import stats
+from analysis.methods import per_resident, stats
 from analysis.present import lines, ranked, tables
 from analysis.present.glue import Figure, Section, national
-from analysis.sources import cache, forces, iopc, population
+from analysis.sources import forces, iopc, population
 from analysis.sources.evidence import REGISTER_FILE, load_register
 from analysis.sources.periods import financial_year
 
@@ -69,44 +67,14 @@ def national_deaths() -> Section:
     return Section(series.pivot(index="year_ending", columns="type", values="fatalities").reset_index(), chart, figures)
 
 
-@cache.in_memory
-def deaths_by_force() -> pd.DataFrame:
-    """Deaths per force over the whole series, all types: the count, and the rate per million residents per year
-    (deaths over the sum of the force's mid-year populations, its person-years) with an exact 95% Poisson interval,
-    compared with the rest of England and Wales by a Poisson score test."""
-    deaths = iopc.by_force()
-    table = deaths.groupby("pfa_code", as_index=False)["fatalities"].sum()
-    # Financial year ending March Y is set against the mid-(Y-1) population.
-    mids = sorted(deaths["year_ending"].unique() - 1)
-    pops = population.population_by_year()
-    person_years = pops[pops["mid_year"].isin(mids)].groupby("pfa_code")["population"].sum()
-    table["person_years"] = table["pfa_code"].map(person_years)
-    low, high = stats.poisson_rate_ci(table["fatalities"], table["person_years"])
-    table["per_million"] = 1e6 * table["fatalities"] / table["person_years"]
-    table["ci_low"], table["ci_high"] = 1e6 * low, 1e6 * high
-    rest_deaths = table["fatalities"].sum() - table["fatalities"]
-    rest_years = table["person_years"].sum() - table["person_years"]
-    test = stats.poisson_rate_ratio(table["fatalities"], table["person_years"], rest_deaths, rest_years)
-    table["against_rest"] = np.where(test["p_value"].isna(), "too few to say",
-                                     np.where(test["p_value"] >= 1 - config.CONFIDENCE_LEVEL, stats.SIMILAR,
-                                              np.where(test["rate_ratio"] > 1, stats.HIGHER, stats.LOWER)))
-    return table.assign(force=forces.area_names(table["pfa_code"]))
-
-
-def national_death_rate() -> float:
-    """Deaths per million residents per year, England and Wales, over the whole series."""
-    table = deaths_by_force()
-    return 1e6 * table["fatalities"].sum() / table["person_years"].sum()
-
-
 def force_counts(highlight: str | None = None) -> Section:
     """Ranked per-force rates per million residents a year, with exact intervals: counts alone would rank forces by
     size, and the intervals show how much of the difference between forces could be chance."""
-    table = deaths_by_force()
+    table = per_resident.deaths_by_force()
     years = iopc.by_force()["year_ending"]
     span = f"{financial_year(years.min())} to {financial_year(years.max())}"
     dropped = iopc.by_force().attrs["dropped"]
-    national = national_death_rate()
+    national = per_resident.national_death_rate()
     city = forces.CITY_OF_LONDON
     charted = table[table["pfa_code"] != city]
     top = charted.loc[charted["per_million"].idxmax()]

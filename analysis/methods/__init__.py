@@ -1,2 +1,3 @@
-"""Methods: statistics (intervals, tests), rates and ratios built on the sources, comparable forces and where a
-force stands among the others. Pure functions of DataFrames; nothing here glues, draws or formats."""
+"""Methods: statistics (intervals, tests and their wording), rates and ratios built on the sources, comparable forces
+and where a force stands among the others. Pure functions of DataFrames; nothing here glues, draws or builds a reader
+table."""

@@ -70,7 +70,7 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
 
     Expects columns year, series and value. `marks` (columns year, label) draws labelled
     vertical rules, e.g. a policy change. Series that are areas (a pfa_code column) are styled
-    as _series_encodings says.
+    as markers.series_encodings says.
     """
     colour, shape = series_encodings(df, legend=False, highlight=highlight)
     x = alt.X("year:Q", title=axis_title(x_title), axis=alt.Axis(format="d"),
@@ -100,7 +100,7 @@ def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: s
     """Yearly lines (one per series) with shaded 95% intervals, x in years ending March.
 
     Expects columns year_ending, series, value, ci_low, ci_high; series that are areas (a
-    pfa_code column) are styled as _series_encodings says. An optional flagged (bool) column draws
+    pfa_code column) are styled as markers.series_encodings says. An optional flagged (bool) column draws
     those points hollow, e.g. years whose denominator is far from its census.
     """
     colour, shape = series_encodings(df, highlight=highlight)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis import config
 
-# The bundle is served from the book's _static folder (see analysis/sphinx_ext.py).
+# The bundle is served from the book's _static folder (see analysis/publish/sphinx_ext.py).
 BUNDLE_NAME = "vega-bundle.js"
 
 
@@ -39,7 +39,7 @@ def _csv_link(spec: dict, chart_id: str) -> str:
 
 
 def embedded_spec(spec: dict) -> dict:
-    """The spec as a page embeds it: a map that names the force shapes (analysis/maps.py) gets them as a dataset."""
+    """The spec as a page embeds it: a map that names the force shapes (present/maps.py) gets them as a dataset."""
     if spec.get("data", {}).get("name") != config.SHAPES_DATASET:
         return spec
     from analysis.sources import boundaries  # shapely, only for maps

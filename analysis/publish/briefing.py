@@ -1,4 +1,5 @@
-"""A printable briefing per force: an A4 page assembled from the built edition, printed to PDF by Debian's chromium."""
+"""A printable briefing per force: two to four A4 pages assembled from the built edition, printed to PDF by Debian's
+chromium and read back to check it."""
 
 from __future__ import annotations
 

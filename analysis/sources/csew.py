@@ -1,4 +1,5 @@
-"""Crime Survey for England and Wales: the national perception series, transcribed headlines and 2018 open data."""
+"""Crime Survey for England and Wales: the national perception series (with its breaks, and checked against the
+transcribed headlines, which flag provisional and disputed values), the transcribed headlines and the 2018 open data."""
 
 from __future__ import annotations
 

@@ -102,7 +102,7 @@ NATIONAL_NAMES = {ENGLAND_AND_WALES: "England and Wales", EW_EXCLUDING_MET: "Eng
 NATIONAL_SHORT_NAMES = {ENGLAND_AND_WALES: "England and Wales", EW_EXCLUDING_MET: "E&W excluding the Met"}
 # Areas ONS reports for several forces together: code -> (short label, the force codes it covers). The CSEW
 # force-area tables file London's two forces as one row under the London region code.
-COMBINED_AREAS = {"E12000007": ("London (Met and City)", (METROPOLITAN, "E23000034"))}
+COMBINED_AREAS = {"E12000007": ("London (Met and City)", (METROPOLITAN, CITY_OF_LONDON))}
 
 
 def area_names(codes: pd.Series) -> pd.Series:

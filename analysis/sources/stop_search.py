@@ -87,3 +87,9 @@ def summarise(raw: pd.DataFrame) -> pd.DataFrame:
            [["searches", "searches_arrest_known", "arrests"]].sum())
     return out.astype({"searches": "int64", "searches_arrest_known": "int64", "arrests": "int64"})
 
+
+def search_totals() -> pd.DataFrame:
+    """All searches (every group, stated or not) per area and year, with England and Wales."""
+    cols = ["searches", "searches_arrest_known", "arrests"]
+    s = forces.add_england_and_wales(load_searches(), ["year_ending", "group"], cols)
+    return s.groupby(["pfa_code", "year_ending"], as_index=False)[cols].sum()

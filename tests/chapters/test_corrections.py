@@ -14,7 +14,7 @@ from analysis.chapters import c02_neighbourhood_policing as c02
 from analysis.chapters import c03_procedural_justice as c03
 from analysis.chapters import c06_police_wrongdoing as c06
 from analysis.chapters import common
-from analysis.methods import disproportionality, ranking
+from analysis.methods import disproportionality, per_resident, ranking
 from analysis.sources import csew, forces, iopc, population
 
 
@@ -57,7 +57,7 @@ def test_unstated_bounds_by_hand():
 
 
 def test_deaths_are_compared_as_rates_per_million_residents_a_year():
-    table = c06.deaths_by_force().set_index("pfa_code")
+    table = per_resident.deaths_by_force().set_index("pfa_code")
     kent = table.loc["E23000032"]
     years = sorted(iopc.by_force()["year_ending"].unique() - 1)
     person_years = sum(population.for_year(y)["E23000032"] for y in years)
@@ -66,7 +66,7 @@ def test_deaths_are_compared_as_rates_per_million_residents_a_year():
     assert kent["ci_low"] < kent["per_million"] < kent["ci_high"]
     assert float(kent["fatalities"]).is_integer()
     values = figures(c06.force_counts())
-    assert values["deaths_national_rate"] == pytest.approx(c06.national_death_rate())
+    assert values["deaths_national_rate"] == pytest.approx(per_resident.national_death_rate())
 
 
 def test_peers_are_shown_one_by_one_and_pooled_not_averaged():

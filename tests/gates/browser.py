@@ -125,7 +125,7 @@ class PageReport:
 
 def visit(context, url: str, screenshot: Path, viewport: dict = DESKTOP, audit: bool = False) -> PageReport:
     """Load `url` at `viewport`, wait for its charts, record errors, requests and chart edges, and save a
-    full-page screenshot; with `audit`, also run axe-core (tests/accessibility.axe_violations)."""
+    full-page screenshot; with `audit`, also run axe-core (tests/gates/accessibility.axe_violations)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     page = context.new_page()
@@ -165,7 +165,7 @@ def check_page(chrome, html_root: Path, page: str, shot_name: str, viewport: dic
     Every chart drew its marks within the text column and carries a description for screen
     readers; every image has alt text; no JavaScript error outside the allow-list; no request
     left 127.0.0.1; with `audit`, axe-core finds no serious or critical violation outside its
-    allow-list (tests/accessibility.py).
+    allow-list (tests/gates/accessibility.py).
     """
     with serve(html_root) as base:
         report = visit(chrome, f"{base}/{page}", config.BUILD_DIR / "screenshots" / shot_name, viewport, audit)

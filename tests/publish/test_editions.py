@@ -124,15 +124,17 @@ def test_a_killed_build_leaves_the_last_good_edition_in_place(tmp_path):
     (live / "html").mkdir(parents=True)
     (live / "html" / "index.html").write_text("last good")
     (live / "inputs.sha256").write_text("old\n")
-    code = ("from pathlib import Path; from analysis import editions; "
+    code = ("from pathlib import Path; from analysis.publish import editions; "
             f"editions.build_edition('kent', Path({str(out)!r}), Path({str(tmp_path / 'figs')!r}))")
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=config.REPO_ROOT, start_new_session=True)
     deadline = time.time() + 60
     while time.time() < deadline and not list(out.glob(".kent-*/src/book/*.ipynb")):
         time.sleep(0.2)
+    assert list(out.glob(".kent-*/src/book/*.ipynb")), "the build never started, so nothing was killed mid-way"
     time.sleep(2)  # mid-way through executing the chapters
     import os
 
+    assert proc.poll() is None, "the build ended before it could be killed"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert (live / "html" / "index.html").read_text() == "last good"
