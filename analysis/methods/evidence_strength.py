@@ -1,4 +1,5 @@
-"""The strength of a study's evidence, from the design the register records: one label per design, first rule wins."""
+"""The strength of a study's evidence on the effect of a police action on confidence or legitimacy, graded from the
+design it used and, for a review, what it pooled; and whether its outcome is crime rather than confidence."""
 
 from __future__ import annotations
 
@@ -6,41 +7,80 @@ import re
 
 import pandas as pd
 
-# Strength-of-evidence labels, defined once (the appendix prints this table). The first rule
-# with a phrase found in the study design (as whole words) wins, so the order matters: a summary
-# of a review is labelled as a summary; a "systematic review of randomised trials" is a review; a
-# "quasi-randomised experiment" is not a randomised trial; a thesis, an inquiry or a policy
-# document is labelled by the design it reports.
-STRENGTH_RULES = (
-    (("narrative review", "evidence summary", "rapid evidence assessment", "literature review"), "Review",
-     "A narrative review or summary of other studies: as strong as the studies it draws on, which it does not pool"),
-    (("systematic review", "meta-analysis"), "Strong",
-     "A systematic review or meta-analysis that pools several studies"),
-    (("quasi-experiment", "quasi-experimental", "quasi-randomised", "matched"), "Moderate",
-     "A quasi-experiment: treated areas or groups compared with similar ones not chosen at random"),
-    (("rct", "randomised", "randomized"), "Good",
-     "A randomised trial (in a journal or, where the study says so, a thesis)"),
-    (("survey", "statistics", "administrative", "count", "poll", "regression"), "Descriptive",
-     "Survey or administrative figures: they show levels and associations, not effects"),
+# The grades, strongest first, as the appendix prints them: (label, what puts a study there). A reader can tell an
+# effect estimate from an association: only designs that compare treated with untreated people or places can show
+# an effect, and a review is graded by the designs it pooled, never by the words "meta-analysis".
+GRADES = (
+    ("Strong", "A systematic review or meta-analysis pooling randomised trials"),
+    ("Strong to moderate", "A review pooling randomised trials and quasi-experiments"),
+    ("Moderate", "One randomised trial; or a review of quasi-experiments, or of designs it does not state"),
+    ("Limited", "One quasi-experiment or natural experiment: treated areas or groups compared with similar ones "
+                "not chosen at random"),
+    ("Association only", "A correlational meta-analysis or a survey analysis: it shows what goes together, not what "
+                         "a police action changes"),
+    ("Narrative review", "A review or summary that does not pool its studies: as strong as the studies it draws on"),
+    ("Descriptive", "Official statistics, survey levels and polls: they describe, and test no effect"),
+    ("Unrated", "A statement, inquiry evidence or secondary report whose design gives no basis for a grade"),
 )
-UNRATED = ("Unrated", "A statement, inquiry evidence or secondary report whose design gives no basis for a label")
+CRIME_NOTE = "evidence about crime"
 
 
-def _phrase_in(phrase: str, text: str) -> bool:
-    return re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", text) is not None
+def _words(*phrases: str) -> re.Pattern:
+    """Any of the phrases as whole words; a trial word preceded by "quasi-" is not a trial."""
+    return re.compile(r"(?<![a-z])(?<!quasi-)(?:" + "|".join(phrases) + r")(?![a-z])")
 
 
-def strength(design: str) -> str:
-    """The strength label for a study design (the first rule that fits)."""
+NARRATIVE = _words("narrative", "evidence summary", "rapid evidence assessment", "literature review", "no pooling")
+POOLED = _words("systematic review", "meta-analysis", "meta-analysed")
+CORRELATIONAL = _words("correlational", "cross-sectional", "cross-sections", "regression")
+TRIAL = _words("rcts?", "randomi[sz]ed", "randomly")
+POOLED_TRIAL = _words("rcts?", "randomi[sz]ed", "randomly", "experimental", "experiments")
+QUASI = _words("quasi-experiments?", "quasi-experimental", "quasi-randomi[sz]ed", "matched", "natural experiment")
+DESCRIPTIVE = _words("survey", "statistics", "administrative", "count", "poll", "trend", "design note")
+# "RCT share not stated", "RCT/quasi split not read": a review's silence on its designs is not a design.
+UNSTATED_SPLIT = re.compile(r"rct(?:/quasi)? (?:share|split)[^;)]*")
+# A crime outcome, and the words that mean the study measured confidence or legitimacy as well.
+CRIME = re.compile(r"reduc\w* (?:in )?crime|crime reduction|crime outcomes?|crime(?:/| and )disorder|drop in crime")
+CONFIDENCE = re.compile(r"confidence|legitima|satisf|trust|attitude")
+
+
+def _review_grade(pooled: str) -> str:
+    if CORRELATIONAL.search(pooled):
+        return "Association only"
+    pooled = UNSTATED_SPLIT.sub("", pooled)
+    trials, quasi = bool(POOLED_TRIAL.search(pooled)), bool(QUASI.search(pooled))
+    if trials and not quasi:
+        return "Strong"
+    return "Strong to moderate" if trials else "Moderate"
+
+
+def strength(design: str, studies_pooled: str | None = None) -> str:
+    """The grade of a study's design (for a review, of what it pooled, where the register says)."""
     text = design.lower()
-    for words, label, _ in STRENGTH_RULES:
-        if any(_phrase_in(w, text) for w in words):
-            return label
-    return UNRATED[0]
+    pooled = text if studies_pooled is None or pd.isna(studies_pooled) else studies_pooled.lower()
+    if NARRATIVE.search(text) or NARRATIVE.search(pooled):
+        return "Narrative review"
+    if POOLED.search(text):
+        return _review_grade(pooled)
+    for pattern, grade in ((TRIAL, "Moderate"), (QUASI, "Limited"), (CORRELATIONAL, "Association only"),
+                           (DESCRIPTIVE, "Descriptive")):
+        if pattern.search(text):
+            return grade
+    return "Unrated"
+
+
+def about_crime(text: str) -> bool:
+    """Whether a finding's words (claim, measure) give crime as its outcome, with nothing on confidence."""
+    text = text.lower()
+    return bool(CRIME.search(text)) and not CONFIDENCE.search(text)
+
+
+def label(design: str, studies_pooled: str | None, finding_text: str) -> str:
+    """The grade as readers see it, with "evidence about crime" beside it where that is the outcome."""
+    grade = strength(design, studies_pooled)
+    return f"{grade} ({CRIME_NOTE})" if about_crime(finding_text) else grade
 
 
 def strength_definitions() -> pd.DataFrame:
-    """Each label with what it means and the design words that give it, for the appendix."""
-    rows = [(label, meaning, ", ".join(words)) for words, label, meaning in STRENGTH_RULES]
-    rows.append((*UNRATED, "anything else"))
-    return pd.DataFrame(rows, columns=["label", "meaning", "design words"])
+    """Each grade with what puts a study there, strongest first, for the appendix."""
+    return pd.DataFrame(GRADES, columns=["label", "meaning"])
