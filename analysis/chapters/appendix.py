@@ -1,5 +1,5 @@
 """The data-and-methods appendix: the sources, the method settings and figures its text quotes, comparable forces,
-the strength labels, the caveats log and every number in the book."""
+the evidence the book could not read or does not use, the caveats log and every number in the book."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.chapters import evidence
 from analysis.methods import comparable, stats
 from analysis.present import register, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.sources import census, forces, manifest, population
+from analysis.sources.evidence import load_register
 from analysis.sources import search_rates as sr
 from analysis.sources import stop_search as ss
 from analysis.sources.periods import financial_year
@@ -69,6 +71,26 @@ CAVEATS = [
      "Small samples; ONS's own significance test is used. ONS reports London's two forces as one area, which the book "
      "keeps as one area and gives to both London editions."),
 ]
+
+
+def unsupported_messages() -> tables.Table:
+    """The parts of the guide's messages for which no study could be read, and the chapter that says so."""
+    pages = [evidence.CHAPTER_PAGES[c] for c in evidence.NO_EVIDENCE]
+    rows = pd.DataFrame({"chapter": [register.chapter_title(p) for p in pages], "page": [f"{p}.html" for p in pages],
+                         "part": list(evidence.NO_EVIDENCE.values())})
+    return tables.format_table(rows, headers={"chapter": "Chapter", "part": "Part of the guide's message"},
+                               links={"chapter": "page"},
+                               caption="Messages for which the guide cites no study this book could read")
+
+
+def unused_rows() -> tables.Table:
+    """The register rows no chapter shows, with the reason."""
+    rows_by_id = load_register().set_index("id")
+    rows = pd.DataFrame([(i, rows_by_id.at[i, "measure"], reason) for i, reason in evidence.NOT_USED.items()],
+                        columns=["row", "measure", "reason"])
+    return tables.format_table(rows, headers={"row": "Register row", "measure": "What it measures",
+                                              "reason": "Why it is not shown"},
+                               caption="Register rows not used in the book")
 
 
 def caveats_log() -> pd.DataFrame:

@@ -22,8 +22,6 @@ OPEN_DATA_SOURCE = "ONS, CSEW open data table, 12 months to December 2018, OGL v
 SEARCH_SOURCE = ("Home Office, stop and search open data tables (year ending March 2019 release); "
                  "ONS, 2011 Census ethnic group by police force area; OGL v3.0")
 PCT1 = "{:.1f}"
-# The Greater Manchester procedural-justice training trial sits in the register's victims chapter.
-EXTRA_EVIDENCE = ["E103", "E104", "E105"]
 
 
 @national
@@ -263,4 +261,4 @@ def search_ratio_map(highlight: str | None = None) -> Section:
 
 def evidence_section() -> Section:
     """The chapter's cited evidence, one table per message of the guide, and the register figures it quotes."""
-    return evidence.section("2", ids=EXTRA_EVIDENCE)
+    return evidence.section("2")

@@ -9,7 +9,6 @@ from analysis.methods import per_resident, stats
 from analysis.present import lines, ranked, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.sources import forces, iopc, population
-from analysis.sources.evidence import REGISTER_FILE, load_register
 from analysis.sources.periods import financial_year
 
 DEATHS_DATA = [iopc.DEATHS_FILE]
@@ -134,15 +133,6 @@ def force_section(force: str) -> Section:
     return Section(table, chart, [])
 
 
-# Register rows the prose quotes: id -> (unit, format).
-QUOTED = {"E117": ("cases", "{:,.0f}"), "E118": ("allegations", "{:,.0f}"), "E121": ("%", "{:.0f}"),
-          "E128": ("%", "{:.0f}"), "E130": ("% more likely", "{:.0f}")}
-
-
-@national
-def complaints() -> Section:
-    """Complaints and misconduct figures cited from the register (IOPC 2023/24, Casey review): no chart."""
-    reg = load_register().set_index("id")
-    figures = [Figure(f"reg_{i.lower()}", reg.at[i, "estimate"], unit, [REGISTER_FILE], fmt)
-               for i, (unit, fmt) in QUOTED.items()]
-    return Section(evidence.section("5").table, None, figures)
+def evidence_section() -> Section:
+    """The chapter's cited evidence, one table per message of the guide, and the register figures it quotes."""
+    return evidence.section("5")

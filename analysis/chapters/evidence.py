@@ -1,54 +1,142 @@
-"""The guide's messages, chapter by chapter, with the register rows behind each, and the register figures the
-chapters' text quotes."""
+"""The guide's messages, chapter by chapter, with the register rows behind each, their caveats, the register figures
+the chapters' text quotes, the force-level survey estimates an edition shows, and what the book leaves out."""
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
 from analysis.present import evidence_tables
 from analysis.present.glue import Figure, Section
+from analysis.sources import forces
 from analysis.sources.evidence import REGISTER_FILE, load_register
 
-# The guide's messages for each chapter of the register, each with its findings: a finding is one
-# register row, or a tuple of rows from one study that make one point (a gradient across groups, a
-# treated and a control figure, a range, the trial's sample sizes), shown as one table row. A chapter's
-# evidence then reads as a few short tables, one per message. Rows not listed fall under "Other evidence",
-# grouped by study and claim.
+
+def _run(first: int, last: int) -> tuple[str, ...]:
+    """Register rows E<first> to E<last>, one finding."""
+    return tuple(f"E{i:03d}" for i in range(first, last + 1))
+
+
+# Published force-level survey estimates, as forces and their reports quote them (wide intervals, most similar groups).
+FORCE_LEVEL = ("What force-level survey estimates look like", [
+    ("E139", "E140"), ("E141", "E142", "E143"), ("E201", "E202"), ("E203", "E204"), "E205", "E206"])
+# The guide's messages for each chapter of the register (captioned as in guide_outline.md's list of messages), each
+# with its findings: a finding is one register row, or a tuple of rows from one study that make one point (a
+# gradient, a treated and a control figure, a range, a trial's sizes), shown as one table row. A row from another
+# register chapter listed here is shown in this chapter too. Rows not listed fall under "Other evidence".
 MESSAGES = {
+    "0": (
+        ("Definitions and twenty years of trends", [
+            ("E001", "E002"), "E003", "E004", _run(5, 9), _run(10, 14), _run(15, 17), ("E018", "E019"), "E020",
+            "E021", _run(22, 35), "E036", ("E037", "E038"), ("E039", "E040"), ("E041", "E042"), "E043"]),
+        FORCE_LEVEL,
+    ),
     "1": (
-        ("A visible, targeted presence", [
+        ("A visible presence, targeted on hot spots and places where trust is low", [
             ("E044", "E045", "E046"), ("E047", "E048"), "E051", ("E054", "E055"), "E056", ("E057", "E058"),
-            ("E070", "E071", "E072", "E073"), ("E074", "E075")]),
-        ("Engaging communities", [
-            ("E049", "E050"), ("E052", "E053"), ("E059", "E060", "E061", "E062"),
-            ("E063", "E064", "E065", "E066", "E067", "E068", "E069"), "E076"]),
-        ("Solving problems with partners", [("E146", "E148"), "E149", "E147", "E150"]),
+            _run(70, 73), ("E074", "E075"), ("E198", "E199")]),
+        ("Engaging communities to learn which local issues matter", [
+            ("E049", "E050"), ("E052", "E053"), _run(59, 62), _run(63, 69), "E076"]),
+        ("Solving those problems with partners", [("E146", "E148"), "E149", "E147", "E150"]),
     ),
     "2": (
-        ("Procedural justice: how people are treated", ["E077", ("E078", "E079"), ("E103", "E104", "E105")]),
-        ("Over-policing: who is stopped and searched", [("E080", "E081", "E082"), ("E083", "E084", "E085"),
-                                                        "E086", "E160"]),
-        ("Under-protection and the confidence gap", [
-            "E151", ("E152", "E153"), "E154", ("E158", "E159"), ("E155", "E156"), "E157", "E161", "E162"]),
+        ("Fair decisions and respectful treatment", ["E077", ("E078", "E079"), ("E103", "E104", "E105")]),
+        ("Not over-policing some communities while under-protecting them", [
+            ("E080", "E081", "E082"), ("E083", "E084", "E085"), "E086", "E160", "E151", ("E152", "E153"), "E154",
+            ("E158", "E159"), ("E155", "E156"), "E157", "E161", "E162"]),
     ),
     "3": (
-        ("What goes with victim satisfaction", [
-            ("E087", "E088", "E089", "E090"), ("E091", "E092", "E093", "E094"), ("E095", "E096"), ("E097", "E098"),
-            ("E099", "E100"), ("E101", "E102")]),
-        ("Keeping victims informed and supported", ["E171", "E172", "E173", "E174"]),
-        ("What works in contact with victims: trials and reviews", [
+        ("Meeting victims' needs: kept informed, and the process as well as the outcome", [
+            _run(87, 90), _run(91, 94), ("E095", "E096"), ("E097", "E098"), ("E099", "E100", "E020"),
+            ("E101", "E102"), "E171", "E172", "E173", "E174"]),
+        ("What works in contact with victims: communication training and restorative justice", [
             ("E103", "E104", "E105"), ("E163", "E164"), "E165", "E166", ("E167", "E168"), "E169", "E170"]),
     ),
+    "4": (
+        ("Keeping negative experiences to a minimum", [("E101", "E102"), _run(106, 111), _run(112, 116)]),
+        ("Explaining enforcement action and preserving dignity", [_run(175, 177), ("E178", "E179"), "E180"]),
+    ),
+    "5": (
+        ("Acting lawfully and ethically, and tackling wrongdoing when it happens", [
+            _run(181, 184), "E185", ("E186", "E187"), "E188", "E189", ("E117", "E118", "E119", "E120", "E127"),
+            _run(121, 123), _run(124, 126), ("E128", "E129"), ("E130", "E131"), ("E132", "E133"), "E134",
+            ("E178", "E179"), "E180"]),
+        ("How trust moved after the murder of Sarah Everard", [
+            ("E190", "E191"), ("E192", "E193"), ("E194", "E195"), "E196", "E197"]),
+    ),
+    "6": (
+        ("What else may matter: local conditions, the wider justice system and high-profile events", [
+            "E200", _run(135, 138)]),
+    ),
+}
+# What readers must know beside a figure, by register row (shown with any finding holding the row).
+_OLD_BASE = ("Base: the population estimates current in 2022 (a PA analysis), not Census 2021; the Home Office "
+             "re-issued rates on Census 2021 in March 2023, so current official rates may differ.")
+_PEAK = ("For 2013/14, ONS's own 2015 report gives 74% of incidents; the 2025 reporting gives 75%. The gap may be a "
+         "revision or a different base; both are shown.")
+CAVEATS = {
+    **dict.fromkeys(_run(80, 85), _OLD_BASE),
+    **dict.fromkeys(("E020", "E099", "E100"), _PEAK),
+    **dict.fromkeys(("E103", "E104"), "The number of officers rated is not stated in the source (the 339 and 237 "
+                    "once paired with these shares are officers randomised), so no test or interval is computed."),
+    **dict.fromkeys(_run(63, 66), "The t statistics were read in a copy of the article's text, not on the PNAS page."),
+    "E086": "'Nearly seven times' is the blogger's rounding; the exact ratio is not stated in the source read.",
+    **dict.fromkeys(("E106", "E107"), "547,003 counts all searches and 542,723 those under section 1 PACE and "
+                    "associated powers: different bases."),
+    **dict.fromkeys(("E139", "E140"), "Year not stated in the source; 'peak average' for the most similar group is "
+                    "the news report's wording."),
+    **dict.fromkeys(("E201", "E202"), "Intervals from the stated ±2 and ±1 points."),
+    **dict.fromkeys(("E203", "E204"), "No year or interval given."),
+}
+# The book chapter (notebook) that shows each register chapter's evidence.
+CHAPTER_PAGES = {"0": "01-trust-and-confidence", "1": "02-neighbourhood-policing", "2": "03-procedural-justice",
+                 "3": "04-contact-with-victims", "4": "05-contact-with-suspects", "5": "06-police-wrongdoing",
+                 "6": "07-what-else-matters"}
+# Register rows no chapter shows, with the reason (the appendix lists them).
+NOT_USED = {
+    **dict.fromkeys(("E144", "E145"), "Essex's own survey on stop and search: the source contradicts itself on the "
+                    "direction of change (it reports a fall, but writes 75% for 2017/18 against 83% for 2018/19), so "
+                    "neither year's figure can be relied on."),
+}
+# Parts of the guide's messages for which the guide cites no study this book could read: register chapter -> the
+# part. Each chapter says so in its text, in these words, and the appendix lists them.
+NO_STUDY = "the guide cites no study that this book could read for this message"
+NO_EVIDENCE = {
+    "0": "the guide's own definitions of trust, confidence and legitimacy",
+    "4": "how a stop and search itself changes trust, and the cost of being treated as a suspect",
+    "5": "early-warning systems, ethics training, psychological screening at recruitment and ethical leadership",
+    "6": "media coverage, and informing the public about crime and policing",
 }
 # Figures the chapters quote from the register, by register chapter: key -> (row, column, label).
-# The column is "estimate", or "n" where the text quotes a study's size.
+# The column is "estimate" (or its interval's "ci_low", "ci_high"), or "n" where the text quotes a study's size.
 QUOTED = {
+    "0": {"ev_glos": ("E139", "estimate", "Confidence in the police, Gloucestershire, CSEW force-level estimate (year "
+                                          "not stated), as reported"),
+          "ev_glos_low": ("E139", "ci_low", "Lower end of the 95% interval of the Gloucestershire estimate"),
+          "ev_glos_high": ("E139", "ci_high", "Upper end of the 95% interval of the Gloucestershire estimate"),
+          "ev_glos_msg": ("E140", "estimate", "Confidence in the police, Gloucestershire's most similar group "
+                                              "average, CSEW, as reported"),
+          "ev_glos_msg_low": ("E140", "ci_low", "Lower end of the 95% interval of the most similar group average"),
+          "ev_glos_msg_high": ("E140", "ci_high", "Upper end of the 95% interval of the most similar group average"),
+          "ev_met_2004": ("E201", "estimate", "Metropolitan Police rated good or excellent, BCS 2003/04"),
+          "ev_met_2004_margin_low": ("E201", "ci_low", "Lower end of the stated ±2 points around the Met's 2003/04 "
+                                                       "rating"),
+          "ev_met_2004_margin_high": ("E201", "ci_high", "Upper end of the stated ±2 points around the Met's 2003/04 "
+                                                         "rating"),
+          "ev_met_msg_2004": ("E202", "estimate", "Met's most similar forces rated good or excellent, BCS 2003/04"),
+          "ev_essex_own": ("E141", "estimate", "Essex Police rated good or excellent in its own survey, 2018/19"),
+          "ev_essex_csew": ("E142", "estimate", "Essex Police rated good or excellent by Essex respondents to the CSEW "
+                                                "(as the force reported it, 2019)")},
     "1": {"ev_pop_reduction": ("E146", "estimate", "Relative reduction in crime and disorder with problem-oriented "
                                "policing, against control areas or groups (Hinkle et al. 2020, as summarised by the "
                                "College of Policing, 2020)"),
           "ev_pop_uk": ("E148", "estimate", "Studies from the UK in the 2020 review of problem-oriented policing"),
           "ev_pop_first_review": ("E150", "n", "Rigorous evaluations found by the first Campbell review of "
-                                  "problem-oriented policing (2008)")},
+                                  "problem-oriented policing (2008)"),
+          "ev_pas_interviews": ("E198", "n", "Interviews a year in MOPAC's Public Attitude Survey across London"),
+          "ev_pas_borough": ("E199", "n", "Interviews per London borough in any rolling 12 months of the Public "
+                                          "Attitude Survey")},
     "2": {"ev_homicide_black": ("E152", "estimate", "Homicide victims per million people, Black ethnic group, three "
                                 "years to March 2022"),
           "ev_homicide_white": ("E153", "estimate", "Homicide victims per million people, White ethnic group, three "
@@ -65,7 +153,52 @@ QUOTED = {
                           "services, 2018/19"),
           "ev_rj_offered": ("E174", "estimate", "Victims offered a meeting with the offender, 2018/19"),
           "ev_turning_point": ("E170", "estimate", "Victims satisfied with their case when it was diverted to a "
-                               "conditional out-of-court disposal (Turning Point trial, 2014)")},
+                               "conditional out-of-court disposal (Turning Point trial, 2014)"),
+          "ev_sat_peak_ons": ("E020", "estimate", "Incidents where the victim was satisfied with the police, 2013/14, "
+                                                  "in ONS's 2015 report"),
+          "ev_sat_peak_2025": ("E100", "estimate", "Victim satisfaction in 2013/14 as given in the 2025 reporting")},
+    "4": {"ev_qcet_operations": ("E175", "n", "Random breath-test operations randomised in the Queensland Community "
+                                              "Engagement Trial"),
+          "ev_qcet_ratio": ("E176", "estimate", "Likelihood of drivers saying the stop changed their views on drink "
+                                                "driving, scripted against usual stops (QCET)"),
+          "ev_qcet_stops": ("E177", "n", "Breath-test stops covered by the trial's operations (approximate)"),
+          "ev_bwv_cameras": ("E178", "n", "Metropolitan Police officers in teams given body-worn cameras (2015 trial)"),
+          "ev_bwv_control": ("E179", "n", "Metropolitan Police officers in teams not given cameras (2015 trial)"),
+          "ev_bwv_accountability": ("E180", "estimate", "Londoners asked who agreed cameras improve police "
+                                                        "accountability (2015)")},
+    "5": {"reg_e117": ("E117", "estimate", "Complaint cases logged by police forces, 2023/24"),
+          "reg_e118": ("E118", "estimate", "Allegations logged by police forces, 2023/24"),
+          "reg_e121": ("E121", "estimate", "Allegations about the delivery of duties and service, 2023/24"),
+          "reg_e128": ("E128", "estimate", "Met staff and officers with protected characteristics who had experienced "
+                                           "bullying (Casey review, 2023)"),
+          "reg_e130": ("E130", "estimate", "Excess likelihood of a misconduct case, Black against White Met officers "
+                                           "and staff (Casey review, 2022)"),
+          "ev_misconduct_2024": ("E181", "estimate", "Officers and staff referred to formal misconduct proceedings, "
+                                                     "cases finalised in the year ending March 2024"),
+          "ev_misconduct_2023": ("E184", "estimate", "Officers and staff referred to formal misconduct proceedings, "
+                                                     "cases finalised in the year ending March 2023"),
+          "ev_misconduct_rise": ("E183", "estimate", "Rise in referrals to misconduct proceedings, year ending March "
+                                                     "2024 against 2023"),
+          "ev_gross_proven": ("E185", "estimate", "Officers referred to a misconduct hearing with gross misconduct "
+                                                  "found proven, year ending March 2023"),
+          "ev_complaints_2025": ("E186", "estimate", "Complaint cases logged by police forces, 2024/25"),
+          "ev_complaints_2021": ("E187", "estimate", "Complaint cases logged by police forces, 2020/21"),
+          "ev_schedule3": ("E188", "estimate", "Complaints formally recorded under Schedule 3, 2024/25"),
+          "ev_schedule3_days": ("E189", "estimate", "Average days to finalise a complaint under Schedule 3, 2024/25"),
+          "ev_good_job_before": ("E190", "estimate", "Britons saying the police are doing a good job, 1 March 2021 "
+                                                     "(YouGov)"),
+          "ev_good_job_after": ("E191", "estimate", "Britons saying the police are doing a good job, 16-17 March "
+                                                    "2021 (YouGov)"),
+          "ev_local_before": ("E192", "estimate", "Confidence in the police to deal with crime locally, late "
+                                                  "February to early March 2021 (YouGov)"),
+          "ev_local_after": ("E193", "estimate", "Confidence in the police to deal with crime locally, October 2021 "
+                                                 "(YouGov)"),
+          "ev_trust_met": ("E194", "estimate", "British adults who trust the Metropolitan Police, October 2021 "
+                                               "(YouGov)"),
+          "ev_trust_police": ("E195", "estimate", "British adults who trust the police in general, October 2021 "
+                                                  "(YouGov)"),
+          "ev_event_studies": ("E196", "n", "Natural-experiment studies in Nägel and Nivette's review (2023)")},
+    "6": {"ev_bcs_sweeps": ("E200", "n", "British Crime Survey sweeps combined by Jackson and colleagues (2009)")},
 }
 
 
@@ -82,7 +215,7 @@ def quoted(chapter_prefix: str) -> Section:
         if pd.isna(value):
             raise ValueError(f"{REGISTER_FILE}: row {row_id} has no {column}, but {key!r} quotes it")
         # A count of the same things as the study's n ("5 of 34 studies") takes n's noun.
-        unit = ((evidence_tables.estimate_unit(row) if column == "estimate" else None)
+        unit = ((evidence_tables.estimate_unit(row) if column != "n" else None)
                 or evidence_tables.sample_noun(row).strip() or "number")
         figures.append(Figure(key, float(value), unit, [REGISTER_FILE],
                               f"{{:,.{evidence_tables.published_decimals(value)}f}}", label))
@@ -90,13 +223,49 @@ def quoted(chapter_prefix: str) -> Section:
     return Section(rows, None, figures)
 
 
-def table(chapter_prefix: str, ids: list[str] | None = None) -> pd.DataFrame:
-    """A chapter's cited evidence, one row per finding under the guide's messages (register chapter number and any
-    rows named from other chapters)."""
-    return evidence_tables.table(load_register(), MESSAGES, chapter_prefix=chapter_prefix, ids=ids)
+def _ids(finding) -> tuple[str, ...]:
+    return (finding,) if isinstance(finding, str) else tuple(finding)
 
 
-def section(chapter_prefix: str, ids: list[str] | None = None) -> Section:
+def _listed(messages) -> list[str]:
+    """Every register row named in (message, findings) pairs."""
+    return [i for _, findings in messages for f in findings for i in _ids(f)]
+
+
+def table(chapter_prefix: str) -> pd.DataFrame:
+    """A chapter's cited evidence, one row per finding under the guide's messages: the register chapter's rows and
+    any rows its messages name from other chapters, less those not used."""
+    register = load_register()
+    register = register[~register["id"].isin(NOT_USED)]
+    return evidence_tables.table(register, MESSAGES, chapter_prefix=chapter_prefix,
+                                 ids=_listed(MESSAGES.get(chapter_prefix, ())), caveats=CAVEATS)
+
+
+def section(chapter_prefix: str) -> Section:
     """A chapter's evidence as readers see it (one table per message), with the register figures its text quotes."""
     figures = quoted(chapter_prefix).figures if chapter_prefix in QUOTED else []
-    return Section(evidence_tables.styled(table(chapter_prefix, ids)), None, figures)
+    return Section(evidence_tables.styled(table(chapter_prefix)), None, figures)
+
+
+def _names(force: forces.Force) -> re.Pattern:
+    """The force's short name and aliases as whole words ("North Wales", "Met")."""
+    aliases = forces.registry().set_index("pfa_code").at[force.code, "aliases"]
+    names = [force.short_name, *filter(None, aliases.split(";"))]
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b")
+
+
+def force_rows(force: str) -> Section:
+    """The published force-level survey estimates the register holds for one force (a finding whose measures name
+    it), as one evidence table, or a note that it holds none."""
+    f = forces.resolve(force)
+    register = load_register().set_index("id", drop=False)
+    named = _names(f)
+    mine = [g for g in FORCE_LEVEL[1] if any(named.search(str(register.at[i, "measure"])) for i in _ids(g))]
+    if not mine:
+        return Section(None, note=f"The evidence register holds no published force-level survey estimate for "
+                                  f"{f.name}.")
+    messages = {"": ((f"Published force-level survey estimates for {f.name}", mine),)}
+    tab = evidence_tables.table(register, messages, ids=_listed(messages[""]), caveats=CAVEATS)
+    return Section(evidence_tables.styled(tab), None, [], note=(
+        f"Estimates for {f.name} as the force or a report quoted them, not recomputed: a survey's force-level "
+        "sample is small, so its interval is wide where one is given."))

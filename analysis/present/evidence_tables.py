@@ -1,5 +1,5 @@
 """The evidence register as readers see it: one table per message of the guide, each finding with its figures,
-strength, study (linked to citation_url only) and sample."""
+strength, study (the primary citation, linked to citation_url only) and sample."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 
-from analysis.methods.evidence_strength import strength, strength_definitions
+from analysis.methods.evidence_strength import label, strength_definitions
 from analysis.present import tables
 from analysis.present.numbers import fmt_number
 
@@ -20,17 +20,49 @@ ESTIMATE_UNITS = {
     "percent": "%", "percent of incidents": "% of incidents", "percent (approximate)": "% (approximate)",
     "percent more likely": "% more likely", "percentage points": "percentage points", "ratio": "times",
     "ratio (approximate, 'nearly')": "times (approximate, 'nearly')", "ratio (as stated)": "times (as stated)",
-    "t statistic": "(t statistic)", "Cohen's d": "(Cohen's d)", "searches per 1,000 population": "per 1,000 people",
-    "working days": "working days",
+    "t statistic": "(t statistic)", "working days": "working days",
 }
 # Where the register gives no unit, the measure's own words say what the number is.
-MEASURE_UNITS = ((re.compile(r"^percent\b", re.I), "%"), (re.compile(r"percentage points", re.I), "percentage points"),
+MEASURE_UNITS = ((re.compile(r"^(percent|share of)\b", re.I), "%"), (re.compile(r"^t-statistic", re.I), "(t statistic)"),
+                 (re.compile(r"cohen's d|^equivalent d\b", re.I), "(Cohen's d)"),
+                 (re.compile(r"rate per 1,000\b", re.I), "per 1,000 people"), (re.compile(r"crime reduction", re.I), "%"),
+                 (re.compile(r"percentage points", re.I), "percentage points"),
                  (re.compile(r"per million population", re.I), "per million people"),
-                 (re.compile(r"rate ratio", re.I), "times"), (re.compile(r"^(overall )?relative reduction", re.I), "%"))
+                 (re.compile(r"rate ratio|^ratio of", re.I), "times"), (re.compile(r"^average days\b", re.I), "days"),
+                 (re.compile(r"^(overall )?relative reduction|\(\d[\d,]* of \d[\d,]*\)", re.I), "%"))
 # A range published as two rows, "(lower end of stated range)" / "(range upper)": its two ends.
 RANGE_END = re.compile(r"\s*\((?:range\s+)?(lower|upper)\b[^)]*\)", re.I)
 
-NOT_RETRIEVED = "not retrieved"
+NOT_STATED = "not stated in the source"
+# What the register's compilers could not read is, for readers, what the source read does not state.
+UNREAD = ((re.compile(r"\bno (pooled )?estimate captured\b"), r"no \1estimate stated in the source"),
+          (re.compile(r"\b(?:not|NOT) (?:retrieved|captured|read)(?: here| in this pass)?\b"), NOT_STATED))
+# A citation's note that the figure was read in a report about the primary, not in the primary itself.
+AS_REPORTED = re.compile(r"\bas reported\b|\breproduced\b")
+
+
+def plain(text: str) -> str:
+    """Register text for readers: what was not read is "not stated in the source"."""
+    for pattern, replacement in UNREAD:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def split_citation(study: str) -> tuple[str, list[str]]:
+    """The primary citation, and its "(figure as reported by ...)" notes (brackets nest, as in a blog's title)."""
+    spans, depth, start = [], 0, 0
+    for i, char in enumerate(study):
+        if char == "(":
+            start = i if depth == 0 else start
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+            if depth == 0 and AS_REPORTED.search(study[start:i]):
+                spans.append((start, i + 1))
+    text = study
+    for begin, end in reversed(spans):
+        text = text[:begin].rstrip() + text[end:]
+    return re.sub(r"\s+([.,;])", r"\1", text).strip(), [study[b:e] for b, e in spans]
 
 
 def published_decimals(value: float) -> int:
@@ -49,10 +81,11 @@ def estimate_unit(row) -> str | None:
     unit = row["unit"]
     if not pd.isna(unit) and unit in ESTIMATE_UNITS:
         return ESTIMATE_UNITS[unit]
-    if not pd.isna(unit) and pd.isna(row["n"]):
-        return unit  # a count with no sample size: the unit is the thing counted (cases, teams)
     measure = "" if pd.isna(row["measure"]) else row["measure"]
-    return next((text for pattern, text in MEASURE_UNITS if pattern.search(measure)), None)
+    from_measure = next((text for pattern, text in MEASURE_UNITS if pattern.search(measure)), None)
+    if from_measure is None and not pd.isna(unit) and pd.isna(row["n"]):
+        return unit  # a count with no sample size: the unit is the thing counted (cases, teams)
+    return from_measure
 
 
 def _with_unit(text: str, unit: str | None) -> str:
@@ -62,7 +95,7 @@ def _with_unit(text: str, unit: str | None) -> str:
 
 
 def _measure(row) -> str:
-    return "" if pd.isna(row["measure"]) else RANGE_END.sub("", row["measure"]).strip()
+    return "" if pd.isna(row["measure"]) else plain(RANGE_END.sub("", row["measure"]).strip())
 
 
 def _range_end(row) -> str | None:
@@ -72,29 +105,32 @@ def _range_end(row) -> str | None:
 
 def sample_noun(row) -> str:
     unit = row["unit"]
-    return "" if pd.isna(unit) or unit in ESTIMATE_UNITS else f" {unit}"
+    return "" if pd.isna(unit) or unit in ESTIMATE_UNITS else f" {plain(unit)}"
 
 
 def _citations(rows: pd.DataFrame) -> str:
-    """Each distinct study of a finding, linked to its DOI or official page where the register has one."""
+    """Each distinct study of a finding: the primary citation, linked to citation_url where the register has one,
+    with any "as reported by" note beside it in small type (the figure was not read in the primary)."""
     cited = []
     for (study, url), _ in rows.groupby(["study", rows["citation_url"].fillna("")], sort=False):
-        text = html.escape(study)
-        cited.append(f'<a href="{html.escape(url)}">{text}</a>' if url.strip() else text)
+        primary, notes = split_citation(plain(study))
+        text = html.escape(primary)
+        text = f'<a href="{html.escape(url)}">{text}</a>' if url.strip() else text
+        cited.append(" ".join([text, *(f"<small>{html.escape(n)}</small>" for n in notes)]))
     return "<br>".join(cited)
 
 
-def _finding(rows: pd.DataFrame) -> dict:
+def _finding(rows: pd.DataFrame, caveats: dict) -> dict:
     """One table row from the register rows that make one finding: the first row's claim and study, each
-    figure beside what it measures (a published range as "5 to 10"), and the sample sizes."""
+    figure beside what it measures (a published range as "5 to 10"), the sample sizes and any caveat on its rows."""
     first = rows.iloc[0]
     figures, samples, sized = [], [], []
     pending = None  # the lower end of a range, waiting for its upper end
     for _, row in rows.iterrows():
         measure = _measure(row)
         if pd.isna(row["estimate"]):
-            if pd.isna(row["n"]):
-                figures.append(f"{measure}: {NOT_RETRIEVED}")
+            if pd.isna(row["n"]):  # a measure that already says so needs no second "not stated"
+                figures.append(measure if "stated in the source" in measure else f"{measure}: {NOT_STATED}")
             else:
                 samples.append(f"{measure}: {fmt_number(row['n'], 0)}{sample_noun(row)}")
             continue
@@ -120,12 +156,16 @@ def _finding(rows: pd.DataFrame) -> dict:
         samples[:0] = [f"{m}: {'' if x else 'n = '}{fmt_number(n, 0)}{x}" for m, n, x in sized]
     if pending is not None:  # a lower end with no upper end is shown as it stands
         figures.append(f"{_measure(pending)}: {_with_unit(published(pending['estimate']), estimate_unit(pending))}")
+    notes = [f"<small>{html.escape(c)}</small>" for c in dict.fromkeys(caveats[i] for i in rows["id"] if i in caveats)]
+    words = " ".join(f"{c} {m}" for c, m in zip(rows["claim"], rows["measure"].fillna("")))
     return {
-        "finding": RANGE_END.sub("", first["claim"]).strip(),
-        "figures": "<br>".join(html.escape(f) for f in figures) or None,
+        "finding": plain(RANGE_END.sub("", first["claim"]).strip()),
+        "figures": "<br>".join([html.escape(f) for f in figures] + notes) or None,
         "sample_size": "<br>".join(html.escape(x) for x in dict.fromkeys(samples)) or None,
         "study": _citations(rows),
-        "strength": strength(first["design"]), "design": first["design"], "ids": ", ".join(rows["id"]),
+        "strength": label(first["design"], first["studies_pooled"], words), "design": plain(first["design"]),
+        "pooled": None if pd.isna(first["studies_pooled"]) else plain(first["studies_pooled"]),
+        "ids": ", ".join(rows["id"]),
     }
 
 
@@ -157,9 +197,11 @@ def _groups(rows: pd.DataFrame, listed: list) -> list[list[str]]:
 
 
 def table(register: pd.DataFrame, messages: dict, *, chapter_prefix: str | None = None,
-          ids: list[str] | None = None) -> pd.DataFrame:
+          ids: list[str] | None = None, caveats: dict | None = None) -> pd.DataFrame:
     """A chapter's cited evidence (by register chapter number and/or named rows), one row per finding, under the
-    guide's messages (`messages`: register chapter -> (message, findings) pairs; unlisted rows fall under OTHER)."""
+    guide's messages (`messages`: register chapter -> (message, findings) pairs; unlisted rows fall under OTHER),
+    with `caveats` (row id -> text) beside the figures of any finding holding that row."""
+    caveats = caveats or {}
     keep = pd.Series(False, index=register.index)
     if chapter_prefix is not None:
         keep |= register["chapter"].str.startswith(chapter_prefix)
@@ -173,14 +215,16 @@ def table(register: pd.DataFrame, messages: dict, *, chapter_prefix: str | None 
     for message, findings in messages.get(chapter_prefix or "", ()):
         mine = {i for f in findings for i in ([f] if isinstance(f, str) else f)}
         listed |= mine
-        out += [{"message": message, **_finding(rows.loc[g])} for g in _groups(rows[rows["id"].isin(mine)], findings)]
+        out += [{"message": message, **_finding(rows.loc[g], caveats)}
+                for g in _groups(rows[rows["id"].isin(mine)], findings)]
     rest = rows[~rows["id"].isin(listed)]
-    out += [{"message": OTHER, **_finding(rows.loc[g])} for g in _groups(rest, [])]
+    out += [{"message": OTHER, **_finding(rows.loc[g], caveats)} for g in _groups(rest, [])]
     return pd.DataFrame(out)
 
 
-HEADERS = {"finding": "Finding", "figures": "What was measured (group, period): figure", "strength": "Strength",
-           "study": "Study (linked to its DOI or official page), design and sample"}
+HEADERS = {"finding": "Finding", "figures": "What was measured (group, period): figure",
+           "strength": "Strength as evidence of an effect on confidence", "study": "Study (linked to its DOI or "
+           "official page), design and sample"}
 
 
 class EvidenceTables:
@@ -197,8 +241,10 @@ class EvidenceTables:
 
 
 def _study_cell(row) -> str:
-    """The citation, then the design and sample, then the register rows in small type (for reviewers)."""
+    """The citation, then the design, what a review pooled and the sample, then the register rows in small type."""
     lines = [row["study"], f"Design: {html.escape(row['design'])}"]
+    if isinstance(row["pooled"], str):
+        lines.append(f"Pooled: {html.escape(row['pooled'])}")
     if isinstance(row["sample_size"], str):
         lines.append(f"Sample: {row['sample_size']}")
     lines.append(f"<small>Register: {html.escape(row['ids'])}</small>")
@@ -213,12 +259,12 @@ def styled(tab: pd.DataFrame) -> EvidenceTables:
         shown = rows.assign(study=rows.apply(_study_cell, axis=1))[["finding", "figures", "strength", "study"]]
         parts.append(tables.format_table(
             shown, headers=HEADERS, kind="evidence", html_columns=("figures", "study"),
-            missing={"figures": NOT_RETRIEVED},
+            missing={"figures": NOT_STATED},
             caption=message if message != OTHER or tab["message"].nunique() > 1 else "Cited evidence", tall=True))
     return EvidenceTables(parts)
 
 
 def strength_table() -> tables.Table:
-    """The strength labels as the appendix shows them."""
+    """The strength grades as the appendix shows them, strongest first."""
     return tables.format_table(strength_definitions(), kind="strength",
-                               headers={"design words": "Design words that give the label (first rule wins)"})
+                               headers={"label": "Grade", "meaning": "What puts a study there"})
