@@ -1,12 +1,25 @@
-"""Sphinx extension: serve the bundled Vega JavaScript locally and write the figure register after a build."""
+"""Sphinx extension: serve the bundled Vega JavaScript locally, mark the bibliography up as a list, and write the
+figure register after a build."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from sphinx.writers.html5 import HTML5Translator
+
 from analysis import config
 from analysis.present import register
 from analysis.present.render import BUNDLE_NAME
+
+
+class Translator(HTML5Translator):
+    """Sphinx's HTML writer, with each bibliography entry a list item of the list docutils wraps the entries in."""
+
+    def visit_citation(self, node) -> None:
+        # docutils gives the entry role="doc-biblioentry", which ARIA does not allow as a child of role="list"
+        # (axe-core: aria-required-children, critical); "listitem" is what a screen reader needs to count them.
+        super().visit_citation(node)
+        self.body[-1] = self.body[-1].replace('role="doc-biblioentry"', 'role="listitem"')
 
 
 def _bundle_dir() -> Path:
@@ -56,6 +69,8 @@ def _write_register(app, exception) -> None:
 def setup(app):
     app.add_config_value("pcp_figures_name", "national", "env")
     app.add_config_value("pcp_figures_dir", "", "env")
+    # pydata-sphinx-theme adds its own writer on top of whichever is set here.
+    app.set_translator("html", Translator)
     app.connect("builder-inited", _add_bundle)
     app.connect("html-page-context", _drop_thebe)
     app.connect("build-finished", _write_register)

@@ -164,8 +164,8 @@ def check_page(chrome, html_root: Path, page: str, shot_name: str, viewport: dic
 
     Every chart drew its marks within the text column and carries a description for screen
     readers; every image has alt text; no JavaScript error outside the allow-list; no request
-    left 127.0.0.1; with `audit`, axe-core finds no serious or critical violation outside its
-    allow-list (tests/gates/accessibility.py).
+    left 127.0.0.1; with `audit`, axe-core finds no serious or critical violation at all
+    (tests/gates/accessibility.py).
     """
     with serve(html_root) as base:
         report = visit(chrome, f"{base}/{page}", config.BUILD_DIR / "screenshots" / shot_name, viewport, audit)

@@ -1,5 +1,5 @@
 """Accessibility of the built charts: colour-blind-safe colours, and colour never the only cue (descriptions:
-test_book)."""
+test_book); axe-core on the bibliography's markup."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import pytest
 
 from analysis.present import theme
 from tests.conftest import EDITION_FORCE
+from tests.fixtures import tiny_sphinx
 from tests.gates.accessibility import COLOUR, NEUTRALS, chart_specs, colour_only
+from tests.gates.browser import serve, visit
 
 
 def _check_specs(html_root):
@@ -30,3 +32,11 @@ def test_no_chart_of_the_national_book_relies_on_colour_alone(built):
 @pytest.mark.gate
 def test_no_chart_of_an_edition_relies_on_colour_alone(edition):
     _check_specs(edition / EDITION_FORCE / "html")
+
+
+@pytest.mark.gate
+def test_axe_core_finds_nothing_on_a_page_with_a_bibliography(chrome, tmp_path):
+    page = tiny_sphinx.build(tmp_path)
+    with serve(page.parent) as base:
+        report = visit(chrome, f"{base}/{page.name}", tmp_path / "bibliography.png", audit=True)
+    assert report.axe == []
