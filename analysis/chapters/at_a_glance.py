@@ -79,7 +79,8 @@ def _count_wording(value: float, median: float, unit: str, fmt_decimals: int = 0
 
 def _row(measure: str, period: str, values: pd.Series, code: str, peers: list[str], comparison: str, *,
          fmt: str = "{:.1f}", force_text: str | None = None, national=None) -> dict:
-    """One dashboard row: the force, England and Wales, the median force and each comparable force's value."""
+    """One dashboard row: the force, England and Wales, the median force, then the force's own figure and each
+    comparable force's, keyed by ONS code (the force's without its interval, as the peers' have none)."""
     decimals = int(fmt.split(".")[1][0])
     own = values.get(code)
     ew = values.get(ENGLAND_AND_WALES) if national is None else national
@@ -87,9 +88,9 @@ def _row(measure: str, period: str, values: pd.Series, code: str, peers: list[st
            "force": force_text or ("no published figure" if own is None or pd.isna(own) else fmt_number(own, decimals)),
            "england_and_wales": "–" if ew is None or pd.isna(ew) else fmt_number(ew, decimals),
            "median_force": fmt_number(ranking.median_force(values), decimals), "comparison": comparison}
-    for peer in peers:
-        value = values.get(peer)
-        row[peer] = "–" if value is None or pd.isna(value) else fmt_number(value, decimals)
+    for area in (code, *peers):
+        value = values.get(area)
+        row[area] = "–" if value is None or pd.isna(value) else fmt_number(value, decimals)
     return row
 
 
@@ -274,16 +275,18 @@ def table(section: Section):
 
 
 def peer_table(section: Section):
-    """Each comparable force's own value on each measure, beside the force's (no single peer average)."""
-    peers = [c for c in section.table.columns if c not in HEADERS]
+    """Each comparable force's own value on each measure, beside the force's (no single peer average); dated in the
+    measure's cell, so the table fits the column at 1280 px."""
+    force, *peers = [c for c in section.table.columns if c not in HEADERS]
     if not peers:
         return None
     rows = section.table.dropna(subset=peers, how="all")  # the force's own survey has no peer figures
-    return tables.format_table(
-        rows[["measure", "period", "force", *peers]],
-        headers={"measure": "Measure", "period": "Period", "force": "This force"}
-        | {c: forces.get(c).short_name for c in peers},
-        kind="glance-peers", caption="Each comparable force, nearest first")
+    shown = rows[[force, *peers]].assign(measure=rows["measure"] + ", " + rows["period"])
+    # A soft hyphen lets a county's name break before "shire", so six names fit side by side.
+    names = {c: forces.get(c).short_name.replace("shire", "\u00adshire") for c in peers}
+    return tables.format_table(shown[["measure", force, *peers]],
+                               headers={"measure": "Measure", force: "This force"} | names,
+                               kind="glance-peers", caption="Each comparable force, nearest first")
 
 
 def trend_chart(force: str):

@@ -41,6 +41,15 @@ def test_the_city_of_london_gets_its_caveat_and_no_peers():
     assert len(per_resident) >= 4 and not per_resident["comparison"].str.contains("higher|lower").any()
 
 
+def test_the_comparable_forces_table_dates_each_measure_and_gives_the_forces_figure_as_the_peers_are_given():
+    peers = glance.peer_table(glance.at_a_glance("northamptonshire")).frame
+    assert list(peers.columns[:2]) == ["Measure", "This force"] and len(peers.columns) == 2 + 6
+    assert peers["Measure"].str.endswith(tuple(PERIODS)).all()
+    assert not peers["This force"].str.contains("CI").any()
+    # Long county names may break before "shire" (a soft hyphen), so six fit side by side.
+    assert "Gloucester\u00adshire" in peers.columns
+
+
 def test_london_forces_share_the_combined_asb_row():
     for force in ("metropolitan-police", "city-of-london"):
         asb = glance.at_a_glance(force).table

@@ -72,7 +72,7 @@ def test_deaths_are_compared_as_rates_per_million_residents_a_year():
 def test_peers_are_shown_one_by_one_and_pooled_not_averaged():
     section = glance.at_a_glance("cumbria")
     peers = glance.peer_table(section).frame
-    assert len(peers.columns) == 3 + 6 and "Comparable forces (average)" not in str(peers)
+    assert len(peers.columns) == 2 + 6 and "Comparable forces (average)" not in str(peers)
     workforce = c02.force_section("cumbria")
     assert "Median force" in workforce.table.frame["Area"].tolist()
     assert c02.PEERS_POOLED in json.dumps(workforce.chart.to_dict())

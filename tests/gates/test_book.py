@@ -12,7 +12,7 @@ import pytest
 from analysis import config
 from analysis.sources import manifest
 from analysis.sources.evidence import REGISTER_FILE
-from tests.gates.browser import PHONE, check_page, serve, visit
+from tests.gates.browser import DESKTOP, PHONE, check_page, serve, visit
 from tests.conftest import BOOK_PAGES, CHAPTERS, EDITION_FORCE, EDITION_PAGES
 
 GLUE_REF = re.compile(r"\{glue:?\w*\}`(?:([\w\-.]+\.ipynb)::)?([\w\-]+)")
@@ -88,6 +88,34 @@ def test_edition_pages_in_headless_chromium(edition, chrome, page):
     assert "Cumbria Constabulary edition" in (root / page).read_text()
     if "at-a-glance" not in page and "appendix" not in page and "04-" not in page and "01-" not in page:
         assert any(EDITION_FORCE in chart_id for chart_id in charts), f"{page}: no force-section chart"
+
+
+# Puts a comparable-forces table in place of the page's own; says how wide it is against its box, and how it lays out.
+PEER_TABLE = """(html) => {
+  const old = document.querySelector('.pcp-table-glance-peers').closest('.pcp-table-wrap');
+  old.insertAdjacentHTML('beforebegin', html);
+  old.remove();
+  const table = document.querySelector('.pcp-table-glance-peers');
+  return {width: table.scrollWidth, box: table.closest('.pcp-table-wrap').clientWidth,
+          cells: getComputedStyle(table.querySelector('td')).display};
+}"""
+
+
+def test_every_forces_comparable_forces_fit_the_column_at_1280_px_and_stack_on_a_phone(edition, chrome):
+    from analysis.chapters import at_a_glance as glance
+    from analysis.sources import forces
+
+    shown = {code: glance.peer_table(glance.at_a_glance(code)) for code in sorted(forces.force_codes())}
+    with serve(edition / EDITION_FORCE / "html") as base:
+        for viewport, cells in ((DESKTOP, "table-cell"), (PHONE, "block")):
+            page = chrome.new_page()
+            page.set_viewport_size(viewport)
+            page.goto(f"{base}/book/at-a-glance.html", wait_until="networkidle")
+            for code, table in shown.items():
+                if table is not None:
+                    fit = page.evaluate(PEER_TABLE, table.html)
+                    assert fit["width"] <= fit["box"] and fit["cells"] == cells, (forces.get(code).name, viewport, fit)
+            page.close()
 
 
 def test_edition_figure_register_covers_every_chapter(edition):
