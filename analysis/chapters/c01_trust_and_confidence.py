@@ -263,8 +263,9 @@ def survey_section(df: pd.DataFrame, force: str) -> Section:
                 ["label", "value", "ci_low", "ci_high", "highlight"]],
             name=f"local-survey-areas-{f.slug}", source=source, x_title="% agreeing", log=False, value_title="%",
             title=f"{measure} by area, {when}", subtitle=(
-                "Whiskers: 95% confidence intervals; diamond: the whole force" if has_ci
-                else ["Diamond: the whole force", f"{survey.NO_INTERVAL[0].upper()}{survey.NO_INTERVAL[1:]}: {why}"]),
+                "Whiskers: 95% confidence intervals; black square: the whole force" if has_ci
+                else ["Black square: the whole force",
+                      f"{survey.NO_INTERVAL[0].upper()}{survey.NO_INTERVAL[1:]}: {why}"]),
             description=(f"Ranked dot chart of '{measure}' in {len(by_area)} areas, {when}, from {top['area']} "
                          f"({top['pct']:.0f}%) to {bottom['area']} ({bottom['pct']:.0f}%)"
                          + (", each with a 95% confidence interval." if has_ci else f"; {survey.NO_INTERVAL}."))))

@@ -9,8 +9,8 @@ import altair as alt
 import pandas as pd
 
 from analysis.present.markers import force_labels, marker_encodings, marker_scales, name_label
-from analysis.present.theme import (COLUMN_WIDTH, FACET_WIDTH, GREY, NATIONAL, OTHER_FORCES, PALETTE, SHAPES,
-                                    SLOPE_WIDTH, axis_title, finish, row_step, wrapped_labels)
+from analysis.present.theme import (COLUMN_WIDTH, FACET_HEADER_CHARS, FACET_WIDTH, GREY, NATIONAL, OTHER_FORCES,
+                                    PALETTE, SHAPES, SLOPE_WIDTH, axis_title, finish, row_step, wrapped_labels)
 
 PHONE_PLOT = 220  # pixels: about the plot width of a bar chart with its labels in a phone's column
 
@@ -29,18 +29,30 @@ def _room_for_labels(frame: pd.DataFrame, fmt: str, colour_by: str | None, marke
     return float(top / (1 - share)) if top > 0 else 1.0
 
 
+def _panel_titles(df: pd.DataFrame) -> dict[str, list[str]]:
+    """Each panel's title ("<measure>, by <breakdown>") in order, as lines: the breakdown on a line of its own where
+    the title is too wide for a phone."""
+    titles = {}
+    for measure, breakdown in dict.fromkeys(zip(df["measure"], df["breakdown"].str.lower())):
+        title = f"{measure}, by {breakdown}"
+        titles[title] = [title] if len(title) <= FACET_HEADER_CHARS else [f"{measure},", f"by {breakdown}"]
+    return titles
+
+
 def estimates_with_ci(df: pd.DataFrame, *, name: str, description: str, source: str, title: str,
                       reference_label: str, x_title: str = "% of adults", subtitle=None) -> alt.FacetChart:
-    """Dot-and-whisker chart of survey estimates with 95% CIs, one panel per measure and breakdown, stacked.
+    """Dot-and-whisker chart of survey estimates with 95% CIs, one panel per measure and breakdown, stacked, each
+    panel with its own axis and the key above the first, so any panel reads on its own on a phone.
 
     Expects columns measure, breakdown, group, pct, ci_low_pct, ci_high_pct, comparison
     (higher/lower/similar against the reference) and ref_pct (the reference value).
     Colour and shape both carry the comparison, so colour is never the only cue.
     """
     order = ["lower", "similar", "higher"]
-    comp_colour = alt.Color("comparison:N", title=f"Against {reference_label}", sort=order,
+    key = alt.Legend(orient="top", direction="horizontal")
+    comp_colour = alt.Color("comparison:N", title=f"Against {reference_label}", sort=order, legend=key,
                             scale=alt.Scale(domain=order, range=[PALETTE[5], GREY, PALETTE[0]]))
-    comp_shape = alt.Shape("comparison:N", title=f"Against {reference_label}", sort=order,
+    comp_shape = alt.Shape("comparison:N", title=f"Against {reference_label}", sort=order, legend=key,
                            scale=alt.Scale(domain=order, range=["triangle-left", "circle", "triangle-right"]))
     y = alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelExpr=wrapped_labels(df["group"])))
     x_scale = alt.Scale(zero=False)
@@ -54,14 +66,15 @@ def estimates_with_ci(df: pd.DataFrame, *, name: str, description: str, source: 
                  alt.Tooltip("ci_high_pct:Q", title="95% CI to", format=".1f"),
                  alt.Tooltip("comparison:N", title=f"Against {reference_label}")])
     ref = base.mark_rule(color="#000", strokeDash=[3, 3]).encode(x="ref_pct:Q")
-    panels = list(dict.fromkeys(df["measure"] + ", by " + df["breakdown"].str.lower()))
+    titles = _panel_titles(df)
     chart = alt.layer(ref, whiskers, dots, data=df.assign(panel=df["measure"] + ", by " + df["breakdown"].str.lower())
                       ).properties(width=FACET_WIDTH, height=alt.Step(row_step(df["group"]))).facet(
-        facet=alt.Facet("panel:N", title=None, sort=panels,
-                        header=alt.Header(labelAngle=0, labelAnchor="start", labelOrient="top",
-                                          labelFontWeight="bold")),
+        # Every panel is in the lookup: Vega-Lite inlines `datum.label` unbracketed, so `… || datum.label` misparses.
+        facet=alt.Facet("panel:N", title=None, sort=list(titles),
+                        header=alt.Header(labelAngle=0, labelAnchor="start", labelOrient="top", labelFontWeight="bold",
+                                          labelExpr=f"{json.dumps(titles)}[datum.label]")),
         columns=1,
-    ).resolve_scale(y="independent")
+    ).resolve_scale(y="independent").resolve_axis(x="independent")
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -82,7 +95,8 @@ def ranked_intervals(df: pd.DataFrame, *, name: str, description: str, source: s
             raise KeyError(f"a ranked chart needs a pfa_code column (ONS code) for forces, or a label column for "
                            f"other areas; got columns {list(df.columns)}")
         marked = df["highlight"] if "highlight" in df.columns else pd.Series(False, index=df.index)
-        frame = df.assign(area=df["label"], marker=marked.map({True: NATIONAL, False: OTHER_FORCES}))
+        # The whole area is marked as a highlighted force is, by its own name (never as England and Wales).
+        frame = df.assign(area=df["label"], marker=df["label"].where(marked.astype(bool), OTHER_FORCES))
     order = frame.sort_values("value", ascending=False)["area"].tolist()
     y = alt.Y("area:N", sort=order, title=None)
     scale = alt.Scale(type="log") if log else alt.Scale(zero=False)

@@ -33,7 +33,10 @@ FORCE_SHAPES = ["circle", "diamond", "square"]
 SPARE_COLOURS = [PALETTE[2], PALETTE[3], PALETTE[4], PALETTE[1]]
 # Widths in pixels: a fixed-width chart's plot area, so that with its labels it fits the book's
 # text column (about 780 px at a 1280 px window); narrower screens scale it down.
-FACET_WIDTH = 330
+# A stacked panel's plot, and the characters per line of its title: with its wrapped labels the chart is about
+# 340 px wide, so it fits a phone's column unscaled.
+FACET_WIDTH = 180
+FACET_HEADER_CHARS = 30
 SMALL_WIDTH = 290  # each of two small multiples side by side
 SLOPE_WIDTH = 560  # a ranked column chart of all forces: fixed, so it also prints
 LABEL_CHARS = 24  # characters per line of a wrapped axis label

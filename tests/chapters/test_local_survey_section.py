@@ -35,6 +35,12 @@ def test_survey_section_for_kent_has_intervals_charts_and_the_file_checksum(tmp_
     assert len(section.more_charts) == 2
 
 
+def test_the_forces_own_row_among_its_districts_is_marked_as_the_force_not_as_england_and_wales(tmp_path):
+    section = c01.survey_section(ls.load(write_survey(tmp_path / "kent.csv")), "kent")
+    areas = max(section.more_charts[0].to_dict()["datasets"].values(), key=len)
+    assert {r["label"]: r["marker"] for r in areas if r["marker"] != "Other forces"} == {"Kent Police": "Kent Police"}
+
+
 def test_met_pas_becomes_a_local_survey_without_intervals():
     df = ls.met_pas_as_local_survey()
     assert "Metropolitan Police" in set(df["area"]) and df["estimate"].between(0, 1).all()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -130,6 +131,36 @@ def test_single_view_charts_take_the_column_width_and_facets_stack_in_one_column
                            "comparison": ["similar"] * 2, "ref_pct": [51.0] * 2})
     facet = ranked.estimates_with_ci(groups, reference_label="all adults", **KW).to_dict()
     assert facet["columns"] == 1 and facet["spec"]["width"] == theme.FACET_WIDTH
+
+
+PHONE_COLUMN = 342  # pixels: the text column at 390 px (tests/gates/browser.PHONE), measured in Chromium
+
+
+def test_stacked_panels_each_carry_their_own_axis_and_fit_a_phone_unscaled():
+    groups = ["Asian/Asian British", "Black/African/Caribbean/Black British", "White", "Female", "Male"]
+    df = pd.DataFrame([{"measure": m, "breakdown": "Ethnic group" if g[0] in "ABW" else "Sex", "group": g,
+                        "pct": 70.0, "ci_low_pct": 65.0, "ci_high_pct": 75.0, "comparison": "similar", "ref_pct": 70.0}
+                       for m in ["Would treat you with respect", "Confidence in the local police"] for g in groups])
+    spec = ranked.estimates_with_ci(df, reference_label="all adults", **KW).to_dict()
+    vega = vl_convert.vegalite_to_vega(spec)
+    cell = next(mark for mark in vega["marks"] if mark.get("name") == "cell")
+    # An x axis with its labels in every panel, not only grid lines there and one labelled axis under the last.
+    assert any(axis["orient"] == "bottom" and axis.get("labels", True) for axis in cell["axes"])
+    assert float(re.search(r'<svg[^>]* width="([\d.]+)"', vl_convert.vegalite_to_svg(spec)).group(1)) <= PHONE_COLUMN
+    titles = json.loads(spec["facet"]["header"]["labelExpr"].removesuffix("[datum.label]"))
+    assert titles["Confidence in the local police, by ethnic group"] == ["Confidence in the local police,",
+                                                                         "by ethnic group"]
+    assert all(len(line) <= theme.FACET_HEADER_CHARS for lines in titles.values() for line in lines[1:])
+
+
+def test_the_whole_area_among_its_parts_is_marked_by_its_own_name_never_as_england_and_wales():
+    df = pd.DataFrame({"label": ["Kent Police", "Medway", "Swale"], "value": [60.0, 65, 55], "ci_low": [58.0, 60, 50],
+                       "ci_high": [62.0, 70, 60], "highlight": [True, False, False]})
+    spec = ranked.ranked_intervals(df, x_title="x", log=False, **KW).to_dict()
+    rows = max(spec["datasets"].values(), key=len)
+    assert {r["label"]: r["marker"] for r in rows} == {"Kent Police": "Kent Police", "Medway": theme.OTHER_FORCES,
+                                                       "Swale": theme.OTHER_FORCES}
+    assert [r["area"] for r in spec["datasets"][_text_layers(spec)[0]["data"]["name"]]] == ["Kent Police"]
 
 
 def test_a_series_that_is_no_single_area_takes_a_colour_and_shape_no_force_marker_uses():
