@@ -26,7 +26,8 @@ def force_map(links: dict[str, str], width: int = 380, height: int = 460):
     chart = alt.Chart(alt.Data(values=features)).mark_geoshape(stroke="white", strokeWidth=0.6, cursor="pointer").encode(
         color=alt.condition("datum.properties.href", alt.value(theme.PALETTE[0]), alt.value(NOT_BUILT)),
         href=alt.Href("properties.href:N"),
-        tooltip=[alt.Tooltip("properties.force:N", title="Force"), alt.Tooltip("properties.edition:N", title="")],
+        tooltip=[alt.Tooltip("properties.force:N", title="Force"),
+                 alt.Tooltip("properties.edition:N", title="Edition")],
     ).project(**maps.PROJECTION).properties(width=width, height=height)
     return theme.finish(chart, name="force-map", source=boundaries.BOUNDARIES_SOURCE,
                          description="Map of the 43 police force areas of England and Wales; select an area to open "

@@ -4,6 +4,7 @@ workflow; and the rewriting of an edition's _static references on a tiny site.""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -126,6 +127,14 @@ def test_the_landing_page_map_links_every_built_force_and_only_those():
     assert linked == [{"pfa_code": "E23000032", "force": "Kent Police", "href": "kent/book/at-a-glance.html",
                        "edition": "open the edition"}]
     assert spec["encoding"]["href"]["field"] == "properties.href"
+
+
+def test_the_landing_page_map_tooltip_names_each_line_in_words():
+    import vl_convert
+
+    vega = vl_convert.vegalite_to_vega(landing.force_map({"E23000032": "kent/book/at-a-glance.html"}).to_dict())
+    tooltip = vega["marks"][0]["encode"]["update"]["tooltip"]["signal"]
+    assert re.findall(r'"([^"]+)": ', tooltip) == ["Force", "Edition"]
 
 
 def test_the_pages_workflow_publishes_the_site_with_the_official_actions():
