@@ -155,11 +155,16 @@ def assemble(edition: Path) -> Path:
     return target
 
 
+# What a line break leaves in a PDF's text layer: whitespace, and where a word breaks at a soft hyphen, the soft
+# hyphen and the hyphen chromium draws for it (U+2010), each on a line of its own.
+LINE_BREAK = re.compile(r"[\s\u00ad\u2010]+")
+
+
 def _comparable_text(text: str) -> str:
-    """Text with spaces and line breaks removed and typographic quotes made plain (Sphinx curls apostrophes in
-    prose), so a figure's text can be found in what a PDF's text layer gives back."""
-    return re.sub(r"\s+", "", text).translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"',
-                                                             "\u201d": '"'}))
+    """Text with line breaks and what they leave removed, and typographic quotes made plain (Sphinx curls
+    apostrophes in prose), so a figure's text is found however a table cell or paragraph wraps it in the PDF."""
+    return LINE_BREAK.sub("", text).translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"',
+                                                            "\u201d": '"'}))
 
 
 def pdf_text(pdf: Path) -> str:
@@ -186,7 +191,7 @@ def check(pdf: Path, edition: Path) -> list[str]:
     problems = []
     if not MIN_PAGES <= len(reader.pages) <= MAX_PAGES:
         problems.append(f"{pdf.name}: {len(reader.pages)} pages; expected {MIN_PAGES} to {MAX_PAGES}")
-    if re.sub(r"\s+", "", meta["force"]) not in flat:
+    if _comparable_text(meta["force"]) not in flat:
         problems.append(f"{pdf.name}: the force's name {meta['force']!r} is not in the text")
     for record in register:
         if record["chapter"] == "at-a-glance" and _comparable_text(record["text"]) not in flat:

@@ -70,3 +70,19 @@ def test_sources_come_from_the_manifest_and_an_unknown_file_is_named():
     assert rows[0]["period"] == "2004/05 to 2019/20"
     with pytest.raises(briefing.BriefingError, match="no_such/file"):
         briefing.sources([{"datasets": ["no_such/file"]}])
+
+
+@pytest.mark.gate
+def test_the_checker_finds_a_figure_whose_wording_wraps_across_lines_of_a_table_cell(tmp_path):
+    wording = "lower than the rest of England and Wales in Northampton\u00adshire's own survey (rate ratio 0.53)"
+    (tmp_path / "edition.json").write_text(json.dumps({"force": "Northamptonshire Police", "slug": "x"}))
+    (tmp_path / "figures.json").write_text(json.dumps([{"chapter": "at-a-glance", "key": "g_w", "text": wording}]))
+    # A cell a few words wide: the wording takes several lines, one of them broken at the soft hyphen.
+    page = tmp_path / "page.html"
+    page.write_text(f'<html><body><p style="break-after: page">Northamptonshire Police</p><table><tr>'
+                    f'<td style="width: 4.5em">{wording}</td></tr></table></body></html>', encoding="utf-8")
+    with briefing.Printer() as printer:
+        pdf = printer.print(page, tmp_path / "x-briefing.pdf", "x")
+    lines = briefing.pdf_text(pdf).splitlines()
+    assert len([line for line in lines if line.strip() and line.strip() in wording]) > 3
+    assert briefing.check(pdf, tmp_path) == []
