@@ -6,7 +6,7 @@ import pandas as pd
 
 from analysis.chapters import common
 from analysis.methods import survey
-from analysis.present import lines, ranked, tables
+from analysis.present import inert, lines, ranked, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_number
 from analysis.sources import csew, forces, local_survey, met_pas
@@ -236,11 +236,13 @@ def survey_section(df: pd.DataFrame, force: str) -> Section:
         figures.append(Figure("ls_file_sha256", df.attrs["sha256"], "sha256", datasets))
     latest_text = (f"{last['pct']:.0f}% (95% CI {last['ci_low_pct']:.0f}% to {last['ci_high_pct']:.0f}%)"
                    if pd.notna(last["ci_low"]) else f"{last['pct']:.0f}% ({survey.NO_INTERVAL})")
+    # Every value here comes from the force's file or its name: escaped, it stays text on the page.
     note = "\n\n".join(filter(None, [
-        f"**{measure}**, {area}, {last['period']}: {latest_text}. "
-        f"Against a year earlier: {year['wording']}. Against the first period: {first['wording']}.",
-        interval_note,
-        f"Source: {source}" + (f", sha256 `{df.attrs['sha256']}`." if "sha256" in df.attrs else ".")]))
+        f"**{inert.markdown(measure)}**, {inert.markdown(area)}, {inert.markdown(last['period'])}: "
+        f"{inert.markdown(latest_text)}. Against a year earlier: {inert.markdown(year['wording'])}. "
+        f"Against the first period: {inert.markdown(first['wording'])}.",
+        inert.markdown(interval_note),
+        f"Source: {inert.markdown(source)}" + (f", sha256 `{df.attrs['sha256']}`." if "sha256" in df.attrs else ".")]))
     band = " with its 95% confidence interval shaded" if series["ci_low"].notna().any() else f"; {survey.NO_INTERVAL}"
     trend = lines.dated_lines_with_ci(
         series.assign(date=series["period_end"], series=f"{area}: {measure}", value=series["pct"],

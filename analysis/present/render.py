@@ -12,6 +12,7 @@ import altair as alt
 import pandas as pd
 
 from analysis import config
+from analysis.present import inert
 
 # The bundle is served from the book's _static folder (see analysis/publish/sphinx_ext.py).
 BUNDLE_NAME = "vega-bundle.js"
@@ -33,7 +34,7 @@ def _csv_link(spec: dict, chart_id: str) -> str:
     datasets = list(spec.get("datasets", {}).values())
     if not datasets:
         return ""
-    frame = pd.DataFrame(max(datasets, key=len))
+    frame = inert.spreadsheet(pd.DataFrame(max(datasets, key=len)))
     payload = base64.b64encode(frame.to_csv(index=False).encode()).decode()
     return f'<a download="{chart_id}.csv" href="data:text/csv;base64,{payload}">Download the chart data (CSV)</a>'
 
