@@ -85,7 +85,8 @@ def _fetch(entry: RawFile, target: Path) -> Path:
 
 
 def locate(file_id: str) -> Path:
-    """A verified local path to the raw file 'dataset/key' (mirror first, then download)."""
+    """A verified local path to the raw file 'dataset/key' (mirror first, then download); the manifest has already
+    refused any path that could leave those folders (manifest._check_contained)."""
     entry = raw_file(file_id)
     if entry.in_repo:
         return verify(config.REPO_ROOT / entry.path, entry)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pandas as pd
 import yaml
@@ -58,6 +58,7 @@ def load_manifest(path: Path = config.MANIFEST_PATH) -> dict[str, RawFile]:
                 absent.append("exactly one of path or repo_path")
             if absent:
                 raise ManifestError(f"{path}: file '{dataset}/{key}' lacks {absent}")
+            _check_contained(path, f"{dataset}/{key}", entry)
             if len(str(entry["sha256"])) != 64:
                 raise ManifestError(f"{path}: file '{dataset}/{key}' sha256 is not 64 hex digits")
             files[f"{dataset}/{key}"] = RawFile(
@@ -74,6 +75,19 @@ def load_manifest(path: Path = config.MANIFEST_PATH) -> dict[str, RawFile]:
                 period=meta["period"],
             )
     return files
+
+
+def _check_contained(manifest: Path, file_id: str, entry: dict) -> None:
+    """Refuse a path that could leave its folder (the mirror or download cache; data/ for a repo_path), before any
+    file is opened or folder made: a relative path of plain names, no `..`, no drive or root."""
+    text = str(entry.get("path") or entry.get("repo_path") or "")
+    parts = PurePosixPath(text).parts
+    bad = (not parts or PurePosixPath(text).is_absolute() or PureWindowsPath(text).drive or "\\" in text
+           or any(p in ("..", ".") for p in parts) or ("repo_path" in entry and parts[0] != "data"))
+    if bad:
+        where = "data/ in the repository" if "repo_path" in entry else "the data mirror"
+        raise ManifestError(f"{manifest}: file '{file_id}' has path {text!r}; expected a relative path inside "
+                            f"{where} (plain folder and file names, no '..' and no leading '/')")
 
 
 def raw_file(file_id: str) -> RawFile:

@@ -111,3 +111,25 @@ def test_sources_table_has_one_row_per_file():
     assert len(table) == len(manifest.load_manifest())
     public = table[table["dataset"] != "evidence_register"]
     assert public["licence"].str.contains("Open Government Licence").all()
+
+
+@pytest.mark.parametrize("bad", ["/etc/passwd", "../../../escaped/file.csv", "csew/../../outside.csv",
+                                 "C:/data/file.csv", "csew\\..\\..\\file.csv"])
+def test_a_manifest_path_that_could_leave_the_mirror_is_refused_before_anything_is_opened(tmp_path, bad):
+    text = config.MANIFEST_PATH.read_text(encoding="utf-8")
+    entry = manifest.raw_file(csew.SERIES_FILE)
+    altered = tmp_path / "manifest.yml"
+    altered.write_text(text.replace(f"path: {entry.path}", f"path: {bad!r}", 1), encoding="utf-8")
+    assert f"path: {bad!r}" in altered.read_text(encoding="utf-8")
+    with pytest.raises(manifest.ManifestError, match=rf"'{csew.SERIES_FILE}' has path .*; expected a relative path "
+                                                     r"inside the data mirror"):
+        manifest.load_manifest(altered)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["manifest.yml"]  # no folder made for a download
+
+
+def test_a_repo_path_outside_data_is_refused(tmp_path):
+    text = config.MANIFEST_PATH.read_text(encoding="utf-8")
+    altered = tmp_path / "manifest.yml"
+    altered.write_text(text.replace("repo_path: data/evidence/", "repo_path: analysis/../../", 1), encoding="utf-8")
+    with pytest.raises(manifest.ManifestError, match=r"expected a relative path inside data/ in the repository"):
+        manifest.load_manifest(altered)
