@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import stat
 from pathlib import Path
 
 from analysis.sources.files import sha256_of
@@ -19,9 +20,41 @@ def existing(path, what: str, folder: bool = False) -> Path:
         raise LocalDataError(f"{p}: no such {'folder' if folder else 'file'}; expected {what}")
     if folder and not p.is_dir():
         raise LocalDataError(f"{p}: is a file; expected a folder holding {what}")
-    if not folder and not p.is_file():
+    if not folder and p.is_dir():
         raise LocalDataError(f"{p}: is a folder; expected a file: {what}")
-    return p
+    return p if folder else regular(p)
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "named pipe"), (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
+                       (stat.S_ISSOCK, "socket"), (stat.S_ISDIR, "folder")):
+        if test(mode):
+            return name
+    return "special file"
+
+
+def regular(path: Path, folder: Path | None = None) -> Path:
+    """`path` if it is a regular file (inside `folder`, when given, after following links); otherwise a
+    LocalDataError that names it and never shows what it holds. A pipe would hang a build and /dev/zero fill memory."""
+    resolved = path.resolve()
+    if folder is not None and not resolved.is_relative_to(folder.resolve()):
+        raise LocalDataError(f"{path}: a link to {resolved}, outside the folder {folder}; expected the folder's own "
+                             "files (copy the file in rather than linking to it)")
+    mode = resolved.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise LocalDataError(f"{path}: a {_kind(mode)}, not a regular file; expected a CSV file")
+    return path
+
+
+def in_folder(folder: Path, files) -> list[Path]:
+    """The regular files among `files` that lie inside `folder` (links followed); anything else is refused."""
+    return [regular(f, folder) for f in files]
+
+
+def shown(value, limit: int = 60) -> str:
+    """A value from a force's file as an error message quotes it: repr, cut to `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def read_text(path: Path) -> str:
@@ -42,7 +75,7 @@ def fingerprint(path) -> dict:
     p = Path(path).resolve()
     if p.is_dir():
         digest = hashlib.sha256()
-        for file in sorted(f for f in p.rglob("*") if f.is_file()):
+        for file in in_folder(p, sorted(f for f in p.rglob("*") if not f.is_dir())):
             digest.update(str(file.relative_to(p)).encode())
             digest.update(sha256_of(file).encode())
         return {"name": p.name, "path": str(p), "sha256": digest.hexdigest()}

@@ -37,17 +37,23 @@ def load(kind: str, path: str | Path | None = None) -> pd.DataFrame:
     """
     if kind not in COLUMNS:
         raise ValueError(f"unknown police.uk file kind {kind!r}; expected one of {sorted(COLUMNS)}")
-    path = Path(path) if path is not None else locate(SAMPLE[kind])
+    path = localfiles.regular(Path(path)) if path is not None else locate(SAMPLE[kind])
     df = _read(path, dict(dtype=str, keep_default_na=False, na_values=[""]))
     _check_columns(path, kind, list(df.columns))
     if kind != "stop-and-search":
         bad = ~df["Month"].str.fullmatch(r"\d{4}-\d{2}", na=False)
         if bad.any():
             row = int(bad.to_numpy().argmax())
-            raise SchemaError(f"{path}: column 'Month' has {df['Month'].iloc[row]!r} at row {row}; "
+            raise SchemaError(f"{path}: column 'Month' has {localfiles.shown(df['Month'].iloc[row])} at row {row}; "
                               "expected a month like 2023-03")
     for col in ("Longitude", "Latitude"):
-        df[col] = pd.to_numeric(df[col], errors="raise")
+        numbers = pd.to_numeric(df[col], errors="coerce")
+        bad = df[col].notna() & numbers.isna()
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            raise SchemaError(f"{path}: column {col!r} has {localfiles.shown(df[col].iloc[row])} at row {row}; "
+                              "expected a number (decimal degrees) or an empty cell")
+        df[col] = numbers
     df.attrs["source"] = str(path)
     return df
 
@@ -59,17 +65,30 @@ def _check_columns(path: Path, kind: str, found: list[str]) -> None:
         guess = [k for k, cols in COLUMNS.items() if found == cols]
         hint = f" It looks like a police.uk '{guess[0]}' file." if guess else ""
         missing = [c for c in expected if c not in found]
-        raise SchemaError(f"{path}: not a police.uk '{kind}' file; expected columns {expected}, found "
-                          f"{found} (missing {missing}).{hint}")
+        # The header is not quoted back: whatever the file holds stays out of the message.
+        lacks = f"its header lacks {missing}" if missing else "its columns are in another order or added to"
+        raise SchemaError(f"{path}: not a police.uk '{kind}' file; expected columns {expected}; {lacks} "
+                          f"({len(found)} columns found).{hint}")
 
 
 def _read(path: Path, options: dict) -> pd.DataFrame:
-    """pandas.read_csv as UTF-8 (a BOM is dropped); a file in another encoding is refused with its line and byte."""
+    """pandas.read_csv as UTF-8 (a BOM is dropped); a file in another encoding is refused with its line and byte,
+    and any other failure with a message naming the file (never quoting its content)."""
     try:
         return pd.read_csv(path, encoding="utf-8-sig", **options)
     except UnicodeDecodeError:
         localfiles.read_text(path)  # raises the LocalDataError naming the line
         raise
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        # pandas' parser messages give line and field counts, not values.
+        raise LocalDataError(f"{path}: not a readable CSV file ({str(err).strip()}); expected a police.uk "
+                             "download as published") from None
+    except (ValueError, TypeError) as err:
+        raise LocalDataError(f"{path}: a value does not fit the columns police.uk publishes ({type(err).__name__}); "
+                             "expected a police.uk download as published") from None
+    except OSError as err:
+        raise LocalDataError(f"{path}: cannot be read ({err.strerror or type(err).__name__}); expected a readable "
+                             "CSV file") from None
 
 
 NO_SUSPECT = "Investigation complete; no suspect identified"
@@ -99,6 +118,8 @@ def load_folder(path, kind: str, force: str | None = None) -> pd.DataFrame:
     if kind not in COLUMNS:
         raise ValueError(f"unknown police.uk file kind {kind!r}; expected one of {sorted(COLUMNS)}")
     folder = localfiles.existing(path, f"police.uk files laid out as {LAYOUT.format(kind=kind)}", folder=True)
+    # Only regular files inside the folder: a link out of it, a pipe or a device is refused before anything is read.
+    localfiles.in_folder(folder, [p for p in folder.rglob("*") if not p.is_dir()])
     files = sorted(set(folder.glob(f"*-{kind}.csv")) | set(folder.glob(f"*/*-{kind}.csv")))
     if not files:
         others = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
@@ -130,11 +151,11 @@ def load_folder(path, kind: str, force: str | None = None) -> pd.DataFrame:
                 except forces.UnknownForceError:
                     found = None
                 if found is None or found.code != expected.code:
-                    raise LocalDataError(f"{file}: 'Falls within' is {name!r}; expected {expected.name} only (the "
+                    raise LocalDataError(f"{file}: 'Falls within' is {localfiles.shown(name)}; expected {expected.name} only (the "
                                          "folder must hold one force's files)")
             bad = [m for m in df["Month"].cat.categories if m != month]
             if bad:
-                raise LocalDataError(f"{file}: column 'Month' has {bad[0]!r}; expected {month} as in the file name")
+                raise LocalDataError(f"{file}: column 'Month' has {localfiles.shown(bad[0])}; expected {month} as in the file name")
         else:
             df["Month"] = month
         frames.append(df)
@@ -193,7 +214,7 @@ def read(kind: str, path=None, force: str | None = None) -> pd.DataFrame:
     try:
         f = forces.resolve(force or named)
     except forces.UnknownForceError:
-        raise LocalDataError(f"{file}: cannot tell which force the file is for ({named!r}); expected a police.uk file "
+        raise LocalDataError(f"{file}: cannot tell which force the file is for ({localfiles.shown(named)}); expected a police.uk file "
                              "named YYYY-MM-<force>-<kind>.csv, or pass force=") from None
     months = sorted(df["Month"].dropna().unique())
     df.attrs.update({"force": f.code, "months": months, "missing_months": [], "files": [str(file)],

@@ -54,7 +54,7 @@ def test_7_a_file_of_another_format(tmp_path):
     # An old-layout street file (before Crime ID and Context were added).
     old = pd.read_csv(folder / "2024-04" / "2024-04-kent-outcomes.csv").iloc[:, 1:9]
     old.to_csv(street, index=False)
-    with pytest.raises(SchemaError, match=r"not a police.uk 'street' file; expected columns .*missing \['Crime ID'"):
+    with pytest.raises(SchemaError, match=r"not a police.uk 'street' file; expected columns .*lacks \['Crime ID'"):
         policeuk.load_folder(folder, "street")
 
 
@@ -88,3 +88,67 @@ def test_a_month_with_an_empty_column_still_joins_the_others(tmp_path):
     crimes = policeuk.load_folder(folder, "street")
     assert crimes.loc[crimes["Month"] == "2024-05", "Last outcome category"].isna().all()
     assert crimes.loc[crimes["Month"] == "2024-04", "Last outcome category"].notna().any()
+
+
+def _one_month(tmp_path):
+    folder = write_folder(tmp_path / "kent", months=1, street_rows=30, lsoas=5)
+    return folder, folder / "2024-04" / "2024-04-kent-street.csv"
+
+
+def test_a_link_to_a_file_outside_the_folder_is_refused_and_its_content_never_shown(tmp_path):
+    folder, street = _one_month(tmp_path)
+    secret = tmp_path / "secret.csv"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    street.unlink()
+    street.symlink_to(secret)
+    with pytest.raises(LocalDataError, match=r"2024-04-kent-street\.csv: a link to .*secret\.csv, outside the folder")\
+            as err:
+        policeuk.load_folder(folder, "street", "kent")
+    assert "root:x" not in str(err.value)
+    # A link to another police.uk file elsewhere is refused too: only the folder's own files are read.
+    elsewhere = write_folder(tmp_path / "other", months=1, street_rows=30, lsoas=5)
+    street.unlink()
+    street.symlink_to(elsewhere / "2024-04" / "2024-04-kent-street.csv")
+    with pytest.raises(LocalDataError, match=r"outside the folder"):
+        policeuk.load_folder(folder, "street", "kent")
+
+
+@pytest.mark.parametrize("special, message", [("device", r"a link to /dev/zero, outside the folder"),
+                                              ("pipe", r"a named pipe, not a regular file")])
+def test_a_device_or_a_pipe_in_the_folder_is_refused_without_reading_it(tmp_path, special, message):
+    import os
+    import signal
+
+    folder, street = _one_month(tmp_path)
+    street.unlink()
+    if special == "device":
+        street.symlink_to("/dev/zero")  # read, it would fill memory
+    else:
+        os.mkfifo(street)  # opened, it would hang the build
+    def hung(signum, frame):
+        raise TimeoutError("the loader opened the pipe and waited for a writer")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)  # so a hang fails the test instead of stalling it
+    try:
+        with pytest.raises(LocalDataError, match=rf"2024-04-kent-street\.csv: {message}"):
+            policeuk.load_folder(folder, "street", "kent")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_header_that_is_not_police_uk_is_named_without_quoting_it(tmp_path):
+    folder, street = _one_month(tmp_path)
+    street.write_text("secret-header-value,other\n1,2\n")
+    with pytest.raises(SchemaError, match=r"not a police.uk 'street' file") as err:
+        policeuk.load_folder(folder, "street", "kent")
+    assert "secret-header-value" not in str(err.value)
+
+
+def test_an_unreadable_file_gets_a_message_naming_it_not_a_traceback(tmp_path):
+    folder, street = _one_month(tmp_path)
+    header = street.read_text().splitlines()[0]
+    street.write_text(header + '\n"unterminated,' + "x" * 10 + "\n")
+    with pytest.raises(LocalDataError, match=r"2024-04-kent-street\.csv: not a readable CSV file"):
+        policeuk.load_folder(folder, "street", "kent")
