@@ -28,6 +28,17 @@ def site_url() -> str:
     return url if not url or url.endswith("/") else url + "/"
 
 
+# The largest local survey file an edition reads (a force's file of several years, areas and groups is well under
+# both); a larger one is refused before it is parsed. Raise them with these environment variables.
+LOCAL_SURVEY_LIMITS = {"PCP_LOCAL_SURVEY_MAX_MB": 50, "PCP_LOCAL_SURVEY_MAX_ROWS": 500_000}
+
+
+def local_survey_limits() -> tuple[int, int]:
+    """(bytes, rows): the local survey limits, from the environment or the defaults above."""
+    mb, rows = (int(os.environ.get(name) or default) for name, default in LOCAL_SURVEY_LIMITS.items())
+    return mb * 10**6, rows
+
+
 def mirror_dir() -> Path:
     """The folder holding the raw files, from PCP_DATA_MIRROR or the default."""
     return Path(os.environ.get(MIRROR_ENV) or DEFAULT_MIRROR).expanduser()

@@ -35,11 +35,13 @@ The intervals and tests are in methods/survey.py. An example file, invented for 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis.sources import forces, localfiles, met_pas
+from analysis import config
+from analysis.sources import cache, forces, localfiles, met_pas
 from analysis.sources.files import locate
 from analysis.sources.localfiles import LocalDataError
 
@@ -54,9 +56,27 @@ PAS_WHY = ("MOPAC's published borough file gives proportions only, with no sampl
 
 
 def load(path) -> pd.DataFrame:
-    """Read and check a local survey CSV (see the module docstring for the format)."""
+    """Read and check a local survey CSV (see the module docstring for the format), once per process while the file
+    is unchanged: every notebook of an edition shares the read."""
     p = localfiles.existing(path, "a local survey CSV in the format of data/examples/INVENTED-example-local-survey.csv")
+    max_bytes, max_rows = config.local_survey_limits()
+    size = p.stat().st_size
+    if size > max_bytes:
+        raise LocalDataError(f"{p}: {size / 1e6:,.1f} MB, over the {max_bytes / 1e6:,.0f} MB limit for a local survey "
+                             "file; expected a summary table (one row per period, area, measure and group), not "
+                             "respondent-level data. To read a larger file, set PCP_LOCAL_SURVEY_MAX_MB.")
+    return _load(str(p), size, p.stat().st_mtime_ns, max_rows)
+
+
+@cache.in_memory
+def _load(path: str, size: int, mtime_ns: int, max_rows: int) -> pd.DataFrame:
+    """The checked survey at `path`; size and modification time are in the key so a changed file is read again."""
+    p = Path(path)
     lines = localfiles.read_text(p).splitlines(keepends=True)
+    if len(lines) > max_rows + 1:
+        raise LocalDataError(f"{p}: {len(lines) - 1:,} lines, over the {max_rows:,}-row limit for a local survey "
+                             "file; expected a summary table (one row per period, area, measure and group). To read "
+                             "a larger file, set PCP_LOCAL_SURVEY_MAX_ROWS.")
     comments = 0
     while comments < len(lines) and lines[comments].lstrip().startswith("#"):
         comments += 1

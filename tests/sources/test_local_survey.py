@@ -82,3 +82,37 @@ def test_a_comment_header_keeps_line_numbers_true(tmp_path):
     path = write(tmp_path, "Q1,2024-06-30,Kent,Confidence,All,120,100,,,no,\n", head="# note\n# more\n" + COLUMNS)
     with pytest.raises(LocalDataError, match=r"line 4: agree"):
         ls.load(path)
+
+
+def test_11_a_file_over_the_size_or_row_limit_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
+    rows = "".join(f"Q{i},2024-06-30,Kent,Confidence {i},All,60,100,,,no,\n" for i in range(30))
+    path = write(tmp_path, rows)
+    monkeypatch.setenv("PCP_LOCAL_SURVEY_MAX_ROWS", "20")
+    with pytest.raises(LocalDataError, match=r"survey\.csv: 30 lines, over the 20-row limit .* set "
+                                             r"PCP_LOCAL_SURVEY_MAX_ROWS"):
+        ls.load(path)
+    monkeypatch.setenv("PCP_LOCAL_SURVEY_MAX_ROWS", "30")
+    assert len(ls.load(path)) == 30
+    path.write_text(path.read_text() + "#" * 2_000_000)
+    monkeypatch.setenv("PCP_LOCAL_SURVEY_MAX_MB", "1")
+    with pytest.raises(LocalDataError, match=r"survey\.csv: 2\.0 MB, over the 1 MB limit .* PCP_LOCAL_SURVEY_MAX_MB"):
+        ls.load(path)
+    assert config.local_survey_limits() == (10**6, 30)
+    monkeypatch.delenv("PCP_LOCAL_SURVEY_MAX_MB")
+    monkeypatch.delenv("PCP_LOCAL_SURVEY_MAX_ROWS")
+    assert config.local_survey_limits() == (50 * 10**6, 500_000)
+
+
+def test_an_edition_reads_its_survey_file_once_and_again_only_when_it_changes(tmp_path, monkeypatch):
+    from analysis.sources import localfiles
+
+    reads = []
+    original = localfiles.read_text
+    monkeypatch.setattr(localfiles, "read_text", lambda p: reads.append(p) or original(p))
+    path = write(tmp_path, "Q1,2024-06-30,Kent,Confidence,All,60,100,,,no,\n")
+    first = ls.load(path)
+    first.loc[0, "measure"] = "changed by a caller"
+    again = ls.load(path)
+    assert len(reads) == 1 and again.loc[0, "measure"] == "Confidence"  # each caller has its own copy
+    path.write_text(path.read_text().replace(",60,", ",61,"))
+    assert ls.load(path).loc[0, "agree"] == 61 and len(reads) == 2
