@@ -7,9 +7,11 @@ import hashlib
 import io
 import json
 import multiprocessing
-import queue
 import os
+import queue
+import re
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import filelock
 import nbformat
 import yaml
 
@@ -34,6 +37,10 @@ GLANCE_TEMPLATE = config.REPO_ROOT / "editions" / "at-a-glance.ipynb"
 BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
 # Inputs whose change must rebuild every edition (jupyter-cache alone misses data and helper code).
 HASHED = ["analysis", "book", "editions", "data", "_config.yml", "_toc.yml", "references.bib", "requirements.txt"]
+# One lock file per edition, in a hidden folder of the editions folder (the index and the site skip hidden names).
+LOCKS = ".locks"
+# Terminal colour codes (from a notebook's traceback) kept out of the build's messages and logs.
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 PLACEHOLDER = "FORCE_NAME"
 SLUG_PLACEHOLDER = "FORCE_SLUG"  # in the at-a-glance page's link to the briefing PDF
 
@@ -61,8 +68,9 @@ def inputs_hash(force_code: str, root: Path = config.REPO_ROOT, local: dict[str,
     # The site address is printed in the briefing PDF.
     digest = hashlib.sha256(json.dumps({"force": force_code, "python": sys.version,
                                         "site": config.site_url()}).encode())
-    for name, path in sorted((local or {}).items()):  # a force's own files: their content, not just their path
-        digest.update(f"{name}={localfiles.fingerprint(path)['sha256']}".encode())
+    for name, path in sorted((local or {}).items()):  # a force's own files: content, and the name the page shows
+        fp = localfiles.fingerprint(path)
+        digest.update(json.dumps([name, fp["name"], fp["sha256"]]).encode())
     for name in HASHED:
         path = root / name
         files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
@@ -182,10 +190,55 @@ def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = 
     f = forces.resolve(force)
     local = {name: str(Path(path).resolve()) for name, path in (local or {}).items() if path}
     digest = inputs_hash(f.code, local=local)
-    live = out_dir / f.slug
     if use_cache and _built_from(f, out_dir) == digest:
         return Result(f.name, "skipped", time.perf_counter() - start, "inputs unchanged")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        (out_dir / LOCKS).mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(out_dir / LOCKS / f"{f.slug}.lock", timeout=0)
+        with lock, _stopped_by_sigterm():
+            remove_leftovers(out_dir, f.slug)
+            return _build(f, out_dir, figures_dir, kernel, printer, local, digest, start)
+    except filelock.Timeout:
+        return Result(f.name, "failed", time.perf_counter() - start,
+                      f"another build of {f.name} into {out_dir} is running (it holds {lock.lock_file}); wait for it "
+                      "to finish, then build again")
+    except OSError as err:  # the editions folder is read-only or full
+        return Result(f.name, "failed", time.perf_counter() - start,
+                      f"cannot write the edition into {out_dir}: {err.strerror or err}; expected a writable folder "
+                      "with free space (the last good edition is unchanged)")
+
+
+def remove_leftovers(out_dir: Path, slug: str) -> None:
+    """Remove what a killed build of this edition left behind: its temporary folders and a half-swapped old copy.
+    Called holding the edition's lock, so no live build owns them."""
+    # mkdtemp's suffix has no hyphen, so another force whose slug starts with this one's is never matched.
+    temporary = re.compile(rf"\.{re.escape(slug)}-[^-]+")
+    for stale in [*(p for p in out_dir.glob(f".{slug}-*") if temporary.fullmatch(p.name)), out_dir / f".{slug}.old"]:
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _stopped_by_sigterm():
+    """Turn SIGTERM into SystemExit while an edition builds, so its `finally` removes the temporary folder."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _build(f: forces.Force, out_dir: Path, figures_dir: Path, kernel: kernels.SharedKernel,
+           printer: briefing.Printer, local: dict[str, str], digest: str, start: float) -> Result:
+    """build_edition's work, holding the edition's lock: notebooks, HTML, briefing, swap, register."""
+    live = out_dir / f.slug
     work = Path(tempfile.mkdtemp(prefix=f".{f.slug}-", dir=out_dir))
     # While the kernel runs the notebooks, this process would only wait: start chromium and load Sphinx meanwhile.
     printer.warm_up()
@@ -218,7 +271,7 @@ def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = 
     except Exception as err:  # one force failing must never stop the others
         known = isinstance(err, (EditionError, kernels.NotebookFailed, briefing.BriefingError))
         detail = str(err) if known else "".join(traceback.format_exception_only(err)).strip()
-        return Result(f.name, "failed", time.perf_counter() - start, detail)
+        return Result(f.name, "failed", time.perf_counter() - start, ANSI.sub("", detail))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -234,8 +287,10 @@ def swap_in(staged: Path, live: Path) -> None:
 
 
 def built(out_dir: Path = EDITIONS_DIR) -> list[dict]:
-    """What each live edition in `out_dir` says of itself (force, code, slug, built, data_version), by slug."""
-    return [json.loads(p.read_text()) for p in sorted(out_dir.glob("*/edition.json"))]
+    """What each live edition in `out_dir` says of itself (force, code, slug, built, data_version), by slug.
+    Hidden folders (a build's temporary copy, or the old copy a build killed mid-swap left) are not editions."""
+    return [json.loads(p.read_text()) for p in sorted(out_dir.glob("*/edition.json"))
+            if not p.parent.name.startswith(".")]
 
 
 def write_index(out_dir: Path = EDITIONS_DIR) -> Path:
@@ -310,7 +365,8 @@ def build_many(codes: list[str], jobs: int = 2, use_cache: bool = True, out_dir:
 def summary(results: list[Result]) -> str:
     """A plain-text table of built, skipped and failed editions."""
     lines = [f"{'force':<40} {'status':<8} {'seconds':>8}  detail"]
-    lines += [f"{r.force:<40} {r.status:<8} {r.seconds:>8.1f}  {r.detail[:200]}" for r in results]
+    # The whole message: a data error's dataset id and its advice come at the end.
+    lines += [f"{r.force:<40} {r.status:<8} {r.seconds:>8.1f}  {r.detail}" for r in results]
     counts = {s: sum(r.status == s for r in results) for s in ("built", "skipped", "failed")}
     lines.append(", ".join(f"{n} {s}" for s, n in counts.items()))
     return "\n".join(lines)

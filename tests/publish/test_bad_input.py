@@ -26,14 +26,15 @@ STRENGTH = workforce.STRENGTH_FILE  # a gzipped CSV
 
 @pytest.fixture
 def outputs(tmp_path, monkeypatch, mirror):
-    """Point every output at tmp_path, put a last good edition in place, and return a snapshot function."""
+    """Point every output at tmp_path, put a last good edition in place, and return a snapshot function (of what a
+    build publishes: not the mirror, nor the editions' empty lock files)."""
     monkeypatch.setattr(cache, "CACHE_DIR", tmp_path / "cache")
     live = tmp_path / "editions" / "kent"
     (live / "html").mkdir(parents=True)
     (live / "html" / "index.html").write_text("last good edition")
     workforce.load_workforce.cache_clear()
     yield lambda: {str(p.relative_to(tmp_path)): p.read_bytes() for p in sorted(tmp_path.rglob("*"))
-                   if p.is_file() and "mirror" not in p.relative_to(tmp_path).parts}
+                   if p.is_file() and not {"mirror", editions.LOCKS} & set(p.relative_to(tmp_path).parts)}
     workforce.load_workforce.cache_clear()
 
 

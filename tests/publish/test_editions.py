@@ -115,7 +115,7 @@ def test_unchanged_inputs_are_skipped_and_a_failure_keeps_the_last_good_edition(
     monkeypatch.setattr(kernels.SharedKernel, "run", lambda self, nb, params: (_ for _ in ()).throw(RuntimeError("boom")))
     assert editions.build_edition("kent", out, figs).status == "failed"
     assert (out / "kent" / "html" / "index.html").read_text() == good
-    assert sorted(p.name for p in out.iterdir()) == ["kent"]  # no temporary folders left behind
+    assert sorted(p.name for p in out.iterdir()) == [editions.LOCKS, "kent"]  # no temporary folders left behind
 
 
 def test_a_killed_build_leaves_the_last_good_edition_in_place(tmp_path):
@@ -156,3 +156,110 @@ def test_a_failed_briefing_pdf_fails_the_edition_and_keeps_the_last_good_one(tin
     assert result.status == "failed" and "5 pages; expected 2 to 4" in result.detail
     assert (out / "kent" / "html" / "kent-briefing.pdf").read_bytes() == b"%PDF-1.4 stub"
     assert (out / "kent" / "inputs.sha256").read_text().strip() != "changed"
+
+
+def _last_good(out, slug="kent", name="Kent Police"):
+    """A live edition as a finished build leaves it."""
+    import json
+
+    live = out / slug
+    (live / "html").mkdir(parents=True)
+    (live / "html" / "index.html").write_text("last good")
+    (live / "edition.json").write_text(json.dumps({"force": name, "code": "E23000032", "slug": slug,
+                                                   "built": "2026-12-01 10:00 UTC", "data_version": "x"}))
+    return live
+
+
+def test_a_build_killed_mid_swap_leaves_no_second_edition_and_the_next_build_clears_it(tiny_book, tmp_path):
+    import shutil
+
+    from analysis.publish import site
+
+    out = tiny_book / "out"
+    live = _last_good(out)
+    shutil.copytree(live, out / ".kent.old")  # killed between the two renames of swap_in
+    (out / ".kent-ab12cd_9").mkdir()  # a killed build's temporary folder
+    (out / ".kent-ab12cd_9" / "big").write_bytes(b"x" * 1000)
+    assert [m["slug"] for m in editions.built(out)] == ["kent"]
+    national = tmp_path / "national"
+    national.mkdir()
+    (national / "index.html").write_text("<html></html>")
+    target = site.assemble(national, out, tmp_path / "site")
+    assert sorted(p.name for p in (target / "editions").iterdir()) == ["index.html", "kent"]
+    assert (target / "editions" / "index.html").read_text().count("<li data-names=") == 1
+    assert editions.build_edition("kent", out, tiny_book / "figures").status == "built"
+    assert sorted(p.name for p in out.iterdir()) == [editions.LOCKS, "kent"]
+
+
+def test_leftovers_of_one_force_never_touch_another_force_with_a_longer_slug(tmp_path):
+    for name in (".west-a1b2c3d4", ".west-midlands-a1b2c3d4", ".west.old"):
+        (tmp_path / name).mkdir()
+    editions.remove_leftovers(tmp_path, "west")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".west-midlands-a1b2c3d4"]
+
+
+def test_a_second_build_of_the_same_force_waits_for_none_and_says_why(tiny_book):
+    import filelock
+
+    out = tiny_book / "out"
+    (out / editions.LOCKS).mkdir(parents=True)
+    with filelock.FileLock(out / editions.LOCKS / "kent.lock"):
+        result = editions.build_edition("kent", out, tiny_book / "figures")
+    assert result.status == "failed"
+    assert "another build of Kent Police" in result.detail and "wait for it to finish" in result.detail
+    assert editions.build_edition("kent", out, tiny_book / "figures").status == "built"
+
+
+def test_a_read_only_editions_folder_gives_one_line_not_a_traceback(tiny_book, monkeypatch):
+    import errno
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(editions.tempfile, "mkdtemp", no_space)
+    result = editions.build_edition("kent", tiny_book / "out", tiny_book / "figures")
+    assert result.status == "failed" and "\n" not in result.detail
+    assert result.detail.startswith(f"cannot write the edition into {tiny_book / 'out'}: No space left on device")
+
+
+def test_terminal_colour_codes_never_reach_the_message(tiny_book, monkeypatch):
+    def coloured(self, nb, params):
+        raise kernels.NotebookFailed("at-a-glance.ipynb, cell 3: \x1b[0;31mOSError\x1b[0m: [Errno 28] No space")
+
+    monkeypatch.setattr(kernels.SharedKernel, "run", coloured)
+    result = editions.build_edition("kent", tiny_book / "out", tiny_book / "figures")
+    assert result.detail == "at-a-glance.ipynb, cell 3: OSError: [Errno 28] No space"
+
+
+def test_the_summary_prints_the_whole_message():
+    detail = "x" * 300 + " 'police_workforce_open_data_2023/workforce': restore it, or update the manifest"
+    assert detail in editions.summary([editions.Result("Kent Police", "failed", 1.0, detail)])
+
+
+def test_a_renamed_local_file_is_rebuilt_not_skipped(tmp_path):
+    from tests.fixtures.make_local_survey import write_survey
+
+    survey = write_survey(tmp_path / "kent-survey.csv")
+    before = editions.inputs_hash("E23000032", local={"local_survey": str(survey)})
+    renamed = survey.rename(tmp_path / "kent-survey-2025.csv")
+    assert editions.inputs_hash("E23000032", local={"local_survey": str(renamed)}) != before
+
+
+def test_sigterm_during_a_build_removes_its_temporary_folder(tmp_path):
+    import os
+
+    out = tmp_path / "out"
+    _last_good(out)
+    code = ("from pathlib import Path; from analysis.publish import editions; "
+            f"editions.build_edition('kent', Path({str(out)!r}), Path({str(tmp_path / 'figs')!r}))")
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=config.REPO_ROOT)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(out.glob(".kent-*/src/book/*.ipynb")):
+        time.sleep(0.2)
+    assert list(out.glob(".kent-*/src/book/*.ipynb")), "the build never started"
+    time.sleep(1)
+    assert proc.poll() is None, "the build ended before it could be stopped"
+    os.kill(proc.pid, signal.SIGTERM)
+    assert proc.wait(timeout=60) == 128 + signal.SIGTERM
+    assert not list(out.glob(".kent-*")), "the temporary folder was left behind"
+    assert (out / "kent" / "html" / "index.html").read_text() == "last good"
