@@ -28,17 +28,26 @@ class RawFile:
     original_url: str
     licence: str
     period: str
+    grade: str  # one of GRADES: how directly the bytes come from the publisher
+    grade_note: str  # why the dataset was accepted at that grade
 
     @property
     def id(self) -> str:
         return f"{self.dataset}/{self.key}"
 
 
+# Source grades, best first: the publisher's own file; a byte copy of a CSV export of an official sheet; figures
+# taken from official tables by someone else; figures typed (or rebuilt) from a stored page.
+GRADES = ("official", "official, re-exported", "third-party extract", "transcribed")
+# The grades a reader is told of beside the figure.
+MARKED = GRADES[2:]
+
+
 class ManifestError(ValueError):
     """The manifest is malformed, or a dataset or file is not in it."""
 
 
-_DATASET_FIELDS = ("publisher", "title", "original_url", "licence", "period", "files")
+_DATASET_FIELDS = ("publisher", "title", "original_url", "licence", "period", "grade", "grade_note", "files")
 _FILE_FIELDS = ("sha256", "download_url")
 
 
@@ -52,6 +61,8 @@ def load_manifest(path: Path = config.MANIFEST_PATH) -> dict[str, RawFile]:
         missing = [f for f in _DATASET_FIELDS if f not in meta]
         if missing:
             raise ManifestError(f"{path}: dataset '{dataset}' lacks {missing}")
+        if meta["grade"] not in GRADES:
+            raise ManifestError(f"{path}: dataset '{dataset}' has grade {meta['grade']!r}; expected one of {GRADES}")
         for key, entry in meta["files"].items():
             absent = [f for f in _FILE_FIELDS if f not in entry]
             if ("path" in entry) == ("repo_path" in entry):
@@ -73,6 +84,8 @@ def load_manifest(path: Path = config.MANIFEST_PATH) -> dict[str, RawFile]:
                 original_url=meta["original_url"],
                 licence=meta["licence"],
                 period=meta["period"],
+                grade=meta["grade"],
+                grade_note=meta["grade_note"],
             )
     return files
 
@@ -101,11 +114,20 @@ def raw_file(file_id: str) -> RawFile:
     return files[file_id]
 
 
+def lowest_grade(file_ids) -> str:
+    """The lowest source grade among the files a figure came from (a force's own file, not in the manifest, has
+    none); '' when none of them is in the manifest."""
+    files = load_manifest()
+    found = [GRADES.index(files[i].grade) for i in file_ids if i in files]
+    return GRADES[max(found)] if found else ""
+
+
 def sources_table() -> pd.DataFrame:
     """One row per raw file, for the book's data-sources appendix (built from the manifest)."""
     rows = [
         {"dataset": f.dataset, "title": f.title, "file": f.path.split("/")[-1], "publisher": f.publisher,
-         "period": f.period, "licence": f.licence, "sha256": f.sha256, "source": f.original_url}
+         "period": f.period, "licence": f.licence, "grade": f.grade, "grade_note": f.grade_note, "sha256": f.sha256,
+         "source": f.original_url}
         for f in load_manifest().values()
     ]
     return pd.DataFrame(rows)

@@ -133,3 +133,18 @@ def test_a_repo_path_outside_data_is_refused(tmp_path):
     altered.write_text(text.replace("repo_path: data/evidence/", "repo_path: analysis/../../", 1), encoding="utf-8")
     with pytest.raises(manifest.ManifestError, match=r"expected a relative path inside data/ in the repository"):
         manifest.load_manifest(altered)
+
+
+def test_every_dataset_has_a_source_grade_and_a_figure_takes_the_lowest_of_its_sources(tmp_path):
+    files = manifest.load_manifest()
+    assert {f.grade for f in files.values()} <= set(manifest.GRADES) and all(f.grade_note for f in files.values())
+    assert files["force_indicators_thirdparty_2026/indicators"].grade == "third-party extract"
+    assert files["mid_year_population_lad23_mid2024/mye_2024"].grade == "official, re-exported"
+    assert manifest.lowest_grade(["mid_year_population_lad23_mid2024/mye_2024", csew.SERIES_FILE]) == \
+        files[csew.SERIES_FILE].grade
+    assert manifest.lowest_grade(["mid_year_population_lad23_mid2024/mye_2024"]) == "official, re-exported"
+    assert manifest.lowest_grade(["local survey.csv"]) == ""
+    altered = tmp_path / "manifest.yml"
+    altered.write_text(config.MANIFEST_PATH.read_text(encoding="utf-8").replace("grade: official\n", "grade: good\n", 1))
+    with pytest.raises(manifest.ManifestError, match=r"grade 'good'; expected one of \('official'"):
+        manifest.load_manifest(altered)
