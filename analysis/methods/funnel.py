@@ -1,0 +1,114 @@
+"""Funnel plots (Spiegelhalter 2005): control limits at 95% and 99.8% around a centre, overdispersion, and where each
+unit falls."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special
+from scipy import stats as sps
+
+LEVELS = (0.95, 0.998)
+# Spiegelhalter (2005) winsorises the z-scores at these quantiles before estimating overdispersion, so a few extreme
+# units do not make every other unit look ordinary.
+WINSOR = (0.10, 0.90)
+WITHIN = "within the 95% limits"
+ABOVE_95, BELOW_95 = "between the 95% and 99.8% limits, above", "between the 95% and 99.8% limits, below"
+ABOVE_998, BELOW_998 = "above the 99.8% limit", "below the 99.8% limit"
+ORDER = [BELOW_998, BELOW_95, WITHIN, ABOVE_95, ABOVE_998]
+
+
+def _count_limit(expected: float, tail: float, upper: bool) -> float:
+    # Poisson tails made continuous through the incomplete gamma function (as the chi-squared form of the exact
+    # interval): the count whose lower (upper) tail probability given `expected` is `tail`.
+    if upper:
+        return optimize.brentq(lambda k: special.gammainc(k, expected) - tail, 1e-9, 10 * expected + 100)
+    # Below about 3.7 expected events, no count is low enough to be below the 95% limit: the limit is zero.
+    return max(0.0, optimize.brentq(lambda k: special.gammaincc(k + 1, expected) - tail, -1 + 1e-9,
+                                    10 * expected + 100))
+
+
+def poisson_count_limits(expected, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Exact Poisson control limits for an observed count given its expected count, as PHE's Fingertips funnels draw
+    them: a count on the lower limit has P(count or fewer) = (1 - level)/2, on the upper P(count or more) = the same."""
+    tail = (1 - level) / 2
+    expected = np.atleast_1d(np.asarray(expected, dtype=float))
+    return (np.array([_count_limit(e, tail, False) for e in expected]),
+            np.array([_count_limit(e, tail, True) for e in expected]))
+
+
+def winsorised(z) -> np.ndarray:
+    """z-scores pulled in to their 10th and 90th percentiles."""
+    z = np.asarray(z, dtype=float)
+    low, high = np.quantile(z, WINSOR)
+    return np.clip(z, low, high)
+
+
+def overdispersion(z, se) -> dict:
+    """Spiegelhalter's (2005) estimates from the units' z-scores under the null and their standard errors: phi, the
+    mean squared winsorised z (1 for Poisson noise alone), and the additive random-effects variance tau^2
+    (DerSimonian-Laird form, zero when phi does not exceed 1)."""
+    z, se = np.asarray(z, dtype=float), np.asarray(se, dtype=float)
+    phi = float(np.mean(winsorised(z) ** 2))
+    w = 1 / se**2
+    tau2 = max(0.0, (len(z) * phi - (len(z) - 1)) / (w.sum() - (w**2).sum() / w.sum())) if phi > 1 else 0.0
+    return {"phi": phi, "tau2": tau2, "units": len(z)}
+
+
+def classify(value, limits: dict) -> np.ndarray:
+    """Where each value falls against {level: (low, high)} limits at 95% and 99.8%."""
+    value = np.asarray(value, dtype=float)
+    (low95, high95), (low998, high998) = limits[LEVELS[0]], limits[LEVELS[1]]
+    return np.select([value > high998, value < low998, value > high95, value < low95],
+                     [ABOVE_998, BELOW_998, ABOVE_95, BELOW_95], WITHIN)
+
+
+def rate_limits(exposure, centre: float, tau2: float, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Limits for a rate (events per unit of exposure) around `centre`: exact Poisson with no overdispersion, else
+    normal with the random-effects variance added, centre +/- z sqrt(centre/exposure + tau^2)."""
+    exposure = np.atleast_1d(np.asarray(exposure, dtype=float))
+    if tau2 == 0:
+        low, high = poisson_count_limits(centre * exposure, level)
+        return low / exposure, high / exposure
+    half = sps.norm.ppf(0.5 + level / 2) * np.sqrt(centre / exposure + tau2)
+    return np.maximum(centre - half, 0), centre + half
+
+
+def rate_funnel(events, exposure, centre: float) -> tuple[pd.DataFrame, dict]:
+    """Each unit's rate, its 95% and 99.8% limits and where it falls, around `centre` (events per unit exposure,
+    the England and Wales rate); and the overdispersion estimates the limits allow for."""
+    events, exposure = np.asarray(events, dtype=float), np.asarray(exposure, dtype=float)
+    rate = events / exposure
+    se = np.sqrt(centre / exposure)
+    spread = overdispersion((rate - centre) / se, se)
+    out = pd.DataFrame({"rate": rate})
+    limits = {level: rate_limits(exposure, centre, spread["tau2"], level) for level in LEVELS}
+    for level, (low, high) in limits.items():
+        out[f"low_{level:g}"], out[f"high_{level:g}"] = low, high
+    out["funnel"] = classify(rate, limits)
+    return out, spread
+
+
+def log_ratio_funnel(log_ratio, se, centre: float) -> tuple[pd.DataFrame, dict]:
+    """The same for a ratio on the log scale (a rate ratio, with its standard error on that scale): normal limits
+    centre +/- z sqrt(se^2 + tau^2), returned as ratios."""
+    log_ratio, se = np.asarray(log_ratio, dtype=float), np.asarray(se, dtype=float)
+    spread = overdispersion((log_ratio - centre) / se, se)
+    out = pd.DataFrame({"rate": np.exp(log_ratio)})
+    limits = {}
+    for level in LEVELS:
+        half = sps.norm.ppf(0.5 + level / 2) * np.sqrt(se**2 + spread["tau2"])
+        limits[level] = (centre - half, centre + half)
+        out[f"low_{level:g}"], out[f"high_{level:g}"] = np.exp(centre - half), np.exp(centre + half)
+    out["funnel"] = classify(log_ratio, limits)
+    return out, spread
+
+
+def describe_spread(spread: dict) -> str:
+    """How the limits allow for overdispersion, in words, with the factor."""
+    if spread["tau2"] == 0:
+        return (f"the forces vary no more than chance would make them (overdispersion factor {spread['phi']:.1f}), "
+                "so the limits are exact Poisson limits")
+    return (f"the forces vary far more than chance alone would make them (overdispersion factor {spread['phi']:,.1f}, "
+            "from z-scores winsorised at 10% and 90%), so the limits add a between-force variance "
+            "(additive random effects, Spiegelhalter 2005)")

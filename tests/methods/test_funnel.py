@@ -1,0 +1,64 @@
+"""Funnel limits against PHE's published worked values, and Spiegelhalter's (2005) overdispersion on known inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analysis.methods import funnel
+
+# PHE/OHID Fingertips funnel method, worked values from PHEindicatormethods' test data
+# (tests/testthat/testdata_funnel_ratio_outputs.csv): for an observed count, the expected count at which it sits
+# exactly on each limit. Columns: observed, expected on the lower 95% limit, on the upper 95% limit, on the lower
+# 99.8% limit, on the upper 99.8% limit.
+PHE_ROWS = [
+    (1, 5.571644585, 0.025317898, 9.233410143, 0.001000547),
+    (10, 18.39035799, 4.795387629, 24.13397235, 2.960519925),
+    (100, 121.6268111, 81.36400699, 134.9243187, 71.92139974),
+    (716, 770.4222128, 664.5083011, 802.60414, 636.1521174),
+]
+
+
+@pytest.mark.parametrize("observed, low95, high95, low998, high998", PHE_ROWS)
+def test_poisson_limits_reproduce_phe_fingertips_values(observed, low95, high95, low998, high998):
+    assert funnel.poisson_count_limits(low95, 0.95)[0][0] == pytest.approx(observed, rel=1e-5)
+    assert funnel.poisson_count_limits(high95, 0.95)[1][0] == pytest.approx(observed, rel=1e-5)
+    assert funnel.poisson_count_limits(low998, 0.998)[0][0] == pytest.approx(observed, rel=1e-5)
+    assert funnel.poisson_count_limits(high998, 0.998)[1][0] == pytest.approx(observed, rel=1e-5)
+
+
+def test_lower_limit_is_zero_where_no_count_could_be_low_enough():
+    # P(0 events | 3 expected) = e^-3 = 0.050 > 0.025: even none is within the 95% limits.
+    assert funnel.poisson_count_limits(3.0, 0.95)[0][0] == 0
+
+
+def test_overdispersion_is_the_mean_squared_winsorised_z():
+    z = np.array([-5.0, -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5, 20])
+    pulled = np.clip(z, *np.quantile(z, [0.1, 0.9]))  # -5 -> -1.4 and 20 -> 4.25
+    spread = funnel.overdispersion(z, np.ones(10))
+    assert spread["phi"] == pytest.approx(np.mean(pulled**2))
+    # Equal standard errors: tau^2 = (I phi - (I - 1)) / (I - 1) (DerSimonian-Laird with w = 1).
+    assert spread["tau2"] == pytest.approx((10 * spread["phi"] - 9) / 9)
+
+
+def test_no_overdispersion_keeps_exact_poisson_limits():
+    spread = funnel.overdispersion([0.1, -0.2, 0.3, -0.1], np.ones(4))
+    assert spread["phi"] < 1 and spread["tau2"] == 0
+
+
+def test_rate_funnel_classifies_against_the_centre():
+    # Ten units of 100,000 at a centre of 1 per 1,000 (100 expected each) with Poisson-sized spread, and one
+    # large outlier: 150 events is above the 99.8% limit (Poisson upper 99.8% limit for 100 expected is about 132).
+    events = np.array([90, 95, 100, 105, 110, 92, 108, 99, 101, 150])
+    out, spread = funnel.rate_funnel(events, np.full(10, 1e5), centre=1e-3)
+    assert out["funnel"].iloc[2] == funnel.WITHIN
+    assert spread["tau2"] == 0  # winsorised, the outlier does not widen the others' limits
+    assert out["funnel"].iloc[-1] == funnel.ABOVE_998
+
+
+def test_log_ratio_funnel_widens_limits_for_overdispersion():
+    log_ratio = np.log([1, 2, 4, 8, 16, 3, 5, 0.5])
+    out, spread = funnel.log_ratio_funnel(log_ratio, np.full(8, 0.05), centre=np.log(3))
+    assert spread["tau2"] > 0
+    assert out["high_0.95"].iloc[0] / 3 == pytest.approx(np.exp(1.959964 * np.sqrt(0.05**2 + spread["tau2"])),
+                                                        rel=1e-5)
