@@ -1,4 +1,4 @@
-"""Residents by police force area: ONS mid-year estimates 2002 to 2023, and the context features read from them."""
+"""Residents by police force area: ONS mid-year estimates 2002 to 2024, and the context features read from them."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ from analysis.sources.schemas import Column, Schema, SchemaError, require_column
 
 MYE_FILE = "mid_year_population_lad23_2011_2023/mye_2011_2023"
 OLDER_FILE = "police_forces/population"
-# The files behind population_by_year(): mid-2002 to mid-2010 from the first, mid-2011 on from the second.
-BY_YEAR_FILES = (OLDER_FILE, MYE_FILE)
+# ONS mid-2024, one sheet (MYE2 - Persons) exported to CSV: the year after MYE23's last.
+MYE_2024_FILE = "mid_year_population_lad23_mid2024/mye_2024"
+MYE_2024_YEAR = 2024
+# The files behind population_by_year(): mid-2002 to mid-2010 from the first, mid-2011 to mid-2023 from the second,
+# mid-2024 from the third.
+BY_YEAR_FILES = (OLDER_FILE, MYE_FILE, MYE_2024_FILE)
 ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
 
 # Mid-year estimates: the older file is ONS's pre-2021-Census series (rounded to 100) and is used only
@@ -115,6 +119,34 @@ def mye_by_pfa() -> pd.DataFrame:
     return validate(long, _population_schema(FIRST_MYE_YEAR, max(years)), where)
 
 
+def _sum_to_forces(lads: pd.DataFrame, total: int, column: str, where: str) -> pd.Series:
+    """The districts' `column` summed to force areas, which must add up to the England and Wales `total`."""
+    by_force = _numbers(lads, [column], where).groupby(assign_pfa(lads["Code"], where).to_numpy())[column].sum()
+    if by_force.sum() != total:
+        raise ValueError(f"{where}: the 43 force areas sum to {by_force.sum():,.0f}, not the England and Wales total "
+                         f"{total:,}; a district is missing or counted twice")
+    return by_force
+
+
+@lru_cache(maxsize=1)
+def mye_2024_by_pfa() -> pd.DataFrame:
+    """ONS mid-2024 population per force and England and Wales, from the CSV export of sheet MYE2 - Persons."""
+    path = locate(MYE_2024_FILE)
+    where = f"{path} (MYE2 - Persons, mid-{MYE_2024_YEAR})"
+    frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    require_columns(frame, ["Code", "Name", "Geography", "All ages"], where)
+    lads = frame[~frame["Geography"].isin(["Country", "Region", "County", "Metropolitan County"])]
+    ew = frame[frame["Code"] == ENGLAND_AND_WALES]
+    if len(ew) != 1:
+        raise SchemaError(f"{where}: expected one England and Wales row ({ENGLAND_AND_WALES}), found {len(ew)}")
+    total = int(ew["All ages"].iloc[0])
+    by_force = _sum_to_forces(lads, total, "All ages", where)
+    by_force.loc[ENGLAND_AND_WALES] = total
+    long = pd.DataFrame({"pfa_code": by_force.index, "mid_year": MYE_2024_YEAR,
+                         "population": by_force.to_numpy().astype("int64")})
+    return validate(long, _population_schema(MYE_2024_YEAR, MYE_2024_YEAR), where)
+
+
 @lru_cache(maxsize=1)
 def older_by_pfa() -> pd.DataFrame:
     """ONS mid-year population per force and England and Wales, mid-2002 to mid-2016 (PFA tables, Table P9)."""
@@ -128,15 +160,16 @@ def older_by_pfa() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def population_by_year() -> pd.DataFrame:
-    """Mid-year population per force and England and Wales, mid-2002 to mid-2023: pfa_code, mid_year, population.
+    """Mid-year population per force and England and Wales, mid-2002 to mid-2024: pfa_code, mid_year, population.
 
     Mid-2002 to mid-2010 come from the ONS PFA tables (pre-2021-Census series, rounded to 100);
-    mid-2011 onwards from ONS MYE23, which includes the post-Census-2021 revisions.
+    mid-2011 to mid-2023 from ONS MYE23, which includes the post-Census-2021 revisions; mid-2024 from ONS's
+    mid-2024 release (the same method; ONS may revise it with mid-2025).
     """
     older = older_by_pfa()
     older = older[older["mid_year"] < FIRST_MYE_YEAR]
-    return pd.concat([older, mye_by_pfa()], ignore_index=True).sort_values(["pfa_code", "mid_year"],
-                                                                            ignore_index=True)
+    return pd.concat([older, mye_by_pfa(), mye_2024_by_pfa()], ignore_index=True).sort_values(
+        ["pfa_code", "mid_year"], ignore_index=True)
 
 
 def vintage_difference() -> pd.Series:
@@ -146,7 +179,7 @@ def vintage_difference() -> pd.Series:
 
 
 def for_year(mid_year: int) -> pd.Series:
-    """The mid-year population of each force and England and Wales (K04000001) in one year, 2002 to 2023."""
+    """The mid-year population of each force and England and Wales (K04000001) in one year, 2002 to 2024."""
     table = population_by_year()
     first, last = int(table["mid_year"].min()), int(table["mid_year"].max())
     if not first <= mid_year <= last:
