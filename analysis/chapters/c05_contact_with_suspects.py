@@ -8,8 +8,8 @@ from functools import lru_cache
 import pandas as pd
 
 from analysis.chapters import common, evidence
-from analysis.methods import disproportionality, per_resident, policeuk_measures, stats
-from analysis.present import lines, ranked, tables
+from analysis.methods import disproportionality, funnel, per_resident, policeuk_measures, stats
+from analysis.present import funnels, lines, ranked, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.sources import census, forces, policeuk, population
 from analysis.sources import stop_search as ss
@@ -70,6 +70,46 @@ def searches_per_1000(year: int | None = None) -> pd.DataFrame:
     year = year or int(totals["year_ending"].max())
     out = per_resident.per_1000_residents(totals[totals["year_ending"] == year])
     return out.assign(force=forces.area_names(out["pfa_code"]))
+
+
+def search_funnel(year: int | None = None) -> pd.DataFrame:
+    """Searches per 1,000 residents by force on a funnel around England and Wales (methods/funnel), for one year
+    ending March (default: the latest); the column `funnel` says where each force falls."""
+    rates = searches_per_1000(year)
+    ew = rates[rates["pfa_code"] == ss.ENGLAND_AND_WALES].iloc[0]
+    table = funnel.forces_rate_funnel(rates, "searches", "population", ew["searches"] / ew["population"], 1000)
+    return table.assign(force=forces.area_names(table["pfa_code"]))
+
+
+def search_rate_funnel(highlight: str | None = None) -> Section:
+    """Searches per 1,000 residents by force in the latest year against force size, with 95% and 99.8% limits
+    around England and Wales allowing for overdispersion: where a force falls, not its rank."""
+    table = search_funnel()
+    year = financial_year(int(table["year_ending"].iloc[0]))
+    rates = searches_per_1000()
+    ew = rates[rates["pfa_code"] == ss.ENGLAND_AND_WALES].iloc[0]["per_1000"]
+    charted = table[table["pfa_code"] != forces.CITY_OF_LONDON]
+    what = f"searches per 1,000 residents in {year}"
+    figures = [
+        Figure("sr_year", year, "year", RATE_DATA),
+        Figure("sr_national", ew, "searches per 1,000 residents", RATE_DATA, PCT1),
+        Figure("sr_median_force", charted["value"].median(), "searches per 1,000 residents", RATE_DATA, PCT1),
+        *common.funnel_count_figures("sr_funnel", charted, RATE_DATA),
+        *common.funnel_figures("sr_force_funnel", table, highlight, what=what, datasets=RATE_DATA),
+    ]
+    curve = funnel.rate_curve(table, ew / 1000, 1000)
+    chart = funnels.funnel_plot(
+        charted, curve, centre=ew, name="search-rate-funnel", highlight=highlight,
+        x_title="Residents (ONS mid-year estimate, log scale)", y_title="Searches per 1,000 residents",
+        title=f"Stop and search per 1,000 residents by force, {year}",
+        subtitle=("Solid lines: 95% limits, dashed: 99.8%, around England and Wales, widened because forces vary far "
+                  "more than chance would make them. The City of London is left out: it has few residents"),
+        source=SEARCH_SOURCE + "; ONS mid-year population estimates",
+        description=(f"Funnel plot of stop and searches per 1,000 residents in {year} for {len(charted)} forces "
+                     f"against their resident populations, with 95% and 99.8% limits around England and Wales "
+                     f"({ew:.1f}). {int((charted['funnel'] == funnel.WITHIN).sum())} forces are within the 95% "
+                     "limits."))
+    return Section(table.drop(columns=["size"]).round(3), chart, figures)
 
 
 @lru_cache(maxsize=1)

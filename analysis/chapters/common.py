@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.methods import policeuk_measures, ranking
+from analysis.methods import funnel, policeuk_measures, ranking
 from analysis.present import lines
 from analysis.present.glue import Figure, Section
 from analysis.present.numbers import fmt_number, format_spec
@@ -39,6 +39,44 @@ def rank_figures(key: str, values: pd.Series, highlight: str | None, *, what: st
         return []
     code = forces.resolve(highlight).code
     return [Figure(key, rank_sentence(values, code, what=what, fmt=fmt), "sentence", datasets)]
+
+
+def funnel_sentence(table: pd.DataFrame, force_code: str, *, what: str, fmt: str = "{:.1f}") -> str:
+    """"Kent Police: 3.4 for searches per 1,000 residents in 2018/19, within the 95% limits around England and Wales":
+    where the force falls on a funnel (methods/funnel), never a rank; if the force has no value, says so."""
+    name = forces.get(force_code).name
+    row = table.set_index("pfa_code")["value"].dropna()
+    if force_code not in row.index:
+        return f"{name} has no published figure for {what}"
+    verdict = table.set_index("pfa_code").at[force_code, "funnel"]
+    around = "" if verdict.startswith("not compared") else " around England and Wales"
+    return f"{name}: {fmt_number(row[force_code], *format_spec(fmt))} for {what}, {verdict}{around}"
+
+
+def funnel_figures(key: str, table: pd.DataFrame, highlight: str | None, *, what: str, datasets: list[str],
+                   fmt: str = "{:.1f}") -> list[Figure]:
+    """The glued sentence under a funnel plot in a force's edition; nothing in the national book."""
+    if not highlight:
+        return []
+    code = forces.resolve(highlight).code
+    return [Figure(key, funnel_sentence(table, code, what=what, fmt=fmt), "sentence", datasets)]
+
+
+def funnel_count_figures(prefix: str, table: pd.DataFrame, datasets: list[str]) -> list[Figure]:
+    """How many forces fall where on a funnel, and the overdispersion the limits allow for."""
+    verdicts = table["funnel"]
+    spread = table.attrs["spread"]
+    return [
+        Figure(f"{prefix}_within", int((verdicts == funnel.WITHIN).sum()), "forces", datasets),
+        Figure(f"{prefix}_above_95", int(verdicts.isin([funnel.ABOVE_95, funnel.ABOVE_998]).sum()), "forces", datasets,
+               label="forces above the 95% limit (including those above the 99.8% limit)"),
+        Figure(f"{prefix}_above_998", int((verdicts == funnel.ABOVE_998).sum()), "forces", datasets),
+        Figure(f"{prefix}_below_95", int(verdicts.isin([funnel.BELOW_95, funnel.BELOW_998]).sum()), "forces", datasets,
+               label="forces below the 95% limit (including those below the 99.8% limit)"),
+        Figure(f"{prefix}_below_998", int((verdicts == funnel.BELOW_998).sum()), "forces", datasets),
+        Figure(f"{prefix}_phi", spread["phi"], "overdispersion factor", datasets, "{:,.1f}"),
+        Figure(f"{prefix}_spread", funnel.describe_spread(spread), "method", datasets),
+    ]
 
 
 WHICH = {"first": "first year of the series", "peak": "peak year", "latest": "latest year"}

@@ -8,6 +8,8 @@ import pandas as pd
 from scipy import optimize, special
 from scipy import stats as sps
 
+from analysis.sources import forces
+
 LEVELS = (0.95, 0.998)
 # Spiegelhalter (2005) winsorises the z-scores at these quantiles before estimating overdispersion, so a few extreme
 # units do not make every other unit look ordinary.
@@ -112,3 +114,44 @@ def describe_spread(spread: dict) -> str:
     return (f"the forces vary far more than chance alone would make them (overdispersion factor {spread['phi']:,.1f}, "
             "from z-scores winsorised at 10% and 90%), so the limits add a between-force variance "
             "(additive random effects, Spiegelhalter 2005)")
+
+
+def limit_curve(sizes, limits) -> pd.DataFrame:
+    """The limits drawn as lines: for a grid spanning `sizes`, one row per size, level and side, where `limits(grid,
+    level)` gives the (low, high) limits at those sizes."""
+    sizes = np.asarray(sizes, dtype=float)
+    grid = np.geomspace(sizes.min() / 1.2, sizes.max() * 1.2, 60)
+    rows = []
+    for level in LEVELS:
+        low, high = limits(grid, level)
+        for side, values in (("lower", low), ("upper", high)):
+            rows.append(pd.DataFrame({"size": grid, "value": values, "level": f"{100 * level:g}% limits",
+                                      "side": side}))
+    return pd.concat(rows, ignore_index=True)
+
+
+CITY_NOT_COMPARED = "not compared: per resident, the City of London's figures say little"
+
+
+def forces_rate_funnel(table: pd.DataFrame, events: str, exposure: str, centre: float, per: float) -> pd.DataFrame:
+    """The forces' rates (per `per` of exposure) on a funnel around `centre` (per unit exposure): `table` has a
+    pfa_code column; national rows are dropped, and the City of London, whose few residents put any rate per
+    resident off the scale, is kept but not compared, nor counted in the overdispersion. attrs["spread"] holds the
+    overdispersion estimates; `size` is the exposure."""
+    rows = table[table["pfa_code"].isin(forces.force_codes())].reset_index(drop=True)
+    compared = rows["pfa_code"] != forces.CITY_OF_LONDON
+    fitted, spread = rate_funnel(rows.loc[compared, events], rows.loc[compared, exposure], centre)
+    fitted.index = rows.index[compared]
+    out = rows.assign(size=rows[exposure], value=per * rows[events] / rows[exposure], funnel=CITY_NOT_COMPARED)
+    for column in fitted.columns.drop(["rate", "funnel"]):
+        out[column] = per * fitted[column]
+    out.loc[compared, "funnel"] = fitted["funnel"]
+    out.attrs["spread"] = spread
+    return out
+
+
+def rate_curve(table: pd.DataFrame, centre: float, per: float) -> pd.DataFrame:
+    """The limit lines of a forces_rate_funnel table, in its units."""
+    sizes = table.loc[table["pfa_code"] != forces.CITY_OF_LONDON, "size"]
+    curve = limit_curve(sizes, lambda grid, level: rate_limits(grid, centre, table.attrs["spread"]["tau2"], level))
+    return curve.assign(value=per * curve["value"])

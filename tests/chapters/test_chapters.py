@@ -68,3 +68,15 @@ def test_national_arrest_counts_are_too_incomplete_in_2018_19_and_the_met_drives
     assert now.at[("K04000001", "Black"), "unknown_share"] == pytest.approx(0.474, abs=0.005)
     assert not now.at[("K04000001", "Black"), "quotable"]
     assert now.at[(forces.EW_EXCLUDING_MET, "Black"), "unknown_share"] < 0.1
+
+
+def test_search_rate_funnel_says_where_a_force_falls_never_its_rank():
+    section = c05.search_rate_funnel(highlight="kent")
+    keys = {f.key: f.value for f in section.figures}
+    assert keys["sr_force_funnel"].endswith("within the 95% limits around England and Wales")
+    assert "highest" not in keys["sr_force_funnel"]
+    # The Met (20.6 per 1,000) is the one force above the 99.8% limit; the City is not compared.
+    met = section.table.set_index("pfa_code").loc[forces.METROPOLITAN]
+    assert met["funnel"] == "above the 99.8% limit" and keys["sr_funnel_above_998"] == 1
+    assert keys["sr_funnel_phi"] > 100 and "random effects" in keys["sr_funnel_spread"]
+    assert section.table.set_index("pfa_code").at[forces.CITY_OF_LONDON, "funnel"].startswith("not compared")

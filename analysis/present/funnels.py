@@ -1,0 +1,43 @@
+"""Funnel plots: every force's rate against its size, with 95% and 99.8% control limits around England and Wales, the
+edition's force marked and named."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from analysis import config
+from analysis.present.markers import force_labels, marker_encodings, name_label
+from analysis.present.theme import COLUMN_WIDTH, GREY, axis_title, finish
+
+
+def funnel_plot(points: pd.DataFrame, curve: pd.DataFrame, *, centre: float, name: str, description: str,
+                source: str, title: str, x_title: str, y_title: str, subtitle=None, highlight: str | None = None,
+                log_y: bool = False, fmt: str = ".1f") -> alt.LayerChart:
+    """Forces as dots at (size, value) inside the limit lines of `curve` (methods/funnel.limit_curve: size, value,
+    level, side), with a rule at the centre.
+
+    Expects `points` to have pfa_code, size, value and funnel (where the force falls). The 99.8% limits are dashed,
+    the 95% limits solid, so the two read apart without colour.
+    """
+    frame = force_labels(points, highlight)
+    # The axis spans the limit lines only: Vega's nice log domain would run to the next power of ten.
+    x = alt.X("size:Q", title=axis_title(x_title),
+              scale=alt.Scale(type="log", nice=False, domain=[curve["size"].min(), curve["size"].max()]))
+    y = alt.Y("value:Q", title=axis_title(y_title), scale=alt.Scale(type="log") if log_y else alt.Scale(zero=False))
+    levels = sorted(curve["level"].unique())
+    lines = alt.Chart(curve).mark_line(color=GREY, strokeWidth=1.5).encode(
+        x=x, y=y, detail="side:N",
+        strokeDash=alt.StrokeDash("level:N", title=None, sort=levels,
+                                  scale=alt.Scale(domain=levels, range=[[1, 0], [5, 3]]),
+                                  legend=alt.Legend(orient="top", direction="horizontal")))
+    centre_rule = alt.Chart(pd.DataFrame({"centre": [centre]})).mark_rule(color="#000", strokeWidth=1).encode(
+        y="centre:Q")
+    colour, shape = marker_encodings(frame)
+    dots = alt.Chart(frame).mark_point(filled=True, size=60, opacity=0.9).encode(
+        x=x, y=y, color=colour.legend(None), shape=shape.legend(None),
+        tooltip=[alt.Tooltip("area:N", title="Force"), alt.Tooltip("value:Q", format=fmt, title="Value"),
+                 alt.Tooltip("funnel:N", title="Against England and Wales")])
+    chart = alt.layer(lines, centre_rule, dots, name_label(frame, "size:Q", y)).resolve_scale(
+        color="independent", shape="independent").properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
+    return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

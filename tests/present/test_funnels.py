@@ -1,0 +1,23 @@
+"""The funnel plot: named, described, sourced, limits told apart without colour, the edition's force named."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.methods import funnel
+from analysis.present import funnels
+
+
+def test_funnel_plot_marks_and_names_the_force_and_dashes_the_998_limits():
+    points = pd.DataFrame({"pfa_code": ["E23000032", "E23000001"], "size": [1.8e6, 8.9e6], "value": [3.4, 20.6],
+                           "funnel": [funnel.WITHIN, funnel.ABOVE_998]})
+    curve = funnel.limit_curve(points["size"], lambda grid, level: (np.full(len(grid), 1.0), np.full(len(grid), 12.0)))
+    spec = funnels.funnel_plot(points, curve, centre=6.4, name="t-funnel", description="Funnel plot of a test",
+                               source="test", title="A funnel", x_title="Residents", y_title="Rate",
+                               highlight="kent").to_dict()
+    assert spec["usermeta"]["pcp"] == {"name": "t-funnel", "source": "test"} and spec["description"]
+    dash = spec["layer"][0]["encoding"]["strokeDash"]["scale"]
+    assert dash["domain"] == ["95% limits", "99.8% limits"] and dash["range"][1] != dash["range"][0]
+    label = spec["layer"][-1]
+    assert label["mark"]["type"] == "text" and label["encoding"]["text"]["field"] == "area"
