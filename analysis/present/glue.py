@@ -21,6 +21,7 @@ from analysis.sources import manifest
 
 # How a figure names a file a force supplied itself, which is not in the manifest.
 LOCAL_DATA = "local "
+LOCAL_GRADE = "the force's own file"
 
 
 def national(factory):
@@ -72,7 +73,7 @@ class Figures:
         stored = value if isinstance(value, str) else round(float(value), 6)
         self.records.append({"key": key, "value": stored, "text": text, "unit": unit,
                              "label": label or derived_label(key, unit),
-                             "chapter": self.chapter, "datasets": sorted(datasets)})
+                             "chapter": self.chapter, "datasets": sorted(datasets), "grade": grade(datasets)})
         return text
 
     def add(self, section: "Section") -> "Section":
@@ -84,6 +85,19 @@ class Figures:
     def show(self) -> None:
         """Display the chapter's numbers for readers (so nbval checks them) with the records attached."""
         display(numbers_table(self.records), metadata={METADATA_KEY: self.records})
+
+
+def grade(datasets: list[str]) -> str:
+    """A figure's source grade: the lowest of its datasets' (manifest.GRADES); a force's own file is its own."""
+    if any(d.startswith(LOCAL_DATA) for d in datasets):
+        return LOCAL_GRADE
+    return manifest.lowest_grade(datasets)
+
+
+def marked(text: str, datasets: list[str]) -> str:
+    """`text` with its source grade beside it when readers must be told ("… (third-party extract)")."""
+    g = grade(datasets)
+    return f"{text} ({g})" if g in manifest.MARKED else text
 
 
 def display_section(section: "Section") -> None:

@@ -56,11 +56,13 @@ def _sources(dataset_ids: list[str]) -> str | None:
 
 
 def _shown(record: dict) -> str:
-    """The figure as the text shows it, with its unit where the unit is a unit (not a kind of name)."""
+    """The figure as the text shows it, with its unit where the unit is a unit (not a kind of name), and its source
+    grade where a reader must be told (a third-party extract or a transcription)."""
     text, unit = record["text"], record["unit"]
-    if isinstance(record["value"], str) or not unit:
-        return text
-    return f"{text}{unit}" if unit.startswith("%") else f"{text} {unit}"
+    if not isinstance(record["value"], str) and unit:
+        text = f"{text}{unit}" if unit.startswith("%") else f"{text} {unit}"
+    grade = record.get("grade", "")
+    return f"{text} ({grade})" if grade in manifest.MARKED else text
 
 
 def chapter_title(chapter: str) -> str:

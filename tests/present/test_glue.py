@@ -25,7 +25,8 @@ def test_records_keep_the_register_fields_and_add_a_label(figs):
     figs.glue("conf_first", 63.4, unit="%", datasets=[SERIES], label="Confidence in the local police, 2005/06")
     figs.add(Section(None, None, [Figure("conf_first_year", "2005/06", "CSEW year", [SERIES])]))
     first, second = figs.records
-    assert set(first) == {"key", "value", "text", "unit", "label", "chapter", "datasets"}
+    assert set(first) == {"key", "value", "text", "unit", "label", "chapter", "datasets", "grade"}
+    assert first["grade"] == manifest.raw_file(SERIES).grade
     assert first["label"] == "Confidence in the local police, 2005/06" and first["text"] == "63"
     # No label given: one is made from the key's words and the unit.
     assert second["label"] == "Confidence first year (CSEW year)"
@@ -44,7 +45,8 @@ def test_numbers_table_for_readers(figs):
     shown = table.frame
     assert list(shown.columns) == ["What it is", "Figure", "Computed from", "Key"]
     assert len(shown) == 25  # the whole list, never "25 rows x 4 columns"
-    assert shown.iloc[0]["Figure"] == "1,001 officers" and shown.iloc[1]["Figure"] == "1,002%"
+    # The register's rows are transcribed, so every figure says so beside it.
+    assert shown.iloc[0]["Figure"] == "1,001 officers (transcribed)" and shown.iloc[1]["Figure"] == "1,002% (transcribed)"
     series = manifest.raw_file(SERIES)
     assert f"{series.title} ({series.period})" in shown.iloc[0]["Computed from"]
     assert SERIES not in table.html  # datasets by title and period, not by id
@@ -75,7 +77,7 @@ def test_register_is_collected_from_outputs_and_written_deterministically(figs, 
     assert target.read_bytes() == first
     saved = json.loads(first)
     assert saved == [{"chapter": "01-trust-and-confidence", "datasets": [SERIES], "key": "a", "label": "A figure",
-                      "text": "13", "unit": "%", "value": 12.5}]
+                      "grade": "third-party extract", "text": "13", "unit": "%", "value": 12.5}]
 
 
 def test_a_national_section_is_made_and_drawn_once_and_each_caller_gets_its_own_table():
@@ -101,3 +103,14 @@ def test_a_national_section_is_made_and_drawn_once_and_each_caller_gets_its_own_
     assert second.chart.to_dict()["description"] == "Two dots"  # still the chart for everything else
     section("own-file.csv")
     assert made == [None, "own-file.csv"]  # a force's own file: made afresh
+
+
+def test_a_figure_takes_the_lowest_grade_of_its_sources_and_readers_see_the_marked_ones(figs):
+    figs.glue("official", 1.0, unit="%", datasets=["mid_year_population_lad23_2011_2023/mye_2011_2023"])
+    figs.glue("mixed", 2.0, unit="%", datasets=["mid_year_population_lad23_2011_2023/mye_2011_2023",
+                                                "force_indicators_thirdparty_2026/indicators"])
+    figs.glue("own", 3.0, unit="%", datasets=["local survey.csv"])
+    grades = {r["key"]: r["grade"] for r in figs.records}
+    assert grades == {"official": "official", "mixed": "third-party extract", "own": "the force's own file"}
+    shown = register.numbers_table(figs.records).frame["Figure"].tolist()
+    assert shown == ["1%", "2% (third-party extract)", "3%"]
