@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.chapters import common, evidence
-from analysis.methods import per_resident, stats
-from analysis.present import lines, ranked, tables
+from analysis.methods import funnel, per_resident, stats
+from analysis.present import funnels, lines, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.sources import forces, iopc, population
 from analysis.sources.periods import financial_year
@@ -66,10 +66,18 @@ def national_deaths() -> Section:
     return Section(series.pivot(index="year_ending", columns="type", values="fatalities").reset_index(), chart, figures)
 
 
-def force_counts(highlight: str | None = None) -> Section:
-    """Ranked per-force rates per million residents a year, with exact intervals: counts alone would rank forces by
-    size, and the intervals show how much of the difference between forces could be chance."""
+def deaths_funnel() -> pd.DataFrame:
+    """Deaths per million residents a year by force on a funnel around England and Wales (methods/funnel); the
+    column `funnel` says where each force falls."""
     table = per_resident.deaths_by_force()
+    return funnel.forces_rate_funnel(table, "fatalities", "person_years", per_resident.national_death_rate() / 1e6,
+                                     1e6)
+
+
+def force_counts(highlight: str | None = None) -> Section:
+    """Per-force deaths per million residents a year against force size, with 95% and 99.8% funnel limits around
+    England and Wales: counts alone would rank forces by size, and the limits show how far chance alone reaches."""
+    table = deaths_funnel()
     years = iopc.by_force()["year_ending"]
     span = f"{financial_year(years.min())} to {financial_year(years.max())}"
     dropped = iopc.by_force().attrs["dropped"]
@@ -77,6 +85,7 @@ def force_counts(highlight: str | None = None) -> Section:
     city = forces.CITY_OF_LONDON
     charted = table[table["pfa_code"] != city]
     top = charted.loc[charted["per_million"].idxmax()]
+    tested = table[table["pfa_code"] != city]
     figures = [
         Figure("deaths_force_span", span, "years", DEATHS_DATA),
         Figure("deaths_national_rate", national, "deaths per million residents a year", RATE_DATA, "{:.1f}"),
@@ -85,27 +94,34 @@ def force_counts(highlight: str | None = None) -> Section:
         Figure("deaths_force_top", top["force"], "force", RATE_DATA),
         Figure("deaths_force_top_rate", top["per_million"], "deaths per million residents a year", RATE_DATA, "{:.1f}"),
         Figure("deaths_force_top_n", int(top["fatalities"]), "deaths", DEATHS_DATA),
-        Figure("deaths_forces_higher", int((table["against_rest"] == stats.HIGHER).sum()), "forces", RATE_DATA),
-        Figure("deaths_forces_lower", int((table["against_rest"] == stats.LOWER).sum()), "forces", RATE_DATA),
+        *common.funnel_count_figures("deaths_funnel", charted, RATE_DATA),
+        # Tests of each force against the rest, controlled together (Benjamini-Hochberg); unadjusted only as a note.
+        Figure("deaths_forces_higher", int((tested["against_rest_fdr"] == stats.HIGHER).sum()), "forces", RATE_DATA),
+        Figure("deaths_forces_lower", int((tested["against_rest_fdr"] == stats.LOWER).sum()), "forces", RATE_DATA),
+        Figure("deaths_forces_higher_unadjusted", int((tested["against_rest"] == stats.HIGHER).sum()), "forces",
+               RATE_DATA),
+        Figure("deaths_forces_lower_unadjusted", int((tested["against_rest"] == stats.LOWER).sum()), "forces",
+               RATE_DATA),
         Figure("deaths_force_median", table["fatalities"].median(), "deaths", DEATHS_DATA),
         Figure("deaths_force_dropped", ", ".join(dropped), "authorities", DEATHS_DATA),
         Figure("deaths_city_n", int(table.set_index("pfa_code").at[city, "fatalities"]), "deaths", DEATHS_DATA),
-        *common.rank_figures("deaths_force_rank", table.set_index("pfa_code")["per_million"], highlight,
-                              what=f"deaths following police contact per million residents a year, {span}",
-                              datasets=RATE_DATA),
+        *common.funnel_figures("deaths_force_funnel", table, highlight, datasets=RATE_DATA,
+                               what=f"deaths following police contact per million residents a year, {span}"),
     ]
-    plot = charted.rename(columns={"per_million": "value"})
-    chart = ranked.ranked_intervals(
-        plot, name="deaths-by-force", log=False, highlight=highlight, reference=national,
-        x_title="Deaths per million residents a year (exact 95% interval)",
+    chart = funnels.funnel_plot(
+        charted, funnel.rate_curve(table, national / 1e6, 1e6), centre=national, name="deaths-by-force",
+        highlight=highlight, x_title="Person-years lived by the force's residents (log scale)",
+        y_title="Deaths per million residents a year",
         title=f"Deaths during or following police contact per million residents a year, by force, {span}",
-        subtitle=["All IOPC categories; dashed line: England and Wales. The City of London is left out: its tiny",
-                  "resident population puts its rate off this scale"],
+        subtitle=("All IOPC categories. Solid lines: 95% limits, dashed: 99.8%, around England and Wales. The City "
+                  "of London is left out: its tiny resident population puts its rate off this scale"),
         source=f"{SOURCE}; ONS mid-year population estimates",
-        description=(f"Ranked dot-and-whisker chart of deaths during or following police contact per million "
-                     f"residents a year for 42 forces, {span}, with exact 95% Poisson intervals; England and Wales "
-                     f"{national:.1f}. The highest rate is {top['per_million']:.1f} in {top['force']}."))
-    return Section(table, chart, figures)
+        description=(f"Funnel plot of deaths during or following police contact per million residents a year for "
+                     f"{len(charted)} forces, {span}, against their residents' person-years, with 95% and 99.8% "
+                     f"limits around England and Wales ({national:.1f}). "
+                     f"{int((charted['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits; the "
+                     f"highest rate is {top['per_million']:.1f} in {top['force']}."))
+    return Section(table.drop(columns=["size"]), chart, figures)
 
 
 def force_section(force: str) -> Section:

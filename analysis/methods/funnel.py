@@ -111,7 +111,7 @@ def describe_spread(spread: dict) -> str:
     if spread["tau2"] == 0:
         return (f"the forces vary no more than chance would make them (overdispersion factor {spread['phi']:.1f}), "
                 "so the limits are exact Poisson limits")
-    return (f"the forces vary far more than chance alone would make them (overdispersion factor {spread['phi']:,.1f}, "
+    return (f"the forces vary more than chance alone would make them (overdispersion factor {spread['phi']:,.1f}, "
             "from z-scores winsorised at 10% and 90%), so the limits add a between-force variance "
             "(additive random effects, Spiegelhalter 2005)")
 

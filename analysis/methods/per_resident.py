@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.methods import stats
+from analysis.methods import multiplicity, stats
 from analysis.sources import cache, forces, iopc, population
 
 
@@ -29,7 +29,8 @@ def per_1000_residents(totals: pd.DataFrame) -> pd.DataFrame:
 def deaths_by_force() -> pd.DataFrame:
     """Deaths per force over the whole series, all types: the count, and the rate per million residents per year
     (deaths over the sum of the force's mid-year populations, its person-years) with an exact 95% Poisson interval,
-    compared with the rest of England and Wales by a Poisson score test."""
+    compared with the rest of England and Wales by a Poisson score test, unadjusted and with the forces' tests
+    controlled together by the Benjamini-Hochberg false discovery rate."""
     deaths = iopc.by_force()
     table = deaths.groupby("pfa_code", as_index=False)["fatalities"].sum()
     # Financial year ending March Y is set against the mid-(Y-1) population.
@@ -43,9 +44,12 @@ def deaths_by_force() -> pd.DataFrame:
     rest_deaths = table["fatalities"].sum() - table["fatalities"]
     rest_years = table["person_years"].sum() - table["person_years"]
     test = stats.poisson_rate_ratio(table["fatalities"], table["person_years"], rest_deaths, rest_years)
-    table["against_rest"] = np.where(test["p_value"].isna(), "too few to say",
-                                     np.where(test["p_value"] >= 1 - config.CONFIDENCE_LEVEL, stats.SIMILAR,
-                                              np.where(test["rate_ratio"] > 1, stats.HIGHER, stats.LOWER)))
+    table["p_value"] = test["p_value"]
+    # One test per force: unadjusted, and with the 43 controlled together (Benjamini-Hochberg).
+    for column, significant in (("against_rest", test["p_value"] < 1 - config.CONFIDENCE_LEVEL),
+                                ("against_rest_fdr", multiplicity.significant(test["p_value"], multiplicity.FDR))):
+        table[column] = np.where(test["p_value"].isna(), "too few to say", np.where(
+            ~significant, stats.SIMILAR, np.where(test["rate_ratio"] > 1, stats.HIGHER, stats.LOWER)))
     return table.assign(force=forces.area_names(table["pfa_code"]))
 
 

@@ -1,0 +1,34 @@
+"""Force comparisons as funnels (issue 21 §2) and many tests controlled together (§3): the sentence under a chart
+says where the force falls, never a rank, and a count of significant forces is adjusted for the family."""
+
+from __future__ import annotations
+
+from analysis.chapters import c06_police_wrongdoing as c06
+from analysis.methods import funnel
+from analysis.sources import forces
+
+
+def figures(section) -> dict:
+    return {f.key: f.value for f in section.figures}
+
+
+def test_deaths_by_force_is_a_funnel_with_the_force_placed_not_ranked():
+    section = c06.force_counts(highlight="kent")
+    values = figures(section)
+    assert "deaths_force_rank" not in values and "highest" not in values["deaths_force_funnel"]
+    assert values["deaths_force_funnel"].startswith("Kent Police: 2.6 for deaths")
+    assert values["deaths_force_funnel"].endswith(funnel.WITHIN + " around England and Wales")
+    spec = section.chart.to_dict()
+    assert spec["usermeta"]["pcp"]["name"] == "deaths-by-force" and "Funnel plot" in spec["description"]
+    # The limits allow for the forces' spread beyond Poisson noise, and say so.
+    assert values["deaths_funnel_phi"] > 1 and "random effects" in values["deaths_funnel_spread"]
+
+
+def test_deaths_against_the_rest_are_counted_after_benjamini_hochberg_without_the_city():
+    values = figures(c06.force_counts())
+    # Unadjusted, 4 forces higher and 5 lower (the City, meaningless per resident, is no longer one of them);
+    # with the 42 tests controlled together, 3 and 2.
+    assert (values["deaths_forces_higher_unadjusted"], values["deaths_forces_lower_unadjusted"]) == (4, 5)
+    assert (values["deaths_forces_higher"], values["deaths_forces_lower"]) == (3, 2)
+    table = c06.deaths_funnel().set_index("pfa_code")
+    assert table.at[forces.CITY_OF_LONDON, "funnel"] == funnel.CITY_NOT_COMPARED
