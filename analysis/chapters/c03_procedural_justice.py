@@ -8,8 +8,8 @@ import pandas as pd
 
 from analysis import config
 from analysis.chapters import common, evidence
-from analysis.methods import disproportionality, stats, survey
-from analysis.present import lines, maps, ranked, tables
+from analysis.methods import disproportionality, funnel, stats, survey
+from analysis.present import funnels, lines, maps, ranked, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.sources import boundaries, cache, census, csew, forces
 from analysis.sources import search_rates as sr
@@ -69,7 +69,8 @@ def rate_ratio_table() -> pd.DataFrame:
 
 
 def disproportionality_by_force(highlight: str | None = None) -> Section:
-    """The Black/White search rate ratio for every force in the latest year, ranked, with 95% CIs."""
+    """The Black/White search rate ratio for every force in the latest year on a funnel around England and Wales
+    (where each force falls, not its rank), with 95% CIs in the table."""
     ratios = rate_ratio_table()
     latest = int(ratios["year_ending"].max())
     bw = ratios[(ratios["group"] == "Black") & (ratios["year_ending"] == latest)]
@@ -79,7 +80,7 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
     forces_only = quotable[quotable["pfa_code"].isin(forces.force_codes())]
     top = forces_only.loc[forces_only["rate_ratio"].idxmax()]
     too_few = bw[(bw["label"] == disproportionality.TOO_FEW) & bw["pfa_code"].isin(forces.force_codes())]
-    plot = quotable.rename(columns={"rate_ratio": "value"})
+    funnelled = funnel.forces_ratio_funnel(bw, "searches", "searches_ref", "rate_ratio", national["rate_ratio"])
     bounds = disproportionality.unstated_bounds(ss.load_searches(), census.census2011_by_ethnicity(),
                                                 ss.ENGLAND_AND_WALES, latest)
     met_share = _met_share_of_black_searches(latest)
@@ -111,19 +112,25 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
         Figure("ss_not_stated", bounds["not_stated"], "searches", SEARCH_DATA, "{:,.0f}"),
         Figure("ss_bw_bound_low", bounds["low"], "ratio", SEARCH_DATA, PCT1),
         Figure("ss_bw_bound_high", bounds["high"], "ratio", SEARCH_DATA, PCT1),
-        *common.rank_figures("ss_force_rank", bw.set_index("pfa_code")["rate_ratio"], highlight,
-                              what=f"the Black/White search rate ratio in {year}", datasets=SEARCH_DATA),
+        *common.funnel_count_figures("ss_funnel", funnelled, SEARCH_DATA),
+        *common.funnel_figures("ss_force_funnel", funnelled, highlight, datasets=SEARCH_DATA,
+                               what=f"the Black/White search rate ratio in {year}"),
         Figure("ss_unstated_share", 100 * unstated["unstated_share"].iloc[0], "%", SEARCH_DATA),
     ]
-    chart = ranked.ranked_intervals(
-        plot, name="stop-search-ratio-by-force", highlight=highlight, title=f"Black/White stop and search rate ratio by force, {year}",
-        subtitle="Searches per 1,000 Black residents over searches per 1,000 White residents (2011 Census); "
-                 "whiskers: 95% CIs; dashed line: no difference", x_title="Rate ratio (log scale)", reference=1.0,
-        source=SEARCH_SOURCE,
-        description=(f"Ranked dot-and-whisker chart of the Black/White stop and search rate ratio for "
-                     f"{len(forces_only)} forces and England and Wales in {year}, on a log scale with 95% confidence "
-                     f"intervals. England and Wales is {national['rate_ratio']:.1f}; the highest force is "
-                     f"{top['force']} at {top['rate_ratio']:.1f}. {len(too_few)} forces had too few searches to say."))
+    chart = funnels.funnel_plot(
+        funnelled, funnel.ratio_curve(funnelled, national["rate_ratio"]), centre=national["rate_ratio"],
+        name="stop-search-ratio-by-force", highlight=highlight, log_y=True,
+        title=f"Black/White stop and search rate ratio by force, {year}",
+        subtitle=("Searches per 1,000 Black residents over searches per 1,000 White residents (2011 Census). Solid "
+                  "lines: 95% limits, dashed: 99.8%, around England and Wales, widened because forces vary far more "
+                  "than chance would make them"),
+        x_title="Precision of the ratio (about the smaller group's searches, log scale)",
+        y_title="Rate ratio (log scale)", source=SEARCH_SOURCE,
+        description=(f"Funnel plot of the Black/White stop and search rate ratio for {len(funnelled)} forces in "
+                     f"{year} against the precision of each ratio, on log scales, with 95% and 99.8% limits around "
+                     f"England and Wales ({national['rate_ratio']:.1f}). "
+                     f"{int((funnelled['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits; "
+                     f"{len(too_few)} forces had too few searches to say."))
     return Section(bw, chart, figures)
 
 

@@ -155,3 +155,26 @@ def rate_curve(table: pd.DataFrame, centre: float, per: float) -> pd.DataFrame:
     sizes = table.loc[table["pfa_code"] != forces.CITY_OF_LONDON, "size"]
     curve = limit_curve(sizes, lambda grid, level: rate_limits(grid, centre, table.attrs["spread"]["tau2"], level))
     return curve.assign(value=per * curve["value"])
+
+
+def forces_ratio_funnel(table: pd.DataFrame, count: str, count_ref: str, ratio: str, centre: float) -> pd.DataFrame:
+    """The forces' rate ratios on a log-scale funnel around the ratio `centre` (England and Wales): the standard
+    error of a log rate ratio is sqrt(1/count + 1/count_ref), and `size` is its precision 1/se^2 (about the smaller
+    count). Forces without a ratio (too few events) are dropped; attrs["spread"] as forces_rate_funnel."""
+    rows = table[table["pfa_code"].isin(forces.force_codes()) & table[ratio].notna()].reset_index(drop=True)
+    se = np.sqrt(1 / rows[count] + 1 / rows[count_ref])
+    fitted, spread = log_ratio_funnel(np.log(rows[ratio]), se, np.log(centre))
+    out = pd.concat([rows.assign(size=1 / se**2, value=rows[ratio]), fitted.drop(columns="rate")], axis=1)
+    out.attrs["spread"] = spread
+    return out
+
+
+def ratio_curve(table: pd.DataFrame, centre: float) -> pd.DataFrame:
+    """The limit lines of a forces_ratio_funnel table, as ratios."""
+    tau2 = table.attrs["spread"]["tau2"]
+
+    def limits(precision, level):
+        half = sps.norm.ppf(0.5 + level / 2) * np.sqrt(1 / precision + tau2)
+        return centre * np.exp(-half), centre * np.exp(half)
+
+    return limit_curve(table["size"], limits)

@@ -32,3 +32,17 @@ def test_deaths_against_the_rest_are_counted_after_benjamini_hochberg_without_th
     assert (values["deaths_forces_higher"], values["deaths_forces_lower"]) == (3, 2)
     table = c06.deaths_funnel().set_index("pfa_code")
     assert table.at[forces.CITY_OF_LONDON, "funnel"] == funnel.CITY_NOT_COMPARED
+
+
+def test_search_rate_ratio_by_force_is_a_log_funnel_and_kent_is_within_the_limits():
+    from analysis.chapters import c03_procedural_justice as c03
+
+    section = c03.disproportionality_by_force(highlight="kent")
+    values = figures(section)
+    # Issue 21 quoted the old sentence: "11.5 (95% CI 10.6 to 12.5) ... 5th highest of 40 forces".
+    assert "ss_force_rank" not in values
+    assert values["ss_force_funnel"] == ("Kent Police: 11.5 for the Black/White search rate ratio in 2018/19, "
+                                         "within the 95% limits around England and Wales")
+    assert values["ss_funnel_within"] + values["ss_funnel_above_95"] + values["ss_funnel_below_95"] == \
+        values["ss_forces_quotable"]
+    assert section.chart.to_dict()["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"
