@@ -42,15 +42,23 @@ def fairness_by_group() -> Section:
         Figure("respect_lowest_high", lowest["ci_high_pct"], "%", OPEN_DATA, PCT1,
                f"{what}: the lowest group, upper end of the 95% confidence interval"),
         Figure("respect_groups_lower", int((respect["comparison"] == "lower").sum()), "groups", OPEN_DATA,
-               label=f"{what}: number of groups significantly below all adults"),
+               label=f"{what}: number of groups significantly below all adults (Holm's correction across the "
+                     f"{len(respect)} groups)"),
+        Figure("respect_groups_lower_unadjusted", int((respect["comparison_unadjusted"] == "lower").sum()), "groups",
+               OPEN_DATA, label=f"{what}: number of groups below all adults before correction"),
+        Figure("fairness_groups", len(respect), "groups", OPEN_DATA, label="groups tested against all adults"),
+        Figure("fairness_changed_by_holm", int((table["comparison"] != table["comparison_unadjusted"]).sum()),
+               "tests", OPEN_DATA, label="group comparisons significant before Holm's correction and not after"),
     ]
     chart = ranked.estimates_with_ci(
         table, name="fairness-by-group", title="Respect, fairness and confidence by group, 2018",
-        subtitle="Dots are survey estimates, whiskers 95% confidence intervals; dashed line: all adults",
+        subtitle=("Dots are survey estimates, whiskers 95% confidence intervals; dashed line: all adults. Higher or "
+                  "lower: after Holm's correction across each measure's groups"),
         reference_label="all adults", source=OPEN_DATA_SOURCE,
         description=("Dot-and-whisker chart of three CSEW measures (the police would treat you with respect, treat "
                      "everyone fairly, and confidence) by ethnic group, age band and sex, with 95% confidence "
-                     "intervals against all adults. Markers pointing left are significantly below all adults."))
+                     "intervals against all adults. Markers pointing left are significantly below all adults once each measure's "
+                     "groups are tested together (Holm's correction)."))
     return Section(table, chart, figures)
 
 

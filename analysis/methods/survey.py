@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.methods import stats
+from analysis.methods import multiplicity, stats
 from analysis.sources.csew import OPEN_DATA_MEASURES
 from analysis.sources.local_survey import ALL
 
@@ -28,8 +28,9 @@ YEAR_TOLERANCE = pd.Timedelta(days=16)
 def by_group(open_data: pd.DataFrame, measures: list[str], level: float = config.CONFIDENCE_LEVEL) -> pd.DataFrame:
     """Estimates with 95% CIs by ethnic group, age and sex, each tested against all adults.
 
-    Returns one row per measure x group: pct, ci_low_pct, ci_high_pct, n, comparison
-    (higher/lower/similar against all adults) and ref_pct.
+    Returns one row per measure x group: pct, ci_low_pct, ci_high_pct, n, ref_pct, p_value, comparison
+    (higher/lower/similar against all adults once each measure's groups are controlled together by Holm's
+    correction, p_holm) and comparison_unadjusted.
     """
     d = open_data[open_data["measurement_var"].isin(measures)]
     total = d[(d["characteristic_var"] == "Total") & (d["sex"] == "All adults") & (d["age"] == "16+")]
@@ -57,8 +58,12 @@ def by_group(open_data: pd.DataFrame, measures: list[str], level: float = config
         "n": groups["unweighted_count"].astype("int64"),
         "ref_pct": 100 * groups["estimate_ref"],
         "p_value": cmp["p_value"],
-        "comparison": cmp["comparison"],
+        "comparison_unadjusted": cmp["comparison"],
     })
+    # Each measure's groups are one family of tests against all adults: Holm's correction controls it.
+    holm = out.groupby("measure")["p_value"].transform(lambda p: multiplicity.adjusted(p, multiplicity.HOLM))
+    out["p_holm"] = holm
+    out["comparison"] = np.where(holm >= 1 - level, stats.SIMILAR, cmp["comparison"])
     order = {m: i for i, m in enumerate(measures)}
     out["_m"] = groups["measurement_var"].map(order)
     out["_b"] = out["breakdown"].map({b: i for i, b in enumerate(BREAKDOWNS)})

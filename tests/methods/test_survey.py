@@ -90,3 +90,12 @@ def test_design_effect_enters_the_two_sample_test(tmp_path):
     inflated = survey.changes(ls.load(write(tmp_path, rows.format(d="2.5"), name="b.csv"))).iloc[0]
     assert plain["comparison"] == "lower" and inflated["comparison"] == "similar"
     assert inflated["p_value"] == pytest.approx(stats.compare_proportions(260, 400, 280, 400).iloc[0]["p_value"])
+
+
+def test_groups_against_all_adults_are_one_family_per_measure_under_holm():
+    table = survey.by_group(csew.load_open_data(), ["patt7"])
+    black = table[table["group"].str.startswith("Black")].iloc[0]
+    # Confidence, Black adults: p = 0.022 alone, 14 x 0.022 and more under Holm, so no longer "lower".
+    assert black["comparison_unadjusted"] == "lower" and black["p_value"] < 0.05
+    assert black["p_holm"] > 0.05 and black["comparison"] == "similar"
+    assert (table["p_holm"] >= table["p_value"]).all()
