@@ -8,9 +8,10 @@ from functools import lru_cache
 import pandas as pd
 
 from analysis.chapters import common, evidence
-from analysis.methods import disproportionality, funnel, per_resident, policeuk_measures, stats
+from analysis.methods import disproportionality, funnel, multiplicity, per_resident, policeuk_measures, stats
 from analysis.present import funnels, lines, ranked, tables
 from analysis.present.glue import Figure, Section, national
+from analysis.present.numbers import fmt_interval, fmt_number
 from analysis.sources import census, forces, policeuk, population
 from analysis.sources import stop_search as ss
 from analysis.sources.periods import financial_year
@@ -173,6 +174,9 @@ def outcome_test(year: int | None = None, highlight: str | None = None) -> Secti
     rest = table[table["pfa_code"] == forces.EW_EXCLUDING_MET].iloc[0]
     area_rows = table[table["pfa_code"].isin(forces.force_codes())]
     compared = area_rows[area_rows["comparison"].isin([stats.HIGHER, stats.LOWER, stats.SIMILAR])]
+    # The forces' tests are one family: the Benjamini-Hochberg false discovery rate decides which differ.
+    compared = compared.assign(unadjusted=compared["comparison"], comparison=compared["comparison"].where(
+        multiplicity.significant(compared["p_value"], multiplicity.FDR), stats.SIMILAR))
     nat_black = black.loc[ss.ENGLAND_AND_WALES]
     nat_white = white.loc[ss.ENGLAND_AND_WALES]
     figures = [
@@ -193,10 +197,15 @@ def outcome_test(year: int | None = None, highlight: str | None = None) -> Secti
         Figure("ot_forces_lower", int((compared["comparison"] == stats.LOWER).sum()), "forces", SEARCH_DATA),
         Figure("ot_forces_higher", int((compared["comparison"] == stats.HIGHER).sum()), "forces", SEARCH_DATA),
         Figure("ot_forces_similar", int((compared["comparison"] == stats.SIMILAR).sum()), "forces", SEARCH_DATA),
+        Figure("ot_forces_lower_unadjusted", int((compared["unadjusted"] == stats.LOWER).sum()), "forces",
+               SEARCH_DATA, label="forces with a significantly lower Black arrest rate before correction"),
+        Figure("ot_forces_higher_unadjusted", int((compared["unadjusted"] == stats.HIGHER).sum()), "forces",
+               SEARCH_DATA, label="forces with a significantly higher Black arrest rate before correction"),
         Figure("ot_over_rows", len(ss.arrests_over_searches()), "rows", SEARCH_DATA, "{:,.0f}"),
-        *common.rank_figures("ot_force_rank", table.set_index("pfa_code")["value"], highlight, datasets=SEARCH_DATA,
-                              what=f"the Black minus White arrest rate difference in {financial_year(year)}"),
     ]
+    if highlight:
+        figures.append(Figure("ot_force_verdict", _outcome_sentence(table, compared, forces.resolve(highlight).code,
+                                                                    financial_year(year)), "sentence", SEARCH_DATA))
     if pd.notna(rest["value"]):
         figures += [Figure("ot_rest_black", rest["black_pct"], "%", SEARCH_DATA, PCT1),
                     Figure("ot_rest_white", rest["white_pct"], "%", SEARCH_DATA, PCT1)]
@@ -213,9 +222,25 @@ def outcome_test(year: int | None = None, highlight: str | None = None) -> Secti
         description=(f"Ranked dot-and-whisker chart of the difference in arrest rates after a search between Black "
                      f"and White people, {financial_year(year)}, for the {len(compared)} forces whose arrest counts "
                      f"are complete enough to compare. "
+                     f"After the Benjamini-Hochberg correction across forces, "
                      f"{int((compared['comparison'] == stats.LOWER).sum())} forces were significantly lower, "
                      f"{int((compared['comparison'] == stats.HIGHER).sum())} higher."))
     return Section(table, chart, figures)
+
+
+def _outcome_sentence(table: pd.DataFrame, compared: pd.DataFrame, code: str, year: str) -> str:
+    """The force's outcome test in words: its difference, interval and verdict after the forces' correction (never
+    its rank), or why it is not compared."""
+    name = forces.get(code).name
+    if code not in set(compared["pfa_code"]):
+        return f"{name}: no comparison in {year} ({table.set_index('pfa_code').at[code, 'comparison']})"
+    row = compared.set_index("pfa_code").loc[code]
+    verdict = (f"statistically {row['comparison']}" if row["comparison"] == stats.SIMILAR else
+               f"significantly {row['comparison']} for Black people")
+    return (f"{name}: {fmt_number(row['black_pct'], 1)}% of counted searches of Black people and "
+            f"{fmt_number(row['white_pct'], 1)}% of White people led to an arrest in {year}, a difference of "
+            f"{fmt_number(row['value'], 1)} points (95% interval {fmt_interval(row['ci_low'], row['ci_high'], 1)}); "
+            f"{verdict} once the {len(compared)} forces' tests are controlled together (Benjamini-Hochberg)")
 
 
 def use_of_force(highlight: str | None = None) -> Section:

@@ -203,7 +203,8 @@ def compare_arrest_rates(rates: pd.DataFrame) -> pd.DataFrame:
                           "black_unknown_pct": 100 * both["unknown_share_black"],
                           "white_unknown_pct": 100 * both["unknown_share_white"],
                           "value": (100 * test["difference"]).where(shown), "ci_low": (100 * test["ci_low"]).where(shown),
-                          "ci_high": (100 * test["ci_high"]).where(shown), "comparison": verdict}).reset_index()
+                          "ci_high": (100 * test["ci_high"]).where(shown), "p_value": test["p_value"].where(shown),
+                          "comparison": verdict}).reset_index()
     return table
 
 

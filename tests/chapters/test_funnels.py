@@ -46,3 +46,14 @@ def test_search_rate_ratio_by_force_is_a_log_funnel_and_kent_is_within_the_limit
     assert values["ss_funnel_within"] + values["ss_funnel_above_95"] + values["ss_funnel_below_95"] == \
         values["ss_forces_quotable"]
     assert section.chart.to_dict()["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"
+
+
+def test_outcome_test_counts_forces_after_benjamini_hochberg_and_places_a_force_without_a_rank():
+    from analysis.chapters import c05_contact_with_suspects as c05
+
+    values = figures(c05.outcome_test(highlight="kent"))
+    assert "ot_force_rank" not in values
+    assert values["ot_forces_higher"] + values["ot_forces_lower"] + values["ot_forces_similar"] == values["ot_forces"]
+    assert values["ot_forces_higher"] <= values["ot_forces_higher_unadjusted"]
+    assert values["ot_force_verdict"].startswith("Kent Police: 19.0% of counted searches of Black people")
+    assert "statistically similar once the 29 forces' tests are controlled together" in values["ot_force_verdict"]
