@@ -100,11 +100,12 @@ def asb_by_force(highlight: str | None = None) -> Section:
         Figure("asb_other_rows", others, "rows", data),
         Figure("asb_crime_corr", kept["asb_pct"].corr(kept["crime_rate"]), "correlation", data, "{:.2f}"),
     ]
-    if highlight:  # London's two forces share one row, so the force's area is ranked among areas
+    if highlight:  # a survey estimate is placed by ONS's own test, never ranked; London's two forces share one row
         area = asb_area(forces.resolve(highlight).code)
-        place = int((kept["asb_pct"] > kept.set_index("area_code").at[area, "asb_pct"]).sum()) + 1
-        figures.append(Figure("asb_force_rank", f"{asb_area_name(area)} is {common.ordinal(place)} highest of "
-                              f"{len(kept)} areas ({fmt_number(kept.set_index('area_code').at[area, 'asb_pct'], 1)}%)",
+        mine = kept.set_index("area_code").loc[area]
+        against = f"{mine['against_england_and_wales']} than".replace("similar than", "similar to")
+        figures.append(Figure("asb_force_verdict", f"{asb_area_name(area)}: {fmt_number(mine['asb_pct'], 1)}%, "
+                              f"{against} England and Wales ({fmt_number(national['asb_pct'], 1)}%) by ONS's test",
                               "sentence", data))
     plot = kept.assign(pfa_code=kept["area_code"], value=kept["asb_pct"],
                        comparison=kept["against_england_and_wales"]).sort_values("value", ascending=False)

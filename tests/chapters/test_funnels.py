@@ -57,3 +57,12 @@ def test_outcome_test_counts_forces_after_benjamini_hochberg_and_places_a_force_
     assert values["ot_forces_higher"] <= values["ot_forces_higher_unadjusted"]
     assert values["ot_force_verdict"].startswith("Kent Police: 19.0% of counted searches of Black people")
     assert "statistically similar once the 29 forces' tests are controlled together" in values["ot_force_verdict"]
+
+
+def test_a_survey_estimate_is_placed_by_ons_test_never_ranked():
+    from analysis.chapters import c07_what_else_matters as c07
+
+    values = figures(c07.asb_by_force(highlight="kent"))
+    # Issue 21 quoted the old sentence: "22nd highest of 42 areas (37.1%)".
+    assert "asb_force_rank" not in values
+    assert values["asb_force_verdict"] == "Kent Police: 37.1%, similar to England and Wales (37.8%) by ONS's test"
