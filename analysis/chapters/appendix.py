@@ -108,15 +108,20 @@ def sources_for_readers() -> tables.Table:
     files = manifest.sources_table()
     datasets = files.groupby("dataset", sort=False).agg(
         title=("title", "first"), source=("source", "first"), publisher=("publisher", "first"),
-        period=("period", "first"), licence=("licence", "first"),
+        period=("period", "first"), licence=("licence", "first"), grade=("grade", "first"),
+        grade_note=("grade_note", "first"),
         files=("file", lambda names: [html.escape(n) for n in names]), sha256=("sha256", list))
     datasets["files"] = [
         "<br>".join(f"<code>{name}</code> <small>{digest[:12]}</small>" for name, digest in zip(names, digests))
         for names, digests in zip(datasets["files"], datasets["sha256"])]
+    # The grade, and why the dataset was accepted at it (manifest.GRADES explains the four).
+    datasets["grade"] = [f"<strong>{html.escape(g)}</strong>: {html.escape(why)}"
+                         for g, why in zip(datasets["grade"], datasets["grade_note"])]
     return tables.format_table(
-        datasets[["title", "source", "publisher", "period", "licence", "files"]].reset_index(drop=True),
-        kind="sources", links={"title": "source"}, html_columns=("files",),
-        headers={"title": "Dataset", "files": "Files (sha256, first 12 hex digits)"},
+        datasets[["title", "source", "publisher", "period", "grade", "licence", "files"]].reset_index(drop=True),
+        kind="sources", links={"title": "source"}, html_columns=("files", "grade"),
+        headers={"title": "Dataset", "grade": "Source grade, and why it was accepted",
+                 "files": "Files (sha256, first 12 hex digits)"},
         caption="Every raw file the book reads, from data/manifest.yml", tall=True)
 
 

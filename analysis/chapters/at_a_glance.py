@@ -14,12 +14,14 @@ from analysis.chapters import c07_what_else_matters as c07
 from analysis.chapters import common
 from analysis.methods import comparable, disproportionality, per_resident, ranking, stats, survey
 from analysis.present import lines, maps, ranked, tables
-from analysis.present.glue import Figure, Section
+from analysis.present.glue import Figure, Section, marked
 from analysis.present.numbers import fmt_interval, fmt_number
-from analysis.sources import boundaries, forces, localfiles, manifest, met_pas, pfa_tables, population, workforce
+from analysis.sources import boundaries, census, force_indicators, forces, iopc_extract, localfiles, manifest
+from analysis.sources import met_pas
+from analysis.sources import pfa_tables, population, workforce
 from analysis.sources import local_survey as own_surveys
 from analysis.sources import search_rates as sr
-from analysis.sources import stop_search as ss
+from analysis.sources import search_totals_2025, stop_search as ss
 from analysis.sources.periods import financial_year
 
 ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
@@ -94,6 +96,106 @@ def _row(measure: str, period: str, values: pd.Series, code: str, peers: list[st
     return row
 
 
+# The datasets behind the newest rows (a third party's extracts; populations mid-2024, ethnic groups Census 2021).
+INDICATOR_DATA = [force_indicators.INDICATORS_FILE, population.MYE_2024_FILE]
+RATIO_2025_DATA = [force_indicators.INDICATORS_FILE, census.CENSUS_FILE]
+SEARCH_2025_DATA = [search_totals_2025.TOTALS_FILE, population.MYE_2024_FILE]
+
+
+def _ratio_wording(count, exposure, ref_count, ref_exposure) -> tuple[str, str]:
+    """A Black/White search rate ratio with its score interval, and what it says against parity (1)."""
+    if min(count, ref_count) < config.MIN_EVENTS_FOR_RATIO:
+        return disproportionality.TOO_FEW, f"fewer than {config.MIN_EVENTS_FOR_RATIO} searches in a group"
+    row = stats.poisson_rate_ratio(count, exposure, ref_count, ref_exposure).iloc[0]
+    text = f"{fmt_number(row['rate_ratio'], 1)} (95% CI {fmt_interval(row['ci_low'], row['ci_high'], 1)})"
+    return text, ("Black people searched significantly more often than White people per resident"
+                  if row["ci_low"] > 1 else "not significantly different from parity (1)")
+
+
+def _change(before: float, after: float, what: str, since: str, decimals: int = 0) -> str:
+    """'down from 287 PCSOs (FTE) at 31 March 2022': a stock's change since the previous date, in its own unit."""
+    if pd.isna(before):
+        return f"no figure at {since}"
+    if round(after, decimals) == round(before, decimals):
+        return f"unchanged since {since}"
+    return f"{'up' if after > before else 'down'} from {fmt_number(before, decimals)} {what} at {since}"
+
+
+def newest_rows(code: str, peers: list[str]) -> tuple[list[dict], list[Figure]]:
+    """The rows from the newest figures (officers at 31 March 2026, searches in 2024/25, recorded crime to March
+    2026, deaths in 2024/25): third-party extracts, each period marked so, shown before the official rows they
+    update."""
+    f = forces.get(code)
+    untested = code == forces.CITY_OF_LONDON
+    ind = force_indicators.load().set_index("pfa_code")
+    ew = force_indicators.national()
+    rows, figures = [], []
+
+    per = pd.concat([ind["officers_per_100k_2024_pop"], pd.Series({ENGLAND_AND_WALES: ew["officers_per_100k"]})])
+    was = workforce.load_workforce()
+    was = was[(was["role"] == "Police officers") & (was["year"] == WORKFORCE_YEAR)].set_index("pfa_code")["fte"]
+    moved = _change(was.get(code), ind.at[code, "officers_2026"], "officers (FTE)", f"31 March {WORKFORCE_YEAR}")
+    rows.append(_row("Police officers per 100,000 residents (mid-2024 population)",
+                     marked(f"31 March {force_indicators.OFFICERS_YEAR}", INDICATOR_DATA), per, code, peers,
+                     CITY_PER_RESIDENT if untested else
+                     _count_wording(per[code], ranking.median_force(per), "officers per 100,000 residents")
+                     + f"; {fmt_number(ind.at[code, 'officers_2026'], 0)} officers (FTE), {moved}", fmt="{:.0f}"))
+    figures += [Figure("g_officers26", per[code], "per 100,000", INDICATOR_DATA, "{:,.0f}",
+                       label=f"Police officers per 100,000 residents, {f.name}, 31 March 2026"),
+                Figure("g_officers26_ew", ew["officers_per_100k"], "per 100,000", INDICATOR_DATA, "{:,.0f}",
+                       label="Police officers per 100,000 residents, England and Wales, 31 March 2026")]
+
+    people = census.census2021_by_ethnicity().pivot(index="pfa_code", columns="group", values="population")
+    me = ind.loc[code]
+    if untested or pd.isna(me["bw_ratio"]):
+        text, comparison = ("not given", "the third party gives no ratio here (fewer than 30 searches of Black "
+                            "people, or too few residents)")
+    else:
+        text, comparison = _ratio_wording(me["searches_black"], people.at[code, "Black"], me["searches_white"],
+                                          people.at[code, "White"])
+    ew_text, _ = _ratio_wording(ind["searches_black"].sum(), people.at[ENGLAND_AND_WALES, "Black"],
+                                ind["searches_white"].sum(), people.at[ENGLAND_AND_WALES, "White"])
+    rows.append(_row("Black/White stop and search rate ratio (Census 2021)",
+                     marked(financial_year(force_indicators.SEARCH_YEAR), RATIO_2025_DATA),
+                     pd.concat([ind["bw_ratio"], pd.Series({ENGLAND_AND_WALES: ew["bw_ratio"]})]), code, peers,
+                     comparison + "; self-defined ethnicity", force_text=text))
+    figures += [Figure("g_bw25_label", text, "ratio", RATIO_2025_DATA,
+                       label=f"Black/White search rate ratio, {f.name}, 2024/25"),
+                Figure("g_bw25_ew", ew_text, "ratio", RATIO_2025_DATA,
+                       label="Black/White search rate ratio, England and Wales (the 43 forces), 2024/25")]
+
+    searches = search_totals_2025.load().set_index("pfa_code")["searches"]
+    pop = population.for_year(population.MYE_2024_YEAR)
+    rate = 1000 * searches / pop.reindex(searches.index)
+    total, residents = searches.sum(), pop[ENGLAND_AND_WALES]
+    rate[ENGLAND_AND_WALES] = 1000 * total / residents
+    wording = CITY_PER_RESIDENT if untested else _poisson_wording(
+        searches[code], pop[code], total - searches[code], residents - pop[code])
+    rows.append(_row("Stop and searches per 1,000 residents (mid-2024 population)",
+                     marked(financial_year(search_totals_2025.YEAR_ENDING), SEARCH_2025_DATA), rate, code, peers,
+                     wording))
+    figures.append(Figure("g_search_rate25", rate[code], "per 1,000", SEARCH_2025_DATA, "{:.1f}",
+                          label=f"Stop and searches per 1,000 residents, {f.name}, 2024/25"))
+
+    crime = ind["crime_rate"]
+    rows.append(_row("Recorded crime per 1,000 residents (excluding fraud)",
+                     marked(force_indicators.CRIME_PERIOD, [force_indicators.INDICATORS_FILE]), crime, code, peers,
+                     "too few residents for a rate per resident" if pd.isna(crime[code]) else
+                     _count_wording(crime[code], ranking.median_force(crime), "offences per 1,000", 1).replace(
+                         NO_SAMPLING, "recorded offences, not a sample: no sampling error")))
+
+    deaths = iopc_extract.deaths_by_year().set_index("year")["deaths"]
+    year = deaths.index[-1]
+    rows.append({"measure": "Deaths during or following police contact, England and Wales (a year)",
+                 "period": marked(year, iopc_extract.DATASETS), "force": "not in this data by force",
+                 "england_and_wales": fmt_number(deaths[year], 0), "median_force": "–",
+                 "comparison": (f"{fmt_number(deaths.iloc[-2], 0)} deaths in {deaths.index[-2]}; later IOPC editions revise "
+                                "earlier years by a few deaths as investigations end")})
+    figures.append(Figure("g_deaths25_ew", int(deaths[year]), "deaths", iopc_extract.DATASETS, "{:,.0f}",
+                          label=f"Deaths during or following police contact, England and Wales, {year}"))
+    return rows, figures
+
+
 def survey_rows(force: str, local_survey: str | None = None) -> list[dict]:
     """A dashboard row for the headline measure of the force's own survey (the file's first measure: the
     force-wide, all-respondents figure in its latest period, with its interval and its change from a year
@@ -125,6 +227,8 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
     peers = comparable.comparable_to(f.code)
     rows, figures, trends = survey_rows(f.code, local_survey), [], []
     untested = f.code == forces.CITY_OF_LONDON  # its rates per resident are not tested (outlier_note says why)
+    newest, figures = newest_rows(f.code, peers)
+    officers26, bw25, search25, crime26, deaths25 = newest
 
     # Black/White search rate ratio, 2018/19 (counts, 2011 Census) with its score interval.
     ratios = c03.rate_ratio_table()
@@ -140,8 +244,8 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
         comparison = ("Black people searched significantly more often than White people per resident"
                       if mine["ci_low"] > 1 else "not significantly different from parity (1)")
         comparison += f"; 2011 Census denominators, {latest - 2011} years old by then"
-    rows.append(_row("Black/White stop and search rate ratio", year, bw["rate_ratio"], f.code, peers, comparison,
-                     force_text=text))
+    bw19 = _row("Black/White stop and search rate ratio", year, bw["rate_ratio"], f.code, peers, comparison,
+                force_text=text)
     figures.append(Figure("g_bw_label", text, "ratio", c03.SEARCH_DATA))
     series = bw_all[bw_all["pfa_code"].isin([f.code, ENGLAND_AND_WALES])]
     trends.append(series.assign(measure=f"Black/White search rate ratio, {financial_year(series['year_ending'].min())} "
@@ -159,8 +263,9 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
         comparison23 = ("published rates rounded to 0.1 per 1,000 allow "
                         f"{fmt_interval(mine23['rounding_low'], mine23['rounding_high'], 2)}; "
                         "Census 2021 denominators, so not comparable with 2018/19")
-    rows.append(_row("Black/White stop and search rate ratio", sr.YEAR, rates23["ratio"], f.code, peers, comparison23,
-                     force_text=text23))
+    # Newest first: 2024/25 (a third party's extract), 2022/23 (published rates), 2018/19 (counts).
+    rows += [bw25, _row("Black/White stop and search rate ratio", marked(sr.YEAR, sr.DATASETS), rates23["ratio"],
+                        f.code, peers, comparison23, force_text=text23), bw19]
     figures.append(Figure("g_bw23_label", text23, "ratio", sr.DATASETS))
 
     # Stop and search per 1,000 residents (each year's own population), against the rest of England and Wales.
@@ -169,7 +274,7 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
     me, ew = now.loc[f.code], now.loc[ENGLAND_AND_WALES]
     wording = CITY_PER_RESIDENT if untested else _poisson_wording(
         me["searches"], me["population"], ew["searches"] - me["searches"], ew["population"] - me["population"])
-    rows.append(_row("Stop and searches per 1,000 residents", year, now["per_1000"], f.code, peers, wording))
+    rows += [search25, _row("Stop and searches per 1,000 residents", year, now["per_1000"], f.code, peers, wording)]
     figures += [Figure("g_search_rate", me["per_1000"], "per 1,000", c05.RATE_DATA, "{:.1f}"),
                 Figure("g_search_wording", wording, "comparison", c05.RATE_DATA)]
     series = totals[totals["pfa_code"].isin([f.code, ENGLAND_AND_WALES])]
@@ -179,12 +284,15 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
 
     # Officers and PCSOs per 100,000 residents, 31 March 2023 (staff counts: no sampling error).
     staff = workforce.rates()
+    rows.append(officers26)
     for role, unit in (("Police officers", "officers"), ("PCSOs", "PCSOs")):
         per = staff[(staff["role"] == role) & (staff["year"] == WORKFORCE_YEAR)].set_index("pfa_code")["per_100k"]
+        fte = staff[(staff["role"] == role) & (staff["pfa_code"] == f.code)].set_index("year")["fte"]
+        moved = _change(fte.get(WORKFORCE_YEAR - 1), fte[WORKFORCE_YEAR], f"{unit} (FTE)", f"31 March {WORKFORCE_YEAR - 1}")
         rows.append(_row(f"{role} per 100,000 residents", f"31 March {WORKFORCE_YEAR}", per, f.code, peers,
                          CITY_PER_RESIDENT if untested else
-                         _count_wording(per[f.code], ranking.median_force(per), f"{unit} per 100,000 residents"),
-                         fmt="{:.0f}"))
+                         _count_wording(per[f.code], ranking.median_force(per), f"{unit} per 100,000 residents")
+                         + f"; {fmt_number(fte[WORKFORCE_YEAR], 0)} {unit} (FTE), {moved}", fmt="{:.0f}"))
         key = "officers" if role == "Police officers" else "pcsos"
         figures.append(Figure(f"g_{key}", per[f.code], "per 100,000", c02.WORKFORCE_DATA, "{:,.0f}"))
         series = staff[(staff["role"] == role) & staff["pfa_code"].isin([f.code, ENGLAND_AND_WALES])]
@@ -200,8 +308,8 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
         crime_comparison = _count_wording(crime.at[f.code, "crime_rate"], ranking.median_force(crime["crime_rate"]),
                                           "offences per 1,000", 1).replace(NO_SAMPLING, "recorded offences, not a "
                                                                             "sample: no sampling error")
-    rows.append(_row("Recorded crime per 1,000 residents (excluding fraud)", period, crime["crime_rate"], f.code, peers,
-                     crime_comparison))
+    rows += [crime26, _row("Recorded crime per 1,000 residents (excluding fraud)", period, crime["crime_rate"], f.code,
+                           peers, crime_comparison)]
     crime_rate = crime.at[f.code, "crime_rate"]
     figures.append(Figure("g_crime_rate", crime.at[f.code, "rate_note"] if pd.isna(crime_rate) else
                           fmt_number(crime_rate, 1), "per 1,000", [pfa_tables.FILES[pfa_tables.DEC_2024]]))
@@ -234,10 +342,29 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
                      national=per_resident.national_death_rate(),
                      force_text=f"{fmt_number(d['per_million'], 1)} (95% CI {fmt_interval(d['ci_low'], d['ci_high'], 1)})"))
     figures.append(Figure("g_deaths", int(d["fatalities"]), "deaths", c06.DEATHS_DATA, "{:,.0f}"))
+    rows.insert(len(rows) - 1, deaths25)  # the newest national year before the long-run rate by force
 
     trend = pd.concat(trends, ignore_index=True)
     trend = trend.assign(series=trend["pfa_code"].map({f.code: f.short_name, ENGLAND_AND_WALES: "England and Wales"}))
     return pd.DataFrame(rows), figures, trend[["measure", "year", "value", "series", "pfa_code"]].dropna()
+
+
+def confidence_note(code: str, local_survey: str | None = None) -> str:
+    """What the page can say of confidence in this force: ONS publishes force-area CSEW estimates this book could not
+    obtain; what the force's own survey, the PAS or (in Wales) the National Survey for Wales would add."""
+    f = forces.get(code)
+    own = ("This edition shows the force's own survey: its headline measure is the first row of the table below."
+           if local_survey else
+           "This edition shows MOPAC's Public Attitude Survey for London, in the first row below and in chapter 1."
+           if code == forces.METROPOLITAN else
+           "A force can add its own public attitude survey to its edition; the appendix says how.")
+    wales = (" In Wales the National Survey for Wales also asks about the police; it is not in this book's data."
+             if code.startswith("W15") else "")
+    return (f"ONS publishes Crime Survey for England and Wales estimates of confidence for each police force area in "
+            "its perceptions tables, with wide intervals, and advises caution in comparing them. This book has not "
+            f"been able to obtain those tables, so it shows no CSEW figure for {f.name} and estimates none. {own}"
+            f"{wales} Any published force-level estimate the evidence register holds for {f.name} is listed below, "
+            "with its year, source and strength.")
 
 
 def at_a_glance(force: str, local_survey: str | None = None) -> Section:
@@ -262,7 +389,8 @@ def at_a_glance(force: str, local_survey: str | None = None) -> Section:
                       f"{f.name} is marked and named with its rank. The City of London is left out of both charts: "
                       "per resident, its figures are off any scale that fits the other forces.", "sentence", []),
                Figure("g_outlier_note", outlier_note(f.code), "note",
-                      [population.MYE_FILE] if city else [])] + figures
+                      [population.MYE_2024_FILE] if city else []),
+               Figure("g_confidence_note", confidence_note(f.code, local_survey), "note", [])] + figures
     chart = maps.force_and_peers_map(f.code, peers, name=f"glance-map-{f.slug}",
                                      title=f"{f.name} and its comparable forces" if peers else f.name)
     return Section(table, chart, figures)

@@ -11,7 +11,10 @@ from analysis.chapters import c02_neighbourhood_policing as c02
 from analysis.chapters import c07_what_else_matters as c07
 from analysis.present import maps
 
-PERIODS = {"2018/19", "2022/23", "31 March 2023", "year ending December 2024", "2004/05 to 2019/20"}
+# Newest first where a newer figure exists; a period from a third-party extract or a transcription says so.
+PERIODS = {"2018/19", "2022/23 (transcribed)", "31 March 2023", "year ending December 2024", "2004/05 to 2019/20",
+           "2024/25 (third-party extract)", "31 March 2026 (third-party extract)",
+           "year ending March 2026 (third-party extract)"}
 
 
 @pytest.mark.parametrize("force", ["metropolitan-police", "warwickshire", "dyfed-powys", "city-of-london"])
@@ -24,7 +27,8 @@ def test_every_row_is_dated_and_readable(force):
     assert "…" not in text and "NaN" not in text and "nan" not in text
     assert list(shown.columns) == list(glance.HEADERS.values())
     # Counts print as integers: "72 deaths", never "72.0".
-    deaths = rows[rows["measure"].str.startswith("Deaths")].iloc[0]["comparison"]
+    deaths = rows[rows["measure"].str.startswith("Deaths") & rows["measure"].str.contains("per million")].iloc[0][
+        "comparison"]
     assert deaths.split(" deaths")[0].isdigit()
 
 
@@ -34,8 +38,9 @@ def test_the_city_of_london_gets_its_caveat_and_no_peers():
     assert "outlier" in values["g_outlier_note"] and glance.peer_table(section) is None
     assert "no comparable force" in values["g_peer_phrase"] and "no comparable force" in values["g_peer_intro"]
     assert "marked and named" not in values["g_slope_note"]  # the City is left out of the ranked charts
-    crime = section.table[section.table["measure"].str.startswith("Recorded crime")].iloc[0]
-    assert crime["force"] == "no published figure" and "suppressed by ONS" in crime["comparison"]
+    crime = section.table[section.table["measure"].str.startswith("Recorded crime")]
+    assert (crime["force"] == "no published figure").all()
+    assert "suppressed by ONS" in crime.loc[crime["period"] == "year ending December 2024", "comparison"].iloc[0]
     # Per resident, the City's figures are not tested against England and Wales: no "higher than".
     per_resident = section.table[section.table["measure"].str.contains("per 1,000 residents|per 100,000|per million")]
     assert len(per_resident) >= 4 and not per_resident["comparison"].str.contains("higher|lower").any()
@@ -86,3 +91,34 @@ def test_the_force_is_highlighted_and_named_on_a_ranked_chart_and_a_map():
     assert "E23000032" in peers and "url" not in json.loads(peers).get("data", {})
     crime_map = json.dumps(c07.recorded_crime_map(highlight="kent").chart.to_dict())
     assert "Kent" in crime_map
+
+
+def test_the_newest_figures_come_first_marked_with_their_grade_and_each_stock_says_how_it_changed():
+    section = glance.at_a_glance("kent")
+    rows = section.table.set_index(["measure", "period"])
+    officers = rows.loc[("Police officers per 100,000 residents (mid-2024 population)",
+                         "31 March 2026 (third-party extract)")]
+    assert officers["force"] == "216" and officers["england_and_wales"] == "236"
+    assert "4,163 officers (FTE), down from 4,203 officers (FTE) at 31 March 2023" in officers["comparison"]
+    pcsos = rows.loc[("PCSOs per 100,000 residents", "31 March 2023")]
+    assert "136 PCSOs (FTE), down from 287 PCSOs (FTE) at 31 March 2022" in pcsos["comparison"]
+    ratios = section.table[section.table["measure"].str.startswith("Black/White")]["period"].tolist()
+    assert ratios == ["2024/25 (third-party extract)", "2022/23 (transcribed)", "2018/19"]
+    deaths = rows.loc[("Deaths during or following police contact, England and Wales (a year)",
+                       "2024/25 (third-party extract)")]
+    assert deaths["england_and_wales"] == "153" and deaths["force"] == "not in this data by force"
+    values = {f.key: f for f in section.figures}
+    assert values["g_officers26_ew"].value == pytest.approx(236.04, abs=0.01)
+    assert values["g_bw25_label"].value == "2.6 (95% CI 2.4 to 2.8)" and values["g_deaths25_ew"].value == 153
+    assert "third-party extract" in {glance.manifest.lowest_grade(values[k].datasets)
+                                     for k in ("g_officers26", "g_bw25_ew", "g_deaths25_ew", "g_search_rate25")}
+
+
+@pytest.mark.parametrize("force, says", [
+    ("kent", "A force can add its own public attitude survey"),
+    ("metropolitan-police", "MOPAC's Public Attitude Survey"),
+    ("dyfed-powys", "National Survey for Wales")])
+def test_the_page_says_truly_what_is_known_of_confidence_in_the_force(force, says):
+    note = {f.key: f.value for f in glance.at_a_glance(force).figures}["g_confidence_note"]
+    assert "ONS publishes Crime Survey for England and Wales estimates of confidence for each police force area" in note
+    assert "does not publish it by force" not in note and says in note

@@ -1,0 +1,42 @@
+"""Every figure of an edition from a third-party extract or a transcription says so on its page, as the register
+records it; the dashboard's periods show the newest figures."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+
+from analysis.sources import manifest
+
+pytestmark = pytest.mark.gate
+
+
+def _text(page) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))))
+
+
+def test_every_marked_figure_carries_its_grade_on_its_page(edition):
+    slug = next(p.name for p in edition.iterdir() if (p / "figures.json").exists())
+    records = json.loads((edition / slug / "figures.json").read_text())
+    marked = [r for r in records if r.get("grade") in manifest.MARKED]
+    assert {"g_officers26", "g_bw25_label", "g_deaths25_ew"} <= {r["key"] for r in marked}
+    assert all("grade" in r for r in records)
+    pages = {}
+    for r in marked:
+        page = edition / slug / "html" / "book" / f"{r['chapter']}.html"
+        text = pages.setdefault(page, _text(page))
+        assert f"({r['grade']})" in text and r["text"] in text, f"{r['key']} on {page.name}"
+        # In the page's list of numbers, the figure and its grade sit together.
+        assert re.search(re.escape(r["text"]) + r"[^()]{0,40}\(" + re.escape(r["grade"]) + r"\)", text), r["key"]
+
+
+def test_the_dashboard_shows_the_newest_periods(edition):
+    slug = next(p.name for p in edition.iterdir() if (p / "figures.json").exists())
+    text = _text(edition / slug / "html" / "book" / "at-a-glance.html")
+    for period in ("31 March 2026 (third-party extract)", "2024/25 (third-party extract)",
+                   "year ending March 2026 (third-party extract)"):
+        assert period in text
+    assert "does not publish it by force" not in text and "ONS publishes Crime Survey for England and Wales" in text
