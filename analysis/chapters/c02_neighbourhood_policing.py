@@ -8,13 +8,14 @@ from analysis.chapters import common, evidence
 from analysis.methods import comparable, policeuk_measures, ranking
 from analysis.present import lines, maps, ranked, tables
 from analysis.present.glue import Figure, Section, national
-from analysis.sources import boundaries, csew, forces, policeuk, population, workforce
+from analysis.sources import boundaries, csew, force_indicators, forces, manifest, policeuk, population, workforce
 from analysis.sources.periods import financial_year
 
 SERIES_DATA = [csew.SERIES_FILE]
 HEADLINE_DATA = [csew.HEADLINE_FILES[0]]
 WORKFORCE_DATA = [workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]
 STRENGTH_DATA = list(workforce.STRENGTH_FILES)
+NEWEST_DATA = [force_indicators.INDICATORS_FILE, population.MYE_2024_FILE]
 ONS_SOURCE = "ONS, Crime Survey for England and Wales perception tables (third-party extract), OGL v3.0"
 GRADIENT_SOURCE = ("ONS (2015), Focus on Public Perceptions of Crime and the Police 2013 to 2014, chapter 1, "
                    "transcribed; OGL v3.0")
@@ -223,16 +224,34 @@ def strength_since_1977() -> Section:
         Figure("strength_latest_per_100k", last["per_100k"], "per 100,000", STRENGTH_DATA),
         Figure("strength_first_per_100k", first["per_100k"], "per 100,000", STRENGTH_DATA),
     ]
-    plot = table.assign(series="Officers per 100,000 residents", value=table["per_100k"])
+    # 31 March 2026 from a third party's extract: its own series, never joined to the official line across the
+    # years this book has no figure for.
+    newest = force_indicators.national()
+    gap = [y for y in range(int(last["year"]) + 1, force_indicators.OFFICERS_YEAR)]
+    figures += [
+        Figure("strength_2026", newest["officers_2026"], "officers", NEWEST_DATA, "{:,.0f}",
+               label="Police officers (FTE), England and Wales, 31 March 2026"),
+        Figure("strength_2026_per_100k", newest["officers_per_100k"], "per 100,000", NEWEST_DATA,
+               label="Police officers per 100,000 residents (mid-2024), England and Wales, 31 March 2026"),
+        Figure("strength_gap_years", common.join(str(y) for y in gap), "years", [],
+               label="31 March dates between the official series and the extract, not in the data")]
+    plot = pd.concat([table.assign(series="Officers per 100,000 residents", value=table["per_100k"]),
+                      pd.DataFrame({"year": [force_indicators.OFFICERS_YEAR], "value": [newest["officers_per_100k"]],
+                                    "series": ["2026 (third-party extract)"]})], ignore_index=True)
     chart = lines.yearly_lines(
         plot, name="officer-strength-1977", y_title="Officers per 100,000 residents", zero=False,
-        title=f"Police officers per 100,000 residents, England and Wales, {int(first['year'])} to {int(last['year'])}",
-        subtitle="Officer strength on 31 March", source=STRENGTH_SOURCE,
+        title=f"Police officers per 100,000 residents, England and Wales, {int(first['year'])} to "
+              f"{force_indicators.OFFICERS_YEAR}",
+        subtitle=[f"Officer strength on 31 March; {common.join(str(y) for y in gap)} not in the data",
+                  "2026 from a third party's extract of the Home Office table (Prevention Informatics)"],
+        source=f"{STRENGTH_SOURCE}; 2026: {manifest.raw_file(force_indicators.INDICATORS_FILE).publisher}",
         description=(f"Line chart of police officers per 100,000 residents in England and Wales from "
                      f"{int(first['year'])} ({first['per_100k']:.0f}) to {int(last['year'])} ({last['per_100k']:.0f}). "
                      f"Officer numbers reached {peak['officers']:,.0f} in {int(peak['year'])}, fell to "
                      f"{low['officers']:,.0f} in {int(low['year'])} and were {last['officers']:,.0f} in "
-                     f"{int(last['year'])}."))
+                     f"{int(last['year'])}; a third party's extract gives {newest['officers_2026']:,.0f} in "
+                     f"{force_indicators.OFFICERS_YEAR} ({newest['officers_per_100k']:.0f} per 100,000), drawn as a "
+                     "separate point."))
     return Section(table.round(1), chart, figures)
 
 
