@@ -11,7 +11,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.chapters import evidence
-from analysis.methods import comparable, stats
+from analysis.methods import comparable, funnel, stats
 from analysis.present import register, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.sources import census, forces, manifest, population
@@ -51,7 +51,7 @@ CAVEATS = [
     ("Third-party extract", "National CSEW series (chapters 1, 2)",
      "A third party's extract of the ONS workbook; it is cross-checked against transcribed ONS figures, every "
      "disagreement is listed in chapter 1 and given as a range, and values no ONS figure confirms are marked "
-     "provisional."),
+     "'third-party extract only'."),
     ("Small counts", "Rate ratios and outcome tests (chapters 3, 5)",
      f"Below {config.MIN_EVENTS_FOR_RATIO} events in either group the book says 'too few to say'; deaths by force "
      "carry exact Poisson intervals."),
@@ -145,13 +145,18 @@ def settings() -> Section:
 
 
 def methods() -> Section:
-    """The figures the methods text quotes: the census window, the 2022/23 year, the missing-arrests rule."""
+    """The figures the methods text quotes: the census window, the 2022/23 year, the missing-arrests rule, the funnel
+    limits and their winsorising."""
     return Section(None, None, [
         Figure("census_fit_first", financial_year(config.CENSUS_2011_FITS[0]), "year", [census.CENSUS_2011_FILE]),
         Figure("census_fit_last", financial_year(config.CENSUS_2011_FITS[1]), "year", [census.CENSUS_2011_FILE]),
         Figure("ss23_year", sr.YEAR, "year", sr.DATASETS),
         Figure("unknown_limit", 100 * config.MAX_UNKNOWN_ARREST_SHARE, "%", [ss.SEARCH_FILE]),
         Figure("over_rows", len(ss.arrests_over_searches()), "rows", [ss.SEARCH_FILE], "{:,.0f}"),
+        Figure("funnel_inner", 100 * funnel.LEVELS[0], "%", [], label="The inner limits of every funnel plot"),
+        Figure("funnel_outer", 100 * funnel.LEVELS[1], "%", [], "{:.1f}", label="The outer limits of every funnel plot"),
+        Figure("winsor_low", 100 * funnel.WINSOR[0], "%", [], label="z-scores are winsorised at this percentile"),
+        Figure("winsor_high", 100 * funnel.WINSOR[1], "%", [], label="and at this one"),
     ])
 
 

@@ -52,7 +52,7 @@ def national_trend() -> Section:
         name="national-trend",
         title="Confidence, ratings, foot patrol and trust, England and Wales",
         subtitle=[f"Crime Survey for England and Wales, 2003/04 to {financial_year(latest)}",
-                  "Hollow markers: provisional (third-party extract only, not yet checked against an ONS table)"],
+                  f"Hollow markers: {common.PROVISIONAL}, not yet checked against an ONS table"],
         description=(
             f"Line chart of four CSEW measures from 2003/04 to {financial_year(latest)}. "
             + " ".join(

@@ -13,6 +13,9 @@ from analysis.present.numbers import fmt_number, format_spec
 from analysis.sources import csew, forces, localfiles, policeuk
 from analysis.sources.files import locate
 
+# A CSEW value that only the third party's extract gives: its grade, where the book used to say "provisional".
+PROVISIONAL = "third-party extract only"
+
 
 def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
@@ -87,7 +90,8 @@ def point_figures(trend: pd.DataFrame, measure: str, short: str, datasets: list[
     """Glued figures for the first, peak and latest value of one measure in a `trend_frame` built with headlines.
 
     A value the cross-check disputes is given as the range of the two sources ("about 78 to 79"), so no headline
-    rests on one of them; a provisional value's year says "(provisional)".
+    rests on one of them; a value only the third party's extract gives (no ONS figure confirms it) has its year
+    marked with its grade, as every such figure is (PROVISIONAL).
     """
     figures = []
     for which in ("first", "peak", "latest"):
@@ -96,7 +100,7 @@ def point_figures(trend: pd.DataFrame, measure: str, short: str, datasets: list[
         if pd.notna(row.get("value_transcribed")):
             low, high = sorted([row["value_pct"], row["value_transcribed"]])
             value = f"about {fmt_number(low)} to {fmt_number(high)}"
-        year = row["csew_year"] + (" (provisional)" if row.get("provisional", False) else "")
+        year = row["csew_year"] + (f" ({PROVISIONAL})" if row.get("provisional", False) else "")
         what = what or csew.SERIES_LABELS.get(measure, measure)
         figures += [Figure(f"{short}_{which}", value, "%", datasets, label=f"{what}, {WHICH[which]} ({year})"),
                     Figure(f"{short}_{which}_year", year, "CSEW year", datasets, label=f"{what}: the {WHICH[which]}")]

@@ -88,9 +88,9 @@ def test_rank_sentence_and_median():
 def test_a_disputed_peak_is_a_range_and_single_source_values_are_provisional():
     values = figures(c01.national_trend())
     assert values["conf_peak"] == "about 78 to 79" and values["conf_peak_year"] == "2015/16"
-    assert values["conf_latest_year"].endswith("(provisional)")
-    assert values["trust_first_year"].endswith("(provisional)") and values["provisional_years"] == "2025/26"
-    assert not values["conf_first_year"].endswith("(provisional)")
+    assert values["conf_latest_year"].endswith("(third-party extract only)")
+    assert values["trust_first_year"].endswith("(third-party extract only)") and values["provisional_years"] == "2025/26"
+    assert not values["conf_first_year"].endswith("(third-party extract only)")
     series = csew.load_national_series()
     flags = csew.provisional(series[series["measure"] == "trust_police_in_area"], csew.load_headlines())
     assert flags.all()
