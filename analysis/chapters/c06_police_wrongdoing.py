@@ -98,6 +98,7 @@ def force_counts(highlight: str | None = None) -> Section:
         # Tests of each force against the rest, controlled together (Benjamini-Hochberg); unadjusted only as a note.
         Figure("deaths_forces_higher", int((tested["against_rest_fdr"] == stats.HIGHER).sum()), "forces", RATE_DATA),
         Figure("deaths_forces_lower", int((tested["against_rest_fdr"] == stats.LOWER).sum()), "forces", RATE_DATA),
+        Figure("deaths_forces_tested", int(tested["p_value"].notna().sum()), "forces", RATE_DATA),
         Figure("deaths_forces_higher_unadjusted", int((tested["against_rest"] == stats.HIGHER).sum()), "forces",
                RATE_DATA),
         Figure("deaths_forces_lower_unadjusted", int((tested["against_rest"] == stats.LOWER).sum()), "forces",

@@ -66,3 +66,12 @@ def test_a_survey_estimate_is_placed_by_ons_test_never_ranked():
     # Issue 21 quoted the old sentence: "22nd highest of 42 areas (37.1%)".
     assert "asb_force_rank" not in values
     assert values["asb_force_verdict"] == "Kent Police: 37.1%, similar to England and Wales (37.8%) by ONS's test"
+
+
+def test_the_appendix_glues_the_funnel_settings_its_method_text_quotes():
+    from analysis.chapters import appendix
+
+    values = figures(appendix.methods())
+    assert (values["funnel_inner"], values["funnel_outer"], values["winsor_low"], values["winsor_high"]) == \
+        (95, 99.8, 10, 90)
+    assert figures(c06.force_counts())["deaths_forces_tested"] == 42
