@@ -59,8 +59,7 @@ MESSAGES = {
     ),
     "5": (
         ("Acting lawfully and ethically, and tackling wrongdoing when it happens", [
-            _run(181, 184), "E185", ("E186", "E187"), "E188", "E189", ("E117", "E118", "E119", "E120", "E127"),
-            _run(121, 123), _run(124, 126), ("E128", "E129"), ("E130", "E131"), ("E132", "E133"), "E134",
+            _run(181, 184), "E185", ("E186", "E187"), "E188", "E189", _run(117, 127), ("E128", "E129"), ("E130", "E131"), ("E132", "E133"), "E134",
             ("E178", "E179"), "E180"]),
         ("How trust moved after the murder of Sarah Everard", [
             ("E190", "E191"), ("E192", "E193"), ("E194", "E195"), "E196", "E197"]),
@@ -157,7 +156,8 @@ QUOTED = {
           "ev_sat_peak_ons": ("E020", "estimate", "Incidents where the victim was satisfied with the police, 2013/14, "
                                                   "in ONS's 2015 report"),
           "ev_sat_peak_2025": ("E100", "estimate", "Victim satisfaction in 2013/14 as given in the 2025 reporting")},
-    "4": {"ev_qcet_operations": ("E175", "n", "Random breath-test operations randomised in the Queensland Community "
+    "4": {"ev_nfa_2020": ("E116", "estimate", "Searches ending with no further action, year ending March 2020"),
+          "ev_qcet_operations": ("E175", "n", "Random breath-test operations randomised in the Queensland Community "
                                               "Engagement Trial"),
           "ev_qcet_ratio": ("E176", "estimate", "Likelihood of drivers saying the stop changed their views on drink "
                                                 "driving, scripted against usual stops (QCET)"),
