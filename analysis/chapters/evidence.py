@@ -59,7 +59,8 @@ MESSAGES = {
     ),
     "5": (
         ("Acting lawfully and ethically, and tackling wrongdoing when it happens", [
-            _run(181, 184), "E185", ("E186", "E187"), "E188", "E189", _run(117, 127), ("E128", "E129"), ("E130", "E131"), ("E132", "E133"), "E134",
+            _run(181, 184), "E185", ("E186", "E187"), "E188", "E189", _run(117, 127), ("E128", "E129"),
+            ("E130", "E131"), ("E132", "E133"), "E134",
             ("E178", "E179"), "E180"]),
         ("How trust moved after the murder of Sarah Everard", [
             ("E190", "E191"), ("E192", "E193"), ("E194", "E195"), "E196", "E197"]),

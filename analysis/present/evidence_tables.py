@@ -23,13 +23,15 @@ ESTIMATE_UNITS = {
     "t statistic": "(t statistic)", "working days": "working days",
 }
 # Where the register gives no unit, the measure's own words say what the number is.
-MEASURE_UNITS = ((re.compile(r"^(percent|share of)\b", re.I), "%"), (re.compile(r"^t-statistic", re.I), "(t statistic)"),
-                 (re.compile(r"cohen's d|^equivalent d\b", re.I), "(Cohen's d)"),
-                 (re.compile(r"rate per 1,000\b", re.I), "per 1,000 people"), (re.compile(r"crime reduction", re.I), "%"),
-                 (re.compile(r"percentage points", re.I), "percentage points"),
-                 (re.compile(r"per million population", re.I), "per million people"),
-                 (re.compile(r"rate ratio|^ratio of", re.I), "times"), (re.compile(r"^average days\b", re.I), "days"),
-                 (re.compile(r"^(overall )?relative reduction|\(\d[\d,]* of \d[\d,]*\)", re.I), "%"))
+MEASURE_UNITS = (
+    (re.compile(r"^(percent|share of)\b", re.I), "%"), (re.compile(r"^t-statistic", re.I), "(t statistic)"),
+    (re.compile(r"cohen's d|^equivalent d\b", re.I), "(Cohen's d)"),
+    (re.compile(r"rate per 1,000\b", re.I), "per 1,000 people"), (re.compile(r"crime reduction", re.I), "%"),
+    (re.compile(r"percentage points", re.I), "percentage points"),
+    (re.compile(r"per million population", re.I), "per million people"),
+    (re.compile(r"rate ratio|^ratio of", re.I), "times"), (re.compile(r"^average days\b", re.I), "days"),
+    (re.compile(r"^(overall )?relative reduction|\(\d[\d,]* of \d[\d,]*\)", re.I), "%"),
+)
 # A range published as two rows, "(lower end of stated range)" / "(range upper)": its two ends.
 RANGE_END = re.compile(r"\s*\((?:range\s+)?(lower|upper)\b[^)]*\)", re.I)
 

@@ -16,7 +16,8 @@ TOP = evidence_strength.GRADES[0][0]
      "10 randomised trials", "Strong"),
     ("systematic review and meta-analysis (random effects, per outcome)",
      "30 studies; eligible designs randomised experiments or quasi-experiments", "Strong to moderate"),
-    ("meta-analysis with moderator analysis", "re-analysis (experimental and quasi-experimental)", "Strong to moderate"),
+    ("meta-analysis with moderator analysis", "re-analysis (experimental and quasi-experimental)",
+     "Strong to moderate"),
     # Gill et al. 2014: controlled quasi-experiments; a review's silence on its split is not a trial.
     ("systematic review and meta-analysis", "controlled quasi-experiments, most in US neighbourhoods; RCT share not "
                                             "stated", "Moderate"),
