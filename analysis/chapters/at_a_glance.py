@@ -12,11 +12,11 @@ from analysis.chapters import c05_contact_with_suspects as c05
 from analysis.chapters import c06_police_wrongdoing as c06
 from analysis.chapters import c07_what_else_matters as c07
 from analysis.chapters import common
-from analysis.methods import comparable, disproportionality, per_resident, ranking, stats, survey
-from analysis.present import lines, maps, ranked, tables
-from analysis.present.glue import Figure, Section, marked
+from analysis.methods import comparable, disproportionality, funnel, per_resident, ranking, stats, survey
+from analysis.present import funnels, lines, maps, ranked, tables
+from analysis.present.glue import LOCAL_DATA, Figure, Section, marked
 from analysis.present.numbers import fmt_interval, fmt_number
-from analysis.sources import boundaries, census, force_indicators, forces, iopc_extract, localfiles, manifest
+from analysis.sources import boundaries, census, force_indicators, forces, iopc, iopc_extract, localfiles, manifest
 from analysis.sources import met_pas
 from analysis.sources import pfa_tables, population, workforce
 from analysis.sources import local_survey as own_surveys
@@ -52,17 +52,13 @@ NO_SAMPLING = "a count of every case, not a sample: no sampling error"
 WORKFORCE_YEAR = 2023
 
 
-def _poisson_wording(count, exposure, ref_count, ref_exposure) -> str:
-    """The force's rate against the rest of England and Wales (a Poisson score test), in words."""
-    row = stats.poisson_rate_ratio(count, exposure, ref_count, ref_exposure).iloc[0]
-    if pd.isna(row["p_value"]):
-        return "too few events to compare"
-    if row["p_value"] >= 1 - config.CONFIDENCE_LEVEL:
-        verdict = "similar to"
-    else:
-        verdict = "higher than" if row["rate_ratio"] > 1 else "lower than"
-    return (f"{verdict} the rest of England and Wales (rate ratio {fmt_number(row['rate_ratio'], 2)}, "
-            f"95% CI {fmt_interval(row['ci_low'], row['ci_high'], 2)})")
+def _funnel_wording(table: pd.DataFrame, code: str) -> str:
+    """Where the force falls on the funnel around England and Wales (methods/funnel), as the chapters say it: never
+    against the rest of England and Wales, which the Metropolitan Police drives, and never a rank."""
+    verdict = table.set_index("pfa_code").at[code, "funnel"]
+    if code == forces.CITY_OF_LONDON:
+        return CITY_PER_RESIDENT
+    return f"{verdict} around England and Wales"
 
 
 def _count_wording(value: float, median: float, unit: str, fmt_decimals: int = 0) -> str:
@@ -80,13 +76,14 @@ def _count_wording(value: float, median: float, unit: str, fmt_decimals: int = 0
 
 
 def _row(measure: str, period: str, values: pd.Series, code: str, peers: list[str], comparison: str, *,
-         fmt: str = "{:.1f}", force_text: str | None = None, national=None) -> dict:
+         datasets: list[str], fmt: str = "{:.1f}", force_text: str | None = None, national=None) -> dict:
     """One dashboard row: the force, England and Wales, the median force, then the force's own figure and each
-    comparable force's, keyed by ONS code (the force's without its interval, as the peers' have none)."""
+    comparable force's, keyed by ONS code (the force's without its interval, as the peers' have none). The period
+    carries the source grade where a reader must be told it; the row keeps its datasets for the data pack."""
     decimals = int(fmt.split(".")[1][0])
     own = values.get(code)
     ew = values.get(ENGLAND_AND_WALES) if national is None else national
-    row = {"measure": measure, "period": period,
+    row = {"measure": measure, "period": marked(period, datasets), "datasets": list(datasets),
            "force": force_text or ("no published figure" if own is None or pd.isna(own) else fmt_number(own, decimals)),
            "england_and_wales": "–" if ew is None or pd.isna(ew) else fmt_number(ew, decimals),
            "median_force": fmt_number(ranking.median_force(values), decimals), "comparison": comparison}
@@ -136,10 +133,11 @@ def newest_rows(code: str, peers: list[str]) -> tuple[list[dict], list[Figure]]:
     was = was[(was["role"] == "Police officers") & (was["year"] == WORKFORCE_YEAR)].set_index("pfa_code")["fte"]
     moved = _change(was.get(code), ind.at[code, "officers_2026"], "officers (FTE)", f"31 March {WORKFORCE_YEAR}")
     rows.append(_row("Police officers per 100,000 residents (mid-2024 population)",
-                     marked(f"31 March {force_indicators.OFFICERS_YEAR}", INDICATOR_DATA), per, code, peers,
+                     f"31 March {force_indicators.OFFICERS_YEAR}", per, code, peers,
                      CITY_PER_RESIDENT if untested else
                      _count_wording(per[code], ranking.median_force(per), "officers per 100,000 residents")
-                     + f"; {fmt_number(ind.at[code, 'officers_2026'], 0)} officers (FTE), {moved}", fmt="{:.0f}"))
+                     + f"; {fmt_number(ind.at[code, 'officers_2026'], 0)} officers (FTE), {moved}", fmt="{:.0f}",
+                     datasets=INDICATOR_DATA))
     figures += [Figure("g_officers26", per[code], "per 100,000", INDICATOR_DATA, "{:,.0f}",
                        label=f"Police officers per 100,000 residents, {f.name}, 31 March 2026"),
                 Figure("g_officers26_ew", ew["officers_per_100k"], "per 100,000", INDICATOR_DATA, "{:,.0f}",
@@ -153,15 +151,13 @@ def newest_rows(code: str, peers: list[str]) -> tuple[list[dict], list[Figure]]:
     else:
         text, comparison = _ratio_wording(me["searches_black"], people.at[code, "Black"], me["searches_white"],
                                           people.at[code, "White"])
-    ew_text, _ = _ratio_wording(ind["searches_black"].sum(), people.at[ENGLAND_AND_WALES, "Black"],
-                                ind["searches_white"].sum(), people.at[ENGLAND_AND_WALES, "White"])
     rows.append(_row("Black/White stop and search rate ratio (Census 2021)",
-                     marked(financial_year(force_indicators.SEARCH_YEAR), RATIO_2025_DATA),
+                     financial_year(force_indicators.SEARCH_YEAR),
                      pd.concat([ind["bw_ratio"], pd.Series({ENGLAND_AND_WALES: ew["bw_ratio"]})]), code, peers,
-                     comparison + "; self-defined ethnicity", force_text=text))
+                     comparison + "; self-defined ethnicity", force_text=text, datasets=RATIO_2025_DATA))
     figures += [Figure("g_bw25_label", text, "ratio", RATIO_2025_DATA,
                        label=f"Black/White search rate ratio, {f.name}, 2024/25"),
-                Figure("g_bw25_ew", ew_text, "ratio", RATIO_2025_DATA,
+                Figure("g_bw25_ew", ew["bw_ratio"], "ratio", RATIO_2025_DATA, "{:.1f}",
                        label="Black/White search rate ratio, England and Wales (the 43 forces), 2024/25")]
 
     searches = search_totals_2025.load().set_index("pfa_code")["searches"]
@@ -169,25 +165,34 @@ def newest_rows(code: str, peers: list[str]) -> tuple[list[dict], list[Figure]]:
     rate = 1000 * searches / pop.reindex(searches.index)
     total, residents = searches.sum(), pop[ENGLAND_AND_WALES]
     rate[ENGLAND_AND_WALES] = 1000 * total / residents
-    wording = CITY_PER_RESIDENT if untested else _poisson_wording(
-        searches[code], pop[code], total - searches[code], residents - pop[code])
+    counts = pd.DataFrame({"pfa_code": searches.index, "searches": searches.to_numpy(),
+                           "population": pop.reindex(searches.index).to_numpy()})
+    wording = _funnel_wording(funnel.forces_rate_funnel(counts, "searches", "population", total / residents, 1000),
+                              code)
     rows.append(_row("Stop and searches per 1,000 residents (mid-2024 population)",
-                     marked(financial_year(search_totals_2025.YEAR_ENDING), SEARCH_2025_DATA), rate, code, peers,
-                     wording))
+                     financial_year(search_totals_2025.YEAR_ENDING), rate, code, peers, wording,
+                     datasets=SEARCH_2025_DATA))
     figures.append(Figure("g_search_rate25", rate[code], "per 1,000", SEARCH_2025_DATA, "{:.1f}",
                           label=f"Stop and searches per 1,000 residents, {f.name}, 2024/25"))
 
     crime = ind["crime_rate"]
+    # The extract gives rates to 0.1 per 1,000, not counts: the counts are worked back from them (a few dozen
+    # offences either way), which moves no force across a limit that wide.
+    crimes = pd.DataFrame({"pfa_code": crime.index, "crimes": (crime * pop.reindex(crime.index) / 1000).to_numpy(),
+                           "population": pop.reindex(crime.index).to_numpy()}).dropna()
+    centre = crimes["crimes"].sum() / crimes["population"].sum()
     rows.append(_row("Recorded crime per 1,000 residents (excluding fraud)",
-                     marked(force_indicators.CRIME_PERIOD, [force_indicators.INDICATORS_FILE]), crime, code, peers,
+                     force_indicators.CRIME_PERIOD, crime, code, peers,
                      "too few residents for a rate per resident" if pd.isna(crime[code]) else
-                     _count_wording(crime[code], ranking.median_force(crime), "offences per 1,000", 1).replace(
-                         NO_SAMPLING, "recorded offences, not a sample: no sampling error")))
+                     _funnel_wording(funnel.forces_rate_funnel(crimes, "crimes", "population", centre, 1000), code)
+                     + " (the 43 forces' total: the extract gives no national rate)",
+                     datasets=[force_indicators.INDICATORS_FILE, population.MYE_2024_FILE]))
 
     deaths = iopc_extract.deaths_by_year().set_index("year")["deaths"]
     year = deaths.index[-1]
     rows.append({"measure": "Deaths during or following police contact, England and Wales (a year)",
-                 "period": marked(year, iopc_extract.DATASETS), "force": "not in this data by force",
+                 "period": marked(year, iopc_extract.DATASETS), "datasets": iopc_extract.DATASETS,
+                 "force": "not in this data by force",
                  "england_and_wales": fmt_number(deaths[year], 0), "median_force": "–",
                  "comparison": (f"{fmt_number(deaths.iloc[-2], 0)} deaths in {deaths.index[-2]}; later IOPC editions revise "
                                 "earlier years by a few deaths as investigations end")})
@@ -215,7 +220,9 @@ def survey_rows(force: str, local_survey: str | None = None) -> list[dict]:
         if pd.notna(r.ci_low):
             value += f" (95% CI {fmt_interval(100 * r.ci_low, 100 * r.ci_high, 0)})"
         change = moved[moved["measure"] == r.measure]
-        rows.append({"measure": f"{r.measure} (the force's own survey: {area})", "period": r.period, "force": value,
+        rows.append({"measure": f"{r.measure} (the force's own survey: {area})", "period": r.period,
+                     "datasets": df.attrs.get("datasets") or [f"{LOCAL_DATA}{df.attrs.get('name', 'survey')}"],
+                     "force": value,
                      "england_and_wales": "not comparable", "median_force": "not comparable",
                      "comparison": change["wording"].iloc[0] if len(change) else "no figure a year earlier"})
     return rows
@@ -245,7 +252,7 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
                       if mine["ci_low"] > 1 else "not significantly different from parity (1)")
         comparison += f"; 2011 Census denominators, {latest - 2011} years old by then"
     bw19 = _row("Black/White stop and search rate ratio", year, bw["rate_ratio"], f.code, peers, comparison,
-                force_text=text)
+                force_text=text, datasets=c03.SEARCH_DATA)
     figures.append(Figure("g_bw_label", text, "ratio", c03.SEARCH_DATA))
     series = bw_all[bw_all["pfa_code"].isin([f.code, ENGLAND_AND_WALES])]
     trends.append(series.assign(measure=f"Black/White search rate ratio, {financial_year(series['year_ending'].min())} "
@@ -264,17 +271,17 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
                         f"{fmt_interval(mine23['rounding_low'], mine23['rounding_high'], 2)}; "
                         "Census 2021 denominators, so not comparable with 2018/19")
     # Newest first: 2024/25 (a third party's extract), 2022/23 (published rates), 2018/19 (counts).
-    rows += [bw25, _row("Black/White stop and search rate ratio", marked(sr.YEAR, sr.DATASETS), rates23["ratio"],
-                        f.code, peers, comparison23, force_text=text23), bw19]
+    rows += [bw25, _row("Black/White stop and search rate ratio", sr.YEAR, rates23["ratio"], f.code, peers,
+                        comparison23, force_text=text23, datasets=sr.DATASETS), bw19]
     figures.append(Figure("g_bw23_label", text23, "ratio", sr.DATASETS))
 
-    # Stop and search per 1,000 residents (each year's own population), against the rest of England and Wales.
+    # Stop and search per 1,000 residents (each year's own population), on the funnel around England and Wales.
     totals = per_resident.per_1000_residents(ss.search_totals())
     now = totals[totals["year_ending"] == latest].set_index("pfa_code")
-    me, ew = now.loc[f.code], now.loc[ENGLAND_AND_WALES]
-    wording = CITY_PER_RESIDENT if untested else _poisson_wording(
-        me["searches"], me["population"], ew["searches"] - me["searches"], ew["population"] - me["population"])
-    rows += [search25, _row("Stop and searches per 1,000 residents", year, now["per_1000"], f.code, peers, wording)]
+    me = now.loc[f.code]
+    wording = _funnel_wording(c05.search_funnel(latest), f.code)
+    rows += [search25, _row("Stop and searches per 1,000 residents", year, now["per_1000"], f.code, peers, wording,
+                            datasets=c05.RATE_DATA)]
     figures += [Figure("g_search_rate", me["per_1000"], "per 1,000", c05.RATE_DATA, "{:.1f}"),
                 Figure("g_search_wording", wording, "comparison", c05.RATE_DATA)]
     series = totals[totals["pfa_code"].isin([f.code, ENGLAND_AND_WALES])]
@@ -288,11 +295,13 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
     for role, unit in (("Police officers", "officers"), ("PCSOs", "PCSOs")):
         per = staff[(staff["role"] == role) & (staff["year"] == WORKFORCE_YEAR)].set_index("pfa_code")["per_100k"]
         fte = staff[(staff["role"] == role) & (staff["pfa_code"] == f.code)].set_index("year")["fte"]
-        moved = _change(fte.get(WORKFORCE_YEAR - 1), fte[WORKFORCE_YEAR], f"{unit} (FTE)", f"31 March {WORKFORCE_YEAR - 1}")
+        moved = _change(fte.get(WORKFORCE_YEAR - 1), fte[WORKFORCE_YEAR], f"{unit} (FTE)",
+                        f"31 March {WORKFORCE_YEAR - 1}")
         rows.append(_row(f"{role} per 100,000 residents", f"31 March {WORKFORCE_YEAR}", per, f.code, peers,
                          CITY_PER_RESIDENT if untested else
                          _count_wording(per[f.code], ranking.median_force(per), f"{unit} per 100,000 residents")
-                         + f"; {fmt_number(fte[WORKFORCE_YEAR], 0)} {unit} (FTE), {moved}", fmt="{:.0f}"))
+                         + f"; {fmt_number(fte[WORKFORCE_YEAR], 0)} {unit} (FTE), {moved}", fmt="{:.0f}",
+                         datasets=c02.WORKFORCE_DATA))
         key = "officers" if role == "Police officers" else "pcsos"
         figures.append(Figure(f"g_{key}", per[f.code], "per 100,000", c02.WORKFORCE_DATA, "{:,.0f}"))
         series = staff[(staff["role"] == role) & staff["pfa_code"].isin([f.code, ENGLAND_AND_WALES])]
@@ -305,11 +314,12 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
     if pd.isna(crime.at[f.code, "crime_rate"]):
         crime_comparison = f"rate {crime.at[f.code, 'rate_note']}: too few residents for a rate per resident"
     else:
-        crime_comparison = _count_wording(crime.at[f.code, "crime_rate"], ranking.median_force(crime["crime_rate"]),
-                                          "offences per 1,000", 1).replace(NO_SAMPLING, "recorded offences, not a "
-                                                                            "sample: no sampling error")
+        ew_crime = crime.loc[ENGLAND_AND_WALES]
+        crime_comparison = _funnel_wording(funnel.forces_rate_funnel(
+            crime.reset_index().rename(columns={"area_code": "pfa_code"}).dropna(subset=["crimes"]), "crimes",
+            "population", ew_crime["crimes"] / ew_crime["population"], 1000), f.code)
     rows += [crime26, _row("Recorded crime per 1,000 residents (excluding fraud)", period, crime["crime_rate"], f.code,
-                           peers, crime_comparison)]
+                           peers, crime_comparison, datasets=[pfa_tables.FILES[pfa_tables.DEC_2024]])]
     crime_rate = crime.at[f.code, "crime_rate"]
     figures.append(Figure("g_crime_rate", crime.at[f.code, "rate_note"] if pd.isna(crime_rate) else
                           fmt_number(crime_rate, 1), "per 1,000", [pfa_tables.FILES[pfa_tables.DEC_2024]]))
@@ -326,20 +336,20 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
     if area != f.code:
         asb_comparison += f"; {c07.LONDON_NAME}"
     rows.append(_row("Adults who experienced or witnessed anti-social behaviour (%)",
-                     financial_year(max(c07.ASB_YEARS)), by_force, f.code, peers, asb_comparison))
+                     financial_year(max(c07.ASB_YEARS)), by_force, f.code, peers, asb_comparison,
+                     datasets=[pfa_tables.FILES[max(c07.ASB_YEARS)]]))
     figures.append(Figure("g_asb_wording", asb_comparison, "comparison", [pfa_tables.FILES[max(c07.ASB_YEARS)]]))
 
-    # Deaths during or following police contact per million residents a year, against the rest of England and Wales.
+    # Deaths during or following police contact per million residents a year, on the funnel around England and Wales.
     deaths = per_resident.deaths_by_force().set_index("pfa_code")
     d = deaths.loc[f.code]
-    span = f"{financial_year(2005)} to {financial_year(2020)}"
-    rest = deaths.drop(index=f.code)
-    death_wording = CITY_PER_RESIDENT if untested else _poisson_wording(
-        d["fatalities"], d["person_years"], rest["fatalities"].sum(), rest["person_years"].sum())
+    years = iopc.by_force()["year_ending"]
+    span = f"{financial_year(int(years.min()))} to {financial_year(int(years.max()))}"
+    death_wording = _funnel_wording(c06.deaths_funnel(), f.code)
     rows.append(_row("Deaths during or following police contact, per million residents a year", span,
                      deaths["per_million"], f.code, peers,
                      f"{int(d['fatalities'])} deaths; {death_wording}",
-                     national=per_resident.national_death_rate(),
+                     national=per_resident.national_death_rate(), datasets=c06.RATE_DATA,
                      force_text=f"{fmt_number(d['per_million'], 1)} (95% CI {fmt_interval(d['ci_low'], d['ci_high'], 1)})"))
     figures.append(Figure("g_deaths", int(d["fatalities"]), "deaths", c06.DEATHS_DATA, "{:,.0f}"))
     rows.insert(len(rows) - 1, deaths25)  # the newest national year before the long-run rate by force
@@ -386,7 +396,7 @@ def at_a_glance(force: str, local_survey: str | None = None) -> Section:
                       comparable.DATASETS),
                Figure("g_slope_note", "The City of London is left out of both charts: per resident, its figures are "
                       "off any scale that fits the other forces; its own are in the key measures above." if city else
-                      f"{f.name} is marked and named with its rank. The City of London is left out of both charts: "
+                      f"{f.name} is marked and named in both. The City of London is left out of both charts: "
                       "per resident, its figures are off any scale that fits the other forces.", "sentence", []),
                Figure("g_outlier_note", outlier_note(f.code), "note",
                       [population.MYE_2024_FILE] if city else []),
@@ -402,10 +412,28 @@ def table(section: Section):
                                caption="Key measures, each with its period")
 
 
+def pack_rows(section: Section) -> list[dict]:
+    """The dashboard rows as the data pack holds them: every column, each comparable force by name, each row's
+    datasets and its source grade."""
+    own, *peers = [c for c in section.table.columns if c not in HEADERS and c != "datasets"]
+    frame = section.table.rename(columns={own: "force_figure_alone"} | {
+        c: f"comparable force {i}: {forces.get(c).name}" for i, c in enumerate(peers, 1)})
+    return [{**{k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()},
+             "grade": manifest.lowest_grade(row["datasets"]) or "the force's own file"}
+            for row in frame.to_dict("records")]
+
+
+def show_table(section: Section) -> None:
+    """Display the dashboard table, with its rows attached for the edition's data pack (publish/datapack.py)."""
+    from IPython.display import display
+
+    display(table(section), metadata={"pcp_measures": pack_rows(section)})
+
+
 def peer_table(section: Section):
     """Each comparable force's own value on each measure, beside the force's (no single peer average); dated in the
     measure's cell, so the table fits the column at 1280 px."""
-    force, *peers = [c for c in section.table.columns if c not in HEADERS]
+    force, *peers = [c for c in section.table.columns if c not in HEADERS and c != "datasets"]
     if not peers:
         return None
     rows = section.table.dropna(subset=peers, how="all")  # the force's own survey has no peer figures
@@ -430,35 +458,46 @@ def trend_chart(force: str):
 
 
 def ski_slopes(force: str) -> list:
-    """All 43 forces ranked on officers per 100,000 (2023) and recorded crime per 1,000 (YE Dec 2024), with the
-    force highlighted and named, as HMICFRS's value-for-money profiles show a force among all others."""
+    """Officers per 100,000 (31 March 2023) for all forces, highest first, with the force highlighted and named: a
+    stock counted on a date, with no chance variation to speak of, so a ranked chart reads true; and recorded crime
+    per 1,000 (YE Dec 2024), events that vary by chance, as a funnel plot instead of a rank."""
     f = forces.resolve(force)
     staff = workforce.rates()
     officers = staff[(staff["role"] == "Police officers") & (staff["year"] == WORKFORCE_YEAR)]
-    crime = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code"])
-    period = pfa_tables.PERIODS[pfa_tables.DEC_2024]
+    title = f"Police officers per 100,000 residents, 31 March {WORKFORCE_YEAR}"
+    forces_only = officers[officers["pfa_code"].isin(forces.force_codes() - {forces.CITY_OF_LONDON})].assign(
+        value=lambda d: d["per_100k"])
     city = forces.get(forces.CITY_OF_LONDON).name
-    slopes = []
-    for values, name, title, y_title, ref, note, source in (
-        (officers.assign(value=officers["per_100k"]), "officers", f"Police officers per 100,000 residents, 31 March "
-         f"{WORKFORCE_YEAR}", "Officers per 100,000", officers.set_index("pfa_code").at[ENGLAND_AND_WALES, "per_100k"],
-         f"{city} left out: its resident population is tiny beside its daytime one",
-         "Home Office police workforce open data; ONS mid-year population estimates"),
-        (crime.rename(columns={"area_code": "pfa_code"}).assign(value=crime["crime_rate"]), "crime",
-         f"Recorded crime per 1,000 residents, {period}", "Offences per 1,000",
-         crime.set_index("area_code").at[ENGLAND_AND_WALES, "crime_rate"],
-         f"{city}: rate suppressed by ONS", f"ONS police force area data tables, {period}"),
-    ):
-        forces_only = values[values["pfa_code"].isin(forces.force_codes() - {forces.CITY_OF_LONDON})]
-        slopes.append(ranked.ski_slope(
-            forces_only[["pfa_code", "value"]], name=f"glance-slope-{name}-{f.slug}", highlight=f.code,
-            reference=ref, title=title, y_title=y_title,
-            subtitle=[f"Every force, highest first; dashed line: England and Wales. {note}"], source=source,
-            description=(f"Column chart of {title.lower()} for {len(forces_only)} forces ranked from highest to "
-                         f"lowest, with {f.name} highlighted and England and Wales as a dashed line. "
-                         + common.rank_sentence(forces_only.set_index("pfa_code")["value"], f.code, what=title.lower(),
-                                                 fmt="{:.0f}" if name == "officers" else "{:.1f}") + ".")))
-    return slopes
+    slope = ranked.ski_slope(
+        forces_only[["pfa_code", "value"]], name=f"glance-slope-officers-{f.slug}", highlight=f.code,
+        reference=officers.set_index("pfa_code").at[ENGLAND_AND_WALES, "per_100k"], title=title,
+        y_title="Officers per 100,000",
+        subtitle=["Every force, highest first; dashed line: England and Wales. A count on a date, not a sample",
+                  f"{city} left out: its resident population is tiny beside its daytime one"],
+        source="Home Office police workforce open data; ONS mid-year population estimates",
+        description=(f"Column chart of {title.lower()} for {len(forces_only)} forces ranked from highest to lowest, "
+                     f"with {f.name} highlighted and England and Wales as a dashed line. "
+                     + common.rank_sentence(forces_only.set_index("pfa_code")["value"], f.code, what=title.lower(),
+                                            fmt="{:.0f}") + "."))
+    crime = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code", "crimes"]).rename(
+        columns={"area_code": "pfa_code"})
+    period = pfa_tables.PERIODS[pfa_tables.DEC_2024]
+    ew = crime.set_index("pfa_code").loc[ENGLAND_AND_WALES]
+    centre = ew["crimes"] / ew["population"]
+    table = funnel.forces_rate_funnel(crime, "crimes", "population", centre, 1000)
+    charted = table[table["pfa_code"] != forces.CITY_OF_LONDON]
+    crime_funnel = funnels.funnel_plot(
+        charted, funnel.rate_curve(charted, centre, 1000), centre=1000 * centre, name=f"glance-crime-funnel-{f.slug}",
+        highlight=f.code, x_title="Residents (log scale)", y_title="Offences per 1,000 residents",
+        title=f"Recorded crime per 1,000 residents (excluding fraud), {period}",
+        subtitle=["Solid lines: 95% limits, dashed: 99.8%, around England and Wales, widened for the spread between "
+                  "forces", f"{city}: rate suppressed by ONS"],
+        source=f"ONS police force area data tables, {period}",
+        description=(f"Funnel plot of recorded crime per 1,000 residents in the {period} for {len(charted)} forces "
+                     f"against their populations, with limits around England and Wales ({1000 * centre:.1f}). "
+                     + (common.funnel_sentence(table, f.code, what=f"recorded crime per 1,000 residents, {period}")
+                        if f.code != forces.CITY_OF_LONDON else f"{city}'s rate is suppressed by ONS") + "."))
+    return [slope, crime_funnel]
 
 
 def local_data(force: str, local_survey: str | None = None, policeuk: str | None = None) -> Section:

@@ -50,8 +50,13 @@ figure, tr, ul { break-inside: avoid; }
 figure { margin: 0; }
 figcaption { font-size: 7.5pt; color: #444; }
 figcaption a[download] { display: none; }
+/* vega-embed makes its element inline-block, where a chart sized to its container would be 0 wide (as pcp.css). */
+.pcp-vega, .pcp-vega.vega-embed { display: block; width: 100%; }
 .pcp-vega svg { max-width: 100%; height: auto; }
-.pcp-dashboard-part .pcp-chart { max-width: 125mm; margin: 0 auto; }
+.pcp-dashboard-part .pcp-chart { width: 100%; max-width: 125mm; margin: 0 auto; }
+/* On paper: the key measures and the two comparison charts; the map and the small trend panels (text too small
+   to read when printed) stay online. */
+.pcp-dashboard-part figure:has([id^="pcp-glance-map-"]), .pcp-dashboard-part section#over-time { display: none; }
 table { border-collapse: collapse; font-size: 8pt; width: 100%; margin: 2mm 0; }
 th, td { border-bottom: 0.4pt solid #bbb; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
 thead th { border-bottom: 0.8pt solid #333; }
@@ -67,6 +72,11 @@ FOOTER = ('<div style="font-size:7pt;width:100%;padding:0 13mm;color:#555;font-f
 
 class BriefingError(RuntimeError):
     """The briefing could not be assembled or printed, or the PDF fails its checks; says why."""
+
+
+def footer_title(force: str) -> str:
+    """What each page's footer says beside its number."""
+    return f"{force}: public confidence in policing"
 
 
 def pdf_name(slug: str) -> str:
@@ -179,6 +189,14 @@ def pdf_text(pdf: Path) -> str:
     return done.stdout
 
 
+def _without_footers(text: str, title: str) -> str:
+    """The text without each page's footer (its title and "page n of m", on one line or two, in either order as
+    text extractors give them), which would otherwise sit inside a paragraph that runs on to the next page."""
+    title, number = re.escape(title), r"page \d+ of \d+"
+    footer = re.compile(rf"\s*(?:{title}\s*(?:{number})?|{number}\s*(?:{title})?)\s*")
+    return "\n".join(line for line in text.replace("\f", "\n").splitlines() if not footer.fullmatch(line))
+
+
 def check(pdf: Path, edition: Path) -> list[str]:
     """What is wrong with a briefing PDF: page count, the force's name, the at-a-glance figures, cut-off text."""
     from pypdf import PdfReader
@@ -186,7 +204,7 @@ def check(pdf: Path, edition: Path) -> list[str]:
     meta = json.loads((edition / "edition.json").read_text())
     register = json.loads((edition / "figures.json").read_text())
     reader = PdfReader(pdf)
-    text = pdf_text(pdf)
+    text = _without_footers(pdf_text(pdf), footer_title(meta["force"]))
     flat = _comparable_text(text)
     problems = []
     if not MIN_PAGES <= len(reader.pages) <= MAX_PAGES:
@@ -289,7 +307,7 @@ def make(edition: Path, printer: Printer) -> Path:
     """Assemble, print and check the briefing of the edition in `edition`; raise BriefingError on any problem."""
     meta = json.loads((edition / "edition.json").read_text())
     pdf = edition / pdf_name(meta["slug"])
-    printer.print(assemble(edition), pdf, f"{meta['force']}: public confidence in policing")
+    printer.print(assemble(edition), pdf, footer_title(meta["force"]))
     problems = check(pdf, edition)
     if problems:
         raise BriefingError("; ".join(problems))

@@ -27,7 +27,7 @@ import nbformat
 import yaml
 
 from analysis import config
-from analysis.publish import briefing, kernels, landing
+from analysis.publish import briefing, datapack, kernels, landing
 from analysis.sources import forces, localfiles
 
 EDITIONS_DIR = config.BUILD_DIR / "editions"
@@ -164,13 +164,25 @@ class Result:
     pdf_seconds: float = 0.0  # of `seconds`, printing and checking the briefing
 
 
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copy2(source, target)
+
+
+def _write_data_pack(staged: Path, src: Path, f: forces.Force, built: str) -> None:
+    """The edition's data pack beside its HTML, and (hard-linked) inside it, where the at-a-glance page links it."""
+    pack = staged / datapack.folder_name(f.slug)
+    datapack.write(pack, f.slug, f.name, datapack.measures(src / "book" / "at-a-glance.ipynb"),
+                   datapack.chart_tables(staged / "html"), built)
+    datapack.published(pack, staged / "html" / pack.name, f.slug, _link_or_copy)
+
+
 def _print_briefing(staged: Path, printer: briefing.Printer) -> None:
     """The edition's briefing PDF beside its HTML, and (hard-linked) inside it for the at-a-glance page's link."""
     pdf = briefing.make(staged, printer)
-    try:
-        os.link(pdf, staged / "html" / pdf.name)
-    except OSError:  # a file system without hard links
-        shutil.copy2(pdf, staged / "html" / pdf.name)
+    _link_or_copy(pdf, staged / "html" / pdf.name)
 
 
 def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = FIGURES_DIR,
@@ -254,8 +266,9 @@ def _build(f: forces.Force, out_dir: Path, figures_dir: Path, kernel: kernels.Sh
         (work / "_build" / "html").rename(staged / "html")
         register = work / "_build" / "figures" / f"{f.slug}.json"
         shutil.copy2(register, staged / "figures.json")
-        meta = {"force": f.name, "code": f.code, "slug": f.slug, "data_version": data_version(),
-                "built": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        built = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        _write_data_pack(staged, src, f, built)
+        meta = {"force": f.name, "code": f.code, "slug": f.slug, "data_version": data_version(), "built": built,
                 "local_data": {name: localfiles.fingerprint(path) for name, path in local.items()}}
         (staged / "edition.json").write_text(json.dumps(meta, indent=1) + "\n")
         printing = time.perf_counter()

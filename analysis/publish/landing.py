@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 from analysis.present import maps, render, theme
-from analysis.publish import briefing
+from analysis.publish import briefing, datapack
 from analysis.sources import boundaries, forces
 
 GLANCE_PAGE = "book/at-a-glance.html"  # where a reader of an edition starts
@@ -78,6 +78,7 @@ def landing_page(metas: list[dict], edition_href, static: str, national: str | N
         items.append(
             f'<li data-names="{html.escape(names)}"><a class="name" href="{folder}{GLANCE_PAGE}">'
             f'{html.escape(m["force"])}</a> · <a href="{folder}{briefing.pdf_name(m["slug"])}">briefing (PDF)</a>'
+            f' · <a href="{folder}{datapack.folder_name(m["slug"])}/{datapack.workbook_name(m["slug"])}">data (Excel)</a>'
             f'<div class="meta">{m["code"]} · built {html.escape(m["built"])} · data version '
             f'{html.escape(m["data_version"])}</div></li>')
     back = f'<p><a href="{national}">The national book</a></p>' if national else ""

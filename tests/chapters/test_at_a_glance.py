@@ -67,8 +67,13 @@ def test_significance_wording_or_no_sampling_error():
     assert "no sampling error" in rows["Police officers per 100,000 residents"]
     # A gap in a rate is in the rate's unit, not a headcount: "17 PCSOs per 100,000 residents above …".
     assert " per 100,000 residents " in rows["PCSOs per 100,000 residents"].split(" the median")[0]
-    assert rows["Stop and searches per 1,000 residents"].split(" the rest")[0] in {"higher than", "lower than",
-                                                                                   "similar to"}
+    # Rates of events: where the force falls on the funnel, never against the rest of England and Wales.
+    for measure in ("Stop and searches per 1,000 residents", "Stop and searches per 1,000 residents (mid-2024 "
+                    "population)", "Deaths during or following police contact, per million residents a year"):
+        assert "within the 95% limits around England and Wales" in rows[measure]
+        assert "rest of England and Wales" not in rows[measure]
+    met = glance.at_a_glance("metropolitan-police").table.set_index(["measure", "period"])["comparison"]
+    assert met[("Stop and searches per 1,000 residents", "2018/19")].startswith("above the 99.8% limit")
 
 
 def test_the_gap_to_the_median_agrees_with_the_figures_shown():

@@ -88,6 +88,7 @@ def tiny_book(tmp_path, monkeypatch):
         (staged / "html" / "kent-briefing.pdf").write_bytes(b"%PDF-1.4 stub")
 
     monkeypatch.setattr(editions, "_print_briefing", fake_briefing)
+    monkeypatch.setattr(editions, "_write_data_pack", lambda staged, src, force, built: None)
     return tmp_path
 
 

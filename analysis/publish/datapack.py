@@ -1,0 +1,134 @@
+"""An edition's data pack: a Frictionless Data Package (one CSV and table schema per resource) of every at-a-glance
+measure and the data behind every chart, and one workbook with a sheet per table and a notes sheet."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.present import inert
+from analysis.sources import manifest
+
+MEASURES_KEY = "pcp_measures"  # output metadata of the at-a-glance table (chapters/at_a_glance.show_table)
+# A chart's "Download the chart data (CSV)" link, as present/render.py writes it.
+CSV_LINK = re.compile(r'<a download="(pcp-[\w-]+)\.csv" href="data:text/csv;base64,([A-Za-z0-9+/=]+)"')
+LICENCE = {"name": "OGL-UK-3.0", "title": "Open Government Licence v3.0",
+           "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}
+SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+
+
+def folder_name(slug: str) -> str:
+    return f"{slug}-data"
+
+
+def workbook_name(slug: str) -> str:
+    return f"{slug}-data.xlsx"
+
+
+def zip_name(slug: str) -> str:
+    return f"{slug}-data.zip"
+
+
+def published(pack: Path, target: Path, slug: str, link) -> None:
+    """What the site serves of a pack (in `target`): the workbook, and the package as one zip of its descriptor and
+    CSVs, which is far lighter than 43 folders of loose files."""
+    import zipfile
+
+    target.mkdir()
+    link(str(pack / workbook_name(slug)), str(target / workbook_name(slug)))
+    with zipfile.ZipFile(target / zip_name(slug), "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(p for p in pack.rglob("*") if p.is_file() and p.suffix != ".xlsx"):
+            # A fixed date, so the same pack gives the same bytes.
+            info = zipfile.ZipInfo(f"{pack.name}/{file.relative_to(pack).as_posix()}", date_time=(2020, 1, 1, 0, 0, 0))
+            archive.writestr(info, file.read_bytes(), zipfile.ZIP_DEFLATED)
+
+
+def measures(notebook: Path) -> pd.DataFrame:
+    """The at-a-glance rows an executed notebook attached to its table, with each row's sources and grade."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            rows = output.get("metadata", {}).get(MEASURES_KEY)
+            if rows is not None:
+                return pd.DataFrame(rows)
+    raise ValueError(f"{notebook}: no output carries the at-a-glance rows ({MEASURES_KEY}); expected the table cell "
+                     "to call at_a_glance.show_table")
+
+
+def chart_tables(html_root: Path) -> dict[str, tuple[str, pd.DataFrame]]:
+    """Every chart's data as its page offers it for download, by chart id: (page, table). Text read as text."""
+    found = {}
+    for page in sorted(html_root.rglob("*.html")):
+        for chart_id, payload in CSV_LINK.findall(page.read_text(encoding="utf-8")):
+            frame = pd.read_csv(io.StringIO(base64.b64decode(payload).decode("utf-8")), dtype=str,
+                                keep_default_na=False)
+            found.setdefault(chart_id, (page.relative_to(html_root).as_posix(), frame))
+    return found
+
+
+def notes(datasets) -> pd.DataFrame:
+    """Sources, licences, periods and grades of the datasets the pack's figures come from."""
+    files = manifest.load_manifest()
+    rows = {}
+    for file_id in datasets:
+        if file_id in files:
+            f = files[file_id]
+            rows[f.dataset] = {"dataset": f.dataset, "title": f.title, "publisher": f.publisher, "period": f.period,
+                               "grade": f.grade, "why accepted at that grade": f.grade_note, "licence": f.licence,
+                               "source": f.original_url}
+        else:
+            rows[file_id] = {"dataset": file_id, "title": "a file the force supplied for this edition",
+                             "grade": "the force's own file"}
+    return pd.DataFrame(list(rows.values()))
+
+
+def _sheet(name: str, taken: set[str]) -> str:
+    """A unique Excel sheet name (31 characters at most, none of []:*?/\\)."""
+    base = SHEET_NAME.sub("-", name)[:31]
+    sheet, n = base, 1
+    while sheet.lower() in taken:
+        n += 1
+        sheet = f"{base[:28]}-{n}"
+    taken.add(sheet.lower())
+    return sheet
+
+
+def write(target: Path, slug: str, force: str, rows: pd.DataFrame, charts: dict[str, tuple[str, pd.DataFrame]],
+          built: str) -> Path:
+    """Write the pack into `target` (datapackage.json, CSVs, the workbook); every text cell a spreadsheet could run
+    is neutralised first. Returns the datapackage.json path."""
+    from frictionless import Package, Resource
+
+    target.mkdir(parents=True)
+    datasets = sorted({d for ds in rows["datasets"] for d in ds})
+    measures_table = rows.assign(source=[" | ".join(ds) for ds in rows["datasets"]]).drop(columns="datasets")
+    tables = {"key-measures": ("at-a-glance page", measures_table),
+              **{cid.removeprefix("pcp-").lower(): (page, frame) for cid, (page, frame) in charts.items()},
+              "notes": ("sources, licences, periods and grades", notes(datasets))}
+    (target / "data").mkdir()
+    resources = []
+    for name, (where, frame) in tables.items():
+        safe = inert.spreadsheet(frame)
+        path = f"data/{name}.csv"
+        safe.to_csv(target / path, index=False)
+        resource = Resource(path=path, basepath=str(target), name=name, title=f"{name} ({where})",
+                            licenses=[LICENCE])
+        resource.infer()
+        resources.append(resource)
+    package = Package(resources=resources, name=folder_name(slug), title=f"Public confidence in policing: data for "
+                      f"{force}", description=f"Every at-a-glance measure and the data behind every chart of the "
+                      f"{force} edition, built {built}. Source grades and licences are in the notes resource.",
+                      licenses=[LICENCE], basepath=str(target))
+    descriptor = target / "datapackage.json"
+    package.to_json(str(descriptor))
+    taken: set[str] = set()
+    with pd.ExcelWriter(target / workbook_name(slug), engine="xlsxwriter",
+                        engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as book:
+        for name, (where, frame) in tables.items():
+            inert.spreadsheet(frame).to_excel(book, sheet_name=_sheet(name, taken), index=False)
+    return descriptor
