@@ -8,10 +8,12 @@ from analysis.chapters import common, evidence
 from analysis.methods import funnel, per_resident, stats
 from analysis.present import funnels, lines, tables
 from analysis.present.glue import Figure, Section, national
-from analysis.sources import forces, iopc, population
+from analysis.sources import forces, iopc, iopc_extract, manifest, population
 from analysis.sources.periods import financial_year
 
 DEATHS_DATA = [iopc.DEATHS_FILE]
+EXTRACT_DATA = list(iopc_extract.DATASETS)
+REVIEW_DATA = [iopc_extract.REVIEWS_FILE]
 RATE_DATA = [iopc.DEATHS_FILE, *population.BY_YEAR_FILES]
 SOURCE = "IOPC, deaths during or following police contact, time series tables 2004/05 to 2019/20; OGL v3.0"
 OTHER = "Other deaths following contact"
@@ -122,6 +124,79 @@ def force_counts(highlight: str | None = None) -> Section:
                      f"limits around England and Wales ({national:.1f}). "
                      f"{int((charted['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits; the "
                      f"highest rate is {top['per_million']:.1f} in {top['force']}."))
+    return Section(table.drop(columns=["size"]), chart, figures)
+
+
+@national
+def deaths_to_2025() -> Section:
+    """Deaths a year, all IOPC categories, to 2024/25 from a third party's figures beside the official 2019/20
+    edition: two series, never joined, since later editions revise earlier years as investigations end."""
+    official = iopc.national_series().groupby("year_ending")["fatalities"].sum()
+    newer = iopc_extract.deaths_by_year().set_index("year_ending")["deaths"]
+    both = official.index.intersection(newer.index)
+    revised = (newer[both] - official[both]).abs()
+    revised = revised[revised > 0]
+    latest = int(newer.index.max())
+    peak = int(newer.idxmax())
+    figures = [
+        Figure("deaths25_year", financial_year(latest), "year", EXTRACT_DATA),
+        Figure("deaths25_total", int(newer[latest]), "deaths", EXTRACT_DATA,
+               label=f"Deaths during or following police contact, England and Wales, {financial_year(latest)}"),
+        Figure("deaths25_before", int(newer[latest - 1]), "deaths", EXTRACT_DATA),
+        Figure("deaths25_peak", int(newer[peak]), "deaths", EXTRACT_DATA),
+        Figure("deaths25_peak_year", financial_year(peak), "year", EXTRACT_DATA),
+        Figure("deaths25_revised_years", len(revised), "years", EXTRACT_DATA + DEATHS_DATA),
+        Figure("deaths25_revised_range", f"{int(revised.min())} to {int(revised.max())}", "deaths",
+               EXTRACT_DATA + DEATHS_DATA),
+    ]
+    plot = pd.concat([
+        pd.DataFrame({"year": official.index, "value": official.to_numpy(), "series": "IOPC 2019/20 edition"}),
+        pd.DataFrame({"year": newer.index, "value": newer.to_numpy(), "series": "to 2024/25 (third-party extract)"})],
+        ignore_index=True)
+    chart = lines.yearly_lines(
+        plot, name="deaths-to-2025", y_title="Deaths, all categories", x_title="Financial year ending March",
+        title=f"Deaths during or following police contact, England and Wales, {financial_year(int(newer.index.min()))}"
+              f" to {financial_year(latest)}",
+        subtitle=["Two editions, drawn apart: later IOPC editions revise earlier years",
+                  "To 2024/25: PoliceComplaint.com's figures from IOPC statistics (third-party extract)"],
+        source=f"{SOURCE}; {manifest.raw_file(iopc_extract.DEATHS_FILE).publisher}",
+        description=(f"Line chart of deaths during or following police contact a year in England and Wales: the IOPC "
+                     f"2019/20 edition to {financial_year(int(official.index.max()))}, and a third party's figures to "
+                     f"{financial_year(latest)} ({int(newer[latest])} deaths), which differ from the 2019/20 edition "
+                     f"by {int(revised.min())} to {int(revised.max())} deaths in {len(revised)} of the years both "
+                     "cover."))
+    return Section(plot.pivot(index="year", columns="series", values="value").reset_index(), chart, figures)
+
+
+@national
+def review_outcomes(highlight: str | None = None) -> Section:
+    """IOPC reviews of complaint outcomes completed in 2024/25, the share overturned, by force on a funnel around the
+    forces' pooled share: reviews a complainant asked for, not complaints."""
+    table = funnel.forces_proportion_funnel(iopc_extract.review_outcomes(), "overturned", "reviews").assign(
+        force=lambda d: forces.area_names(d["pfa_code"]))
+    centre = 100 * table.attrs["centre"]
+    what = f"complaint reviews upheld (the force's decision overturned), {iopc_extract.REVIEW_PERIOD}"
+    figures = [
+        Figure("reviews_period", iopc_extract.REVIEW_PERIOD, "year", REVIEW_DATA),
+        Figure("reviews_forces", len(table), "forces", REVIEW_DATA),
+        Figure("reviews_total", int(table["reviews"].sum()), "reviews", REVIEW_DATA, "{:,.0f}"),
+        Figure("reviews_overturned", int(table["overturned"].sum()), "reviews", REVIEW_DATA, "{:,.0f}"),
+        Figure("reviews_share", centre, "%", REVIEW_DATA, "{:.1f}",
+               label=f"Share of completed complaint reviews upheld, 43 forces, {iopc_extract.REVIEW_PERIOD}"),
+        *common.funnel_count_figures("reviews_funnel", table, REVIEW_DATA),
+        *common.funnel_figures("reviews_force_funnel", table, highlight, datasets=REVIEW_DATA, what=what),
+    ]
+    chart = funnels.funnel_plot(
+        table, funnel.proportion_curve(table), centre=centre, name="complaint-reviews", highlight=highlight,
+        x_title="Complaint reviews completed (log scale)", y_title="% upheld (decision overturned)",
+        title=f"Complaint reviews upheld, by force, {iopc_extract.REVIEW_PERIOD}",
+        subtitle=["Solid lines: 95% limits, dashed: 99.8%, around the 43 forces' share; reviews, not complaints",
+                  "PoliceComplaint.com's figures from IOPC statistics (third-party extract)"],
+        source=manifest.raw_file(iopc_extract.REVIEWS_FILE).publisher,
+        description=(f"Funnel plot of the share of completed complaint reviews that were upheld in "
+                     f"{iopc_extract.REVIEW_PERIOD} for 43 forces against the number of reviews, with 95% and 99.8% "
+                     f"limits around the forces' pooled share ({centre:.1f}%). "
+                     f"{int((table['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits."))
     return Section(table.drop(columns=["size"]), chart, figures)
 
 

@@ -91,6 +91,32 @@ def rate_funnel(events, exposure, centre: float) -> tuple[pd.DataFrame, dict]:
     return out, spread
 
 
+def proportion_limits(trials, centre: float, tau2: float, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Limits for a proportion of `trials` around `centre`: exact binomial quantiles with no overdispersion, else
+    normal with the random-effects variance added, centre +/- z sqrt(centre (1 - centre)/trials + tau^2)."""
+    trials = np.atleast_1d(np.asarray(trials, dtype=float))
+    tail = (1 - level) / 2
+    if tau2 == 0:
+        n = np.round(trials)
+        return sps.binom.ppf(tail, n, centre) / n, sps.binom.isf(tail, n, centre) / n
+    half = sps.norm.ppf(0.5 + level / 2) * np.sqrt(centre * (1 - centre) / trials + tau2)
+    return np.maximum(centre - half, 0), np.minimum(centre + half, 1)
+
+
+def proportion_funnel(events, trials, centre: float) -> tuple[pd.DataFrame, dict]:
+    """rate_funnel for a proportion (events of trials) around `centre`, the England and Wales proportion."""
+    events, trials = np.asarray(events, dtype=float), np.asarray(trials, dtype=float)
+    share = events / trials
+    se = np.sqrt(centre * (1 - centre) / trials)
+    spread = overdispersion((share - centre) / se, se)
+    out = pd.DataFrame({"rate": share})
+    limits = {level: proportion_limits(trials, centre, spread["tau2"], level) for level in LEVELS}
+    for level, (low, high) in limits.items():
+        out[f"low_{level:g}"], out[f"high_{level:g}"] = low, high
+    out["funnel"] = classify(share, limits)
+    return out, spread
+
+
 def log_ratio_funnel(log_ratio, se, centre: float) -> tuple[pd.DataFrame, dict]:
     """The same for a ratio on the log scale (a rate ratio, with its standard error on that scale): normal limits
     centre +/- z sqrt(se^2 + tau^2), returned as ratios."""
@@ -148,6 +174,26 @@ def forces_rate_funnel(table: pd.DataFrame, events: str, exposure: str, centre: 
     out.loc[compared, "funnel"] = fitted["funnel"]
     out.attrs["spread"] = spread
     return out
+
+
+def forces_proportion_funnel(table: pd.DataFrame, events: str, trials: str) -> pd.DataFrame:
+    """The forces' shares (%, events of trials) on a funnel around the 43 forces' pooled share; `size` is the trials.
+    attrs: spread (as forces_rate_funnel) and centre (a proportion)."""
+    rows = table[table["pfa_code"].isin(forces.force_codes())].reset_index(drop=True)
+    centre = rows[events].sum() / rows[trials].sum()
+    fitted, spread = proportion_funnel(rows[events], rows[trials], centre)
+    out = rows.assign(size=rows[trials], value=100 * rows[events] / rows[trials], funnel=fitted["funnel"])
+    for column in fitted.columns.drop(["rate", "funnel"]):
+        out[column] = 100 * fitted[column]
+    out.attrs.update(spread=spread, centre=centre)
+    return out
+
+
+def proportion_curve(table: pd.DataFrame) -> pd.DataFrame:
+    """The limit lines of a forces_proportion_funnel table, in %."""
+    curve = limit_curve(table["size"], lambda grid, level: proportion_limits(grid, table.attrs["centre"],
+                                                                             table.attrs["spread"]["tau2"], level))
+    return curve.assign(value=100 * curve["value"])
 
 
 def rate_curve(table: pd.DataFrame, centre: float, per: float) -> pd.DataFrame:

@@ -75,3 +75,29 @@ def test_the_appendix_glues_the_funnel_settings_its_method_text_quotes():
     assert (values["funnel_inner"], values["funnel_outer"], values["winsor_low"], values["winsor_high"]) == \
         (95, 99.8, 10, 90)
     assert figures(c06.force_counts())["deaths_forces_tested"] == 42
+
+
+def test_deaths_to_2024_25_are_a_separate_series_with_the_revisions_counted():
+    from analysis.chapters import c06_police_wrongdoing as c06
+
+    section = c06.deaths_to_2025()
+    values = {f.key: f.value for f in section.figures}
+    assert values["deaths25_total"] == 153 and values["deaths25_year"] == "2024/25"
+    assert values["deaths25_peak"] == 288 and values["deaths25_peak_year"] == "2017/18"
+    series = max(section.chart.to_dict()["datasets"].values(), key=len)
+    assert {r["series"] for r in series} == {"IOPC 2019/20 edition", "to 2024/25 (third-party extract)"}
+    # 2019/20 differs between the editions (206 against 202), so the years both cover are not joined into one.
+    official = {r["year"]: r["value"] for r in series if r["series"] == "IOPC 2019/20 edition"}
+    assert official[2020] == 206 and values["deaths25_revised_range"].endswith("to 7")
+
+
+def test_complaint_reviews_sit_on_a_proportion_funnel_and_an_edition_is_placed_not_ranked():
+    from analysis.chapters import c06_police_wrongdoing as c06
+
+    values = {f.key: f.value for f in c06.review_outcomes("kent").figures}
+    assert values["reviews_total"] == 5_998 and values["reviews_overturned"] == 1_480
+    assert values["reviews_force_funnel"].startswith("Kent Police: 18.6 for complaint reviews upheld")
+    assert "within the 95% limits" in values["reviews_force_funnel"] and "th highest" not in values[
+        "reviews_force_funnel"]
+    # "above_95" and "below_95" include the forces beyond the 99.8% limits.
+    assert sum(values[f"reviews_funnel_{k}"] for k in ("within", "above_95", "below_95")) == 43

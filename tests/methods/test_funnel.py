@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis.methods import funnel
+from analysis.sources import forces
 
 # PHE/OHID Fingertips funnel method, worked values from PHEindicatormethods' test data
 # (tests/testthat/testdata_funnel_ratio_outputs.csv): for an observed count, the expected count at which it sits
@@ -62,3 +64,23 @@ def test_log_ratio_funnel_widens_limits_for_overdispersion():
     assert spread["tau2"] > 0
     assert out["high_0.95"].iloc[0] / 3 == pytest.approx(np.exp(1.959964 * np.sqrt(0.05**2 + spread["tau2"])),
                                                         rel=1e-5)
+
+
+def test_proportion_limits_are_exact_binomial_without_overdispersion_and_widen_with_it():
+    from scipy import stats as sps
+
+    low, high = funnel.proportion_limits([100, 1000], 0.25, 0.0, 0.95)
+    # Exact binomial quantiles: with 100 trials at 25%, 17 and 34 leave about 2.5% in each tail.
+    assert list(low * [100, 1000]) == [17, 223] and list(high * [100, 1000]) == [34, 277]
+    assert sps.binom.cdf(16, 100, 0.25) < 0.025 <= sps.binom.cdf(17, 100, 0.25)
+    wide_low, wide_high = funnel.proportion_limits([1000], 0.25, 0.002, 0.95)
+    half = 1.959964 * (0.25 * 0.75 / 1000 + 0.002) ** 0.5
+    assert wide_low[0] == pytest.approx(0.25 - half, abs=1e-6) and wide_high[0] == pytest.approx(0.25 + half, abs=1e-6)
+
+
+def test_a_proportion_far_from_the_centre_is_placed_beyond_the_limits():
+    table = pd.DataFrame({"pfa_code": sorted(forces.force_codes()), "reviews": 200, "overturned": 50})
+    table.loc[0, "overturned"] = 120  # 60% of 200, against a pooled share near 25%
+    out = funnel.forces_proportion_funnel(table, "overturned", "reviews")
+    assert out.loc[0, "funnel"] == funnel.ABOVE_998 and (out.loc[1:, "funnel"] == funnel.WITHIN).all()
+    assert out.attrs["centre"] == pytest.approx((42 * 50 + 120) / (43 * 200))
