@@ -193,9 +193,9 @@ def not_supplied(force: str) -> str:
     """What an edition says when the force has no survey of its own in it."""
     f = forces.resolve(force)
     return (f"No survey of {f.name}'s own was supplied for this edition, and no confidence figure by force is "
-            "published in any data this book uses. A force's analysts can add its public attitude survey results here "
-            "by rebuilding this edition with the survey file (the format and the command are in the README, under "
-            "'Bring your own data').")
+            "published in any data this book could obtain. A force's analysts can add its public attitude survey "
+            "results here by rebuilding this edition with the survey file, as the data-and-methods appendix explains "
+            "under 'Adding a force's own data'.")
 
 
 def survey_section(df: pd.DataFrame, force: str) -> Section:

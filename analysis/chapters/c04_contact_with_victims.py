@@ -172,8 +172,8 @@ def force_section(force: str) -> Section:
     return Section(None, note=(
         f"Victim satisfaction for {f.name} is not in any data this project could obtain. Forces collect it in "
         "their own victim surveys; an analyst can add it here. The outcomes above are the national example; an "
-        f"edition built with {f.short_name}'s own police.uk download shows the force's own outcomes instead (see "
-        "the README, 'Bring your own data')."))
+        f"edition built with {f.short_name}'s own police.uk download shows the force's own outcomes instead (the "
+        "data-and-methods appendix, 'Adding a force's own data')."))
 
 
 def own_outcomes(force: str, folder: str | None = None) -> Section:

@@ -131,8 +131,8 @@ def policeuk_not_supplied(force: str, what: str) -> str:
     """What an edition says where the force's own police.uk download was not given."""
     f = forces.get(forces.resolve(force).code)
     return (f"The {what} above come from the Bedfordshire sample month. {f.name}'s own police.uk download (any "
-            f"number of months, from data.police.uk/data) can be shown here: build the edition with "
-            f"`make edition FORCE={f.slug} POLICEUK=path/to/folder`.")
+            "number of months, from data.police.uk/data) can be shown here: the force's analysts can rebuild this "
+            "edition with it, as the data-and-methods appendix explains under 'Adding a force's own data'.")
 
 
 def own_policeuk_section(force: str, folder: str | None, what: str, build) -> Section:

@@ -127,3 +127,15 @@ def test_the_page_says_truly_what_is_known_of_confidence_in_the_force(force, say
     note = {f.key: f.value for f in glance.at_a_glance(force).figures}["g_confidence_note"]
     assert "ONS publishes Crime Survey for England and Wales estimates of confidence for each police force area" in note
     assert "does not publish it by force" not in note and says in note
+
+
+def test_no_page_a_commissioner_reads_shows_a_build_command():
+    from analysis.chapters import c01_trust_and_confidence as c01
+    from analysis.chapters import c04_contact_with_victims as c04
+    from analysis.chapters import common
+
+    notes = [c01.not_supplied("kent"), c04.force_section("kent").note,
+             common.policeuk_not_supplied("kent", "hot spots")]
+    for note in notes:
+        assert "make " not in note and "README" not in note and "POLICEUK=" not in note
+        assert "appendix" in note
