@@ -96,18 +96,19 @@ def test_mye_force_sums_equal_england_and_wales_in_every_year():
     assert (table.at[CITY, 2023], table.at[CITY, 2011]) == (13_462, 7_412)
 
 
-def test_population_by_year_covers_2002_to_2023_for_every_area():
+def test_population_by_year_covers_2002_to_2024_for_every_area():
     table = population.population_by_year()
-    assert len(table) == 44 * 22 and not table.duplicated(["pfa_code", "mid_year"]).any()
-    assert set(table["mid_year"]) == set(range(2002, 2024))
+    assert len(table) == 44 * 23 and not table.duplicated(["pfa_code", "mid_year"]).any()
+    assert set(table["mid_year"]) == set(range(2002, 2025))
     older = population.older_by_pfa().set_index(["pfa_code", "mid_year"])["population"]
     mye = population.mye_by_pfa().set_index(["pfa_code", "mid_year"])["population"]
     assert population.for_year(2010)[MET] == older[(MET, 2010)]
     assert population.for_year(2011)[MET] == mye[(MET, 2011)]  # the newer vintage wins where both exist
     assert population.for_year(2016)[MET] == mye[(MET, 2016)]
-    for year in (2001, 2024):
+    assert population.for_year(2024)[MET] == 9_074_625  # ONS mid-2024, from the MYE2 export
+    for year in (2001, 2025):
         with pytest.raises(ValueError, match=rf"mid_year={year}: no population estimate; expected a year from "
-                                             r"2002 to 2023"):
+                                             r"2002 to 2024"):
             population.for_year(year)
 
 
