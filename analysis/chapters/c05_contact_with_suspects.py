@@ -12,7 +12,7 @@ from analysis.methods import disproportionality, funnel, multiplicity, per_resid
 from analysis.present import funnels, lines, ranked, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_interval, fmt_number
-from analysis.sources import census, forces, policeuk, population
+from analysis.sources import census, force_indicators, forces, policeuk, population, search_totals_2025
 from analysis.sources import stop_search as ss
 from analysis.sources.periods import financial_year
 from analysis.sources.use_of_force import FILES as FORCE_FILES
@@ -80,6 +80,36 @@ def search_funnel(year: int | None = None) -> pd.DataFrame:
     ew = rates[rates["pfa_code"] == ss.ENGLAND_AND_WALES].iloc[0]
     table = funnel.forces_rate_funnel(rates, "searches", "population", ew["searches"] / ew["population"], 1000)
     return table.assign(force=forces.area_names(table["pfa_code"]))
+
+
+@national
+def newest_year() -> Section:
+    """2024/25 from third-party extracts of the Home Office tables: the 43 forces' searches per 1,000 residents (mid-2024)
+    and the Black/White search rate ratio on Census 2021 (self-defined ethnicity), with its interval."""
+    totals = search_totals_2025.load()
+    residents = population.for_year(population.MYE_2024_YEAR)[ss.ENGLAND_AND_WALES]
+    ind = force_indicators.load()
+    people = census.census2021_by_ethnicity().pivot(index="pfa_code", columns="group", values="population").loc[
+        ss.ENGLAND_AND_WALES]
+    ratio = stats.poisson_rate_ratio(ind["searches_black"].sum(), people["Black"], ind["searches_white"].sum(),
+                                     people["White"]).iloc[0]
+    year = financial_year(search_totals_2025.YEAR_ENDING)
+    totals_data = [search_totals_2025.TOTALS_FILE, population.MYE_2024_FILE]
+    ratio_data = [force_indicators.INDICATORS_FILE, census.CENSUS_FILE]
+    figures = [
+        Figure("sr25_year", year, "year", totals_data),
+        Figure("sr25_total", int(totals["searches"].sum()), "searches", totals_data, "{:,.0f}",
+               label=f"Stop and searches by the 43 territorial forces, {year}"),
+        Figure("sr25_per_1000", 1000 * totals["searches"].sum() / residents, "per 1,000 residents", totals_data, PCT1,
+               label=f"Stop and searches per 1,000 residents (mid-2024), England and Wales, {year}"),
+        Figure("sr25_btp", search_totals_2025.STATED_ALL - int(totals["searches"].sum()), "searches", totals_data,
+               "{:,.0f}", label=f"Stop and searches by British Transport Police, {year}"),
+        Figure("bw25_ew", ratio["rate_ratio"], "ratio", ratio_data, PCT1,
+               label=f"Black/White stop and search rate ratio, England and Wales (43 forces), {year}"),
+        Figure("bw25_ew_ci", fmt_interval(ratio["ci_low"], ratio["ci_high"], 1), "95% CI", ratio_data,
+               label=f"95% confidence interval of that ratio, {year}"),
+    ]
+    return Section(None, None, figures)
 
 
 def search_rate_funnel(highlight: str | None = None) -> Section:

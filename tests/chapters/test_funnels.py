@@ -34,17 +34,19 @@ def test_deaths_against_the_rest_are_counted_after_benjamini_hochberg_without_th
     assert table.at[forces.CITY_OF_LONDON, "funnel"] == funnel.CITY_NOT_COMPARED
 
 
-def test_search_rate_ratio_by_force_is_a_log_funnel_and_kent_is_within_the_limits():
+def test_search_rate_ratio_by_force_is_a_log_funnel_and_kent_gets_the_range_from_its_two_denominators():
     from analysis.chapters import c03_procedural_justice as c03
 
     section = c03.disproportionality_by_force(highlight="kent")
     values = figures(section)
-    # Issue 21 quoted the old sentence: "11.5 (95% CI 10.6 to 12.5) ... 5th highest of 40 forces".
+    # Issue 21 quoted the old sentence: "11.5 (95% CI 10.6 to 12.5) ... 5th highest of 40 forces". On interpolated
+    # residents Kent's ratio halves, and the gap is far wider than its interval: no funnel verdict, the range instead.
     assert "ss_force_rank" not in values
-    assert values["ss_force_funnel"] == ("Kent Police: 11.5 for the Black/White search rate ratio in 2018/19, "
-                                         "within the 95% limits around England and Wales")
-    assert values["ss_funnel_within"] + values["ss_funnel_above_95"] + values["ss_funnel_below_95"] == \
-        values["ss_forces_quotable"]
+    assert values["ss_force_funnel"] == (
+        "Kent Police: 5.5 for the Black/White search rate ratio in 2018/19 (interpolated residents), not compared: "
+        "11.5 on the 2011 Census and 5.5 on interpolated residents, further apart than its 95% interval")
+    assert values["ss_funnel_within"] + values["ss_funnel_above_95"] + values["ss_funnel_below_95"] + \
+        values["ss_funnel_uncertain"] == values["ss_forces_quotable"]
     assert section.chart.to_dict()["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"
 
 
@@ -101,3 +103,13 @@ def test_complaint_reviews_sit_on_a_proportion_funnel_and_an_edition_is_placed_n
         "reviews_force_funnel"]
     # "above_95" and "below_95" include the forces beyond the 99.8% limits.
     assert sum(values[f"reviews_funnel_{k}"] for k in ("within", "above_95", "below_95")) == 43
+
+
+def test_the_newest_search_year_is_given_nationally_with_its_grade_and_btp_apart():
+    from analysis.chapters import c05_contact_with_suspects as c05
+    from analysis.sources import manifest
+
+    figures = {f.key: f for f in c05.newest_year().figures}
+    assert figures["sr25_total"].value == 513_474 and figures["sr25_btp"].value == 15_108
+    assert round(figures["bw25_ew"].value, 1) == 3.6 and figures["bw25_ew_ci"].value == "3.6 to 3.7"
+    assert manifest.lowest_grade(figures["bw25_ew"].datasets) == "third-party extract"
