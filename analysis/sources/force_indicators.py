@@ -25,7 +25,8 @@ SCHEMA = Schema(
     "force indicators 2026 (third-party extract)",
     (Column("code", "str", allowed=forces.force_codes(), allowed_label="one of the 43 ONS force codes"),
      Column("off2010", "int", min=1), Column("off2026", "int", min=1), Column("offChange", "float"),
-     Column("pop", "int", min=1), Column("per100k", "float", nullable=True), Column("crimeRate", "float", nullable=True),
+     Column("pop", "int", min=1), Column("per100k", "float", nullable=True),
+     Column("crimeRate", "float", nullable=True),
      Column("ssBlack", "int", min=0), Column("ssWhite", "int", min=0), Column("ssRatio", "float", nullable=True)),
     unique=("code",),
 )
@@ -63,7 +64,8 @@ def load() -> pd.DataFrame:
     change = 100 * (df["off2026"] / df["off2010"] - 1)
     bad = df[(change - df["offChange"]).abs() > TOLERANCE + 0.05]  # from unrounded FTE: 0.05 more for the rounding
     if len(bad):
-        raise _failed(where, "offChange is the change from off2010 to off2026", bad, ["off2010", "off2026", "offChange"])
+        raise _failed(where, "offChange is the change from off2010 to off2026", bad,
+                      ["off2010", "off2026", "offChange"])
     mid_2024 = population.mye_2024_by_pfa().set_index("pfa_code")["population"]
     check = df.assign(ons_mid_2024=df["code"].map(mid_2024.round(-2)))
     bad = check[check["pop"] != check["ons_mid_2024"]]

@@ -26,8 +26,8 @@ def existing(path, what: str, folder: bool = False) -> Path:
 
 
 def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISFIFO, "named pipe"), (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
-                       (stat.S_ISSOCK, "socket"), (stat.S_ISDIR, "folder")):
+    for test, name in ((stat.S_ISFIFO, "named pipe"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"), (stat.S_ISDIR, "folder")):
         if test(mode):
             return name
     return "special file"

@@ -151,11 +151,13 @@ def load_folder(path, kind: str, force: str | None = None) -> pd.DataFrame:
                 except forces.UnknownForceError:
                     found = None
                 if found is None or found.code != expected.code:
-                    raise LocalDataError(f"{file}: 'Falls within' is {localfiles.shown(name)}; expected {expected.name} only (the "
+                    raise LocalDataError(f"{file}: 'Falls within' is {localfiles.shown(name)}; expected "
+                                         f"{expected.name} only (the "
                                          "folder must hold one force's files)")
             bad = [m for m in df["Month"].cat.categories if m != month]
             if bad:
-                raise LocalDataError(f"{file}: column 'Month' has {localfiles.shown(bad[0])}; expected {month} as in the file name")
+                raise LocalDataError(f"{file}: column 'Month' has {localfiles.shown(bad[0])}; expected {month} as in "
+                                     "the file name")
         else:
             df["Month"] = month
         frames.append(df)
@@ -214,7 +216,8 @@ def read(kind: str, path=None, force: str | None = None) -> pd.DataFrame:
     try:
         f = forces.resolve(force or named)
     except forces.UnknownForceError:
-        raise LocalDataError(f"{file}: cannot tell which force the file is for ({localfiles.shown(named)}); expected a police.uk file "
+        raise LocalDataError(f"{file}: cannot tell which force the file is for ({localfiles.shown(named)}); "
+                             "expected a police.uk file "
                              "named YYYY-MM-<force>-<kind>.csv, or pass force=") from None
     months = sorted(df["Month"].dropna().unique())
     df.attrs.update({"force": f.code, "months": months, "missing_months": [], "files": [str(file)],

@@ -46,7 +46,8 @@ def test_numbers_table_for_readers(figs):
     assert list(shown.columns) == ["What it is", "Figure", "Computed from", "Key"]
     assert len(shown) == 25  # the whole list, never "25 rows x 4 columns"
     # The register's rows are transcribed, so every figure says so beside it.
-    assert shown.iloc[0]["Figure"] == "1,001 officers (transcribed)" and shown.iloc[1]["Figure"] == "1,002% (transcribed)"
+    assert shown.iloc[0]["Figure"] == "1,001 officers (transcribed)"
+    assert shown.iloc[1]["Figure"] == "1,002% (transcribed)"
     series = manifest.raw_file(SERIES)
     assert f"{series.title} ({series.period})" in shown.iloc[0]["Computed from"]
     assert SERIES not in table.html  # datasets by title and period, not by id

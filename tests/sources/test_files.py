@@ -145,6 +145,7 @@ def test_every_dataset_has_a_source_grade_and_a_figure_takes_the_lowest_of_its_s
     assert manifest.lowest_grade(["mid_year_population_lad23_mid2024/mye_2024"]) == "official, re-exported"
     assert manifest.lowest_grade(["local survey.csv"]) == ""
     altered = tmp_path / "manifest.yml"
-    altered.write_text(config.MANIFEST_PATH.read_text(encoding="utf-8").replace("grade: official\n", "grade: good\n", 1))
+    text = config.MANIFEST_PATH.read_text(encoding="utf-8")
+    altered.write_text(text.replace("grade: official\n", "grade: good\n", 1))
     with pytest.raises(manifest.ManifestError, match=r"grade 'good'; expected one of \('official'"):
         manifest.load_manifest(altered)
