@@ -55,6 +55,9 @@ COVID_GAP_YE = (2021, 2022)
 # A census population fits a rate's year only near census day: the 2011 Census (27 March 2011) is used without a
 # flag for years ending March 2010 to 2014 (2009/10 to 2013/14), about two years either side.
 CENSUS_2011_FITS = (2010, 2014)
+# Census days: residents between them are interpolated linearly to each financial year's midpoint (30 September).
+CENSUS_2011_DAY = "2011-03-27"
+CENSUS_2021_DAY = "2021-03-21"
 # Below this many events (searches, tactic uses) in either group a rate ratio is too unstable to quote.
 MIN_EVENTS_FOR_RATIO = 20
 # Where a quarter or more of a group's searches have no usable arrest count, its arrest rate could be far

@@ -144,12 +144,20 @@ def settings() -> Section:
     return Section(sources_for_readers(), None, figures)
 
 
+def _day(iso: str) -> str:
+    """'27 March 2011' from '2011-03-27'."""
+    day = pd.Timestamp(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
 def methods() -> Section:
-    """The figures the methods text quotes: the census window, the 2022/23 year, the missing-arrests rule, the funnel
+    """The figures the methods text quotes: the census days and window, the 2022/23 year, the missing-arrests rule, the funnel
     limits and their winsorising."""
     return Section(None, None, [
         Figure("census_fit_first", financial_year(config.CENSUS_2011_FITS[0]), "year", [census.CENSUS_2011_FILE]),
         Figure("census_fit_last", financial_year(config.CENSUS_2011_FITS[1]), "year", [census.CENSUS_2011_FILE]),
+        Figure("census_2011_day", _day(config.CENSUS_2011_DAY), "date", [census.CENSUS_2011_FILE]),
+        Figure("census_2021_day", _day(config.CENSUS_2021_DAY), "date", [census.CENSUS_FILE]),
         Figure("ss23_year", sr.YEAR, "year", sr.DATASETS),
         Figure("unknown_limit", 100 * config.MAX_UNKNOWN_ARREST_SHARE, "%", [ss.SEARCH_FILE]),
         Figure("over_rows", len(ss.arrests_over_searches()), "rows", [ss.SEARCH_FILE], "{:,.0f}"),

@@ -8,7 +8,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.chapters import common, evidence
-from analysis.methods import disproportionality, funnel, stats, survey
+from analysis.methods import denominators, disproportionality, funnel, stats, survey
 from analysis.present import funnels, lines, maps, ranked, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.sources import boundaries, cache, census, csew, forces
@@ -17,10 +17,11 @@ from analysis.sources import stop_search as ss
 from analysis.sources.periods import financial_year
 
 OPEN_DATA = [csew.OPEN_DATA_FILE]
-SEARCH_DATA = [ss.SEARCH_FILE, census.CENSUS_2011_FILE]
+SEARCH_DATA = [ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE]
 OPEN_DATA_SOURCE = "ONS, CSEW open data table, 12 months to December 2018, OGL v3.0"
 SEARCH_SOURCE = ("Home Office, stop and search open data tables (year ending March 2019 release); "
-                 "ONS, 2011 Census ethnic group by police force area; OGL v3.0")
+                 "ONS, 2011 Census ethnic group by police force area and Census 2021 ethnic group by local authority "
+                 "(residents interpolated between them); OGL v3.0")
 PCT1 = "{:.1f}"
 
 
@@ -62,18 +63,45 @@ def fairness_by_group() -> Section:
     return Section(table, chart, figures)
 
 
-@cache.on_disk([ss.SEARCH_FILE, census.CENSUS_2011_FILE], ss, census, disproportionality, stats)
+@cache.on_disk([ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE], ss, census, denominators,
+               disproportionality, stats)
 def _ratio_numbers() -> pd.DataFrame:
-    # About 1,700 score intervals (several seconds): computed once per data version, shared by every
+    # About 3,400 score intervals (several seconds): computed once per data version, shared by every
     # kernel and edition through the disk cache.
-    return disproportionality.rate_ratios(disproportionality.search_rates_by_group())
+    return disproportionality.ratios_on_both_denominators(
+        disproportionality.rate_ratios(disproportionality.search_rates_by_group()),
+        disproportionality.rate_ratios(disproportionality.search_rates_interpolated()))
 
 
 @lru_cache(maxsize=1)
 def rate_ratio_table() -> pd.DataFrame:
-    """Black, Asian and Mixed to White search rate ratios for every area and year; callers never modify it."""
+    """Black, Asian and Mixed to White search rate ratios for every area and year: on the 2011 Census (rate_ratio,
+    ci_low, ci_high, label: the Home Office's method, the official figure) and on residents interpolated between the
+    censuses (the same ending _interpolated: the book's figure), with the range between them and whether it is wider
+    than the interval (ratios_on_both_denominators); callers never modify it."""
     ratios = _ratio_numbers()
     return ratios.assign(force=forces.area_names(ratios["pfa_code"]))
+
+
+def _hollow(ratios: pd.DataFrame) -> pd.Series:
+    """Years drawn hollow and never joined by a line: before 2009/10, on a 2011 Census more than two years
+    ahead, and years whose two denominators differ by more than the interval."""
+    return (ratios["year_ending"] < config.CENSUS_2011_FITS[0]) | ratios["denominator_uncertain"]
+
+
+def _segments(plot: pd.DataFrame) -> pd.Series:
+    """A line segment per run of solid years in each series: a hollow year, or a year with too few searches, ends
+    the run and is joined to nothing."""
+    plot = plot.sort_values(["series", "year_ending"])
+    breaks = plot["flagged"] | plot["value"].isna()
+    alone = plot["year_ending"].astype(str).where(plot["flagged"], "")
+    return plot["series"] + ":" + breaks.groupby(plot["series"]).cumsum().astype(str) + ":" + alone
+
+
+def _range_verdict(row) -> str:
+    """A funnel verdict replaced by the range from the two denominators."""
+    return (f"not compared: {row.rate_ratio:.1f} on the 2011 Census and {row.rate_ratio_interpolated:.1f} on "
+            "interpolated residents, further apart than its 95% interval")
 
 
 def disproportionality_by_force(highlight: str | None = None) -> Section:
@@ -86,10 +114,17 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
     without_met = bw[bw["pfa_code"] == forces.EW_EXCLUDING_MET].iloc[0]
     quotable = bw[bw["rate_ratio"].notna()]
     forces_only = quotable[quotable["pfa_code"].isin(forces.force_codes())]
-    top = forces_only.loc[forces_only["rate_ratio"].idxmax()]
+    top = forces_only.loc[forces_only["rate_ratio_interpolated"].idxmax()]
     too_few = bw[(bw["label"] == disproportionality.TOO_FEW) & bw["pfa_code"].isin(forces.force_codes())]
-    funnelled = funnel.forces_ratio_funnel(bw, "searches", "searches_ref", "rate_ratio", national["rate_ratio"])
-    bounds = disproportionality.unstated_bounds(ss.load_searches(), census.census2011_by_ethnicity(),
+    funnelled = funnel.forces_ratio_funnel(bw, "searches", "searches_ref", "rate_ratio_interpolated",
+                                           national["rate_ratio_interpolated"])
+    uncertain = funnelled["denominator_uncertain"]
+    funnelled.loc[uncertain, "funnel"] = funnelled[uncertain].apply(_range_verdict, axis=1)
+    gap = forces_only["rate_ratio"] / forces_only["rate_ratio_interpolated"] - 1
+    searches = ss.load_searches()
+    all_searches = searches.loc[searches["year_ending"] == latest, "searches"].sum()
+    residents = denominators.interpolated(census.census2011_by_ethnicity(), census.census2021_by_ethnicity(), [latest])
+    bounds = disproportionality.unstated_bounds(searches, residents.drop(columns="year_ending"),
                                                 ss.ENGLAND_AND_WALES, latest)
     met_share = _met_share_of_black_searches(latest)
     rate_table = disproportionality.search_rates_by_group()
@@ -98,47 +133,72 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
     others = ratios[(ratios["year_ending"] == latest) & (ratios["pfa_code"] == ss.ENGLAND_AND_WALES)].set_index("group")
     figures = [
         Figure("ss_year", year, "year", SEARCH_DATA),
-        Figure("ss_bw_national", national["rate_ratio"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_bw_national_low", national["ci_low"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_bw_national_high", national["ci_high"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_aw_national", others.at["Asian", "rate_ratio"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_mw_national", others.at["Mixed", "rate_ratio"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_forces_above_1", int((forces_only["ci_low"] > 1).sum()), "forces", SEARCH_DATA),
+        Figure("ss_bw_national", national["rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
+               f"Black/White search rate ratio, England and Wales, {year}, on residents interpolated between the "
+               "2011 and 2021 Censuses"),
+        Figure("ss_bw_national_low", national["ci_low_interpolated"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_national_high", national["ci_high_interpolated"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_national_official", national["rate_ratio"], "ratio", SEARCH_DATA, PCT1,
+               f"Black/White search rate ratio, England and Wales, {year}, on the 2011 Census (the Home Office's "
+               "method, the official figure)"),
+        Figure("ss_bw_national_official_low", national["ci_low"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_national_official_high", national["ci_high"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_national_uncertain", "wider" if national["denominator_uncertain"] else "narrower", "comparison",
+               SEARCH_DATA, label="whether the two denominators' ratios differ by more than the 95% interval"),
+        Figure("ss_bw_official_above_pct", 100 * (national["rate_ratio"] / national["rate_ratio_interpolated"] - 1),
+               "%", SEARCH_DATA, label=f"how much higher the official {year} ratio is than the interpolated one"),
+        Figure("ss_gap_median_pct", 100 * gap.median(), "%", SEARCH_DATA,
+               label=f"median force: how much higher its official {year} ratio is than its interpolated one"),
+        Figure("ss_gap_max_pct", 100 * gap.max(), "%", SEARCH_DATA,
+               label=f"the force whose official {year} ratio is furthest above its interpolated one: by how much"),
+        Figure("ss_gap_max_force", forces_only.loc[gap.idxmax(), "force"], "force", SEARCH_DATA),
+        Figure("ss_funnel_uncertain", int(uncertain.sum()), "forces", SEARCH_DATA,
+               label="forces whose two denominators differ by more than the 95% interval: no funnel verdict"),
+        Figure("ss_aw_national", others.at["Asian", "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_mw_national", others.at["Mixed", "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
+        # Significantly above one only if it is on both denominators.
+        Figure("ss_forces_above_1", int((forces_only[["ci_low", "ci_low_interpolated"]].min(axis=1) > 1).sum()),
+               "forces", SEARCH_DATA),
         Figure("ss_forces_quotable", len(forces_only), "forces", SEARCH_DATA),
         Figure("ss_top_force", top["force"], "force", SEARCH_DATA),
-        Figure("ss_top_ratio", top["rate_ratio"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_top_ratio", top["rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
         Figure("ss_too_few", len(too_few), "forces", SEARCH_DATA),
         Figure("ss_too_few_names", ", ".join(too_few["force"]) or "none", "forces", SEARCH_DATA),
         Figure("ss_min_searches", config.MIN_EVENTS_FOR_RATIO, "searches", SEARCH_DATA),
-        Figure("ss_bw_excl_met", without_met["rate_ratio"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_bw_excl_met_low", without_met["ci_low"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_bw_excl_met_high", without_met["ci_high"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_bw_median_force", forces_only["rate_ratio"].median(), "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_forces_below_national", int((forces_only["rate_ratio"] < national["rate_ratio"]).sum()), "forces",
-               SEARCH_DATA),
+        Figure("ss_bw_excl_met", without_met["rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_excl_met_official", without_met["rate_ratio"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_median_force", forces_only["rate_ratio_interpolated"].median(), "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_median_force_official", forces_only["rate_ratio"].median(), "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_forces_below_national", int((forces_only["rate_ratio_interpolated"]
+                                                < national["rate_ratio_interpolated"]).sum()), "forces", SEARCH_DATA),
         Figure("ss_met_share_black", 100 * met_share, "%", SEARCH_DATA),
         Figure("ss_not_stated", bounds["not_stated"], "searches", SEARCH_DATA, "{:,.0f}"),
         Figure("ss_bw_bound_low", bounds["low"], "ratio", SEARCH_DATA, PCT1),
         Figure("ss_bw_bound_high", bounds["high"], "ratio", SEARCH_DATA, PCT1),
         *common.funnel_count_figures("ss_funnel", funnelled, SEARCH_DATA),
         *common.funnel_figures("ss_force_funnel", funnelled, highlight, datasets=SEARCH_DATA,
-                               what=f"the Black/White search rate ratio in {year}"),
-        Figure("ss_unstated_share", 100 * unstated["unstated_share"].iloc[0], "%", SEARCH_DATA),
+                               what=f"the Black/White search rate ratio in {year} (interpolated residents)"),
+        Figure("ss_unstated_share", 100 * bounds["not_stated"] / all_searches, "%", SEARCH_DATA,
+               label=f"share of searches in {year} recorded as 'Not stated', England and Wales (Home Office forces)"),
+        Figure("ss_unstated_share_with_vehicle", 100 * unstated["unstated_share"].iloc[0], "%", SEARCH_DATA,
+               label=f"share of searches in {year} with no stated ethnicity, 'Not stated' and 'Vehicle only' together"),
     ]
     chart = funnels.funnel_plot(
         funnelled, funnel.ratio_curve(funnelled, national["rate_ratio"]), centre=national["rate_ratio"],
         name="stop-search-ratio-by-force", highlight=highlight, log_y=True,
         title=f"Black/White stop and search rate ratio by force, {year}",
-        subtitle=("Searches per 1,000 Black residents over searches per 1,000 White residents (2011 Census). Solid "
-                  "lines: 95% limits, dashed: 99.8%, around England and Wales, widened because forces vary far more "
-                  "than chance would make them"),
+        subtitle=("Searches per 1,000 Black residents over searches per 1,000 White residents (residents "
+                  "interpolated between the 2011 and 2021 Censuses). Solid lines: 95% limits, dashed: 99.8%, around "
+                  "England and Wales, widened because forces vary far more than chance would make them. A force whose "
+                  "2011 Census ratio differs by more than its interval gets no verdict"),
         x_title="Precision of the ratio (about the smaller group's searches, log scale)",
         y_title="Rate ratio (log scale)", source=SEARCH_SOURCE,
         description=(f"Funnel plot of the Black/White stop and search rate ratio for {len(funnelled)} forces in "
                      f"{year} against the precision of each ratio, on log scales, with 95% and 99.8% limits around "
-                     f"England and Wales ({national['rate_ratio']:.1f}). "
-                     f"{int((funnelled['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits; "
-                     f"{len(too_few)} forces had too few searches to say."))
+                     f"England and Wales ({national['rate_ratio_interpolated']:.1f}), on residents interpolated "
+                     f"between the censuses. {int((funnelled['funnel'] == funnel.WITHIN).sum())} forces are within "
+                     f"the 95% limits; {int(uncertain.sum())} forces are not placed because their 2011 Census ratio "
+                     f"differs by more than the interval; {len(too_few)} forces had too few searches to say."))
     return Section(bw, chart, figures)
 
 
@@ -151,83 +211,106 @@ def _met_share_of_black_searches(year: int) -> float:
 
 @national
 def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
-    """Black, Asian and Mixed search rates relative to White, year by year, for one area; years far from the
-    2011 Census that divides them are drawn hollow."""
+    """Black, Asian and Mixed search rates relative to White, year by year, for one area, on residents interpolated
+    between the censuses, with the Black/White ratio on the 2011 Census (the official figure) beside it; hollow years
+    (_hollow) are joined to nothing."""
     ratios = rate_ratio_table()
     area = ratios[ratios["pfa_code"] == code]
-    plot = area.rename(columns={"rate_ratio": "value"}).assign(
-        series=lambda d: d["group"] + "/White", flagged=lambda d: disproportionality.far_from_census(d["year_ending"]))
+    book = area.assign(value=area["rate_ratio_interpolated"], ci_low=area["ci_low_interpolated"],
+                       ci_high=area["ci_high_interpolated"], series=area["group"] + "/White")
+    official = area[area["group"] == "Black"].assign(value=lambda d: d["rate_ratio"],
+                                                     series="Black/White, 2011 Census (official)")
+    plot = pd.concat([book, official], ignore_index=True).assign(flagged=lambda d: _hollow(d))
+    plot = plot.assign(segment=_segments(plot))
     plot = plot[plot["value"].notna()]
     first, last = int(area["year_ending"].min()), int(area["year_ending"].max())
-    fit_low, fit_high = config.CENSUS_2011_FITS
+    fit_low = config.CENSUS_2011_FITS[0]
     bw = area[area["group"] == "Black"].set_index("year_ending")
+    solid = bw.index[~_hollow(bw.reset_index()).to_numpy()]
     name = area["force"].iloc[0]
     figures = [] if code != ss.ENGLAND_AND_WALES else [
         Figure("ss_first_year", financial_year(first), "year", SEARCH_DATA),
-        Figure("ss_bw_first", bw.at[first, "rate_ratio"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_first", bw.at[first, "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
         Figure("ss_fit_first_year", financial_year(fit_low), "year", SEARCH_DATA),
-        Figure("ss_fit_last_year", financial_year(fit_high), "year", SEARCH_DATA),
-        Figure("ss_bw_fit_first", bw.at[fit_low, "rate_ratio"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_bw_fit_last", bw.at[fit_high, "rate_ratio"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_solid_last_year", financial_year(solid.max()), "year", SEARCH_DATA,
+               label="the last year whose two denominators agree within its interval"),
+        Figure("ss_bw_fit_first", bw.at[fit_low, "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_solid_last", bw.at[solid.max(), "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_last_official", bw.at[last, "rate_ratio"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_last", bw.at[last, "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
         Figure("ss_census_age", last - 2011, "years", SEARCH_DATA),
     ]
     chart = lines.lines_with_bands(
         plot, name=f"stop-search-ratio-trend-{code}", y_title="Rate ratio against White (log scale)",
         title=f"Stop and search rate ratios, {name}, {financial_year(first)} to {financial_year(last)}",
-        subtitle=["Shaded: 95% confidence intervals; dashed line: no difference. Every year is divided by the 2011 Census:",
-                  f"hollow markers are years outside {financial_year(fit_low)} to {financial_year(fit_high)}, too far "
-                  "from it for its populations to fit"],
+        subtitle=["Residents interpolated between the 2011 and 2021 Censuses; shaded: 95% intervals.",
+                  f"Hollow, joined to no other year: before {financial_year(fit_low)} (2011 Census only), or where",
+                  "the 2011 Census ratio differs by more than the interval"],
         reference=1.0, source=SEARCH_SOURCE,
         description=(f"Line chart of the Black/White, Asian/White and Mixed/White stop and search rate ratios in "
-                     f"{name} from {financial_year(first)} to {financial_year(last)}, with 95% confidence bands, all on "
-                     f"2011 Census populations. Years outside {financial_year(fit_low)} to {financial_year(fit_high)} "
-                     f"are drawn hollow because the census is too far from them. The Black/White ratio was "
-                     f"{bw.at[fit_low, 'rate_ratio']:.1f} in {financial_year(fit_low)} and "
-                     f"{bw.at[fit_high, 'rate_ratio']:.1f} in {financial_year(fit_high)}."))
+                     f"{name} from {financial_year(first)} to {financial_year(last)}, with 95% confidence bands, on "
+                     f"residents interpolated between the 2011 and 2021 Censuses, and the Black/White ratio on the "
+                     f"2011 Census alone (the Home Office's method). Hollow points, joined to no other year, are "
+                     f"years before {financial_year(fit_low)} and years where the two denominators differ by more "
+                     f"than the interval. In {financial_year(last)} the Black/White ratio was "
+                     f"{bw.at[last, 'rate_ratio_interpolated']:.1f} on interpolated residents and "
+                     f"{bw.at[last, 'rate_ratio']:.1f} on the 2011 Census."))
     return Section(area, chart, figures)
 
 
 def force_section(force: str) -> Section:
-    """The force's Black/White ratio over time beside England and Wales (years far from the 2011 Census hollow),
-    and 2022/23 on Census 2021 in the table, never joined to the older line: the denominators differ."""
+    """The force's Black/White ratio over time beside England and Wales (interpolated residents; hollow years joined
+    to nothing), the 2011 Census ratio in the table, and 2022/23 on Census 2021, never joined to the older line."""
     f = forces.resolve(force)
     ratios = rate_ratio_table()
     both = ratios[ratios["pfa_code"].isin([f.code, ss.ENGLAND_AND_WALES]) & (ratios["group"] == "Black")]
-    plot = both.rename(columns={"rate_ratio": "value"}).assign(
-        series=lambda d: d["force"], flagged=lambda d: disproportionality.far_from_census(d["year_ending"]))
-    # A year with too few searches leaves a gap: the line starts again after it, never bridging it.
-    plot["segment"] = plot["series"] + ":" + plot.groupby("series")["value"].transform(
-        lambda v: v.isna().cumsum()).astype(str)
+    plot = both.assign(value=both["rate_ratio_interpolated"], ci_low=both["ci_low_interpolated"],
+                       ci_high=both["ci_high_interpolated"], series=both["force"], flagged=_hollow(both))
+    plot = plot.assign(segment=_segments(plot))
     plot = plot[plot["value"].notna()]
     mine = both[both["pfa_code"] == f.code].sort_values("year_ending")
     latest = mine.iloc[-1]
-    fit_low, fit_high = config.CENSUS_2011_FITS
+    fit_low = config.CENSUS_2011_FITS[0]
     chart = lines.lines_with_bands(
         plot, name=f"stop-search-force-{f.slug}", highlight=f.code, y_title="Black/White rate ratio (log scale)",
         title=f"Black/White stop and search rate ratio: {f.name} and England and Wales",
-        subtitle=["Shaded: 95% confidence intervals; years with too few searches are left out. Hollow: years",
-                  f"outside {financial_year(fit_low)} to {financial_year(fit_high)}, too far from the 2011 Census"],
+        subtitle=["Residents interpolated between the censuses; shaded: 95% intervals.",
+                  f"Hollow, joined to no other year: before {financial_year(fit_low)}, or where the 2011 Census",
+                  "ratio differs by more than the interval"],
         reference=1.0, source=SEARCH_SOURCE,
         description=(f"Line chart comparing the Black/White stop and search rate ratio in {f.name} with England and "
-                     f"Wales, by year, with 95% confidence bands, on 2011 Census populations. In "
-                     f"{financial_year(latest['year_ending'])} {f.name}'s ratio is {latest['label']}."))
+                     f"Wales, by year, with 95% confidence bands, on residents interpolated between the 2011 and "
+                     f"2021 Censuses. In {financial_year(latest['year_ending'])} {f.name}'s ratio is "
+                     f"{latest['label_interpolated']} on interpolated residents and {latest['label']} on the 2011 "
+                     "Census."))
     rates23 = disproportionality.published_ratios().set_index("pfa_code")
-    rows = [{"year": financial_year(r.year_ending), "basis": "counts; 2011 Census", "black": r.searches,
-             "white": r.searches_ref, "ratio": r.rate_ratio, "low": r.ci_low, "high": r.ci_high,
-             "note": "" if pd.notna(r.rate_ratio) else r.label}
+    rows = [{"year": financial_year(r.year_ending), "basis": "counts; interpolated residents", "black": r.searches,
+             "white": r.searches_ref, "ratio": r.rate_ratio_interpolated, "low": r.ci_low_interpolated,
+             "high": r.ci_high_interpolated, "official": r.rate_ratio, "note": _row_note(r)}
             for r in mine.itertuples()]
     new = rates23.loc[f.code]
     rows.append({"year": sr.YEAR, "basis": "published rates; Census 2021", "black": new.get("black_searches"),
                  "white": new.get("white_searches"), "ratio": new["ratio"], "low": new.get("ci_low"),
-                 "high": new.get("ci_high"), "note": "approximate: counts rebuilt from rates rounded to 0.1"
+                 "high": new.get("ci_high"), "official": new["ratio"], "note": "approximate: counts rebuilt from rates rounded to 0.1"
                  if pd.notna(new["ratio"]) else "not published"})
     table = tables.format_table(
         pd.DataFrame(rows), headers={"year": "Year", "basis": "Built from", "black": "Searches of Black people",
                                      "white": "Searches of White people", "ratio": "Black/White ratio",
-                                     "ci": "95% confidence interval", "note": "Note"},
-        intervals={"ci": ("low", "high")}, decimals={"ratio": 1, "ci": 1, "black": 0, "white": 0},
+                                     "ci": "95% confidence interval", "official": "Official (Home Office method)",
+                                     "note": "Note"},
+        intervals={"ci": ("low", "high")}, decimals={"ratio": 1, "ci": 1, "official": 1, "black": 0, "white": 0},
         kind="force", caption=f"Black/White stop and search rate ratio, {f.name}")
     return Section(table, chart, [])
+
+
+def _row_note(r) -> str:
+    """Why a year of the force table has no ratio, or why its interval gives no verdict."""
+    if pd.isna(r.rate_ratio):
+        return r.label
+    if r.denominator_uncertain:
+        return (f"range {r.denominator_low:.1f} to {r.denominator_high:.1f} from the two denominators, wider than the "
+                "interval")
+    return ""
 
 
 def search_ratio_map(highlight: str | None = None) -> Section:

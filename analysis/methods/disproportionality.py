@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.methods import stats
+from analysis.methods import denominators, stats
 from analysis.sources import census, forces, search_rates, stop_search, use_of_force
 from analysis.sources.forces import add_england_and_wales
 from analysis.sources.schemas import Column, Schema, validate
@@ -27,16 +27,17 @@ APPROXIMATE = "approximate: counts rebuilt from rates rounded to 0.1 per 1,000"
 def rates(searches: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
     """Searches per 1,000 residents by force (and England and Wales, with and without the Met), year and stated group.
 
-    Also returns, per force-year, the share of searches with no stated ethnicity
-    (`unstated_share`), which the rates cannot include.
+    `population` is one census (pfa_code, group) or a population for each year (with year_ending). Also returns,
+    per force-year, the share of searches with no stated ethnicity (`unstated_share`), which the rates cannot include.
     """
     s = add_england_and_wales(searches, ["year_ending", "group"], ["searches", "searches_arrest_known", "arrests"],
                               without_met=True)
-    p = add_england_and_wales(population, ["group"], ["population"], without_met=True)
+    keys = ["pfa_code", "group", *(["year_ending"] if "year_ending" in population else [])]
+    p = add_england_and_wales(population, keys[1:], ["population"], without_met=True)
     total = s.groupby(["pfa_code", "year_ending"])["searches"].transform("sum")
     unstated = s[s["group"].isin(UNSTATED)].groupby(["pfa_code", "year_ending"])["searches"].sum()
     stated = s[~s["group"].isin(UNSTATED)].assign(all_searches=total)
-    out = stated.merge(p, on=["pfa_code", "group"], how="left", validate="many_to_one")
+    out = stated.merge(p, on=keys, how="left", validate="many_to_one")
     out["rate_per_1000"] = 1000 * out["searches"] / out["population"]
     out["unstated_share"] = (out.set_index(["pfa_code", "year_ending"]).index.map(unstated).fillna(0).to_numpy()
                              / out["all_searches"].where(out["all_searches"] > 0))
@@ -44,8 +45,37 @@ def rates(searches: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
 
 
 def search_rates_by_group() -> pd.DataFrame:
-    """`rates` of the published searches on the 2011 Census: every force and year, and England and Wales."""
+    """`rates` of the published searches on the 2011 Census (the Home Office's method): every force and year, and
+    England and Wales."""
     return rates(stop_search.load_searches(), census.census2011_by_ethnicity())
+
+
+def search_rates_interpolated() -> pd.DataFrame:
+    """`rates` of the published searches on residents interpolated between Census 2011 and Census 2021."""
+    searches = stop_search.load_searches()
+    population = denominators.interpolated(census.census2011_by_ethnicity(), census.census2021_by_ethnicity(),
+                                           sorted(searches["year_ending"].unique()))
+    return rates(searches, population)
+
+
+OFFICIAL, INTERPOLATED = "", "_interpolated"
+DENOMINATOR_UNCERTAIN = "uncertain: the two denominators differ by more than the 95% interval"
+
+
+def ratios_on_both_denominators(official: pd.DataFrame, interpolated: pd.DataFrame) -> pd.DataFrame:
+    """`rate_ratios` on the 2011 Census (the official figure, columns as rate_ratios gives them) beside the same on
+    interpolated residents (the same columns ending `_interpolated`), with `denominator_low` and `_high` (the range
+    from the two denominators) and `denominator_uncertain`: True where the two ratios are further apart, on the log
+    scale, than the interpolated ratio's 95% interval is wide, so no verdict from that interval stands."""
+    keys = ["pfa_code", "year_ending", "group"]
+    extra = interpolated.drop(columns=["searches", "searches_ref", "comparison"])
+    out = official.merge(extra, on=keys, suffixes=(OFFICIAL, INTERPOLATED), validate="one_to_one")
+    pair = out[["rate_ratio", "rate_ratio_interpolated"]]
+    out["denominator_low"], out["denominator_high"] = pair.min(axis=1), pair.max(axis=1)
+    gap = np.log(out["denominator_high"] / out["denominator_low"])
+    width = np.log(out["ci_high_interpolated"] / out["ci_low_interpolated"])
+    out["denominator_uncertain"] = (gap > width).fillna(False)
+    return out
 
 
 def unstated_bounds(searches: pd.DataFrame, population: pd.DataFrame, code: str, year: int,

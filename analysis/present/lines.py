@@ -12,6 +12,15 @@ from analysis.present.theme import (COLUMN_WIDTH, FORCE_COLOURS, FORCE_SHAPES, G
                                     SMALL_WIDTH, axis_title, finish, wrapped_labels)
 
 
+def hollow_where(df: pd.DataFrame, flag: str, colour: alt.Color) -> dict:
+    """Fill and stroke encodings that draw a point hollow (white, outlined in its series' colour) where the `flag`
+    column is true: the theme's points are filled, so a white fill alone would leave no outline at all."""
+    if flag not in df.columns:
+        return {}
+    return {"fill": alt.condition(f"datum.{flag}", alt.value("white"), colour),
+            "stroke": alt.Stroke(**{**colour.to_dict(), "legend": None})}
+
+
 def csew_year_axis(title: str = "CSEW year (April to March)") -> alt.Axis:
     """An axis on 'year ending March' integers, labelled as survey years like 2023/24."""
     return alt.Axis(
@@ -38,9 +47,8 @@ def trend_with_breaks(df: pd.DataFrame, *, name: str, description: str, source: 
     base = alt.Chart(df)
     lines = base.mark_line().encode(x=x, y=y, color=colour, detail="segment:N")
     # Provisional values (one source only) are drawn hollow.
-    fill = (alt.condition("datum.provisional", alt.value("white"), colour) if "provisional" in df.columns
-            else colour)
-    points = base.mark_point().encode(x=x, y=y, color=colour, shape=shape, fill=fill, tooltip=tooltip)
+    points = base.mark_point().encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip,
+                                      **hollow_where(df, "provisional", colour))
     layers = [lines, points]
     breaks = df.attrs.get("breaks")
     if breaks is not None and len(breaks):
@@ -113,9 +121,8 @@ def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: s
                                               y2="ci_high:Q",
                                               color=colour, **gaps)
     line = base.mark_line().encode(x=x, y="value:Q", color=colour, **gaps)
-    fill = alt.condition("datum.flagged", alt.value("white"), colour) if "flagged" in df.columns else colour
     points = base.mark_point().encode(
-        x=x, y="value:Q", color=colour, shape=shape, fill=fill,
+        x=x, y="value:Q", color=colour, shape=shape, **hollow_where(df, "flagged", colour),
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year_ending:Q", title="Year ending March"),
                  alt.Tooltip("value:Q", format=".1f", title="Value"),
                  alt.Tooltip("ci_low:Q", format=".1f", title="95% CI from"),

@@ -43,7 +43,7 @@ def test_the_2022_23_ratio_is_never_joined_to_the_2011_series():
 def test_england_and_wales_without_the_met_the_median_force_and_bounds_for_unstated_ethnicity():
     values = figures(c03.disproportionality_by_force())
     assert values["ss_bw_excl_met"] < values["ss_bw_median_force"] < values["ss_bw_national"]
-    assert values["ss_forces_below_national"] == 33 and values["ss_met_share_black"] > 75
+    assert values["ss_forces_below_national"] == 36 and values["ss_met_share_black"] > 75  # interpolated residents
     assert values["ss_bw_bound_low"] < values["ss_bw_national"] < values["ss_bw_bound_high"]
 
 
@@ -101,3 +101,19 @@ def test_iopc_footnotes_explain_the_rise_in_other_deaths():
     assert set(notes.index) == {2011, 2016}
     assert "independent investigations" in notes[2016] and "definition" in notes[2011].lower()
     assert iopc.year_notes("Fatal police shootings").empty
+
+
+def test_ratios_between_the_censuses_sit_beside_the_official_ones_and_hollow_years_join_nothing():
+    table = c03.rate_ratio_table()
+    kent = table[(table["pfa_code"] == "E23000032") & (table["group"] == "Black")].set_index("year_ending")
+    # The at-a-glance page reads the official columns; the book's figure is the interpolated one.
+    assert kent.at[2019, "rate_ratio"] == pytest.approx(11.5, abs=0.05)
+    assert kent.at[2019, "rate_ratio_interpolated"] == pytest.approx(5.5, abs=0.05)
+    assert kent.at[2019, "denominator_uncertain"] and not kent.at[2011, "denominator_uncertain"]
+    assert kent.at[2010, "rate_ratio"] == kent.at[2010, "rate_ratio_interpolated"]  # before 2011: one census
+    plot = pd.DataFrame(c03.disproportionality_trend().chart.to_dict()["datasets"].popitem()[1])
+    hollow = plot[plot["flagged"]]
+    assert hollow["segment"].is_unique and plot["segment"].isin(hollow["segment"]).sum() == len(hollow)
+    solid = plot[~plot["flagged"] & (plot["series"] == "Black/White")]
+    assert solid["year_ending"].tolist() == [2010, 2011] and solid["segment"].nunique() == 1
+    assert "Black/White, 2011 Census (official)" in set(plot["series"])
