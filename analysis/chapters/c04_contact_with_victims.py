@@ -30,53 +30,66 @@ GUIDE_LEVEL, GUIDE_CHANGE, GUIDE_BASE_YEAR = "E001", "E002", 2014
 SOURCE_HEADLINES = "ONS and press reports of ONS figures, transcribed; OGL v3.0 where ONS"
 
 
+# The two definitions the published figures use; never one series.
+VICTIMS, INCIDENTS = "victims who reported", "incidents reported"
+
+
 @national
 def satisfaction_trend() -> Section:
-    """Victim satisfaction in the years a figure could be found, the 2013/14 level the guide implies, and the
-    missing years marked, so the series' rise and fall shows without inventing the years between."""
+    """Victim satisfaction in the years a figure could be found, one series per definition (a share of victims who
+    reported, or of incidents reported), with the 2013/14 level the guide's wording implies and the missing years
+    marked; no year is joined to another, nor a change measured across the definitions."""
     heads = csew.load_headlines()
     rows = (heads[heads["measure"] == SATISFACTION].sort_values("year_ending")
             .drop_duplicates("year_ending", keep="first").reset_index(drop=True))
-    rows = rows.assign(kind="published figure")
+    rows = rows.assign(kind="published figure", definition=rows["population_or_breakdown"].str.startswith(
+        "Incidents").map({True: INCIDENTS, False: VICTIMS}))
     register = load_register().set_index("id")
     level, change = register.at[GUIDE_LEVEL, "estimate"], register.at[GUIDE_CHANGE, "estimate"]
-    # The guide gives 2023/24 and its fall from 2013/14, not 2013/14 itself; the level follows by subtraction.
+    # The guide gives 2023/24 (a share of victims) and its fall from 2013/14, not 2013/14 itself; the level follows
+    # by subtraction, on the victims definition.
     implied = pd.DataFrame({"year_ending": [GUIDE_BASE_YEAR], "value_pct": [level - change],
-                            "kind": ["implied by the guide's 20-point fall"],
+                            "kind": ["implied by the guide's 20-point fall"], "definition": [VICTIMS],
                             "source_publisher": ["College of Policing (2025), derived"],
                             "source_title": [register.at[GUIDE_CHANGE, "study"]]})
     rows = pd.concat([rows, implied], ignore_index=True).sort_values("year_ending", ignore_index=True)
     rows["csew_year"] = rows["year_ending"].map(financial_year)
-    first, last = rows.iloc[0], rows.iloc[-1]
-    peak = rows.loc[rows["value_pct"].idxmax()]
-    years = range(int(first["year_ending"]), int(last["year_ending"]) + 1)
+    years = range(int(rows["year_ending"].min()), int(rows["year_ending"].max()) + 1)
     missing = [y for y in years if y not in set(rows["year_ending"])]
     data = HEADLINE_DATA + [REGISTER_FILE]
+    published = rows[rows["kind"] == "published figure"]
     figures = [
-        Figure("sat_first", first["value_pct"], "%", data),
-        Figure("sat_first_year", first["csew_year"], "CSEW year", data),
-        Figure("sat_peak", peak["value_pct"], "%", data),
-        Figure("sat_peak_year", peak["csew_year"], "CSEW year", data),
+        Figure("sat_peak", implied["value_pct"].iloc[0], "%", data,
+               label="victim satisfaction in 2013/14 implied by the guide's wording (share of victims who reported)"),
+        Figure("sat_peak_year", financial_year(GUIDE_BASE_YEAR), "CSEW year", data),
         Figure("sat_guide_change", -change, "percentage points", [REGISTER_FILE]),
         Figure("sat_guide_year", financial_year(GUIDE_BASE_YEAR + 10), "CSEW year", [REGISTER_FILE]),
-        Figure("sat_latest", last["value_pct"], "%", data),
-        Figure("sat_latest_year", last["csew_year"], "CSEW year", data),
-        Figure("sat_years_found", int((rows["kind"] == "published figure").sum()), "years", data),
+        Figure("sat_years_found", len(published), "years", data),
         Figure("sat_years_missing", len(missing), "years", data),
         Figure("sat_missing_years", _spans_text(missing), "CSEW years", data),
     ]
-    plot = rows.assign(series=rows["kind"].map({"published figure": "Published figure"}).fillna(
-        "Implied by the guide (2023/24 plus its 20-point fall)"), segment=rows.index.astype(str))
+    for short, definition in (("victims", VICTIMS), ("incidents", INCIDENTS)):
+        own = published[published["definition"] == definition]
+        for end, row in (("first", own.iloc[0]), ("latest", own.iloc[-1])):
+            figures += [Figure(f"sat_{short}_{end}", row["value_pct"], "%", data,
+                               label=f"victim satisfaction, share of {definition}, {row['csew_year']}"),
+                        Figure(f"sat_{short}_{end}_year", row["csew_year"], "CSEW year", data)]
+    plot = rows.assign(series=("Share of " + rows["definition"]).where(
+        rows["kind"] == "published figure", "Share of victims, implied by the guide (2023/24 plus its 20-point fall)"),
+        segment=rows.index.astype(str))
     plot.attrs["breaks"] = _gap_spans(missing)
     chart = lines.trend_with_breaks(
-        plot, name="victim-satisfaction", source=SOURCE_HEADLINES, y_title="% of victims who reported",
+        plot, name="victim-satisfaction", source=SOURCE_HEADLINES, y_title="% satisfied",
         title="Victims satisfied with how the police handled their crime",
-        subtitle=["Only the years with a figure this project could obtain; shaded: no figure obtained.",
-                  "The 2013/14 point is implied by the guide, not published as a figure"],
-        description=(f"Dot chart of victim satisfaction in the {len(rows)} CSEW years with a figure: "
-                     + "; ".join(f"{r.csew_year}: {r.value_pct:.0f}% ({r.kind})" for r in rows.itertuples())
+        subtitle=["Two definitions, never joined: a share of victims who reported, or of incidents reported.",
+                  "Shaded: no figure obtained. The 2013/14 point is implied by the guide, not published"],
+        description=(f"Dot chart of victim satisfaction in the {len(rows)} CSEW years with a figure, in two series "
+                     "that are not joined or compared: "
+                     + "; ".join(f"{r.csew_year}: {r.value_pct:.0f}% (share of {r.definition}, {r.kind})"
+                                 for r in rows.itertuples())
                      + f". The {len(missing)} years between have no figure here and are shaded, not joined."))
-    return Section(rows[["csew_year", "value_pct", "kind", "source_publisher", "source_title"]], chart, figures)
+    table = rows[["csew_year", "value_pct", "definition", "kind", "source_publisher", "source_title"]]
+    return Section(table, chart, figures)
 
 
 def _spans_text(years: list[int]) -> str:

@@ -23,8 +23,23 @@ def test_victim_satisfaction_shows_only_years_that_exist_and_the_peak_the_guide_
     implied = section.table[section.table["csew_year"] == "2013/14"].iloc[0]
     assert implied["value_pct"] == 75 and implied["kind"].startswith("implied")  # 55 + the guide's 20-point fall
     keys = {f.key: f.value for f in section.figures}
-    assert (keys["sat_first"], keys["sat_peak"], keys["sat_peak_year"], keys["sat_latest"]) == (58, 75, "2013/14", 51)
+    assert (keys["sat_peak"], keys["sat_peak_year"]) == (75, "2013/14")
     assert keys["sat_years_found"] == 4 and keys["sat_missing_years"] == "2007/08 to 2012/13, 2015/16 to 2022/23"
+
+
+def test_victim_satisfaction_keeps_each_definition_its_own_series_never_joined():
+    # Issue 21: 2006/07 and 2023/24 are shares of victims who reported, 2014/15 and 2024/25 of incidents; the old
+    # page ran 58% (victims) to 51% (incidents) as one series that "rose and then fell steeply".
+    section = c04.satisfaction_trend()
+    keys = {f.key: f.value for f in section.figures}
+    assert "sat_first" not in keys and "sat_latest" not in keys
+    assert (keys["sat_victims_first"], keys["sat_victims_latest"]) == (58, 55)
+    assert (keys["sat_incidents_first"], keys["sat_incidents_latest"]) == (70, 51)
+    by_year = section.table.set_index("csew_year")["definition"]
+    assert by_year["2013/14"] == by_year["2006/07"] == by_year["2023/24"] == c04.VICTIMS
+    assert by_year["2014/15"] == by_year["2024/25"] == c04.INCIDENTS
+    plot = pd.DataFrame(next(d for d in section.chart.to_dict()["datasets"].values() if "series" in d[0]))
+    assert plot.groupby("series")["definition"].nunique().max() == 1 and plot["segment"].is_unique
 
 
 def test_outcomes_share_with_no_suspect(tmp_path):
