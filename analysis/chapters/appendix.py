@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.chapters import evidence
+from analysis.chapters import evidence, key_points
 from analysis.methods import comparable, funnel, stats
 from analysis.present import register, tables
 from analysis.present.glue import Figure, Section, national
@@ -148,6 +148,17 @@ def _day(iso: str) -> str:
     """'27 March 2011' from '2011-03-27'."""
     day = pd.Timestamp(iso)
     return f"{day.day} {day:%B %Y}"
+
+
+def key_point_rules() -> Section:
+    """The settings of the rules that choose each edition's key points (chapters/key_points.py)."""
+    return Section(None, None, [
+        Figure("kp_max", key_points.MAX_POINTS, "points", [], label="Most key points an edition opens with"),
+        Figure("kp_change", 100 * key_points.LARGE_CHANGE, "%", [],
+               label="A stock's change in a year that makes a key point"),
+        Figure("kp_stale", key_points.STALE_YEARS, "years", [],
+               label="Age beyond which a by-force figure is named as old in the key points"),
+    ])
 
 
 def methods() -> Section:

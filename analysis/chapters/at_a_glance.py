@@ -3,6 +3,8 @@ a map, ranked charts and small trends, with significance-aware wording and every
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from analysis import config
@@ -11,7 +13,7 @@ from analysis.chapters import c03_procedural_justice as c03
 from analysis.chapters import c05_contact_with_suspects as c05
 from analysis.chapters import c06_police_wrongdoing as c06
 from analysis.chapters import c07_what_else_matters as c07
-from analysis.chapters import common
+from analysis.chapters import common, key_points
 from analysis.methods import comparable, disproportionality, funnel, per_resident, ranking, stats, survey
 from analysis.present import funnels, lines, maps, ranked, tables
 from analysis.present.glue import LOCAL_DATA, Figure, Section, marked
@@ -401,9 +403,20 @@ def at_a_glance(force: str, local_survey: str | None = None) -> Section:
                Figure("g_outlier_note", outlier_note(f.code), "note",
                       [population.MYE_2024_FILE] if city else []),
                Figure("g_confidence_note", confidence_note(f.code, local_survey), "note", [])] + figures
+    figures += key_points.figures(key_points.points(table, f.code, outlier_note(f.code)))
     chart = maps.force_and_peers_map(f.code, peers, name=f"glance-map-{f.slug}",
                                      title=f"{f.name} and its comparable forces" if peers else f.name)
     return Section(table, chart, figures)
+
+
+def show_key_points(section: Section, force: str) -> None:
+    """The key points as a list, each linked to the page that shows its evidence (chapters/key_points.py)."""
+    from IPython.display import HTML, display
+
+    code = forces.resolve(force).code
+    items = "".join(f'<li>{html.escape(p["text"])} <a href="{html.escape(p["page"])}">Where this comes from</a></li>'
+                    for p in key_points.points(section.table, code, outlier_note(code)))
+    display(HTML(f'<ul class="pcp-key-points">{items}</ul>'))
 
 
 def table(section: Section):
