@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis import config
 from analysis.chapters import common
 from analysis.methods import survey
 from analysis.present import inert, lines, ranked, tables
@@ -24,6 +25,9 @@ PCT1 = "{:.1f}"
 # What each national series measures, for the labels of the figures quoted from it.
 TREND_LABELS = {"conf": "Confidence in the local police", "rating": "Rating the local police good or excellent",
                 "patrol": "Seeing police or PCSOs on foot patrol at least weekly", "trust": "Trust in the police"}
+# The measures whose questions changed in 2011/12 (ONS: not directly comparable with earlier years).
+BROKEN_AT_2011 = ("confidence_local_police", "police_good_excellent_job")
+TRUST_WORDING = "the exact question wording of the trust series was not seen"
 GROUP_LABELS = {"conf": "Confidence in the local police", "fair": "Agreeing the police treat everyone fairly"}
 
 
@@ -32,12 +36,22 @@ def national_trend() -> Section:
     """Confidence, good/excellent rating, foot patrol and trust, 2003/04 to the latest year."""
     trend = csew.trend_frame(csew.load_national_series(), list(csew.SERIES_LABELS), csew.load_headlines())
     figures = []
+    # ONS: confidence and the rating are not comparable across the 2011/12 questionnaire change, so each side of it
+    # has its own first and latest (conf_before_…), and the peak is the newer questionnaire's.
+    since = trend[trend["year_ending"] >= config.QUESTIONNAIRE_BREAK_YE]
+    before = trend[trend["year_ending"] < config.QUESTIONNAIRE_BREAK_YE]
     for short, measure in [("conf", "confidence_local_police"), ("rating", "police_good_excellent_job"),
                            ("patrol", "foot_patrol_weekly_or_more"), ("trust", "trust_police_in_area")]:
-        figures += common.point_figures(trend, measure, short, SERIES_DATA + HEADLINE_DATA,
-                                      what=f"{TREND_LABELS[short]}, % of adults (CSEW)")
+        what = f"{TREND_LABELS[short]}, % of adults (CSEW)"
+        broken = measure in BROKEN_AT_2011
+        figures += common.point_figures(since if broken else trend, measure, short, SERIES_DATA + HEADLINE_DATA,
+                                        what=what + (" since the 2011/12 questionnaire change" if broken else ""))
+        if broken:
+            figures += [f for f in common.point_figures(before, measure, f"{short}_before", SERIES_DATA + HEADLINE_DATA,
+                                                        what=what + " before the 2011/12 questionnaire change")
+                        if "_peak" not in f.key]
     latest = trend["year_ending"].max()
-    peak, last = (csew.point(trend, "confidence_local_police", w) for w in ("peak", "latest"))
+    peak, last = (csew.point(since, "confidence_local_police", w) for w in ("peak", "latest"))
     peak_values = [peak["value_pct"]] + ([peak["value_transcribed"]] if pd.notna(peak["value_transcribed"]) else [])
     falls = sorted(v - last["value_pct"] for v in peak_values)
     figures.append(Figure("conf_change_from_peak", fmt_number(falls[0]) if len(falls) == 1 else
@@ -45,14 +59,16 @@ def national_trend() -> Section:
                           "percentage points", SERIES_DATA + HEADLINE_DATA))
     provisional = trend[trend["provisional"]]
     years = sorted(provisional.loc[provisional["measure"] != "trust_police_in_area", "csew_year"].unique())
-    figures += [Figure("provisional_years", common.join(years),
-                       "CSEW years", SERIES_DATA + HEADLINE_DATA)]
+    figures += [Figure("provisional_years", common.join(years), "CSEW years", SERIES_DATA + HEADLINE_DATA),
+                Figure("trust_wording", TRUST_WORDING, "note", SERIES_DATA,
+                       label="what the extract's PROVENANCE.md says of the trust series")]
     chart = lines.trend_with_breaks(
         trend,
         name="national-trend",
         title="Confidence, ratings, foot patrol and trust, England and Wales",
         subtitle=[f"Crime Survey for England and Wales, 2003/04 to {financial_year(latest)}",
-                  f"Hollow markers: {common.PROVISIONAL}, not yet checked against an ONS table"],
+                  f"Hollow markers: {common.PROVISIONAL}, not yet checked against an ONS table;",
+                  f"{TRUST_WORDING}"],
         description=(
             f"Line chart of four CSEW measures from 2003/04 to {financial_year(latest)}. "
             + " ".join(
@@ -63,7 +79,8 @@ def national_trend() -> Section:
                 for m in csew.SERIES_LABELS
             )
             + " Lines break at the 2011/12 questionnaire change (confidence and rating only) and across "
-            "2020/21 to 2021/22, when no comparable survey ran. Provisional values are drawn hollow."
+            f"2020/21 to 2021/22, when no comparable survey ran. Provisional values are drawn hollow; "
+            f"{TRUST_WORDING}."
         ),
         source=ONS_SOURCE,
     )

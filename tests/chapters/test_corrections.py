@@ -117,3 +117,13 @@ def test_ratios_between_the_censuses_sit_beside_the_official_ones_and_hollow_yea
     solid = plot[~plot["flagged"] & (plot["series"] == "Black/White")]
     assert solid["year_ending"].tolist() == [2010, 2011] and solid["segment"].nunique() == 1
     assert "Black/White, 2011 Census (official)" in set(plot["series"])
+
+
+def test_confidence_and_rating_are_described_within_each_side_of_the_2011_12_break_and_trust_says_its_wording():
+    values = figures(c01.national_trend())
+    # Issue 21 quoted "from 47% in 2003/04 to a peak of 63% in 2015/16", across the questionnaire change.
+    assert (values["rating_before_first_year"], values["rating_before_latest_year"]) == ("2003/04", "2010/11")
+    assert values["rating_first_year"] == values["conf_first_year"] == "2011/12"
+    assert values["rating_before_first"] == pytest.approx(47.4) and values["rating_peak_year"] == "2015/16"
+    assert "was not seen" in values["trust_wording"]
+    assert "was not seen" in c01.national_trend().chart.to_dict()["description"]
