@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.chapters import common, evidence
-from analysis.methods import comparable, ranking, stats, survey
+from analysis.methods import comparable, funnel, ranking, stats, survey
 from analysis.present import maps, ranked, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_number
@@ -56,6 +56,23 @@ def asb_table() -> pd.DataFrame:
     return table
 
 
+CHANGE_WORDS = {"↑": "a significant rise", "↓": "a significant fall", "": "no significant change"}
+
+
+def asb_change_flags(year_ending: int) -> pd.Series:
+    """ONS's test of each area's ASB share against the year before, from Table P6 ('*↑', '*↓' or blank), in words,
+    keyed as asb_table's areas (London's combined row under LONDON)."""
+    table = pfa_tables.read_table(year_ending, "Table P6")
+    flag = table[pfa_tables.column(table, "Any anti-social behaviour", "Statistically significantly different from Apr")]
+    flag = flag.fillna("").astype(str).str.strip()
+    arrow = flag.str[-1:].where(flag.str.startswith("*"), "")
+    london = table["area_name"].str.contains("Metropolitan Police", case=False)
+    kept = table["area_type"].isin(["force", "England and Wales"]) | london
+    codes = table["area_code"].where(~london, LONDON)
+    return pd.Series(arrow.map(CHANGE_WORDS).to_numpy(), index=codes.to_numpy(), name="change_on_year_before")[
+        kept.to_numpy()]
+
+
 def asb_area(force_code: str) -> str:
     """The ASB table's area for a force: its own code, or the combined London area for the Met and the City."""
     return LONDON if force_code in LONDON_FORCES else force_code
@@ -84,6 +101,8 @@ def asb_by_force(highlight: str | None = None) -> Section:
     national = now[now["area_code"] == ENGLAND_AND_WALES].iloc[0]
     prev = table[(table["area_code"] == ENGLAND_AND_WALES) & (table["year_ending"] == min(ASB_YEARS))].iloc[0]
     data = [pfa_tables.FILES[y] for y in ASB_YEARS]
+    change = asb_change_flags(latest)
+    kept = kept.assign(change=kept["area_code"].map(change))
     higher = int((kept["against_england_and_wales"] == stats.HIGHER).sum())
     lower = int((kept["against_england_and_wales"] == stats.LOWER).sum())
     figures = [
@@ -91,6 +110,10 @@ def asb_by_force(highlight: str | None = None) -> Section:
         Figure("asb_national", national["asb_pct"], "%", data, "{:.1f}"),
         Figure("asb_prev_year", financial_year(min(ASB_YEARS)), "year", data),
         Figure("asb_national_prev", prev["asb_pct"], "%", data, "{:.1f}"),
+        Figure("asb_national_change", change[ENGLAND_AND_WALES], "comparison", data,
+               label="ONS's test of England and Wales's ASB share against the year before (Table P6)"),
+        Figure("asb_areas_rose", int((kept["change"] == CHANGE_WORDS["↑"]).sum()), "areas", data),
+        Figure("asb_areas_fell", int((kept["change"] == CHANGE_WORDS["↓"]).sum()), "areas", data),
         Figure("asb_forces", len(kept), "areas", data),
         Figure("asb_forces_higher", higher, "areas", data),
         Figure("asb_forces_lower", lower, "areas", data),
@@ -105,7 +128,8 @@ def asb_by_force(highlight: str | None = None) -> Section:
         mine = kept.set_index("area_code").loc[area]
         against = f"{mine['against_england_and_wales']} than".replace("similar than", "similar to")
         figures.append(Figure("asb_force_verdict", f"{asb_area_name(area)}: {fmt_number(mine['asb_pct'], 1)}%, "
-                              f"{against} England and Wales ({fmt_number(national['asb_pct'], 1)}%) by ONS's test",
+                              f"{against} England and Wales ({fmt_number(national['asb_pct'], 1)}%) by ONS's test; "
+                              f"against {financial_year(min(ASB_YEARS))}, {mine['change']} by ONS's test",
                               "sentence", data))
     plot = kept.assign(pfa_code=kept["area_code"], value=kept["asb_pct"],
                        comparison=kept["against_england_and_wales"]).sort_values("value", ascending=False)
@@ -161,7 +185,8 @@ def force_section(force: str) -> Section:
     frame = pd.DataFrame({
         "crime_rate": crime["crime_rate"].reindex(codes),
         "asb_pct": [asb["asb_pct"].get(asb_area(c)) for c in codes],
-        "asb_test": [asb["against_england_and_wales"].get(asb_area(c), "") for c in codes],
+        "asb_test": [asb["against_england_and_wales"].get(asb_area(c), "")
+                     + (" (London's combined figure)" if asb_area(c) != c else "") for c in codes],
     }, index=pd.Index(codes, name="pfa_code"))
     rows = ranking.comparison_rows(frame, f.code, peers)
     rows.loc[rows["area"] == "Median force", "asb_test"] = ""
@@ -180,14 +205,24 @@ def force_section(force: str) -> Section:
         x_title="Recorded crime per 1,000 residents (excluding fraud)",
         title=f"Recorded crime per 1,000 residents, {period}: {f.name}",
         subtitle=[f"Beside England and Wales and its comparable forces; median force "
-                  f"{ranking.median_force(crime['crime_rate']):.1f}. Counts of recorded offences, not a survey, "
-                  "so no confidence interval." + note],
+                  f"{ranking.median_force(crime['crime_rate']):.1f}. Recorded offences are counts of events, "
+                  "which vary by chance too: the funnel in the chapter places each force." + note],
         source=f"ONS, Police force area data tables, {period}; OGL v3.0",
         description=(f"Bar chart of recorded crime per 1,000 residents, {period}, in {f.name}, England and Wales and "
-                     f"its comparable forces. " + common.rank_sentence(crime["crime_rate"], f.code,
-                                                                         what="recorded crime per 1,000 residents")
+                     "its comparable forces. " + common.funnel_sentence(
+                         crime_funnel(pfa_tables.DEC_2024), f.code, what=f"recorded crime per 1,000 residents, {period}")
                      + "."))
     return Section(table, chart, [])
+
+
+def crime_funnel(edition) -> pd.DataFrame:
+    """Recorded crime per 1,000 residents by force on a funnel around England and Wales (funnel.forces_rate_funnel):
+    crimes are events, so a force's rate is placed against the limits chance allows, never ranked. Forces whose rate
+    ONS suppressed (the City of London) are left out."""
+    crime = pfa_tables.recorded_crime(edition)
+    national = crime[crime["area_code"] == ENGLAND_AND_WALES].iloc[0]
+    rated = crime[crime["crime_rate"].notna() & crime["population"].notna()].rename(columns={"area_code": "pfa_code"})
+    return funnel.forces_rate_funnel(rated, "crimes", "population", national["crimes"] / national["population"], 1000)
 
 
 def recorded_crime_map(highlight: str | None = None) -> Section:
@@ -213,8 +248,9 @@ def recorded_crime_map(highlight: str | None = None) -> Section:
         Figure("crime24_lowest_rate", low["crime_rate"], "offences per 1,000 residents", data, "{:.1f}"),
         Figure("crime24_suppressed", ", ".join(names[c] for c in suppressed["area_code"]) or "none", "forces", data),
         Figure("crime24_median_force", rated["crime_rate"].median(), "offences per 1,000 residents", data, "{:.1f}"),
-        *common.rank_figures("crime24_force_rank", kept.set_index("area_code")["crime_rate"], highlight,
-                              what=f"recorded crime per 1,000 residents, {period}", datasets=data),
+        *common.funnel_count_figures("crime24_funnel", crime_funnel(edition), data),
+        *common.funnel_figures("crime24_force_funnel", crime_funnel(edition), highlight, datasets=data,
+                               what=f"recorded crime per 1,000 residents, {period}"),
     ]
     values = kept.rename(columns={"area_code": "pfa_code", "crime_rate": "value", "rate_note": "note"})
     values["note"] = values["note"].replace({pfa_tables.SUPPRESSED: f"rate {pfa_tables.SUPPRESSED}"})

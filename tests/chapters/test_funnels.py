@@ -3,6 +3,8 @@ says where the force falls, never a rank, and a count of significant forces is a
 
 from __future__ import annotations
 
+import json
+
 from analysis.chapters import c06_police_wrongdoing as c06
 from analysis.methods import funnel
 from analysis.sources import forces
@@ -67,7 +69,34 @@ def test_a_survey_estimate_is_placed_by_ons_test_never_ranked():
     values = figures(c07.asb_by_force(highlight="kent"))
     # Issue 21 quoted the old sentence: "22nd highest of 42 areas (37.1%)".
     assert "asb_force_rank" not in values
-    assert values["asb_force_verdict"] == "Kent Police: 37.1%, similar to England and Wales (37.8%) by ONS's test"
+    assert values["asb_force_verdict"] == ("Kent Police: 37.1%, similar to England and Wales (37.8%) by ONS's test; "
+                                           "against 2017/18, no significant change by ONS's test")
+
+
+def test_the_asb_change_on_the_year_before_is_ons_flag_from_table_p6():
+    from analysis.chapters import c07_what_else_matters as c07
+
+    values = figures(c07.asb_by_force())
+    # Issue 21: the book said the change "cannot be said" to be significant; Table P6 flags it.
+    assert values["asb_national_change"] == "a significant rise"
+    assert (values["asb_areas_rose"], values["asb_areas_fell"]) == (13, 0)  # 12 forces and London's combined row
+    flags = c07.asb_change_flags(2019)
+    assert flags.index.is_unique and flags[c07.LONDON] == "a significant rise"
+
+
+def test_recorded_crime_by_force_is_placed_on_a_funnel_never_ranked_and_claims_no_freedom_from_chance():
+    from analysis.chapters import c07_what_else_matters as c07
+
+    values = figures(c07.recorded_crime_map(highlight="kent"))
+    assert "crime24_force_rank" not in values
+    assert values["crime24_force_funnel"] == ("Kent Police: 85.9 for recorded crime per 1,000 residents, year ending "
+                                              "December 2024, within the 95% limits around England and Wales")
+    assert values["crime24_funnel_within"] + values["crime24_funnel_above_95"] + values["crime24_funnel_below_95"] \
+        == values["crime24_forces"]
+    chart = c07.force_section("kent").chart.to_dict()
+    assert "no confidence interval" not in json.dumps(chart) and "highest" not in chart["description"]
+    city = c07.force_section("city-of-london").table.frame
+    assert city.iloc[0, -1].endswith("(London's combined figure)")
 
 
 def test_the_appendix_glues_the_funnel_settings_its_method_text_quotes():
