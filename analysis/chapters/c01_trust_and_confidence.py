@@ -6,11 +6,12 @@ import pandas as pd
 
 from analysis import config
 from analysis.chapters import common
-from analysis.methods import survey
+from analysis.methods import stats, survey
 from analysis.present import inert, lines, ranked, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_number
 from analysis.sources import csew, forces, local_survey, met_pas
+from analysis.sources.evidence import REGISTER_FILE, load_register
 from analysis.sources.localfiles import LocalDataError
 from analysis.sources.periods import financial_year
 
@@ -18,6 +19,8 @@ SERIES_DATA = [csew.SERIES_FILE]
 HEADLINE_DATA = list(csew.HEADLINE_FILES)
 OPEN_DATA = [csew.OPEN_DATA_FILE]
 PAS_DATA = [met_pas.BOROUGH_FILE]
+# The register row giving the PAS's interviews a year across London (MOPAC's survey description).
+PAS_INTERVIEWS = "E198"
 
 ONS_SOURCE = "ONS, Crime Survey for England and Wales perception tables (third-party extract), OGL v3.0"
 OPEN_DATA_SOURCE = "ONS, CSEW open data table, 12 months to December 2018, OGL v3.0"
@@ -165,7 +168,12 @@ def london_spread() -> Section:
     boroughs = met_pas.load_boroughs()
     spread = met_pas.spread(boroughs, met_pas.GOOD_JOB)
     first, last = spread.iloc[0], spread.iloc[-1]
-    ends = met_pas.extremes(boroughs, met_pas.GOOD_JOB, last["date"])
+    latest = boroughs[(boroughs["measure"] == met_pas.GOOD_JOB) & (boroughs["date"] == last["date"])]
+    # Ties are named: every borough at the lowest (highest) value, not the first the sort happens to give.
+    low, high = (latest[latest["proportion"] == v] for v in (latest["proportion"].min(), latest["proportion"].max()))
+    interviews = int(load_register().set_index("id").at[PAS_INTERVIEWS, "n"])
+    fall = stats.compare_proportions(round(first["headline"] * interviews), interviews,
+                                     round(last["headline"] * interviews), interviews).iloc[0]
     date_fmt = "%B %Y"
     good_job = "Londoners agreeing the police do a good job in their area (MOPAC Public Attitude Survey)"
     first_q, last_q = first["date"].strftime(date_fmt), last["date"].strftime(date_fmt)
@@ -174,14 +182,21 @@ def london_spread() -> Section:
         Figure("pas_first_date", first_q, "quarter ending", PAS_DATA, label="First quarter of the survey series"),
         Figure("pas_latest", 100 * last["headline"], "%", PAS_DATA, label=f"{good_job}, quarter to {last_q}"),
         Figure("pas_latest_date", last_q, "quarter ending", PAS_DATA, label="Latest quarter of the survey series"),
-        Figure("pas_low_borough", ends.iloc[0]["borough"], "borough", PAS_DATA,
-               label=f"Borough with the lowest agreement, quarter to {last_q}"),
-        Figure("pas_low", 100 * ends.iloc[0]["proportion"], "%", PAS_DATA,
+        Figure("pas_low_borough", _tied(low["borough"]), "borough", PAS_DATA,
+               label=f"Borough(s) with the lowest agreement, quarter to {last_q}"),
+        Figure("pas_low", 100 * low["proportion"].iloc[0], "%", PAS_DATA,
                label=f"{good_job}: lowest borough, quarter to {last_q}"),
-        Figure("pas_high_borough", ends.iloc[1]["borough"], "borough", PAS_DATA,
-               label=f"Borough with the highest agreement, quarter to {last_q}"),
-        Figure("pas_high", 100 * ends.iloc[1]["proportion"], "%", PAS_DATA,
+        Figure("pas_high_borough", _tied(high["borough"]), "borough", PAS_DATA,
+               label=f"Borough(s) with the highest agreement, quarter to {last_q}"),
+        Figure("pas_high", 100 * high["proportion"].iloc[0], "%", PAS_DATA,
                label=f"{good_job}: highest borough, quarter to {last_q}"),
+        Figure("pas_interviews", interviews, "interviews a year", [REGISTER_FILE], "{:,.0f}",
+               label="Interviews a year across London in the PAS, as MOPAC's survey description gives them"),
+        Figure("pas_fall", 100 * fall["difference"], "percentage points", PAS_DATA + [REGISTER_FILE],
+               label=f"{good_job}: fall from {first_q} to {last_q}"),
+        Figure("pas_fall_low", 100 * fall["ci_low"], "percentage points", PAS_DATA + [REGISTER_FILE],
+               label="approximate 95% interval of the fall, simple random sampling of the published annual sample"),
+        Figure("pas_fall_high", 100 * fall["ci_high"], "percentage points", PAS_DATA + [REGISTER_FILE]),
         Figure("pas_boroughs", int(last["boroughs"]), "boroughs", PAS_DATA,
                label=f"Boroughs with a figure in the quarter to {last_q}"),
     ]
@@ -199,6 +214,13 @@ def london_spread() -> Section:
         source=met_pas.SOURCE,
     )
     return Section(spread, chart, figures)
+
+
+def _tied(names: pd.Series) -> str:
+    """One borough's name, or the first of tied boroughs 'tied with' the others (names like 'Kensington and Chelsea'
+    would blur a list joined by 'and')."""
+    first, *rest = sorted(names)
+    return first + (f" (tied with {'; '.join(rest)})" if rest else "")
 
 
 def _comparison_phrase(label: str) -> str:
