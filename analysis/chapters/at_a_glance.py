@@ -375,8 +375,8 @@ def confidence_note(code: str, local_survey: str | None = None) -> str:
     return (f"ONS publishes Crime Survey for England and Wales estimates of confidence for each police force area in "
             "its perceptions tables, with wide intervals, and advises caution in comparing them. This book has not "
             f"been able to obtain those tables, so it shows no CSEW figure for {f.name} and estimates none. {own}"
-            f"{wales} Any published force-level estimate the evidence register holds for {f.name} is listed below, "
-            "with its year, source and strength.")
+            f"{wales} Any published force-level estimate the evidence register holds for {f.name} is in this page's "
+            "section on published survey estimates (online), with its year, source and strength.")
 
 
 def at_a_glance(force: str, local_survey: str | None = None) -> Section:

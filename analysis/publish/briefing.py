@@ -54,9 +54,6 @@ figcaption a[download] { display: none; }
 .pcp-vega, .pcp-vega.vega-embed { display: block; width: 100%; }
 .pcp-vega svg { max-width: 100%; height: auto; }
 .pcp-dashboard-part .pcp-chart { width: 100%; max-width: 125mm; margin: 0 auto; }
-/* On paper: the key measures and the two comparison charts; the map and the small trend panels (text too small
-   to read when printed) stay online. */
-.pcp-dashboard-part figure:has([id^="pcp-glance-map-"]), .pcp-dashboard-part section#over-time { display: none; }
 table { border-collapse: collapse; font-size: 8pt; width: 100%; margin: 2mm 0; }
 th, td { border-bottom: 0.4pt solid #bbb; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
 thead th { border-bottom: 0.8pt solid #333; }
@@ -109,13 +106,19 @@ def _article(page):
     return article
 
 
+# What stays online: the map, the small trend panels (their text too small to read when printed), the comparable
+# forces' table and the register's estimates. On paper: the key points, the key measures and the two comparison charts.
+ONLINE_ONLY = ('figure:has([id^="pcp-glance-map-"])', "section#over-time",
+               "section#published-survey-estimates-for-this-force", ".pcp-table-wrap:has(.pcp-table-glance-peers)",
+               ".pcp-peer-intro")
+
+
 def dashboard(html_root: Path, local_data: bool = True) -> str:
-    """The at-a-glance page's content, as built (whatever it holds: prose, tables, charts); without the list of
+    """The at-a-glance page's content, as built, without what stays online (ONLINE_ONLY), and without the list of
     the force's own files when the edition used none."""
     article = _article(_soup(html_root / "book" / "at-a-glance.html"))
-    if not local_data:
-        for part in article.select(f"section#{LOCAL_DATA_SECTION}"):
-            part.decompose()
+    for part in article.select(", ".join(ONLINE_ONLY + (() if local_data else (f"section#{LOCAL_DATA_SECTION}",)))):
+        part.decompose()
     return "".join(str(c) for c in article.contents)
 
 
@@ -211,8 +214,12 @@ def check(pdf: Path, edition: Path) -> list[str]:
         problems.append(f"{pdf.name}: {len(reader.pages)} pages; expected {MIN_PAGES} to {MAX_PAGES}")
     if _comparable_text(meta["force"]) not in flat:
         problems.append(f"{pdf.name}: the force's name {meta['force']!r} is not in the text")
+    # Every at-a-glance figure the briefing carries (all but those of the parts left online) must be in the PDF.
+    page = edition / "briefing.html"
+    printed = _comparable_text(_soup(page).get_text(" ")) if page.exists() else None
     for record in register:
-        if record["chapter"] == "at-a-glance" and _comparable_text(record["text"]) not in flat:
+        shown = _comparable_text(record["text"])
+        if record["chapter"] == "at-a-glance" and (printed is None or shown in printed) and shown not in flat:
             problems.append(f"{pdf.name}: key figure {record['key']} ({record['text']!r}) is not in the text")
     problems += [f"{pdf.name}: truncated text ({mark!r}) near {text[max(0, i - 40):i + 5]!r}"
                  for mark in TRUNCATION_MARKS if (i := text.find(mark)) >= 0]

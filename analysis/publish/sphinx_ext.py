@@ -1,10 +1,12 @@
-"""Sphinx extension: serve the bundled Vega JavaScript locally, mark the bibliography up as a list, and write the
-figure register after a build."""
+"""Sphinx extension: serve the bundled Vega JavaScript locally, mark the bibliography up as a list, glue figures
+from other pages as plain text, and write the figure register after a build."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.html5 import HTML5Translator
 
 from analysis import config
@@ -20,6 +22,25 @@ class Translator(HTML5Translator):
         # (axe-core: aria-required-children, critical); "listitem" is what a screen reader needs to count them.
         super().visit_citation(node)
         self.body[-1] = self.body[-1].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+class PlainTextGlue(SphinxPostTransform):
+    """A figure glued from another page as the text it is: myst-nb makes a code literal of cross-page text/plain
+    glue, which a reader sees as a grey chip. Runs just before myst-nb resolves the references (priority 5)."""
+
+    default_priority = 4
+
+    def apply(self, **kwargs) -> None:
+        from myst_nb.ext.glue.crossref import read_glue_cache
+        from myst_nb.ext.glue.utils import PendingGlueReference
+
+        folder = self.env.mystnb_config.output_folder
+        for node in list(self.document.findall(PendingGlueReference)):
+            if not node.inline or node.gtype == "text":
+                continue
+            data = read_glue_cache(folder, node.refdoc).get(node.key, {}).get("data", {})
+            if set(data) == {"text/plain"}:  # a missing key is left for myst-nb to report
+                node.replace_self(nodes.inline(data["text/plain"], data["text/plain"], classes=["pasted-text"]))
 
 
 def _bundle_dir() -> Path:
@@ -71,6 +92,7 @@ def setup(app):
     app.add_config_value("pcp_figures_dir", "", "env")
     # pydata-sphinx-theme adds its own writer on top of whichever is set here.
     app.set_translator("html", Translator)
+    app.add_post_transform(PlainTextGlue)
     app.connect("builder-inited", _add_bundle)
     app.connect("html-page-context", _drop_thebe)
     app.connect("build-finished", _write_register)
