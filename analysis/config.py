@@ -64,6 +64,11 @@ MIN_EVENTS_FOR_RATIO = 20
 # from the truth whichever way the blanks fall, so no rate or comparison is quoted.
 MAX_UNKNOWN_ARREST_SHARE = 0.25
 
+# Hot-spot concentration against chance: simulations of the same incidents spread at one rate over the same places,
+# seeded so a rebuild gives the same figure.
+HOTSPOT_SIMULATIONS = 200
+HOTSPOT_SEED = 21
+
 # Charts.
 CHART_WIDTH = 540
 CHART_HEIGHT = 300

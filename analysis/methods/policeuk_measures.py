@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis import config
 from analysis.methods import stats
 from analysis.sources.policeuk import ASB
 
@@ -13,8 +14,23 @@ from analysis.sources.policeuk import ASB
 PLACES = {"LSOA": ["LSOA code"], "location": ["Longitude", "Latitude", "Location"]}
 
 
+def chance_share(total: int, places: int, top_places: int, simulations: int = config.HOTSPOT_SIMULATIONS,
+                 seed: int = config.HOTSPOT_SEED) -> float:
+    """% of `total` incidents that the busiest `top_places` of `places` would hold by chance alone: the mean over
+    seeded simulations of the same total spread over the same places at one rate (Poisson counts given the
+    total). The places are those with at least one incident, so each keeps one and the rest are spread. With a few
+    incidents a place, chance alone puts far more than p% of them in the busiest p%."""
+    if total == 0:  # no incidents of this kind in the file: no share to compare
+        return float("nan")
+    spread = np.random.default_rng(seed).multinomial(total - places, np.full(places, 1 / places), size=simulations)
+    counts = 1 + spread
+    busiest = -np.sort(-counts, axis=1)[:, :top_places].sum(axis=1)
+    return float(100 * busiest.mean() / total)
+
+
 def concentration(crimes: pd.DataFrame, place: str, tops=(1, 5, 10)) -> pd.DataFrame:
-    """Share of incidents in the top p% of places, for ASB and for all other crime separately.
+    """Share of incidents in the top p% of places, for ASB and for all other crime separately, beside the share
+    chance alone would give (chance_share_pct) and how far the observed share is beyond it (beyond_chance_pts).
 
     Places are those with at least one incident of that kind in the file, ranked by count;
     records with no location are left out and counted in `unlocated`.
@@ -26,9 +42,12 @@ def concentration(crimes: pd.DataFrame, place: str, tops=(1, 5, 10)) -> pd.DataF
         counts = located.groupby(keys).size().sort_values(ascending=False).to_numpy()
         for top in tops:
             n_places = max(1, int(np.ceil(len(counts) * top / 100)))
+            share = 100 * counts[:n_places].sum() / counts.sum()
+            chance = chance_share(int(counts.sum()), len(counts), n_places)
             rows.append({"incidents": label, "place": place, "top_pct": top, "places": n_places,
-                         "of_places": len(counts), "share_pct": 100 * counts[:n_places].sum() / counts.sum(),
-                         "located": int(counts.sum()), "unlocated": len(subset) - len(located)})
+                         "of_places": len(counts), "share_pct": share, "chance_share_pct": chance,
+                         "beyond_chance_pts": share - chance, "located": int(counts.sum()),
+                         "unlocated": len(subset) - len(located)})
     return pd.DataFrame(rows)
 
 

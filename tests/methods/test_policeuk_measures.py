@@ -72,3 +72,26 @@ def test_monthly_concentration_reuses_concentration(kent):
     monthly = measures.monthly_concentration(crimes).set_index("Month")
     may = measures.concentration(crimes[crimes["Month"] == "2024-05"], "LSOA", tops=(5,))
     assert monthly.at["2024-05", "share_pct"] == pytest.approx(may.loc[may["incidents"] == "Crime", "share_pct"].iloc[0])
+
+
+def test_chance_alone_puts_more_than_one_percent_of_incidents_in_the_busiest_one_percent():
+    # Issue 21: about 9 crimes an area in a month. Spread at one rate over 1,000 areas, the busiest 10 areas hold
+    # about 2% of them (the top 1% of Poisson(9) counts are about 18 each), not 1%; the seeded simulation repeats.
+    chance = measures.chance_share(9_000, 1_000, 10)
+    assert 1.8 < chance < 2.1 and chance == measures.chance_share(9_000, 1_000, 10)
+    assert measures.chance_share(9_000, 1_000, 1_000) == pytest.approx(100)
+
+
+def test_concentration_says_how_much_is_beyond_chance():
+    # 100 areas: one has 910 incidents, 99 have 1 each (1,009 in all); chance alone would give the top 1% about 1.8%.
+    crimes = pd.DataFrame({"LSOA code": ["hot"] * 910 + [f"a{i}" for i in range(99)], "Crime type": "Burglary",
+                           "Longitude": 0.0, "Latitude": 0.0, "Location": "x"})
+    row = measures.concentration(crimes, "LSOA", tops=(1,)).set_index("incidents").loc["Crime"]
+    assert row["share_pct"] == pytest.approx(100 * 910 / 1009)
+    assert 1 < row["chance_share_pct"] < 5
+    assert row["beyond_chance_pts"] == pytest.approx(row["share_pct"] - row["chance_share_pct"])
+
+
+def test_chance_keeps_one_incident_in_every_place_counted():
+    # Places are those with at least one incident: 5 incidents in 5 places can only be one each, by chance or not.
+    assert measures.chance_share(5, 5, 1) == pytest.approx(20)
