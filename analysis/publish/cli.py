@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.publish import editions
+from analysis.publish import changes, editions
 from analysis.sources import forces
 from analysis.sources.localfiles import LocalDataError
 from analysis.sources.schemas import SchemaError
@@ -20,10 +20,14 @@ def main(argv: list[str] | None = None) -> int:
     one.add_argument("--force-rebuild", action="store_true", help="ignore the skip-if-unchanged cache")
     one.add_argument("--local-survey", default=None, help="the force's own survey results (CSV, see the README)")
     one.add_argument("--policeuk", default=None, help="the force's own police.uk download folder (YYYY-MM/...)")
+    one.add_argument("--since", default=None, help="an earlier edition's figure register (<slug>.json), to list "
+                                                    "what changed")
     many = sub.add_parser("editions", help="build every force's edition (or one shard of them)")
     many.add_argument("--shard", default=None, help="i/N: build only the i-th of N deterministic shards")
     many.add_argument("--jobs", type=int, default=2, help="editions built in parallel (default 2)")
     many.add_argument("--force-rebuild", action="store_true", help="ignore the skip-if-unchanged cache")
+    many.add_argument("--since-dir", default=None, help="the last published registers (<slug>.json each), to list "
+                                                         "what changed in each edition")
     sub.add_parser("site", help="assemble _build/site: the national book and every built edition, sharing one _static")
     timing = sub.add_parser("bench", help="time the editions and the national book, and compare with the naive loop")
     timing.add_argument("--reads-only", action="store_true", help="time only the spreadsheet reads")
@@ -37,10 +41,13 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         try:
             local = _check_local(force.code, args.local_survey, args.policeuk)
-        except (LocalDataError, SchemaError) as err:
+            if args.since:
+                changes.read_register(args.since)  # a bad file stops here, naming it, and builds nothing
+        except (LocalDataError, SchemaError, changes.ChangesError) as err:
             print(f"error: {err}", file=sys.stderr)
             return 2
-        results = [editions.build_edition(force.code, use_cache=not args.force_rebuild, local=local)]
+        results = [editions.build_edition(force.code, use_cache=not args.force_rebuild, local=local,
+                                          since=args.since and str(Path(args.since).resolve()))]
         editions.write_index()
     elif args.command == "editions":
         try:
@@ -48,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as err:
             print(f"error: {err}", file=sys.stderr)
             return 2
-        results = editions.build_many(codes, jobs=args.jobs, use_cache=not args.force_rebuild)
+        results = editions.build_many(codes, jobs=args.jobs, use_cache=not args.force_rebuild,
+                                      since_dir=args.since_dir and Path(args.since_dir))
     elif args.command == "site":
         from analysis.publish import site
 

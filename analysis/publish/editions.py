@@ -27,7 +27,8 @@ import nbformat
 import yaml
 
 from analysis import config
-from analysis.publish import briefing, datapack, kernels, landing
+from analysis.present import register
+from analysis.publish import briefing, changes, datapack, kernels, landing
 from analysis.sources import forces, localfiles
 
 EDITIONS_DIR = config.BUILD_DIR / "editions"
@@ -63,11 +64,15 @@ def shard(codes: list[str], spec: str | None) -> list[str]:
     return codes[i - 1::n]
 
 
-def inputs_hash(force_code: str, root: Path = config.REPO_ROOT, local: dict[str, str] | None = None) -> str:
-    """A content hash of everything an edition depends on, plus the parameters, Python version and local files."""
+def inputs_hash(force_code: str, root: Path = config.REPO_ROOT, local: dict[str, str] | None = None,
+                since: str | None = None) -> str:
+    """A content hash of everything an edition depends on, plus the parameters, Python version, local files and the
+    earlier register it is compared with."""
     # The site address is printed in the briefing PDF.
     digest = hashlib.sha256(json.dumps({"force": force_code, "python": sys.version,
                                         "site": config.site_url()}).encode())
+    if since:
+        digest.update(b"since=" + Path(since).read_bytes())
     for name, path in sorted((local or {}).items()):  # a force's own files: content, and the name the page shows
         fp = localfiles.fingerprint(path)
         digest.update(json.dumps([name, fp["name"], fp["sha256"]]).encode())
@@ -124,7 +129,8 @@ def _source_tree(force: forces.Force, target: Path) -> list[Path]:
     cfg["sphinx"]["config"]["pcp_figures_name"] = force.slug
     (target / "_config.yml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
     toc = yaml.safe_load((target / "_toc.yml").read_text())
-    toc["parts"][0]["chapters"].insert(0, {"file": "book/at-a-glance"})
+    toc["parts"][0]["chapters"][0:0] = [{"file": "book/at-a-glance"}, {"file": f"book/{changes.PAGE}"}]
+    (target / "book" / f"{changes.PAGE}.md").write_text(changes.page(None, force.name), encoding="utf-8")
     (target / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
     return [target / "book" / "at-a-glance.ipynb"] + [target / f"{c}.ipynb" for c in _chapters(root)]
 
@@ -187,21 +193,23 @@ def _print_briefing(staged: Path, printer: briefing.Printer) -> None:
 
 def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = FIGURES_DIR,
                   use_cache: bool = True, kernel: kernels.SharedKernel | None = None,
-                  printer: briefing.Printer | None = None, local: dict[str, str] | None = None) -> Result:
+                  printer: briefing.Printer | None = None, local: dict[str, str] | None = None,
+                  since: str | None = None) -> Result:
     """Build one edition (HTML and briefing PDF) into a temporary folder, then swap it in; the last good edition
     survives any failure. Give `kernel` and `printer` to reuse them across editions; otherwise the edition starts
     and stops its own (the printer's chromium starts only if there is something to print). `local` maps notebook
-    parameters (local_survey, policeuk) to a force's own file or folder."""
+    parameters (local_survey, policeuk) to a force's own file or folder; `since` is an earlier edition's figure
+    register, whose figures the edition's "What changed" page compares with its own."""
     if kernel is None:
         with kernels.SharedKernel() as own:
-            return build_edition(force, out_dir, figures_dir, use_cache, own, printer, local)
+            return build_edition(force, out_dir, figures_dir, use_cache, own, printer, local, since)
     if printer is None:
         with briefing.Printer() as own:
-            return build_edition(force, out_dir, figures_dir, use_cache, kernel, own, local)
+            return build_edition(force, out_dir, figures_dir, use_cache, kernel, own, local, since)
     start = time.perf_counter()
     f = forces.resolve(force)
     local = {name: str(Path(path).resolve()) for name, path in (local or {}).items() if path}
-    digest = inputs_hash(f.code, local=local)
+    digest = inputs_hash(f.code, local=local, since=since)
     if use_cache and _built_from(f, out_dir) == digest:
         return Result(f.name, "skipped", time.perf_counter() - start, "inputs unchanged")
     try:
@@ -209,7 +217,7 @@ def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = 
         lock = filelock.FileLock(out_dir / LOCKS / f"{f.slug}.lock", timeout=0)
         with lock, _stopped_by_sigterm():
             remove_leftovers(out_dir, f.slug)
-            return _build(f, out_dir, figures_dir, kernel, printer, local, digest, start)
+            return _build(f, out_dir, figures_dir, kernel, printer, local, digest, start, since)
     except filelock.Timeout:
         return Result(f.name, "failed", time.perf_counter() - start,
                       f"another build of {f.name} into {out_dir} is running (it holds {lock.lock_file}); wait for it "
@@ -248,7 +256,8 @@ def _stopped_by_sigterm():
 
 
 def _build(f: forces.Force, out_dir: Path, figures_dir: Path, kernel: kernels.SharedKernel,
-           printer: briefing.Printer, local: dict[str, str], digest: str, start: float) -> Result:
+           printer: briefing.Printer, local: dict[str, str], digest: str, start: float,
+           since: str | None = None) -> Result:
     """build_edition's work, holding the edition's lock: notebooks, HTML, briefing, swap, register."""
     live = out_dir / f.slug
     work = Path(tempfile.mkdtemp(prefix=f".{f.slug}-", dir=out_dir))
@@ -257,19 +266,25 @@ def _build(f: forces.Force, out_dir: Path, figures_dir: Path, kernel: kernels.Sh
     threading.Thread(target=_import_sphinx, daemon=True).start()
     try:
         src = work / "src"
-        for notebook in _source_tree(f, src):
+        notebooks = _source_tree(f, src)
+        for notebook in notebooks:
             kernel.run(notebook, {"force": f.code, **local})
             _prepare(notebook, f)
+        changed = None
+        if since:
+            changed = changes.compare(changes.read_register(since), register.collect(notebooks))
+            (src / "book" / f"{changes.PAGE}.md").write_text(changes.page(changed, f.name, Path(since).name),
+                                                             encoding="utf-8")
         _build_html(src, work)
         staged = work / "edition"
         staged.mkdir()
         (work / "_build" / "html").rename(staged / "html")
-        register = work / "_build" / "figures" / f"{f.slug}.json"
-        shutil.copy2(register, staged / "figures.json")
+        shutil.copy2(work / "_build" / "figures" / f"{f.slug}.json", staged / "figures.json")
         built = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         _write_data_pack(staged, src, f, built)
         meta = {"force": f.name, "code": f.code, "slug": f.slug, "data_version": data_version(), "built": built,
-                "local_data": {name: localfiles.fingerprint(path) for name, path in local.items()}}
+                "local_data": {name: localfiles.fingerprint(path) for name, path in local.items()},
+                "changed": None if changed is None else len(changed)}
         (staged / "edition.json").write_text(json.dumps(meta, indent=1) + "\n")
         printing = time.perf_counter()
         _print_briefing(staged, printer)
@@ -324,7 +339,13 @@ def _built_from(f: forces.Force, out_dir: Path) -> str:
     return stamp.read_text().strip() if stamp.exists() else ""
 
 
-def _worker(todo, done, out_dir: Path, figures_dir: Path) -> None:
+def earlier_register(since_dir: Path | None, slug: str) -> str | None:
+    """The earlier edition's register for a force in `since_dir` (<slug>.json, as _build/figures holds them)."""
+    path = Path(since_dir) / f"{slug}.json" if since_dir else None
+    return str(path) if path and path.is_file() else None
+
+
+def _worker(todo, done, out_dir: Path, figures_dir: Path, since_dir: Path | None = None) -> None:
     """Pool task: take forces off the queue and build them on one kernel and one chromium, kept from edition to
     edition."""
     with kernels.SharedKernel() as kernel, briefing.Printer() as printer:
@@ -333,18 +354,22 @@ def _worker(todo, done, out_dir: Path, figures_dir: Path) -> None:
                 code = todo.get_nowait()
             except queue.Empty:
                 return
-            done.put(build_edition(code, out_dir, figures_dir, use_cache=False, kernel=kernel, printer=printer))
+            since = earlier_register(since_dir, forces.get(code).slug)
+            done.put(build_edition(code, out_dir, figures_dir, use_cache=False, kernel=kernel, printer=printer,
+                                   since=since))
 
 
 def build_many(codes: list[str], jobs: int = 2, use_cache: bool = True, out_dir: Path = EDITIONS_DIR,
-               figures_dir: Path = FIGURES_DIR) -> list[Result]:
-    """Build editions in parallel with a progress bar, one kernel per worker; returns one result per force."""
+               figures_dir: Path = FIGURES_DIR, since_dir: Path | None = None) -> list[Result]:
+    """Build editions in parallel with a progress bar, one kernel per worker; returns one result per force. With
+    `since_dir` (the last published registers, <slug>.json), each edition lists what changed since its own."""
     from tqdm import tqdm
 
     started = time.perf_counter()
     chosen = [forces.resolve(c) for c in codes]
     results = [Result(f.name, "skipped", 0.0, "inputs unchanged") for f in chosen
-               if use_cache and _built_from(f, out_dir) == inputs_hash(f.code)]
+               if use_cache and _built_from(f, out_dir) == inputs_hash(f.code,
+                                                                     since=earlier_register(since_dir, f.slug))]
     skipped = {r.force for r in results}
     stale = [f for f in chosen if f.name not in skipped]
     crashes: list[str] = []
@@ -355,7 +380,7 @@ def build_many(codes: list[str], jobs: int = 2, use_cache: bool = True, out_dir:
                 todo, done = manager.Queue(), manager.Queue()
                 for f in stale:
                     todo.put(f.code)
-                workers = [pool.submit(_worker, todo, done, out_dir, figures_dir) for _ in range(n)]
+                workers = [pool.submit(_worker, todo, done, out_dir, figures_dir, since_dir) for _ in range(n)]
                 while len(results) < len(chosen):
                     try:
                         result = done.get(timeout=1)

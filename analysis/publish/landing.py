@@ -64,6 +64,12 @@ FILTER_JS = """document.getElementById('force-filter').addEventListener('input',
 });"""
 
 
+def _changed(meta: dict) -> str:
+    """How many figures changed since the edition's last one, as its "What changed" page counts them."""
+    n = meta.get("changed")
+    return "first edition" if n is None else f"{n} figure{'' if n == 1 else 's'} changed since the last edition"
+
+
 def landing_page(metas: list[dict], edition_href, static: str, national: str | None) -> str:
     """The editions index: a clickable map, a searchable list of forces with each edition's build time, data
     version and briefing PDF. `edition_href(slug)` is the folder holding an edition's pages."""
@@ -79,7 +85,7 @@ def landing_page(metas: list[dict], edition_href, static: str, national: str | N
             f'<li data-names="{html.escape(names)}"><a class="name" href="{folder}{GLANCE_PAGE}">'
             f'{html.escape(m["force"])}</a> · <a href="{folder}{briefing.pdf_name(m["slug"])}">briefing (PDF)</a>'
             f' · <a href="{folder}{datapack.folder_name(m["slug"])}/{datapack.workbook_name(m["slug"])}">data (Excel)</a>'
-            f'<div class="meta">{m["code"]} · built {html.escape(m["built"])} · data version '
+            f'<div class="meta">{m["code"]} · built {html.escape(m["built"])} · {_changed(m)} · data version '
             f'{html.escape(m["data_version"])}</div></li>')
     back = f'<p><a href="{national}">The national book</a></p>' if national else ""
     return (

@@ -1,0 +1,80 @@
+"""What changed since an earlier edition: its figure register against this one's, figure by figure, with the reason
+each changed, written as the edition's "What changed" page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.present import inert, tables
+
+PAGE = "what-changed"  # the page's name in an edition's book/ folder
+NEW_PERIOD = "a new period of data"
+NEW_SOURCE = "a new source or edition of the data"
+REVISED = "a revised figure, or a change of method (same sources and period)"
+ADDED, REMOVED = "added", "removed"
+
+
+class ChangesError(ValueError):
+    """The earlier register cannot be read; says which file and what was expected."""
+
+
+def read_register(path) -> list[dict]:
+    """An earlier edition's figure register (the JSON a build writes to _build/figures/<slug>.json)."""
+    p = Path(path)
+    try:
+        records = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ChangesError(f"{p}: not a figure register that can be read ({type(err).__name__}); expected the "
+                           "<force>.json an earlier edition's build wrote") from None
+    if not isinstance(records, list) or not all(isinstance(r, dict) and {"key", "chapter", "text"} <= set(r)
+                                                for r in records):
+        raise ChangesError(f"{p}: not a figure register; expected a list of figures, each with key, chapter and text")
+    return records
+
+
+def _why(old: dict, new: dict) -> str:
+    # A label names its period ("…, 2024/25"): a new label with the same key is a new period.
+    if old.get("label") != new.get("label"):
+        return NEW_PERIOD
+    if sorted(old.get("datasets", [])) != sorted(new.get("datasets", [])):
+        return NEW_SOURCE
+    return REVISED
+
+
+def compare(before: list[dict], after: list[dict]) -> pd.DataFrame:
+    """Every figure whose text changed, was added or was removed: chapter, key, what it is, old, new, why."""
+    old = {(r["chapter"], r["key"]): r for r in before}
+    new = {(r["chapter"], r["key"]): r for r in after}
+    rows = []
+    for key in sorted(old.keys() | new.keys()):
+        a, b = old.get(key), new.get(key)
+        if a and b and a["text"] == b["text"]:
+            continue
+        rows.append({"chapter": key[0], "key": key[1], "label": (b or a).get("label", key[1]),
+                     "before": a["text"] if a else "", "after": b["text"] if b else "",
+                     "why": ADDED if a is None else REMOVED if b is None else _why(a, b)})
+    return pd.DataFrame(rows, columns=["chapter", "key", "label", "before", "after", "why"])
+
+
+def page(changed: pd.DataFrame | None, force: str, since: str = "") -> str:
+    """The edition's "What changed" page (MyST Markdown with the table as HTML, every value escaped); `since` names
+    the earlier register's file."""
+    since = inert.markdown(since)
+    head = "# What changed since the last edition\n\n"
+    if changed is None:
+        return head + (f"This is the first edition for {force}: there is no earlier edition's figure register to "
+                       "compare it with.\n")
+    if changed.empty:
+        return head + f"No figure changed since the edition whose register was {since}.\n"
+    counts = changed["why"].value_counts()
+    summary = "; ".join(f"{n} {why}" for why, n in counts.items())
+    table = tables.format_table(
+        changed[["chapter", "label", "before", "after", "why"]],
+        headers={"chapter": "Page", "label": "Figure", "before": "Before", "after": "Now", "why": "Why"},
+        missing="", caption=f"Figures changed since the last edition ({len(changed)})", tall=len(changed) > 20)
+    n = len(changed)
+    return head + (f"{n} figure{'' if n == 1 else 's'} changed since the edition whose register was {since} "
+                   f"({summary}). Each is listed with its old and new value and the reason.\n\n" + table.html + "\n")

@@ -1,0 +1,64 @@
+"""What changed since an earlier edition: figure by figure, with the reason, and the page an edition shows."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from markdown_it import MarkdownIt
+
+from analysis.publish import changes, landing
+
+BEFORE = [
+    {"chapter": "at-a-glance", "key": "g_officers", "text": "224", "label": "Officers, 31 March 2023",
+     "datasets": ["police_workforce_open_data_2023/open_data_2023"]},
+    {"chapter": "at-a-glance", "key": "g_crime", "text": "85.9", "label": "Crime", "datasets": ["a/one"]},
+    {"chapter": "05-contact", "key": "sr", "text": "6.4", "label": "Searches", "datasets": ["s/x"]},
+    {"chapter": "05-contact", "key": "same", "text": "1", "label": "Same", "datasets": ["s/x"]},
+    {"chapter": "06-wrongdoing", "key": "gone", "text": "9", "label": "Gone", "datasets": []}]
+AFTER = [
+    {"chapter": "at-a-glance", "key": "g_officers", "text": "216", "label": "Officers, 31 March 2026",
+     "datasets": ["force_indicators_thirdparty_2026/indicators"]},
+    {"chapter": "at-a-glance", "key": "g_crime", "text": "79.8", "label": "Crime", "datasets": ["a/two"]},
+    {"chapter": "05-contact", "key": "sr", "text": "6.5", "label": "Searches", "datasets": ["s/x"]},
+    {"chapter": "05-contact", "key": "same", "text": "1", "label": "Same", "datasets": ["s/x"]},
+    {"chapter": "06-wrongdoing", "key": "new", "text": "153", "label": "New", "datasets": []}]
+
+
+def test_every_changed_added_and_removed_figure_is_listed_with_its_reason():
+    changed = changes.compare(BEFORE, AFTER).set_index("key")
+    assert sorted(changed.index) == ["g_crime", "g_officers", "gone", "new", "sr"]
+    assert changed.at["g_officers", "why"] == changes.NEW_PERIOD
+    assert changed.at["g_crime", "why"] == changes.NEW_SOURCE
+    assert changed.at["sr", "why"] == changes.REVISED
+    assert (changed.at["new", "why"], changed.at["gone", "why"]) == (changes.ADDED, changes.REMOVED)
+    assert (changed.at["g_officers", "before"], changed.at["g_officers", "after"]) == ("224", "216")
+
+
+def test_the_page_says_first_edition_counts_the_changes_and_escapes_what_it_quotes():
+    assert "This is the first edition for Kent Police" in changes.page(None, "Kent Police")
+    assert "No figure changed" in changes.page(changes.compare(AFTER, AFTER), "Kent Police", "kent.json")
+    hostile = [dict(AFTER[0], text="<script>alert(1)</script>")]
+    page = changes.page(changes.compare(BEFORE[:1], hostile), "Kent Police", "kent<img onerror=x>.json")
+    rendered = MarkdownIt("commonmark", {"html": True}).render(page)  # raw HTML passes, as in MyST
+    assert "<script>" not in rendered and "<img" not in rendered and "&lt;script&gt;" in rendered
+    assert "1 figure changed since" in page
+
+
+def test_a_register_that_is_not_one_is_refused_naming_the_file(tmp_path):
+    bad = tmp_path / "kent.json"
+    bad.write_text("{not json")
+    with pytest.raises(changes.ChangesError, match=r"kent\.json: not a figure register that can be read"):
+        changes.read_register(bad)
+    bad.write_text(json.dumps({"key": "x"}))
+    with pytest.raises(changes.ChangesError, match=r"expected a list of figures, each with key, chapter and text"):
+        changes.read_register(bad)
+
+
+def test_the_landing_page_says_how_many_figures_changed():
+    metas = [{"force": "Kent Police", "code": "E23000032", "slug": "kent", "built": "now", "data_version": "x",
+              "changed": 12},
+             {"force": "Cumbria Constabulary", "code": "E23000002", "slug": "cumbria", "built": "now",
+              "data_version": "x"}]
+    page = landing.landing_page(metas, lambda slug: f"{slug}/", "", None)
+    assert "12 figures changed since the last edition" in page and "first edition" in page
