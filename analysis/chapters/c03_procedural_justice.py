@@ -98,11 +98,6 @@ def _segments(plot: pd.DataFrame) -> pd.Series:
     return plot["series"] + ":" + breaks.groupby(plot["series"]).cumsum().astype(str) + ":" + alone
 
 
-def _range_verdict(row) -> str:
-    """A funnel verdict replaced by the range from the two denominators."""
-    return (f"not compared: {row.rate_ratio:.1f} on the 2011 Census and {row.rate_ratio_interpolated:.1f} on "
-            "interpolated residents, further apart than its 95% interval")
-
 
 def disproportionality_by_force(highlight: str | None = None) -> Section:
     """The Black/White search rate ratio for every force in the latest year on a funnel around England and Wales
@@ -119,7 +114,8 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
     funnelled = funnel.forces_ratio_funnel(bw, "searches", "searches_ref", "rate_ratio_interpolated",
                                            national["rate_ratio_interpolated"])
     uncertain = funnelled["denominator_uncertain"]
-    funnelled.loc[uncertain, "funnel"] = funnelled[uncertain].apply(_range_verdict, axis=1)
+    funnelled.loc[uncertain, "funnel"] = [common.denominator_range(r.rate_ratio, r.rate_ratio_interpolated)
+                                          for r in funnelled[uncertain].itertuples()]
     gap = forces_only["rate_ratio"] / forces_only["rate_ratio_interpolated"] - 1
     searches = ss.load_searches()
     all_searches = searches.loc[searches["year_ending"] == latest, "searches"].sum()
@@ -326,7 +322,8 @@ def search_ratio_map(highlight: str | None = None) -> Section:
     absent = by_force[by_force["ratio"].isna()]
     figures = [
         Figure("ss23_year", sr.YEAR, "year", sr.DATASETS),
-        Figure("ss23_bw_national", national["ratio"], "ratio", sr.DATASETS, "{:.2f}"),
+        # One decimal, as every other ratio (and the dashboard); the rounding range needs two.
+        Figure("ss23_bw_national", national["ratio"], "ratio", sr.DATASETS, PCT1),
         Figure("ss23_bw_national_rounding_low", national["rounding_low"], "ratio", sr.DATASETS, "{:.2f}"),
         Figure("ss23_bw_national_rounding_high", national["rounding_high"], "ratio", sr.DATASETS, "{:.2f}"),
         Figure("ss23_black_rate", national["black_rate"], "searches per 1,000 residents", sr.DATASETS, PCT1),
@@ -339,9 +336,14 @@ def search_ratio_map(highlight: str | None = None) -> Section:
         Figure("ss23_lowest_ratio", low["ratio"], "ratio", sr.DATASETS, PCT1),
         Figure("ss23_no_rate", ", ".join(absent["force"]) or "none", "forces", sr.DATASETS),
     ]
-    figures += common.rank_figures("ss23_force_rank", by_force.set_index("pfa_code")["ratio"], highlight,
-                                    what=f"the Black/White ratio of published search rates in {sr.YEAR}",
-                                    datasets=sr.DATASETS)
+    # A force is placed on funnel limits from its rebuilt counts, never ranked; forces without them are left out.
+    counted = ratios[ratios["ci_low"].notna()]
+    funnelled = funnel.forces_ratio_funnel(counted, "black_searches", "white_searches", "ratio", national["ratio"])
+    figures += [*common.funnel_count_figures("ss23_funnel", funnelled, sr.DATASETS),
+                Figure("ss23_median_force", quotable["ratio"].median(), "ratio", sr.DATASETS, PCT1),
+                *common.funnel_figures("ss23_force_funnel", funnelled, highlight, datasets=sr.DATASETS,
+                                       what=f"the Black/White ratio of published search rates in {sr.YEAR} "
+                                            "(approximate limits: counts rebuilt from rounded rates)")]
     figures += [Figure("ss23_bw_national_counts", national["ratio_from_counts"], "ratio", sr.DATASETS, PCT1),
                 Figure("ss23_bw_national_counts_low", national["ci_low"], "ratio", sr.DATASETS, PCT1),
                 Figure("ss23_bw_national_counts_high", national["ci_high"], "ratio", sr.DATASETS, PCT1)]

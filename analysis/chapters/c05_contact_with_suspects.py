@@ -56,9 +56,11 @@ def search_volumes() -> Section:
     chart = lines.yearly_lines(
         plot, name="search-volumes", y_title="Searches (thousands)", x_title="Year ending March",
         title="Stop and search in England and Wales, year by year",
-        subtitle="All powers; dashed rule: the 2014 Best Use of Stop and Search reforms", source=SEARCH_SOURCE,
+        subtitle=("All powers, the 43 territorial forces (British Transport Police not included); dashed rule: the "
+                  "2014 Best Use of Stop and Search reforms"), source=SEARCH_SOURCE,
         marks=pd.DataFrame({"year": [REFORM_YEAR], "label": ["2014 reforms"]}),
-        description=(f"Line chart of stop and searches in England and Wales by year ending March. Searches peaked "
+        description=(f"Line chart of stop and searches by the 43 territorial forces of England and Wales (not "
+                     f"British Transport Police) by year ending March. Searches peaked "
                      f"at {national.at[peak_year, 'searches']:,} in {financial_year(peak_year)} and fell to "
                      f"{national.at[latest, 'searches']:,} in {financial_year(latest)}; the 2014 reforms are marked."))
     return Section(plot[["year", "searches", "searches_arrest_known", "arrests"]], chart, figures)
@@ -274,38 +276,64 @@ def _outcome_sentence(table: pd.DataFrame, compared: pd.DataFrame, code: str, ye
 
 
 def use_of_force(highlight: str | None = None) -> Section:
-    """Black/White ratio of tactic uses per 1,000 residents, by force, for the latest year."""
-    table = disproportionality.use_of_force_ratios()
+    """Black/White ratio of tactic uses per 1,000 residents, by force, for the latest year, on residents interpolated
+    between the censuses (the 2011 Census ratio beside it), on a log-scale funnel around England and Wales; a force
+    whose two denominators differ by more than its interval gets the range instead of a verdict."""
+    table = disproportionality.ratios_on_both_denominators(
+        disproportionality.use_of_force_ratios(), disproportionality.use_of_force_ratios(interpolate=True),
+        keys=("pfa_code", "year_ending"), ratio="value")
     latest = int(table["year_ending"].max())
     national = table[table["pfa_code"] == ss.ENGLAND_AND_WALES].set_index("year_ending")
     now = table[table["year_ending"] == latest]
     forces_only = now[(now["pfa_code"] != ss.ENGLAND_AND_WALES) & now["value"].notna()]
-    rates_data = [FORCE_FILES[latest], census.CENSUS_2011_FILE]
+    rates_data = [FORCE_FILES[latest], census.CENSUS_2011_FILE, census.CENSUS_FILE]
+    centre = national.at[latest, "value_interpolated"]
+    funnelled = funnel.forces_ratio_funnel(now.rename(columns={"value": "official"}), "black_uses", "white_uses",
+                                           "value_interpolated", centre)
+    uncertain = funnelled["denominator_uncertain"]
+    funnelled.loc[uncertain, "funnel"] = [common.denominator_range(r.official, r.value_interpolated)
+                                          for r in funnelled[uncertain].itertuples()]
     figures = [
         Figure("uof_year", financial_year(latest), "year", list(FORCE_FILES.values())),
-        Figure("uof_ratio", national.at[latest, "value"], "ratio", rates_data, PCT1),
-        Figure("uof_ratio_low", national.at[latest, "ci_low"], "ratio", rates_data, PCT1),
-        Figure("uof_ratio_high", national.at[latest, "ci_high"], "ratio", rates_data, PCT1),
-        Figure("uof_ratio_prev", national.at[latest - 1, "value"], "ratio", [FORCE_FILES[latest - 1],
-                                                                               census.CENSUS_2011_FILE], PCT1),
+        Figure("uof_ratio", centre, "ratio", rates_data, PCT1,
+               f"Black/White ratio of use of force per resident, {financial_year(latest)}, interpolated residents"),
+        Figure("uof_ratio_low", national.at[latest, "ci_low_interpolated"], "ratio", rates_data, PCT1),
+        Figure("uof_ratio_high", national.at[latest, "ci_high_interpolated"], "ratio", rates_data, PCT1),
+        Figure("uof_ratio_official", national.at[latest, "value"], "ratio", rates_data, PCT1,
+               f"Black/White ratio of use of force per resident, {financial_year(latest)}, 2011 Census"),
+        Figure("uof_ratio_prev", national.at[latest - 1, "value_interpolated"], "ratio",
+               [FORCE_FILES[latest - 1], census.CENSUS_2011_FILE, census.CENSUS_FILE], PCT1),
         Figure("uof_prev_year", financial_year(latest - 1), "year", list(FORCE_FILES.values())),
-        Figure("uof_black_per_1000", national.at[latest, "black_per_1000"], "per 1,000", rates_data),
-        Figure("uof_white_per_1000", national.at[latest, "white_per_1000"], "per 1,000", rates_data),
-        Figure("uof_forces_above_1", int((forces_only["ci_low"] > 1).sum()), "forces", [FORCE_FILES[latest]]),
+        Figure("uof_black_per_1000", national.at[latest, "black_per_1000_interpolated"], "per 1,000", rates_data,
+               label=f"tactic uses per 1,000 Black residents, {financial_year(latest)} (interpolated residents)"),
+        Figure("uof_white_per_1000", national.at[latest, "white_per_1000_interpolated"], "per 1,000", rates_data,
+               label=f"tactic uses per 1,000 White residents, {financial_year(latest)} (interpolated residents)"),
+        # Significantly above one only if it is on both denominators.
+        Figure("uof_forces_above_1", int((forces_only[["ci_low", "ci_low_interpolated"]].min(axis=1) > 1).sum()),
+               "forces", rates_data),
         Figure("uof_forces", len(forces_only), "forces", [FORCE_FILES[latest]]),
-        *common.rank_figures("uof_force_rank", now.set_index("pfa_code")["value"], highlight,
-                             what=f"the Black/White ratio of use of force per resident in {financial_year(latest)}",
-                             datasets=rates_data),
+        Figure("uof_funnel_uncertain", int(uncertain.sum()), "forces", rates_data),
+        Figure("uof_median_force", forces_only["value_interpolated"].median(), "ratio", rates_data, PCT1),
+        *common.funnel_count_figures("uof_funnel", funnelled, rates_data),
+        *common.funnel_figures("uof_force_funnel", funnelled, highlight, datasets=rates_data,
+                               what=f"the Black/White ratio of use of force per resident in {financial_year(latest)} "
+                                    "(interpolated residents)"),
     ]
-    plot = now[now["value"].notna()]
-    chart = ranked.ranked_intervals(
-        plot, name="use-of-force-ratio", highlight=highlight, reference=1.0, x_title="Rate ratio (log scale)",
+    chart = funnels.funnel_plot(
+        funnelled, funnel.ratio_curve(funnelled, centre), centre=centre, name="use-of-force-ratio",
+        highlight=highlight, log_y=True,
         title=f"Use of force on Black people relative to White people, by force, {financial_year(latest)}",
-        subtitle="Tactic uses per 1,000 residents of each group (2011 Census); whiskers: 95% intervals. "
-                 "The unit is tactic uses, not people", source=FORCE_SOURCE,
-        description=(f"Ranked dot-and-whisker chart of the Black/White ratio of police use of force tactic uses per "
-                     f"1,000 residents, {financial_year(latest)}, for {len(forces_only)} forces and England and Wales "
-                     f"({national.at[latest, 'value']:.1f}). One person can be the subject of several tactics."))
+        subtitle=("Tactic uses per 1,000 residents of each group (interpolated between the 2011 and 2021 Censuses); "
+                  "the unit is tactic uses, not people. Solid lines: 95% limits, dashed: 99.8%, around England and "
+                  "Wales. A force whose 2011 Census ratio differs by more than its interval gets no verdict"),
+        x_title="Precision of the ratio (about the smaller group's uses, log scale)", y_title="Rate ratio (log scale)",
+        source=FORCE_SOURCE,
+        description=(f"Funnel plot of the Black/White ratio of police use of force tactic uses per 1,000 residents, "
+                     f"{financial_year(latest)}, for {len(funnelled)} forces against the precision of each ratio, "
+                     f"around England and Wales ({centre:.1f}, on interpolated residents). "
+                     f"{int((funnelled['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits; "
+                     f"{int(uncertain.sum())} are not placed because their 2011 Census ratio differs by more than "
+                     "the interval. One person can be the subject of several tactics."))
     return Section(now.round(2), chart, figures)
 
 

@@ -56,6 +56,13 @@ def funnel_sentence(table: pd.DataFrame, force_code: str, *, what: str, fmt: str
     return f"{name}: {fmt_number(row[force_code], *format_spec(fmt))} for {what}, {verdict}{around}"
 
 
+def denominator_range(official: float, interpolated: float) -> str:
+    """A funnel verdict replaced by the range from the two denominators (methods/disproportionality
+    .ratios_on_both_denominators): where they differ by more than the interval, no verdict from it stands."""
+    return (f"not compared: {official:.1f} on the 2011 Census and {interpolated:.1f} on interpolated residents, "
+            "further apart than its 95% interval")
+
+
 def funnel_figures(key: str, table: pd.DataFrame, highlight: str | None, *, what: str, datasets: list[str],
                    fmt: str = "{:.1f}") -> list[Figure]:
     """The glued sentence under a funnel plot in a force's edition; nothing in the national book."""

@@ -62,15 +62,18 @@ OFFICIAL, INTERPOLATED = "", "_interpolated"
 DENOMINATOR_UNCERTAIN = "uncertain: the two denominators differ by more than the 95% interval"
 
 
-def ratios_on_both_denominators(official: pd.DataFrame, interpolated: pd.DataFrame) -> pd.DataFrame:
-    """`rate_ratios` on the 2011 Census (the official figure, columns as rate_ratios gives them) beside the same on
-    interpolated residents (the same columns ending `_interpolated`), with `denominator_low` and `_high` (the range
-    from the two denominators) and `denominator_uncertain`: True where the two ratios are further apart, on the log
-    scale, than the interpolated ratio's 95% interval is wide, so no verdict from that interval stands."""
-    keys = ["pfa_code", "year_ending", "group"]
-    extra = interpolated.drop(columns=["searches", "searches_ref", "comparison"])
-    out = official.merge(extra, on=keys, suffixes=(OFFICIAL, INTERPOLATED), validate="one_to_one")
-    pair = out[["rate_ratio", "rate_ratio_interpolated"]]
+def ratios_on_both_denominators(official: pd.DataFrame, interpolated: pd.DataFrame,
+                                keys=("pfa_code", "year_ending", "group"), ratio: str = "rate_ratio") -> pd.DataFrame:
+    """Ratios on the 2011 Census (the official figure: `rate_ratios` or `use_of_force_ratios`) beside the same on
+    interpolated residents (its ratio, interval, p-value, label and rates ending `_interpolated`), with `denominator_low`
+    and `_high` (the range from the two denominators) and `denominator_uncertain`: True where the two ratios are
+    further apart, on the log scale, than the interpolated ratio's 95% interval is wide, so no verdict from that
+    interval stands."""
+    shared = [c for c in (ratio, "ci_low", "ci_high", "p_value", "label", "black_per_1000", "white_per_1000")
+              if c in interpolated]
+    out = official.merge(interpolated[[*keys, *shared]], on=list(keys), suffixes=(OFFICIAL, INTERPOLATED),
+                         validate="one_to_one")
+    pair = out[[ratio, f"{ratio}_interpolated"]]
     out["denominator_low"], out["denominator_high"] = pair.min(axis=1), pair.max(axis=1)
     gap = np.log(out["denominator_high"] / out["denominator_low"])
     width = np.log(out["ci_high_interpolated"] / out["ci_low_interpolated"])
@@ -238,13 +241,19 @@ def compare_arrest_rates(rates: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def use_of_force_ratios() -> pd.DataFrame:
-    """Tactic uses per 1,000 residents by perceived ethnicity, and the Black/White ratio with a 95% score interval."""
-    pop = add_england_and_wales(census.census2011_by_ethnicity(), ["group"], ["population"])
+def use_of_force_ratios(interpolate: bool = False) -> pd.DataFrame:
+    """Tactic uses per 1,000 residents by perceived ethnicity, and the Black/White ratio with a 95% score interval:
+    on the 2011 Census, or with `interpolate` on residents interpolated between the censuses."""
+    years = list(use_of_force.FILES)
+    pop = (denominators.interpolated(census.census2011_by_ethnicity(), census.census2021_by_ethnicity(), years)
+           if interpolate else census.census2011_by_ethnicity().merge(pd.DataFrame({"year_ending": years}),
+                                                                       how="cross"))
+    pop = add_england_and_wales(pop, ["group", "year_ending"], ["population"])
     frames = []
-    for year in use_of_force.FILES:
+    for year in years:
         uses = add_england_and_wales(use_of_force.load(year), ["group"], ["uses"])
-        rates = uses.merge(pop, on=["pfa_code", "group"], validate="one_to_one")
+        rates = uses.merge(pop[pop["year_ending"] == year].drop(columns="year_ending"), on=["pfa_code", "group"],
+                           validate="one_to_one")
         black = rates[rates["group"] == "Black"].set_index("pfa_code")
         white = rates[rates["group"] == "White"].set_index("pfa_code").loc[black.index]
         enough = (black["uses"] >= config.MIN_EVENTS_FOR_RATIO) & (white["uses"] >= config.MIN_EVENTS_FOR_RATIO)

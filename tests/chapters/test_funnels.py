@@ -142,3 +142,25 @@ def test_the_newest_search_year_is_given_nationally_with_its_grade_and_btp_apart
     assert figures["sr25_total"].value == 513_474 and figures["sr25_btp"].value == 15_108
     assert round(figures["bw25_ew"].value, 1) == 3.6 and figures["bw25_ew_ci"].value == "3.6 to 3.7"
     assert manifest.lowest_grade(figures["bw25_ew"].datasets) == "third-party extract"
+
+
+def test_use_of_force_by_force_is_a_funnel_on_interpolated_residents_with_the_range_where_they_disagree():
+    from analysis.chapters import c05_contact_with_suspects as c05
+
+    section = c05.use_of_force(highlight="kent")
+    values = figures(section)
+    assert "uof_force_rank" not in values
+    assert values["uof_force_funnel"].startswith("Kent Police: 2.7 for the Black/White ratio of use of force")
+    assert "6.0 on the 2011 Census and 2.7 on interpolated residents" in values["uof_force_funnel"]
+    assert values["uof_ratio"] < values["uof_ratio_official"]
+    assert values["uof_funnel_within"] + values["uof_funnel_above_95"] + values["uof_funnel_below_95"] + \
+        values["uof_funnel_uncertain"] == values["uof_forces"]
+    assert section.chart.to_dict()["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"
+
+
+def test_national_search_totals_say_british_transport_police_is_left_out():
+    from analysis.chapters import c05_contact_with_suspects as c05
+
+    chart = c05.search_volumes().chart.to_dict()
+    assert "British Transport Police not included" in " ".join(chart["title"]["subtitle"])
+    assert "not British Transport Police" in chart["description"]

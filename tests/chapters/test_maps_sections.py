@@ -17,7 +17,12 @@ def test_search_ratio_map_section():
     # Census 2021 populations are always wired in: England and Wales from its published counts.
     assert figures["ss23_bw_national_counts_low"] < figures["ss23_bw_national_counts"] < figures[
         "ss23_bw_national_counts_high"]
-    assert figures["ss23_force_rank"].startswith("Dorset Police is 1st highest of 42 forces")
+    # Issue 21: placed on funnel limits, never ranked ("1st highest of 42 forces"); one decimal, as the dashboard's 4.2.
+    assert "ss23_force_rank" not in figures
+    assert figures["ss23_force_funnel"] == (
+        "Dorset Police: 13.7 for the Black/White ratio of published search rates in 2022/23 (approximate limits: "
+        "counts rebuilt from rounded rates), above the 99.8% limit around England and Wales")
+    assert next(f for f in section.figures if f.key == "ss23_bw_national").fmt == "{:.1f}"
 
 
 def test_recorded_crime_map_section():
