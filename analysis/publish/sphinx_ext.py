@@ -34,7 +34,10 @@ class PlainTextGlue(SphinxPostTransform):
         from myst_nb.ext.glue.crossref import read_glue_cache
         from myst_nb.ext.glue.utils import PendingGlueReference
 
-        folder = self.env.mystnb_config.output_folder
+        settings = getattr(self.env, "mystnb_config", None)
+        if settings is None:  # a build without myst-nb has no glue
+            return
+        folder = settings.output_folder
         for node in list(self.document.findall(PendingGlueReference)):
             if not node.inline or node.gtype == "text":
                 continue

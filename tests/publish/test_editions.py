@@ -112,7 +112,7 @@ def test_unchanged_inputs_are_skipped_and_a_failure_keeps_the_last_good_edition(
     assert first.status == "built"
     assert editions.build_edition("kent", out, figs).status == "skipped"
     good = (out / "kent" / "html" / "index.html").read_text()
-    monkeypatch.setattr(editions, "inputs_hash", lambda code, root=config.REPO_ROOT, local=None: "changed")
+    monkeypatch.setattr(editions, "inputs_hash", lambda code, root=config.REPO_ROOT, local=None, since=None: "changed")
     monkeypatch.setattr(kernels.SharedKernel, "run", lambda self, nb, params: (_ for _ in ()).throw(RuntimeError("boom")))
     assert editions.build_edition("kent", out, figs).status == "failed"
     assert (out / "kent" / "html" / "index.html").read_text() == good
@@ -147,7 +147,7 @@ def test_a_failed_briefing_pdf_fails_the_edition_and_keeps_the_last_good_one(tin
 
     out, figs = tiny_book / "out", tiny_book / "figures"
     assert editions.build_edition("kent", out, figs).status == "built"
-    monkeypatch.setattr(editions, "inputs_hash", lambda code, root=config.REPO_ROOT, local=None: "changed")
+    monkeypatch.setattr(editions, "inputs_hash", lambda code, root=config.REPO_ROOT, local=None, since=None: "changed")
 
     def bad_pdf(staged, printer):
         raise briefing.BriefingError("kent-briefing.pdf: 5 pages; expected 2 to 4")
