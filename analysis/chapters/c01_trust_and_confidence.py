@@ -71,7 +71,7 @@ def national_trend() -> Section:
         title="Confidence, ratings, foot patrol and trust, England and Wales",
         subtitle=[f"Crime Survey for England and Wales, 2003/04 to {financial_year(latest)}",
                   f"Hollow markers: {common.PROVISIONAL}, not yet checked against an ONS table;",
-                  f"{TRUST_WORDING}"],
+                  "Trust: the exact question wording was not seen"],
         description=(
             f"Line chart of four CSEW measures from 2003/04 to {financial_year(latest)}. "
             + " ".join(

@@ -75,7 +75,7 @@ def satisfaction_trend() -> Section:
                                label=f"victim satisfaction, share of {definition}, {row['csew_year']}"),
                         Figure(f"sat_{short}_{end}_year", row["csew_year"], "CSEW year", data)]
     plot = rows.assign(series=("Share of " + rows["definition"]).where(
-        rows["kind"] == "published figure", "Share of victims, implied by the guide (2023/24 plus its 20-point fall)"),
+        rows["kind"] == "published figure", "Share of victims, implied by the guide"),
         segment=rows.index.astype(str))
     plot.attrs["breaks"] = _gap_spans(missing)
     chart = lines.trend_with_breaks(

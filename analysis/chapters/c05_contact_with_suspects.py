@@ -327,7 +327,8 @@ def use_of_force(highlight: str | None = None) -> Section:
                   "the unit is tactic uses, not people. Solid lines: 95% limits, dashed: 99.8%, around England and "
                   "Wales. A force whose 2011 Census ratio differs by more than its interval gets no verdict"),
         x_title="Precision of the ratio (about the smaller group's uses, log scale)", y_title="Rate ratio (log scale)",
-        source=FORCE_SOURCE,
+        source=f"{FORCE_SOURCE}; ONS, Census 2021 ethnic group by local authority (residents interpolated between the "
+               "censuses)",
         description=(f"Funnel plot of the Black/White ratio of police use of force tactic uses per 1,000 residents, "
                      f"{financial_year(latest)}, for {len(funnelled)} forces against the precision of each ratio, "
                      f"around England and Wales ({centre:.1f}, on interpolated residents). "
