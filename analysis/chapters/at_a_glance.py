@@ -14,6 +14,7 @@ from analysis.chapters import c05_contact_with_suspects as c05
 from analysis.chapters import c06_police_wrongdoing as c06
 from analysis.chapters import c07_what_else_matters as c07
 from analysis.chapters import common, key_points
+from analysis.chapters import guide_and_force as guide
 from analysis.methods import comparable, disproportionality, funnel, per_resident, ranking, stats, survey
 from analysis.present import funnels, lines, maps, ranked, tables
 from analysis.present.glue import LOCAL_DATA, Figure, Section, marked
@@ -407,6 +408,17 @@ def at_a_glance(force: str, local_survey: str | None = None) -> Section:
     chart = maps.force_and_peers_map(f.code, peers, name=f"glance-map-{f.slug}",
                                      title=f"{f.name} and its comparable forces" if peers else f.name)
     return Section(table, chart, figures)
+
+
+def guide_and_force(section: Section, force: str) -> Section:
+    """The guide's five action areas beside this force's figures (chapters/guide_and_force.py), with the outcome
+    test and complaint reviews placed for the force."""
+    f = forces.resolve(force)
+    extra = {"Contact with suspects": [next(x.value for x in c05.outcome_test(highlight=f.code).figures
+                                            if x.key == "ot_force_verdict")],
+             "Tackling wrongdoing": [next(x.value for x in c06.review_outcomes(highlight=f.code).figures
+                                          if x.key == "reviews_force_funnel")]}
+    return guide.section(f.code, section.table, extra)
 
 
 def show_key_points(section: Section, force: str) -> None:

@@ -106,9 +106,10 @@ def _article(page):
     return article
 
 
-# What stays online: the map, the small trend panels (their text too small to read when printed), the comparable
-# forces' table and the register's estimates. On paper: the key points, the key measures and the two comparison charts.
-ONLINE_ONLY = ('figure:has([id^="pcp-glance-map-"])', "section#over-time",
+# What stays online: the map, the small trend panels (their text too small to read when printed), the guide's five
+# areas beside the force (too long for four pages as they stand), the comparable forces' table and the register's
+# estimates. On paper: the key points, the key measures and the two comparison charts.
+ONLINE_ONLY = ('figure:has([id^="pcp-glance-map-"])', "section#over-time", "section#the-guide-and-this-force",
                "section#published-survey-estimates-for-this-force", ".pcp-table-wrap:has(.pcp-table-glance-peers)",
                ".pcp-peer-intro")
 
