@@ -162,8 +162,8 @@ def key_point_rules() -> Section:
 
 
 def methods() -> Section:
-    """The figures the methods text quotes: the census days and window, the 2022/23 year, the missing-arrests rule, the funnel
-    limits and their winsorising."""
+    """The figures the methods text quotes: the census days and window, the 2022/23 year, the missing-arrests rule,
+    the funnel limits and their winsorising, the hot-spot simulations."""
     return Section(None, None, [
         Figure("census_fit_first", financial_year(config.CENSUS_2011_FITS[0]), "year", [census.CENSUS_2011_FILE]),
         Figure("census_fit_last", financial_year(config.CENSUS_2011_FITS[1]), "year", [census.CENSUS_2011_FILE]),
@@ -176,6 +176,8 @@ def methods() -> Section:
         Figure("funnel_outer", 100 * funnel.LEVELS[1], "%", [], "{:.1f}", label="The outer limits of every funnel plot"),
         Figure("winsor_low", 100 * funnel.WINSOR[0], "%", [], label="z-scores are winsorised at this percentile"),
         Figure("winsor_high", 100 * funnel.WINSOR[1], "%", [], label="and at this one"),
+        Figure("hotspot_simulations", config.HOTSPOT_SIMULATIONS, "simulations", [],
+               label="Simulations behind each hot-spot share chance alone would give"),
     ])
 
 

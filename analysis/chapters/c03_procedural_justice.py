@@ -109,13 +109,16 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
     without_met = bw[bw["pfa_code"] == forces.EW_EXCLUDING_MET].iloc[0]
     quotable = bw[bw["rate_ratio"].notna()]
     forces_only = quotable[quotable["pfa_code"].isin(forces.force_codes())]
+    # The City of London's few residents make a ratio per resident say little: it is neither tested nor placed.
+    compared = forces_only[forces_only["pfa_code"] != forces.CITY_OF_LONDON]
     top = forces_only.loc[forces_only["rate_ratio_interpolated"].idxmax()]
     too_few = bw[(bw["label"] == disproportionality.TOO_FEW) & bw["pfa_code"].isin(forces.force_codes())]
     funnelled = funnel.forces_ratio_funnel(bw, "searches", "searches_ref", "rate_ratio_interpolated",
                                            national["rate_ratio_interpolated"])
-    uncertain = funnelled["denominator_uncertain"]
+    uncertain = funnelled["denominator_uncertain"] & (funnelled["pfa_code"] != forces.CITY_OF_LONDON)
     funnelled.loc[uncertain, "funnel"] = [common.denominator_range(r.rate_ratio, r.rate_ratio_interpolated)
                                           for r in funnelled[uncertain].itertuples()]
+    funnelled.loc[funnelled["pfa_code"] == forces.CITY_OF_LONDON, "funnel"] = funnel.CITY_NOT_COMPARED
     gap = forces_only["rate_ratio"] / forces_only["rate_ratio_interpolated"] - 1
     searches = ss.load_searches()
     all_searches = searches.loc[searches["year_ending"] == latest, "searches"].sum()
@@ -153,9 +156,10 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
         Figure("ss_aw_national", others.at["Asian", "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
         Figure("ss_mw_national", others.at["Mixed", "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
         # Significantly above one only if it is on both denominators.
-        Figure("ss_forces_above_1", int((forces_only[["ci_low", "ci_low_interpolated"]].min(axis=1) > 1).sum()),
+        Figure("ss_forces_above_1", int((compared[["ci_low", "ci_low_interpolated"]].min(axis=1) > 1).sum()),
                "forces", SEARCH_DATA),
-        Figure("ss_forces_quotable", len(forces_only), "forces", SEARCH_DATA),
+        Figure("ss_forces_quotable", len(compared), "forces", SEARCH_DATA,
+               label="forces with enough searches to say, the City of London left out"),
         Figure("ss_top_force", top["force"], "force", SEARCH_DATA),
         Figure("ss_top_ratio", top["rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
         Figure("ss_too_few", len(too_few), "forces", SEARCH_DATA),
@@ -165,7 +169,7 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
         Figure("ss_bw_excl_met_official", without_met["rate_ratio"], "ratio", SEARCH_DATA, PCT1),
         Figure("ss_bw_median_force", forces_only["rate_ratio_interpolated"].median(), "ratio", SEARCH_DATA, PCT1),
         Figure("ss_bw_median_force_official", forces_only["rate_ratio"].median(), "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_forces_below_national", int((forces_only["rate_ratio_interpolated"]
+        Figure("ss_forces_below_national", int((compared["rate_ratio_interpolated"]
                                                 < national["rate_ratio_interpolated"]).sum()), "forces", SEARCH_DATA),
         Figure("ss_met_share_black", 100 * met_share, "%", SEARCH_DATA),
         Figure("ss_not_stated", bounds["not_stated"], "searches", SEARCH_DATA, "{:,.0f}"),
@@ -287,7 +291,8 @@ def force_section(force: str) -> Section:
     new = rates23.loc[f.code]
     rows.append({"year": sr.YEAR, "basis": "published rates; Census 2021", "black": new.get("black_searches"),
                  "white": new.get("white_searches"), "ratio": new["ratio"], "low": new.get("ci_low"),
-                 "high": new.get("ci_high"), "official": new["ratio"], "note": "approximate: counts rebuilt from rates rounded to 0.1"
+                 "high": new.get("ci_high"), "official": new["ratio"],
+                 "note": "approximate: counts rebuilt from rates rounded to 0.1"
                  if pd.notna(new["ratio"]) else "not published"})
     table = tables.format_table(
         pd.DataFrame(rows), headers={"year": "Year", "basis": "Built from", "black": "Searches of Black people",

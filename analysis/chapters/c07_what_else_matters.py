@@ -63,7 +63,8 @@ def asb_change_flags(year_ending: int) -> pd.Series:
     """ONS's test of each area's ASB share against the year before, from Table P6 ('*↑', '*↓' or blank), in words,
     keyed as asb_table's areas (London's combined row under LONDON)."""
     table = pfa_tables.read_table(year_ending, "Table P6")
-    flag = table[pfa_tables.column(table, "Any anti-social behaviour", "Statistically significantly different from Apr")]
+    flag = table[pfa_tables.column(table, "Any anti-social behaviour",
+                                   "Statistically significantly different from Apr")]
     flag = flag.fillna("").astype(str).str.strip()
     arrow = flag.str[-1:].where(flag.str.startswith("*"), "")
     london = table["area_name"].str.contains("Metropolitan Police", case=False)
@@ -210,7 +211,8 @@ def force_section(force: str) -> Section:
         source=f"ONS, Police force area data tables, {period}; OGL v3.0",
         description=(f"Bar chart of recorded crime per 1,000 residents, {period}, in {f.name}, England and Wales and "
                      "its comparable forces. " + common.funnel_sentence(
-                         crime_funnel(pfa_tables.DEC_2024), f.code, what=f"recorded crime per 1,000 residents, {period}")
+                         crime_funnel(pfa_tables.DEC_2024), f.code,
+                         what=f"recorded crime per 1,000 residents, {period}")
                      + "."))
     return Section(table, chart, [])
 

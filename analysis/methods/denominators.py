@@ -32,7 +32,8 @@ def interpolated(census2011: pd.DataFrame, census2021: pd.DataFrame, years) -> p
     the midpoint of each year, on a straight line from `census2011` (census.census2011_by_ethnicity) to `census2021`
     (census.census2021_by_ethnicity, mapped to the five groups). England and Wales is left to the callers' sums."""
     later = census2021[census2021["group"].isin(CENSUS_2021_GROUPS)]
-    later = later[later["pfa_code"].isin(forces.force_codes())].assign(group=lambda d: d["group"].map(CENSUS_2021_GROUPS))
+    later = later[later["pfa_code"].isin(forces.force_codes())]
+    later = later.assign(group=later["group"].map(CENSUS_2021_GROUPS))
     both = census2011.merge(later, on=["pfa_code", "group"], suffixes=("_2011", "_2021"), validate="one_to_one")
     grid = pd.DataFrame({"year_ending": list(years)})
     out = both.merge(grid, how="cross")

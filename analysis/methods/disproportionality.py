@@ -65,10 +65,10 @@ DENOMINATOR_UNCERTAIN = "uncertain: the two denominators differ by more than the
 def ratios_on_both_denominators(official: pd.DataFrame, interpolated: pd.DataFrame,
                                 keys=("pfa_code", "year_ending", "group"), ratio: str = "rate_ratio") -> pd.DataFrame:
     """Ratios on the 2011 Census (the official figure: `rate_ratios` or `use_of_force_ratios`) beside the same on
-    interpolated residents (its ratio, interval, p-value, label and rates ending `_interpolated`), with `denominator_low`
-    and `_high` (the range from the two denominators) and `denominator_uncertain`: True where the two ratios are
-    further apart, on the log scale, than the interpolated ratio's 95% interval is wide, so no verdict from that
-    interval stands."""
+    interpolated residents (its ratio, interval, p-value, label and rates ending `_interpolated`), with
+    `denominator_low` and `_high` (the range from the two denominators) and `denominator_uncertain`: True where the
+    two ratios are further apart, on the log scale, than the interpolated ratio's 95% interval is wide, so no verdict
+    from that interval stands."""
     shared = [c for c in (ratio, "ci_low", "ci_high", "p_value", "label", "black_per_1000", "white_per_1000")
               if c in interpolated]
     out = official.merge(interpolated[[*keys, *shared]], on=list(keys), suffixes=(OFFICIAL, INTERPOLATED),

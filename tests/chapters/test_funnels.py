@@ -164,3 +164,27 @@ def test_national_search_totals_say_british_transport_police_is_left_out():
     chart = c05.search_volumes().chart.to_dict()
     assert "British Transport Police not included" in " ".join(chart["title"]["subtitle"])
     assert "not British Transport Police" in chart["description"]
+
+
+def test_the_appendix_writes_the_interpolation_the_rule_for_counts_and_the_hot_spot_chance():
+    import nbformat
+
+    from analysis import config
+    from analysis.chapters import appendix
+
+    values = figures(appendix.methods())
+    assert (values["census_2011_day"], values["census_2021_day"]) == ("27 March 2011", "21 March 2021")
+    assert values["hotspot_simulations"] == config.HOTSPOT_SIMULATIONS
+    text = "".join(c.source for c in nbformat.read(config.REPO_ROOT / "book" / "appendix-data-and-methods.ipynb", 4)
+                   .cells if c.cell_type == "markdown")
+    assert "Residents between the censuses" in text and "30 September" in text
+    assert "Counts of events and counts of stock: one rule" in text and "no sampling error" not in text
+    assert "{glue:}`hotspot_simulations`" in text
+
+
+def test_the_city_of_london_is_neither_tested_nor_placed_on_the_search_ratio_funnel():
+    from analysis.chapters import c03_procedural_justice as c03
+
+    values = figures(c03.disproportionality_by_force(highlight="city-of-london"))
+    assert values["ss_force_funnel"].endswith(funnel.CITY_NOT_COMPARED)
+    assert values["ss_forces_quotable"] == 39  # 40 forces with enough searches, less the City
