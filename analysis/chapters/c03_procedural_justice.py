@@ -83,13 +83,13 @@ def rate_ratio_table() -> pd.DataFrame:
     return ratios.assign(force=forces.area_names(ratios["pfa_code"]))
 
 
-def _hollow(ratios: pd.DataFrame) -> pd.Series:
+def hollow(ratios: pd.DataFrame) -> pd.Series:
     """Years drawn hollow and never joined by a line: before 2009/10, on a 2011 Census more than two years
     ahead, and years whose two denominators differ by more than the interval."""
     return (ratios["year_ending"] < config.CENSUS_2011_FITS[0]) | ratios["denominator_uncertain"]
 
 
-def _segments(plot: pd.DataFrame) -> pd.Series:
+def segments(plot: pd.DataFrame) -> pd.Series:
     """A line segment per run of solid years in each series: a hollow year, or a year with too few searches, ends
     the run and is joined to nothing."""
     plot = plot.sort_values(["series", "year_ending"])
@@ -213,20 +213,20 @@ def _met_share_of_black_searches(year: int) -> float:
 def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
     """Black, Asian and Mixed search rates relative to White, year by year, for one area, on residents interpolated
     between the censuses, with the Black/White ratio on the 2011 Census (the official figure) beside it; hollow years
-    (_hollow) are joined to nothing."""
+    (`hollow`) are joined to nothing."""
     ratios = rate_ratio_table()
     area = ratios[ratios["pfa_code"] == code]
     book = area.assign(value=area["rate_ratio_interpolated"], ci_low=area["ci_low_interpolated"],
                        ci_high=area["ci_high_interpolated"], series=area["group"] + "/White")
     official = area[area["group"] == "Black"].assign(value=lambda d: d["rate_ratio"],
                                                      series="Black/White, 2011 Census (official)")
-    plot = pd.concat([book, official], ignore_index=True).assign(flagged=lambda d: _hollow(d))
-    plot = plot.assign(segment=_segments(plot))
+    plot = pd.concat([book, official], ignore_index=True).assign(flagged=lambda d: hollow(d))
+    plot = plot.assign(segment=segments(plot))
     plot = plot[plot["value"].notna()]
     first, last = int(area["year_ending"].min()), int(area["year_ending"].max())
     fit_low = config.CENSUS_2011_FITS[0]
     bw = area[area["group"] == "Black"].set_index("year_ending")
-    solid = bw.index[~_hollow(bw.reset_index()).to_numpy()]
+    solid = bw.index[~hollow(bw.reset_index()).to_numpy()]
     name = area["force"].iloc[0]
     figures = [] if code != ss.ENGLAND_AND_WALES else [
         Figure("ss_first_year", financial_year(first), "year", SEARCH_DATA),
@@ -265,8 +265,8 @@ def force_section(force: str) -> Section:
     ratios = rate_ratio_table()
     both = ratios[ratios["pfa_code"].isin([f.code, ss.ENGLAND_AND_WALES]) & (ratios["group"] == "Black")]
     plot = both.assign(value=both["rate_ratio_interpolated"], ci_low=both["ci_low_interpolated"],
-                       ci_high=both["ci_high_interpolated"], series=both["force"], flagged=_hollow(both))
-    plot = plot.assign(segment=_segments(plot))
+                       ci_high=both["ci_high_interpolated"], series=both["force"], flagged=hollow(both))
+    plot = plot.assign(segment=segments(plot))
     plot = plot[plot["value"].notna()]
     mine = both[both["pfa_code"] == f.code].sort_values("year_ending")
     latest = mine.iloc[-1]
