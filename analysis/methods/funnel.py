@@ -76,19 +76,24 @@ def rate_limits(exposure, centre: float, tau2: float, level: float) -> tuple[np.
     return np.maximum(centre - half, 0), centre + half
 
 
+def _fit(value, se, centre: float, limits) -> tuple[pd.DataFrame, dict]:
+    """Each unit's value, its 95% and 99.8% limits (`limits(tau2, level)`) and where it falls around `centre`, and the
+    overdispersion estimates from the units' z-scores."""
+    spread = overdispersion((value - centre) / se, se)
+    out = pd.DataFrame({"rate": value})
+    bounds = {level: limits(spread["tau2"], level) for level in LEVELS}
+    for level, (low, high) in bounds.items():
+        out[f"low_{level:g}"], out[f"high_{level:g}"] = low, high
+    out["funnel"] = classify(value, bounds)
+    return out, spread
+
+
 def rate_funnel(events, exposure, centre: float) -> tuple[pd.DataFrame, dict]:
     """Each unit's rate, its 95% and 99.8% limits and where it falls, around `centre` (events per unit exposure,
     the England and Wales rate); and the overdispersion estimates the limits allow for."""
     events, exposure = np.asarray(events, dtype=float), np.asarray(exposure, dtype=float)
-    rate = events / exposure
-    se = np.sqrt(centre / exposure)
-    spread = overdispersion((rate - centre) / se, se)
-    out = pd.DataFrame({"rate": rate})
-    limits = {level: rate_limits(exposure, centre, spread["tau2"], level) for level in LEVELS}
-    for level, (low, high) in limits.items():
-        out[f"low_{level:g}"], out[f"high_{level:g}"] = low, high
-    out["funnel"] = classify(rate, limits)
-    return out, spread
+    return _fit(events / exposure, np.sqrt(centre / exposure), centre,
+                lambda tau2, level: rate_limits(exposure, centre, tau2, level))
 
 
 def proportion_limits(trials, centre: float, tau2: float, level: float) -> tuple[np.ndarray, np.ndarray]:
@@ -106,15 +111,8 @@ def proportion_limits(trials, centre: float, tau2: float, level: float) -> tuple
 def proportion_funnel(events, trials, centre: float) -> tuple[pd.DataFrame, dict]:
     """rate_funnel for a proportion (events of trials) around `centre`, the England and Wales proportion."""
     events, trials = np.asarray(events, dtype=float), np.asarray(trials, dtype=float)
-    share = events / trials
-    se = np.sqrt(centre * (1 - centre) / trials)
-    spread = overdispersion((share - centre) / se, se)
-    out = pd.DataFrame({"rate": share})
-    limits = {level: proportion_limits(trials, centre, spread["tau2"], level) for level in LEVELS}
-    for level, (low, high) in limits.items():
-        out[f"low_{level:g}"], out[f"high_{level:g}"] = low, high
-    out["funnel"] = classify(share, limits)
-    return out, spread
+    return _fit(events / trials, np.sqrt(centre * (1 - centre) / trials), centre,
+                lambda tau2, level: proportion_limits(trials, centre, tau2, level))
 
 
 def log_ratio_funnel(log_ratio, se, centre: float) -> tuple[pd.DataFrame, dict]:
