@@ -240,26 +240,39 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
     newest, figures = newest_rows(f.code, peers)
     officers26, bw25, search25, crime26, deaths25 = newest
 
-    # Black/White search rate ratio, 2018/19 (counts, 2011 Census) with its score interval.
+    # Black/White search rate ratio, 2018/19, on residents interpolated between the censuses (the book's figure),
+    # with the Home Office's method (2011 Census) beside it; a verdict only where the two denominators agree.
     ratios = c03.rate_ratio_table()
     bw_all = ratios[ratios["group"] == "Black"]
     latest = int(bw_all["year_ending"].max())
     bw = bw_all[bw_all["year_ending"] == latest].set_index("pfa_code")
     mine = bw.loc[f.code]
     year = financial_year(latest)
-    if pd.isna(mine["rate_ratio"]):
+    if pd.isna(mine["rate_ratio_interpolated"]):
         text, comparison = disproportionality.TOO_FEW, f"fewer than {config.MIN_EVENTS_FOR_RATIO} searches in a group"
     else:
-        text = f"{fmt_number(mine['rate_ratio'], 1)} (95% CI {fmt_interval(mine['ci_low'], mine['ci_high'], 1)})"
-        comparison = ("Black people searched significantly more often than White people per resident"
-                      if mine["ci_low"] > 1 else "not significantly different from parity (1)")
-        comparison += f"; 2011 Census denominators, {latest - 2011} years old by then"
-    bw19 = _row("Black/White stop and search rate ratio", year, bw["rate_ratio"], f.code, peers, comparison,
-                force_text=text, datasets=c03.SEARCH_DATA)
+        text = (f"{fmt_number(mine['rate_ratio_interpolated'], 1)} (95% CI "
+                f"{fmt_interval(mine['ci_low_interpolated'], mine['ci_high_interpolated'], 1)}); official (Home "
+                f"Office method, 2011 Census): {fmt_number(mine['rate_ratio'], 1)}")
+        if mine["denominator_uncertain"]:
+            comparison = (f"between {fmt_number(mine['denominator_low'], 1)} and "
+                          f"{fmt_number(mine['denominator_high'], 1)} on the two denominators, which differ by more "
+                          "than the interval: no verdict")
+        elif min(mine["ci_low"], mine["ci_low_interpolated"]) > 1:
+            comparison = "Black people searched significantly more often than White people per resident"
+        else:
+            comparison = "not significantly different from parity (1) on both denominators"
+        comparison += "; residents interpolated between the 2011 and 2021 Censuses"
+    bw19 = _row("Black/White stop and search rate ratio", year, bw["rate_ratio_interpolated"], f.code, peers,
+                comparison, force_text=text, datasets=c03.SEARCH_DATA)
     figures.append(Figure("g_bw_label", text, "ratio", c03.SEARCH_DATA))
-    series = bw_all[bw_all["pfa_code"].isin([f.code, ENGLAND_AND_WALES])]
-    trends.append(series.assign(measure=f"Black/White search rate ratio, {financial_year(series['year_ending'].min())} "
-                                        f"to {year}", year=series["year_ending"], value=series["rate_ratio"]))
+    # Only years whose ratio the denominators do not put in doubt: the rest are left out, never joined.
+    series = bw_all[bw_all["pfa_code"].isin([f.code, ENGLAND_AND_WALES]) & ~c03.hollow(bw_all)]
+    if series["year_ending"].nunique() > 1:
+        trends.append(series.assign(
+            measure=f"Black/White search rate ratio (interpolated residents; uncertain years left out), "
+                    f"{financial_year(series['year_ending'].min())} to {financial_year(series['year_ending'].max())}",
+            year=series["year_ending"], value=series["rate_ratio_interpolated"]))
 
     # The same ratio, 2022/23, from published rates on Census 2021 populations (approximate interval).
     rates23 = disproportionality.published_ratios().set_index("pfa_code")
