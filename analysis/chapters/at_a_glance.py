@@ -148,9 +148,10 @@ def newest_rows(code: str, peers: list[str]) -> tuple[list[dict], list[Figure]]:
 
     people = census.census2021_by_ethnicity().pivot(index="pfa_code", columns="group", values="population")
     me = ind.loc[code]
-    if untested or pd.isna(me["bw_ratio"]):
-        text, comparison = ("not given", "the third party gives no ratio here (fewer than 30 searches of Black "
-                            "people, or too few residents)")
+    if untested:
+        text, comparison = "not given", "the third party gives no ratio: too few residents for a rate per resident"
+    elif pd.isna(me["bw_ratio"]):
+        text, comparison = "not given", "the third party gives no ratio here: fewer than 30 searches of Black people"
     else:
         text, comparison = _ratio_wording(me["searches_black"], people.at[code, "Black"], me["searches_white"],
                                           people.at[code, "White"])
@@ -218,12 +219,13 @@ def survey_rows(force: str, local_survey: str | None = None) -> list[dict]:
     moved = survey.changes(df)
     moved = moved[(moved["area"] == area) & (moved["group"] == "All") & (moved["against"] == "a year earlier")]
     rows = []
+    survey_name = df.attrs.get("survey_name") or "the force's own survey"
     for r in now.itertuples():
         value = fmt_number(100 * r.share, 0) + "%"
-        if pd.notna(r.ci_low):
-            value += f" (95% CI {fmt_interval(100 * r.ci_low, 100 * r.ci_high, 0)})"
+        value += (f" (95% CI {fmt_interval(100 * r.ci_low, 100 * r.ci_high, 0)})" if pd.notna(r.ci_low) else
+                  f" ({survey.NO_INTERVAL})")
         change = moved[moved["measure"] == r.measure]
-        rows.append({"measure": f"{r.measure} (the force's own survey: {area})", "period": r.period,
+        rows.append({"measure": f"{r.measure} ({survey_name}: {area})", "period": r.period,
                      "datasets": df.attrs.get("datasets") or [f"{LOCAL_DATA}{df.attrs.get('name', 'survey')}"],
                      "force": value,
                      "england_and_wales": "not comparable", "median_force": "not comparable",
@@ -254,7 +256,9 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
         text = (f"{fmt_number(mine['rate_ratio_interpolated'], 1)} (95% CI "
                 f"{fmt_interval(mine['ci_low_interpolated'], mine['ci_high_interpolated'], 1)}); official (Home "
                 f"Office method, 2011 Census): {fmt_number(mine['rate_ratio'], 1)}")
-        if mine["denominator_uncertain"]:
+        if untested:
+            comparison = CITY_PER_RESIDENT
+        elif mine["denominator_uncertain"]:
             comparison = (f"between {fmt_number(mine['denominator_low'], 1)} and "
                           f"{fmt_number(mine['denominator_high'], 1)} on the two denominators, which differ by more "
                           "than the interval: no verdict")
@@ -262,7 +266,7 @@ def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame,
             comparison = "Black people searched significantly more often than White people per resident"
         else:
             comparison = "not significantly different from parity (1) on both denominators"
-        comparison += "; residents interpolated between the 2011 and 2021 Censuses"
+        comparison += "" if untested else "; residents interpolated between the 2011 and 2021 Censuses"
     bw19 = _row("Black/White stop and search rate ratio", year, bw["rate_ratio_interpolated"], f.code, peers,
                 comparison, force_text=text, datasets=c03.SEARCH_DATA)
     figures.append(Figure("g_bw_label", text, "ratio", c03.SEARCH_DATA))

@@ -175,7 +175,8 @@ def review_outcomes(highlight: str | None = None) -> Section:
     table = funnel.forces_proportion_funnel(iopc_extract.review_outcomes(), "overturned", "reviews").assign(
         force=lambda d: forces.area_names(d["pfa_code"]))
     centre = 100 * table.attrs["centre"]
-    what = f"complaint reviews upheld (the force's decision overturned), {iopc_extract.REVIEW_PERIOD}"
+    what = (f"the share (%) of complaint reviews upheld (the force's decision overturned), "
+            f"{iopc_extract.REVIEW_PERIOD} (third-party extract)")
     figures = [
         Figure("reviews_period", iopc_extract.REVIEW_PERIOD, "year", REVIEW_DATA),
         Figure("reviews_forces", len(table), "forces", REVIEW_DATA),

@@ -60,7 +60,7 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
 
     if code == forces.CITY_OF_LONDON:
         found.append({"text": outlier, "datasets": [], "page": PAGES["glance"]})
-    for _, row in rows[rows["measure"].str.contains("the force's own survey", regex=False)].iterrows():
+    for _, row in rows[rows["england_and_wales"] == "not comparable"].iterrows():  # the force's own survey's rows
         moved = row["comparison"].split(": ")[-1] if "significantly" in row["comparison"] else ""
         add(f"{row['measure']}: {row['force']} in {row['period']}" + (f"; {moved}" if moved else "") + ".", row,
             "survey")
@@ -69,8 +69,12 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
         if row["comparison"].startswith("Black people searched significantly more often"):
             add(f"In {row['period']}, Black people were searched significantly more often than White people per resident in "
                 f"{name}'s area: a ratio of {row['force']}.", row, "ratio")
-    for _, row in rows.iterrows():
-        if row["comparison"].startswith(("higher than England and Wales", "lower than England and Wales")):
+    # A rate's point comes from its newest row only: an older row a newer one contradicts makes no point.
+    newest_of_family = ~rows["measure"].map(_family).duplicated()
+    for _, row in rows[newest_of_family].iterrows():
+        shared = "reported together" in row["comparison"]  # London's combined survey area is the Met's, not the City's
+        if row["comparison"].startswith(("higher than England and Wales", "lower than England and Wales")) and not (
+                shared and code == forces.CITY_OF_LONDON):
             measure, value = row["measure"], row["force"]
             if measure.endswith(" (%)"):
                 measure, value = measure.removesuffix(" (%)"), f"{value}%"

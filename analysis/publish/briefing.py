@@ -48,7 +48,7 @@ a { color: #0b5394; }
 .lede { color: #444; margin-bottom: 3mm; }
 figure, tr, ul { break-inside: avoid; }
 figure { margin: 0; }
-figcaption { font-size: 7.5pt; color: #444; }
+figcaption { font-size: 8pt; color: #444; }
 figcaption a[download] { display: none; }
 /* vega-embed makes its element inline-block, where a chart sized to its container would be 0 wide (as pcp.css). */
 .pcp-vega, .pcp-vega.vega-embed { display: block; width: 100%; }
@@ -62,7 +62,7 @@ table.sources { break-inside: auto; font-size: 7.5pt; }
 .sources a { word-break: break-all; }
 .headerlink, .cell_input, .pcp-briefing-link { display: none; }
 """
-FOOTER = ('<div style="font-size:7pt;width:100%;padding:0 13mm;color:#555;font-family:Helvetica,Arial,sans-serif">'
+FOOTER = ('<div style="font-size:8pt;width:100%;padding:0 13mm;color:#555;font-family:Helvetica,Arial,sans-serif">'
           '{title} <span style="float:right">page <span class="pageNumber"></span> of '
           '<span class="totalPages"></span></span></div>')
 
@@ -114,12 +114,21 @@ ONLINE_ONLY = ('figure:has([id^="pcp-glance-map-"])', "section#over-time", "sect
                ".pcp-peer-intro")
 
 
-def dashboard(html_root: Path, local_data: bool = True) -> str:
+def dashboard(html_root: Path, slug: str, local_data: bool = True) -> str:
     """The at-a-glance page's content, as built, without what stays online (ONLINE_ONLY), and without the list of
-    the force's own files when the edition used none."""
+    the force's own files when the edition used none. A link to another page of the edition becomes its address in
+    the published site (absolute when the site's address is set); on paper a relative link would lead nowhere."""
     article = _article(_soup(html_root / "book" / "at-a-glance.html"))
     for part in article.select(", ".join(ONLINE_ONLY + (() if local_data else (f"section#{LOCAL_DATA_SECTION}",)))):
         part.decompose()
+    for link in article.select("a[href]"):
+        href = link["href"]
+        if not re.match(r"^[a-z]+:|^#", href):
+            target = f"editions/{slug}/book/{href}"
+            if config.site_url():
+                link["href"] = config.site_url() + target
+            else:
+                link.unwrap()
     return "".join(str(c) for c in article.contents)
 
 
@@ -145,7 +154,7 @@ def assemble(edition: Path) -> Path:
     register = json.loads((edition / "figures.json").read_text())
     root = edition / "html"
     # The dashboard carries the force's key trends (its "over time" panels) beside its key measures.
-    glance = dashboard(root, local_data=bool(meta.get("local_data")))
+    glance = dashboard(root, meta["slug"], local_data=bool(meta.get("local_data")))
     rows = "".join(
         f"<tr><td>{html.escape(r['title'])}. {html.escape(r['publisher'])}. "
         f"<a href=\"{html.escape(r['url'])}\">{html.escape(r['url'])}</a></td>"

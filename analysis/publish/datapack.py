@@ -20,6 +20,8 @@ CSV_LINK = re.compile(r'<a download="(pcp-[\w-]+)\.csv" href="data:text/csv;base
 LICENCE = {"name": "OGL-UK-3.0", "title": "Open Government Licence v3.0",
            "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}
 SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+FIRST_COLUMNS = ["measure", "period", "force", "england_and_wales", "median_force", "comparison", "grade", "datasets",
+                 "force_figure_alone"]
 
 
 def folder_name(slug: str) -> str:
@@ -55,7 +57,10 @@ def measures(notebook: Path) -> pd.DataFrame:
         for output in cell.get("outputs", []):
             rows = output.get("metadata", {}).get(MEASURES_KEY)
             if rows is not None:
-                return pd.DataFrame(rows)
+                # The notebook stores the rows with sorted keys: the reader's order again, comparable forces last.
+                frame = pd.DataFrame(rows)
+                first = [c for c in FIRST_COLUMNS if c in frame.columns]
+                return frame[first + sorted(c for c in frame.columns if c not in first)]
     raise ValueError(f"{notebook}: no output carries the at-a-glance rows ({MEASURES_KEY}); expected the table cell "
                      "to call at_a_glance.show_table")
 
@@ -65,8 +70,8 @@ def chart_tables(html_root: Path) -> dict[str, tuple[str, pd.DataFrame]]:
     found = {}
     for page in sorted(html_root.rglob("*.html")):
         for chart_id, payload in CSV_LINK.findall(page.read_text(encoding="utf-8")):
-            frame = pd.read_csv(io.StringIO(base64.b64decode(payload).decode("utf-8")), dtype=str,
-                                keep_default_na=False)
+            # Numbers stay numbers (a negative one is no formula); text is already neutralised by the renderer.
+            frame = pd.read_csv(io.StringIO(base64.b64decode(payload).decode("utf-8")), keep_default_na=False)
             found.setdefault(chart_id, (page.relative_to(html_root).as_posix(), frame))
     return found
 
