@@ -277,8 +277,14 @@ def hot_spots(path=None, key: str = "hs", force: str | None = None) -> Section:
         kind = "crime" if r.incidents == "Crime" else "asb"
         figures.append(Figure(f"{key}_{kind}_{r.place.lower()}_top{r.top_pct}", r.share_pct, "%", datasets))
     lsoa = shares[(shares["place"] == "LSOA") & (shares["incidents"] == "Crime")].iloc[0]
+    top1 = shares[(shares["place"] == "LSOA") & (shares["incidents"] == "Crime") & (shares["top_pct"] == 1)].iloc[0]
     figures += [Figure(f"{key}_crime_lsoas", lsoa["of_places"], "LSOAs", datasets),
-                Figure(f"{key}_crime_unlocated", lsoa["unlocated"], "records", datasets)]
+                Figure(f"{key}_crime_unlocated", lsoa["unlocated"], "records", datasets),
+                # Chance alone makes some places busier than others: the share the busiest 1% would hold if the same
+                # crimes fell at random on the same places, and how far the observed share is beyond it.
+                Figure(f"{key}_crime_lsoa_top1_chance", top1["chance_share_pct"], "%", datasets, "{:.1f}"),
+                Figure(f"{key}_crime_lsoa_top1_beyond", top1["beyond_chance_pts"], "percentage points", datasets,
+                       "{:.1f}")]
     chart = lines.concentration_curve(
         curve, name=f"hot-spot-concentration{slug}", source=source,
         title=f"How concentrated crime and ASB are across neighbourhoods, {crimes.attrs['label']}",
@@ -287,11 +293,12 @@ def hot_spots(path=None, key: str = "hs", force: str | None = None) -> Section:
                      f"{month}. The busiest tenth of LSOAs held {lsoa['share_pct']:.0f}% of crime recorded with a "
                      "location. A curve bowed above the diagonal means incidents cluster in few places."))
     table = tables.format_table(
-        shares[["incidents", "place", "top_pct", "places", "of_places", "share_pct", "unlocated"]],
+        shares[["incidents", "place", "top_pct", "places", "of_places", "share_pct", "chance_share_pct",
+                "unlocated"]],
         headers={"incidents": "Incidents", "place": "Place", "top_pct": "Busiest (% of places)",
                  "places": "Places", "of_places": "Of places with any", "share_pct": "Share of incidents (%)",
-                 "unlocated": "Records with no location"},
-        decimals={"share_pct": 1}, caption=f"How concentrated incidents were, {crimes.attrs['label']}")
+                 "chance_share_pct": "Share by chance alone (%)", "unlocated": "Records with no location"},
+        decimals={"share_pct": 1, "chance_share_pct": 1}, caption=f"How concentrated incidents were, {crimes.attrs['label']}")
     more = []
     if len(crimes.attrs["months"]) > 1:
         monthly = policeuk_measures.monthly_concentration(crimes)
@@ -299,7 +306,7 @@ def hot_spots(path=None, key: str = "hs", force: str | None = None) -> Section:
             common.as_dated(monthly, "Crime in the busiest 5% of LSOAs", ci=False),
             name=f"hot-spot-monthly{slug}", source=source, y_title="% of located crime",
             title=f"Share of crime in the busiest 5% of neighbourhoods each month, {crimes.attrs['label']}",
-            subtitle="Each month's own busiest 5% of LSOAs; a count of all recorded crime, so no sampling interval",
+            subtitle="Each month's own busiest 5% of LSOAs; the table sets each share against chance alone",
             description=(f"Line chart of the share of located crime (not ASB) in each month's busiest 5% of LSOAs in "
                          f"{force_name}, {month}: from {monthly['share_pct'].min():.0f}% to "
                          f"{monthly['share_pct'].max():.0f}%.")))

@@ -46,3 +46,12 @@ def test_8_gaps_are_stated_not_filled(tmp_path):
     assert section.more_charts[0].to_dict()["datasets"]  # drawn in two segments, around the gap
     segments = {r["segment"] for r in list(section.more_charts[0].to_dict()["datasets"].values())[0]}
     assert segments == {"0", "1"}
+
+
+def test_hot_spots_are_set_against_the_share_chance_alone_would_give():
+    section = c02.hot_spots()
+    values = {f.key: f.value for f in section.figures}
+    observed, chance = values["hs_crime_lsoa_top1"], values["hs_crime_lsoa_top1_chance"]
+    assert 0 < chance < observed and values["hs_crime_lsoa_top1_beyond"] == pytest.approx(observed - chance)
+    assert "Share by chance alone (%)" in section.table.frame.columns
+    assert "no sampling interval" not in str(section.more_charts)
