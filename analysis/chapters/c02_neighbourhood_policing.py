@@ -188,9 +188,17 @@ def officers_map(highlight: str | None = None) -> Section:
         Figure("off_map_top", shown[top], "per 100,000", WORKFORCE_DATA),
         Figure("off_map_low_force", forces.get(low).name, "force", WORKFORCE_DATA),
         Figure("off_map_low", shown[low], "per 100,000", WORKFORCE_DATA),
-        *common.rank_figures("off_map_force_rank", ranking.forces_only(now), highlight, datasets=WORKFORCE_DATA,
-                              what=f"police officers per 100,000 residents on 31 March {year}", fmt="{:.0f}"),
+        # Ranked as the map and the at-a-glance chart show them: without the City of London, whose rate per
+        # resident is off any scale that fits the others (one base, so the edition's ranks agree).
+        *common.rank_figures("off_map_force_rank", ranking.forces_only(now).drop(city, errors="ignore"), highlight,
+                              datasets=WORKFORCE_DATA, fmt="{:.0f}",
+                              what=f"police officers per 100,000 residents on 31 March {year} (the City of London "
+                                   "left out)"),
     ]
+    if highlight and forces.resolve(highlight).code == city:
+        figures[-1] = Figure("off_map_force_rank", f"{forces.get(city).name} is left out of the map and of this "
+                             "ranking: per resident, its figure says little (the at-a-glance page gives it)",
+                             "sentence", WORKFORCE_DATA)
     values = pd.DataFrame({"pfa_code": shown.index, "value": shown.to_numpy()})
     values = pd.concat([values, pd.DataFrame({"pfa_code": [city], "value": [float("nan")],
                                               "note": ["left out: tiny resident population"]})], ignore_index=True)
@@ -224,6 +232,11 @@ def strength_since_1977() -> Section:
         Figure("strength_latest_per_100k", last["per_100k"], "per 100,000", STRENGTH_DATA),
         Figure("strength_first_per_100k", first["per_100k"], "per 100,000", STRENGTH_DATA),
     ]
+    # Two definitions, both named: the force figures and the map divide by the mid-year population of the year
+    # before 31 March, this long-run series by that of the same year.
+    rates = workforce.rates()
+    per_100k_year_before = rates[(rates["role"] == "Police officers") & (rates["year"] == int(last["year"])) & (
+        rates["pfa_code"] == workforce.ENGLAND_AND_WALES)]["per_100k"].iloc[0]
     # 31 March 2026 from a third party's extract: its own series, never joined to the official line across the
     # years this book has no figure for.
     newest = force_indicators.national()
@@ -244,6 +257,8 @@ def strength_since_1977() -> Section:
         title=f"Police officers per 100,000 residents, England and Wales, {int(first['year'])} to "
               f"{force_indicators.OFFICERS_YEAR}",
         subtitle=[f"Officer strength on 31 March; {common.join(str(y) for y in gap)} not in the data",
+                  f"Per 100,000 of the same year's mid-year population (the force figures use the year before's: "
+                  f"{per_100k_year_before:.0f} for {int(last['year'])})",
                   "2026 from a third party's extract of the Home Office table (Prevention Informatics)"],
         source=f"{STRENGTH_SOURCE}; 2026: {manifest.raw_file(force_indicators.INDICATORS_FILE).publisher}",
         description=(f"Line chart of police officers per 100,000 residents in England and Wales from "

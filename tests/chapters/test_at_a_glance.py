@@ -139,3 +139,13 @@ def test_no_page_a_commissioner_reads_shows_a_build_command():
     for note in notes:
         assert "make " not in note and "README" not in note and "POLICEUK=" not in note
         assert "appendix" in note
+
+
+def test_the_officer_rank_has_one_base_in_chapter_2_and_on_the_at_a_glance_chart():
+    from analysis.chapters import c02_neighbourhood_policing as c02
+
+    sentence = next(f.value for f in c02.officers_map("kent").figures if f.key == "off_map_force_rank")
+    slope = glance.ski_slopes("kent")[0].to_dict()["description"]
+    assert "15th highest of 42 forces" in sentence and "15th highest of 42 forces" in slope
+    city = next(f.value for f in c02.officers_map("city-of-london").figures if f.key == "off_map_force_rank")
+    assert "left out" in city and "no published figure" not in city
