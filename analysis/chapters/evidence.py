@@ -88,6 +88,9 @@ CAVEATS = {
                     "the news report's wording."),
     **dict.fromkeys(("E201", "E202"), "Intervals from the stated ±2 and ±1 points."),
     **dict.fromkeys(("E203", "E204"), "No year or interval given."),
+    # The register's own claim wording: the rise that peaked in 2019/20, not the series' peak (chapter 5).
+    **dict.fromkeys(_run(113, 116), "'Peaked around 2019/20' is the register's wording for the recent rise; the Home "
+                    "Office series itself peaked a decade earlier, as chapter 5 shows."),
 }
 # The book chapter (notebook) that shows each register chapter's evidence.
 CHAPTER_PAGES = {"0": "01-trust-and-confidence", "1": "02-neighbourhood-policing", "2": "03-procedural-justice",
