@@ -247,7 +247,7 @@ def strength_since_1977() -> Section:
         Figure("strength_2026_per_100k", newest["officers_per_100k"], "per 100,000", NEWEST_DATA,
                label="Police officers per 100,000 residents (mid-2024), England and Wales, 31 March 2026"),
         Figure("strength_2026_year", force_indicators.OFFICERS_YEAR, "year", NEWEST_DATA),
-        Figure("strength_gap_years", common.join(str(y) for y in gap), "years", [],
+        Figure("strength_gap_years", common.join(str(y) for y in gap), "years", STRENGTH_DATA + NEWEST_DATA,
                label="31 March dates between the official series and the extract, not in the data")]
     plot = pd.concat([table.assign(series="Officers per 100,000 residents", value=table["per_100k"]),
                       pd.DataFrame({"year": [force_indicators.OFFICERS_YEAR], "value": [newest["officers_per_100k"]],

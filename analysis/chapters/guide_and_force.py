@@ -11,7 +11,7 @@ import pandas as pd
 from analysis.chapters import evidence
 from analysis.methods import evidence_strength
 from analysis.present import tables
-from analysis.present.glue import Figure, Section
+from analysis.present.glue import Section
 from analysis.sources import forces
 
 GRADE_ORDER = [g for g, _ in evidence_strength.GRADES]
@@ -60,7 +60,7 @@ def section(force: str, rows: pd.DataFrame, extra: dict[str, list[str]] | None =
     (the outcome test, complaint reviews)."""
     f = forces.resolve(force)
     extra = extra or {}
-    out, figures = [], []
+    out = []
     for area, prefix, page, families, cannot in AREAS:
         best = strongest(prefix)
         message = "; ".join(m for m, _ in evidence.MESSAGES[prefix])
@@ -68,11 +68,9 @@ def section(force: str, rows: pd.DataFrame, extra: dict[str, list[str]] | None =
                     "evidence": f"{html.escape(best['finding'])}<br><strong>{html.escape(best['strength'])}"
                                 f"</strong><br><small>{best['study']}</small>",
                     "force": _figures_cell(rows, families, extra.get(area, []), cannot.format(force=f.name))})
-        figures.append(Figure(f"g_area_{prefix}_strength", best["strength"], "strength", [evidence.REGISTER_FILE],
-                              label=f"Strongest evidence for {area.lower()}: its strength"))
     table = tables.format_table(
         pd.DataFrame(out), kind="areas", html_columns=("area", "message", "evidence", "force"),
         headers={"area": "Action area (chapter)", "message": "What the guide advises",
                  "evidence": "Strongest evidence the book has", "force": f"{f.name}'s figures"},
         caption="The guide's five action areas and this force")
-    return Section(table, None, figures)
+    return Section(table, None, [])

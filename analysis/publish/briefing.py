@@ -38,10 +38,10 @@ TRUNCATION_MARKS = ("…", "...")
 
 PRINT_CSS = """
 @page { size: A4; margin: 12mm 13mm 16mm; }
-html { font-family: Helvetica, Arial, sans-serif; font-size: 9.5pt; color: #111; line-height: 1.35; }
+html { font-family: Helvetica, Arial, sans-serif; font-size: 9pt; color: #111; line-height: 1.3; }
 body { margin: 0; }
 h1 { font-size: 17pt; margin: 0 0 2mm; }
-h2 { font-size: 12pt; margin: 5mm 0 2mm; break-after: avoid; }
+h2 { font-size: 12pt; margin: 4mm 0 1.5mm; break-after: avoid; }
 h3 { font-size: 10.5pt; margin: 3mm 0 1mm; break-after: avoid; }
 p, li { margin: 1mm 0; }
 a { color: #0b5394; }
