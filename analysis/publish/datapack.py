@@ -1,5 +1,6 @@
 """An edition's data pack: a Frictionless Data Package (one CSV and table schema per resource) of every at-a-glance
-measure and the data behind every chart, and one workbook with a sheet per table and a notes sheet."""
+measure and the data behind every chart, and one workbook with a sheet per table of the force's own (its measures and
+the charts drawn for it) and a notes sheet."""
 
 from __future__ import annotations
 
@@ -131,9 +132,12 @@ def write(target: Path, slug: str, force: str, rows: pd.DataFrame, charts: dict[
                       licenses=[LICENCE], basepath=str(target))
     descriptor = target / "datapackage.json"
     package.to_json(str(descriptor))
+    # The workbook holds the force's own tables (its measures, and the charts drawn for it); the package holds every
+    # chart, national ones too, which are the same in all 43 editions and would otherwise weigh down the site 43 times.
     taken: set[str] = set()
+    own = {n: t for n, t in tables.items() if n in ("key-measures", "notes") or slug in n or n.startswith("glance-")}
     with pd.ExcelWriter(target / workbook_name(slug), engine="xlsxwriter",
                         engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as book:
-        for name, (where, frame) in tables.items():
+        for name, (where, frame) in own.items():
             inert.spreadsheet(frame).to_excel(book, sheet_name=_sheet(name, taken), index=False)
     return descriptor

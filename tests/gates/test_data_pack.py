@@ -3,6 +3,7 @@ chart's data, its workbook opens, and the at-a-glance page and the landing page 
 
 from __future__ import annotations
 
+import json
 import zipfile
 
 import pandas as pd
@@ -23,7 +24,11 @@ def test_the_edition_data_pack_validates_and_holds_every_measure_and_chart(editi
     html = edition / slug / "html"
     charts = datapack.chart_tables(html)
     sheets = pd.read_excel(pack / datapack.workbook_name(slug), sheet_name=None, engine="calamine")
-    assert len(sheets) == len(charts) + 2 and {"key-measures", "notes"} <= set(sheets)
+    # The workbook: the force's own tables; the package: every chart's data.
+    own = [c for c in charts if slug in c or c.startswith("pcp-glance-")]
+    assert len(sheets) == len(own) + 2 and {"key-measures", "notes"} <= set(sheets)
+    package = json.loads((pack / "datapackage.json").read_text())
+    assert len(package["resources"]) == len(charts) + 2
     measures = sheets["key-measures"]
     page = (html / "book" / "at-a-glance.html").read_text(encoding="utf-8")
     key_rows = page[:page.index("Each comparable force")].count('<td data-label="Measure"')
