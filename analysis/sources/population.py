@@ -106,25 +106,26 @@ def mye_by_pfa() -> pd.DataFrame:
                           f"found {list(frame.columns)}")
     columns = [f"Mid-{y}" for y in years]
     where, lads = _lad_rows("summary", columns)
-    values = _numbers(lads, columns, where).assign(pfa_code=assign_pfa(lads["Code"], where).to_numpy())
-    by_force = values.groupby("pfa_code")[columns].sum()
     total = _england_and_wales_row("summary")[columns].astype("int64")
-    gap = by_force.sum() - total
-    if (gap != 0).any():
-        raise ValueError(f"{where}: the 43 force areas sum to {by_force.sum()[gap != 0].iloc[0]:,.0f} for "
-                         f"{gap[gap != 0].index[0]}, not the England and Wales total {total[gap != 0].iloc[0]:,}")
+    by_force = _sum_to_forces(lads, total, where)
     by_force.loc[ENGLAND_AND_WALES] = total
     long = (by_force.rename(columns=lambda c: int(c.removeprefix("Mid-"))).rename_axis(columns="mid_year")
             .stack().rename("population").reset_index().astype({"population": "int64", "mid_year": "int64"}))
     return validate(long, _population_schema(FIRST_MYE_YEAR, max(years)), where)
 
 
-def _sum_to_forces(lads: pd.DataFrame, total: int, column: str, where: str) -> pd.Series:
-    """The districts' `column` summed to force areas, which must add up to the England and Wales `total`."""
-    by_force = _numbers(lads, [column], where).groupby(assign_pfa(lads["Code"], where).to_numpy())[column].sum()
-    if by_force.sum() != total:
-        raise ValueError(f"{where}: the 43 force areas sum to {by_force.sum():,.0f}, not the England and Wales total "
-                         f"{total:,}; a district is missing or counted twice")
+def _sum_to_forces(lads: pd.DataFrame, total: pd.Series, where: str) -> pd.DataFrame:
+    """The districts' columns (the index of `total`) summed to force areas; each must add up to its England and
+    Wales total, so a district left out or counted twice is caught."""
+    columns = list(total.index)
+    by_force = (_numbers(lads, columns, where).groupby(assign_pfa(lads["Code"], where).to_numpy())[columns].sum()
+                .rename_axis("pfa_code"))
+    gap = by_force.sum() - total
+    if (gap != 0).any():
+        which = f" for {gap[gap != 0].index[0]}" if len(columns) > 1 else ""
+        raise ValueError(f"{where}: the 43 force areas sum to {by_force.sum()[gap != 0].iloc[0]:,.0f}{which}, not "
+                         f"the England and Wales total {total[gap != 0].iloc[0]:,}; a district is missing or counted "
+                         "twice")
     return by_force
 
 
@@ -139,9 +140,9 @@ def mye_2024_by_pfa() -> pd.DataFrame:
     ew = frame[frame["Code"] == ENGLAND_AND_WALES]
     if len(ew) != 1:
         raise SchemaError(f"{where}: expected one England and Wales row ({ENGLAND_AND_WALES}), found {len(ew)}")
-    total = int(ew["All ages"].iloc[0])
-    by_force = _sum_to_forces(lads, total, "All ages", where)
-    by_force.loc[ENGLAND_AND_WALES] = total
+    total = ew.iloc[0][["All ages"]].astype("int64")
+    by_force = _sum_to_forces(lads, total, where)["All ages"]
+    by_force.loc[ENGLAND_AND_WALES] = total["All ages"]
     long = pd.DataFrame({"pfa_code": by_force.index, "mid_year": MYE_2024_YEAR,
                          "population": by_force.to_numpy().astype("int64")})
     return validate(long, _population_schema(MYE_2024_YEAR, MYE_2024_YEAR), where)
