@@ -15,9 +15,12 @@ if [[ "${1:-}" == --install ]]; then
 fi
 missing=()
 packages=()
+# Only the missing programs' packages: a program already installed another way (node from NodeSource, say) may
+# conflict with Debian's package of it.
 for program in "$@"; do
+  command -v "$program" >/dev/null 2>&1 && continue
+  missing+=("$program")
   packages+=("${PACKAGE[$program]}")
-  command -v "$program" >/dev/null 2>&1 || missing+=("$program")
 done
 ((${#missing[@]})) || exit 0
 
