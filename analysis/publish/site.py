@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 import shutil
@@ -18,6 +19,10 @@ NATIONAL_DIR = config.BUILD_DIR / "html"
 MAX_BYTES = 150 * 10**6  # the whole site, national book and 43 editions
 # A reference from a page to a file in the book's _static folder: (attribute=")(../../)_static/(path)
 STATIC_REF = re.compile(r'((?:href|src)=")((?:\.\./)*)_static/([^"?#]+)')
+# The opening tag of the theme's text column; the bar linking the national book and the editions goes just inside it,
+# where it shows on a phone too (the theme hides its sidebars there).
+ARTICLE = re.compile(r'<article class="bd-article"[^>]*>')
+NAV_CLASS = "pcp-site-nav"
 
 
 class SiteError(RuntimeError):
@@ -64,6 +69,50 @@ def share_static(edition_root: Path, shared: dict[str, str], depth: int) -> int:
     return saved
 
 
+def _pages(root: Path):
+    """The HTML pages under `root`, each with its path from `root`; _static holds theme templates, not pages."""
+    for page in sorted(root.rglob("*.html")):
+        rel = page.relative_to(root)
+        if "_static" not in rel.parts:
+            yield page, rel
+
+
+def site_nav(label: str, links: list[tuple[str, str]]) -> str:
+    """The bar between the national book and the editions: a labelled nav of (href, text) links, escaped."""
+    items = "".join(f'<li><a href="{html.escape(href)}">{html.escape(text)}</a></li>' for href, text in links)
+    return f'<nav class="{NAV_CLASS}" aria-label="{html.escape(label)}"><ul>{items}</ul></nav>'
+
+
+def add_nav(page: Path, nav: str) -> bool:
+    """Put `nav` at the top of a page's article; False for a page without one (a redirect, the search page)."""
+    text = page.read_text(encoding="utf-8")
+    match = ARTICLE.search(text)
+    if match is None:
+        return False
+    page.write_text(text[:match.end()] + nav + text[match.end():], encoding="utf-8")
+    return True
+
+
+def link_to_editions(national_root: Path) -> int:
+    """Link every page of the national book (at the site's root) to the editions landing page; returns how many."""
+    # Only the assembled site has editions/index.html, so a book built alone (make book) links to nothing missing.
+    return sum(add_nav(page, site_nav("Force editions", [("../" * (len(rel.parts) - 1) + "editions/index.html",
+                                                          "Editions for each police force")]))
+               for page, rel in _pages(national_root))
+
+
+def link_back(edition_root: Path, depth: int) -> int:
+    """Link every page of an edition `depth` folders below the site's root to the national book and the landing page."""
+    count = 0
+    for page, rel in _pages(edition_root):
+        up = "../" * (len(rel.parts) - 1)
+        # The landing page is in the folder above the edition's (editions/index.html).
+        count += add_nav(page, site_nav("National book and force editions",
+                                        [(f"{up}{'../' * depth}index.html", "National book"),
+                                         (f"{up}../index.html", "All force editions")]))
+    return count
+
+
 def weight(root: Path) -> int:
     """Bytes on disk in `root`, each hard-linked file counted once (as a copied artifact would count it)."""
     seen, total = set(), 0
@@ -80,7 +129,8 @@ def assemble(national: Path = NATIONAL_DIR, editions_dir: Path = editions.EDITIO
              target: Path = SITE_DIR, max_bytes: int = MAX_BYTES) -> Path:
     """Build the site in a temporary folder and swap it in: national book at the root, every built edition at
     editions/<slug>/ with the theme, search and Vega files shared from the root's _static, a landing page at
-    editions/index.html. Refuses a site heavier than `max_bytes`."""
+    editions/index.html, and a bar atop each page linking the national book and the editions. Refuses a site
+    heavier than `max_bytes`."""
     if not (national / "index.html").exists():
         raise SiteError(f"{national} has no index.html: build the national book first (make book)")
     metas = editions.built(editions_dir)
@@ -90,11 +140,13 @@ def assemble(national: Path = NATIONAL_DIR, editions_dir: Path = editions.EDITIO
         site = work / "site"
         shutil.copytree(national, site, ignore=shutil.ignore_patterns(".buildinfo"))
         shared = _static_digests(site / "_static")
+        link_to_editions(site)  # before the editions are copied in below it
         for meta in metas:
             folder = site / "editions" / meta["slug"]
             # copy2 of a hard link gives an independent file: the PDF is counted once per place it is served.
             shutil.copytree(editions_dir / meta["slug"] / "html", folder, ignore=shutil.ignore_patterns(".buildinfo"))
             share_static(folder, shared, depth=2)
+            link_back(folder, depth=2)
         (site / "editions").mkdir(exist_ok=True)
         (site / "editions" / "index.html").write_text(
             landing.landing_page(metas, lambda slug: f"{slug}/", "../_static/", "../index.html"), encoding="utf-8")

@@ -45,6 +45,23 @@ def test_every_link_of_the_site_resolves(assembled):
     assert linkcheck.internal_problems(assembled) == []
 
 
+def _link_targets(root: Path, page: str) -> set[Path]:
+    """The files a page's links point at, each resolved from the page's own folder."""
+    text = (root / page).read_text(encoding="utf-8")
+    return {((root / page).parent / href.split("#")[0]).resolve()
+            for href in re.findall(r'<a [^>]*href="([^"#:]+)', text)}
+
+
+@pytest.mark.gate
+def test_the_national_book_and_the_edition_link_to_each_other(assembled):
+    root, landing_page = assembled.resolve(), (assembled / "editions" / "index.html").resolve()
+    assert landing_page.is_file() and (root / "index.html").is_file()
+    for page in ("book/intro.html", "book/01-trust-and-confidence.html"):
+        assert landing_page in _link_targets(root, page), page
+    glance = f"editions/{EDITION_FORCE}/book/at-a-glance.html"
+    assert {root / "index.html", landing_page} <= _link_targets(root, glance)
+
+
 @pytest.mark.gate
 def test_served_edition_pages_landing_map_and_search_work_from_the_shared_static(assembled, chrome):
     charts = check_page(chrome, assembled, f"editions/{EDITION_FORCE}/book/06-police-wrongdoing.html",
@@ -150,3 +167,46 @@ def test_the_pages_workflow_publishes_the_site_with_the_official_actions():
     assert "make site" in runs and "make check-site" in runs
     assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
     assert workflow["jobs"]["deploy"]["needs"] == "site"
+
+
+def _page(path: Path, body: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"<html><body><main>{body}</main></body></html>")
+
+
+def test_the_assembled_site_links_the_national_book_and_the_editions_both_ways(tmp_path):
+    article = '<article class="bd-article"><h1>Page</h1></article>'
+    national, editions_dir = tmp_path / "html", tmp_path / "editions"
+    (national / "_static").mkdir(parents=True)
+    (national / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=book/intro.html" />')
+    for page in ("book/intro.html", "genindex.html", "_static/template.html"):
+        _page(national / page, article)
+    _page(national / "search.html", "<p>search</p>")
+    kent = editions_dir / "kent"
+    (kent / "html" / "_static").mkdir(parents=True)
+    (kent / "edition.json").write_text(json.dumps({"force": "Kent Police", "code": "E23000032", "slug": "kent",
+                                                   "data_version": "x", "built": "now", "changed": None}))
+    (kent / "html" / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=book/at-a-glance.html" />')
+    for page in ("book/at-a-glance.html", "genindex.html"):
+        _page(kent / "html" / page, article)
+    out = site.assemble(national, editions_dir, tmp_path / "site")
+
+    def links(page: str) -> list[tuple[str, str]]:
+        return re.findall(r'<a href="([^"]+)">([^<]+)</a>', (out / page).read_text().split("</nav>")[0])
+
+    assert links("book/intro.html") == [("../editions/index.html", "Editions for each police force")]
+    assert links("genindex.html") == [("editions/index.html", "Editions for each police force")]
+    assert links("editions/kent/book/at-a-glance.html") == [("../../../index.html", "National book"),
+                                                            ("../../index.html", "All force editions")]
+    assert links("editions/kent/genindex.html") == [("../../index.html", "National book"),
+                                                    ("../index.html", "All force editions")]
+    # Only pages with the theme's article get the bar, each once; the books built alone are left as they were.
+    assert all(site.NAV_CLASS not in (out / p).read_text()
+               for p in ("index.html", "search.html", "_static/template.html", "editions/kent/index.html"))
+    assert all((out / p).read_text().count(f'class="{site.NAV_CLASS}"') == 1
+               for p in ("book/intro.html", "editions/kent/book/at-a-glance.html"))
+    assert not any(site.NAV_CLASS in p.read_text() for p in tmp_path.glob("[he]*/**/*.html"))
+    # The landing page's own scripts and icon are not in this tiny _static; every other link resolves.
+    assert [p for p in linkcheck.internal_problems(out) if not p.startswith("editions/index.html:")] == []
+    assert site.site_nav('a"b', [('x"y', "<i>")]) == ('<nav class="pcp-site-nav" aria-label="a&quot;b"><ul><li>'
+                                                       '<a href="x&quot;y">&lt;i&gt;</a></li></ul></nav>')
