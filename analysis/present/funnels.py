@@ -4,11 +4,15 @@ edition's force marked and named."""
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from analysis import config
 from analysis.present.markers import force_labels, marker_encodings, name_label
 from analysis.present.theme import COLUMN_WIDTH, GREY, axis_title, finish
+
+# Past this share of the log size axis, a force's name goes to the left of its dot.
+RIGHT_SHARE = 0.6
 
 
 def funnel_plot(points: pd.DataFrame, curve: pd.DataFrame, *, centre: float, name: str, description: str,
@@ -38,6 +42,11 @@ def funnel_plot(points: pd.DataFrame, curve: pd.DataFrame, *, centre: float, nam
         x=x, y=y, color=colour.legend(None), shape=shape.legend(None),
         tooltip=[alt.Tooltip("area:N", title="Force"), alt.Tooltip("value:Q", format=fmt, title="Value"),
                  alt.Tooltip("funnel:N", title="Against England and Wales")])
-    chart = alt.layer(lines, centre_rule, dots, name_label(frame, "size:Q", y)).resolve_scale(
+    # A force in the right part of the plot (the largest) is named to the left of its dot, so the name stays inside
+    # the chart however narrow the column.
+    lo, hi = np.log(curve["size"].min()), np.log(curve["size"].max())
+    right = (np.log(frame["size"]) - lo) / (hi - lo) > RIGHT_SHARE
+    names = [name_label(frame[~right], "size:Q", y), name_label(frame[right], "size:Q", y, align="right")]
+    chart = alt.layer(lines, centre_rule, dots, *names).resolve_scale(
         color="independent", shape="independent").properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

@@ -53,11 +53,11 @@ def marker_encodings(frame: pd.DataFrame) -> tuple[alt.Color, alt.Shape]:
     return alt.Color("marker:N", title=None, scale=colours), alt.Shape("marker:N", title=None, scale=shapes)
 
 
-def name_label(frame: pd.DataFrame, x: str, y: alt.Y, dx: int = 9) -> alt.Chart:
-    """The highlighted force's name written beside its marker."""
+def name_label(frame: pd.DataFrame, x: str, y: alt.Y, dx: int = 9, align: str = "left") -> alt.Chart:
+    """The highlighted force's name written beside its marker: to its right, or to its left with align="right"."""
     named = frame[~frame["marker"].isin([OTHER_FORCES, NATIONAL])]
-    return alt.Chart(named).mark_text(align="left", dx=dx, fontSize=12, fontWeight="bold", color="#000").encode(
-        x=x, y=y, text="area:N")
+    return alt.Chart(named).mark_text(align=align, dx=dx if align == "left" else -dx, fontSize=12, fontWeight="bold",
+                                      color="#000").encode(x=x, y=y, text="area:N")
 
 
 def series_encodings(df: pd.DataFrame, legend: bool = True,

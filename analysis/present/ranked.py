@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis.present.markers import force_labels, marker_encodings, marker_scales, name_label
 from analysis.present.theme import (COLUMN_WIDTH, FACET_HEADER_CHARS, FACET_WIDTH, GREY, NATIONAL, OTHER_FORCES,
-                                    PALETTE, SHAPES, SLOPE_WIDTH, axis_title, finish, row_step, wrapped_labels)
+                                    PALETTE, SHAPES, axis_title, finish, row_step, wrapped_labels)
 
 PHONE_PLOT = 220  # pixels: about the plot width of a bar chart with its labels in a phone's column
 
@@ -234,5 +234,6 @@ def ski_slope(df: pd.DataFrame, *, name: str, description: str, source: str, tit
         text = alt.Chart(named).transform_calculate(caption=caption).encode(x=x, y=alt.value(-6), text="caption:N")
         layers += [text.mark_text(fontSize=12, fontWeight="bold", stroke="white", strokeWidth=4),
                    text.mark_text(fontSize=12, fontWeight="bold", color="#000")]
-    chart = alt.layer(*layers).properties(width=SLOPE_WIDTH, height=220)
+    # As wide as its column: on a phone, and side by side with another chart in the briefing, its text keeps its size.
+    chart = alt.layer(*layers).properties(height=220, **COLUMN_WIDTH)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

@@ -21,3 +21,18 @@ def test_funnel_plot_marks_and_names_the_force_and_dashes_the_998_limits():
     assert dash["domain"] == ["95% limits", "99.8% limits"] and dash["range"][1] != dash["range"][0]
     label = spec["layer"][-1]
     assert label["mark"]["type"] == "text" and label["encoding"]["text"]["field"] == "area"
+
+
+def test_a_force_at_the_large_end_is_named_to_the_left_of_its_dot_so_the_name_stays_inside_the_chart():
+    points = pd.DataFrame({"pfa_code": ["E23000032", "E23000001"], "size": [1.8e6, 8.9e6], "value": [3.4, 20.6],
+                           "funnel": [funnel.WITHIN, funnel.ABOVE_998]})
+    curve = funnel.limit_curve(points["size"], lambda grid, level: (np.full(len(grid), 1.0), np.full(len(grid), 12.0)))
+
+    def named(highlight):
+        spec = funnels.funnel_plot(points, curve, centre=6.4, name="t", description="d", source="s", title="t",
+                                   x_title="x", y_title="y", highlight=highlight).to_dict()
+        return {layer["mark"]["align"]: [row["area"] for row in spec["datasets"][layer["data"]["name"]]]
+                for layer in spec["layer"] if layer["mark"]["type"] == "text"}
+
+    assert named("kent") == {"left": ["Kent"], "right": []}
+    assert named("metropolitan-police") == {"left": [], "right": ["Metropolitan Police"]}
