@@ -17,7 +17,7 @@ from analysis.chapters import common, key_points
 from analysis.chapters import guide_and_force as guide
 from analysis.methods import comparable, disproportionality, funnel, per_resident, ranking, stats, survey
 from analysis.present import funnels, lines, maps, ranked, tables
-from analysis.present.glue import LOCAL_DATA, Figure, Section, marked
+from analysis.present.glue import EVIDENCE_LINK, LOCAL_DATA, NOT_CHARTED, Figure, Section, marked
 from analysis.present.numbers import fmt_interval, fmt_number
 from analysis.sources import boundaries, census, force_indicators, forces, iopc, iopc_extract, localfiles, manifest
 from analysis.sources import met_pas
@@ -443,7 +443,8 @@ def show_key_points(section: Section, force: str) -> None:
     from IPython.display import HTML, display
 
     code = forces.resolve(force).code
-    items = "".join(f'<li>{html.escape(p["text"])} <a href="{html.escape(p["page"])}">Where this comes from</a></li>'
+    items = "".join(f'<li>{html.escape(p["text"])} <a class="{EVIDENCE_LINK}" href="{html.escape(p["page"])}">'
+                    'Where this comes from</a></li>'
                     for p in key_points.points(section.table, code, outlier_note(code)))
     display(HTML(f'<ul class="pcp-key-points">{items}</ul>'))
 
@@ -540,6 +541,16 @@ def ski_slopes(force: str) -> list:
                      + (common.funnel_sentence(table, f.code, what=f"recorded crime per 1,000 residents, {period}")
                         if f.code != forces.CITY_OF_LONDON else f"{city}'s rate is suppressed by ONS") + "."))
     return [slope, crime_funnel]
+
+
+def show_ski_slopes(force: str) -> None:
+    """Display the two comparison charts, marked where the force itself is not in them."""
+    from IPython.display import HTML, display
+
+    if forces.resolve(force).code == forces.CITY_OF_LONDON:
+        display(HTML(f'<div class="{NOT_CHARTED}"></div>'))
+    for chart in ski_slopes(force):
+        display(chart)
 
 
 def local_data(force: str, local_survey: str | None = None, policeuk: str | None = None) -> Section:

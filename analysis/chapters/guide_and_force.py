@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis.chapters import evidence
 from analysis.methods import evidence_strength
-from analysis.present import tables
+from analysis.present import evidence_tables, tables
 from analysis.present.glue import Section
 from analysis.sources import forces
 
@@ -41,10 +41,15 @@ def strongest(chapter_prefix: str) -> pd.Series:
     return rows.loc[(rank + 100 * about_crime).idxmin()]
 
 
-def _figures_cell(rows: pd.DataFrame, families: tuple[str, ...], extra: list[str], cannot: str) -> str:
-    """The force's dashboard rows that bear on an area, each with its period and comparison, then what cannot be
+def _figures_cell(rows: pd.DataFrame, families: tuple[str, ...], extra: list[str], cannot: str,
+                  newest_only: bool = False) -> str:
+    """The force's dashboard rows that bear on an area, each with its period and comparison (only each measure's
+    newest period when `newest_only`: the dashboard lists a measure's periods newest first), then what cannot be
     said; every value escaped."""
     mine = rows[rows["measure"].str.startswith(families)] if families else rows.iloc[0:0]
+    if newest_only:
+        family = mine["measure"].map(lambda m: next(f for f in families if m.startswith(f)))
+        mine = mine[~family.duplicated()]
     # The comparison's first clause: the verdict; the rest (counts, changes) is in the key measures above.
     lines = [f"{html.escape(r['measure'])}, {html.escape(r['period'])}: <strong>{html.escape(r['force'])}</strong>, "
              f"{html.escape(r['comparison'].split('; ')[0])}" for _, r in mine.iterrows()]
@@ -54,23 +59,48 @@ def _figures_cell(rows: pd.DataFrame, families: tuple[str, ...], extra: list[str
     return "<br>".join(lines)
 
 
+def _short_evidence(best: pd.Series) -> str:
+    """The strongest evidence in one line: its grade, its finding and its primary in author-year form, linked to
+    the register's citation_url where it has one."""
+    row = evidence.load_register().set_index("id").loc[best["ids"].split(", ")[0]]
+    cite = html.escape(evidence_tables.short_citation(row["study"]))
+    if isinstance(row["citation_url"], str) and row["citation_url"].strip():
+        cite = f'<a href="{html.escape(row["citation_url"])}">{cite}</a>'
+    return (f"Strongest evidence (<strong>{html.escape(best['strength'])}</strong>): {html.escape(best['finding'])}. "
+            f"{cite}.")
+
+
+def _printed_area(link: str, advice: str, figures: str, who: str) -> str:
+    """One area on paper: a block that never breaks across pages, the advice and evidence beside the figures."""
+    return (f'<div class="pcp-area"><h3>{link}</h3><div class="pcp-area-columns">'
+            f'<div><strong>What the guide advises</strong><br>{advice}</div>'
+            f'<div><strong>{html.escape(who)} (newest period of each)</strong><br>{figures}</div></div></div>')
+
+
 def section(force: str, rows: pd.DataFrame, extra: dict[str, list[str]] | None = None) -> Section:
     """The five areas as one table for the force: the guide's message, the strongest evidence (its finding, strength
     label and primary citation), and the force's figures. `rows` are the dashboard's; `extra` adds sentences by area
-    (the outcome test, complaint reviews)."""
+    (the outcome test, complaint reviews). On paper each area is a compact block (the advice and evidence beside
+    only each measure's newest period), so the five can run on from one page to the next without a table breaking."""
     f = forces.resolve(force)
     extra = extra or {}
-    out = []
+    figures = f"{f.name}'s figures"
+    full, printed = [], []
     for area, prefix, page, families, cannot in AREAS:
         best = strongest(prefix)
-        message = "; ".join(m for m, _ in evidence.MESSAGES[prefix])
-        out.append({"area": f'<a href="{page}.html">{html.escape(area)}</a>', "message": html.escape(message) + ".",
-                    "evidence": f"{html.escape(best['finding'])}<br><strong>{html.escape(best['strength'])}"
-                                f"</strong><br><small>{best['study']}</small>",
-                    "force": _figures_cell(rows, families, extra.get(area, []), cannot.format(force=f.name))})
-    table = tables.format_table(
-        pd.DataFrame(out), kind="areas", html_columns=("area", "message", "evidence", "force"),
+        message = html.escape(". ".join(m for m, _ in evidence.MESSAGES[prefix]) + ".")
+        link = f'<a href="{page}.html">{html.escape(area)}</a>'
+        cannot = cannot.format(force=f.name)
+        full.append({"area": link, "message": message,
+                     "evidence": f"{html.escape(best['finding'])}<br><strong>{html.escape(best['strength'])}"
+                                 f"</strong><br><small>{best['study']}</small>",
+                     "force": _figures_cell(rows, families, extra.get(area, []), cannot)})
+        printed.append(_printed_area(link, f"{message}<br>{_short_evidence(best)}",
+                                     _figures_cell(rows, families, extra.get(area, []), cannot, newest_only=True),
+                                     figures))
+    screen = tables.format_table(
+        pd.DataFrame(full), kind="areas", html_columns=("area", "message", "evidence", "force"),
         headers={"area": "Action area (chapter)", "message": "What the guide advises",
-                 "evidence": "Strongest evidence the book has", "force": f"{f.name}'s figures"},
+                 "evidence": "Strongest evidence the book has", "force": figures},
         caption="The guide's five action areas and this force")
-    return Section(table, None, [])
+    return Section(tables.ScreenAndPrint(screen, f'<div class="pcp-areas-printed">{"".join(printed)}</div>'), None, [])

@@ -67,6 +67,27 @@ def split_citation(study: str) -> tuple[str, list[str]]:
     return re.sub(r"\s+([.,;])", r"\1", text).strip(), [study[b:e] for b, e in spans]
 
 
+# The first bracket of a citation that holds a year, "(2014)" or "(27 Oct 2022)", and one author's initials ("C.W.").
+YEAR_BRACKET = re.compile(r"\((?P<inside>[^()]*?\b(?P<year>(?:19|20)\d{2})\b[^()]*)\)")
+INITIALS = re.compile(r"(?:[A-Z][a-z]?\.-?)+")
+
+
+def short_citation(study: str) -> str:
+    """The author-year form of a register citation for a compact table: "Gill et al. (2014)", "Braga and Weisburd
+    (2020)", "Home Office (2022)"; a citation with no year in brackets is given whole."""
+    primary, _ = split_citation(plain(study))
+    found = YEAR_BRACKET.search(primary)
+    authors = re.sub(r"\s*\([^()]*\)", "", primary[:found.start()]).strip().rstrip(".") if found else ""
+    if not authors:
+        return primary
+    tokens = re.split(r"\s+and\s+|,\s+", authors)
+    initials = [bool(INITIALS.fullmatch(t) or INITIALS.fullmatch(t + ".")) for t in tokens]
+    # People are "Surname, I."; an organisation has no initials and is named up to its title.
+    names = [t for t, i in zip(tokens, initials) if not i] if any(initials) else [authors.split(". ")[0]]
+    who = names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2 else f"{names[0]} et al."
+    return f"{who} ({found['year']})"
+
+
 def published_decimals(value: float) -> int:
     """The decimals a figure was published with (as stored: 33.8 -> 1, 200966.0 -> 0)."""
     text = repr(float(value))

@@ -21,6 +21,10 @@ from analysis.sources import manifest
 
 # How a figure names a file a force supplied itself, which is not in the manifest.
 LOCAL_DATA = "local "
+# Marks a key point's link to its evidence, which a briefing printed without the site's address leaves out.
+EVIDENCE_LINK = "pcp-evidence-link"
+# Marks the at-a-glance comparison charts of a force they leave out (the City of London), which its briefing omits.
+NOT_CHARTED = "pcp-force-not-charted"
 LOCAL_GRADE = "the force's own file"
 
 

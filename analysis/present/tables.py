@@ -36,6 +36,22 @@ class Table:
         return self.frame.to_string(index=False)
 
 
+class ScreenAndPrint:
+    """One table on screen, and a compact form of it (HTML) on paper: the briefing, or a printed page; the book's CSS
+    shows one of the two."""
+
+    def __init__(self, screen: Table, printed_html: str):
+        self.screen, self.printed_html = screen, printed_html
+        self.frame = screen.frame
+
+    def _repr_html_(self) -> str:
+        return (f'<div class="pcp-screen-only">{self.screen.html}</div>'
+                f'<div class="pcp-print-only">{self.printed_html}</div>')
+
+    def __repr__(self) -> str:
+        return repr(self.screen)
+
+
 def header(column: str) -> str:
     """The default header for a column: snake_case as words, first letter capital ("ci_low" -> "Ci low")."""
     words = str(column).replace("_", " ").strip()

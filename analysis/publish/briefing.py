@@ -3,20 +3,37 @@ chromium and read back to check it."""
 
 from __future__ import annotations
 
+import copy
 import html
 import json
+import math
 import re
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bs4 import BeautifulSoup
+
 from analysis import config
-from analysis.present.glue import LOCAL_DATA
+from analysis.present.glue import EVIDENCE_LINK, LOCAL_DATA, NOT_CHARTED
 from analysis.present.render import BUNDLE_NAME
 from analysis.sources import manifest
 
 MIN_PAGES, MAX_PAGES = 2, 4
+# Two layouts, the second tried only when the first takes more than MAX_PAGES: the most rows of one part of the key
+# measures table (see _parts), CSS added to PRINT_CSS, and the most height of a chart's plot in pixels (0: as drawn
+# online). Denser is smaller parts, which fill what a page has left better, body text of 8 pt (never under
+# MIN_TEXT_PT) and lower plots; no text is made smaller than online.
+LAYOUTS = ((5, "", 0), (3, "html { font-size: 8pt; } p, li { margin: 0.6mm 0; } h2 { margin-top: 3mm; }", 170))
+# Caps the height of every chart's plot before it is drawn (vegaEmbed is wrapped once the bundle has loaded).
+LOWER_PLOTS = """<script>(function () { var embed = window.vegaEmbed; if (!embed) return;
+  window.vegaEmbed = function (el, spec, opts) {
+    if (typeof spec.height === "number" && spec.height > %d) spec = Object.assign({}, spec, {height: %d});
+    return embed(el, spec, opts); }; })();</script>"""
+MIN_TEXT_PT = 8.0  # the smallest text, chart labels included, a printed briefing may carry
+# The licence of most sources, said once above the list rather than after each.
+COMMON_LICENCE = "Open Government Licence v3.0"
 # Marks the at-a-glance page's link to the PDF, which the briefing itself leaves out.
 LINK_CLASS = "pcp-briefing-link"
 # Headless, no sandbox (containers), and nothing fetched from the network: the page is a local file.
@@ -31,13 +48,19 @@ ALL_SETTLED = """() => [...document.querySelectorAll('.pcp-vega')]
 NOT_DRAWN = """() => [...document.querySelectorAll('.pcp-vega')]
   .filter(el => !el.querySelector('svg [class^="mark-"]')).map(el => el.id + ': ' + el.textContent.trim())"""
 DRAW_TIMEOUT_MS = 30_000
+# A4's 210 mm less the 13 mm side margins of PRINT_CSS, in CSS pixels (96 to the inch).
+PRINT_VIEWPORT = {"width": round((210 - 2 * 13) / 25.4 * 96), "height": 1000}
+# The edition's first page, inside its html folder and inside editions/<slug>/ of the published site.
+GLANCE_PATH = "book/at-a-glance.html"
+# The figure register's key points ("g_point_1" …), which the briefing must carry whole.
+KEY_POINT = "g_point_"
 # The at-a-glance section listing a force's own files (its heading's anchor).
 LOCAL_DATA_SECTION = "local-data-in-this-edition"
 # Text a reader would take for a cut-off value (Vega's label limit, pandas' column width).
 TRUNCATION_MARKS = ("…", "...")
 
 PRINT_CSS = """
-@page { size: A4; margin: 12mm 13mm 16mm; }
+@page { size: A4; margin: 11mm 13mm 15mm; }
 html { font-family: Helvetica, Arial, sans-serif; font-size: 9pt; color: #111; line-height: 1.3; }
 body { margin: 0; }
 h1 { font-size: 17pt; margin: 0 0 2mm; }
@@ -46,20 +69,34 @@ h3 { font-size: 10.5pt; margin: 3mm 0 1mm; break-after: avoid; }
 p, li { margin: 1mm 0; }
 a { color: #0b5394; }
 .lede { color: #444; margin-bottom: 3mm; }
-figure, tr, ul { break-inside: avoid; }
+figure, tr, li { break-inside: avoid; }
 figure { margin: 0; }
 figcaption { font-size: 8pt; color: #444; }
 figcaption a[download] { display: none; }
 /* vega-embed makes its element inline-block, where a chart sized to its container would be 0 wide (as pcp.css). */
 .pcp-vega, .pcp-vega.vega-embed { display: block; width: 100%; }
 .pcp-vega svg { max-width: 100%; height: auto; }
-.pcp-dashboard-part .pcp-chart { width: 100%; max-width: 125mm; margin: 0 auto; }
-table { border-collapse: collapse; font-size: 8pt; width: 100%; margin: 2mm 0; }
-th, td { border-bottom: 0.4pt solid #bbb; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
+/* Charts drawn at the width they print at, never scaled: their 12 px text prints at 9 pt. The comparison charts sit
+   side by side, each as wide as half the column. */
+.pcp-dashboard-part .pcp-chart { width: 100%; margin: 2mm 0; }
+#where-the-force-stands-among-all-forces .cell_output { display: grid; grid-template-columns: 1fr 1fr;
+  column-gap: 5mm; break-inside: avoid; }
+/* No table breaks across pages, and no text is smaller than 8 pt (check() measures both). */
+table { border-collapse: collapse; font-size: 8pt; width: 100%; margin: 2mm 0; break-inside: avoid; }
+caption { font-size: 8pt; text-align: left; color: #444; }
+th, td { border-bottom: 0.4pt solid #bbb; padding: 0.8mm 1.5mm; text-align: left; vertical-align: top; }
 thead th { border-bottom: 0.8pt solid #333; }
-table.sources { break-inside: auto; font-size: 7.5pt; }
-.sources td:first-child { width: 70%; }
-.sources a { word-break: break-all; }
+.pcp-table-glance td:nth-child(1) { width: 17%; }
+.pcp-table-glance td:nth-child(2) { width: 12%; }
+.pcp-table-glance td:nth-child(3) { width: 13%; }
+.pcp-table-glance td:nth-child(6) { width: 42%; }
+/* The five areas on paper (chapters/guide_and_force.py): a block each, never split, advice beside figures. */
+.pcp-area { break-inside: avoid; border-top: 0.4pt solid #bbb; padding: 0.5mm 0 1.5mm; font-size: 8pt; }
+.pcp-area h3 { margin: 1mm 0 0.5mm; font-size: 9.5pt; }
+.pcp-area-columns { display: grid; grid-template-columns: 53fr 47fr; column-gap: 4mm; }
+/* The sources are a reference list, not a table: one entry each, never split, breaking between entries. */
+ol.sources { font-size: 8pt; padding-left: 5mm; margin: 1mm 0; }
+ol.sources li { break-inside: avoid; margin: 0 0 1mm; }
 .headerlink, .cell_input, .pcp-briefing-link { display: none; }
 """
 FOOTER = ('<div style="font-size:8pt;width:100%;padding:0 13mm;color:#555;font-family:Helvetica,Arial,sans-serif">'
@@ -82,16 +119,14 @@ def pdf_name(slug: str) -> str:
 
 def online_link(slug: str) -> str:
     """A link to the published edition; without a site address (local builds), its path in the site as text."""
-    path = f"editions/{slug}/book/at-a-glance.html"
+    path = f"editions/{slug}/{GLANCE_PATH}"
     if not config.site_url():
         return f"{path} in the published site"
     url = html.escape(config.site_url() + path)
     return f'<a href="{url}">{url}</a>'
 
 
-def _soup(path: Path):
-    from bs4 import BeautifulSoup
-
+def _soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
@@ -106,27 +141,77 @@ def _article(page):
     return article
 
 
-# What stays online: the map, the small trend panels (their text too small to read when printed), the guide's five
-# areas beside the force (too long for four pages as they stand), the comparable forces' table and the register's
-# estimates. On paper: the key points, the key measures and the two comparison charts.
-ONLINE_ONLY = ('figure:has([id^="pcp-glance-map-"])', "section#over-time", "section#the-guide-and-this-force",
+# What stays online: the map, the small trend panels (their text too small to read when printed), the comparable
+# forces' table and the register's estimates, the full table of the guide's five areas (tables.ScreenAndPrint:
+# paper has its compact form); and the comparison charts where they leave the force out (NOT_CHARTED).
+ONLINE_ONLY = ('figure:has([id^="pcp-glance-map-"])', "section#over-time",
                "section#published-survey-estimates-for-this-force", ".pcp-table-wrap:has(.pcp-table-glance-peers)",
-               ".pcp-peer-intro")
+               ".pcp-peer-intro", ".pcp-screen-only", ".pcp-online-only")
+# Sections in the order the briefing gives them, after the title: what matters first, the guide beside the force,
+# the key measures (a section the briefing makes), the comparison charts, then how to read them, which as text can
+# run on into what a page has left.
+KEY_MEASURES = "key-measures"
+PAPER_ORDER = ("key-points", "the-guide-and-this-force", KEY_MEASURES, "where-the-force-stands-among-all-forces",
+               "this-edition-and-how-to-read-it")
 
 
-def dashboard(html_root: Path, slug: str, local_data: bool = True) -> str:
+def _parts(wrap, most: int) -> list:
+    """The key measures table as whole tables of at most `most` rows (more only where one measure has more), split
+    between measures, each with the header and a caption saying which part it is: on paper each part fits what is
+    left of a page, where the whole table would leave much of a page empty or break across it."""
+    rows = wrap.select("tbody > tr")
+    measure = [r.select_one("td").get_text(strip=True).split(" (")[0] for r in rows]
+    starts = [0]
+    for i in range(1, len(rows)):
+        if measure[i] != measure[i - 1] and i - starts[-1] + measure[i:].count(measure[i]) > most:
+            starts.append(i)
+    if len(starts) == 1:
+        return [wrap]
+    parts = []
+    for number, (begin, end) in enumerate(zip(starts, starts[1:] + [len(rows)]), 1):
+        part = copy.copy(wrap)
+        for i, row in enumerate(part.select("tbody > tr")):
+            if not begin <= i < end:
+                row.decompose()
+        caption = part.select_one("caption")
+        if caption is not None:
+            caption.string = f"{caption.get_text()} (part {number} of {len(starts)})"
+            part["aria-label"] = caption.string
+        parts.append(part)
+    return parts
+
+
+def dashboard(html_root: Path, slug: str, local_data: bool = True, part_rows: int = LAYOUTS[0][0]) -> str:
     """The at-a-glance page's content, as built, without what stays online (ONLINE_ONLY), and without the list of
-    the force's own files when the edition used none. A link to another page of the edition becomes its address in
-    the published site (absolute when the site's address is set); on paper a relative link would lead nowhere."""
-    article = _article(_soup(html_root / "book" / "at-a-glance.html"))
+    the force's own files when the edition used none; its sections in PAPER_ORDER first. A link to another page of
+    the edition becomes its address in the published site (absolute when the site's address is set); on paper a
+    relative link would lead nowhere."""
+    article = _article(_soup(html_root / GLANCE_PATH))
     for part in article.select(", ".join(ONLINE_ONLY + (() if local_data else (f"section#{LOCAL_DATA_SECTION}",)))):
         part.decompose()
+    for marker in article.select(f".{NOT_CHARTED}"):
+        marker.find_parent("section").decompose()
+    measures = article.select_one(".pcp-table-wrap:has(.pcp-table-glance)")
+    if measures is not None:
+        # The key measures under a heading of their own, in parts (see _parts).
+        moved = article.new_tag("section", id=KEY_MEASURES)
+        heading = article.new_tag("h2")
+        heading.string = "Key measures"
+        moved.extend([heading, *_parts(measures.extract(), part_rows)])
+        article.append(moved)
+    title = article.select_one("h1")
+    for anchor in reversed(PAPER_ORDER):
+        part = article.select_one(f"section#{anchor}")
+        if part is not None and title is not None:
+            title.insert_after(part.extract())
     for link in article.select("a[href]"):
         href = link["href"]
         if not re.match(r"^[a-z]+:|^#", href):
             target = f"editions/{slug}/book/{href}"
             if config.site_url():
                 link["href"] = config.site_url() + target
+            elif EVIDENCE_LINK in link.get("class", []):
+                link.decompose()  # "Where this comes from", with nowhere to lead
             else:
                 link.unwrap()
     return "".join(str(c) for c in article.contents)
@@ -144,34 +229,41 @@ def sources(register: list[dict]) -> list[dict]:
     for file_id in cited:
         f = files[file_id]
         rows.setdefault(f.dataset, {"dataset": f.dataset, "publisher": f.publisher, "title": f.title,
-                                    "period": f.period, "licence": f.licence, "url": f.original_url})
+                                    "period": f.period, "licence": f.licence, "url": f.original_url,
+                                    "grade": f.grade})
     return list(rows.values())
 
 
-def assemble(edition: Path) -> Path:
-    """Write <edition>/briefing.html from the built edition in <edition>/html; returns its path."""
+def assemble(edition: Path, layout: int = 0) -> Path:
+    """Write <edition>/briefing.html from the built edition in <edition>/html, in LAYOUTS[layout]; returns its path."""
     meta = json.loads((edition / "edition.json").read_text())
     register = json.loads((edition / "figures.json").read_text())
     root = edition / "html"
-    # The dashboard carries the force's key trends (its "over time" panels) beside its key measures.
-    glance = dashboard(root, meta["slug"], local_data=bool(meta.get("local_data")))
-    rows = "".join(
-        f"<tr><td>{html.escape(r['title'])}. {html.escape(r['publisher'])}. "
-        f"<a href=\"{html.escape(r['url'])}\">{html.escape(r['url'])}</a></td>"
-        f"<td>{html.escape(r['period'])}</td><td>{html.escape(r['licence'])}</td></tr>"
-        # The briefing carries the dashboard, so it cites the dashboard's sources.
-        for r in sources([rec for rec in register if rec["chapter"] == "at-a-glance"]))
+    part_rows, css, plot = LAYOUTS[layout]
+    glance = dashboard(root, meta["slug"], local_data=bool(meta.get("local_data")), part_rows=part_rows)
+    # The briefing cites the sources of the at-a-glance figures it carries (the charts' sources are among them).
+    carried = _comparable_text(BeautifulSoup(glance, "html.parser").get_text(" "))
+    cited = [r for r in register if r["chapter"] == "at-a-glance" and _comparable_text(r["text"]) in carried]
+    # Each title links to its publisher's page; the online appendix prints every address.
+    entries = "".join(
+        f"<li><a href=\"{html.escape(r['url'])}\">{html.escape(r['title'])}</a>. {html.escape(r['publisher'])}. "
+        f"{html.escape(r['period'])}." + ("" if r["licence"] == COMMON_LICENCE else f" {html.escape(r['licence'])}.")
+        + (f" Source grade: {html.escape(r['grade'])}." if r["grade"] != manifest.GRADES[0] else "")
+        + "</li>" for r in sources(cited))
     body = (
         f'<p class="lede">Public confidence in policing: a briefing for {html.escape(meta["force"])}, '
         f'built {html.escape(meta["built"])} from data version {html.escape(meta["data_version"])}. '
         f'Online edition, with every chapter and the method: {online_link(meta["slug"])}</p>'
         f'<div class="pcp-dashboard-part">{glance}</div>'
-        + '<h2>Sources and data periods</h2><table class="sources"><thead><tr><th>Dataset, publisher and address</th>'
-          f'<th>Period</th><th>Licence</th></tr></thead><tbody>{rows}</tbody></table>'
+        f'<h2>Sources and data periods</h2><p>Each dataset the figures above come from, with the period it covers, '
+        f'each under the {COMMON_LICENCE} unless another licence is named. Each title links to the publisher\'s '
+        f'page, and a source not read from the publisher\'s own file gives its grade; the online edition\'s appendix '
+        f'lists every file with its checksum and why its grade was accepted.</p><ol class="sources">{entries}</ol>'
     )
     page = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             f'<title>{html.escape(meta["force"])}: public confidence in policing briefing</title>'
-            f'<style>{PRINT_CSS}</style><script src="html/_static/{BUNDLE_NAME}"></script></head>'
+            f'<style>{PRINT_CSS}{css}</style><script src="html/_static/{BUNDLE_NAME}"></script>'
+            f'{LOWER_PLOTS % (plot, plot) if plot else ""}</head>'
             f'<body>{body}</body></html>\n')
     target = edition / "briefing.html"
     target.write_text(page, encoding="utf-8")
@@ -210,30 +302,94 @@ def _without_footers(text: str, title: str) -> str:
     return "\n".join(line for line in text.replace("\f", "\n").splitlines() if not footer.fullmatch(line))
 
 
+def text_sizes(pdf: Path) -> list[tuple[int, float, str]]:
+    """(page, size in points, text) for every run of text in the PDF, its size as drawn: the font size scaled by the
+    text and transformation matrices, so a chart's 12 px label shrunk with its SVG shows its printed size."""
+    from pypdf import PdfReader
+
+    runs = []
+    for number, page in enumerate(PdfReader(pdf).pages, 1):
+        def visit(text, cm, tm, _font, size, number=number):
+            if text.strip():
+                # The vertical scale of tm x cm (row vectors, as PDF composes them) times the font size.
+                c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
+                runs.append((number, size * math.hypot(c, d), text.strip()))
+        page.extract_text(visitor_text=visit)
+    return runs
+
+
+def _split_tables(page: Path, pages: list[str]) -> list[str]:
+    """Tables of the briefing whose caption (or first header) and last row are not on one page of the PDF."""
+    split = []
+    for table in _soup(page).select("table"):
+        head = table.select_one("caption") or table.select_one("tr")
+        rows = table.select("tr")
+        if head is None or not rows:
+            continue
+        first, last = _comparable_text(head.get_text(" ")), _comparable_text(rows[-1].get_text(" "))
+        if not any(first in text and last in text for text in pages):
+            split.append(head.get_text(" ", strip=True)[:60])
+    return split
+
+
+def _online_problems(pdf: Path, edition: Path, slug: str) -> list[str]:
+    """The briefing's links into the published site that no file of the built edition answers, and a missing online
+    address: on paper the address is the way to the rest of the edition."""
+    from pypdf import PdfReader
+
+    uris = {a.get_object()["/A"].get("/URI") for p in PdfReader(pdf).pages for a in p.get("/Annots") or []
+            if "/A" in a.get_object()}
+    home = f"editions/{slug}/"
+    problems = []
+    if config.site_url():
+        if config.site_url() + home + GLANCE_PATH not in uris:
+            problems.append(f"{pdf.name}: no link to the online edition {config.site_url() + home + GLANCE_PATH}")
+        for uri in sorted(u for u in uris if u and u.startswith(config.site_url())):
+            rest = uri[len(config.site_url()):].split("#")[0]
+            if not rest.startswith(home) or not (edition / "html" / rest[len(home):]).is_file():
+                problems.append(f"{pdf.name}: link {uri} is not a page of the built edition")
+    elif not (edition / "html" / GLANCE_PATH).is_file():
+        problems.append(f"{pdf.name}: the online address {home + GLANCE_PATH} is not a page of the built edition")
+    return problems
+
+
 def check(pdf: Path, edition: Path) -> list[str]:
-    """What is wrong with a briefing PDF: page count, the force's name, the at-a-glance figures, cut-off text."""
+    """What is wrong with a briefing PDF: page count, the force's name, the key points and the at-a-glance figures,
+    text under MIN_TEXT_PT, a table split across pages, cut-off text, an online address that leads nowhere."""
     from pypdf import PdfReader
 
     meta = json.loads((edition / "edition.json").read_text())
     register = json.loads((edition / "figures.json").read_text())
     reader = PdfReader(pdf)
-    text = _without_footers(pdf_text(pdf), footer_title(meta["force"]))
+    raw = pdf_text(pdf)
+    text = _without_footers(raw, footer_title(meta["force"]))
     flat = _comparable_text(text)
     problems = []
     if not MIN_PAGES <= len(reader.pages) <= MAX_PAGES:
         problems.append(f"{pdf.name}: {len(reader.pages)} pages; expected {MIN_PAGES} to {MAX_PAGES}")
     if _comparable_text(meta["force"]) not in flat:
         problems.append(f"{pdf.name}: the force's name {meta['force']!r} is not in the text")
-    # Every at-a-glance figure the briefing carries (all but those of the parts left online) must be in the PDF.
+    # Every at-a-glance figure the briefing carries (all but those of the parts left online) must be in the PDF, and
+    # every key point, which no part left online may hold.
     page = edition / "briefing.html"
     printed = _comparable_text(_soup(page).get_text(" ")) if page.exists() else None
     for record in register:
         shown = _comparable_text(record["text"])
-        if record["chapter"] == "at-a-glance" and (printed is None or shown in printed) and shown not in flat:
-            problems.append(f"{pdf.name}: key figure {record['key']} ({record['text']!r}) is not in the text")
+        point = record["key"].startswith(KEY_POINT)
+        if record["chapter"] == "at-a-glance" and (printed is None or point or shown in printed) and shown not in flat:
+            what = "key point" if point else "key figure"
+            problems.append(f"{pdf.name}: {what} {record['key']} ({record['text']!r}) is not in the text")
+    small = [(n, size, t) for n, size, t in text_sizes(pdf) if size < MIN_TEXT_PT - 0.05]
+    if small:
+        n, size, t = min(small, key=lambda run: run[1])
+        problems.append(f"{pdf.name}: text under {MIN_TEXT_PT:g} pt, the smallest {size:.1f} pt on page {n} "
+                        f"({t[:40]!r}), and {len(small) - 1} other runs of text under it")
+    if page.exists():
+        pages = [_comparable_text(_without_footers(p, footer_title(meta["force"]))) for p in raw.split("\f")]
+        problems += [f"{pdf.name}: the table {name!r} is split across pages" for name in _split_tables(page, pages)]
     problems += [f"{pdf.name}: truncated text ({mark!r}) near {text[max(0, i - 40):i + 5]!r}"
                  for mark in TRUNCATION_MARKS if (i := text.find(mark)) >= 0]
-    return problems
+    return problems + _online_problems(pdf, edition, meta["slug"])
 
 
 class Printer:
@@ -281,7 +437,9 @@ class Printer:
     def _print(self, page_html: Path, pdf: Path, title: str) -> Path:
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-        page = self._ensure_started().new_page()
+        # The viewport is the printed column (A4 less its margins), so a chart as wide as its container draws at the
+        # width it prints at, not at a screen's width scaled down to the page (and its text with it).
+        page = self._ensure_started().new_page(viewport=PRINT_VIEWPORT)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         try:
@@ -321,10 +479,16 @@ class Printer:
 
 
 def make(edition: Path, printer: Printer) -> Path:
-    """Assemble, print and check the briefing of the edition in `edition`; raise BriefingError on any problem."""
+    """Assemble, print and check the briefing of the edition in `edition`, in the denser layout where the first runs
+    over MAX_PAGES; raise BriefingError on any problem."""
+    from pypdf import PdfReader
+
     meta = json.loads((edition / "edition.json").read_text())
     pdf = edition / pdf_name(meta["slug"])
-    printer.print(assemble(edition), pdf, footer_title(meta["force"]))
+    for layout in range(len(LAYOUTS)):
+        printer.print(assemble(edition, layout), pdf, footer_title(meta["force"]))
+        if len(PdfReader(pdf).pages) <= MAX_PAGES:
+            break
     problems = check(pdf, edition)
     if problems:
         raise BriefingError("; ".join(problems))

@@ -33,3 +33,22 @@ def test_the_strongest_evidence_prefers_an_effect_on_confidence_to_one_about_cri
             assert rows["strength"].str.contains(evidence_strength.CRIME_NOTE, regex=False).all()
     # Neighbourhood policing: the hot-spot reviews grade higher, but on crime; the confidence evidence is shown.
     assert evidence_strength.CRIME_NOTE not in guide.strongest("1")["strength"]
+
+
+def test_on_paper_each_area_is_a_block_with_the_advice_the_evidence_and_only_the_newest_figures():
+    from bs4 import BeautifulSoup
+
+    section = glance.guide_and_force(glance.at_a_glance("kent"), "kent")
+    page = BeautifulSoup(section.table._repr_html_(), "html.parser")
+    screen, paper = page.select_one(".pcp-screen-only"), page.select_one(".pcp-print-only")
+    assert screen.select_one("table.pcp-table-areas") is not None and paper.select_one("table") is None
+    blocks = paper.select(".pcp-area")
+    assert [b.select_one("h3").get_text() for b in blocks] == [a[0] for a in guide.AREAS]
+    text = [b.get_text() for b in blocks]
+    # The strongest evidence by label and author-year citation; each measure at its newest period only.
+    assert "Strongest evidence (Moderate)" in text[0] and "Gill et al. (2014)" in text[0]
+    assert "31 March 2026" in text[0] and "Police officers per 100,000 residents, 31 March 2023" not in text[0]
+    assert "Police officers per 100,000 residents, 31 March 2023" in screen.get_text(" ")
+    assert "2024/25" in text[1] and "2018/19" not in text[1].split("led to an arrest")[0]
+    assert "not in any data this book could obtain" in text[2]
+    assert not re.search(r"\b(because|caused by|due to|explains|as a result)\b", " ".join(text))

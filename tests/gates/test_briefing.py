@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from analysis import config
+from analysis.chapters import guide_and_force as guide
 from analysis.publish import briefing
 from tests.conftest import EDITION_FORCE
 
@@ -33,6 +35,9 @@ def test_the_edition_briefing_pdf_has_2_to_4_pages_the_force_and_its_key_figures
         r["key"] for r in key if briefing._comparable_text(r["text"]) not in plain]
     assert "…" not in text and "..." not in text
     assert "Sourcesanddataperiods" in flat and "OpenGovernmentLicence" in flat
+    # The guide's five areas, each on paper; no text smaller than 8 pt, chart labels included.
+    assert "Theguideandthisforce" in flat and all(briefing._comparable_text(a[0]) in plain for a in guide.AREAS)
+    assert min(size for _, size, _ in briefing.text_sizes(pdf)) >= briefing.MIN_TEXT_PT - 0.05
     assert briefing.check(pdf, live) == []
 
 
@@ -53,9 +58,10 @@ def test_the_briefing_charts_are_vectors_and_the_page_links_to_the_pdf(edition):
         (live / briefing.pdf_name(EDITION_FORCE)).read_bytes()
 
 
-def test_the_checker_names_page_count_missing_figures_and_cut_off_text(tmp_path):
+def test_the_checker_names_page_count_missing_figures_and_cut_off_text(tmp_path, monkeypatch):
     from pypdf import PdfWriter
 
+    monkeypatch.delenv(config.SITE_URL_ENV, raising=False)
     (tmp_path / "edition.json").write_text(json.dumps({"force": "Kent Police", "slug": "kent"}))
     (tmp_path / "figures.json").write_text(json.dumps([
         {"chapter": "at-a-glance", "key": "g_rate", "text": "7.3"},
@@ -71,7 +77,8 @@ def test_the_checker_names_page_count_missing_figures_and_cut_off_text(tmp_path)
     assert briefing.check(pdf, tmp_path) == [
         "kent-briefing.pdf: 1 pages; expected 2 to 4",
         "kent-briefing.pdf: the force's name 'Kent Police' is not in the text",
-        "kent-briefing.pdf: key figure g_rate ('7.3') is not in the text"]
+        "kent-briefing.pdf: key figure g_rate ('7.3') is not in the text",
+        "kent-briefing.pdf: the online address editions/kent/book/at-a-glance.html is not a page of the built edition"]
 
 
 def test_sources_come_from_the_manifest_and_an_unknown_file_is_named():
@@ -83,7 +90,10 @@ def test_sources_come_from_the_manifest_and_an_unknown_file_is_named():
 
 
 @pytest.mark.gate
-def test_the_checker_finds_a_figure_whose_wording_wraps_across_lines_of_a_table_cell(tmp_path):
+def test_the_checker_finds_a_figure_whose_wording_wraps_across_lines_of_a_table_cell(tmp_path, monkeypatch):
+    monkeypatch.delenv(config.SITE_URL_ENV, raising=False)
+    (tmp_path / "html" / "book").mkdir(parents=True)
+    (tmp_path / "html" / briefing.GLANCE_PATH).write_text("<html></html>")  # the online address resolves
     wording = "lower than the rest of England and Wales in Northampton\u00adshire's own survey (rate ratio 0.53)"
     (tmp_path / "edition.json").write_text(json.dumps({"force": "Northamptonshire Police", "slug": "x"}))
     (tmp_path / "figures.json").write_text(json.dumps([{"chapter": "at-a-glance", "key": "g_w", "text": wording}]))
@@ -96,3 +106,109 @@ def test_the_checker_finds_a_figure_whose_wording_wraps_across_lines_of_a_table_
     lines = briefing.pdf_text(pdf).splitlines()
     assert len([line for line in lines if line.strip() and line.strip() in wording]) > 3
     assert briefing.check(pdf, tmp_path) == []
+
+
+def _edition(tmp_path, page: str, register=(), glance: bool = True):
+    """A folder holding what check() reads: edition.json, figures.json, briefing.html and, with `glance`, the
+    edition's first page."""
+    (tmp_path / "edition.json").write_text(json.dumps({"force": "Kent Police", "slug": "kent"}))
+    (tmp_path / "figures.json").write_text(json.dumps(list(register)))
+    (tmp_path / "briefing.html").write_text(f"<html><body>{page}</body></html>", encoding="utf-8")
+    if glance:
+        (tmp_path / "html" / "book").mkdir(parents=True)
+        (tmp_path / "html" / briefing.GLANCE_PATH).write_text("<html></html>")
+    return tmp_path
+
+
+@pytest.mark.gate
+def test_the_checker_measures_printed_text_size_and_finds_a_table_split_across_pages(tmp_path, monkeypatch):
+    monkeypatch.delenv(config.SITE_URL_ENV, raising=False)
+    rows = "".join(f"<tr><td>Row {i}</td><td>{i}</td></tr>" for i in range(120))
+    edition = _edition(tmp_path, '<p>Kent Police</p><p style="font-size: 7pt">Small print</p>'
+                                 f"<table><caption>Long table</caption><tbody>{rows}</tbody></table>",
+                       register=[{"chapter": "at-a-glance", "key": "g_point_1", "text": "A key point left out"}])
+    with briefing.Printer() as printer:
+        pdf = printer.print(edition / "briefing.html", edition / "kent-briefing.pdf", "Kent")
+    sizes = {round(size, 1) for _, size, _ in briefing.text_sizes(pdf)}
+    assert 7.0 in sizes and min(sizes) == 7.0
+    problems = briefing.check(pdf, edition)
+    # A key point must be in the briefing even where the page assembled without it (it may be left out nowhere).
+    assert "kent-briefing.pdf: key point g_point_1 ('A key point left out') is not in the text" in problems
+    assert ("kent-briefing.pdf: text under 8 pt, the smallest 7.0 pt on page 1 ('Small print'), and 0 other runs of "
+            "text under it") in problems
+    assert "kent-briefing.pdf: the table 'Long table' is split across pages" in problems
+
+
+@pytest.mark.gate
+def test_with_the_site_address_every_link_of_the_briefing_must_be_a_page_of_the_built_edition(tmp_path, monkeypatch):
+    monkeypatch.setenv(config.SITE_URL_ENV, "https://example.org/pcp")
+    home = "https://example.org/pcp/editions/kent/"
+    edition = _edition(tmp_path, f'<p>Kent Police</p><p><a href="{home}{briefing.GLANCE_PATH}">online</a> '
+                                 f'<a href="{home}book/gone.html#x">gone</a> <a href="https://example.org/pcp/index.html">'
+                                 'national</a> <a href="https://www.gov.uk/x">publisher</a></p>')
+    with briefing.Printer() as printer:
+        pdf = printer.print(edition / "briefing.html", edition / "kent-briefing.pdf", "Kent")
+        assert [p for p in briefing.check(pdf, edition) if "link" in p] == [
+            f"kent-briefing.pdf: link {home}book/gone.html#x is not a page of the built edition",
+            "kent-briefing.pdf: link https://example.org/pcp/index.html is not a page of the built edition"]
+        (edition / "briefing.html").write_text("<p>Kent Police</p>")
+        pdf = printer.print(edition / "briefing.html", edition / "kent-briefing.pdf", "Kent")
+    missing = f"kent-briefing.pdf: no link to the online edition {home}{briefing.GLANCE_PATH}"
+    assert missing in briefing.check(pdf, edition)
+
+
+def test_the_briefing_orders_the_page_for_paper_and_leaves_out_what_stays_online(tmp_path, monkeypatch):
+    rows = "".join(f'<tr><td>{m} (note)</td><td>{i}</td></tr>' for i, m in enumerate("AABCCCD"))
+    page = f"""<article class="bd-article"><section id="kent-at-a-glance"><h1>Kent Police at a glance</h1>
+      <section id="key-points"><h2>Key points</h2><ul><li>A point. <a class="{briefing.EVIDENCE_LINK}"
+        href="05-contact-with-suspects.html">Where this comes from</a></li></ul></section>
+      <section id="this-edition-and-how-to-read-it"><h2>How to read it</h2>
+        <div class="pcp-online-only"><p>Beside its comparable forces</p></div><p>Reading notes</p>
+        <div class="pcp-table-wrap"><table class="pcp-table pcp-table-glance"><caption>Key measures</caption>
+        <thead><tr><th>Measure</th><th>Value</th></tr></thead><tbody>{rows}</tbody></table></div></section>
+      <section id="the-guide-and-this-force"><h2>The guide and this force</h2>
+        <div class="pcp-screen-only">Full table</div><div class="pcp-print-only">Compact
+        <a href="02-neighbourhood-policing.html">Neighbourhood policing</a></div></section>
+      <section id="where-the-force-stands-among-all-forces"><h2>Charts</h2><div class="{briefing.NOT_CHARTED}"></div>
+        <figure>Other forces</figure></section></section></article>"""
+    (tmp_path / "book").mkdir()
+    (tmp_path / briefing.GLANCE_PATH).write_text(page)
+    monkeypatch.delenv(config.SITE_URL_ENV, raising=False)
+    from bs4 import BeautifulSoup
+
+    paper = BeautifulSoup(briefing.dashboard(tmp_path, "kent"), "html.parser")
+    assert [s["id"] for s in paper.select("section section")] == [
+        "key-points", "the-guide-and-this-force", briefing.KEY_MEASURES, "this-edition-and-how-to-read-it"]
+    text = paper.get_text(" ")
+    for gone in ("Where this comes from", "Beside its comparable forces", "Full table", "Other forces"):
+        assert gone not in text
+    assert "Compact" in text and "Neighbourhood policing" in text and not paper.select("a")
+    # The key measures in whole parts of at most five rows (three in the denser layout), split between measures,
+    # each captioned; a measure's rows stay together.
+    def parts(page):
+        return [[r.td.get_text()[0] for r in t.select("tbody tr")] for t in page.select(f"#{briefing.KEY_MEASURES} table")]
+
+    assert parts(paper) == [list("AAB"), list("CCCD")]
+    assert [t.caption.get_text() for t in paper.select("table")] == ["Key measures (part 1 of 2)",
+                                                                     "Key measures (part 2 of 2)"]
+    dense = BeautifulSoup(briefing.dashboard(tmp_path, "kent", part_rows=briefing.LAYOUTS[1][0]), "html.parser")
+    assert parts(dense) == [list("AAB"), list("CCC"), list("D")]
+    monkeypatch.setenv(config.SITE_URL_ENV, "https://example.org/pcp/")
+    links = [a["href"] for a in BeautifulSoup(briefing.dashboard(tmp_path, "kent"), "html.parser").select("a")]
+    assert links == ["https://example.org/pcp/editions/kent/book/05-contact-with-suspects.html",
+                     "https://example.org/pcp/editions/kent/book/02-neighbourhood-policing.html"]
+
+
+@pytest.mark.gate
+def test_the_denser_layout_for_a_long_briefing_passes_every_check_in_no_more_pages(edition, tmp_path):
+    import shutil
+
+    from pypdf import PdfReader
+
+    live = shutil.copytree(edition / EDITION_FORCE, tmp_path / EDITION_FORCE)
+    pdf = live / briefing.pdf_name(EDITION_FORCE)
+    standard = len(PdfReader(pdf).pages)
+    with briefing.Printer() as printer:
+        printer.print(briefing.assemble(live, layout=1), pdf, briefing.footer_title("Cumbria Constabulary"))
+    assert "font-size: 8pt" in (live / "briefing.html").read_text()
+    assert len(PdfReader(pdf).pages) <= standard and briefing.check(pdf, live) == []
