@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from analysis import config
 from analysis.present.glue import EVIDENCE_LINK, LOCAL_DATA, NOT_CHARTED
 from analysis.present.render import BUNDLE_NAME
+from analysis.publish import datapack
 from analysis.sources import manifest
 
 MIN_PAGES, MAX_PAGES = 2, 4
@@ -117,9 +118,10 @@ def pdf_name(slug: str) -> str:
     return f"{slug}-briefing.pdf"
 
 
-def online_link(slug: str) -> str:
-    """A link to the published edition; without a site address (local builds), its path in the site as text."""
-    path = f"editions/{slug}/{GLANCE_PATH}"
+def online_link(slug: str, path: str = GLANCE_PATH) -> str:
+    """A link to a file of the published edition (its first page unless `path` names another); without a site
+    address (local builds), the file's path in the site as text."""
+    path = f"editions/{slug}/{path}"
     if not config.site_url():
         return f"{path} in the published site"
     url = html.escape(config.site_url() + path)
@@ -250,10 +252,14 @@ def assemble(edition: Path, layout: int = 0) -> Path:
         f"{html.escape(r['period'])}." + ("" if r["licence"] == COMMON_LICENCE else f" {html.escape(r['licence'])}.")
         + (f" Source grade: {html.escape(r['grade'])}." if r["grade"] != manifest.GRADES[0] else "")
         + "</li>" for r in sources(cited))
+    slug = meta["slug"]
+    pack = datapack.folder_name(slug)
     body = (
         f'<p class="lede">Public confidence in policing: a briefing for {html.escape(meta["force"])}, '
         f'built {html.escape(meta["built"])} from data version {html.escape(meta["data_version"])}. '
-        f'Online edition, with every chapter and the method: {online_link(meta["slug"])}</p>'
+        f'Online edition, with every chapter and the method: {online_link(slug)}. The figures behind it, as one '
+        f'workbook: {online_link(slug, f"{pack}/{datapack.workbook_name(slug)}")}, or as a data package of CSV files: '
+        f'{online_link(slug, f"{pack}/{datapack.zip_name(slug)}")}.</p>'
         f'<div class="pcp-dashboard-part">{glance}</div>'
         f'<h2>Sources and data periods</h2><p>Each dataset the figures above come from, with the period it covers, '
         f'each under the {COMMON_LICENCE} unless another licence is named. Each title links to the publisher\'s '

@@ -37,6 +37,9 @@ def test_the_edition_briefing_pdf_has_2_to_4_pages_the_force_and_its_key_figures
     assert "Sourcesanddataperiods" in flat and "OpenGovernmentLicence" in flat
     # The guide's five areas, each on paper; no text smaller than 8 pt, chart labels included.
     assert "Theguideandthisforce" in flat and all(briefing._comparable_text(a[0]) in plain for a in guide.AREAS)
+    # The way to the rest: the online edition and its data pack, as a workbook and as a package.
+    assert f"editions/{EDITION_FORCE}/book/at-a-glance.html" in flat
+    assert f"{EDITION_FORCE}-data.xlsx" in flat and f"{EDITION_FORCE}-data.zip" in flat
     assert min(size for _, size, _ in briefing.text_sizes(pdf)) >= briefing.MIN_TEXT_PT - 0.05
     assert briefing.check(pdf, live) == []
 
