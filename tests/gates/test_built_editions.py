@@ -45,3 +45,16 @@ def test_the_editions_landing_page_draws_its_map_and_lists_every_edition(chrome)
     page = (SITE / "editions" / "index.html").read_text()
     assert all(f'href="{slug}/book/at-a-glance.html"' in page for slug in BUILT)
     assert json.loads((SITE / "site.json").read_text())["editions"] == len(BUILT)
+
+
+@pytest.mark.skipif(not BUILT or SITE is not None, reason="over _build/editions only (make editions)")
+@pytest.mark.parametrize("slug", BUILT or ["none"])
+def test_every_built_edition_has_a_data_pack_that_validates_and_a_briefing_that_passes_its_check(slug):
+    from frictionless import validate
+
+    from analysis.publish import briefing, datapack
+
+    edition = editions.EDITIONS_DIR / slug
+    report = validate(str(edition / datapack.folder_name(slug) / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert briefing.check(edition / briefing.pdf_name(slug), edition) == []
