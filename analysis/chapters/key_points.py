@@ -20,6 +20,7 @@ import re
 
 import pandas as pd
 
+from analysis.methods import funnel
 from analysis.present.glue import Figure
 from analysis.sources import forces
 
@@ -28,12 +29,13 @@ MAX_POINTS = 6
 LARGE_CHANGE = 0.10
 # A by-force figure older than this many years, at the newest period the book has, is a point.
 STALE_YEARS = 5
-OUTSIDE = ("above the 99.8% limit", "below the 99.8% limit", "between the 95% and 99.8% limits")
-# Where each kind of point's evidence is shown.
-PAGES = {"survey": "01-trust-and-confidence.html", "ratio": "03-procedural-justice.html",
-         "Stop and searches": "05-contact-with-suspects.html",
-         "Recorded crime": "at-a-glance.html#where-the-force-stands-among-all-forces",
-         "Deaths": "06-police-wrongdoing.html", "staff": "02-neighbourhood-policing.html",
+OUTSIDE = (funnel.ABOVE_998, funnel.BELOW_998, funnel.ABOVE_95, funnel.BELOW_95)
+# Where each kind of point's evidence is shown: the chapter whose force section shows the same figure for the same
+# period, else the key measures on the edition's first page (the newest figures by force, the staff changes and the
+# extracts' funnel places are there alone).
+MEASURES = "at-a-glance.html#key-measures"
+PAGES = {"survey": "01-trust-and-confidence.html", "ratio": MEASURES, "Stop and searches": MEASURES,
+         "Recorded crime": MEASURES, "Deaths": "06-police-wrongdoing.html", "staff": MEASURES,
          "stale": "appendix-data-and-methods.html", "asb": "07-what-else-matters.html", "glance": "at-a-glance.html"}
 CHANGE = re.compile(r"([\d,]+) (officers|PCSOs) \(FTE\), (up|down) from ([\d,]+) \2 \(FTE\) at (31 March \d{4})")
 

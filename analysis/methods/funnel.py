@@ -15,7 +15,8 @@ LEVELS = (0.95, 0.998)
 # units do not make every other unit look ordinary.
 WINSOR = (0.10, 0.90)
 WITHIN = "within the 95% limits"
-ABOVE_95, BELOW_95 = "between the 95% and 99.8% limits, above", "between the 95% and 99.8% limits, below"
+# Each reads on before "around England and Wales" (chapters/common.funnel_sentence).
+ABOVE_95, BELOW_95 = "above the 95% (not the 99.8%) limit", "below the 95% (not the 99.8%) limit"
 ABOVE_998, BELOW_998 = "above the 99.8% limit", "below the 99.8% limit"
 ORDER = [BELOW_998, BELOW_95, WITHIN, ABOVE_95, ABOVE_998]
 

@@ -29,12 +29,18 @@ def _chart_id(spec: dict) -> str:
     return "pcp-" + hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
 
 
+# Fields that name a force or area: a dataset holding one is the chart's data, not its furniture (limit lines).
+AREA_FIELDS = ("pfa_code", "area", "force")
+
+
 def _csv_link(spec: dict, chart_id: str) -> str:
-    """A download link for the chart's main data (its largest dataset), embedded as a data: URI."""
-    datasets = list(spec.get("datasets", {}).values())
+    """A download link for the chart's main data, embedded as a data: URI: its largest dataset that names forces or
+    areas (a funnel's forces, not the points of its limit lines), else its largest."""
+    datasets = [d for d in spec.get("datasets", {}).values() if d]
     if not datasets:
         return ""
-    frame = inert.spreadsheet(pd.DataFrame(max(datasets, key=len)))
+    named = [d for d in datasets if any(field in d[0] for field in AREA_FIELDS)]
+    frame = inert.spreadsheet(pd.DataFrame(max(named or datasets, key=len)))
     payload = base64.b64encode(frame.to_csv(index=False).encode()).decode()
     return f'<a download="{chart_id}.csv" href="data:text/csv;base64,{payload}">Download the chart data (CSV)</a>'
 

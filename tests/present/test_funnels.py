@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.methods import funnel
-from analysis.present import funnels
+from analysis.present import funnels, render
 
 
 def test_funnel_plot_marks_and_names_the_force_and_dashes_the_998_limits():
@@ -36,3 +36,19 @@ def test_a_force_at_the_large_end_is_named_to_the_left_of_its_dot_so_the_name_st
 
     assert named("kent") == {"left": ["Kent"], "right": []}
     assert named("metropolitan-police") == {"left": [], "right": ["Metropolitan Police"]}
+
+
+def test_the_chart_data_download_of_a_funnel_holds_the_forces_not_its_limit_lines():
+    import base64
+    import io
+    import re
+
+    points = pd.DataFrame({"pfa_code": ["E23000032", "E23000001"], "size": [1.8e6, 8.9e6], "value": [3.4, 20.6],
+                           "funnel": [funnel.WITHIN, funnel.ABOVE_998]})
+    curve = funnel.limit_curve(points["size"], lambda grid, level: (np.full(len(grid), 1.0), np.full(len(grid), 12.0)))
+    chart = funnels.funnel_plot(points, curve, centre=6.4, name="t-download", description="Funnel plot of a test",
+                                source="test", title="A funnel", x_title="Residents", y_title="Rate")
+    assert len(curve) > len(points)  # the limit lines are the larger dataset
+    markup = render.render(chart.to_dict())["text/html"]
+    csv = base64.b64decode(re.search(r"data:text/csv;base64,([^\"]+)", markup).group(1)).decode()
+    assert list(pd.read_csv(io.StringIO(csv))["pfa_code"]) == ["E23000032", "E23000001"]
