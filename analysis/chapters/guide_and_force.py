@@ -32,6 +32,10 @@ AREAS = (
 )
 
 
+# Headings of the guide that tell a case study rather than give advice: not in "What the guide advises".
+CASE_STUDIES = ("How trust moved after the murder of Sarah Everard",)
+
+
 def strongest(chapter_prefix: str) -> pd.Series:
     """The chapter's finding with the strongest grade as evidence of an effect on confidence (a finding about crime
     only where no other is graded), from its evidence table."""
@@ -67,7 +71,13 @@ def _short_evidence(best: pd.Series) -> str:
     if isinstance(row["citation_url"], str) and row["citation_url"].strip():
         cite = f'<a href="{html.escape(row["citation_url"])}">{cite}</a>'
     return (f"Strongest evidence (<strong>{html.escape(best['strength'])}</strong>): {html.escape(best['finding'])}. "
-            f"{cite}.")
+            f"Its figures: {_figures(best)}. {cite}.")
+
+
+def _figures(best: pd.Series) -> str:
+    """The finding's figures as the evidence tables give them (already escaped), or that the source states none: a
+    design's grade says how far to trust a result, not that it found one."""
+    return best["figures"] if isinstance(best["figures"], str) else evidence_tables.NOT_STATED
 
 
 def _printed_area(link: str, advice: str, figures: str, who: str) -> str:
@@ -88,12 +98,12 @@ def section(force: str, rows: pd.DataFrame, extra: dict[str, list[str]] | None =
     full, printed = [], []
     for area, prefix, page, families, cannot in AREAS:
         best = strongest(prefix)
-        message = html.escape(". ".join(m for m, _ in evidence.MESSAGES[prefix]) + ".")
+        message = html.escape(". ".join(m for m, _ in evidence.MESSAGES[prefix] if m not in CASE_STUDIES) + ".")
         link = f'<a href="{page}.html">{html.escape(area)}</a>'
         cannot = cannot.format(force=f.name)
         full.append({"area": link, "message": message,
-                     "evidence": f"{html.escape(best['finding'])}<br><strong>{html.escape(best['strength'])}"
-                                 f"</strong><br><small>{best['study']}</small>",
+                     "evidence": f"{html.escape(best['finding'])}<br>Its figures: {_figures(best)}<br><strong>"
+                                 f"{html.escape(best['strength'])}</strong><br><small>{best['study']}</small>",
                      "force": _figures_cell(rows, families, extra.get(area, []), cannot)})
         printed.append(_printed_area(link, f"{message}<br>{_short_evidence(best)}",
                                      _figures_cell(rows, families, extra.get(area, []), cannot, newest_only=True),

@@ -49,6 +49,12 @@ CHART_EDGES = """(column) => {
     return {id: el.id, right: drawn.getBoundingClientRect().right, limit: limit};
   });
 }"""
+# Table cells a phone stacks into label: value lines (pcp.css) that are drawn narrower than their table, which
+# breaks their words: a column width set for the desktop still applying.
+CRAMPED_CELLS = """() => [...document.querySelectorAll('.pcp-table td')]
+  .filter(td => td.offsetParent !== null && getComputedStyle(td).display === 'block'
+    && td.getBoundingClientRect().width < 0.9 * td.closest('table').getBoundingClientRect().width)
+  .map(td => td.closest('table').className + ': ' + td.textContent.trim().slice(0, 40))"""
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -105,6 +111,7 @@ class PageReport:
     requests: list[str] = field(default_factory=list)
     edges: list[dict] = field(default_factory=list)
     axe: list[dict] = field(default_factory=list)
+    cramped: list[str] = field(default_factory=list)
 
     def overflowing(self) -> list[str]:
         """Charts whose drawn right edge passes the text column's (half a pixel of rounding allowed)."""
@@ -145,7 +152,7 @@ def visit(context, url: str, screenshot: Path, viewport: dict = DESKTOP, audit: 
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(screenshot), full_page=True)
         report = PageReport(url, page.evaluate(CHART_STATE), page.evaluate(IMAGES), errors, requests,
-                            page.evaluate(CHART_EDGES, COLUMN))
+                            page.evaluate(CHART_EDGES, COLUMN), cramped=page.evaluate(CRAMPED_CELLS))
         if audit:
             from tests.gates.accessibility import axe_violations
 
@@ -178,6 +185,7 @@ def check_page(chrome, html_root: Path, page: str, shot_name: str, viewport: dic
     assert all(img["alt"] for img in report.images), f"{page}: images without alt text {report.images}"
     assert len(report.edges) == len(report.charts)
     assert not report.overflowing(), f"{page} at {viewport['width']}px: charts past the column {report.overflowing()}"
+    assert not report.cramped, f"{page} at {viewport['width']}px: stacked cells narrower than the table {report.cramped}"
     assert not report.axe, f"{page}: axe-core violations {report.axe}"
     html = (html_root / page).read_text()
     assert [c["id"] for c in report.charts] == re.findall(r'<div id="(pcp-[\w-]+)" class="pcp-vega"', html)
