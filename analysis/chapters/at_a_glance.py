@@ -37,10 +37,10 @@ def outlier_note(code: str) -> str:
     if code == forces.CITY_OF_LONDON:
         latest = int(population.population_by_year()["mid_year"].max())
         residents = population.for_year(latest)[code]
-        return (f"The City of London is an outlier on every measure per resident: about "
+        return (f"The City of London is an outlier on measures per resident: about "
                 f"{fmt_number(round(residents, -3), 0)} people lived there in mid-{latest}, but "
-                "hundreds of thousands work in or visit it each day, so rates per resident are many times any other "
-                "force's and say little about policing. This page does not test them against England and Wales, and ONS "
+                "hundreds of thousands work in or visit it each day, so rates per resident, such as its officers and "
+                "searches, are many times other forces' and say little about policing. This page does not test them against England and Wales, and ONS "
                 "suppresses its recorded crime rate.")
     if code == forces.METROPOLITAN:
         return ("The Metropolitan Police is by far the largest force, so England and Wales figures lean towards it: "

@@ -150,8 +150,8 @@ ONLINE_ONLY = ('figure:has([id^="pcp-glance-map-"])', "section#over-time",
                "section#published-survey-estimates-for-this-force", ".pcp-table-wrap:has(.pcp-table-glance-peers)",
                ".pcp-peer-intro", ".pcp-screen-only", ".pcp-online-only")
 # Sections in the order the briefing gives them, after the title: what matters first, the guide beside the force,
-# the key measures (a section the briefing makes), the comparison charts, then how to read them, which as text can
-# run on into what a page has left.
+# the key measures (in parts, see _parts), the comparison charts, then how to read them, which as text can run on
+# into what a page has left.
 KEY_MEASURES = "key-measures"
 PAPER_ORDER = ("key-points", "the-guide-and-this-force", KEY_MEASURES, "where-the-force-stands-among-all-forces",
                "this-edition-and-how-to-read-it")
@@ -193,14 +193,12 @@ def dashboard(html_root: Path, slug: str, local_data: bool = True, part_rows: in
         part.decompose()
     for marker in article.select(f".{NOT_CHARTED}"):
         marker.find_parent("section").decompose()
-    measures = article.select_one(".pcp-table-wrap:has(.pcp-table-glance)")
+    measures = article.select_one(f"section#{KEY_MEASURES} .pcp-table-wrap:has(.pcp-table-glance)")
     if measures is not None:
-        # The key measures under a heading of their own, in parts (see _parts).
-        moved = article.new_tag("section", id=KEY_MEASURES)
-        heading = article.new_tag("h2")
-        heading.string = "Key measures"
-        moved.extend([heading, *_parts(measures.extract(), part_rows)])
-        article.append(moved)
+        parts = _parts(copy.copy(measures), part_rows)
+        for part in parts:
+            measures.insert_before(part)
+        measures.decompose()
     title = article.select_one("h1")
     for anchor in reversed(PAPER_ORDER):
         part = article.select_one(f"section#{anchor}")

@@ -10,6 +10,7 @@ from analysis.chapters import at_a_glance as glance
 from analysis.chapters import c02_neighbourhood_policing as c02
 from analysis.chapters import c07_what_else_matters as c07
 from analysis.present import maps
+from analysis.sources import forces
 
 # Newest first where a newer figure exists; a period from a third-party extract or a transcription says so.
 PERIODS = {"2018/19", "2022/23 (transcribed)", "31 March 2023", "year ending December 2024", "2004/05 to 2019/20",
@@ -149,3 +150,17 @@ def test_the_officer_rank_has_one_base_in_chapter_2_and_on_the_at_a_glance_chart
     assert "15th highest of 42 forces" in sentence and "15th highest of 42 forces" in slope
     city = next(f.value for f in c02.officers_map("city-of-london").figures if f.key == "off_map_force_rank")
     assert "left out" in city and "no published figure" not in city
+
+
+def test_the_city_s_caveat_names_rates_that_are_many_times_other_forces():
+    from analysis.chapters import c05_contact_with_suspects as c05
+    from analysis.sources import workforce
+
+    assert "such as its officers and searches, are many times other forces'" in glance.outlier_note(
+        forces.CITY_OF_LONDON)
+    staff = workforce.rates()
+    officers = staff[(staff["role"] == "Police officers") & (staff["year"] == glance.WORKFORCE_YEAR)]
+    searches = c05.searches_per_1000()
+    for values in (officers.set_index("pfa_code")["per_100k"], searches.set_index("pfa_code")["per_1000"]):
+        others = values[values.index.isin(forces.force_codes() - {forces.CITY_OF_LONDON})]
+        assert values[forces.CITY_OF_LONDON] > 3 * others.max()

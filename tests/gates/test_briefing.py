@@ -166,7 +166,8 @@ def test_the_briefing_orders_the_page_for_paper_and_leaves_out_what_stays_online
       <section id="key-points"><h2>Key points</h2><ul><li>A point. <a class="{briefing.EVIDENCE_LINK}"
         href="05-contact-with-suspects.html">Where this comes from</a></li></ul></section>
       <section id="this-edition-and-how-to-read-it"><h2>How to read it</h2>
-        <div class="pcp-online-only"><p>Beside its comparable forces</p></div><p>Reading notes</p>
+        <div class="pcp-online-only"><p>Beside its comparable forces</p></div><p>Reading notes</p></section>
+      <section id="key-measures"><h2>Key measures</h2>
         <div class="pcp-table-wrap"><table class="pcp-table pcp-table-glance"><caption>Key measures</caption>
         <thead><tr><th>Measure</th><th>Value</th></tr></thead><tbody>{rows}</tbody></table></div></section>
       <section id="the-guide-and-this-force"><h2>The guide and this force</h2>
@@ -189,7 +190,8 @@ def test_the_briefing_orders_the_page_for_paper_and_leaves_out_what_stays_online
     # The key measures in whole parts of at most five rows (three in the denser layout), split between measures,
     # each captioned; a measure's rows stay together.
     def parts(page):
-        return [[r.td.get_text()[0] for r in t.select("tbody tr")] for t in page.select(f"#{briefing.KEY_MEASURES} table")]
+        tables = page.select(f"#{briefing.KEY_MEASURES} table")
+        return [[r.td.get_text()[0] for r in t.select("tbody tr")] for t in tables]
 
     assert parts(paper) == [list("AAB"), list("CCCD")]
     assert [t.caption.get_text() for t in paper.select("table")] == ["Key measures (part 1 of 2)",
