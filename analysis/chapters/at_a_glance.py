@@ -385,7 +385,7 @@ def confidence_note(code: str, local_survey: str | None = None) -> str:
     f = forces.get(code)
     own = ("This edition shows the force's own survey: its headline measure is the first row of the table below."
            if local_survey else
-           "This edition shows MOPAC's Public Attitude Survey for London, in the first row below and in chapter 1."
+           "This edition shows MOPAC's Public Attitude Survey for London, in the first row of the key measures and in chapter 1."
            if code == forces.METROPOLITAN else
            "A force can add its own public attitude survey to its edition; the appendix says how.")
     wales = (" In Wales the National Survey for Wales also asks about the police; it is not in this book's data."
