@@ -40,8 +40,8 @@ def outlier_note(code: str) -> str:
         return (f"The City of London is an outlier on measures per resident: about "
                 f"{fmt_number(round(residents, -3), 0)} people lived there in mid-{latest}, but "
                 "hundreds of thousands work in or visit it each day, so rates per resident, such as its officers and "
-                "searches, are many times other forces' and say little about policing. This page does not test them against England and Wales, and ONS "
-                "suppresses its recorded crime rate.")
+                "searches, are many times other forces' and say little about policing. This page does not test "
+                "them against England and Wales, and ONS suppresses its recorded crime rate.")
     if code == forces.METROPOLITAN:
         return ("The Metropolitan Police is by far the largest force, so England and Wales figures lean towards it: "
                 "compare it with the median force and with its comparable forces as well as with England and Wales. "
@@ -383,9 +383,10 @@ def confidence_note(code: str, local_survey: str | None = None) -> str:
     """What the page can say of confidence in this force: ONS publishes force-area CSEW estimates this book could not
     obtain; what the force's own survey, the PAS or (in Wales) the National Survey for Wales would add."""
     f = forces.get(code)
-    own = ("This edition shows the force's own survey: its headline measure is the first row of the table below."
+    own = ("This edition shows the force's own survey: its headline measure is the first row of the key measures."
            if local_survey else
-           "This edition shows MOPAC's Public Attitude Survey for London, in the first row of the key measures and in chapter 1."
+           "This edition shows MOPAC's Public Attitude Survey for London, in the first row of the key measures and in "
+           "chapter 1."
            if code == forces.METROPOLITAN else
            "A force can add its own public attitude survey to its edition; the appendix says how.")
     wales = (" In Wales the National Survey for Wales also asks about the police; it is not in this book's data."
