@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 from bs4 import BeautifulSoup
 
@@ -22,11 +23,21 @@ from analysis.publish import datapack
 from analysis.sources import manifest
 
 MIN_PAGES, MAX_PAGES = 2, 4
-# Two layouts, the second tried only when the first takes more than MAX_PAGES: the most rows of one part of the key
-# measures table (see _parts), CSS added to PRINT_CSS, and the most height of a chart's plot in pixels (0: as drawn
-# online). Denser is smaller parts, which fill what a page has left better, body text of 8 pt (never under
-# MIN_TEXT_PT) and lower plots; no text is made smaller than online.
-LAYOUTS = ((5, "", 0), (3, "html { font-size: 8pt; } p, li { margin: 0.6mm 0; } h2 { margin-top: 3mm; }", 170))
+
+
+class Layout(NamedTuple):
+    """How the briefing is laid out on paper: the most rows of one part of the key measures (see _parts), CSS added
+    to PRINT_CSS, and the most height of a chart's plot in pixels (0: as drawn online)."""
+
+    part_rows: int
+    css: str = ""
+    plot: int = 0
+
+
+DENSE = "html { font-size: 8pt; } p, li { margin: 0.6mm 0; } h2 { margin-top: 3mm; }"
+# Tried in turn until one takes at most MAX_PAGES: denser is smaller parts, which fill what a page has left better,
+# body text of 8 pt (never under MIN_TEXT_PT) and lower plots; no text is made smaller than online.
+LAYOUTS = (Layout(5), Layout(3, DENSE, 170))
 # Caps the height of every chart's plot before it is drawn (vegaEmbed is wrapped once the bundle has loaded).
 LOWER_PLOTS = """<script>(function () { var embed = window.vegaEmbed; if (!embed) return;
   window.vegaEmbed = function (el, spec, opts) {
@@ -82,15 +93,20 @@ figcaption a[download] { display: none; }
 .pcp-dashboard-part .pcp-chart { width: 100%; margin: 2mm 0; }
 #where-the-force-stands-among-all-forces .cell_output { display: grid; grid-template-columns: 1fr 1fr;
   column-gap: 5mm; break-inside: avoid; }
-/* No table breaks across pages, and no text is smaller than 8 pt (check() measures both). */
-table { border-collapse: collapse; font-size: 8pt; width: 100%; margin: 2mm 0; break-inside: avoid; }
+/* No table breaks across pages, and no text is smaller than 8 pt (check() measures both). A string too long for its
+   column (a file name, an address) wraps inside it: wider than the page, it would make chromium shrink every page. */
+p, li, td, th, .pcp-area-columns > div { overflow-wrap: anywhere; }
+.pcp-area-columns > div { min-width: 0; }
+table { border-collapse: collapse; font-size: 8pt; width: 100%; margin: 2mm 0; break-inside: avoid;
+  table-layout: fixed; }
 caption { font-size: 8pt; text-align: left; color: #444; }
 th, td { border-bottom: 0.4pt solid #bbb; padding: 0.8mm 1.5mm; text-align: left; vertical-align: top; }
 thead th { border-bottom: 0.8pt solid #333; }
-.pcp-table-glance td:nth-child(1) { width: 17%; }
-.pcp-table-glance td:nth-child(2) { width: 12%; }
-.pcp-table-glance td:nth-child(3) { width: 13%; }
-.pcp-table-glance td:nth-child(6) { width: 42%; }
+.pcp-table-glance tr > :nth-child(1) { width: 17%; }
+.pcp-table-glance tr > :nth-child(2) { width: 12%; }
+.pcp-table-glance tr > :nth-child(3) { width: 13%; }
+.pcp-table-glance tr > :nth-child(4), .pcp-table-glance tr > :nth-child(5) { width: 10%; }
+.pcp-table-glance tr > :nth-child(6) { width: 38%; }
 /* The five areas on paper (chapters/guide_and_force.py): a block each, never split, advice beside figures. */
 .pcp-area { break-inside: avoid; border-top: 0.4pt solid #bbb; padding: 0.5mm 0 1.5mm; font-size: 8pt; }
 .pcp-area h3 { margin: 1mm 0 0.5mm; font-size: 9.5pt; }
@@ -183,7 +199,7 @@ def _parts(wrap, most: int) -> list:
     return parts
 
 
-def dashboard(html_root: Path, slug: str, local_data: bool = True, part_rows: int = LAYOUTS[0][0]) -> str:
+def dashboard(html_root: Path, slug: str, local_data: bool = True, layout: Layout = Layout(5)) -> str:
     """The at-a-glance page's content, as built, without what stays online (ONLINE_ONLY), and without the list of
     the force's own files when the edition used none; its sections in PAPER_ORDER first. A link to another page of
     the edition becomes its address in the published site (absolute when the site's address is set); on paper a
@@ -195,7 +211,7 @@ def dashboard(html_root: Path, slug: str, local_data: bool = True, part_rows: in
         marker.find_parent("section").decompose()
     measures = article.select_one(f"section#{KEY_MEASURES} .pcp-table-wrap:has(.pcp-table-glance)")
     if measures is not None:
-        parts = _parts(copy.copy(measures), part_rows)
+        parts = _parts(copy.copy(measures), layout.part_rows)
         for part in parts:
             measures.insert_before(part)
         measures.decompose()
@@ -239,8 +255,8 @@ def assemble(edition: Path, layout: int = 0) -> Path:
     meta = json.loads((edition / "edition.json").read_text())
     register = json.loads((edition / "figures.json").read_text())
     root = edition / "html"
-    part_rows, css, plot = LAYOUTS[layout]
-    glance = dashboard(root, meta["slug"], local_data=bool(meta.get("local_data")), part_rows=part_rows)
+    chosen = LAYOUTS[layout]
+    glance = dashboard(root, meta["slug"], local_data=bool(meta.get("local_data")), layout=chosen)
     # The briefing cites the sources of the at-a-glance figures it carries (the charts' sources are among them).
     carried = _comparable_text(BeautifulSoup(glance, "html.parser").get_text(" "))
     cited = [r for r in register if r["chapter"] == "at-a-glance" and _comparable_text(r["text"]) in carried]
@@ -266,8 +282,8 @@ def assemble(edition: Path, layout: int = 0) -> Path:
     )
     page = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             f'<title>{html.escape(meta["force"])}: public confidence in policing briefing</title>'
-            f'<style>{PRINT_CSS}{css}</style><script src="html/_static/{BUNDLE_NAME}"></script>'
-            f'{LOWER_PLOTS % (plot, plot) if plot else ""}</head>'
+            f'<style>{PRINT_CSS}{chosen.css}</style><script src="html/_static/{BUNDLE_NAME}"></script>'
+            f'{LOWER_PLOTS % (chosen.plot, chosen.plot) if chosen.plot else ""}</head>'
             f'<body>{body}</body></html>\n')
     target = edition / "briefing.html"
     target.write_text(page, encoding="utf-8")
@@ -483,8 +499,8 @@ class Printer:
 
 
 def make(edition: Path, printer: Printer) -> Path:
-    """Assemble, print and check the briefing of the edition in `edition`, in the denser layout where the first runs
-    over MAX_PAGES; raise BriefingError on any problem."""
+    """Assemble, print and check the briefing of the edition in `edition`, in the first of LAYOUTS that takes at most
+    MAX_PAGES (or the last); raise BriefingError on any problem."""
     from pypdf import PdfReader
 
     meta = json.loads((edition / "edition.json").read_text())

@@ -196,7 +196,7 @@ def test_the_briefing_orders_the_page_for_paper_and_leaves_out_what_stays_online
     assert parts(paper) == [list("AAB"), list("CCCD")]
     assert [t.caption.get_text() for t in paper.select("table")] == ["Key measures (part 1 of 2)",
                                                                      "Key measures (part 2 of 2)"]
-    dense = BeautifulSoup(briefing.dashboard(tmp_path, "kent", part_rows=briefing.LAYOUTS[1][0]), "html.parser")
+    dense = BeautifulSoup(briefing.dashboard(tmp_path, "kent", layout=briefing.LAYOUTS[1]), "html.parser")
     assert parts(dense) == [list("AAB"), list("CCC"), list("D")]
     monkeypatch.setenv(config.SITE_URL_ENV, "https://example.org/pcp/")
     links = [a["href"] for a in BeautifulSoup(briefing.dashboard(tmp_path, "kent"), "html.parser").select("a")]
