@@ -211,10 +211,7 @@ def dashboard(html_root: Path, slug: str, local_data: bool = True, layout: Layou
         marker.find_parent("section").decompose()
     measures = article.select_one(f"section#{KEY_MEASURES} .pcp-table-wrap:has(.pcp-table-glance)")
     if measures is not None:
-        parts = _parts(copy.copy(measures), layout.part_rows)
-        for part in parts:
-            measures.insert_before(part)
-        measures.decompose()
+        measures.replace_with(*_parts(copy.copy(measures), layout.part_rows))
     title = article.select_one("h1")
     for anchor in reversed(PAPER_ORDER):
         part = article.select_one(f"section#{anchor}")
