@@ -66,3 +66,19 @@ def test_an_at_a_glance_notebook_without_its_rows_is_named(tmp_path):
     notebook.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
     with pytest.raises(ValueError, match=r"at-a-glance\.ipynb: no output carries the at-a-glance rows"):
         datapack.measures(notebook)
+
+
+def test_each_column_gets_the_type_every_one_of_its_cells_has_and_a_blank_is_missing(tmp_path):
+    from frictionless import validate
+
+    csv = tmp_path / "table.csv"
+    csv.write_text("year,rate,flag,date,when,code,note,empty\n"
+                   "2023,1.5,True,2024-03-31,2014-12-31T00:00:00,E23000032,'=1+1,\n"
+                   ",-0.25,False,,,E23000001,2018/19,\n"
+                   "2025,3e-05,,2025-03-31,2015-03-31T00:00:00,,,\n")
+    schema = datapack.table_schema(csv)
+    assert [(f["name"], f["type"]) for f in schema["fields"]] == [
+        ("year", "integer"), ("rate", "number"), ("flag", "boolean"), ("date", "date"), ("when", "datetime"),
+        ("code", "string"), ("note", "string"), ("empty", "any")]
+    report = validate({"name": "table", "path": csv.name, "schema": schema}, basepath=str(tmp_path))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
