@@ -399,11 +399,11 @@ def confidence_note(code: str, local_survey: str | None = None) -> str:
 
 
 def at_a_glance(force: str, local_survey: str | None = None) -> Section:
-    """The dashboard's rows (with the force's own survey first, where it has one) and a map of the force and its
-    comparable forces."""
+    """The dashboard's rows (with the force's own survey first, where it has one), a map of the force and its
+    comparable forces, and (in more_charts) the small trend charts of the force against England and Wales."""
     f = forces.resolve(force)
     peers = comparable.comparable_to(f.code)
-    table, figures, _ = measures(f.code, local_survey)
+    table, figures, trend = measures(f.code, local_survey)
     names = ", ".join(forces.get(c).short_name for c in peers)
     city = f.code == forces.CITY_OF_LONDON
     figures = [Figure("force_name", f.name, "force", []),
@@ -425,7 +425,7 @@ def at_a_glance(force: str, local_survey: str | None = None) -> Section:
     figures += key_points.figures(key_points.points(table, f.code, outlier_note(f.code)))
     chart = maps.force_and_peers_map(f.code, peers, name=f"glance-map-{f.slug}",
                                      title=f"{f.name} and its comparable forces" if peers else f.name)
-    return Section(table, chart, figures)
+    return Section(table, chart, figures, more_charts=[trend_chart(f, trend)])
 
 
 def guide_and_force(section: Section, force: str) -> Section:
@@ -489,10 +489,8 @@ def peer_table(section: Section):
                                kind="glance-peers", caption="Each comparable force, nearest first")
 
 
-def trend_chart(force: str):
+def trend_chart(f: forces.Force, trend: pd.DataFrame):
     """Small line charts of the force against England and Wales, for the measures that have a series."""
-    f = forces.resolve(force)
-    _, _, trend = measures(f.code)
     return lines.small_trends(
         trend, name=f"glance-trends-{f.slug}", title=f"{f.short_name} against England and Wales over time",
         subtitle="Each panel has its own scale; the force in black, England and Wales in vermilion",

@@ -9,7 +9,7 @@ import pandas as pd
 
 from analysis.present import evidence_tables
 from analysis.present.glue import Figure, Section
-from analysis.sources import forces
+from analysis.sources import cache, forces
 from analysis.sources.evidence import REGISTER_FILE, load_register
 
 
@@ -236,6 +236,7 @@ def _listed(messages) -> list[str]:
     return [i for _, findings in messages for f in findings for i in _ids(f)]
 
 
+@cache.in_memory
 def table(chapter_prefix: str) -> pd.DataFrame:
     """A chapter's cited evidence, one row per finding under the guide's messages: the register chapter's rows and
     any rows its messages name from other chapters, less those not used."""

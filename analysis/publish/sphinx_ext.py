@@ -1,11 +1,12 @@
 """Sphinx extension: serve the bundled Vega JavaScript locally, mark the bibliography up as a list, glue figures
-from other pages as plain text, and write the figure register after a build."""
+from other pages as plain text, remember search stems between builds, and write the figure register after a build."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from docutils import nodes
+from sphinx.search.en import SearchEnglish
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.html5 import HTML5Translator
 
@@ -22,6 +23,18 @@ class Translator(HTML5Translator):
         # (axe-core: aria-required-children, critical); "listitem" is what a screen reader needs to count them.
         super().visit_citation(node)
         self.body[-1] = self.body[-1].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+class RememberingEnglish(SearchEnglish):
+    """Sphinx's English search index, remembering each word's stem for the life of the process: a worker indexes
+    the same national chapters edition after edition, and stemming them again took about 0.4 s a build."""
+
+    stems: dict[str, str] = {}
+
+    def stem(self, word: str) -> str:
+        if word not in self.stems:
+            self.stems[word] = super().stem(word)
+        return self.stems[word]
 
 
 class PlainTextGlue(SphinxPostTransform):
@@ -95,6 +108,7 @@ def setup(app):
     app.add_config_value("pcp_figures_dir", "", "env")
     # pydata-sphinx-theme adds its own writer on top of whichever is set here.
     app.set_translator("html", Translator)
+    app.add_search_language(RememberingEnglish)
     app.add_post_transform(PlainTextGlue)
     app.connect("builder-inited", _add_bundle)
     app.connect("html-page-context", _drop_thebe)

@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from analysis.sources import cache
 from analysis.sources.files import locate
 from analysis.sources.schemas import Column, Schema, validate
 
@@ -48,6 +49,7 @@ def is_mirror(url: str) -> bool:
     return any(host == h or host.endswith("." + h) for h in MIRROR_HOSTS)
 
 
+@cache.in_memory
 def load_register() -> pd.DataFrame:
     """Every row of the register, checked against its schema; a citation on a mirror host is refused."""
     path = locate(REGISTER_FILE)

@@ -89,6 +89,7 @@ def _lookup() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=None)
 def get(code: str) -> Force:
     row = registry().set_index("pfa_code").loc[code]
     return Force(code, row["name"], row["short_name"], row["slug"], row["region"], row["country"])

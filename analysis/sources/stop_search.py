@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis.sources import forces
+from analysis.sources import cache, forces
 from analysis.sources.files import locate
 from analysis.sources.schemas import Column, Schema, require_columns, validate
 
@@ -43,6 +43,7 @@ def _search_schema() -> Schema:
     )
 
 
+@cache.in_memory
 def _raw_searches() -> tuple[pd.DataFrame, str]:
     path = locate(SEARCH_FILE)
     raw = pd.read_csv(path, low_memory=False)
