@@ -17,6 +17,7 @@ from typing import NamedTuple
 from bs4 import BeautifulSoup
 
 from analysis import config
+from analysis.chapters.common import join
 from analysis.present.glue import EVIDENCE_LINK, LOCAL_DATA, NOT_CHARTED
 from analysis.present.render import BUNDLE_NAME
 from analysis.publish import datapack
@@ -474,7 +475,7 @@ def check(pdf: Path, edition: Path) -> list[str]:
         # pypdf names the text (it cannot read text inside a form XObject, which drawn_sizes measures).
         named = [t for m, s, t in text_sizes(pdf) if m == n and abs(s - size) < 0.05]
         pages = sorted({m for m, _ in small})
-        where = f"page {pages[0]}" if len(pages) == 1 else f"pages {', '.join(map(str, pages[:-1]))} and {pages[-1]}"
+        where = f"page{'s' if len(pages) > 1 else ''} {join(map(str, pages))}"
         problems.append(f"{pdf.name}: text under {MIN_TEXT_PT:g} pt on {where}, the smallest {size:.1f} pt on page "
                         f"{n} ({named[0][:40] if named else 'text pypdf cannot read'!r})")
     if page.exists():
