@@ -69,6 +69,15 @@ MAX_UNKNOWN_ARREST_SHARE = 0.25
 HOTSPOT_SIMULATIONS = 200
 HOTSPOT_SEED = 21
 
+# Significant digits of every float where it leaves the analysis (present/precision.py): NumPy's vectorised maths
+# differs between CPUs in the last of about 16 digits, so outputs rounded well above it are the same on any machine.
+# A chart's data: a drawing resolves about 1 part in 1,000, and 6 digits keep the site light.
+CHART_DIGITS = 6
+# Glued figures and the figure register: enough to reproduce every printed figure, and to compare registers.
+FIGURE_DIGITS = 10
+# CSV downloads, the data pack and its workbook: more than any published source gives.
+FILE_DIGITS = 6
+
 # Charts.
 CHART_WIDTH = 540
 CHART_HEIGHT = 300

@@ -13,7 +13,7 @@ from IPython.display import display
 from myst_nb import glue
 
 from analysis import config
-from analysis.present import tables
+from analysis.present import precision, tables
 from analysis.present.numbers import fmt_number, format_spec
 from analysis.present.register import METADATA_KEY, derived_label, numbers_table
 from analysis.present.render import Drawn
@@ -72,9 +72,9 @@ class Figures:
         if unknown:
             raise ValueError(f"figure {key!r} in chapter {self.chapter} names dataset(s) {unknown} that are not in "
                              f"{config.MANIFEST_PATH.name}; expected ids such as 'dataset/key'")
-        text = value if isinstance(value, str) else fmt_number(value, *format_spec(fmt))
+        stored = value if isinstance(value, str) else precision.for_figure(float(value))
+        text = value if isinstance(value, str) else fmt_number(stored, *format_spec(fmt))
         glue(key, Text(text), display=False)
-        stored = value if isinstance(value, str) else round(float(value), 6)
         self.records.append({"key": key, "value": stored, "text": text, "unit": unit,
                              "label": label or derived_label(key, unit),
                              "chapter": self.chapter, "datasets": sorted(datasets), "grade": grade(datasets)})

@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
+from analysis.present import precision
+
 # The Python format specs chapters pass as `fmt` ("{:.1f}", "{:,.0f}"): fixed decimals, optional separators.
 _FORMAT_SPEC = re.compile(r"^\{:(?P<thousands>,?)\.(?P<decimals>\d+)f\}$")
 
@@ -24,8 +26,9 @@ def fmt_number(value, decimals: int = 0, thousands: bool = True) -> str:
     else:
         if not math.isfinite(value):
             raise ValueError(f"fmt_number: cannot format {value!r}; a missing number must be shown as missing")
-        # repr gives the shortest decimal that round-trips, so 2.675 rounds as the 2.675 a reader sees.
-        exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+        # repr gives the shortest decimal that round-trips, so 2.675 rounds as the 2.675 a reader sees; a float is
+        # first taken to the register's precision, so a last-bit difference between CPUs cannot tip 2.45 to 2.4.
+        exact = value if isinstance(value, Decimal) else Decimal(repr(precision.for_figure(float(value))))
     rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)  # never print "-0" or "-0.0"

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from analysis import config
-from analysis.present import inert
+from analysis.present import inert, precision
 
 # The bundle is served from the book's _static folder (see analysis/publish/sphinx_ext.py).
 BUNDLE_NAME = "vega-bundle.js"
@@ -40,7 +40,7 @@ def _csv_link(spec: dict, chart_id: str) -> str:
     if not datasets:
         return ""
     named = [d for d in datasets if any(field in d[0] for field in AREA_FIELDS)]
-    frame = inert.spreadsheet(pd.DataFrame(max(named or datasets, key=len)))
+    frame = inert.spreadsheet(precision.for_file(pd.DataFrame(max(named or datasets, key=len))))
     payload = base64.b64encode(frame.to_csv(index=False).encode()).decode()
     return f'<a download="{chart_id}.csv" href="data:text/csv;base64,{payload}">Download the chart data (CSV)</a>'
 
@@ -58,8 +58,10 @@ def render(spec: dict, **_) -> dict:
     """Altair renderer: a figure with an aria-label, source line, CSV link and a vegaEmbed call.
 
     The element id comes from the chart's name (or a hash of its spec), never a random
-    uuid, so re-executing a notebook reproduces its outputs byte for byte (nbval).
+    uuid, and every float is rounded (present/precision), so re-executing a notebook on any CPU reproduces its
+    outputs byte for byte (nbval).
     """
+    spec = precision.for_chart(spec)
     description = spec.get("description", "").strip()
     if not description:
         raise ChartDescriptionError(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.present import inert
+from analysis.present import inert, precision
 from analysis.sources import manifest
 
 MEASURES_KEY = "pcp_measures"  # output metadata of the at-a-glance table (chapters/at_a_glance.show_table)
@@ -138,6 +138,7 @@ def write(target: Path, slug: str, force: str, rows: pd.DataFrame, charts: dict[
     tables = {"key-measures": ("at-a-glance page", measures_table),
               **{cid.removeprefix("pcp-").lower(): (page, frame) for cid, (page, frame) in charts.items()},
               "notes": ("sources, licences, periods and grades", notes(datasets))}
+    tables = {name: (where, precision.for_file(frame)) for name, (where, frame) in tables.items()}
     (target / "data").mkdir()
     resources = []
     for name, (where, frame) in tables.items():

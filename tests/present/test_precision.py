@@ -1,0 +1,53 @@
+"""Floats leave the analysis rounded (issue 31 §1): a last-bit difference between CPUs changes no chart, glued
+figure, register entry or file."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from analysis import config
+from analysis.present import precision, render
+from analysis.present.numbers import fmt_number
+
+# The funnel x value issue 31 quotes, as AVX-512 and AVX2 computed it.
+ONE_CPU, OTHER_CPU = 1639253.3269576817, 1639253.3269576814
+
+
+def test_significant_digits_keep_the_figure_and_drop_the_last_bit():
+    assert ONE_CPU != OTHER_CPU
+    assert precision.significant(ONE_CPU, 6) == precision.significant(OTHER_CPU, 6) == 1639250.0
+    assert precision.significant(ONE_CPU, 10) == precision.significant(OTHER_CPU, 10) == 1639253.327
+    assert precision.significant(0.000123456789, 3) == 0.000123 and precision.significant(-2.4e-9, 1) == -2e-9
+    assert math.isnan(precision.significant(float("nan"), 6)) and precision.significant(math.inf, 6) == math.inf
+
+
+def test_rounded_reaches_every_float_of_a_spec_or_a_table_and_leaves_the_rest():
+    spec = {"datasets": {"d": [{"size": ONE_CPU, "n": 3, "ok": True, "area": "Kent"}]}, "width": 540,
+            "scale": {"domain": [np.float64(OTHER_CPU), 2.0]}}
+    out = precision.rounded(spec, 6)
+    assert out == {"datasets": {"d": [{"size": 1639250.0, "n": 3, "ok": True, "area": "Kent"}]}, "width": 540,
+                   "scale": {"domain": [1639250.0, 2.0]}}
+    frame = pd.DataFrame({"x": [ONE_CPU, np.nan], "n": [1, 2], "name": ["a", "b"]})
+    rounded = precision.rounded(frame, 6)
+    assert rounded["x"].iloc[0] == 1639250.0 and pd.isna(rounded["x"].iloc[1])
+    assert rounded["n"].tolist() == [1, 2] and rounded["name"].tolist() == ["a", "b"]
+    assert frame["x"].iloc[0] == ONE_CPU  # the caller's table is not changed
+
+
+def test_a_chart_renders_to_the_same_bytes_whichever_cpu_computed_its_data():
+    def page(x):
+        return render.render({"description": "d", "usermeta": {"pcp": {"name": "t"}},
+                              "datasets": {"d": [{"pfa_code": "E23000032", "size": x}]}})["text/html"]
+
+    assert page(ONE_CPU) == page(OTHER_CPU)
+    assert f"{ONE_CPU!r}" not in page(ONE_CPU) and "1639250" in page(ONE_CPU)
+
+
+def test_a_printed_figure_does_not_tip_over_a_rounding_edge_on_a_last_bit():
+    # 2.45 computed with a last-bit error on one CPU: it must print as 2.45 does everywhere.
+    assert fmt_number(2.4499999999999997, 1) == fmt_number(2.45, 1) == "2.5"
+    assert precision.for_figure(2.4499999999999997) == 2.45
+    assert config.CHART_DIGITS < config.FIGURE_DIGITS <= 15
