@@ -55,10 +55,10 @@ NO_SAMPLING = "a count of every case, not a sample: no sampling error"
 WORKFORCE_YEAR = 2023
 
 
-def _funnel_wording(table: pd.DataFrame, code: str) -> str:
+def _funnel_wording(fitted: funnel.Funnel, code: str) -> str:
     """Where the force falls on the funnel around England and Wales (methods/funnel), as the chapters say it: never
     against the rest of England and Wales, which the Metropolitan Police drives, and never a rank."""
-    verdict = table.set_index("pfa_code").at[code, "funnel"]
+    verdict = fitted.table.set_index("pfa_code").at[code, "funnel"]
     if code == forces.CITY_OF_LONDON:
         return CITY_PER_RESIDENT
     return f"{verdict} around England and Wales"
@@ -526,18 +526,18 @@ def ski_slopes(force: str) -> list:
     period = pfa_tables.PERIODS[pfa_tables.DEC_2024]
     ew = crime.set_index("pfa_code").loc[ENGLAND_AND_WALES]
     centre = ew["crimes"] / ew["population"]
-    table = funnel.forces_rate_funnel(crime, "crimes", "population", centre, 1000)
-    charted = table[table["pfa_code"] != forces.CITY_OF_LONDON]
+    fitted = funnel.forces_rate_funnel(crime, "crimes", "population", centre, 1000)
+    charted = fitted.without([forces.CITY_OF_LONDON])
     crime_funnel = funnels.funnel_plot(
-        charted, funnel.rate_curve(charted, centre, 1000), centre=1000 * centre, name=f"glance-crime-funnel-{f.slug}",
-        highlight=f.code, x_title="Residents (log scale)", y_title="Offences per 1,000 residents",
+        charted, name=f"glance-crime-funnel-{f.slug}", highlight=f.code, x_title="Residents (log scale)",
+        y_title="Offences per 1,000 residents",
         title=f"Recorded crime per 1,000 residents (excluding fraud), {period}",
         subtitle=["Solid lines: 95% limits, dashed: 99.8%, around England and Wales, widened for the spread between "
                   "forces", f"{city}: rate suppressed by ONS"],
         source=f"ONS police force area data tables, {period}",
-        description=(f"Funnel plot of recorded crime per 1,000 residents in the {period} for {len(charted)} forces "
-                     f"against their populations, with limits around England and Wales ({1000 * centre:.1f}). "
-                     + (common.funnel_sentence(table, f.code, what=f"recorded crime per 1,000 residents, {period}")
+        description=(f"Funnel plot of recorded crime per 1,000 residents in the {period} for {len(charted.table)} "
+                     f"forces against their populations, with limits around England and Wales ({1000 * centre:.1f}). "
+                     + (common.funnel_sentence(fitted, f.code, what=f"recorded crime per 1,000 residents, {period}")
                         if f.code != forces.CITY_OF_LONDON else f"{city}'s rate is suppressed by ONS") + "."))
     return [slope, crime_funnel]
 

@@ -113,8 +113,9 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
     compared = forces_only[forces_only["pfa_code"] != forces.CITY_OF_LONDON]
     top = forces_only.loc[forces_only["rate_ratio_interpolated"].idxmax()]
     too_few = bw[(bw["label"] == disproportionality.TOO_FEW) & bw["pfa_code"].isin(forces.force_codes())]
-    funnelled = funnel.forces_ratio_funnel(bw, "searches", "searches_ref", "rate_ratio_interpolated",
-                                           national["rate_ratio_interpolated"])
+    fitted = funnel.forces_ratio_funnel(bw, "searches", "searches_ref", "rate_ratio_interpolated",
+                                        national["rate_ratio_interpolated"])
+    funnelled = fitted.table
     uncertain = funnelled["denominator_uncertain"] & (funnelled["pfa_code"] != forces.CITY_OF_LONDON)
     funnelled.loc[uncertain, "funnel"] = [common.denominator_range(r.rate_ratio, r.rate_ratio_interpolated)
                                           for r in funnelled[uncertain].itertuples()]
@@ -175,8 +176,8 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
         Figure("ss_not_stated", bounds["not_stated"], "searches", SEARCH_DATA, "{:,.0f}"),
         Figure("ss_bw_bound_low", bounds["low"], "ratio", SEARCH_DATA, PCT1),
         Figure("ss_bw_bound_high", bounds["high"], "ratio", SEARCH_DATA, PCT1),
-        *common.funnel_count_figures("ss_funnel", funnelled, SEARCH_DATA),
-        *common.funnel_figures("ss_force_funnel", funnelled, highlight, datasets=SEARCH_DATA,
+        *common.funnel_count_figures("ss_funnel", fitted, SEARCH_DATA),
+        *common.funnel_figures("ss_force_funnel", fitted, highlight, datasets=SEARCH_DATA,
                                what=f"the Black/White search rate ratio in {year} (interpolated residents)"),
         Figure("ss_unstated_share", 100 * bounds["not_stated"] / all_searches, "%", SEARCH_DATA,
                label=f"share of searches in {year} recorded as 'Not stated', England and Wales (Home Office forces)"),
@@ -184,8 +185,7 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
                label=f"share of searches in {year} with no stated ethnicity, 'Not stated' and 'Vehicle only' together"),
     ]
     chart = funnels.funnel_plot(
-        funnelled, funnel.ratio_curve(funnelled, national["rate_ratio"]), centre=national["rate_ratio"],
-        name="stop-search-ratio-by-force", highlight=highlight, log_y=True,
+        fitted, name="stop-search-ratio-by-force", highlight=highlight, log_y=True,
         title=f"Black/White stop and search rate ratio by force, {year}",
         subtitle=("Searches per 1,000 Black residents over searches per 1,000 White residents (residents "
                   "interpolated between the 2011 and 2021 Censuses). Solid lines: 95% limits, dashed: 99.8%, around "
@@ -343,10 +343,10 @@ def search_ratio_map(highlight: str | None = None) -> Section:
     ]
     # A force is placed on funnel limits from its rebuilt counts, never ranked; forces without them are left out.
     counted = ratios[ratios["ci_low"].notna()]
-    funnelled = funnel.forces_ratio_funnel(counted, "black_searches", "white_searches", "ratio", national["ratio"])
-    figures += [*common.funnel_count_figures("ss23_funnel", funnelled, sr.DATASETS),
+    fitted = funnel.forces_ratio_funnel(counted, "black_searches", "white_searches", "ratio", national["ratio"])
+    figures += [*common.funnel_count_figures("ss23_funnel", fitted, sr.DATASETS),
                 Figure("ss23_median_force", quotable["ratio"].median(), "ratio", sr.DATASETS, PCT1),
-                *common.funnel_figures("ss23_force_funnel", funnelled, highlight, datasets=sr.DATASETS,
+                *common.funnel_figures("ss23_force_funnel", fitted, highlight, datasets=sr.DATASETS,
                                        what=f"the Black/White ratio of published search rates in {sr.YEAR} "
                                             "(approximate limits: counts rebuilt from rounded rates)")]
     figures += [Figure("ss23_bw_national_counts", national["ratio_from_counts"], "ratio", sr.DATASETS, PCT1),

@@ -75,13 +75,14 @@ def searches_per_1000(year: int | None = None) -> pd.DataFrame:
     return out.assign(force=forces.area_names(out["pfa_code"]))
 
 
-def search_funnel(year: int | None = None) -> pd.DataFrame:
+def search_funnel(year: int | None = None) -> funnel.Funnel:
     """Searches per 1,000 residents by force on a funnel around England and Wales (methods/funnel), for one year
-    ending March (default: the latest); the column `funnel` says where each force falls."""
+    ending March (default: the latest); the table's column `funnel` says where each force falls."""
     rates = searches_per_1000(year)
     ew = rates[rates["pfa_code"] == ss.ENGLAND_AND_WALES].iloc[0]
-    table = funnel.forces_rate_funnel(rates, "searches", "population", ew["searches"] / ew["population"], 1000)
-    return table.assign(force=forces.area_names(table["pfa_code"]))
+    fitted = funnel.forces_rate_funnel(rates, "searches", "population", ew["searches"] / ew["population"], 1000)
+    fitted.table["force"] = forces.area_names(fitted.table["pfa_code"])
+    return fitted
 
 
 @national
@@ -117,31 +118,31 @@ def newest_year() -> Section:
 def search_rate_funnel(highlight: str | None = None) -> Section:
     """Searches per 1,000 residents by force in the latest year against force size, with 95% and 99.8% limits
     around England and Wales allowing for overdispersion: where a force falls, not its rank."""
-    table = search_funnel()
+    fitted = search_funnel()
+    table = fitted.table
     year = financial_year(int(table["year_ending"].iloc[0]))
-    rates = searches_per_1000()
-    ew = rates[rates["pfa_code"] == ss.ENGLAND_AND_WALES].iloc[0]["per_1000"]
-    charted = table[table["pfa_code"] != forces.CITY_OF_LONDON]
+    ew = fitted.centre
+    charted = fitted.without([forces.CITY_OF_LONDON])
     what = f"searches per 1,000 residents in {year}"
     figures = [
         Figure("sr_year", year, "year", RATE_DATA),
         Figure("sr_national", ew, "searches per 1,000 residents", RATE_DATA, PCT1),
-        Figure("sr_median_force", charted["value"].median(), "searches per 1,000 residents", RATE_DATA, PCT1),
+        Figure("sr_median_force", charted.table["value"].median(), "searches per 1,000 residents", RATE_DATA,
+               PCT1),
         *common.funnel_count_figures("sr_funnel", charted, RATE_DATA),
-        *common.funnel_figures("sr_force_funnel", table, highlight, what=what, datasets=RATE_DATA),
+        *common.funnel_figures("sr_force_funnel", fitted, highlight, what=what, datasets=RATE_DATA),
     ]
-    curve = funnel.rate_curve(table, ew / 1000, 1000)
     chart = funnels.funnel_plot(
-        charted, curve, centre=ew, name="search-rate-funnel", highlight=highlight,
+        charted, name="search-rate-funnel", highlight=highlight,
         x_title="Residents (ONS mid-year estimate, log scale)", y_title="Searches per 1,000 residents",
         title=f"Stop and search per 1,000 residents by force, {year}",
         subtitle=("Solid lines: 95% limits, dashed: 99.8%, around England and Wales, widened because forces vary far "
                   "more than chance would make them. The City of London is left out: it has few residents"),
         source=SEARCH_SOURCE + "; ONS mid-year population estimates",
-        description=(f"Funnel plot of stop and searches per 1,000 residents in {year} for {len(charted)} forces "
-                     f"against their resident populations, with 95% and 99.8% limits around England and Wales "
-                     f"({ew:.1f}). {int((charted['funnel'] == funnel.WITHIN).sum())} forces are within the 95% "
-                     "limits."))
+        description=(f"Funnel plot of stop and searches per 1,000 residents in {year} for {len(charted.table)} "
+                     f"forces against their resident populations, with 95% and 99.8% limits around England and "
+                     f"Wales ({ew:.1f}). {int((charted.table['funnel'] == funnel.WITHIN).sum())} forces are within "
+                     "the 95% limits."))
     return Section(table.drop(columns=["size"]).round(3), chart, figures)
 
 
@@ -288,8 +289,9 @@ def use_of_force(highlight: str | None = None) -> Section:
     forces_only = now[(now["pfa_code"] != ss.ENGLAND_AND_WALES) & now["value"].notna()]
     rates_data = [FORCE_FILES[latest], census.CENSUS_2011_FILE, census.CENSUS_FILE]
     centre = national.at[latest, "value_interpolated"]
-    funnelled = funnel.forces_ratio_funnel(now.rename(columns={"value": "official"}), "black_uses", "white_uses",
-                                           "value_interpolated", centre)
+    fitted = funnel.forces_ratio_funnel(now.rename(columns={"value": "official"}), "black_uses", "white_uses",
+                                        "value_interpolated", centre)
+    funnelled = fitted.table
     uncertain = funnelled["denominator_uncertain"]
     funnelled.loc[uncertain, "funnel"] = [common.denominator_range(r.official, r.value_interpolated)
                                           for r in funnelled[uncertain].itertuples()]
@@ -314,14 +316,13 @@ def use_of_force(highlight: str | None = None) -> Section:
         Figure("uof_forces", len(forces_only), "forces", [FORCE_FILES[latest]]),
         Figure("uof_funnel_uncertain", int(uncertain.sum()), "forces", rates_data),
         Figure("uof_median_force", forces_only["value_interpolated"].median(), "ratio", rates_data, PCT1),
-        *common.funnel_count_figures("uof_funnel", funnelled, rates_data),
-        *common.funnel_figures("uof_force_funnel", funnelled, highlight, datasets=rates_data,
+        *common.funnel_count_figures("uof_funnel", fitted, rates_data),
+        *common.funnel_figures("uof_force_funnel", fitted, highlight, datasets=rates_data,
                                what=f"the Black/White ratio of use of force per resident in {financial_year(latest)} "
                                     "(interpolated residents)"),
     ]
     chart = funnels.funnel_plot(
-        funnelled, funnel.ratio_curve(funnelled, centre), centre=centre, name="use-of-force-ratio",
-        highlight=highlight, log_y=True,
+        fitted, name="use-of-force-ratio", highlight=highlight, log_y=True,
         title=f"Use of force on Black people relative to White people, by force, {financial_year(latest)}",
         subtitle=("Tactic uses per 1,000 residents of each group (interpolated between the 2011 and 2021 Censuses); "
                   "the unit is tactic uses, not people. Solid lines: 95% limits, dashed: 99.8%, around England and "

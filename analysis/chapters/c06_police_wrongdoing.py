@@ -68,9 +68,9 @@ def national_deaths() -> Section:
     return Section(series.pivot(index="year_ending", columns="type", values="fatalities").reset_index(), chart, figures)
 
 
-def deaths_funnel() -> pd.DataFrame:
+def deaths_funnel() -> funnel.Funnel:
     """Deaths per million residents a year by force on a funnel around England and Wales (methods/funnel); the
-    column `funnel` says where each force falls."""
+    table's column `funnel` says where each force falls."""
     table = per_resident.deaths_by_force()
     return funnel.forces_rate_funnel(table, "fatalities", "person_years", per_resident.national_death_rate() / 1e6,
                                      1e6)
@@ -79,14 +79,15 @@ def deaths_funnel() -> pd.DataFrame:
 def force_counts(highlight: str | None = None) -> Section:
     """Per-force deaths per million residents a year against force size, with 95% and 99.8% funnel limits around
     England and Wales: counts alone would rank forces by size, and the limits show how far chance alone reaches."""
-    table = deaths_funnel()
+    fitted = deaths_funnel()
+    table = fitted.table
     years = iopc.by_force()["year_ending"]
     span = f"{financial_year(years.min())} to {financial_year(years.max())}"
     dropped = iopc.by_force().attrs["dropped"]
     national = per_resident.national_death_rate()
     city = forces.CITY_OF_LONDON
-    charted = table[table["pfa_code"] != city]
-    top = charted.loc[charted["per_million"].idxmax()]
+    charted = fitted.without([city])
+    top = charted.table.loc[charted.table["per_million"].idxmax()]
     tested = table[table["pfa_code"] != city]
     figures = [
         Figure("deaths_force_span", span, "years", DEATHS_DATA),
@@ -108,21 +109,21 @@ def force_counts(highlight: str | None = None) -> Section:
         Figure("deaths_force_median", table["fatalities"].median(), "deaths", DEATHS_DATA),
         Figure("deaths_force_dropped", ", ".join(dropped), "authorities", DEATHS_DATA),
         Figure("deaths_city_n", int(table.set_index("pfa_code").at[city, "fatalities"]), "deaths", DEATHS_DATA),
-        *common.funnel_figures("deaths_force_funnel", table, highlight, datasets=RATE_DATA,
+        *common.funnel_figures("deaths_force_funnel", fitted, highlight, datasets=RATE_DATA,
                                what=f"deaths following police contact per million residents a year, {span}"),
     ]
     chart = funnels.funnel_plot(
-        charted, funnel.rate_curve(table, national / 1e6, 1e6), centre=national, name="deaths-by-force",
-        highlight=highlight, x_title="Person-years lived by the force's residents (log scale)",
+        charted, name="deaths-by-force", highlight=highlight,
+        x_title="Person-years lived by the force's residents (log scale)",
         y_title="Deaths per million residents a year",
         title=f"Deaths during or following police contact per million residents a year, by force, {span}",
         subtitle=("All IOPC categories. Solid lines: 95% limits, dashed: 99.8%, around England and Wales. The City "
                   "of London is left out: its tiny resident population puts its rate off this scale"),
         source=f"{SOURCE}; ONS mid-year population estimates",
         description=(f"Funnel plot of deaths during or following police contact per million residents a year for "
-                     f"{len(charted)} forces, {span}, against their residents' person-years, with 95% and 99.8% "
-                     f"limits around England and Wales ({national:.1f}). "
-                     f"{int((charted['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits; the "
+                     f"{len(charted.table)} forces, {span}, against their residents' person-years, with 95% and "
+                     f"99.8% limits around England and Wales ({national:.1f}). "
+                     f"{int((charted.table['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits; the "
                      f"highest rate is {top['per_million']:.1f} in {top['force']}."))
     return Section(table.drop(columns=["size"]), chart, figures)
 
@@ -172,9 +173,10 @@ def deaths_to_2025() -> Section:
 def review_outcomes(highlight: str | None = None) -> Section:
     """IOPC reviews of complaint outcomes completed in 2024/25, the share overturned, by force on a funnel around the
     forces' pooled share: reviews a complainant asked for, not complaints."""
-    table = funnel.forces_proportion_funnel(iopc_extract.review_outcomes(), "overturned", "reviews").assign(
-        force=lambda d: forces.area_names(d["pfa_code"]))
-    centre = 100 * table.attrs["centre"]
+    fitted = funnel.forces_proportion_funnel(iopc_extract.review_outcomes(), "overturned", "reviews")
+    table = fitted.table
+    table["force"] = forces.area_names(table["pfa_code"])
+    centre = fitted.centre
     what = (f"the share (%) of complaint reviews upheld (the force's decision overturned), "
             f"{iopc_extract.REVIEW_PERIOD} (third-party extract)")
     figures = [
@@ -184,11 +186,11 @@ def review_outcomes(highlight: str | None = None) -> Section:
         Figure("reviews_overturned", int(table["overturned"].sum()), "reviews", REVIEW_DATA, "{:,.0f}"),
         Figure("reviews_share", centre, "%", REVIEW_DATA, "{:.1f}",
                label=f"Share of completed complaint reviews upheld, 43 forces, {iopc_extract.REVIEW_PERIOD}"),
-        *common.funnel_count_figures("reviews_funnel", table, REVIEW_DATA),
-        *common.funnel_figures("reviews_force_funnel", table, highlight, datasets=REVIEW_DATA, what=what),
+        *common.funnel_count_figures("reviews_funnel", fitted, REVIEW_DATA),
+        *common.funnel_figures("reviews_force_funnel", fitted, highlight, datasets=REVIEW_DATA, what=what),
     ]
     chart = funnels.funnel_plot(
-        table, funnel.proportion_curve(table), centre=centre, name="complaint-reviews", highlight=highlight,
+        fitted, name="complaint-reviews", highlight=highlight,
         x_title="Complaint reviews completed (log scale)", y_title="% upheld (decision overturned)",
         title=f"Complaint reviews upheld, by force, {iopc_extract.REVIEW_PERIOD}",
         subtitle=["Solid lines: 95% limits, dashed: 99.8%, around the 43 forces' share; reviews, not complaints",

@@ -217,7 +217,7 @@ def force_section(force: str) -> Section:
     return Section(table, chart, [])
 
 
-def crime_funnel(edition) -> pd.DataFrame:
+def crime_funnel(edition) -> funnel.Funnel:
     """Recorded crime per 1,000 residents by force on a funnel around England and Wales (funnel.forces_rate_funnel):
     crimes are events, so a force's rate is placed against the limits chance allows, never ranked. Forces whose rate
     ONS suppressed (the City of London) are left out."""

@@ -44,10 +44,11 @@ def rank_figures(key: str, values: pd.Series, highlight: str | None, *, what: st
     return [Figure(key, rank_sentence(values, code, what=what, fmt=fmt), "sentence", datasets)]
 
 
-def funnel_sentence(table: pd.DataFrame, force_code: str, *, what: str, fmt: str = "{:.1f}") -> str:
+def funnel_sentence(fitted: funnel.Funnel, force_code: str, *, what: str, fmt: str = "{:.1f}") -> str:
     """"Kent Police: 3.4 for searches per 1,000 residents in 2018/19, within the 95% limits around England and Wales":
     where the force falls on a funnel (methods/funnel), never a rank; if the force has no value, says so."""
     name = forces.get(force_code).name
+    table = fitted.table
     row = table.set_index("pfa_code")["value"].dropna()
     if force_code not in row.index:
         return f"{name} has no published figure for {what}"
@@ -63,19 +64,19 @@ def denominator_range(official: float, interpolated: float) -> str:
             "further apart than its 95% interval")
 
 
-def funnel_figures(key: str, table: pd.DataFrame, highlight: str | None, *, what: str, datasets: list[str],
+def funnel_figures(key: str, fitted: funnel.Funnel, highlight: str | None, *, what: str, datasets: list[str],
                    fmt: str = "{:.1f}") -> list[Figure]:
     """The glued sentence under a funnel plot in a force's edition; nothing in the national book."""
     if not highlight:
         return []
     code = forces.resolve(highlight).code
-    return [Figure(key, funnel_sentence(table, code, what=what, fmt=fmt), "sentence", datasets)]
+    return [Figure(key, funnel_sentence(fitted, code, what=what, fmt=fmt), "sentence", datasets)]
 
 
-def funnel_count_figures(prefix: str, table: pd.DataFrame, datasets: list[str]) -> list[Figure]:
+def funnel_count_figures(prefix: str, fitted: funnel.Funnel, datasets: list[str]) -> list[Figure]:
     """How many forces fall where on a funnel, and the overdispersion the limits allow for."""
-    verdicts = table["funnel"]
-    spread = table.attrs["spread"]
+    verdicts = fitted.table["funnel"]
+    spread = fitted.spread
     return [
         Figure(f"{prefix}_within", int((verdicts == funnel.WITHIN).sum()), "forces", datasets),
         Figure(f"{prefix}_above_95", int(verdicts.isin([funnel.ABOVE_95, funnel.ABOVE_998]).sum()), "forces", datasets,

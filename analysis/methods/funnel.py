@@ -3,6 +3,9 @@ unit falls."""
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import optimize, special
@@ -158,11 +161,32 @@ def limit_curve(sizes, limits) -> pd.DataFrame:
 CITY_NOT_COMPARED = "not compared: per resident, the City of London's figures say little"
 
 
-def forces_rate_funnel(table: pd.DataFrame, events: str, exposure: str, centre: float, per: float) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Funnel:
+    """Forces placed on a funnel, with the limit lines and the centre of the same fit: whatever draws it takes all
+    three from here, so no chart can show lines around one centre and verdicts fitted around another.
+
+    table: a row per force (pfa_code, size, value, low_0.95, high_0.95, low_0.998, high_0.998, funnel); curve: the
+    limit lines (limit_curve: size, value, level, side); centre and values in the same units; spread: the
+    overdispersion estimates the limits allow for."""
+
+    table: pd.DataFrame
+    curve: pd.DataFrame
+    centre: float
+    spread: dict
+
+    def without(self, codes) -> Funnel:
+        """The same fit with these forces neither drawn nor counted (the City of London, whose rate per resident is
+        off any scale)."""
+        kept = self.table[~self.table["pfa_code"].isin(codes)].reset_index(drop=True)
+        return dataclasses.replace(self, table=kept)
+
+
+def forces_rate_funnel(table: pd.DataFrame, events: str, exposure: str, centre: float, per: float) -> Funnel:
     """The forces' rates (per `per` of exposure) on a funnel around `centre` (per unit exposure): `table` has a
     pfa_code column; national rows are dropped, and the City of London, whose few residents put any rate per
-    resident off the scale, is kept but not compared, nor counted in the overdispersion. attrs["spread"] holds the
-    overdispersion estimates; `size` is the exposure."""
+    resident off the scale, is kept but not compared, nor counted in the overdispersion, nor spanned by the lines.
+    `size` is the exposure."""
     rows = table[table["pfa_code"].isin(forces.force_codes())].reset_index(drop=True)
     compared = rows["pfa_code"] != forces.CITY_OF_LONDON
     fitted, spread = rate_funnel(rows.loc[compared, events], rows.loc[compared, exposure], centre)
@@ -171,55 +195,35 @@ def forces_rate_funnel(table: pd.DataFrame, events: str, exposure: str, centre: 
     for column in fitted.columns.drop(["rate", "funnel"]):
         out[column] = per * fitted[column]
     out.loc[compared, "funnel"] = fitted["funnel"]
-    out.attrs["spread"] = spread
-    return out
+    curve = limit_curve(out.loc[compared, "size"],
+                        lambda grid, level: rate_limits(grid, centre, spread["tau2"], level))
+    return Funnel(out, curve.assign(value=per * curve["value"]), per * centre, spread)
 
 
-def forces_proportion_funnel(table: pd.DataFrame, events: str, trials: str) -> pd.DataFrame:
-    """The forces' shares (%, events of trials) on a funnel around the 43 forces' pooled share; `size` is the trials.
-    attrs: spread (as forces_rate_funnel) and centre (a proportion)."""
+def forces_proportion_funnel(table: pd.DataFrame, events: str, trials: str) -> Funnel:
+    """The forces' shares (%, events of trials) on a funnel around the 43 forces' pooled share; `size` is the
+    trials."""
     rows = table[table["pfa_code"].isin(forces.force_codes())].reset_index(drop=True)
     centre = rows[events].sum() / rows[trials].sum()
     fitted, spread = proportion_funnel(rows[events], rows[trials], centre)
     out = rows.assign(size=rows[trials], value=100 * rows[events] / rows[trials], funnel=fitted["funnel"])
     for column in fitted.columns.drop(["rate", "funnel"]):
         out[column] = 100 * fitted[column]
-    out.attrs.update(spread=spread, centre=centre)
-    return out
+    curve = limit_curve(out["size"], lambda grid, level: proportion_limits(grid, centre, spread["tau2"], level))
+    return Funnel(out, curve.assign(value=100 * curve["value"]), 100 * centre, spread)
 
 
-def proportion_curve(table: pd.DataFrame) -> pd.DataFrame:
-    """The limit lines of a forces_proportion_funnel table, in %."""
-    curve = limit_curve(table["size"], lambda grid, level: proportion_limits(grid, table.attrs["centre"],
-                                                                             table.attrs["spread"]["tau2"], level))
-    return curve.assign(value=100 * curve["value"])
-
-
-def rate_curve(table: pd.DataFrame, centre: float, per: float) -> pd.DataFrame:
-    """The limit lines of a forces_rate_funnel table, in its units."""
-    sizes = table.loc[table["pfa_code"] != forces.CITY_OF_LONDON, "size"]
-    curve = limit_curve(sizes, lambda grid, level: rate_limits(grid, centre, table.attrs["spread"]["tau2"], level))
-    return curve.assign(value=per * curve["value"])
-
-
-def forces_ratio_funnel(table: pd.DataFrame, count: str, count_ref: str, ratio: str, centre: float) -> pd.DataFrame:
+def forces_ratio_funnel(table: pd.DataFrame, count: str, count_ref: str, ratio: str, centre: float) -> Funnel:
     """The forces' rate ratios on a log-scale funnel around the ratio `centre` (England and Wales): the standard
     error of a log rate ratio is sqrt(1/count + 1/count_ref), and `size` is its precision 1/se^2 (about the smaller
-    count). Forces without a ratio (too few events) are dropped; attrs["spread"] as forces_rate_funnel."""
+    count). Forces without a ratio (too few events) are dropped."""
     rows = table[table["pfa_code"].isin(forces.force_codes()) & table[ratio].notna()].reset_index(drop=True)
     se = np.sqrt(1 / rows[count] + 1 / rows[count_ref])
     fitted, spread = log_ratio_funnel(np.log(rows[ratio]), se, np.log(centre))
     out = pd.concat([rows.assign(size=1 / se**2, value=rows[ratio]), fitted.drop(columns="rate")], axis=1)
-    out.attrs["spread"] = spread
-    return out
-
-
-def ratio_curve(table: pd.DataFrame, centre: float) -> pd.DataFrame:
-    """The limit lines of a forces_ratio_funnel table, as ratios."""
-    tau2 = table.attrs["spread"]["tau2"]
 
     def limits(precision, level):
-        half = sps.norm.ppf(0.5 + level / 2) * np.sqrt(1 / precision + tau2)
+        half = sps.norm.ppf(0.5 + level / 2) * np.sqrt(1 / precision + spread["tau2"])
         return centre * np.exp(-half), centre * np.exp(half)
 
-    return limit_curve(table["size"], limits)
+    return Funnel(out, limit_curve(out["size"], limits), centre, spread)

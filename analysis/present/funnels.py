@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.methods import funnel
 from analysis.present.markers import force_labels, marker_encodings, name_label
 from analysis.present.theme import COLUMN_WIDTH, GREY, axis_title, finish
 
@@ -15,15 +16,15 @@ from analysis.present.theme import COLUMN_WIDTH, GREY, axis_title, finish
 RIGHT_SHARE = 0.6
 
 
-def funnel_plot(points: pd.DataFrame, curve: pd.DataFrame, *, centre: float, name: str, description: str,
-                source: str, title: str, x_title: str, y_title: str, subtitle=None, highlight: str | None = None,
-                log_y: bool = False, fmt: str = ".1f") -> alt.LayerChart:
-    """Forces as dots at (size, value) inside the limit lines of `curve` (methods/funnel.limit_curve: size, value,
-    level, side), with a rule at the centre.
+def funnel_plot(fitted: funnel.Funnel, *, name: str, description: str, source: str, title: str, x_title: str,
+                y_title: str, subtitle=None, highlight: str | None = None, log_y: bool = False,
+                fmt: str = ".1f") -> alt.LayerChart:
+    """The forces of `fitted` as dots at (size, value) inside its limit lines, with a rule at its centre: the lines,
+    the centre and each force's verdict all come from the one fit.
 
-    Expects `points` to have pfa_code, size, value and funnel (where the force falls). The 99.8% limits are dashed,
-    the 95% limits solid, so the two read apart without colour.
+    The 99.8% limits are dashed, the 95% limits solid, so the two read apart without colour.
     """
+    points, curve, centre = fitted.table, fitted.curve, fitted.centre
     frame = force_labels(points, highlight)
     # The axis spans the limit lines only: Vega's nice log domain would run to the next power of ten.
     x = alt.X("size:Q", title=axis_title(x_title),

@@ -32,7 +32,7 @@ def test_deaths_against_the_rest_are_counted_after_benjamini_hochberg_without_th
     # with the 42 tests controlled together, 3 and 2.
     assert (values["deaths_forces_higher_unadjusted"], values["deaths_forces_lower_unadjusted"]) == (4, 5)
     assert (values["deaths_forces_higher"], values["deaths_forces_lower"]) == (3, 2)
-    table = c06.deaths_funnel().set_index("pfa_code")
+    table = c06.deaths_funnel().table.set_index("pfa_code")
     assert table.at[forces.CITY_OF_LONDON, "funnel"] == funnel.CITY_NOT_COMPARED
 
 

@@ -81,6 +81,7 @@ def test_proportion_limits_are_exact_binomial_without_overdispersion_and_widen_w
 def test_a_proportion_far_from_the_centre_is_placed_beyond_the_limits():
     table = pd.DataFrame({"pfa_code": sorted(forces.force_codes()), "reviews": 200, "overturned": 50})
     table.loc[0, "overturned"] = 120  # 60% of 200, against a pooled share near 25%
-    out = funnel.forces_proportion_funnel(table, "overturned", "reviews")
+    fitted = funnel.forces_proportion_funnel(table, "overturned", "reviews")
+    out = fitted.table
     assert out.loc[0, "funnel"] == funnel.ABOVE_998 and (out.loc[1:, "funnel"] == funnel.WITHIN).all()
-    assert out.attrs["centre"] == pytest.approx((42 * 50 + 120) / (43 * 200))
+    assert fitted.centre == pytest.approx(100 * (42 * 50 + 120) / (43 * 200))

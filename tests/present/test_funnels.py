@@ -9,11 +9,17 @@ from analysis.methods import funnel
 from analysis.present import funnels, render
 
 
-def test_funnel_plot_marks_and_names_the_force_and_dashes_the_998_limits():
+def _fitted() -> funnel.Funnel:
+    """Two forces inside flat limit lines around 6.4."""
     points = pd.DataFrame({"pfa_code": ["E23000032", "E23000001"], "size": [1.8e6, 8.9e6], "value": [3.4, 20.6],
                            "funnel": [funnel.WITHIN, funnel.ABOVE_998]})
     curve = funnel.limit_curve(points["size"], lambda grid, level: (np.full(len(grid), 1.0), np.full(len(grid), 12.0)))
-    spec = funnels.funnel_plot(points, curve, centre=6.4, name="t-funnel", description="Funnel plot of a test",
+    return funnel.Funnel(points, curve, 6.4, {"phi": 1.0, "tau2": 0.0, "units": 2})
+
+
+def test_funnel_plot_marks_and_names_the_force_and_dashes_the_998_limits():
+    fitted = _fitted()
+    spec = funnels.funnel_plot(fitted, name="t-funnel", description="Funnel plot of a test",
                                source="test", title="A funnel", x_title="Residents", y_title="Rate",
                                highlight="kent").to_dict()
     assert spec["usermeta"]["pcp"] == {"name": "t-funnel", "source": "test"} and spec["description"]
@@ -24,12 +30,10 @@ def test_funnel_plot_marks_and_names_the_force_and_dashes_the_998_limits():
 
 
 def test_a_force_at_the_large_end_is_named_to_the_left_of_its_dot_so_the_name_stays_inside_the_chart():
-    points = pd.DataFrame({"pfa_code": ["E23000032", "E23000001"], "size": [1.8e6, 8.9e6], "value": [3.4, 20.6],
-                           "funnel": [funnel.WITHIN, funnel.ABOVE_998]})
-    curve = funnel.limit_curve(points["size"], lambda grid, level: (np.full(len(grid), 1.0), np.full(len(grid), 12.0)))
+    fitted = _fitted()
 
     def named(highlight):
-        spec = funnels.funnel_plot(points, curve, centre=6.4, name="t", description="d", source="s", title="t",
+        spec = funnels.funnel_plot(fitted, name="t", description="d", source="s", title="t",
                                    x_title="x", y_title="y", highlight=highlight).to_dict()
         return {layer["mark"]["align"]: [row["area"] for row in spec["datasets"][layer["data"]["name"]]]
                 for layer in spec["layer"] if layer["mark"]["type"] == "text"}
@@ -43,12 +47,10 @@ def test_the_chart_data_download_of_a_funnel_holds_the_forces_not_its_limit_line
     import io
     import re
 
-    points = pd.DataFrame({"pfa_code": ["E23000032", "E23000001"], "size": [1.8e6, 8.9e6], "value": [3.4, 20.6],
-                           "funnel": [funnel.WITHIN, funnel.ABOVE_998]})
-    curve = funnel.limit_curve(points["size"], lambda grid, level: (np.full(len(grid), 1.0), np.full(len(grid), 12.0)))
-    chart = funnels.funnel_plot(points, curve, centre=6.4, name="t-download", description="Funnel plot of a test",
+    fitted = _fitted()
+    chart = funnels.funnel_plot(fitted, name="t-download", description="Funnel plot of a test",
                                 source="test", title="A funnel", x_title="Residents", y_title="Rate")
-    assert len(curve) > len(points)  # the limit lines are the larger dataset
+    assert len(fitted.curve) > len(fitted.table)  # the limit lines are the larger dataset
     markup = render.render(chart.to_dict())["text/html"]
     csv = base64.b64decode(re.search(r"data:text/csv;base64,([^\"]+)", markup).group(1)).decode()
     assert list(pd.read_csv(io.StringIO(csv))["pfa_code"]) == ["E23000032", "E23000001"]
