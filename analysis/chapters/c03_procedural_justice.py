@@ -63,8 +63,7 @@ def fairness_by_group() -> Section:
     return Section(table, chart, figures)
 
 
-@cache.on_disk([ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE], ss, census, denominators,
-               disproportionality, stats)
+@cache.on_disk
 def _ratio_numbers() -> pd.DataFrame:
     # About 3,400 score intervals (several seconds): computed once per data version, shared by every
     # kernel and edition through the disk cache.
