@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
 from analysis import config
@@ -72,7 +70,7 @@ def _ratio_numbers() -> pd.DataFrame:
         disproportionality.rate_ratios(disproportionality.search_rates_interpolated()))
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def rate_ratio_table() -> pd.DataFrame:
     """Black, Asian and Mixed to White search rate ratios for every area and year: on the 2011 Census (rate_ratio,
     ci_low, ci_high, label: the Home Office's method, the official figure) and on residents interpolated between the

@@ -38,7 +38,8 @@ def on_disk(func):
 
 def in_memory(func):
     """Keep a pure function's result for the life of the process (a worker's kernel serves edition after edition),
-    handing each caller its own copy of any table, so no caller can change what the next one gets."""
+    handing each caller its own copy of any table, list or dict, so no caller can change what the next one gets;
+    other values (str, numbers, frozen dataclasses, read-only mappings) are handed out as they are."""
     kept = functools.lru_cache(maxsize=None)(func)
 
     @functools.wraps(func)
@@ -52,6 +53,8 @@ def in_memory(func):
 def _copied(value):
     if isinstance(value, (pd.DataFrame, pd.Series)):
         return value.copy()
-    if isinstance(value, tuple):
-        return tuple(_copied(v) for v in value)
+    if isinstance(value, (tuple, list)):
+        return type(value)(_copied(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
     return value

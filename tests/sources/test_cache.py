@@ -1,4 +1,5 @@
-"""The disk cache misses when anything its result depends on changes, and hits otherwise."""
+"""The disk cache misses when anything its result depends on changes, and hits otherwise; in-memory caches hand out
+copies."""
 
 from __future__ import annotations
 
@@ -99,3 +100,23 @@ def test_settings_read_values_not_places(monkeypatch):
     assert fingerprint.settings() == before
     monkeypatch.setattr(config, "EXAMPLE_SET", frozenset({"b", "a"}), raising=False)
     assert "EXAMPLE_SET=['a', 'b']" in fingerprint.settings()
+
+
+def test_in_memory_hands_out_copies():
+    @cache.in_memory
+    def shared() -> tuple:
+        return pd.DataFrame({"x": [1, 2]}), {"rows": [1]}, "text"
+
+    frame, mapping, _ = shared()
+    frame.loc[0, "x"] = 99
+    mapping["rows"].append(2)
+    again, mapping_again, text = shared()
+    assert again["x"].tolist() == [1, 2] and mapping_again == {"rows": [1]} and text == "text"
+
+
+def test_a_loader_hands_out_copies():
+    registry = forces.registry()
+    registry.loc[0, "name"] = "changed"
+    assert forces.registry().loc[0, "name"] != "changed"
+    forces.registry.cache_clear()
+    assert len(forces.registry()) == 43
