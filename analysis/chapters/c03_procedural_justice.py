@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
 from analysis import config
@@ -63,8 +61,7 @@ def fairness_by_group() -> Section:
     return Section(table, chart, figures)
 
 
-@cache.on_disk([ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE], ss, census, denominators,
-               disproportionality, stats)
+@cache.on_disk
 def _ratio_numbers() -> pd.DataFrame:
     # About 3,400 score intervals (several seconds): computed once per data version, shared by every
     # kernel and edition through the disk cache.
@@ -73,7 +70,7 @@ def _ratio_numbers() -> pd.DataFrame:
         disproportionality.rate_ratios(disproportionality.search_rates_interpolated()))
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def rate_ratio_table() -> pd.DataFrame:
     """Black, Asian and Mixed to White search rate ratios for every area and year: on the 2011 Census (rate_ratio,
     ci_low, ci_high, label: the Home Office's method, the official figure) and on residents interpolated between the

@@ -3,8 +3,6 @@ detail view."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
 from analysis.chapters import common, evidence
@@ -12,7 +10,7 @@ from analysis.methods import disproportionality, funnel, multiplicity, per_resid
 from analysis.present import funnels, lines, ranked, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_interval, fmt_number
-from analysis.sources import census, force_indicators, forces, policeuk, population, search_totals_2025
+from analysis.sources import cache, census, force_indicators, forces, policeuk, population, search_totals_2025
 from analysis.sources import stop_search as ss
 from analysis.sources.periods import financial_year
 from analysis.sources.use_of_force import FILES as FORCE_FILES
@@ -146,7 +144,7 @@ def search_rate_funnel(highlight: str | None = None) -> Section:
     return Section(table.drop(columns=["size"]).round(3), chart, figures)
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def arrest_rates() -> pd.DataFrame:
     """Arrest rates for every force, England and Wales, and England and Wales excluding the Met."""
     cols = ["searches", "searches_arrest_known", "arrests"]

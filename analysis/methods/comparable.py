@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
-from analysis.sources import census, forces, lookups, population
+from analysis.sources import cache, census, forces, lookups, population
 
 # How many comparable forces each force gets (HMICFRS's most similar groups could not be obtained).
 N_COMPARABLE = 6
@@ -67,7 +65,7 @@ def choose(table: pd.DataFrame, n: int = N_COMPARABLE) -> pd.DataFrame:
     return nearest(distances(robust_scores(table)), n)
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def comparable_forces() -> pd.DataFrame:
     """Every force's comparable forces (none for the City of London), computed once per kernel."""
     return choose(features())

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.polygon import orient
 
-from analysis.sources import forces
+from analysis.sources import cache, forces
 from analysis.sources.files import locate
 from analysis.sources.schemas import SchemaError
 
@@ -69,7 +68,7 @@ def _simplified(geometry: dict, code: str, source: str) -> dict:
     return json.loads(json.dumps(mapping(shp)), parse_float=lambda x: round(float(x), DECIMALS))
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def _boundaries() -> tuple[tuple[dict, ...], tuple[tuple[str, float, float], ...]]:
     features, source = _read_features()
     validate_features(features, source)
@@ -87,7 +86,7 @@ def _boundaries() -> tuple[tuple[dict, ...], tuple[tuple[str, float, float], ...
 def boundaries() -> list[dict]:
     """The 43 force areas as simplified GeoJSON features (WGS84), properties {"pfa_code"}, in code order.
 
-    Read, checked and simplified once per kernel; callers get a fresh list (the features are shared, do not modify).
+    Read, checked and simplified once per kernel; each caller gets its own copy.
     """
     return list(_boundaries()[0])
 

@@ -1,10 +1,8 @@
-"""Caches for slow shared results: on disk, keyed by the data checksums and the code; in memory, for a process's life."""
+"""Caches for slow shared results: on disk, keyed by everything the result depends on; in memory, for a process's life."""
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import inspect
 import os
 import pickle
 import tempfile
@@ -12,43 +10,36 @@ import tempfile
 import pandas as pd
 
 from analysis import config
-from analysis.sources import manifest
+from analysis.sources import fingerprint
 
 CACHE_DIR = config.BUILD_DIR / "cache"
 
 
-def on_disk(file_ids: list[str], *modules):
-    """Cache a no-argument function's result on disk; any change to the listed raw files'
-    checksums, to the function or to the source of `modules` gives a new key, so a stale result
-    is never read."""
+def on_disk(func):
+    """Cache a no-argument function's result on disk, under a key of everything it depends on (fingerprint.of): a
+    change to the code it reaches, a raw file's checksum, data/forces.csv, a setting or a library's version gives a
+    new key, so a stale result is never read."""
 
-    def wrap(func):
-        @functools.wraps(func)
-        def cached():
-            digest = hashlib.sha256(inspect.getsource(func).encode())
-            for file_id in file_ids:
-                digest.update(manifest.raw_file(file_id).sha256.encode())
-            for module in modules:
-                digest.update(inspect.getsource(module).encode())
-            path = CACHE_DIR / f"{func.__name__}-{digest.hexdigest()[:16]}.pkl"
-            if path.exists():
-                return pickle.loads(path.read_bytes())
-            result = func()
-            CACHE_DIR.mkdir(parents=True, exist_ok=True)
-            # Written whole, then renamed: parallel editions never read half a file.
-            with tempfile.NamedTemporaryFile(dir=CACHE_DIR, delete=False) as tmp:
-                pickle.dump(result, tmp)
-            os.replace(tmp.name, path)
-            return result
+    @functools.wraps(func)
+    def cached():
+        path = CACHE_DIR / f"{func.__name__}-{fingerprint.of(func)[:16]}.pkl"
+        if path.exists():
+            return pickle.loads(path.read_bytes())
+        result = func()
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        # Written whole, then renamed: parallel editions never read half a file.
+        with tempfile.NamedTemporaryFile(dir=CACHE_DIR, delete=False) as tmp:
+            pickle.dump(result, tmp)
+        os.replace(tmp.name, path)
+        return result
 
-        return cached
-
-    return wrap
+    return cached
 
 
 def in_memory(func):
     """Keep a pure function's result for the life of the process (a worker's kernel serves edition after edition),
-    handing each caller its own copy of any table, so no caller can change what the next one gets."""
+    handing each caller its own copy of any table, list or dict, so no caller can change what the next one gets;
+    other values (str, numbers, frozen dataclasses, read-only mappings) are handed out as they are."""
     kept = functools.lru_cache(maxsize=None)(func)
 
     @functools.wraps(func)
@@ -62,6 +53,8 @@ def in_memory(func):
 def _copied(value):
     if isinstance(value, (pd.DataFrame, pd.Series)):
         return value.copy()
-    if isinstance(value, tuple):
-        return tuple(_copied(v) for v in value)
+    if isinstance(value, (tuple, list)):
+        return type(value)(_copied(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
     return value

@@ -3,11 +3,9 @@ authorities) and the 2011 Census in the Home Office's stop and search groups."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
-from analysis.sources import forces
+from analysis.sources import cache, forces
 from analysis.sources.files import locate
 from analysis.sources.lookups import assign_pfa
 from analysis.sources.schemas import Column, Schema, SchemaError, require_columns, validate
@@ -43,7 +41,7 @@ CENSUS_SCHEMA = Schema(
 )
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def census2021_by_ethnicity() -> pd.DataFrame:
     """Census 2021 usual residents per force and England and Wales in the five broad groups and 'All'.
 
@@ -82,7 +80,7 @@ def minority_share_2021() -> pd.Series:
     return forces.each_force(1 - table["White"] / table[CENSUS_TOTAL], "minority_share_2021")
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def census2011_by_ethnicity() -> pd.DataFrame:
     """2011 Census usual residents per force in the Home Office's broad ethnic groups (the denominators of the
     stop and search and use of force rates by group to 2019/20)."""

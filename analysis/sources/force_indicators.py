@@ -3,12 +3,10 @@ recorded crime for the year ending March 2026), checked against this book's offi
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
-from analysis.sources import census, forces, population, workforce
+from analysis.sources import cache, census, forces, population, workforce
 from analysis.sources.files import locate
 from analysis.sources.schemas import Column, Schema, SchemaError, validate
 
@@ -40,7 +38,7 @@ def _failed(where: str, check: str, bad: pd.DataFrame, columns: list[str]) -> Sc
                        "file no longer matches its PROVENANCE.md, so its figures cannot be used")
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def load() -> pd.DataFrame:
     """The 43 forces' rows, after the checks the file's PROVENANCE.md documents (each re-run here on this book's
     official files): 2010 officers against the Home Office table, the stated 2026 total, the third party's arithmetic,

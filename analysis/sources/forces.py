@@ -5,11 +5,11 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandas as pd
 
 from analysis import config
+from analysis.sources import cache
 from analysis.sources.schemas import Column, Schema, validate
 
 # The City of London's resident population is tiny beside its daytime one, so its per-head rates
@@ -51,7 +51,7 @@ class Force:
     country: str
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def registry() -> pd.DataFrame:
     """The 43 forces, one row each, in ONS code order."""
     df = pd.read_csv(config.FORCES_PATH, dtype=str, keep_default_na=False)
@@ -76,7 +76,7 @@ def _normalise(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def _lookup() -> dict[str, str]:
     """Every accepted spelling (normalised) -> ONS code."""
     table: dict[str, str] = {}
@@ -89,7 +89,7 @@ def _lookup() -> dict[str, str]:
     return table
 
 
-@lru_cache(maxsize=None)
+@cache.in_memory
 def get(code: str) -> Force:
     row = registry().set_index("pfa_code").loc[code]
     return Force(code, row["name"], row["short_name"], row["slug"], row["region"], row["country"])

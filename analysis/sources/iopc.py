@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import pandas as pd
 
@@ -40,7 +39,7 @@ FORCE_SCHEMA = Schema(
 )
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def _workbook() -> tuple[str, dict[str, pd.DataFrame]]:
     """Every sheet the book reads from the IOPC workbook, each cell as published, read once per kernel."""
     path = locate(DEATHS_FILE)

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
-from analysis.sources import forces
+from analysis.sources import cache, forces
 from analysis.sources.files import locate
 from analysis.sources.schemas import Column, Schema, SchemaError, validate
 
@@ -28,7 +26,7 @@ REVIEW_SCHEMA = Schema("IOPC complaint-review outcomes by force",
                        unique=("force_slug",))
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def deaths_by_year() -> pd.DataFrame:
     """Deaths a year (the five IOPC categories summed), 2004/05 to 2024/25: year ('2024/25'), year_ending, deaths.
     The years must sum to the category file's total, and the categories too."""
@@ -45,7 +43,7 @@ def deaths_by_year() -> pd.DataFrame:
     return years.sort_values("year_ending", ignore_index=True)
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def review_outcomes() -> pd.DataFrame:
     """IOPC reviews of complaint outcomes completed in 2024/25, and how many were overturned, by force (43 forces;
     British Transport Police left out): pfa_code, reviews, overturned, overturned_pct. Reviews, not complaints."""

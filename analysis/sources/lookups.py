@@ -3,11 +3,9 @@ districts merged since)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
-from analysis.sources import forces
+from analysis.sources import cache, forces
 from analysis.sources.files import locate
 from analysis.sources.schemas import Column, Schema, require_columns, validate
 
@@ -31,7 +29,7 @@ def _lookup(file_id: str, lad: str, pfa: str) -> pd.DataFrame:
     return validate(table.reset_index(drop=True), schema, str(path))
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def lad_to_pfa() -> pd.Series:
     """The force area (PFA code) of every local authority district, indexed by LAD code.
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pandas as pd
 import yaml
 
 from analysis import config
+from analysis.sources import cache
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ _DATASET_FIELDS = ("publisher", "title", "original_url", "licence", "period", "g
 _FILE_FIELDS = ("sha256", "download_url")
 
 
-@lru_cache(maxsize=4)
+@cache.in_memory
 def load_manifest(path: Path = config.MANIFEST_PATH) -> dict[str, RawFile]:
     """Every raw file in the manifest, keyed 'dataset/key'."""
     with open(path, encoding="utf-8") as fh:

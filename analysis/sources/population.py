@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
-from analysis.sources import census, forces, workbooks
+from analysis.sources import cache, census, forces, workbooks
 from analysis.sources.files import locate
 from analysis.sources.lookups import assign_pfa
 from analysis.sources.schemas import Column, Schema, SchemaError, require_columns, validate
@@ -44,7 +42,7 @@ def _population_schema(first: int, last: int) -> Schema:
     )
 
 
-@lru_cache(maxsize=4)
+@cache.in_memory
 def _mye_sheet(key: str) -> tuple[str, pd.DataFrame]:
     """One sheet of the ONS mid-year estimates workbook, from its 'Code, Name, Geography' header row down."""
     path = locate(MYE_FILE)
@@ -92,7 +90,7 @@ def _numbers(frame: pd.DataFrame, columns: list[str], where: str) -> pd.DataFram
     return out
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def mye_by_pfa() -> pd.DataFrame:
     """ONS mid-year population per force and England and Wales, mid-2011 to mid-2023 (MYE4, 2023 boundaries).
 
@@ -129,7 +127,7 @@ def _sum_to_forces(lads: pd.DataFrame, total: pd.Series, where: str) -> pd.DataF
     return by_force
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def mye_2024_by_pfa() -> pd.DataFrame:
     """ONS mid-2024 population per force and England and Wales, from the CSV export of sheet MYE2 - Persons."""
     path = locate(MYE_2024_FILE)
@@ -148,7 +146,7 @@ def mye_2024_by_pfa() -> pd.DataFrame:
     return validate(long, _population_schema(MYE_2024_YEAR, MYE_2024_YEAR), where)
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def older_by_pfa() -> pd.DataFrame:
     """ONS mid-year population per force and England and Wales, mid-2002 to mid-2016 (PFA tables, Table P9)."""
     path = locate(OLDER_FILE)
@@ -159,7 +157,7 @@ def older_by_pfa() -> pd.DataFrame:
     return validate(pop.reset_index(drop=True), _population_schema(1990, 2030), str(path))
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def population_by_year() -> pd.DataFrame:
     """Mid-year population per force and England and Wales, mid-2002 to mid-2024: pfa_code, mid_year, population.
 

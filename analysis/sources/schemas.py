@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import pandas as pd
 import pandera.pandas as pa
 from pandas.api import types as ptypes
+
+from analysis.sources import cache
 
 
 class SchemaError(ValueError):
@@ -57,7 +58,7 @@ class Schema:
     unique: tuple[str, ...] = field(default=())
 
 
-@lru_cache(maxsize=None)
+@cache.in_memory
 def pandera_schema(schema: Schema) -> pa.DataFrameSchema:
     """The pandera schema of one of ours: a dtype check, nullability and value checks per column, unique keys."""
     columns = {}

@@ -7,11 +7,9 @@ turns them into ratios with their rounding range and approximate intervals.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
-from analysis.sources import forces
+from analysis.sources import cache, forces
 from analysis.sources.files import locate
 from analysis.sources.schemas import Column, Schema, SchemaError, validate
 
@@ -52,7 +50,7 @@ def _numbers(values: pd.Series, source: str, what: str) -> pd.Series:
     return converted.astype(float)
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def load_rates() -> pd.DataFrame:
     """Published rates per 1,000, long: pfa_code (force codes, K04000001), area (as published), group, rate.
 
@@ -79,7 +77,7 @@ def load_rates() -> pd.DataFrame:
     return table
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def load_national() -> pd.DataFrame:
     """England and Wales by ethnic group (5+1 broad and 19 detailed, All, Unknown): rate per 1,000 and searches."""
     path = locate(BY_ETHNICITY_FILE)

@@ -3,11 +3,9 @@ totals its PROVENANCE.md documents."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
-from analysis.sources import forces
+from analysis.sources import cache, forces
 from analysis.sources.files import locate
 from analysis.sources.schemas import Column, Schema, SchemaError, validate
 
@@ -27,7 +25,7 @@ SCHEMA = Schema(
 )
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def load() -> pd.DataFrame:
     """The 43 territorial forces' searches in 2024/25 (pfa_code, searches); British Transport Police is counted in
     the documented total and then left out, as the force areas have no place for it."""

@@ -3,8 +3,6 @@ self-defined ethnic group, with blank arrest counts kept apart from zeros."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
 from analysis.sources import cache, forces
@@ -62,7 +60,7 @@ def arrests_over_searches() -> pd.DataFrame:
     return raw[raw["resultant_arrests"] > raw["searches"]].reset_index(drop=True)
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def load_searches() -> pd.DataFrame:
     """Searches and resultant arrests per territorial force, year ending March and broad group.
 

@@ -3,12 +3,10 @@ financial year a file."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
-from analysis.sources import forces
+from analysis.sources import cache, forces
 from analysis.sources.files import locate
 from analysis.sources.schemas import Column, Schema, require_columns, validate
 
@@ -30,7 +28,7 @@ def _schema() -> Schema:
     )
 
 
-@lru_cache(maxsize=2)
+@cache.in_memory
 def load(year_ending: int) -> pd.DataFrame:
     """Total tactic uses per force by perceived ethnicity (one financial year), checked against the published total."""
     path = locate(FILES[year_ending])

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.sources import forces, population, workbooks
+from analysis.sources import cache, forces, population, workbooks
 from analysis.sources.files import locate
 from analysis.sources.schemas import Column, Schema, SchemaError, require_columns, validate
 
@@ -86,7 +85,7 @@ def _numbers(values: pd.Series, column: str, table: pd.DataFrame, where: str) ->
     return pd.to_numeric(values.where(~text), errors="coerce")
 
 
-@lru_cache(maxsize=1)
+@cache.in_memory
 def load_workforce() -> pd.DataFrame:
     """Officers and PCSOs (FTE) per force and 31 March 2007 to 2023, summed over rank and sex.
 
