@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 
 import numpy as np
@@ -41,8 +43,19 @@ def rounded(value, digits: int):
 
 
 def for_chart(spec: dict) -> dict:
-    """A chart spec with its data and numbers at `config.CHART_DIGITS`: far finer than a drawing resolves."""
-    return rounded(spec, config.CHART_DIGITS)
+    """A chart spec with its data and numbers at `config.CHART_DIGITS`, far finer than a drawing resolves, and each
+    dataset named by a hash of its rounded rows: Altair names it by a hash of the unrounded ones, which differ
+    between CPUs."""
+    spec = rounded(spec, config.CHART_DIGITS)
+    names = {old: "data-" + hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:32]
+             for old, rows in spec.get("datasets", {}).items() if old.startswith("data-")}
+    if not names:
+        return spec
+    # Names are hex hashes, so each occurs in the spec only as a dataset's key or a reference to it.
+    text = json.dumps(spec, sort_keys=True)
+    for old, new in names.items():
+        text = text.replace(f'"{old}"', f'"{new}"')
+    return json.loads(text)
 
 
 def for_figure(value):

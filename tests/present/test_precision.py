@@ -51,3 +51,32 @@ def test_a_printed_figure_does_not_tip_over_a_rounding_edge_on_a_last_bit():
     assert fmt_number(2.4499999999999997, 1) == fmt_number(2.45, 1) == "2.5"
     assert precision.for_figure(2.4499999999999997) == 2.45
     assert config.CHART_DIGITS < config.FIGURE_DIGITS <= 15
+
+
+def test_a_charts_datasets_are_named_by_their_rounded_rows_not_altairs_hash_of_the_unrounded_ones():
+    import altair as alt
+
+    def spec(x):
+        chart = alt.Chart(pd.DataFrame({"pfa_code": ["E23000032"], "size": [x]})).mark_point().encode(x="size:Q")
+        return precision.for_chart(chart.to_dict())
+
+    one, other = spec(ONE_CPU), spec(OTHER_CPU)
+    assert one == other and list(one["datasets"]) == [one["data"]["name"]]
+
+
+def test_every_sort_in_the_analysis_is_stable_so_ties_keep_one_order_on_every_cpu():
+    # NumPy's default quicksort dispatches to SIMD sorts (AVX-512, AVX2) that leave ties in different orders: a
+    # chart's rows, or which force a tie puts first, would then depend on the machine.
+    import ast
+
+    unstable = []
+    for path in sorted((config.REPO_ROOT / "analysis").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            # np.sort, not a list's sort (Python's own sort is stable).
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and (node.func.attr in {"sort_values", "sort_index", "argsort"}
+                         or node.func.attr == "sort" and getattr(node.func.value, "id", None) == "np")
+                    and not any(k.arg == "kind" and getattr(k.value, "value", None) == "stable"
+                                for k in node.keywords)):
+                unstable.append(f"{path.relative_to(config.REPO_ROOT)}:{node.lineno}")
+    assert unstable == []
