@@ -249,7 +249,7 @@ def survey_section(df: pd.DataFrame, force: str) -> Section:
     iv = survey.with_intervals(df)
     headline = (iv["area"] == area) & (iv["measure"] == measure) & (iv["group"] == local_survey.ALL)
     series = survey.as_percentages(iv[headline])
-    series = series.sort_values("period_end")
+    series = series.sort_values("period_end", kind="stable")
     if series.empty:
         raise LocalDataError(f"{df.attrs.get('source', 'local survey')}: no '{local_survey.ALL}' row for {area!r} and "
                              f"{measure!r}; expected the headline measure for all respondents")

@@ -162,7 +162,7 @@ def workforce_by_force(highlight: str | None = None) -> Section:
                      f"{len(below)} of {len(forces_only)} forces were still below their {CHANGE_FROM} rate."))
     table = tables.format_table(
         change[["area", "start", "low_year", "low", "latest", "fall_pct", "recovery_pct", "net_pct"]]
-        .sort_values("latest", ascending=False),
+        .sort_values("latest", ascending=False, kind="stable"),
         headers={"area": "Area", "start": f"31 March {CHANGE_FROM}", "low_year": "Low point (31 March)",
                  "low": "At the low point", "latest": f"31 March {latest_year}", "fall_pct": "Fall to the low (%)",
                  "recovery_pct": "Rise since the low (%)", "net_pct": f"Change since {CHANGE_FROM} (%)"},

@@ -89,7 +89,7 @@ def hollow(ratios: pd.DataFrame) -> pd.Series:
 def segments(plot: pd.DataFrame) -> pd.Series:
     """A line segment per run of solid years in each series: a hollow year, or a year with too few searches, ends
     the run and is joined to nothing."""
-    plot = plot.sort_values(["series", "year_ending"])
+    plot = plot.sort_values(["series", "year_ending"], kind="stable")
     breaks = plot["flagged"] | plot["value"].isna()
     alone = plot["year_ending"].astype(str).where(plot["flagged"], "")
     return plot["series"] + ":" + breaks.groupby(plot["series"]).cumsum().astype(str) + ":" + alone
@@ -265,7 +265,7 @@ def force_section(force: str) -> Section:
                        ci_high=both["ci_high_interpolated"], series=both["force"], flagged=hollow(both))
     plot = plot.assign(segment=segments(plot))
     plot = plot[plot["value"].notna()]
-    mine = both[both["pfa_code"] == f.code].sort_values("year_ending")
+    mine = both[both["pfa_code"] == f.code].sort_values("year_ending", kind="stable")
     latest = mine.iloc[-1]
     fit_low = config.CENSUS_2011_FITS[0]
     chart = lines.lines_with_bands(

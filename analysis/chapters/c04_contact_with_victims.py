@@ -40,7 +40,7 @@ def satisfaction_trend() -> Section:
     reported, or of incidents reported), with the 2013/14 level the guide's wording implies and the missing years
     marked; no year is joined to another, nor a change measured across the definitions."""
     heads = csew.load_headlines()
-    rows = (heads[heads["measure"] == SATISFACTION].sort_values("year_ending")
+    rows = (heads[heads["measure"] == SATISFACTION].sort_values("year_ending", kind="stable")
             .drop_duplicates("year_ending", keep="first").reset_index(drop=True))
     rows = rows.assign(kind="published figure", definition=rows["population_or_breakdown"].str.startswith(
         "Incidents").map({True: INCIDENTS, False: VICTIMS}))
@@ -52,7 +52,7 @@ def satisfaction_trend() -> Section:
                             "kind": ["implied by the guide's 20-point fall"], "definition": [VICTIMS],
                             "source_publisher": ["College of Policing (2025), derived"],
                             "source_title": [register.at[GUIDE_CHANGE, "study"]]})
-    rows = pd.concat([rows, implied], ignore_index=True).sort_values("year_ending", ignore_index=True)
+    rows = pd.concat([rows, implied], ignore_index=True).sort_values("year_ending", ignore_index=True, kind="stable")
     rows["csew_year"] = rows["year_ending"].map(financial_year)
     years = range(int(rows["year_ending"].min()), int(rows["year_ending"].max()) + 1)
     missing = [y for y in years if y not in set(rows["year_ending"])]

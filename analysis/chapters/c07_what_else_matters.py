@@ -133,7 +133,8 @@ def asb_by_force(highlight: str | None = None) -> Section:
                               f"against {financial_year(min(ASB_YEARS))}, {mine['change']} by ONS's test",
                               "sentence", data))
     plot = kept.assign(pfa_code=kept["area_code"], value=kept["asb_pct"],
-                       comparison=kept["against_england_and_wales"]).sort_values("value", ascending=False)
+                       comparison=kept["against_england_and_wales"]).sort_values(
+                           "value", ascending=False, kind="stable")
     chart = ranked.labelled_bars(
         plot[["pfa_code", "value", "comparison"]], name="asb-by-force", x_title="% of adults", fmt=".0f",
         highlight=highlight,

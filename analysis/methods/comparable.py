@@ -29,7 +29,7 @@ NO_PEERS_NOTE = ("The City of London has no comparable force: about 13,000 resid
 
 def features() -> pd.DataFrame:
     """The context features for each of the 43 forces (index pfa_code; columns as in FEATURES)."""
-    return pd.DataFrame({key: func() for key, (_, func) in FEATURES.items()}).sort_index()
+    return pd.DataFrame({key: func() for key, (_, func) in FEATURES.items()}).sort_index(kind="stable")
 
 
 def robust_scores(table: pd.DataFrame) -> pd.DataFrame:

@@ -41,7 +41,8 @@ def rates(searches: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
     out["rate_per_1000"] = 1000 * out["searches"] / out["population"]
     out["unstated_share"] = (out.set_index(["pfa_code", "year_ending"]).index.map(unstated).fillna(0).to_numpy()
                              / out["all_searches"].where(out["all_searches"] > 0))
-    return out.drop(columns="all_searches").sort_values(["pfa_code", "year_ending", "group"], ignore_index=True)
+    return out.drop(columns="all_searches").sort_values(["pfa_code", "year_ending", "group"], ignore_index=True,
+                                                        kind="stable")
 
 
 def search_rates_by_group() -> pd.DataFrame:

@@ -24,7 +24,7 @@ def chance_share(total: int, places: int, top_places: int, simulations: int = co
         return float("nan")
     spread = np.random.default_rng(seed).multinomial(total - places, np.full(places, 1 / places), size=simulations)
     counts = 1 + spread
-    busiest = -np.sort(-counts, axis=1)[:, :top_places].sum(axis=1)
+    busiest = -np.sort(-counts, axis=1, kind="stable")[:, :top_places].sum(axis=1)
     return float(100 * busiest.mean() / total)
 
 
@@ -39,7 +39,7 @@ def concentration(crimes: pd.DataFrame, place: str, tops=(1, 5, 10)) -> pd.DataF
     rows = []
     for label, subset in (("Crime", crimes[crimes["Crime type"] != ASB]), (ASB, crimes[crimes["Crime type"] == ASB])):
         located = subset.dropna(subset=keys)
-        counts = located.groupby(keys).size().sort_values(ascending=False).to_numpy()
+        counts = located.groupby(keys).size().sort_values(ascending=False, kind="stable").to_numpy()
         for top in tops:
             n_places = max(1, int(np.ceil(len(counts) * top / 100)))
             share = 100 * counts[:n_places].sum() / counts.sum()
@@ -56,7 +56,7 @@ def concentration_curve(crimes: pd.DataFrame, place: str) -> pd.DataFrame:
     keys = PLACES[place]
     parts = []
     for label, subset in (("Crime", crimes[crimes["Crime type"] != ASB]), (ASB, crimes[crimes["Crime type"] == ASB])):
-        counts = subset.dropna(subset=keys).groupby(keys).size().sort_values(ascending=False).to_numpy()
+        counts = subset.dropna(subset=keys).groupby(keys).size().sort_values(ascending=False, kind="stable").to_numpy()
         parts.append(pd.DataFrame({
             "series": f"{label}, by {place}",
             "places_pct": np.r_[0, 100 * np.arange(1, len(counts) + 1) / len(counts)],

@@ -123,7 +123,7 @@ def changes(df: pd.DataFrame) -> pd.DataFrame:
     iv = with_intervals(df)
     rows = []
     for (area, measure, group), s in iv.groupby(["area", "measure", "group"], sort=False):
-        s = s.sort_values("period_end")
+        s = s.sort_values("period_end", kind="stable")
         latest = s.iloc[-1]
         near = s[(s["period_end"] - (latest["period_end"] - pd.DateOffset(years=1))).abs() <= YEAR_TOLERANCE]
         for against, other in (("a year earlier", near.iloc[0] if len(near) else None),
@@ -180,4 +180,4 @@ def areas(df: pd.DataFrame, measure: str) -> pd.DataFrame:
     """Every area's latest figure for one measure (all respondents), highest first, with its interval."""
     now = as_percentages(latest(df))
     now = now[(now["measure"] == measure) & (now["group"] == ALL)]
-    return now.sort_values("share", ascending=False).reset_index(drop=True)
+    return now.sort_values("share", ascending=False, kind="stable").reset_index(drop=True)

@@ -61,7 +61,7 @@ def trend_with_breaks(df: pd.DataFrame, *, name: str, description: str, source: 
         # Each note on its own line (pixel rows from the top), written towards the middle of the
         # plot, so on a narrow screen notes neither overlap nor run off the edge.
         middle = (df["year_ending"].min() + df["year_ending"].max()) / 2
-        placed = breaks.sort_values("start").reset_index(drop=True)
+        placed = breaks.sort_values("start", kind="stable").reset_index(drop=True)
         placed = placed.assign(note_y=4 + 13 * placed.index, right=placed["start"] > middle)
         for right, notes in placed.groupby("right"):
             layers.append(alt.Chart(notes).mark_text(
@@ -90,7 +90,7 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
         x=x, y=y, color=colour, shape=shape,
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="Year"),
                  alt.Tooltip("value:Q", format=fmt, title="Value")])
-    last = df.sort_values("year").groupby("series", as_index=False).tail(1)
+    last = df.sort_values("year", kind="stable").groupby("series", as_index=False).tail(1)
     # Series names at the line ends, in black: coloured text would fail the contrast check.
     labels = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11, color="#000").encode(x=x, y=y, text="series:N")
     layers = [line, points, labels]

@@ -97,7 +97,7 @@ def ranked_intervals(df: pd.DataFrame, *, name: str, description: str, source: s
         marked = df["highlight"] if "highlight" in df.columns else pd.Series(False, index=df.index)
         # The whole area is marked as a highlighted force is, by its own name (never as England and Wales).
         frame = df.assign(area=df["label"], marker=df["label"].where(marked.astype(bool), OTHER_FORCES))
-    order = frame.sort_values("value", ascending=False)["area"].tolist()
+    order = frame.sort_values("value", ascending=False, kind="stable")["area"].tolist()
     y = alt.Y("area:N", sort=order, title=None)
     scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     colour, shape = marker_encodings(frame)
@@ -173,7 +173,7 @@ def ranked_changes(df: pd.DataFrame, *, name: str, description: str, source: str
     """
     frame = force_labels(df, highlight)
     moments = list(dict.fromkeys(frame["moment"]))
-    order = frame.drop_duplicates("area").sort_values("order", ascending=False)["area"].tolist()
+    order = frame.drop_duplicates("area").sort_values("order", ascending=False, kind="stable")["area"].tolist()
     y = alt.Y("area:N", sort=order, title=None)
     x = alt.X("value:Q", title=axis_title(x_title), scale=alt.Scale(zero=False))
     base = alt.Chart(frame)
@@ -210,7 +210,7 @@ def ski_slope(df: pd.DataFrame, *, name: str, description: str, source: str, tit
 
     Expects columns pfa_code and value (forces only; missing values are left out and should be named in the
     subtitle)."""
-    frame = force_labels(df[df["value"].notna()], highlight).sort_values("value", ascending=False)
+    frame = force_labels(df[df["value"].notna()], highlight).sort_values("value", ascending=False, kind="stable")
     frame = frame.assign(rank=range(1, len(frame) + 1), of=len(frame))
     x = alt.X("area:N", sort=frame["area"].tolist(), title=f"{len(frame)} forces, highest first",
               axis=alt.Axis(labels=False, ticks=False))

@@ -128,7 +128,8 @@ def trend_frame(series: pd.DataFrame, measures: list[str], headlines: pd.DataFra
     period = np.where(before_q, "before 2011/12", period)
     df["segment"] = df["measure"] + ": " + period
     order = {m: i for i, m in enumerate(measures)}
-    df = df.sort_values(["measure", "year_ending"], key=lambda s: s.map(order) if s.name == "measure" else s)
+    df = df.sort_values(["measure", "year_ending"], key=lambda s: s.map(order) if s.name == "measure" else s,
+                        kind="stable")
     df = df.reset_index(drop=True)
     df.attrs["breaks"] = pd.DataFrame(
         {
@@ -142,7 +143,7 @@ def trend_frame(series: pd.DataFrame, measures: list[str], headlines: pd.DataFra
 
 def point(df: pd.DataFrame, measure: str, which: str) -> pd.Series:
     """The first, peak or latest year of one measure in a series frame."""
-    rows = df[df["measure"] == measure].sort_values("year_ending")
+    rows = df[df["measure"] == measure].sort_values("year_ending", kind="stable")
     if which == "first":
         return rows.iloc[0]
     if which == "latest":
@@ -164,7 +165,7 @@ def crosscheck(series: pd.DataFrame, headlines: pd.DataFrame, tolerance: float =
     both["series"] = both["measure"].map(SERIES_LABELS)
     cols = ["measure", "series", "survey_year", "value_pct_transcribed", "value_pct_extract", "difference", "agrees",
             "source_publisher"]
-    return both[cols].sort_values(["series", "survey_year"], ignore_index=True)
+    return both[cols].sort_values(["series", "survey_year"], ignore_index=True, kind="stable")
 
 
 def load_open_data() -> pd.DataFrame:

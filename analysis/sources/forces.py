@@ -59,7 +59,7 @@ def registry() -> pd.DataFrame:
     bad = df.loc[~df["pfa_code"].str.match(_CODE), "pfa_code"]
     if len(df) != 43 or len(bad):
         raise ValueError(f"{config.FORCES_PATH}: expected 43 E23/W15 force codes, got {len(df)} ({list(bad)})")
-    return df.sort_values("pfa_code", ignore_index=True)
+    return df.sort_values("pfa_code", ignore_index=True, kind="stable")
 
 
 def force_codes() -> frozenset[str]:

@@ -40,7 +40,7 @@ def deaths_by_year() -> pd.DataFrame:
         raise SchemaError(f"{path}: the years sum to {years['deaths'].sum():,} and the categories to "
                           f"{by_category.sum():,}; {cats} gives a total of {total:,}: the files disagree")
     years["year_ending"] = years["year"].str[:4].astype(int) + 1
-    return years.sort_values("year_ending", ignore_index=True)
+    return years.sort_values("year_ending", ignore_index=True, kind="stable")
 
 
 @cache.in_memory

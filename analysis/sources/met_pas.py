@@ -63,5 +63,5 @@ def spread(boroughs: pd.DataFrame, measure: str) -> pd.DataFrame:
 
 def extremes(boroughs: pd.DataFrame, measure: str, date) -> pd.DataFrame:
     """The boroughs with the lowest and highest value of a measure at one date."""
-    d = boroughs[(boroughs["measure"] == measure) & (boroughs["date"] == date)].sort_values("proportion")
+    d = boroughs[(boroughs["measure"] == measure) & (boroughs["date"] == date)].sort_values("proportion", kind="stable")
     return pd.concat([d.head(1), d.tail(1)])[["borough", "proportion"]].reset_index(drop=True)

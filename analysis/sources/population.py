@@ -168,7 +168,7 @@ def population_by_year() -> pd.DataFrame:
     older = older_by_pfa()
     older = older[older["mid_year"] < FIRST_MYE_YEAR]
     return pd.concat([older, mye_by_pfa(), mye_2024_by_pfa()], ignore_index=True).sort_values(
-        ["pfa_code", "mid_year"], ignore_index=True)
+        ["pfa_code", "mid_year"], ignore_index=True, kind="stable")
 
 
 def vintage_difference() -> pd.Series:

@@ -138,7 +138,7 @@ def per_100k(workforce: pd.DataFrame, population_by_year: pd.DataFrame) -> pd.Da
         raise ValueError(f"{', '.join(POPULATION_FILES)}: no population for {row['pfa_code']} mid-{row['mid_year']} "
                          f"(for 31 March {row['year']}); expected one for every force from mid-{first} to mid-{last}")
     merged["per_100k"] = merged["fte"] / merged["population"] * 100_000
-    return merged.sort_values(["pfa_code", "role", "year"]).reset_index(drop=True)
+    return merged.sort_values(["pfa_code", "role", "year"], kind="stable").reset_index(drop=True)
 
 
 def rates() -> pd.DataFrame:
