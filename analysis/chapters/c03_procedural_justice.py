@@ -63,8 +63,8 @@ def fairness_by_group() -> Section:
 
 @cache.on_disk
 def _ratio_numbers() -> pd.DataFrame:
-    # About 3,400 score intervals (several seconds): computed once per data version, shared by every
-    # kernel and edition through the disk cache.
+    # About 3,400 score intervals, shared by every kernel and edition through the disk cache (keyed on the code,
+    # data, settings and library versions it depends on).
     return disproportionality.ratios_on_both_denominators(
         disproportionality.rate_ratios(disproportionality.search_rates_by_group()),
         disproportionality.rate_ratios(disproportionality.search_rates_interpolated()))
