@@ -101,8 +101,8 @@ bench: $(STAMP) ## Time editions, PDFs, the book and the site against two naive 
 bench-reads: $(STAMP) ## Time only the spreadsheet reads, each against the same read before calamine
 	$(BIN)/python -m analysis bench --reads-only
 
-notebooks: $(STAMP) ## Re-execute the committed chapter notebooks in place (after changing analysis/ or data)
-	$(BIN)/jupyter execute --inplace --timeout=300 book/*.ipynb
+notebooks: $(STAMP) ## Re-execute the committed chapter notebooks in place, no timings (after changing analysis/ or data)
+	$(BIN)/python -m analysis notebooks
 
 # Two folders of figure registers (national.json and <slug>.json), e.g. from builds before and after a change.
 compare-registers: $(STAMP) ## Compare two folders of figure registers: make compare-registers BEFORE=dir AFTER=dir

@@ -1,4 +1,5 @@
-"""Command line: build one force edition, all editions (optionally a shard), assemble the site, or run the benchmark."""
+"""Command line: build one force edition, all editions (optionally a shard), assemble the site, re-execute the
+notebooks, or run the benchmark."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     many.add_argument("--since-dir", default=None, help="the last published registers (<slug>.json each), to list "
                                                          "what changed in each edition")
     sub.add_parser("site", help="assemble _build/site: the national book and every built edition, sharing one _static")
+    sub.add_parser("notebooks", help="re-execute the committed chapter notebooks in place (no timings recorded)")
     timing = sub.add_parser("bench", help="time the editions and the national book, and compare with the naive loop")
     timing.add_argument("--reads-only", action="store_true", help="time only the spreadsheet reads")
     args = parser.parse_args(argv)
@@ -61,6 +63,11 @@ def main(argv: list[str] | None = None) -> int:
         from analysis.publish import site
 
         return site.main()
+    elif args.command == "notebooks":
+        from analysis.publish import notebooks
+
+        notebooks.execute()
+        return 0
     else:
         from analysis.publish import bench
 
