@@ -35,6 +35,9 @@ book: $(STAMP) ## Execute every notebook and build the HTML book into _build/htm
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "Book: _build/html/index.html   Figure register: _build/figures/national.json"
 
+unit: $(STAMP) ## The fast lane while you work: unit tests only (no nbval, papermill, Sphinx, chromium or edition build)
+	$(BIN)/python -m pytest -m "not gate and not editions and not slow" tests
+
 test: prerequisites $(STAMP) ## The layers contract, unit tests, bad-input cases and nbval over the committed notebooks, then `make check`
 	@$(MAKE) --no-print-directory lint-layers
 	$(BIN)/python -m pytest -m "not gate and not editions" tests book --nbval --nbval-current-env \
@@ -112,5 +115,5 @@ compare-registers: $(STAMP) ## Compare two folders of figure registers: make com
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf _build
 
-.PHONY: help install prerequisites book test lint-layers check check-editions check-site edition editions site lint-workflows bench bench-reads \
+.PHONY: help install prerequisites book unit test lint-layers check check-editions check-site edition editions site lint-workflows bench bench-reads \
 	notebooks compare-registers clean
