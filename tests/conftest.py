@@ -71,6 +71,32 @@ EDITION_FORCE = "cumbria"
 def pytest_configure(config):
     config.addinivalue_line("markers", "gate: checks of the built book and an edition (run by `make check`)")
     config.addinivalue_line("markers", "editions: checks of every edition in _build/editions (`make check-editions`)")
+    config.addinivalue_line("markers", "slow: runs papermill, Sphinx or an edition build outside the gates "
+                                       "(`make test` runs it, `make unit` leaves it out)")
+
+
+GATES = Path(__file__).parent / "gates"
+# The session fixtures that build the book or an edition, or start chromium: only a gate may use them.
+HEAVY_FIXTURES = {"built", "edition", "chrome"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects: every test is checked, whichever lane runs
+def pytest_collection_modifyitems(config, items):
+    """Stop collection when a marker disagrees with its folder: gate and editions tests live in tests/gates, slow tests
+    outside it, and a test using a heavy fixture is a gate, so `make unit` never builds or opens a browser."""
+    wrong = []
+    for item in items:
+        marks = {m.name for m in item.iter_markers()}
+        in_gates = GATES in item.path.parents
+        if in_gates and "slow" in marks:
+            wrong.append(f"{item.nodeid}: slow in tests/gates (mark it gate)")
+        if not in_gates and marks & {"gate", "editions"}:
+            wrong.append(f"{item.nodeid}: {' and '.join(sorted(marks & {'gate', 'editions'}))} outside tests/gates")
+        if HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())) and not marks & {"gate", "editions"}:
+            wrong.append(f"{item.nodeid}: uses {', '.join(sorted(HEAVY_FIXTURES & set(item.fixturenames)))} "
+                         "without the gate marker")
+    if wrong:
+        raise pytest.UsageError("markers disagree with folders:\n  " + "\n  ".join(wrong))
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ CHAPTERS_WITH_FORCE_SECTIONS = {
 }
 
 
+@pytest.mark.slow  # papermill
 @pytest.mark.parametrize("chapter", CHAPTERS_WITH_FORCE_SECTIONS)
 @pytest.mark.parametrize("force, slug", [("Metropolitan Police", "metropolitan-police"), ("cumbria", "cumbria"),
                                          ("W15000003", "south-wales")])
@@ -40,6 +41,7 @@ def test_national_run_has_no_force_section_output(chapter):
     assert all("remove-cell" in c.metadata["tags"] for c in section)
 
 
+@pytest.mark.slow  # papermill
 def test_victims_chapter_says_plainly_that_force_data_are_missing(tmp_path):
     source = config.REPO_ROOT / "book" / "04-contact-with-victims.ipynb"
     out = pm.execute_notebook(str(source), str(tmp_path / "out.ipynb"), parameters={"force": "gwent"},

@@ -21,6 +21,7 @@ def run(chapter: str, tmp_path, **parameters):
     return "".join(str(o.get("data", {})) for c in cells for o in c.outputs)
 
 
+@pytest.mark.gate  # a chapter run with papermill
 def test_chapter_1_shows_kent_survey_with_confidence_intervals(tmp_path):
     survey = write_survey(tmp_path / "kent-survey.csv")
     html = run("01-trust-and-confidence", tmp_path, force="kent", local_survey=str(survey))
@@ -28,12 +29,14 @@ def test_chapter_1_shows_kent_survey_with_confidence_intervals(tmp_path):
     assert "95% CI" in html and "Kent Police" in html
 
 
+@pytest.mark.gate  # a chapter run with papermill
 def test_chapter_1_met_edition_shows_the_pas_and_says_why_there_is_no_interval(tmp_path):
     html = run("01-trust-and-confidence", tmp_path, force="met")
     assert 'id="pcp-local-survey-trend-metropolitan-police"' in html
     assert "no interval can be given" in html and "MOPAC" in html
 
 
+@pytest.mark.gate  # a chapter run with papermill
 def test_chapter_1_without_a_survey_says_so_plainly(tmp_path):
     html = run("01-trust-and-confidence", tmp_path, force="cumbria")
     assert "No survey of Cumbria Constabulary's own was supplied" in html

@@ -157,6 +157,7 @@ def test_12_an_ods_or_xlsx_whose_table_layout_moved(outputs, altered):
             "expected one column headed 'Total recorded crime'")
 
 
+@pytest.mark.slow  # a real edition build
 def test_a_bad_raw_file_fails_the_edition_and_keeps_the_last_good_one(outputs, tmp_path, copy_into, monkeypatch):
     """End to end: with one corrupted file in the mirror, a real edition build names it and publishes nothing."""
     for entry in manifest.load_manifest().values():

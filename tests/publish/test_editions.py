@@ -92,6 +92,7 @@ def tiny_book(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.mark.slow  # an edition build
 def test_one_failing_force_does_not_stop_the_others(tiny_book):
     results = editions.build_many(["E23000002", "E23000032"], jobs=1, out_dir=tiny_book / "out",
                                   figures_dir=tiny_book / "figures")
@@ -106,6 +107,7 @@ def test_one_failing_force_does_not_stop_the_others(tiny_book):
     assert "1 built, 0 skipped, 1 failed" in editions.summary(results)
 
 
+@pytest.mark.slow  # an edition build
 def test_unchanged_inputs_are_skipped_and_a_failure_keeps_the_last_good_edition(tiny_book, monkeypatch):
     out, figs = tiny_book / "out", tiny_book / "figures"
     first = editions.build_edition("kent", out, figs)
@@ -119,6 +121,7 @@ def test_unchanged_inputs_are_skipped_and_a_failure_keeps_the_last_good_edition(
     assert sorted(p.name for p in out.iterdir()) == [editions.LOCKS, "kent"]  # no temporary folders left behind
 
 
+@pytest.mark.slow  # an edition build
 def test_a_killed_build_leaves_the_last_good_edition_in_place(tmp_path):
     out = tmp_path / "out"
     live = out / "kent"
@@ -142,6 +145,7 @@ def test_a_killed_build_leaves_the_last_good_edition_in_place(tmp_path):
     assert not (tmp_path / "figs" / "kent.json").exists()
 
 
+@pytest.mark.slow  # an edition build
 def test_a_failed_briefing_pdf_fails_the_edition_and_keeps_the_last_good_one(tiny_book, monkeypatch):
     from analysis.publish import briefing
 
@@ -171,6 +175,7 @@ def _last_good(out, slug="kent", name="Kent Police"):
     return live
 
 
+@pytest.mark.slow  # an edition build
 def test_a_build_killed_mid_swap_leaves_no_second_edition_and_the_next_build_clears_it(tiny_book, tmp_path):
     import shutil
 
@@ -199,6 +204,7 @@ def test_leftovers_of_one_force_never_touch_another_force_with_a_longer_slug(tmp
     assert sorted(p.name for p in tmp_path.iterdir()) == [".west-midlands-a1b2c3d4"]
 
 
+@pytest.mark.slow  # an edition build
 def test_a_second_build_of_the_same_force_waits_for_none_and_says_why(tiny_book):
     import filelock
 
@@ -246,6 +252,7 @@ def test_a_renamed_local_file_is_rebuilt_not_skipped(tmp_path):
     assert editions.inputs_hash("E23000032", local={"local_survey": str(renamed)}) != before
 
 
+@pytest.mark.slow  # an edition build
 def test_sigterm_during_a_build_removes_its_temporary_folder(tmp_path):
     import os
 

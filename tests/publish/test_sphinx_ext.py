@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.fixtures import tiny_sphinx
+
+pytestmark = pytest.mark.slow  # a Sphinx build
 
 
 def test_every_bibliography_entry_is_a_list_item_of_its_list(tmp_path):
