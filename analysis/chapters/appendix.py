@@ -163,7 +163,8 @@ def key_point_rules() -> Section:
 
 def methods() -> Section:
     """The figures the methods text quotes: the census days and window, the 2022/23 year, the missing-arrests rule,
-    the funnel limits and their winsorising, the hot-spot simulations."""
+    the funnel limits and their winsorising, the hot-spot simulations, the precision of what leaves the book as
+    data."""
     return Section(None, None, [
         Figure("census_fit_first", financial_year(config.CENSUS_2011_FITS[0]), "year", [census.CENSUS_2011_FILE]),
         Figure("census_fit_last", financial_year(config.CENSUS_2011_FITS[1]), "year", [census.CENSUS_2011_FILE]),
@@ -178,6 +179,12 @@ def methods() -> Section:
         Figure("winsor_high", 100 * funnel.WINSOR[1], "%", [], label="and at this one"),
         Figure("hotspot_simulations", config.HOTSPOT_SIMULATIONS, "simulations", [],
                label="Simulations behind each hot-spot share chance alone would give"),
+        Figure("chart_digits", config.CHART_DIGITS, "significant digits", [],
+               label="Significant digits of every chart's data and its CSV download"),
+        Figure("figure_digits", config.FIGURE_DIGITS, "significant digits", [],
+               label="Significant digits of each figure in the figure register"),
+        Figure("file_digits", config.FILE_DIGITS, "significant digits", [],
+               label="Significant digits of the numbers in each edition's data pack"),
     ])
 
 
