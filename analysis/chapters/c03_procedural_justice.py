@@ -6,7 +6,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.chapters import common, evidence
-from analysis.methods import denominators, disproportionality, funnel, stats, survey
+from analysis.methods import denominators, disproportionality, funnel, survey
 from analysis.present import funnels, lines, maps, ranked, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.sources import boundaries, cache, census, csew, forces
