@@ -17,15 +17,17 @@ ESTIMATORS = {DL: "DerSimonian-Laird", PM: "Paule-Mandel"}
 
 
 def fisher_z(frame: pd.DataFrame, r: str = "r", n: str = "n") -> pd.DataFrame:
-    """Each sample's Fisher z = atanh(r), its sampling variance 1 / (n - 3) and standard error; rows without r
-    are left out (missing is missing)."""
+    """Each sample's Fisher z = atanh(r), its sampling variance 1 / (n - 3) and standard error, and its 95% interval
+    back on the r scale (ci_low_r, ci_high_r); rows without r are left out (missing is missing)."""
     rows = frame[frame[r].notna()]
     if (rows[n] < 4).any():
         raise ValueError(f"column {n!r}: a Fisher z needs n >= 4 (its variance is 1 / (n - 3)); "
                          f"got {int(rows[n].min())}")
     z = np.arctanh(rows[r].astype(float))
     variance = 1.0 / (rows[n].astype(float) - 3)
-    return rows.assign(z=z, var_z=variance, se_z=np.sqrt(variance))
+    se = np.sqrt(variance)
+    crit = stats.norm.isf((1 - config.CONFIDENCE_LEVEL) / 2)
+    return rows.assign(z=z, var_z=variance, se_z=se, ci_low_r=np.tanh(z - crit * se), ci_high_r=np.tanh(z + crit * se))
 
 
 def pool(effect, variance, method: str = DL) -> pd.Series:
@@ -98,7 +100,8 @@ def residual_tau2(z, variance, design: np.ndarray) -> float:
 
 
 def meta_regression(frame: pd.DataFrame, moderator: str, r: str = "r", n: str = "n") -> pd.Series:
-    """Mixed-effects meta-regression of Fisher z on one moderator, on the samples where both are known: the slope,
+    """Mixed-effects meta-regression of Fisher z on one moderator, on the samples where both are known: the
+    intercept and slope,
     its Knapp-Hartung 95% interval and p (statsmodels WLS with weights 1 / (v + τ²) and the scale estimated, t with
     k - 2 degrees of freedom), the residual τ², and k."""
     rows = fisher_z(frame[frame[moderator].notna()], r, n)
@@ -106,7 +109,8 @@ def meta_regression(frame: pd.DataFrame, moderator: str, r: str = "r", n: str = 
     tau2 = residual_tau2(rows["z"], rows["var_z"], design)
     fit = sm.WLS(rows["z"].to_numpy(), design, weights=1.0 / (rows["var_z"].to_numpy() + tau2)).fit()
     low, high = fit.conf_int(alpha=1 - config.CONFIDENCE_LEVEL)[1]
-    return pd.Series({"moderator": moderator, "k": len(rows), "slope": float(fit.params[1]),
+    return pd.Series({"moderator": moderator, "k": len(rows), "intercept": float(fit.params[0]),
+                      "slope": float(fit.params[1]),
                       "ci_low": float(low), "ci_high": float(high), "p": float(fit.pvalues[1]),
                       "tau2_residual": tau2})
 

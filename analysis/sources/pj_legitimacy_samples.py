@@ -11,6 +11,8 @@ from analysis.sources.files import locate
 from analysis.sources.schemas import Column, Schema, SchemaError, validate
 
 SAMPLES_FILE = "chan2023_pj_legitimacy/samples"
+# The review these samples were pooled for, as the evidence register cites it.
+REVIEW_URL = "https://doi.org/10.1007/s11292-023-09595-5"
 SOURCE = ("Chan, Bradford & Stott (2023), J Exp Criminol, doi 10.1007/s11292-023-09595-5: the authors' "
           "study-level data, MIT licence")
 # The correlations the review pools, each with the words a reader sees.
