@@ -70,6 +70,10 @@ CAVEATS = [
     ("Comparable forces", "Force sections",
      f"Computed from {len(comparable.FEATURES)} public context features, not HMICFRS's most similar groups, which "
      "could not be obtained; each comparable force's own value is shown, and the City of London has none."),
+    ("Correlations, not effects", "Procedural justice and legitimacy re-pooled (chapter 3)",
+     "Chan, Bradford and Stott's samples are survey correlations, most of them cross-sectional, graded as "
+     "associations; the samples disagree far more than chance allows, so the prediction interval is given beside the "
+     "pooled r. The paper's own pooled r could not be read, so the re-pooled figures are not yet compared with it."),
     ("Force-area survey estimates", "Anti-social behaviour by force (chapter 7)",
      "Small samples; ONS's own significance test is used. ONS reports London's two forces as one area, which the book "
      "keeps as one area and gives to both London editions."),

@@ -538,7 +538,21 @@ def chan_checks() -> Section:
         intervals={"95% confidence interval": ("ci_low", "ci_high")},
         caption="Meta-regressions of the procedural justice-legitimacy correlation, one moderator at a time")
     what = "Procedural justice-legitimacy correlation (Chan et al. 2023 samples)"
+
+    def difference(p_holm: float) -> str:
+        return "a significant difference" if _significant(p_holm) else "no significant difference"
+
     figures = [
+        Figure("chan_age_young", AGES[0], "years", CHAN_DATA, label="a young sample's mean age, for the fitted r"),
+        Figure("chan_age_old", AGES[1], "years", CHAN_DATA, label="an older sample's mean age, for the fitted r"),
+        Figure("chan_hdi_low", HDIS[0], "HDI", CHAN_DATA, R2, "a less developed country's HDI, for the fitted r"),
+        Figure("chan_hdi_high", HDIS[1], "HDI", CHAN_DATA, R2, "a more developed country's HDI, for the fitted r"),
+        Figure("chan_design_verdict", difference(by.at["cross_sectional", "p_holm"]), "verdict", CHAN_DATA,
+               label=f"{what}: cross-sectional against other designs"),
+        Figure("chan_published_verdict", difference(by.at["published", "p_holm"]), "verdict", CHAN_DATA,
+               label=f"{what}: published against unpublished"),
+        Figure("chan_egger_verdict", "significant" if _significant(egger["p_holm"]) else "no significant",
+               "verdict", CHAN_DATA, label=f"{what}: Egger's test for small-study asymmetry"),
         Figure("chan_age_k", int(by.at["mean_age", "k"]), "samples", CHAN_DATA, label=f"{what}: samples with a mean age"),
         *[Figure(f"chan_age_r_{age}", _fitted_r(by.loc["mean_age"], age), "r", CHAN_DATA, R2,
                  f"{what}: fitted correlation at a mean age of {age}") for age in AGES],
