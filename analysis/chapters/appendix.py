@@ -323,5 +323,7 @@ def recomputable_section() -> Section:
                label="cited reviews re-pooled from their authors' study-level data"),
         Figure("reviews_restated", int(table["status"].isin(["restated", "summary"]).sum()), "reviews", datasets,
                label="cited reviews whose pooled figures are restated, not recomputed"),
+        Figure("reviews_narrative", int((table["status"] == "narrative").sum()), "reviews", datasets,
+               label="cited reviews that pooled no effects (narrative reviews)"),
     ]
     return Section(formatted, None, figures)

@@ -381,9 +381,15 @@ HDIS = (0.70, 0.95)
 VERDICTS = ("reproduced", "not reproduced", "cannot be checked here")
 
 
+def _p_value(p: float) -> str:
+    """A p-value as a table shows it: "0.049", or "< 0.001"."""
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
 def _p(p: float) -> str:
-    """A p-value as readers see it."""
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    """A p-value as the text reads it: "p = 0.049", or "p < 0.001"."""
+    value = _p_value(p)
+    return f"p {value}" if value.startswith("<") else f"p = {value}"
 
 
 def _with_design(samples: pd.DataFrame) -> pd.DataFrame:
@@ -477,14 +483,14 @@ def chan_repooled() -> Section:
                      f"{main['hk_ci_low_r']:.2f} to {main['hk_ci_high_r']:.2f}); the 95% prediction interval runs "
                      f"from {main['pi_low_r']:.2f} to {main['pi_high_r']:.2f}."))
     table = pd.DataFrame([{
-        "correlation between": pj.PAIRS[pair].capitalize(), "samples": int(p["k"]), "people": int(p["total_n"]),
-        "pooled r": p["estimate_r"], "ci_low": p["hk_ci_low_r"], "ci_high": p["hk_ci_high_r"],
-        "pi_low": p["pi_low_r"], "pi_high": p["pi_high_r"], "I² (%)": 100 * p["i2"],
-        "τ² DerSimonian-Laird": p["tau2"], "τ² Paule-Mandel": pm[pair]["tau2"],
+        "pair": pj.PAIRS[pair].capitalize(), "samples": int(p["k"]), "r": p["estimate_r"],
+        "ci_low": p["hk_ci_low_r"], "ci_high": p["hk_ci_high_r"], "pi_low": p["pi_low_r"], "pi_high": p["pi_high_r"],
+        "i2": 100 * p["i2"], "tau2": f"{fmt_number(p['tau2'], 3)}; {fmt_number(pm[pair]['tau2'], 3)}",
     } for pair, p in pooled.items()])
     shown = tables.format_table(
-        table, decimals={"pooled r": 2, "ci_low": 2, "pi_low": 2, "I² (%)": 1, "τ² DerSimonian-Laird": 3,
-                         "τ² Paule-Mandel": 3},
+        table, decimals={"r": 2, "ci_low": 2, "pi_low": 2, "i2": 1},
+        headers={"pair": "Correlation between", "samples": "Samples", "r": "Pooled r", "i2": "I² (%)",
+                 "tau2": "τ² (DerSimonian–Laird; Paule–Mandel)"},
         intervals={"95% confidence interval": ("ci_low", "ci_high"), "95% prediction interval": ("pi_low", "pi_high")},
         caption="The four correlations re-pooled (random effects on Fisher's z, back-transformed to r)")
     return Section(shown, chart, figures)
@@ -502,9 +508,12 @@ def fisher_rows(samples: pd.DataFrame, pair: str) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-MODERATOR_NAMES = {"mean_age": "Mean age of the sample (per year)", "hdi": "Country's Human Development Index (per 1.0)",
+MODERATOR_NAMES = {"mean_age": "Mean age of the sample (per 10 years)",
+                   "hdi": "Country's Human Development Index (per 0.1)",
                    "cross_sectional": "Cross-sectional survey (against longitudinal or experimental)",
                    "published": "Published (against unpublished)"}
+# The step each slope is shown per, so that it reads in the moderator's own units.
+MODERATOR_STEPS = {"mean_age": 10, "hdi": 0.1, "cross_sectional": 1, "published": 1}
 
 
 @national
@@ -527,14 +536,16 @@ def chan_checks() -> Section:
                      f"fall outside the dashed chance limits on both sides: they disagree far more than chance "
                      f"allows. Egger's test intercept {egger['intercept']:.2f}, {_p(egger['p'])}."))
     by = mods.set_index("moderator")
+    step = mods["moderator"].map(MODERATOR_STEPS)
     table = pd.DataFrame({
         "moderator": [MODERATOR_NAMES[m] for m in mods["moderator"]], "samples": mods["k"].astype(int),
-        "slope": mods["slope"], "ci_low": mods["ci_low"], "ci_high": mods["ci_high"],
-        "p": [_p(p) for p in mods["p"]], "after Holm's correction": [_p(p) for p in mods["p_holm"]],
+        "slope": mods["slope"] * step, "ci_low": mods["ci_low"] * step, "ci_high": mods["ci_high"] * step,
+        "p": [_p_value(p) for p in mods["p"]], "p_holm": [_p_value(p) for p in mods["p_holm"]],
     })
     shown = tables.format_table(
         table, decimals={"slope": 3, "ci_low": 3},
-        headers={"slope": "slope on Fisher z"},
+        headers={"moderator": "Moderator", "samples": "Samples", "slope": "Change in Fisher z", "p": "p",
+                 "p_holm": "p after Holm's correction"},
         intervals={"95% confidence interval": ("ci_low", "ci_high")},
         caption="Meta-regressions of the procedural justice-legitimacy correlation, one moderator at a time")
     what = "Procedural justice-legitimacy correlation (Chan et al. 2023 samples)"

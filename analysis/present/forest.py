@@ -4,6 +4,7 @@ interval and the prediction interval) and a funnel of each sample's effect again
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from analysis.present.theme import COLUMN_WIDTH, GREY, PALETTE, axis_title, finish
@@ -29,7 +30,11 @@ def caterpillar(samples: pd.DataFrame, pooled: pd.Series, *, name: str, descript
     frame = frame.assign(order=range(1, len(frame) + 1))
     y = alt.Y("order:Q", title=f"{len(frame)} samples, lowest to highest",
               axis=alt.Axis(labels=False, ticks=False, grid=False), scale=alt.Scale(domain=[0, len(frame) + 1]))
-    x_scale = alt.Scale(domain=[-1, 1])
+    # From the lowest to the highest end of any interval or band, in tenths: the whole of -1 to 1 would leave most of
+    # the plot empty.
+    ends = [frame["ci_low"].min(), pooled["pi_low_r"], frame["ci_high"].max(), pooled["pi_high_r"]]
+    x_scale = alt.Scale(domain=[max(-1.0, np.floor(10 * min(ends)) / 10), min(1.0, np.ceil(10 * max(ends)) / 10)],
+                        nice=False)
     bands = pd.DataFrame({
         "what": ["95% prediction interval", "95% confidence interval of the pooled r"],
         "low": [pooled["pi_low_r"], pooled["hk_ci_low_r"]], "high": [pooled["pi_high_r"], pooled["hk_ci_high_r"]],

@@ -68,4 +68,4 @@ def test_one_row_per_review_computed_from_the_register(monkeypatch):
     assert table["status"].tolist() == ["restated", "restated", "repooled"]
     assert table["dataset"].tolist()[2] == pj.SAMPLES_FILE
     figures = {f.key: f.value for f in appendix.recomputable_section().figures}
-    assert figures == {"reviews_cited": 3, "reviews_repooled": 1, "reviews_restated": 2}
+    assert figures == {"reviews_cited": 3, "reviews_repooled": 1, "reviews_restated": 2, "reviews_narrative": 0}
