@@ -400,7 +400,8 @@ def _with_design(samples: pd.DataFrame) -> pd.DataFrame:
 @cache.in_memory
 def chan_results() -> dict:
     """Every re-pooled figure of Chan, Bradford & Stott (2023): each pair pooled (DerSimonian-Laird and Paule-Mandel),
-    leave-one-out, the moderators, Egger's test, and the abstract's findings with their verdicts."""
+    leave-one-out, the moderators and Egger's test, with Holm-adjusted p-values for the abstract's five testable
+    findings and for the book's own checks, and the samples that give all three correlations."""
     samples = _with_design(pj.load())
     pooled = {pair: meta.pool_correlations(samples, meta.DL, r=pair) for pair in pj.PAIRS}
     pm = {pair: meta.pool_correlations(samples, meta.PM, r=pair) for pair in pj.PAIRS}
@@ -455,23 +456,28 @@ def chan_repooled() -> Section:
         Figure("chan_cross_sectional", int((samples["design"] == "C").sum()), "samples", CHAN_DATA,
                label="Chan, Bradford & Stott (2023): cross-sectional samples"),
         *_pooled_figures("chan_pj", main, what),
-        Figure("chan_pj_pi_low", main["pi_low_r"], "r", CHAN_DATA, R2, f"{what}: lower end of the 95% prediction interval"),
+        Figure("chan_pj_pi_low", main["pi_low_r"], "r", CHAN_DATA, R2,
+               f"{what}: lower end of the 95% prediction interval"),
         Figure("chan_pj_pi_high", main["pi_high_r"], "r", CHAN_DATA, R2,
                f"{what}: upper end of the 95% prediction interval"),
         Figure("chan_pj_i2", 100 * main["i2"], "%", CHAN_DATA, PCT1, f"{what}: I², share of variation beyond chance"),
-        Figure("chan_pj_tau", main["tau"], "z", CHAN_DATA, R2, f"{what}: τ, between-sample SD on Fisher's z (DerSimonian-Laird)"),
+        Figure("chan_pj_tau", main["tau"], "z", CHAN_DATA, R2,
+               f"{what}: τ, between-sample SD on Fisher's z (DerSimonian-Laird)"),
         Figure("chan_pj_tau2_dl", main["tau2"], "z²", CHAN_DATA, "{:.3f}", f"{what}: τ² (DerSimonian-Laird)"),
         Figure("chan_pj_tau2_pm", pm["pj_le"]["tau2"], "z²", CHAN_DATA, "{:.3f}", f"{what}: τ² (Paule-Mandel)"),
         Figure("chan_pj_r_pm", pm["pj_le"]["estimate_r"], "r", CHAN_DATA, R2,
                f"{what}: pooled correlation with τ² by Paule-Mandel"),
-        Figure("chan_pj_loo_low", loo["r"].min(), "r", CHAN_DATA, R2, f"{what}: lowest pooled r leaving one sample out"),
-        Figure("chan_pj_loo_high", loo["r"].max(), "r", CHAN_DATA, R2, f"{what}: highest pooled r leaving one sample out"),
+        Figure("chan_pj_loo_low", loo["r"].min(), "r", CHAN_DATA, R2,
+               f"{what}: lowest pooled r leaving one sample out"),
+        Figure("chan_pj_loo_high", loo["r"].max(), "r", CHAN_DATA, R2,
+               f"{what}: highest pooled r leaving one sample out"),
     ]
     for pair, key in [("si_le", "chan_si"), ("pj_si", "chan_pjsi"), ("pjxsi_le", "chan_int")]:
         figures += _pooled_figures(key, pooled[pair], f"{pj.PAIRS[pair].capitalize()}, re-pooled")
     forest_rows = fisher_rows(samples, "pj_le")
     chart = forest.caterpillar(
-        forest_rows, main, name="chan-pj-legitimacy-forest", x_title="Correlation (r) between procedural justice and legitimacy",
+        forest_rows, main, name="chan-pj-legitimacy-forest",
+        x_title="Correlation (r) between procedural justice and legitimacy",
         title="Fair treatment and legitimacy go together in most samples, by very different amounts",
         subtitle=("Each dot is one survey sample's correlation with its 95% interval, lowest to highest. Orange line: "
                   "pooled r; darker band: its 95% confidence interval; pale band: 95% prediction interval, where a "
@@ -564,7 +570,8 @@ def chan_checks() -> Section:
                label=f"{what}: published against unpublished"),
         Figure("chan_egger_verdict", "significant" if _significant(egger["p_holm"]) else "no significant",
                "verdict", CHAN_DATA, label=f"{what}: Egger's test for small-study asymmetry"),
-        Figure("chan_age_k", int(by.at["mean_age", "k"]), "samples", CHAN_DATA, label=f"{what}: samples with a mean age"),
+        Figure("chan_age_k", int(by.at["mean_age", "k"]), "samples", CHAN_DATA,
+               label=f"{what}: samples with a mean age"),
         *[Figure(f"chan_age_r_{age}", _fitted_r(by.loc["mean_age"], age), "r", CHAN_DATA, R2,
                  f"{what}: fitted correlation at a mean age of {age}") for age in AGES],
         Figure("chan_age_p", _p(by.at["mean_age", "p"]), "p", CHAN_DATA, label=f"{what}: mean age slope, p"),
@@ -600,8 +607,8 @@ def chan_findings_table() -> pd.DataFrame:
     pooled, by, holm = res["pooled"], res["moderators"].set_index("moderator"), res["abstract_holm"]
 
     def interval(p: pd.Series) -> str:
-        return (f"r = {fmt_number(p['estimate_r'], 2)} (95% CI {fmt_interval(p['hk_ci_low_r'], p['hk_ci_high_r'], 2)}), "
-                f"{int(p['k'])} samples")
+        ci = fmt_interval(p["hk_ci_low_r"], p["hk_ci_high_r"], 2)
+        return f"r = {fmt_number(p['estimate_r'], 2)} (95% CI {ci}), {int(p['k'])} samples"
 
     def slope(m: str, at: tuple, unit: str) -> str:
         fit = by.loc[m]
