@@ -1,9 +1,11 @@
 """The data-and-methods appendix: the sources, the method settings and figures its text quotes, comparable forces,
-the evidence the book could not read or does not use, the caveats log and every number in the book."""
+the evidence the book could not read or does not use, which cited reviews could be re-pooled, the caveats log and
+every number in the book."""
 
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +17,8 @@ from analysis.methods import comparable, funnel, stats
 from analysis.present import register, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.sources import census, forces, manifest, population
-from analysis.sources.evidence import load_register
+from analysis.sources import pj_legitimacy_samples as pj
+from analysis.sources.evidence import REGISTER_FILE, load_register
 from analysis.sources import search_rates as sr
 from analysis.sources import stop_search as ss
 from analysis.sources.periods import financial_year
@@ -67,6 +70,10 @@ CAVEATS = [
     ("Comparable forces", "Force sections",
      f"Computed from {len(comparable.FEATURES)} public context features, not HMICFRS's most similar groups, which "
      "could not be obtained; each comparable force's own value is shown, and the City of London has none."),
+    ("Correlations, not effects", "Procedural justice and legitimacy re-pooled (chapter 3)",
+     "Chan, Bradford and Stott's samples are survey correlations, most of them cross-sectional, graded as "
+     "associations; the samples disagree far more than chance allows, so the prediction interval is given beside the "
+     "pooled r. The paper's own pooled r could not be read, so the re-pooled figures are not yet compared with it."),
     ("Force-area survey estimates", "Anti-social behaviour by force (chapter 7)",
      "Small samples; ONS's own significance test is used. ONS reports London's two forces as one area, which the book "
      "keeps as one area and gives to both London editions."),
@@ -245,3 +252,78 @@ def comparable_table() -> pd.DataFrame:
 def every_number(folder: Path) -> tables.Table:
     """Every figure the chapter notebooks in `folder` glue, each linked to its chapter page."""
     return register.every_number(register.collect(sorted(Path(folder).glob("0*.ipynb"))))
+
+
+# Reviews this book re-pooled from their authors' study-level data: the review's citation and the dataset's id.
+REPOOLED = {pj.REVIEW_URL: pj.SAMPLES_FILE}
+RECOMPUTE_STATUS = {
+    "repooled": "re-pooled from the authors' study-level data",
+    "restated": "restated: its study-level data are not public in a form this book could obtain",
+    "narrative": "not pooled: a narrative review, with no pooled effect to recompute",
+    "summary": "restated: a summary of another review, not a review itself",
+}
+RECOMPUTE_NEEDS = {
+    "repooled": "done: the authors' sheet is in this book's data, and chapter 3 re-pools it",
+    "restated": ("each study's effect size with its variance or interval: the review's own forest-plot tables, "
+                 "transcribed, or a data deposit by its authors"),
+    "narrative": "nothing to pool; each included study would have to be read on its own",
+    "summary": "the study-level data of the review it summarises",
+}
+# A reference as readers see it: its authors, year and title, without the journal.
+_AUTHORS_YEAR_TITLE = re.compile(r"^(.+?\(\d{4}[a-z]?\)\.\s.+?[.?!])(?:\s|$)")
+_AUTHORS_YEAR = re.compile(r"^(.+?\(\d{4}[a-z]?\))")
+
+
+def _review_keys(rows: pd.DataFrame) -> pd.Series:
+    """One key per review: its citation (DOI) where the register gives one, else its authors and year; a row without
+    a citation takes the citation of another row with the same authors and year."""
+    authors_year = rows["study"].str.extract(_AUTHORS_YEAR, expand=False).fillna(rows["study"])
+    cited = rows["citation_url"].fillna("").str.strip()
+    by_authors = dict(zip(authors_year[cited != ""], cited[cited != ""]))
+    return cited.where(cited != "", authors_year.map(by_authors)).fillna(authors_year)
+
+
+def reviews() -> pd.DataFrame:
+    """One row per systematic review or meta-analysis the register cites (rows with what they pooled): review,
+    citation_url, rows (register ids), chapter, pooled, status (a key of RECOMPUTE_STATUS) and dataset."""
+    register_rows = load_register()
+    cited = register_rows[register_rows["studies_pooled"].fillna("").str.strip() != ""]
+    cited = cited.assign(key=_review_keys(cited))
+    out = []
+    for key, group in cited.groupby("key", sort=False):
+        first = group.iloc[0]
+        url = group["citation_url"].dropna()
+        pooled = str(first["studies_pooled"])
+        narrative = "no pooling" in str(first["design"]) or "not pooled" in pooled
+        summary = str(first["design"]).startswith("evidence summary")
+        status = ("repooled" if key in REPOOLED else "narrative" if narrative else "summary" if summary
+                  else "restated")
+        title = _AUTHORS_YEAR_TITLE.match(first["study"])
+        out.append({"review": title.group(1) if title else first["study"],
+                    "citation_url": url.iloc[0] if len(url) else None, "rows": ", ".join(group["id"]),
+                    "chapter": first["chapter"], "pooled": pooled, "status": status,
+                    "dataset": REPOOLED.get(key)})
+    return pd.DataFrame(out)
+
+
+def recomputable_section() -> Section:
+    """Every review the book cites: whether it could be re-pooled from its authors' study-level data, and what would
+    let a reader recompute it, with the counts the text quotes."""
+    table = reviews()
+    shown = table.assign(status_text=table["status"].map(RECOMPUTE_STATUS), needs=table["status"].map(RECOMPUTE_NEEDS))
+    formatted = tables.format_table(
+        shown[["review", "citation_url", "rows", "pooled", "status_text", "needs"]],
+        headers={"review": "Review", "rows": "Register rows", "pooled": "What it pooled", "status_text": "In this book",
+                 "needs": "What would let a reader recompute it"},
+        links={"review": "citation_url"}, caption="Can each cited review be recomputed?")
+    datasets = [REGISTER_FILE, *sorted(set(table["dataset"].dropna()))]
+    figures = [
+        Figure("reviews_cited", len(table), "reviews", datasets, label="systematic reviews and meta-analyses cited"),
+        Figure("reviews_repooled", int((table["status"] == "repooled").sum()), "reviews", datasets,
+               label="cited reviews re-pooled from their authors' study-level data"),
+        Figure("reviews_restated", int(table["status"].isin(["restated", "summary"]).sum()), "reviews", datasets,
+               label="cited reviews whose pooled figures are restated, not recomputed"),
+        Figure("reviews_narrative", int((table["status"] == "narrative").sum()), "reviews", datasets,
+               label="cited reviews that pooled no effects (narrative reviews)"),
+    ]
+    return Section(formatted, None, figures)

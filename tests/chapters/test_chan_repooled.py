@@ -1,0 +1,71 @@
+"""Chan, Bradford & Stott (2023) re-pooled in chapter 3, and the appendix's table of which cited reviews can be
+recomputed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.chapters import appendix
+from analysis.chapters import c03_procedural_justice as chapter
+from analysis.present import glue
+from analysis.sources import pj_legitimacy_samples as pj
+
+
+@pytest.mark.parametrize("section", [chapter.chan_repooled, chapter.chan_checks, chapter.chan_findings])
+def test_every_figure_names_the_study_level_data_and_carries_its_grade(section):
+    figures = section().figures
+    assert figures and all(f.datasets == [pj.SAMPLES_FILE] for f in figures)
+    assert {glue.grade(f.datasets) for f in figures} == {"third-party extract"}
+    assert len({f.key for f in figures}) == len(figures) and all(f.key.startswith("chan_") for f in figures)
+
+
+def test_the_pooled_correlation_lies_inside_its_interval_and_the_prediction_interval_is_wider():
+    figures = {f.key: f.value for f in chapter.chan_repooled().figures}
+    assert figures["chan_pj_low"] < figures["chan_pj_r"] < figures["chan_pj_high"]
+    assert figures["chan_pj_pi_low"] < figures["chan_pj_low"] and figures["chan_pj_pi_high"] > figures["chan_pj_high"]
+    assert figures["chan_pj_loo_low"] <= figures["chan_pj_r"] <= figures["chan_pj_loo_high"]
+    assert figures["chan_pj_k"] == 152 and figures["chan_people"] == pj.TOTAL_N
+
+
+def test_each_finding_of_the_abstract_gets_one_verdict_and_mediation_is_not_claimed():
+    table = chapter.chan_findings_table()
+    assert len(table) == len(chapter.FINDING_KEYS)
+    assert set(table["verdict"]) <= set(chapter.VERDICTS)
+    verdicts = dict(zip(chapter.FINDING_KEYS, table["verdict"]))
+    assert verdicts["chan_verdict_pj"] == "reproduced"
+    assert verdicts["chan_verdict_mediation"] == "cannot be checked here"
+    # A verdict the data do not bear out says what the data show instead.
+    for shows, verdict in zip(table["what the authors' data show"], table["verdict"]):
+        assert shows and (verdict != "not reproduced" or "not significant" in shows)
+
+
+def test_the_moderator_tests_are_corrected_as_a_family():
+    mods = chapter.chan_results()["moderators"]
+    assert (mods["p_holm"] >= mods["p"]).all()
+
+
+REGISTER = pd.DataFrame({
+    "id": ["E1", "E2", "E3", "E4", "E5", "E6"],
+    "chapter": ["1 x"] * 6,
+    "study": ["Smith, A. (2020). A review of patrols. J Crim.", "Smith, A. (2022). A review of patrols. J Crim.",
+              "Jones, B. (2019). Another review. J Crim.", "Jones, B. (2019). Another review. J Crim.",
+              "Chan, A., Bradford, B. and Stott, C. (2023). A systematic review. J Exp Criminol.",
+              "Lee, C. (2018). A single trial. J Crim."],
+    "design": ["meta-analysis"] * 4 + ["meta-analysis", "randomised trial"],
+    "studies_pooled": ["10 studies", "10 studies", "5 studies", "5 studies", "123 studies", None],
+    "citation_url": ["https://doi.org/10.1/a", "https://doi.org/10.1/a", None, "https://doi.org/10.1/b",
+                     pj.REVIEW_URL, "https://doi.org/10.1/c"],
+})
+
+
+def test_one_row_per_review_computed_from_the_register(monkeypatch):
+    monkeypatch.setattr(appendix, "load_register", lambda: REGISTER.copy())
+    table = appendix.reviews()
+    # Rows citing one DOI are one review whatever year their text gives; a row without a citation joins the review
+    # with its authors and year; a study that pooled nothing is not a review.
+    assert table["rows"].tolist() == ["E1, E2", "E3, E4", "E5"]
+    assert table["status"].tolist() == ["restated", "restated", "repooled"]
+    assert table["dataset"].tolist()[2] == pj.SAMPLES_FILE
+    figures = {f.key: f.value for f in appendix.recomputable_section().figures}
+    assert figures == {"reviews_cited": 3, "reviews_repooled": 1, "reviews_restated": 2, "reviews_narrative": 0}

@@ -1,0 +1,68 @@
+"""The caterpillar forest plot and the precision funnel: every sample drawn, the pooled r and both bands, and a width
+that fits the book's column on a desktop and a phone."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import vl_convert
+
+from analysis.methods import meta_analysis as meta
+from analysis.present import forest, theme
+
+KW = {"name": "t", "description": "a test chart", "source": "none", "title": "A title", "x_title": "r"}
+PHONE_COLUMN = 342  # pixels: the text column at 390 px (tests/present/test_chart_layout.py)
+DESKTOP_COLUMN = 780  # pixels: the text column at 1280 px (present/theme.py)
+
+
+def samples(k: int = 152) -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    n = rng.integers(50, 5000, k)
+    r = np.tanh(rng.normal(0.43, 0.3, k)).round(2)
+    frame = pd.DataFrame({"author": [f"S{i}" for i in range(k)], "place": "UK", "n": n, "r": r})
+    z = meta.fisher_z(frame)
+    return pd.DataFrame({"sample": z["author"], "country": z["place"], "n": z["n"], "r": z["r"],
+                         "ci_low": z["ci_low_r"], "ci_high": z["ci_high_r"], "z": z["z"], "se_z": z["se_z"],
+                         "published": "published"}), meta.pool_correlations(frame)
+
+
+def _svg_width(spec: dict, width: int) -> float:
+    fixed = json.loads(json.dumps(spec).replace('"container"', str(width)))
+    return float(re.search(r'<svg[^>]* width="([\d.]+)"', vl_convert.vegalite_to_svg(fixed)).group(1))
+
+
+def test_caterpillar_draws_every_sample_sorted_with_the_pooled_r_and_both_bands():
+    rows, pooled = samples()
+    spec = forest.caterpillar(rows, pooled, **KW).to_dict()
+    drawn = max(spec["datasets"].values(), key=len)
+    assert len(drawn) == 152 and [d["order"] for d in drawn] == list(range(1, 153))
+    assert [d["r"] for d in drawn] == sorted(d["r"] for d in drawn)
+    bands = next(d for d in spec["datasets"].values() if d and "low" in d[0])
+    assert [b["low"] for b in bands] == pytest.approx([pooled["pi_low_r"], pooled["hk_ci_low_r"]])
+    centre = next(d for d in spec["datasets"].values() if d and d[0].get("what") == "pooled r")
+    assert centre[0]["r"] == pytest.approx(pooled["estimate_r"])
+    assert spec["height"] == forest.ROW_PX * 152
+
+
+@pytest.mark.parametrize("column", [PHONE_COLUMN, DESKTOP_COLUMN])
+def test_caterpillar_and_funnel_fit_the_column_on_a_phone_and_a_desktop(column):
+    rows, pooled = samples()
+    for chart in [forest.caterpillar(rows, pooled, **KW),
+                  forest.precision_funnel(rows, pooled["estimate"], group="published", **KW)]:
+        spec = chart.to_dict()
+        assert spec["width"] == "container"
+        assert _svg_width(spec, column) <= column
+        assert all(len(line) <= theme.TITLE_CHARS for line in spec["title"]["text"])
+
+
+def test_funnel_limits_are_the_centre_plus_or_minus_1_96_standard_errors():
+    rows, pooled = samples(20)
+    spec = forest.precision_funnel(rows, 0.4, group="published", **KW).to_dict()
+    limits = next(d for d in spec["datasets"].values() if d and "side" in d[0])
+    for point in limits:
+        sign = -1 if point["side"] == "low" else 1
+        assert point["z"] == pytest.approx(0.4 + sign * 1.96 * point["se_z"])
