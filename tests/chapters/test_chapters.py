@@ -99,3 +99,17 @@ def test_search_rate_funnel_says_where_a_force_falls_never_its_rank():
     assert (section.table["low_0.998"].dropna() > 0).all()
     assert keys["sr_funnel_phi"] > 100 and "random effects" in keys["sr_funnel_spread"]
     assert section.table.set_index("pfa_code").at[forces.CITY_OF_LONDON, "funnel"].startswith("not compared")
+
+
+def test_a_csew_value_only_the_extract_gives_is_graded_as_the_extract():
+    # Issue 35: the 2025/26 figures were "transcribed" in the register and "third-party extract" in the text. A value
+    # no transcribed ONS figure confirms cites the extract alone, so both say "third-party extract".
+    from analysis.chapters import c01_trust_and_confidence as c01
+    from analysis.present import glue
+    from analysis.sources import csew
+
+    figures = {f.key: f for f in c01.national_trend().figures}
+    latest = figures["conf_latest_year"]
+    assert latest.value.endswith("(third-party extract only)")
+    assert glue.grade(figures["conf_latest"].datasets) == glue.grade(latest.datasets) == "third-party extract"
+    assert not set(csew.HEADLINE_FILES) & set(figures["conf_latest"].datasets)
