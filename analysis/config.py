@@ -64,6 +64,11 @@ MIN_EVENTS_FOR_RATIO = 20
 # from the truth whichever way the blanks fall, so no rate or comparison is quoted.
 MAX_UNKNOWN_ARREST_SHARE = 0.25
 
+# Above this overdispersion factor a funnel's limits are more than about three times as wide as chance alone would
+# draw them (sqrt(10)), so "within the limits" says only that a force is not unusual among forces that differ widely:
+# the verdict says so beside it.
+WIDE_FUNNEL_PHI = 10
+
 # Hot-spot concentration against chance: simulations of the same incidents spread at one rate over the same places,
 # seeded so a rebuild gives the same figure.
 HOTSPOT_SIMULATIONS = 200

@@ -184,6 +184,8 @@ def methods() -> Section:
         Figure("funnel_outer", 100 * funnel.LEVELS[1], "%", [], "{:.1f}", label="The outer limits of every funnel plot"),
         Figure("winsor_low", 100 * funnel.WINSOR[0], "%", [], label="z-scores are winsorised at this percentile"),
         Figure("winsor_high", 100 * funnel.WINSOR[1], "%", [], label="and at this one"),
+        Figure("wide_funnel_phi", config.WIDE_FUNNEL_PHI, "overdispersion factor", [],
+               label="Above this overdispersion factor a funnel's limits are called wide beside its verdicts"),
         Figure("hotspot_simulations", config.HOTSPOT_SIMULATIONS, "simulations", [],
                label="Simulations behind each hot-spot share chance alone would give"),
         Figure("chart_digits", config.CHART_DIGITS, "significant digits", [],

@@ -61,7 +61,8 @@ def _funnel_wording(fitted: funnel.Funnel, code: str) -> str:
     verdict = fitted.table.set_index("pfa_code").at[code, "funnel"]
     if code == forces.CITY_OF_LONDON:
         return CITY_PER_RESIDENT
-    return f"{verdict} around England and Wales"
+    caveat = funnel.wide_caveat(fitted.spread) if verdict == funnel.WITHIN else None
+    return f"{verdict} around England and Wales" + (f" ({caveat})" if caveat else "")
 
 
 def _count_wording(value: float, median: float, unit: str, fmt_decimals: int = 0) -> str:

@@ -351,8 +351,7 @@ def search_ratio_map(highlight: str | None = None) -> Section:
                 *common.funnel_figures("ss23_force_funnel", fitted, highlight, datasets=sr.DATASETS,
                                        what=f"the Black/White ratio of published search rates in {sr.YEAR} "
                                             "(approximate limits: counts rebuilt from rounded rates)")]
-    figures += [Figure("ss23_bw_national_counts", national["ratio_from_counts"], "ratio", sr.DATASETS, PCT1),
-                Figure("ss23_bw_national_counts_low", national["ci_low"], "ratio", sr.DATASETS, PCT1),
+    figures += [Figure("ss23_bw_national_counts_low", national["ci_low"], "ratio", sr.DATASETS, PCT1),
                 Figure("ss23_bw_national_counts_high", national["ci_high"], "ratio", sr.DATASETS, PCT1)]
     values = by_force.rename(columns={"ratio": "value"}).replace(
         {"note": {disproportionality.NOT_PUBLISHED: "published as N/A"}})

@@ -54,7 +54,9 @@ def funnel_sentence(fitted: funnel.Funnel, force_code: str, *, what: str, fmt: s
         return f"{name} has no published figure for {what}"
     verdict = table.set_index("pfa_code").at[force_code, "funnel"]
     around = "" if verdict.startswith("not compared") else " around England and Wales"
-    return f"{name}: {fmt_number(row[force_code], *format_spec(fmt))} for {what}, {verdict}{around}"
+    caveat = funnel.wide_caveat(fitted.spread) if verdict == funnel.WITHIN else None
+    return (f"{name}: {fmt_number(row[force_code], *format_spec(fmt))} for {what}, {verdict}{around}"
+            + (f" ({caveat})" if caveat else ""))
 
 
 def denominator_range(official: float, interpolated: float) -> str:
@@ -108,10 +110,14 @@ def point_figures(trend: pd.DataFrame, measure: str, short: str, datasets: list[
         if pd.notna(row.get("value_transcribed")):
             low, high = sorted([row["value_pct"], row["value_transcribed"]])
             value = f"about {fmt_number(low)} to {fmt_number(high)}"
-        year = row["csew_year"] + (f" ({PROVISIONAL})" if row.get("provisional", False) else "")
+        provisional = bool(row.get("provisional", False))
+        year = row["csew_year"] + (f" ({PROVISIONAL})" if provisional else "")
         what = what or csew.SERIES_LABELS.get(measure, measure)
-        figures += [Figure(f"{short}_{which}", value, "%", datasets, label=f"{what}, {WHICH[which]} ({year})"),
-                    Figure(f"{short}_{which}_year", year, "CSEW year", datasets, label=f"{what}: the {WHICH[which]}")]
+        # A value no transcribed figure confirms rests on the extract alone: its grade is the extract's, not the
+        # transcribed headlines' (issue 35: one grade, from the dataset the figure comes from).
+        cited = [d for d in datasets if d not in csew.HEADLINE_FILES] if provisional else datasets
+        figures += [Figure(f"{short}_{which}", value, "%", cited, label=f"{what}, {WHICH[which]} ({year})"),
+                    Figure(f"{short}_{which}_year", year, "CSEW year", cited, label=f"{what}: the {WHICH[which]}")]
     return figures
 
 

@@ -153,15 +153,15 @@ POPULATION_SCHEMA = Schema(
 )
 
 
-def approximate_intervals(ratios: pd.DataFrame, populations: pd.DataFrame, national: pd.DataFrame | None = None,
+def approximate_intervals(ratios: pd.DataFrame, populations: pd.DataFrame,
                           min_searches: int = config.MIN_EVENTS_FOR_RATIO) -> pd.DataFrame:
     """Add an approximate 95% score interval to each Black/White ratio, from rebuilt counts.
 
     `ratios` is black_white_ratios(); `populations` has pfa_code, group ('Black', 'White'), population
     (Census 2021, the denominators the rates were published on). Counts are rebuilt as rate x population
     / 1,000 and rounded; because the rates were rounded to 0.1 these are approximate, and `interval`
-    says so. For England and Wales, `national` (load_national()) supplies the published counts, so its
-    ratio and interval are exact (ratio_from_counts). Adds columns black_searches, white_searches,
+    says so, for England and Wales too (its published counts include British Transport Police, its rates
+    do not). Adds columns black_searches, white_searches,
     ratio_from_counts, ci_low, ci_high, interval; forces with fewer than `min_searches` rebuilt
     searches in either group get no interval and 'too few to say'.
     """
@@ -174,12 +174,6 @@ def approximate_intervals(ratios: pd.DataFrame, populations: pd.DataFrame, natio
         out[f"{group.lower()}_searches"] = (out[f"{group.lower()}_rate"] * out[f"{group.lower()}_population"]
                                            / 1000).round()
     out["interval"] = APPROXIMATE
-    if national is not None:
-        counts = national.set_index("group")["searches"]
-        is_national = out["pfa_code"] == ENGLAND_AND_WALES
-        out.loc[is_national, "black_searches"] = counts["Black"]
-        out.loc[is_national, "white_searches"] = counts["White"]
-        out.loc[is_national, "interval"] = "published counts and Census 2021 populations"
     enough = (out["black_searches"] >= min_searches) & (out["white_searches"] >= min_searches)
     result = stats.poisson_rate_ratio(out["black_searches"].where(enough), out["black_population"],
                                       out["white_searches"].where(enough), out["white_population"])
@@ -195,9 +189,8 @@ def approximate_intervals(ratios: pd.DataFrame, populations: pd.DataFrame, natio
 
 def published_ratios() -> pd.DataFrame:
     """Black/White ratios of the rates published for 2022/23 (Census 2021), with their rounding range and approximate
-    intervals; England and Wales's from its published counts."""
-    return approximate_intervals(black_white_ratios(search_rates.load_rates()), census.census2021_by_ethnicity(),
-                                 search_rates.load_national())
+    intervals (England and Wales is the 43 territorial forces, British Transport Police left out)."""
+    return approximate_intervals(black_white_ratios(search_rates.load_rates()), census.census2021_by_ethnicity())
 
 
 def arrest_rate_table(searches: pd.DataFrame) -> pd.DataFrame:

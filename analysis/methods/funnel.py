@@ -11,6 +11,7 @@ import pandas as pd
 from scipy import optimize, special
 from scipy import stats as sps
 
+from analysis import config
 from analysis.sources import forces
 
 LEVELS = (0.95, 0.998)
@@ -70,20 +71,22 @@ def classify(value, limits: dict) -> np.ndarray:
 
 
 def rate_limits(exposure, centre: float, tau2: float, level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Limits for a rate (events per unit of exposure) around `centre`: exact Poisson with no overdispersion, else
-    normal with the random-effects variance added, centre +/- z sqrt(centre/exposure + tau^2)."""
+    """Limits for a rate (events per unit of exposure) around `centre`: exact Poisson with no overdispersion, else on
+    the log scale with the random-effects variance added, centre x exp(+/- z sqrt(1/(centre exposure) + tau^2)), so
+    no limit is ever below zero however wide the spread (tau^2 is on the log scale)."""
     exposure = np.atleast_1d(np.asarray(exposure, dtype=float))
     if tau2 == 0:
         low, high = poisson_count_limits(centre * exposure, level)
         return low / exposure, high / exposure
-    half = sps.norm.ppf(0.5 + level / 2) * np.sqrt(centre / exposure + tau2)
-    return np.maximum(centre - half, 0), centre + half
+    half = sps.norm.ppf(0.5 + level / 2) * np.sqrt(1 / (centre * exposure) + tau2)
+    return centre * np.exp(-half), centre * np.exp(half)
 
 
-def _fit(value, se, centre: float, limits) -> tuple[pd.DataFrame, dict]:
-    """Each unit's value, its 95% and 99.8% limits (`limits(tau2, level)`) and where it falls around `centre`, and the
-    overdispersion estimates from the units' z-scores."""
-    spread = overdispersion((value - centre) / se, se)
+def _fit(value, z, se, limits) -> tuple[pd.DataFrame, dict]:
+    """Each unit's value, its 95% and 99.8% limits (`limits(tau2, level)`) and where it falls, and the overdispersion
+    estimates from the units' z-scores under the null, with `se` their standard errors on the scale the limits are
+    drawn on (so tau^2 is on that scale)."""
+    spread = overdispersion(z, se)
     out = pd.DataFrame({"rate": value})
     bounds = {level: limits(spread["tau2"], level) for level in LEVELS}
     for level, (low, high) in bounds.items():
@@ -94,28 +97,37 @@ def _fit(value, se, centre: float, limits) -> tuple[pd.DataFrame, dict]:
 
 def rate_funnel(events, exposure, centre: float) -> tuple[pd.DataFrame, dict]:
     """Each unit's rate, its 95% and 99.8% limits and where it falls, around `centre` (events per unit exposure,
-    the England and Wales rate); and the overdispersion estimates the limits allow for."""
+    the England and Wales rate); and the overdispersion estimates the limits allow for.
+
+    The z-scores are Pearson's, (rate - centre)/sqrt(centre/exposure), defined even for a unit with no events; the
+    between-unit variance is estimated with the log scale's standard errors, 1/sqrt(expected events), because the
+    limits are drawn on that scale."""
     events, exposure = np.asarray(events, dtype=float), np.asarray(exposure, dtype=float)
-    return _fit(events / exposure, np.sqrt(centre / exposure), centre,
+    value = events / exposure
+    return _fit(value, (value - centre) / np.sqrt(centre / exposure), 1 / np.sqrt(centre * exposure),
                 lambda tau2, level: rate_limits(exposure, centre, tau2, level))
 
 
 def proportion_limits(trials, centre: float, tau2: float, level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Limits for a proportion of `trials` around `centre`: exact binomial quantiles with no overdispersion, else
-    normal with the random-effects variance added, centre +/- z sqrt(centre (1 - centre)/trials + tau^2)."""
+    """Limits for a proportion of `trials` around `centre`: exact binomial quantiles with no overdispersion, else on
+    the logit scale with the random-effects variance added, logit(centre) +/- z sqrt(1/(trials centre (1 - centre))
+    + tau^2), so the limits stay between 0 and 1 (tau^2 is on the logit scale)."""
     trials = np.atleast_1d(np.asarray(trials, dtype=float))
     tail = (1 - level) / 2
     if tau2 == 0:
         n = np.round(trials)
         return sps.binom.ppf(tail, n, centre) / n, sps.binom.isf(tail, n, centre) / n
-    half = sps.norm.ppf(0.5 + level / 2) * np.sqrt(centre * (1 - centre) / trials + tau2)
-    return np.maximum(centre - half, 0), np.minimum(centre + half, 1)
+    half = sps.norm.ppf(0.5 + level / 2) * np.sqrt(1 / (trials * centre * (1 - centre)) + tau2)
+    return special.expit(special.logit(centre) - half), special.expit(special.logit(centre) + half)
 
 
 def proportion_funnel(events, trials, centre: float) -> tuple[pd.DataFrame, dict]:
-    """rate_funnel for a proportion (events of trials) around `centre`, the England and Wales proportion."""
+    """rate_funnel for a proportion (events of trials) around `centre`, the England and Wales proportion: Pearson
+    z-scores, and the between-unit variance on the logit scale the limits are drawn on."""
     events, trials = np.asarray(events, dtype=float), np.asarray(trials, dtype=float)
-    return _fit(events / trials, np.sqrt(centre * (1 - centre) / trials), centre,
+    value = events / trials
+    return _fit(value, (value - centre) / np.sqrt(centre * (1 - centre) / trials),
+                1 / np.sqrt(trials * centre * (1 - centre)),
                 lambda tau2, level: proportion_limits(trials, centre, tau2, level))
 
 
@@ -141,7 +153,18 @@ def describe_spread(spread: dict) -> str:
                 "so the limits are exact Poisson limits")
     return (f"the forces vary more than chance alone would make them (overdispersion factor {spread['phi']:,.1f}, "
             "from z-scores winsorised at 10% and 90%), so the limits add a between-force variance "
-            "(additive random effects, Spiegelhalter 2005)")
+            "(additive random effects, Spiegelhalter 2005), on the log scale for rates and ratios and the logit "
+            "scale for shares: no limit falls below zero")
+
+
+def wide_caveat(spread: dict) -> str | None:
+    """Where the forces differ so much more than chance allows that the limits are wide (config.WIDE_FUNNEL_PHI),
+    what "within the limits" does and does not say, in plain words; None where the limits are narrow enough."""
+    if spread["phi"] <= config.WIDE_FUNNEL_PHI:
+        return None
+    return (f"the forces differ about {spread['phi']:,.0f} times as much as chance alone would make them, so the "
+            "limits are wide: within them means only that a force is not unusual among forces that differ this "
+            "much, not that it is like England and Wales")
 
 
 def limit_curve(sizes, limits) -> pd.DataFrame:

@@ -14,16 +14,16 @@ from analysis.sources.files import locate
 from analysis.sources.schemas import Column, Schema, SchemaError, validate
 
 BY_AREA_FILE = "stop_search_rates_ye_mar2023_eff/by_area"
-BY_ETHNICITY_FILE = "stop_search_rates_ye_mar2023_eff/by_ethnicity"
-DATASETS = [BY_AREA_FILE, BY_ETHNICITY_FILE]
+DATASETS = [BY_AREA_FILE]
 PERIOD = "year ending March 2023"
 YEAR = "2022/23"
 SOURCE = ("Cabinet Office Equality Hub, Ethnicity facts and figures: stop and search (Home Office data, "
           "Census 2021 populations), year ending March 2023; OGL v3.0")
 GROUPS = ["All", "Asian", "Black", "Mixed", "White", "Other"]
-# The national row that includes British Transport Police is the one the national counts (by_ethnicity) match.
-NATIONAL_ROW = "All - including BTP"
-LEFT_OUT_ROWS = {"All - excluding BTP"}
+# England and Wales is the 43 territorial forces, as in every other year the book shows; the row including British
+# Transport Police is left out (and with it the national counts by ethnic group, which include BTP).
+NATIONAL_ROW = "All - excluding BTP"
+LEFT_OUT_ROWS = {"All - including BTP"}
 ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
 
 
@@ -75,24 +75,3 @@ def load_rates() -> pd.DataFrame:
         raise SchemaError(f"{path}: expected a row for each of the 43 forces and '{NATIONAL_ROW}'; missing "
                           f"{sorted(forces.force_codes() - found)}")
     return table
-
-
-@cache.in_memory
-def load_national() -> pd.DataFrame:
-    """England and Wales by ethnic group (5+1 broad and 19 detailed, All, Unknown): rate per 1,000 and searches."""
-    path = locate(BY_ETHNICITY_FILE)
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    expected = ["Ethnicity", "Rate of stop and search", "Number of stop and searches"]
-    if list(raw.columns) != expected:
-        raise SchemaError(f"{path}: expected columns {expected}, found {list(raw.columns)}")
-    table = pd.DataFrame({"group": raw["Ethnicity"].str.strip(),
-                          "rate": _numbers(raw["Rate of stop and search"], str(path), "rate"),
-                          "searches": _numbers(raw["Number of stop and searches"], str(path), "number of searches")})
-    schema = Schema("national searches by ethnic group",
-                    (Column("group", "str"), Column("rate", "float", nullable=True, min=0.0),
-                     Column("searches", "float", min=0.0)), unique=("group",))
-    validate(table, schema, str(path))
-    missing = sorted(set(GROUPS) - set(table["group"]))
-    if missing:
-        raise SchemaError(f"{path}: no row for broad group(s) {missing}")
-    return table.astype({"searches": "int64"})

@@ -8,7 +8,7 @@ import pytest
 from analysis.chapters import c04_contact_with_victims as c04
 from analysis.chapters import c05_contact_with_suspects as c05
 from analysis.chapters import c07_what_else_matters as c07
-from analysis.methods import stats
+from analysis.methods import funnel, stats
 from analysis.sources import forces, policeuk
 
 
@@ -88,10 +88,28 @@ def test_national_arrest_counts_are_too_incomplete_in_2018_19_and_the_met_drives
 def test_search_rate_funnel_says_where_a_force_falls_never_its_rank():
     section = c05.search_rate_funnel(highlight="kent")
     keys = {f.key: f.value for f in section.figures}
-    assert keys["sr_force_funnel"].endswith("within the 95% limits around England and Wales")
+    # Forces differ over a hundred times as much as chance allows: "within" says so beside it (issue 35).
+    assert "within the 95% limits around England and Wales (the forces differ about" in keys["sr_force_funnel"]
+    assert keys["sr_force_funnel"].endswith("not that it is like England and Wales)")
     assert "highest" not in keys["sr_force_funnel"]
-    # The Met (20.6 per 1,000) is the one force above the 99.8% limit; the City is not compared.
+    # The Met (20.6 per 1,000) is above the 95% limit; on the log scale no force is above the 99.8% limit (limits
+    # multiply the centre, about 6.4 per 1,000, by the same factor each way); the City is not compared.
     met = section.table.set_index("pfa_code").loc[forces.METROPOLITAN]
-    assert met["funnel"] == "above the 99.8% limit" and keys["sr_funnel_above_998"] == 1
+    assert met["funnel"] == funnel.ABOVE_95 and keys["sr_funnel_above_998"] == 0
+    assert (section.table["low_0.998"].dropna() > 0).all()
     assert keys["sr_funnel_phi"] > 100 and "random effects" in keys["sr_funnel_spread"]
     assert section.table.set_index("pfa_code").at[forces.CITY_OF_LONDON, "funnel"].startswith("not compared")
+
+
+def test_a_csew_value_only_the_extract_gives_is_graded_as_the_extract():
+    # Issue 35: the 2025/26 figures were "transcribed" in the register and "third-party extract" in the text. A value
+    # no transcribed ONS figure confirms cites the extract alone, so both say "third-party extract".
+    from analysis.chapters import c01_trust_and_confidence as c01
+    from analysis.present import glue
+    from analysis.sources import csew
+
+    figures = {f.key: f for f in c01.national_trend().figures}
+    latest = figures["conf_latest_year"]
+    assert latest.value.endswith("(third-party extract only)")
+    assert glue.grade(figures["conf_latest"].datasets) == glue.grade(latest.datasets) == "third-party extract"
+    assert not set(csew.HEADLINE_FILES) & set(figures["conf_latest"].datasets)

@@ -73,9 +73,38 @@ def test_proportion_limits_are_exact_binomial_without_overdispersion_and_widen_w
     # Exact binomial quantiles: with 100 trials at 25%, 17 and 34 leave about 2.5% in each tail.
     assert list(low * [100, 1000]) == [17, 223] and list(high * [100, 1000]) == [34, 277]
     assert sps.binom.cdf(16, 100, 0.25) < 0.025 <= sps.binom.cdf(17, 100, 0.25)
-    wide_low, wide_high = funnel.proportion_limits([1000], 0.25, 0.002, 0.95)
-    half = 1.959964 * (0.25 * 0.75 / 1000 + 0.002) ** 0.5
-    assert wide_low[0] == pytest.approx(0.25 - half, abs=1e-6) and wide_high[0] == pytest.approx(0.25 + half, abs=1e-6)
+    wide_low, wide_high = funnel.proportion_limits([1000], 0.25, 0.02, 0.95)
+    # With overdispersion the limits are on the logit scale: logit(0.25) +/- z sqrt(1/(n p (1 - p)) + tau^2).
+    half = 1.959964 * (1 / (1000 * 0.25 * 0.75) + 0.02) ** 0.5
+    logit = np.log(0.25 / 0.75)
+    assert wide_low[0] == pytest.approx(1 / (1 + np.exp(-(logit - half))), abs=1e-6)
+    assert wide_high[0] == pytest.approx(1 / (1 + np.exp(-(logit + half))), abs=1e-6)
+
+
+def test_wide_spread_never_draws_a_limit_below_zero_or_a_share_above_one():
+    # A between-force spread so wide that centre - z sqrt(centre/exposure + tau^2) would be negative on the rate
+    # scale: on the log (logit) scale every limit stays positive (inside 0 to 1) and the limits multiply the centre
+    # by the same factor each way.
+    low, high = funnel.rate_limits([1e4, 1e5, 1e6], 0.005, 0.5, 0.998)
+    assert (low > 0).all() and np.allclose(low * high, 0.005**2)
+    low, high = funnel.proportion_limits([10, 1000], 0.3, 2.0, 0.998)
+    assert (low > 0).all() and (high < 1).all()
+
+
+def test_rate_funnel_estimates_the_between_force_variance_on_the_log_scale():
+    # Rates spread about 30% either way around 5 per 1,000 in large units: tau^2 on the log scale is about
+    # var(log rate), not var(rate) (which is about centre^2 times that).
+    rates = 0.005 * np.exp(np.linspace(-0.3, 0.3, 11))
+    exposure = np.full(11, 1e6)
+    out, spread = funnel.rate_funnel(rates * exposure, exposure, 0.005)
+    assert 0.01 < spread["tau2"] < 0.1
+    assert spread["phi"] > 100 and (out["low_0.998"] > 0).all()
+
+
+def test_a_wide_funnel_says_within_the_limits_says_little():
+    assert funnel.wide_caveat({"phi": 1.5, "tau2": 0.0}) is None
+    caveat = funnel.wide_caveat({"phi": 1662.4, "tau2": 0.2})
+    assert "1,662 times" in caveat and "not that it is like England and Wales" in caveat
 
 
 def test_a_proportion_far_from_the_centre_is_placed_beyond_the_limits():
