@@ -8,7 +8,8 @@ import re
 import pandas as pd
 import yaml
 
-from analysis.present import evidence_tables
+from analysis.methods import evidence_strength
+from analysis.present import evidence_map, evidence_tables
 from analysis.present.glue import Figure, Section
 from analysis.sources import cache, forces
 from analysis.sources.evidence import REGISTER_FILE, load_register
@@ -243,3 +244,41 @@ def force_rows(force: str) -> Section:
     return Section(evidence_tables.styled(tab), None, [], note=(
         f"Estimates for {f.name} as the force or a report quoted them, not recomputed: a survey's force-level "
         "sample is small, so its interval is wide where one is given."))
+
+
+def map_frame() -> pd.DataFrame:
+    """One row per study (finding) and outcome on the evidence-and-gap map, with its grade, direction and place."""
+    register = load_register().set_index("id", drop=False)
+    out = []
+    for action, chapter, findings in MAP_ROWS:
+        for finding in findings:
+            rows = register.loc[list(_as_tuple(finding))]
+            rows = rows[rows["outcome_domain"].isin(evidence_map.OUTCOMES)]
+            for domain, cell in rows.groupby("outcome_domain", sort=False):
+                # The cell's direction is that of the finding's headline row on this outcome (its first).
+                head = cell.iloc[0]
+                way = evidence_strength.direction(head["significant"], head["id"] in AGAINST)
+                out.append({"action": action, "chapter": chapter, "outcome": evidence_map.OUTCOMES[domain],
+                            "study": evidence_tables.short_citation(cell["study"].iloc[0]),
+                            "grade": evidence_strength.grade(cell["design_class"].iloc[0]), "direction": way,
+                            "place": "UK" if (cell["country"] == "UK").all() else "Elsewhere", "row": head["id"]})
+    frame = pd.DataFrame(out)
+    frame["offset"] = frame.groupby(["action", "outcome"], sort=False).cumcount()
+    return frame
+
+
+def map_section(chapter_prefix: str | None = None) -> Section:
+    """The evidence-and-gap map (the guide's actions in one chapter, or all of them), with its gaps in words."""
+    frame = map_frame()
+    actions = [a for a, c, _ in MAP_ROWS if chapter_prefix in (None, c)]
+    frame = frame[frame["action"].isin(actions)]
+    part = "the guide's actions" if chapter_prefix is None else "this chapter's actions"
+    chart = evidence_map.chart(frame, actions, name=f"evidence-map-{chapter_prefix or 'all'}",
+                               title=f"What has been tested for {part}, and what it found",
+                               source=f"Evidence register v4 ({REGISTER_FILE}); grades from the register's columns")
+    lines = evidence_map.gaps(frame, actions)
+    note = ("Each mark is one study (a review counts once) and one outcome: larger for a stronger design; green "
+            "where a significant effect ran the way the action intends, grey where there was no significant effect, "
+            "vermilion where it ran against, light blue where the source gives a direction but no test; squares are "
+            "UK studies. Empty cells are gaps:\n\n" + "\n".join(f"- {x}" for x in lines))
+    return Section(None, chart, [], note=note)

@@ -47,7 +47,10 @@ CRIME_NOTE = ABOUT["crime/disorder"]
 NO_EFFECT = "no significant effect"
 # What a row's `significant` says beside its figure.
 SIGNIFICANCE = {"yes": "statistically significant", "no": NO_EFFECT, "not stated": "significance not stated"}
-DIRECTIONS = ("positive", NO_EFFECT, "negative")
+# Which way a study's effect ran, as the map colours it; a direction the source gives without its significance is
+# kept apart from one it tested.
+UNTESTED = "direction stated, significance not"
+DIRECTIONS = ("positive", NO_EFFECT, "negative", UNTESTED)
 
 
 def grade(design_class: str) -> str:
@@ -75,10 +78,13 @@ def finding_label(rows: pd.DataFrame) -> str:
 
 
 def direction(significant: str, against: bool) -> str:
-    """Which way a row's effect ran: a non-significant result is "no significant effect", never positive."""
+    """Which way a row's effect ran: a non-significant result is "no significant effect", never positive, and a
+    direction without a stated significance is only that, unless it ran against the action's aim."""
     if significant == "no":
         return NO_EFFECT
-    return "negative" if against else "positive"
+    if against:
+        return "negative"
+    return "positive" if significant == "yes" else UNTESTED
 
 
 def odds_ratio_to_d(odds_ratio: float) -> float:
