@@ -49,7 +49,7 @@ NO_EFFECT = "no significant effect"
 SIGNIFICANCE = {"yes": "statistically significant", "no": NO_EFFECT, "not stated": "significance not stated"}
 # Which way a study's effect ran, as the map colours it; a direction the source gives without its significance is
 # kept apart from one it tested.
-UNTESTED = "direction stated, significance not"
+UNTESTED = "direction only, untested"
 DIRECTIONS = ("positive", NO_EFFECT, "negative", UNTESTED)
 
 
