@@ -57,9 +57,10 @@ _PEAK = ("For 2013/14, ONS's own 2015 report gives 74% of incidents; the 2025 re
 CAVEATS = {
     **dict.fromkeys(_finding("E080-E085"), _OLD_BASE),
     **dict.fromkeys(("E020", "E099", "E100"), _PEAK),
-    **dict.fromkeys(("E103", "E104"), "The number of officers rated is not stated in the source (the 339 and 237 "
-                    "once paired with these shares are officers randomised), so no test or interval is computed."),
-    **dict.fromkeys(_finding("E063-E066"), "The t statistics were read in a copy of the article's text, not on the PNAS page."),
+    **dict.fromkeys(("E103", "E104"), "The number of officers rated is not stated in the source, so no test or "
+                    "interval is computed."),
+    **dict.fromkeys(_finding("E063-E066"), "The t statistics were read in a copy of the article's text, not on the "
+                    "PNAS page."),
     "E086": "'Nearly seven times' is the blogger's rounding; the exact ratio is not stated in the source read.",
     **dict.fromkeys(("E106", "E107"), "547,003 counts all searches and 542,723 those under section 1 PACE and "
                     "associated powers: different bases."),
@@ -68,8 +69,8 @@ CAVEATS = {
     **dict.fromkeys(("E201", "E202"), "Intervals from the stated ±2 and ±1 points."),
     **dict.fromkeys(("E203", "E204"), "No year or interval given."),
     # The register's own claim wording: the rise that peaked in 2019/20, not the series' peak (chapter 5).
-    **dict.fromkeys(_finding("E113-E116"), "'Peaked around 2019/20' is the register's wording for the recent rise; the Home "
-                    "Office series itself peaked a decade earlier, as chapter 5 shows."),
+    **dict.fromkeys(_finding("E113-E116"), "'Peaked around 2019/20' is the register's wording for the recent rise; "
+                    "the Home Office series itself peaked a decade earlier, as chapter 5 shows."),
 }
 # The book chapter (notebook) that shows each register chapter's evidence.
 CHAPTER_PAGES = {"0": "01-trust-and-confidence", "1": "02-neighbourhood-policing", "2": "03-procedural-justice",

@@ -100,3 +100,10 @@ def r_to_d(r: float) -> float:
 def strength_definitions() -> pd.DataFrame:
     """Each grade with what puts a study there, strongest first, for the appendix."""
     return pd.DataFrame(GRADES, columns=["label", "meaning"])
+
+
+def rank(shown: str) -> int:
+    """Where a label stands, strongest first: a finding on confidence by its grade, a null as much as a positive; one
+    that names another outcome after every finding on confidence, by its own grade."""
+    order = [g for g, _ in GRADES]
+    return order.index(shown.split(" (", 1)[0]) + (len(order) if "evidence about" in shown else 0)

@@ -124,6 +124,8 @@ def estimate_unit(row) -> str | None:
     from_measure = next((text for pattern, text in MEASURE_UNITS if pattern.search(measure)), None)
     if from_measure is None and not pd.isna(unit) and pd.isna(row["n"]):
         return unit  # a count with no sample size: the unit is the thing counted (cases, teams)
+    if from_measure is None and str(row.get("metric", "")).startswith("percent"):
+        return "%"  # the register's metric says what neither unit nor measure does
     return from_measure
 
 

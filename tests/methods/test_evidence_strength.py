@@ -16,7 +16,8 @@ TOP = evidence_strength.GRADES[0][0]
 
 
 @pytest.mark.parametrize("cls, grade", [
-    ("review of randomised trials", "Strong"), ("review of randomised trials and quasi-experiments", "Strong to moderate"),
+    ("review of randomised trials", "Strong"),
+    ("review of randomised trials and quasi-experiments", "Strong to moderate"),
     ("randomised trial", "Moderate"), ("quasi-experiment", "Limited"), ("correlational", "Association only"),
     ("descriptive", "Descriptive"), ("statement or secondary report", "Unrated"),
 ])
@@ -93,3 +94,8 @@ def test_every_grade_is_defined_for_the_appendix():
     defined = list(evidence_strength.strength_definitions()["label"])
     assert defined == [g for g, _ in evidence_strength.GRADES] and len(set(defined)) == len(defined)
     assert set(evidence_strength.GRADE_OF_CLASS.values()) <= set(defined)
+
+
+def test_the_strongest_finding_on_confidence_may_be_a_null_and_another_outcome_ranks_after():
+    assert evidence_strength.rank("Strong (no significant effect)") < evidence_strength.rank("Moderate")
+    assert evidence_strength.rank("Moderate") < evidence_strength.rank("Strong (evidence about crime)")
