@@ -59,8 +59,10 @@ CAVEATS = {
     **dict.fromkeys(("E020", "E099", "E100"), _PEAK),
     **dict.fromkeys(("E103", "E104"), "The number of officers rated is not stated in the source, so no test or "
                     "interval is computed."),
-    **dict.fromkeys(_finding("E063-E066"), "The t statistics were read in a copy of the article's text, not on the "
-                    "PNAS page."),
+    **dict.fromkeys(_finding("E063-E066"), "ITT (intention to treat) is the effect of being offered a visit, ATT "
+                    "the effect on those actually visited; a t statistic says how clearly an effect differs from zero, "
+                    "not how large it is. The t statistics were read in a copy of the article's text, not on the PNAS "
+                    "page."),
     "E086": "'Nearly seven times' is the blogger's rounding; the exact ratio is not stated in the source read.",
     **dict.fromkeys(("E106", "E107"), "547,003 counts all searches and 542,723 those under section 1 PACE and "
                     "associated powers: different bases."),
