@@ -278,7 +278,8 @@ def map_section(chapter_prefix: str | None = None) -> Section:
     part = "the guide's actions" if chapter_prefix is None else "this chapter's actions"
     chart = evidence_map.chart(frame, actions, name=f"evidence-map-{chapter_prefix or 'all'}",
                                title=f"What has been tested for {part}, and what it found",
-                               source=f"Evidence register v4 ({REGISTER_FILE}); grades from the register's columns")
+                               source="This book's evidence register (v4); grades from each study's design, outcome and "
+                                      "significance")
     lines = evidence_map.gaps(frame, actions)
     note = ("Each mark is one study (a review counts once) and one outcome: larger for a stronger design; green "
             "where a significant effect ran the way the action intends, grey where there was no significant effect, "
