@@ -178,7 +178,7 @@ def _metric_note(row, values: tuple) -> str:
             return ""
     if row["metric"] == "percent change in odds":
         ds = [fmt_number(evidence_strength.odds_ratio_to_d(1 + v / 100), 2) for v in values]
-        note += f"; about d = {' to '.join(ds)} converted by this book (logistic method)"
+        note += f"; about d = {' to '.join(ds)}, converted by this book by the logistic method"
     return f" ({note})"
 
 

@@ -174,3 +174,14 @@ def test_quoting_a_missing_estimate_is_refused(monkeypatch):
     monkeypatch.setitem(evidence.QUOTED, "9", {"x": ("E165", "estimate", "no estimate")})
     with pytest.raises(ValueError, match="row E165 has no estimate"):
         evidence.quoted("9")
+
+
+def test_figures_in_different_metrics_name_their_metric_and_a_change_in_odds_is_converted(tables):
+    gill = by_ids(tables["1"]).loc["E061, E062, E209, E059, E060", "figures"]
+    assert ("5% to 10% (change in the odds; about d = 0.03 to 0.05, converted by this book by the logistic method); "
+            "no significant effect") in gill
+    hot_spots = by_ids(tables["1"]).loc["E070, E071, E072, E073", "figures"]
+    assert "8.1% (converted by the authors from Cohen&#x27;s d)" in hot_spots
+    assert "16% (from the log of the relative incident rate ratio, a count-based measure)" in hot_spots
+    assert "33.8% (relative change, as the source states it)" in by_ids(tables["1"]).loc[
+        "E146, E207, E208, E148, E149, E147", "figures"]
