@@ -87,7 +87,7 @@ def unsupported_messages() -> tables.Table:
                          "part": list(evidence.NO_EVIDENCE.values())})
     return tables.format_table(rows, headers={"chapter": "Chapter", "part": "Part of the guide's message"},
                                links={"chapter": "page"},
-                               caption="Messages for which the guide cites no study this book could read")
+                               caption="Messages for which this book found no readable study")
 
 
 def unused_rows() -> tables.Table:

@@ -6,81 +6,63 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import yaml
 
-from analysis.present import evidence_tables
+from analysis.methods import evidence_strength
+from analysis.present import evidence_map, evidence_tables
 from analysis.present.glue import Figure, Section
 from analysis.sources import cache, forces
 from analysis.sources.evidence import REGISTER_FILE, load_register
+from analysis.sources.files import locate
 
 
-def _run(first: int, last: int) -> tuple[str, ...]:
-    """Register rows E<first> to E<last>, one finding."""
-    return tuple(f"E{i:03d}" for i in range(first, last + 1))
+# The guide's messages, the parts with no readable study and the evidence-and-gap map's rows, as data.
+GUIDE_FILE = "evidence_register/guide_messages"
 
 
+def _finding(item) -> str | tuple[str, ...]:
+    """A finding as the file writes it: one row, a list of rows, or a run "E005-E009" (each a tuple of rows)."""
+    if isinstance(item, list):
+        return tuple(i for part in item for i in _as_tuple(_finding(part)))
+    first, _, last = item.partition("-")
+    return tuple(f"E{i:03d}" for i in range(int(first[1:]), int(last[1:]) + 1)) if last else item
+
+
+def _as_tuple(finding) -> tuple[str, ...]:
+    return (finding,) if isinstance(finding, str) else tuple(finding)
+
+
+def _load_guide() -> dict:
+    """guide_messages.yml, read once."""
+    with open(locate(GUIDE_FILE), encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+_GUIDE = _load_guide()
+# Register chapter -> ((message, findings), ...); a finding is a row id or a tuple of rows from one study.
+MESSAGES = {chapter: tuple((m["message"], [_finding(f) for f in m["findings"]]) for m in messages)
+            for chapter, messages in _GUIDE["messages"].items()}
 # Published force-level survey estimates, as forces and their reports quote them (wide intervals, most similar groups).
-FORCE_LEVEL = ("What force-level survey estimates look like", [
-    ("E139", "E140"), ("E141", "E142", "E143"), ("E201", "E202"), ("E203", "E204"), "E205", "E206"])
-# The guide's messages for each chapter of the register (captioned as in guide_outline.md's list of messages), each
-# with its findings: a finding is one register row, or a tuple of rows from one study that make one point (a
-# gradient, a treated and a control figure, a range, a trial's sizes), shown as one table row. A row from another
-# register chapter listed here is shown in this chapter too. Rows not listed fall under "Other evidence".
-MESSAGES = {
-    "0": (
-        ("Definitions and twenty years of trends", [
-            ("E001", "E002"), "E003", "E004", _run(5, 9), _run(10, 14), _run(15, 17), ("E018", "E019"), "E020",
-            "E021", _run(22, 35), "E036", ("E037", "E038"), ("E039", "E040"), ("E041", "E042"), "E043"]),
-        FORCE_LEVEL,
-    ),
-    "1": (
-        ("A visible presence, targeted on hot spots and places where trust is low", [
-            ("E044", "E045", "E046"), ("E047", "E048"), "E051", ("E054", "E055"), "E056", ("E057", "E058"),
-            _run(70, 73), ("E074", "E075"), ("E198", "E199")]),
-        ("Engaging communities to learn which local issues matter", [
-            ("E049", "E050"), ("E052", "E053"), _run(59, 62), _run(63, 69), "E076"]),
-        ("Solving those problems with partners", [("E146", "E148"), "E149", "E147", "E150"]),
-    ),
-    "2": (
-        ("Fair decisions and respectful treatment", ["E077", ("E078", "E079"), ("E103", "E104", "E105")]),
-        ("Not over-policing some communities while under-protecting them", [
-            ("E080", "E081", "E082"), ("E083", "E084", "E085"), "E086", "E160", "E151", ("E152", "E153"), "E154",
-            ("E158", "E159"), ("E155", "E156"), "E157", "E161", "E162"]),
-    ),
-    "3": (
-        ("Meeting victims' needs: kept informed, and the process as well as the outcome", [
-            _run(87, 90), _run(91, 94), ("E095", "E096"), ("E097", "E098"), ("E099", "E100", "E020"),
-            ("E101", "E102"), "E171", "E172", "E173", "E174"]),
-        ("What works in contact with victims: communication training and restorative justice", [
-            ("E103", "E104", "E105"), ("E163", "E164"), "E165", "E166", ("E167", "E168"), "E169", "E170"]),
-    ),
-    "4": (
-        ("Keeping negative experiences to a minimum", [("E101", "E102"), _run(106, 111), _run(112, 116)]),
-        ("Explaining enforcement action and preserving dignity", [_run(175, 177), ("E178", "E179"), "E180"]),
-    ),
-    "5": (
-        ("Acting lawfully and ethically, and tackling wrongdoing when it happens", [
-            _run(181, 184), "E185", ("E186", "E187"), "E188", "E189", _run(117, 127), ("E128", "E129"),
-            ("E130", "E131"), ("E132", "E133"), "E134",
-            ("E178", "E179"), "E180"]),
-        ("How trust moved after the murder of Sarah Everard", [
-            ("E190", "E191"), ("E192", "E193"), ("E194", "E195"), "E196", "E197"]),
-    ),
-    "6": (
-        ("What else may matter: local conditions, the wider justice system and high-profile events", [
-            "E200", _run(135, 138)]),
-    ),
-}
+FORCE_LEVEL = next((m["message"], [_finding(f) for f in m["findings"]])
+                   for messages in _GUIDE["messages"].values() for m in messages if m.get("force_level"))
+# The evidence-and-gap map's rows: (action, register chapter, findings), in the guide's order.
+MAP_ROWS = tuple((r["action"], r["chapter"], [_finding(f) for f in r["findings"]]) for r in _GUIDE["map"])
+# Rows whose effect ran against what the action aims at (the map colours them "negative").
+AGAINST = frozenset(_GUIDE["against"])
 # What readers must know beside a figure, by register row (shown with any finding holding the row).
 _OLD_BASE = ("Base: the population estimates current in 2022 (a PA analysis), not Census 2021; the Home Office "
              "re-issued rates on Census 2021 in March 2023, so current official rates may differ.")
 _PEAK = ("For 2013/14, ONS's own 2015 report gives 74% of incidents; the 2025 reporting gives 75%. The gap may be a "
          "revision or a different base; both are shown.")
 CAVEATS = {
-    **dict.fromkeys(_run(80, 85), _OLD_BASE),
+    **dict.fromkeys(_finding("E080-E085"), _OLD_BASE),
     **dict.fromkeys(("E020", "E099", "E100"), _PEAK),
-    **dict.fromkeys(("E103", "E104"), "The number of officers rated is not stated in the source (the 339 and 237 "
-                    "once paired with these shares are officers randomised), so no test or interval is computed."),
-    **dict.fromkeys(_run(63, 66), "The t statistics were read in a copy of the article's text, not on the PNAS page."),
+    **dict.fromkeys(("E103", "E104"), "The number of officers rated is not stated in the source, so no test or "
+                    "interval is computed."),
+    **dict.fromkeys(_finding("E063-E066"), "ITT (intention to treat) is the effect of being offered a visit, ATT "
+                    "the effect on those actually visited; a t statistic says how clearly an effect differs from zero, "
+                    "not how large it is. The t statistics were read in a copy of the article's text, not on the PNAS "
+                    "page."),
     "E086": "'Nearly seven times' is the blogger's rounding; the exact ratio is not stated in the source read.",
     **dict.fromkeys(("E106", "E107"), "547,003 counts all searches and 542,723 those under section 1 PACE and "
                     "associated powers: different bases."),
@@ -89,8 +71,8 @@ CAVEATS = {
     **dict.fromkeys(("E201", "E202"), "Intervals from the stated ±2 and ±1 points."),
     **dict.fromkeys(("E203", "E204"), "No year or interval given."),
     # The register's own claim wording: the rise that peaked in 2019/20, not the series' peak (chapter 5).
-    **dict.fromkeys(_run(113, 116), "'Peaked around 2019/20' is the register's wording for the recent rise; the Home "
-                    "Office series itself peaked a decade earlier, as chapter 5 shows."),
+    **dict.fromkeys(_finding("E113-E116"), "'Peaked around 2019/20' is the register's wording for the recent rise; "
+                    "the Home Office series itself peaked a decade earlier, as chapter 5 shows."),
 }
 # The book chapter (notebook) that shows each register chapter's evidence.
 CHAPTER_PAGES = {"0": "01-trust-and-confidence", "1": "02-neighbourhood-policing", "2": "03-procedural-justice",
@@ -102,15 +84,10 @@ NOT_USED = {
                     "direction of change (it reports a fall, but writes 75% for 2017/18 against 83% for 2018/19), so "
                     "neither year's figure can be relied on."),
 }
-# Parts of the guide's messages for which the guide cites no study this book could read: register chapter -> the
-# part. Each chapter says so in its text, in these words, and the appendix lists them.
-NO_STUDY = "the guide cites no study that this book could read for this message"
-NO_EVIDENCE = {
-    "0": "the guide's own definitions of trust, confidence and legitimacy",
-    "4": "how a stop and search itself changes trust, and the cost of being treated as a suspect",
-    "5": "early-warning systems, ethics training, psychological screening at recruitment and ethical leadership",
-    "6": "media coverage, and informing the public about crime and policing",
-}
+# Parts of the guide's messages for which this book found no readable study: register chapter -> the part. Each
+# chapter says so in its text, in these words, and the appendix lists them.
+NO_STUDY = "this book found no readable study for this message"
+NO_EVIDENCE = dict(_GUIDE["no_study"])
 # Figures the chapters quote from the register, by register chapter: key -> (row, column, label).
 # The column is "estimate" (or its interval's "ci_low", "ci_high"), or "n" where the text quotes a study's size.
 QUOTED = {
@@ -227,13 +204,9 @@ def quoted(chapter_prefix: str) -> Section:
     return Section(rows, None, figures)
 
 
-def _ids(finding) -> tuple[str, ...]:
-    return (finding,) if isinstance(finding, str) else tuple(finding)
-
-
 def _listed(messages) -> list[str]:
     """Every register row named in (message, findings) pairs."""
-    return [i for _, findings in messages for f in findings for i in _ids(f)]
+    return [i for _, findings in messages for f in findings for i in _as_tuple(f)]
 
 
 @cache.in_memory
@@ -265,7 +238,7 @@ def force_rows(force: str) -> Section:
     f = forces.resolve(force)
     register = load_register().set_index("id", drop=False)
     named = _names(f)
-    mine = [g for g in FORCE_LEVEL[1] if any(named.search(str(register.at[i, "measure"])) for i in _ids(g))]
+    mine = [g for g in FORCE_LEVEL[1] if any(named.search(str(register.at[i, "measure"])) for i in _as_tuple(g))]
     if not mine:
         return Section(None, note=f"The evidence register holds no published force-level survey estimate for "
                                   f"{f.name}.")
@@ -274,3 +247,42 @@ def force_rows(force: str) -> Section:
     return Section(evidence_tables.styled(tab), None, [], note=(
         f"Estimates for {f.name} as the force or a report quoted them, not recomputed: a survey's force-level "
         "sample is small, so its interval is wide where one is given."))
+
+
+def map_frame() -> pd.DataFrame:
+    """One row per study (finding) and outcome on the evidence-and-gap map, with its grade, direction and place."""
+    register = load_register().set_index("id", drop=False)
+    out = []
+    for action, chapter, findings in MAP_ROWS:
+        for finding in findings:
+            rows = register.loc[list(_as_tuple(finding))]
+            rows = rows[rows["outcome_domain"].isin(evidence_map.OUTCOMES)]
+            for domain, cell in rows.groupby("outcome_domain", sort=False):
+                # The cell's direction is that of the finding's headline row on this outcome (its first).
+                head = cell.iloc[0]
+                way = evidence_strength.direction(head["significant"], head["id"] in AGAINST)
+                out.append({"action": action, "chapter": chapter, "outcome": evidence_map.OUTCOMES[domain],
+                            "study": evidence_tables.short_citation(cell["study"].iloc[0]),
+                            "grade": evidence_strength.grade(cell["design_class"].iloc[0]), "direction": way,
+                            "place": "UK" if (cell["country"] == "UK").all() else "Elsewhere", "row": head["id"]})
+    frame = pd.DataFrame(out)
+    frame["offset"] = frame.groupby(["action", "outcome"], sort=False).cumcount()
+    return frame
+
+
+def map_section(chapter_prefix: str | None = None) -> Section:
+    """The evidence-and-gap map (the guide's actions in one chapter, or all of them), with its gaps in words."""
+    frame = map_frame()
+    actions = [a for a, c, _ in MAP_ROWS if chapter_prefix in (None, c)]
+    frame = frame[frame["action"].isin(actions)]
+    part = "the guide's actions" if chapter_prefix is None else "this chapter's actions"
+    chart = evidence_map.chart(frame, actions, name=f"evidence-map-{chapter_prefix or 'all'}",
+                               title=f"What has been tested for {part}, and what it found",
+                               source="This book's evidence register (v4); grades from each study's design, outcome and "
+                                      "significance")
+    lines = evidence_map.gaps(frame, actions)
+    note = ("Each mark is one study (a review counts once) and one outcome: larger for a stronger design; green "
+            "where a significant effect ran the way the action intends, grey where there was no significant effect, "
+            "vermilion where it ran against, light blue where the source gives a direction but no test; squares are "
+            "UK studies. Empty cells are gaps:\n\n" + "\n".join(f"- {x}" for x in lines))
+    return Section(None, chart, [], note=note)

@@ -41,7 +41,7 @@ def strongest(chapter_prefix: str) -> pd.Series:
     only where no other is graded), from its evidence table."""
     rows = evidence.table(chapter_prefix)
     about_crime = rows["strength"].str.contains(evidence_strength.CRIME_NOTE, regex=False)
-    rank = rows["strength"].str.replace(f" ({evidence_strength.CRIME_NOTE})", "", regex=False).map(GRADE_ORDER.index)
+    rank = rows["strength"].map(evidence_strength.rank)
     return rows.loc[(rank + 100 * about_crime).idxmin()]
 
 

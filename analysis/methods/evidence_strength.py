@@ -1,86 +1,109 @@
-"""The strength of a study's evidence on the effect of a police action on confidence or legitimacy, graded from the
-design it used and, for a review, what it pooled; and whether its outcome is crime rather than confidence."""
+"""The strength of a finding as evidence of a police action's effect on confidence, graded from the register's columns:
+the design's class (designs.csv), the outcome it measured (outcome_domain) and whether it was significant."""
 
 from __future__ import annotations
 
-import re
+import math
 
 import pandas as pd
 
-# The grades, strongest first, as the appendix prints them: (label, what puts a study there). A reader can tell an
-# effect estimate from an association: only designs that compare treated with untreated people or places can show
-# an effect, and a review is graded by the designs it pooled, never by the words "meta-analysis".
+# The grades, strongest first, as the appendix prints them: (label, what puts a study there). They grade the effect
+# strand of EMMIE (how sure we can be that an action changed an outcome) from the design alone; only designs that
+# compare treated with untreated people or places can show an effect, and a review is graded by what it pooled.
 GRADES = (
     ("Strong", "A systematic review or meta-analysis pooling randomised trials"),
     ("Strong to moderate", "A review pooling randomised trials and quasi-experiments"),
     ("Moderate", "One randomised trial; or a review of quasi-experiments, or of designs it does not state"),
     ("Limited", "One quasi-experiment or natural experiment: treated areas or groups compared with similar ones "
                 "not chosen at random"),
-    ("Association only", "A correlational meta-analysis or a survey analysis: it shows what goes together, not what "
-                         "a police action changes"),
+    ("Association only", "A correlational meta-analysis, a survey analysis or a panel survey: it shows what goes "
+                         "together, not what a police action changes"),
     ("Narrative review", "A review or summary that does not pool its studies: as strong as the studies it draws on"),
     ("Descriptive", "Official statistics, survey levels and polls: they describe, and test no effect"),
     ("Unrated", "A statement, inquiry evidence or secondary report whose design gives no basis for a grade"),
 )
-CRIME_NOTE = "evidence about crime"
+# designs.csv's classes and the grade each gives.
+GRADE_OF_CLASS = {
+    "review of randomised trials": "Strong",
+    "review of randomised trials and quasi-experiments": "Strong to moderate",
+    "review of quasi-experiments or of designs not stated": "Moderate",
+    "randomised trial": "Moderate",
+    "quasi-experiment": "Limited",
+    "correlational": "Association only",
+    "narrative review": "Narrative review",
+    "descriptive": "Descriptive",
+    "statement or secondary report": "Unrated",
+}
+# Grades of designs that test an effect (the map shows these and the associations the chapters rely on).
+EFFECT_GRADES = ("Strong", "Strong to moderate", "Moderate", "Limited")
+# Outcomes that are the public's confidence in the police; any other outcome is named beside the grade.
+CONFIDENCE_OUTCOMES = ("confidence/trust/legitimacy", "satisfaction")
+ABOUT = {
+    "crime/disorder": "evidence about crime", "fear/perceived safety": "evidence about fear of crime",
+    "officer behaviour": "evidence about officers' behaviour",
+    "cooperation/compliance": "evidence about cooperation or compliance", "other": "evidence about another outcome",
+}
+CRIME_NOTE = ABOUT["crime/disorder"]
+NO_EFFECT = "no significant effect"
+# What a row's `significant` says beside its figure.
+SIGNIFICANCE = {"yes": "statistically significant", "no": NO_EFFECT, "not stated": "significance not stated"}
+# Which way a study's effect ran, as the map colours it; a direction the source gives without its significance is
+# kept apart from one it tested.
+UNTESTED = "direction only, untested"
+DIRECTIONS = ("positive", NO_EFFECT, "negative", UNTESTED)
 
 
-def _words(*phrases: str) -> re.Pattern:
-    """Any of the phrases as whole words; a trial word preceded by "quasi-" is not a trial."""
-    return re.compile(r"(?<![a-z])(?<!quasi-)(?:" + "|".join(phrases) + r")(?![a-z])")
+def grade(design_class: str) -> str:
+    """The grade a design class gives (designs.csv's classes; an unknown class is an error, never a guess)."""
+    if design_class not in GRADE_OF_CLASS:
+        raise KeyError(f"design class {design_class!r} has no grade; known: {sorted(GRADE_OF_CLASS)}")
+    return GRADE_OF_CLASS[design_class]
 
 
-NARRATIVE = _words("narrative", "evidence summary", "rapid evidence assessment", "literature review", "no pooling")
-POOLED = _words("systematic review", "meta-analysis", "meta-analysed")
-CORRELATIONAL = _words("correlational", "cross-sectional", "cross-sections", "regression")
-TRIAL = _words("rcts?", "randomi[sz]ed", "randomly")
-POOLED_TRIAL = _words("rcts?", "randomi[sz]ed", "randomly", "experimental", "experiments")
-QUASI = _words("quasi-experiments?", "quasi-experimental", "quasi-randomi[sz]ed", "matched", "natural experiment")
-DESCRIPTIVE = _words("survey", "statistics", "administrative", "count", "poll", "trend", "design note")
-# "RCT share not stated", "RCT/quasi split not read": a review's silence on its designs is not a design.
-UNSTATED_SPLIT = re.compile(r"rct(?:/quasi)? (?:share|split)[^;)]*")
-# A crime outcome, and the words that mean the study measured confidence or legitimacy as well.
-CRIME = re.compile(r"reduc\w* (?:in )?crime|crime reduction|crime outcomes?|crime(?:/| and )disorder|drop in crime")
-CONFIDENCE = re.compile(r"confidence|legitima|satisf|trust|attitude")
+def label(design_class: str, outcome_domain: str, significant: str) -> str:
+    """One row's grade as readers see it: what it measured where that is not confidence, and "no significant
+    effect" where the source found none."""
+    notes = [] if outcome_domain in CONFIDENCE_OUTCOMES else [ABOUT[outcome_domain]]
+    notes += [NO_EFFECT] if significant == "no" else []
+    return f"{grade(design_class)} ({'; '.join(notes)})" if notes else grade(design_class)
 
 
-def _review_grade(pooled: str) -> str:
-    if CORRELATIONAL.search(pooled):
-        return "Association only"
-    pooled = UNSTATED_SPLIT.sub("", pooled)
-    trials, quasi = bool(POOLED_TRIAL.search(pooled)), bool(QUASI.search(pooled))
-    if trials and not quasi:
-        return "Strong"
-    return "Strong to moderate" if trials else "Moderate"
+def finding_label(rows: pd.DataFrame) -> str:
+    """The grade of a finding (one study's rows, its headline first): labelled by the headline's outcome, and "no
+    significant effect" where every row on that outcome found none, so a null never reads as support."""
+    headline = rows["outcome_domain"].iloc[0]
+    same = rows[rows["outcome_domain"] == headline]
+    significant = "no" if (same["significant"] == "no").all() else "yes"
+    return label(rows["design_class"].iloc[0], headline, significant)
 
 
-def strength(design: str, studies_pooled: str | None = None) -> str:
-    """The grade of a study's design (for a review, of what it pooled, where the register says)."""
-    text = design.lower()
-    pooled = text if studies_pooled is None or pd.isna(studies_pooled) else studies_pooled.lower()
-    if NARRATIVE.search(text) or NARRATIVE.search(pooled):
-        return "Narrative review"
-    if POOLED.search(text):
-        return _review_grade(pooled)
-    for pattern, grade in ((TRIAL, "Moderate"), (QUASI, "Limited"), (CORRELATIONAL, "Association only"),
-                           (DESCRIPTIVE, "Descriptive")):
-        if pattern.search(text):
-            return grade
-    return "Unrated"
+def direction(significant: str, against: bool) -> str:
+    """Which way a row's effect ran: a non-significant result is "no significant effect", never positive, and a
+    direction without a stated significance is only that, unless it ran against the action's aim."""
+    if significant == "no":
+        return NO_EFFECT
+    if against:
+        return "negative"
+    return "positive" if significant == "yes" else UNTESTED
 
 
-def about_crime(text: str) -> bool:
-    """Whether a finding's words (claim, measure) give crime as its outcome, with nothing on confidence."""
-    text = text.lower()
-    return bool(CRIME.search(text)) and not CONFIDENCE.search(text)
+def odds_ratio_to_d(odds_ratio: float) -> float:
+    """Cohen's d from an odds ratio by the logistic method (d = ln OR × √3 / π; Chinn 2000)."""
+    return math.log(odds_ratio) * math.sqrt(3) / math.pi
 
 
-def label(design: str, studies_pooled: str | None, finding_text: str) -> str:
-    """The grade as readers see it, with "evidence about crime" beside it where that is the outcome."""
-    grade = strength(design, studies_pooled)
-    return f"{grade} ({CRIME_NOTE})" if about_crime(finding_text) else grade
+def r_to_d(r: float) -> float:
+    """Cohen's d from a correlation r (d = 2r / √(1 − r²))."""
+    return 2 * r / math.sqrt(1 - r * r)
 
 
 def strength_definitions() -> pd.DataFrame:
     """Each grade with what puts a study there, strongest first, for the appendix."""
     return pd.DataFrame(GRADES, columns=["label", "meaning"])
+
+
+def rank(shown: str) -> int:
+    """Where a label stands, strongest first: a finding on confidence by its grade, a null as much as a positive; one
+    that names another outcome after every finding on confidence, by its own grade."""
+    order = [g for g, _ in GRADES]
+    return order.index(shown.split(" (", 1)[0]) + (len(order) if "evidence about" in shown else 0)

@@ -8,9 +8,11 @@ import re
 
 import pandas as pd
 
-from analysis.methods.evidence_strength import label, strength_definitions
+from analysis.methods import evidence_strength
+from analysis.methods.evidence_strength import finding_label, strength_definitions
 from analysis.present import tables
 from analysis.present.numbers import fmt_number
+from analysis.sources.evidence import OUTCOME_DOMAINS
 
 OTHER = "Other evidence"
 
@@ -36,6 +38,20 @@ MEASURE_UNITS = (
 RANGE_END = re.compile(r"\s*\((?:range\s+)?(lower|upper)\b[^)]*\)", re.I)
 
 NOT_STATED = "not stated in the source"
+# The register's metric named beside a figure whose unit alone does not say it, so two metrics are never set side by
+# side unflagged (README.md's vocabulary; the others read plainly from their unit).
+METRIC_NOTES = {
+    "percent change": "relative change, as the source states it",
+    "percent reduction (from log RIRR)": "from the log of the relative incident rate ratio, a count-based measure",
+    "percent reduction (converted from Cohen's d)": "converted by the authors from Cohen's d",
+    "percent change in odds": "change in the odds",
+    "percent more likely": "relative likelihood",
+    "Cohen's d": "Cohen's d, a standardised difference",
+    "Hedges' g": "Hedges' g, a standardised difference",
+    "odds ratio": "odds ratio",
+    "correlation r": "correlation r",
+    "t statistic": "t statistic: the effect divided by its standard error, not a size",
+}
 # What the register's compilers could not read is, for readers, what the source read does not state.
 UNREAD = ((re.compile(r"\bno (pooled )?estimate captured\b"), r"no \1estimate stated in the source"),
           (re.compile(r"\b(?:not|NOT) (?:retrieved|captured|read)(?: here| in this pass)?\b"), NOT_STATED))
@@ -108,6 +124,8 @@ def estimate_unit(row) -> str | None:
     from_measure = next((text for pattern, text in MEASURE_UNITS if pattern.search(measure)), None)
     if from_measure is None and not pd.isna(unit) and pd.isna(row["n"]):
         return unit  # a count with no sample size: the unit is the thing counted (cases, teams)
+    if from_measure is None and str(row.get("metric", "")).startswith("percent"):
+        return "%"  # the register's metric says what neither unit nor measure does
     return from_measure
 
 
@@ -143,6 +161,50 @@ def _citations(rows: pd.DataFrame) -> str:
     return "<br>".join(cited)
 
 
+def _percent(row) -> str:
+    """The "%" on the lower end of a range too ("5%–15%", never "5 to 15%" that reads as 5 of something)."""
+    return "%" if (estimate_unit(row) or "").startswith("%") else ""
+
+
+def _metric_note(row, values: tuple) -> str:
+    """The metric beside a figure where its unit does not name it; a change in odds also as Cohen's d, converted by
+    the logistic method, and said so."""
+    note = METRIC_NOTES.get(row["metric"])
+    if note is None:
+        return ""
+    if row["metric"] in (estimate_unit(row) or ""):  # "(t statistic)" already names it: keep only what it means
+        note = note.partition(": ")[2] or note.partition(", ")[2]
+        if not note:
+            return ""
+    if row["metric"] == "percent change in odds":
+        ds = [fmt_number(evidence_strength.odds_ratio_to_d(1 + v / 100), 2) for v in values]
+        note += f"; about d = {' to '.join(ds)}, converted by this book by the logistic method"
+    return f" ({note})"
+
+
+# Designs that test nothing, and figures that are levels or counts rather than effects: no significance to state.
+DESCRIBES = ("descriptive", "statement or secondary report")
+LEVELS = ("percent", "count", "n only", "mean", "rate per 1,000 population", "rate per million population")
+
+
+def _significance(row) -> str:
+    """Whether the source found the row's figure significant; descriptive figures test nothing, so say nothing."""
+    if row["significant"] == "not stated" and (row["design_class"] in DESCRIBES or row["metric"] in LEVELS):
+        return ""
+    return f"; {evidence_strength.SIGNIFICANCE[row['significant']]}"
+
+
+def _measured(rows: pd.DataFrame) -> str:
+    """What the finding's figures measure, where and when: its outcomes, countries and the study's year."""
+    outcomes = "; ".join(dict.fromkeys(OUTCOME_DOMAINS[d] for d in rows["outcome_domain"]))
+    places = ", ".join(dict.fromkeys(COUNTRY.get(c, c) for c in rows["country"]))
+    years = ", ".join(dict.fromkeys(m["year"] for s in rows["study"] if (m := YEAR_BRACKET.search(s))))
+    return f"{outcomes.capitalize()}<br>{html.escape(places)}{', ' + years if years else ''}"
+
+
+COUNTRY = {"multi": "several countries", "not stated": "country not stated"}
+
+
 def _finding(rows: pd.DataFrame, caveats: dict) -> dict:
     """One table row from the register rows that make one finding: the first row's claim and study, each
     figure beside what it measures (a published range as "5 to 10"), the sample sizes and any caveat on its rows."""
@@ -152,7 +214,9 @@ def _finding(rows: pd.DataFrame, caveats: dict) -> dict:
     for _, row in rows.iterrows():
         measure = _measure(row)
         if pd.isna(row["estimate"]):
-            if pd.isna(row["n"]):  # a measure that already says so needs no second "not stated"
+            if row["metric"] == "direction only":
+                figures.append(f"{measure}: direction only, no figure stated{_significance(row)}")
+            elif pd.isna(row["n"]):  # a measure that already says so needs no second "not stated"
                 figures.append(measure if "stated in the source" in measure else f"{measure}: {NOT_STATED}")
             else:
                 samples.append(f"{measure}: {fmt_number(row['n'], 0)}{sample_noun(row)}")
@@ -162,13 +226,17 @@ def _finding(rows: pd.DataFrame, caveats: dict) -> dict:
             pending = row
             continue
         if end == "upper" and pending is not None:
-            value = _with_unit(f"{published(pending['estimate'])} to {published(row['estimate'])}", estimate_unit(row))
+            value = _with_unit(f"{published(pending['estimate'])}{_percent(row)} to {published(row['estimate'])}",
+                               estimate_unit(row))
+            value += _metric_note(row, (pending["estimate"], row["estimate"]))
             pending = None
         else:
             value = _with_unit(published(row["estimate"]), estimate_unit(row))
             if not (pd.isna(row["ci_low"]) or pd.isna(row["ci_high"])):
                 places = max(published_decimals(row[c]) for c in ("estimate", "ci_low", "ci_high"))
                 value += f" (95% CI {fmt_number(row['ci_low'], places)} to {fmt_number(row['ci_high'], places)})"
+            value += _metric_note(row, (row["estimate"],))
+        value += _significance(row)
         figures.append(f"{measure}: {value}" if measure else value)
         if not pd.isna(row["n"]):
             sized.append((measure, row["n"], sample_noun(row)))
@@ -180,13 +248,12 @@ def _finding(rows: pd.DataFrame, caveats: dict) -> dict:
     if pending is not None:  # a lower end with no upper end is shown as it stands
         figures.append(f"{_measure(pending)}: {_with_unit(published(pending['estimate']), estimate_unit(pending))}")
     notes = [f"<small>{html.escape(c)}</small>" for c in dict.fromkeys(caveats[i] for i in rows["id"] if i in caveats)]
-    words = " ".join(f"{c} {m}" for c, m in zip(rows["claim"], rows["measure"].fillna("")))
     return {
         "finding": plain(RANGE_END.sub("", first["claim"]).strip()),
         "figures": "<br>".join([html.escape(f) for f in figures] + notes) or None,
         "sample_size": "<br>".join(html.escape(x) for x in dict.fromkeys(samples)) or None,
         "study": _citations(rows),
-        "strength": label(first["design"], first["studies_pooled"], words), "design": plain(first["design"]),
+        "strength": finding_label(rows), "design": plain(first["design"]), "measured": _measured(rows),
         "pooled": None if pd.isna(first["studies_pooled"]) else plain(first["studies_pooled"]),
         "ids": ", ".join(rows["id"]),
     }
@@ -245,7 +312,8 @@ def table(register: pd.DataFrame, messages: dict, *, chapter_prefix: str | None 
     return pd.DataFrame(out)
 
 
-HEADERS = {"finding": "Finding", "figures": "What was measured (group, period): figure",
+HEADERS = {"finding": "Finding", "figures": "What was measured (group, period): figure, metric, significance",
+           "measured": "Outcome; where and when",
            "strength": "Strength as evidence of an effect on confidence", "study": "Study (linked to its DOI or "
            "official page), design and sample"}
 
@@ -279,9 +347,10 @@ def styled(tab: pd.DataFrame) -> EvidenceTables:
     official page, each capped in height (long ones scroll)."""
     parts = []
     for message, rows in tab.groupby("message", sort=False):
-        shown = rows.assign(study=rows.apply(_study_cell, axis=1))[["finding", "figures", "strength", "study"]]
+        shown = rows.assign(study=rows.apply(_study_cell, axis=1))[["finding", "figures", "measured", "strength",
+                                                                     "study"]]
         parts.append(tables.format_table(
-            shown, headers=HEADERS, kind="evidence", html_columns=("figures", "study"),
+            shown, headers=HEADERS, kind="evidence", html_columns=("figures", "measured", "study"),
             missing={"figures": NOT_STATED},
             caption=message if message != OTHER or tab["message"].nunique() > 1 else "Cited evidence", tall=True))
     return EvidenceTables(parts)

@@ -12,6 +12,23 @@ from analysis.sources.schemas import Column, Schema, validate
 
 # The register is a project file listed in the manifest; figures quoted from it name this id.
 REGISTER_FILE = "evidence_register/register"
+# The class of each design the register uses (and, for a review, of what it pooled): the strength grade is read from
+# it, never from the design's words.
+DESIGNS_FILE = "evidence_register/designs"
+# What a row's figure measures, in the register's words and as readers see them (README.md, v4).
+OUTCOME_DOMAINS = {
+    "confidence/trust/legitimacy": "confidence, trust or legitimacy", "satisfaction": "satisfaction with a contact",
+    "crime/disorder": "crime or disorder", "fear/perceived safety": "fear of crime or feeling safe",
+    "officer behaviour": "officers' behaviour", "cooperation/compliance": "cooperation or compliance",
+    "other": "another outcome",
+}
+# The statistic as the source reports it (README.md's fixed vocabulary).
+METRICS = (
+    "percent", "percentage point difference", "percent change", "percent change in odds",
+    "percent reduction (from log RIRR)", "percent reduction (converted from Cohen's d)", "percent more likely",
+    "ratio", "odds ratio", "Cohen's d", "Hedges' g", "correlation r", "t statistic", "rate per 1,000 population",
+    "rate per million population", "count", "mean", "direction only", "n only",
+)
 
 SCHEMA = Schema(
     "evidence register",
@@ -24,6 +41,13 @@ SCHEMA = Schema(
         Column("source_url", "str", nullable=True), Column("citation_url", "str", nullable=True),
         # What a review pooled (designs, studies, participants): the strength rule grades reviews by it.
         Column("studies_pooled", "str", nullable=True),
+        # Register v4: what the figure measures, its statistic, its significance and place (README.md defines them).
+        Column("outcome_domain", "str", allowed=frozenset(OUTCOME_DOMAINS)),
+        Column("metric", "str", allowed=frozenset(METRICS)),
+        Column("significant", "str", allowed=frozenset(("yes", "no", "not stated"))),
+        Column("country", "str", allowed=frozenset(("UK", "USA", "Australia", "Israel", "multi", "not stated"))),
+        # The editors' notes: never shown to readers, and dropped on loading so no page or file can show them.
+        Column("review_note", "str", nullable=True),
     ),
     unique=("id",),
 )
@@ -58,4 +82,19 @@ def load_register() -> pd.DataFrame:
     if len(mirrored):
         raise ValueError(f"{path}: citation_url of {', '.join(mirrored['id'])} is a newspaper, blog or copy "
                          f"({mirrored['citation_url'].iloc[0]}); cite the publisher, or leave it empty")
-    return df
+    return _with_design_class(df.drop(columns="review_note"), path)
+
+
+def _with_design_class(df: pd.DataFrame, path) -> pd.DataFrame:
+    """The register with each row's design class (designs.csv, keyed by design and what a review pooled)."""
+    designs_path = locate(DESIGNS_FILE)
+    designs = pd.read_csv(designs_path, keep_default_na=False)
+    key = ["design", "studies_pooled"]
+    out = df.assign(_pooled=df["studies_pooled"].fillna("")).merge(
+        designs.rename(columns={"studies_pooled": "_pooled"}), on=["design", "_pooled"], how="left",
+        validate="many_to_one")
+    missing = out[out["design_class"].isna()]
+    if len(missing):
+        raise ValueError(f"{path}: rows {', '.join(missing['id'])} have a design ({missing['design'].iloc[0]!r}) that "
+                         f"{designs_path} does not class; add the design and what it pooled ({key}) there")
+    return out.drop(columns="_pooled")

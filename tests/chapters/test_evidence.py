@@ -52,20 +52,23 @@ def test_design_only_rows_fold_into_their_study(tables):
 
 def test_ranges_merge_and_subgroups_are_named(tables):
     tab = by_ids(tables["3"])
-    assert tab.loc["E101, E102", "figures"] == "ratio of negative to positive contact effect: 4 to 14 times"
+    assert tab.loc["E101, E102", "figures"] == ("ratio of negative to positive contact effect: 4 to 14 times; "
+                                                "significance not stated")
     crime = tab.loc["E087, E088, E089, E090", "figures"]
     for subgroup, value in [("domestic burglary", "62%"), ("violence", "58%"), ("bicycle theft", "41%"),
                             ("theft from the person", "26%")]:
         assert f"victim satisfaction, {subgroup}, YE Mar 2025: {value} of incidents" in crime
     assert "aged 16-24, YE Mar 2025: 32%" in tab.loc["E091, E092, E093, E094", "figures"]
-    assert by_ids(tables["5"]).loc["E132, E133", "figures"].endswith("55 to 60%")
+    assert by_ids(tables["5"]).loc["E132, E133", "figures"].endswith("55% to 60%")
 
 
 def test_units_the_register_moved_to_the_sample_are_read_from_the_measure(tables):
-    assert by_ids(tables["4"]).loc["E175, E176, E177", "figures"].endswith(
-        "script vs control drivers: 1.24 times")
+    qcet = by_ids(tables["4"]).loc["E212, E213, E176, E175, E177", "figures"]
+    assert qcet.endswith("script vs control drivers: 1.24 times; statistically significant")
+    # The trial's satisfaction effect is shown, its metric named beside it.
+    assert "encounter, script vs control drivers: 0.18 (Cohen&#x27;s d, a standardised difference)" in qcet
     assert "(207 of 266): 78%" in by_ids(tables["5"]).loc["E185", "figures"]
-    assert "3 days: 6.94 (t statistic)" in by_ids(tables["1"]).loc["E063, E064, E065, E066, E067, E068, E069",
+    assert "3 days: 6.94 (t statistic) (the effect divided by its standard error, not a size)" in by_ids(tables["1"]).loc["E063, E064, E065, E066, E067, E068, E069",
                                                                     "figures"]
 
 
@@ -73,10 +76,11 @@ def test_nothing_reads_not_retrieved_or_not_captured(register, tables):
     html = "".join(evidence_tables.styled(t)._repr_html_() for t in tables.values())
     html += "".join(evidence.force_rows(code).table._repr_html_() for code in ("essex", "gloucestershire"))
     assert not re.search(r"not (retrieved|captured)|estimate captured|not read\b", html, re.I)
-    assert by_ids(tables["2"]).loc["E077", "figures"].endswith(f": {evidence_tables.NOT_STATED}")
-    # A measure that says so already is not followed by a second "not stated".
-    assert by_ids(tables["3"]).loc["E165", "figures"] == ("direction of effect on victim satisfaction (no estimate "
-                                                          "stated in the source)")
+    # A finding the source gives only as a direction says so, with its significance.
+    mazerolle = by_ids(tables["2"]).loc["E077, E210", "figures"]
+    assert mazerolle.endswith("legitimacy outcome: direction only, no figure stated; no significant effect")
+    assert by_ids(tables["3"]).loc["E165", "figures"] == ("direction of effect on victim satisfaction: direction "
+                                                          "only, no figure stated; significance not stated")
 
 
 def test_as_reported_figures_say_so_in_small_type_beside_the_primary(tables):
@@ -104,7 +108,7 @@ def test_links_go_to_citations_only_and_none_without_one(register, tables):
 
 def test_the_gmp_trial_is_never_paired_with_the_officers_randomised(tables):
     for prefix in ("2", "3"):
-        row = by_ids(tables[prefix]).loc["E103, E104, E105"]
+        row = by_ids(tables[prefix]).loc["E103, E104, E105, E211"]
         assert "95% CI" not in row["figures"] and "no test or interval is computed" in row["figures"]
         assert row["sample_size"] == "target sample of officers (as stated on the College project page): 597 officers"
     assert not {"E103", "E104", "E105"} & {row for q in evidence.QUOTED.values() for row, _, _ in q.values()}
@@ -146,11 +150,12 @@ def test_tables_are_captioned_capped_and_say_design_sample_and_rows(tables):
     assert html.count("<caption>") == 3 and html.count("pcp-table-tall") == 3
     assert "NaN" not in html and "nan<" not in html
     assert ("Design: RCT (block-randomised households)<br>Sample: 2,013 individuals randomised (1,007 treatment + "
-            "1,006 control per E068)<br>households in intervention arm (same in control): 926 households") in html
+            "1,006 control)<br>households in intervention arm (same in control): 926 households") in html
     assert "Pooled: 30 studies" in evidence_tables.styled(tables["2"])._repr_html_()
     assert "<small>Register: E063, E064, E065, E066, E067, E068, E069</small>" in html
-    assert [list(p.frame.columns) for p in shown.parts][0][:3] == [
-        "Finding", "What was measured (group, period): figure", "Strength as evidence of an effect on confidence"]
+    assert [list(p.frame.columns) for p in shown.parts][0][:4] == [
+        "Finding", "What was measured (group, period): figure, metric, significance", "Outcome; where and when",
+        "Strength as evidence of an effect on confidence"]
 
 
 def test_quoted_figures_are_the_register_values(register):
@@ -169,3 +174,14 @@ def test_quoting_a_missing_estimate_is_refused(monkeypatch):
     monkeypatch.setitem(evidence.QUOTED, "9", {"x": ("E165", "estimate", "no estimate")})
     with pytest.raises(ValueError, match="row E165 has no estimate"):
         evidence.quoted("9")
+
+
+def test_figures_in_different_metrics_name_their_metric_and_a_change_in_odds_is_converted(tables):
+    gill = by_ids(tables["1"]).loc["E061, E062, E209, E059, E060", "figures"]
+    assert ("5% to 10% (change in the odds; about d = 0.03 to 0.05, converted by this book by the logistic method); "
+            "no significant effect") in gill
+    hot_spots = by_ids(tables["1"]).loc["E070, E071, E072, E073", "figures"]
+    assert "8.1% (converted by the authors from Cohen&#x27;s d)" in hot_spots
+    assert "16% (from the log of the relative incident rate ratio, a count-based measure)" in hot_spots
+    assert "33.8% (relative change, as the source states it)" in by_ids(tables["1"]).loc[
+        "E146, E207, E208, E148, E149, E147", "figures"]

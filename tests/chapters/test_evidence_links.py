@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from analysis import config
@@ -64,11 +65,13 @@ def test_no_bibliography_entry_links_a_newspaper_blog_or_mirror(register):
 
 
 def test_a_citation_on_a_mirror_host_is_refused(tmp_path, monkeypatch, register):
-    bad = register.copy()
+    real = register_source.locate
+    bad = pd.read_csv(real(register_source.REGISTER_FILE))
     bad.loc[bad["id"] == "E001", "citation_url"] = "https://dokumen.tips/documents/a-copy.html"
     path = tmp_path / "register.csv"
     bad.to_csv(path, index=False)
-    monkeypatch.setattr(register_source, "locate", lambda _: path)
+    monkeypatch.setattr(register_source, "locate",
+                        lambda file_id: path if file_id == register_source.REGISTER_FILE else real(file_id))
     register_source.load_register.cache_clear()  # a process keeps the register it read; read this one
     try:
         with pytest.raises(ValueError, match="citation_url of E001 is a newspaper, blog or copy"):

@@ -46,12 +46,12 @@ def test_on_paper_each_area_is_a_block_with_the_advice_the_evidence_and_only_the
     assert [b.select_one("h3").get_text() for b in blocks] == [a[0] for a in guide.AREAS]
     text = [b.get_text() for b in blocks]
     # The strongest evidence by label and author-year citation; each measure at its newest period only.
-    assert "Strongest evidence (Moderate)" in text[0] and "Gill et al. (2014)" in text[0]
+    assert "Strongest evidence (Strong (no significant effect))" in text[0] and "Blair et al. (2021)" in text[0]
     assert "31 March 2026" in text[0] and "Police officers per 100,000 residents, 31 March 2023" not in text[0]
     assert "Police officers per 100,000 residents, 31 March 2023" in screen.get_text(" ")
     assert "2024/25" in text[1] and "2018/19" not in text[1].split("led to an arrest")[0]
     assert "not in any data this book could obtain" in text[2]
     # Each grade beside the finding's figures, or that the source states none; a case study is not advice.
-    assert all("Its figures: " in t for t in text) and "Its figures: not stated in the source" in text[4]
+    assert all("Its figures: " in t for t in text) and "Its figures: change in trust in the Chicago Police, Black residents" in text[4]
     assert not any(c in text[4] for c in guide.CASE_STUDIES)
     assert not re.search(r"\b(because|caused by|due to|explains|as a result)\b", " ".join(text))

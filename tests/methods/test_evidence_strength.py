@@ -1,82 +1,101 @@
-"""Strength is graded by design and by what a review pooled, never by the words "meta-analysis": a correlational
-meta-analysis is never the top grade, and a review whose outcome is crime says so."""
+"""Grades come from the register's columns (designs.csv's class, outcome_domain, significant), never from free text:
+a correlational review is never the top grade, a finding on another outcome says what it measured, and a
+non-significant result is never labelled as support."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
+from analysis.chapters import evidence
 from analysis.methods import evidence_strength
 from analysis.sources.evidence import load_register
 
 TOP = evidence_strength.GRADES[0][0]
 
 
-@pytest.mark.parametrize("design, pooled, grade", [
-    ("systematic review of randomised trials (10 studies, 5 jurisdictions; 1,879 offenders)",
-     "10 randomised trials", "Strong"),
-    ("systematic review and meta-analysis (random effects, per outcome)",
-     "30 studies; eligible designs randomised experiments or quasi-experiments", "Strong to moderate"),
-    ("meta-analysis with moderator analysis", "re-analysis (experimental and quasi-experimental)",
-     "Strong to moderate"),
-    # Gill et al. 2014: controlled quasi-experiments; a review's silence on its split is not a trial.
-    ("systematic review and meta-analysis", "controlled quasi-experiments, most in US neighbourhoods; RCT share not "
-                                            "stated", "Moderate"),
-    ("meta-analysis (53 studies, 60 tests)", "60 tests, treatment vs control places; RCT/quasi split not read",
-     "Moderate"),
-    ("systematic review and meta-analysis", None, "Moderate"),
-    ("evidence summary of a systematic review", "narrative summary of the 34-study review", "Narrative review"),
-    ("narrative systematic review (pre-registered; no pooling)", None, "Narrative review"),
-    ("RCT (officers randomised)", None, "Moderate"),
-    ("randomised field trial (cluster: RBT operations)", None, "Moderate"),
-    ("quasi-randomised experiment", None, "Limited"),
-    ("quasi-experiment (6 trial sites vs 6 matched controls, panel survey)", None, "Limited"),
-    ("natural experiment (panel survey interrupted by an event)", None, "Limited"),
-    ("cross-sectional survey regression", None, "Association only"),
-    ("secondary analysis of repeated cross-sections (BCS)", None, "Association only"),
-    ("public survey within trial evaluation", None, "Descriptive"),
-    ("administrative statistics (experimental)", None, "Descriptive"),
-    ("online poll (5,455 adults incl. 1,548 Black) plus 8 focus groups", None, "Descriptive"),
-    ("expert written evidence", None, "Unrated"),
-    ("ministerial statement citing evaluation", None, "Unrated"),
+@pytest.mark.parametrize("cls, grade", [
+    ("review of randomised trials", "Strong"),
+    ("review of randomised trials and quasi-experiments", "Strong to moderate"),
+    ("randomised trial", "Moderate"), ("quasi-experiment", "Limited"), ("correlational", "Association only"),
+    ("descriptive", "Descriptive"), ("statement or secondary report", "Unrated"),
 ])
-def test_grades_follow_design_and_what_was_pooled(design, pooled, grade):
-    assert evidence_strength.strength(design, pooled) == grade
+def test_grades_follow_the_design_class(cls, grade):
+    assert evidence_strength.grade(cls) == grade
 
 
-@pytest.mark.parametrize("design", ["meta-analysis", "meta-analysis (random effects, two-stage SEM)",
-                                    "systematic review and meta-analysis", "systematic review of randomised trials"])
-@pytest.mark.parametrize("pooled", [
-    "correlational: 123 studies (N = 200,966) of associations between perceived procedural justice and legitimacy",
-    "correlational: 40 randomised trials' baseline surveys", None])
-def test_a_correlational_meta_analysis_never_gets_the_top_label(design, pooled):
-    grade = evidence_strength.strength(f"correlational {design}" if pooled is None else design, pooled)
-    assert grade == "Association only" != TOP
+def test_an_unknown_class_is_an_error_not_a_guess():
+    with pytest.raises(KeyError, match="no grade"):
+        evidence_strength.grade("meta-analysis")
 
 
-def test_the_registers_correlational_reviews_are_associations_only():
+def test_every_register_row_has_a_class_and_the_correlational_reviews_are_associations():
     register = load_register()
+    assert register["design_class"].map(evidence_strength.grade).notna().all()
     correlational = register[register["studies_pooled"].fillna("").str.startswith("correlational")]
     assert set(correlational["id"]) == {"E078", "E079"}
-    for row in correlational.itertuples():
-        assert evidence_strength.strength(row.design, row.studies_pooled) == "Association only"
-    top = [r.id for r in register.itertuples() if evidence_strength.strength(r.design, r.studies_pooled) == TOP]
-    assert top == ["E169"]
+    assert set(correlational["design_class"].map(evidence_strength.grade)) == {"Association only"}
+    top = sorted(register.loc[register["design_class"].map(evidence_strength.grade) == TOP, "id"])
+    assert top == ["E169", "E219", "E220"]  # Strang et al. 2013; Blair et al. 2021's six coordinated trials
 
 
-def test_a_review_whose_outcome_is_crime_says_so():
-    assert evidence_strength.label("meta-analysis (53 studies, 60 tests)", None,
-                                   "Hot spots policing reduces crime mean Cohen's d, crime outcomes") == (
-        "Moderate (evidence about crime)")
-    # Gill et al. measured satisfaction and legitimacy as well as crime.
-    assert evidence_strength.label("systematic review and meta-analysis", "controlled quasi-experiments",
-                                   "COP improves satisfaction and legitimacy but has limited effects on crime "
-                                   "reduction") == "Moderate"
+@pytest.mark.parametrize("domain, significant, shown", [
+    ("confidence/trust/legitimacy", "yes", "Moderate"),
+    ("satisfaction", "not stated", "Moderate"),
+    ("crime/disorder", "yes", "Moderate (evidence about crime)"),
+    ("officer behaviour", "yes", "Moderate (evidence about officers' behaviour)"),
+    ("confidence/trust/legitimacy", "no", "Moderate (no significant effect)"),
+    ("crime/disorder", "no", "Moderate (evidence about crime; no significant effect)"),
+])
+def test_labels_name_the_outcome_and_a_null(domain, significant, shown):
+    assert evidence_strength.label("randomised trial", domain, significant) == shown
+
+
+def _findings():
+    """Every finding every chapter shows, with the register rows behind it."""
+    register = load_register().set_index("id", drop=False)
+    for chapter in evidence.CHAPTER_PAGES:
+        for _, finding in evidence.table(chapter).iterrows():
+            yield finding, register.loc[finding["ids"].split(", ")]
+
+
+def test_no_row_with_significant_no_is_labelled_as_support():
+    nulls = 0
+    for finding, rows in _findings():
+        for _, row in rows[rows["significant"] == "no"].iterrows():
+            nulls += 1
+            line = next((x for x in str(finding["figures"]).split("<br>") if x.startswith(
+                row["measure"].split(" (")[0].replace("'", "&#x27;")[:40])), None)
+            assert line is not None and evidence_strength.NO_EFFECT in line, (row["id"], finding["figures"])
+            assert not line.endswith("; statistically significant"), row["id"]
+        headline = rows[rows["outcome_domain"] == rows["outcome_domain"].iloc[0]]
+        if (headline["significant"] == "no").all():
+            assert evidence_strength.NO_EFFECT in finding["strength"], finding["ids"]
+    assert nulls >= 13
+    # A map mark whose headline row is not significant is grey, never green; every null headline is on the map so.
+    frame = evidence.map_frame()
+    significant = load_register().set_index("id")["significant"]
+    assert (frame.loc[frame["row"].map(significant) == "no", "direction"] == evidence_strength.NO_EFFECT).all()
+    assert (frame["direction"] == evidence_strength.NO_EFFECT).sum() >= 8
+
+
+def test_one_review_is_one_line_of_evidence():
+    hinkle = [f for f, _ in _findings() if "E146" in f["ids"].split(", ")]
+    assert len(hinkle) == 1 and {"E207", "E208", "E148", "E149"} <= set(hinkle[0]["ids"].split(", "))
+
+
+def test_conversions_follow_the_standard_formulas():
+    assert evidence_strength.odds_ratio_to_d(math.e) == pytest.approx(math.sqrt(3) / math.pi)
+    assert evidence_strength.r_to_d(0.6) == pytest.approx(1.5)
 
 
 def test_every_grade_is_defined_for_the_appendix():
     defined = list(evidence_strength.strength_definitions()["label"])
     assert defined == [g for g, _ in evidence_strength.GRADES] and len(set(defined)) == len(defined)
-    register = load_register()
-    assert {evidence_strength.strength(r.design, r.studies_pooled) for r in register.itertuples()} <= set(defined)
-    # Words are matched whole: "rct" inside another word does not make a trial.
-    assert evidence_strength.strength("direct count") == "Descriptive"
+    assert set(evidence_strength.GRADE_OF_CLASS.values()) <= set(defined)
+
+
+def test_the_strongest_finding_on_confidence_may_be_a_null_and_another_outcome_ranks_after():
+    assert evidence_strength.rank("Strong (no significant effect)") < evidence_strength.rank("Moderate")
+    assert evidence_strength.rank("Moderate") < evidence_strength.rank("Strong (evidence about crime)")

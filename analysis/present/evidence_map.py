@@ -1,0 +1,67 @@
+"""The evidence-and-gap map: the guide's actions down the side, outcomes across the top, one mark per study and
+outcome, sized by grade, coloured by direction and shaped by whether it was done in the UK; empty cells are gaps."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from analysis.methods.evidence_strength import DIRECTIONS, GRADES
+from analysis.present import theme
+
+# The map's columns (the register's outcome_domain) and their short headings, which fit a phone.
+OUTCOMES = {"confidence/trust/legitimacy": "Confidence", "satisfaction": "Satisfaction",
+            "fear/perceived safety": "Fear", "crime/disorder": "Crime", "officer behaviour": "Officers"}
+DIRECTION_COLOURS = dict(zip(DIRECTIONS, (theme.PALETTE[2], theme.GREY, theme.PALETTE[5], theme.PALETTE[4])))
+SIZES = {"Strong": 190, "Strong to moderate": 140, "Moderate": 100, "Limited": 65, "Association only": 35,
+         "Narrative review": 35}
+CELL = 40  # pixels per outcome column: five columns and the wrapped action labels fit 390 px
+LABEL_CHARS = 20  # characters per line of an action's label
+MARK_STEP = 15  # pixels between the marks stacked in one cell
+LABEL_WIDTH = 130  # about the widest wrapped action label, in pixels
+
+
+def chart(frame: pd.DataFrame, actions: list[str], *, name: str, title: str, source: str):
+    """The map for `actions` (one row each, in order, empty rows kept): `frame` has action, outcome, study, grade,
+    direction, place ("UK" or "Elsewhere") and offset (the mark's place within its cell)."""
+    grades = [g for g, _ in GRADES if g in SIZES]
+    per_cell = int(frame["offset"].max()) + 1 if len(frame) else 1
+    step = max(theme.row_step(pd.Series(actions), LABEL_CHARS), MARK_STEP * per_cell) + 10
+    height = len(actions) * step
+    # Legends stacked under the plot from the labels' left edge, so the map is no wider than its plot and labels.
+
+    def legend(title: str, below: int) -> alt.Legend:
+        return alt.Legend(title=title, orient="none", direction="vertical", legendX=-LABEL_WIDTH,
+                          legendY=height + below, titleFontSize=12, labelFontSize=11)
+    marks = alt.Chart(frame).mark_point(filled=True, opacity=0.9, strokeWidth=1, stroke="black").encode(
+        x=alt.X("outcome:N", scale=alt.Scale(domain=list(OUTCOMES.values())), title=None,
+                axis=alt.Axis(orient="top", labelAngle=-40, labelAlign="left", domain=False, ticks=False)),
+        y=alt.Y("action:N", scale=alt.Scale(domain=actions), title=None,
+                axis=alt.Axis(labelExpr=theme.wrapped_labels(pd.Series(actions), LABEL_CHARS), grid=True,
+                              tickBand="extent", domain=False, ticks=False)),
+        yOffset=alt.YOffset("offset:O", scale=alt.Scale(domain=list(range(per_cell)), paddingOuter=0.5)),
+        color=alt.Color("direction:N", scale=alt.Scale(domain=list(DIRECTION_COLOURS),
+                                                       range=list(DIRECTION_COLOURS.values())),
+                        legend=legend("Direction", 12)),
+        size=alt.Size("grade:O", scale=alt.Scale(type="ordinal", domain=grades, range=[SIZES[g] for g in grades]),
+                      legend=legend("Grade (design)", 100)),
+        shape=alt.Shape("place:N", scale=alt.Scale(domain=["UK", "Elsewhere"], range=["square", "circle"]),
+                        legend=legend("Where", 230)),
+        tooltip=["action", "outcome", "study", "grade", "direction", "place"],
+    ).properties(width=CELL * len(OUTCOMES), height=height)
+    return theme.finish(marks.configure_view(stroke="#cccccc"), name=name, title=title, source=source,
+                        description=f"{title}. One mark per study and outcome; an empty cell is a gap.")
+
+
+def gaps(frame: pd.DataFrame, actions: list[str]) -> list[str]:
+    """Each action's outcomes no study on the map measured, in words."""
+    lines = []
+    for action in actions:
+        seen = set(frame.loc[frame["action"] == action, "outcome"])
+        missing = [o.lower() for o in OUTCOMES.values() if o not in seen]
+        if len(missing) == len(OUTCOMES):
+            lines.append(f"**{action}**: this book found no readable study of its effect on any of these outcomes.")
+        elif missing:
+            lines.append(f"**{action}**: no study on the map measured {', '.join(missing[:-1])}"
+                         f"{' or ' if len(missing) > 1 else ''}{missing[-1]}.")
+    return lines
