@@ -6,10 +6,11 @@ import pandas as pd
 
 from analysis import config
 from analysis.chapters import common, evidence
+from analysis.measures.search_ratios import hollow, rate_ratio_table
 from analysis.methods import denominators, disproportionality, funnel, survey
 from analysis.present import funnels, lines, maps, ranked, tables
 from analysis.present.glue import Figure, Section, national
-from analysis.sources import boundaries, cache, census, csew, forces
+from analysis.sources import boundaries, census, csew, forces
 from analysis.sources import search_rates as sr
 from analysis.sources import stop_search as ss
 from analysis.sources.periods import financial_year
@@ -59,31 +60,6 @@ def fairness_by_group() -> Section:
                      "intervals against all adults. Markers pointing left are significantly below all adults once each measure's "
                      "groups are tested together (Holm's correction)."))
     return Section(table, chart, figures)
-
-
-@cache.on_disk
-def _ratio_numbers() -> pd.DataFrame:
-    # About 3,400 score intervals, shared by every kernel and edition through the disk cache (keyed on the code,
-    # data, settings and library versions it depends on).
-    return disproportionality.ratios_on_both_denominators(
-        disproportionality.rate_ratios(disproportionality.search_rates_by_group()),
-        disproportionality.rate_ratios(disproportionality.search_rates_interpolated()))
-
-
-@cache.in_memory
-def rate_ratio_table() -> pd.DataFrame:
-    """Black, Asian and Mixed to White search rate ratios for every area and year: on the 2011 Census (rate_ratio,
-    ci_low, ci_high, label: the Home Office's method, the official figure) and on residents interpolated between the
-    censuses (the same ending _interpolated: the book's figure), with the range between them and whether it is wider
-    than the interval (ratios_on_both_denominators); callers never modify it."""
-    ratios = _ratio_numbers()
-    return ratios.assign(force=forces.area_names(ratios["pfa_code"]))
-
-
-def hollow(ratios: pd.DataFrame) -> pd.Series:
-    """Years drawn hollow and never joined by a line: before 2009/10, on a 2011 Census more than two years
-    ahead, and years whose two denominators differ by more than the interval."""
-    return (ratios["year_ending"] < config.CENSUS_2011_FITS[0]) | ratios["denominator_uncertain"]
 
 
 def segments(plot: pd.DataFrame) -> pd.Series:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.chapters import common, evidence
+from analysis.measures.funnels import search_funnel
 from analysis.methods import disproportionality, funnel, multiplicity, per_resident, policeuk_measures, stats
 from analysis.present import funnels, lines, ranked, tables
 from analysis.present.glue import Figure, Section, national
@@ -62,25 +63,6 @@ def search_volumes() -> Section:
                      f"at {national.at[peak_year, 'searches']:,} in {financial_year(peak_year)} and fell to "
                      f"{national.at[latest, 'searches']:,} in {financial_year(latest)}; the 2014 reforms are marked."))
     return Section(plot[["year", "searches", "searches_arrest_known", "arrests"]], chart, figures)
-
-
-def searches_per_1000(year: int | None = None) -> pd.DataFrame:
-    """Searches per 1,000 residents (mid-year population of the year) by area, for one year ending March
-    (default: the latest)."""
-    totals = ss.search_totals()
-    year = year or int(totals["year_ending"].max())
-    out = per_resident.per_1000_residents(totals[totals["year_ending"] == year])
-    return out.assign(force=forces.area_names(out["pfa_code"]))
-
-
-def search_funnel(year: int | None = None) -> funnel.Funnel:
-    """Searches per 1,000 residents by force on a funnel around England and Wales (methods/funnel), for one year
-    ending March (default: the latest); the table's column `funnel` says where each force falls."""
-    rates = searches_per_1000(year)
-    ew = rates[rates["pfa_code"] == ss.ENGLAND_AND_WALES].iloc[0]
-    fitted = funnel.forces_rate_funnel(rates, "searches", "population", ew["searches"] / ew["population"], 1000)
-    fitted.table["force"] = forces.area_names(fitted.table["pfa_code"])
-    return fitted
 
 
 @national

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.chapters import common, evidence
+from analysis.measures.funnels import deaths_funnel
 from analysis.methods import funnel, per_resident, stats
 from analysis.present import funnels, lines, tables
 from analysis.present.glue import Figure, Section, national
@@ -66,14 +67,6 @@ def national_deaths() -> Section:
                      f"{financial_year(first)} to {financial_year(latest)}. In {financial_year(latest)}: "
                      + "; ".join(f"{t} {n}" for t, n in now.items()) + "."))
     return Section(series.pivot(index="year_ending", columns="type", values="fatalities").reset_index(), chart, figures)
-
-
-def deaths_funnel() -> funnel.Funnel:
-    """Deaths per million residents a year by force on a funnel around England and Wales (methods/funnel); the
-    table's column `funnel` says where each force falls."""
-    table = per_resident.deaths_by_force()
-    return funnel.forces_rate_funnel(table, "fatalities", "person_years", per_resident.national_death_rate() / 1e6,
-                                     1e6)
 
 
 def force_counts(highlight: str | None = None) -> Section:

@@ -153,14 +153,13 @@ def test_the_officer_rank_has_one_base_in_chapter_2_and_on_the_at_a_glance_chart
 
 
 def test_the_city_s_caveat_names_rates_that_are_many_times_other_forces():
-    from analysis.chapters import c05_contact_with_suspects as c05
-    from analysis.sources import workforce
+    from analysis.measures import force_measures
 
     assert "such as its officers and searches, are many times other forces'" in glance.outlier_note(
         forces.CITY_OF_LONDON)
-    staff = workforce.rates()
-    officers = staff[(staff["role"] == "Police officers") & (staff["year"] == glance.WORKFORCE_YEAR)]
-    searches = c05.searches_per_1000()
-    for values in (officers.set_index("pfa_code")["per_100k"], searches.set_index("pfa_code")["per_1000"]):
-        others = values[values.index.isin(forces.force_codes() - {forces.CITY_OF_LONDON})]
-        assert values[forces.CITY_OF_LONDON] > 3 * others.max()
+    table = force_measures.all_forces()
+    for measure in ("officers_per_100k", "searches_per_1000"):
+        for _, rows in table[table["measure_id"] == measure].groupby("period", sort=False):
+            values = rows.set_index("force_code")["value"]
+            others = values.drop(forces.CITY_OF_LONDON)
+            assert values[forces.CITY_OF_LONDON] > 3 * others.max()
