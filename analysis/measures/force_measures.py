@@ -303,16 +303,13 @@ def recorded_crime() -> list[pd.DataFrame]:
     newest.loc[newest["value"].isna(), "reason"] = "too few residents for a rate per resident"
 
     ons = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code"]).set_index("area_code")
-    ew = ons.loc[ENGLAND_AND_WALES]
-    counted = ons.reset_index().rename(columns={"area_code": "pfa_code"}).dropna(subset=["crimes"])
-    fitted = funnel.forces_rate_funnel(counted, "crimes", "population", ew["crimes"] / ew["population"], 1000)
-    official = _rows("recorded_crime_per_1000", pfa_tables.PERIODS[pfa_tables.DEC_2024],
+    fitted, period = funnels.recorded_crime_funnel()
+    official = _rows("recorded_crime_per_1000", period,
                      [pfa_tables.FILES[pfa_tables.DEC_2024]], ons["crime_rate"], events=ons["crimes"],
                      **_funnel_rows(fitted, CENTRE_EW))
     suppressed = official["value"].isna()
     official.loc[suppressed, ["funnel_place", "funnel_centre"]] = None
-    official.loc[suppressed, "reason"] = ("rate " + official.loc[suppressed, "force_code"].map(ons["rate_note"])
-                                          + ": too few residents for a rate per resident")
+    official.loc[suppressed, "reason"] = official.loc[suppressed, "force_code"].map(ons["rate_note"])
     return [newest, official]
 
 

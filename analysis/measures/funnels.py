@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.methods import funnel, per_resident
-from analysis.sources import forces
+from analysis.sources import forces, pfa_tables
 from analysis.sources import stop_search as ss
 
 
@@ -35,3 +35,13 @@ def deaths_funnel() -> funnel.Funnel:
     table = per_resident.deaths_by_force()
     return funnel.forces_rate_funnel(table, "fatalities", "person_years", per_resident.national_death_rate() / 1e6,
                                      1e6)
+
+
+def recorded_crime_funnel() -> tuple[funnel.Funnel, str]:
+    """Recorded crime per 1,000 residents by force in ONS's newest force table (year ending December 2024) on a
+    funnel around England and Wales, and its period; ONS suppresses the City of London's rate."""
+    crime = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code", "crimes"]).rename(
+        columns={"area_code": "pfa_code"})
+    ew = crime.set_index("pfa_code").loc[forces.ENGLAND_AND_WALES]
+    fitted = funnel.forces_rate_funnel(crime, "crimes", "population", ew["crimes"] / ew["population"], 1000)
+    return fitted, pfa_tables.PERIODS[pfa_tables.DEC_2024]
