@@ -60,7 +60,7 @@ ONS_WORDS = {force_measures.HIGHER: "higher than", force_measures.LOWER: "lower 
 # The dashboard's columns beside those a reader sees: the comparison's first clause (the verdict, which the guide's
 # areas show alone), the measure's id and its verdicts as values, which the key points and the guide's areas choose
 # by (never by the sentences), and the staff count a rate's row also gives.
-FIELDS = ["verdict_text", "measure_id", "period_end", "funnel_place", "vs_parity", "vs_england_and_wales", "change_verdict", "reason",
+FIELDS = ["verdict_text", "measure_id", "period_end", "funnel_place", "funnel_centre", "vs_parity", "vs_england_and_wales", "change_verdict", "reason",
           "area", "count_value", "count_previous_value", "count_previous_period", "count_noun"]
 
 
@@ -424,7 +424,8 @@ def pack_rows(section: Section) -> list[dict]:
     """The dashboard rows as the data pack holds them: every column, each comparable force by name, each row's
     datasets and its source grade."""
     own, *peers = _areas(section)
-    frame = section.table.rename(columns={own: "force_figure_alone"} | {
+    # The verdicts as values are in the pack's own table of the force's measures; the measure's id links the two.
+    frame = section.table.drop(columns=[c for c in FIELDS if c != "measure_id"]).rename(columns={own: "force_figure_alone"} | {
         c: f"comparable force {i}: {forces.get(c).name}" for i, c in enumerate(peers, 1)})
     return [{**{k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()},
              "grade": manifest.lowest_grade(row["datasets"]) or "the force's own file"}
