@@ -14,10 +14,11 @@ from analysis.chapters import guide_and_force as guide
 from analysis.measures import force_measures, funnels as measure_funnels
 from analysis.measures.search_ratios import hollow, rate_ratio_table
 from analysis.methods import comparable, disproportionality, per_resident, stats, survey
-from analysis.present import funnels, lines, maps, ranked, tables
+from analysis.present import funnels, lines, maps, ranked, source_lines, tables
 from analysis.present.glue import EVIDENCE_LINK, LOCAL_DATA, NOT_CHARTED, Figure, Section, marked
 from analysis.present.numbers import fmt_interval, fmt_number
-from analysis.sources import boundaries, force_indicators, forces, iopc, localfiles, manifest, met_pas, population
+from analysis.sources import boundaries, census, force_indicators, forces, iopc, localfiles, manifest, met_pas
+from analysis.sources import pfa_tables, population
 from analysis.sources import local_survey as own_surveys
 from analysis.sources import search_rates as sr
 from analysis.sources import search_totals_2025, stop_search as ss
@@ -60,8 +61,9 @@ ONS_WORDS = {force_measures.HIGHER: "higher than", force_measures.LOWER: "lower 
 # The dashboard's columns beside those a reader sees: the comparison's first clause (the verdict, which the guide's
 # areas show alone), the measure's id and its verdicts as values, which the key points and the guide's areas choose
 # by (never by the sentences), and the staff count a rate's row also gives.
-FIELDS = ["verdict_text", "measure_id", "period_end", "funnel_place", "funnel_centre", "vs_parity", "vs_england_and_wales", "change_verdict", "reason",
-          "area", "count_value", "count_previous_value", "count_previous_period", "count_noun"]
+FIELDS = ["verdict_text", "measure_id", "period_end", "funnel_place", "funnel_centre", "vs_parity",
+          "vs_england_and_wales", "change_verdict", "reason", "area", "count_value", "count_previous_value",
+          "count_previous_period", "count_noun"]
 
 
 def _funnel_wording(row: pd.Series) -> str:
@@ -289,7 +291,8 @@ def survey_rows(f: forces.Force, local_survey: str | None = None) -> list[dict]:
                      "comparison": change["wording"].iloc[0] if len(change) else "no figure a year earlier"}
                     | dict.fromkeys(FIELDS) | {
                         "verdict_text": change["wording"].iloc[0] if len(change) else "no figure a year earlier",
-                        "measure_id": key_points.OWN_SURVEY, "period_end": pd.Timestamp(r.period_end).strftime("%Y-%m-%d"),
+                        "measure_id": key_points.OWN_SURVEY,
+                        "period_end": pd.Timestamp(r.period_end).strftime("%Y-%m-%d"),
                         "change_verdict": verdicts.get(change["comparison"].iloc[0], force_measures.NOT_TESTED)
                         if len(change) else None})
     return rows
@@ -425,7 +428,8 @@ def pack_rows(section: Section) -> list[dict]:
     datasets and its source grade."""
     own, *peers = _areas(section)
     # The verdicts as values are in the pack's own table of the force's measures; the measure's id links the two.
-    frame = section.table.drop(columns=[c for c in FIELDS if c != "measure_id"]).rename(columns={own: "force_figure_alone"} | {
+    frame = section.table.drop(columns=[c for c in FIELDS if c != "measure_id"])
+    frame = frame.rename(columns={own: "force_figure_alone"} | {
         c: f"comparable force {i}: {forces.get(c).name}" for i, c in enumerate(peers, 1)})
     return [{**{k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()},
              "grade": manifest.lowest_grade(row["datasets"]) or "the force's own file"}
@@ -459,7 +463,8 @@ def trend_chart(f: forces.Force, trend: pd.DataFrame):
     return lines.small_trends(
         trend, name=f"glance-trends-{f.slug}", title=f"{f.short_name} against England and Wales over time",
         subtitle="Each panel has its own scale; the force in black, England and Wales in vermilion",
-        source="Home Office stop and search and police workforce open data; ONS population estimates; 2011 Census",
+        source=source_lines.line([ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE,
+                                  *population.BY_YEAR_FILES, workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]),
         description=(f"Small line charts of {f.name} against England and Wales: "
                      + "; ".join(dict.fromkeys(trend["measure"])) + "."))
 
@@ -481,7 +486,7 @@ def ski_slopes(f: forces.Force) -> list:
         y_title="Officers per 100,000",
         subtitle=["Every force, highest first; dashed line: England and Wales. A count on a date, not a sample",
                   f"{city} left out: its resident population is tiny beside its daytime one"],
-        source="Home Office police workforce open data; ONS mid-year population estimates",
+        source=source_lines.line([workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]),
         description=(f"Column chart of {title.lower()} for {len(forces_only)} forces ranked from highest to lowest, "
                      f"with {f.name} highlighted and England and Wales as a dashed line. "
                      + common.rank_sentence(forces_only.set_index("pfa_code")["value"], f.code, what=title.lower(),
@@ -495,7 +500,7 @@ def ski_slopes(f: forces.Force) -> list:
         title=f"Recorded crime per 1,000 residents (excluding fraud), {period}",
         subtitle=["Solid lines: 95% limits, dashed: 99.8%, around England and Wales, widened for the spread between "
                   "forces", f"{city}: rate suppressed by ONS"],
-        source=f"ONS police force area data tables, {period}",
+        source=source_lines.line([pfa_tables.FILES[pfa_tables.DEC_2024]]),
         description=(f"Funnel plot of recorded crime per 1,000 residents in the {period} for {len(charted.table)} "
                      f"forces against their populations, with limits around England and Wales ({1000 * centre:.1f}). "
                      + (common.funnel_sentence(fitted, f.code, what=f"recorded crime per 1,000 residents, {period}")

@@ -8,7 +8,7 @@ from analysis import config
 from analysis.chapters import common, evidence
 from analysis.measures.search_ratios import hollow, rate_ratio_table
 from analysis.methods import denominators, disproportionality, funnel, survey
-from analysis.present import funnels, lines, maps, ranked, tables
+from analysis.present import funnels, lines, maps, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.sources import boundaries, census, csew, forces
 from analysis.sources import search_rates as sr
@@ -17,10 +17,8 @@ from analysis.sources.periods import financial_year
 
 OPEN_DATA = [csew.OPEN_DATA_FILE]
 SEARCH_DATA = [ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE]
-OPEN_DATA_SOURCE = "ONS, CSEW open data table, 12 months to December 2018, OGL v3.0"
-SEARCH_SOURCE = ("Home Office, stop and search open data tables (year ending March 2019 release); "
-                 "ONS, 2011 Census ethnic group by police force area and Census 2021 ethnic group by local authority "
-                 "(residents interpolated between them); OGL v3.0")
+OPEN_DATA_SOURCE = source_lines.line(OPEN_DATA)
+SEARCH_SOURCE = source_lines.line(SEARCH_DATA)
 PCT1 = "{:.1f}"
 
 
@@ -333,7 +331,7 @@ def search_ratio_map(highlight: str | None = None) -> Section:
         subtitle=[f"Published rates per 1,000 (Census 2021 populations); England and Wales: "
                   f"{national['ratio']:.1f}; colour on a log scale"],
         measure_label="Black/White search rate ratio", unit="times the White rate", period=sr.PERIOD,
-        source=f"{sr.SOURCE}; {boundaries.BOUNDARIES_SOURCE}")
+        source=source_lines.line(sr.DATASETS + [boundaries.BOUNDARIES_FILE]))
     return Section(ratios.round(3), chart, figures)
 
 

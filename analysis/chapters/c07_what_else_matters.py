@@ -8,7 +8,7 @@ from analysis.chapters import common, evidence
 from analysis.measures.asb import (ASB_YEARS, CHANGE_WORDS, ENGLAND_AND_WALES, LONDON, LONDON_NAME, asb_area,
                                    asb_area_name, asb_change_flags, asb_table)
 from analysis.methods import comparable, funnel, ranking, stats, survey
-from analysis.present import maps, ranked, tables
+from analysis.present import maps, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_number
 from analysis.sources import boundaries, csew, forces, pfa_tables
@@ -16,8 +16,8 @@ from analysis.sources.periods import financial_year
 
 CJS_MEASURES = ["cjsovb1dv", "fairova1dv"]
 OPEN_DATA = [csew.OPEN_DATA_FILE]
-ASB_SOURCE = "ONS, Crime in England and Wales: police force area data tables, years ending March 2018 and 2019; OGL v3.0"
-OPEN_DATA_SOURCE = "ONS, CSEW open data table, 12 months to December 2018, OGL v3.0"
+ASB_SOURCE = source_lines.line([pfa_tables.FILES[y] for y in ASB_YEARS])
+OPEN_DATA_SOURCE = source_lines.line(OPEN_DATA)
 
 
 def asb_by_force(highlight: str | None = None) -> Section:
@@ -144,7 +144,7 @@ def force_section(force: str) -> Section:
         subtitle=[f"Beside England and Wales and its comparable forces; median force "
                   f"{ranking.median_force(crime['crime_rate']):.1f}. Recorded offences are counts of events, "
                   "which vary by chance too: the funnel in the chapter places each force." + note],
-        source=f"ONS, Police force area data tables, {period}; OGL v3.0",
+        source=source_lines.line([pfa_tables.FILES[pfa_tables.DEC_2024]]),
         description=(f"Bar chart of recorded crime per 1,000 residents, {period}, in {f.name}, England and Wales and "
                      "its comparable forces. " + common.funnel_sentence(
                          crime_funnel(pfa_tables.DEC_2024), f.code,
@@ -197,7 +197,7 @@ def recorded_crime_map(highlight: str | None = None) -> Section:
         title=f"Police recorded crime per 1,000 residents, {period}",
         subtitle=[f"Excluding fraud; mid-2023 populations. England and Wales: {national['crime_rate']:.1f}"],
         measure_label="Recorded crime (excluding fraud)", unit="per 1,000 residents", period=period,
-        source=f"ONS, Police force area data tables, {period}; {boundaries.BOUNDARIES_SOURCE}")
+        source=source_lines.line([pfa_tables.FILES[pfa_tables.DEC_2024], boundaries.BOUNDARIES_FILE]))
     table = kept.assign(force=kept["area_code"].map(names))[
         ["area_code", "force", "crimes", "population", "crime_rate", "rate_note", "period"]]
     return Section(table.rename(columns={"area_code": "pfa_code"}).round({"crime_rate": 1}), chart, figures)

@@ -150,7 +150,8 @@ def _funnel_rows(fitted: funnel.Funnel, centre: str) -> dict:
     """Each force's funnel place and centre, and the reason where there is none (the City of London)."""
     place = fitted.table.set_index("pfa_code")["funnel"]
     city = place == funnel.CITY_NOT_COMPARED
-    return {"funnel_place": place.map(FUNNEL_PLACES), "funnel_centre": pd.Series(centre, index=place.index).where(~city),
+    return {"funnel_place": place.map(FUNNEL_PLACES),
+            "funnel_centre": pd.Series(centre, index=place.index).where(~city),
             "reason": pd.Series(CITY, index=place.index).where(city), "test": FUNNEL_TEST}
 
 
@@ -167,7 +168,8 @@ def newest_ratio() -> pd.DataFrame:
     people = people.reindex(ind.index)
     ratio = stats.poisson_rate_ratio(ind["searches_black"], people["Black"], ind["searches_white"], people["White"])
     ratio.index = ind.index
-    enough = pd.concat([ind["searches_black"], ind["searches_white"]], axis=1).min(axis=1) >= config.MIN_EVENTS_FOR_RATIO
+    fewest = pd.concat([ind["searches_black"], ind["searches_white"]], axis=1).min(axis=1)
+    enough = fewest >= config.MIN_EVENTS_FOR_RATIO
     usable = enough & ind["bw_ratio"].notna() & (ind.index != forces.CITY_OF_LONDON)
     reason = pd.Series(np.select([ind.index == forces.CITY_OF_LONDON, ind["bw_ratio"].isna(), ~enough],
                                  [CITY, EXTRACT_NO_RATIO, TOO_FEW], ""), index=ind.index).replace("", None)

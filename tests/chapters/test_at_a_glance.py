@@ -81,7 +81,8 @@ def test_the_gap_to_the_median_agrees_with_the_figures_shown():
     # 7.4 and 12.6 show as 7 and 13: the words say 6 below, not the unrounded 5.2.
     assert glance._count_wording(7.4, 12.6, "PCSOs per 100,000 residents")[0] == (
         "6 PCSOs per 100,000 residents below the median force")
-    assert glance._count_wording(85.94, 77.16, "offences per 1,000", 1)[0] == "8.7 offences per 1,000 above the median force"
+    assert glance._count_wording(85.94, 77.16, "offences per 1,000", 1)[0] == (
+        "8.7 offences per 1,000 above the median force")
     assert glance._count_wording(12.6, 13.4, "officers per 100,000 residents")[0] == "the same as the median force"
     assert glance._count_wording(14.4, 13.4, "officers per 100,000 residents")[0] == (
         "1 officer per 100,000 residents above the median force")
