@@ -34,13 +34,22 @@ AREAS = (
 CASE_STUDIES = ("How trust moved after the murder of Sarah Everard",)
 
 
+def _rank(finding: pd.Series, register: pd.DataFrame) -> int:
+    """A finding's place among the grades, strongest 0, a finding about crime after every other, graded from the
+    register's columns of the rows it holds (as its strength label is), never from the label's words."""
+    rows = register.loc[finding["ids"].split(", ")]
+    first = rows.iloc[0]
+    words = " ".join(f"{c} {m}" for c, m in zip(rows["claim"], rows["measure"].fillna("")))
+    return (GRADE_ORDER.index(evidence_strength.strength(first["design"], first["studies_pooled"]))
+            + 100 * evidence_strength.about_crime(words))
+
+
 def strongest(chapter_prefix: str) -> pd.Series:
     """The chapter's finding with the strongest grade as evidence of an effect on confidence (a finding about crime
     only where no other is graded), from its evidence table."""
     rows = evidence.table(chapter_prefix)
-    about_crime = rows["strength"].str.contains(evidence_strength.CRIME_NOTE, regex=False)
-    rank = rows["strength"].str.replace(f" ({evidence_strength.CRIME_NOTE})", "", regex=False).map(GRADE_ORDER.index)
-    return rows.loc[(rank + 100 * about_crime).idxmin()]
+    register = evidence.load_register().set_index("id")
+    return rows.loc[rows.apply(_rank, axis=1, register=register).idxmin()]
 
 
 def _figures_cell(rows: pd.DataFrame, measure_ids: tuple[str, ...], extra: list[str], cannot: str,
