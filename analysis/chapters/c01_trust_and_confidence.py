@@ -242,8 +242,9 @@ def survey_section(df: pd.DataFrame, force: str) -> Section:
     f = forces.resolve(force)
     datasets = df.attrs.get("datasets") or [f"local file {df.attrs.get('name', df.attrs.get('source', ''))}"]
     survey_name = df.attrs.get("survey_name") or f"{f.name}'s own survey"
-    source = (df.attrs.get("source_label")
-              or f"{f.name}'s own survey, file {df.attrs.get('name', '')} (supplied locally)")
+    # A published survey (the PAS) is in the manifest; a force's own file is named as supplied.
+    source = (source_lines.line(df.attrs["datasets"]) if df.attrs.get("datasets")
+              else f"{f.name}'s own survey, file {df.attrs.get('name', '')} (supplied locally)")
     measure = df["measure"].iloc[0]
     area = local_survey.total_area(df, f.code) or survey.areas(df, measure)["area"].iloc[0]
     iv = survey.with_intervals(df)

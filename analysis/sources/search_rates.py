@@ -18,8 +18,6 @@ BY_ETHNICITY_FILE = "stop_search_rates_ye_mar2023_eff/by_ethnicity"
 DATASETS = [BY_AREA_FILE, BY_ETHNICITY_FILE]
 PERIOD = "year ending March 2023"
 YEAR = "2022/23"
-SOURCE = ("Cabinet Office Equality Hub, Ethnicity facts and figures: stop and search (Home Office data, "
-          "Census 2021 populations), year ending March 2023; OGL v3.0")
 GROUPS = ["All", "Asian", "Black", "Mixed", "White", "Other"]
 # The national row that includes British Transport Police is the one the national counts (by_ethnicity) match.
 NATIONAL_ROW = "All - including BTP"
