@@ -9,6 +9,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
 MANIFEST_PATH = DATA_DIR / "manifest.yml"
 FORCES_PATH = DATA_DIR / "forces.csv"
+# What each force measure is (label, unit, definition, direction, the method behind its verdict): measures/.
+MEASURES_PATH = DATA_DIR / "measures.yml"
 BUILD_DIR = REPO_ROOT / "_build"
 
 # The raw files are committed under data/raw/<dataset>/; PCP_DATA_MIRROR points the loader at another copy.

@@ -7,24 +7,22 @@ import html
 
 import pandas as pd
 
-from analysis import config
-from analysis.chapters import c02_neighbourhood_policing as c02
-from analysis.chapters import c03_procedural_justice as c03
 from analysis.chapters import c05_contact_with_suspects as c05
 from analysis.chapters import c06_police_wrongdoing as c06
-from analysis.chapters import c07_what_else_matters as c07
 from analysis.chapters import common, key_points
 from analysis.chapters import guide_and_force as guide
-from analysis.methods import comparable, disproportionality, funnel, per_resident, ranking, stats, survey
-from analysis.present import funnels, lines, maps, ranked, tables
+from analysis.measures import force_measures, funnels as measure_funnels
+from analysis.measures.search_ratios import hollow, rate_ratio_table
+from analysis.methods import comparable, disproportionality, per_resident, stats, survey
+from analysis.present import funnels, lines, maps, ranked, source_lines, tables
 from analysis.present.glue import EVIDENCE_LINK, LOCAL_DATA, NOT_CHARTED, Figure, Section, marked
 from analysis.present.numbers import fmt_interval, fmt_number
-from analysis.sources import boundaries, census, force_indicators, forces, iopc, iopc_extract, localfiles, manifest
-from analysis.sources import met_pas
-from analysis.sources import pfa_tables, population, workforce
+from analysis.sources import boundaries, census, force_indicators, forces, iopc, localfiles, manifest, met_pas
+from analysis.sources import pfa_tables, population
 from analysis.sources import local_survey as own_surveys
 from analysis.sources import search_rates as sr
 from analysis.sources import search_totals_2025, stop_search as ss
+from analysis.sources import workforce
 from analysis.sources.periods import financial_year
 
 ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
@@ -52,65 +50,43 @@ def outlier_note(code: str) -> str:
 # In place of a test against England and Wales, for the City of London's rates per resident.
 CITY_PER_RESIDENT = "not tested: per resident, the City's figures say little (see the note above)"
 NO_SAMPLING = "a count of every case, not a sample: no sampling error"
-WORKFORCE_YEAR = 2023
+# The table's funnel places in the chapters' words (methods/funnel), which read on before "around England and Wales".
+FUNNEL_WORDS = {place: words for words, place in force_measures.FUNNEL_PLACES.items()}
+PARITY_WORDS = {force_measures.ABOVE_PARITY: "Black people searched significantly more often than White people per "
+                                             "resident",
+                force_measures.BELOW_PARITY: "Black people searched significantly less often than White people per "
+                                             "resident"}
+ONS_WORDS = {force_measures.HIGHER: "higher than", force_measures.LOWER: "lower than",
+             force_measures.NOT_DIFFERENT: "similar to"}
+# The dashboard's columns beside those a reader sees: the comparison's first clause (the verdict, which the guide's
+# areas show alone), the measure's id and its verdicts as values, which the key points and the guide's areas choose
+# by (never by the sentences), and the staff count a rate's row also gives.
+FIELDS = ["verdict_text", "measure_id", "period_end", "funnel_place", "funnel_centre", "vs_parity",
+          "vs_england_and_wales", "change_verdict", "reason", "area", "count_value", "count_previous_value",
+          "count_previous_period", "count_noun"]
 
 
-def _funnel_wording(fitted: funnel.Funnel, code: str) -> str:
-    """Where the force falls on the funnel around England and Wales (methods/funnel), as the chapters say it: never
-    against the rest of England and Wales, which the Metropolitan Police drives, and never a rank."""
-    verdict = fitted.table.set_index("pfa_code").at[code, "funnel"]
-    if code == forces.CITY_OF_LONDON:
+def _funnel_wording(row: pd.Series) -> str:
+    """Where the force falls on its funnel, as the chapters say it: never against the rest of England and Wales, which
+    the Metropolitan Police drives, and never a rank; the City of London's rates per resident are not placed."""
+    if row["reason"] == force_measures.CITY:
         return CITY_PER_RESIDENT
-    caveat = funnel.wide_caveat(fitted.spread) if verdict == funnel.WITHIN else None
-    return f"{verdict} around England and Wales" + (f" ({caveat})" if caveat else "")
+    caveat = f" ({row['funnel_caveat']})" if pd.notna(row.get("funnel_caveat")) else ""
+    return f"{FUNNEL_WORDS[row['funnel_place']]} around England and Wales{caveat}"
 
 
-def _count_wording(value: float, median: float, unit: str, fmt_decimals: int = 0) -> str:
+def _count_wording(value: float, median: float, unit: str, fmt_decimals: int = 0) -> list[str]:
     """How far the force is from the median force, in the measure's own unit ("22 officers per 100,000 above"),
-    worked out from the two figures as the row shows them, so the words and the columns agree."""
+    worked out from the two figures as the row shows them, so the words and the columns agree; then why no test."""
     shown = [float(fmt_number(v, fmt_decimals, thousands=False)) for v in (value, median)]
     diff = shown[0] - shown[1]
     if diff == 0:
-        return f"the same as the median force; {NO_SAMPLING}"
+        return ["the same as the median force", NO_SAMPLING]
     side = "above" if diff > 0 else "below"
     amount = fmt_number(abs(diff), fmt_decimals)
     noun, _, rest = unit.partition(" ")
     unit = " ".join(filter(None, [noun.removesuffix("s") if amount == "1" else noun, rest]))
-    return f"{amount} {unit} {side} the median force; {NO_SAMPLING}"
-
-
-def _row(measure: str, period: str, values: pd.Series, code: str, peers: list[str], comparison: str, *,
-         datasets: list[str], fmt: str = "{:.1f}", force_text: str | None = None, national=None) -> dict:
-    """One dashboard row: the force, England and Wales, the median force, then the force's own figure and each
-    comparable force's, keyed by ONS code (the force's without its interval, as the peers' have none). The period
-    carries the source grade where a reader must be told it; the row keeps its datasets for the data pack."""
-    decimals = int(fmt.split(".")[1][0])
-    own = values.get(code)
-    ew = values.get(ENGLAND_AND_WALES) if national is None else national
-    row = {"measure": measure, "period": marked(period, datasets), "datasets": list(datasets),
-           "force": force_text or ("no published figure" if own is None or pd.isna(own) else fmt_number(own, decimals)),
-           "england_and_wales": "–" if ew is None or pd.isna(ew) else fmt_number(ew, decimals),
-           "median_force": fmt_number(ranking.median_force(values), decimals), "comparison": comparison}
-    for area in (code, *peers):
-        value = values.get(area)
-        row[area] = "–" if value is None or pd.isna(value) else fmt_number(value, decimals)
-    return row
-
-
-# The datasets behind the newest rows (a third party's extracts; populations mid-2024, ethnic groups Census 2021).
-INDICATOR_DATA = [force_indicators.INDICATORS_FILE, population.MYE_2024_FILE]
-RATIO_2025_DATA = [force_indicators.INDICATORS_FILE, census.CENSUS_FILE]
-SEARCH_2025_DATA = [search_totals_2025.TOTALS_FILE, population.MYE_2024_FILE]
-
-
-def _ratio_wording(count, exposure, ref_count, ref_exposure) -> tuple[str, str]:
-    """A Black/White search rate ratio with its score interval, and what it says against parity (1)."""
-    if min(count, ref_count) < config.MIN_EVENTS_FOR_RATIO:
-        return disproportionality.TOO_FEW, f"fewer than {config.MIN_EVENTS_FOR_RATIO} searches in a group"
-    row = stats.poisson_rate_ratio(count, exposure, ref_count, ref_exposure).iloc[0]
-    text = f"{fmt_number(row['rate_ratio'], 1)} (95% CI {fmt_interval(row['ci_low'], row['ci_high'], 1)})"
-    return text, ("Black people searched significantly more often than White people per resident"
-                  if row["ci_low"] > 1 else "not significantly different from parity (1)")
+    return [f"{amount} {unit} {side} the median force", NO_SAMPLING]
 
 
 def _change(before: float, after: float, what: str, since: str, decimals: int = 0) -> str:
@@ -122,95 +98,176 @@ def _change(before: float, after: float, what: str, since: str, decimals: int = 
     return f"{'up' if after > before else 'down'} from {fmt_number(before, decimals)} {what} at {since}"
 
 
-def newest_rows(code: str, peers: list[str]) -> tuple[list[dict], list[Figure]]:
-    """The rows from the newest figures (officers at 31 March 2026, searches in 2024/25, recorded crime to March
-    2026, deaths in 2024/25): third-party extracts, each period marked so, shown before the official rows they
-    update."""
-    f = forces.get(code)
-    untested = code == forces.CITY_OF_LONDON
-    ind = force_indicators.load().set_index("pfa_code")
-    ew = force_indicators.national()
-    rows, figures = [], []
+def _shown(value, decimals: int, missing: str = "–") -> str:
+    return missing if value is None or pd.isna(value) else fmt_number(value, decimals)
 
-    per = pd.concat([ind["officers_per_100k_2024_pop"], pd.Series({ENGLAND_AND_WALES: ew["officers_per_100k"]})])
-    was = workforce.load_workforce()
-    was = was[(was["role"] == "Police officers") & (was["year"] == WORKFORCE_YEAR)].set_index("pfa_code")["fte"]
-    moved = _change(was.get(code), ind.at[code, "officers_2026"], "officers (FTE)", f"31 March {WORKFORCE_YEAR}")
-    rows.append(_row("Police officers per 100,000 residents (mid-2024 population)",
-                     f"31 March {force_indicators.OFFICERS_YEAR}", per, code, peers,
-                     CITY_PER_RESIDENT if untested else
-                     _count_wording(per[code], ranking.median_force(per), "officers per 100,000 residents")
-                     + f"; {fmt_number(ind.at[code, 'officers_2026'], 0)} officers (FTE), {moved}", fmt="{:.0f}",
-                     datasets=INDICATOR_DATA))
-    figures += [Figure("g_officers26", per[code], "per 100,000", INDICATOR_DATA, "{:,.0f}",
-                       label=f"Police officers per 100,000 residents, {f.name}, 31 March 2026"),
-                Figure("g_officers26_ew", ew["officers_per_100k"], "per 100,000", INDICATOR_DATA, "{:,.0f}",
-                       label="Police officers per 100,000 residents, England and Wales, 31 March 2026")]
 
-    people = census.census2021_by_ethnicity().pivot(index="pfa_code", columns="group", values="population")
-    me = ind.loc[code]
-    if untested:
-        text, comparison = "not given", "the third party gives no ratio: too few residents for a rate per resident"
-    elif pd.isna(me["bw_ratio"]):
-        text, comparison = "not given", "the third party gives no ratio here: fewer than 30 searches of Black people"
+def _interval(row: pd.Series, decimals: int = 1) -> str:
+    return f"{fmt_number(row['value'], decimals)} (95% CI {fmt_interval(row['ci_low'], row['ci_high'], decimals)})"
+
+
+def _bw_newest(row, mine, f):
+    """The third party's 2024/25 ratio, recomputed with its score interval from the searches it gives."""
+    reasons = {force_measures.CITY: ("not given", "the third party gives no ratio: too few residents for a rate per "
+                                                  "resident"),
+               force_measures.EXTRACT_NO_RATIO: ("not given", "the third party gives no ratio here: fewer than 30 "
+                                                              "searches of Black people"),
+               force_measures.TOO_FEW: (disproportionality.TOO_FEW, force_measures.TOO_FEW)}
+    text, comparison = reasons.get(row["reason"]) or (
+        _interval(row), PARITY_WORDS.get(row["vs_parity"], "not significantly different from parity (1)"))
+    datasets = row["datasets"].split("; ")
+    figures = [Figure("g_bw25_label", text, "ratio", datasets, label=f"Black/White search rate ratio, {f.name}, "
+                                                                     f"{row['period']}"),
+               Figure("g_bw25_ew", row["england_and_wales"], "ratio", datasets, "{:.1f}",
+                      label=f"Black/White search rate ratio, England and Wales (the 43 forces), {row['period']}")]
+    return text, [comparison, "self-defined ethnicity"], figures
+
+
+def _bw_published(row, mine, f):
+    """The ratio of the published 2022/23 rates, with the range their rounding allows."""
+    if row["reason"] == force_measures.NOT_PUBLISHED:
+        text, comparison = "not published", row["reason"]
     else:
-        text, comparison = _ratio_wording(me["searches_black"], people.at[code, "Black"], me["searches_white"],
-                                          people.at[code, "White"])
-    rows.append(_row("Black/White stop and search rate ratio (Census 2021)",
-                     financial_year(force_indicators.SEARCH_YEAR),
-                     pd.concat([ind["bw_ratio"], pd.Series({ENGLAND_AND_WALES: ew["bw_ratio"]})]), code, peers,
-                     comparison + "; self-defined ethnicity", force_text=text, datasets=RATIO_2025_DATA))
-    figures += [Figure("g_bw25_label", text, "ratio", RATIO_2025_DATA,
-                       label=f"Black/White search rate ratio, {f.name}, 2024/25"),
-                Figure("g_bw25_ew", ew["bw_ratio"], "ratio", RATIO_2025_DATA, "{:.1f}",
-                       label="Black/White search rate ratio, England and Wales (the 43 forces), 2024/25")]
-
-    searches = search_totals_2025.load().set_index("pfa_code")["searches"]
-    pop = population.for_year(population.MYE_2024_YEAR)
-    rate = 1000 * searches / pop.reindex(searches.index)
-    total, residents = searches.sum(), pop[ENGLAND_AND_WALES]
-    rate[ENGLAND_AND_WALES] = 1000 * total / residents
-    counts = pd.DataFrame({"pfa_code": searches.index, "searches": searches.to_numpy(),
-                           "population": pop.reindex(searches.index).to_numpy()})
-    wording = _funnel_wording(funnel.forces_rate_funnel(counts, "searches", "population", total / residents, 1000),
-                              code)
-    rows.append(_row("Stop and searches per 1,000 residents (mid-2024 population)",
-                     financial_year(search_totals_2025.YEAR_ENDING), rate, code, peers, wording,
-                     datasets=SEARCH_2025_DATA))
-    figures.append(Figure("g_search_rate25", rate[code], "per 1,000", SEARCH_2025_DATA, "{:.1f}",
-                          label=f"Stop and searches per 1,000 residents, {f.name}, 2024/25"))
-
-    crime = ind["crime_rate"]
-    # The extract gives rates to 0.1 per 1,000, not counts: the counts are worked back from them (a few dozen
-    # offences either way), which moves no force across a limit that wide.
-    crimes = pd.DataFrame({"pfa_code": crime.index, "crimes": (crime * pop.reindex(crime.index) / 1000).to_numpy(),
-                           "population": pop.reindex(crime.index).to_numpy()}).dropna()
-    centre = crimes["crimes"].sum() / crimes["population"].sum()
-    rows.append(_row("Recorded crime per 1,000 residents (excluding fraud)",
-                     force_indicators.CRIME_PERIOD, crime, code, peers,
-                     "too few residents for a rate per resident" if pd.isna(crime[code]) else
-                     _funnel_wording(funnel.forces_rate_funnel(crimes, "crimes", "population", centre, 1000), code)
-                     + " (the 43 forces' total: the extract gives no national rate)",
-                     datasets=[force_indicators.INDICATORS_FILE, population.MYE_2024_FILE]))
-
-    deaths = iopc_extract.deaths_by_year().set_index("year")["deaths"]
-    year = deaths.index[-1]
-    rows.append({"measure": "Deaths during or following police contact, England and Wales (a year)",
-                 "period": marked(year, iopc_extract.DATASETS), "datasets": iopc_extract.DATASETS,
-                 "force": "not in this data by force",
-                 "england_and_wales": fmt_number(deaths[year], 0), "median_force": "–",
-                 "comparison": (f"{fmt_number(deaths.iloc[-2], 0)} deaths in {deaths.index[-2]}; later IOPC editions revise "
-                                "earlier years by a few deaths as investigations end")})
-    figures.append(Figure("g_deaths25_ew", int(deaths[year]), "deaths", iopc_extract.DATASETS, "{:,.0f}",
-                          label=f"Deaths during or following police contact, England and Wales, {year}"))
-    return rows, figures
+        text = fmt_number(row["value"], 1)
+        if pd.notna(row["ci_low"]):
+            text += f" (approximate 95% CI {fmt_interval(row['ci_low'], row['ci_high'], 1)})"
+        older = mine[(mine["measure_id"] == row["measure_id"]) & (mine["period_end"] < row["period_end"])]
+        comparison = [f"published rates rounded to 0.1 per 1,000 allow "
+                      f"{fmt_interval(row['rounding_low'], row['rounding_high'], 2)}",
+                      f"Census 2021 denominators, so not comparable with {older['period'].iloc[0]}"]
+    return text, comparison, [Figure("g_bw23_label", text, "ratio", row["datasets"].split("; "))]
 
 
-def survey_rows(force: str, local_survey: str | None = None) -> list[dict]:
+def _bw_counted(row, mine, f):
+    """The book's ratio from the search counts, on interpolated residents, the Home Office's beside it; a verdict only
+    where the two denominators agree."""
+    if pd.isna(row["value"]):
+        text, comparison = disproportionality.TOO_FEW, force_measures.TOO_FEW
+    else:
+        text = f"{_interval(row)}; official (Home Office method, 2011 Census): {fmt_number(row['official_value'], 1)}"
+        if row["reason"] == force_measures.CITY:
+            comparison = CITY_PER_RESIDENT
+        elif row["reason"] == force_measures.DENOMINATORS:
+            comparison = (f"between {fmt_number(row['denominator_low'], 1)} and "
+                          f"{fmt_number(row['denominator_high'], 1)} on the two denominators, which differ by more "
+                          "than the interval: no verdict")
+        else:
+            comparison = (PARITY_WORDS.get(row["vs_parity"], "not significantly different from parity (1)")
+                          + " on both denominators" * (row["vs_parity"] != force_measures.ABOVE_PARITY))
+        comparison = [comparison] + ([] if row["reason"] == force_measures.CITY else
+                                     ["residents interpolated between the 2011 and 2021 Censuses"])
+    return text, comparison, [Figure("g_bw_label", text, "ratio", row["datasets"].split("; "))]
+
+
+def _searches(row, mine, f):
+    wording = _funnel_wording(row)
+    datasets = row["datasets"].split("; ")
+    if _primary(row) == search_totals_2025.TOTALS_FILE:
+        return None, wording, [Figure("g_search_rate25", row["value"], "per 1,000", datasets, "{:.1f}",
+                                      label=f"Stop and searches per 1,000 residents, {f.name}, {row['period']}")]
+    return None, wording, [Figure("g_search_rate", row["value"], "per 1,000", datasets, "{:.1f}"),
+                           Figure("g_search_wording", wording, "comparison", datasets)]
+
+
+def _staff(row, mine, f):
+    """A rate per 100,000 against the median force, with the count it comes from and its change since the date
+    before."""
+    meta = force_measures.MEASURES[row["measure_id"]]
+    count = mine[(mine["measure_id"] == meta["count_measure"]) & (mine["period"] == row["period"])].iloc[0]
+    noun = force_measures.MEASURES[count["measure_id"]]["noun"]
+    comparison = CITY_PER_RESIDENT if row["reason"] == force_measures.CITY else (
+        _count_wording(row["value"], row["median_force"], f"{noun} per 100,000 residents")
+        + [f"{fmt_number(count['value'], 0)} {noun} (FTE), "
+           + _change(count["previous_value"], count["value"], f"{noun} (FTE)", count["previous_period"])])
+    datasets = row["datasets"].split("; ")
+    key = "g_officers" if row["measure_id"] == "officers_per_100k" else "g_pcsos"
+    if _primary(row) == force_indicators.INDICATORS_FILE:  # a third party's newest count, on mid-2024 residents
+        figures = [Figure(f"{key}26", row["value"], "per 100,000", datasets, "{:,.0f}",
+                          label=f"{meta['label']}, {f.name}, {row['period']}"),
+                   Figure(f"{key}26_ew", row["england_and_wales"], "per 100,000", datasets, "{:,.0f}",
+                          label=f"{meta['label']}, England and Wales, {row['period']}")]
+    else:
+        figures = [Figure(key, row["value"], "per 100,000", datasets, "{:,.0f}")]
+    fields = {"count_value": count["value"], "count_previous_value": count["previous_value"],
+              "count_previous_period": count["previous_period"], "count_noun": noun}
+    return None, comparison, figures, fields
+
+
+def _crime(row, mine, f):
+    if _primary(row) == force_indicators.INDICATORS_FILE:  # a third party's rates: no national rate given
+        return None, row["reason"] or (_funnel_wording(row) + " (the 43 forces' total: the extract gives no national "
+                                                               "rate)"), []
+    comparison = (f"rate {row['reason']}: too few residents for a rate per resident" if row["reason"] else
+                  _funnel_wording(row))
+    return None, comparison, [Figure("g_crime_rate", row["reason"] or fmt_number(row["value"], 1), "per 1,000",
+                                     row["datasets"].split("; "))]
+
+
+def _asb(row, mine, f):
+    comparison = [f"{ONS_WORDS[row['vs_england_and_wales']]} England and Wales (ONS's test)"] + (
+        [row["area"]] if row["area"] else [])
+    return None, comparison, [Figure("g_asb_wording", "; ".join(comparison), "comparison",
+                                     row["datasets"].split("; "))]
+
+
+def _deaths_national(row, mine, f):
+    comparison = [f"{fmt_number(row['england_and_wales_previous'], 0)} deaths in {row['previous_period']}",
+                  "later IOPC editions revise earlier years by a few deaths as investigations end"]
+    return (row["reason"], comparison,
+            [Figure("g_deaths25_ew", int(row["england_and_wales"]), "deaths", row["datasets"].split("; "), "{:,.0f}",
+                    label=f"Deaths during or following police contact, England and Wales, {row['period']}")])
+
+
+def _deaths(row, mine, f):
+    return (_interval(row), [f"{int(row['events'])} deaths", _funnel_wording(row)],
+            [Figure("g_deaths", int(row["events"]), "deaths", [iopc.DEATHS_FILE], "{:,.0f}")])
+
+
+def _primary(row: pd.Series) -> str:
+    """The dataset a row's figure is read from (the first it names): which series of a measure the row is."""
+    return row["datasets"].split("; ")[0]
+
+
+# How each measure's row is worded, by the dataset its figure is read from where a measure has several series:
+# (the force's cell, or None for its figure; the comparison; its glued figures[; fields beside]).
+WORDING = {("bw_search_ratio", force_indicators.INDICATORS_FILE): _bw_newest,
+           ("bw_search_ratio", sr.DATASETS[0]): _bw_published, ("bw_search_ratio", ss.SEARCH_FILE): _bw_counted,
+           "searches_per_1000": _searches, "officers_per_100k": _staff, "pcsos_per_100k": _staff,
+           "recorded_crime_per_1000": _crime, "asb_experience_pct": _asb,
+           "deaths_england_and_wales": _deaths_national, "deaths_per_million": _deaths}
+# Shown inside another measure's row: the staff counts, in the row of the rate per 100,000 they give.
+INSIDE = {m["count_measure"] for m in force_measures.MEASURES.values() if "count_measure" in m}
+
+
+def _row(row: pd.Series, force_text: str | None, comparison: str | list[str], everyone: pd.DataFrame,
+         areas: list[str]) -> dict:
+    """One dashboard row from the force's row of the measures table: its label, period (marked where a reader must
+    be told the source grade), the force, England and Wales and the median force as shown, the comparison, each of
+    `areas`' (the force's, then its comparable forces') figures alone, the datasets for the data pack, and the
+    verdicts as values (FIELDS). A comparison given as clauses is shown joined by semicolons, its first the
+    verdict."""
+    clauses = [comparison] if isinstance(comparison, str) else comparison
+    decimals = force_measures.MEASURES[row["measure_id"]]["decimals"]
+    datasets = row["datasets"].split("; ")
+    same = everyone[(everyone["measure_id"] == row["measure_id"]) & (everyone["period"] == row["period"])]
+    # A third party's own figure, where the book recomputes the force's, is what every force's column gives.
+    values = same.set_index("force_code")[
+        "value_as_published" if same["value_as_published"].notna().any() else "value"]
+    shown = {"measure": row["measure"] + (f" ({row['basis']})" if row["basis"] else ""),
+             "period": marked(row["period"], datasets), "datasets": datasets,
+             "force": force_text or _shown(row["value"], decimals, "no published figure"),
+             "england_and_wales": _shown(row["england_and_wales"], decimals),
+             "median_force": _shown(row["median_force"], decimals), "comparison": "; ".join(clauses)}
+    if values.notna().any():
+        shown |= {area: _shown(values.get(area), decimals) for area in areas}
+    return shown | {field: row.get(field) for field in FIELDS} | {"verdict_text": clauses[0]}
+
+
+def survey_rows(f: forces.Force, local_survey: str | None = None) -> list[dict]:
     """A dashboard row for the headline measure of the force's own survey (the file's first measure: the
     force-wide, all-respondents figure in its latest period, with its interval and its change from a year
-    earlier), as its chapter 1 section shows it; none when the force has no survey here."""
-    f = forces.resolve(force)
+    earlier), as its chapter 1 section shows it; none when the force has no survey here. Its verdict fields as
+    the measures table's (a force's own file is in no table of every force)."""
     df = own_surveys.for_edition(f.code, local_survey)
     if df is None:
         return []
@@ -219,6 +276,8 @@ def survey_rows(force: str, local_survey: str | None = None) -> list[dict]:
     now = now[(now["area"] == area) & (now["group"] == "All") & (now["measure"] == df["measure"].iloc[0])]
     moved = survey.changes(df)
     moved = moved[(moved["area"] == area) & (moved["group"] == "All") & (moved["against"] == "a year earlier")]
+    verdicts = {stats.HIGHER: force_measures.RISE, stats.LOWER: force_measures.FALL,
+                stats.SIMILAR: force_measures.NO_CHANGE}
     rows = []
     survey_name = df.attrs.get("survey_name") or "the force's own survey"
     for r in now.itertuples():
@@ -230,154 +289,58 @@ def survey_rows(force: str, local_survey: str | None = None) -> list[dict]:
                      "datasets": df.attrs.get("datasets") or [f"{LOCAL_DATA}{df.attrs.get('name', 'survey')}"],
                      "force": value,
                      "england_and_wales": "not comparable", "median_force": "not comparable",
-                     "comparison": change["wording"].iloc[0] if len(change) else "no figure a year earlier"})
+                     "comparison": change["wording"].iloc[0] if len(change) else "no figure a year earlier"}
+                    | dict.fromkeys(FIELDS) | {
+                        "verdict_text": change["wording"].iloc[0] if len(change) else "no figure a year earlier",
+                        "measure_id": key_points.OWN_SURVEY,
+                        "period_end": pd.Timestamp(r.period_end).strftime("%Y-%m-%d"),
+                        "change_verdict": verdicts.get(change["comparison"].iloc[0], force_measures.NOT_TESTED)
+                        if len(change) else None})
     return rows
 
 
-def measures(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame, list[Figure], pd.DataFrame]:
-    """The dashboard rows for one force, its glued figures, and the trend series behind its small charts."""
-    f = forces.resolve(force)
+def measures(f: forces.Force, local_survey: str | None = None) -> tuple[pd.DataFrame, list[Figure], pd.DataFrame]:
+    """The dashboard rows for one force from its rows of the measures table (its own survey's first), its glued
+    figures, and the trend series behind its small charts."""
     peers = comparable.comparable_to(f.code)
-    rows, figures, trends = survey_rows(f.code, local_survey), [], []
-    untested = f.code == forces.CITY_OF_LONDON  # its rates per resident are not tested (outlier_note says why)
-    newest, figures = newest_rows(f.code, peers)
-    officers26, bw25, search25, crime26, deaths25 = newest
+    everyone = force_measures.all_forces()
+    mine = force_measures.for_force(f)
+    rows, figures = survey_rows(f, local_survey), []
+    for _, row in mine[~mine["measure_id"].isin(INSIDE)].iterrows():
+        worded = (WORDING.get((row["measure_id"], _primary(row))) or WORDING[row["measure_id"]])(row, mine, f)
+        force_text, comparison, glued, *beside = worded
+        rows.append(_row(row, force_text, comparison, everyone, [f.code, *peers]) | (beside[0] if beside else {}))
+        figures += glued
+    return pd.DataFrame(rows), figures, trends(f)
 
-    # Black/White search rate ratio, 2018/19, on residents interpolated between the censuses (the book's figure),
-    # with the Home Office's method (2011 Census) beside it; a verdict only where the two denominators agree.
-    ratios = c03.rate_ratio_table()
-    bw_all = ratios[ratios["group"] == "Black"]
-    latest = int(bw_all["year_ending"].max())
-    bw = bw_all[bw_all["year_ending"] == latest].set_index("pfa_code")
-    mine = bw.loc[f.code]
-    year = financial_year(latest)
-    if pd.isna(mine["rate_ratio_interpolated"]):
-        text, comparison = disproportionality.TOO_FEW, f"fewer than {config.MIN_EVENTS_FOR_RATIO} searches in a group"
-    else:
-        text = (f"{fmt_number(mine['rate_ratio_interpolated'], 1)} (95% CI "
-                f"{fmt_interval(mine['ci_low_interpolated'], mine['ci_high_interpolated'], 1)}); official (Home "
-                f"Office method, 2011 Census): {fmt_number(mine['rate_ratio'], 1)}")
-        if untested:
-            comparison = CITY_PER_RESIDENT
-        elif mine["denominator_uncertain"]:
-            comparison = (f"between {fmt_number(mine['denominator_low'], 1)} and "
-                          f"{fmt_number(mine['denominator_high'], 1)} on the two denominators, which differ by more "
-                          "than the interval: no verdict")
-        elif min(mine["ci_low"], mine["ci_low_interpolated"]) > 1:
-            comparison = "Black people searched significantly more often than White people per resident"
-        else:
-            comparison = "not significantly different from parity (1) on both denominators"
-        comparison += "" if untested else "; residents interpolated between the 2011 and 2021 Censuses"
-    bw19 = _row("Black/White stop and search rate ratio", year, bw["rate_ratio_interpolated"], f.code, peers,
-                comparison, force_text=text, datasets=c03.SEARCH_DATA)
-    figures.append(Figure("g_bw_label", text, "ratio", c03.SEARCH_DATA))
-    # Only years whose ratio the denominators do not put in doubt: the rest are left out, never joined.
-    series = bw_all[bw_all["pfa_code"].isin([f.code, ENGLAND_AND_WALES]) & ~c03.hollow(bw_all)]
-    if series["year_ending"].nunique() > 1:
-        trends.append(series.assign(
+
+def trends(f: forces.Force) -> pd.DataFrame:
+    """The yearly series of the force and England and Wales behind the small trend charts: the Black/White ratio
+    (years the denominators put in doubt left out, never joined), searches per 1,000, officers and PCSOs per
+    100,000."""
+    both = [f.code, ENGLAND_AND_WALES]
+    series = []
+    ratios = rate_ratio_table()
+    bw = ratios[(ratios["group"] == "Black") & ratios["pfa_code"].isin(both) & ~hollow(ratios)]
+    if bw["year_ending"].nunique() > 1:
+        series.append(bw.assign(
             measure=f"Black/White search rate ratio (interpolated residents; uncertain years left out), "
-                    f"{financial_year(series['year_ending'].min())} to {financial_year(series['year_ending'].max())}",
-            year=series["year_ending"], value=series["rate_ratio_interpolated"]))
-
-    # The same ratio, 2022/23, from published rates on Census 2021 populations (approximate interval).
-    rates23 = disproportionality.published_ratios().set_index("pfa_code")
-    mine23 = rates23.loc[f.code]
-    if pd.isna(mine23["ratio"]):
-        text23, comparison23 = "not published", "no published rate for this force"
-    else:
-        text23 = fmt_number(mine23["ratio"], 1)
-        if pd.notna(mine23.get("ci_low")):
-            text23 += f" (approximate 95% CI {fmt_interval(mine23['ci_low'], mine23['ci_high'], 1)})"
-        comparison23 = ("published rates rounded to 0.1 per 1,000 allow "
-                        f"{fmt_interval(mine23['rounding_low'], mine23['rounding_high'], 2)}; "
-                        "Census 2021 denominators, so not comparable with 2018/19")
-    # Newest first: 2024/25 (a third party's extract), 2022/23 (published rates), 2018/19 (counts).
-    rows += [bw25, _row("Black/White stop and search rate ratio", sr.YEAR, rates23["ratio"], f.code, peers,
-                        comparison23, force_text=text23, datasets=sr.DATASETS), bw19]
-    figures.append(Figure("g_bw23_label", text23, "ratio", sr.DATASETS))
-
-    # Stop and search per 1,000 residents (each year's own population), on the funnel around England and Wales.
+                    f"{financial_year(bw['year_ending'].min())} to {financial_year(bw['year_ending'].max())}",
+            year=bw["year_ending"], value=bw["rate_ratio_interpolated"]))
     totals = per_resident.per_1000_residents(ss.search_totals())
-    now = totals[totals["year_ending"] == latest].set_index("pfa_code")
-    me = now.loc[f.code]
-    wording = _funnel_wording(c05.search_funnel(latest), f.code)
-    rows += [search25, _row("Stop and searches per 1,000 residents", year, now["per_1000"], f.code, peers, wording,
-                            datasets=c05.RATE_DATA)]
-    figures += [Figure("g_search_rate", me["per_1000"], "per 1,000", c05.RATE_DATA, "{:.1f}"),
-                Figure("g_search_wording", wording, "comparison", c05.RATE_DATA)]
-    series = totals[totals["pfa_code"].isin([f.code, ENGLAND_AND_WALES])]
-    trends.append(series.assign(measure=f"Stop and searches per 1,000 residents, "
-                                        f"{financial_year(series['year_ending'].min())} to {year}",
-                                year=series["year_ending"], value=series["per_1000"]))
-
-    # Officers and PCSOs per 100,000 residents, 31 March 2023 (staff counts: no sampling error).
+    searches = totals[totals["pfa_code"].isin(both)]
+    series.append(searches.assign(measure=f"Stop and searches per 1,000 residents, "
+                                          f"{financial_year(searches['year_ending'].min())} to "
+                                          f"{financial_year(searches['year_ending'].max())}",
+                                  year=searches["year_ending"], value=searches["per_1000"]))
     staff = workforce.rates()
-    rows.append(officers26)
-    for role, unit in (("Police officers", "officers"), ("PCSOs", "PCSOs")):
-        per = staff[(staff["role"] == role) & (staff["year"] == WORKFORCE_YEAR)].set_index("pfa_code")["per_100k"]
-        fte = staff[(staff["role"] == role) & (staff["pfa_code"] == f.code)].set_index("year")["fte"]
-        moved = _change(fte.get(WORKFORCE_YEAR - 1), fte[WORKFORCE_YEAR], f"{unit} (FTE)",
-                        f"31 March {WORKFORCE_YEAR - 1}")
-        rows.append(_row(f"{role} per 100,000 residents", f"31 March {WORKFORCE_YEAR}", per, f.code, peers,
-                         CITY_PER_RESIDENT if untested else
-                         _count_wording(per[f.code], ranking.median_force(per), f"{unit} per 100,000 residents")
-                         + f"; {fmt_number(fte[WORKFORCE_YEAR], 0)} {unit} (FTE), {moved}", fmt="{:.0f}",
-                         datasets=c02.WORKFORCE_DATA))
-        key = "officers" if role == "Police officers" else "pcsos"
-        figures.append(Figure(f"g_{key}", per[f.code], "per 100,000", c02.WORKFORCE_DATA, "{:,.0f}"))
-        series = staff[(staff["role"] == role) & staff["pfa_code"].isin([f.code, ENGLAND_AND_WALES])]
-        trends.append(series.assign(measure=f"{role} per 100,000 residents, 31 March {series['year'].min()} to "
-                                            f"{WORKFORCE_YEAR}", value=series["per_100k"]))
-
-    # Recorded crime per 1,000 residents, year ending December 2024 (a count of recorded offences).
-    crime = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code"]).set_index("area_code")
-    period = pfa_tables.PERIODS[pfa_tables.DEC_2024]
-    if pd.isna(crime.at[f.code, "crime_rate"]):
-        crime_comparison = f"rate {crime.at[f.code, 'rate_note']}: too few residents for a rate per resident"
-    else:
-        ew_crime = crime.loc[ENGLAND_AND_WALES]
-        crime_comparison = _funnel_wording(funnel.forces_rate_funnel(
-            crime.reset_index().rename(columns={"area_code": "pfa_code"}).dropna(subset=["crimes"]), "crimes",
-            "population", ew_crime["crimes"] / ew_crime["population"], 1000), f.code)
-    rows += [crime26, _row("Recorded crime per 1,000 residents (excluding fraud)", period, crime["crime_rate"], f.code,
-                           peers, crime_comparison, datasets=[pfa_tables.FILES[pfa_tables.DEC_2024]])]
-    crime_rate = crime.at[f.code, "crime_rate"]
-    figures.append(Figure("g_crime_rate", crime.at[f.code, "rate_note"] if pd.isna(crime_rate) else
-                          fmt_number(crime_rate, 1), "per 1,000", [pfa_tables.FILES[pfa_tables.DEC_2024]]))
-
-    # Anti-social behaviour (CSEW, ONS's own test); London's two forces are one area.
-    asb_now = c07.asb_table()
-    asb_now = asb_now[asb_now["year_ending"] == max(c07.ASB_YEARS)].set_index("area_code")
-    asb = asb_now["asb_pct"]
-    area = c07.asb_area(f.code)
-    by_force = pd.Series({c: asb.get(c07.asb_area(c)) for c in forces.force_codes()} | {
-        ENGLAND_AND_WALES: asb[ENGLAND_AND_WALES]})
-    wording_asb = asb_now.at[area, "against_england_and_wales"]
-    asb_comparison = f"{wording_asb} than England and Wales (ONS's test)".replace("similar than", "similar to")
-    if area != f.code:
-        asb_comparison += f"; {c07.LONDON_NAME}"
-    rows.append(_row("Adults who experienced or witnessed anti-social behaviour (%)",
-                     financial_year(max(c07.ASB_YEARS)), by_force, f.code, peers, asb_comparison,
-                     datasets=[pfa_tables.FILES[max(c07.ASB_YEARS)]]))
-    figures.append(Figure("g_asb_wording", asb_comparison, "comparison", [pfa_tables.FILES[max(c07.ASB_YEARS)]]))
-
-    # Deaths during or following police contact per million residents a year, on the funnel around England and Wales.
-    deaths = per_resident.deaths_by_force().set_index("pfa_code")
-    d = deaths.loc[f.code]
-    years = iopc.by_force()["year_ending"]
-    span = f"{financial_year(int(years.min()))} to {financial_year(int(years.max()))}"
-    death_wording = _funnel_wording(c06.deaths_funnel(), f.code)
-    rows.append(_row("Deaths during or following police contact, per million residents a year", span,
-                     deaths["per_million"], f.code, peers,
-                     f"{int(d['fatalities'])} deaths; {death_wording}",
-                     national=per_resident.national_death_rate(), datasets=c06.RATE_DATA,
-                     force_text=f"{fmt_number(d['per_million'], 1)} (95% CI {fmt_interval(d['ci_low'], d['ci_high'], 1)})"))
-    figures.append(Figure("g_deaths", int(d["fatalities"]), "deaths", c06.DEATHS_DATA, "{:,.0f}"))
-    rows.insert(len(rows) - 1, deaths25)  # the newest national year before the long-run rate by force
-
-    trend = pd.concat(trends, ignore_index=True)
+    for role in ("Police officers", "PCSOs"):
+        mine = staff[(staff["role"] == role) & staff["pfa_code"].isin(both)]
+        series.append(mine.assign(measure=f"{role} per 100,000 residents, 31 March {mine['year'].min()} to "
+                                          f"{mine['year'].max()}", value=mine["per_100k"]))
+    trend = pd.concat(series, ignore_index=True)
     trend = trend.assign(series=trend["pfa_code"].map({f.code: f.short_name, ENGLAND_AND_WALES: "England and Wales"}))
-    return pd.DataFrame(rows), figures, trend[["measure", "year", "value", "series", "pfa_code"]].dropna()
+    return trend[["measure", "year", "value", "series", "pfa_code"]].dropna()
 
 
 def confidence_note(code: str, local_survey: str | None = None) -> str:
@@ -399,12 +362,11 @@ def confidence_note(code: str, local_survey: str | None = None) -> str:
             "section on published survey estimates (online), with its year, source and strength.")
 
 
-def at_a_glance(force: str, local_survey: str | None = None) -> Section:
+def at_a_glance(f: forces.Force, local_survey: str | None = None) -> Section:
     """The dashboard's rows (with the force's own survey first, where it has one), a map of the force and its
     comparable forces, and (in more_charts) the small trend charts of the force against England and Wales."""
-    f = forces.resolve(force)
     peers = comparable.comparable_to(f.code)
-    table, figures, trend = measures(f.code, local_survey)
+    table, figures, trend = measures(f, local_survey)
     names = ", ".join(forces.get(c).short_name for c in peers)
     city = f.code == forces.CITY_OF_LONDON
     figures = [Figure("force_name", f.name, "force", []),
@@ -429,39 +391,46 @@ def at_a_glance(force: str, local_survey: str | None = None) -> Section:
     return Section(table, chart, figures, more_charts=[trend_chart(f, trend)])
 
 
-def guide_and_force(section: Section, force: str) -> Section:
+def guide_and_force(section: Section, f: forces.Force) -> Section:
     """The guide's five action areas beside this force's figures (chapters/guide_and_force.py), with the outcome
     test and complaint reviews placed for the force."""
-    f = forces.resolve(force)
     extra = {"Contact with suspects": [next(x.value for x in c05.outcome_test(highlight=f.code).figures
                                             if x.key == "ot_force_verdict")],
              "Tackling wrongdoing": [next(x.value for x in c06.review_outcomes(highlight=f.code).figures
                                           if x.key == "reviews_force_funnel")]}
-    return guide.section(f.code, section.table, extra)
+    return guide.section(f, section.table, extra)
 
 
-def show_key_points(section: Section, force: str) -> None:
+def show_key_points(section: Section, f: forces.Force) -> None:
     """The key points as a list, each linked to the page that shows its evidence (chapters/key_points.py)."""
     from IPython.display import HTML, display
 
-    code = forces.resolve(force).code
+    code = f.code
     items = "".join(f'<li>{html.escape(p["text"])} <a class="{EVIDENCE_LINK}" href="{html.escape(p["page"])}">'
                     'Where this comes from</a></li>'
                     for p in key_points.points(section.table, code, outlier_note(code)))
     display(HTML(f'<ul class="pcp-key-points">{items}</ul>'))
 
 
+def _areas(section: Section) -> list[str]:
+    """The dashboard's columns of figures alone: the force's, then each comparable force's (ONS codes)."""
+    return [c for c in section.table.columns if c not in HEADERS and c not in FIELDS and c != "datasets"]
+
+
 def table(section: Section):
     """The dashboard rows as a reader sees them (without the comparable forces, which have their own table)."""
-    return tables.format_table(section.table[list(HEADERS)], headers=HEADERS, kind="glance", missing="–",
-                               caption="Key measures, each with its period")
+    # Each row carries its measure's id, so the briefing splits the table between measures without reading it.
+    return tables.format_table(section.table[[*HEADERS, "measure_id"]], headers=HEADERS, kind="glance", missing="–",
+                               caption="Key measures, each with its period", row_group="measure_id")
 
 
 def pack_rows(section: Section) -> list[dict]:
     """The dashboard rows as the data pack holds them: every column, each comparable force by name, each row's
     datasets and its source grade."""
-    own, *peers = [c for c in section.table.columns if c not in HEADERS and c != "datasets"]
-    frame = section.table.rename(columns={own: "force_figure_alone"} | {
+    own, *peers = _areas(section)
+    # The verdicts as values are in the pack's own table of the force's measures; the measure's id links the two.
+    frame = section.table.drop(columns=[c for c in FIELDS if c != "measure_id"])
+    frame = frame.rename(columns={own: "force_figure_alone"} | {
         c: f"comparable force {i}: {forces.get(c).name}" for i, c in enumerate(peers, 1)})
     return [{**{k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()},
              "grade": manifest.lowest_grade(row["datasets"]) or "the force's own file"}
@@ -478,7 +447,7 @@ def show_table(section: Section) -> None:
 def peer_table(section: Section):
     """Each comparable force's own value on each measure, beside the force's (no single peer average); dated in the
     measure's cell, so the table fits the column at 1280 px."""
-    force, *peers = [c for c in section.table.columns if c not in HEADERS and c != "datasets"]
+    force, *peers = _areas(section)
     if not peers:
         return None
     rows = section.table.dropna(subset=peers, how="all")  # the force's own survey has no peer figures
@@ -495,19 +464,20 @@ def trend_chart(f: forces.Force, trend: pd.DataFrame):
     return lines.small_trends(
         trend, name=f"glance-trends-{f.slug}", title=f"{f.short_name} against England and Wales over time",
         subtitle="Each panel has its own scale; the force in black, England and Wales in vermilion",
-        source="Home Office stop and search and police workforce open data; ONS population estimates; 2011 Census",
+        source=source_lines.line([ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE,
+                                  *population.BY_YEAR_FILES, workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]),
         description=(f"Small line charts of {f.name} against England and Wales: "
                      + "; ".join(dict.fromkeys(trend["measure"])) + "."))
 
 
-def ski_slopes(force: str) -> list:
+def ski_slopes(f: forces.Force) -> list:
     """Officers per 100,000 (31 March 2023) for all forces, highest first, with the force highlighted and named: a
     stock counted on a date, with no chance variation to speak of, so a ranked chart reads true; and recorded crime
     per 1,000 (YE Dec 2024), events that vary by chance, as a funnel plot instead of a rank."""
-    f = forces.resolve(force)
     staff = workforce.rates()
-    officers = staff[(staff["role"] == "Police officers") & (staff["year"] == WORKFORCE_YEAR)]
-    title = f"Police officers per 100,000 residents, 31 March {WORKFORCE_YEAR}"
+    newest = int(staff["year"].max())
+    officers = staff[(staff["role"] == "Police officers") & (staff["year"] == newest)]
+    title = f"Police officers per 100,000 residents, 31 March {newest}"
     forces_only = officers[officers["pfa_code"].isin(forces.force_codes() - {forces.CITY_OF_LONDON})].assign(
         value=lambda d: d["per_100k"])
     city = forces.get(forces.CITY_OF_LONDON).name
@@ -517,17 +487,13 @@ def ski_slopes(force: str) -> list:
         y_title="Officers per 100,000",
         subtitle=["Every force, highest first; dashed line: England and Wales. A count on a date, not a sample",
                   f"{city} left out: its resident population is tiny beside its daytime one"],
-        source="Home Office police workforce open data; ONS mid-year population estimates",
+        source=source_lines.line([workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]),
         description=(f"Column chart of {title.lower()} for {len(forces_only)} forces ranked from highest to lowest, "
                      f"with {f.name} highlighted and England and Wales as a dashed line. "
                      + common.rank_sentence(forces_only.set_index("pfa_code")["value"], f.code, what=title.lower(),
                                             fmt="{:.0f}") + "."))
-    crime = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code", "crimes"]).rename(
-        columns={"area_code": "pfa_code"})
-    period = pfa_tables.PERIODS[pfa_tables.DEC_2024]
-    ew = crime.set_index("pfa_code").loc[ENGLAND_AND_WALES]
-    centre = ew["crimes"] / ew["population"]
-    fitted = funnel.forces_rate_funnel(crime, "crimes", "population", centre, 1000)
+    fitted, period = measure_funnels.recorded_crime_funnel()
+    centre = fitted.centre / 1000
     charted = fitted.without([forces.CITY_OF_LONDON])
     crime_funnel = funnels.funnel_plot(
         charted, name=f"glance-crime-funnel-{f.slug}", highlight=f.code, x_title="Residents (log scale)",
@@ -535,7 +501,7 @@ def ski_slopes(force: str) -> list:
         title=f"Recorded crime per 1,000 residents (excluding fraud), {period}",
         subtitle=["Solid lines: 95% limits, dashed: 99.8%, around England and Wales, widened for the spread between "
                   "forces", f"{city}: rate suppressed by ONS"],
-        source=f"ONS police force area data tables, {period}",
+        source=source_lines.line([pfa_tables.FILES[pfa_tables.DEC_2024]]),
         description=(f"Funnel plot of recorded crime per 1,000 residents in the {period} for {len(charted.table)} "
                      f"forces against their populations, with limits around England and Wales ({1000 * centre:.1f}). "
                      + (common.funnel_sentence(fitted, f.code, what=f"recorded crime per 1,000 residents, {period}")
@@ -543,19 +509,18 @@ def ski_slopes(force: str) -> list:
     return [slope, crime_funnel]
 
 
-def show_ski_slopes(force: str) -> None:
+def show_ski_slopes(f: forces.Force) -> None:
     """Display the two comparison charts, marked where the force itself is not in them."""
     from IPython.display import HTML, display
 
-    if forces.resolve(force).code == forces.CITY_OF_LONDON:
+    if f.code == forces.CITY_OF_LONDON:
         display(HTML(f'<div class="{NOT_CHARTED}"></div>'))
-    for chart in ski_slopes(force):
+    for chart in ski_slopes(f):
         display(chart)
 
 
-def local_data(force: str, local_survey: str | None = None, policeuk: str | None = None) -> Section:
+def local_data(f: forces.Force, local_survey: str | None = None, policeuk: str | None = None) -> Section:
     """The force's own files this edition used, each with its sha256, so a reader can tell which files they were."""
-    f = forces.resolve(force)
     rows, figures = [], []
     for what, path, key in (("Local survey", local_survey, "g_local_survey"), ("police.uk download", policeuk,
                                                                                 "g_policeuk")):

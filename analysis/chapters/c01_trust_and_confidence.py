@@ -7,7 +7,7 @@ import pandas as pd
 from analysis import config
 from analysis.chapters import common
 from analysis.methods import stats, survey
-from analysis.present import inert, lines, ranked, tables
+from analysis.present import inert, lines, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_number
 from analysis.sources import csew, forces, local_survey, met_pas
@@ -22,8 +22,8 @@ PAS_DATA = [met_pas.BOROUGH_FILE]
 # The register row giving the PAS's interviews a year across London (MOPAC's survey description).
 PAS_INTERVIEWS = "E198"
 
-ONS_SOURCE = "ONS, Crime Survey for England and Wales perception tables (third-party extract), OGL v3.0"
-OPEN_DATA_SOURCE = "ONS, CSEW open data table, 12 months to December 2018, OGL v3.0"
+ONS_SOURCE = source_lines.line(SERIES_DATA)
+OPEN_DATA_SOURCE = source_lines.line(OPEN_DATA)
 PCT1 = "{:.1f}"
 # What each national series measures, for the labels of the figures quoted from it.
 TREND_LABELS = {"conf": "Confidence in the local police", "rating": "Rating the local police good or excellent",
@@ -211,7 +211,7 @@ def london_spread() -> Section:
             f"{first['date']:%B %Y} to {last['date']:%B %Y}, falling from {100 * first['headline']:.0f}% to "
             f"{100 * last['headline']:.0f}%. Shaded bands show the spread across the 32 boroughs."
         ),
-        source=met_pas.SOURCE,
+        source=source_lines.line(PAS_DATA),
     )
     return Section(spread, chart, figures)
 
@@ -242,8 +242,9 @@ def survey_section(df: pd.DataFrame, force: str) -> Section:
     f = forces.resolve(force)
     datasets = df.attrs.get("datasets") or [f"local file {df.attrs.get('name', df.attrs.get('source', ''))}"]
     survey_name = df.attrs.get("survey_name") or f"{f.name}'s own survey"
-    source = (df.attrs.get("source_label")
-              or f"{f.name}'s own survey, file {df.attrs.get('name', '')} (supplied locally)")
+    # A published survey (the PAS) is in the manifest; a force's own file is named as supplied.
+    source = (source_lines.line(df.attrs["datasets"]) if df.attrs.get("datasets")
+              else f"{f.name}'s own survey, file {df.attrs.get('name', '')} (supplied locally)")
     measure = df["measure"].iloc[0]
     area = local_survey.total_area(df, f.code) or survey.areas(df, measure)["area"].iloc[0]
     iv = survey.with_intervals(df)

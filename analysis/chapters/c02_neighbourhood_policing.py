@@ -6,9 +6,9 @@ import pandas as pd
 
 from analysis.chapters import common, evidence
 from analysis.methods import comparable, policeuk_measures, ranking
-from analysis.present import lines, maps, ranked, tables
+from analysis.present import lines, maps, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
-from analysis.sources import boundaries, csew, force_indicators, forces, manifest, policeuk, population, workforce
+from analysis.sources import boundaries, csew, force_indicators, forces, policeuk, population, workforce
 from analysis.sources.periods import financial_year
 
 SERIES_DATA = [csew.SERIES_FILE]
@@ -16,13 +16,9 @@ HEADLINE_DATA = [csew.HEADLINE_FILES[0]]
 WORKFORCE_DATA = [workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]
 STRENGTH_DATA = list(workforce.STRENGTH_FILES)
 NEWEST_DATA = [force_indicators.INDICATORS_FILE, population.MYE_2024_FILE]
-ONS_SOURCE = "ONS, Crime Survey for England and Wales perception tables (third-party extract), OGL v3.0"
-GRADIENT_SOURCE = ("ONS (2015), Focus on Public Perceptions of Crime and the Police 2013 to 2014, chapter 1, "
-                   "transcribed; OGL v3.0")
-WORKFORCE_SOURCE = ("Home Office, police workforce open data tables (FTE, 31 March); ONS mid-year population "
-                    "estimates by police force area; OGL v3.0")
-STRENGTH_SOURCE = ("Home Office, police workforce statistics: officer strength, England and Wales, 31 March; ONS "
-                   "mid-year population estimates; OGL v3.0")
+ONS_SOURCE = source_lines.line(SERIES_DATA)
+GRADIENT_SOURCE = source_lines.line(HEADLINE_DATA)
+WORKFORCE_SOURCE = source_lines.line(WORKFORCE_DATA)
 PCT1 = "{:.1f}"
 VISIBILITY_LEVELS = {"high": "Adults reporting high police visibility",
                      "medium": "Adults reporting medium police visibility",
@@ -208,7 +204,7 @@ def officers_map(highlight: str | None = None) -> Section:
         subtitle=[f"Full-time equivalents over the mid-{year - 1} population. England and Wales: "
                   f"{now[workforce.ENGLAND_AND_WALES]:.0f}; median force {ranking.median_force(now):.0f}"],
         measure_label="Police officers", unit="per 100,000 residents", period=f"31 March {year}",
-        source=f"{WORKFORCE_SOURCE}; {boundaries.BOUNDARIES_SOURCE}")
+        source=source_lines.line(WORKFORCE_DATA + [boundaries.BOUNDARIES_FILE]))
     return Section(values, chart, figures)
 
 
@@ -260,7 +256,7 @@ def strength_since_1977() -> Section:
                   f"Per 100,000 of the same year's mid-year population (the force figures use the year before's: "
                   f"{per_100k_year_before:.0f} for {int(last['year'])})",
                   "2026 from a third party's extract of the Home Office table (Prevention Informatics)"],
-        source=f"{STRENGTH_SOURCE}; 2026: {manifest.raw_file(force_indicators.INDICATORS_FILE).publisher}",
+        source=source_lines.line(STRENGTH_DATA + [force_indicators.INDICATORS_FILE]),
         description=(f"Line chart of police officers per 100,000 residents in England and Wales from "
                      f"{int(first['year'])} ({first['per_100k']:.0f}) to {int(last['year'])} ({last['per_100k']:.0f}). "
                      f"Officer numbers reached {peak['officers']:,.0f} in {int(peak['year'])}, fell to "

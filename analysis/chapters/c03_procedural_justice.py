@@ -8,9 +8,10 @@ import pandas as pd
 
 from analysis import config
 from analysis.chapters import common, evidence
+from analysis.measures.search_ratios import hollow, rate_ratio_table
 from analysis.methods import denominators, disproportionality, funnel, multiplicity, survey
 from analysis.methods import meta_analysis as meta
-from analysis.present import forest, funnels, lines, maps, ranked, tables
+from analysis.present import forest, funnels, lines, maps, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_interval, fmt_number
 from analysis.sources import boundaries, cache, census, csew, forces
@@ -21,10 +22,8 @@ from analysis.sources.periods import financial_year
 
 OPEN_DATA = [csew.OPEN_DATA_FILE]
 SEARCH_DATA = [ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE]
-OPEN_DATA_SOURCE = "ONS, CSEW open data table, 12 months to December 2018, OGL v3.0"
-SEARCH_SOURCE = ("Home Office, stop and search open data tables (year ending March 2019 release); "
-                 "ONS, 2011 Census ethnic group by police force area and Census 2021 ethnic group by local authority "
-                 "(residents interpolated between them); OGL v3.0")
+OPEN_DATA_SOURCE = source_lines.line(OPEN_DATA)
+SEARCH_SOURCE = source_lines.line(SEARCH_DATA)
 PCT1 = "{:.1f}"
 
 
@@ -64,31 +63,6 @@ def fairness_by_group() -> Section:
                      "intervals against all adults. Markers pointing left are significantly below all adults once each measure's "
                      "groups are tested together (Holm's correction)."))
     return Section(table, chart, figures)
-
-
-@cache.on_disk
-def _ratio_numbers() -> pd.DataFrame:
-    # About 3,400 score intervals, shared by every kernel and edition through the disk cache (keyed on the code,
-    # data, settings and library versions it depends on).
-    return disproportionality.ratios_on_both_denominators(
-        disproportionality.rate_ratios(disproportionality.search_rates_by_group()),
-        disproportionality.rate_ratios(disproportionality.search_rates_interpolated()))
-
-
-@cache.in_memory
-def rate_ratio_table() -> pd.DataFrame:
-    """Black, Asian and Mixed to White search rate ratios for every area and year: on the 2011 Census (rate_ratio,
-    ci_low, ci_high, label: the Home Office's method, the official figure) and on residents interpolated between the
-    censuses (the same ending _interpolated: the book's figure), with the range between them and whether it is wider
-    than the interval (ratios_on_both_denominators); callers never modify it."""
-    ratios = _ratio_numbers()
-    return ratios.assign(force=forces.area_names(ratios["pfa_code"]))
-
-
-def hollow(ratios: pd.DataFrame) -> pd.Series:
-    """Years drawn hollow and never joined by a line: before 2009/10, on a 2011 Census more than two years
-    ahead, and years whose two denominators differ by more than the interval."""
-    return (ratios["year_ending"] < config.CENSUS_2011_FITS[0]) | ratios["denominator_uncertain"]
 
 
 def segments(plot: pd.DataFrame) -> pd.Series:
@@ -361,7 +335,7 @@ def search_ratio_map(highlight: str | None = None) -> Section:
         subtitle=[f"Published rates per 1,000 (Census 2021 populations); England and Wales: "
                   f"{national['ratio']:.1f}; colour on a log scale"],
         measure_label="Black/White search rate ratio", unit="times the White rate", period=sr.PERIOD,
-        source=f"{sr.SOURCE}; {boundaries.BOUNDARIES_SOURCE}")
+        source=source_lines.line(sr.DATASETS + [boundaries.BOUNDARIES_FILE]))
     return Section(ratios.round(3), chart, figures)
 
 

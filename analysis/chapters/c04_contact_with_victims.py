@@ -8,7 +8,7 @@ import pandas as pd
 
 from analysis.chapters import common, evidence
 from analysis.methods import policeuk_measures
-from analysis.present import lines, ranked
+from analysis.present import lines, ranked, source_lines
 from analysis.present.glue import Figure, Section, national
 from analysis.sources import csew, forces, policeuk
 from analysis.sources.evidence import REGISTER_FILE, load_register
@@ -27,7 +27,7 @@ DRIVERS = [
 ASYMMETRY = ("E101", "E102")
 # The guide's own satisfaction figures: 2023/24's level, and its change from 2013/14.
 GUIDE_LEVEL, GUIDE_CHANGE, GUIDE_BASE_YEAR = "E001", "E002", 2014
-SOURCE_HEADLINES = "ONS and press reports of ONS figures, transcribed; OGL v3.0 where ONS"
+SOURCE_HEADLINES = source_lines.line(HEADLINE_DATA)
 
 
 # The two definitions the published figures use; never one series.

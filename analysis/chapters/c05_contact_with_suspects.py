@@ -6,19 +6,19 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.chapters import common, evidence
+from analysis.measures.funnels import search_funnel
 from analysis.methods import disproportionality, funnel, multiplicity, per_resident, policeuk_measures, stats
-from analysis.present import funnels, lines, ranked, tables
+from analysis.present import funnels, lines, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_interval, fmt_number
 from analysis.sources import cache, census, force_indicators, forces, policeuk, population, search_totals_2025
 from analysis.sources import stop_search as ss
 from analysis.sources.periods import financial_year
 from analysis.sources.use_of_force import FILES as FORCE_FILES
-from analysis.sources.use_of_force import SOURCE as FORCE_SOURCE
 
 SEARCH_DATA = [ss.SEARCH_FILE]
 RATE_DATA = [ss.SEARCH_FILE, *population.BY_YEAR_FILES]
-SEARCH_SOURCE = "Home Office, stop and search open data tables (year ending March 2019 release); OGL v3.0"
+SEARCH_SOURCE = source_lines.line(SEARCH_DATA)
 # The Best Use of Stop and Search scheme (announced April 2014, in force from August 2014) falls
 # in the year ending March 2015; the rule sits just before it.
 REFORM_YEAR = 2014.5
@@ -62,25 +62,6 @@ def search_volumes() -> Section:
                      f"at {national.at[peak_year, 'searches']:,} in {financial_year(peak_year)} and fell to "
                      f"{national.at[latest, 'searches']:,} in {financial_year(latest)}; the 2014 reforms are marked."))
     return Section(plot[["year", "searches", "searches_arrest_known", "arrests"]], chart, figures)
-
-
-def searches_per_1000(year: int | None = None) -> pd.DataFrame:
-    """Searches per 1,000 residents (mid-year population of the year) by area, for one year ending March
-    (default: the latest)."""
-    totals = ss.search_totals()
-    year = year or int(totals["year_ending"].max())
-    out = per_resident.per_1000_residents(totals[totals["year_ending"] == year])
-    return out.assign(force=forces.area_names(out["pfa_code"]))
-
-
-def search_funnel(year: int | None = None) -> funnel.Funnel:
-    """Searches per 1,000 residents by force on a funnel around England and Wales (methods/funnel), for one year
-    ending March (default: the latest); the table's column `funnel` says where each force falls."""
-    rates = searches_per_1000(year)
-    ew = rates[rates["pfa_code"] == ss.ENGLAND_AND_WALES].iloc[0]
-    fitted = funnel.forces_rate_funnel(rates, "searches", "population", ew["searches"] / ew["population"], 1000)
-    fitted.table["force"] = forces.area_names(fitted.table["pfa_code"])
-    return fitted
 
 
 @national
@@ -136,7 +117,7 @@ def search_rate_funnel(highlight: str | None = None) -> Section:
         title=f"Stop and search per 1,000 residents by force, {year}",
         subtitle=("Solid lines: 95% limits, dashed: 99.8%, around England and Wales, widened because forces vary far "
                   "more than chance would make them. The City of London is left out: it has few residents"),
-        source=SEARCH_SOURCE + "; ONS mid-year population estimates",
+        source=source_lines.line(RATE_DATA),
         description=(f"Funnel plot of stop and searches per 1,000 residents in {year} for {len(charted.table)} "
                      f"forces against their resident populations, with 95% and 99.8% limits around England and "
                      f"Wales ({ew:.1f}). {int((charted.table['funnel'] == funnel.WITHIN).sum())} forces are within "
@@ -326,8 +307,7 @@ def use_of_force(highlight: str | None = None) -> Section:
                   "the unit is tactic uses, not people. Solid lines: 95% limits, dashed: 99.8%, around England and "
                   "Wales. A force whose 2011 Census ratio differs by more than its interval gets no verdict"),
         x_title="Precision of the ratio (about the smaller group's uses, log scale)", y_title="Rate ratio (log scale)",
-        source=f"{FORCE_SOURCE}; ONS, Census 2021 ethnic group by local authority (residents interpolated between the "
-               "censuses)",
+        source=source_lines.line(rates_data),
         description=(f"Funnel plot of the Black/White ratio of police use of force tactic uses per 1,000 residents, "
                      f"{financial_year(latest)}, for {len(funnelled)} forces against the precision of each ratio, "
                      f"around England and Wales ({centre:.1f}, on interpolated residents). "
@@ -393,7 +373,8 @@ def force_section(force: str) -> Section:
     chart = lines.yearly_lines(
         plot, name=f"search-rate-force-{f.slug}", highlight=f.code, y_title="Searches per 1,000 residents", x_title="Year ending March",
         fmt=".1f", title=f"Stop and search per 1,000 residents: {f.name} and England and Wales",
-        subtitle="Residents: ONS mid-year estimate of each year; dashed rule: the 2014 reforms", source=SEARCH_SOURCE,
+        subtitle="Residents: ONS mid-year estimate of each year; dashed rule: the 2014 reforms",
+        source=source_lines.line(RATE_DATA),
         marks=pd.DataFrame({"year": [REFORM_YEAR], "label": ["2014 reforms"]}),
         description=(f"Line chart of stop and searches per 1,000 residents in {f.name} and England and Wales by year "
                      "ending March, with the 2014 reforms marked."))

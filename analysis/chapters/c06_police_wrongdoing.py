@@ -5,17 +5,18 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.chapters import common, evidence
+from analysis.measures.funnels import deaths_funnel
 from analysis.methods import funnel, per_resident, stats
-from analysis.present import funnels, lines, tables
+from analysis.present import funnels, lines, source_lines, tables
 from analysis.present.glue import Figure, Section, national
-from analysis.sources import forces, iopc, iopc_extract, manifest, population
+from analysis.sources import forces, iopc, iopc_extract, population
 from analysis.sources.periods import financial_year
 
 DEATHS_DATA = [iopc.DEATHS_FILE]
 EXTRACT_DATA = list(iopc_extract.DATASETS)
 REVIEW_DATA = [iopc_extract.REVIEWS_FILE]
 RATE_DATA = [iopc.DEATHS_FILE, *population.BY_YEAR_FILES]
-SOURCE = "IOPC, deaths during or following police contact, time series tables 2004/05 to 2019/20; OGL v3.0"
+SOURCE = source_lines.line(DEATHS_DATA)
 OTHER = "Other deaths following contact"
 
 
@@ -68,14 +69,6 @@ def national_deaths() -> Section:
     return Section(series.pivot(index="year_ending", columns="type", values="fatalities").reset_index(), chart, figures)
 
 
-def deaths_funnel() -> funnel.Funnel:
-    """Deaths per million residents a year by force on a funnel around England and Wales (methods/funnel); the
-    table's column `funnel` says where each force falls."""
-    table = per_resident.deaths_by_force()
-    return funnel.forces_rate_funnel(table, "fatalities", "person_years", per_resident.national_death_rate() / 1e6,
-                                     1e6)
-
-
 def force_counts(highlight: str | None = None) -> Section:
     """Per-force deaths per million residents a year against force size, with 95% and 99.8% funnel limits around
     England and Wales: counts alone would rank forces by size, and the limits show how far chance alone reaches."""
@@ -119,7 +112,7 @@ def force_counts(highlight: str | None = None) -> Section:
         title=f"Deaths during or following police contact per million residents a year, by force, {span}",
         subtitle=("All IOPC categories. Solid lines: 95% limits, dashed: 99.8%, around England and Wales. The City "
                   "of London is left out: its tiny resident population puts its rate off this scale"),
-        source=f"{SOURCE}; ONS mid-year population estimates",
+        source=source_lines.line(RATE_DATA),
         description=(f"Funnel plot of deaths during or following police contact per million residents a year for "
                      f"{len(charted.table)} forces, {span}, against their residents' person-years, with 95% and "
                      f"99.8% limits around England and Wales ({national:.1f}). "
@@ -160,7 +153,7 @@ def deaths_to_2025() -> Section:
               f" to {financial_year(latest)}",
         subtitle=["Two editions, drawn apart: later IOPC editions revise earlier years",
                   "To 2024/25: PoliceComplaint.com's figures from IOPC statistics (third-party extract)"],
-        source=f"{SOURCE}; {manifest.raw_file(iopc_extract.DEATHS_FILE).publisher}",
+        source=source_lines.line(DEATHS_DATA + EXTRACT_DATA),
         description=(f"Line chart of deaths during or following police contact a year in England and Wales: the IOPC "
                      f"2019/20 edition to {financial_year(int(official.index.max()))}, and a third party's figures to "
                      f"{financial_year(latest)} ({int(newer[latest])} deaths), which differ from the 2019/20 edition "
@@ -195,7 +188,7 @@ def review_outcomes(highlight: str | None = None) -> Section:
         title=f"Complaint reviews upheld, by force, {iopc_extract.REVIEW_PERIOD}",
         subtitle=["Solid lines: 95% limits, dashed: 99.8%, around the 43 forces' share; reviews, not complaints",
                   "PoliceComplaint.com's figures from IOPC statistics (third-party extract)"],
-        source=manifest.raw_file(iopc_extract.REVIEWS_FILE).publisher,
+        source=source_lines.line(REVIEW_DATA),
         description=(f"Funnel plot of the share of completed complaint reviews that were upheld in "
                      f"{iopc_extract.REVIEW_PERIOD} for 43 forces against the number of reviews, with 95% and 99.8% "
                      f"limits around the forces' pooled share ({centre:.1f}%). "

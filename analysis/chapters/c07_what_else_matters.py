@@ -5,84 +5,19 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.chapters import common, evidence
+from analysis.measures.asb import (ASB_YEARS, CHANGE_WORDS, ENGLAND_AND_WALES, LONDON, LONDON_NAME, asb_area,
+                                   asb_area_name, asb_change_flags, asb_table)
 from analysis.methods import comparable, funnel, ranking, stats, survey
-from analysis.present import maps, ranked, tables
+from analysis.present import maps, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_number
 from analysis.sources import boundaries, csew, forces, pfa_tables
 from analysis.sources.periods import financial_year
 
-ASB_YEARS = (2018, 2019)
 CJS_MEASURES = ["cjsovb1dv", "fairova1dv"]
 OPEN_DATA = [csew.OPEN_DATA_FILE]
-ASB_SOURCE = "ONS, Crime in England and Wales: police force area data tables, years ending March 2018 and 2019; OGL v3.0"
-OPEN_DATA_SOURCE = "ONS, CSEW open data table, 12 months to December 2018, OGL v3.0"
-ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
-# The CSEW ASB table's one row for London's two forces, which ONS files under the London region code.
-LONDON_REGION = "E12000007"
-LONDON = LONDON_REGION
-LONDON_FORCES = forces.COMBINED_AREAS[LONDON][1]
-LONDON_NAME = "London (Metropolitan Police and City of London, reported together)"
-
-
-def asb_table() -> pd.DataFrame:
-    """CSEW experience of ASB and recorded crime per 1,000, per force area, both years, with ONS's significance flag.
-
-    ONS reports the Metropolitan Police and the City of London as one row (under the London region code); it is
-    kept as one area, `LONDON`, covering both forces, and each London force's edition uses it."""
-    frames = []
-    for year in ASB_YEARS:
-        crime = pfa_tables.recorded_crime_rate(year)
-        asb = pfa_tables.asb_experience(year)
-        london = asb["area_name"].str.contains("Metropolitan Police", case=False)
-        if london.sum() != 1:
-            raise ValueError(f"{asb.attrs.get('source', pfa_tables.FILES[year])}: expected one combined London row "
-                             f"naming the Metropolitan Police in the ASB table, found {int(london.sum())}")
-        asb = asb.assign(area_code=asb["area_code"].where(~london, LONDON))
-        asb = asb[asb["area_type"].isin(["force", "England and Wales"]) | london]
-        # London's recorded crime rate is the London region's: the two forces' areas together.
-        crime = crime.assign(area_code=crime["area_code"].where(
-            ~((crime["area_code"] == LONDON_REGION) & (crime["area_type"] == "region")), LONDON))
-        frames.append(asb[["area_code", "asb_pct", "ons_significant", "year_ending"]].merge(
-            crime[["area_code", "crime_rate"]], on="area_code", how="left", validate="one_to_one"))
-    table = pd.concat(frames, ignore_index=True)
-    national = table[table["area_code"] == ENGLAND_AND_WALES].set_index("year_ending")["asb_pct"]
-    above = table["asb_pct"] > table["year_ending"].map(national)
-    table["against_england_and_wales"] = stats.SIMILAR
-    table.loc[table["ons_significant"], "against_england_and_wales"] = above.map({True: stats.HIGHER,
-                                                                                 False: stats.LOWER})
-    table.loc[table["area_code"] == ENGLAND_AND_WALES, "against_england_and_wales"] = ""
-    table["area"] = table["area_code"].map(asb_area_name)
-    return table
-
-
-CHANGE_WORDS = {"↑": "a significant rise", "↓": "a significant fall", "": "no significant change"}
-
-
-def asb_change_flags(year_ending: int) -> pd.Series:
-    """ONS's test of each area's ASB share against the year before, from Table P6 ('*↑', '*↓' or blank), in words,
-    keyed as asb_table's areas (London's combined row under LONDON)."""
-    table = pfa_tables.read_table(year_ending, "Table P6")
-    flag = table[pfa_tables.column(table, "Any anti-social behaviour",
-                                   "Statistically significantly different from Apr")]
-    flag = flag.fillna("").astype(str).str.strip()
-    arrow = flag.str[-1:].where(flag.str.startswith("*"), "")
-    london = table["area_name"].str.contains("Metropolitan Police", case=False)
-    kept = table["area_type"].isin(["force", "England and Wales"]) | london
-    codes = table["area_code"].where(~london, LONDON)
-    return pd.Series(arrow.map(CHANGE_WORDS).to_numpy(), index=codes.to_numpy(), name="change_on_year_before")[
-        kept.to_numpy()]
-
-
-def asb_area(force_code: str) -> str:
-    """The ASB table's area for a force: its own code, or the combined London area for the Met and the City."""
-    return LONDON if force_code in LONDON_FORCES else force_code
-
-
-def asb_area_name(area_code: str) -> str:
-    if area_code == LONDON:
-        return LONDON_NAME
-    return forces.NATIONAL_NAMES.get(area_code) or forces.get(area_code).name
+ASB_SOURCE = source_lines.line([pfa_tables.FILES[y] for y in ASB_YEARS])
+OPEN_DATA_SOURCE = source_lines.line(OPEN_DATA)
 
 
 def asb_by_force(highlight: str | None = None) -> Section:
@@ -209,7 +144,7 @@ def force_section(force: str) -> Section:
         subtitle=[f"Beside England and Wales and its comparable forces; median force "
                   f"{ranking.median_force(crime['crime_rate']):.1f}. Recorded offences are counts of events, "
                   "which vary by chance too: the funnel in the chapter places each force." + note],
-        source=f"ONS, Police force area data tables, {period}; OGL v3.0",
+        source=source_lines.line([pfa_tables.FILES[pfa_tables.DEC_2024]]),
         description=(f"Bar chart of recorded crime per 1,000 residents, {period}, in {f.name}, England and Wales and "
                      "its comparable forces. " + common.funnel_sentence(
                          crime_funnel(pfa_tables.DEC_2024), f.code,
@@ -262,7 +197,7 @@ def recorded_crime_map(highlight: str | None = None) -> Section:
         title=f"Police recorded crime per 1,000 residents, {period}",
         subtitle=[f"Excluding fraud; mid-2023 populations. England and Wales: {national['crime_rate']:.1f}"],
         measure_label="Recorded crime (excluding fraud)", unit="per 1,000 residents", period=period,
-        source=f"ONS, Police force area data tables, {period}; {boundaries.BOUNDARIES_SOURCE}")
+        source=source_lines.line([pfa_tables.FILES[pfa_tables.DEC_2024], boundaries.BOUNDARIES_FILE]))
     table = kept.assign(force=kept["area_code"].map(names))[
         ["area_code", "force", "crimes", "population", "crime_rate", "rate_note", "period"]]
     return Section(table.rename(columns={"area_code": "pfa_code"}).round({"crime_rate": 1}), chart, figures)

@@ -14,21 +14,18 @@ from analysis.present import evidence_tables, tables
 from analysis.present.glue import Section
 from analysis.sources import forces
 
-GRADE_ORDER = [g for g, _ in evidence_strength.GRADES]
-# Area, the register chapter of its messages, its chapter page, the dashboard measures that bear on it, and what the
-# data cannot say for a force ("" where the figures speak for it).
+# Area, the register chapter of its messages, its chapter page, the measures (ids of measures/force_measures) that bear
+# on it, and what the data cannot say for a force ("" where the figures speak for it).
 AREAS = (
-    ("Neighbourhood policing", "1", "02-neighbourhood-policing", ("Police officers per 100,000", "PCSOs per 100,000"),
+    ("Neighbourhood policing", "1", "02-neighbourhood-policing", ("officers_per_100k", "pcsos_per_100k"),
      "How visible or engaged the force's neighbourhood teams are is not in any data this book has by force."),
-    ("Procedural and distributive justice", "2", "03-procedural-justice",
-     ("Black/White stop and search rate ratio", "Stop and searches per 1,000"),
+    ("Procedural and distributive justice", "2", "03-procedural-justice", ("bw_search_ratio", "searches_per_1000"),
      "Whether people feel the force treats them fairly is not published by force in any data this book could obtain."),
     ("Contact with victims", "3", "04-contact-with-victims", (),
      "Victims' satisfaction with {force} is not in any data this book could obtain by force: forces collect it in "
      "their own victim surveys."),
-    ("Contact with suspects", "4", "05-contact-with-suspects", ("Stop and searches per 1,000",), ""),
-    ("Tackling wrongdoing", "5", "06-police-wrongdoing",
-     ("Deaths during or following police contact, per million",), ""),
+    ("Contact with suspects", "4", "05-contact-with-suspects", ("searches_per_1000",), ""),
+    ("Tackling wrongdoing", "5", "06-police-wrongdoing", ("deaths_per_million",), ""),
 )
 
 
@@ -40,23 +37,22 @@ def strongest(chapter_prefix: str) -> pd.Series:
     """The chapter's finding with the strongest grade as evidence of an effect on confidence (a finding about crime
     only where no other is graded), from its evidence table."""
     rows = evidence.table(chapter_prefix)
-    about_crime = rows["strength"].str.contains(evidence_strength.CRIME_NOTE, regex=False)
-    rank = rows["strength"].map(evidence_strength.rank)
-    return rows.loc[(rank + 100 * about_crime).idxmin()]
+    register = evidence.load_register().set_index("id")
+    rank = rows["ids"].map(lambda ids: evidence_strength.rank(register.loc[ids.split(", ")]))
+    return rows.loc[rank.idxmin()]
 
 
-def _figures_cell(rows: pd.DataFrame, families: tuple[str, ...], extra: list[str], cannot: str,
+def _figures_cell(rows: pd.DataFrame, measure_ids: tuple[str, ...], extra: list[str], cannot: str,
                   newest_only: bool = False) -> str:
-    """The force's dashboard rows that bear on an area, each with its period and comparison (only each measure's
-    newest period when `newest_only`: the dashboard lists a measure's periods newest first), then what cannot be
-    said; every value escaped."""
-    mine = rows[rows["measure"].str.startswith(families)] if families else rows.iloc[0:0]
+    """The force's dashboard rows of these measures, each with its period and verdict (only each measure's newest
+    period when `newest_only`: the dashboard lists a measure's periods newest first), then what cannot be said; every
+    value escaped."""
+    mine = rows[rows["measure_id"].isin(measure_ids)]
     if newest_only:
-        family = mine["measure"].map(lambda m: next(f for f in families if m.startswith(f)))
-        mine = mine[~family.duplicated()]
-    # The comparison's first clause: the verdict; the rest (counts, changes) is in the key measures above.
+        mine = mine[~mine["measure_id"].duplicated()]
+    # The verdict alone (the comparison's first clause); the rest (counts, changes) is in the key measures above.
     lines = [f"{html.escape(r['measure'])}, {html.escape(r['period'])}: <strong>{html.escape(r['force'])}</strong>, "
-             f"{html.escape(r['comparison'].split('; ')[0])}" for _, r in mine.iterrows()]
+             f"{html.escape(r['verdict_text'])}" for _, r in mine.iterrows()]
     lines += [html.escape(e) for e in extra if e]
     if cannot:
         lines.append(f"<em>{html.escape(cannot)}</em>")
@@ -87,16 +83,15 @@ def _printed_area(link: str, advice: str, figures: str, who: str) -> str:
             f'<div><strong>{html.escape(who)} (newest period of each)</strong><br>{figures}</div></div></div>')
 
 
-def section(force: str, rows: pd.DataFrame, extra: dict[str, list[str]] | None = None) -> Section:
+def section(f: forces.Force, rows: pd.DataFrame, extra: dict[str, list[str]] | None = None) -> Section:
     """The five areas as one table for the force: the guide's message, the strongest evidence (its finding, strength
     label and primary citation), and the force's figures. `rows` are the dashboard's; `extra` adds sentences by area
     (the outcome test, complaint reviews). On paper each area is a compact block (the advice and evidence beside
     only each measure's newest period), so the five can run on from one page to the next without a table breaking."""
-    f = forces.resolve(force)
     extra = extra or {}
     figures = f"{f.name}'s figures"
     full, printed = [], []
-    for area, prefix, page, families, cannot in AREAS:
+    for area, prefix, page, measure_ids, cannot in AREAS:
         best = strongest(prefix)
         message = html.escape(". ".join(m for m, _ in evidence.MESSAGES[prefix] if m not in CASE_STUDIES) + ".")
         link = f'<a href="{page}.html">{html.escape(area)}</a>'
@@ -104,9 +99,9 @@ def section(force: str, rows: pd.DataFrame, extra: dict[str, list[str]] | None =
         full.append({"area": link, "message": message,
                      "evidence": f"{html.escape(best['finding'])}<br>Its figures: {_figures(best)}<br><strong>"
                                  f"{html.escape(best['strength'])}</strong><br><small>{best['study']}</small>",
-                     "force": _figures_cell(rows, families, extra.get(area, []), cannot)})
+                     "force": _figures_cell(rows, measure_ids, extra.get(area, []), cannot)})
         printed.append(_printed_area(link, f"{message}<br>{_short_evidence(best)}",
-                                     _figures_cell(rows, families, extra.get(area, []), cannot, newest_only=True),
+                                     _figures_cell(rows, measure_ids, extra.get(area, []), cannot, newest_only=True),
                                      figures))
     screen = tables.format_table(
         pd.DataFrame(full), kind="areas", html_columns=("area", "message", "evidence", "force"),

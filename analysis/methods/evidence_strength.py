@@ -102,8 +102,10 @@ def strength_definitions() -> pd.DataFrame:
     return pd.DataFrame(GRADES, columns=["label", "meaning"])
 
 
-def rank(shown: str) -> int:
-    """Where a label stands, strongest first: a finding on confidence by its grade, a null as much as a positive; one
-    that names another outcome after every finding on confidence, by its own grade."""
+def rank(rows: pd.DataFrame) -> int:
+    """Where a finding (its register rows, headline first) stands, strongest first, from the columns its label is
+    made from: a finding on confidence by its grade, a null as much as a positive; one whose headline outcome is
+    another after every finding on confidence, by its own grade."""
     order = [g for g, _ in GRADES]
-    return order.index(shown.split(" (", 1)[0]) + (len(order) if "evidence about" in shown else 0)
+    other = rows["outcome_domain"].iloc[0] not in CONFIDENCE_OUTCOMES
+    return order.index(grade(rows["design_class"].iloc[0])) + (len(order) if other else 0)

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from analysis import config
-from analysis.present import theme
+from analysis.present import source_lines, theme
 from analysis.sources import boundaries, forces
 from analysis.sources.schemas import Column, Schema, validate
 
@@ -156,12 +156,13 @@ def choropleth(values: pd.DataFrame, *, name: str, title: str, measure_label: st
                        f"({format(top['value'], fmt)}); lowest: {low['force']} ({format(low['value'], fmt)}).")
         if len(absent):
             description += f" {NO_FIGURE.capitalize()} for {missing_names}."
-    return theme.finish(_layered(*layers), name=name, description=description, source=source, title=title,
+    return theme.finish(_layered(*layers), name=name, description=description,
+                        source=source or source_lines.line([boundaries.BOUNDARIES_FILE]), title=title,
                          subtitle=lines or None)
 
 
 def force_and_peers_map(force_code: str, peer_codes: list[str], *, name: str | None = None,
-                        title: str | None = None, source: str = boundaries.BOUNDARIES_SOURCE,
+                        title: str | None = None, source: str | None = None,
                         peers_label: str = ROLES[1]) -> alt.LayerChart:
     """The force filled dark, its comparable forces in a lighter shade with dashed outlines, others grey, labelled.
 
@@ -197,5 +198,6 @@ def force_and_peers_map(force_code: str, peer_codes: list[str], *, name: str | N
     description = (f"Map of the police force areas of England and Wales with {force.name} filled dark blue and "
                    f"labelled, {peers_text}, and the other forces grey.")
     return theme.finish(_layered(shapes, *_label_layers(labels, "datum.force")),
-                        name=name or f"force-and-peers-{force.slug}", description=description, source=source,
+                        name=name or f"force-and-peers-{force.slug}", description=description,
+                        source=source or source_lines.line([boundaries.BOUNDARIES_FILE]),
                         title=title or f"{force.name} and its {peers_label.lower()}")

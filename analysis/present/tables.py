@@ -95,6 +95,7 @@ def format_table(
     caption: str | None = None,
     kind: str | None = None,
     tall: bool = False,
+    row_group: str | None = None,
 ) -> Table:
     """`df` as a reader sees it. Every column of `df` is shown, in order, without the index.
 
@@ -109,13 +110,15 @@ def format_table(
     caption: shown above the table and naming its scroll box for screen readers.
     kind: a word added as CSS class `pcp-table-<kind>`, for per-table styling.
     tall: cap the table's height in a scrolling box (needs a caption, which names the box).
+    row_group: a column (not shown) each row carries as its `data-group` attribute, so what reads the page can tell
+        which rows belong together (the dashboard's rows of one measure) without reading their text.
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"format_table expects a DataFrame, got {type(df).__name__}")
     headers, decimals, intervals, links = dict(headers or {}), dict(decimals or {}), dict(intervals or {}), dict(links or {})
     html_columns, no_separators = set(html_columns), set(no_separators)
     named = set(headers) | set(decimals) | set(html_columns) | set(links) | set(links.values()) | set(no_separators)
-    named |= {c for pair in intervals.values() for c in pair}
+    named |= {c for pair in intervals.values() for c in pair} | ({row_group} if row_group else set())
     unknown = sorted(str(c) for c in named - set(df.columns) - set(intervals))
     if unknown:
         raise KeyError(f"format_table: no column(s) {unknown} in the table; it has {list(map(str, df.columns))}")
@@ -126,7 +129,7 @@ def format_table(
         return missing.get(column, MISSING) if isinstance(missing, Mapping) else missing
 
     # Which source columns make up each shown column, in order.
-    hidden = set(links.values()) | {c for pair in intervals.values() for c in pair}
+    hidden = set(links.values()) | {c for pair in intervals.values() for c in pair} | {row_group}
     starts = {low: name for name, (low, _) in intervals.items()}
     shown: list[str] = []
     for column in df.columns:
@@ -181,7 +184,8 @@ def format_table(
     for i in range(len(df)):
         row = "".join(f'<td data-label="{t}"{number_class if c in numeric else ""}>{cells[c][i]}</td>'
                       for c, t in zip(shown, titles))
-        lines.append(f"<tr>{row}</tr>")
+        group = f' data-group="{html.escape(str(df[row_group].iloc[i]))}"' if row_group else ""
+        lines.append(f"<tr{group}>{row}</tr>")
     lines.append("</tbody></table>")
     wrap = WRAP_CLASS + (f" {TALL_CLASS}" if tall else "")
     # A box that can scroll must be reachable by keyboard, and then needs a name.

@@ -67,8 +67,12 @@ PRINT_VIEWPORT = {"width": round((210 - 2 * 13) / 25.4 * 96), "height": 1000}
 GLANCE_PATH = "book/at-a-glance.html"
 # The figure register's key points ("g_point_1" …), which the briefing must carry whole.
 KEY_POINT = "g_point_"
-# The at-a-glance section listing a force's own files (its heading's anchor).
-LOCAL_DATA_SECTION = "local-data-in-this-edition"
+# The at-a-glance page's parts, by the explicit targets its notebook sets before each heading (never the headings'
+# words, which may be reworded): each names the section that follows it.
+PART = {"key points": "pcp-part-key-points", "guide": "pcp-part-guide", "key measures": "pcp-part-key-measures",
+        "among forces": "pcp-part-among-forces", "how to read": "pcp-part-how-to-read",
+        "published estimates": "pcp-part-published-estimates", "over time": "pcp-part-over-time",
+        "local data": "pcp-part-local-data"}
 # Text a reader would take for a cut-off value (Vega's label limit, pandas' column width).
 TRUNCATION_MARKS = ("…", "...")
 
@@ -92,7 +96,7 @@ figcaption a[download] { display: none; }
 /* Charts drawn at the width they print at, never scaled: their 12 px text prints at 9 pt. The comparison charts sit
    side by side, each as wide as half the column. */
 .pcp-dashboard-part .pcp-chart { width: 100%; margin: 2mm 0; }
-#where-the-force-stands-among-all-forces .cell_output { display: grid; grid-template-columns: 1fr 1fr;
+section:has(> #pcp-part-among-forces) .cell_output { display: grid; grid-template-columns: 1fr 1fr;
   column-gap: 5mm; break-inside: avoid; }
 /* No table breaks across pages, and no text is smaller than 8 pt (check() measures both). A string too long for its
    column (a file name, an address) wraps inside it: wider than the page, it would make chromium shrink every page. */
@@ -163,23 +167,28 @@ def _article(page):
 # What stays online: the map, the small trend panels (their text too small to read when printed), the comparable
 # forces' table and the register's estimates, the full table of the guide's five areas (tables.ScreenAndPrint:
 # paper has its compact form); and the comparison charts where they leave the force out (NOT_CHARTED).
-ONLINE_ONLY = ('figure:has([id^="pcp-glance-map-"])', "section#over-time",
-               "section#published-survey-estimates-for-this-force", ".pcp-table-wrap:has(.pcp-table-glance-peers)",
+ONLINE_ONLY = ('figure:has([id^="pcp-glance-map-"])', ".pcp-table-wrap:has(.pcp-table-glance-peers)",
                ".pcp-peer-intro", ".pcp-screen-only", ".pcp-online-only")
+ONLINE_ONLY_PARTS = ("over time", "published estimates")
 # Sections in the order the briefing gives them, after the title: what matters first, the guide beside the force,
 # the key measures (in parts, see _parts), the comparison charts, then how to read them, which as text can run on
 # into what a page has left.
-KEY_MEASURES = "key-measures"
-PAPER_ORDER = ("key-points", "the-guide-and-this-force", KEY_MEASURES, "where-the-force-stands-among-all-forces",
-               "this-edition-and-how-to-read-it")
+PAPER_ORDER = ("key points", "guide", "key measures", "among forces", "how to read")
+
+
+def _part(article, name: str):
+    """The section of the page that PART[name]'s target opens, or None where the page has no such part."""
+    target = article.find(id=PART[name])
+    return None if target is None else target.find_parent("section")
 
 
 def _parts(wrap, most: int) -> list:
     """The key measures table as whole tables of at most `most` rows (more only where one measure has more), split
-    between measures, each with the header and a caption saying which part it is: on paper each part fits what is
-    left of a page, where the whole table would leave much of a page empty or break across it."""
+    between measures (each row's data-group, its measure's id), each with the header and a caption saying which part
+    it is: on paper each part fits what is left of a page, where the whole table would leave much of a page empty or
+    break across it."""
     rows = wrap.select("tbody > tr")
-    measure = [r.select_one("td").get_text(strip=True).split(" (")[0] for r in rows]
+    measure = [r.get("data-group") for r in rows]
     starts = [0]
     for i in range(1, len(rows)):
         if measure[i] != measure[i - 1] and i - starts[-1] + measure[i:].count(measure[i]) > most:
@@ -206,16 +215,18 @@ def dashboard(html_root: Path, slug: str, local_data: bool = True, layout: Layou
     the edition becomes its address in the published site (absolute when the site's address is set); on paper a
     relative link would lead nowhere."""
     article = _article(_soup(html_root / GLANCE_PATH))
-    for part in article.select(", ".join(ONLINE_ONLY + (() if local_data else (f"section#{LOCAL_DATA_SECTION}",)))):
+    online = [_part(article, name) for name in ONLINE_ONLY_PARTS + (() if local_data else ("local data",))]
+    for part in article.select(", ".join(ONLINE_ONLY)) + [p for p in online if p is not None]:
         part.decompose()
     for marker in article.select(f".{NOT_CHARTED}"):
         marker.find_parent("section").decompose()
-    measures = article.select_one(f"section#{KEY_MEASURES} .pcp-table-wrap:has(.pcp-table-glance)")
+    key_measures = _part(article, "key measures")
+    measures = key_measures and key_measures.select_one(".pcp-table-wrap:has(.pcp-table-glance)")
     if measures is not None:
         measures.replace_with(*_parts(copy.copy(measures), layout.part_rows))
     title = article.select_one("h1")
-    for anchor in reversed(PAPER_ORDER):
-        part = article.select_one(f"section#{anchor}")
+    for name in reversed(PAPER_ORDER):
+        part = _part(article, name)
         if part is not None and title is not None:
             title.insert_after(part.extract())
     for link in article.select("a[href]"):

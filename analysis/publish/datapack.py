@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.measures import force_measures
 from analysis.present import inert, precision
 from analysis.sources import manifest
 
@@ -128,14 +129,25 @@ def table_schema(csv_path: Path) -> dict:
     return {"fields": fields}
 
 
+def force_measures_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """A force's rows of the measures table (measures/force_measures.for_force) as the pack gives them: the figures
+    as numbers with their verdicts as values, each measure's definition beside it."""
+    definitions = {m: meta["definition"] for m, meta in force_measures.MEASURES.items()}
+    return rows.assign(definition=rows["measure_id"].map(definitions))
+
+
 def write(target: Path, slug: str, force: str, rows: pd.DataFrame, charts: dict[str, tuple[str, pd.DataFrame]],
-          built: str) -> Path:
+          built: str, measures_rows: pd.DataFrame | None = None) -> Path:
     """Write the pack into `target` (datapackage.json, CSVs, the workbook); every text cell a spreadsheet could run
-    is neutralised first. Returns the datapackage.json path."""
+    is neutralised first; `measures_rows`, the force's rows of the measures table, as their own resource. Returns the
+    datapackage.json path."""
     target.mkdir(parents=True)
     datasets = sorted({d for ds in rows["datasets"] for d in ds})
     measures_table = rows.assign(source=[" | ".join(ds) for ds in rows["datasets"]]).drop(columns="datasets")
     tables = {"key-measures": ("at-a-glance page", measures_table),
+              **({} if measures_rows is None else {
+                  "force-measures": ("every measure as numbers, with its verdicts and definition",
+                                     force_measures_table(measures_rows))}),
               **{cid.removeprefix("pcp-").lower(): (page, frame) for cid, (page, frame) in charts.items()},
               "notes": ("sources, licences, periods and grades", notes(datasets))}
     tables = {name: (where, precision.for_file(frame)) for name, (where, frame) in tables.items()}
@@ -156,7 +168,8 @@ def write(target: Path, slug: str, force: str, rows: pd.DataFrame, charts: dict[
     # The workbook holds the force's own tables (its measures, and the charts drawn for it); the package holds every
     # chart, national ones too, which are the same in all 43 editions and would otherwise weigh down the site 43 times.
     taken: set[str] = set()
-    own = {n: t for n, t in tables.items() if n in ("key-measures", "notes") or slug in n or n.startswith("glance-")}
+    own = {n: t for n, t in tables.items()
+           if n in ("key-measures", "force-measures", "notes") or slug in n or n.startswith("glance-")}
     with pd.ExcelWriter(target / workbook_name(slug), engine="xlsxwriter",
                         engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as book:
         for name, (where, frame) in own.items():

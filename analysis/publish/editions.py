@@ -27,6 +27,7 @@ import nbformat
 import yaml
 
 from analysis import config
+from analysis.measures import force_measures
 from analysis.present import register
 from analysis.publish import briefing, changes, datapack, kernels, landing
 from analysis.sources import forces, localfiles
@@ -181,7 +182,7 @@ def _write_data_pack(staged: Path, src: Path, f: forces.Force, built: str) -> No
     """The edition's data pack beside its HTML, and (hard-linked) inside it, where the at-a-glance page links it."""
     pack = staged / datapack.folder_name(f.slug)
     datapack.write(pack, f.slug, f.name, datapack.measures(src / "book" / "at-a-glance.ipynb"),
-                   datapack.chart_tables(staged / "html"), built)
+                   datapack.chart_tables(staged / "html"), built, force_measures.for_force(f))
     datapack.published(pack, staged / "html" / pack.name, f.slug, _link_or_copy)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from analysis.present import maps, render, theme
+from analysis.present import maps, render, source_lines, theme
 from analysis.publish import briefing, datapack
 from analysis.sources import boundaries, forces
 
@@ -29,7 +29,7 @@ def force_map(links: dict[str, str], width: int = 380, height: int = 460):
         tooltip=[alt.Tooltip("properties.force:N", title="Force"),
                  alt.Tooltip("properties.edition:N", title="Edition")],
     ).project(**maps.PROJECTION).properties(width=width, height=height)
-    return theme.finish(chart, name="force-map", source=boundaries.BOUNDARIES_SOURCE,
+    return theme.finish(chart, name="force-map", source=source_lines.line([boundaries.BOUNDARIES_FILE]),
                          description="Map of the 43 police force areas of England and Wales; select an area to open "
                                      "its edition. The list beside the map holds the same links.")
 

@@ -13,8 +13,6 @@ from analysis.sources.files import locate
 from analysis.sources.schemas import SchemaError
 
 BOUNDARIES_FILE = "pfa_boundaries_dec2023/boundaries"
-BOUNDARIES_SOURCE = ("ONS, Police Force Areas (December 2023) Boundaries EW BUC; contains OS data © Crown copyright "
-                     "and database right 2023; OGL v3.0")
 CODE_PROPERTY = "PFA23CD"
 # Degrees (about 780 m north-south, 480 m east-west here): under one pixel of a 420 x 480 px map of
 # England and Wales (about 1.4 km a pixel), and it brings the 43 shapes to about 107 KB of compact GeoJSON.

@@ -224,7 +224,7 @@ def met_pas_as_local_survey() -> pd.DataFrame:
         "area": both["borough"], "measure": both["measure"].astype(str), "group": ALL,
         "estimate": both["proportion"].map(repr), "weighted": "unknown"})
     df = validate(frame.astype(str), str(locate(met_pas.BOROUGH_FILE)))
-    df.attrs.update({"datasets": [met_pas.BOROUGH_FILE], "why_no_interval": PAS_WHY, "source_label": met_pas.SOURCE,
+    df.attrs.update({"datasets": [met_pas.BOROUGH_FILE], "why_no_interval": PAS_WHY,
                      "survey_name": "MOPAC Public Attitude Survey",
                      "name": "MOPAC PAS borough file"})
     return df

@@ -10,7 +10,6 @@ from analysis.sources.schemas import Column, Schema, require_columns, validate
 BOROUGH_FILE = "met_pas_trust_confidence_borough/borough"
 GOOD_JOB = '"Good Job" local'
 TRUST = "Trust MPS"
-SOURCE = "MOPAC Public Attitude Survey dashboard (London Datastore), OGL"
 
 SCHEMA = Schema(
     "PAS borough measures",

@@ -17,8 +17,6 @@ BY_AREA_FILE = "stop_search_rates_ye_mar2023_eff/by_area"
 DATASETS = [BY_AREA_FILE]
 PERIOD = "year ending March 2023"
 YEAR = "2022/23"
-SOURCE = ("Cabinet Office Equality Hub, Ethnicity facts and figures: stop and search (Home Office data, "
-          "Census 2021 populations), year ending March 2023; OGL v3.0")
 GROUPS = ["All", "Asian", "Black", "Mixed", "White", "Other"]
 # England and Wales is the 43 territorial forces, as in every other year the book shows; the row including British
 # Transport Police is left out (and with it the national counts by ethnic group, which include BTP).

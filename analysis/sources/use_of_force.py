@@ -11,8 +11,6 @@ from analysis.sources.files import locate
 from analysis.sources.schemas import Column, Schema, require_columns, validate
 
 FILES = {2019: "use_of_force_by_ethnicity/fy2018_19", 2020: "use_of_force_by_ethnicity/fy2019_20"}
-SOURCE = ("Home Office, police use of force statistics 2018/19 and 2019/20 (via Resistance Lab); ONS 2011 "
-          "Census; OGL v3.0")
 # Perceived ethnicity columns -> the 2011 Census groups used as denominators.
 GROUPS = {"White": "White", "Black (or Black British)": "Black", "Asian (or Asian British)": "Asian",
           "Mixed": "Mixed", "Chinese": "Chinese or other", "Other": "Chinese or other"}

@@ -70,7 +70,7 @@ def test_deaths_are_compared_as_rates_per_million_residents_a_year():
 
 
 def test_peers_are_shown_one_by_one_and_pooled_not_averaged():
-    section = glance.at_a_glance("cumbria")
+    section = glance.at_a_glance(forces.resolve("cumbria"))
     peers = glance.peer_table(section).frame
     assert len(peers.columns) == 2 + 6 and "Comparable forces (average)" not in str(peers)
     workforce = c02.force_section("cumbria")

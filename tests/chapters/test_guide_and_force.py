@@ -10,11 +10,12 @@ import pytest
 from analysis.chapters import at_a_glance as glance
 from analysis.chapters import guide_and_force as guide
 from analysis.methods import evidence_strength
+from analysis.sources import forces
 
 
 @pytest.mark.parametrize("force", ["kent", "city-of-london"])
 def test_five_areas_each_with_its_message_evidence_and_the_force_s_figures(force):
-    section = glance.guide_and_force(glance.at_a_glance(force), force)
+    section = glance.guide_and_force(glance.at_a_glance(forces.resolve(force)), forces.resolve(force))
     frame = section.table.frame
     assert list(frame.iloc[:, 0]) == [a[0] for a in guide.AREAS]
     victims = frame.iloc[2, 3]
@@ -38,7 +39,7 @@ def test_the_strongest_evidence_prefers_an_effect_on_confidence_to_one_about_cri
 def test_on_paper_each_area_is_a_block_with_the_advice_the_evidence_and_only_the_newest_figures():
     from bs4 import BeautifulSoup
 
-    section = glance.guide_and_force(glance.at_a_glance("kent"), "kent")
+    section = glance.guide_and_force(glance.at_a_glance(forces.resolve("kent")), forces.resolve("kent"))
     page = BeautifulSoup(section.table._repr_html_(), "html.parser")
     screen, paper = page.select_one(".pcp-screen-only"), page.select_one(".pcp-print-only")
     assert screen.select_one("table.pcp-table-areas") is not None and paper.select_one("table") is None

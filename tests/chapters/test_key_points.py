@@ -9,7 +9,10 @@ import pytest
 
 from analysis import config
 from analysis.chapters import at_a_glance as glance
+from analysis.chapters import guide_and_force as guide
 from analysis.chapters import key_points
+from analysis.measures import force_measures as fm
+from analysis.methods import funnel
 from analysis.sources import forces
 
 NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
@@ -18,7 +21,7 @@ NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 @pytest.mark.parametrize("force", ["kent", "metropolitan-police", "city-of-london", "dyfed-powys"])
 def test_three_to_six_points_each_resting_on_the_figures_the_page_shows(force):
     code = forces.resolve(force).code
-    section = glance.at_a_glance(force)
+    section = glance.at_a_glance(forces.resolve(force))
     found = key_points.points(section.table, code, glance.outlier_note(code))
     # The City's figures support fewer: per resident they say little, and its survey area is London's.
     assert (2 if code == forces.CITY_OF_LONDON else 3) <= len(found) <= key_points.MAX_POINTS
@@ -34,15 +37,52 @@ def test_three_to_six_points_each_resting_on_the_figures_the_page_shows(force):
 
 
 def test_kent_s_points_name_the_pcso_fall_and_the_newest_ratio_with_its_grade():
-    texts = [p["text"] for p in key_points.points(glance.at_a_glance("kent").table, "E23000032")]
+    texts = [p["text"] for p in key_points.points(glance.at_a_glance(forces.resolve("kent")).table, "E23000032")]
     assert "PCSOs (full-time equivalent) went down from 287 at 31 March 2022 to 136 at 31 March 2023." in texts
     assert any(t.startswith("In 2024/25 (third-party extract), Black people were searched significantly more often")
                for t in texts)
 
 
 def test_a_point_needs_its_rule_to_hold():
-    rows = glance.at_a_glance("kent").table.copy()
-    rows["comparison"] = rows["comparison"].str.replace("Black people searched significantly more often than White "
-                                                        "people per resident", "not significantly different from "
-                                                        "parity (1)")
+    rows = glance.at_a_glance(forces.resolve("kent")).table.copy()
+    rows["vs_parity"] = rows["vs_parity"].replace(fm.ABOVE_PARITY, fm.AT_PARITY)
     assert not any("Black people" in p["text"] for p in key_points.points(rows, "E23000032"))
+    # A rate outside its funnel limits is a point, worded from its place on the funnel.
+    rows.loc[rows["measure_id"] == "deaths_per_million", "funnel_place"] = fm.FUNNEL_PLACES[funnel.ABOVE_95]
+    deaths = [p for p in key_points.points(rows, "E23000032") if p["page"] == key_points.PAGES["deaths_per_million"]]
+    assert len(deaths) == 1 and "above the 95% (not the 99.8%) limit around England and Wales" in deaths[0]["text"]
+
+
+MARK = " \u2063REWORDED\u2063"
+
+
+@pytest.mark.parametrize("force", ["kent", "city-of-london", "dyfed-powys", "metropolitan-police"])
+def test_rewording_every_dashboard_sentence_changes_no_key_point_or_guide_area(force):
+    """Done when of issue 34: every sentence the dashboard shows reworded (a marker after each) leaves the key points
+    chosen, their pages and datasets, and the guide's areas the same: they are chosen by the verdicts as values."""
+    f = forces.resolve(force)
+    rows = glance.at_a_glance(f).table
+    reworded = rows.copy()
+    for column in (*glance.HEADERS, "verdict_text"):
+        reworded[column] = reworded[column].astype(str) + MARK
+    before = key_points.points(rows, f.code, glance.outlier_note(f.code))
+    after = key_points.points(reworded, f.code, glance.outlier_note(f.code))
+    assert [(p["page"], p["datasets"]) for p in after] == [(p["page"], p["datasets"]) for p in before]
+    assert [p["text"].replace(MARK, "") for p in after] == [p["text"] for p in before]
+    shown = guide.section(f, rows).table.screen.frame.to_numpy().tolist()
+    again = guide.section(f, reworded).table.screen.frame.to_numpy().tolist()
+    assert [[cell.replace(MARK, "") for cell in row] for row in again] == shown
+
+
+@pytest.mark.parametrize("module", ["key_points", "guide_and_force"])
+def test_the_rules_read_no_display_text(module):
+    """No regular expression and no prefix or suffix test in the modules that choose what a force's pages say."""
+    import ast
+    import inspect
+    import importlib
+
+    tree = ast.parse(inspect.getsource(importlib.import_module(f"analysis.chapters.{module}")))
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    called = {n.func.attr for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
+    assert "re" not in imported and not called & {"startswith", "endswith", "contains", "match", "fullmatch", "search",
+                                                     "findall", "removesuffix", "removeprefix"}

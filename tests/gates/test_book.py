@@ -105,7 +105,7 @@ def test_every_forces_comparable_forces_fit_the_column_at_1280_px_and_stack_on_a
     from analysis.chapters import at_a_glance as glance
     from analysis.sources import forces
 
-    shown = {code: glance.peer_table(glance.at_a_glance(code)) for code in sorted(forces.force_codes())}
+    shown = {code: glance.peer_table(glance.at_a_glance(forces.get(code))) for code in sorted(forces.force_codes())}
     with serve(edition / EDITION_FORCE / "html") as base:
         for viewport, cells in ((DESKTOP, "table-cell"), (PHONE, "block")):
             page = chrome.new_page()

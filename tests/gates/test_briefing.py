@@ -162,38 +162,55 @@ def test_with_the_site_address_every_link_of_the_briefing_must_be_a_page_of_the_
     assert missing in briefing.check(pdf, edition)
 
 
-def test_the_briefing_orders_the_page_for_paper_and_leaves_out_what_stays_online(tmp_path, monkeypatch):
-    rows = "".join(f'<tr><td>{m} (note)</td><td>{i}</td></tr>' for i, m in enumerate("AABCCCD"))
-    page = f"""<article class="bd-article"><section id="kent-at-a-glance"><h1>Kent Police at a glance</h1>
-      <section id="key-points"><h2>Key points</h2><ul><li>A point. <a class="{briefing.EVIDENCE_LINK}"
-        href="05-contact-with-suspects.html">Where this comes from</a></li></ul></section>
-      <section id="this-edition-and-how-to-read-it"><h2>How to read it</h2>
-        <div class="pcp-online-only"><p>Beside its comparable forces</p></div><p>Reading notes</p></section>
-      <section id="key-measures"><h2>Key measures</h2>
-        <div class="pcp-table-wrap"><table class="pcp-table pcp-table-glance"><caption>Key measures</caption>
-        <thead><tr><th>Measure</th><th>Value</th></tr></thead><tbody>{rows}</tbody></table></div></section>
-      <section id="the-guide-and-this-force"><h2>The guide and this force</h2>
-        <div class="pcp-screen-only">Full table</div><div class="pcp-print-only">Compact
-        <a href="02-neighbourhood-policing.html">Neighbourhood policing</a></div></section>
-      <section id="where-the-force-stands-among-all-forces"><h2>Charts</h2><div class="{briefing.NOT_CHARTED}"></div>
-        <figure>Other forces</figure></section></section></article>"""
+def _glance_page(reword: str = "") -> str:
+    """An at-a-glance page as Sphinx builds it: each part opened by its explicit target; `reword` prefixes every
+    heading and every measure's label, as a rewording of the page would change them (and the ids Sphinx makes of
+    the headings)."""
+    def part(name: str, heading: str, body: str) -> str:
+        slug = (reword + heading).lower().replace(" ", "-")
+        return (f'<section id="{slug}"><span id="{briefing.PART[name]}"></span><h2>{reword}{heading}</h2>{body}'
+                "</section>")
+
+    rows = "".join(f'<tr data-group="{m}"><td>{reword}{m} (note)</td><td>{i}</td></tr>'
+                   for i, m in enumerate("AABCCCD"))
+    return (f"""<article class="bd-article"><section id="kent-at-a-glance"><h1>Kent Police at a glance</h1>"""
+            + part("key points", "Key points", f"""<ul><li>A point. <a class="{briefing.EVIDENCE_LINK}"
+                   href="05-contact-with-suspects.html">Where this comes from</a></li></ul>""")
+            + part("how to read", "How to read it", """<div class="pcp-online-only"><p>Beside its comparable
+                   forces</p></div><p>Reading notes</p>""")
+            + part("key measures", "Key measures", f"""<div class="pcp-table-wrap"><table class="pcp-table
+                   pcp-table-glance"><caption>Key measures</caption><thead><tr><th>Measure</th><th>Value</th></tr>
+                   </thead><tbody>{rows}</tbody></table></div>""")
+            + part("guide", "The guide and this force", """<div class="pcp-screen-only">Full table</div>
+                   <div class="pcp-print-only">Compact <a href="02-neighbourhood-policing.html">Neighbourhood
+                   policing</a></div>""")
+            + part("over time", "Over time", "<p>Small charts</p>")
+            + part("among forces", "Charts", f"""<div class="{briefing.NOT_CHARTED}"></div>
+                   <figure>Other forces</figure>""")
+            + "</section></article>")
+
+
+@pytest.mark.parametrize("reword", ["", "REWORDED "])
+def test_the_briefing_orders_the_page_for_paper_and_leaves_out_what_stays_online(tmp_path, monkeypatch, reword):
+    # Reworded headings and measure labels change nothing: parts are found by their targets, rows by their measure.
     (tmp_path / "book").mkdir()
-    (tmp_path / briefing.GLANCE_PATH).write_text(page)
+    (tmp_path / briefing.GLANCE_PATH).write_text(_glance_page(reword))
     monkeypatch.delenv(config.SITE_URL_ENV, raising=False)
     from bs4 import BeautifulSoup
 
     paper = BeautifulSoup(briefing.dashboard(tmp_path, "kent"), "html.parser")
-    assert [s["id"] for s in paper.select("section section")] == [
-        "key-points", "the-guide-and-this-force", briefing.KEY_MEASURES, "this-edition-and-how-to-read-it"]
+    assert [s.span["id"] for s in paper.select("section section")] == [
+        briefing.PART[name] for name in ("key points", "guide", "key measures", "how to read")]
     text = paper.get_text(" ")
-    for gone in ("Where this comes from", "Beside its comparable forces", "Full table", "Other forces"):
+    for gone in ("Where this comes from", "Beside its comparable forces", "Full table", "Other forces",
+                 "Small charts"):
         assert gone not in text
-    assert "Compact" in text and "Neighbourhood policing" in text and not paper.select("a")
+    assert "Compact" in text and "Neighbourhood" in text and not paper.select("a")
     # The key measures in whole parts of at most five rows (three in the denser layout), split between measures,
     # each captioned; a measure's rows stay together.
     def parts(page):
-        tables = page.select(f"#{briefing.KEY_MEASURES} table")
-        return [[r.td.get_text()[0] for r in t.select("tbody tr")] for t in tables]
+        tables = page.select(f"section:has(> #{briefing.PART['key measures']}) table")
+        return [[r["data-group"] for r in t.select("tbody tr")] for t in tables]
 
     assert parts(paper) == [list("AAB"), list("CCCD")]
     assert [t.caption.get_text() for t in paper.select("table")] == ["Key measures (part 1 of 2)",

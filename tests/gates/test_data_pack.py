@@ -26,9 +26,12 @@ def test_the_edition_data_pack_validates_and_holds_every_measure_and_chart(editi
     sheets = pd.read_excel(pack / datapack.workbook_name(slug), sheet_name=None, engine="calamine")
     # The workbook: the force's own tables; the package: every chart's data.
     own = [c for c in charts if slug in c or c.startswith("pcp-glance-")]
-    assert len(sheets) == len(own) + 2 and {"key-measures", "notes"} <= set(sheets)
+    assert len(sheets) == len(own) + 3 and {"key-measures", "force-measures", "notes"} <= set(sheets)
     package = json.loads((pack / "datapackage.json").read_text())
-    assert len(package["resources"]) == len(charts) + 2
+    assert len(package["resources"]) == len(charts) + 3
+    # The force's rows of the measures table, as numbers: every row of the key measures is among them.
+    numbers = sheets["force-measures"]
+    assert set(numbers["measure_id"]) >= set(sheets["key-measures"]["measure_id"].dropna())
     measures = sheets["key-measures"]
     page = (html / "book" / "at-a-glance.html").read_text(encoding="utf-8")
     key_rows = page[:page.index("Each comparable force")].count('<td data-label="Measure"')

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from analysis.chapters import evidence
@@ -97,5 +98,12 @@ def test_every_grade_is_defined_for_the_appendix():
 
 
 def test_the_strongest_finding_on_confidence_may_be_a_null_and_another_outcome_ranks_after():
-    assert evidence_strength.rank("Strong (no significant effect)") < evidence_strength.rank("Moderate")
-    assert evidence_strength.rank("Moderate") < evidence_strength.rank("Strong (evidence about crime)")
+    def finding(design_class, outcome, significant="yes"):
+        return pd.DataFrame({"design_class": [design_class], "outcome_domain": [outcome],
+                             "significant": [significant]})
+
+    null_review = finding("review of randomised trials", "confidence/trust/legitimacy", "no")
+    one_trial = finding("randomised trial", "satisfaction")
+    crime_review = finding("review of randomised trials", "crime/disorder")
+    assert evidence_strength.rank(null_review) < evidence_strength.rank(one_trial)
+    assert evidence_strength.rank(one_trial) < evidence_strength.rank(crime_review)

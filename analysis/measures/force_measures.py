@@ -1,0 +1,400 @@
+"""Every force's measures as one tidy table (a row per force, measure and period) with its comparators and its verdicts
+as values, computed once per data version: what the dashboard, key points, briefing, data pack and compare page show."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+
+from analysis import config
+from analysis.measures import asb, funnels
+from analysis.measures.search_ratios import rate_ratio_table
+from analysis.methods import comparable, disproportionality, funnel, per_resident, ranking, stats
+from analysis.sources import cache, census, force_indicators, forces, iopc, iopc_extract, manifest, pfa_tables
+from analysis.sources import population, search_totals_2025, workforce
+from analysis.sources import search_rates as sr
+from analysis.sources import stop_search as ss
+from analysis.sources.periods import financial_year
+
+ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
+
+# Where a force falls on a funnel (methods/funnel's wording) as the table's values.
+FUNNEL_PLACES = {funnel.ABOVE_998: "above 99.8% limit", funnel.ABOVE_95: "above 95% limit",
+                 funnel.WITHIN: "within 95% limits", funnel.BELOW_95: "below 95% limit",
+                 funnel.BELOW_998: "below 99.8% limit"}
+OUTSIDE_95 = ("above 99.8% limit", "above 95% limit", "below 95% limit", "below 99.8% limit")
+CENTRE_EW, CENTRE_FORCES = "England and Wales", "the 43 forces' total"
+HIGHER, LOWER, NOT_DIFFERENT = "significantly higher", "significantly lower", "not significantly different"
+ABOVE_PARITY, BELOW_PARITY, AT_PARITY = ("significantly above parity", "significantly below parity",
+                                         "not significantly different from parity")
+RISE, FALL, NO_CHANGE, NOT_TESTED = ("significant rise", "significant fall", "no significant change", "not tested")
+# Why a verdict is missing.
+CITY = "the City of London: per resident, its figures say little (hundreds of thousands work in or visit it each day)"
+TOO_FEW = f"fewer than {config.MIN_EVENTS_FOR_RATIO} searches in a group"
+EXTRACT_NO_RATIO = "the third party gives no ratio: fewer than 30 searches of Black people"
+DENOMINATORS = "the 2011 Census and interpolated denominators differ by more than the interval"
+NOT_PUBLISHED = "no published rate for this force"
+NOT_BY_FORCE = "not in this data by force"
+COUNT_TEST = "a count of every member of staff, not a sample: no sampling error"
+FUNNEL_TEST = ("funnel limits at 95% and 99.8% (Spiegelhalter 2005), widened for the spread between forces where it "
+               "exceeds chance")
+PARITY_TEST = "95% score interval for a ratio of two Poisson rates, against parity (1)"
+ONS_TEST = "ONS's own significance test"
+
+COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end", "value", "ci_low", "ci_high", "unit",
+           "england_and_wales", "median_force", "funnel_place", "funnel_centre", "vs_england_and_wales", "test",
+           "previous_period", "previous_value", "change", "change_verdict", "reason", "grade", "datasets", "shown_at",
+           "comparable_forces"]
+# Beyond the contract: what a page needs to say a row as the chapters do. funnel_caveat: what a "within" verdict
+# on a wide funnel does not say (methods/funnel.wide_caveat); basis: the denominator or qualifier a label
+# carries; events: the count behind a rate; value_as_published: a third party's figure where the book recomputes
+# value; official_value: the Home Office method's ratio; denominator_low/high: the ratio's range over the two
+# denominators; rounding_low/high: the range published rates rounded to 0.1 allow; vs_parity: a ratio against 1;
+# area: the area whose figure a force is given (London's two forces share one); england_and_wales_previous.
+EXTRA = ["funnel_caveat", "basis", "events", "value_as_published", "official_value", "denominator_low",
+         "denominator_high", "rounding_low", "rounding_high", "vs_parity", "area", "england_and_wales_previous"]
+NUMBERS = {"value", "ci_low", "ci_high", "england_and_wales", "median_force", "previous_value", "change", "events",
+           "value_as_published", "official_value", "denominator_low", "denominator_high", "rounding_low",
+           "rounding_high", "england_and_wales_previous"}
+
+
+def _load_measures() -> dict[str, dict]:
+    with open(config.MEASURES_PATH, encoding="utf-8") as fh:
+        found = yaml.safe_load(fh)["measures"]
+    needed = {"label", "unit", "definition", "higher_is", "method", "shown_at", "decimals"}
+    for measure_id, meta in found.items():
+        missing = needed - set(meta)
+        if missing or meta["higher_is"] not in ("worse", "better", "neither"):
+            raise ValueError(f"{config.MEASURES_PATH}: measure {measure_id!r} lacks {sorted(missing)} or has "
+                             f"higher_is {meta.get('higher_is')!r} (worse, better or neither)")
+    return found
+
+
+MEASURES: dict[str, dict] = _load_measures()
+
+_FUNNEL_VALUES = list(FUNNEL_PLACES.values())
+SCHEMA = pa.DataFrameSchema(
+    {
+        "force_code": pa.Column(str, pa.Check.isin(sorted(forces.force_codes()))),
+        "force": pa.Column(str),
+        "measure_id": pa.Column(str, pa.Check.isin(list(MEASURES))),
+        "measure": pa.Column(str),
+        "period": pa.Column(str, pa.Check.str_length(min_value=4)),
+        "period_end": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
+        "value": pa.Column(float, nullable=True),
+        "ci_low": pa.Column(float, nullable=True),
+        "ci_high": pa.Column(float, nullable=True),
+        "unit": pa.Column(str),
+        "england_and_wales": pa.Column(float, nullable=True),
+        "median_force": pa.Column(float, nullable=True),
+        "funnel_place": pa.Column(object, pa.Check.isin(_FUNNEL_VALUES), nullable=True),
+        "funnel_centre": pa.Column(object, pa.Check.isin([CENTRE_EW, CENTRE_FORCES]), nullable=True),
+        "vs_england_and_wales": pa.Column(object, pa.Check.isin([HIGHER, LOWER, NOT_DIFFERENT]), nullable=True),
+        "test": pa.Column(object, nullable=True),
+        "previous_period": pa.Column(object, nullable=True),
+        "previous_value": pa.Column(float, nullable=True),
+        "change": pa.Column(float, nullable=True),
+        "change_verdict": pa.Column(object, pa.Check.isin([RISE, FALL, NO_CHANGE, NOT_TESTED]), nullable=True),
+        "reason": pa.Column(object, nullable=True),
+        "grade": pa.Column(str, pa.Check.isin(list(manifest.GRADES))),
+        "datasets": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "shown_at": pa.Column(object, nullable=True),
+        "comparable_forces": pa.Column(str),
+        "vs_parity": pa.Column(object, pa.Check.isin([ABOVE_PARITY, BELOW_PARITY, AT_PARITY]), nullable=True),
+    },
+    checks=[
+        # A verdict or its reason: never a silent gap where the table gives neither.
+        pa.Check(lambda d: ~(d["ci_low"] > d["ci_high"]), error="an interval's low end above its high end"),
+        pa.Check(lambda d: ~(d["funnel_place"].notna() & d["reason"].notna()),
+                 error="a funnel place and a reason for having none"),
+        pa.Check(lambda d: ~d.duplicated(["force_code", "measure_id", "period"]),
+                 error="two rows for one force, measure and period"),
+    ],
+    strict=False, coerce=False)
+
+
+def _period_end(period: str) -> str:
+    """The ISO date a period as shown ends: '2024/25' and 'year ending March 2025' -> 2025-03-31, '31 March 2023',
+    'year ending December 2024', '2004/05 to 2019/20' (its last year)."""
+    last = period.split(" to ")[-1]
+    if "/" in last:
+        return f"{int(last[:4]) + 1}-03-31"
+    year = int(last.split()[-1])
+    month = {"March": "03-31", "December": "12-31"}[next(m for m in ("March", "December") if m in last)]
+    return f"{year}-{month}"
+
+
+def _rows(measure_id: str, period: str, datasets: list[str], values: pd.Series, *, basis: str | None = None,
+          median_of: pd.Series | None = None, national: float | None = None, **columns) -> pd.DataFrame:
+    """A measure's rows for the 43 forces in one period: `values` by ONS code (England and Wales's among them unless
+    `national` gives it), the median of `median_of` (default the values), and any other column, a Series by code or
+    one value for every force."""
+    codes = sorted(forces.force_codes())
+    meta = MEASURES[measure_id]
+    ew = values.get(ENGLAND_AND_WALES) if national is None else national
+    out = pd.DataFrame({
+        "force_code": codes, "force": [forces.get(c).name for c in codes], "measure_id": measure_id,
+        "measure": meta["label"], "period": period, "period_end": _period_end(period),
+        "value": values.reindex(codes).astype(float).to_numpy(), "unit": meta["unit"],
+        "england_and_wales": np.nan if ew is None or pd.isna(ew) else float(ew),
+        "median_force": ranking.median_force(values if median_of is None else median_of),
+        "grade": manifest.lowest_grade(datasets), "datasets": "; ".join(datasets), "shown_at": meta["shown_at"],
+        "basis": basis})
+    for name, column in columns.items():
+        out[name] = column.reindex(codes).to_numpy() if isinstance(column, pd.Series) else column
+    return out
+
+
+def _funnel_rows(fitted: funnel.Funnel, centre: str) -> dict:
+    """Each force's funnel place and centre, and the reason where there is none (the City of London)."""
+    place = fitted.table.set_index("pfa_code")["funnel"]
+    city = place == funnel.CITY_NOT_COMPARED
+    return {"funnel_place": place.map(FUNNEL_PLACES),
+            "funnel_centre": pd.Series(centre, index=place.index).where(~city),
+            # On a wide funnel "within the limits" says little: the caveat goes beside that verdict wherever shown.
+            "funnel_caveat": pd.Series(funnel.wide_caveat(fitted.spread), index=place.index).where(
+                place == funnel.WITHIN),
+            "reason": pd.Series(CITY, index=place.index).where(city), "test": FUNNEL_TEST}
+
+
+def _parity(low: pd.Series, high: pd.Series) -> pd.Series:
+    return pd.Series(np.select([low > 1, high < 1], [ABOVE_PARITY, BELOW_PARITY], AT_PARITY), index=low.index).where(
+        low.notna() & high.notna())
+
+
+def newest_ratio() -> pd.DataFrame:
+    """The Black/White ratio, 2024/25, from a third party's counts on Census 2021 residents: recomputed with its score
+    interval where both groups have enough searches, the third party's own figure beside it."""
+    ind = force_indicators.load().set_index("pfa_code")
+    people = census.census2021_by_ethnicity().pivot(index="pfa_code", columns="group", values="population")
+    people = people.reindex(ind.index)
+    ratio = stats.poisson_rate_ratio(ind["searches_black"], people["Black"], ind["searches_white"], people["White"])
+    ratio.index = ind.index
+    fewest = pd.concat([ind["searches_black"], ind["searches_white"]], axis=1).min(axis=1)
+    enough = fewest >= config.MIN_EVENTS_FOR_RATIO
+    usable = enough & ind["bw_ratio"].notna() & (ind.index != forces.CITY_OF_LONDON)
+    reason = pd.Series(np.select([ind.index == forces.CITY_OF_LONDON, ind["bw_ratio"].isna(), ~enough],
+                                 [CITY, EXTRACT_NO_RATIO, TOO_FEW], ""), index=ind.index).replace("", None)
+    published = pd.concat([ind["bw_ratio"], pd.Series({ENGLAND_AND_WALES: force_indicators.national()["bw_ratio"]})])
+    data = [force_indicators.INDICATORS_FILE, census.CENSUS_FILE]
+    return _rows("bw_search_ratio", financial_year(force_indicators.SEARCH_YEAR), data,
+                 ratio["rate_ratio"].where(usable), basis="Census 2021", median_of=published,
+                 national=published[ENGLAND_AND_WALES],
+                 ci_low=ratio["ci_low"].where(usable), ci_high=ratio["ci_high"].where(usable),
+                 value_as_published=ind["bw_ratio"],
+                 vs_parity=_parity(ratio["ci_low"].where(usable), ratio["ci_high"].where(usable)),
+                 test=PARITY_TEST, reason=reason)
+
+
+def published_ratio() -> pd.DataFrame:
+    """The Black/White ratio of the rates published for 2022/23 (Census 2021), with its approximate interval and the
+    range the rates' rounding allows; no verdict (the rates are rounded, the interval approximate)."""
+    rates = disproportionality.published_ratios().set_index("pfa_code")
+    return _rows("bw_search_ratio", sr.YEAR, sr.DATASETS, rates["ratio"], ci_low=rates["ci_low"],
+                 ci_high=rates["ci_high"], rounding_low=rates["rounding_low"], rounding_high=rates["rounding_high"],
+                 reason=pd.Series(NOT_PUBLISHED, index=rates.index).where(rates["ratio"].isna()))
+
+
+def counted_ratio() -> pd.DataFrame:
+    """The Black/White ratio in the newest year of the search counts, on residents interpolated between the censuses
+    (the book's figure) with the Home Office's (2011 Census) beside it: a verdict against parity only where the two
+    denominators agree and both intervals say so."""
+    ratios = rate_ratio_table()
+    black = ratios[ratios["group"] == "Black"]
+    latest = int(black["year_ending"].max())
+    now = black[black["year_ending"] == latest].set_index("pfa_code")
+    city = now.index == forces.CITY_OF_LONDON
+    verdict = _parity(now[["ci_low", "ci_low_interpolated"]].min(axis=1),
+                      now[["ci_high", "ci_high_interpolated"]].max(axis=1))
+    reason = pd.Series(np.select([now["rate_ratio_interpolated"].isna(), city, now["denominator_uncertain"]],
+                                 [TOO_FEW, CITY, DENOMINATORS], ""), index=now.index).replace("", None)
+    data = [ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE]
+    return _rows("bw_search_ratio", financial_year(latest), data, now["rate_ratio_interpolated"],
+                 ci_low=now["ci_low_interpolated"], ci_high=now["ci_high_interpolated"],
+                 official_value=now["rate_ratio"], denominator_low=now["denominator_low"],
+                 denominator_high=now["denominator_high"], vs_parity=verdict.where(reason.isna()), test=PARITY_TEST,
+                 reason=reason)
+
+
+def newest_searches() -> pd.DataFrame:
+    """Searches per 1,000 residents (mid-2024) in 2024/25, from the Home Office's force totals, on the funnel around
+    England and Wales."""
+    searches = search_totals_2025.load().set_index("pfa_code")["searches"]
+    pop = population.for_year(population.MYE_2024_YEAR)
+    rate = 1000 * searches / pop.reindex(searches.index)
+    total, residents = searches.sum(), pop[ENGLAND_AND_WALES]
+    rate[ENGLAND_AND_WALES] = 1000 * total / residents
+    counts = pd.DataFrame({"pfa_code": searches.index, "searches": searches.to_numpy(),
+                           "population": pop.reindex(searches.index).to_numpy()})
+    fitted = funnel.forces_rate_funnel(counts, "searches", "population", total / residents, 1000)
+    return _rows("searches_per_1000", financial_year(search_totals_2025.YEAR_ENDING),
+                 [search_totals_2025.TOTALS_FILE, population.MYE_2024_FILE], rate, basis="mid-2024 population",
+                 events=searches, **_funnel_rows(fitted, CENTRE_EW))
+
+
+def counted_searches() -> pd.DataFrame:
+    """Searches per 1,000 residents (each year's population) in the newest year of the open data, on its funnel
+    around England and Wales, with the change since the year before (a Poisson score test of the two rates)."""
+    totals = per_resident.per_1000_residents(ss.search_totals())
+    latest = int(totals["year_ending"].max())
+    now = totals[totals["year_ending"] == latest].set_index("pfa_code")
+    before = totals[totals["year_ending"] == latest - 1].set_index("pfa_code").reindex(now.index)
+    moved = stats.poisson_rate_ratio(now["searches"], now["population"], before["searches"], before["population"])
+    moved.index = now.index
+    verdict = pd.Series(np.select([moved["ci_low"] > 1, moved["ci_high"] < 1], [RISE, FALL], NO_CHANGE),
+                        index=now.index).where(moved["ci_low"].notna(), NOT_TESTED)
+    fitted = funnels.search_funnel(latest)
+    rows = _rows("searches_per_1000", financial_year(latest), [ss.SEARCH_FILE, *population.BY_YEAR_FILES],
+                 now["per_1000"], events=now["searches"], previous_period=financial_year(latest - 1),
+                 previous_value=before["per_1000"], change=now["per_1000"] - before["per_1000"],
+                 change_verdict=verdict, **_funnel_rows(fitted, CENTRE_EW))
+    rows["test"] = FUNNEL_TEST + "; change: a Poisson score test of the two years' rates"
+    return rows
+
+
+def staff(newest_official: int) -> list[pd.DataFrame]:
+    """Officers at 31 March 2026 (a third party's extract, mid-2024 residents), then officers and PCSOs at the newest
+    31 March of the Home Office's workforce data: per 100,000 residents and as counts, each count with its change
+    since the date before (a count of every member of staff: no test)."""
+    ind = force_indicators.load().set_index("pfa_code")
+    ew = force_indicators.national()
+    rates = workforce.rates()
+    city = pd.Series(CITY, index=ind.index).where(ind.index == forces.CITY_OF_LONDON)
+    indicator_data = [force_indicators.INDICATORS_FILE, population.MYE_2024_FILE]
+    workforce_data = [workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]
+    officers_then = rates[(rates["role"] == "Police officers") & (rates["year"] == newest_official)].set_index(
+        "pfa_code")["fte"]
+    date = f"31 March {force_indicators.OFFICERS_YEAR}"
+    frames = [
+        _rows("officers_per_100k", date, indicator_data,
+              pd.concat([ind["officers_per_100k_2024_pop"], pd.Series({ENGLAND_AND_WALES: ew["officers_per_100k"]})]),
+              basis="mid-2024 population", reason=city),
+        _rows("officers_fte", date, [force_indicators.INDICATORS_FILE, workforce.WORKFORCE_FILE],
+              pd.concat([ind["officers_2026"], pd.Series({ENGLAND_AND_WALES: ew["officers_2026"]})]),
+              previous_period=f"31 March {newest_official}", previous_value=officers_then,
+              change=ind["officers_2026"] - officers_then.reindex(ind.index), change_verdict=NOT_TESTED,
+              test=COUNT_TEST)]
+    for role, rate_id, count_id in (("Police officers", "officers_per_100k", "officers_fte"),
+                                    ("PCSOs", "pcsos_per_100k", "pcsos_fte")):
+        mine = rates[rates["role"] == role]
+        now = mine[mine["year"] == newest_official].set_index("pfa_code")
+        then = mine[mine["year"] == newest_official - 1].set_index("pfa_code")["fte"].reindex(now.index)
+        date = f"31 March {newest_official}"
+        frames += [_rows(rate_id, date, workforce_data, now["per_100k"], reason=city, test=COUNT_TEST),
+                   _rows(count_id, date, workforce_data, now["fte"],
+                         previous_period=f"31 March {newest_official - 1}", previous_value=then,
+                         change=now["fte"] - then, change_verdict=NOT_TESTED, test=COUNT_TEST)]
+    return frames
+
+
+def recorded_crime() -> list[pd.DataFrame]:
+    """Recorded crime per 1,000 residents: the year ending March 2026 (a third party's rates, counts worked back on
+    mid-2024 residents, funnel around the 43 forces' total: the extract gives no national rate), then ONS's year
+    ending December 2024 (funnel around England and Wales); ONS suppresses the City of London's rate."""
+    ind = force_indicators.load().set_index("pfa_code")
+    pop = population.for_year(population.MYE_2024_YEAR)
+    rate = ind["crime_rate"]
+    # The extract gives rates to 0.1 per 1,000, not counts: the counts are worked back from them (a few dozen
+    # offences either way), which moves no force across a limit that wide.
+    crimes = pd.DataFrame({"pfa_code": rate.index, "crimes": (rate * pop.reindex(rate.index) / 1000).to_numpy(),
+                           "population": pop.reindex(rate.index).to_numpy()}).dropna()
+    centre = crimes["crimes"].sum() / crimes["population"].sum()
+    newest = _rows("recorded_crime_per_1000", force_indicators.CRIME_PERIOD,
+                   [force_indicators.INDICATORS_FILE, population.MYE_2024_FILE], rate, national=np.nan,
+                   **_funnel_rows(funnel.forces_rate_funnel(crimes, "crimes", "population", centre, 1000),
+                                  CENTRE_FORCES))
+    newest.loc[newest["value"].isna(), ["funnel_place", "funnel_centre"]] = None
+    newest.loc[newest["value"].isna(), "reason"] = "too few residents for a rate per resident"
+
+    ons = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code"]).set_index("area_code")
+    fitted, period = funnels.recorded_crime_funnel()
+    official = _rows("recorded_crime_per_1000", period,
+                     [pfa_tables.FILES[pfa_tables.DEC_2024]], ons["crime_rate"], events=ons["crimes"],
+                     **_funnel_rows(fitted, CENTRE_EW))
+    suppressed = official["value"].isna()
+    official.loc[suppressed, ["funnel_place", "funnel_centre"]] = None
+    official.loc[suppressed, "reason"] = official.loc[suppressed, "force_code"].map(ons["rate_note"])
+    return [newest, official]
+
+
+def anti_social_behaviour() -> pd.DataFrame:
+    """Adults who experienced or witnessed ASB, the newest CSEW year, with ONS's tests against England and Wales and
+    the year before; London's two forces are given London's one figure."""
+    table = asb.asb_table()
+    latest, earlier = max(asb.ASB_YEARS), min(asb.ASB_YEARS)
+    now = table[table["year_ending"] == latest].set_index("area_code")
+    then = table[table["year_ending"] == earlier].set_index("area_code")["asb_pct"]
+    codes = sorted(forces.force_codes())
+    area = pd.Series({c: asb.asb_area(c) for c in codes})
+    by_force = pd.Series({c: now["asb_pct"].get(a) for c, a in area.items()} | {
+        ENGLAND_AND_WALES: now.at[ENGLAND_AND_WALES, "asb_pct"]})
+    against = area.map(now["against_england_and_wales"]).map({stats.HIGHER: HIGHER, stats.LOWER: LOWER,
+                                                               stats.SIMILAR: NOT_DIFFERENT})
+    moved = area.map(asb.asb_change_flags(latest)).map({asb.CHANGE_WORDS["↑"]: RISE, asb.CHANGE_WORDS["↓"]: FALL,
+                                                       asb.CHANGE_WORDS[""]: NO_CHANGE})
+    before = area.map(then)
+    return _rows("asb_experience_pct", financial_year(latest), [pfa_tables.FILES[latest]], by_force,
+                 vs_england_and_wales=against, test=ONS_TEST, previous_period=financial_year(earlier),
+                 previous_value=before, change=by_force.reindex(codes) - before, change_verdict=moved,
+                 area=area.map(asb.asb_area_name).where(area != area.index),
+                 england_and_wales_previous=then.get(ENGLAND_AND_WALES))
+
+
+def deaths() -> list[pd.DataFrame]:
+    """Deaths during or following police contact: England and Wales in the newest year (a third party's extract; no
+    figure by force), then each force's rate per million residents a year over the IOPC's by-force years, on the
+    funnel around England and Wales."""
+    national = iopc_extract.deaths_by_year().set_index("year")["deaths"]
+    year = national.index[-1]
+    nowhere = pd.Series(dtype=float)
+    latest = _rows("deaths_england_and_wales", year, list(iopc_extract.DATASETS), nowhere,
+                   national=float(national[year]), reason=NOT_BY_FORCE, previous_period=national.index[-2],
+                   england_and_wales_previous=float(national.iloc[-2]))
+    latest["median_force"] = np.nan
+    by_force = per_resident.deaths_by_force().set_index("pfa_code")
+    years = iopc.by_force()["year_ending"]
+    span = f"{financial_year(int(years.min()))} to {financial_year(int(years.max()))}"
+    rate = _rows("deaths_per_million", span, [iopc.DEATHS_FILE, *population.BY_YEAR_FILES], by_force["per_million"],
+                 national=per_resident.national_death_rate(), ci_low=by_force["ci_low"], ci_high=by_force["ci_high"],
+                 events=by_force["fatalities"], **_funnel_rows(funnels.deaths_funnel(), CENTRE_EW))
+    return [latest, rate]
+
+
+def _build() -> pd.DataFrame:
+    newest_official = int(workforce.rates()["year"].max())
+    frames = [newest_ratio(), published_ratio(), counted_ratio(), newest_searches(), counted_searches(),
+              *staff(newest_official), *recorded_crime(), anti_social_behaviour(), *deaths()]
+    table = pd.concat(frames, ignore_index=True)
+    peers = {c: "; ".join(comparable.comparable_to(c)) for c in forces.force_codes()}
+    table["comparable_forces"] = table["force_code"].map(peers)
+    for column in COLUMNS + EXTRA:
+        if column not in table:
+            table[column] = None
+    table = table[COLUMNS + EXTRA]
+    for column in COLUMNS + EXTRA:
+        if column in NUMBERS:
+            table[column] = pd.to_numeric(table[column]).astype(float)
+        else:  # text: missing is None, never NaN
+            table[column] = table[column].astype(object).where(table[column].notna(), None)
+    return SCHEMA.validate(table)
+
+
+@cache.on_disk
+def _table() -> pd.DataFrame:
+    # Every force's measures, computed once per data version and shared by every kernel and edition.
+    return _build()
+
+
+@cache.in_memory
+def all_forces() -> pd.DataFrame:
+    """Every force's measures: a row per force, measure and period (COLUMNS, then EXTRA), in the order the dashboard
+    shows them (each measure's periods newest first); callers never modify it."""
+    return _table()
+
+
+def for_force(force: forces.Force) -> pd.DataFrame:
+    """The rows of one force, in all_forces' order."""
+    table = all_forces()
+    return table[table["force_code"] == force.code].reset_index(drop=True)

@@ -1,0 +1,47 @@
+"""The forces' funnels that more than one page shows (searches and deaths per resident), fitted in one place so a chart
+and every verdict drawn from it use the same fit and centre."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.methods import funnel, per_resident
+from analysis.sources import forces, pfa_tables
+from analysis.sources import stop_search as ss
+
+
+def searches_per_1000(year: int | None = None) -> pd.DataFrame:
+    """Searches per 1,000 residents (mid-year population of the year) by area, for one year ending March
+    (default: the latest)."""
+    totals = ss.search_totals()
+    year = year or int(totals["year_ending"].max())
+    out = per_resident.per_1000_residents(totals[totals["year_ending"] == year])
+    return out.assign(force=forces.area_names(out["pfa_code"]))
+
+
+def search_funnel(year: int | None = None) -> funnel.Funnel:
+    """Searches per 1,000 residents by force on a funnel around England and Wales (methods/funnel), for one year
+    ending March (default: the latest); the table's column `funnel` says where each force falls."""
+    rates = searches_per_1000(year)
+    ew = rates[rates["pfa_code"] == ss.ENGLAND_AND_WALES].iloc[0]
+    fitted = funnel.forces_rate_funnel(rates, "searches", "population", ew["searches"] / ew["population"], 1000)
+    fitted.table["force"] = forces.area_names(fitted.table["pfa_code"])
+    return fitted
+
+
+def deaths_funnel() -> funnel.Funnel:
+    """Deaths per million residents a year by force on a funnel around England and Wales (methods/funnel); the
+    table's column `funnel` says where each force falls."""
+    table = per_resident.deaths_by_force()
+    return funnel.forces_rate_funnel(table, "fatalities", "person_years", per_resident.national_death_rate() / 1e6,
+                                     1e6)
+
+
+def recorded_crime_funnel() -> tuple[funnel.Funnel, str]:
+    """Recorded crime per 1,000 residents by force in ONS's newest force table (year ending December 2024) on a
+    funnel around England and Wales, and its period; ONS suppresses the City of London's rate."""
+    crime = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code", "crimes"]).rename(
+        columns={"area_code": "pfa_code"})
+    ew = crime.set_index("pfa_code").loc[forces.ENGLAND_AND_WALES]
+    fitted = funnel.forces_rate_funnel(crime, "crimes", "population", ew["crimes"] / ew["population"], 1000)
+    return fitted, pfa_tables.PERIODS[pfa_tables.DEC_2024]

@@ -1,0 +1,85 @@
+"""The table of every force's measures: its contract's columns and schema, one row per force, measure and period,
+verdicts as values that agree with the fits the chapters draw, and a reason wherever a verdict is missing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.errors
+import pytest
+
+from analysis.measures import force_measures as fm
+from analysis.measures import funnels
+from analysis.sources import forces
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return fm.all_forces()
+
+
+def test_the_table_has_the_contract_s_columns_and_passes_its_schema(table):
+    assert list(table.columns[:len(fm.COLUMNS)]) == fm.COLUMNS
+    fm.SCHEMA.validate(table)
+    # Every force has every measure and period once; each measure is described in data/measures.yml.
+    counts = table.groupby(["measure_id", "period"]).size()
+    assert (counts == 43).all() and set(table["measure_id"]) == set(fm.MEASURES)
+    assert set(table["force_code"]) == forces.force_codes()
+    for meta in fm.MEASURES.values():
+        assert meta["definition"].endswith(".") and meta["higher_is"] in ("worse", "better", "neither")
+
+
+def test_the_schema_refuses_a_made_up_verdict_and_a_duplicated_row(table):
+    bad = table.copy()
+    bad.loc[0, "funnel_place"] = "top of the league"
+    with pytest.raises(pandera.errors.SchemaError):
+        fm.SCHEMA.validate(bad)
+    with pytest.raises(pandera.errors.SchemaError):
+        fm.SCHEMA.validate(pd.concat([table, table.head(1)], ignore_index=True))
+
+
+def test_a_missing_figure_is_missing_with_its_reason_never_zero(table):
+    city = table[table["force_code"] == forces.CITY_OF_LONDON]
+    crime = city[city["measure_id"] == "recorded_crime_per_1000"]
+    assert crime["value"].isna().all() and crime["reason"].notna().all()
+    # Rates per resident of the City are placed on no funnel, and say why.
+    placed = city[city["measure_id"].isin(["searches_per_1000", "deaths_per_million"])]
+    assert placed["funnel_place"].isna().all() and (placed["reason"] == fm.CITY).all()
+    # Nowhere is a verdict missing without its reason, for the measures that have a verdict.
+    funnelled = table[table["funnel_centre"].notna() | table["reason"].notna()]
+    assert (funnelled["funnel_place"].notna() | funnelled["reason"].notna()).all()
+    national = table[table["measure_id"] == "deaths_england_and_wales"]
+    assert national["value"].isna().all() and (national["reason"] == fm.NOT_BY_FORCE).all()
+
+
+def test_the_funnel_places_are_the_chapters_own_fit(table):
+    fitted = funnels.deaths_funnel().table.set_index("pfa_code")["funnel"]
+    deaths = table[table["measure_id"] == "deaths_per_million"].set_index("force_code")
+    expected = fitted.map(fm.FUNNEL_PLACES)
+    assert deaths["funnel_place"].reindex(expected.index).tolist() == [None if pd.isna(v) else v for v in expected]
+
+
+def test_verdicts_are_values_and_changes_come_from_unrounded_figures(table):
+    kent = fm.for_force(forces.resolve("kent"))
+    assert (kent["force_code"] == "E23000032").all() and kent["comparable_forces"].nunique() == 1
+    pcsos = kent[(kent["measure_id"] == "pcsos_fte")].iloc[0]
+    assert pcsos["change"] == pytest.approx(pcsos["value"] - pcsos["previous_value"])
+    assert pcsos["previous_period"] == "31 March 2022" and pcsos["change_verdict"] == fm.NOT_TESTED
+    ratio = kent[kent["measure_id"] == "bw_search_ratio"].iloc[0]
+    assert ratio["vs_parity"] == fm.ABOVE_PARITY and ratio["ci_low"] > 1
+    asb = table[table["measure_id"] == "asb_experience_pct"]
+    assert set(asb["vs_england_and_wales"]) <= {fm.HIGHER, fm.LOWER, fm.NOT_DIFFERENT}
+    assert set(asb["change_verdict"].dropna()) <= {fm.RISE, fm.FALL, fm.NO_CHANGE}
+    # London's two forces share the one figure ONS gives, and say so.
+    london = asb.set_index("force_code").loc[[forces.METROPOLITAN, forces.CITY_OF_LONDON]]
+    assert london["value"].nunique() == 1 and london["area"].notna().all()
+
+
+def test_periods_end_where_they_say(table):
+    ends = dict(zip(table["period"], table["period_end"]))
+    assert ends["2024/25"] == "2025-03-31" and ends["31 March 2023"] == "2023-03-31"
+    assert ends["year ending December 2024"] == "2024-12-31" and ends["2004/05 to 2019/20"] == "2020-03-31"
+    # The newest workforce date comes from the data, not from a constant.
+    from analysis.sources import workforce
+
+    newest = int(workforce.rates()["year"].max())
+    assert f"31 March {newest}" in set(table.loc[table["measure_id"] == "pcsos_per_100k", "period"])
