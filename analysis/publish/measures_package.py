@@ -53,7 +53,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def write(target: Path, table: pd.DataFrame, measures: dict[str, dict], schema=None, built: str = "") -> Path:
+def write(target: Path, table: pd.DataFrame, measures: dict[str, dict], schema=None) -> Path:
     """Write the package into `target`: the table (floats at config.FILE_DIGITS, every text cell a spreadsheet could
     run neutralised) as CSV and as JSON, the measures' definitions as CSV, and datapackage.json. Returns its path."""
     order = {mid: i for i, mid in enumerate(measures)}
@@ -87,16 +87,15 @@ def write(target: Path, table: pd.DataFrame, measures: dict[str, dict], schema=N
                               "and Wales: the force's figure and interval, England and Wales and the median force, "
                               "the verdicts (funnel place, against England and Wales, change since the previous "
                               "period) or the reason there is none, the source grade and datasets. Missing is empty, "
-                              "never zero; text a spreadsheet would run as a formula starts with a single quote."
-                              + (f" Built {built}." if built else ""),
+                              "never zero; text a spreadsheet would run as a formula starts with a single quote.",
                "licenses": [LICENCE], "resources": resources}
     descriptor = target / "datapackage.json"
     descriptor.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return descriptor
 
 
-def publish(target: Path, built: str = "") -> Path:
+def publish(target: Path) -> Path:
     """`make site`: the package of the real table for all 43 forces, in `target`."""
     from analysis.measures import force_measures
 
-    return write(target, force_measures.all_forces(), force_measures.MEASURES, force_measures.SCHEMA, built)
+    return write(target, force_measures.all_forces(), force_measures.MEASURES, force_measures.SCHEMA)

@@ -12,7 +12,7 @@ from tests.fixtures import force_measures_table as fixture
 
 
 def _written(tmp_path):
-    return measures_package.write(tmp_path / "force-measures", fixture.table(), fixture.MEASURES, built="today")
+    return measures_package.write(tmp_path / "force-measures", fixture.table(), fixture.MEASURES)
 
 
 def test_the_package_validates_with_its_schema_key_and_definitions(tmp_path):
