@@ -4,10 +4,6 @@ links them from the landing page, the pages' bar and the appendix's phrase, and 
 from __future__ import annotations
 
 import json
-import sys
-import types
-
-import pytest
 
 from analysis import config
 from analysis.publish import compare, measures_package, site
@@ -19,25 +15,15 @@ APPENDIX = ('<p>Published as <span class="pcp-site-link" data-site-path="force-m
             '</p>')
 
 
-@pytest.fixture
-def made_up_table(monkeypatch):
-    """analysis.measures.force_measures as the contract gives it, serving the made-up table."""
-    module = types.ModuleType("analysis.measures.force_measures")
-    module.all_forces, module.MEASURES, module.SCHEMA = fixture.table, fixture.MEASURES, None
-    package = types.ModuleType("analysis.measures")
-    package.force_measures = module
-    monkeypatch.setitem(sys.modules, "analysis.measures", package)
-    monkeypatch.setitem(sys.modules, "analysis.measures.force_measures", module)
-
-
 def _page(body: str) -> str:
     return (f'<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><article class="bd-article">{body}'
             "</article></body></html>")
 
 
-def test_the_site_publishes_and_links_the_measures_package_and_the_compare_page(tmp_path, made_up_table):
+def test_the_site_publishes_and_links_the_measures_package_and_the_compare_page(tmp_path, monkeypatch):
     from frictionless import validate
 
+    fixture.stand_in(monkeypatch)
     national = tmp_path / "html"
     (national / "book").mkdir(parents=True)
     (national / "_static").mkdir()
