@@ -27,13 +27,14 @@
     if (text !== undefined && text !== null) e.textContent = text;
     return e;
   }
-  // Figures as the book prints them: whole numbers from 100, one decimal from 10, two below.
-  function fmt(v) {
-    var a = Math.abs(v);
-    return v.toLocaleString('en-GB', {maximumFractionDigits: a >= 100 ? 0 : a >= 10 ? 1 : 2});
+  // Figures to the decimal places the book prints each measure to; a measure without them (none in the table's data
+  // file today) gets whole numbers from 100, one decimal from 10 and two below.
+  function fmt(v, places) {
+    var a = Math.abs(v), d = places !== null && places !== undefined ? places : a >= 100 ? 0 : a >= 10 ? 1 : 2;
+    return v.toLocaleString('en-GB', {minimumFractionDigits: d, maximumFractionDigits: d});
   }
-  function shown(v, unit) { return unit === 'percent' ? fmt(v) + '%' : fmt(v); }
-  function signed(v) { return (v > 0 ? '+' : v < 0 ? '\u2212' : '') + fmt(Math.abs(v)); }
+  function shown(v, m) { return m.unit === 'percent' ? fmt(v, m.decimals) + '%' : fmt(v, m.decimals); }
+  function signed(v, m) { return (v > 0 ? '+' : v < 0 ? '\u2212' : '') + shown(Math.abs(v), m); }
   function and(names) {
     return names.length < 2 ? names.join('') : names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1];
   }
@@ -119,7 +120,7 @@
     box.appendChild(el('h3', null, f.name));
     var figure = el('p', 'figure');
     if (row && row.value !== null) {
-      var num = el('span', 'num', shown(row.value, m.unit));
+      var num = el('span', 'num', shown(row.value, m));
       num.setAttribute('data-value', String(row.value));
       figure.appendChild(num);
       if (m.unit !== 'percent') figure.appendChild(el('span', 'unit', ' ' + m.unit));
@@ -133,15 +134,18 @@
       item(dl, 'Why no figure', 'the table has no row for this force in this period');
     } else {
       item(dl, 'Period', row.period);
+      item(dl, 'Figure for', row.area);
+      item(dl, 'Residents from', row.basis);
       if (row.ci_low !== null && row.ci_high !== null) {
-        item(dl, '95% interval', shown(row.ci_low, m.unit) + ' to ' + shown(row.ci_high, m.unit));
+        item(dl, '95% interval', shown(row.ci_low, m) + ' to ' + shown(row.ci_high, m));
       }
       item(dl, 'Funnel', row.funnel_place && (row.funnel_place +
            (row.funnel_centre ? ', centred on ' + row.funnel_centre : '')));
       item(dl, 'Against England and Wales', row.vs_england_and_wales);
+      item(dl, 'Against parity (1)', row.vs_parity);
       if (row.change_verdict) {
         item(dl, row.previous_period ? 'Change since ' + row.previous_period : 'Change',
-             (row.change !== null ? signed(row.change) + ': ' : '') + row.change_verdict);
+             (row.change !== null ? signed(row.change, m) + ': ' : '') + row.change_verdict);
       }
       item(dl, 'Test', row.test);
       item(dl, 'No verdict because', row.reason);
@@ -182,16 +186,16 @@
     var axisY = top + rowH * (chosen.length + 1), H = axisY + 26;
     var named = chosen.map(function (c) {
       var r = m.rows[c];
-      return byCode[c].name + ' ' + (r && r.value !== null ? shown(r.value, m.unit) : 'no figure');
+      return byCode[c].name + ' ' + (r && r.value !== null ? shown(r.value, m) : 'no figure');
     });
     var s = svgEl('svg', {width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label':
       m.label + ', ' + m.period + ': ' + all.length + ' forces with a figure, each a dot' +
-      (m.england_and_wales !== null ? '; England and Wales ' + shown(m.england_and_wales, m.unit) : '') +
-      (m.median_force !== null ? '; median force ' + shown(m.median_force, m.unit) : '') +
+      (m.england_and_wales !== null ? '; England and Wales ' + shown(m.england_and_wales, m) : '') +
+      (m.median_force !== null ? '; median force ' + shown(m.median_force, m) : '') +
       (named.length ? '; chosen: ' + and(named) : '') + '.'});
-    ticks(lo, hi, Math.max(2, Math.floor((right - left) / 80))).forEach(function (t) {
+    ticks(lo, hi, Math.max(2, Math.floor((right - left) / 60))).forEach(function (t) {
       s.appendChild(svgEl('line', {'class': 'grid', x1: x(t), x2: x(t), y1: top - 4, y2: axisY}));
-      s.appendChild(svgEl('text', {x: x(t), y: axisY + 16, 'text-anchor': 'middle'}, shown(t, m.unit)));
+      s.appendChild(svgEl('text', {x: x(t), y: axisY + 16, 'text-anchor': 'middle'}, t.toLocaleString('en-GB', {maximumFractionDigits: 6}) + (m.unit === 'percent' ? '%' : '')));
     });
     s.appendChild(svgEl('line', {'class': 'axis', x1: left, x2: right, y1: axisY, y2: axisY}));
     [[m.england_and_wales, 'ew', 'England and Wales', 12], [m.median_force, 'median', 'Median force', 26]]
@@ -206,7 +210,7 @@
     s.appendChild(svgEl('text', {x: label, y: y0 + 4, 'text-anchor': 'end'}, 'All forces'));
     all.forEach(function (c) {
       var dot = svgEl('circle', {'class': 'all', cx: x(m.rows[c].value), cy: y0, r: 4});
-      dot.appendChild(svgEl('title', {}, byCode[c] ? byCode[c].name + ': ' + shown(m.rows[c].value, m.unit) : c));
+      dot.appendChild(svgEl('title', {}, byCode[c] ? byCode[c].name + ': ' + shown(m.rows[c].value, m) : c));
       s.appendChild(dot);
     });
     chosen.forEach(function (c, i) {
@@ -235,8 +239,8 @@
       section.appendChild(heading);
       if (m.definition) section.appendChild(el('p', 'definition', m.definition));
       var context = ['Period: ' + m.period, 'unit: ' + m.unit];
-      if (m.england_and_wales !== null) context.push('England and Wales: ' + shown(m.england_and_wales, m.unit));
-      if (m.median_force !== null) context.push('median force: ' + shown(m.median_force, m.unit));
+      if (m.england_and_wales !== null) context.push('England and Wales: ' + shown(m.england_and_wales, m));
+      if (m.median_force !== null) context.push('median force: ' + shown(m.median_force, m));
       section.appendChild(el('p', 'context', context.join(' \u00b7 ')));
       if (chosen.length) {
         var grid = el('div', 'forces');

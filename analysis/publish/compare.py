@@ -16,9 +16,11 @@ from analysis.sources import boundaries, forces
 
 PAGE = "compare.html"  # in the site's root, beside the national book's index.html
 HERE = Path(__file__).parent
-# The fields of a force's row the page shows (a subset of the table's contract columns).
+# The fields of a force's row the page shows: the contract's, then those the table may add (a ratio's verdict against
+# parity, the denominator a figure is per, the area whose figure a force is given) where it has them.
 ROW_FIELDS = ["value", "ci_low", "ci_high", "period", "funnel_place", "funnel_centre", "vs_england_and_wales", "test",
               "previous_period", "previous_value", "change", "change_verdict", "reason", "grade"]
+OPTIONAL_FIELDS = ["vs_parity", "basis", "area"]
 # The map's drawing: an equirectangular projection scaled by the cosine of this latitude (mid England and Wales),
 # close to the book's transverse Mercator at this size; the width is in SVG units, the height follows.
 MAP_LAT, MAP_WIDTH = 53.0, 300
@@ -37,8 +39,10 @@ def _first(values: pd.Series):
 
 def page_data(table: pd.DataFrame, measures: dict[str, dict]) -> dict:
     """What the page embeds: the 43 forces (for the type-ahead and the map) and, per measure in the order of its data
-    file, its newest period's rows keyed by force code, floats rounded as every file the book writes."""
+    file, its newest period's rows keyed by force code, floats rounded as every file the book writes, and the decimal
+    places the book prints it to."""
     table = precision.for_file(table)
+    fields = ROW_FIELDS + [f for f in OPTIONAL_FIELDS if f in table.columns]
     out = []
     for measure_id, meta in measures.items():
         rows = table[table["measure_id"] == measure_id]
@@ -47,10 +51,10 @@ def page_data(table: pd.DataFrame, measures: dict[str, dict]) -> dict:
         newest = rows[rows["period_end"] == rows["period_end"].max()]
         first = newest.iloc[0]
         out.append({"id": measure_id, "label": meta.get("label") or first["measure"], "unit": first["unit"],
-                    "definition": meta.get("definition"), "higher_is": meta.get("higher_is"),
+                    "definition": meta.get("definition"), "decimals": meta.get("decimals"),
                     "period": first["period"], "england_and_wales": _first(newest["england_and_wales"]),
                     "median_force": _first(newest["median_force"]),
-                    "rows": {r["force_code"]: {f: _value(r[f]) for f in ROW_FIELDS}
+                    "rows": {r["force_code"]: {f: _value(r[f]) for f in fields}
                              for r in newest.to_dict("records")}})
     registry = forces.registry().sort_values("name", kind="stable")
     return {"forces": [{"code": r.pfa_code, "name": r.name, "short": r.short_name, "slug": r.slug}

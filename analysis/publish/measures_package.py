@@ -15,13 +15,16 @@ FOLDER = "force-measures"  # in the site's root, beside the compare page
 TABLE, DEFINITIONS = "force-measures", "measures"
 # A row per force, measure and period (the table's contract, analysis/measures/force_measures.py).
 PRIMARY_KEY = ["force_code", "measure_id", "period"]
+# The contract's metadata of a measure, first; whatever else its data file gives follows.
 DEFINITION_COLUMNS = ["measure_id", "label", "unit", "definition", "higher_is", "method"]
 
 
 def definitions(measures: dict[str, dict]) -> pd.DataFrame:
-    """One row per measure (in the order of its data file): its id, label, unit, definition, direction and method."""
-    return pd.DataFrame([{"measure_id": mid, **{c: meta.get(c) for c in DEFINITION_COLUMNS[1:]}}
-                         for mid, meta in measures.items()], columns=DEFINITION_COLUMNS)
+    """One row per measure (in the order of its data file): everything its data file says of it, the label, unit,
+    definition, direction and method first."""
+    rows = [{"measure_id": mid, **meta} for mid, meta in measures.items()]
+    extra = [k for row in rows for k in row if k not in DEFINITION_COLUMNS]
+    return pd.DataFrame(rows, columns=DEFINITION_COLUMNS + list(dict.fromkeys(extra)))
 
 
 def _field_type(series: pd.Series) -> str:
@@ -63,8 +66,9 @@ def write(target: Path, table: pd.DataFrame, measures: dict[str, dict], schema=N
     defs = inert.spreadsheet(definitions(measures))
     target.mkdir(parents=True)
     rows.to_csv(target / f"{TABLE}.csv", index=False)
-    (target / f"{TABLE}.json").write_text(json.dumps(_records(rows), ensure_ascii=False, indent=0) + "\n",
-                                          encoding="utf-8")
+    # A row a line: readable, and a third of the size of indented JSON.
+    lines = ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in _records(rows))
+    (target / f"{TABLE}.json").write_text(f"[\n{lines}\n]\n", encoding="utf-8")
     defs.to_csv(target / f"{DEFINITIONS}.csv", index=False)
     schema = table_schema(rows, _descriptions(schema), PRIMARY_KEY)
     schema["foreignKeys"] = [{"fields": "measure_id", "reference": {"resource": DEFINITIONS, "fields": "measure_id"}}]

@@ -39,12 +39,12 @@ def site(tmp_path_factory) -> Path:
     return root
 
 
-def _shown(value: float, unit: str) -> str:
-    """A figure as the page prints it: whole from 100, one decimal from 10, two below; thousands with commas."""
-    digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+def _shown(value: float, meta: dict) -> str:
+    """A figure as the page prints it: to the measure's decimal places (else whole from 100, one decimal from 10, two
+    below), thousands with commas."""
+    digits = meta.get("decimals", 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2)
     text = f"{value:,.{digits}f}"
-    text = text.rstrip("0").rstrip(".") if "." in text else text
-    return text + "%" if unit == "percent" else text
+    return text + "%" if meta["unit"] == "percent" else text
 
 
 def _expected(code: str, measure_id: str) -> pd.Series | None:
@@ -81,7 +81,7 @@ def test_three_forces_chosen_by_name_and_map_show_their_figures_as_the_table_has
             sections = page.evaluate(CARDS)
             assert [s["measure"] for s in sections] == list(fixture.MEASURES)
             for section in sections:
-                unit = fixture.MEASURES[section["measure"]]["unit"]
+                meta = fixture.MEASURES[section["measure"]]
                 assert [f["code"] for f in section["forces"]] == [fixture.CODES[s] for s in CHOSEN]
                 for card in section["forces"]:
                     row = _expected(card["code"], section["measure"])
@@ -90,10 +90,10 @@ def test_three_forces_chosen_by_name_and_map_show_their_figures_as_the_table_has
                     if pd.isna(row["value"]):
                         assert card["value"] is None and card["shown"] == "no figure"
                     else:
-                        assert float(card["value"]) == row["value"] and card["shown"] == _shown(row["value"], unit)
+                        assert float(card["value"]) == row["value"] and card["shown"] == _shown(row["value"], meta)
                     if pd.notna(row["ci_low"]):
                         assert card["terms"]["95% interval"] == \
-                            f"{_shown(row['ci_low'], unit)} to {_shown(row['ci_high'], unit)}"
+                            f"{_shown(row['ci_low'], meta)} to {_shown(row['ci_high'], meta)}"
                     if pd.notna(row["vs_england_and_wales"]):
                         assert card["terms"]["Against England and Wales"] == row["vs_england_and_wales"]
                     assert card["terms"]["Funnel"].startswith(row["funnel_place"])
