@@ -34,7 +34,11 @@
     return v.toLocaleString('en-GB', {minimumFractionDigits: d, maximumFractionDigits: d});
   }
   function shown(v, m) { return m.unit === 'percent' ? fmt(v, m.decimals) + '%' : fmt(v, m.decimals); }
-  function signed(v, m) { return (v > 0 ? '+' : v < 0 ? '\u2212' : '') + shown(Math.abs(v), m); }
+  // A change of a percentage is in percentage points.
+  function signed(v, m) {
+    return (v > 0 ? '+' : v < 0 ? '\u2212' : '') + fmt(Math.abs(v), m.decimals) +
+      (m.unit === 'percent' ? ' percentage points' : '');
+  }
   function and(names) {
     return names.length < 2 ? names.join('') : names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1];
   }

@@ -100,8 +100,8 @@ def page(table: pd.DataFrame, measures: dict[str, dict], links: list[tuple[str, 
     data = page_data(table, measures)
     nav = " · ".join(f'<a href="{html.escape(href)}">{html.escape(text)}</a>' for href, text in links)
     options = "".join(f'<option value="{html.escape(f["name"])}"></option>' for f in data["forces"])
-    css = landing.LANDING_CSS + (HERE / "compare.css").read_text(encoding="utf-8").replace(
-        "CHOSEN", theme.PALETTE[1]).replace("OTHER", theme.PALETTE[0])
+    css = (landing.LANDING_CSS + f":root {{ --chosen: {theme.PALETTE[1]}; --other: {theme.PALETTE[0]}; }}\n"
+           + (HERE / "compare.css").read_text(encoding="utf-8"))
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -97,6 +97,11 @@ def test_three_forces_chosen_by_name_and_map_show_their_figures_as_the_table_has
                     if pd.notna(row["vs_england_and_wales"]):
                         assert card["terms"]["Against England and Wales"] == row["vs_england_and_wales"]
                     assert card["terms"]["Funnel"].startswith(row["funnel_place"])
+                    if pd.notna(row["change"]):
+                        change = _shown(abs(row["change"]), {**meta, "unit": ""})
+                        assert card["terms"][f"Change since {row['previous_period']}"] == (
+                            f"{'+' if row['change'] > 0 else '−'}{change}"
+                            f"{' percentage points' if meta['unit'] == 'percent' else ''}: {row['change_verdict']}")
             # One chart per measure, each naming the chosen forces.
             labels = page.eval_on_selector_all(".chart svg", "ss => ss.map(s => s.getAttribute('aria-label'))")
             assert len(labels) == len(fixture.MEASURES) and all("Surrey Police" in label for label in labels)
