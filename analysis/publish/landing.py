@@ -70,9 +70,11 @@ def _changed(meta: dict) -> str:
     return "first edition" if n is None else f"{n} figure{'' if n == 1 else 's'} changed since the last edition"
 
 
-def landing_page(metas: list[dict], edition_href, static: str, national: str | None) -> str:
+def landing_page(metas: list[dict], edition_href, static: str, national: str | None,
+                 header_links: list[tuple[str, str]] = ()) -> str:
     """The editions index: a clickable map, a searchable list of forces with each edition's build time, data
-    version and briefing PDF. `edition_href(slug)` is the folder holding an edition's pages."""
+    version and briefing PDF. `edition_href(slug)` is the folder holding an edition's pages; `header_links`, (href,
+    text) pairs, go in the header after the national book's."""
     links = {m["code"]: f"{edition_href(m['slug'])}{GLANCE_PAGE}" for m in metas}
     spec = force_map(links).to_dict()
     figure = render.render(spec)["text/html"]
@@ -87,7 +89,10 @@ def landing_page(metas: list[dict], edition_href, static: str, national: str | N
             f' · <a href="{folder}{datapack.folder_name(m["slug"])}/{datapack.workbook_name(m["slug"])}">data (Excel)</a>'
             f'<div class="meta">{m["code"]} · built {html.escape(m["built"])} · {_changed(m)} · data version '
             f'{html.escape(m["data_version"])}</div></li>')
-    back = f'<p><a href="{national}">The national book</a></p>' if national else ""
+    header = [(national, "The national book")] if national else []
+    back = " · ".join(f'<a href="{html.escape(href)}">{html.escape(text)}</a>'
+                      for href, text in [*header, *header_links])
+    back = f"<p>{back}</p>" if back else ""
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

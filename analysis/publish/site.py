@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from analysis import config
-from analysis.publish import editions, landing
+from analysis.publish import compare, editions, landing, measures_package
 
 SITE_DIR = config.BUILD_DIR / "site"
 NATIONAL_DIR = config.BUILD_DIR / "html"
@@ -23,6 +23,10 @@ STATIC_REF = re.compile(r'((?:href|src)=")((?:\.\./)*)_static/([^"?#]+)')
 # where it shows on a phone too (the theme hides its sidebars there).
 ARTICLE = re.compile(r'<article class="bd-article"[^>]*>')
 NAV_CLASS = "pcp-site-nav"
+# A phrase in the book naming a file of the assembled site (the force measures package, the compare page): a link only
+# once the site holds that file, so a book or an edition built alone shows the phrase without a dead link.
+SITE_LINK = re.compile(r'<span class="pcp-site-link" data-site-path="([\w./-]+)">(.*?)</span>', re.DOTALL)
+MEASURES_HREF = f"{measures_package.FOLDER}/datapackage.json"
 
 
 class SiteError(RuntimeError):
@@ -94,11 +98,29 @@ def add_nav(page: Path, nav: str) -> bool:
 
 
 def link_to_editions(national_root: Path) -> int:
-    """Link every page of the national book (at the site's root) to the editions landing page; returns how many."""
+    """Link every page of the national book (at the site's root) to the editions landing page and the compare page;
+    returns how many."""
     # Only the assembled site has editions/index.html, so a book built alone (make book) links to nothing missing.
-    return sum(add_nav(page, site_nav("Force editions", [("../" * (len(rel.parts) - 1) + "editions/index.html",
-                                                          "Editions for each police force")]))
-               for page, rel in _pages(national_root))
+    count = 0
+    for page, rel in _pages(national_root):
+        up = "../" * (len(rel.parts) - 1)
+        count += add_nav(page, site_nav("Force editions", [(f"{up}editions/index.html", "Editions for each police force"),
+                                                           (f"{up}{compare.PAGE}", "Compare forces")]))
+    return count
+
+
+def link_site_files(root: Path, depth: int) -> int:
+    """Make each phrase naming a file of the site (SITE_LINK) a link to it, in every page under `root`, `depth`
+    folders below the site's root; returns how many."""
+    count = 0
+    for page, rel in _pages(root):
+        up = "../" * (len(rel.parts) - 1 + depth)
+        text = page.read_text(encoding="utf-8")
+        new, n = SITE_LINK.subn(lambda m: f'<a href="{up}{m.group(1)}">{m.group(2)}</a>', text)
+        if n:
+            page.write_text(new, encoding="utf-8")
+            count += n
+    return count
 
 
 def link_back(edition_root: Path, depth: int) -> int:
@@ -109,7 +131,8 @@ def link_back(edition_root: Path, depth: int) -> int:
         # The landing page is in the folder above the edition's (editions/index.html).
         count += add_nav(page, site_nav("National book and force editions",
                                         [(f"{up}{'../' * depth}index.html", "National book"),
-                                         (f"{up}../index.html", "All force editions")]))
+                                         (f"{up}../index.html", "All force editions"),
+                                         (f"{up}{'../' * depth}{compare.PAGE}", "Compare forces")]))
     return count
 
 
@@ -129,7 +152,8 @@ def assemble(national: Path = NATIONAL_DIR, editions_dir: Path = editions.EDITIO
              target: Path = SITE_DIR, max_bytes: int = MAX_BYTES) -> Path:
     """Build the site in a temporary folder and swap it in: national book at the root, every built edition at
     editions/<slug>/ with the theme, search and Vega files shared from the root's _static, a landing page at
-    editions/index.html, and a bar atop each page linking the national book and the editions. Refuses a site
+    editions/index.html, every force's measures as one data package and the compare-forces page beside the national
+    book, and a bar atop each page linking the national book, the editions and the compare page. Refuses a site
     heavier than `max_bytes`."""
     if not (national / "index.html").exists():
         raise SiteError(f"{national} has no index.html: build the national book first (make book)")
@@ -141,15 +165,24 @@ def assemble(national: Path = NATIONAL_DIR, editions_dir: Path = editions.EDITIO
         shutil.copytree(national, site, ignore=shutil.ignore_patterns(".buildinfo"))
         shared = _static_digests(site / "_static")
         link_to_editions(site)  # before the editions are copied in below it
+        link_site_files(site, depth=0)
+        measures_package.publish(site / measures_package.FOLDER)
+        compare.publish(site / compare.PAGE, [("index.html", "The national book"),
+                                              ("editions/index.html", "Editions for each police force"),
+                                              (MEASURES_HREF, "Every force's measures as data")], "_static/")
         for meta in metas:
             folder = site / "editions" / meta["slug"]
             # copy2 of a hard link gives an independent file: the PDF is counted once per place it is served.
             shutil.copytree(editions_dir / meta["slug"] / "html", folder, ignore=shutil.ignore_patterns(".buildinfo"))
             share_static(folder, shared, depth=2)
             link_back(folder, depth=2)
+            link_site_files(folder, depth=2)
         (site / "editions").mkdir(exist_ok=True)
         (site / "editions" / "index.html").write_text(
-            landing.landing_page(metas, lambda slug: f"{slug}/", "../_static/", "../index.html"), encoding="utf-8")
+            landing.landing_page(metas, lambda slug: f"{slug}/", "../_static/", "../index.html",
+                                 [(f"../{compare.PAGE}", "Compare any forces side by side"),
+                                  (f"../{MEASURES_HREF}", "Every force's measures as data (CSV and JSON)")]),
+            encoding="utf-8")
         size = weight(site)
         if size > max_bytes:
             raise SiteError(f"the site weighs {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")

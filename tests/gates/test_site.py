@@ -11,10 +11,12 @@ import pytest
 import yaml
 
 from analysis import config
-from analysis.publish import briefing, landing, site
+from analysis.publish import briefing, compare, landing, measures_package, site
+from analysis.sources import forces
 from tests.gates import linkcheck
-from tests.gates.browser import check_page, serve
+from tests.gates.browser import DESKTOP, PHONE, check_page, serve, visit
 from tests.conftest import EDITION_FORCE
+from tests.fixtures import force_measures_table
 
 WORKFLOW = config.REPO_ROOT / ".github" / "workflows" / "pages.yml"
 
@@ -85,6 +87,26 @@ def test_served_edition_pages_landing_map_and_search_work_from_the_shared_static
 
 
 @pytest.mark.gate
+def test_the_site_publishes_every_forces_measures_and_the_compare_page(assembled, chrome):
+    from frictionless import validate
+
+    package = assembled / measures_package.FOLDER
+    report = validate(str(package / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    import pandas as pd
+
+    assert set(pd.read_csv(package / "force-measures.csv", dtype=str)["force_code"]) == set(forces.force_codes())
+    appendix = (assembled / "book" / "appendix-data-and-methods.html").read_text()
+    assert 'href="../force-measures/datapackage.json"' in appendix and 'href="../compare.html"' in appendix
+    for viewport, shot in ((DESKTOP, "site-compare-1280.png"), (PHONE, "site-compare-390.png")):
+        check_page(chrome, assembled, compare.PAGE, shot, viewport)
+    with serve(assembled) as base:
+        chosen = visit(chrome, f"{base}/{compare.PAGE}#forces=kent,cumbria,city-of-london",
+                       config.BUILD_DIR / "screenshots" / "site-compare-chosen-390.png", PHONE, audit=True)
+    assert not chosen.unexpected_errors() and not chosen.remote_requests() and not chosen.axe
+
+
+@pytest.mark.gate
 def test_an_edition_page_draws_its_charts_from_file_urls(assembled, chrome):
     from analysis.publish.briefing import ALL_SETTLED
 
@@ -125,7 +147,8 @@ def test_share_static_drops_identical_files_and_keeps_those_that_differ(tmp_path
     assert linkcheck.internal_problems(tmp_path) == []
 
 
-def test_a_site_over_the_weight_limit_or_without_the_national_book_is_refused(tmp_path):
+def test_a_site_over_the_weight_limit_or_without_the_national_book_is_refused(tmp_path, monkeypatch):
+    force_measures_table.stand_in(monkeypatch)
     with pytest.raises(site.SiteError, match="build the national book first"):
         site.assemble(tmp_path / "nothing", tmp_path / "editions", tmp_path / "site")
     national = tmp_path / "html"
@@ -174,10 +197,12 @@ def _page(path: Path, body: str) -> None:
     path.write_text(f"<html><body><main>{body}</main></body></html>")
 
 
-def test_the_assembled_site_links_the_national_book_and_the_editions_both_ways(tmp_path):
+def test_the_assembled_site_links_the_national_book_and_the_editions_both_ways(tmp_path, monkeypatch):
+    force_measures_table.stand_in(monkeypatch)
     article = '<article class="bd-article"><h1>Page</h1></article>'
     national, editions_dir = tmp_path / "html", tmp_path / "editions"
     (national / "_static").mkdir(parents=True)
+    (national / "_static" / "favicon.svg").write_text("<svg/>")  # the book's, which the compare page uses
     (national / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=book/intro.html" />')
     for page in ("book/intro.html", "genindex.html", "_static/template.html"):
         _page(national / page, article)
@@ -194,12 +219,16 @@ def test_the_assembled_site_links_the_national_book_and_the_editions_both_ways(t
     def links(page: str) -> list[tuple[str, str]]:
         return re.findall(r'<a href="([^"]+)">([^<]+)</a>', (out / page).read_text().split("</nav>")[0])
 
-    assert links("book/intro.html") == [("../editions/index.html", "Editions for each police force")]
-    assert links("genindex.html") == [("editions/index.html", "Editions for each police force")]
+    assert links("book/intro.html") == [("../editions/index.html", "Editions for each police force"),
+                                        ("../compare.html", "Compare forces")]
+    assert links("genindex.html") == [("editions/index.html", "Editions for each police force"),
+                                      ("compare.html", "Compare forces")]
     assert links("editions/kent/book/at-a-glance.html") == [("../../../index.html", "National book"),
-                                                            ("../../index.html", "All force editions")]
+                                                            ("../../index.html", "All force editions"),
+                                                            ("../../../compare.html", "Compare forces")]
     assert links("editions/kent/genindex.html") == [("../../index.html", "National book"),
-                                                    ("../index.html", "All force editions")]
+                                                    ("../index.html", "All force editions"),
+                                                    ("../../compare.html", "Compare forces")]
     # Only pages with the theme's article get the bar, each once; the books built alone are left as they were.
     assert all(site.NAV_CLASS not in (out / p).read_text()
                for p in ("index.html", "search.html", "_static/template.html", "editions/kent/index.html"))

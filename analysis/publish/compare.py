@@ -1,0 +1,145 @@
+"""The compare-forces page: choose any forces by name or on a map and see every measure side by side, with a dot plot
+of all forces per measure; one self-contained HTML file that works offline, its selection kept in the address."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.present import precision, theme
+from analysis.publish import landing
+from analysis.sources import boundaries, forces
+
+PAGE = "compare.html"  # in the site's root, beside the national book's index.html
+HERE = Path(__file__).parent
+# The fields of a force's row the page shows: the contract's, then those the table may add (a ratio's verdict against
+# parity, the denominator a figure is per, the area whose figure a force is given) where it has them.
+ROW_FIELDS = ["value", "ci_low", "ci_high", "period", "funnel_place", "funnel_centre", "vs_england_and_wales", "test",
+              "previous_period", "previous_value", "change", "change_verdict", "reason", "grade"]
+OPTIONAL_FIELDS = ["vs_parity", "basis", "area"]
+# The map's drawing: an equirectangular projection scaled by the cosine of this latitude (mid England and Wales),
+# close to the book's transverse Mercator at this size; the width is in SVG units, the height follows.
+MAP_LAT, MAP_WIDTH = 53.0, 300
+
+
+def _value(v):
+    """A cell as JSON: missing is null, never 0 or NaN."""
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else v
+
+
+def _first(values: pd.Series):
+    """The first figure given (England and Wales and the median force are the same on every row of a period)."""
+    given = values.dropna()
+    return _value(given.iloc[0]) if len(given) else None
+
+
+def page_data(table: pd.DataFrame, measures: dict[str, dict]) -> dict:
+    """What the page embeds: the 43 forces (for the type-ahead and the map) and, per measure in the order of its data
+    file, its newest period's rows keyed by force code, floats rounded as every file the book writes, and the decimal
+    places the book prints it to."""
+    table = precision.for_file(table)
+    fields = ROW_FIELDS + [f for f in OPTIONAL_FIELDS if f in table.columns]
+    out = []
+    for measure_id, meta in measures.items():
+        rows = table[table["measure_id"] == measure_id]
+        if rows.empty:
+            continue
+        newest = rows[rows["period_end"] == rows["period_end"].max()]
+        first = newest.iloc[0]
+        out.append({"id": measure_id, "label": meta.get("label") or first["measure"], "unit": first["unit"],
+                    "definition": meta.get("definition"), "decimals": meta.get("decimals"),
+                    "period": first["period"], "england_and_wales": _first(newest["england_and_wales"]),
+                    "median_force": _first(newest["median_force"]),
+                    "rows": {r["force_code"]: {f: _value(r[f]) for f in fields}
+                             for r in newest.to_dict("records")}})
+    registry = forces.registry().sort_values("name", kind="stable")
+    return {"forces": [{"code": r.pfa_code, "name": r.name, "short": r.short_name, "slug": r.slug}
+                       for r in registry.itertuples()],
+            "measures": out}
+
+
+def embedded_json(data) -> str:
+    """JSON safe inside a <script> element: <, > and & as \\u escapes, so no text in it can end the element or open
+    a comment."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _ring(points, west: float, north: float, scale: float) -> str:
+    x0 = math.cos(math.radians(MAP_LAT))
+    return "M" + "L".join(f"{(lon - west) * x0 * scale:.1f},{(north - lat) * scale:.1f}" for lon, lat in points) + "Z"
+
+
+def force_map() -> str:
+    """The 43 force areas as a small SVG (a path per force, keyed by its code, named in its tooltip), from the
+    book's simplified boundaries; the page's script makes each area choose its force."""
+    features = boundaries.boundaries()
+    rings = {f["properties"]["pfa_code"]: [ring for polygon in f["geometry"]["coordinates"] for ring in polygon[:1]]
+             for f in features}
+    points = [p for polys in rings.values() for ring in polys for p in ring]
+    west, east = min(p[0] for p in points), max(p[0] for p in points)
+    south, north = min(p[1] for p in points), max(p[1] for p in points)
+    scale = MAP_WIDTH / ((east - west) * math.cos(math.radians(MAP_LAT)))
+    height = (north - south) * scale
+    paths = "".join(
+        f'<path data-code="{code}" d="{"".join(_ring(r, west, north, scale) for r in polys)}">'
+        f"<title>{html.escape(forces.get(code).name)}</title></path>"
+        for code, polys in rings.items())
+    return (f'<svg id="force-map" viewBox="0 0 {MAP_WIDTH} {height:.0f}" role="img" aria-label="Map of the 43 police '
+            'force areas of England and Wales; the chosen forces are shaded. Click an area to add or remove its force; '
+            f'the Add a force box does the same from the keyboard.">{paths}</svg>')
+
+
+def page(table: pd.DataFrame, measures: dict[str, dict], links: list[tuple[str, str]], static: str) -> str:
+    """The whole page. `links`: (href, text) pairs for the header (national book, editions, the data package);
+    `static`: the folder of the book's favicon."""
+    data = page_data(table, measures)
+    nav = " · ".join(f'<a href="{html.escape(href)}">{html.escape(text)}</a>' for href, text in links)
+    options = "".join(f'<option value="{html.escape(f["name"])}"></option>' for f in data["forces"])
+    css = (landing.LANDING_CSS + f":root {{ --chosen: {theme.PALETTE[1]}; --other: {theme.PALETTE[0]}; }}\n"
+           + (HERE / "compare.css").read_text(encoding="utf-8"))
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Compare forces: public confidence in policing</title>"
+        f'<link rel="icon" href="{html.escape(static)}favicon.svg"><style>{css}</style></head><body>'
+        '<header><p>Public confidence in policing: an executable evidence review</p><h1>Compare forces</h1>'
+        f"<p>{nav}</p></header>"
+        '<main class="compare">'
+        '<section class="choose" aria-labelledby="choose-heading"><div class="pick">'
+        '<h2 id="choose-heading">Choose forces</h2>'
+        f"<p>Every measure of the {len(data['forces'])} territorial forces of England and Wales, side by side: choose "
+        "forces by name or on the map. The address of this page keeps your choice, so you can share it.</p>"
+        '<label for="force-input">Add a force</label><div class="add">'
+        '<input id="force-input" list="force-options" autocomplete="off" aria-describedby="force-help">'
+        '<button type="button" id="add-force">Add</button></div>'
+        f'<datalist id="force-options">{options}</datalist>'
+        '<p id="force-help" class="help" aria-live="polite">Type part of a name, then choose it from the list or press Enter.</p>'
+        '<ul id="chosen" class="chosen" aria-label="Chosen forces"></ul>'
+        '<button type="button" id="clear-forces" hidden>Remove all</button></div>'
+        f'<figure class="map">{force_map()}<figcaption>{html.escape(boundaries.BOUNDARIES_SOURCE)}</figcaption>'
+        "</figure></section>"
+        '<p id="summary" class="summary" role="status" aria-live="polite"></p>'
+        '<div id="measures"></div>'
+        "<noscript><p>This page needs JavaScript to choose forces. Every figure is also in the data package linked "
+        "above.</p></noscript></main>"
+        f'<script type="application/json" id="compare-data">{embedded_json(data)}</script>'
+        f'<script>{(HERE / "compare.js").read_text(encoding="utf-8")}</script></body></html>\n')
+
+
+def write(target: Path, table: pd.DataFrame, measures: dict[str, dict], links: list[tuple[str, str]],
+          static: str) -> Path:
+    """Write the page to `target` and return it."""
+    target.write_text(page(table, measures, links, static), encoding="utf-8")
+    return target
+
+
+def publish(target: Path, links: list[tuple[str, str]], static: str) -> Path:
+    """`make site`: the page for the real table of all 43 forces."""
+    from analysis.measures import force_measures
+
+    return write(target, force_measures.all_forces(), force_measures.MEASURES, links, static)

@@ -1,0 +1,199 @@
+"""The compare-forces page in Chromium, on a made-up table: three forces chosen by name and on the map show their
+figures as the table has them; the address restores a choice; it fits at 1280 and 390 px, passes axe-core, works from
+file://, and hostile text stays text."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import config
+from analysis.present import precision
+from analysis.publish import compare
+from tests.fixtures import force_measures_table as fixture
+from tests.gates.browser import DESKTOP, PHONE, serve, visit
+
+CHOSEN = ["kent", "essex", "surrey"]
+# What a card shows of each row, read back from the page: the figure's exact value and its printed text.
+CARDS = """() => [...document.querySelectorAll('section.measure')].map(s => ({
+  measure: s.dataset.measure,
+  forces: [...s.querySelectorAll('article.force')].map(a => ({
+    code: a.dataset.code, name: a.querySelector('h3').textContent,
+    value: a.querySelector('.num').dataset.value ?? null, shown: a.querySelector('.num').textContent,
+    terms: Object.fromEntries([...a.querySelectorAll('dt')].map(dt => [dt.textContent,
+                                                                    dt.nextElementSibling.textContent]))}))}))"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The page as `make site` places it (with the book's favicon beside it), built from the made-up table."""
+    root = tmp_path_factory.mktemp("compare-site")
+    (root / "_static").mkdir()
+    shutil.copyfile(config.REPO_ROOT / "book" / "favicon.svg", root / "_static" / "favicon.svg")
+    (root / "index.html").write_text('<!DOCTYPE html><html lang="en"><title>book</title></html>')
+    compare.write(root / compare.PAGE, fixture.table(), fixture.MEASURES, [("index.html", "National book")],
+                  "_static/")
+    return root
+
+
+def _shown(value: float, meta: dict) -> str:
+    """A figure as the page prints it: to the measure's decimal places (else whole from 100, one decimal from 10, two
+    below), thousands with commas."""
+    digits = meta.get("decimals", 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2)
+    text = f"{value:,.{digits}f}"
+    return text + "%" if meta["unit"] == "percent" else text
+
+
+def _expected(code: str, measure_id: str) -> pd.Series | None:
+    table = precision.for_file(fixture.table())
+    rows = table[(table["measure_id"] == measure_id)]
+    rows = rows[(rows["period_end"] == rows["period_end"].max()) & (rows["force_code"] == code)]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _open(chrome, url: str, viewport: dict = DESKTOP):
+    page = chrome.new_page()
+    page.set_viewport_size(viewport)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+    page.goto(url, wait_until="networkidle")
+    return page, errors
+
+
+@pytest.mark.gate
+def test_three_forces_chosen_by_name_and_map_show_their_figures_as_the_table_has_them(site, chrome):
+    with serve(site) as base:
+        page, errors = _open(chrome, f"{base}/{compare.PAGE}")
+        try:
+            page.fill("#force-input", "kent")
+            page.press("#force-input", "Enter")                       # by a name typed and Enter
+            page.fill("#force-input", "Essex Police")                 # by the whole name, as the list fills it in
+            page.click(f'#force-map path[data-code="{fixture.CODES["surrey"]}"]')  # on the map
+            assert page.evaluate("location.hash") == "#forces=" + ",".join(CHOSEN)
+            assert page.inner_text("#summary") == ("Comparing 3 forces: Kent Police, Essex Police and Surrey Police, "
+                                                   f"on {len(fixture.MEASURES)} measures.")
+            assert page.eval_on_selector_all("#force-map path.chosen", "ps => ps.map(p => p.dataset.code)") == \
+                sorted(fixture.CODES[s] for s in CHOSEN)
+            sections = page.evaluate(CARDS)
+            assert [s["measure"] for s in sections] == list(fixture.MEASURES)
+            for section in sections:
+                meta = fixture.MEASURES[section["measure"]]
+                assert [f["code"] for f in section["forces"]] == [fixture.CODES[s] for s in CHOSEN]
+                for card in section["forces"]:
+                    row = _expected(card["code"], section["measure"])
+                    assert card["name"] == row["force"] and card["terms"]["Period"] == row["period"]
+                    assert card["terms"]["Source grade"] == row["grade"]
+                    if pd.isna(row["value"]):
+                        assert card["value"] is None and card["shown"] == "no figure"
+                    else:
+                        assert float(card["value"]) == row["value"] and card["shown"] == _shown(row["value"], meta)
+                    if pd.notna(row["ci_low"]):
+                        assert card["terms"]["95% interval"] == \
+                            f"{_shown(row['ci_low'], meta)} to {_shown(row['ci_high'], meta)}"
+                    if pd.notna(row["vs_england_and_wales"]):
+                        assert card["terms"]["Against England and Wales"] == row["vs_england_and_wales"]
+                    assert card["terms"]["Funnel"].startswith(row["funnel_place"])
+                    if pd.notna(row["change"]):
+                        change = _shown(abs(row["change"]), {**meta, "unit": ""})
+                        assert card["terms"][f"Change since {row['previous_period']}"] == (
+                            f"{'+' if row['change'] > 0 else '−'}{change}"
+                            f"{' percentage points' if meta['unit'] == 'percent' else ''}: {row['change_verdict']}")
+            # One chart per measure, each naming the chosen forces.
+            labels = page.eval_on_selector_all(".chart svg", "ss => ss.map(s => s.getAttribute('aria-label'))")
+            assert len(labels) == len(fixture.MEASURES) and all("Surrey Police" in label for label in labels)
+            page.click('button[aria-label="Remove Essex Police"]')
+            assert page.evaluate("location.hash") == "#forces=kent,surrey"
+            assert errors == []
+        finally:
+            page.close()
+
+
+@pytest.mark.gate
+def test_the_address_restores_a_choice_served_and_from_file(site, chrome):
+    with serve(site) as base:
+        for url in (f"{base}/{compare.PAGE}", (site / compare.PAGE).as_uri()):
+            page, errors = _open(chrome, url + "#forces=surrey,city-of-london,nowhere,kent")
+            try:
+                assert page.eval_on_selector_all("#chosen li span", "ss => ss.map(s => s.textContent)") == \
+                    ["Surrey Police", "City of London Police", "Kent Police"]
+                assert page.inner_text("#force-help") == "The address names no force called nowhere."
+                assert page.evaluate("location.hash") == "#forces=surrey,city-of-london,kent"
+                page.evaluate("location.hash = '#forces=dyfed-powys'")
+                page.wait_for_function("document.querySelectorAll('#chosen li').length === 1")
+                assert page.inner_text("#chosen li span") == "Dyfed-Powys Police"
+                assert errors == []
+            finally:
+                page.close()
+
+
+@pytest.mark.gate
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_the_page_fits_passes_axe_and_fetches_nothing(site, chrome, viewport):
+    with serve(site) as base:
+        url = f"{base}/{compare.PAGE}#forces=" + ",".join(CHOSEN + ["city-of-london", "dyfed-powys"])
+        report = visit(chrome, url, config.BUILD_DIR / "screenshots" / f"compare-{viewport['width']}.png", viewport,
+                       audit=True)
+        page, _ = _open(chrome, url, viewport)
+        try:
+            widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            past = page.evaluate("""() => [...document.querySelectorAll('.chart svg, article.force, #force-map')]
+              .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).length""")
+        finally:
+            page.close()
+    assert widths[0] <= widths[1], f"the page scrolls sideways at {viewport['width']} px: {widths}"
+    assert past == 0
+    assert not report.unexpected_errors() and not report.remote_requests()
+    assert not report.axe, report.axe
+
+
+@pytest.mark.gate
+def test_hostile_text_is_shown_as_text_and_never_runs(site, chrome):
+    with serve(site) as base:
+        page, errors = _open(chrome, f"{base}/{compare.PAGE}#forces=kent,cumbria")
+        try:
+            headings = page.eval_on_selector_all("section.measure h2", "hs => hs.map(h => h.textContent)")
+            assert fixture.MEASURES["confidence_pct"]["label"] in headings
+            kent = page.locator(f'section[data-measure="bw_search_ratio"] article[data-code="{fixture.CODES["kent"]}"]')
+            assert kent.locator("dd").all_text_contents()[-2] == fixture.HOSTILE  # its reason, before its grade
+            cumbria = page.locator(f'section[data-measure="bw_search_ratio"] '
+                                   f'article[data-code="{fixture.CODES["cumbria"]}"]')
+            assert f"{fixture.FORMULA} too few events" in cumbria.locator("dd").all_text_contents()
+            assert page.evaluate("document.scripts.length") == 2
+            # No comment or script came out of the data: a comment node would hide what follows it.
+            assert page.evaluate("""() => { const w = document.createTreeWalker(document.body, NodeFilter.SHOW_COMMENT);
+                                     return w.nextNode() === null; }""")
+            assert errors == []
+        finally:
+            page.close()
+
+
+@pytest.mark.gate
+def test_a_keyboard_alone_adds_and_removes_a_force_and_the_change_is_announced(site, chrome):
+    with serve(site) as base:
+        page, errors = _open(chrome, f"{base}/{compare.PAGE}")
+        try:
+            for _ in range(10):  # through the header's links to the name box
+                page.keyboard.press("Tab")
+                if page.evaluate("document.activeElement.id") == "force-input":
+                    break
+            assert page.evaluate("document.activeElement.id") == "force-input"
+            assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+            page.keyboard.type("dyfed")
+            page.keyboard.press("Enter")
+            assert page.inner_text("#summary").startswith("Comparing 1 force: Dyfed-Powys Police")
+            page.keyboard.type("police")
+            page.keyboard.press("Enter")  # many forces match: say so, add none
+            assert "matches" in page.inner_text("#force-help") and page.locator("#chosen li").count() == 1
+            page.keyboard.press("Tab")
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Remove Dyfed-Powys Police"
+            page.keyboard.press("Enter")
+            assert page.locator("#chosen li").count() == 0 and page.evaluate("location.hash") == ""
+            assert page.evaluate("document.activeElement.id") == "force-input"
+            assert errors == []
+        finally:
+            page.close()

@@ -1,0 +1,36 @@
+"""The compare page's data and markup, without a browser: the newest period per measure, missing kept missing, the
+embedded JSON unable to end its script element, a map area per force."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from analysis.publish import compare
+from tests.fixtures import force_measures_table as fixture
+
+
+def test_each_measure_carries_its_newest_period_and_missing_stays_missing():
+    data = compare.page_data(fixture.table(), fixture.MEASURES)
+    assert [m["id"] for m in data["measures"]] == list(fixture.MEASURES)
+    officers = data["measures"][0]
+    kent, city = officers["rows"][fixture.CODES["kent"]], officers["rows"][fixture.CODES["city-of-london"]]
+    # Kent's older row (31 March 2024) is not the one compared.
+    assert officers["period"] == kent["period"] == "31 March 2025" and kent["value"] == 221.457
+    assert city["value"] is None and city["reason"].startswith("City of London")
+    assert len(data["forces"]) == 43 and data["forces"][0]["name"] == "Avon and Somerset Police"
+
+
+def test_the_embedded_json_escapes_markup_and_reads_back_the_same():
+    data = compare.page_data(fixture.table(), fixture.MEASURES)
+    text = compare.embedded_json(data)
+    assert not re.search(r"[<>&]", text) and "\\u003c!--\\u003cscript\\u003e" in text
+    assert json.loads(text) == json.loads(json.dumps(data))
+
+
+def test_the_page_has_no_hostile_text_outside_its_escaped_data_and_a_map_area_per_force():
+    page = compare.page(fixture.table(), fixture.MEASURES, [("index.html", "National book <b>")], "_static/")
+    assert fixture.HOSTILE not in page and "<!--" not in page
+    assert page.count("<script") == 2 and "National book &lt;b&gt;" in page
+    assert len(re.findall(r'<path data-code="[EW]\d{8}"', page)) == 43
+    assert 'id="summary" class="summary" role="status" aria-live="polite"' in page
