@@ -48,6 +48,10 @@ SLUG_PLACEHOLDER = "FORCE_SLUG"
 PR_SET_PDEATHSIG = 1  # linux/prctl.h  # in the at-a-glance page's link to the briefing PDF
 
 
+# A full disk, however the failing step words it (errno 28, ENOSPC).
+NO_SPACE = re.compile(r"No space left on device|\[Errno 28\]|ENOSPC")
+
+
 class EditionError(RuntimeError):
     """An edition could not be built; says which notebook and cell."""
 
@@ -236,9 +240,13 @@ def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = 
                       f"another build of {f.name} into {out_dir} is running (it holds {lock.lock_file}); wait for it "
                       "to finish, then build again")
     except OSError as err:  # the editions folder is read-only or full
-        return Result(f.name, "failed", time.perf_counter() - start,
-                      f"cannot write the edition into {out_dir}: {err.strerror or err}; expected a writable folder "
-                      "with free space (the last good edition is unchanged)")
+        return Result(f.name, "failed", time.perf_counter() - start, unwritable(out_dir, err.strerror or str(err)))
+
+
+def unwritable(out_dir: Path, reason: str) -> str:
+    """The one line a build that cannot write its edition ends with."""
+    return (f"cannot write the edition into {out_dir}: {reason}; expected a writable folder with free space (the last "
+            "good edition is unchanged)")
 
 
 def remove_leftovers(out_dir: Path, slug: str) -> None:
@@ -312,6 +320,8 @@ def _build(f: forces.Force, out_dir: Path, figures_dir: Path, kernel: kernels.Sh
         os.replace(tmp_register, figures_dir / f"{f.slug}.json")
         return Result(f.name, "built", time.perf_counter() - start, pdf_seconds=pdf_seconds)
     except Exception as err:  # one force failing must never stop the others
+        if NO_SPACE.search(str(err)):  # Sphinx's "please report this bug" page, or shutil.Error's list of every file
+            return Result(f.name, "failed", time.perf_counter() - start, unwritable(out_dir, "No space left on device"))
         known = isinstance(err, (EditionError, kernels.NotebookFailed, briefing.BriefingError))
         detail = str(err) if known else "".join(traceback.format_exception_only(err)).strip()
         return Result(f.name, "failed", time.perf_counter() - start, ANSI.sub("", detail))

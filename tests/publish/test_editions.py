@@ -366,3 +366,25 @@ def test_a_local_file_changed_mid_build_reaches_neither_the_pages_nor_the_hash(t
     meta = __import__("json").loads((out / "kent" / "edition.json").read_text())
     assert meta["local_data"]["local_survey"]["path"] == str(survey.resolve())
     assert not list(out.glob(".kent-*")), "the build's snapshot was left behind"
+
+
+SPHINX_FULL = ("Running Sphinx v7.4.7\n\nException occurred:\n  File \"sphinx/builders/html/__init__.py\", line 1, in "
+               "copy_static_files\nOSError: [Errno 28] No space left on device\nThe full traceback has been saved in "
+               "/tmp/sphinx-err.log, if you want to report the issue to the developers.\nPlease also report this if "
+               "it was a user error, so that a better error message can be provided next time.\n")
+
+
+@pytest.mark.parametrize("failure", [
+    lambda: editions.EditionError(f"jupyter-book build failed: {SPHINX_FULL}"),
+    lambda: __import__("shutil").Error([(f"/src/{i}", f"/dst/{i}", "[Errno 28] No space left on device")
+                                        for i in range(5000)]),
+], ids=["sphinx", "shutil.Error"])
+def test_a_full_disk_gives_one_line(tiny_book, monkeypatch, failure):
+    def full(src, work):
+        raise failure()
+
+    monkeypatch.setattr(editions, "_build_html", full)
+    result = editions.build_edition("kent", tiny_book / "out", tiny_book / "figures", kernel=_Kernel(lambda p: None),
+                                    printer=_Printer())
+    assert result.status == "failed" and "\n" not in result.detail and len(result.detail) < 300
+    assert result.detail == editions.unwritable(tiny_book / "out", "No space left on device")
