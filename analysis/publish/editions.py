@@ -216,8 +216,7 @@ def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = 
     f = forces.resolve(force)
     local = {name: str(Path(path).resolve()) for name, path in (local or {}).items() if path}
     try:
-        (out_dir / LOCKS).mkdir(parents=True, exist_ok=True)
-        lock = filelock.FileLock(out_dir / LOCKS / f"{f.slug}.lock", timeout=0)
+        lock = edition_lock(out_dir, f.slug, timeout=0)
         with lock, _stopped_by_sigterm():
             remove_leftovers(out_dir, f.slug)
             work = Path(tempfile.mkdtemp(prefix=f".{f.slug}-", dir=out_dir))
@@ -247,6 +246,12 @@ def unwritable(out_dir: Path, reason: str) -> str:
     """The one line a build that cannot write its edition ends with."""
     return (f"cannot write the edition into {out_dir}: {reason}; expected a writable folder with free space (the last "
             "good edition is unchanged)")
+
+
+def edition_lock(out_dir: Path, slug: str, timeout: float) -> filelock.FileLock:
+    """The lock a build of one edition holds from its snapshot to its swap, and `make site` while copying it."""
+    (out_dir / LOCKS).mkdir(parents=True, exist_ok=True)
+    return filelock.FileLock(out_dir / LOCKS / f"{slug}.lock", timeout=timeout)
 
 
 def remove_leftovers(out_dir: Path, slug: str) -> None:
