@@ -165,7 +165,7 @@ def test_the_pages_workflow_publishes_the_site_with_the_official_actions():
     assert upload["with"]["path"] == "_build/site"
     runs = " ".join(s.get("run", "") for s in steps)
     assert "make site" in runs and "make check-site" in runs
-    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+    assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert workflow["jobs"]["deploy"]["needs"] == "site"
 
 
