@@ -60,9 +60,6 @@ LABEL_MAX = 200
 # A design effect well under 1 is implausible (stratification rarely gains more than a little); a tiny one would
 # inflate the effective sample size beyond the respondents.
 DESIGN_EFFECT_MIN = 0.1
-# NUL and other control characters, and the bidirectional embeddings, overrides and isolates that can make text read
-# in another order than it is stored: none has a place in a label.
-UNPRINTABLE = r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 PAS_WHY = ("MOPAC's published borough file gives proportions only, with no sample sizes or standard errors, so no "
            "change or difference can be tested either")
 
@@ -148,9 +145,9 @@ def validate(raw: pd.DataFrame, source: str, first_line: int = 2) -> pd.DataFram
             raise LocalDataError(f"{source}, {_lines(df, df[col].isna())}: column '{col}' is empty; expected a value")
     df["group"] = df["group"].fillna(ALL)
     for col in LABELS:
-        bad = df[col].str.contains(UNPRINTABLE, regex=True)
+        bad = df[col].str.contains(localfiles.UNPRINTABLE, regex=True)
         if bad.any():
-            char = re.search(UNPRINTABLE, df.loc[bad, col].iloc[0]).group()
+            char = re.search(localfiles.UNPRINTABLE, df.loc[bad, col].iloc[0]).group()
             raise LocalDataError(f"{source}, {_lines(df, bad)}: column '{col}' holds the character U+{ord(char):04X} "
                                  "(a control or text-direction character); expected printable text")
         long = df[col].str.len() > LABEL_MAX

@@ -10,6 +10,11 @@ from pathlib import Path
 from analysis.sources.files import sha256_of
 
 
+# NUL and other control characters, and the bidirectional embeddings, overrides and isolates that can make text read
+# in another order than it is stored: none has a place in a label from a force's file.
+UNPRINTABLE = r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+
+
 class LocalDataError(ValueError):
     """A force's own file is missing or unreadable; the message names the file and what was expected."""
 

@@ -113,6 +113,18 @@ def check_coordinates(path: Path, df: pd.DataFrame) -> None:
                                  f"degrees inside England and Wales ({low} to {high}) or an empty cell")
 
 
+def _check_labels(path: Path, df: pd.DataFrame) -> None:
+    """Refuse a NUL, control or text-direction character in any text column (each read as categories)."""
+    for col in df.columns:
+        if isinstance(df[col].dtype, pd.CategoricalDtype):
+            found = [c for c in df[col].cat.categories if isinstance(c, str) and re.search(localfiles.UNPRINTABLE, c)]
+            if found:
+                row = int((df[col] == found[0]).to_numpy().argmax())
+                char = re.search(localfiles.UNPRINTABLE, found[0]).group()
+                raise LocalDataError(f"{path}, line {row + 2}: column {col!r} holds the character U+{ord(char):04X} "
+                                     "(a control or text-direction character); expected printable text")
+
+
 def _check_dates(path: Path, dates: pd.Series, month: str) -> None:
     """Refuse a stop and search dated outside the month its file is for."""
     bad = ~dates.astype("str").str.startswith(month + "-").fillna(False).to_numpy(dtype=bool)
@@ -195,6 +207,7 @@ def load_folder(path, kind: str, force: str | None = None) -> pd.DataFrame:
         if df.empty:  # a header and no records: the month is missing, not a month of none
             continue
         check_coordinates(file, df)
+        _check_labels(file, df)
         if checked:
             _check_dates(file, df["Date"], month)
             df = df.drop(columns=list(checked))

@@ -197,3 +197,13 @@ def test_a_survey_of_another_force_only_is_refused_before_the_build(tmp_path):
     df = ls.load(write(tmp_path, ROW.replace("Kent Police", "Essex Police")))
     with pytest.raises(LocalDataError, match="the file's areas name Essex Police; expected Kent Police's own survey"):
         ls.total_area(df, "kent")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)//https://x", "http://example.org/", "https://", "https://a b/",
+                                 "https://x.org/\"onclick"])
+def test_a_site_address_other_than_https_is_refused(monkeypatch, url):
+    monkeypatch.setenv(config.SITE_URL_ENV, url)
+    with pytest.raises(config.SettingError, match="PCP_SITE_URL=.*expected an https:// address"):
+        config.site_url()
+    monkeypatch.setenv(config.SITE_URL_ENV, "https://owner.github.io/book")
+    assert config.site_url() == "https://owner.github.io/book/"

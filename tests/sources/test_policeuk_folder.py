@@ -216,3 +216,14 @@ def test_a_header_only_file_is_a_missing_month_not_a_month_of_none(tmp_path):
         path.write_text(path.read_text().splitlines()[0] + "\n")
     with pytest.raises(LocalDataError, match="header and no records"):
         policeuk.load_folder(folder, "street", "kent")
+
+
+@pytest.mark.parametrize("char", ["\x00", "\u202e", "\u2067"])
+def test_nul_and_text_direction_characters_in_a_label_are_refused(tmp_path, char):
+    folder = write_folder(tmp_path / "kent", months=1, street_rows=300, lsoas=30)
+    file = folder / "2024-04" / "2024-04-kent-street.csv"
+    frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+    frame.loc[4, "Location"] = f"On or near {char}teertS"
+    frame.to_csv(file, index=False)
+    with pytest.raises(LocalDataError, match=rf"line 6: column 'Location' holds the character U\+{ord(char):04X}"):
+        policeuk.load_folder(folder, "street", "kent")
