@@ -375,7 +375,8 @@ def earlier_register(since_dir: Path | None, slug: str) -> str | None:
 
 def _die_with_parent() -> None:
     """Make this worker stop when the process that started it dies, even by SIGKILL: Linux sends it SIGTERM
-    (PR_SET_PDEATHSIG), which SystemExit turns into closing its kernel and chromium and removing its temporary folder."""
+    (PR_SET_PDEATHSIG), which SystemExit turns into closing its kernel and chromium and removing its temporary
+    folder."""
     signal.signal(signal.SIGTERM, _stop)
     with contextlib.suppress(OSError, AttributeError):  # not Linux: the worker checks its parent between editions
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)

@@ -152,8 +152,9 @@ def validate(raw: pd.DataFrame, source: str, first_line: int = 2) -> pd.DataFram
                                  "(a control or text-direction character); expected printable text")
         long = df[col].str.len() > LABEL_MAX
         if long.any():
-            raise LocalDataError(f"{source}, {_lines(df, long)}: column '{col}' is {df.loc[long, col].str.len().max():,} "
-                                 f"characters long; expected at most {LABEL_MAX}")
+            length = df.loc[long, col].str.len().max()
+            raise LocalDataError(f"{source}, {_lines(df, long)}: column '{col}' is {length:,} characters long; "
+                                 f"expected at most {LABEL_MAX}")
     for col in NUMBERS:
         text = df[col]
         df[col] = pd.to_numeric(text, errors="coerce")
@@ -164,8 +165,9 @@ def validate(raw: pd.DataFrame, source: str, first_line: int = 2) -> pd.DataFram
                                  "expected a number")
         bad = df[col].notna() & ~np.isfinite(df[col].to_numpy(dtype="float64", na_value=np.nan))
         if bad.any():  # 1e309 reads as infinity
-            raise LocalDataError(f"{source}, {_lines(df, bad)}: column '{col}' has {localfiles.shown(text[bad].iloc[0])},"
-                                 " which is not a finite number; expected a number")
+            shown = localfiles.shown(text[bad].iloc[0])
+            raise LocalDataError(f"{source}, {_lines(df, bad)}: column '{col}' has {shown}, which is not a finite "
+                                 "number; expected a number")
     ends = pd.to_datetime(df["period_end"], format="%Y-%m-%d", errors="coerce")
     if ends.isna().any():
         bad = ends.isna()

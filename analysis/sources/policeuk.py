@@ -109,7 +109,7 @@ def check_coordinates(path: Path, df: pd.DataFrame) -> None:
         bad = ~np.isnan(values) & ~((values >= low) & (values <= high))
         if bad.any():
             row = int(bad.argmax())
-            raise LocalDataError(f"{path}, line {row + 2}: column {col!r} has {values[row]!r}; expected decimal "
+            raise LocalDataError(f"{path}, line {row + 2}: column {col!r} has {float(values[row])!r}; expected decimal "
                                  f"degrees inside England and Wales ({low} to {high}) or an empty cell")
 
 
