@@ -325,7 +325,9 @@ def _build(f: forces.Force, out_dir: Path, figures_dir: Path, kernel: kernels.Sh
         os.replace(tmp_register, figures_dir / f"{f.slug}.json")
         return Result(f.name, "built", time.perf_counter() - start, pdf_seconds=pdf_seconds)
     except Exception as err:  # one force failing must never stop the others
-        if NO_SPACE.search(str(err)):  # Sphinx's "please report this bug" page, or shutil.Error's list of every file
+        # Sphinx's "please report this bug" page, or shutil.Error's list of every file (a notebook's own failure
+        # already names its notebook and cell in one line)
+        if not isinstance(err, kernels.NotebookFailed) and NO_SPACE.search(str(err)):
             return Result(f.name, "failed", time.perf_counter() - start, unwritable(out_dir, "No space left on device"))
         known = isinstance(err, (EditionError, kernels.NotebookFailed, briefing.BriefingError))
         detail = str(err) if known else "".join(traceback.format_exception_only(err)).strip()
