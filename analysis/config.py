@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -24,9 +25,17 @@ DOWNLOAD_TIMEOUT_S = 60
 SITE_URL_ENV = "PCP_SITE_URL"
 
 
+class SettingError(ValueError):
+    """An environment setting has a value the book cannot use; says which setting and what it expects."""
+
+
 def site_url() -> str:
-    """The published site's address ending in '/', or '' when none is set (local builds)."""
+    """The published site's address ending in '/', or '' when none is set (local builds). Only an https:// address
+    with a host is accepted: the briefing PDF turns it into links."""
     url = os.environ.get(SITE_URL_ENV, "").strip()
+    if url and (not re.fullmatch(r"https://[A-Za-z0-9.-]+(:\d+)?(/[^\s\"'<>\\]*)?", url)):
+        raise SettingError(f"{SITE_URL_ENV}={url[:60]!r}: expected an https:// address, like "
+                           "https://example.github.io/book/")
     return url if not url or url.endswith("/") else url + "/"
 
 
@@ -36,9 +45,21 @@ LOCAL_SURVEY_LIMITS = {"PCP_LOCAL_SURVEY_MAX_MB": 50, "PCP_LOCAL_SURVEY_MAX_ROWS
 
 
 def local_survey_limits() -> tuple[int, int]:
-    """(bytes, rows): the local survey limits, from the environment or the defaults above."""
-    mb, rows = (int(os.environ.get(name) or default) for name, default in LOCAL_SURVEY_LIMITS.items())
-    return mb * 10**6, rows
+    """(bytes, rows): the local survey limits, from the environment or the defaults above; a setting that is not a
+    whole number of 1 or more is refused, naming it."""
+    limits = []
+    for name, default in LOCAL_SURVEY_LIMITS.items():
+        text = os.environ.get(name, "").strip() or str(default)
+        if not re.fullmatch(r"[0-9]{1,9}", text) or int(text) < 1:
+            raise SettingError(f"{name}={text[:30]!r}: expected a whole number, 1 or more (default {default})")
+        limits.append(int(text))
+    return limits[0] * 10**6, limits[1]
+
+
+# The earlier figure register an edition's "What changed" page compares with (SINCE, SINCE_DIR): a register is about
+# 0.2 MB, so a file over this limit is not one. The page lists at most CHANGES_LISTED figures and counts the rest.
+REGISTER_MAX_BYTES = 10 * 10**6
+CHANGES_LISTED = 300
 
 
 def mirror_dir() -> Path:

@@ -10,8 +10,9 @@ import pandas as pd
 # CommonMark lets a backslash escape any ASCII punctuation; escaped, `<`, `&`, `*`, backticks, `{` and `$` are
 # characters, never raw HTML, an entity, emphasis, a role or maths.
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
-# Line breaks and other control characters would let a value start a new Markdown block.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+# Line breaks and other control characters would let a value start a new Markdown block; text-direction overrides
+# and isolates would make a file name read in another order than it is stored.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -45,6 +45,16 @@ def _csv_link(spec: dict, chart_id: str) -> str:
     return f'<a download="{chart_id}.csv" href="data:text/csv;base64,{payload}">Download the chart data (CSV)</a>'
 
 
+# Inside a <script> element "<!--" and "<script" change the HTML parser's state, not only "</": escape every <, > and &
+# as JSON's own \\u escapes, which JavaScript reads back as the same characters.
+SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def script_safe_json(value) -> str:
+    """`value` as compact, key-sorted JSON that no text inside it can end or disturb the <script> holding it."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":")).translate(SCRIPT_UNSAFE)
+
+
 def embedded_spec(spec: dict) -> dict:
     """The spec as a page embeds it: a map that names the force shapes (present/maps.py) gets them as a dataset."""
     if spec.get("data", {}).get("name") != config.SHAPES_DATASET:
@@ -70,7 +80,7 @@ def render(spec: dict, **_) -> dict:
     chart_id = _chart_id(spec)
     meta = spec.get("usermeta", {}).get("pcp", {})
     source = meta.get("source", "")
-    payload = json.dumps(embedded_spec(spec), sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+    payload = script_safe_json(embedded_spec(spec))
     caption = " ".join(filter(None, [f"Source: {html.escape(source)}." if source else "", _csv_link(spec, chart_id)]))
     markup = (
         f'<figure class="pcp-chart">\n'

@@ -4,11 +4,14 @@ each changed, written as the edition's "What changed" page."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
 
+from analysis import config
 from analysis.present import inert, tables
+from analysis.sources import localfiles
 
 PAGE = "what-changed"  # the page's name in an edition's book/ folder
 NEW_PERIOD = "a new period of data"
@@ -17,22 +20,50 @@ REVISED = "a revised figure, or a change of method (same sources and period)"
 ADDED, REMOVED = "added", "removed"
 
 
+EXPECTED = "the <force>.json an earlier edition's build wrote"
+
+
 class ChangesError(ValueError):
     """The earlier register cannot be read; says which file and what was expected."""
 
 
-def read_register(path) -> list[dict]:
-    """An earlier edition's figure register (the JSON a build writes to _build/figures/<slug>.json)."""
+def _checked(path) -> Path:
+    """`path` if it is a regular file (not a pipe, a device or a file under /proc) within the size of a register."""
     p = Path(path)
     try:
+        size = localfiles.regular(p, what=EXPECTED).stat().st_size
+    except localfiles.LocalDataError as err:
+        raise ChangesError(str(err)) from None
+    except OSError as err:
+        raise ChangesError(f"{p}: cannot be read ({err.strerror or type(err).__name__}); expected {EXPECTED}") from None
+    if size > config.REGISTER_MAX_BYTES:
+        raise ChangesError(f"{p}: {size / 1e6:,.1f} MB, over the {config.REGISTER_MAX_BYTES / 1e6:,.0f} MB limit for "
+                           f"a figure register; expected {EXPECTED}")
+    return p
+
+
+def read_register(path) -> list[dict]:
+    """An earlier edition's figure register (the JSON a build writes to _build/figures/<slug>.json)."""
+    p = _checked(path)
+    try:
         records = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
         raise ChangesError(f"{p}: not a figure register that can be read ({type(err).__name__}); expected the "
                            "<force>.json an earlier edition's build wrote") from None
-    if not isinstance(records, list) or not all(isinstance(r, dict) and {"key", "chapter", "text"} <= set(r)
-                                                for r in records):
-        raise ChangesError(f"{p}: not a figure register; expected a list of figures, each with key, chapter and text")
+    if not isinstance(records, list) or not all(
+            isinstance(r, dict) and all(isinstance(r.get(field), str) for field in ("key", "chapter", "text"))
+            and isinstance(r.get("label", ""), str) for r in records):
+        raise ChangesError(f"{p}: not a figure register; expected a list of figures, each with key, chapter and text "
+                           "as text")
     return records
+
+
+def snapshot(path, into: Path) -> Path:
+    """A checked copy of an earlier register in `into`, under its own name: the build reads and hashes only the copy."""
+    source = _checked(path)
+    into.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, into / source.name)
+    return into / source.name
 
 
 def _why(old: dict, new: dict) -> str:
@@ -71,10 +102,15 @@ def page(changed: pd.DataFrame | None, force: str, since: str = "") -> str:
         return head + f"No figure changed since the edition whose register was {since}.\n"
     counts = changed["why"].value_counts()
     summary = "; ".join(f"{n} {why}" for why, n in counts.items())
+    n, listed = len(changed), changed.head(config.CHANGES_LISTED)
     table = tables.format_table(
-        changed[["chapter", "label", "before", "after", "why"]],
+        listed[["chapter", "label", "before", "after", "why"]],
         headers={"chapter": "Page", "label": "Figure", "before": "Before", "after": "Now", "why": "Why"},
-        missing="", caption=f"Figures changed since the last edition ({len(changed)})", tall=len(changed) > 20)
-    n = len(changed)
+        missing="", caption=f"Figures changed since the last edition ({len(listed)} of {n})" if n > len(listed)
+        else f"Figures changed since the last edition ({n})", tall=len(listed) > 20)
+    # A page of every change of a register tens of thousands of figures long would weigh megabytes.
+    each = ("Each is listed with its old and new value and the reason." if n == len(listed) else
+            f"The first {len(listed)}, by page and figure, are listed with their old and new value and the reason; "
+            "the edition's figure register holds every figure.")
     return head + (f"{n} figure{'' if n == 1 else 's'} changed since the edition whose register was {since} "
-                   f"({summary}). Each is listed with its old and new value and the reason.\n\n" + table.html + "\n")
+                   f"({summary}). {each}\n\n" + table.html + "\n")

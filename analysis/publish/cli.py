@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from analysis import config
 from analysis.publish import changes, editions
 from analysis.sources import forces
 from analysis.sources.localfiles import LocalDataError
@@ -35,6 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     timing.add_argument("--reads-only", action="store_true", help="time only the spreadsheet reads")
     args = parser.parse_args(argv)
 
+    if args.command in ("edition", "editions"):
+        try:
+            config.site_url(), config.local_survey_limits()  # a bad setting stops here, naming it
+        except config.SettingError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
     if args.command == "edition":
         try:
             force = forces.resolve(args.force)
@@ -54,11 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "editions":
         try:
             codes = editions.shard(sorted(forces.force_codes()), args.shard)
-        except ValueError as err:
+            since_dir = args.since_dir and _check_since_dir(Path(args.since_dir), codes)
+        except (ValueError, changes.ChangesError) as err:
             print(f"error: {err}", file=sys.stderr)
             return 2
-        results = editions.build_many(codes, jobs=args.jobs, use_cache=not args.force_rebuild,
-                                      since_dir=args.since_dir and Path(args.since_dir))
+        results = editions.build_many(codes, jobs=args.jobs, use_cache=not args.force_rebuild, since_dir=since_dir)
     elif args.command == "site":
         from analysis.publish import site
 
@@ -76,6 +83,19 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if any(r.status == "failed" for r in results) else 0
 
 
+def _check_since_dir(folder: Path, codes: list[str]) -> Path:
+    """Read every earlier register the shard's editions would compare with, so a bad one stops the build before any
+    edition is built, naming it."""
+    if not folder.is_dir():
+        raise changes.ChangesError(f"{folder}: no such folder; expected the last published figure registers "
+                                   "(<force>.json each)")
+    for code in codes:
+        path = folder / f"{forces.get(code).slug}.json"
+        if path.exists() or path.is_symlink():
+            changes.read_register(path)
+    return folder
+
+
 def _check_local(force: str, survey: str | None, folder: str | None) -> dict[str, str]:
     """Read a force's own files before building, so a bad file stops with its message and builds nothing."""
     from analysis.chapters.common import policeuk_gap_note
@@ -83,7 +103,7 @@ def _check_local(force: str, survey: str | None, folder: str | None) -> dict[str
 
     local = {}
     if survey:
-        local_survey.load(survey)
+        local_survey.total_area(local_survey.load(survey), force)  # a survey of another force only is refused here
         local["local_survey"] = str(Path(survey).resolve())
     if folder:
         for kind in policeuk.COLUMNS:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.present import precision, theme
+from analysis.present import precision, source_lines, theme
 from analysis.publish import landing
 from analysis.sources import boundaries, forces
 
@@ -121,7 +121,7 @@ def page(table: pd.DataFrame, measures: dict[str, dict], links: list[tuple[str, 
         '<p id="force-help" class="help" aria-live="polite">Type part of a name, then choose it from the list or press Enter.</p>'
         '<ul id="chosen" class="chosen" aria-label="Chosen forces"></ul>'
         '<button type="button" id="clear-forces" hidden>Remove all</button></div>'
-        f'<figure class="map">{force_map()}<figcaption>{html.escape(boundaries.BOUNDARIES_SOURCE)}</figcaption>'
+        f'<figure class="map">{force_map()}<figcaption>{html.escape(source_lines.line([boundaries.BOUNDARIES_FILE]))}</figcaption>'
         "</figure></section>"
         '<p id="summary" class="summary" role="status" aria-live="polite"></p>'
         '<div id="measures"></div>'

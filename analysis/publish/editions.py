@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import io
 import json
@@ -44,7 +45,12 @@ LOCKS = ".locks"
 # Terminal colour codes (from a notebook's traceback) kept out of the build's messages and logs.
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 PLACEHOLDER = "FORCE_NAME"
-SLUG_PLACEHOLDER = "FORCE_SLUG"  # in the at-a-glance page's link to the briefing PDF
+SLUG_PLACEHOLDER = "FORCE_SLUG"
+PR_SET_PDEATHSIG = 1  # linux/prctl.h  # in the at-a-glance page's link to the briefing PDF
+
+
+# A full disk, however the failing step words it (errno 28, ENOSPC).
+NO_SPACE = re.compile(r"No space left on device|\[Errno 28\]|ENOSPC")
 
 
 class EditionError(RuntimeError):
@@ -210,23 +216,43 @@ def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = 
     start = time.perf_counter()
     f = forces.resolve(force)
     local = {name: str(Path(path).resolve()) for name, path in (local or {}).items() if path}
-    digest = inputs_hash(f.code, local=local, since=since)
-    if use_cache and _built_from(f, out_dir) == digest:
-        return Result(f.name, "skipped", time.perf_counter() - start, "inputs unchanged")
     try:
-        (out_dir / LOCKS).mkdir(parents=True, exist_ok=True)
-        lock = filelock.FileLock(out_dir / LOCKS / f"{f.slug}.lock", timeout=0)
+        lock = edition_lock(out_dir, f.slug, timeout=0)
         with lock, _stopped_by_sigterm():
             remove_leftovers(out_dir, f.slug)
-            return _build(f, out_dir, figures_dir, kernel, printer, local, digest, start, since)
+            work = Path(tempfile.mkdtemp(prefix=f".{f.slug}-", dir=out_dir))
+            try:
+                # One snapshot per build: the force's files and the earlier register are copied in first, and only
+                # the copies are hashed and read, so a file changed mid-build cannot leave a stale edition skipped.
+                copies = {name: str(localfiles.snapshot(path, work / "inputs" / name)) for name, path in local.items()}
+                since_copy = since and str(changes.snapshot(since, work / "inputs" / "since"))
+                digest = inputs_hash(f.code, local=copies, since=since_copy)
+                if use_cache and _built_from(f, out_dir) == digest:
+                    return Result(f.name, "skipped", time.perf_counter() - start, "inputs unchanged")
+                return _build(f, out_dir, figures_dir, kernel, printer, copies, local, digest, start, work,
+                              since_copy)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+    except (localfiles.LocalDataError, changes.ChangesError, config.SettingError) as err:
+        return Result(f.name, "failed", time.perf_counter() - start, str(err))
     except filelock.Timeout:
         return Result(f.name, "failed", time.perf_counter() - start,
                       f"another build of {f.name} into {out_dir} is running (it holds {lock.lock_file}); wait for it "
                       "to finish, then build again")
     except OSError as err:  # the editions folder is read-only or full
-        return Result(f.name, "failed", time.perf_counter() - start,
-                      f"cannot write the edition into {out_dir}: {err.strerror or err}; expected a writable folder "
-                      "with free space (the last good edition is unchanged)")
+        return Result(f.name, "failed", time.perf_counter() - start, unwritable(out_dir, err.strerror or str(err)))
+
+
+def unwritable(out_dir: Path, reason: str) -> str:
+    """The one line a build that cannot write its edition ends with."""
+    return (f"cannot write the edition into {out_dir}: {reason}; expected a writable folder with free space (the last "
+            "good edition is unchanged)")
+
+
+def edition_lock(out_dir: Path, slug: str, timeout: float) -> filelock.FileLock:
+    """The lock a build of one edition holds from its snapshot to its swap, and `make site` while copying it."""
+    (out_dir / LOCKS).mkdir(parents=True, exist_ok=True)
+    return filelock.FileLock(out_dir / LOCKS / f"{slug}.lock", timeout=timeout)
 
 
 def remove_leftovers(out_dir: Path, slug: str) -> None:
@@ -239,6 +265,10 @@ def remove_leftovers(out_dir: Path, slug: str) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 @contextlib.contextmanager
 def _stopped_by_sigterm():
     """Turn SIGTERM into SystemExit while an edition builds, so its `finally` removes the temporary folder."""
@@ -246,10 +276,7 @@ def _stopped_by_sigterm():
         yield
         return
 
-    def stop(signum, frame):
-        raise SystemExit(128 + signum)
-
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
         yield
     finally:
@@ -257,11 +284,11 @@ def _stopped_by_sigterm():
 
 
 def _build(f: forces.Force, out_dir: Path, figures_dir: Path, kernel: kernels.SharedKernel,
-           printer: briefing.Printer, local: dict[str, str], digest: str, start: float,
-           since: str | None = None) -> Result:
-    """build_edition's work, holding the edition's lock: notebooks, HTML, briefing, swap, register."""
+           printer: briefing.Printer, local: dict[str, str], origins: dict[str, str], digest: str, start: float,
+           work: Path, since: str | None = None) -> Result:
+    """build_edition's work in `work`, holding the edition's lock: notebooks, HTML, briefing, swap, register. `local`
+    maps each parameter to the build's copy of a force's file, `origins` to the file it was copied from."""
     live = out_dir / f.slug
-    work = Path(tempfile.mkdtemp(prefix=f".{f.slug}-", dir=out_dir))
     # While the kernel runs the notebooks, this process would only wait: start chromium and load Sphinx meanwhile.
     printer.warm_up()
     threading.Thread(target=_import_sphinx, daemon=True).start()
@@ -284,7 +311,8 @@ def _build(f: forces.Force, out_dir: Path, figures_dir: Path, kernel: kernels.Sh
         built = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         _write_data_pack(staged, src, f, built)
         meta = {"force": f.name, "code": f.code, "slug": f.slug, "data_version": data_version(), "built": built,
-                "local_data": {name: localfiles.fingerprint(path) for name, path in local.items()},
+                "local_data": {name: {**localfiles.fingerprint(path), "path": origins[name]}
+                               for name, path in local.items()},
                 "changed": None if changed is None else len(changed)}
         (staged / "edition.json").write_text(json.dumps(meta, indent=1) + "\n")
         printing = time.perf_counter()
@@ -298,11 +326,13 @@ def _build(f: forces.Force, out_dir: Path, figures_dir: Path, kernel: kernels.Sh
         os.replace(tmp_register, figures_dir / f"{f.slug}.json")
         return Result(f.name, "built", time.perf_counter() - start, pdf_seconds=pdf_seconds)
     except Exception as err:  # one force failing must never stop the others
+        # Sphinx's "please report this bug" page, or shutil.Error's list of every file (a notebook's own failure
+        # already names its notebook and cell in one line)
+        if not isinstance(err, kernels.NotebookFailed) and NO_SPACE.search(str(err)):
+            return Result(f.name, "failed", time.perf_counter() - start, unwritable(out_dir, "No space left on device"))
         known = isinstance(err, (EditionError, kernels.NotebookFailed, briefing.BriefingError))
         detail = str(err) if known else "".join(traceback.format_exception_only(err)).strip()
         return Result(f.name, "failed", time.perf_counter() - start, ANSI.sub("", detail))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def swap_in(staged: Path, live: Path) -> None:
@@ -346,18 +376,32 @@ def earlier_register(since_dir: Path | None, slug: str) -> str | None:
     return str(path) if path and path.is_file() else None
 
 
+def _die_with_parent() -> None:
+    """Make this worker stop when the process that started it dies, even by SIGKILL: Linux sends it SIGTERM
+    (PR_SET_PDEATHSIG), which SystemExit turns into closing its kernel and chromium and removing its temporary
+    folder."""
+    signal.signal(signal.SIGTERM, _stop)
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the worker checks its parent between editions
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def _worker(todo, done, out_dir: Path, figures_dir: Path, since_dir: Path | None = None) -> None:
     """Pool task: take forces off the queue and build them on one kernel and one chromium, kept from edition to
-    edition."""
-    with kernels.SharedKernel() as kernel, briefing.Printer() as printer:
-        while True:
-            try:
-                code = todo.get_nowait()
-            except queue.Empty:
-                return
-            since = earlier_register(since_dir, forces.get(code).slug)
-            done.put(build_edition(code, out_dir, figures_dir, use_cache=False, kernel=kernel, printer=printer,
-                                   since=since))
+    edition, for as long as the process that started the pool lives."""
+    parent = os.getppid()
+    _die_with_parent()
+    try:
+        with kernels.SharedKernel() as kernel, briefing.Printer() as printer:
+            while os.getppid() == parent:  # re-parented: the build was stopped, so build nothing more
+                try:
+                    code = todo.get_nowait()
+                except queue.Empty:
+                    return
+                since = earlier_register(since_dir, forces.get(code).slug)
+                done.put(build_edition(code, out_dir, figures_dir, use_cache=False, kernel=kernel, printer=printer,
+                                       since=since))
+    except SystemExit as stopped:  # kernel and chromium closed: leave now, or the pool's loop would wait for more
+        os._exit(stopped.code if isinstance(stopped.code, int) else 1)
 
 
 def build_many(codes: list[str], jobs: int = 2, use_cache: bool = True, out_dir: Path = EDITIONS_DIR,
@@ -377,7 +421,8 @@ def build_many(codes: list[str], jobs: int = 2, use_cache: bool = True, out_dir:
     with tqdm(total=len(chosen), initial=len(results), unit="edition") as bar:
         if stale:
             n = min(jobs, len(stale))
-            with multiprocessing.Manager() as manager, ProcessPoolExecutor(n) as pool:
+            with multiprocessing.Manager() as manager, ProcessPoolExecutor(n) as pool, _stops(pool), \
+                    _stopped_by_sigterm():
                 todo, done = manager.Queue(), manager.Queue()
                 for f in stale:
                     todo.put(f.code)
@@ -399,6 +444,22 @@ def build_many(codes: list[str], jobs: int = 2, use_cache: bool = True, out_dir:
                 for f in stale if f.name not in reported]
     write_index(out_dir)
     return sorted(results, key=lambda r: r.force)
+
+
+@contextlib.contextmanager
+def _stops(pool: ProcessPoolExecutor, grace: float = 30.0):
+    """If the pool's owner is stopped (SIGTERM, Ctrl-C), stop its workers too, giving each `grace` seconds to remove
+    its temporary folder and close its kernel and chromium, rather than waiting for them to build the rest."""
+    try:
+        yield
+    except BaseException:
+        workers = list((pool._processes or {}).values())  # the executor offers no public way to stop a running task
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.join(grace)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
 
 
 def summary(results: list[Result]) -> str:

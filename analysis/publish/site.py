@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
@@ -11,12 +12,15 @@ import sys
 import tempfile
 from pathlib import Path
 
+import filelock
+
 from analysis import config
 from analysis.publish import compare, editions, landing, measures_package
 
 SITE_DIR = config.BUILD_DIR / "site"
 NATIONAL_DIR = config.BUILD_DIR / "html"
 MAX_BYTES = 150 * 10**6  # the whole site, national book and 43 editions
+LOCK_WAIT = 300  # seconds to wait for a build of an edition to finish before copying it (one takes about 20 s)
 # A reference from a page to a file in the book's _static folder: (attribute=")(../../)_static/(path)
 STATIC_REF = re.compile(r'((?:href|src)=")((?:\.\./)*)_static/([^"?#]+)')
 # The opening tag of the theme's text column; the bar linking the national book and the editions goes just inside it,
@@ -148,6 +152,19 @@ def weight(root: Path) -> int:
     return total
 
 
+@contextlib.contextmanager
+def _copying(editions_dir: Path, meta: dict):
+    """Hold an edition's lock (waiting up to LOCK_WAIT seconds for a build of it to finish) and refresh what it says of
+    itself, which a build that finished meanwhile has changed."""
+    try:
+        with editions.edition_lock(editions_dir, meta["slug"], timeout=LOCK_WAIT):
+            meta.update(json.loads((editions_dir / meta["slug"] / "edition.json").read_text()))
+            yield
+    except filelock.Timeout:
+        raise SiteError(f"a build of {meta['force']} in {editions_dir} held its lock for over {LOCK_WAIT} s; wait for "
+                        "it to finish, then run make site again") from None
+
+
 def assemble(national: Path = NATIONAL_DIR, editions_dir: Path = editions.EDITIONS_DIR,
              target: Path = SITE_DIR, max_bytes: int = MAX_BYTES) -> Path:
     """Build the site in a temporary folder and swap it in: national book at the root, every built edition at
@@ -172,8 +189,11 @@ def assemble(national: Path = NATIONAL_DIR, editions_dir: Path = editions.EDITIO
                                               (MEASURES_HREF, "Every force's measures as data")], "_static/")
         for meta in metas:
             folder = site / "editions" / meta["slug"]
-            # copy2 of a hard link gives an independent file: the PDF is counted once per place it is served.
-            shutil.copytree(editions_dir / meta["slug"] / "html", folder, ignore=shutil.ignore_patterns(".buildinfo"))
+            # Holding the edition's lock, so a build swapping in a new copy never leaves pages of both in the site.
+            with _copying(editions_dir, meta):
+                # copy2 of a hard link gives an independent file: the PDF is counted once per place it is served.
+                shutil.copytree(editions_dir / meta["slug"] / "html", folder,
+                                ignore=shutil.ignore_patterns(".buildinfo"))
             share_static(folder, shared, depth=2)
             link_back(folder, depth=2)
             link_site_files(folder, depth=2)

@@ -24,7 +24,10 @@ def on_disk(func):
     def cached():
         path = CACHE_DIR / f"{func.__name__}-{fingerprint.of(func)[:16]}.pkl"
         if path.exists():
-            return pickle.loads(path.read_bytes())
+            try:
+                return pickle.loads(path.read_bytes())
+            except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+                pass  # a truncated or damaged entry (a full disk, a copy cut short) is a miss: computed and rewritten
         result = func()
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         # Written whole, then renamed: parallel editions never read half a file.

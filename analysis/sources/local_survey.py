@@ -34,7 +34,10 @@ The intervals and tests are in methods/survey.py. An example file, invented for 
 
 from __future__ import annotations
 
+import csv
 import io
+import re
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +54,12 @@ ALL = "All"
 WEIGHTED = {"yes", "no", "unknown"}
 EXPECTED = ("columns period, period_end, area, measure, weighted, and either agree and base (counts) or estimate "
             "with standard_error or base; optional: group, design_effect")
+# Free-text columns: a label longer than this would overrun the briefing's tables (a measure's wording is well under).
+LABELS = ["period", "area", "measure", "group"]
+LABEL_MAX = 200
+# A design effect well under 1 is implausible (stratification rarely gains more than a little); a tiny one would
+# inflate the effective sample size beyond the respondents.
+DESIGN_EFFECT_MIN = 0.1
 PAS_WHY = ("MOPAC's published borough file gives proportions only, with no sample sizes or standard errors, so no "
            "change or difference can be tested either")
 
@@ -83,6 +92,12 @@ def _load(path: str, size: int, mtime_ns: int, max_rows: int) -> pd.DataFrame:
     body = "".join(lines[comments:])
     if not body.strip():
         raise LocalDataError(f"{p}: the file has no header line; expected {EXPECTED}")
+    names = Counter(c.strip().lower() for c in next(csv.reader(io.StringIO(body))))
+    twice = sorted(c for c, n in names.items() if n > 1)
+    if twice:  # pandas would rename the second 'area' to 'area.1' and read the first
+        raise LocalDataError(f"{p}, line {comments + 1}: column {localfiles.shown(twice[0])} appears "
+                             f"{names[twice[0]]} times (column names ignore case); expected each column once")
+    _require(list(names), str(p))  # before pandas spends minutes on a header of 300,000 columns
     try:
         raw = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False, na_values=[""],
                           skip_blank_lines=False)
@@ -99,15 +114,25 @@ def _lines(df: pd.DataFrame, mask) -> str:
     return f"line{'s' if len(lines) > 1 else ''} {shown}{' and more' if len(lines) > 8 else ''}"
 
 
+def _require(found: list[str], source: str) -> None:
+    """Refuse a header without the required columns, quoting only a short, cut excerpt of it: a header could be
+    megabytes long, or hold someone's secrets."""
+    missing = [c for c in REQUIRED if c not in found]
+    if missing:
+        shown = ", ".join(localfiles.shown(c, 30) for c in found[:6]) + (f" and {len(found) - 6:,} more"
+                                                                         if len(found) > 6 else "")
+        raise LocalDataError(f"{source}: missing column{'s' if len(missing) > 1 else ''} {missing}; expected "
+                             f"{EXPECTED}; found {shown}")
+
+
 def validate(raw: pd.DataFrame, source: str, first_line: int = 2) -> pd.DataFrame:
     """Check a local survey table and return it typed; every error names the file, line(s) or column."""
     df = raw.rename(columns=lambda c: str(c).strip().lower())
     df["line"] = np.arange(len(df)) + first_line
     df = df[df.drop(columns="line").notna().any(axis=1)].copy()  # blank lines
-    missing = [c for c in REQUIRED if c not in df.columns]
-    if missing:
-        raise LocalDataError(f"{source}: missing column{'s' if len(missing) > 1 else ''} {missing}; expected "
-                             f"{EXPECTED}; found {[c for c in df.columns if c != 'line']}")
+    _require([c for c in df.columns if c != "line"], source)
+    if df.empty:
+        raise LocalDataError(f"{source}: a header and no rows; expected one row per period, area, measure and group")
     if "estimate" not in df.columns and not {"agree", "base"} <= set(df.columns):
         raise LocalDataError(f"{source}: neither an 'estimate' column nor both 'agree' and 'base'; expected {EXPECTED}")
     for col in NUMBERS + ["group"]:  # optional columns: absent means empty
@@ -119,13 +144,30 @@ def validate(raw: pd.DataFrame, source: str, first_line: int = 2) -> pd.DataFram
         if df[col].isna().any():
             raise LocalDataError(f"{source}, {_lines(df, df[col].isna())}: column '{col}' is empty; expected a value")
     df["group"] = df["group"].fillna(ALL)
+    for col in LABELS:
+        bad = df[col].str.contains(localfiles.UNPRINTABLE, regex=True)
+        if bad.any():
+            char = re.search(localfiles.UNPRINTABLE, df.loc[bad, col].iloc[0]).group()
+            raise LocalDataError(f"{source}, {_lines(df, bad)}: column '{col}' holds the character U+{ord(char):04X} "
+                                 "(a control or text-direction character); expected printable text")
+        long = df[col].str.len() > LABEL_MAX
+        if long.any():
+            length = df.loc[long, col].str.len().max()
+            raise LocalDataError(f"{source}, {_lines(df, long)}: column '{col}' is {length:,} characters long; "
+                                 f"expected at most {LABEL_MAX}")
     for col in NUMBERS:
         text = df[col]
         df[col] = pd.to_numeric(text, errors="coerce")
         bad = text.notna() & df[col].isna()
         if bad.any():
             first = text[bad].iloc[0]
-            raise LocalDataError(f"{source}, {_lines(df, bad)}: column '{col}' has {first!r}; expected a number")
+            raise LocalDataError(f"{source}, {_lines(df, bad)}: column '{col}' has {localfiles.shown(first)}; "
+                                 "expected a number")
+        bad = df[col].notna() & ~np.isfinite(df[col].to_numpy(dtype="float64", na_value=np.nan))
+        if bad.any():  # 1e309 reads as infinity
+            shown = localfiles.shown(text[bad].iloc[0])
+            raise LocalDataError(f"{source}, {_lines(df, bad)}: column '{col}' has {shown}, which is not a finite "
+                                 "number; expected a number")
     ends = pd.to_datetime(df["period_end"], format="%Y-%m-%d", errors="coerce")
     if ends.isna().any():
         bad = ends.isna()
@@ -133,6 +175,11 @@ def validate(raw: pd.DataFrame, source: str, first_line: int = 2) -> pd.DataFram
                              f"{df.loc[bad, 'period_end'].iloc[0]!r};"
                              " expected the period's last day as YYYY-MM-DD, e.g. 2024-12-31")
     df["period_end"] = ends
+    per_end = df.groupby("period_end")["period"].nunique()
+    if (per_end > 1).any():  # two periods ending the same day would give two headline rows for one date
+        end = per_end[per_end > 1].index[0]
+        raise LocalDataError(f"{source}, {_lines(df, df['period_end'] == end)}: two periods end on "
+                             f"{end:%Y-%m-%d}; expected one period per end date")
     per_period = df.groupby("period")["period_end"].nunique()
     if (per_period > 1).any():
         name = per_period[per_period > 1].index[0]
@@ -176,10 +223,14 @@ def validate(raw: pd.DataFrame, source: str, first_line: int = 2) -> pd.DataFram
         if (df[col] < 0).any():
             raise LocalDataError(f"{source}, {_lines(df, df[col] < 0)}: column '{col}' is negative; expected a "
                                  "proportion between 0 and 1")
-    bad = df["design_effect"] <= 0
+    bad = df["standard_error"] == 0
+    if bad.any():
+        raise LocalDataError(f"{source}, {_lines(df, bad)}: standard_error is 0, which would give an interval of no "
+                             "width; expected a positive proportion, or an empty cell")
+    bad = df["design_effect"] < DESIGN_EFFECT_MIN
     if bad.any():
         raise LocalDataError(f"{source}, {_lines(df, bad)}: design_effect is {df.loc[bad, 'design_effect'].iloc[0]:g};"
-                             " expected a positive number (1 for a simple random sample)")
+                             f" expected {DESIGN_EFFECT_MIN} or more (1 for a simple random sample)")
     key = ["period", "area", "measure", "group"]
     dup = df.duplicated(key, keep=False)
     if dup.any():

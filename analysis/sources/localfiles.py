@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import stat
 from pathlib import Path
 
 from analysis.sources.files import sha256_of
+
+
+# NUL and other control characters, and the bidirectional embeddings, overrides and isolates that can make text read
+# in another order than it is stored: none has a place in a label from a force's file.
+UNPRINTABLE = r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 
 
 class LocalDataError(ValueError):
@@ -25,6 +31,10 @@ def existing(path, what: str, folder: bool = False) -> Path:
     return p if folder else regular(p)
 
 
+# Folders the operating system fills: nothing in them is a force's data, and some would hang a read or show secrets.
+SYSTEM_FOLDERS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
 def _kind(mode: int) -> str:
     for test, name in ((stat.S_ISFIFO, "named pipe"), (stat.S_ISCHR, "character device"),
                        (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"), (stat.S_ISDIR, "folder")):
@@ -33,16 +43,19 @@ def _kind(mode: int) -> str:
     return "special file"
 
 
-def regular(path: Path, folder: Path | None = None) -> Path:
+def regular(path: Path, folder: Path | None = None, what: str = "a CSV file") -> Path:
     """`path` if it is a regular file (inside `folder`, when given, after following links); otherwise a
     LocalDataError that names it and never shows what it holds. A pipe would hang a build and /dev/zero fill memory."""
     resolved = path.resolve()
     if folder is not None and not resolved.is_relative_to(folder.resolve()):
         raise LocalDataError(f"{path}: a link to {resolved}, outside the folder {folder}; expected the folder's own "
                              "files (copy the file in rather than linking to it)")
+    system = next((root for root in SYSTEM_FOLDERS if resolved.is_relative_to(root)), None)
+    if system is not None:  # /proc/self/environ is a "regular file" whose content is the environment
+        raise LocalDataError(f"{path}: a file under {system}, the system's own folder; expected {what}")
     mode = resolved.stat().st_mode
     if not stat.S_ISREG(mode):
-        raise LocalDataError(f"{path}: a {_kind(mode)}, not a regular file; expected a CSV file")
+        raise LocalDataError(f"{path}: a {_kind(mode)}, not a regular file; expected {what}")
     return path
 
 
@@ -68,6 +81,22 @@ def read_text(path: Path) -> str:
             f"{path}, line {line}: byte 0x{data[err.start]:02x} is not UTF-8 text; expected a UTF-8 file. "
             "Re-save it as UTF-8 (in Excel: 'CSV UTF-8 (Comma delimited)'); a Windows-1252 or Latin-1 "
             "export would show accented names and £ wrongly if it were read as it is.") from None
+
+
+def snapshot(path, into: Path) -> Path:
+    """A copy of a force's file, or of a folder's regular files, made in `into` under the same name: a build hashes
+    and reads only the copy, so a file changed while it runs can neither reach its pages nor its inputs hash."""
+    source = Path(path).resolve()
+    target = Path(into) / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not source.is_dir():
+        shutil.copyfile(regular(source), target)
+        return target
+    for file in in_folder(source, sorted(f for f in source.rglob("*") if not f.is_dir())):
+        copy = target / file.relative_to(source)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(file, copy)
+    return target
 
 
 def fingerprint(path) -> dict:

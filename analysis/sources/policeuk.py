@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
@@ -54,6 +55,7 @@ def load(kind: str, path: str | Path | None = None) -> pd.DataFrame:
             raise SchemaError(f"{path}: column {col!r} has {localfiles.shown(df[col].iloc[row])} at row {row}; "
                               "expected a number (decimal degrees) or an empty cell")
         df[col] = numbers
+    check_coordinates(path, df)
     df.attrs["source"] = str(path)
     return df
 
@@ -91,6 +93,58 @@ def _read(path: Path, options: dict) -> pd.DataFrame:
                              "CSV file") from None
 
 
+# England and Wales in decimal degrees, with a margin (the Isles of Scilly to Lowestoft, St Agnes to Berwick): a point
+# outside is not a location in a territorial force's area.
+BOUNDS = {"Longitude": (-6.5, 2.0), "Latitude": (49.8, 56.0)}
+# data.police.uk's archive starts in December 2010.
+FIRST_MONTH = "2010-12"
+
+
+def check_coordinates(path: Path, df: pd.DataFrame) -> None:
+    """Refuse a coordinate that is not a finite number inside England and Wales, naming the file, column and line."""
+    for col, (low, high) in BOUNDS.items():
+        if col not in df.columns:
+            continue
+        values = df[col].to_numpy(dtype="float64", na_value=np.nan)
+        bad = ~np.isnan(values) & ~((values >= low) & (values <= high))
+        if bad.any():
+            row = int(bad.argmax())
+            raise LocalDataError(f"{path}, line {row + 2}: column {col!r} has {float(values[row])!r}; expected decimal "
+                                 f"degrees inside England and Wales ({low} to {high}) or an empty cell")
+
+
+def _check_labels(path: Path, df: pd.DataFrame) -> None:
+    """Refuse a NUL, control or text-direction character in any text column (each read as categories)."""
+    for col in df.columns:
+        if isinstance(df[col].dtype, pd.CategoricalDtype):
+            found = [c for c in df[col].cat.categories if isinstance(c, str) and re.search(localfiles.UNPRINTABLE, c)]
+            if found:
+                row = int((df[col] == found[0]).to_numpy().argmax())
+                char = re.search(localfiles.UNPRINTABLE, found[0]).group()
+                raise LocalDataError(f"{path}, line {row + 2}: column {col!r} holds the character U+{ord(char):04X} "
+                                     "(a control or text-direction character); expected printable text")
+
+
+def _check_dates(path: Path, dates: pd.Series, month: str) -> None:
+    """Refuse a stop and search dated outside the month its file is for."""
+    bad = ~dates.astype("str").str.startswith(month + "-").fillna(False).to_numpy(dtype=bool)
+    if bad.any():
+        row = int(bad.argmax())
+        raise LocalDataError(f"{path}, line {row + 2}: column 'Date' has {localfiles.shown(dates.iloc[row])}; "
+                             f"expected a date in {month}, the month in the file name")
+
+
+def _month(file: Path, folder: Path, month: str) -> None:
+    """Refuse a month that is not a calendar month police.uk could publish, or a month folder named for another."""
+    number = int(month[5:])
+    if not 1 <= number <= 12 or month < FIRST_MONTH:
+        raise LocalDataError(f"{file}: {month!r} in the file name is not a month police.uk publishes; expected "
+                             f"YYYY-MM from {FIRST_MONTH} on, with MM from 01 to 12")
+    if file.parent != folder and file.parent.name != month:
+        raise LocalDataError(f"{file}: the file is for {month} but its folder is named "
+                             f"{localfiles.shown(file.parent.name)}; expected {LAYOUT.format(kind='<kind>')}")
+
+
 NO_SUSPECT = "Investigation complete; no suspect identified"
 NFA = "A no further action disposal"
 # A police.uk archive: YYYY-MM/YYYY-MM-<force slug>-<kind>.csv (data.police.uk/data/archive).
@@ -126,13 +180,18 @@ def load_folder(path, kind: str, force: str | None = None) -> pd.DataFrame:
         found = f"found {others[:6]}{' and more' if len(others) > 6 else ''}" if others else "the folder is empty"
         raise LocalDataError(f"{folder}: no police.uk '{kind}' files; expected {LAYOUT.format(kind=kind)}; {found}")
     expected = forces.resolve(force) if force else None
-    frames, months = [], []
+    frames, months, seen = [], [], {}
     for file in files:
         match = FILE_NAME.match(file.name)
         if not match or match.group(3) != kind:
             raise LocalDataError(f"{file}: not named like a police.uk archive file; expected "
                                  f"{LAYOUT.format(kind=kind)}")
         month, slug = match.group(1), match.group(2)
+        _month(file, folder, month)
+        if month in seen:  # read twice, every count of the month would double
+            raise LocalDataError(f"{file}: {month} is also in {seen[month]}; expected each month once (remove one "
+                                 "of the two files)")
+        seen[month] = file
         try:
             named = forces.resolve(slug)
         except forces.UnknownForceError:
@@ -143,7 +202,15 @@ def load_folder(path, kind: str, force: str | None = None) -> pd.DataFrame:
             raise LocalDataError(f"{file}: the file name says {named.name}; expected files for {expected.name} only")
         header = _read(file, dict(nrows=0)).columns.tolist()
         _check_columns(file, kind, header)
-        df = _read(file, dict(usecols=list(NEEDED[kind]), dtype=NEEDED[kind]))
+        checked = {"Date": "str", "Latitude": "float64", "Longitude": "float64"} if kind == "stop-and-search" else {}
+        df = _read(file, dict(usecols=[*NEEDED[kind], *checked], dtype={**NEEDED[kind], **checked}))
+        if df.empty:  # a header and no records: the month is missing, not a month of none
+            continue
+        check_coordinates(file, df)
+        _check_labels(file, df)
+        if checked:
+            _check_dates(file, df["Date"], month)
+            df = df.drop(columns=list(checked))
         if "Falls within" in df.columns:
             for name in df["Falls within"].cat.categories:
                 try:
@@ -162,6 +229,9 @@ def load_folder(path, kind: str, force: str | None = None) -> pd.DataFrame:
             df["Month"] = month
         frames.append(df)
         months.append(month)
+    if not frames:
+        raise LocalDataError(f"{folder}: every police.uk '{kind}' file has a header and no records; expected at "
+                             "least one month of records")
     out = _concat(frames)
     out["Month"] = out["Month"].astype("category")
     months = sorted(set(months))

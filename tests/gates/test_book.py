@@ -160,10 +160,11 @@ def test_the_browser_check_sees_a_chart_past_the_column_and_an_axe_violation(chr
 
 
 def _hostile(marker: Path) -> list[str]:
-    """Values that would run `touch marker` if a recipe pasted them into a shell command."""
+    """Values that would run `touch marker` if a recipe pasted them into a shell command, and options a command line
+    would obey if it took the value for one (FORCE=--help once printed help and built nothing, exit 0)."""
     touch = f"touch {marker}"
     return [f'kent"; {touch}; "', f"kent'; {touch}; '", f"$({touch})", f"`{touch}`", f"kent; {touch}",
-            f"kent\n{touch}", f"$(shell {touch})", f"kent && {touch} #"]
+            f"kent\n{touch}", f"$(shell {touch})", f"kent && {touch} #", "--help", "-h"]
 
 
 @pytest.mark.parametrize("target, variable, message", [

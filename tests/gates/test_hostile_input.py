@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import base64
 import csv
+import hashlib
 import io
 import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from analysis import config
 from analysis.present import inert
 from analysis.publish import editions
 from tests.fixtures.make_local_survey import write_survey
@@ -23,17 +30,22 @@ IMG = f"<img src=x onerror=\"document.title='{MARK}'\">"
 SCRIPT = f"<script>document.title='{MARK}'</script>"
 SVG = f"<svg onload=document.title='{MARK}'>"
 LINK = f"[read this](javascript:document.title='{MARK}')"
+# In a <script> element "<!--" then "<script" changes the HTML parser's state: unescaped in chart data, it swallowed
+# the rest of the page into the chart's script (issue 36).
+COMMENT = "<!--<script>"
 FORMULAS = ['=HYPERLINK("http://example.invalid","click")', "@SUM(1+1)", "+1+2", "-3+4"]
 # Every free-text field of the local survey format, each given markup (the force's own area must stay its name).
 SURVEY = {"Confidence in local police": f"Confidence{SCRIPT}", "Police treat everyone fairly": f"Fairness{IMG}",
-          "Age: 16 to 24": f"Age: 16 to 24{SVG}", "2024/25 Q4": f"2024/25 Q4{IMG}", "2024/25 Q3": LINK,
+          "Age: 16 to 24": f"Age: 16 to 24{SVG}", "Age: 25 to 54": f"Age: 25 to 54{COMMENT}",
+          "2024/25 Q4": f"2024/25 Q4{IMG}", "2024/25 Q3": LINK,
           "Canterbury": IMG, "Dartford": SCRIPT, **dict(zip(["Maidstone", "Medway", "Thanet", "Swale"], FORMULAS))}
 # Live markup, as the browser sees the page: an element the payloads would add, or the title they would set.
 LIVE = """() => ({title: document.title,
   injected: document.querySelectorAll('img[src="x"], svg[onload], [onerror], a[href^="javascript:"]').length,
   scripts: [...document.scripts].filter(s => s.textContent.includes("document.title='INJECTED'")
                                              && !s.textContent.includes('vegaEmbed')).length,
-  text: document.body.innerText})"""
+  text: document.body.innerText, charts: document.querySelectorAll('.pcp-vega').length})"""
+SWAPPED = "SWAPPED-MID-BUILD"
 CSV_LINK = re.compile(r'href="data:text/csv;base64,([A-Za-z0-9+/=]+)"')
 
 pytestmark = pytest.mark.gate  # a real edition build and a browser
@@ -58,10 +70,22 @@ def hostile(tmp_path_factory) -> Path:
         frame["LSOA name"] = SCRIPT
         frame.to_csv(file, index=False)
     out = tmp / "editions"
+    # Once the build has made its snapshot and started the notebooks, the survey is rewritten: no page may show it.
+    swapped = threading.Thread(target=_swap_once_started, args=(out, named, text.replace("Confidence", SWAPPED)))
+    swapped.start()
     result = editions.build_edition("kent", out, out / "figures", use_cache=False,
                                     local={"local_survey": str(named), "policeuk": str(folder)})
+    swapped.join()
     assert result.status == "built", result.detail
+    assert named.read_text(encoding="utf-8") != text, "the survey was not changed during the build"
     return out / "kent"
+
+
+def _swap_once_started(out: Path, survey: Path, new_text: str) -> None:
+    deadline = time.time() + 300
+    while time.time() < deadline and not list(out.glob(".kent-*/src")):
+        time.sleep(0.05)
+    survey.write_text(new_text, encoding="utf-8")
 
 
 def test_markup_from_a_force_s_files_and_file_names_stays_text_in_every_page(hostile, chrome):
@@ -78,6 +102,9 @@ def test_markup_from_a_force_s_files_and_file_names_stays_text_in_every_page(hos
                 tab.close()
             assert MARK not in live["title"], f"{page.name}: a payload ran and set the title to {live['title']!r}"
             assert live["injected"] == 0 and live["scripts"] == 0, f"{page.name}: live markup from a force's file"
+            assert live["charts"] == page.read_text(encoding="utf-8").count('class="pcp-vega"'), \
+                f"{page.name}: a chart's script swallowed the page after it"
+            assert SWAPPED not in live["text"], f"{page.name}: shows the survey as changed mid-build"
             shown += live["text"]
     # The payloads were shown, as text, where the page names the measure, area, period and file.
     for text in (f"Confidence{SCRIPT}", IMG, f"kent{SVG} survey{IMG}.csv"):
@@ -102,3 +129,29 @@ def _number(cell: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_the_edition_records_the_survey_it_was_built_from_not_the_one_changed_mid_build(hostile):
+    import json
+
+    meta = json.loads((hostile / "edition.json").read_text())
+    survey = meta["local_data"]["local_survey"]
+    assert survey["sha256"] != hashlib.sha256(Path(survey["path"]).read_bytes()).hexdigest()
+    assert SWAPPED not in (hostile / "figures.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", ["NUL", "bidi", "duplicated month"])
+def test_nul_bidi_and_a_duplicated_month_stop_the_command_line_before_it_builds(tmp_path, case):
+    survey, folder = write_survey(tmp_path / "survey.csv"), None
+    if case == "duplicated month":
+        folder = write_folder(tmp_path / "police.uk", months=2, street_rows=100, lsoas=10)
+        shutil.copy(folder / "2024-04" / "2024-04-kent-street.csv", folder / "2024-05")
+        expected = "the file is for 2024-04 but its folder is named '2024-05'"
+    else:
+        char = "\x00" if case == "NUL" else "\u202e"
+        survey.write_text(survey.read_text(encoding="utf-8").replace("Dartford", f"Dart{char}ford"), encoding="utf-8")
+        expected = f"holds the character U+{ord(char):04X}"
+    args = [f"--local-survey={survey}"] + ([f"--policeuk={folder}"] if folder else [])
+    result = subprocess.run([sys.executable, "-m", "analysis", "edition", *args, "--", "kent"], capture_output=True,
+                            text=True, timeout=120, cwd=config.REPO_ROOT)
+    assert result.returncode == 2 and expected in result.stderr and "Traceback" not in result.stderr

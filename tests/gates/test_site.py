@@ -188,7 +188,7 @@ def test_the_pages_workflow_publishes_the_site_with_the_official_actions():
     assert upload["with"]["path"] == "_build/site"
     runs = " ".join(s.get("run", "") for s in steps)
     assert "make site" in runs and "make check-site" in runs
-    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+    assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert workflow["jobs"]["deploy"]["needs"] == "site"
 
 
@@ -197,8 +197,8 @@ def _page(path: Path, body: str) -> None:
     path.write_text(f"<html><body><main>{body}</main></body></html>")
 
 
-def test_the_assembled_site_links_the_national_book_and_the_editions_both_ways(tmp_path, monkeypatch):
-    force_measures_table.stand_in(monkeypatch)
+def _tiny_site(tmp_path: Path) -> tuple[Path, Path]:
+    """A national book and a Kent edition of two pages each, as a build leaves them."""
     article = '<article class="bd-article"><h1>Page</h1></article>'
     national, editions_dir = tmp_path / "html", tmp_path / "editions"
     (national / "_static").mkdir(parents=True)
@@ -214,6 +214,12 @@ def test_the_assembled_site_links_the_national_book_and_the_editions_both_ways(t
     (kent / "html" / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=book/at-a-glance.html" />')
     for page in ("book/at-a-glance.html", "genindex.html"):
         _page(kent / "html" / page, article)
+    return national, editions_dir
+
+
+def test_the_assembled_site_links_the_national_book_and_the_editions_both_ways(tmp_path, monkeypatch):
+    force_measures_table.stand_in(monkeypatch)
+    national, editions_dir = _tiny_site(tmp_path)
     out = site.assemble(national, editions_dir, tmp_path / "site")
 
     def links(page: str) -> list[tuple[str, str]]:
@@ -239,3 +245,27 @@ def test_the_assembled_site_links_the_national_book_and_the_editions_both_ways(t
     assert [p for p in linkcheck.internal_problems(out) if not p.startswith("editions/index.html:")] == []
     assert site.site_nav('a"b', [('x"y', "<i>")]) == ('<nav class="pcp-site-nav" aria-label="a&quot;b"><ul><li>'
                                                        '<a href="x&quot;y">&lt;i&gt;</a></li></ul></nav>')
+
+
+def test_make_site_copies_an_edition_whole_while_a_build_swaps_it(tmp_path, monkeypatch):
+    """A build holds the edition's lock until its swap; `make site` waits for it, so every page of the edition comes
+    from one build (issue 36: 15 pages of the new build and 1 of the old were once published together)."""
+    import threading
+    import time
+
+    from analysis.publish import editions
+
+    force_measures_table.stand_in(monkeypatch)
+    national, editions_dir = _tiny_site(tmp_path)
+    lock = editions.edition_lock(editions_dir, "kent", timeout=0)
+    lock.acquire()
+    assembling = threading.Thread(target=site.assemble, args=(national, editions_dir, tmp_path / "site"))
+    assembling.start()
+    time.sleep(1)
+    assert assembling.is_alive(), "make site copied an edition a build was holding"
+    for page in ("book/at-a-glance.html", "genindex.html"):  # the build swaps in its new copy, then lets go
+        _page(editions_dir / "kent" / "html" / page, "<article class=\"bd-article\"><h1>New</h1></article>")
+    lock.release()
+    assembling.join(30)
+    pages = [tmp_path / "site" / "editions" / "kent" / p for p in ("book/at-a-glance.html", "genindex.html")]
+    assert all("<h1>New</h1>" in p.read_text() for p in pages)

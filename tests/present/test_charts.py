@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 
 import altair as alt
@@ -48,3 +49,16 @@ def test_theme_palette_is_okabe_ito_and_enabled():
 def test_spec_contains_no_cdn_or_remote_url():
     html = render.render(toy_chart(description="x").to_dict())["text/html"]
     assert "cdn." not in html and "jsdelivr" not in html and "unpkg" not in html
+
+
+def test_chart_data_cannot_change_the_state_of_the_script_that_holds_it():
+    """`<!--<script>` in a label once swallowed the rest of the page into the chart's <script> (issue 36)."""
+    hostile = "<!--<script>&</script>"
+    df = pd.DataFrame({"label": [hostile, "plain"], "y": [1, 2]})
+    chart = theme.finish(alt.Chart(df).mark_bar().encode(x="label:N", y="y:Q"), name="hostile", source="Toy",
+                         description="Two bars")
+    markup = render.render(chart.to_dict())["text/html"]
+    script = markup.split("<script>", 1)[1].rsplit("</script>", 1)[0]
+    assert not re.search("[<>&]", script), "a <, > or & inside the chart's script"
+    spec = json.loads(re.search(r"vegaEmbed\(el,(.*?),\{actions:false", script).group(1))
+    assert hostile in json.dumps(spec, ensure_ascii=False), "the label did not survive as the same text"

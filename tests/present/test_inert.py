@@ -27,3 +27,8 @@ def test_text_cells_that_a_spreadsheet_would_run_get_a_leading_quote():
                                           "'\rx", "Kent"]
     assert pd.isna(safe["'=name"].iloc[7]) and safe["value"].tolist() == frame["value"].tolist()
     assert frame["=name"].iloc[0].startswith("=")  # the caller's frame is unchanged
+
+
+def test_text_direction_characters_never_reach_markdown():
+    """U+202E would make 'kent‮vsc.exe' read as 'kentexe.csv' (issue 36)."""
+    assert inert.markdown("kent\u202evsc.exe\u2066x\u2069") == "kent vsc\\.exe x "

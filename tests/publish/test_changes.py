@@ -7,6 +7,7 @@ import json
 import pytest
 from markdown_it import MarkdownIt
 
+from analysis import config
 from analysis.publish import changes, landing
 
 BEFORE = [
@@ -62,3 +63,28 @@ def test_the_landing_page_says_how_many_figures_changed():
               "data_version": "x"}]
     page = landing.landing_page(metas, lambda slug: f"{slug}/", "", None)
     assert "12 figures changed since the last edition" in page and "first edition" in page
+
+
+def test_a_register_of_tens_of_thousands_of_figures_gives_a_page_of_a_capped_length():
+    before = [{"chapter": "c", "key": f"k{i:05d}", "text": str(i), "label": f"Figure {i}"} for i in range(50_000)]
+    after = [{**r, "text": r["text"] + "0"} for r in before]
+    page = changes.page(changes.compare(before, after), "Kent Police", "kent.json")
+    assert "50000 figures changed" in page and f"The first {config.CHANGES_LISTED}" in page
+    assert page.count("<tr") == config.CHANGES_LISTED + 1 and len(page) < 200_000
+
+
+def test_a_register_that_is_a_pipe_a_device_too_big_or_holds_a_list_is_refused_unread(tmp_path, monkeypatch):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.json")  # read, it would hang the build
+    (tmp_path / "zero.json").symlink_to("/dev/zero")  # read, it would fill memory
+    (tmp_path / "list.json").write_text(json.dumps([{"key": "k", "chapter": ["a"], "text": "1"}]))
+    (tmp_path / "big.json").write_text("[]" + " " * 100)
+    monkeypatch.setattr(config, "REGISTER_MAX_BYTES", 100)
+    for name, message in [("pipe", "a named pipe, not a regular file"), ("zero", "a file under /dev"),
+                          ("list", "key, chapter and text as text"), ("big", "over the 0 MB limit")]:
+        with pytest.raises(changes.ChangesError, match=message):
+            changes.read_register(tmp_path / f"{name}.json")
+        if name != "list":  # the build's copy is made of any register that is a small regular file, then read
+            with pytest.raises(changes.ChangesError, match=message):
+                changes.snapshot(tmp_path / f"{name}.json", tmp_path / "copy")

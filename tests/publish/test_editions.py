@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -271,3 +272,119 @@ def test_sigterm_during_a_build_removes_its_temporary_folder(tmp_path):
     assert proc.wait(timeout=60) == 128 + signal.SIGTERM
     assert not list(out.glob(".kent-*")), "the temporary folder was left behind"
     assert (out / "kent" / "html" / "index.html").read_text() == "last good"
+
+
+# A pool of two workers whose builds only sleep, each writing its pid, as `make editions` would run them.
+POOL = """
+import os, sys, time
+from pathlib import Path
+from analysis.publish import briefing, editions, kernels
+from analysis.sources import forces
+
+class Nothing:
+    def __enter__(self): return self
+    def __exit__(self, *exc): return False
+
+def build(code, *args, **kwargs):
+    Path(sys.argv[1], str(os.getpid())).touch()
+    time.sleep(1)
+    return editions.Result(code, "built", 1.0)
+
+kernels.SharedKernel = briefing.Printer = Nothing
+editions.build_edition = build
+editions.build_many(sorted(forces.force_codes()), jobs=2, use_cache=False, out_dir=Path(sys.argv[2]),
+                    figures_dir=Path(sys.argv[2]) / "figures")
+"""
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    return not (status.exists() and "\nState:\tZ" in status.read_text())
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_stopping_make_editions_stops_its_workers(tmp_path, sig):
+    import os
+
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    proc = subprocess.Popen([sys.executable, "-c", POOL, str(pids), str(tmp_path / "out")], cwd=config.REPO_ROOT)
+    deadline = time.time() + 60
+    while time.time() < deadline and len(list(pids.iterdir())) < 2:
+        time.sleep(0.1)
+    workers = [int(p.name) for p in pids.iterdir()]
+    assert len(workers) == 2, "the two workers never started"
+    os.kill(proc.pid, sig)
+    proc.wait(timeout=60)
+    deadline = time.time() + 10
+    while time.time() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)], "a worker outlived the build it belonged to"
+
+
+class _Kernel:
+    """A kernel that runs nothing: `on_run` sees each notebook's parameters."""
+
+    def __init__(self, on_run):
+        self.on_run = on_run
+
+    def run(self, notebook, params):
+        self.on_run(params)
+
+
+class _Printer:
+    def warm_up(self):
+        pass
+
+
+def test_a_local_file_changed_mid_build_reaches_neither_the_pages_nor_the_hash(tiny_book):
+    """The survey swapped from 70% to 40% while the notebooks run, then restored: the edition is built from the
+    70% file it hashed, so the next build may rightly skip it (issue 36)."""
+    survey = tiny_book / "survey.csv"
+    survey.write_text("confidence 70%\n")
+    read = []
+
+    def swap_then_read(params):
+        survey.write_text("confidence 40%\n")  # another program rewrites the file mid-build
+        read.append(Path(params["local_survey"]).read_text())
+
+    out, figs = tiny_book / "out", tiny_book / "figures"
+    result = editions.build_edition("kent", out, figs, kernel=_Kernel(swap_then_read), printer=_Printer(),
+                                    local={"local_survey": str(survey)})
+    assert result.status == "built", result.detail
+    assert read == ["confidence 70%\n"], "the notebooks read the file as changed mid-build, not the build's copy"
+    survey.write_text("confidence 70%\n")
+    again = editions.build_edition("kent", out, figs, kernel=_Kernel(read.append), printer=_Printer(),
+                                   local={"local_survey": str(survey)})
+    assert again.status == "skipped"  # and rightly: the live edition was built from these very bytes
+    meta = __import__("json").loads((out / "kent" / "edition.json").read_text())
+    assert meta["local_data"]["local_survey"]["path"] == str(survey.resolve())
+    assert not list(out.glob(".kent-*")), "the build's snapshot was left behind"
+
+
+SPHINX_FULL = ("Running Sphinx v7.4.7\n\nException occurred:\n  File \"sphinx/builders/html/__init__.py\", line 1, in "
+               "copy_static_files\nOSError: [Errno 28] No space left on device\nThe full traceback has been saved in "
+               "/tmp/sphinx-err.log, if you want to report the issue to the developers.\nPlease also report this if "
+               "it was a user error, so that a better error message can be provided next time.\n")
+
+
+@pytest.mark.parametrize("failure", [
+    lambda: editions.EditionError(f"jupyter-book build failed: {SPHINX_FULL}"),
+    lambda: __import__("shutil").Error([(f"/src/{i}", f"/dst/{i}", "[Errno 28] No space left on device")
+                                        for i in range(5000)]),
+], ids=["sphinx", "shutil.Error"])
+def test_a_full_disk_gives_one_line(tiny_book, monkeypatch, failure):
+    def full(src, work):
+        raise failure()
+
+    monkeypatch.setattr(editions, "_build_html", full)
+    result = editions.build_edition("kent", tiny_book / "out", tiny_book / "figures", kernel=_Kernel(lambda p: None),
+                                    printer=_Printer())
+    assert result.status == "failed" and "\n" not in result.detail and len(result.detail) < 300
+    assert result.detail == editions.unwritable(tiny_book / "out", "No space left on device")

@@ -120,3 +120,12 @@ def test_a_loader_hands_out_copies():
     assert forces.registry().loc[0, "name"] != "changed"
     forces.registry.cache_clear()
     assert len(forces.registry()) == 43
+
+
+@pytest.mark.parametrize("cut", [0, 1, 20], ids=["empty", "one byte", "cut short"])
+def test_a_truncated_entry_is_a_miss_and_is_rewritten(disk, cut):
+    assert toy() == {"forces": 43} and len(RUNS) == 1
+    (entry,) = cache.CACHE_DIR.glob("toy-*.pkl")
+    entry.write_bytes(entry.read_bytes()[:cut])
+    assert toy() == {"forces": 43} and len(RUNS) == 2
+    assert toy() == {"forces": 43} and len(RUNS) == 2, "the damaged entry was not rewritten"

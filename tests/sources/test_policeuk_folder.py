@@ -152,3 +152,78 @@ def test_an_unreadable_file_gets_a_message_naming_it_not_a_traceback(tmp_path):
     street.write_text(header + '\n"unterminated,' + "x" * 10 + "\n")
     with pytest.raises(LocalDataError, match=r"2024-04-kent-street\.csv: not a readable CSV file"):
         policeuk.load_folder(folder, "street", "kent")
+
+
+@pytest.mark.parametrize("copy_to", [".", "2024-05"], ids=["top level", "another month's folder"])
+def test_a_month_present_twice_is_refused_naming_both_files(tmp_path, copy_to):
+    folder = write_folder(tmp_path / "kent", months=2, street_rows=300, lsoas=30)
+    shutil.copy(folder / "2024-04" / "2024-04-kent-street.csv", folder / copy_to)
+    with pytest.raises(LocalDataError, match=r"2024-04-kent-street\.csv.*(also in|folder is named)"):
+        policeuk.load_folder(folder, "street", "kent")
+    if copy_to == ".":
+        with pytest.raises(LocalDataError, match=r"2024-04 is also in .*2024-04-kent-street\.csv"):
+            policeuk.load_folder(folder, "street", "kent")
+
+
+def test_a_month_folder_named_for_another_month_is_refused(tmp_path):
+    folder = write_folder(tmp_path / "kent", months=1, street_rows=300, lsoas=30)
+    (folder / "2024-04").rename(folder / "2024-07")
+    with pytest.raises(LocalDataError, match=r"for 2024-04 but its folder is named '2024-07'"):
+        policeuk.load_folder(folder, "outcomes", "kent")
+
+
+@pytest.mark.parametrize("month", ["2024-13", "0000-01"])
+def test_a_month_that_is_not_a_calendar_month_is_refused(tmp_path, month):
+    folder = write_folder(tmp_path / "kent", months=1, street_rows=300, lsoas=30)
+    (folder / "2024-04" / "2024-04-kent-street.csv").rename(folder / "2024-04" / f"{month}-kent-street.csv")
+    (folder / "2024-04").rename(folder / month)
+    with pytest.raises(LocalDataError, match=rf"{month}-kent-street\.csv: '{month}' .* not a month police\.uk"):
+        policeuk.load_folder(folder, "street", "kent")
+
+
+def test_searches_dated_outside_their_file_s_month_are_refused(tmp_path):
+    folder = write_folder(tmp_path / "kent", months=1, street_rows=300, lsoas=30)
+    file = folder / "2024-04" / "2024-04-kent-stop-and-search.csv"
+    frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+    frame.loc[3, "Date"] = "2019-06-01T12:00:00+00:00"
+    frame.to_csv(file, index=False)
+    with pytest.raises(LocalDataError, match=r"line 5: column 'Date' has '2019-06-01.*expected a date in 2024-04"):
+        policeuk.load_folder(folder, "stop-and-search", "kent")
+
+
+@pytest.mark.parametrize("kind,column,value", [("street", "Longitude", "151.2"), ("street", "Latitude", "-33.8"),
+                                               ("street", "Longitude", "1e309"),
+                                               ("stop-and-search", "Latitude", "-33.8")])
+def test_coordinates_outside_england_and_wales_or_not_finite_are_refused(tmp_path, kind, column, value):
+    folder = write_folder(tmp_path / "kent", months=1, street_rows=300, lsoas=30)
+    file = folder / "2024-04" / f"2024-04-kent-{kind}.csv"
+    frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+    frame.loc[0, column], frame.loc[0, "Longitude" if column == "Latitude" else "Latitude"] = value, "0.5" if \
+        column == "Latitude" else "51.3"
+    frame.to_csv(file, index=False)
+    with pytest.raises(LocalDataError, match=rf"line 2: column '{column}' has .*inside England and Wales"):
+        policeuk.load_folder(folder, kind, "kent")
+
+
+def test_a_header_only_file_is_a_missing_month_not_a_month_of_none(tmp_path):
+    folder = write_folder(tmp_path / "kent", months=3, street_rows=300, lsoas=30)
+    file = folder / "2024-05" / "2024-05-kent-street.csv"
+    file.write_text(file.read_text().splitlines()[0] + "\n")
+    crimes = policeuk.load_folder(folder, "street", "kent")
+    assert crimes.attrs["months"] == ["2024-04", "2024-06"] and crimes.attrs["missing_months"] == ["2024-05"]
+    for month in ("2024-04", "2024-06"):
+        path = folder / month / f"{month}-kent-street.csv"
+        path.write_text(path.read_text().splitlines()[0] + "\n")
+    with pytest.raises(LocalDataError, match="header and no records"):
+        policeuk.load_folder(folder, "street", "kent")
+
+
+@pytest.mark.parametrize("char", ["\x00", "\u202e", "\u2067"])
+def test_nul_and_text_direction_characters_in_a_label_are_refused(tmp_path, char):
+    folder = write_folder(tmp_path / "kent", months=1, street_rows=300, lsoas=30)
+    file = folder / "2024-04" / "2024-04-kent-street.csv"
+    frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+    frame.loc[4, "Location"] = f"On or near {char}teertS"
+    frame.to_csv(file, index=False)
+    with pytest.raises(LocalDataError, match=rf"line 6: column 'Location' holds the character U\+{ord(char):04X}"):
+        policeuk.load_folder(folder, "street", "kent")
