@@ -63,7 +63,8 @@ ONS_WORDS = {force_measures.HIGHER: "higher than", force_measures.LOWER: "lower 
 # by (never by the sentences), and the staff count a rate's row also gives.
 FIELDS = ["verdict_text", "measure_id", "period_end", "funnel_place", "funnel_centre", "vs_parity",
           "vs_england_and_wales", "change_verdict", "reason", "area", "count_value", "count_previous_value",
-          "count_previous_period", "count_noun"]
+          "count_previous_period", "count_noun", "value", "previous_period", "previous_value", "series",
+          "change_test", "funnel_centre_value"]
 
 
 def _funnel_wording(row: pd.Series) -> str:
@@ -72,7 +73,7 @@ def _funnel_wording(row: pd.Series) -> str:
     if row["reason"] == force_measures.CITY:
         return CITY_PER_RESIDENT
     caveat = f" ({row['funnel_caveat']})" if pd.notna(row.get("funnel_caveat")) else ""
-    return f"{FUNNEL_WORDS[row['funnel_place']]} around England and Wales{caveat}"
+    return f"{FUNNEL_WORDS[row['funnel_place']]} around {row['funnel_centre']}{caveat}"
 
 
 def _count_wording(value: float, median: float, unit: str, fmt_decimals: int = 0) -> list[str]:
@@ -98,7 +99,11 @@ def _change(before: float, after: float, what: str, since: str, decimals: int = 
     return f"{'up' if after > before else 'down'} from {fmt_number(before, decimals)} {what} at {since}"
 
 
-def _shown(value, decimals: int, missing: str = "–") -> str:
+# What a cell says where a figure is missing: never a placeholder a reader must decode.
+NOT_GIVEN, NOT_BY_FORCE, NO_FIGURE = "not given by the source", "no figure by force", "no figure"
+
+
+def _shown(value, decimals: int, missing: str = NO_FIGURE) -> str:
     return missing if value is None or pd.isna(value) else fmt_number(value, decimals)
 
 
@@ -195,8 +200,7 @@ def _staff(row, mine, f):
 
 def _crime(row, mine, f):
     if _primary(row) == force_indicators.INDICATORS_FILE:  # a third party's rates: no national rate given
-        return None, row["reason"] or (_funnel_wording(row) + " (the 43 forces' total: the extract gives no national "
-                                                               "rate)"), []
+        return None, row["reason"] or [_funnel_wording(row), "the extract gives no England and Wales rate"], []
     comparison = (f"rate {row['reason']}: too few residents for a rate per resident" if row["reason"] else
                   _funnel_wording(row))
     return None, comparison, [Figure("g_crime_rate", row["reason"] or fmt_number(row["value"], 1), "per 1,000",
@@ -204,8 +208,10 @@ def _crime(row, mine, f):
 
 
 def _asb(row, mine, f):
+    moved = {force_measures.RISE: "up", force_measures.FALL: "down"}.get(row["change_verdict"])
     comparison = [f"{ONS_WORDS[row['vs_england_and_wales']]} England and Wales (ONS's test)"] + (
-        [row["area"]] if row["area"] else [])
+        [f"significantly {moved} from {fmt_number(row['previous_value'], 1)}% in {row['previous_period']}"]
+        if moved else []) + ([row["area"]] if row["area"] else [])
     return None, comparison, [Figure("g_asb_wording", "; ".join(comparison), "comparison",
                                      row["datasets"].split("; "))]
 
@@ -256,11 +262,19 @@ def _row(row: pd.Series, force_text: str | None, comparison: str | list[str], ev
     shown = {"measure": row["measure"] + (f" ({row['basis']})" if row["basis"] else ""),
              "period": marked(row["period"], datasets), "datasets": datasets,
              "force": force_text or _shown(row["value"], decimals, "no published figure"),
-             "england_and_wales": _shown(row["england_and_wales"], decimals),
-             "median_force": _shown(row["median_force"], decimals), "comparison": "; ".join(clauses)}
+             "england_and_wales": _shown(row["england_and_wales"], decimals, _no_national(row, decimals)),
+             "median_force": _shown(row["median_force"], decimals, NOT_BY_FORCE), "comparison": "; ".join(clauses)}
     if values.notna().any():
         shown |= {area: _shown(values.get(area), decimals) for area in areas}
     return shown | {field: row.get(field) for field in FIELDS} | {"verdict_text": clauses[0]}
+
+
+def _no_national(row: pd.Series, decimals: int) -> str:
+    """The England and Wales cell where the source gives no national figure: what the funnel is centred on instead,
+    where it has another centre."""
+    if pd.notna(row.get("funnel_centre_value")) and row["funnel_centre"] != force_measures.CENTRE_EW:
+        return f"{NOT_GIVEN} ({row['funnel_centre']}: {fmt_number(row['funnel_centre_value'], decimals)})"
+    return NOT_GIVEN
 
 
 def survey_rows(f: forces.Force, local_survey: str | None = None) -> list[dict]:
@@ -420,7 +434,8 @@ def _areas(section: Section) -> list[str]:
 def table(section: Section):
     """The dashboard rows as a reader sees them (without the comparable forces, which have their own table)."""
     # Each row carries its measure's id, so the briefing splits the table between measures without reading it.
-    return tables.format_table(section.table[[*HEADERS, "measure_id"]], headers=HEADERS, kind="glance", missing="–",
+    return tables.format_table(section.table[[*HEADERS, "measure_id"]], headers=HEADERS, kind="glance",
+                               missing=NO_FIGURE,
                                caption="Key measures, each with its period", row_group="measure_id")
 
 
@@ -456,7 +471,8 @@ def peer_table(section: Section):
     names = {c: forces.get(c).short_name.replace("shire", "\u00adshire") for c in peers}
     return tables.format_table(shown[["measure", force, *peers]],
                                headers={"measure": "Measure", force: "This force"} | names,
-                               kind="glance-peers", caption="Each comparable force, nearest first")
+                               kind="glance-peers", missing=NO_FIGURE,
+                               caption="Each comparable force, nearest first")
 
 
 def trend_chart(f: forces.Force, trend: pd.DataFrame):

@@ -46,10 +46,9 @@ PARITY_TEST = "95% score interval for a ratio of two Poisson rates, against pari
 ONS_TEST = "ONS's own significance test"
 # How a change between two periods of one series is tested (_series_changes), by what the rows give; each family is
 # a measure's forces between the same two periods, controlled by the Benjamini-Hochberg false discovery rate.
-CHANGE_TESTS = {"events": "a Poisson score test of the two periods' rates",
-                "interval": "a z-test of the two ratios on the log scale, their standard errors from their 95% "
-                            "intervals"}
-ACROSS_FORCES = f"{multiplicity.NAMES[multiplicity.FDR]} controlled across the forces tested"
+CHANGE_TESTS = {"events": "a Poisson test of the two rates",
+                "interval": "a test of the two ratios on the log scale, from their 95% intervals"}
+ACROSS_FORCES = "the Benjamini-Hochberg false discovery rate across forces"
 
 COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end", "value", "ci_low", "ci_high", "unit",
            "england_and_wales", "median_force", "funnel_place", "funnel_centre", "vs_england_and_wales", "test",
@@ -256,14 +255,18 @@ def counted_searches() -> pd.DataFrame:
     before = totals[totals["year_ending"] == latest - 1].set_index("pfa_code").reindex(now.index)
     moved = stats.poisson_rate_ratio(now["searches"], now["population"], before["searches"], before["population"])
     moved.index = now.index
-    verdict = pd.Series(np.select([moved["ci_low"] > 1, moved["ci_high"] < 1], [RISE, FALL], NO_CHANGE),
-                        index=now.index).where(moved["ci_low"].notna(), NOT_TESTED)
+    # As every change the table tests (_series_changes): the false discovery rate controlled across forces.
+    tested = moved["p_value"].where(now.index != forces.CITY_OF_LONDON)
+    sig = pd.Series(multiplicity.significant(tested, multiplicity.FDR), index=now.index)
+    verdict = pd.Series(np.select([sig & (moved["rate_ratio"] > 1), sig], [RISE, FALL], NO_CHANGE),
+                        index=now.index).where(tested.notna(), NOT_TESTED)
     fitted = funnels.search_funnel(latest)
     rows = _rows("searches_per_1000", financial_year(latest), [ss.SEARCH_FILE, *population.BY_YEAR_FILES],
                  now["per_1000"], events=now["searches"], previous_period=financial_year(latest - 1),
                  previous_value=before["per_1000"], change=now["per_1000"] - before["per_1000"],
-                 change_verdict=verdict, **_funnel_rows(fitted, CENTRE_EW))
-    rows["test"] = FUNNEL_TEST + "; change: a Poisson score test of the two years' rates"
+                 change_verdict=verdict, change_test=f"{CHANGE_TESTS['events']}, {ACROSS_FORCES}",
+                 **_funnel_rows(fitted, CENTRE_EW))
+    rows["test"] = FUNNEL_TEST + f"; change: {CHANGE_TESTS['events']}, {ACROSS_FORCES}"
     return rows
 
 
@@ -352,6 +355,7 @@ def anti_social_behaviour() -> pd.DataFrame:
     return _rows("asb_experience_pct", financial_year(latest), [pfa_tables.FILES[latest]], by_force,
                  vs_england_and_wales=against, test=ONS_TEST, previous_period=financial_year(earlier),
                  previous_value=before, change=by_force.reindex(codes) - before, change_verdict=moved,
+                 change_test=ONS_TEST,
                  area=area.map(asb.asb_area_name).where(area != area.index),
                  england_and_wales_previous=then.get(ENGLAND_AND_WALES))
 
@@ -433,7 +437,7 @@ def _build() -> pd.DataFrame:
     newest_official = int(workforce.rates()["year"].max())
     frames = [newest_ratio(), published_ratio(), counted_ratio(), newest_searches(), counted_searches(),
               *staff(newest_official), *recorded_crime(), anti_social_behaviour(), *deaths()]
-    table = _series_changes(pd.concat(frames, ignore_index=True).assign(series=None, change_test=None))
+    table = _series_changes(pd.concat(frames, ignore_index=True).assign(series=None))
     peers = {c: "; ".join(comparable.comparable_to(c)) for c in forces.force_codes()}
     table["comparable_forces"] = table["force_code"].map(peers)
     for column in COLUMNS + EXTRA:

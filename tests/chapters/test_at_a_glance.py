@@ -164,3 +164,18 @@ def test_the_city_s_caveat_names_rates_that_are_many_times_other_forces():
             values = rows.set_index("force_code")["value"]
             others = values.drop(forces.CITY_OF_LONDON)
             assert values[forces.CITY_OF_LONDON] > 3 * others.max()
+
+
+@pytest.mark.parametrize("force", ["kent", "metropolitan-police", "city-of-london", "south-wales", "lancashire",
+                                   "north-yorkshire"])
+def test_no_cell_of_the_key_measures_or_the_comparable_forces_prints_a_placeholder(force):
+    """Issue 35: a missing figure says why in words ("not given by the source", "no figure by force"), never "–";
+    where a funnel has another centre than England and Wales, the cell gives it."""
+    f = forces.resolve(force)
+    section = glance.at_a_glance(f)
+    shown = [glance.table(section).html] + ([] if (peers := glance.peer_table(section)) is None else [peers.html])
+    for page in shown:
+        assert "–<" not in page and ">–" not in page and ">nan<" not in page
+    crime = section.table[section.table["measure_id"] == "recorded_crime_per_1000"].iloc[0]
+    if f.code != forces.CITY_OF_LONDON:
+        assert crime["england_and_wales"] == "not given by the source (the 42 forces' total: 83.1)"
