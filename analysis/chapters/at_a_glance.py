@@ -16,7 +16,7 @@ from analysis.measures.search_ratios import hollow, rate_ratio_table
 from analysis.methods import comparable, disproportionality, per_resident, stats, survey
 from analysis.present import funnels, lines, maps, ranked, source_lines, tables
 from analysis.present.glue import EVIDENCE_LINK, LOCAL_DATA, NOT_CHARTED, Figure, Section, marked
-from analysis.present.numbers import fmt_interval, fmt_number
+from analysis.present.numbers import fmt_difference, fmt_interval, fmt_number
 from analysis.sources import boundaries, census, force_indicators, forces, iopc, localfiles, manifest, met_pas
 from analysis.sources import pfa_tables, population
 from analysis.sources import local_survey as own_surveys
@@ -78,13 +78,12 @@ def _funnel_wording(row: pd.Series) -> str:
 
 def _count_wording(value: float, median: float, unit: str, fmt_decimals: int = 0) -> list[str]:
     """How far the force is from the median force, in the measure's own unit ("22 officers per 100,000 above"),
-    worked out from the two figures as the row shows them, so the words and the columns agree; then why no test."""
-    shown = [float(fmt_number(v, fmt_decimals, thousands=False)) for v in (value, median)]
-    diff = shown[0] - shown[1]
-    if diff == 0:
+    worked out from the unrounded figures and shown so that it agrees with what a reader subtracts from the two
+    figures as the row shows them (present/numbers.fmt_difference); then why no test."""
+    if fmt_number(value, fmt_decimals) == fmt_number(median, fmt_decimals) and value == median:
         return ["the same as the median force", NO_SAMPLING]
-    side = "above" if diff > 0 else "below"
-    amount = fmt_number(abs(diff), fmt_decimals)
+    side = "above" if value > median else "below"
+    amount = fmt_difference(value, median, fmt_decimals)
     noun, _, rest = unit.partition(" ")
     unit = " ".join(filter(None, [noun.removesuffix("s") if amount == "1" else noun, rest]))
     return [f"{amount} {unit} {side} the median force", NO_SAMPLING]

@@ -78,13 +78,18 @@ def test_significance_wording_or_no_sampling_error():
     assert met[("Stop and searches per 1,000 residents", "2018/19")].startswith("above the 95% (not the 99.8%) limit")
 
 
-def test_the_gap_to_the_median_agrees_with_the_figures_shown():
-    # 7.4 and 12.6 show as 7 and 13: the words say 6 below, not the unrounded 5.2.
+def test_the_gap_to_the_median_is_unrounded_and_agrees_with_the_figures_shown():
+    # Issue 35: 7.4 and 12.6 show as 7 and 13, a reader subtracts 6; the unrounded gap is 5.2, so it is given to
+    # one more place rather than as a whole number that disagrees with either.
     assert glance._count_wording(7.4, 12.6, "PCSOs per 100,000 residents")[0] == (
-        "6 PCSOs per 100,000 residents below the median force")
+        "5.2 PCSOs per 100,000 residents below the median force")
     assert glance._count_wording(85.94, 77.16, "offences per 1,000", 1)[0] == (
-        "8.7 offences per 1,000 above the median force")
-    assert glance._count_wording(12.6, 13.4, "officers per 100,000 residents")[0] == "the same as the median force"
+        "8.78 offences per 1,000 above the median force")
+    assert glance._count_wording(216.4, 200.1, "officers per 100,000 residents")[0] == (
+        "16 officers per 100,000 residents above the median force")
+    assert glance._count_wording(12.6, 13.4, "officers per 100,000 residents")[0] == (
+        "0.8 officers per 100,000 residents below the median force")
+    assert glance._count_wording(13.4, 13.4, "officers per 100,000 residents")[0] == "the same as the median force"
     assert glance._count_wording(14.4, 13.4, "officers per 100,000 residents")[0] == (
         "1 officer per 100,000 residents above the median force")
 
