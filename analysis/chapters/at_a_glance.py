@@ -17,7 +17,7 @@ from analysis.methods import comparable, disproportionality, per_resident, stats
 from analysis.present import funnels, lines, maps, ranked, source_lines, tables
 from analysis.present.glue import EVIDENCE_LINK, LOCAL_DATA, NOT_CHARTED, Figure, Section, marked
 from analysis.present.numbers import fmt_difference, fmt_interval, fmt_number
-from analysis.sources import boundaries, census, force_indicators, forces, iopc, localfiles, manifest, met_pas
+from analysis.sources import boundaries, census, csew, force_indicators, forces, iopc, localfiles, manifest, met_pas
 from analysis.sources import pfa_tables, population
 from analysis.sources import local_survey as own_surveys
 from analysis.sources import search_rates as sr
@@ -356,23 +356,67 @@ def trends(f: forces.Force) -> pd.DataFrame:
     return trend[["measure", "year", "value", "series", "pfa_code"]].dropna()
 
 
+# A force's own survey figure this many years older than the newest national figure is flagged as old.
+OLD_AFTER_YEARS = 2
+
+
+def national_confidence() -> tuple[Figure, str]:
+    """England and Wales's newest CSEW confidence in the local police, with its year and, where it is read only from
+    a third party's extract, its grade (chapter 1's trend); and the date its year ends."""
+    trend = csew.trend_frame(csew.load_national_series(), list(csew.SERIES_LABELS), csew.load_headlines())
+    last = csew.point(trend, "confidence_local_police", "latest")
+    return Figure("g_conf_national", f"In England and Wales, {fmt_number(last['value_pct'], 0)}% of adults said they "
+                  f"had confidence in their local police in {last['csew_year']} (Crime Survey for England and Wales"
+                  + (f"; {common.PROVISIONAL}" if last["provisional"] else "") + ").", "sentence",
+                  [csew.SERIES_FILE, *csew.HEADLINE_FILES], label="Confidence in the local police, England and Wales, "
+                  f"{last['csew_year']}"), f"{int(last['year_ending'])}-03-31"
+
+
+def own_survey_note(f: forces.Force, rows: pd.DataFrame, newest_national: str) -> str:
+    """The force's own survey's headline figure, from its dashboard row, flagged where it is OLD_AFTER_YEARS or more
+    older than the newest national figure; or that the edition has none."""
+    own = rows[rows["measure_id"] == key_points.OWN_SURVEY]
+    if own.empty:
+        return f"This edition has no survey of {f.name}'s own: a force can add its public attitude survey to its edition."
+    row = own.iloc[0]
+    years = (pd.Timestamp(newest_national) - pd.Timestamp(row["period_end"])).days / 365.25
+    old = (f" This figure is more than {OLD_AFTER_YEARS} years older than the newest national one: it may no longer "
+           "describe the force." if years >= OLD_AFTER_YEARS else "")
+    return f"The force's own survey: {row['measure']}, {row['force']} in {row['period']}.{old}"
+
+
 def confidence_note(code: str, local_survey: str | None = None) -> str:
-    """What the page can say of confidence in this force: ONS publishes force-area CSEW estimates this book could not
-    obtain; what the force's own survey, the PAS or (in Wales) the National Survey for Wales would add."""
+    """Why the page shows no CSEW figure for the force: ONS publishes force-area estimates this book could not
+    obtain; in Wales, the National Survey for Wales would add one. (`local_survey`: kept for callers.)"""
     f = forces.get(code)
-    own = ("This edition shows the force's own survey: its headline measure is the first row of the key measures."
-           if local_survey else
-           "This edition shows MOPAC's Public Attitude Survey for London, in the first row of the key measures and in "
-           "chapter 1."
-           if code == forces.METROPOLITAN else
-           "A force can add its own public attitude survey to its edition; the appendix says how.")
     wales = (" In Wales the National Survey for Wales also asks about the police; it is not in this book's data."
              if code.startswith("W15") else "")
-    return (f"ONS publishes Crime Survey for England and Wales estimates of confidence for each police force area in "
-            "its perceptions tables, with wide intervals, and advises caution in comparing them. This book has not "
-            f"been able to obtain those tables, so it shows no CSEW figure for {f.name} and estimates none. {own}"
-            f"{wales} Any published force-level estimate the evidence register holds for {f.name} is in this page's "
-            "section on published survey estimates (online), with its year, source and strength.")
+    return (f"Why no figure for {f.name}: ONS publishes Crime Survey for England and Wales estimates of confidence "
+            "for each police force area in its perceptions tables, with wide intervals, and advises caution in "
+            "comparing them. This book has not been able to obtain those tables, so it shows no CSEW figure for "
+            f"{f.name} and estimates none.{wales} Any published force-level estimate the evidence register holds for "
+            f"{f.name} is in this page's section on published survey estimates (online), with its year, source and "
+            "strength.")
+
+
+# The features comparable forces are chosen on, in a sentence (methods/comparable.FEATURES gives each in full).
+PEER_FEATURES = {"density": "density", "minority_share": "ethnic mix", "young_adults": "share of young adults",
+                 "log_population": "population"}
+
+
+def peer_line(code: str) -> str:
+    """The comparable forces by name, how they were chosen, that they are not HMICFRS's most similar groups, and how
+    stable the choice is when any one feature is dropped (methods/comparable)."""
+    peers = comparable.comparable_to(code)
+    if not peers:
+        return comparable.NO_PEERS_NOTE
+    steady = comparable.stability().loc[code]
+    features = common.join([PEER_FEATURES.get(key, label) for key, (label, _) in comparable.FEATURES.items()])
+    return (f"Comparable forces, nearest first: {', '.join(forces.get(c).name for c in peers)}. This book chose them "
+            f"as the {len(peers)} forces whose areas are most like {forces.get(code).name}'s on {features}, never on "
+            "what it compares; they are not HMICFRS's most similar groups, which it could not obtain. When any one "
+            f"of those features is dropped, at least {int(steady['fewest_kept'])} of the {len(peers)} stay "
+            f"comparable (on average {fmt_number(steady['mean_kept'], 1)}).")
 
 
 def at_a_glance(f: forces.Force, local_survey: str | None = None) -> Section:
@@ -380,6 +424,7 @@ def at_a_glance(f: forces.Force, local_survey: str | None = None) -> Section:
     comparable forces, and (in more_charts) the small trend charts of the force against England and Wales."""
     peers = comparable.comparable_to(f.code)
     table, figures, trend = measures(f, local_survey)
+    national, national_end = national_confidence()
     names = ", ".join(forces.get(c).short_name for c in peers)
     city = f.code == forces.CITY_OF_LONDON
     figures = [Figure("force_name", f.name, "force", []),
@@ -397,7 +442,12 @@ def at_a_glance(f: forces.Force, local_survey: str | None = None) -> Section:
                       "per resident, its figures are off any scale that fits the other forces.", "sentence", []),
                Figure("g_outlier_note", outlier_note(f.code), "note",
                       [population.MYE_2024_FILE] if city else []),
-               Figure("g_confidence_note", confidence_note(f.code, local_survey), "note", [])] + figures
+               Figure("g_confidence_note", confidence_note(f.code, local_survey), "note", []),
+               national,
+               Figure("g_own_survey_note", own_survey_note(f, table, national_end), "note",
+                      sorted({d for ds in table.loc[table["measure_id"] == key_points.OWN_SURVEY, "datasets"]
+                              for d in ds})),
+               Figure("g_peer_line", peer_line(f.code), "sentence", comparable.DATASETS)] + figures
     figures += key_points.figures(key_points.points(table, f.code, outlier_note(f.code)))
     chart = maps.force_and_peers_map(f.code, peers, name=f"glance-map-{f.slug}",
                                      title=f"{f.name} and its comparable forces" if peers else f.name)
