@@ -10,6 +10,7 @@ import pandas as pd
 from analysis.chapters import c05_contact_with_suspects as c05
 from analysis.chapters import c06_police_wrongdoing as c06
 from analysis.chapters import common, key_points
+from analysis.chapters import questions as asked
 from analysis.chapters import guide_and_force as guide
 from analysis.measures import force_measures, funnels as measure_funnels
 from analysis.measures.search_ratios import hollow, rate_ratio_table
@@ -462,6 +463,11 @@ def guide_and_force(section: Section, f: forces.Force) -> Section:
              "Tackling wrongdoing": [next(x.value for x in c06.review_outcomes(highlight=f.code).figures
                                           if x.key == "reviews_force_funnel")]}
     return guide.section(f, section.table, extra)
+
+
+def questions(f: forces.Force) -> Section:
+    """The questions to put to the force's chief officer, area by area (chapters/questions.py)."""
+    return asked.section(f)
 
 
 def show_key_points(section: Section, f: forces.Force) -> None:
