@@ -111,6 +111,19 @@ def _interval(row: pd.Series, decimals: int = 1) -> str:
     return f"{fmt_number(row['value'], decimals)} (95% CI {fmt_interval(row['ci_low'], row['ci_high'], decimals)})"
 
 
+def _since(row: pd.Series) -> list[str]:
+    """A row's change since the previous period of its series, where the table tested one: the clause the
+    comparison adds ("significantly up from 2.8 in 2022/23 (same series)")."""
+    if row.get("change_verdict") not in (force_measures.RISE, force_measures.FALL, force_measures.NO_CHANGE) or (
+            pd.isna(row.get("change_test"))):
+        return []
+    before = fmt_number(row["previous_value"], force_measures.MEASURES[row["measure_id"]]["decimals"])
+    if row["change_verdict"] == force_measures.NO_CHANGE:
+        return [f"no significant change from {before} in {row['previous_period']}"]
+    moved = "up" if row["change_verdict"] == force_measures.RISE else "down"
+    return [f"significantly {moved} from {before} in {row['previous_period']}"]
+
+
 def _bw_newest(row, mine, f):
     """The third party's 2024/25 ratio, recomputed with its score interval from the searches it gives."""
     reasons = {force_measures.CITY: ("not given", "the third party gives no ratio: too few residents for a rate per "
@@ -125,7 +138,7 @@ def _bw_newest(row, mine, f):
                                                                      f"{row['period']}"),
                Figure("g_bw25_ew", row["england_and_wales"], "ratio", datasets, "{:.1f}",
                       label=f"Black/White search rate ratio, England and Wales (the 43 forces), {row['period']}")]
-    return text, [comparison, "self-defined ethnicity"], figures
+    return text, [comparison, *_since(row), "self-defined ethnicity"], figures
 
 
 def _bw_published(row, mine, f):
@@ -168,7 +181,7 @@ def _searches(row, mine, f):
     wording = _funnel_wording(row)
     datasets = row["datasets"].split("; ")
     if _primary(row) == search_totals_2025.TOTALS_FILE:
-        return None, wording, [Figure("g_search_rate25", row["value"], "per 1,000", datasets, "{:.1f}",
+        return None, [wording, *_since(row)], [Figure("g_search_rate25", row["value"], "per 1,000", datasets, "{:.1f}",
                                       label=f"Stop and searches per 1,000 residents, {f.name}, {row['period']}")]
     return None, wording, [Figure("g_search_rate", row["value"], "per 1,000", datasets, "{:.1f}"),
                            Figure("g_search_wording", wording, "comparison", datasets)]

@@ -172,11 +172,13 @@ def _article(page):
 # paper has its compact form); and the comparison charts where they leave the force out (NOT_CHARTED).
 ONLINE_ONLY = ('figure:has([id^="pcp-glance-map-"])', ".pcp-table-wrap:has(.pcp-table-glance-peers)",
                ".pcp-peer-intro", ".pcp-screen-only", ".pcp-online-only")
-ONLINE_ONLY_PARTS = ("over time", "published estimates")
+# The guide's five areas stay online too: on paper the questions carry the guide's advice beside the force's figures.
+ONLINE_ONLY_PARTS = ("over time", "published estimates", "guide")
 # Sections in the order the briefing gives them, after the title: confidence and what matters first, the key
-# measures (in parts, see _parts) with the comparable forces, the questions to put to the force, the guide beside the
-# force, the comparison charts, then how to read them, which as text can run on into what a page has left.
-PAPER_ORDER = ("confidence", "key points", "key measures", "questions", "guide", "among forces", "how to read")
+# measures (in parts, see _parts) with the comparable forces, the questions to put to the force (the guide's advice
+# beside the force's figures), the comparison charts, then how to read them, which as text can run on into what a
+# page has left.
+PAPER_ORDER = ("confidence", "key points", "key measures", "questions", "among forces", "how to read")
 
 
 def _part(article, name: str):
