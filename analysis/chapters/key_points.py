@@ -126,7 +126,8 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
         # it by: such a point follows the funnels'.
         if row["vs_england_and_wales"] in ONS_VERDICTS and not (city and row["area"]):
             outliers.append((0.0, point(
-                f"{_label(row)}: {_figure(row)} in {row['period']}, {row['comparison']}.", row)))
+                f"{_label(row)}: {_figure(row)} in {row['period']}, {row['verdict_text']}"
+                + (f"; {row['area']}" if pd.notna(row["area"]) and row["area"] else "") + ".", row)))
         if row["vs_parity"] in AWAY_FROM_PARITY and row["measure_id"] not in changed:
             outliers.append((_size(row["value"], 1.0), point(
                 f"In {row['period']}, Black people were searched significantly "
