@@ -12,6 +12,8 @@ MANIFEST_PATH = DATA_DIR / "manifest.yml"
 FORCES_PATH = DATA_DIR / "forces.csv"
 # What each force measure is (label, unit, definition, direction, the method behind its verdict): measures/.
 MEASURES_PATH = DATA_DIR / "measures.yml"
+# The rules that turn the guide's advice into questions for a force's chief officer (chapters/questions.py).
+QUESTIONS_PATH = DATA_DIR / "guide_questions.yml"
 BUILD_DIR = REPO_ROOT / "_build"
 
 # The raw files are committed under data/raw/<dataset>/; PCP_DATA_MIRROR points the loader at another copy.

@@ -10,14 +10,15 @@ import pandas as pd
 from analysis.chapters import c05_contact_with_suspects as c05
 from analysis.chapters import c06_police_wrongdoing as c06
 from analysis.chapters import common, key_points
+from analysis.chapters import questions as asked
 from analysis.chapters import guide_and_force as guide
 from analysis.measures import force_measures, funnels as measure_funnels
 from analysis.measures.search_ratios import hollow, rate_ratio_table
 from analysis.methods import comparable, disproportionality, per_resident, stats, survey
 from analysis.present import funnels, lines, maps, ranked, source_lines, tables
 from analysis.present.glue import EVIDENCE_LINK, LOCAL_DATA, NOT_CHARTED, Figure, Section, marked
-from analysis.present.numbers import fmt_interval, fmt_number
-from analysis.sources import boundaries, census, force_indicators, forces, iopc, localfiles, manifest, met_pas
+from analysis.present.numbers import fmt_difference, fmt_interval, fmt_number
+from analysis.sources import boundaries, census, csew, force_indicators, forces, iopc, localfiles, manifest, met_pas
 from analysis.sources import pfa_tables, population
 from analysis.sources import local_survey as own_surveys
 from analysis.sources import search_rates as sr
@@ -63,7 +64,8 @@ ONS_WORDS = {force_measures.HIGHER: "higher than", force_measures.LOWER: "lower 
 # by (never by the sentences), and the staff count a rate's row also gives.
 FIELDS = ["verdict_text", "measure_id", "period_end", "funnel_place", "funnel_centre", "vs_parity",
           "vs_england_and_wales", "change_verdict", "reason", "area", "count_value", "count_previous_value",
-          "count_previous_period", "count_noun"]
+          "count_previous_period", "count_noun", "value", "previous_period", "previous_value", "series",
+          "change_test", "funnel_centre_value"]
 
 
 def _funnel_wording(row: pd.Series) -> str:
@@ -72,18 +74,17 @@ def _funnel_wording(row: pd.Series) -> str:
     if row["reason"] == force_measures.CITY:
         return CITY_PER_RESIDENT
     caveat = f" ({row['funnel_caveat']})" if pd.notna(row.get("funnel_caveat")) else ""
-    return f"{FUNNEL_WORDS[row['funnel_place']]} around England and Wales{caveat}"
+    return f"{FUNNEL_WORDS[row['funnel_place']]} around {row['funnel_centre']}{caveat}"
 
 
 def _count_wording(value: float, median: float, unit: str, fmt_decimals: int = 0) -> list[str]:
     """How far the force is from the median force, in the measure's own unit ("22 officers per 100,000 above"),
-    worked out from the two figures as the row shows them, so the words and the columns agree; then why no test."""
-    shown = [float(fmt_number(v, fmt_decimals, thousands=False)) for v in (value, median)]
-    diff = shown[0] - shown[1]
-    if diff == 0:
+    worked out from the unrounded figures and shown so that it agrees with what a reader subtracts from the two
+    figures as the row shows them (present/numbers.fmt_difference); then why no test."""
+    if fmt_number(value, fmt_decimals) == fmt_number(median, fmt_decimals) and value == median:
         return ["the same as the median force", NO_SAMPLING]
-    side = "above" if diff > 0 else "below"
-    amount = fmt_number(abs(diff), fmt_decimals)
+    side = "above" if value > median else "below"
+    amount = fmt_difference(value, median, fmt_decimals)
     noun, _, rest = unit.partition(" ")
     unit = " ".join(filter(None, [noun.removesuffix("s") if amount == "1" else noun, rest]))
     return [f"{amount} {unit} {side} the median force", NO_SAMPLING]
@@ -98,12 +99,29 @@ def _change(before: float, after: float, what: str, since: str, decimals: int = 
     return f"{'up' if after > before else 'down'} from {fmt_number(before, decimals)} {what} at {since}"
 
 
-def _shown(value, decimals: int, missing: str = "–") -> str:
+# What a cell says where a figure is missing: never a placeholder a reader must decode.
+NOT_GIVEN, NOT_BY_FORCE, NO_FIGURE = "not given by the source", "no figure by force", "no figure"
+
+
+def _shown(value, decimals: int, missing: str = NO_FIGURE) -> str:
     return missing if value is None or pd.isna(value) else fmt_number(value, decimals)
 
 
 def _interval(row: pd.Series, decimals: int = 1) -> str:
     return f"{fmt_number(row['value'], decimals)} (95% CI {fmt_interval(row['ci_low'], row['ci_high'], decimals)})"
+
+
+def _since(row: pd.Series) -> list[str]:
+    """A row's change since the previous period of its series, where the table tested one: the clause the
+    comparison adds ("significantly up from 2.8 in 2022/23 (same series)")."""
+    if row.get("change_verdict") not in (force_measures.RISE, force_measures.FALL, force_measures.NO_CHANGE) or (
+            pd.isna(row.get("change_test"))):
+        return []
+    before = fmt_number(row["previous_value"], force_measures.MEASURES[row["measure_id"]]["decimals"])
+    if row["change_verdict"] == force_measures.NO_CHANGE:
+        return [f"no significant change from {before} in {row['previous_period']}"]
+    moved = "up" if row["change_verdict"] == force_measures.RISE else "down"
+    return [f"significantly {moved} from {before} in {row['previous_period']}"]
 
 
 def _bw_newest(row, mine, f):
@@ -120,7 +138,7 @@ def _bw_newest(row, mine, f):
                                                                      f"{row['period']}"),
                Figure("g_bw25_ew", row["england_and_wales"], "ratio", datasets, "{:.1f}",
                       label=f"Black/White search rate ratio, England and Wales (the 43 forces), {row['period']}")]
-    return text, [comparison, "self-defined ethnicity"], figures
+    return text, [comparison, *_since(row), "self-defined ethnicity"], figures
 
 
 def _bw_published(row, mine, f):
@@ -163,7 +181,7 @@ def _searches(row, mine, f):
     wording = _funnel_wording(row)
     datasets = row["datasets"].split("; ")
     if _primary(row) == search_totals_2025.TOTALS_FILE:
-        return None, wording, [Figure("g_search_rate25", row["value"], "per 1,000", datasets, "{:.1f}",
+        return None, [wording, *_since(row)], [Figure("g_search_rate25", row["value"], "per 1,000", datasets, "{:.1f}",
                                       label=f"Stop and searches per 1,000 residents, {f.name}, {row['period']}")]
     return None, wording, [Figure("g_search_rate", row["value"], "per 1,000", datasets, "{:.1f}"),
                            Figure("g_search_wording", wording, "comparison", datasets)]
@@ -195,8 +213,7 @@ def _staff(row, mine, f):
 
 def _crime(row, mine, f):
     if _primary(row) == force_indicators.INDICATORS_FILE:  # a third party's rates: no national rate given
-        return None, row["reason"] or (_funnel_wording(row) + " (the 43 forces' total: the extract gives no national "
-                                                               "rate)"), []
+        return None, row["reason"] or [_funnel_wording(row), "the extract gives no England and Wales rate"], []
     comparison = (f"rate {row['reason']}: too few residents for a rate per resident" if row["reason"] else
                   _funnel_wording(row))
     return None, comparison, [Figure("g_crime_rate", row["reason"] or fmt_number(row["value"], 1), "per 1,000",
@@ -204,8 +221,10 @@ def _crime(row, mine, f):
 
 
 def _asb(row, mine, f):
+    moved = {force_measures.RISE: "up", force_measures.FALL: "down"}.get(row["change_verdict"])
     comparison = [f"{ONS_WORDS[row['vs_england_and_wales']]} England and Wales (ONS's test)"] + (
-        [row["area"]] if row["area"] else [])
+        [f"significantly {moved} from {fmt_number(row['previous_value'], 1)}% in {row['previous_period']}"]
+        if moved else []) + ([row["area"]] if row["area"] else [])
     return None, comparison, [Figure("g_asb_wording", "; ".join(comparison), "comparison",
                                      row["datasets"].split("; "))]
 
@@ -256,11 +275,19 @@ def _row(row: pd.Series, force_text: str | None, comparison: str | list[str], ev
     shown = {"measure": row["measure"] + (f" ({row['basis']})" if row["basis"] else ""),
              "period": marked(row["period"], datasets), "datasets": datasets,
              "force": force_text or _shown(row["value"], decimals, "no published figure"),
-             "england_and_wales": _shown(row["england_and_wales"], decimals),
-             "median_force": _shown(row["median_force"], decimals), "comparison": "; ".join(clauses)}
+             "england_and_wales": _shown(row["england_and_wales"], decimals, _no_national(row, decimals)),
+             "median_force": _shown(row["median_force"], decimals, NOT_BY_FORCE), "comparison": "; ".join(clauses)}
     if values.notna().any():
         shown |= {area: _shown(values.get(area), decimals) for area in areas}
     return shown | {field: row.get(field) for field in FIELDS} | {"verdict_text": clauses[0]}
+
+
+def _no_national(row: pd.Series, decimals: int) -> str:
+    """The England and Wales cell where the source gives no national figure: what the funnel is centred on instead,
+    where it has another centre."""
+    if pd.notna(row.get("funnel_centre_value")) and row["funnel_centre"] != force_measures.CENTRE_EW:
+        return f"{NOT_GIVEN} ({row['funnel_centre']}: {fmt_number(row['funnel_centre_value'], decimals)})"
+    return NOT_GIVEN
 
 
 def survey_rows(f: forces.Force, local_survey: str | None = None) -> list[dict]:
@@ -343,23 +370,67 @@ def trends(f: forces.Force) -> pd.DataFrame:
     return trend[["measure", "year", "value", "series", "pfa_code"]].dropna()
 
 
+# A force's own survey figure this many years older than the newest national figure is flagged as old.
+OLD_AFTER_YEARS = 2
+
+
+def national_confidence() -> tuple[Figure, str]:
+    """England and Wales's newest CSEW confidence in the local police, with its year and, where it is read only from
+    a third party's extract, its grade (chapter 1's trend); and the date its year ends."""
+    trend = csew.trend_frame(csew.load_national_series(), list(csew.SERIES_LABELS), csew.load_headlines())
+    last = csew.point(trend, "confidence_local_police", "latest")
+    return Figure("g_conf_national", f"In England and Wales, {fmt_number(last['value_pct'], 0)}% of adults said they "
+                  f"had confidence in their local police in {last['csew_year']} (Crime Survey for England and Wales"
+                  + (f"; {common.PROVISIONAL}" if last["provisional"] else "") + ").", "sentence",
+                  [csew.SERIES_FILE, *csew.HEADLINE_FILES], label="Confidence in the local police, England and Wales, "
+                  f"{last['csew_year']}"), f"{int(last['year_ending'])}-03-31"
+
+
+def own_survey_note(f: forces.Force, rows: pd.DataFrame, newest_national: str) -> str:
+    """The force's own survey's headline figure, from its dashboard row, flagged where it is OLD_AFTER_YEARS or more
+    older than the newest national figure; or that the edition has none."""
+    own = rows[rows["measure_id"] == key_points.OWN_SURVEY]
+    if own.empty:
+        return f"This edition has no survey of {f.name}'s own: a force can add its public attitude survey to its edition."
+    row = own.iloc[0]
+    years = (pd.Timestamp(newest_national) - pd.Timestamp(row["period_end"])).days / 365.25
+    old = (f" This figure is more than {OLD_AFTER_YEARS} years older than the newest national one: it may no longer "
+           "describe the force." if years >= OLD_AFTER_YEARS else "")
+    return f"The force's own survey: {row['measure']}, {row['force']} in {row['period']}.{old}"
+
+
 def confidence_note(code: str, local_survey: str | None = None) -> str:
-    """What the page can say of confidence in this force: ONS publishes force-area CSEW estimates this book could not
-    obtain; what the force's own survey, the PAS or (in Wales) the National Survey for Wales would add."""
+    """Why the page shows no CSEW figure for the force: ONS publishes force-area estimates this book could not
+    obtain; in Wales, the National Survey for Wales would add one. (`local_survey`: kept for callers.)"""
     f = forces.get(code)
-    own = ("This edition shows the force's own survey: its headline measure is the first row of the key measures."
-           if local_survey else
-           "This edition shows MOPAC's Public Attitude Survey for London, in the first row of the key measures and in "
-           "chapter 1."
-           if code == forces.METROPOLITAN else
-           "A force can add its own public attitude survey to its edition; the appendix says how.")
     wales = (" In Wales the National Survey for Wales also asks about the police; it is not in this book's data."
              if code.startswith("W15") else "")
-    return (f"ONS publishes Crime Survey for England and Wales estimates of confidence for each police force area in "
-            "its perceptions tables, with wide intervals, and advises caution in comparing them. This book has not "
-            f"been able to obtain those tables, so it shows no CSEW figure for {f.name} and estimates none. {own}"
-            f"{wales} Any published force-level estimate the evidence register holds for {f.name} is in this page's "
-            "section on published survey estimates (online), with its year, source and strength.")
+    return (f"Why no figure for {f.name}: ONS publishes Crime Survey for England and Wales estimates of confidence "
+            "for each police force area in its perceptions tables, with wide intervals, and advises caution in "
+            "comparing them. This book has not been able to obtain those tables, so it shows no CSEW figure for "
+            f"{f.name} and estimates none.{wales} Any published force-level estimate the evidence register holds for "
+            f"{f.name} is in this page's section on published survey estimates (online), with its year, source and "
+            "strength.")
+
+
+# The features comparable forces are chosen on, in a sentence (methods/comparable.FEATURES gives each in full).
+PEER_FEATURES = {"density": "density", "minority_share": "ethnic mix", "young_adults": "share of young adults",
+                 "log_population": "population"}
+
+
+def peer_line(code: str) -> str:
+    """The comparable forces by name, how they were chosen, that they are not HMICFRS's most similar groups, and how
+    stable the choice is when any one feature is dropped (methods/comparable)."""
+    peers = comparable.comparable_to(code)
+    if not peers:
+        return comparable.NO_PEERS_NOTE
+    steady = comparable.stability().loc[code]
+    features = common.join([PEER_FEATURES.get(key, label) for key, (label, _) in comparable.FEATURES.items()])
+    return (f"Comparable forces, nearest first: {', '.join(forces.get(c).name for c in peers)}. This book chose them "
+            f"as the {len(peers)} forces whose areas are most like {forces.get(code).name}'s on {features}, never on "
+            "what it compares; they are not HMICFRS's most similar groups, which it could not obtain. When any one "
+            f"of those features is dropped, at least {int(steady['fewest_kept'])} of the {len(peers)} stay "
+            f"comparable (on average {fmt_number(steady['mean_kept'], 1)}).")
 
 
 def at_a_glance(f: forces.Force, local_survey: str | None = None) -> Section:
@@ -367,6 +438,7 @@ def at_a_glance(f: forces.Force, local_survey: str | None = None) -> Section:
     comparable forces, and (in more_charts) the small trend charts of the force against England and Wales."""
     peers = comparable.comparable_to(f.code)
     table, figures, trend = measures(f, local_survey)
+    national, national_end = national_confidence()
     names = ", ".join(forces.get(c).short_name for c in peers)
     city = f.code == forces.CITY_OF_LONDON
     figures = [Figure("force_name", f.name, "force", []),
@@ -384,7 +456,12 @@ def at_a_glance(f: forces.Force, local_survey: str | None = None) -> Section:
                       "per resident, its figures are off any scale that fits the other forces.", "sentence", []),
                Figure("g_outlier_note", outlier_note(f.code), "note",
                       [population.MYE_2024_FILE] if city else []),
-               Figure("g_confidence_note", confidence_note(f.code, local_survey), "note", [])] + figures
+               Figure("g_confidence_note", confidence_note(f.code, local_survey), "note", []),
+               national,
+               Figure("g_own_survey_note", own_survey_note(f, table, national_end), "note",
+                      sorted({d for ds in table.loc[table["measure_id"] == key_points.OWN_SURVEY, "datasets"]
+                              for d in ds})),
+               Figure("g_peer_line", peer_line(f.code), "sentence", comparable.DATASETS)] + figures
     figures += key_points.figures(key_points.points(table, f.code, outlier_note(f.code)))
     chart = maps.force_and_peers_map(f.code, peers, name=f"glance-map-{f.slug}",
                                      title=f"{f.name} and its comparable forces" if peers else f.name)
@@ -399,6 +476,11 @@ def guide_and_force(section: Section, f: forces.Force) -> Section:
              "Tackling wrongdoing": [next(x.value for x in c06.review_outcomes(highlight=f.code).figures
                                           if x.key == "reviews_force_funnel")]}
     return guide.section(f, section.table, extra)
+
+
+def questions(f: forces.Force) -> Section:
+    """The questions to put to the force's chief officer, area by area (chapters/questions.py)."""
+    return asked.section(f)
 
 
 def show_key_points(section: Section, f: forces.Force) -> None:
@@ -420,7 +502,8 @@ def _areas(section: Section) -> list[str]:
 def table(section: Section):
     """The dashboard rows as a reader sees them (without the comparable forces, which have their own table)."""
     # Each row carries its measure's id, so the briefing splits the table between measures without reading it.
-    return tables.format_table(section.table[[*HEADERS, "measure_id"]], headers=HEADERS, kind="glance", missing="–",
+    return tables.format_table(section.table[[*HEADERS, "measure_id"]], headers=HEADERS, kind="glance",
+                               missing=NO_FIGURE,
                                caption="Key measures, each with its period", row_group="measure_id")
 
 
@@ -456,7 +539,8 @@ def peer_table(section: Section):
     names = {c: forces.get(c).short_name.replace("shire", "\u00adshire") for c in peers}
     return tables.format_table(shown[["measure", force, *peers]],
                                headers={"measure": "Measure", force: "This force"} | names,
-                               kind="glance-peers", caption="Each comparable force, nearest first")
+                               kind="glance-peers", missing=NO_FIGURE,
+                               caption="Each comparable force, nearest first")
 
 
 def trend_chart(f: forces.Force, trend: pd.DataFrame):

@@ -8,7 +8,7 @@ import html
 
 import pandas as pd
 
-from analysis.chapters import evidence
+from analysis.chapters import common, evidence
 from analysis.methods import evidence_strength
 from analysis.present import evidence_tables, tables
 from analysis.present.glue import Section
@@ -66,14 +66,14 @@ def _short_evidence(best: pd.Series) -> str:
     cite = html.escape(evidence_tables.short_citation(row["study"]))
     if isinstance(row["citation_url"], str) and row["citation_url"].strip():
         cite = f'<a href="{html.escape(row["citation_url"])}">{cite}</a>'
+    stated = _stated(best)
     return (f"Strongest evidence (<strong>{html.escape(best['strength'])}</strong>): {html.escape(best['finding'])}. "
-            f"Its figures: {_figures(best)}. {cite}.")
+            + (f"Its figures: {stated}. " if stated else "") + f"{cite}.")
 
 
-def _figures(best: pd.Series) -> str:
-    """The finding's figures as the evidence tables give them (already escaped), or that the source states none: a
-    design's grade says how far to trust a result, not that it found one."""
-    return best["figures"] if isinstance(best["figures"], str) else evidence_tables.NOT_STATED
+def _stated(best: pd.Series) -> str:
+    """The finding's figures where its source states them, else '' (the areas without are named once, together)."""
+    return best["figures"] if isinstance(best["figures"], str) and best["figures"] != evidence_tables.NOT_STATED else ""
 
 
 def _printed_area(link: str, advice: str, figures: str, who: str) -> str:
@@ -90,14 +90,17 @@ def section(f: forces.Force, rows: pd.DataFrame, extra: dict[str, list[str]] | N
     only each measure's newest period), so the five can run on from one page to the next without a table breaking."""
     extra = extra or {}
     figures = f"{f.name}'s figures"
-    full, printed = [], []
+    full, printed, unstated = [], [], []
     for area, prefix, page, measure_ids, cannot in AREAS:
         best = strongest(prefix)
+        if not _stated(best):
+            unstated.append(area)
         message = html.escape(". ".join(m for m, _ in evidence.MESSAGES[prefix] if m not in CASE_STUDIES) + ".")
         link = f'<a href="{page}.html">{html.escape(area)}</a>'
         cannot = cannot.format(force=f.name)
+        stated = f"<br>Its figures: {_stated(best)}" if _stated(best) else ""
         full.append({"area": link, "message": message,
-                     "evidence": f"{html.escape(best['finding'])}<br>Its figures: {_figures(best)}<br><strong>"
+                     "evidence": f"{html.escape(best['finding'])}{stated}<br><strong>"
                                  f"{html.escape(best['strength'])}</strong><br><small>{best['study']}</small>",
                      "force": _figures_cell(rows, measure_ids, extra.get(area, []), cannot)})
         printed.append(_printed_area(link, f"{message}<br>{_short_evidence(best)}",
@@ -107,5 +110,11 @@ def section(f: forces.Force, rows: pd.DataFrame, extra: dict[str, list[str]] | N
         pd.DataFrame(full), kind="areas", html_columns=("area", "message", "evidence", "force"),
         headers={"area": "Action area (chapter)", "message": "What the guide advises",
                  "evidence": "Strongest evidence the book has", "force": figures},
-        caption="The guide's five action areas and this force")
-    return Section(tables.ScreenAndPrint(screen, f'<div class="pcp-areas-printed">{"".join(printed)}</div>'), None, [])
+        caption="The guide's five action areas and this force" + (
+            f". For {common.join(unstated)}, the source of the strongest evidence does not state its figures"
+            if unstated else ""))
+    # "Its figures: not stated in the source", said once for every area it holds for, not once an area.
+    note = (f'<p class="pcp-areas-unstated">For {html.escape(common.join(unstated))}, the source of the strongest '
+            f'evidence does not state its figures.</p>' if unstated else "")
+    return Section(tables.ScreenAndPrint(screen, f'<div class="pcp-areas-printed">{"".join(printed)}{note}</div>'),
+                   None, [])

@@ -1,34 +1,34 @@
-"""The key points that open a force's at-a-glance page and briefing: three to six sentences chosen by written rules over
-the verdicts of the dashboard's rows (values from measures/force_measures, never the rows' sentences), each with its
-figure and period as the row shows them and a link to the page that shows its evidence.
+"""The key points that open a force's at-a-glance page and briefing: at most six sentences chosen by written rules over
+the verdicts of the dashboard's rows (values from measures/force_measures, never the rows' sentences), each a
+difference or an outlier, with its figure, its period and what it is compared with, and a link to the page that shows
+its evidence.
 
-The rules, in order (the appendix gives them to readers):
+The rules, in order (the appendix gives them to readers); within each, the largest first:
 0. for the City of London, why its figures per resident say little;
-1. the force's own survey, where the edition has one: its headline measure and period, and its change from a year
-   earlier where that is significant (chapter 1);
-2. the newest Black/White search rate ratio, where it is significantly above parity (chapter 3);
-3. a survey measure that ONS's own test finds higher or lower than England and Wales (chapter 7), and any rate of
-   events outside the 95% funnel limits (the chapter that draws the funnel);
-4. a stock (officers, PCSOs) that changed by a tenth or more since the year before (chapter 2);
-5. officers per 100,000 residents at the newest date, against the median force (chapter 2);
-6. measures whose newest figure by force is more than five years old, named with their period (the appendix).
-A rule that the rows do not support gives no point; no point is made of a figure the dashboard does not show.
+1. significant changes between the two newest comparable periods of a measure (the force's own survey first, then
+   each measure's newest period against the previous one of its like-for-like series, with how it was tested),
+   largest by the ratio of the two figures;
+2. places that stand out: a rate outside the 95% funnel limits (with how many forces are beyond the same limit), a
+   survey measure ONS's test finds higher or lower than England and Wales, and the Black/White search rate ratio
+   significantly away from parity where its change is not already a point, largest by the ratio to the centre;
+3. stocks (officers, PCSOs) that moved by a twentieth or more since the date before, largest first.
+A rule the rows do not support gives no point; nothing is a point that says nothing differs, and no point is made of
+a figure the dashboard does not show.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.measures import force_measures as fm
 from analysis.present.glue import Figure
-from analysis.present.numbers import fmt_number
+from analysis.present.numbers import fmt_difference, fmt_number, fmt_percent_change
 from analysis.sources import forces
 
 MAX_POINTS = 6
-# A stock moving by this share of itself in a year is a point.
-LARGE_CHANGE = 0.10
-# A by-force figure older than this many years, at the newest period the book has, is a point.
-STALE_YEARS = 5
+# A stock moving by this share of itself since the date before is a point.
+LARGE_CHANGE = 0.05
 OWN_SURVEY = "own_survey"  # the measure id of the force's own survey's rows (at_a_glance.survey_rows)
 # Where each measure's point links: the chapter whose force section shows the same figure for the same period, else
 # the key measures on the edition's first page (the newest figures by force, the staff changes and the extracts'
@@ -38,11 +38,65 @@ PAGES = {OWN_SURVEY: "01-trust-and-confidence.html", "bw_search_ratio": MEASURES
          "recorded_crime_per_1000": MEASURES, "deaths_per_million": "06-police-wrongdoing.html",
          "officers_per_100k": MEASURES, "pcsos_per_100k": MEASURES,
          "asb_experience_pct": "07-what-else-matters.html"}
-STALE_PAGE, GLANCE = "appendix-data-and-methods.html", "at-a-glance.html"
+GLANCE = "at-a-glance.html"
 SIGNIFICANT_CHANGE = (fm.RISE, fm.FALL)
 ONS_VERDICTS = (fm.HIGHER, fm.LOWER)
+AWAY_FROM_PARITY = (fm.ABOVE_PARITY, fm.BELOW_PARITY)
 # A funnel place in the chapters' words (methods/funnel), read on before "around" and the funnel's centre.
 FUNNEL_WORDS = {place: words for words, place in fm.FUNNEL_PLACES.items()}
+# The places beyond a limit on one side: a force's point says how many forces share its side.
+SIDES = {place: [p for p in fm.OUTSIDE_95 if p.split()[0] == place.split()[0]] for place in fm.OUTSIDE_95}
+
+
+def _size(value, reference) -> float:
+    """How far apart two figures are, as the log of their ratio: comparable across measures and units."""
+    return abs(float(np.log(value / reference))) if value and reference and value > 0 and reference > 0 else 0.0
+
+
+def _shown(value, measure_id: str) -> str:
+    return fmt_number(value, fm.MEASURES[measure_id]["decimals"])
+
+
+def _label(row) -> str:
+    meta = fm.MEASURES[row["measure_id"]]
+    return meta.get("short_label", meta["label"])
+
+
+def _figure(row) -> str:
+    """The force's figure as its row shows it, with the unit where the label does not give it."""
+    return row["force"] + ("%" if fm.MEASURES[row["measure_id"]]["unit"] == "percent" else "")
+
+
+def _change(row) -> str:
+    """A measure's significant change since the previous period of its series: both figures and periods, how far it
+    moved (from the unrounded figures), the series both are on and how the change was tested."""
+    meta = fm.MEASURES[row["measure_id"]]
+    now, before = row["value"], row["previous_value"]
+    percent = meta["unit"] == "percent"
+    gap = fmt_difference(now, before, meta["decimals"])
+    by = ("" if meta["unit"] == "ratio" else f" ({'up' if now > before else 'down'} {gap} percentage points)"
+          if percent else f" ({'up' if now > before else 'down'} {gap} {meta['unit']}, "
+                          f"{fmt_percent_change(now, before)})")
+    both = f", both on {row['series']}" if pd.notna(row["series"]) else ""
+    return (f"{_label(row)}: {'rose' if now > before else 'fell'} from {_shown(before, row['measure_id'])}"
+            f"{'%' * percent} in {row['previous_period']} to {_figure(row)} in {row['period']}{both}{by}; a "
+            f"significant {'rise' if now > before else 'fall'} ({row['change_test']}).")
+
+
+def _beyond(row) -> int:
+    """How many forces' figures for the same measure and period are beyond the same side's 95% limit."""
+    table = fm.all_forces()
+    same = table[(table["measure_id"] == row["measure_id"]) & (table["period_end"] == row["period_end"])
+                 & (table["funnel_centre"] == row["funnel_centre"])]
+    return int(same["funnel_place"].isin(SIDES[row["funnel_place"]]).sum())
+
+
+def _outlier(row) -> str:
+    n = _beyond(row)
+    side = row["funnel_place"].split()[0]
+    return (f"{_label(row)}: {_figure(row)} in {row['period']}, {FUNNEL_WORDS[row['funnel_place']]} around "
+            f"{row['funnel_centre']} ({_shown(row['funnel_centre_value'], row['measure_id'])}); "
+            + (f"one of {n} forces {side} the 95% limit." if n > 1 else f"the only force {side} the 95% limit."))
 
 
 def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
@@ -50,49 +104,48 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
     the datasets it rests on, and the page it links."""
     name = forces.get(code).name
     city = code == forces.CITY_OF_LONDON
-    found: list[dict] = []
+    newest = rows[~rows["measure_id"].duplicated()]  # the dashboard lists a measure's periods newest first
+    changes, outliers, stocks = [], [], []
 
-    def add(text: str, row) -> None:
-        found.append({"text": text, "datasets": list(row["datasets"]), "page": PAGES[row["measure_id"]]})
+    def point(text: str, row) -> dict:
+        return {"text": text, "datasets": list(row["datasets"]), "page": PAGES[row["measure_id"]]}
 
-    if city:
-        found.append({"text": outlier, "datasets": [], "page": GLANCE})
-    for _, row in rows[rows["measure_id"] == OWN_SURVEY].iterrows():
-        moved = f"; {row['verdict_text']}" if row["change_verdict"] in SIGNIFICANT_CHANGE else ""
-        add(f"{row['measure']}: {row['force']} in {row['period']}{moved}.", row)
-    for _, row in rows[rows["measure_id"] == "bw_search_ratio"].head(1).iterrows():
-        if row["vs_parity"] == fm.ABOVE_PARITY:
-            add(f"In {row['period']}, Black people were searched significantly more often than White people per "
-                f"resident in {name}'s area: a ratio of {row['force']}.", row)
-    # A measure's point comes from its newest row only: an older row a newer one contradicts makes no point.
-    for _, row in rows[~rows["measure_id"].duplicated()].iterrows():
-        # London's combined survey area is the Met's, not the City's.
-        if row["vs_england_and_wales"] in ONS_VERDICTS and not (city and row["area"]):
-            meta = fm.MEASURES[row["measure_id"]]
-            percent = meta["unit"] == "percent"
-            add(f"{meta.get('short_label', row['measure'])}: {row['force']}{'%' * percent} in {row['period']}, "
-                f"{row['comparison']}.", row)
+    for _, row in newest.iterrows():
+        if row["change_verdict"] not in SIGNIFICANT_CHANGE:
+            continue
+        if row["measure_id"] == OWN_SURVEY:  # confidence first: its change leads
+            changes.append((np.inf, point(f"{row['measure']}: {row['force']} in {row['period']}; "
+                                          f"{row['verdict_text']}.", row)))
+        elif pd.notna(row["previous_value"]) and not (city and row["area"]):
+            changes.append((_size(row["value"], row["previous_value"]), point(_change(row), row)))
+    changed = set(newest.loc[newest["change_verdict"].isin(SIGNIFICANT_CHANGE), "measure_id"])
+    for _, row in newest.iterrows():
         if row["funnel_place"] in fm.OUTSIDE_95:
-            add(f"{row['measure']}: {row['force']} in {row['period']}, {FUNNEL_WORDS[row['funnel_place']]} around "
-                f"{row['funnel_centre']}.", row)
+            outliers.append((_size(row["value"], row["funnel_centre_value"]), point(_outlier(row), row)))
+        # London's combined survey area is the Met's, not the City's. ONS gives its verdict, not a centre to size
+        # it by: such a point follows the funnels'.
+        if row["vs_england_and_wales"] in ONS_VERDICTS and not (city and row["area"]):
+            outliers.append((0.0, point(
+                f"{_label(row)}: {_figure(row)} in {row['period']}, {row['verdict_text']}"
+                + (f"; {row['area']}" if pd.notna(row["area"]) and row["area"] else "") + ".", row)))
+        if row["vs_parity"] in AWAY_FROM_PARITY and row["measure_id"] not in changed:
+            outliers.append((_size(row["value"], 1.0), point(
+                f"In {row['period']}, Black people were searched significantly "
+                f"{'more' if row['vs_parity'] == fm.ABOVE_PARITY else 'less'} often than White people per resident "
+                f"in {name}'s area: a ratio of {row['force']}, against parity (1).", row)))
     if not city:  # the City's page shows no staff counts: per resident they say little
-        for _, row in rows[rows["count_previous_value"].notna()].iterrows():
+        for _, row in newest[newest["count_previous_value"].notna()].iterrows():
             before, after = row["count_previous_value"], row["count_value"]
             if before and abs(after - before) / before >= LARGE_CHANGE:
-                add(f"{row['count_noun']} (full-time equivalent) went {'up' if after > before else 'down'} from "
-                    f"{fmt_number(before, 0)} at {row['count_previous_period']} to {fmt_number(after, 0)} at "
-                    f"{row['period']}.", row)
-        for _, row in rows[rows["measure_id"] == "officers_per_100k"].head(1).iterrows():
-            add(f"{name} had {row['force']} police officers per 100,000 residents at {row['period']}, against "
-                f"{row['median_force']} in the median force.", row)
-    years = pd.to_datetime(rows["period_end"]).dt.year
-    fresh = set(rows.loc[years > years.max() - STALE_YEARS, "measure_id"])
-    stale = rows[(years <= years.max() - STALE_YEARS) & ~rows["measure_id"].isin(fresh)]
-    if len(stale):
-        listed = "; ".join(f"{m[0].lower()}{m[1:]} ({p})" for m, p in zip(stale["measure"], stale["period"]))
-        found.append({"text": f"The newest figures by force for these measures are more than {STALE_YEARS} years "
-                              f"old, as no newer edition could be obtained: {listed}.",
-                      "datasets": sorted({d for ds in stale["datasets"] for d in ds}), "page": STALE_PAGE})
+                stocks.append((_size(after, before), point(
+                    f"{row['count_noun'][0].upper()}{row['count_noun'][1:]} (full-time equivalent): "
+                    f"{fmt_number(after, 0)} at {row['period']}, {fmt_difference(after, before)} "
+                    f"{'more' if after > before else 'fewer'} than the {fmt_number(before, 0)} at "
+                    f"{row['count_previous_period']} ({fmt_percent_change(after, before)} "
+                    f"{'up' if after > before else 'down'}).", row)))
+    found = [{"text": outlier, "datasets": [], "page": GLANCE}] if city else []
+    for group in (changes, outliers, stocks):
+        found += [p for _, p in sorted(group, key=lambda sized: -sized[0])]
     return found[:MAX_POINTS]
 
 

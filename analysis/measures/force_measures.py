@@ -7,11 +7,12 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import yaml
+from scipy import stats as sps
 
 from analysis import config
 from analysis.measures import asb, funnels
 from analysis.measures.search_ratios import rate_ratio_table
-from analysis.methods import comparable, disproportionality, funnel, per_resident, ranking, stats
+from analysis.methods import comparable, disproportionality, funnel, multiplicity, per_resident, ranking, stats
 from analysis.sources import cache, census, force_indicators, forces, iopc, iopc_extract, manifest, pfa_tables
 from analysis.sources import population, search_totals_2025, workforce
 from analysis.sources import search_rates as sr
@@ -25,7 +26,8 @@ FUNNEL_PLACES = {funnel.ABOVE_998: "above 99.8% limit", funnel.ABOVE_95: "above 
                  funnel.WITHIN: "within 95% limits", funnel.BELOW_95: "below 95% limit",
                  funnel.BELOW_998: "below 99.8% limit"}
 OUTSIDE_95 = ("above 99.8% limit", "above 95% limit", "below 95% limit", "below 99.8% limit")
-CENTRE_EW, CENTRE_FORCES = "England and Wales", "the 43 forces' total"
+# The forces' total names how many forces it sums (those with a rate): never "43" where one has none.
+CENTRE_EW, CENTRE_FORCES = "England and Wales", "the {n} forces' total"
 HIGHER, LOWER, NOT_DIFFERENT = "significantly higher", "significantly lower", "not significantly different"
 ABOVE_PARITY, BELOW_PARITY, AT_PARITY = ("significantly above parity", "significantly below parity",
                                          "not significantly different from parity")
@@ -42,6 +44,11 @@ FUNNEL_TEST = ("funnel limits at 95% and 99.8% (Spiegelhalter 2005), widened for
                "exceeds chance")
 PARITY_TEST = "95% score interval for a ratio of two Poisson rates, against parity (1)"
 ONS_TEST = "ONS's own significance test"
+# How a change between two periods of one series is tested (_series_changes), by what the rows give; each family is
+# a measure's forces between the same two periods, controlled by the Benjamini-Hochberg false discovery rate.
+CHANGE_TESTS = {"events": "a Poisson test of the two rates",
+                "interval": "a test of the two ratios on the log scale, from their 95% intervals"}
+ACROSS_FORCES = "the Benjamini-Hochberg false discovery rate across forces"
 
 COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end", "value", "ci_low", "ci_high", "unit",
            "england_and_wales", "median_force", "funnel_place", "funnel_centre", "vs_england_and_wales", "test",
@@ -52,12 +59,15 @@ COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end
 # carries; events: the count behind a rate; value_as_published: a third party's figure where the book recomputes
 # value; official_value: the Home Office method's ratio; denominator_low/high: the ratio's range over the two
 # denominators; rounding_low/high: the range published rates rounded to 0.1 allow; vs_parity: a ratio against 1;
-# area: the area whose figure a force is given (London's two forces share one); england_and_wales_previous.
+# area: the area whose figure a force is given (London's two forces share one); england_and_wales_previous;
+# funnel_centre_value: the funnel's centre in the measure's unit; series: the like-for-like series a row is in
+# (measures.yml), change_test: how its change since the series' previous period was tested.
 EXTRA = ["funnel_caveat", "basis", "events", "value_as_published", "official_value", "denominator_low",
-         "denominator_high", "rounding_low", "rounding_high", "vs_parity", "area", "england_and_wales_previous"]
+         "denominator_high", "rounding_low", "rounding_high", "vs_parity", "area", "england_and_wales_previous",
+         "funnel_centre_value", "series", "change_test"]
 NUMBERS = {"value", "ci_low", "ci_high", "england_and_wales", "median_force", "previous_value", "change", "events",
            "value_as_published", "official_value", "denominator_low", "denominator_high", "rounding_low",
-           "rounding_high", "england_and_wales_previous"}
+           "rounding_high", "england_and_wales_previous", "funnel_centre_value"}
 
 
 def _load_measures() -> dict[str, dict]:
@@ -90,7 +100,8 @@ SCHEMA = pa.DataFrameSchema(
         "england_and_wales": pa.Column(float, nullable=True),
         "median_force": pa.Column(float, nullable=True),
         "funnel_place": pa.Column(object, pa.Check.isin(_FUNNEL_VALUES), nullable=True),
-        "funnel_centre": pa.Column(object, pa.Check.isin([CENTRE_EW, CENTRE_FORCES]), nullable=True),
+        "funnel_centre": pa.Column(object, pa.Check.str_matches(
+            "^" + CENTRE_EW + "$|^" + CENTRE_FORCES.format(n=r"\d+") + "$"), nullable=True),
         "vs_england_and_wales": pa.Column(object, pa.Check.isin([HIGHER, LOWER, NOT_DIFFERENT]), nullable=True),
         "test": pa.Column(object, nullable=True),
         "previous_period": pa.Column(object, nullable=True),
@@ -153,6 +164,7 @@ def _funnel_rows(fitted: funnel.Funnel, centre: str) -> dict:
     city = place == funnel.CITY_NOT_COMPARED
     return {"funnel_place": place.map(FUNNEL_PLACES),
             "funnel_centre": pd.Series(centre, index=place.index).where(~city),
+            "funnel_centre_value": pd.Series(fitted.centre, index=place.index).where(~city),
             # On a wide funnel "within the limits" says little: the caveat goes beside that verdict wherever shown.
             "funnel_caveat": pd.Series(funnel.wide_caveat(fitted.spread), index=place.index).where(
                 place == funnel.WITHIN),
@@ -243,14 +255,18 @@ def counted_searches() -> pd.DataFrame:
     before = totals[totals["year_ending"] == latest - 1].set_index("pfa_code").reindex(now.index)
     moved = stats.poisson_rate_ratio(now["searches"], now["population"], before["searches"], before["population"])
     moved.index = now.index
-    verdict = pd.Series(np.select([moved["ci_low"] > 1, moved["ci_high"] < 1], [RISE, FALL], NO_CHANGE),
-                        index=now.index).where(moved["ci_low"].notna(), NOT_TESTED)
+    # As every change the table tests (_series_changes): the false discovery rate controlled across forces.
+    tested = moved["p_value"].where(now.index != forces.CITY_OF_LONDON)
+    sig = pd.Series(multiplicity.significant(tested, multiplicity.FDR), index=now.index)
+    verdict = pd.Series(np.select([sig & (moved["rate_ratio"] > 1), sig], [RISE, FALL], NO_CHANGE),
+                        index=now.index).where(tested.notna(), NOT_TESTED)
     fitted = funnels.search_funnel(latest)
     rows = _rows("searches_per_1000", financial_year(latest), [ss.SEARCH_FILE, *population.BY_YEAR_FILES],
                  now["per_1000"], events=now["searches"], previous_period=financial_year(latest - 1),
                  previous_value=before["per_1000"], change=now["per_1000"] - before["per_1000"],
-                 change_verdict=verdict, **_funnel_rows(fitted, CENTRE_EW))
-    rows["test"] = FUNNEL_TEST + "; change: a Poisson score test of the two years' rates"
+                 change_verdict=verdict, change_test=f"{CHANGE_TESTS['events']}, {ACROSS_FORCES}",
+                 **_funnel_rows(fitted, CENTRE_EW))
+    rows["test"] = FUNNEL_TEST + f"; change: {CHANGE_TESTS['events']}, {ACROSS_FORCES}"
     return rows
 
 
@@ -292,7 +308,8 @@ def staff(newest_official: int) -> list[pd.DataFrame]:
 def recorded_crime() -> list[pd.DataFrame]:
     """Recorded crime per 1,000 residents: the year ending March 2026 (a third party's rates, counts worked back on
     mid-2024 residents, funnel around the 43 forces' total: the extract gives no national rate), then ONS's year
-    ending December 2024 (funnel around England and Wales); ONS suppresses the City of London's rate."""
+    ending December 2024 (funnel around England and Wales); ONS suppresses the City of London's rate, so the
+    forces' total is 42 forces'."""
     ind = force_indicators.load().set_index("pfa_code")
     pop = population.for_year(population.MYE_2024_YEAR)
     rate = ind["crime_rate"]
@@ -304,8 +321,8 @@ def recorded_crime() -> list[pd.DataFrame]:
     newest = _rows("recorded_crime_per_1000", force_indicators.CRIME_PERIOD,
                    [force_indicators.INDICATORS_FILE, population.MYE_2024_FILE], rate, national=np.nan,
                    **_funnel_rows(funnel.forces_rate_funnel(crimes, "crimes", "population", centre, 1000),
-                                  CENTRE_FORCES))
-    newest.loc[newest["value"].isna(), ["funnel_place", "funnel_centre"]] = None
+                                  CENTRE_FORCES.format(n=len(crimes))))
+    newest.loc[newest["value"].isna(), ["funnel_place", "funnel_centre", "funnel_centre_value"]] = None
     newest.loc[newest["value"].isna(), "reason"] = "too few residents for a rate per resident"
 
     ons = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code"]).set_index("area_code")
@@ -314,7 +331,7 @@ def recorded_crime() -> list[pd.DataFrame]:
                      [pfa_tables.FILES[pfa_tables.DEC_2024]], ons["crime_rate"], events=ons["crimes"],
                      **_funnel_rows(fitted, CENTRE_EW))
     suppressed = official["value"].isna()
-    official.loc[suppressed, ["funnel_place", "funnel_centre"]] = None
+    official.loc[suppressed, ["funnel_place", "funnel_centre", "funnel_centre_value"]] = None
     official.loc[suppressed, "reason"] = official.loc[suppressed, "force_code"].map(ons["rate_note"])
     return [newest, official]
 
@@ -338,6 +355,7 @@ def anti_social_behaviour() -> pd.DataFrame:
     return _rows("asb_experience_pct", financial_year(latest), [pfa_tables.FILES[latest]], by_force,
                  vs_england_and_wales=against, test=ONS_TEST, previous_period=financial_year(earlier),
                  previous_value=before, change=by_force.reindex(codes) - before, change_verdict=moved,
+                 change_test=ONS_TEST,
                  area=area.map(asb.asb_area_name).where(area != area.index),
                  england_and_wales_previous=then.get(ENGLAND_AND_WALES))
 
@@ -362,11 +380,64 @@ def deaths() -> list[pd.DataFrame]:
     return [latest, rate]
 
 
+def _primary(table: pd.DataFrame) -> pd.Series:
+    """The dataset each row's figure is read from (the first it names): which series of its measure the row is."""
+    return table["datasets"].str.split("; ").str[0]
+
+
+def _change_p_values(now: pd.DataFrame, then: pd.DataFrame) -> tuple[pd.Series, str]:
+    """Each force's p-value for its change between two periods, and how it was tested: a score test of two Poisson
+    rates where both periods give the events behind them, else a z-test of two log ratios from their intervals."""
+    if now["events"].notna().any() and then["events"].notna().any():
+        p = stats.poisson_rate_ratio(now["events"], now["events"] / now["value"], then["events"],
+                                     then["events"] / then["value"])["p_value"].to_numpy()
+        return pd.Series(p, index=now.index), CHANGE_TESTS["events"]
+    z = stats.z_value(config.CONFIDENCE_LEVEL)
+    se = [(np.log(d["ci_high"]) - np.log(d["ci_low"])) / (2 * z) for d in (now, then)]
+    score = (np.log(now["value"]) - np.log(then["value"])) / np.sqrt(se[0] ** 2 + se[1] ** 2)
+    return pd.Series(2 * sps.norm.sf(np.abs(score)), index=now.index), CHANGE_TESTS["interval"]
+
+
+def _series_changes(table: pd.DataFrame) -> pd.DataFrame:
+    """Each measure's like-for-like series (measures.yml: the datasets whose periods share one definition and
+    denominator): every row named with its series, and the newest period of each series given its change since the
+    series' previous period where its builder gave none, tested force by force with the false discovery rate
+    controlled across forces. Periods of two series are never compared; the City of London's rates per resident are
+    not tested."""
+    table = table.copy()
+    primary = _primary(table)
+    for measure_id, meta in MEASURES.items():
+        for name, datasets in (meta.get("series") or {}).items():
+            mine = (table["measure_id"] == measure_id) & primary.isin(datasets)
+            table.loc[mine, "series"] = name
+            ends = sorted(table.loc[mine, "period_end"].unique(), reverse=True)
+            if len(ends) < 2:
+                continue
+            now = table[mine & (table["period_end"] == ends[0])]
+            then = table[mine & (table["period_end"] == ends[1])].set_index("force_code").reindex(now["force_code"])
+            then.index = now.index
+            if now["previous_value"].notna().any():
+                continue  # its builder gave the change
+            p, how = _change_p_values(now, then)
+            p = p.where(now["reason"].isna() & then["value"].notna())
+            moved = pd.Series(multiplicity.significant(p, multiplicity.FDR), index=now.index)
+            verdict = pd.Series(np.select([moved & (now["value"] > then["value"]), moved], [RISE, FALL], NO_CHANGE),
+                                index=now.index).where(p.notna(), NOT_TESTED).where(then["value"].notna())
+            known = now["value"].notna() & then["value"].notna()
+            table.loc[now.index, "previous_period"] = then["period"].where(known)
+            table.loc[now.index, "previous_value"] = then["value"].where(known)
+            table.loc[now.index, "change"] = (now["value"] - then["value"]).where(known)
+            table.loc[now.index, "change_verdict"] = verdict.where(known)
+            table.loc[now.index, "change_test"] = pd.Series(f"{how}, {ACROSS_FORCES}", index=now.index).where(
+                p.notna())
+    return table
+
+
 def _build() -> pd.DataFrame:
     newest_official = int(workforce.rates()["year"].max())
     frames = [newest_ratio(), published_ratio(), counted_ratio(), newest_searches(), counted_searches(),
               *staff(newest_official), *recorded_crime(), anti_social_behaviour(), *deaths()]
-    table = pd.concat(frames, ignore_index=True)
+    table = _series_changes(pd.concat(frames, ignore_index=True).assign(series=None))
     peers = {c: "; ".join(comparable.comparable_to(c)) for c in forces.force_codes()}
     table["comparable_forces"] = table["force_code"].map(peers)
     for column in COLUMNS + EXTRA:

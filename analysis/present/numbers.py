@@ -47,3 +47,19 @@ def format_spec(fmt: str) -> tuple[int, bool]:
 def fmt_interval(low, high, decimals: int = 0, thousands: bool = True) -> str:
     """A confidence interval as readers see it in the text: "10.6 to 12.5"."""
     return f"{fmt_number(low, decimals, thousands)} to {fmt_number(high, decimals, thousands)}"
+
+
+def fmt_difference(value, reference, decimals: int = 0, thousands: bool = True) -> str:
+    """How far `value` is from `reference` (its size; the caller says which way), from the unrounded figures, at the
+    places the two figures are shown to, or one more where that would disagree with what a reader subtracts from
+    the printed figures (215.6 against 200.2 shown as 216 and 200: "15.4", never "15" or "16" alone)."""
+    exact = abs(value - reference)
+    printed = abs(float(fmt_number(value, decimals, False)) - float(fmt_number(reference, decimals, False)))
+    shown = fmt_number(exact, decimals, thousands)
+    return shown if float(shown.replace(",", "")) == round(printed, decimals) else fmt_number(exact, decimals + 1,
+                                                                                                thousands)
+
+
+def fmt_percent_change(value, reference) -> str:
+    """`value`'s change from `reference` as a whole percentage of the reference, its size only ("55%")."""
+    return f"{fmt_number(abs(100 * (value / reference - 1)), 0)}%"

@@ -21,7 +21,7 @@ from analysis.chapters.common import join
 from analysis.present.glue import EVIDENCE_LINK, LOCAL_DATA, NOT_CHARTED
 from analysis.present.render import BUNDLE_NAME
 from analysis.publish import datapack
-from analysis.sources import manifest
+from analysis.sources import forces, manifest
 
 MIN_PAGES, MAX_PAGES = 2, 4
 
@@ -69,7 +69,8 @@ GLANCE_PATH = "book/at-a-glance.html"
 KEY_POINT = "g_point_"
 # The at-a-glance page's parts, by the explicit targets its notebook sets before each heading (never the headings'
 # words, which may be reworded): each names the section that follows it.
-PART = {"key points": "pcp-part-key-points", "guide": "pcp-part-guide", "key measures": "pcp-part-key-measures",
+PART = {"confidence": "pcp-part-confidence", "key points": "pcp-part-key-points", "questions": "pcp-part-questions",
+        "guide": "pcp-part-guide", "key measures": "pcp-part-key-measures",
         "among forces": "pcp-part-among-forces", "how to read": "pcp-part-how-to-read",
         "published estimates": "pcp-part-published-estimates", "over time": "pcp-part-over-time",
         "local data": "pcp-part-local-data"}
@@ -112,6 +113,8 @@ thead th { border-bottom: 0.8pt solid #333; }
 .pcp-table-glance tr > :nth-child(3) { width: 13%; }
 .pcp-table-glance tr > :nth-child(4), .pcp-table-glance tr > :nth-child(5) { width: 10%; }
 .pcp-table-glance tr > :nth-child(6) { width: 38%; }
+.pcp-table-questions tr > :nth-child(1) { width: 16%; }
+.pcp-table-questions tr > :nth-child(2) { width: 28%; }
 /* The five areas on paper (chapters/guide_and_force.py): a block each, never split, advice beside figures. */
 .pcp-area { break-inside: avoid; border-top: 0.4pt solid #bbb; padding: 0.5mm 0 1.5mm; font-size: 8pt; }
 .pcp-area h3 { margin: 1mm 0 0.5mm; font-size: 9.5pt; }
@@ -169,11 +172,13 @@ def _article(page):
 # paper has its compact form); and the comparison charts where they leave the force out (NOT_CHARTED).
 ONLINE_ONLY = ('figure:has([id^="pcp-glance-map-"])', ".pcp-table-wrap:has(.pcp-table-glance-peers)",
                ".pcp-peer-intro", ".pcp-screen-only", ".pcp-online-only")
-ONLINE_ONLY_PARTS = ("over time", "published estimates")
-# Sections in the order the briefing gives them, after the title: what matters first, the guide beside the force,
-# the key measures (in parts, see _parts), the comparison charts, then how to read them, which as text can run on
-# into what a page has left.
-PAPER_ORDER = ("key points", "guide", "key measures", "among forces", "how to read")
+# The guide's five areas stay online too: on paper the questions carry the guide's advice beside the force's figures.
+ONLINE_ONLY_PARTS = ("over time", "published estimates", "guide")
+# Sections in the order the briefing gives them, after the title: confidence and what matters first, the key
+# measures (in parts, see _parts) with the comparable forces, the questions to put to the force (the guide's advice
+# beside the force's figures), the comparison charts, then how to read them, which as text can run on into what a
+# page has left.
+PAPER_ORDER = ("confidence", "key points", "key measures", "questions", "among forces", "how to read")
 
 
 def _part(article, name: str):
@@ -278,7 +283,8 @@ def assemble(edition: Path, layout: int = 0) -> Path:
     slug = meta["slug"]
     pack = datapack.folder_name(slug)
     body = (
-        f'<p class="lede">Public confidence in policing: a briefing for {html.escape(meta["force"])}, '
+        f'<p class="lede">Public confidence in policing: a briefing on {html.escape(meta["force"])} for '
+        f'{html.escape(_oversight(meta))}, '
         f'built {html.escape(meta["built"])} from data version {html.escape(meta["data_version"])}. '
         f'Online edition, with every chapter and the method: {online_link(slug)}. The figures behind it, as one '
         f'workbook: {online_link(slug, f"{pack}/{datapack.workbook_name(slug)}")}, or as a data package of CSV files: '
@@ -297,6 +303,13 @@ def assemble(edition: Path, layout: int = 0) -> Path:
     target = edition / "briefing.html"
     target.write_text(page, encoding="utf-8")
     return target
+
+
+def _oversight(meta: dict) -> str:
+    """Whom the briefing addresses: the force's police and crime commissioner, or MOPAC, or the City of London Police
+    Authority Board (the force registry)."""
+    code = meta.get("code") or forces.resolve(meta["force"]).code
+    return forces.oversight(code)[0]
 
 
 # What a line break leaves in a PDF's text layer: whitespace, and where a word breaks at a soft hyphen, the soft

@@ -1,5 +1,6 @@
 """What changed since an earlier edition: its figure register against this one's, figure by figure, with the reason
-each changed, written as the edition's "What changed" page."""
+each changed, written as the edition's "What changed" page; for a first edition, the changes the data themselves show
+between the two newest comparable periods of each measure (measures/force_measures)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
+from analysis.measures import force_measures as fm
 from analysis.present import inert, tables
-from analysis.sources import localfiles
+from analysis.present.numbers import fmt_difference, fmt_number
+from analysis.sources import forces, localfiles
 
 PAGE = "what-changed"  # the page's name in an edition's book/ folder
 NEW_PERIOD = "a new period of data"
@@ -90,14 +93,49 @@ def compare(before: list[dict], after: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["chapter", "key", "label", "before", "after", "why"])
 
 
+def data_changes(force: str) -> tuple[pd.DataFrame, list[str]]:
+    """The force's change on each measure between the two newest comparable periods the measures table holds (its
+    newest row that has a previous period), with the verdict and how it was tested; and the measures that have no two
+    comparable periods by force."""
+    rows = fm.for_force(forces.resolve(force))
+    changed = rows[rows["previous_value"].notna() & rows["value"].notna()]
+    changed = changed[~changed["measure_id"].duplicated()]  # newest first: each measure's newest change
+    out = []
+    for _, r in changed.iterrows():
+        decimals = fm.MEASURES[r["measure_id"]]["decimals"]
+        unit = "%" if r["unit"] == "percent" else ""
+        now, before = r["value"], r["previous_value"]
+        same = fmt_number(now, decimals) == fmt_number(before, decimals) and now == before
+        how = r["change_test"] if pd.notna(r["change_test"]) else r["test"]
+        out.append({"measure": r["measure"], "before": f"{fmt_number(before, decimals)}{unit} ({r['previous_period']})",
+                    "after": f"{fmt_number(now, decimals)}{unit} ({r['period']})",
+                    "change": "no change" if same else
+                    f"{'up' if now > before else 'down'} {fmt_difference(now, before, decimals)}"
+                    + (" percentage points" if unit else ""),
+                    "verdict": f"{r['change_verdict']} ({how})" if pd.notna(how) else r["change_verdict"]})
+    alone = [m for m in dict.fromkeys(rows["measure"]) if m not in set(changed["measure"])]
+    return pd.DataFrame(out, columns=["measure", "before", "after", "change", "verdict"]), alone
+
+
 def page(changed: pd.DataFrame | None, force: str, since: str = "") -> str:
     """The edition's "What changed" page (MyST Markdown with the table as HTML, every value escaped); `since` names
-    the earlier register's file."""
+    the earlier register's file. A first edition lists what the data show changed (data_changes)."""
     since = inert.markdown(since)
     head = "# What changed since the last edition\n\n"
     if changed is None:
-        return head + (f"This is the first edition for {force}: there is no earlier edition's figure register to "
-                       "compare it with.\n")
+        moved, alone = data_changes(force)
+        table = tables.format_table(
+            moved, headers={"measure": "Measure", "before": "Earlier period", "after": "Newest period",
+                            "change": "Change", "verdict": "Verdict, and how it was tested"},
+            missing="", caption="What the data show changed between each measure's two newest comparable periods")
+        return head + (f"This is the first edition for {inert.markdown(force)}: there is no earlier edition's figure "
+                       "register to compare it with. What the data themselves show changed for the force, each "
+                       "measure's newest period against the previous one of the same series (same definition and "
+                       "denominator), is below; a change across a series break is not compared.\n\n"
+                       + table.html + "\n\n"
+                       + (f"Not compared (no two comparable periods by force, or a series break between them): "
+                          f"{inert.markdown('; '.join(alone))}.\n" if alone
+                          else ""))
     if changed.empty:
         return head + f"No figure changed since the edition whose register was {since}.\n"
     counts = changed["why"].value_counts()

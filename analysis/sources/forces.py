@@ -30,6 +30,9 @@ REGISTRY_SCHEMA = Schema(
         Column("region", "str"),
         Column("country", "str", allowed=frozenset({"England", "Wales"})),
         Column("aliases", "str"),
+        # Who holds the force to account (whom its briefing addresses) and the title of its chief officer.
+        Column("oversight", "str"),
+        Column("chief_officer", "str", allowed=frozenset({"chief constable", "Commissioner"})),
     ),
     unique=("pfa_code",),
 )
@@ -90,6 +93,13 @@ def _lookup() -> dict[str, str]:
 
 
 @cache.in_memory
+def oversight(code: str) -> tuple[str, str]:
+    """Who holds the force to account ("the Police and Crime Commissioner", MOPAC for the Met, the Police Authority
+    Board for the City of London) and the title of the chief officer they hold to account."""
+    row = registry().set_index("pfa_code").loc[code]
+    return row["oversight"], row["chief_officer"]
+
+
 def get(code: str) -> Force:
     row = registry().set_index("pfa_code").loc[code]
     return Force(code, row["name"], row["short_name"], row["slug"], row["region"], row["country"])

@@ -78,13 +78,18 @@ def test_significance_wording_or_no_sampling_error():
     assert met[("Stop and searches per 1,000 residents", "2018/19")].startswith("above the 95% (not the 99.8%) limit")
 
 
-def test_the_gap_to_the_median_agrees_with_the_figures_shown():
-    # 7.4 and 12.6 show as 7 and 13: the words say 6 below, not the unrounded 5.2.
+def test_the_gap_to_the_median_is_unrounded_and_agrees_with_the_figures_shown():
+    # Issue 35: 7.4 and 12.6 show as 7 and 13, a reader subtracts 6; the unrounded gap is 5.2, so it is given to
+    # one more place rather than as a whole number that disagrees with either.
     assert glance._count_wording(7.4, 12.6, "PCSOs per 100,000 residents")[0] == (
-        "6 PCSOs per 100,000 residents below the median force")
+        "5.2 PCSOs per 100,000 residents below the median force")
     assert glance._count_wording(85.94, 77.16, "offences per 1,000", 1)[0] == (
-        "8.7 offences per 1,000 above the median force")
-    assert glance._count_wording(12.6, 13.4, "officers per 100,000 residents")[0] == "the same as the median force"
+        "8.78 offences per 1,000 above the median force")
+    assert glance._count_wording(216.4, 200.1, "officers per 100,000 residents")[0] == (
+        "16 officers per 100,000 residents above the median force")
+    assert glance._count_wording(12.6, 13.4, "officers per 100,000 residents")[0] == (
+        "0.8 officers per 100,000 residents below the median force")
+    assert glance._count_wording(13.4, 13.4, "officers per 100,000 residents")[0] == "the same as the median force"
     assert glance._count_wording(14.4, 13.4, "officers per 100,000 residents")[0] == (
         "1 officer per 100,000 residents above the median force")
 
@@ -122,13 +127,20 @@ def test_the_newest_figures_come_first_marked_with_their_grade_and_each_stock_sa
 
 
 @pytest.mark.parametrize("force, says", [
-    ("kent", "A force can add its own public attitude survey"),
-    ("metropolitan-police", "MOPAC's Public Attitude Survey"),
+    ("kent", "This edition has no survey of Kent Police's own"),
+    ("metropolitan-police", "MOPAC Public Attitude Survey"),
     ("dyfed-powys", "National Survey for Wales")])
-def test_the_page_says_truly_what_is_known_of_confidence_in_the_force(force, says):
-    note = {f.key: f.value for f in glance.at_a_glance(forces.resolve(force)).figures}["g_confidence_note"]
+def test_the_page_opens_with_what_is_known_of_confidence_in_the_force(force, says):
+    """Issue 35: the national figure with its period, why no force figure, and the force's own survey where it has
+    one, flagged when old (the Met's PAS to December 2023)."""
+    values = {f.key: f.value for f in glance.at_a_glance(forces.resolve(force)).figures}
+    note = values["g_confidence_note"] + " " + values["g_own_survey_note"]
     assert "ONS publishes Crime Survey for England and Wales estimates of confidence for each police force area" in note
     assert "does not publish it by force" not in note and says in note
+    assert values["g_conf_national"].startswith("In England and Wales, ")
+    assert "had confidence in their local police in 20" in values["g_conf_national"]
+    old = "more than 2 years older than the newest national one"
+    assert (old in values["g_own_survey_note"]) == (force == "metropolitan-police")
 
 
 def test_no_page_a_commissioner_reads_shows_a_build_command():
@@ -164,3 +176,18 @@ def test_the_city_s_caveat_names_rates_that_are_many_times_other_forces():
             values = rows.set_index("force_code")["value"]
             others = values.drop(forces.CITY_OF_LONDON)
             assert values[forces.CITY_OF_LONDON] > 3 * others.max()
+
+
+@pytest.mark.parametrize("force", ["kent", "metropolitan-police", "city-of-london", "south-wales", "lancashire",
+                                   "north-yorkshire"])
+def test_no_cell_of_the_key_measures_or_the_comparable_forces_prints_a_placeholder(force):
+    """Issue 35: a missing figure says why in words ("not given by the source", "no figure by force"), never "–";
+    where a funnel has another centre than England and Wales, the cell gives it."""
+    f = forces.resolve(force)
+    section = glance.at_a_glance(f)
+    shown = [glance.table(section).html] + ([] if (peers := glance.peer_table(section)) is None else [peers.html])
+    for page in shown:
+        assert "–<" not in page and ">–" not in page and ">nan<" not in page
+    crime = section.table[section.table["measure_id"] == "recorded_crime_per_1000"].iloc[0]
+    if f.code != forces.CITY_OF_LONDON:
+        assert crime["england_and_wales"] == "not given by the source (the 42 forces' total: 83.1)"

@@ -182,8 +182,10 @@ def _glance_page(reword: str = "") -> str:
                    pcp-table-glance"><caption>Key measures</caption><thead><tr><th>Measure</th><th>Value</th></tr>
                    </thead><tbody>{rows}</tbody></table></div>""")
             + part("guide", "The guide and this force", """<div class="pcp-screen-only">Full table</div>
-                   <div class="pcp-print-only">Compact <a href="02-neighbourhood-policing.html">Neighbourhood
-                   policing</a></div>""")
+                   <div class="pcp-print-only">Compact areas</div>""")
+            + part("questions", "Questions", """<p>Asked of <a href="02-neighbourhood-policing.html">Neighbourhood
+                   policing</a></p>""")
+            + part("confidence", "Public confidence", "<p>In England and Wales</p>")
             + part("over time", "Over time", "<p>Small charts</p>")
             + part("among forces", "Charts", f"""<div class="{briefing.NOT_CHARTED}"></div>
                    <figure>Other forces</figure>""")
@@ -200,12 +202,13 @@ def test_the_briefing_orders_the_page_for_paper_and_leaves_out_what_stays_online
 
     paper = BeautifulSoup(briefing.dashboard(tmp_path, "kent"), "html.parser")
     assert [s.span["id"] for s in paper.select("section section")] == [
-        briefing.PART[name] for name in ("key points", "guide", "key measures", "how to read")]
+        briefing.PART[name] for name in ("confidence", "key points", "key measures", "questions", "how to read")]
     text = paper.get_text(" ")
-    for gone in ("Where this comes from", "Beside its comparable forces", "Full table", "Other forces",
-                 "Small charts"):
+    # The guide's areas stay online: on paper the questions carry the guide's advice beside the force's figures.
+    for gone in ("Where this comes from", "Beside its comparable forces", "Full table", "Compact areas",
+                 "Other forces", "Small charts"):
         assert gone not in text
-    assert "Compact" in text and "Neighbourhood" in text and not paper.select("a")
+    assert "In England and Wales" in text and "Neighbourhood" in text and not paper.select("a")
     # The key measures in whole parts of at most five rows (three in the denser layout), split between measures,
     # each captioned; a measure's rows stay together.
     def parts(page):

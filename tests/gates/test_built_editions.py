@@ -58,3 +58,42 @@ def test_every_built_edition_has_a_data_pack_that_validates_and_a_briefing_that_
     report = validate(str(edition / datapack.folder_name(slug) / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     assert briefing.check(edition / briefing.pdf_name(slug), edition) == []
+
+
+@pytest.mark.skipif(not BUILT or SITE is not None, reason="over _build/editions only (make editions)")
+@pytest.mark.parametrize("slug", BUILT or ["none"])
+def test_every_built_edition_leads_with_differences_names_its_comparable_forces_and_addresses_its_overseer(slug):
+    """Issue 35's Done when, over each built edition: no placeholder or cut-off in any key point or key-measures cell;
+    every key point a difference or an outlier; the briefing names the comparable forces and addresses whoever oversees
+    the force (MOPAC for the Met, the Police Authority Board for the City of London)."""
+    import re
+
+    from bs4 import BeautifulSoup
+
+    from analysis.methods import comparable
+    from analysis.publish import briefing
+    from analysis.sources import forces
+
+    edition = editions.EDITIONS_DIR / slug
+    meta = json.loads((edition / "edition.json").read_text())
+    code = forces.resolve(meta["force"]).code
+    page = BeautifulSoup((edition / "html" / "book" / "at-a-glance.html").read_text(), "html.parser")
+    points = [li.get_text(" ", strip=True) for li in page.select("ul.pcp-key-points > li")]
+    cells = [td.get_text(" ", strip=True) for td in page.select("table.pcp-table-glance td")]
+    assert points and cells
+    for text in points + cells:
+        assert text not in ("–", "-", "nan", "") and "…" not in text and not re.search(r"\bnan\b", text), text
+    register = json.loads((edition / "figures.json").read_text())
+    for record in (r for r in register if r["key"].startswith("g_point_")):
+        if code == forces.CITY_OF_LONDON and record["text"].startswith("The City of London is an outlier"):
+            continue
+        assert re.search(r"significant|limit|than England and Wales|fewer than|more than", record["text"]), record
+        assert "median force" not in record["text"]
+    text = briefing._comparable_text(briefing.pdf_text(edition / briefing.pdf_name(slug)))
+    for peer in comparable.comparable_to(code):
+        assert briefing._comparable_text(forces.get(peer).name) in text, peer
+    assert ("HMICFRS" in text) if comparable.comparable_to(code) else ("nocomparableforce" in text)
+    body = briefing._comparable_text(forces.oversight(code)[0])
+    assert body in text
+    if code in (forces.METROPOLITAN, forces.CITY_OF_LONDON):
+        assert "PoliceandCrimeCommissioner" not in text

@@ -88,3 +88,18 @@ def test_a_register_that_is_a_pipe_a_device_too_big_or_holds_a_list_is_refused_u
         if name != "list":  # the build's copy is made of any register that is a small regular file, then read
             with pytest.raises(changes.ChangesError, match=message):
                 changes.snapshot(tmp_path / f"{name}.json", tmp_path / "copy")
+
+
+def test_a_first_edition_lists_what_the_data_show_changed_between_comparable_periods():
+    """Issue 35: with no earlier register, the page lists each measure's change between its two newest comparable
+    periods, with its verdict and test, and names the measures not compared."""
+    moved, alone = changes.data_changes("North Yorkshire Police")
+    ratio = moved.set_index("measure").loc["Black/White stop and search rate ratio"]
+    assert (ratio["before"], ratio["after"], ratio["change"]) == ("2.8 (2022/23)", "6.5 (2024/25)", "up 3.7")
+    assert ratio["verdict"].startswith("significant rise (") and "false discovery rate" in ratio["verdict"]
+    met = changes.data_changes("metropolitan-police")[0].set_index("measure")
+    assert met.at["Police officers (full-time equivalent)", "change"] == "down 3,404"
+    assert "Recorded crime per 1,000 residents (excluding fraud)" in alone
+    page = changes.page(None, "North Yorkshire Police")
+    assert "This is the first edition for North Yorkshire Police" in page and "6.5 (2024/25)" in page
+    assert "Not compared" in page and "–" not in page

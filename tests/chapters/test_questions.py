@@ -1,0 +1,59 @@
+"""Questions to put to a force's chief officer: one per guide area, by the written rules of data/guide_questions.yml,
+each resting on a figure named with its period; addressed by whoever oversees the force."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from analysis import config
+from analysis.chapters import questions
+from analysis.chapters import guide_and_force as guide
+from analysis.sources import forces
+
+
+@pytest.mark.parametrize("force", ["kent", "metropolitan-police", "city-of-london", "south-wales", "lancashire",
+                                   "north-yorkshire"])
+def test_each_area_asks_one_question_resting_on_a_figure_with_its_period(force):
+    f = forces.resolve(force)
+    asked = questions.questions(f)
+    assert list(asked["area"]) == [a[0] for a in guide.AREAS]
+    for _, row in asked.iterrows():
+        assert row["question"].endswith("?")
+        if row["figure"]:
+            assert any(p in row["figure"] for p in (" in 20", " at 31 March ")), row["figure"]
+        else:
+            assert "no figure by force" in row["question"].lower() or "not in any data" in row["question"]
+
+
+def test_kent_s_pcso_fall_is_put_beside_the_guide_s_advice_on_visible_presence():
+    asked = questions.questions(forces.resolve("kent")).set_index("area").loc["Neighbourhood policing"]
+    assert asked["figure"] == "PCSOs (full-time equivalent): 136 at 31 March 2023, down from 287 at 31 March 2022"
+    assert asked["question"] == "How is visible presence in hot spots and places with low trust being kept up?"
+    assert asked["advice"].startswith("A visible presence")
+
+
+def test_south_wales_deaths_above_the_limit_asks_what_was_learned():
+    asked = questions.questions(forces.resolve("south-wales")).set_index("area").loc["Tackling wrongdoing"]
+    assert "above the 95% (not the 99.8%) limit" in asked["figure"] and asked["question"].startswith("What has")
+
+
+@pytest.mark.parametrize("force, who, chief", [
+    ("metropolitan-police", "the Mayor's Office for Policing and Crime (MOPAC)", "Commissioner"),
+    ("city-of-london", "the City of London Police Authority Board", "Commissioner"),
+    ("kent", "the Police and Crime Commissioner", "chief constable")])
+def test_the_questions_are_put_by_whoever_oversees_the_force(force, who, chief):
+    f = forces.resolve(force)
+    intro = questions.section(f).figures[0].value
+    assert intro.startswith(f"Questions {who} could put to {f.name}'s {chief}:")
+    assert ("Police and Crime Commissioner" in intro) == (force == "kent")
+
+
+def test_a_rule_file_that_does_not_say_what_the_rules_need_is_refused_naming_area_and_rule(tmp_path, monkeypatch):
+    spec = yaml.safe_load(config.QUESTIONS_PATH.read_text(encoding="utf-8"))
+    spec["areas"]["Contact with suspects"]["rules"][0]["change"] = "sideways"
+    bad = tmp_path / "guide_questions.yml"
+    bad.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    monkeypatch.setattr(config, "QUESTIONS_PATH", bad)
+    with pytest.raises(questions.QuestionsError, match=r"area 'Contact with suspects', rule 1"):
+        questions._load()
