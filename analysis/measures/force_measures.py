@@ -226,9 +226,7 @@ def newest_searches() -> pd.DataFrame:
     rate = 1000 * searches / pop.reindex(searches.index)
     total, residents = searches.sum(), pop[ENGLAND_AND_WALES]
     rate[ENGLAND_AND_WALES] = 1000 * total / residents
-    counts = pd.DataFrame({"pfa_code": searches.index, "searches": searches.to_numpy(),
-                           "population": pop.reindex(searches.index).to_numpy()})
-    fitted = funnel.forces_rate_funnel(counts, "searches", "population", total / residents, 1000)
+    fitted = funnels.newest_search_funnel()
     return _rows("searches_per_1000", financial_year(search_totals_2025.YEAR_ENDING),
                  [search_totals_2025.TOTALS_FILE, population.MYE_2024_FILE], rate, basis="mid-2024 population",
                  events=searches, **_funnel_rows(fitted, CENTRE_EW))

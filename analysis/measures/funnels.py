@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.methods import funnel, per_resident
-from analysis.sources import forces, pfa_tables
+from analysis.sources import forces, pfa_tables, population, search_totals_2025
 from analysis.sources import stop_search as ss
 
 
@@ -25,6 +25,20 @@ def search_funnel(year: int | None = None) -> funnel.Funnel:
     rates = searches_per_1000(year)
     ew = rates[rates["pfa_code"] == ss.ENGLAND_AND_WALES].iloc[0]
     fitted = funnel.forces_rate_funnel(rates, "searches", "population", ew["searches"] / ew["population"], 1000)
+    fitted.table["force"] = forces.area_names(fitted.table["pfa_code"])
+    return fitted
+
+
+def newest_search_funnel() -> funnel.Funnel:
+    """Searches per 1,000 residents (mid-2024) by force in 2024/25, from the Home Office's force totals, on a funnel
+    around England and Wales (the 43 forces' searches over England and Wales's residents): what chapter 5 draws and
+    the measures table's 2024/25 verdicts."""
+    searches = search_totals_2025.load().set_index("pfa_code")["searches"]
+    pop = population.for_year(population.MYE_2024_YEAR)
+    counts = pd.DataFrame({"pfa_code": searches.index, "searches": searches.to_numpy(),
+                           "population": pop.reindex(searches.index).to_numpy()})
+    fitted = funnel.forces_rate_funnel(counts, "searches", "population",
+                                       searches.sum() / pop[forces.ENGLAND_AND_WALES], 1000)
     fitted.table["force"] = forces.area_names(fitted.table["pfa_code"])
     return fitted
 
