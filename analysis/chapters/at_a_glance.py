@@ -18,7 +18,7 @@ from analysis.present import funnels, lines, maps, ranked, source_lines, tables
 from analysis.present.glue import EVIDENCE_LINK, LOCAL_DATA, NOT_CHARTED, Figure, Section, marked
 from analysis.present.numbers import fmt_interval, fmt_number
 from analysis.sources import boundaries, census, force_indicators, forces, iopc, localfiles, manifest, met_pas
-from analysis.sources import pfa_tables, population
+from analysis.sources import population
 from analysis.sources import local_survey as own_surveys
 from analysis.sources import search_rates as sr
 from analysis.sources import search_totals_2025, stop_search as ss
@@ -194,11 +194,7 @@ def _staff(row, mine, f):
 
 
 def _crime(row, mine, f):
-    if _primary(row) == force_indicators.INDICATORS_FILE:  # a third party's rates: no national rate given
-        return None, row["reason"] or (_funnel_wording(row) + " (the 43 forces' total: the extract gives no national "
-                                                               "rate)"), []
-    comparison = (f"rate {row['reason']}: too few residents for a rate per resident" if row["reason"] else
-                  _funnel_wording(row))
+    comparison = row["reason"] or _funnel_wording(row)
     return None, comparison, [Figure("g_crime_rate", row["reason"] or fmt_number(row["value"], 1), "per 1,000",
                                      row["datasets"].split("; "))]
 
@@ -473,7 +469,7 @@ def trend_chart(f: forces.Force, trend: pd.DataFrame):
 def ski_slopes(f: forces.Force) -> list:
     """Officers per 100,000 (31 March 2023) for all forces, highest first, with the force highlighted and named: a
     stock counted on a date, with no chance variation to speak of, so a ranked chart reads true; and recorded crime
-    per 1,000 (YE Dec 2024), events that vary by chance, as a funnel plot instead of a rank."""
+    per 1,000 (the newest official year), events that vary by chance, as a funnel plot instead of a rank."""
     staff = workforce.rates()
     newest = int(staff["year"].max())
     officers = staff[(staff["role"] == "Police officers") & (staff["year"] == newest)]
@@ -500,12 +496,12 @@ def ski_slopes(f: forces.Force) -> list:
         y_title="Offences per 1,000 residents",
         title=f"Recorded crime per 1,000 residents (excluding fraud), {period}",
         subtitle=["Solid lines: 95% limits, dashed: 99.8%, around England and Wales, widened for the spread between "
-                  "forces", f"{city}: rate suppressed by ONS"],
-        source=source_lines.line([pfa_tables.FILES[pfa_tables.DEC_2024]]),
+                  "forces", f"{city}: no rate (too few residents)"],
+        source=source_lines.line(measure_funnels.CRIME_DATA),
         description=(f"Funnel plot of recorded crime per 1,000 residents in the {period} for {len(charted.table)} "
                      f"forces against their populations, with limits around England and Wales ({1000 * centre:.1f}). "
                      + (common.funnel_sentence(fitted, f.code, what=f"recorded crime per 1,000 residents, {period}")
-                        if f.code != forces.CITY_OF_LONDON else f"{city}'s rate is suppressed by ONS") + "."))
+                        if f.code != forces.CITY_OF_LONDON else f"{city} has no rate: too few residents") + "."))
     return [slope, crime_funnel]
 
 

@@ -25,7 +25,7 @@ FUNNEL_PLACES = {funnel.ABOVE_998: "above 99.8% limit", funnel.ABOVE_95: "above 
                  funnel.WITHIN: "within 95% limits", funnel.BELOW_95: "below 95% limit",
                  funnel.BELOW_998: "below 99.8% limit"}
 OUTSIDE_95 = ("above 99.8% limit", "above 95% limit", "below 95% limit", "below 99.8% limit")
-CENTRE_EW, CENTRE_FORCES = "England and Wales", "the 43 forces' total"
+CENTRE_EW = "England and Wales"
 HIGHER, LOWER, NOT_DIFFERENT = "significantly higher", "significantly lower", "not significantly different"
 ABOVE_PARITY, BELOW_PARITY, AT_PARITY = ("significantly above parity", "significantly below parity",
                                          "not significantly different from parity")
@@ -37,6 +37,7 @@ EXTRACT_NO_RATIO = "the third party gives no ratio: fewer than 30 searches of Bl
 DENOMINATORS = "the 2011 Census and interpolated denominators differ by more than the interval"
 NOT_PUBLISHED = "no published rate for this force"
 NOT_BY_FORCE = "not in this data by force"
+CRIME_CITY = "no rate: too few residents for a rate per resident (ONS gives the City of London none)"
 COUNT_TEST = "a count of every member of staff, not a sample: no sampling error"
 FUNNEL_TEST = ("funnel limits at 95% and 99.8% (Spiegelhalter 2005), widened for the spread between forces where it "
                "exceeds chance")
@@ -90,7 +91,7 @@ SCHEMA = pa.DataFrameSchema(
         "england_and_wales": pa.Column(float, nullable=True),
         "median_force": pa.Column(float, nullable=True),
         "funnel_place": pa.Column(object, pa.Check.isin(_FUNNEL_VALUES), nullable=True),
-        "funnel_centre": pa.Column(object, pa.Check.isin([CENTRE_EW, CENTRE_FORCES]), nullable=True),
+        "funnel_centre": pa.Column(object, pa.Check.isin([CENTRE_EW]), nullable=True),
         "vs_england_and_wales": pa.Column(object, pa.Check.isin([HIGHER, LOWER, NOT_DIFFERENT]), nullable=True),
         "test": pa.Column(object, nullable=True),
         "previous_period": pa.Column(object, nullable=True),
@@ -117,12 +118,13 @@ SCHEMA = pa.DataFrameSchema(
 
 def _period_end(period: str) -> str:
     """The ISO date a period as shown ends: '2024/25' and 'year ending March 2025' -> 2025-03-31, '31 March 2023',
-    'year ending December 2024', '2004/05 to 2019/20' (its last year)."""
+    'year ending June 2025', 'year ending December 2024', '2004/05 to 2019/20' (its last year)."""
     last = period.split(" to ")[-1]
     if "/" in last:
         return f"{int(last[:4]) + 1}-03-31"
     year = int(last.split()[-1])
-    month = {"March": "03-31", "December": "12-31"}[next(m for m in ("March", "December") if m in last)]
+    ends = {"March": "03-31", "June": "06-30", "December": "12-31"}
+    month = ends[next(m for m in ends if m in last)]
     return f"{year}-{month}"
 
 
@@ -287,34 +289,18 @@ def staff(newest_official: int) -> list[pd.DataFrame]:
     return frames
 
 
-def recorded_crime() -> list[pd.DataFrame]:
-    """Recorded crime per 1,000 residents: the year ending March 2026 (a third party's rates, counts worked back on
-    mid-2024 residents, funnel around the 43 forces' total: the extract gives no national rate), then ONS's year
-    ending December 2024 (funnel around England and Wales); ONS suppresses the City of London's rate."""
-    ind = force_indicators.load().set_index("pfa_code")
-    pop = population.for_year(population.MYE_2024_YEAR)
-    rate = ind["crime_rate"]
-    # The extract gives rates to 0.1 per 1,000, not counts: the counts are worked back from them (a few dozen
-    # offences either way), which moves no force across a limit that wide.
-    crimes = pd.DataFrame({"pfa_code": rate.index, "crimes": (rate * pop.reindex(rate.index) / 1000).to_numpy(),
-                           "population": pop.reindex(rate.index).to_numpy()}).dropna()
-    centre = crimes["crimes"].sum() / crimes["population"].sum()
-    newest = _rows("recorded_crime_per_1000", force_indicators.CRIME_PERIOD,
-                   [force_indicators.INDICATORS_FILE, population.MYE_2024_FILE], rate, national=np.nan,
-                   **_funnel_rows(funnel.forces_rate_funnel(crimes, "crimes", "population", centre, 1000),
-                                  CENTRE_FORCES))
-    newest.loc[newest["value"].isna(), ["funnel_place", "funnel_centre"]] = None
-    newest.loc[newest["value"].isna(), "reason"] = "too few residents for a rate per resident"
-
-    ons = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code"]).set_index("area_code")
+def recorded_crime() -> pd.DataFrame:
+    """Recorded crime per 1,000 residents in ONS's newest counts (year ending June 2025, mid-2024 residents) on the
+    funnel around England and Wales that chapter 7 draws. The third party's year ending March 2026 rates are not a
+    row: another source and population year, they would set a break beside the official series."""
+    crime = funnels.recorded_crime_rates().set_index("pfa_code")
     fitted, period = funnels.recorded_crime_funnel()
-    official = _rows("recorded_crime_per_1000", period,
-                     [pfa_tables.FILES[pfa_tables.DEC_2024]], ons["crime_rate"], events=ons["crimes"],
-                     **_funnel_rows(fitted, CENTRE_EW))
-    suppressed = official["value"].isna()
-    official.loc[suppressed, ["funnel_place", "funnel_centre"]] = None
-    official.loc[suppressed, "reason"] = official.loc[suppressed, "force_code"].map(ons["rate_note"])
-    return [newest, official]
+    rows = _rows("recorded_crime_per_1000", period, funnels.CRIME_DATA, crime["per_1000"], basis="mid-2024 population",
+                 events=crime["crimes"], **_funnel_rows(fitted, CENTRE_EW))
+    city = rows["force_code"] == forces.CITY_OF_LONDON
+    rows.loc[city, ["funnel_place", "funnel_centre"]] = None
+    rows.loc[city, "reason"] = CRIME_CITY
+    return rows
 
 
 def anti_social_behaviour() -> pd.DataFrame:
@@ -363,7 +349,7 @@ def deaths() -> list[pd.DataFrame]:
 def _build() -> pd.DataFrame:
     newest_official = int(workforce.rates()["year"].max())
     frames = [newest_ratio(), published_ratio(), counted_ratio(), newest_searches(), counted_searches(),
-              *staff(newest_official), *recorded_crime(), anti_social_behaviour(), *deaths()]
+              *staff(newest_official), recorded_crime(), anti_social_behaviour(), *deaths()]
     table = pd.concat(frames, ignore_index=True)
     peers = {c: "; ".join(comparable.comparable_to(c)) for c in forces.force_codes()}
     table["comparable_forces"] = table["force_code"].map(peers)
