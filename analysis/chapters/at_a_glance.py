@@ -252,7 +252,9 @@ def _row(row: pd.Series, force_text: str | None, comparison: str | list[str], ev
     shown = {"measure": row["measure"] + (f" ({row['basis']})" if row["basis"] else ""),
              "period": marked(row["period"], datasets), "datasets": datasets,
              "force": force_text or _shown(row["value"], decimals, "no published figure"),
-             "england_and_wales": _shown(row["england_and_wales"], decimals),
+             "england_and_wales": _shown(row["england_and_wales"], decimals) + (
+                 f"; excluding the Met: {_shown(row['england_and_wales_excluding_met'], decimals)}"
+                 if pd.notna(row.get("england_and_wales_excluding_met")) else ""),
              "median_force": _shown(row["median_force"], decimals), "comparison": "; ".join(clauses)}
     if values.notna().any():
         shown |= {area: _shown(values.get(area), decimals) for area in areas}

@@ -9,7 +9,7 @@ import pandera.pandas as pa
 import yaml
 
 from analysis import config
-from analysis.measures import asb, funnels
+from analysis.measures import asb, funnels, search_ratios
 from analysis.measures.search_ratios import rate_ratio_table
 from analysis.methods import comparable, disproportionality, funnel, per_resident, ranking, stats
 from analysis.sources import cache, census, force_indicators, forces, iopc, iopc_extract, manifest, pfa_tables
@@ -53,12 +53,13 @@ COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end
 # carries; events: the count behind a rate; value_as_published: a third party's figure where the book recomputes
 # value; official_value: the Home Office method's ratio; denominator_low/high: the ratio's range over the two
 # denominators; rounding_low/high: the range published rates rounded to 0.1 allow; vs_parity: a ratio against 1;
-# area: the area whose figure a force is given (London's two forces share one); england_and_wales_previous.
-EXTRA = ["funnel_caveat", "basis", "events", "value_as_published", "official_value", "denominator_low",
+# area: the area whose figure a force is given (London's two forces share one); england_and_wales_previous;
+# england_and_wales_excluding_met: the comparator no one force dominates, where the Met drives England and Wales's.
+EXTRA = ["england_and_wales_excluding_met", "funnel_caveat", "basis", "events", "value_as_published", "official_value", "denominator_low",
          "denominator_high", "rounding_low", "rounding_high", "vs_parity", "area", "england_and_wales_previous"]
 NUMBERS = {"value", "ci_low", "ci_high", "england_and_wales", "median_force", "previous_value", "change", "events",
            "value_as_published", "official_value", "denominator_low", "denominator_high", "rounding_low",
-           "rounding_high", "england_and_wales_previous"}
+           "rounding_high", "england_and_wales_previous", "england_and_wales_excluding_met"}
 
 
 def _load_measures() -> dict[str, dict]:
@@ -181,20 +182,29 @@ def newest_ratio() -> pd.DataFrame:
                                  [CITY, EXTRACT_NO_RATIO, TOO_FEW], ""), index=ind.index).replace("", None)
     published = pd.concat([ind["bw_ratio"], pd.Series({ENGLAND_AND_WALES: force_indicators.national()["bw_ratio"]})])
     data = [force_indicators.INDICATORS_FILE, census.CENSUS_FILE]
+    counts = pd.DataFrame({"searches_black": ind["searches_black"], "searches_white": ind["searches_white"],
+                           "Black": people["Black"], "White": people["White"]})
+    counts.loc[ENGLAND_AND_WALES] = counts.sum()
+    without_met = search_ratios.ratio_without_met(counts.rename_axis("pfa_code").reset_index(), "searches_black",
+                                                  "Black", "searches_white", "White")
     return _rows("bw_search_ratio", financial_year(force_indicators.SEARCH_YEAR), data,
                  ratio["rate_ratio"].where(usable), basis="Census 2021", median_of=published,
                  national=published[ENGLAND_AND_WALES],
                  ci_low=ratio["ci_low"].where(usable), ci_high=ratio["ci_high"].where(usable),
                  value_as_published=ind["bw_ratio"],
                  vs_parity=_parity(ratio["ci_low"].where(usable), ratio["ci_high"].where(usable)),
-                 test=PARITY_TEST, reason=reason)
+                 test=PARITY_TEST, reason=reason, england_and_wales_excluding_met=without_met)
 
 
 def published_ratio() -> pd.DataFrame:
     """The Black/White ratio of the rates published for 2022/23 (Census 2021), with its approximate interval and the
     range the rates' rounding allows; no verdict (the rates are rounded, the interval approximate)."""
-    rates = disproportionality.published_ratios().set_index("pfa_code")
+    published = disproportionality.published_ratios()
+    rates = published.set_index("pfa_code")
+    without_met = search_ratios.ratio_without_met(published, "black_searches", "black_population", "white_searches",
+                                                  "white_population")
     return _rows("bw_search_ratio", sr.YEAR, sr.DATASETS, rates["ratio"], ci_low=rates["ci_low"],
+                 england_and_wales_excluding_met=without_met,
                  ci_high=rates["ci_high"], rounding_low=rates["rounding_low"], rounding_high=rates["rounding_high"],
                  reason=pd.Series(NOT_PUBLISHED, index=rates.index).where(rates["ratio"].isna()))
 
@@ -213,7 +223,10 @@ def counted_ratio() -> pd.DataFrame:
     reason = pd.Series(np.select([now["rate_ratio_interpolated"].isna(), city, now["denominator_uncertain"]],
                                  [TOO_FEW, CITY, DENOMINATORS], ""), index=now.index).replace("", None)
     data = [ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE]
+    without_met = black[black["year_ending"] == latest].set_index("pfa_code").at[forces.EW_EXCLUDING_MET,
+                                                                                 "rate_ratio_interpolated"]
     return _rows("bw_search_ratio", financial_year(latest), data, now["rate_ratio_interpolated"],
+                 england_and_wales_excluding_met=without_met,
                  ci_low=now["ci_low_interpolated"], ci_high=now["ci_high_interpolated"],
                  official_value=now["rate_ratio"], denominator_low=now["denominator_low"],
                  denominator_high=now["denominator_high"], vs_parity=verdict.where(reason.isna()), test=PARITY_TEST,

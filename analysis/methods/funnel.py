@@ -191,12 +191,13 @@ class Funnel:
 
     table: a row per force (pfa_code, size, value, low_0.95, high_0.95, low_0.998, high_0.998, funnel); curve: the
     limit lines (limit_curve: size, value, level, side); centre and values in the same units; spread: the
-    overdispersion estimates the limits allow for."""
+    overdispersion estimates the limits allow for; centre_name: what the centre is, as a verdict names it."""
 
     table: pd.DataFrame
     curve: pd.DataFrame
     centre: float
     spread: dict
+    centre_name: str = "England and Wales"
 
     def without(self, codes) -> Funnel:
         """The same fit with these forces neither drawn nor counted (the City of London, whose rate per resident is
@@ -236,8 +237,9 @@ def forces_proportion_funnel(table: pd.DataFrame, events: str, trials: str) -> F
     return Funnel(out, curve.assign(value=100 * curve["value"]), 100 * centre, spread)
 
 
-def forces_ratio_funnel(table: pd.DataFrame, count: str, count_ref: str, ratio: str, centre: float) -> Funnel:
-    """The forces' rate ratios on a log-scale funnel around the ratio `centre` (England and Wales): the standard
+def forces_ratio_funnel(table: pd.DataFrame, count: str, count_ref: str, ratio: str, centre: float,
+                        centre_name: str = "England and Wales") -> Funnel:
+    """The forces' rate ratios on a log-scale funnel around the ratio `centre` (named `centre_name`): the standard
     error of a log rate ratio is sqrt(1/count + 1/count_ref), and `size` is its precision 1/se^2 (about the smaller
     count). Forces without a ratio (too few events) are dropped."""
     rows = table[table["pfa_code"].isin(forces.force_codes()) & table[ratio].notna()].reset_index(drop=True)
@@ -249,4 +251,4 @@ def forces_ratio_funnel(table: pd.DataFrame, count: str, count_ref: str, ratio: 
         half = sps.norm.ppf(0.5 + level / 2) * np.sqrt(1 / precision + spread["tau2"])
         return centre * np.exp(-half), centre * np.exp(half)
 
-    return Funnel(out, limit_curve(out["size"], limits), centre, spread)
+    return Funnel(out, limit_curve(out["size"], limits), centre, spread, centre_name)

@@ -13,9 +13,8 @@ from analysis.present import maps
 from analysis.sources import forces
 
 # Newest first where a newer figure exists; a period from a third-party extract or a transcription says so.
-PERIODS = {"2018/19", "2022/23 (transcribed)", "31 March 2023", "year ending December 2024", "2004/05 to 2019/20",
-           "2024/25 (third-party extract)", "31 March 2026 (third-party extract)",
-           "year ending March 2026 (third-party extract)"}
+PERIODS = {"2018/19", "2022/23 (transcribed)", "31 March 2023", "year ending June 2025", "2004/05 to 2019/20",
+           "2024/25 (third-party extract)", "31 March 2026 (third-party extract)"}
 
 
 @pytest.mark.parametrize("force", ["metropolitan-police", "warwickshire", "dyfed-powys", "city-of-london"])
@@ -41,7 +40,7 @@ def test_the_city_of_london_gets_its_caveat_and_no_peers():
     assert "marked and named" not in values["g_slope_note"]  # the City is left out of the ranked charts
     crime = section.table[section.table["measure"].str.startswith("Recorded crime")]
     assert (crime["force"] == "no published figure").all()
-    assert "suppressed by ONS" in crime.loc[crime["period"] == "year ending December 2024", "comparison"].iloc[0]
+    assert "too few residents" in crime.loc[crime["period"] == "year ending June 2025", "comparison"].iloc[0]
     # Per resident, the City's figures are not tested against England and Wales: no "higher than".
     per_resident = section.table[section.table["measure"].str.contains("per 1,000 residents|per 100,000|per million")]
     assert len(per_resident) >= 4 and not per_resident["comparison"].str.contains("higher|lower").any()

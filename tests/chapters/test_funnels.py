@@ -86,14 +86,21 @@ def test_the_asb_change_on_the_year_before_is_ons_flag_from_table_p6():
 
 def test_recorded_crime_by_force_is_placed_on_a_funnel_never_ranked_and_claims_no_freedom_from_chance():
     from analysis.chapters import c07_what_else_matters as c07
+    from analysis.measures import force_measures
 
-    values = figures(c07.recorded_crime_map(highlight="kent"))
-    assert "crime24_force_rank" not in values
-    assert values["crime24_force_funnel"].startswith(
-        "Kent Police: 85.9 for recorded crime per 1,000 residents, year ending December 2024, within the 95% limits "
-        "around England and Wales (the forces differ about")
-    assert values["crime24_funnel_within"] + values["crime24_funnel_above_95"] + values["crime24_funnel_below_95"] \
-        == values["crime24_forces"]
+    section = c07.recorded_crime_funnel(highlight="kent")
+    values = figures(section)
+    assert not any("rank" in key for key in values) and "crime24_force_funnel" not in figures(c07.recorded_crime_map())
+    assert values["crime25_force_funnel"].startswith(
+        "Kent Police: 83.0 for recorded crime per 1,000 residents (mid-2024), year ending June 2025, within the 95% "
+        "limits around England and Wales (the forces differ about")
+    assert values["crime25_funnel_within"] + values["crime25_funnel_above_95"] + values["crime25_funnel_below_95"] == 42
+    # The chapter draws the funnel whose places the measures table (so the dashboard and briefing) gives.
+    table = force_measures.all_forces()
+    crime = table[table["measure_id"] == "recorded_crime_per_1000"].set_index("force_code")
+    drawn = section.table.set_index("pfa_code")["funnel"].drop(forces.CITY_OF_LONDON).map(force_measures.FUNNEL_PLACES)
+    assert crime["funnel_place"].reindex(drawn.index).tolist() == drawn.tolist()
+    assert section.chart is not None and min(section.table["low_0.998"]) > 0
     chart = c07.force_section("kent").chart.to_dict()
     assert "no confidence interval" not in json.dumps(chart) and "highest" not in chart["description"]
     city = c07.force_section("city-of-london").table.frame
@@ -190,3 +197,38 @@ def test_the_city_of_london_is_neither_tested_nor_placed_on_the_search_ratio_fun
     values = figures(c03.disproportionality_by_force(highlight="city-of-london"))
     assert values["ss_force_funnel"].endswith(funnel.CITY_NOT_COMPARED)
     assert values["ss_forces_quotable"] == 39  # 40 forces with enough searches, less the City
+
+
+def test_the_2024_25_search_funnel_is_drawn_in_chapter_5_and_is_the_one_the_measures_table_places_forces_on():
+    from analysis.chapters import c05_contact_with_suspects as c05
+    from analysis.measures import force_measures
+
+    section = c05.newest_rate_funnel(highlight="kent")
+    values = figures(section)
+    assert values["sr25_force_funnel"].startswith("Kent Police: 8.0 for searches per 1,000 residents (mid-2024) in "
+                                                  "2024/25, within the 95% limits around England and Wales")
+    assert section.chart.to_dict()["usermeta"]["pcp"]["name"] == "search-rate-funnel-2025"
+    table = force_measures.all_forces()
+    rows = table[(table["measure_id"] == "searches_per_1000") & (table["period"] == "2024/25")].set_index("force_code")
+    drawn = section.table.set_index("pfa_code")["funnel"].drop(forces.CITY_OF_LONDON).map(force_measures.FUNNEL_PLACES)
+    assert rows["funnel_place"].reindex(drawn.index).tolist() == drawn.tolist()
+    assert values["sr25_funnel_within"] + values["sr25_funnel_above_95"] + values["sr25_funnel_below_95"] == 42
+    assert section.table["low_0.998"].min() > 0  # no limit below zero
+
+
+def test_black_white_funnels_are_centred_on_england_and_wales_without_the_met_and_the_table_gives_that_comparator():
+    from analysis.chapters import c03_procedural_justice as c03
+    from analysis.measures import force_measures
+
+    older = figures(c03.disproportionality_by_force(highlight="lancashire"))
+    assert older["ss_force_funnel"].startswith("Lancashire Constabulary: 2.8 for the Black/White search rate ratio")
+    assert "around England and Wales excluding the Met" in older["ss_force_funnel"]
+    newer = c03.search_ratio_map(highlight="lancashire")
+    assert "around England and Wales excluding the Met" in figures(newer)["ss23_force_funnel"]
+    # Without the Met the 2018/19 ratio is about half England and Wales's (8.0): the Met's searches make the total.
+    assert round(older["ss_bw_excl_met"], 1) == 4.2
+    table = force_measures.all_forces()
+    ratios = table[table["measure_id"] == "bw_search_ratio"]
+    assert ratios["england_and_wales_excluding_met"].notna().all()
+    by_period = ratios.groupby("period")["england_and_wales_excluding_met"].first().round(1).to_dict()
+    assert by_period["2018/19"] == 4.2 and by_period["2022/23"] == round(figures(newer)["ss23_bw_excl_met"], 1)

@@ -77,7 +77,7 @@ def test_verdicts_are_values_and_changes_come_from_unrounded_figures(table):
 def test_periods_end_where_they_say(table):
     ends = dict(zip(table["period"], table["period_end"]))
     assert ends["2024/25"] == "2025-03-31" and ends["31 March 2023"] == "2023-03-31"
-    assert ends["year ending December 2024"] == "2024-12-31" and ends["2004/05 to 2019/20"] == "2020-03-31"
+    assert ends["year ending June 2025"] == "2025-06-30" and ends["2004/05 to 2019/20"] == "2020-03-31"
     # The newest workforce date comes from the data, not from a constant.
     from analysis.sources import workforce
 
