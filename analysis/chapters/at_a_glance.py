@@ -215,7 +215,8 @@ def _deaths_national(row, mine, f):
 
 
 def _deaths(row, mine, f):
-    return (_interval(row), [f"{int(row['events'])} deaths", _funnel_wording(row)],
+    verdict = row["reason"] if row["reason"] == force_measures.DEATHS_CITY else _funnel_wording(row)
+    return (_interval(row), [f"{int(row['events'])} deaths", verdict],
             [Figure("g_deaths", int(row["events"]), "deaths", [iopc.DEATHS_FILE], "{:,.0f}")])
 
 

@@ -111,12 +111,13 @@ def cjs_by_group() -> Section:
 
 
 def force_section(force: str) -> Section:
-    """The force's recorded crime (year ending December 2024) and CSEW anti-social behaviour (2018/19, with ONS's
-    test) beside England and Wales, the median force and each comparable force."""
+    """The force's recorded crime (ONS's newest counts, year ending June 2025, mid-2024 residents) and CSEW
+    anti-social behaviour (2018/19, with ONS's test) beside England and Wales, the median force and each comparable
+    force."""
     f = forces.resolve(force)
     peers = comparable.comparable_to(f.code)
-    crime = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code"]).set_index("area_code")
-    period = pfa_tables.PERIODS[pfa_tables.DEC_2024]
+    fitted, period = measure_funnels.recorded_crime_funnel()
+    crime = measure_funnels.recorded_crime_rates().set_index("pfa_code").rename(columns={"per_1000": "crime_rate"})
     asb = asb_table()
     asb = asb[asb["year_ending"] == max(ASB_YEARS)].set_index("area_code")
     codes = sorted(forces.force_codes()) + [ENGLAND_AND_WALES]
@@ -134,10 +135,10 @@ def force_section(force: str) -> Section:
         rows, headers={"area": "Area", "crime_rate": f"Recorded crime per 1,000 residents, {period}",
                        "asb_pct": f"Adults who experienced or witnessed ASB, {asb_year} (%)",
                        "asb_test": "ASB against England and Wales (ONS test)"},
-        decimals={"crime_rate": 1, "asb_pct": 1}, missing={"crime_rate": "suppressed by ONS"}, kind="force",
+        decimals={"crime_rate": 1, "asb_pct": 1}, missing={"crime_rate": "no rate: too few residents"}, kind="force",
         caption=f"Recorded crime and anti-social behaviour: {f.name} and others")
     bars = crime.loc[[f.code, ENGLAND_AND_WALES, *peers], ["crime_rate"]].dropna().reset_index().rename(
-        columns={"area_code": "pfa_code", "crime_rate": "value"})
+        columns={"crime_rate": "value"})
     chart = ranked.labelled_bars(
         bars, name=f"crime-rate-force-{f.slug}", highlight=f.code, fmt=".1f",
         x_title="Recorded crime per 1,000 residents (excluding fraud)",
@@ -145,11 +146,10 @@ def force_section(force: str) -> Section:
         subtitle=[f"Beside England and Wales and its comparable forces; median force "
                   f"{ranking.median_force(crime['crime_rate']):.1f}. Recorded offences are counts of events, "
                   "which vary by chance too: the funnel in the chapter places each force." + note],
-        source=source_lines.line([pfa_tables.FILES[pfa_tables.DEC_2024]]),
+        source=source_lines.line(measure_funnels.CRIME_DATA),
         description=(f"Bar chart of recorded crime per 1,000 residents, {period}, in {f.name}, England and Wales and "
                      "its comparable forces. " + common.funnel_sentence(
-                         crime_funnel(pfa_tables.DEC_2024), f.code,
-                         what=f"recorded crime per 1,000 residents, {period}")
+                         fitted, f.code, what=f"recorded crime per 1,000 residents, {period}")
                      + "."))
     return Section(table, chart, [])
 

@@ -37,6 +37,9 @@ EXTRACT_NO_RATIO = "the third party gives no ratio: fewer than 30 searches of Bl
 DENOMINATORS = "the 2011 Census and interpolated denominators differ by more than the interval"
 NOT_PUBLISHED = "no published rate for this force"
 NOT_BY_FORCE = "not in this data by force"
+DEATHS_CITY = ("not compared: per resident, the City of London's figures say little, and IOPC counts a death in an "
+               "incident two forces shared (as the City and the Met can) against each, naming no incident, so its "
+               "deaths cannot be given to one force")
 CRIME_CITY = "no rate: too few residents for a rate per resident (ONS gives the City of London none)"
 COUNT_TEST = "a count of every member of staff, not a sample: no sampling error"
 FUNNEL_TEST = ("funnel limits at 95% and 99.8% (Spiegelhalter 2005), widened for the spread between forces where it "
@@ -356,6 +359,7 @@ def deaths() -> list[pd.DataFrame]:
     rate = _rows("deaths_per_million", span, [iopc.DEATHS_FILE, *population.BY_YEAR_FILES], by_force["per_million"],
                  national=per_resident.national_death_rate(), ci_low=by_force["ci_low"], ci_high=by_force["ci_high"],
                  events=by_force["fatalities"], **_funnel_rows(funnels.deaths_funnel(), CENTRE_EW))
+    rate.loc[rate["force_code"] == forces.CITY_OF_LONDON, "reason"] = DEATHS_CITY
     return [latest, rate]
 
 

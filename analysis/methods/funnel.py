@@ -182,6 +182,7 @@ def limit_curve(sizes, limits) -> pd.DataFrame:
 
 
 CITY_NOT_COMPARED = "not compared: per resident, the City of London's figures say little"
+TOO_FEW_TO_PLACE = f"not compared: too few to place on the funnel (fewer than {config.MIN_CASES_FOR_SHARE} cases)"
 
 
 @dataclass(frozen=True)
@@ -225,15 +226,20 @@ def forces_rate_funnel(table: pd.DataFrame, events: str, exposure: str, centre: 
 
 
 def forces_proportion_funnel(table: pd.DataFrame, events: str, trials: str) -> Funnel:
-    """The forces' shares (%, events of trials) on a funnel around the 43 forces' pooled share; `size` is the
-    trials."""
+    """The forces' shares (%, events of trials) on a funnel around the pooled share of the forces with at least
+    config.MIN_CASES_FOR_SHARE trials; `size` is the trials. A force with fewer is kept, with its share, but neither
+    placed (TOO_FEW_TO_PLACE) nor counted in the centre or the spread."""
     rows = table[table["pfa_code"].isin(forces.force_codes())].reset_index(drop=True)
-    centre = rows[events].sum() / rows[trials].sum()
-    fitted, spread = proportion_funnel(rows[events], rows[trials], centre)
-    out = rows.assign(size=rows[trials], value=100 * rows[events] / rows[trials], funnel=fitted["funnel"])
+    placed = rows[trials] >= config.MIN_CASES_FOR_SHARE
+    kept = rows[placed]
+    centre = kept[events].sum() / kept[trials].sum()
+    fitted, spread = proportion_funnel(kept[events], kept[trials], centre)
+    fitted.index = kept.index
+    out = rows.assign(size=rows[trials], value=100 * rows[events] / rows[trials], funnel=TOO_FEW_TO_PLACE)
     for column in fitted.columns.drop(["rate", "funnel"]):
         out[column] = 100 * fitted[column]
-    curve = limit_curve(out["size"], lambda grid, level: proportion_limits(grid, centre, spread["tau2"], level))
+    out.loc[placed, "funnel"] = fitted["funnel"]
+    curve = limit_curve(kept[trials], lambda grid, level: proportion_limits(grid, centre, spread["tau2"], level))
     return Funnel(out, curve.assign(value=100 * curve["value"]), 100 * centre, spread)
 
 

@@ -26,14 +26,27 @@ def test_deaths_by_force_is_a_funnel_with_the_force_placed_not_ranked():
     assert values["deaths_funnel_phi"] > 1 and "random effects" in values["deaths_funnel_spread"]
 
 
-def test_deaths_against_the_rest_are_counted_after_benjamini_hochberg_without_the_city():
-    values = figures(c06.force_counts())
-    # Unadjusted, 4 forces higher and 5 lower (the City, meaningless per resident, is no longer one of them);
-    # with the 42 tests controlled together, 3 and 2.
-    assert (values["deaths_forces_higher_unadjusted"], values["deaths_forces_lower_unadjusted"]) == (4, 5)
-    assert (values["deaths_forces_higher"], values["deaths_forces_lower"]) == (3, 2)
+def test_deaths_have_one_method_the_funnel_and_the_city_no_verdict_on_any_page():
+    from analysis.chapters import at_a_glance as glance
+    from analysis.measures import force_measures as fm
+
+    section = c06.force_counts()
+    values = figures(section)
+    # No second test (against the rest of England and Wales) beside the funnel, in the figures or the data pack's table.
+    assert not any(key.startswith("deaths_forces_") for key in values)
+    assert not {"p_value", "against_rest", "against_rest_fdr"} & set(section.table.columns)
     table = c06.deaths_funnel().table.set_index("pfa_code")
     assert table.at[forces.CITY_OF_LONDON, "funnel"] == funnel.CITY_NOT_COMPARED
+    rows = fm.all_forces()
+    deaths = rows[rows["measure_id"] == "deaths_per_million"].set_index("force_code")
+    assert deaths["vs_england_and_wales"].isna().all()
+    met = glance.at_a_glance(forces.resolve("metropolitan-police")).table
+    met_deaths = met[met["measure_id"] == "deaths_per_million"]["comparison"].iloc[0]
+    assert "significantly" not in met_deaths and "95% limits around England and Wales" in met_deaths
+    city = glance.at_a_glance(forces.resolve("city-of-london")).table
+    city_deaths = city[city["measure_id"] == "deaths_per_million"].iloc[0]
+    assert city_deaths["funnel_place"] is None and "naming no incident" in city_deaths["comparison"]
+    assert not any(word in city_deaths["comparison"] for word in ("above", "below", "within"))
 
 
 def test_search_rate_ratio_by_force_is_a_log_funnel_and_kent_gets_the_range_from_its_two_denominators():
@@ -98,7 +111,8 @@ def test_recorded_crime_by_force_is_placed_on_a_funnel_never_ranked_and_claims_n
     # The chapter draws the funnel whose places the measures table (so the dashboard and briefing) gives.
     table = force_measures.all_forces()
     crime = table[table["measure_id"] == "recorded_crime_per_1000"].set_index("force_code")
-    drawn = section.table.set_index("pfa_code")["funnel"].drop(forces.CITY_OF_LONDON).map(force_measures.FUNNEL_PLACES)
+    drawn = section.table.set_index("pfa_code")["funnel"].map(force_measures.FUNNEL_PLACES)
+    assert forces.CITY_OF_LONDON not in drawn.index  # no rate: too few residents
     assert crime["funnel_place"].reindex(drawn.index).tolist() == drawn.tolist()
     assert section.chart is not None and min(section.table["low_0.998"]) > 0
     chart = c07.force_section("kent").chart.to_dict()
@@ -113,7 +127,6 @@ def test_the_appendix_glues_the_funnel_settings_its_method_text_quotes():
     values = figures(appendix.methods())
     assert (values["funnel_inner"], values["funnel_outer"], values["winsor_low"], values["winsor_high"]) == \
         (95, 99.8, 10, 90)
-    assert figures(c06.force_counts())["deaths_forces_tested"] == 42
 
 
 def test_deaths_to_2024_25_are_a_separate_series_with_the_revisions_counted():

@@ -42,8 +42,12 @@ def test_a_missing_figure_is_missing_with_its_reason_never_zero(table):
     crime = city[city["measure_id"] == "recorded_crime_per_1000"]
     assert crime["value"].isna().all() and crime["reason"].notna().all()
     # Rates per resident of the City are placed on no funnel, and say why.
-    placed = city[city["measure_id"].isin(["searches_per_1000", "deaths_per_million"])]
+    placed = city[city["measure_id"] == "searches_per_1000"]
     assert placed["funnel_place"].isna().all() and (placed["reason"] == fm.CITY).all()
+    # Its deaths: no verdict, and why (per resident, and deaths in incidents shared with the Met counted for both).
+    deaths = city[city["measure_id"] == "deaths_per_million"]
+    assert deaths["funnel_place"].isna().all() and (deaths["reason"] == fm.DEATHS_CITY).all()
+    assert deaths["vs_england_and_wales"].isna().all() and deaths["value"].notna().all()
     # Nowhere is a verdict missing without its reason, for the measures that have a verdict.
     funnelled = table[table["funnel_centre"].notna() | table["reason"].notna()]
     assert (funnelled["funnel_place"].notna() | funnelled["reason"].notna()).all()
