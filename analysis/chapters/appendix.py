@@ -163,8 +163,8 @@ def key_point_rules() -> Section:
         Figure("kp_max", key_points.MAX_POINTS, "points", [], label="Most key points an edition opens with"),
         Figure("kp_change", 100 * key_points.LARGE_CHANGE, "%", [],
                label="A stock's change in a year that makes a key point"),
-        Figure("kp_stale", key_points.STALE_YEARS, "years", [],
-               label="Age beyond which a by-force figure is named as old in the key points"),
+        Figure("kp_stale", config.STALE_YEARS, "years", [],
+               label="Age (behind the newest figure) at which a by-force figure is named as old"),
     ])
 
 

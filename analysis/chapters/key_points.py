@@ -11,7 +11,8 @@ The rules, in order (the appendix gives them to readers):
    events outside the 95% funnel limits (the chapter that draws the funnel);
 4. a stock (officers, PCSOs) that changed by a tenth or more since the year before (chapter 2);
 5. officers per 100,000 residents at the newest date, against the median force (chapter 2);
-6. measures whose newest figure by force is more than five years old, named with their period (the appendix).
+6. measures whose newest figure by force is config.STALE_YEARS (two) or more years older than the newest, named
+   with their period (the appendix).
 A rule that the rows do not support gives no point; no point is made of a figure the dashboard does not show.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis import config
 from analysis.measures import force_measures as fm
 from analysis.present.glue import Figure
 from analysis.present.numbers import fmt_number
@@ -28,7 +30,6 @@ MAX_POINTS = 6
 # A stock moving by this share of itself in a year is a point.
 LARGE_CHANGE = 0.10
 # A by-force figure older than this many years, at the newest period the book has, is a point.
-STALE_YEARS = 5
 OWN_SURVEY = "own_survey"  # the measure id of the force's own survey's rows (at_a_glance.survey_rows)
 # Where each measure's point links: the chapter whose force section shows the same figure for the same period, else
 # the key measures on the edition's first page (the newest figures by force, the staff changes and the extracts'
@@ -86,12 +87,14 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
             add(f"{name} had {row['force']} police officers per 100,000 residents at {row['period']}, against "
                 f"{row['median_force']} in the median force.", row)
     years = pd.to_datetime(rows["period_end"]).dt.year
-    fresh = set(rows.loc[years > years.max() - STALE_YEARS, "measure_id"])
-    stale = rows[(years <= years.max() - STALE_YEARS) & ~rows["measure_id"].isin(fresh)]
+    fresh = set(rows.loc[years > years.max() - config.STALE_YEARS, "measure_id"])
+    stale = rows[(years <= years.max() - config.STALE_YEARS) & ~rows["measure_id"].isin(fresh)]
     if len(stale):
-        listed = "; ".join(f"{m[0].lower()}{m[1:]} ({p})" for m, p in zip(stale["measure"], stale["period"]))
-        found.append({"text": f"The newest figures by force for these measures are more than {STALE_YEARS} years "
-                              f"old, as no newer edition could be obtained: {listed}.",
+        # A label starting with an initialism ("PCSOs") keeps its capitals.
+        listed = "; ".join(f"{m if m[:2].isupper() else m[0].lower() + m[1:]} ({p})"
+                           for m, p in zip(stale["measure"], stale["period"]))
+        found.append({"text": f"The newest figures by force for these measures are {config.STALE_YEARS} or more years "
+                              f"older than this page's newest, as no newer edition could be obtained: {listed}.",
                       "datasets": sorted({d for ds in stale["datasets"] for d in ds}), "page": STALE_PAGE})
     return found[:MAX_POINTS]
 
