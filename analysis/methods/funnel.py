@@ -240,7 +240,7 @@ def forces_proportion_funnel(table: pd.DataFrame, events: str, trials: str) -> F
         out[column] = 100 * fitted[column]
     out.loc[placed, "funnel"] = fitted["funnel"]
     curve = limit_curve(kept[trials], lambda grid, level: proportion_limits(grid, centre, spread["tau2"], level))
-    return Funnel(out, curve.assign(value=100 * curve["value"]), 100 * centre, spread)
+    return Funnel(out, curve.assign(value=100 * curve["value"]), 100 * centre, spread, "the forces' pooled share")
 
 
 def forces_ratio_funnel(table: pd.DataFrame, count: str, count_ref: str, ratio: str, centre: float,

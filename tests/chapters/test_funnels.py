@@ -148,12 +148,18 @@ def test_complaint_reviews_sit_on_a_proportion_funnel_and_an_edition_is_placed_n
 
     values = {f.key: f.value for f in c06.review_outcomes("kent").figures}
     assert values["reviews_total"] == 5_998 and values["reviews_overturned"] == 1_480
-    assert values["reviews_force_funnel"].startswith("Kent Police: 18.6 for the share (%) of complaint reviews upheld")
+    assert values["reviews_force_funnel"].startswith(
+        "Kent Police: 18.6 for the share (%) of IOPC reviews of complaint outcomes upheld")
+    assert values["reviews_force_funnel"].endswith("within the 95% limits around the forces' pooled share")
     assert "(third-party extract)" in values["reviews_force_funnel"]
     assert "within the 95% limits" in values["reviews_force_funnel"] and "th highest" not in values[
         "reviews_force_funnel"]
     # "above_95" and "below_95" include the forces beyond the 99.8% limits.
-    assert sum(values[f"reviews_funnel_{k}"] for k in ("within", "above_95", "below_95")) == 43
+    # The City of London's 1 of 3 reviews is too few to place (the minimum-count rule): 42 forces placed.
+    assert sum(values[f"reviews_funnel_{k}"] for k in ("within", "above_95", "below_95")) == 42
+    assert values["reviews_too_few"] == "City of London Police (1 of 3)"
+    city = {f.key: f.value for f in c06.review_outcomes("city-of-london").figures}["reviews_force_funnel"]
+    assert city.endswith(funnel.TOO_FEW_TO_PLACE) and "around" not in city
 
 
 def test_the_newest_search_year_is_given_nationally_with_its_grade_and_btp_apart():
