@@ -87,3 +87,15 @@ def test_periods_end_where_they_say(table):
 
     newest = int(workforce.rates()["year"].max())
     assert f"31 March {newest}" in set(table.loc[table["measure_id"] == "pcsos_per_100k", "period"])
+
+
+def test_officers_per_100000_on_one_date_are_one_figure_on_every_page(table):
+    from analysis.chapters import c02_neighbourhood_policing as c02
+
+    rows = table[(table["measure_id"] == "officers_per_100k") & (table["period"] == "31 March 2023")]
+    strength = {f.key: f.value for f in c02.strength_since_1977().figures}
+    map_ew = {f.key: f.value for f in c02.officers_map().figures}["off_map_ew"]
+    assert strength["strength_latest_year"] == 2023
+    # The dashboard, the map and the long-run series: 31 March 2023 over the mid-2023 population, 242.
+    assert round(rows["england_and_wales"].iloc[0]) == round(strength["strength_latest_per_100k"]) == round(map_ew) \
+        == 242
