@@ -19,8 +19,6 @@ SERIES_DATA = [csew.SERIES_FILE]
 HEADLINE_DATA = list(csew.HEADLINE_FILES)
 OPEN_DATA = [csew.OPEN_DATA_FILE]
 PAS_DATA = [met_pas.BOROUGH_FILE]
-# The register row giving the PAS's interviews a year across London (MOPAC's survey description).
-PAS_INTERVIEWS = "E198"
 
 ONS_SOURCE = source_lines.line(SERIES_DATA)
 OPEN_DATA_SOURCE = source_lines.line(OPEN_DATA)
@@ -171,7 +169,7 @@ def london_spread() -> Section:
     latest = boroughs[(boroughs["measure"] == met_pas.GOOD_JOB) & (boroughs["date"] == last["date"])]
     # Ties are named: every borough at the lowest (highest) value, not the first the sort happens to give.
     low, high = (latest[latest["proportion"] == v] for v in (latest["proportion"].min(), latest["proportion"].max()))
-    interviews = int(load_register().set_index("id").at[PAS_INTERVIEWS, "n"])
+    interviews = int(load_register().set_index("id").at[met_pas.INTERVIEWS_ROW, "n"])
     fall = stats.compare_proportions(round(first["headline"] * interviews), interviews,
                                      round(last["headline"] * interviews), interviews).iloc[0]
     date_fmt = "%B %Y"
