@@ -313,33 +313,55 @@ def measures(f: forces.Force, local_survey: str | None = None) -> tuple[pd.DataF
     return pd.DataFrame(rows), figures, trends(f)
 
 
+def _newer(f: forces.Force, measure_id: str, periods: dict[str, int], measure: str) -> list[pd.DataFrame]:
+    """The measures table's newer figures of one measure (period -> the year it is drawn at) for the force and England
+    and Wales, each period its own segment: another source or denominator, drawn apart, never joined."""
+    table = force_measures.all_forces()
+    rows = table[(table["measure_id"] == measure_id) & (table["force_code"] == f.code)
+                 & table["period"].isin(periods)]
+    return [pd.DataFrame({"measure": measure, "year": periods[r.period], "pfa_code": [f.code, ENGLAND_AND_WALES],
+                          "value": [r.value, r.england_and_wales], "segment": r.period}) for r in rows.itertuples()]
+
+
 def trends(f: forces.Force) -> pd.DataFrame:
-    """The yearly series of the force and England and Wales behind the small trend charts: the Black/White ratio
-    (years the denominators put in doubt left out, never joined), searches per 1,000, officers and PCSOs per
-    100,000."""
+    """The yearly series of the force and England and Wales behind the small trend charts, to the newest period the
+    measures table has: the Black/White ratio (years the denominators put in doubt left out, never joined), searches
+    per 1,000, officers and PCSOs per 100,000; a newer figure from another source or denominator is its own segment
+    (a point, never joined to the series across the break)."""
     both = [f.code, ENGLAND_AND_WALES]
     series = []
     ratios = rate_ratio_table()
     bw = ratios[(ratios["group"] == "Black") & ratios["pfa_code"].isin(both) & ~hollow(ratios)]
     if bw["year_ending"].nunique() > 1:
-        series.append(bw.assign(
-            measure=f"Black/White search rate ratio (interpolated residents; uncertain years left out), "
-                    f"{financial_year(bw['year_ending'].min())} to {financial_year(bw['year_ending'].max())}",
-            year=bw["year_ending"], value=bw["rate_ratio_interpolated"]))
+        label = (f"Black/White search rate ratio, {financial_year(bw['year_ending'].min())} to "
+                 f"{financial_year(force_indicators.SEARCH_YEAR)} (later years on Census 2021, apart; uncertain years "
+                 "left out)")
+        series.append(bw.assign(measure=label, year=bw["year_ending"], value=bw["rate_ratio_interpolated"],
+                                segment="interpolated residents"))
+        series += _newer(f, "bw_search_ratio", {sr.YEAR: 2023, financial_year(force_indicators.SEARCH_YEAR):
+                                                force_indicators.SEARCH_YEAR}, label)
     totals = per_resident.per_1000_residents(ss.search_totals())
     searches = totals[totals["pfa_code"].isin(both)]
-    series.append(searches.assign(measure=f"Stop and searches per 1,000 residents, "
-                                          f"{financial_year(searches['year_ending'].min())} to "
-                                          f"{financial_year(searches['year_ending'].max())}",
-                                  year=searches["year_ending"], value=searches["per_1000"]))
+    label = (f"Stop and searches per 1,000 residents, {financial_year(searches['year_ending'].min())} to "
+             f"{financial_year(search_totals_2025.YEAR_ENDING)} (the last apart: another source)")
+    series.append(searches.assign(measure=label, year=searches["year_ending"], value=searches["per_1000"],
+                                  segment="open data"))
+    series += _newer(f, "searches_per_1000", {financial_year(search_totals_2025.YEAR_ENDING):
+                                              search_totals_2025.YEAR_ENDING}, label)
     staff = workforce.rates()
-    for role in ("Police officers", "PCSOs"):
+    for role, measure_id in (("Police officers", "officers_per_100k"), ("PCSOs", "pcsos_per_100k")):
         mine = staff[(staff["role"] == role) & staff["pfa_code"].isin(both)]
-        series.append(mine.assign(measure=f"{role} per 100,000 residents, 31 March {mine['year'].min()} to "
-                                          f"{mine['year'].max()}", value=mine["per_100k"]))
+        newer = {f"31 March {force_indicators.OFFICERS_YEAR}": force_indicators.OFFICERS_YEAR} if (
+            measure_id == "officers_per_100k") else {}
+        last = max([int(mine["year"].max()), *newer.values()])
+        label = (f"{role} per 100,000 residents, 31 March {mine['year'].min()} to {last}"
+                 + (" (the last apart: another source)" if newer else ""))
+        series.append(mine.assign(measure=label, value=mine["per_100k"], segment="Home Office workforce"))
+        series += _newer(f, measure_id, newer, label)
     trend = pd.concat(series, ignore_index=True)
     trend = trend.assign(series=trend["pfa_code"].map({f.code: f.short_name, ENGLAND_AND_WALES: "England and Wales"}))
-    return trend[["measure", "year", "value", "series", "pfa_code"]].dropna()
+    return trend[["measure", "year", "value", "series", "pfa_code", "segment"]].dropna(
+        subset=["value"]).reset_index(drop=True)
 
 
 def confidence_note(code: str, local_survey: str | None = None) -> str:
