@@ -136,7 +136,7 @@ def confidence_by_group() -> Section:
                            f"{what}: Black adults, lower end of the 95% confidence interval"),
                     Figure(f"{short}_2018_black_high", black["ci_high_pct"], "%", OPEN_DATA, PCT1,
                            f"{what}: Black adults, upper end of the 95% confidence interval"),
-                    Figure(f"{short}_2018_black_vs_all", _comparison_phrase(black["comparison"]), "comparison",
+                    Figure(f"{short}_2018_black_vs_all", black["verdict"], "comparison",
                            OPEN_DATA, label=f"{what}: Black adults against all adults (95% test)"),
                     Figure(f"{short}_2018_groups_lower", int((rows["comparison"] == "lower").sum()), "groups",
                            OPEN_DATA, label=f"{what}: number of groups significantly below all adults"),
@@ -219,11 +219,6 @@ def _tied(names: pd.Series) -> str:
     would blur a list joined by 'and')."""
     first, *rest = sorted(names)
     return first + (f" (tied with {'; '.join(rest)})" if rest else "")
-
-
-def _comparison_phrase(label: str) -> str:
-    return {"higher": "significantly higher than", "lower": "significantly lower than",
-            "similar": "not significantly different from"}[label]
 
 
 def not_supplied(force: str) -> str:

@@ -251,3 +251,12 @@ def test_black_white_funnels_are_centred_on_england_and_wales_without_the_met_an
     assert ratios["england_and_wales_excluding_met"].notna().all()
     by_period = ratios.groupby("period")["england_and_wales_excluding_met"].first().round(1).to_dict()
     assert by_period["2018/19"] == 4.2 and by_period["2022/23"] == round(figures(newer)["ss23_bw_excl_met"], 1)
+
+
+def test_a_survey_verdict_that_rests_on_holms_correction_says_so():
+    from analysis.chapters import c01_trust_and_confidence as c01
+
+    values = figures(c01.confidence_by_group())
+    assert values["conf_2018_black_vs_all"] == ("not significantly different from all adults after Holm's correction "
+                                                "across 14 groups (p = 0.022 before it)")
+    assert values["fair_2018_black_vs_all"] == "significantly lower than all adults"
