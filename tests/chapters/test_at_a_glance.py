@@ -163,3 +163,18 @@ def test_the_city_s_caveat_names_rates_that_are_many_times_other_forces():
             values = rows.set_index("force_code")["value"]
             others = values.drop(forces.CITY_OF_LONDON)
             assert values[forces.CITY_OF_LONDON] > 3 * others.max()
+
+
+def test_small_trends_run_to_the_newest_period_with_breaks_drawn_apart():
+    f = forces.resolve("north-yorkshire")
+    trend = glance.trends(f)
+    newest = trend.groupby("measure")["year"].max()
+    # The ratio and the searches run to 2024/25, officers to 31 March 2026: the newest periods the dashboard gives.
+    assert sorted(newest.to_list()) == [2023, 2025, 2025, 2026]
+    bw = trend[trend["measure"].str.startswith("Black/White")]
+    assert set(bw["segment"]) == {"interpolated residents", "2022/23", "2024/25"}
+    # A segment from another source is one year: drawn as a point, never joined to the series before it.
+    later = trend[~trend["segment"].isin(["interpolated residents", "open data", "Home Office workforce"])]
+    assert (later.groupby(["measure", "segment", "series"])["year"].nunique() == 1).all()
+    spec = json.dumps(glance.trend_chart(f, trend).to_dict())
+    assert '"detail": {"field": "line"' in spec
