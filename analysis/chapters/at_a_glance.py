@@ -492,26 +492,28 @@ def trend_chart(f: forces.Force, trend: pd.DataFrame):
 
 
 def ski_slopes(f: forces.Force) -> list:
-    """Officers per 100,000 (31 March 2023) for all forces, highest first, with the force highlighted and named: a
-    stock counted on a date, with no chance variation to speak of, so a ranked chart reads true; and recorded crime
-    per 1,000 (the newest official year), events that vary by chance, as a funnel plot instead of a rank."""
-    staff = workforce.rates()
-    newest = int(staff["year"].max())
-    officers = staff[(staff["role"] == "Police officers") & (staff["year"] == newest)]
-    title = f"Police officers per 100,000 residents, 31 March {newest}"
-    forces_only = officers[officers["pfa_code"].isin(forces.force_codes() - {forces.CITY_OF_LONDON})].assign(
-        value=lambda d: d["per_100k"])
+    """Officers per 100,000 at the newest date the dashboard and its key points give, for all forces, highest first,
+    with the force highlighted and named: a stock counted on a date, with no chance variation to speak of, so a ranked
+    chart reads true; and recorded crime per 1,000 (the newest official year), events that vary by chance, as a
+    funnel plot instead of a rank."""
+    table = force_measures.all_forces()
+    rows = table[table["measure_id"] == "officers_per_100k"]
+    rows = rows[rows["period_end"] == rows["period_end"].max()]
+    newest = rows.iloc[0]
+    what = f"police officers per 100,000 residents, {marked(newest['period'], newest['datasets'].split('; '))}"
+    title = what[0].upper() + what[1:]
+    forces_only = rows[rows["force_code"] != forces.CITY_OF_LONDON].rename(columns={"force_code": "pfa_code"})
     city = forces.get(forces.CITY_OF_LONDON).name
     slope = ranked.ski_slope(
         forces_only[["pfa_code", "value"]], name=f"glance-slope-officers-{f.slug}", highlight=f.code,
-        reference=officers.set_index("pfa_code").at[ENGLAND_AND_WALES, "per_100k"], title=title,
+        reference=newest["england_and_wales"], title=title,
         y_title="Officers per 100,000",
         subtitle=["Every force, highest first; dashed line: England and Wales. A count on a date, not a sample",
                   f"{city} left out: its resident population is tiny beside its daytime one"],
-        source=source_lines.line([workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]),
-        description=(f"Column chart of {title.lower()} for {len(forces_only)} forces ranked from highest to lowest, "
+        source=source_lines.line(newest["datasets"].split("; ")),
+        description=(f"Column chart of {what} for {len(forces_only)} forces ranked from highest to lowest, "
                      f"with {f.name} highlighted and England and Wales as a dashed line. "
-                     + common.rank_sentence(forces_only.set_index("pfa_code")["value"], f.code, what=title.lower(),
+                     + common.rank_sentence(forces_only.set_index("pfa_code")["value"], f.code, what=what,
                                             fmt="{:.0f}") + "."))
     fitted, period = measure_funnels.recorded_crime_funnel()
     centre = fitted.centre / 1000

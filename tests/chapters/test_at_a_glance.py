@@ -142,12 +142,16 @@ def test_no_page_a_commissioner_reads_shows_a_build_command():
         assert "appendix" in note
 
 
-def test_the_officer_rank_has_one_base_in_chapter_2_and_on_the_at_a_glance_chart():
+def test_the_officer_rank_is_drawn_at_the_date_the_dashboard_s_newest_figure_and_key_point_give():
     from analysis.chapters import c02_neighbourhood_policing as c02
 
     sentence = next(f.value for f in c02.officers_map("kent").figures if f.key == "off_map_force_rank")
+    assert "15th highest of 42 forces" in sentence  # chapter 2's map: 31 March 2023, the official table
     slope = glance.ski_slopes(forces.resolve("kent"))[0].to_dict()["description"]
-    assert "15th highest of 42 forces" in sentence and "15th highest of 42 forces" in slope
+    rows = glance.at_a_glance(forces.resolve("kent")).table
+    newest = rows[rows["measure_id"] == "officers_per_100k"].iloc[0]
+    assert newest["period"] == "31 March 2026 (third-party extract)" and newest["period"] in slope
+    assert "16th highest of 42 forces" in slope and f"({newest['force']})" in slope
     city = next(f.value for f in c02.officers_map("city-of-london").figures if f.key == "off_map_force_rank")
     assert "left out" in city and "no published figure" not in city
 
