@@ -120,15 +120,16 @@ def workforce_by_force(highlight: str | None = None) -> Section:
     change = workforce.change_since(workforce.rates(), CHANGE_FROM)
     change = change[change["role"] == workforce.NEIGHBOURHOOD_ROLES].assign(area=lambda d: forces.area_names(d["pfa_code"]))
     forces_only = change[change["pfa_code"] != workforce.ENGLAND_AND_WALES]
+    placed = forces_only[forces_only["pfa_code"] != forces.CITY_OF_LONDON]
     latest_year = int(change["latest_year"].max())
     below = forces_only[forces_only["latest"] < forces_only["start"]]
     figures = [
         Figure("wf_forces_below_start", len(below), "forces", WORKFORCE_DATA),
         Figure("wf_forces", len(forces_only), "forces", WORKFORCE_DATA),
         Figure("wf_median_fall_pct", -forces_only["fall_pct"].median(), "%", WORKFORCE_DATA),
-        Figure("wf_largest_fall_force", forces_only.loc[forces_only["fall_pct"].idxmin(), "area"], "force",
-               WORKFORCE_DATA),
-        Figure("wf_largest_fall_pct", -forces_only["fall_pct"].min(), "%", WORKFORCE_DATA),
+        # The City of London's rate per resident moves with its few residents: it is left out of the largest fall.
+        Figure("wf_largest_fall_force", placed.loc[placed["fall_pct"].idxmin(), "area"], "force", WORKFORCE_DATA),
+        Figure("wf_largest_fall_pct", -placed["fall_pct"].min(), "%", WORKFORCE_DATA),
         Figure("wf_median_latest", forces_only["latest"].median(), "per 100,000", WORKFORCE_DATA),
         Figure("wf_ew_latest", change.set_index("pfa_code").at[workforce.ENGLAND_AND_WALES, "latest"], "per 100,000",
                WORKFORCE_DATA),
