@@ -85,6 +85,9 @@ CENSUS_2011_DAY = "2011-03-27"
 CENSUS_2021_DAY = "2021-03-21"
 # Below this many events (searches, tactic uses) in either group a rate ratio is too unstable to quote.
 MIN_EVENTS_FOR_RATIO = 20
+# Below this many cases (IOPC reviews) a force's share moves five points or more with one case: it is not placed on a
+# funnel, nor counted in its centre or spread.
+MIN_CASES_FOR_SHARE = 20
 # Where a quarter or more of a group's searches have no usable arrest count, its arrest rate could be far
 # from the truth whichever way the blanks fall, so no rate or comparison is quoted.
 MAX_UNKNOWN_ARREST_SHARE = 0.25
@@ -93,6 +96,10 @@ MAX_UNKNOWN_ARREST_SHARE = 0.25
 # draw them (sqrt(10)), so "within the limits" says only that a force is not unusual among forces that differ widely:
 # the verdict says so beside it.
 WIDE_FUNNEL_PHI = 10
+
+# A force's newest figure for a measure is flagged as old once it is this many years older than the newest figure any
+# measure has (the dashboard, its survey note and the briefing all judge staleness by it).
+STALE_YEARS = 2
 
 # Hot-spot concentration against chance: simulations of the same incidents spread at one rate over the same places,
 # seeded so a rebuild gives the same figure.

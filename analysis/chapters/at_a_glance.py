@@ -7,6 +7,8 @@ import html
 
 import pandas as pd
 
+from analysis import config
+
 from analysis.chapters import c05_contact_with_suspects as c05
 from analysis.chapters import c06_police_wrongdoing as c06
 from analysis.chapters import common, key_points
@@ -19,7 +21,7 @@ from analysis.present import funnels, lines, maps, ranked, source_lines, tables
 from analysis.present.glue import EVIDENCE_LINK, LOCAL_DATA, NOT_CHARTED, Figure, Section, marked
 from analysis.present.numbers import fmt_difference, fmt_interval, fmt_number
 from analysis.sources import boundaries, census, csew, force_indicators, forces, iopc, localfiles, manifest, met_pas
-from analysis.sources import pfa_tables, population
+from analysis.sources import population
 from analysis.sources import local_survey as own_surveys
 from analysis.sources import search_rates as sr
 from analysis.sources import search_totals_2025, stop_search as ss
@@ -101,6 +103,7 @@ def _change(before: float, after: float, what: str, since: str, decimals: int = 
 
 # What a cell says where a figure is missing: never a placeholder a reader must decode.
 NOT_GIVEN, NOT_BY_FORCE, NO_FIGURE = "not given by the source", "no figure by force", "no figure"
+OLD = "old: the newest figure by force this book has"
 
 
 def _shown(value, decimals: int, missing: str = NO_FIGURE) -> str:
@@ -212,10 +215,7 @@ def _staff(row, mine, f):
 
 
 def _crime(row, mine, f):
-    if _primary(row) == force_indicators.INDICATORS_FILE:  # a third party's rates: no national rate given
-        return None, row["reason"] or [_funnel_wording(row), "the extract gives no England and Wales rate"], []
-    comparison = (f"rate {row['reason']}: too few residents for a rate per resident" if row["reason"] else
-                  _funnel_wording(row))
+    comparison = row["reason"] or _funnel_wording(row)
     return None, comparison, [Figure("g_crime_rate", row["reason"] or fmt_number(row["value"], 1), "per 1,000",
                                      row["datasets"].split("; "))]
 
@@ -238,7 +238,8 @@ def _deaths_national(row, mine, f):
 
 
 def _deaths(row, mine, f):
-    return (_interval(row), [f"{int(row['events'])} deaths", _funnel_wording(row)],
+    verdict = row["reason"] if row["reason"] == force_measures.DEATHS_CITY else _funnel_wording(row)
+    return (_interval(row), [f"{int(row['events'])} deaths", verdict],
             [Figure("g_deaths", int(row["events"]), "deaths", [iopc.DEATHS_FILE], "{:,.0f}")])
 
 
@@ -259,12 +260,12 @@ INSIDE = {m["count_measure"] for m in force_measures.MEASURES.values() if "count
 
 
 def _row(row: pd.Series, force_text: str | None, comparison: str | list[str], everyone: pd.DataFrame,
-         areas: list[str]) -> dict:
+         areas: list[str], old: bool = False) -> dict:
     """One dashboard row from the force's row of the measures table: its label, period (marked where a reader must
     be told the source grade), the force, England and Wales and the median force as shown, the comparison, each of
     `areas`' (the force's, then its comparable forces') figures alone, the datasets for the data pack, and the
     verdicts as values (FIELDS). A comparison given as clauses is shown joined by semicolons, its first the
-    verdict."""
+    verdict; an `old` figure (the newest by force, config.STALE_YEARS or more behind the page's newest) says so."""
     clauses = [comparison] if isinstance(comparison, str) else comparison
     decimals = force_measures.MEASURES[row["measure_id"]]["decimals"]
     datasets = row["datasets"].split("; ")
@@ -273,9 +274,11 @@ def _row(row: pd.Series, force_text: str | None, comparison: str | list[str], ev
     values = same.set_index("force_code")[
         "value_as_published" if same["value_as_published"].notna().any() else "value"]
     shown = {"measure": row["measure"] + (f" ({row['basis']})" if row["basis"] else ""),
-             "period": marked(row["period"], datasets), "datasets": datasets,
+             "period": marked(row["period"], datasets) + (f" ({OLD})" if old else ""), "datasets": datasets,
              "force": force_text or _shown(row["value"], decimals, "no published figure"),
-             "england_and_wales": _shown(row["england_and_wales"], decimals, _no_national(row, decimals)),
+             "england_and_wales": _shown(row["england_and_wales"], decimals, _no_national(row, decimals)) + (
+                 f"; excluding the Met: {_shown(row['england_and_wales_excluding_met'], decimals)}"
+                 if pd.notna(row.get("england_and_wales_excluding_met")) else ""),
              "median_force": _shown(row["median_force"], decimals, NOT_BY_FORCE), "comparison": "; ".join(clauses)}
     if values.notna().any():
         shown |= {area: _shown(values.get(area), decimals) for area in areas}
@@ -333,45 +336,71 @@ def measures(f: forces.Force, local_survey: str | None = None) -> tuple[pd.DataF
     everyone = force_measures.all_forces()
     mine = force_measures.for_force(f)
     rows, figures = survey_rows(f, local_survey), []
-    for _, row in mine[~mine["measure_id"].isin(INSIDE)].iterrows():
+    ends = pd.to_datetime(mine["period_end"])
+    # A measure's newest figure by force that is STALE_YEARS or more behind the page's newest is flagged as old.
+    old = (ends == ends.groupby(mine["measure_id"]).transform("max")) & (
+        (ends.max() - ends).dt.days / 365.25 >= config.STALE_YEARS)
+    for i, row in mine[~mine["measure_id"].isin(INSIDE)].iterrows():
         worded = (WORDING.get((row["measure_id"], _primary(row))) or WORDING[row["measure_id"]])(row, mine, f)
         force_text, comparison, glued, *beside = worded
-        rows.append(_row(row, force_text, comparison, everyone, [f.code, *peers]) | (beside[0] if beside else {}))
+        rows.append(_row(row, force_text, comparison, everyone, [f.code, *peers], old=bool(old[i]))
+                    | (beside[0] if beside else {}))
         figures += glued
     return pd.DataFrame(rows), figures, trends(f)
 
 
+def _newer(f: forces.Force, measure_id: str, periods: dict[str, int], measure: str) -> list[pd.DataFrame]:
+    """The measures table's newer figures of one measure (period -> the year it is drawn at) for the force and England
+    and Wales, each period its own segment: another source or denominator, drawn apart, never joined."""
+    table = force_measures.all_forces()
+    rows = table[(table["measure_id"] == measure_id) & (table["force_code"] == f.code)
+                 & table["period"].isin(periods)]
+    return [pd.DataFrame({"measure": measure, "year": periods[r.period], "pfa_code": [f.code, ENGLAND_AND_WALES],
+                          "value": [r.value, r.england_and_wales], "segment": r.period}) for r in rows.itertuples()]
+
+
 def trends(f: forces.Force) -> pd.DataFrame:
-    """The yearly series of the force and England and Wales behind the small trend charts: the Black/White ratio
-    (years the denominators put in doubt left out, never joined), searches per 1,000, officers and PCSOs per
-    100,000."""
+    """The yearly series of the force and England and Wales behind the small trend charts, to the newest period the
+    measures table has: the Black/White ratio (years the denominators put in doubt left out, never joined), searches
+    per 1,000, officers and PCSOs per 100,000; a newer figure from another source or denominator is its own segment
+    (a point, never joined to the series across the break)."""
     both = [f.code, ENGLAND_AND_WALES]
     series = []
     ratios = rate_ratio_table()
     bw = ratios[(ratios["group"] == "Black") & ratios["pfa_code"].isin(both) & ~hollow(ratios)]
     if bw["year_ending"].nunique() > 1:
-        series.append(bw.assign(
-            measure=f"Black/White search rate ratio (interpolated residents; uncertain years left out), "
-                    f"{financial_year(bw['year_ending'].min())} to {financial_year(bw['year_ending'].max())}",
-            year=bw["year_ending"], value=bw["rate_ratio_interpolated"]))
+        label = (f"Black/White search rate ratio, {financial_year(bw['year_ending'].min())} to "
+                 f"{financial_year(force_indicators.SEARCH_YEAR)} (later years on Census 2021, apart; uncertain years "
+                 "left out)")
+        series.append(bw.assign(measure=label, year=bw["year_ending"], value=bw["rate_ratio_interpolated"],
+                                segment="interpolated residents"))
+        series += _newer(f, "bw_search_ratio", {sr.YEAR: 2023, financial_year(force_indicators.SEARCH_YEAR):
+                                                force_indicators.SEARCH_YEAR}, label)
     totals = per_resident.per_1000_residents(ss.search_totals())
     searches = totals[totals["pfa_code"].isin(both)]
-    series.append(searches.assign(measure=f"Stop and searches per 1,000 residents, "
-                                          f"{financial_year(searches['year_ending'].min())} to "
-                                          f"{financial_year(searches['year_ending'].max())}",
-                                  year=searches["year_ending"], value=searches["per_1000"]))
+    label = (f"Stop and searches per 1,000 residents, {financial_year(searches['year_ending'].min())} to "
+             f"{financial_year(search_totals_2025.YEAR_ENDING)} (the last apart: another source)")
+    series.append(searches.assign(measure=label, year=searches["year_ending"], value=searches["per_1000"],
+                                  segment="open data"))
+    series += _newer(f, "searches_per_1000", {financial_year(search_totals_2025.YEAR_ENDING):
+                                              search_totals_2025.YEAR_ENDING}, label)
     staff = workforce.rates()
-    for role in ("Police officers", "PCSOs"):
+    for role, measure_id in (("Police officers", "officers_per_100k"), ("PCSOs", "pcsos_per_100k")):
         mine = staff[(staff["role"] == role) & staff["pfa_code"].isin(both)]
-        series.append(mine.assign(measure=f"{role} per 100,000 residents, 31 March {mine['year'].min()} to "
-                                          f"{mine['year'].max()}", value=mine["per_100k"]))
+        newer = {f"31 March {force_indicators.OFFICERS_YEAR}": force_indicators.OFFICERS_YEAR} if (
+            measure_id == "officers_per_100k") else {}
+        last = max([int(mine["year"].max()), *newer.values()])
+        label = (f"{role} per 100,000 residents, 31 March {mine['year'].min()} to {last}"
+                 + (" (the last apart: another source)" if newer else ""))
+        series.append(mine.assign(measure=label, value=mine["per_100k"], segment="Home Office workforce"))
+        series += _newer(f, measure_id, newer, label)
     trend = pd.concat(series, ignore_index=True)
     trend = trend.assign(series=trend["pfa_code"].map({f.code: f.short_name, ENGLAND_AND_WALES: "England and Wales"}))
-    return trend[["measure", "year", "value", "series", "pfa_code"]].dropna()
+    return trend[["measure", "year", "value", "series", "pfa_code", "segment"]].dropna(
+        subset=["value"]).reset_index(drop=True)
 
 
 # A force's own survey figure this many years older than the newest national figure is flagged as old.
-OLD_AFTER_YEARS = 2
 
 
 def national_confidence() -> tuple[Figure, str]:
@@ -387,15 +416,15 @@ def national_confidence() -> tuple[Figure, str]:
 
 
 def own_survey_note(f: forces.Force, rows: pd.DataFrame, newest_national: str) -> str:
-    """The force's own survey's headline figure, from its dashboard row, flagged where it is OLD_AFTER_YEARS or more
+    """The force's own survey's headline figure, from its dashboard row, flagged where it is config.STALE_YEARS or more
     older than the newest national figure; or that the edition has none."""
     own = rows[rows["measure_id"] == key_points.OWN_SURVEY]
     if own.empty:
         return f"This edition has no survey of {f.name}'s own: a force can add its public attitude survey to its edition."
     row = own.iloc[0]
     years = (pd.Timestamp(newest_national) - pd.Timestamp(row["period_end"])).days / 365.25
-    old = (f" This figure is more than {OLD_AFTER_YEARS} years older than the newest national one: it may no longer "
-           "describe the force." if years >= OLD_AFTER_YEARS else "")
+    old = (f" This figure is {config.STALE_YEARS} or more years older than the newest national one: it may no longer "
+           "describe the force." if years >= config.STALE_YEARS else "")
     return f"The force's own survey: {row['measure']}, {row['force']} in {row['period']}.{old}"
 
 
@@ -555,26 +584,28 @@ def trend_chart(f: forces.Force, trend: pd.DataFrame):
 
 
 def ski_slopes(f: forces.Force) -> list:
-    """Officers per 100,000 (31 March 2023) for all forces, highest first, with the force highlighted and named: a
-    stock counted on a date, with no chance variation to speak of, so a ranked chart reads true; and recorded crime
-    per 1,000 (YE Dec 2024), events that vary by chance, as a funnel plot instead of a rank."""
-    staff = workforce.rates()
-    newest = int(staff["year"].max())
-    officers = staff[(staff["role"] == "Police officers") & (staff["year"] == newest)]
-    title = f"Police officers per 100,000 residents, 31 March {newest}"
-    forces_only = officers[officers["pfa_code"].isin(forces.force_codes() - {forces.CITY_OF_LONDON})].assign(
-        value=lambda d: d["per_100k"])
+    """Officers per 100,000 at the newest date the dashboard and its key points give, for all forces, highest first,
+    with the force highlighted and named: a stock counted on a date, with no chance variation to speak of, so a ranked
+    chart reads true; and recorded crime per 1,000 (the newest official year), events that vary by chance, as a
+    funnel plot instead of a rank."""
+    table = force_measures.all_forces()
+    rows = table[table["measure_id"] == "officers_per_100k"]
+    rows = rows[rows["period_end"] == rows["period_end"].max()]
+    newest = rows.iloc[0]
+    what = f"police officers per 100,000 residents, {marked(newest['period'], newest['datasets'].split('; '))}"
+    title = what[0].upper() + what[1:]
+    forces_only = rows[rows["force_code"] != forces.CITY_OF_LONDON].rename(columns={"force_code": "pfa_code"})
     city = forces.get(forces.CITY_OF_LONDON).name
     slope = ranked.ski_slope(
         forces_only[["pfa_code", "value"]], name=f"glance-slope-officers-{f.slug}", highlight=f.code,
-        reference=officers.set_index("pfa_code").at[ENGLAND_AND_WALES, "per_100k"], title=title,
+        reference=newest["england_and_wales"], title=title,
         y_title="Officers per 100,000",
         subtitle=["Every force, highest first; dashed line: England and Wales. A count on a date, not a sample",
                   f"{city} left out: its resident population is tiny beside its daytime one"],
-        source=source_lines.line([workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]),
-        description=(f"Column chart of {title.lower()} for {len(forces_only)} forces ranked from highest to lowest, "
+        source=source_lines.line(newest["datasets"].split("; ")),
+        description=(f"Column chart of {what} for {len(forces_only)} forces ranked from highest to lowest, "
                      f"with {f.name} highlighted and England and Wales as a dashed line. "
-                     + common.rank_sentence(forces_only.set_index("pfa_code")["value"], f.code, what=title.lower(),
+                     + common.rank_sentence(forces_only.set_index("pfa_code")["value"], f.code, what=what,
                                             fmt="{:.0f}") + "."))
     fitted, period = measure_funnels.recorded_crime_funnel()
     centre = fitted.centre / 1000
@@ -584,12 +615,12 @@ def ski_slopes(f: forces.Force) -> list:
         y_title="Offences per 1,000 residents",
         title=f"Recorded crime per 1,000 residents (excluding fraud), {period}",
         subtitle=["Solid lines: 95% limits, dashed: 99.8%, around England and Wales, widened for the spread between "
-                  "forces", f"{city}: rate suppressed by ONS"],
-        source=source_lines.line([pfa_tables.FILES[pfa_tables.DEC_2024]]),
+                  "forces", f"{city}: no rate (too few residents)"],
+        source=source_lines.line(measure_funnels.CRIME_DATA),
         description=(f"Funnel plot of recorded crime per 1,000 residents in the {period} for {len(charted.table)} "
                      f"forces against their populations, with limits around England and Wales ({1000 * centre:.1f}). "
                      + (common.funnel_sentence(fitted, f.code, what=f"recorded crime per 1,000 residents, {period}")
-                        if f.code != forces.CITY_OF_LONDON else f"{city}'s rate is suppressed by ONS") + "."))
+                        if f.code != forces.CITY_OF_LONDON else f"{city} has no rate: too few residents") + "."))
     return [slope, crime_funnel]
 
 

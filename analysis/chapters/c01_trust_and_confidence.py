@@ -19,8 +19,6 @@ SERIES_DATA = [csew.SERIES_FILE]
 HEADLINE_DATA = list(csew.HEADLINE_FILES)
 OPEN_DATA = [csew.OPEN_DATA_FILE]
 PAS_DATA = [met_pas.BOROUGH_FILE]
-# The register row giving the PAS's interviews a year across London (MOPAC's survey description).
-PAS_INTERVIEWS = "E198"
 
 ONS_SOURCE = source_lines.line(SERIES_DATA)
 OPEN_DATA_SOURCE = source_lines.line(OPEN_DATA)
@@ -138,7 +136,7 @@ def confidence_by_group() -> Section:
                            f"{what}: Black adults, lower end of the 95% confidence interval"),
                     Figure(f"{short}_2018_black_high", black["ci_high_pct"], "%", OPEN_DATA, PCT1,
                            f"{what}: Black adults, upper end of the 95% confidence interval"),
-                    Figure(f"{short}_2018_black_vs_all", _comparison_phrase(black["comparison"]), "comparison",
+                    Figure(f"{short}_2018_black_vs_all", black["verdict"], "comparison",
                            OPEN_DATA, label=f"{what}: Black adults against all adults (95% test)"),
                     Figure(f"{short}_2018_groups_lower", int((rows["comparison"] == "lower").sum()), "groups",
                            OPEN_DATA, label=f"{what}: number of groups significantly below all adults"),
@@ -171,7 +169,7 @@ def london_spread() -> Section:
     latest = boroughs[(boroughs["measure"] == met_pas.GOOD_JOB) & (boroughs["date"] == last["date"])]
     # Ties are named: every borough at the lowest (highest) value, not the first the sort happens to give.
     low, high = (latest[latest["proportion"] == v] for v in (latest["proportion"].min(), latest["proportion"].max()))
-    interviews = int(load_register().set_index("id").at[PAS_INTERVIEWS, "n"])
+    interviews = int(load_register().set_index("id").at[met_pas.INTERVIEWS_ROW, "n"])
     fall = stats.compare_proportions(round(first["headline"] * interviews), interviews,
                                      round(last["headline"] * interviews), interviews).iloc[0]
     date_fmt = "%B %Y"
@@ -221,11 +219,6 @@ def _tied(names: pd.Series) -> str:
     would blur a list joined by 'and')."""
     first, *rest = sorted(names)
     return first + (f" (tied with {'; '.join(rest)})" if rest else "")
-
-
-def _comparison_phrase(label: str) -> str:
-    return {"higher": "significantly higher than", "lower": "significantly lower than",
-            "similar": "not significantly different from"}[label]
 
 
 def not_supplied(force: str) -> str:

@@ -106,7 +106,7 @@ def workforce_trend() -> Section:
         plot, name="workforce-per-100k", y_title="FTE per 100,000 residents",
         title="Police officers and PCSOs per 100,000 residents, England and Wales",
         subtitle=["Full-time equivalents on 31 March, summed over rank and sex, divided by the mid-year",
-                  "population nine months earlier"],
+                  "population of the same year"],
         source=WORKFORCE_SOURCE,
         description=(f"Line chart of police officers, PCSOs and both together per 100,000 residents in England and "
                      f"Wales, 31 March 2007 to {both['latest_year']}. Officers and PCSOs together fell from "
@@ -120,15 +120,16 @@ def workforce_by_force(highlight: str | None = None) -> Section:
     change = workforce.change_since(workforce.rates(), CHANGE_FROM)
     change = change[change["role"] == workforce.NEIGHBOURHOOD_ROLES].assign(area=lambda d: forces.area_names(d["pfa_code"]))
     forces_only = change[change["pfa_code"] != workforce.ENGLAND_AND_WALES]
+    placed = forces_only[forces_only["pfa_code"] != forces.CITY_OF_LONDON]
     latest_year = int(change["latest_year"].max())
     below = forces_only[forces_only["latest"] < forces_only["start"]]
     figures = [
         Figure("wf_forces_below_start", len(below), "forces", WORKFORCE_DATA),
         Figure("wf_forces", len(forces_only), "forces", WORKFORCE_DATA),
         Figure("wf_median_fall_pct", -forces_only["fall_pct"].median(), "%", WORKFORCE_DATA),
-        Figure("wf_largest_fall_force", forces_only.loc[forces_only["fall_pct"].idxmin(), "area"], "force",
-               WORKFORCE_DATA),
-        Figure("wf_largest_fall_pct", -forces_only["fall_pct"].min(), "%", WORKFORCE_DATA),
+        # The City of London's rate per resident moves with its few residents: it is left out of the largest fall.
+        Figure("wf_largest_fall_force", placed.loc[placed["fall_pct"].idxmin(), "area"], "force", WORKFORCE_DATA),
+        Figure("wf_largest_fall_pct", -placed["fall_pct"].min(), "%", WORKFORCE_DATA),
         Figure("wf_median_latest", forces_only["latest"].median(), "per 100,000", WORKFORCE_DATA),
         Figure("wf_ew_latest", change.set_index("pfa_code").at[workforce.ENGLAND_AND_WALES, "latest"], "per 100,000",
                WORKFORCE_DATA),
@@ -201,7 +202,7 @@ def officers_map(highlight: str | None = None) -> Section:
     chart = maps.choropleth(
         values, name=f"officers-map-{year}", highlight=highlight, fmt=".0f",
         title=f"Police officers per 100,000 residents, 31 March {year}",
-        subtitle=[f"Full-time equivalents over the mid-{year - 1} population. England and Wales: "
+        subtitle=[f"Full-time equivalents over the mid-{year} population. England and Wales: "
                   f"{now[workforce.ENGLAND_AND_WALES]:.0f}; median force {ranking.median_force(now):.0f}"],
         measure_label="Police officers", unit="per 100,000 residents", period=f"31 March {year}",
         source=source_lines.line(WORKFORCE_DATA + [boundaries.BOUNDARIES_FILE]))
@@ -228,11 +229,6 @@ def strength_since_1977() -> Section:
         Figure("strength_latest_per_100k", last["per_100k"], "per 100,000", STRENGTH_DATA),
         Figure("strength_first_per_100k", first["per_100k"], "per 100,000", STRENGTH_DATA),
     ]
-    # Two definitions, both named: the force figures and the map divide by the mid-year population of the year
-    # before 31 March, this long-run series by that of the same year.
-    rates = workforce.rates()
-    per_100k_year_before = rates[(rates["role"] == "Police officers") & (rates["year"] == int(last["year"])) & (
-        rates["pfa_code"] == workforce.ENGLAND_AND_WALES)]["per_100k"].iloc[0]
     # 31 March 2026 from a third party's extract: its own series, never joined to the official line across the
     # years this book has no figure for.
     newest = force_indicators.national()
@@ -253,8 +249,7 @@ def strength_since_1977() -> Section:
         title=f"Police officers per 100,000 residents, England and Wales, {int(first['year'])} to "
               f"{force_indicators.OFFICERS_YEAR}",
         subtitle=[f"Officer strength on 31 March; {common.join(str(y) for y in gap)} not in the data",
-                  f"Per 100,000 of the same year's mid-year population (the force figures use the year before's: "
-                  f"{per_100k_year_before:.0f} for {int(last['year'])})",
+                  "Per 100,000 of the same year's mid-year population, as every force figure in this book",
                   "2026 from a third party's extract of the Home Office table (Prevention Informatics)"],
         source=source_lines.line(STRENGTH_DATA + [force_indicators.INDICATORS_FILE]),
         description=(f"Line chart of police officers per 100,000 residents in England and Wales from "

@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.chapters import common, evidence
+from analysis.measures import search_ratios
 from analysis.measures.search_ratios import hollow, rate_ratio_table
 from analysis.methods import denominators, disproportionality, funnel, multiplicity, survey
 from analysis.methods import meta_analysis as meta
@@ -77,7 +78,7 @@ def segments(plot: pd.DataFrame) -> pd.Series:
 
 def disproportionality_by_force(highlight: str | None = None) -> Section:
     """The Black/White search rate ratio for every force in the latest year on a funnel around England and Wales
-    (where each force falls, not its rank), with 95% CIs in the table."""
+    excluding the Met (where each force falls, not its rank), with 95% CIs in the table."""
     ratios = rate_ratio_table()
     latest = int(ratios["year_ending"].max())
     bw = ratios[(ratios["group"] == "Black") & (ratios["year_ending"] == latest)]
@@ -89,8 +90,9 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
     compared = forces_only[forces_only["pfa_code"] != forces.CITY_OF_LONDON]
     top = forces_only.loc[forces_only["rate_ratio_interpolated"].idxmax()]
     too_few = bw[(bw["label"] == disproportionality.TOO_FEW) & bw["pfa_code"].isin(forces.force_codes())]
+    # Centred on England and Wales without the Met, whose searches make most of the national ratio.
     fitted = funnel.forces_ratio_funnel(bw, "searches", "searches_ref", "rate_ratio_interpolated",
-                                        national["rate_ratio_interpolated"])
+                                        without_met["rate_ratio_interpolated"], search_ratios.CENTRE_NAME)
     funnelled = fitted.table
     uncertain = funnelled["denominator_uncertain"] & (funnelled["pfa_code"] != forces.CITY_OF_LONDON)
     funnelled.loc[uncertain, "funnel"] = [common.denominator_range(r.rate_ratio, r.rate_ratio_interpolated)
@@ -165,13 +167,13 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
         title=f"Black/White stop and search rate ratio by force, {year}",
         subtitle=("Searches per 1,000 Black residents over searches per 1,000 White residents (residents "
                   "interpolated between the 2011 and 2021 Censuses). Solid lines: 95% limits, dashed: 99.8%, around "
-                  "England and Wales, widened because forces vary far more than chance would make them. A force whose "
+                  "England and Wales excluding the Met, widened because forces vary far more than chance would make them. A force whose "
                   "2011 Census ratio differs by more than its interval gets no verdict"),
         x_title="Precision of the ratio (about the smaller group's searches, log scale)",
         y_title="Rate ratio (log scale)", source=SEARCH_SOURCE,
         description=(f"Funnel plot of the Black/White stop and search rate ratio for {len(funnelled)} forces in "
                      f"{year} against the precision of each ratio, on log scales, with 95% and 99.8% limits around "
-                     f"England and Wales ({national['rate_ratio_interpolated']:.1f}), on residents interpolated "
+                     f"England and Wales excluding the Met ({without_met['rate_ratio_interpolated']:.1f}), on residents interpolated "
                      f"between the censuses. {int((funnelled['funnel'] == funnel.WITHIN).sum())} forces are within "
                      f"the 95% limits; {int(uncertain.sum())} forces are not placed because their 2011 Census ratio "
                      f"differs by more than the interval; {len(too_few)} forces had too few searches to say."))
@@ -319,9 +321,15 @@ def search_ratio_map(highlight: str | None = None) -> Section:
     ]
     # A force is placed on funnel limits from its rebuilt counts, never ranked; forces without them are left out.
     counted = ratios[ratios["ci_low"].notna()]
-    fitted = funnel.forces_ratio_funnel(counted, "black_searches", "white_searches", "ratio", national["ratio"])
+    without_met = search_ratios.ratio_without_met(ratios, "black_searches", "black_population", "white_searches",
+                                                  "white_population")
+    fitted = funnel.forces_ratio_funnel(counted, "black_searches", "white_searches", "ratio", without_met,
+                                        search_ratios.CENTRE_NAME)
     figures += [*common.funnel_count_figures("ss23_funnel", fitted, sr.DATASETS),
                 Figure("ss23_median_force", quotable["ratio"].median(), "ratio", sr.DATASETS, PCT1),
+                Figure("ss23_bw_excl_met", without_met, "ratio", sr.DATASETS, PCT1,
+                       label=f"Black/White search rate ratio, England and Wales excluding the Met, {sr.YEAR}: the "
+                             "funnel's centre"),
                 *common.funnel_figures("ss23_force_funnel", fitted, highlight, datasets=sr.DATASETS,
                                        what=f"the Black/White ratio of published search rates in {sr.YEAR} "
                                             "(approximate limits: counts rebuilt from rounded rates)")]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.chapters import common, evidence
-from analysis.measures.funnels import search_funnel
+from analysis.measures.funnels import newest_search_funnel, search_funnel
 from analysis.methods import disproportionality, funnel, multiplicity, per_resident, policeuk_measures, stats
 from analysis.present import funnels, lines, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
@@ -123,6 +123,33 @@ def search_rate_funnel(highlight: str | None = None) -> Section:
                      f"Wales ({ew:.1f}). {int((charted.table['funnel'] == funnel.WITHIN).sum())} forces are within "
                      "the 95% limits."))
     return Section(table.drop(columns=["size"]).round(3), chart, figures)
+
+
+def newest_rate_funnel(highlight: str | None = None) -> Section:
+    """Searches per 1,000 residents (mid-2024) by force in 2024/25 on the funnel around England and Wales whose places
+    the dashboard and the measures table give (measures/funnels.newest_search_funnel: one fit for all of them)."""
+    fitted = newest_search_funnel()
+    year = financial_year(search_totals_2025.YEAR_ENDING)
+    data = [search_totals_2025.TOTALS_FILE, population.MYE_2024_FILE]
+    charted = fitted.without([forces.CITY_OF_LONDON])
+    what = f"searches per 1,000 residents (mid-2024) in {year}"
+    figures = [
+        *common.funnel_count_figures("sr25_funnel", charted, data),
+        Figure("sr25_median_force", charted.table["value"].median(), "searches per 1,000 residents", data, PCT1),
+        *common.funnel_figures("sr25_force_funnel", fitted, highlight, what=what, datasets=data),
+    ]
+    chart = funnels.funnel_plot(
+        charted, name="search-rate-funnel-2025", highlight=highlight,
+        x_title="Residents (ONS mid-2024 estimate, log scale)", y_title="Searches per 1,000 residents",
+        title=f"Stop and search per 1,000 residents by force, {year}",
+        subtitle=("Solid lines: 95% limits, dashed: 99.8%, around England and Wales, widened because forces vary far "
+                  "more than chance would make them. The City of London is left out: it has few residents"),
+        source=source_lines.line(data),
+        description=(f"Funnel plot of stop and searches per 1,000 residents in {year} for {len(charted.table)} "
+                     f"forces against their resident populations (mid-2024), with 95% and 99.8% limits around "
+                     f"England and Wales ({fitted.centre:.1f}). "
+                     f"{int((charted.table['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits."))
+    return Section(fitted.table.drop(columns=["size"]).round(3), chart, figures)
 
 
 @cache.in_memory

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis import config
 from analysis.chapters import common, evidence
 from analysis.measures.funnels import deaths_funnel
 from analysis.methods import funnel, per_resident, stats
@@ -81,7 +82,6 @@ def force_counts(highlight: str | None = None) -> Section:
     city = forces.CITY_OF_LONDON
     charted = fitted.without([city])
     top = charted.table.loc[charted.table["per_million"].idxmax()]
-    tested = table[table["pfa_code"] != city]
     figures = [
         Figure("deaths_force_span", span, "years", DEATHS_DATA),
         Figure("deaths_national_rate", national, "deaths per million residents a year", RATE_DATA, "{:.1f}"),
@@ -91,14 +91,6 @@ def force_counts(highlight: str | None = None) -> Section:
         Figure("deaths_force_top_rate", top["per_million"], "deaths per million residents a year", RATE_DATA, "{:.1f}"),
         Figure("deaths_force_top_n", int(top["fatalities"]), "deaths", DEATHS_DATA),
         *common.funnel_count_figures("deaths_funnel", charted, RATE_DATA),
-        # Tests of each force against the rest, controlled together (Benjamini-Hochberg); unadjusted only as a note.
-        Figure("deaths_forces_higher", int((tested["against_rest_fdr"] == stats.HIGHER).sum()), "forces", RATE_DATA),
-        Figure("deaths_forces_lower", int((tested["against_rest_fdr"] == stats.LOWER).sum()), "forces", RATE_DATA),
-        Figure("deaths_forces_tested", int(tested["p_value"].notna().sum()), "forces", RATE_DATA),
-        Figure("deaths_forces_higher_unadjusted", int((tested["against_rest"] == stats.HIGHER).sum()), "forces",
-               RATE_DATA),
-        Figure("deaths_forces_lower_unadjusted", int((tested["against_rest"] == stats.LOWER).sum()), "forces",
-               RATE_DATA),
         Figure("deaths_force_median", table["fatalities"].median(), "deaths", DEATHS_DATA),
         Figure("deaths_force_dropped", ", ".join(dropped), "authorities", DEATHS_DATA),
         Figure("deaths_city_n", int(table.set_index("pfa_code").at[city, "fatalities"]), "deaths", DEATHS_DATA),
@@ -164,13 +156,16 @@ def deaths_to_2025() -> Section:
 
 @national
 def review_outcomes(highlight: str | None = None) -> Section:
-    """IOPC reviews of complaint outcomes completed in 2024/25, the share overturned, by force on a funnel around the
-    forces' pooled share: reviews a complainant asked for, not complaints."""
+    """IOPC reviews of complaint outcomes completed in 2024/25, the share upheld, by force on a funnel around the
+    forces' pooled share: reviews a complainant asked the IOPC for (not those local policing bodies hold), not
+    complaints; a force with too few reviews to place (funnel.forces_proportion_funnel) is given its share alone."""
     fitted = funnel.forces_proportion_funnel(iopc_extract.review_outcomes(), "overturned", "reviews")
     table = fitted.table
     table["force"] = forces.area_names(table["pfa_code"])
+    few = table[table["funnel"] == funnel.TOO_FEW_TO_PLACE]
+    charted = fitted.without(few["pfa_code"])
     centre = fitted.centre
-    what = (f"the share (%) of complaint reviews upheld (the force's decision overturned), "
+    what = (f"the share (%) of IOPC reviews of complaint outcomes upheld (the force's decision overturned), "
             f"{iopc_extract.REVIEW_PERIOD} (third-party extract)")
     figures = [
         Figure("reviews_period", iopc_extract.REVIEW_PERIOD, "year", REVIEW_DATA),
@@ -178,21 +173,26 @@ def review_outcomes(highlight: str | None = None) -> Section:
         Figure("reviews_total", int(table["reviews"].sum()), "reviews", REVIEW_DATA, "{:,.0f}"),
         Figure("reviews_overturned", int(table["overturned"].sum()), "reviews", REVIEW_DATA, "{:,.0f}"),
         Figure("reviews_share", centre, "%", REVIEW_DATA, "{:.1f}",
-               label=f"Share of completed complaint reviews upheld, 43 forces, {iopc_extract.REVIEW_PERIOD}"),
-        *common.funnel_count_figures("reviews_funnel", fitted, REVIEW_DATA),
+               label=f"Share of IOPC reviews of complaint outcomes upheld, the {len(charted.table)} forces placed, "
+                     f"{iopc_extract.REVIEW_PERIOD}"),
+        Figure("reviews_min", config.MIN_CASES_FOR_SHARE, "reviews", REVIEW_DATA),
+        Figure("reviews_too_few", "; ".join(f"{r.force} ({r.overturned} of {r.reviews})" for r in few.itertuples())
+               or "none", "forces", REVIEW_DATA, label="forces with too few IOPC reviews to place on the funnel"),
+        *common.funnel_count_figures("reviews_funnel", charted, REVIEW_DATA),
         *common.funnel_figures("reviews_force_funnel", fitted, highlight, datasets=REVIEW_DATA, what=what),
     ]
     chart = funnels.funnel_plot(
-        fitted, name="complaint-reviews", highlight=highlight,
-        x_title="Complaint reviews completed (log scale)", y_title="% upheld (decision overturned)",
-        title=f"Complaint reviews upheld, by force, {iopc_extract.REVIEW_PERIOD}",
-        subtitle=["Solid lines: 95% limits, dashed: 99.8%, around the 43 forces' share; reviews, not complaints",
+        charted, name="complaint-reviews", highlight=highlight,
+        x_title="IOPC reviews completed (log scale)", y_title="% upheld (decision overturned)",
+        title=f"IOPC reviews of complaint outcomes upheld, by force, {iopc_extract.REVIEW_PERIOD}",
+        subtitle=[f"Solid lines: 95% limits, dashed: 99.8%, around the forces' pooled share; reviews, not complaints; "
+                  f"forces with fewer than {config.MIN_CASES_FOR_SHARE} reviews left out",
                   "PoliceComplaint.com's figures from IOPC statistics (third-party extract)"],
         source=source_lines.line(REVIEW_DATA),
-        description=(f"Funnel plot of the share of completed complaint reviews that were upheld in "
-                     f"{iopc_extract.REVIEW_PERIOD} for 43 forces against the number of reviews, with 95% and 99.8% "
-                     f"limits around the forces' pooled share ({centre:.1f}%). "
-                     f"{int((table['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits."))
+        description=(f"Funnel plot of the share of IOPC reviews of complaint outcomes that were upheld in "
+                     f"{iopc_extract.REVIEW_PERIOD} for {len(charted.table)} forces against the number of reviews, "
+                     f"with 95% and 99.8% limits around the forces' pooled share ({centre:.1f}%). "
+                     f"{int((charted.table['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits."))
     return Section(table.drop(columns=["size"]), chart, figures)
 
 

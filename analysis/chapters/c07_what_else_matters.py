@@ -8,7 +8,8 @@ from analysis.chapters import common, evidence
 from analysis.measures.asb import (ASB_YEARS, CHANGE_WORDS, ENGLAND_AND_WALES, LONDON, LONDON_NAME, asb_area,
                                    asb_area_name, asb_change_flags, asb_table)
 from analysis.methods import comparable, funnel, ranking, stats, survey
-from analysis.present import maps, ranked, source_lines, tables
+from analysis.measures import funnels as measure_funnels
+from analysis.present import funnels, maps, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_number
 from analysis.sources import boundaries, csew, forces, pfa_tables
@@ -110,12 +111,13 @@ def cjs_by_group() -> Section:
 
 
 def force_section(force: str) -> Section:
-    """The force's recorded crime (year ending December 2024) and CSEW anti-social behaviour (2018/19, with ONS's
-    test) beside England and Wales, the median force and each comparable force."""
+    """The force's recorded crime (ONS's newest counts, year ending June 2025, mid-2024 residents) and CSEW
+    anti-social behaviour (2018/19, with ONS's test) beside England and Wales, the median force and each comparable
+    force."""
     f = forces.resolve(force)
     peers = comparable.comparable_to(f.code)
-    crime = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code"]).set_index("area_code")
-    period = pfa_tables.PERIODS[pfa_tables.DEC_2024]
+    fitted, period = measure_funnels.recorded_crime_funnel()
+    crime = measure_funnels.recorded_crime_rates().set_index("pfa_code").rename(columns={"per_1000": "crime_rate"})
     asb = asb_table()
     asb = asb[asb["year_ending"] == max(ASB_YEARS)].set_index("area_code")
     codes = sorted(forces.force_codes()) + [ENGLAND_AND_WALES]
@@ -133,10 +135,10 @@ def force_section(force: str) -> Section:
         rows, headers={"area": "Area", "crime_rate": f"Recorded crime per 1,000 residents, {period}",
                        "asb_pct": f"Adults who experienced or witnessed ASB, {asb_year} (%)",
                        "asb_test": "ASB against England and Wales (ONS test)"},
-        decimals={"crime_rate": 1, "asb_pct": 1}, missing={"crime_rate": "suppressed by ONS"}, kind="force",
+        decimals={"crime_rate": 1, "asb_pct": 1}, missing={"crime_rate": "no rate: too few residents"}, kind="force",
         caption=f"Recorded crime and anti-social behaviour: {f.name} and others")
     bars = crime.loc[[f.code, ENGLAND_AND_WALES, *peers], ["crime_rate"]].dropna().reset_index().rename(
-        columns={"area_code": "pfa_code", "crime_rate": "value"})
+        columns={"crime_rate": "value"})
     chart = ranked.labelled_bars(
         bars, name=f"crime-rate-force-{f.slug}", highlight=f.code, fmt=".1f",
         x_title="Recorded crime per 1,000 residents (excluding fraud)",
@@ -144,23 +146,12 @@ def force_section(force: str) -> Section:
         subtitle=[f"Beside England and Wales and its comparable forces; median force "
                   f"{ranking.median_force(crime['crime_rate']):.1f}. Recorded offences are counts of events, "
                   "which vary by chance too: the funnel in the chapter places each force." + note],
-        source=source_lines.line([pfa_tables.FILES[pfa_tables.DEC_2024]]),
+        source=source_lines.line(measure_funnels.CRIME_DATA),
         description=(f"Bar chart of recorded crime per 1,000 residents, {period}, in {f.name}, England and Wales and "
                      "its comparable forces. " + common.funnel_sentence(
-                         crime_funnel(pfa_tables.DEC_2024), f.code,
-                         what=f"recorded crime per 1,000 residents, {period}")
+                         fitted, f.code, what=f"recorded crime per 1,000 residents, {period}")
                      + "."))
     return Section(table, chart, [])
-
-
-def crime_funnel(edition) -> funnel.Funnel:
-    """Recorded crime per 1,000 residents by force on a funnel around England and Wales (funnel.forces_rate_funnel):
-    crimes are events, so a force's rate is placed against the limits chance allows, never ranked. Forces whose rate
-    ONS suppressed (the City of London) are left out."""
-    crime = pfa_tables.recorded_crime(edition)
-    national = crime[crime["area_code"] == ENGLAND_AND_WALES].iloc[0]
-    rated = crime[crime["crime_rate"].notna() & crime["population"].notna()].rename(columns={"area_code": "pfa_code"})
-    return funnel.forces_rate_funnel(rated, "crimes", "population", national["crimes"] / national["population"], 1000)
 
 
 def recorded_crime_map(highlight: str | None = None) -> Section:
@@ -186,9 +177,6 @@ def recorded_crime_map(highlight: str | None = None) -> Section:
         Figure("crime24_lowest_rate", low["crime_rate"], "offences per 1,000 residents", data, "{:.1f}"),
         Figure("crime24_suppressed", ", ".join(names[c] for c in suppressed["area_code"]) or "none", "forces", data),
         Figure("crime24_median_force", rated["crime_rate"].median(), "offences per 1,000 residents", data, "{:.1f}"),
-        *common.funnel_count_figures("crime24_funnel", crime_funnel(edition), data),
-        *common.funnel_figures("crime24_force_funnel", crime_funnel(edition), highlight, datasets=data,
-                               what=f"recorded crime per 1,000 residents, {period}"),
     ]
     values = kept.rename(columns={"area_code": "pfa_code", "crime_rate": "value", "rate_note": "note"})
     values["note"] = values["note"].replace({pfa_tables.SUPPRESSED: f"rate {pfa_tables.SUPPRESSED}"})
@@ -201,6 +189,37 @@ def recorded_crime_map(highlight: str | None = None) -> Section:
     table = kept.assign(force=kept["area_code"].map(names))[
         ["area_code", "force", "crimes", "population", "crime_rate", "rate_note", "period"]]
     return Section(table.rename(columns={"area_code": "pfa_code"}).round({"crime_rate": 1}), chart, figures)
+
+
+def recorded_crime_funnel(highlight: str | None = None) -> Section:
+    """Recorded crime per 1,000 residents by force in ONS's newest counts (year ending June 2025, mid-2024 residents)
+    on funnel limits around England and Wales: the fit whose places the dashboard and the measures table give."""
+    fitted, period = measure_funnels.recorded_crime_funnel()
+    data = measure_funnels.CRIME_DATA
+    charted = fitted.without([forces.CITY_OF_LONDON])
+    national = measure_funnels.recorded_crime_rates().set_index("pfa_code").loc[ENGLAND_AND_WALES]
+    what = f"recorded crime per 1,000 residents (mid-2024), {period}"
+    figures = [
+        Figure("crime25_period", period, "period", data),
+        Figure("crime25_national_count", national["crimes"], "offences", data, "{:,.0f}"),
+        Figure("crime25_national_rate", national["per_1000"], "offences per 1,000 residents", data, "{:.1f}"),
+        Figure("crime25_median_force", charted.table["value"].median(), "offences per 1,000 residents", data,
+               "{:.1f}"),
+        *common.funnel_count_figures("crime25_funnel", charted, data),
+        *common.funnel_figures("crime25_force_funnel", fitted, highlight, datasets=data, what=what),
+    ]
+    chart = funnels.funnel_plot(
+        charted, name="recorded-crime-funnel-2025", highlight=highlight,
+        x_title="Residents (ONS mid-2024 estimate, log scale)", y_title="Offences per 1,000 residents",
+        title=f"Police recorded crime per 1,000 residents (excluding fraud), by force, {period}",
+        subtitle=("Solid lines: 95% limits, dashed: 99.8%, around England and Wales, widened for the spread between "
+                  "forces. The City of London is left out: too few residents for a rate"),
+        source=source_lines.line(data),
+        description=(f"Funnel plot of recorded crime per 1,000 residents in the {period} for {len(charted.table)} "
+                     f"forces against their resident populations (mid-2024), with 95% and 99.8% limits around "
+                     f"England and Wales ({fitted.centre:.1f}). "
+                     f"{int((charted.table['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits."))
+    return Section(fitted.table.drop(columns=["size"]).round(3), chart, figures)
 
 
 def evidence_section() -> Section:

@@ -45,7 +45,8 @@ def rank_figures(key: str, values: pd.Series, highlight: str | None, *, what: st
 
 
 def funnel_sentence(fitted: funnel.Funnel, force_code: str, *, what: str, fmt: str = "{:.1f}") -> str:
-    """"Kent Police: 3.4 for searches per 1,000 residents in 2018/19, within the 95% limits around England and Wales":
+    """"Kent Police: 3.4 for searches per 1,000 residents in 2018/19, within the 95% limits around England and Wales"
+    (or the funnel's other centre):
     where the force falls on a funnel (methods/funnel), never a rank; if the force has no value, says so."""
     name = forces.get(force_code).name
     table = fitted.table
@@ -53,7 +54,7 @@ def funnel_sentence(fitted: funnel.Funnel, force_code: str, *, what: str, fmt: s
     if force_code not in row.index:
         return f"{name} has no published figure for {what}"
     verdict = table.set_index("pfa_code").at[force_code, "funnel"]
-    around = "" if verdict.startswith("not compared") else " around England and Wales"
+    around = "" if verdict.startswith("not compared") else f" around {fitted.centre_name}"
     caveat = funnel.wide_caveat(fitted.spread) if verdict == funnel.WITHIN else None
     return (f"{name}: {fmt_number(row[force_code], *format_spec(fmt))} for {what}, {verdict}{around}"
             + (f" ({caveat})" if caveat else ""))

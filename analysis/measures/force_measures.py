@@ -10,7 +10,7 @@ import yaml
 from scipy import stats as sps
 
 from analysis import config
-from analysis.measures import asb, funnels
+from analysis.measures import asb, funnels, search_ratios
 from analysis.measures.search_ratios import rate_ratio_table
 from analysis.methods import comparable, disproportionality, funnel, multiplicity, per_resident, ranking, stats
 from analysis.sources import cache, census, force_indicators, forces, iopc, iopc_extract, manifest, pfa_tables
@@ -26,8 +26,7 @@ FUNNEL_PLACES = {funnel.ABOVE_998: "above 99.8% limit", funnel.ABOVE_95: "above 
                  funnel.WITHIN: "within 95% limits", funnel.BELOW_95: "below 95% limit",
                  funnel.BELOW_998: "below 99.8% limit"}
 OUTSIDE_95 = ("above 99.8% limit", "above 95% limit", "below 95% limit", "below 99.8% limit")
-# The forces' total names how many forces it sums (those with a rate): never "43" where one has none.
-CENTRE_EW, CENTRE_FORCES = "England and Wales", "the {n} forces' total"
+CENTRE_EW = "England and Wales"
 HIGHER, LOWER, NOT_DIFFERENT = "significantly higher", "significantly lower", "not significantly different"
 ABOVE_PARITY, BELOW_PARITY, AT_PARITY = ("significantly above parity", "significantly below parity",
                                          "not significantly different from parity")
@@ -39,6 +38,10 @@ EXTRACT_NO_RATIO = "the third party gives no ratio: fewer than 30 searches of Bl
 DENOMINATORS = "the 2011 Census and interpolated denominators differ by more than the interval"
 NOT_PUBLISHED = "no published rate for this force"
 NOT_BY_FORCE = "not in this data by force"
+DEATHS_CITY = ("not compared: per resident, the City of London's figures say little, and IOPC counts a death in an "
+               "incident two forces shared (as the City and the Met can) against each, naming no incident, so its "
+               "deaths cannot be given to one force")
+CRIME_CITY = "no rate: too few residents for a rate per resident (ONS gives the City of London none)"
 COUNT_TEST = "a count of every member of staff, not a sample: no sampling error"
 FUNNEL_TEST = ("funnel limits at 95% and 99.8% (Spiegelhalter 2005), widened for the spread between forces where it "
                "exceeds chance")
@@ -61,13 +64,14 @@ COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end
 # denominators; rounding_low/high: the range published rates rounded to 0.1 allow; vs_parity: a ratio against 1;
 # area: the area whose figure a force is given (London's two forces share one); england_and_wales_previous;
 # funnel_centre_value: the funnel's centre in the measure's unit; series: the like-for-like series a row is in
-# (measures.yml), change_test: how its change since the series' previous period was tested.
-EXTRA = ["funnel_caveat", "basis", "events", "value_as_published", "official_value", "denominator_low",
-         "denominator_high", "rounding_low", "rounding_high", "vs_parity", "area", "england_and_wales_previous",
-         "funnel_centre_value", "series", "change_test"]
+# (measures.yml), change_test: how its change since the series' previous period was tested;
+# england_and_wales_excluding_met: the comparator no one force dominates, where the Met drives England and Wales's.
+EXTRA = ["england_and_wales_excluding_met", "funnel_caveat", "basis", "events", "value_as_published",
+         "official_value", "denominator_low", "denominator_high", "rounding_low", "rounding_high", "vs_parity", "area",
+         "england_and_wales_previous", "funnel_centre_value", "series", "change_test"]
 NUMBERS = {"value", "ci_low", "ci_high", "england_and_wales", "median_force", "previous_value", "change", "events",
            "value_as_published", "official_value", "denominator_low", "denominator_high", "rounding_low",
-           "rounding_high", "england_and_wales_previous", "funnel_centre_value"}
+           "rounding_high", "england_and_wales_previous", "funnel_centre_value", "england_and_wales_excluding_met"}
 
 
 def _load_measures() -> dict[str, dict]:
@@ -100,8 +104,7 @@ SCHEMA = pa.DataFrameSchema(
         "england_and_wales": pa.Column(float, nullable=True),
         "median_force": pa.Column(float, nullable=True),
         "funnel_place": pa.Column(object, pa.Check.isin(_FUNNEL_VALUES), nullable=True),
-        "funnel_centre": pa.Column(object, pa.Check.str_matches(
-            "^" + CENTRE_EW + "$|^" + CENTRE_FORCES.format(n=r"\d+") + "$"), nullable=True),
+        "funnel_centre": pa.Column(object, pa.Check.isin([CENTRE_EW]), nullable=True),
         "vs_england_and_wales": pa.Column(object, pa.Check.isin([HIGHER, LOWER, NOT_DIFFERENT]), nullable=True),
         "test": pa.Column(object, nullable=True),
         "previous_period": pa.Column(object, nullable=True),
@@ -128,12 +131,13 @@ SCHEMA = pa.DataFrameSchema(
 
 def _period_end(period: str) -> str:
     """The ISO date a period as shown ends: '2024/25' and 'year ending March 2025' -> 2025-03-31, '31 March 2023',
-    'year ending December 2024', '2004/05 to 2019/20' (its last year)."""
+    'year ending June 2025', 'year ending December 2024', '2004/05 to 2019/20' (its last year)."""
     last = period.split(" to ")[-1]
     if "/" in last:
         return f"{int(last[:4]) + 1}-03-31"
     year = int(last.split()[-1])
-    month = {"March": "03-31", "December": "12-31"}[next(m for m in ("March", "December") if m in last)]
+    ends = {"March": "03-31", "June": "06-30", "December": "12-31"}
+    month = ends[next(m for m in ends if m in last)]
     return f"{year}-{month}"
 
 
@@ -191,20 +195,29 @@ def newest_ratio() -> pd.DataFrame:
                                  [CITY, EXTRACT_NO_RATIO, TOO_FEW], ""), index=ind.index).replace("", None)
     published = pd.concat([ind["bw_ratio"], pd.Series({ENGLAND_AND_WALES: force_indicators.national()["bw_ratio"]})])
     data = [force_indicators.INDICATORS_FILE, census.CENSUS_FILE]
+    counts = pd.DataFrame({"searches_black": ind["searches_black"], "searches_white": ind["searches_white"],
+                           "Black": people["Black"], "White": people["White"]})
+    counts.loc[ENGLAND_AND_WALES] = counts.sum()
+    without_met = search_ratios.ratio_without_met(counts.rename_axis("pfa_code").reset_index(), "searches_black",
+                                                  "Black", "searches_white", "White")
     return _rows("bw_search_ratio", financial_year(force_indicators.SEARCH_YEAR), data,
                  ratio["rate_ratio"].where(usable), basis="Census 2021", median_of=published,
                  national=published[ENGLAND_AND_WALES],
                  ci_low=ratio["ci_low"].where(usable), ci_high=ratio["ci_high"].where(usable),
                  value_as_published=ind["bw_ratio"],
                  vs_parity=_parity(ratio["ci_low"].where(usable), ratio["ci_high"].where(usable)),
-                 test=PARITY_TEST, reason=reason)
+                 test=PARITY_TEST, reason=reason, england_and_wales_excluding_met=without_met)
 
 
 def published_ratio() -> pd.DataFrame:
     """The Black/White ratio of the rates published for 2022/23 (Census 2021), with its approximate interval and the
     range the rates' rounding allows; no verdict (the rates are rounded, the interval approximate)."""
-    rates = disproportionality.published_ratios().set_index("pfa_code")
+    published = disproportionality.published_ratios()
+    rates = published.set_index("pfa_code")
+    without_met = search_ratios.ratio_without_met(published, "black_searches", "black_population", "white_searches",
+                                                  "white_population")
     return _rows("bw_search_ratio", sr.YEAR, sr.DATASETS, rates["ratio"], ci_low=rates["ci_low"],
+                 england_and_wales_excluding_met=without_met,
                  ci_high=rates["ci_high"], rounding_low=rates["rounding_low"], rounding_high=rates["rounding_high"],
                  reason=pd.Series(NOT_PUBLISHED, index=rates.index).where(rates["ratio"].isna()))
 
@@ -223,7 +236,10 @@ def counted_ratio() -> pd.DataFrame:
     reason = pd.Series(np.select([now["rate_ratio_interpolated"].isna(), city, now["denominator_uncertain"]],
                                  [TOO_FEW, CITY, DENOMINATORS], ""), index=now.index).replace("", None)
     data = [ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE]
+    without_met = black[black["year_ending"] == latest].set_index("pfa_code").at[forces.EW_EXCLUDING_MET,
+                                                                                 "rate_ratio_interpolated"]
     return _rows("bw_search_ratio", financial_year(latest), data, now["rate_ratio_interpolated"],
+                 england_and_wales_excluding_met=without_met,
                  ci_low=now["ci_low_interpolated"], ci_high=now["ci_high_interpolated"],
                  official_value=now["rate_ratio"], denominator_low=now["denominator_low"],
                  denominator_high=now["denominator_high"], vs_parity=verdict.where(reason.isna()), test=PARITY_TEST,
@@ -238,9 +254,7 @@ def newest_searches() -> pd.DataFrame:
     rate = 1000 * searches / pop.reindex(searches.index)
     total, residents = searches.sum(), pop[ENGLAND_AND_WALES]
     rate[ENGLAND_AND_WALES] = 1000 * total / residents
-    counts = pd.DataFrame({"pfa_code": searches.index, "searches": searches.to_numpy(),
-                           "population": pop.reindex(searches.index).to_numpy()})
-    fitted = funnel.forces_rate_funnel(counts, "searches", "population", total / residents, 1000)
+    fitted = funnels.newest_search_funnel()
     return _rows("searches_per_1000", financial_year(search_totals_2025.YEAR_ENDING),
                  [search_totals_2025.TOTALS_FILE, population.MYE_2024_FILE], rate, basis="mid-2024 population",
                  events=searches, **_funnel_rows(fitted, CENTRE_EW))
@@ -305,35 +319,18 @@ def staff(newest_official: int) -> list[pd.DataFrame]:
     return frames
 
 
-def recorded_crime() -> list[pd.DataFrame]:
-    """Recorded crime per 1,000 residents: the year ending March 2026 (a third party's rates, counts worked back on
-    mid-2024 residents, funnel around the 43 forces' total: the extract gives no national rate), then ONS's year
-    ending December 2024 (funnel around England and Wales); ONS suppresses the City of London's rate, so the
-    forces' total is 42 forces'."""
-    ind = force_indicators.load().set_index("pfa_code")
-    pop = population.for_year(population.MYE_2024_YEAR)
-    rate = ind["crime_rate"]
-    # The extract gives rates to 0.1 per 1,000, not counts: the counts are worked back from them (a few dozen
-    # offences either way), which moves no force across a limit that wide.
-    crimes = pd.DataFrame({"pfa_code": rate.index, "crimes": (rate * pop.reindex(rate.index) / 1000).to_numpy(),
-                           "population": pop.reindex(rate.index).to_numpy()}).dropna()
-    centre = crimes["crimes"].sum() / crimes["population"].sum()
-    newest = _rows("recorded_crime_per_1000", force_indicators.CRIME_PERIOD,
-                   [force_indicators.INDICATORS_FILE, population.MYE_2024_FILE], rate, national=np.nan,
-                   **_funnel_rows(funnel.forces_rate_funnel(crimes, "crimes", "population", centre, 1000),
-                                  CENTRE_FORCES.format(n=len(crimes))))
-    newest.loc[newest["value"].isna(), ["funnel_place", "funnel_centre", "funnel_centre_value"]] = None
-    newest.loc[newest["value"].isna(), "reason"] = "too few residents for a rate per resident"
-
-    ons = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code"]).set_index("area_code")
+def recorded_crime() -> pd.DataFrame:
+    """Recorded crime per 1,000 residents in ONS's newest counts (year ending June 2025, mid-2024 residents) on the
+    funnel around England and Wales that chapter 7 draws. The third party's year ending March 2026 rates are not a
+    row: another source and population year, they would set a break beside the official series."""
+    crime = funnels.recorded_crime_rates().set_index("pfa_code")
     fitted, period = funnels.recorded_crime_funnel()
-    official = _rows("recorded_crime_per_1000", period,
-                     [pfa_tables.FILES[pfa_tables.DEC_2024]], ons["crime_rate"], events=ons["crimes"],
-                     **_funnel_rows(fitted, CENTRE_EW))
-    suppressed = official["value"].isna()
-    official.loc[suppressed, ["funnel_place", "funnel_centre", "funnel_centre_value"]] = None
-    official.loc[suppressed, "reason"] = official.loc[suppressed, "force_code"].map(ons["rate_note"])
-    return [newest, official]
+    rows = _rows("recorded_crime_per_1000", period, funnels.CRIME_DATA, crime["per_1000"], basis="mid-2024 population",
+                 events=crime["crimes"], **_funnel_rows(fitted, CENTRE_EW))
+    city = rows["force_code"] == forces.CITY_OF_LONDON
+    rows.loc[city, ["funnel_place", "funnel_centre", "funnel_centre_value"]] = None
+    rows.loc[city, "reason"] = CRIME_CITY
+    return rows
 
 
 def anti_social_behaviour() -> pd.DataFrame:
@@ -377,6 +374,7 @@ def deaths() -> list[pd.DataFrame]:
     rate = _rows("deaths_per_million", span, [iopc.DEATHS_FILE, *population.BY_YEAR_FILES], by_force["per_million"],
                  national=per_resident.national_death_rate(), ci_low=by_force["ci_low"], ci_high=by_force["ci_high"],
                  events=by_force["fatalities"], **_funnel_rows(funnels.deaths_funnel(), CENTRE_EW))
+    rate.loc[rate["force_code"] == forces.CITY_OF_LONDON, "reason"] = DEATHS_CITY
     return [latest, rate]
 
 
@@ -436,7 +434,7 @@ def _series_changes(table: pd.DataFrame) -> pd.DataFrame:
 def _build() -> pd.DataFrame:
     newest_official = int(workforce.rates()["year"].max())
     frames = [newest_ratio(), published_ratio(), counted_ratio(), newest_searches(), counted_searches(),
-              *staff(newest_official), *recorded_crime(), anti_social_behaviour(), *deaths()]
+              *staff(newest_official), recorded_crime(), anti_social_behaviour(), *deaths()]
     table = _series_changes(pd.concat(frames, ignore_index=True).assign(series=None))
     peers = {c: "; ".join(comparable.comparable_to(c)) for c in forces.force_codes()}
     table["comparable_forces"] = table["force_code"].map(peers)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.methods import funnel, per_resident
-from analysis.sources import forces, pfa_tables
+from analysis.sources import forces, pfa_crime_2025, population, search_totals_2025
 from analysis.sources import stop_search as ss
 
 
@@ -29,6 +29,20 @@ def search_funnel(year: int | None = None) -> funnel.Funnel:
     return fitted
 
 
+def newest_search_funnel() -> funnel.Funnel:
+    """Searches per 1,000 residents (mid-2024) by force in 2024/25, from the Home Office's force totals, on a funnel
+    around England and Wales (the 43 forces' searches over England and Wales's residents): what chapter 5 draws and
+    the measures table's 2024/25 verdicts."""
+    searches = search_totals_2025.load().set_index("pfa_code")["searches"]
+    pop = population.for_year(population.MYE_2024_YEAR)
+    counts = pd.DataFrame({"pfa_code": searches.index, "searches": searches.to_numpy(),
+                           "population": pop.reindex(searches.index).to_numpy()})
+    fitted = funnel.forces_rate_funnel(counts, "searches", "population",
+                                       searches.sum() / pop[forces.ENGLAND_AND_WALES], 1000)
+    fitted.table["force"] = forces.area_names(fitted.table["pfa_code"])
+    return fitted
+
+
 def deaths_funnel() -> funnel.Funnel:
     """Deaths per million residents a year by force on a funnel around England and Wales (methods/funnel); the
     table's column `funnel` says where each force falls."""
@@ -37,11 +51,31 @@ def deaths_funnel() -> funnel.Funnel:
                                      1e6)
 
 
+CRIME_DATA = [pfa_crime_2025.TABLE_FILE, population.MYE_2024_FILE]
+
+
+def recorded_crime_rates() -> pd.DataFrame:
+    """Recorded crime (excluding fraud) per 1,000 residents by force in ONS's newest counts (year ending June 2025), on
+    mid-2024 residents, and England and Wales's as the 43 territorial forces' (British Transport Police's offences,
+    which ONS's national row adds, belong to no force area: one definition, as every national figure here); the City
+    of London's rate is left out, as ONS leaves it out of its rates (too few residents)."""
+    crime = pfa_crime_2025.load()
+    by_force = crime[crime["pfa_code"] != forces.ENGLAND_AND_WALES]
+    crime = pd.concat([by_force, pd.DataFrame({"pfa_code": [forces.ENGLAND_AND_WALES],
+                                               "crimes": [by_force["crimes"].sum()]})], ignore_index=True)
+    crime["population"] = crime["pfa_code"].map(population.for_year(population.MYE_2024_YEAR))
+    crime["per_1000"] = (1000 * crime["crimes"] / crime["population"]).where(
+        crime["pfa_code"] != forces.CITY_OF_LONDON)
+    return crime
+
+
 def recorded_crime_funnel() -> tuple[funnel.Funnel, str]:
-    """Recorded crime per 1,000 residents by force in ONS's newest force table (year ending December 2024) on a
-    funnel around England and Wales, and its period; ONS suppresses the City of London's rate."""
-    crime = pfa_tables.recorded_crime(pfa_tables.DEC_2024).dropna(subset=["area_code", "crimes"]).rename(
-        columns={"area_code": "pfa_code"})
+    """Recorded crime per 1,000 residents by force in ONS's newest counts (year ending June 2025, mid-2024 residents)
+    on a funnel around England and Wales, and its period: what chapter 7 and the dashboard draw and the measures
+    table's verdicts."""
+    crime = recorded_crime_rates()
     ew = crime.set_index("pfa_code").loc[forces.ENGLAND_AND_WALES]
-    fitted = funnel.forces_rate_funnel(crime, "crimes", "population", ew["crimes"] / ew["population"], 1000)
-    return fitted, pfa_tables.PERIODS[pfa_tables.DEC_2024]
+    rated = crime[crime["per_1000"].notna()]
+    fitted = funnel.forces_rate_funnel(rated, "crimes", "population", ew["crimes"] / ew["population"], 1000)
+    fitted.table["force"] = forces.area_names(fitted.table["pfa_code"])
+    return fitted, pfa_crime_2025.PERIOD

@@ -32,3 +32,16 @@ def hollow(ratios: pd.DataFrame) -> pd.Series:
     """Years drawn hollow and never joined by a line: before 2009/10, on a 2011 Census more than two years
     ahead, and years whose two denominators differ by more than the interval."""
     return (ratios["year_ending"] < config.CENSUS_2011_FITS[0]) | ratios["denominator_uncertain"]
+
+
+# The centre every Black/White funnel is drawn around, and the comparator the measures table gives beside England and
+# Wales: the Met makes over half of England and Wales's searches of Black people, so a total with it in is its own.
+CENTRE_NAME = forces.NATIONAL_NAMES[forces.EW_EXCLUDING_MET]
+
+
+def ratio_without_met(table: pd.DataFrame, black: str, black_people: str, white: str, white_people: str) -> float:
+    """The Black/White ratio of England and Wales's searches and residents with the Met's taken out (`table` has
+    England and Wales's and the Met's rows by pfa_code, the counts in the columns named)."""
+    by = table.set_index("pfa_code")[[black, black_people, white, white_people]].astype(float)
+    rest = by.loc[forces.ENGLAND_AND_WALES] - by.loc[forces.METROPOLITAN]
+    return float((rest[black] / rest[black_people]) / (rest[white] / rest[white_people]))

@@ -182,6 +182,7 @@ def limit_curve(sizes, limits) -> pd.DataFrame:
 
 
 CITY_NOT_COMPARED = "not compared: per resident, the City of London's figures say little"
+TOO_FEW_TO_PLACE = f"not compared: too few to place on the funnel (fewer than {config.MIN_CASES_FOR_SHARE} cases)"
 
 
 @dataclass(frozen=True)
@@ -191,12 +192,13 @@ class Funnel:
 
     table: a row per force (pfa_code, size, value, low_0.95, high_0.95, low_0.998, high_0.998, funnel); curve: the
     limit lines (limit_curve: size, value, level, side); centre and values in the same units; spread: the
-    overdispersion estimates the limits allow for."""
+    overdispersion estimates the limits allow for; centre_name: what the centre is, as a verdict names it."""
 
     table: pd.DataFrame
     curve: pd.DataFrame
     centre: float
     spread: dict
+    centre_name: str = "England and Wales"
 
     def without(self, codes) -> Funnel:
         """The same fit with these forces neither drawn nor counted (the City of London, whose rate per resident is
@@ -224,20 +226,26 @@ def forces_rate_funnel(table: pd.DataFrame, events: str, exposure: str, centre: 
 
 
 def forces_proportion_funnel(table: pd.DataFrame, events: str, trials: str) -> Funnel:
-    """The forces' shares (%, events of trials) on a funnel around the 43 forces' pooled share; `size` is the
-    trials."""
+    """The forces' shares (%, events of trials) on a funnel around the pooled share of the forces with at least
+    config.MIN_CASES_FOR_SHARE trials; `size` is the trials. A force with fewer is kept, with its share, but neither
+    placed (TOO_FEW_TO_PLACE) nor counted in the centre or the spread."""
     rows = table[table["pfa_code"].isin(forces.force_codes())].reset_index(drop=True)
-    centre = rows[events].sum() / rows[trials].sum()
-    fitted, spread = proportion_funnel(rows[events], rows[trials], centre)
-    out = rows.assign(size=rows[trials], value=100 * rows[events] / rows[trials], funnel=fitted["funnel"])
+    placed = rows[trials] >= config.MIN_CASES_FOR_SHARE
+    kept = rows[placed]
+    centre = kept[events].sum() / kept[trials].sum()
+    fitted, spread = proportion_funnel(kept[events], kept[trials], centre)
+    fitted.index = kept.index
+    out = rows.assign(size=rows[trials], value=100 * rows[events] / rows[trials], funnel=TOO_FEW_TO_PLACE)
     for column in fitted.columns.drop(["rate", "funnel"]):
         out[column] = 100 * fitted[column]
-    curve = limit_curve(out["size"], lambda grid, level: proportion_limits(grid, centre, spread["tau2"], level))
-    return Funnel(out, curve.assign(value=100 * curve["value"]), 100 * centre, spread)
+    out.loc[placed, "funnel"] = fitted["funnel"]
+    curve = limit_curve(kept[trials], lambda grid, level: proportion_limits(grid, centre, spread["tau2"], level))
+    return Funnel(out, curve.assign(value=100 * curve["value"]), 100 * centre, spread, "the forces' pooled share")
 
 
-def forces_ratio_funnel(table: pd.DataFrame, count: str, count_ref: str, ratio: str, centre: float) -> Funnel:
-    """The forces' rate ratios on a log-scale funnel around the ratio `centre` (England and Wales): the standard
+def forces_ratio_funnel(table: pd.DataFrame, count: str, count_ref: str, ratio: str, centre: float,
+                        centre_name: str = "England and Wales") -> Funnel:
+    """The forces' rate ratios on a log-scale funnel around the ratio `centre` (named `centre_name`): the standard
     error of a log rate ratio is sqrt(1/count + 1/count_ref), and `size` is its precision 1/se^2 (about the smaller
     count). Forces without a ratio (too few events) are dropped."""
     rows = table[table["pfa_code"].isin(forces.force_codes()) & table[ratio].notna()].reset_index(drop=True)
@@ -249,4 +257,4 @@ def forces_ratio_funnel(table: pd.DataFrame, count: str, count_ref: str, ratio: 
         half = sps.norm.ppf(0.5 + level / 2) * np.sqrt(1 / precision + spread["tau2"])
         return centre * np.exp(-half), centre * np.exp(half)
 
-    return Funnel(out, limit_curve(out["size"], limits), centre, spread)
+    return Funnel(out, limit_curve(out["size"], limits), centre, spread, centre_name)

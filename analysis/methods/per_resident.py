@@ -1,13 +1,11 @@
 """Rates per resident: counts divided by the ONS mid-year population of the year they belong to, with exact Poisson
-intervals and a test against the rest of England and Wales where the counts are events (deaths)."""
+intervals where the counts are events (deaths)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from analysis import config
-from analysis.methods import multiplicity, stats
+from analysis.methods import stats
 from analysis.sources import cache, forces, iopc, population
 
 
@@ -28,9 +26,8 @@ def per_1000_residents(totals: pd.DataFrame) -> pd.DataFrame:
 @cache.in_memory
 def deaths_by_force() -> pd.DataFrame:
     """Deaths per force over the whole series, all types: the count, and the rate per million residents per year
-    (deaths over the sum of the force's mid-year populations, its person-years) with an exact 95% Poisson interval,
-    compared with the rest of England and Wales by a Poisson score test, unadjusted and with the forces' tests
-    controlled together by the Benjamini-Hochberg false discovery rate."""
+    (deaths over the sum of the force's mid-year populations, its person-years) with an exact 95% Poisson interval;
+    a force is compared on the funnel (measures/funnels.deaths_funnel), the one method that decides its verdict."""
     deaths = iopc.by_force()
     table = deaths.groupby("pfa_code", as_index=False)["fatalities"].sum()
     # Financial year ending March Y is set against the mid-(Y-1) population.
@@ -41,15 +38,6 @@ def deaths_by_force() -> pd.DataFrame:
     low, high = stats.poisson_rate_ci(table["fatalities"], table["person_years"])
     table["per_million"] = 1e6 * table["fatalities"] / table["person_years"]
     table["ci_low"], table["ci_high"] = 1e6 * low, 1e6 * high
-    rest_deaths = table["fatalities"].sum() - table["fatalities"]
-    rest_years = table["person_years"].sum() - table["person_years"]
-    test = stats.poisson_rate_ratio(table["fatalities"], table["person_years"], rest_deaths, rest_years)
-    table["p_value"] = test["p_value"]
-    # One test per force: unadjusted, and with the 43 controlled together (Benjamini-Hochberg).
-    for column, significant in (("against_rest", test["p_value"] < 1 - config.CONFIDENCE_LEVEL),
-                                ("against_rest_fdr", multiplicity.significant(test["p_value"], multiplicity.FDR))):
-        table[column] = np.where(test["p_value"].isna(), "too few to say", np.where(
-            ~significant, stats.SIMILAR, np.where(test["rate_ratio"] > 1, stats.HIGHER, stats.LOWER)))
     return table.assign(force=forces.area_names(table["pfa_code"]))
 
 

@@ -30,7 +30,8 @@ def by_group(open_data: pd.DataFrame, measures: list[str], level: float = config
 
     Returns one row per measure x group: pct, ci_low_pct, ci_high_pct, n, ref_pct, p_value, comparison
     (higher/lower/similar against all adults once each measure's groups are controlled together by Holm's
-    correction, p_holm) and comparison_unadjusted.
+    correction, p_holm), comparison_unadjusted, and verdict: the comparison in words, saying where it rests on the
+    correction.
     """
     d = open_data[open_data["measurement_var"].isin(measures)]
     total = d[(d["characteristic_var"] == "Total") & (d["sex"] == "All adults") & (d["age"] == "16+")]
@@ -64,6 +65,9 @@ def by_group(open_data: pd.DataFrame, measures: list[str], level: float = config
     holm = out.groupby("measure")["p_value"].transform(lambda p: multiplicity.adjusted(p, multiplicity.HOLM))
     out["p_holm"] = holm
     out["comparison"] = np.where(holm >= 1 - level, stats.SIMILAR, cmp["comparison"])
+    out["verdict"] = [_verdict(c, u, p, k) for c, u, p, k in zip(
+        out["comparison"], out["comparison_unadjusted"], out["p_value"], out.groupby("measure")["p_value"].transform(
+            "count"))]
     order = {m: i for i, m in enumerate(measures)}
     out["_m"] = groups["measurement_var"].map(order)
     out["_b"] = out["breakdown"].map({b: i for i, b in enumerate(BREAKDOWNS)})
@@ -77,6 +81,16 @@ def all_adults(open_data: pd.DataFrame, measure: str, level: float = config.CONF
     low, high = stats.survey_ci(row["estimate"], row["standard_error"], level)
     return pd.Series({"pct": 100 * row["estimate"], "ci_low_pct": 100 * float(low), "ci_high_pct": 100 * float(high),
                       "n": int(row["unweighted_count"])})
+
+
+def _verdict(comparison: str, unadjusted: str, p_value: float, family: int) -> str:
+    """A group against all adults in words, naming the correction where it decides the verdict: "not significantly
+    different from all adults after Holm's correction across 14 groups (p = 0.022 before it)"."""
+    words = {stats.HIGHER: "significantly higher than", stats.LOWER: "significantly lower than",
+             stats.SIMILAR: "not significantly different from"}[comparison]
+    if comparison == unadjusted:
+        return f"{words} all adults"
+    return f"{words} all adults after Holm's correction across {family} groups (p = {p_value:.3f} before it)"
 
 
 def with_intervals(df: pd.DataFrame, level: float = config.CONFIDENCE_LEVEL) -> pd.DataFrame:

@@ -42,7 +42,7 @@ def funnel_plot(fitted: funnel.Funnel, *, name: str, description: str, source: s
     dots = alt.Chart(frame).mark_point(filled=True, size=60, opacity=0.9).encode(
         x=x, y=y, color=colour.legend(None), shape=shape.legend(None),
         tooltip=[alt.Tooltip("area:N", title="Force"), alt.Tooltip("value:Q", format=fmt, title="Value"),
-                 alt.Tooltip("funnel:N", title="Against England and Wales")])
+                 alt.Tooltip("funnel:N", title=f"Against {fitted.centre_name}")])
     # A force in the right part of the plot (the largest) is named to the left of its dot, so the name stays inside
     # the chart however narrow the column.
     lo, hi = np.log(curve["size"].min()), np.log(curve["size"].max())

@@ -192,8 +192,10 @@ def small_trends(df: pd.DataFrame, *, name: str, description: str, source: str, 
     """Small line charts, one panel per measure (own y scale), the force against England and Wales.
 
     Expects columns measure, year (a number on the x axis), value, series (the force's short name or
-    "England and Wales") and pfa_code."""
+    "England and Wales") and pfa_code; an optional segment column splits a series at its breaks, each segment its
+    own line (a segment of one year is a point), never joined across a break."""
     frame = force_labels(df, None).assign(series=df["series"])
+    frame["line"] = frame["series"] + " | " + (df["segment"] if "segment" in df else "")
     names = list(dict.fromkeys(frame["series"]))
     pairs = [(FORCE_COLOURS[1], FORCE_SHAPES[1]) if s == NATIONAL else (FORCE_COLOURS[2], FORCE_SHAPES[2])
              for s in names]
@@ -204,7 +206,7 @@ def small_trends(df: pd.DataFrame, *, name: str, description: str, source: str, 
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickCount=4), scale=alt.Scale(zero=False, nice=False))
     y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
     base = alt.Chart()
-    lines = base.mark_line(strokeWidth=2).encode(x=x, y=y, color=colour, detail="series:N")
+    lines = base.mark_line(strokeWidth=2).encode(x=x, y=y, color=colour, detail="line:N")
     points = base.mark_point(size=25, filled=True).encode(
         x=x, y=y, color=colour, shape=shape,
         tooltip=[alt.Tooltip("measure:N"), alt.Tooltip("series:N", title="Area"), alt.Tooltip("year:Q", title="Year"),

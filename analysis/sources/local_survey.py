@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.sources import cache, forces, localfiles, met_pas
+from analysis.sources import cache, evidence, forces, localfiles, met_pas
 from analysis.sources.files import locate
 from analysis.sources.localfiles import LocalDataError
 
@@ -61,7 +61,8 @@ LABEL_MAX = 200
 # inflate the effective sample size beyond the respondents.
 DESIGN_EFFECT_MIN = 0.1
 PAS_WHY = ("MOPAC's published borough file gives proportions only, with no sample sizes or standard errors, so no "
-           "change or difference can be tested either")
+           "borough's change or difference can be tested; London-wide, the interviews a year MOPAC publishes give an "
+           "approximate interval")
 
 
 def load(path) -> pd.DataFrame:
@@ -262,7 +263,8 @@ def total_area(df: pd.DataFrame, force: str) -> str | None:
 
 
 def met_pas_as_local_survey() -> pd.DataFrame:
-    """The MOPAC PAS borough file in the local survey format: boroughs, and the Met as a whole, without intervals."""
+    """The MOPAC PAS borough file in the local survey format: boroughs without intervals, and the Met as a whole as a
+    share of the interviews a year MOPAC publishes (an approximate interval, as chapter 1 gives the PAS's fall)."""
     boroughs = met_pas.load_boroughs()
     order = [met_pas.GOOD_JOB] + [m for m in boroughs["measure"].unique() if m != met_pas.GOOD_JOB]
     force = forces.get(forces.METROPOLITAN).short_name
@@ -273,9 +275,16 @@ def met_pas_as_local_survey() -> pd.DataFrame:
     frame = pd.DataFrame({
         "period": both["date"].dt.strftime("quarter ending %B %Y"), "period_end": both["date"].dt.strftime("%Y-%m-%d"),
         "area": both["borough"], "measure": both["measure"].astype(str), "group": ALL,
-        "estimate": both["proportion"].map(repr), "weighted": "unknown"})
-    df = validate(frame.astype(str), str(locate(met_pas.BOROUGH_FILE)))
-    df.attrs.update({"datasets": [met_pas.BOROUGH_FILE], "why_no_interval": PAS_WHY,
+        "estimate": both["proportion"].map(repr), "weighted": "unknown"}).astype(str)
+    # London-wide, tested as chapter 1 tests the PAS's fall: the share of the interviews a year MOPAC publishes.
+    interviews = int(evidence.load_register().set_index("id").at[met_pas.INTERVIEWS_ROW, "n"])
+    whole_met = (both["borough"] == force).to_numpy()
+    frame["agree"] = pd.Series((both["proportion"] * interviews).round().astype(int).astype(str).to_numpy(),
+                               index=frame.index).where(whole_met, None)
+    frame["base"] = pd.Series(str(interviews), index=frame.index).where(whole_met, None)
+    frame["estimate"] = frame["estimate"].where(~whole_met, None)
+    df = validate(frame, str(locate(met_pas.BOROUGH_FILE)))
+    df.attrs.update({"datasets": [met_pas.BOROUGH_FILE, evidence.REGISTER_FILE], "why_no_interval": PAS_WHY,
                      "survey_name": "MOPAC Public Attitude Survey",
                      "name": "MOPAC PAS borough file"})
     return df

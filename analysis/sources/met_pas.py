@@ -8,6 +8,9 @@ from analysis.sources.files import locate
 from analysis.sources.schemas import Column, Schema, require_columns, validate
 
 BOROUGH_FILE = "met_pas_trust_confidence_borough/borough"
+# The evidence register's row giving the PAS's interviews a year across London (MOPAC's survey description): the base
+# every London-wide change is tested on, on the book's pages alike (simple random sampling of that sample: approximate).
+INTERVIEWS_ROW = "E198"
 GOOD_JOB = '"Good Job" local'
 TRUST = "Trust MPS"
 

@@ -123,13 +123,14 @@ def with_england_and_wales(workforce: pd.DataFrame) -> pd.DataFrame:
 def per_100k(workforce: pd.DataFrame, population_by_year: pd.DataFrame) -> pd.DataFrame:
     """FTE per 100,000 residents, by area, year and role, with officers and PCSOs combined.
 
-    A 31 March count is divided by the mid-year estimate nine months before it (31 March Y by
-    mid-(Y-1)); `population_by_year` has columns pfa_code, mid_year, population.
+    A 31 March count is divided by the mid-year estimate of the same year (31 March Y by mid-Y, three
+    months later: the nearer estimate, and the long-run national series' rule, so one date has one
+    figure on every page); `population_by_year` has columns pfa_code, mid_year, population.
     """
     combined = (workforce.groupby(["pfa_code", "year"], as_index=False)["fte"].sum()
                 .assign(role=NEIGHBOURHOOD_ROLES))
     table = pd.concat([workforce, combined], ignore_index=True)
-    table["mid_year"] = table["year"] - 1
+    table["mid_year"] = table["year"]
     merged = table.merge(population_by_year, on=["pfa_code", "mid_year"], how="left", validate="many_to_one")
     missing = merged[merged["population"].isna()]
     if len(missing):

@@ -13,9 +13,8 @@ from analysis.present import maps
 from analysis.sources import forces
 
 # Newest first where a newer figure exists; a period from a third-party extract or a transcription says so.
-PERIODS = {"2018/19", "2022/23 (transcribed)", "31 March 2023", "year ending December 2024", "2004/05 to 2019/20",
-           "2024/25 (third-party extract)", "31 March 2026 (third-party extract)",
-           "year ending March 2026 (third-party extract)"}
+PERIODS = {"2018/19", "2022/23 (transcribed)", "31 March 2023", "year ending June 2025", "2004/05 to 2019/20",
+           "2024/25 (third-party extract)", "31 March 2026 (third-party extract)"}
 
 
 @pytest.mark.parametrize("force", ["metropolitan-police", "warwickshire", "dyfed-powys", "city-of-london"])
@@ -41,7 +40,7 @@ def test_the_city_of_london_gets_its_caveat_and_no_peers():
     assert "marked and named" not in values["g_slope_note"]  # the City is left out of the ranked charts
     crime = section.table[section.table["measure"].str.startswith("Recorded crime")]
     assert (crime["force"] == "no published figure").all()
-    assert "suppressed by ONS" in crime.loc[crime["period"] == "year ending December 2024", "comparison"].iloc[0]
+    assert "too few residents" in crime.loc[crime["period"] == "year ending June 2025", "comparison"].iloc[0]
     # Per resident, the City's figures are not tested against England and Wales: no "higher than".
     per_resident = section.table[section.table["measure"].str.contains("per 1,000 residents|per 100,000|per million")]
     assert len(per_resident) >= 4 and not per_resident["comparison"].str.contains("higher|lower").any()
@@ -155,12 +154,16 @@ def test_no_page_a_commissioner_reads_shows_a_build_command():
         assert "appendix" in note
 
 
-def test_the_officer_rank_has_one_base_in_chapter_2_and_on_the_at_a_glance_chart():
+def test_the_officer_rank_is_drawn_at_the_date_the_dashboard_s_newest_figure_and_key_point_give():
     from analysis.chapters import c02_neighbourhood_policing as c02
 
     sentence = next(f.value for f in c02.officers_map("kent").figures if f.key == "off_map_force_rank")
+    assert "15th highest of 42 forces" in sentence  # chapter 2's map: 31 March 2023, the official table
     slope = glance.ski_slopes(forces.resolve("kent"))[0].to_dict()["description"]
-    assert "15th highest of 42 forces" in sentence and "15th highest of 42 forces" in slope
+    rows = glance.at_a_glance(forces.resolve("kent")).table
+    newest = rows[rows["measure_id"] == "officers_per_100k"].iloc[0]
+    assert newest["period"] == "31 March 2026 (third-party extract)" and newest["period"] in slope
+    assert "16th highest of 42 forces" in slope and f"({newest['force']})" in slope
     city = next(f.value for f in c02.officers_map("city-of-london").figures if f.key == "off_map_force_rank")
     assert "left out" in city and "no published figure" not in city
 
@@ -181,13 +184,24 @@ def test_the_city_s_caveat_names_rates_that_are_many_times_other_forces():
 @pytest.mark.parametrize("force", ["kent", "metropolitan-police", "city-of-london", "south-wales", "lancashire",
                                    "north-yorkshire"])
 def test_no_cell_of_the_key_measures_or_the_comparable_forces_prints_a_placeholder(force):
-    """Issue 35: a missing figure says why in words ("not given by the source", "no figure by force"), never "–";
-    where a funnel has another centre than England and Wales, the cell gives it."""
+    """Issue 35: a missing figure says why in words ("not given by the source", "no figure by force"), never "–"."""
     f = forces.resolve(force)
     section = glance.at_a_glance(f)
     shown = [glance.table(section).html] + ([] if (peers := glance.peer_table(section)) is None else [peers.html])
     for page in shown:
         assert "–<" not in page and ">–" not in page and ">nan<" not in page
-    crime = section.table[section.table["measure_id"] == "recorded_crime_per_1000"].iloc[0]
-    if f.code != forces.CITY_OF_LONDON:
-        assert crime["england_and_wales"] == "not given by the source (the 42 forces' total: 83.1)"
+
+
+def test_small_trends_run_to_the_newest_period_with_breaks_drawn_apart():
+    f = forces.resolve("north-yorkshire")
+    trend = glance.trends(f)
+    newest = trend.groupby("measure")["year"].max()
+    # The ratio and the searches run to 2024/25, officers to 31 March 2026: the newest periods the dashboard gives.
+    assert sorted(newest.to_list()) == [2023, 2025, 2025, 2026]
+    bw = trend[trend["measure"].str.startswith("Black/White")]
+    assert set(bw["segment"]) == {"interpolated residents", "2022/23", "2024/25"}
+    # A segment from another source is one year: drawn as a point, never joined to the series before it.
+    later = trend[~trend["segment"].isin(["interpolated residents", "open data", "Home Office workforce"])]
+    assert (later.groupby(["measure", "segment", "series"])["year"].nunique() == 1).all()
+    spec = json.dumps(glance.trend_chart(f, trend).to_dict())
+    assert '"detail": {"field": "line"' in spec

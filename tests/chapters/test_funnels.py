@@ -26,14 +26,27 @@ def test_deaths_by_force_is_a_funnel_with_the_force_placed_not_ranked():
     assert values["deaths_funnel_phi"] > 1 and "random effects" in values["deaths_funnel_spread"]
 
 
-def test_deaths_against_the_rest_are_counted_after_benjamini_hochberg_without_the_city():
-    values = figures(c06.force_counts())
-    # Unadjusted, 4 forces higher and 5 lower (the City, meaningless per resident, is no longer one of them);
-    # with the 42 tests controlled together, 3 and 2.
-    assert (values["deaths_forces_higher_unadjusted"], values["deaths_forces_lower_unadjusted"]) == (4, 5)
-    assert (values["deaths_forces_higher"], values["deaths_forces_lower"]) == (3, 2)
+def test_deaths_have_one_method_the_funnel_and_the_city_no_verdict_on_any_page():
+    from analysis.chapters import at_a_glance as glance
+    from analysis.measures import force_measures as fm
+
+    section = c06.force_counts()
+    values = figures(section)
+    # No second test (against the rest of England and Wales) beside the funnel, in the figures or the data pack's table.
+    assert not any(key.startswith("deaths_forces_") for key in values)
+    assert not {"p_value", "against_rest", "against_rest_fdr"} & set(section.table.columns)
     table = c06.deaths_funnel().table.set_index("pfa_code")
     assert table.at[forces.CITY_OF_LONDON, "funnel"] == funnel.CITY_NOT_COMPARED
+    rows = fm.all_forces()
+    deaths = rows[rows["measure_id"] == "deaths_per_million"].set_index("force_code")
+    assert deaths["vs_england_and_wales"].isna().all()
+    met = glance.at_a_glance(forces.resolve("metropolitan-police")).table
+    met_deaths = met[met["measure_id"] == "deaths_per_million"]["comparison"].iloc[0]
+    assert "significantly" not in met_deaths and "95% limits around England and Wales" in met_deaths
+    city = glance.at_a_glance(forces.resolve("city-of-london")).table
+    city_deaths = city[city["measure_id"] == "deaths_per_million"].iloc[0]
+    assert city_deaths["funnel_place"] is None and "naming no incident" in city_deaths["comparison"]
+    assert not any(word in city_deaths["comparison"] for word in ("above", "below", "within"))
 
 
 def test_search_rate_ratio_by_force_is_a_log_funnel_and_kent_gets_the_range_from_its_two_denominators():
@@ -86,14 +99,22 @@ def test_the_asb_change_on_the_year_before_is_ons_flag_from_table_p6():
 
 def test_recorded_crime_by_force_is_placed_on_a_funnel_never_ranked_and_claims_no_freedom_from_chance():
     from analysis.chapters import c07_what_else_matters as c07
+    from analysis.measures import force_measures
 
-    values = figures(c07.recorded_crime_map(highlight="kent"))
-    assert "crime24_force_rank" not in values
-    assert values["crime24_force_funnel"].startswith(
-        "Kent Police: 85.9 for recorded crime per 1,000 residents, year ending December 2024, within the 95% limits "
-        "around England and Wales (the forces differ about")
-    assert values["crime24_funnel_within"] + values["crime24_funnel_above_95"] + values["crime24_funnel_below_95"] \
-        == values["crime24_forces"]
+    section = c07.recorded_crime_funnel(highlight="kent")
+    values = figures(section)
+    assert not any("rank" in key for key in values) and "crime24_force_funnel" not in figures(c07.recorded_crime_map())
+    assert values["crime25_force_funnel"].startswith(
+        "Kent Police: 83.0 for recorded crime per 1,000 residents (mid-2024), year ending June 2025, within the 95% "
+        "limits around England and Wales (the forces differ about")
+    assert values["crime25_funnel_within"] + values["crime25_funnel_above_95"] + values["crime25_funnel_below_95"] == 42
+    # The chapter draws the funnel whose places the measures table (so the dashboard and briefing) gives.
+    table = force_measures.all_forces()
+    crime = table[table["measure_id"] == "recorded_crime_per_1000"].set_index("force_code")
+    drawn = section.table.set_index("pfa_code")["funnel"].map(force_measures.FUNNEL_PLACES)
+    assert forces.CITY_OF_LONDON not in drawn.index  # no rate: too few residents
+    assert crime["funnel_place"].reindex(drawn.index).tolist() == drawn.tolist()
+    assert section.chart is not None and min(section.table["low_0.998"]) > 0
     chart = c07.force_section("kent").chart.to_dict()
     assert "no confidence interval" not in json.dumps(chart) and "highest" not in chart["description"]
     city = c07.force_section("city-of-london").table.frame
@@ -106,7 +127,6 @@ def test_the_appendix_glues_the_funnel_settings_its_method_text_quotes():
     values = figures(appendix.methods())
     assert (values["funnel_inner"], values["funnel_outer"], values["winsor_low"], values["winsor_high"]) == \
         (95, 99.8, 10, 90)
-    assert figures(c06.force_counts())["deaths_forces_tested"] == 42
 
 
 def test_deaths_to_2024_25_are_a_separate_series_with_the_revisions_counted():
@@ -128,12 +148,18 @@ def test_complaint_reviews_sit_on_a_proportion_funnel_and_an_edition_is_placed_n
 
     values = {f.key: f.value for f in c06.review_outcomes("kent").figures}
     assert values["reviews_total"] == 5_998 and values["reviews_overturned"] == 1_480
-    assert values["reviews_force_funnel"].startswith("Kent Police: 18.6 for the share (%) of complaint reviews upheld")
+    assert values["reviews_force_funnel"].startswith(
+        "Kent Police: 18.6 for the share (%) of IOPC reviews of complaint outcomes upheld")
+    assert values["reviews_force_funnel"].endswith("within the 95% limits around the forces' pooled share")
     assert "(third-party extract)" in values["reviews_force_funnel"]
     assert "within the 95% limits" in values["reviews_force_funnel"] and "th highest" not in values[
         "reviews_force_funnel"]
     # "above_95" and "below_95" include the forces beyond the 99.8% limits.
-    assert sum(values[f"reviews_funnel_{k}"] for k in ("within", "above_95", "below_95")) == 43
+    # The City of London's 1 of 3 reviews is too few to place (the minimum-count rule): 42 forces placed.
+    assert sum(values[f"reviews_funnel_{k}"] for k in ("within", "above_95", "below_95")) == 42
+    assert values["reviews_too_few"] == "City of London Police (1 of 3)"
+    city = {f.key: f.value for f in c06.review_outcomes("city-of-london").figures}["reviews_force_funnel"]
+    assert city.endswith(funnel.TOO_FEW_TO_PLACE) and "around" not in city
 
 
 def test_the_newest_search_year_is_given_nationally_with_its_grade_and_btp_apart():
@@ -190,3 +216,47 @@ def test_the_city_of_london_is_neither_tested_nor_placed_on_the_search_ratio_fun
     values = figures(c03.disproportionality_by_force(highlight="city-of-london"))
     assert values["ss_force_funnel"].endswith(funnel.CITY_NOT_COMPARED)
     assert values["ss_forces_quotable"] == 39  # 40 forces with enough searches, less the City
+
+
+def test_the_2024_25_search_funnel_is_drawn_in_chapter_5_and_is_the_one_the_measures_table_places_forces_on():
+    from analysis.chapters import c05_contact_with_suspects as c05
+    from analysis.measures import force_measures
+
+    section = c05.newest_rate_funnel(highlight="kent")
+    values = figures(section)
+    assert values["sr25_force_funnel"].startswith("Kent Police: 8.0 for searches per 1,000 residents (mid-2024) in "
+                                                  "2024/25, within the 95% limits around England and Wales")
+    assert section.chart.to_dict()["usermeta"]["pcp"]["name"] == "search-rate-funnel-2025"
+    table = force_measures.all_forces()
+    rows = table[(table["measure_id"] == "searches_per_1000") & (table["period"] == "2024/25")].set_index("force_code")
+    drawn = section.table.set_index("pfa_code")["funnel"].drop(forces.CITY_OF_LONDON).map(force_measures.FUNNEL_PLACES)
+    assert rows["funnel_place"].reindex(drawn.index).tolist() == drawn.tolist()
+    assert values["sr25_funnel_within"] + values["sr25_funnel_above_95"] + values["sr25_funnel_below_95"] == 42
+    assert section.table["low_0.998"].min() > 0  # no limit below zero
+
+
+def test_black_white_funnels_are_centred_on_england_and_wales_without_the_met_and_the_table_gives_that_comparator():
+    from analysis.chapters import c03_procedural_justice as c03
+    from analysis.measures import force_measures
+
+    older = figures(c03.disproportionality_by_force(highlight="lancashire"))
+    assert older["ss_force_funnel"].startswith("Lancashire Constabulary: 2.8 for the Black/White search rate ratio")
+    assert "around England and Wales excluding the Met" in older["ss_force_funnel"]
+    newer = c03.search_ratio_map(highlight="lancashire")
+    assert "around England and Wales excluding the Met" in figures(newer)["ss23_force_funnel"]
+    # Without the Met the 2018/19 ratio is about half England and Wales's (8.0): the Met's searches make the total.
+    assert round(older["ss_bw_excl_met"], 1) == 4.2
+    table = force_measures.all_forces()
+    ratios = table[table["measure_id"] == "bw_search_ratio"]
+    assert ratios["england_and_wales_excluding_met"].notna().all()
+    by_period = ratios.groupby("period")["england_and_wales_excluding_met"].first().round(1).to_dict()
+    assert by_period["2018/19"] == 4.2 and by_period["2022/23"] == round(figures(newer)["ss23_bw_excl_met"], 1)
+
+
+def test_a_survey_verdict_that_rests_on_holms_correction_says_so():
+    from analysis.chapters import c01_trust_and_confidence as c01
+
+    values = figures(c01.confidence_by_group())
+    assert values["conf_2018_black_vs_all"] == ("not significantly different from all adults after Holm's correction "
+                                                "across 14 groups (p = 0.022 before it)")
+    assert values["fair_2018_black_vs_all"] == "significantly lower than all adults"

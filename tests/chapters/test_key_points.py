@@ -142,3 +142,17 @@ def test_the_rules_read_no_display_text(module):
     called = {n.func.attr for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
     assert "re" not in imported and not called & {"startswith", "endswith", "contains", "match", "fullmatch", "search",
                                                      "findall", "removesuffix", "removeprefix"}
+
+
+def test_a_by_force_figure_two_years_behind_the_newest_is_flagged_as_old_on_the_dashboard_not_made_a_point():
+    # Issue 35: old at two years, not five; a figure being old says nothing differs, so it is flagged where it is
+    # shown (the dashboard's period cell), never a key point.
+    assert config.STALE_YEARS == 2
+    f = forces.resolve("kent")
+    section = glance.at_a_glance(f)
+    periods = section.table.set_index("measure_id")["period"]
+    # PCSOs at 31 March 2023 are three years behind the officers at 31 March 2026; the officers are not old.
+    assert periods["pcsos_per_100k"].startswith("31 March 2023") and periods["pcsos_per_100k"].endswith(
+        f"({glance.OLD})")
+    assert glance.OLD not in " ".join(periods[periods.index == "officers_per_100k"])
+    assert not [p for p in key_points.points(section.table, f.code) if glance.OLD in p["text"]]

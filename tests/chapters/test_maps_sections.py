@@ -21,7 +21,7 @@ def test_search_ratio_map_section():
     assert "ss23_force_rank" not in figures
     assert figures["ss23_force_funnel"] == (
         "Dorset Police: 13.7 for the Black/White ratio of published search rates in 2022/23 (approximate limits: "
-        "counts rebuilt from rounded rates), above the 99.8% limit around England and Wales")
+        "counts rebuilt from rounded rates), above the 99.8% limit around England and Wales excluding the Met")
     assert next(f for f in section.figures if f.key == "ss23_bw_national").fmt == "{:.1f}"
 
 

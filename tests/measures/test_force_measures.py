@@ -42,8 +42,12 @@ def test_a_missing_figure_is_missing_with_its_reason_never_zero(table):
     crime = city[city["measure_id"] == "recorded_crime_per_1000"]
     assert crime["value"].isna().all() and crime["reason"].notna().all()
     # Rates per resident of the City are placed on no funnel, and say why.
-    placed = city[city["measure_id"].isin(["searches_per_1000", "deaths_per_million"])]
+    placed = city[city["measure_id"] == "searches_per_1000"]
     assert placed["funnel_place"].isna().all() and (placed["reason"] == fm.CITY).all()
+    # Its deaths: no verdict, and why (per resident, and deaths in incidents shared with the Met counted for both).
+    deaths = city[city["measure_id"] == "deaths_per_million"]
+    assert deaths["funnel_place"].isna().all() and (deaths["reason"] == fm.DEATHS_CITY).all()
+    assert deaths["vs_england_and_wales"].isna().all() and deaths["value"].notna().all()
     # Nowhere is a verdict missing without its reason, for the measures that have a verdict.
     funnelled = table[table["funnel_centre"].notna() | table["reason"].notna()]
     assert (funnelled["funnel_place"].notna() | funnelled["reason"].notna()).all()
@@ -77,9 +81,21 @@ def test_verdicts_are_values_and_changes_come_from_unrounded_figures(table):
 def test_periods_end_where_they_say(table):
     ends = dict(zip(table["period"], table["period_end"]))
     assert ends["2024/25"] == "2025-03-31" and ends["31 March 2023"] == "2023-03-31"
-    assert ends["year ending December 2024"] == "2024-12-31" and ends["2004/05 to 2019/20"] == "2020-03-31"
+    assert ends["year ending June 2025"] == "2025-06-30" and ends["2004/05 to 2019/20"] == "2020-03-31"
     # The newest workforce date comes from the data, not from a constant.
     from analysis.sources import workforce
 
     newest = int(workforce.rates()["year"].max())
     assert f"31 March {newest}" in set(table.loc[table["measure_id"] == "pcsos_per_100k", "period"])
+
+
+def test_officers_per_100000_on_one_date_are_one_figure_on_every_page(table):
+    from analysis.chapters import c02_neighbourhood_policing as c02
+
+    rows = table[(table["measure_id"] == "officers_per_100k") & (table["period"] == "31 March 2023")]
+    strength = {f.key: f.value for f in c02.strength_since_1977().figures}
+    map_ew = {f.key: f.value for f in c02.officers_map().figures}["off_map_ew"]
+    assert strength["strength_latest_year"] == 2023
+    # The dashboard, the map and the long-run series: 31 March 2023 over the mid-2023 population, 242.
+    assert round(rows["england_and_wales"].iloc[0]) == round(strength["strength_latest_per_100k"]) == round(map_ew) \
+        == 242
