@@ -103,7 +103,7 @@ def _change(before: float, after: float, what: str, since: str, decimals: int = 
 
 # What a cell says where a figure is missing: never a placeholder a reader must decode.
 NOT_GIVEN, NOT_BY_FORCE, NO_FIGURE = "not given by the source", "no figure by force", "no figure"
-OLD = "old: the newest figure by force this book has"
+OLD = f"old: {config.STALE_YEARS} or more years behind the newest here"
 
 
 def _shown(value, decimals: int, missing: str = NO_FIGURE) -> str:
@@ -274,7 +274,7 @@ def _row(row: pd.Series, force_text: str | None, comparison: str | list[str], ev
     values = same.set_index("force_code")[
         "value_as_published" if same["value_as_published"].notna().any() else "value"]
     shown = {"measure": row["measure"] + (f" ({row['basis']})" if row["basis"] else ""),
-             "period": marked(row["period"], datasets) + (f" ({OLD})" if old else ""), "datasets": datasets,
+             "period": marked(row["period"], datasets), "old": old, "datasets": datasets,
              "force": force_text or _shown(row["value"], decimals, "no published figure"),
              "england_and_wales": _shown(row["england_and_wales"], decimals, _no_national(row, decimals)) + (
                  f"; excluding the Met: {_shown(row['england_and_wales_excluding_met'], decimals)}"
@@ -525,13 +525,20 @@ def show_key_points(section: Section, f: forces.Force) -> None:
 
 def _areas(section: Section) -> list[str]:
     """The dashboard's columns of figures alone: the force's, then each comparable force's (ONS codes)."""
-    return [c for c in section.table.columns if c not in HEADERS and c not in FIELDS and c != "datasets"]
+    return [c for c in section.table.columns if c not in HEADERS and c not in FIELDS and c not in ("datasets", "old")]
+
+
+def _dated(rows: pd.DataFrame) -> pd.Series:
+    """Each row's period as a reader sees it: an old figure (config.STALE_YEARS) flagged beside it."""
+    old = rows["old"].fillna(False).astype(bool) if "old" in rows else pd.Series(False, index=rows.index)
+    return rows["period"] + old.map({True: f" ({OLD})", False: ""})
 
 
 def table(section: Section):
     """The dashboard rows as a reader sees them (without the comparable forces, which have their own table)."""
     # Each row carries its measure's id, so the briefing splits the table between measures without reading it.
-    return tables.format_table(section.table[[*HEADERS, "measure_id"]], headers=HEADERS, kind="glance",
+    shown = section.table.assign(period=_dated(section.table))
+    return tables.format_table(shown[[*HEADERS, "measure_id"]], headers=HEADERS, kind="glance",
                                missing=NO_FIGURE,
                                caption="Key measures, each with its period", row_group="measure_id")
 
@@ -541,7 +548,7 @@ def pack_rows(section: Section) -> list[dict]:
     datasets and its source grade."""
     own, *peers = _areas(section)
     # The verdicts as values are in the pack's own table of the force's measures; the measure's id links the two.
-    frame = section.table.drop(columns=[c for c in FIELDS if c != "measure_id"])
+    frame = section.table.drop(columns=[c for c in [*FIELDS, "old"] if c != "measure_id"])
     frame = frame.rename(columns={own: "force_figure_alone"} | {
         c: f"comparable force {i}: {forces.get(c).name}" for i, c in enumerate(peers, 1)})
     return [{**{k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()},
@@ -563,7 +570,7 @@ def peer_table(section: Section):
     if not peers:
         return None
     rows = section.table.dropna(subset=peers, how="all")  # the force's own survey has no peer figures
-    shown = rows[[force, *peers]].assign(measure=rows["measure"] + ", " + rows["period"])
+    shown = rows[[force, *peers]].assign(measure=rows["measure"] + ", " + _dated(rows))
     # A soft hyphen lets a county's name break before "shire", so six names fit side by side.
     names = {c: forces.get(c).short_name.replace("shire", "\u00adshire") for c in peers}
     return tables.format_table(shown[["measure", force, *peers]],

@@ -115,7 +115,7 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
             continue
         if row["measure_id"] == OWN_SURVEY:  # confidence first: its change leads
             changes.append((np.inf, point(f"{row['measure']}: {row['force']} in {row['period']}; "
-                                          f"{row['verdict_text']}.", row)))
+                                          f"{row['verdict_text']}, a {row['change_verdict']}.", row)))
         elif pd.notna(row["previous_value"]) and not (city and row["area"]):
             changes.append((_size(row["value"], row["previous_value"]), point(_change(row), row)))
     changed = set(newest.loc[newest["change_verdict"].isin(SIGNIFICANT_CHANGE), "measure_id"])

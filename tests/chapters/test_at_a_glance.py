@@ -49,7 +49,8 @@ def test_the_city_of_london_gets_its_caveat_and_no_peers():
 def test_the_comparable_forces_table_dates_each_measure_and_gives_the_forces_figure_as_the_peers_are_given():
     peers = glance.peer_table(glance.at_a_glance(forces.resolve("northamptonshire"))).frame
     assert list(peers.columns[:2]) == ["Measure", "This force"] and len(peers.columns) == 2 + 6
-    assert peers["Measure"].str.endswith(tuple(PERIODS)).all()
+    # Each measure is dated, an old one flagged (config.STALE_YEARS).
+    assert peers["Measure"].str.endswith(tuple(PERIODS) + tuple(f"{p} ({glance.OLD})" for p in PERIODS)).all()
     assert not peers["This force"].str.contains("CI").any()
     # Long county names may break before "shire" (a soft hyphen), so six fit side by side.
     assert "Gloucester\u00adshire" in peers.columns
@@ -138,7 +139,7 @@ def test_the_page_opens_with_what_is_known_of_confidence_in_the_force(force, say
     assert "does not publish it by force" not in note and says in note
     assert values["g_conf_national"].startswith("In England and Wales, ")
     assert "had confidence in their local police in 20" in values["g_conf_national"]
-    old = "more than 2 years older than the newest national one"
+    old = "2 or more years older than the newest national one"
     assert (old in values["g_own_survey_note"]) == (force == "metropolitan-police")
 
 
