@@ -319,12 +319,7 @@ def search_ratio_map(highlight: str | None = None) -> Section:
         Figure("ss23_lowest_ratio", low["ratio"], "ratio", sr.DATASETS, PCT1),
         Figure("ss23_no_rate", ", ".join(absent["force"]) or "none", "forces", sr.DATASETS),
     ]
-    # A force is placed on funnel limits from its rebuilt counts, never ranked; forces without them are left out.
-    counted = ratios[ratios["ci_low"].notna()]
-    without_met = search_ratios.ratio_without_met(ratios, "black_searches", "black_population", "white_searches",
-                                                  "white_population")
-    fitted = funnel.forces_ratio_funnel(counted, "black_searches", "white_searches", "ratio", without_met,
-                                        search_ratios.CENTRE_NAME)
+    fitted, without_met = published_funnel()
     figures += [*common.funnel_count_figures("ss23_funnel", fitted, sr.DATASETS),
                 Figure("ss23_median_force", quotable["ratio"].median(), "ratio", sr.DATASETS, PCT1),
                 Figure("ss23_bw_excl_met", without_met, "ratio", sr.DATASETS, PCT1,
@@ -345,6 +340,37 @@ def search_ratio_map(highlight: str | None = None) -> Section:
         measure_label="Black/White search rate ratio", unit="times the White rate", period=sr.PERIOD,
         source=source_lines.line(sr.DATASETS + [boundaries.BOUNDARIES_FILE]))
     return Section(ratios.round(3), chart, figures)
+
+
+def published_funnel() -> tuple[funnel.Funnel, float]:
+    """The 2022/23 published ratios on funnel limits around England and Wales excluding the Met, and that centre: one
+    fit for the map's verdicts and the funnel drawn beside it. A force is placed from its rebuilt counts, never
+    ranked; forces without them are left out."""
+    ratios = disproportionality.published_ratios()
+    counted = ratios[ratios["ci_low"].notna()]
+    without_met = search_ratios.ratio_without_met(ratios, "black_searches", "black_population", "white_searches",
+                                                  "white_population")
+    return funnel.forces_ratio_funnel(counted, "black_searches", "white_searches", "ratio", without_met,
+                                      search_ratios.CENTRE_NAME), without_met
+
+
+def search_ratio_funnel_2023(highlight: str | None = None) -> Section:
+    """The 2022/23 Black/White ratios of published rates drawn on the funnel whose verdicts the map's section gives
+    (published_funnel): every verdict printed has its chart."""
+    fitted, without_met = published_funnel()
+    placed = fitted.table
+    chart = funnels.funnel_plot(
+        fitted, name="stop-search-ratio-funnel-2023", highlight=highlight, log_y=True,
+        title=f"Black/White stop and search rate ratio by force, {sr.YEAR}",
+        subtitle=("Published rates per 1,000 (Census 2021 populations), counts rebuilt from them, so the limits are "
+                  "approximate. Solid lines: 95% limits, dashed: 99.8%, around England and Wales excluding the Met"),
+        x_title="Precision of the ratio (about the smaller group's searches, log scale)",
+        y_title="Rate ratio (log scale)", source=source_lines.line(sr.DATASETS),
+        description=(f"Funnel plot of the Black/White ratio of published search rates for {len(placed)} forces in "
+                     f"{sr.YEAR} against the precision of each ratio, on log scales, with 95% and 99.8% limits "
+                     f"around England and Wales excluding the Met ({without_met:.1f}). "
+                     f"{int((placed['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits."))
+    return Section(placed.round(3), chart, [])
 
 
 def evidence_section() -> Section:

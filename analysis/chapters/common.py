@@ -55,7 +55,7 @@ def funnel_sentence(fitted: funnel.Funnel, force_code: str, *, what: str, fmt: s
         return f"{name} has no published figure for {what}"
     verdict = table.set_index("pfa_code").at[force_code, "funnel"]
     around = "" if verdict.startswith("not compared") else f" around {fitted.centre_name}"
-    caveat = funnel.wide_caveat(fitted.spread) if verdict == funnel.WITHIN else None
+    caveat = funnel.wide_caveat(fitted.spread, fitted.centre_name) if verdict == funnel.WITHIN else None
     return (f"{name}: {fmt_number(row[force_code], *format_spec(fmt))} for {what}, {verdict}{around}"
             + (f" ({caveat})" if caveat else ""))
 

@@ -170,7 +170,7 @@ def _funnel_rows(fitted: funnel.Funnel, centre: str) -> dict:
             "funnel_centre": pd.Series(centre, index=place.index).where(~city),
             "funnel_centre_value": pd.Series(fitted.centre, index=place.index).where(~city),
             # On a wide funnel "within the limits" says little: the caveat goes beside that verdict wherever shown.
-            "funnel_caveat": pd.Series(funnel.wide_caveat(fitted.spread), index=place.index).where(
+            "funnel_caveat": pd.Series(funnel.wide_caveat(fitted.spread, fitted.centre_name), index=place.index).where(
                 place == funnel.WITHIN),
             "reason": pd.Series(CITY, index=place.index).where(city), "test": FUNNEL_TEST}
 

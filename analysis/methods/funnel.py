@@ -157,14 +157,15 @@ def describe_spread(spread: dict) -> str:
             "scale for shares: no limit falls below zero")
 
 
-def wide_caveat(spread: dict) -> str | None:
+def wide_caveat(spread: dict, centre_name: str = "England and Wales") -> str | None:
     """Where the forces differ so much more than chance allows that the limits are wide (config.WIDE_FUNNEL_PHI),
-    what "within the limits" does and does not say, in plain words; None where the limits are narrow enough."""
+    what "within the limits" does and does not say, in plain words, naming the funnel's centre; None where the limits
+    are narrow enough."""
     if spread["phi"] <= config.WIDE_FUNNEL_PHI:
         return None
     return (f"the forces differ about {spread['phi']:,.0f} times as much as chance alone would make them, so the "
             "limits are wide: within them means only that a force is not unusual among forces that differ this "
-            "much, not that it is like England and Wales")
+            f"much, not that it is like {centre_name}")
 
 
 def limit_curve(sizes, limits) -> pd.DataFrame:

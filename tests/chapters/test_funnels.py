@@ -260,3 +260,15 @@ def test_a_survey_verdict_that_rests_on_holms_correction_says_so():
     assert values["conf_2018_black_vs_all"] == ("not significantly different from all adults after Holm's correction "
                                                 "across 14 groups (p = 0.022 before it)")
     assert values["fair_2018_black_vs_all"] == "significantly lower than all adults"
+
+
+def test_the_2022_23_black_white_verdicts_have_their_funnel_drawn_from_the_same_fit():
+    # Issue 35: every verdict printed has a drawn funnel; the map's section gives the 2022/23 places, this draws them.
+    from analysis.chapters import c03_procedural_justice as c03
+
+    drawn = c03.search_ratio_funnel_2023(highlight="kent")
+    placed = figures(c03.search_ratio_map(highlight="kent"))
+    assert drawn.chart is not None
+    verdicts = drawn.table["funnel"]
+    assert (verdicts == funnel.WITHIN).sum() == placed["ss23_funnel_within"]
+    assert "around England and Wales excluding the Met" in placed["ss23_force_funnel"]
