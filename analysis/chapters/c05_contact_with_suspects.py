@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.chapters import common, evidence
+from analysis.measures import search_ratios
 from analysis.measures.funnels import newest_search_funnel, search_funnel
 from analysis.methods import disproportionality, funnel, multiplicity, per_resident, policeuk_measures, stats
 from analysis.present import funnels, lines, ranked, source_lines, tables
@@ -284,8 +285,8 @@ def _outcome_sentence(table: pd.DataFrame, compared: pd.DataFrame, code: str, ye
 
 def use_of_force(highlight: str | None = None) -> Section:
     """Black/White ratio of tactic uses per 1,000 residents, by force, for the latest year, on residents interpolated
-    between the censuses (the 2011 Census ratio beside it), on a log-scale funnel around England and Wales; a force
-    whose two denominators differ by more than its interval gets the range instead of a verdict."""
+    between the censuses (the 2011 Census ratio beside it), on a log-scale funnel around England and Wales excluding the
+    Met; a force whose two denominators differ by more than its interval gets the range instead of a verdict."""
     table = disproportionality.ratios_on_both_denominators(
         disproportionality.use_of_force_ratios(), disproportionality.use_of_force_ratios(interpolate=True),
         keys=("pfa_code", "year_ending"), ratio="value")
@@ -295,8 +296,14 @@ def use_of_force(highlight: str | None = None) -> Section:
     forces_only = now[(now["pfa_code"] != ss.ENGLAND_AND_WALES) & now["value"].notna()]
     rates_data = [FORCE_FILES[latest], census.CENSUS_2011_FILE, census.CENSUS_FILE]
     centre = national.at[latest, "value_interpolated"]
+    # Centred, as chapter 3's funnels are, on England and Wales without the Met, whose uses would otherwise set the
+    # benchmark every other force is judged by (residents worked back from each group's rate per 1,000).
+    residents = now.assign(black_people=1000 * now["black_uses"] / now["black_per_1000_interpolated"],
+                           white_people=1000 * now["white_uses"] / now["white_per_1000_interpolated"])
+    without_met = search_ratios.ratio_without_met(residents, "black_uses", "black_people", "white_uses",
+                                                  "white_people")
     fitted = funnel.forces_ratio_funnel(now.rename(columns={"value": "official"}), "black_uses", "white_uses",
-                                        "value_interpolated", centre)
+                                        "value_interpolated", without_met, search_ratios.CENTRE_NAME)
     funnelled = fitted.table
     uncertain = funnelled["denominator_uncertain"]
     funnelled.loc[uncertain, "funnel"] = [common.denominator_range(r.official, r.value_interpolated)
@@ -322,6 +329,9 @@ def use_of_force(highlight: str | None = None) -> Section:
         Figure("uof_forces", len(forces_only), "forces", [FORCE_FILES[latest]]),
         Figure("uof_funnel_uncertain", int(uncertain.sum()), "forces", rates_data),
         Figure("uof_median_force", forces_only["value_interpolated"].median(), "ratio", rates_data, PCT1),
+        Figure("uof_ratio_excl_met", without_met, "ratio", rates_data, PCT1,
+               label=f"Black/White use of force ratio, England and Wales excluding the Met, {financial_year(latest)}: "
+                     "the funnel's centre"),
         *common.funnel_count_figures("uof_funnel", fitted, rates_data),
         *common.funnel_figures("uof_force_funnel", fitted, highlight, datasets=rates_data,
                                what=f"the Black/White ratio of use of force per resident in {financial_year(latest)} "
@@ -332,12 +342,13 @@ def use_of_force(highlight: str | None = None) -> Section:
         title=f"Use of force on Black people relative to White people, by force, {financial_year(latest)}",
         subtitle=("Tactic uses per 1,000 residents of each group (interpolated between the 2011 and 2021 Censuses); "
                   "the unit is tactic uses, not people. Solid lines: 95% limits, dashed: 99.8%, around England and "
-                  "Wales. A force whose 2011 Census ratio differs by more than its interval gets no verdict"),
+                  "Wales excluding the Met. A force whose 2011 Census ratio differs by more than its interval gets no "
+                  "verdict"),
         x_title="Precision of the ratio (about the smaller group's uses, log scale)", y_title="Rate ratio (log scale)",
         source=source_lines.line(rates_data),
         description=(f"Funnel plot of the Black/White ratio of police use of force tactic uses per 1,000 residents, "
                      f"{financial_year(latest)}, for {len(funnelled)} forces against the precision of each ratio, "
-                     f"around England and Wales ({centre:.1f}, on interpolated residents). "
+                     f"around England and Wales excluding the Met ({without_met:.1f}, on interpolated residents). "
                      f"{int((funnelled['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits; "
                      f"{int(uncertain.sum())} are not placed because their 2011 Census ratio differs by more than "
                      "the interval. One person can be the subject of several tactics."))
