@@ -99,3 +99,16 @@ def test_officers_per_100000_on_one_date_are_one_figure_on_every_page(table):
     # The dashboard, the map and the long-run series: 31 March 2023 over the mid-2023 population, 242.
     assert round(rows["england_and_wales"].iloc[0]) == round(strength["strength_latest_per_100k"]) == round(map_ew) \
         == 242
+
+
+def test_no_change_is_given_across_a_series_break(table):
+    # Officers at 31 March 2026 are a third party's count; the official count before is another series.
+    officers = table[table["measure_id"] == "officers_fte"]
+    newest = officers[officers["period_end"] == officers["period_end"].max()]
+    assert (newest["series"] == "a third party's extract").all()
+    assert newest[["previous_period", "previous_value", "change", "change_verdict"]].isna().all().all()
+    # Every change a row gives is within its series: its previous period is a period of the same series.
+    changed = table[table["previous_value"].notna() & table["series"].notna()]
+    for _, row in changed.iterrows():
+        before = table[(table["measure_id"] == row["measure_id"]) & (table["period"] == row["previous_period"])]
+        assert before.empty or (before["series"] == row["series"]).all(), (row["measure_id"], row["period"])
