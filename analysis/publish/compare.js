@@ -173,7 +173,6 @@
   function chart(holder, m) {
     holder.replaceChildren();
     var all = Object.keys(m.rows).filter(function (c) { return m.rows[c].value !== null; });
-    if (!all.length) { holder.appendChild(el('p', 'help', 'No force has a figure for this period.')); return; }
     var W = Math.max(holder.clientWidth, 280), label = Math.min(160, Math.round(W * 0.3));
     var left = label + 10, right = W - 14, top = 34, rowH = 24;
     var xs = [];
@@ -232,6 +231,24 @@
     holder.appendChild(s);
   }
 
+  // The caption says what this chart draws, and nothing it does not: a line only where the measure has its figure,
+  // intervals only where a chosen force has one.
+  function caption(m) {
+    var lines = [];
+    if (m.england_and_wales !== null) lines.push('dashed line: England and Wales');
+    if (m.median_force !== null) lines.push('dotted line: the median force');
+    var text = 'Each dot is a force.' + (lines.length ? ' ' + lines.join('; ').replace(/^d/, 'D') + '.' : '');
+    if (chosen.length) {
+      var whiskers = chosen.some(function (c) {
+        var r = m.rows[c];
+        return r && r.value !== null && r.ci_low !== null && r.ci_high !== null;
+      });
+      text += ' The chosen forces are named below the dots' + (whiskers ? ', each with its 95% interval where it ' +
+        'has one.' : '.');
+    }
+    return text;
+  }
+
   function measures() {
     var root = document.getElementById('measures');
     root.replaceChildren();
@@ -253,9 +270,7 @@
       }
       var figure = el('figure', 'chart'), holder = el('div', 'plot');
       figure.appendChild(holder);
-      figure.appendChild(el('figcaption', null, 'Each dot is a force. Dashed line: England and Wales; dotted line: ' +
-                            'the median force. The chosen forces are named below the dots, each with its 95% ' +
-                            'interval where there is one.'));
+      figure.appendChild(el('figcaption', null, caption(m)));
       section.appendChild(figure);
       root.appendChild(section);
       chart(holder, m);

@@ -197,3 +197,27 @@ def test_a_keyboard_alone_adds_and_removes_a_force_and_the_change_is_announced(s
             assert errors == []
         finally:
             page.close()
+
+
+@pytest.mark.gate
+def test_each_caption_names_only_the_lines_its_chart_draws(tmp_path, chrome):
+    # Confidence without an England and Wales figure: its chart draws no dashed line, and its caption promises none.
+    table = fixture.table()
+    table.loc[table["measure_id"] == "confidence_pct", "england_and_wales"] = None
+    compare.write(tmp_path / compare.PAGE, table, fixture.MEASURES, [], "")
+    for chosen in ("", "#forces=kent,cumbria"):
+        page, errors = _open(chrome, (tmp_path / compare.PAGE).as_uri() + chosen)
+        try:
+            charts = page.evaluate("""() => [...document.querySelectorAll('section.measure')].map(s => ({
+              measure: s.dataset.measure, caption: s.querySelector('figcaption').textContent,
+              ew: s.querySelectorAll('.chart line.ew').length, median: s.querySelectorAll('.chart line.median').length,
+              whiskers: s.querySelectorAll('.chart line.whisker').length}))""")
+            assert errors == []
+        finally:
+            page.close()
+        assert [c["measure"] for c in charts] == list(fixture.MEASURES)
+        for c in charts:
+            assert ("England and Wales" in c["caption"]) == (c["ew"] == 1), c
+            assert ("median force" in c["caption"]) == (c["median"] == 1), c
+            assert ("95% interval" in c["caption"]) == (c["whiskers"] > 0), c
+        assert next(c for c in charts if c["measure"] == "confidence_pct")["ew"] == 0
