@@ -223,7 +223,9 @@ def _crime(row, mine, f):
 
 def _asb(row, mine, f):
     moved = {force_measures.RISE: "up", force_measures.FALL: "down"}.get(row["change_verdict"])
-    comparison = [f"{ONS_WORDS[row['vs_england_and_wales']]} England and Wales (ONS's test)"] + (
+    # A force sharing another's figure (the City of London, London's) has no verdict of its own: the reason instead.
+    comparison = [f"{ONS_WORDS[row['vs_england_and_wales']]} England and Wales (ONS's test)"
+                  if row["vs_england_and_wales"] else row["reason"]] + (
         [f"significantly {moved} from {fmt_number(row['previous_value'], 1)}% in {row['previous_period']}"]
         if moved else []) + ([row["area"]] if row["area"] else [])
     return None, comparison, [Figure("g_asb_wording", "; ".join(comparison), "comparison",

@@ -128,6 +128,8 @@
       num.setAttribute('data-value', String(row.value));
       figure.appendChild(num);
       if (m.unit !== 'percent') figure.appendChild(el('span', 'unit', ' ' + m.unit));
+      // Another force's figure (an area ONS reports as one): said beside the number, and no verdict of its own.
+      if (row.shared_with) figure.appendChild(el('span', 'shared', ' shared with ' + byCode[row.shared_with].name));
     } else {
       figure.appendChild(el('span', 'num', 'no figure'));
     }
@@ -142,6 +144,8 @@
       item(dl, 'Residents from', row.basis);
       if (row.ci_low !== null && row.ci_high !== null) {
         item(dl, '95% interval', shown(row.ci_low, m) + ' to ' + shown(row.ci_high, m));
+      } else if (row.value !== null) {
+        item(dl, '95% interval', row.interval_note && 'none: ' + row.interval_note);
       }
       item(dl, 'Funnel', row.funnel_place && (row.funnel_place +
            (row.funnel_centre ? ', centred on ' + row.funnel_centre : '')));
@@ -172,7 +176,8 @@
   // of their own, with their intervals. Drawn at the width of its column, so its text stays legible on a phone.
   function chart(holder, m) {
     holder.replaceChildren();
-    var all = Object.keys(m.rows).filter(function (c) { return m.rows[c].value !== null; });
+    // A figure two forces share is one dot, on the row that carries it, named for its area.
+    var all = Object.keys(m.rows).filter(function (c) { return m.rows[c].value !== null && !m.rows[c].shared_with; });
     var W = Math.max(holder.clientWidth, 280), label = Math.min(160, Math.round(W * 0.3));
     var left = label + 10, right = W - 14, top = 34, rowH = 24;
     var xs = [];
@@ -213,14 +218,16 @@
     s.appendChild(svgEl('text', {x: label, y: y0 + 4, 'text-anchor': 'end'}, 'All forces'));
     all.forEach(function (c) {
       var dot = svgEl('circle', {'class': 'all', cx: x(m.rows[c].value), cy: y0, r: 4});
-      dot.appendChild(svgEl('title', {}, byCode[c] ? byCode[c].name + ': ' + shown(m.rows[c].value, m) : c));
+      dot.appendChild(svgEl('title', {}, (m.rows[c].area || (byCode[c] ? byCode[c].name : c)) + ': ' +
+                            shown(m.rows[c].value, m)));
       s.appendChild(dot);
     });
     chosen.forEach(function (c, i) {
       var r = m.rows[c], y = y0 + rowH * (i + 1);
       s.appendChild(svgEl('text', {x: label, y: y + 4, 'text-anchor': 'end'}, byCode[c].short));
-      if (!r || r.value === null) {
-        s.appendChild(svgEl('text', {x: left, y: y + 4}, 'no figure'));
+      if (!r || r.value === null || r.shared_with) {
+        s.appendChild(svgEl('text', {x: left, y: y + 4}, r && r.shared_with
+          ? 'same dot as ' + byCode[r.shared_with].short : 'no figure'));
         return;
       }
       if (r.ci_low !== null && r.ci_high !== null) {
@@ -241,7 +248,7 @@
     if (chosen.length) {
       var whiskers = chosen.some(function (c) {
         var r = m.rows[c];
-        return r && r.value !== null && r.ci_low !== null && r.ci_high !== null;
+        return r && r.value !== null && !r.shared_with && r.ci_low !== null && r.ci_high !== null;
       });
       text += ' The chosen forces are named below the dots' + (whiskers ? ', each with its 95% interval where it ' +
         'has one.' : '.');

@@ -221,3 +221,36 @@ def test_each_caption_names_only_the_lines_its_chart_draws(tmp_path, chrome):
             assert ("median force" in c["caption"]) == (c["median"] == 1), c
             assert ("95% interval" in c["caption"]) == (c["whiskers"] > 0), c
         assert next(c for c in charts if c["measure"] == "confidence_pct")["ew"] == 0
+
+
+@pytest.mark.gate
+def test_a_shared_figure_is_one_dot_with_no_verdict_and_a_missing_interval_says_why(tmp_path, chrome):
+    # Made up: the City of London given Kent's confidence figure (as it is given London's ASB), with no interval.
+    table = fixture.table()
+    mine = table["measure_id"] == "confidence_pct"
+    kent, city = (mine & (table["force_code"] == fixture.CODES[s]) for s in ("kent", "city-of-london"))
+    table.loc[city, ["value", "reason"]] = [table.loc[kent, "value"].iloc[0], "Kent's figure (shared with Kent)"]
+    table.loc[mine, ["area", "shared_with", "interval_note"]] = [None, None, "no interval <b>given</b>"]
+    table.loc[mine, ["ci_low", "ci_high"]] = None
+    table.loc[kent | city, "area"] = "Kent and the City"
+    table.loc[city, "shared_with"] = fixture.CODES["kent"]
+    compare.write(tmp_path / compare.PAGE, table, fixture.MEASURES, [], "")
+    page, errors = _open(chrome, (tmp_path / compare.PAGE).as_uri() + "#forces=city-of-london,kent")
+    try:
+        section = page.locator('section[data-measure="confidence_pct"]')
+        cards = page.evaluate(CARDS)
+        drawn = section.locator("circle.all").count()
+        titles = section.locator("circle.all title").all_text_contents()
+        picked = section.locator("circle.pick-dot").count()
+        rows = section.locator(".chart svg > text").all_text_contents()
+        assert errors == []
+    finally:
+        page.close()
+    city_card, kent_card = next(s for s in cards if s["measure"] == "confidence_pct")["forces"]
+    assert city_card["shown"] == kent_card["shown"] and "Against England and Wales" not in city_card["terms"]
+    assert city_card["terms"]["No verdict because"] == "Kent's figure (shared with Kent)"
+    assert city_card["terms"]["Figure for"] == "Kent and the City"
+    assert city_card["terms"]["95% interval"] == "none: no interval <b>given</b>"
+    # Six forces have a figure, one of them shared: five dots, the shared one named for its area; one chosen dot.
+    assert drawn == 5 and "Kent and the City: 47.1%" in titles and picked == 1
+    assert "same dot as Kent" in rows

@@ -71,7 +71,7 @@ def test_verdicts_are_values_and_changes_come_from_unrounded_figures(table):
     ratio = kent[kent["measure_id"] == "bw_search_ratio"].iloc[0]
     assert ratio["vs_parity"] == fm.ABOVE_PARITY and ratio["ci_low"] > 1
     asb = table[table["measure_id"] == "asb_experience_pct"]
-    assert set(asb["vs_england_and_wales"]) <= {fm.HIGHER, fm.LOWER, fm.NOT_DIFFERENT}
+    assert set(asb["vs_england_and_wales"].dropna()) <= {fm.HIGHER, fm.LOWER, fm.NOT_DIFFERENT}
     assert set(asb["change_verdict"].dropna()) <= {fm.RISE, fm.FALL, fm.NO_CHANGE}
     # London's two forces share the one figure ONS gives, and say so.
     london = asb.set_index("force_code").loc[[forces.METROPOLITAN, forces.CITY_OF_LONDON]]
@@ -112,3 +112,15 @@ def test_no_change_is_given_across_a_series_break(table):
     for _, row in changed.iterrows():
         before = table[(table["measure_id"] == row["measure_id"]) & (table["period"] == row["previous_period"])]
         assert before.empty or (before["series"] == row["series"]).all(), (row["measure_id"], row["period"])
+
+
+def test_a_force_given_another_areas_figure_has_no_verdict_of_its_own(table):
+    asb = table[table["measure_id"] == "asb_experience_pct"].set_index("force_code")
+    city, met = asb.loc[forces.CITY_OF_LONDON], asb.loc[forces.METROPOLITAN]
+    assert city["value"] == met["value"] and city["area"] == met["area"]  # London's one figure
+    assert city[["vs_england_and_wales", "change_verdict", "change", "previous_value", "test"]].isna().all()
+    assert city["reason"] == fm.LONDON_SHARED and city["shared_with"] == forces.METROPOLITAN
+    assert pd.notna(met["vs_england_and_wales"]) and pd.isna(met["reason"]) and pd.isna(met["shared_with"])
+    # No force's ASB share has an interval, and every row says why.
+    assert asb["ci_low"].isna().all() and (asb["interval_note"] == fm.ASB_NO_INTERVAL).all()
+    assert table.loc[table["measure_id"] != "asb_experience_pct", "interval_note"].isna().all()
