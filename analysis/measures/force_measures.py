@@ -164,7 +164,8 @@ def _rows(measure_id: str, period: str, datasets: list[str], values: pd.Series, 
         "value": values.reindex(codes).astype(float).to_numpy(), "unit": meta["unit"],
         "england_and_wales": np.nan if ew is None or pd.isna(ew) else float(ew),
         "median_force": ranking.median_force(values if median_of is None else median_of),
-        "grade": manifest.lowest_grade(datasets), "datasets": "; ".join(datasets), "shown_at": meta["shown_at"],
+        "grade": manifest.lowest_grade(datasets), "datasets": "; ".join(datasets),
+        "shown_at": [meta["shown_at"].format(slug=forces.get(c).slug) for c in codes],
         "basis": basis})
     for name, column in columns.items():
         out[name] = column.reindex(codes).to_numpy() if isinstance(column, pd.Series) else column

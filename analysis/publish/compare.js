@@ -118,6 +118,26 @@
     dl.appendChild(el('dd', null, text));
   }
 
+  // Where the site shows a row's figure (addresses from the site's root, where this page is): the force's edition
+  // and the chapters, as links; anything else in the field is no link.
+  var PLACE = /^(?:editions\/[a-z0-9-]+\/book\/at-a-glance|book\/0(\d)-[a-z0-9-]+)\.html#[a-z0-9-]+$/;
+  function shownAt(dl, row) {
+    var places = (row.shown_at || '').split('; ').filter(function (a) { return PLACE.test(a); });
+    if (!places.length) return;
+    var dd = el('dd'), seen = {};
+    places.forEach(function (a) {
+      var chapter = PLACE.exec(a)[1], text = chapter ? 'chapter ' + chapter : 'the force\u2019s edition';
+      if (seen[text]) return;  // one link a page: a chapter's first section that shows it
+      seen[text] = true;
+      if (dd.childNodes.length) dd.appendChild(document.createTextNode(', '));
+      var link = el('a', null, text);
+      link.setAttribute('href', a);
+      dd.appendChild(link);
+    });
+    dl.appendChild(el('dt', null, 'Shown in'));
+    dl.appendChild(dd);
+  }
+
   function card(m, code) {
     var f = byCode[code], row = m.rows[code], box = el('article', 'force');
     box.setAttribute('data-code', code);
@@ -158,6 +178,7 @@
       item(dl, 'Test', row.test);
       item(dl, 'No verdict because', row.reason);
       item(dl, 'Source grade', row.grade);
+      shownAt(dl, row);
     }
     box.appendChild(dl);
     return box;

@@ -13,6 +13,7 @@ import pytest
 from analysis import config
 from analysis.present import precision
 from analysis.publish import compare
+from analysis.sources import forces
 from tests.fixtures import force_measures_table as fixture
 from tests.gates.browser import DESKTOP, PHONE, serve, visit
 
@@ -254,3 +255,21 @@ def test_a_shared_figure_is_one_dot_with_no_verdict_and_a_missing_interval_says_
     # Six forces have a figure, one of them shared: five dots, the shared one named for its area; one chosen dot.
     assert drawn == 5 and "Kent and the City: 47.1%" in titles and picked == 1
     assert "same dot as Kent" in rows
+
+
+@pytest.mark.gate
+def test_a_card_links_where_the_site_shows_its_figure(tmp_path, chrome):
+    table = fixture.table()
+    table["shown_at"] = [f"editions/{forces.get(c).slug}/book/at-a-glance.html#key-measures; "
+                         "book/02-neighbourhood-policing.html#force-by-force; book/02-neighbourhood-policing.html#x; "
+                         "javascript:alert(1)" for c in table["force_code"]]
+    compare.write(tmp_path / compare.PAGE, table, fixture.MEASURES, [], "")
+    page, errors = _open(chrome, (tmp_path / compare.PAGE).as_uri() + "#forces=kent")
+    try:
+        links = page.eval_on_selector_all('section[data-measure="officers_per_100k"] article.force dd a',
+                                          "as => as.map(a => [a.textContent, a.getAttribute('href')])")
+        assert errors == []
+    finally:
+        page.close()
+    assert links == [["the force’s edition", "editions/kent/book/at-a-glance.html#key-measures"],
+                     ["chapter 2", "book/02-neighbourhood-policing.html#force-by-force"]]

@@ -124,3 +124,26 @@ def test_a_force_given_another_areas_figure_has_no_verdict_of_its_own(table):
     # No force's ASB share has an interval, and every row says why.
     assert asb["ci_low"].isna().all() and (asb["interval_note"] == fm.ASB_NO_INTERVAL).all()
     assert table.loc[table["measure_id"] != "asb_experience_pct", "interval_note"].isna().all()
+
+
+def test_shown_at_gives_site_addresses_of_sections_that_exist(table):
+    """Each address is a page of the published site (the force's edition for the dashboard, else a chapter) and a
+    heading of its notebook, by Sphinx's own ids."""
+    import nbformat
+    from docutils.nodes import make_id
+
+    from analysis import config
+
+    def anchors(notebook: str) -> set[str]:
+        cells = nbformat.read(config.REPO_ROOT / notebook, as_version=4).cells
+        return {make_id(line.lstrip("#").strip().replace("FORCE_NAME", "")) for c in cells
+                if c.cell_type == "markdown" for line in c.source.splitlines() if line.startswith("#")}
+
+    kent = table[table["force_code"] == forces.resolve("kent").code]
+    assert not table["shown_at"].str.contains(".ipynb", regex=False).any()
+    for shown_at in kent["shown_at"].unique():
+        for address in shown_at.split("; "):
+            page, _, anchor = address.partition("#")
+            notebook = ("editions/at-a-glance" if page == "editions/kent/book/at-a-glance.html"
+                        else page.removesuffix(".html")) + ".ipynb"
+            assert page.startswith(("book/0", "editions/kent/")) and anchor in anchors(notebook), address
