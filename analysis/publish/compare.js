@@ -149,7 +149,7 @@
       figure.appendChild(num);
       if (m.unit !== 'percent') figure.appendChild(el('span', 'unit', ' ' + m.unit));
       // Another force's figure (an area ONS reports as one): said beside the number, and no verdict of its own.
-      if (row.shared_with) figure.appendChild(el('span', 'shared', ' shared with ' + byCode[row.shared_with].name));
+      if (row.shared_with) figure.appendChild(el('span', 'shared', 'shared with ' + byCode[row.shared_with].name));
     } else {
       figure.appendChild(el('span', 'num', 'no figure'));
     }
