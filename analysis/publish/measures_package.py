@@ -20,8 +20,9 @@ DEFINITION_COLUMNS = ["measure_id", "label", "unit", "definition", "higher_is", 
 
 
 def by_force(measures: dict[str, dict]) -> dict[str, dict]:
-    """The measures that give each force a figure of its own: a national figure the dashboard shows beside the force's
-    (`by_force: false` in data/measures.yml) is no force's measure, so neither the package nor the compare page has it."""
+    """The measures that give each force a figure of its own: a national figure the dashboard shows beside the
+    force's (`by_force: false` in data/measures.yml) is no force's measure, in neither the package nor the compare
+    page."""
     return {measure_id: meta for measure_id, meta in measures.items() if meta.get("by_force", True)}
 
 
