@@ -198,8 +198,9 @@ def _staff(row, mine, f):
     noun = force_measures.MEASURES[count["measure_id"]]["noun"]
     comparison = CITY_PER_RESIDENT if row["reason"] == force_measures.CITY else (
         _count_wording(row["value"], row["median_force"], f"{noun} per 100,000 residents")
-        + [f"{fmt_number(count['value'], 0)} {noun} (FTE), "
-           + _change(count["previous_value"], count["value"], f"{noun} (FTE)", count["previous_period"])])
+        + [f"{fmt_number(count['value'], 0)} {noun} (FTE)" + (  # a series' first count has no change to give
+            f", {_change(count['previous_value'], count['value'], f'{noun} (FTE)', count['previous_period'])}"
+            if count["previous_period"] else "")])
     datasets = row["datasets"].split("; ")
     key = "g_officers" if row["measure_id"] == "officers_per_100k" else "g_pcsos"
     if _primary(row) == force_indicators.INDICATORS_FILE:  # a third party's newest count, on mid-2024 residents
@@ -222,7 +223,9 @@ def _crime(row, mine, f):
 
 def _asb(row, mine, f):
     moved = {force_measures.RISE: "up", force_measures.FALL: "down"}.get(row["change_verdict"])
-    comparison = [f"{ONS_WORDS[row['vs_england_and_wales']]} England and Wales (ONS's test)"] + (
+    # A force sharing another's figure (the City of London, London's) has no verdict of its own: the reason instead.
+    comparison = [f"{ONS_WORDS[row['vs_england_and_wales']]} England and Wales (ONS's test)"
+                  if row["vs_england_and_wales"] else row["reason"]] + (
         [f"significantly {moved} from {fmt_number(row['previous_value'], 1)}% in {row['previous_period']}"]
         if moved else []) + ([row["area"]] if row["area"] else [])
     return None, comparison, [Figure("g_asb_wording", "; ".join(comparison), "comparison",

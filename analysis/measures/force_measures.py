@@ -47,6 +47,13 @@ FUNNEL_TEST = ("funnel limits at 95% and 99.8% (Spiegelhalter 2005), widened for
                "exceeds chance")
 PARITY_TEST = "95% score interval for a ratio of two Poisson rates, against parity (1)"
 ONS_TEST = "ONS's own significance test"
+# Why the CSEW's ASB shares have no interval: ONS's Table P6 gives each area's share, its significance flags and the
+# unweighted base of adults, but no standard error, and an interval from the base alone would ignore the survey's
+# design (weights, clustering).
+ASB_NO_INTERVAL = ("ONS gives no interval in this table (Table P6: the share, its significance tests and the "
+                   "unweighted base, no standard error); its own significance test is used")
+LONDON_SHARED = ("London's figure (shared with the Met): ONS reports the Metropolitan Police and the City of London as "
+                 "one area, so the City has no figure or verdict of its own")
 # How a change between two periods of one series is tested (_series_changes), by what the rows give; each family is
 # a measure's forces between the same two periods, controlled by the Benjamini-Hochberg false discovery rate.
 CHANGE_TESTS = {"events": "a Poisson test of the two rates",
@@ -65,10 +72,12 @@ COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end
 # area: the area whose figure a force is given (London's two forces share one); england_and_wales_previous;
 # funnel_centre_value: the funnel's centre in the measure's unit; series: the like-for-like series a row is in
 # (measures.yml), change_test: how its change since the series' previous period was tested;
-# england_and_wales_excluding_met: the comparator no one force dominates, where the Met drives England and Wales's.
+# england_and_wales_excluding_met: the comparator no one force dominates, where the Met drives England and Wales's;
+# shared_with: the force whose row carries the figure and verdict of an area a force shares (the City of London's
+# ASB is London's, on the Met's row); interval_note: why a survey estimate has no interval.
 EXTRA = ["england_and_wales_excluding_met", "funnel_caveat", "basis", "events", "value_as_published",
          "official_value", "denominator_low", "denominator_high", "rounding_low", "rounding_high", "vs_parity", "area",
-         "england_and_wales_previous", "funnel_centre_value", "series", "change_test"]
+         "england_and_wales_previous", "funnel_centre_value", "series", "change_test", "shared_with", "interval_note"]
 NUMBERS = {"value", "ci_low", "ci_high", "england_and_wales", "median_force", "previous_value", "change", "events",
            "value_as_published", "official_value", "denominator_low", "denominator_high", "rounding_low",
            "rounding_high", "england_and_wales_previous", "funnel_centre_value", "england_and_wales_excluding_met"}
@@ -155,7 +164,8 @@ def _rows(measure_id: str, period: str, datasets: list[str], values: pd.Series, 
         "value": values.reindex(codes).astype(float).to_numpy(), "unit": meta["unit"],
         "england_and_wales": np.nan if ew is None or pd.isna(ew) else float(ew),
         "median_force": ranking.median_force(values if median_of is None else median_of),
-        "grade": manifest.lowest_grade(datasets), "datasets": "; ".join(datasets), "shown_at": meta["shown_at"],
+        "grade": manifest.lowest_grade(datasets), "datasets": "; ".join(datasets),
+        "shown_at": [meta["shown_at"].format(slug=forces.get(c).slug) for c in codes],
         "basis": basis})
     for name, column in columns.items():
         out[name] = column.reindex(codes).to_numpy() if isinstance(column, pd.Series) else column
@@ -285,26 +295,24 @@ def counted_searches() -> pd.DataFrame:
 
 
 def staff(newest_official: int) -> list[pd.DataFrame]:
-    """Officers at 31 March 2026 (a third party's extract, mid-2024 residents), then officers and PCSOs at the newest
-    31 March of the Home Office's workforce data: per 100,000 residents and as counts, each count with its change
-    since the date before (a count of every member of staff: no test)."""
+    """Officers at 31 March 2026 (a third party's extract, mid-2024 residents: its own series, with no change since an
+    official count), then officers and PCSOs at the newest 31 March of the Home Office's workforce data: per 100,000
+    residents and as counts, each official count with its change since the date before (a count of every member of
+    staff: no test)."""
     ind = force_indicators.load().set_index("pfa_code")
     ew = force_indicators.national()
     rates = workforce.rates()
     city = pd.Series(CITY, index=ind.index).where(ind.index == forces.CITY_OF_LONDON)
     indicator_data = [force_indicators.INDICATORS_FILE, population.MYE_2024_FILE]
     workforce_data = [workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]
-    officers_then = rates[(rates["role"] == "Police officers") & (rates["year"] == newest_official)].set_index(
-        "pfa_code")["fte"]
     date = f"31 March {force_indicators.OFFICERS_YEAR}"
     frames = [
         _rows("officers_per_100k", date, indicator_data,
               pd.concat([ind["officers_per_100k_2024_pop"], pd.Series({ENGLAND_AND_WALES: ew["officers_per_100k"]})]),
               basis="mid-2024 population", reason=city),
-        _rows("officers_fte", date, [force_indicators.INDICATORS_FILE, workforce.WORKFORCE_FILE],
+        # A third party's count three years after the official one: another series, so no change since it.
+        _rows("officers_fte", date, [force_indicators.INDICATORS_FILE],
               pd.concat([ind["officers_2026"], pd.Series({ENGLAND_AND_WALES: ew["officers_2026"]})]),
-              previous_period=f"31 March {newest_official}", previous_value=officers_then,
-              change=ind["officers_2026"] - officers_then.reindex(ind.index), change_verdict=NOT_TESTED,
               test=COUNT_TEST)]
     for role, rate_id, count_id in (("Police officers", "officers_per_100k", "officers_fte"),
                                     ("PCSOs", "pcsos_per_100k", "pcsos_fte")):
@@ -335,7 +343,9 @@ def recorded_crime() -> pd.DataFrame:
 
 def anti_social_behaviour() -> pd.DataFrame:
     """Adults who experienced or witnessed ASB, the newest CSEW year, with ONS's tests against England and Wales and
-    the year before; London's two forces are given London's one figure."""
+    the year before, and why there is no interval; London's two forces are given London's one figure, its verdicts
+    on the Met's row (nearly all of London's residents), the City of London's row sharing it with no verdict of its
+    own."""
     table = asb.asb_table()
     latest, earlier = max(asb.ASB_YEARS), min(asb.ASB_YEARS)
     now = table[table["year_ending"] == latest].set_index("area_code")
@@ -349,12 +359,18 @@ def anti_social_behaviour() -> pd.DataFrame:
     moved = area.map(asb.asb_change_flags(latest)).map({asb.CHANGE_WORDS["↑"]: RISE, asb.CHANGE_WORDS["↓"]: FALL,
                                                        asb.CHANGE_WORDS[""]: NO_CHANGE})
     before = area.map(then)
+    shared = area.index == forces.CITY_OF_LONDON
+    own = pd.Series(~shared, index=area.index)
+    ons = pd.Series(ONS_TEST, index=area.index).where(own)
     return _rows("asb_experience_pct", financial_year(latest), [pfa_tables.FILES[latest]], by_force,
-                 vs_england_and_wales=against, test=ONS_TEST, previous_period=financial_year(earlier),
-                 previous_value=before, change=by_force.reindex(codes) - before, change_verdict=moved,
-                 change_test=ONS_TEST,
+                 vs_england_and_wales=against.where(own), test=ons,
+                 previous_period=pd.Series(financial_year(earlier), index=area.index).where(own),
+                 previous_value=before.where(own), change=(by_force.reindex(codes) - before).where(own),
+                 change_verdict=moved.where(own), change_test=ons,
                  area=area.map(asb.asb_area_name).where(area != area.index),
-                 england_and_wales_previous=then.get(ENGLAND_AND_WALES))
+                 reason=pd.Series(LONDON_SHARED, index=area.index).where(shared),
+                 shared_with=pd.Series(forces.METROPOLITAN, index=area.index).where(shared),
+                 interval_note=ASB_NO_INTERVAL, england_and_wales_previous=then.get(ENGLAND_AND_WALES))
 
 
 def deaths() -> list[pd.DataFrame]:

@@ -10,6 +10,15 @@ import pandas as pd
 from analysis.present.theme import COLUMN_WIDTH, GREY, PALETTE, axis_title, finish
 
 ROW_PX = 4  # pixels per sample: 152 samples make a plot about 600 px tall, readable on a phone and a desktop
+# Room between the data and the frame, as a share of the data's span: no dot or whisker end sits on an edge.
+PAD = 0.04
+
+
+def padded(low: float, high: float, share: float = PAD) -> tuple[float, float]:
+    """A scale's domain that holds low to high with `share` of the span spare at each end (one unit where the span
+    is nil)."""
+    pad = (high - low) * share or 1.0
+    return low - pad, high + pad
 POOLED = PALETTE[5]
 BAND = PALETTE[4]
 
@@ -29,12 +38,12 @@ def caterpillar(samples: pd.DataFrame, pooled: pd.Series, *, name: str, descript
     frame = samples.sort_values(["r", "n"], kind="stable").reset_index(drop=True)
     frame = frame.assign(order=range(1, len(frame) + 1))
     y = alt.Y("order:Q", title=f"{len(frame)} samples, lowest to highest",
-              axis=alt.Axis(labels=False, ticks=False, grid=False), scale=alt.Scale(domain=[0, len(frame) + 1]))
-    # From the lowest to the highest end of any interval or band, in tenths: the whole of -1 to 1 would leave most of
-    # the plot empty.
-    ends = [frame["ci_low"].min(), pooled["pi_low_r"], frame["ci_high"].max(), pooled["pi_high_r"]]
-    x_scale = alt.Scale(domain=[max(-1.0, np.floor(10 * min(ends)) / 10), min(1.0, np.ceil(10 * max(ends)) / 10)],
-                        nice=False)
+              axis=alt.Axis(labels=False, ticks=False, grid=False),
+              scale=alt.Scale(domain=list(padded(1, len(frame))), nice=False))
+    # From the lowest to the highest end of any interval or band, padded, then out to tenths (never past -1 or 1, where
+    # no interval of r reaches): the whole of -1 to 1 would leave most of the plot empty.
+    low, high = padded(min(frame["ci_low"].min(), pooled["pi_low_r"]), max(frame["ci_high"].max(), pooled["pi_high_r"]))
+    x_scale = alt.Scale(domain=[max(-1.0, np.floor(10 * low) / 10), min(1.0, np.ceil(10 * high) / 10)], nice=False)
     bands = pd.DataFrame({
         "what": ["95% prediction interval", "95% confidence interval of the pooled r"],
         "low": [pooled["pi_low_r"], pooled["hk_ci_low_r"]], "high": [pooled["pi_high_r"], pooled["hk_ci_high_r"]],
@@ -66,12 +75,14 @@ def precision_funnel(samples: pd.DataFrame, centre: float, *, name: str, descrip
 
     Expects columns sample, country, n, z and se_z, and the `group` column.
     """
-    top = float(samples["se_z"].max()) * 1.05
+    # Both scales padded from the data (the samples and the limit lines), so no point sits on the frame.
+    top = float(samples["se_z"].max()) * (1 + PAD)
     limits = pd.DataFrame({"se_z": [0.0, top, 0.0, top], "side": ["low", "low", "high", "high"]})
     limits = limits.assign(z=centre + limits["se_z"] * limits["side"].map({"low": -1.96, "high": 1.96}))
     y = alt.Y("se_z:Q", title=axis_title("Standard error (larger samples at the top)"),
-              scale=alt.Scale(reverse=True, domain=[0, top], nice=False))
-    x = alt.X("z:Q", title=axis_title(x_title))
+              scale=alt.Scale(reverse=True, domain=[-PAD * top, top], nice=False))
+    z = pd.concat([samples["z"], limits["z"]])
+    x = alt.X("z:Q", title=axis_title(x_title), scale=alt.Scale(domain=list(padded(z.min(), z.max())), nice=False))
     lines = alt.Chart(limits).mark_line(color=GREY, strokeDash=[4, 3], strokeWidth=1.5).encode(
         x=x, y=y, detail="side:N")
     mid = alt.Chart(pd.DataFrame({"z": [centre]})).mark_rule(color=POOLED, strokeWidth=2).encode(x="z:Q")

@@ -118,6 +118,26 @@
     dl.appendChild(el('dd', null, text));
   }
 
+  // Where the site shows a row's figure (addresses from the site's root, where this page is): the force's edition
+  // and the chapters, as links; anything else in the field is no link.
+  var PLACE = /^(?:editions\/[a-z0-9-]+\/book\/at-a-glance|book\/0(\d)-[a-z0-9-]+)\.html#[a-z0-9-]+$/;
+  function shownAt(dl, row) {
+    var places = (row.shown_at || '').split('; ').filter(function (a) { return PLACE.test(a); });
+    if (!places.length) return;
+    var dd = el('dd'), seen = {};
+    places.forEach(function (a) {
+      var chapter = PLACE.exec(a)[1], text = chapter ? 'chapter ' + chapter : 'the force\u2019s edition';
+      if (seen[text]) return;  // one link a page: a chapter's first section that shows it
+      seen[text] = true;
+      if (dd.childNodes.length) dd.appendChild(document.createTextNode(', '));
+      var link = el('a', null, text);
+      link.setAttribute('href', a);
+      dd.appendChild(link);
+    });
+    dl.appendChild(el('dt', null, 'Shown in'));
+    dl.appendChild(dd);
+  }
+
   function card(m, code) {
     var f = byCode[code], row = m.rows[code], box = el('article', 'force');
     box.setAttribute('data-code', code);
@@ -128,6 +148,8 @@
       num.setAttribute('data-value', String(row.value));
       figure.appendChild(num);
       if (m.unit !== 'percent') figure.appendChild(el('span', 'unit', ' ' + m.unit));
+      // Another force's figure (an area ONS reports as one): said beside the number, and no verdict of its own.
+      if (row.shared_with) figure.appendChild(el('span', 'shared', 'shared with ' + byCode[row.shared_with].name));
     } else {
       figure.appendChild(el('span', 'num', 'no figure'));
     }
@@ -142,6 +164,8 @@
       item(dl, 'Residents from', row.basis);
       if (row.ci_low !== null && row.ci_high !== null) {
         item(dl, '95% interval', shown(row.ci_low, m) + ' to ' + shown(row.ci_high, m));
+      } else if (row.value !== null) {
+        item(dl, '95% interval', row.interval_note && 'none: ' + row.interval_note);
       }
       item(dl, 'Funnel', row.funnel_place && (row.funnel_place +
            (row.funnel_centre ? ', centred on ' + row.funnel_centre : '')));
@@ -154,6 +178,7 @@
       item(dl, 'Test', row.test);
       item(dl, 'No verdict because', row.reason);
       item(dl, 'Source grade', row.grade);
+      shownAt(dl, row);
     }
     box.appendChild(dl);
     return box;
@@ -172,8 +197,8 @@
   // of their own, with their intervals. Drawn at the width of its column, so its text stays legible on a phone.
   function chart(holder, m) {
     holder.replaceChildren();
-    var all = Object.keys(m.rows).filter(function (c) { return m.rows[c].value !== null; });
-    if (!all.length) { holder.appendChild(el('p', 'help', 'No force has a figure for this period.')); return; }
+    // A figure two forces share is one dot, on the row that carries it, named for its area.
+    var all = Object.keys(m.rows).filter(function (c) { return m.rows[c].value !== null && !m.rows[c].shared_with; });
     var W = Math.max(holder.clientWidth, 280), label = Math.min(160, Math.round(W * 0.3));
     var left = label + 10, right = W - 14, top = 34, rowH = 24;
     var xs = [];
@@ -214,14 +239,16 @@
     s.appendChild(svgEl('text', {x: label, y: y0 + 4, 'text-anchor': 'end'}, 'All forces'));
     all.forEach(function (c) {
       var dot = svgEl('circle', {'class': 'all', cx: x(m.rows[c].value), cy: y0, r: 4});
-      dot.appendChild(svgEl('title', {}, byCode[c] ? byCode[c].name + ': ' + shown(m.rows[c].value, m) : c));
+      dot.appendChild(svgEl('title', {}, (m.rows[c].area || (byCode[c] ? byCode[c].name : c)) + ': ' +
+                            shown(m.rows[c].value, m)));
       s.appendChild(dot);
     });
     chosen.forEach(function (c, i) {
       var r = m.rows[c], y = y0 + rowH * (i + 1);
       s.appendChild(svgEl('text', {x: label, y: y + 4, 'text-anchor': 'end'}, byCode[c].short));
-      if (!r || r.value === null) {
-        s.appendChild(svgEl('text', {x: left, y: y + 4}, 'no figure'));
+      if (!r || r.value === null || r.shared_with) {
+        s.appendChild(svgEl('text', {x: left, y: y + 4}, r && r.shared_with
+          ? 'same dot as ' + byCode[r.shared_with].short : 'no figure'));
         return;
       }
       if (r.ci_low !== null && r.ci_high !== null) {
@@ -230,6 +257,24 @@
       s.appendChild(svgEl('circle', {'class': 'pick-dot', cx: x(r.value), cy: y, r: 5.5}));
     });
     holder.appendChild(s);
+  }
+
+  // The caption says what this chart draws, and nothing it does not: a line only where the measure has its figure,
+  // intervals only where a chosen force has one.
+  function caption(m) {
+    var lines = [];
+    if (m.england_and_wales !== null) lines.push('dashed line: England and Wales');
+    if (m.median_force !== null) lines.push('dotted line: the median force');
+    var text = 'Each dot is a force.' + (lines.length ? ' ' + lines.join('; ').replace(/^d/, 'D') + '.' : '');
+    if (chosen.length) {
+      var whiskers = chosen.some(function (c) {
+        var r = m.rows[c];
+        return r && r.value !== null && !r.shared_with && r.ci_low !== null && r.ci_high !== null;
+      });
+      text += ' The chosen forces are named below the dots' + (whiskers ? ', each with its 95% interval where it ' +
+        'has one.' : '.');
+    }
+    return text;
   }
 
   function measures() {
@@ -253,9 +298,7 @@
       }
       var figure = el('figure', 'chart'), holder = el('div', 'plot');
       figure.appendChild(holder);
-      figure.appendChild(el('figcaption', null, 'Each dot is a force. Dashed line: England and Wales; dotted line: ' +
-                            'the median force. The chosen forces are named below the dots, each with its 95% ' +
-                            'interval where there is one.'));
+      figure.appendChild(el('figcaption', null, caption(m)));
       section.appendChild(figure);
       root.appendChild(section);
       chart(holder, m);

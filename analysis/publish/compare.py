@@ -11,16 +11,17 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.present import precision, source_lines, theme
-from analysis.publish import landing
+from analysis.publish import landing, measures_package
 from analysis.sources import boundaries, forces
 
 PAGE = "compare.html"  # in the site's root, beside the national book's index.html
 HERE = Path(__file__).parent
 # The fields of a force's row the page shows: the contract's, then those the table may add (a ratio's verdict against
-# parity, the denominator a figure is per, the area whose figure a force is given) where it has them.
+# parity, the denominator a figure is per, the area whose figure a force is given and the force whose row carries it,
+# why an estimate has no interval, where the site shows it) where it has them.
 ROW_FIELDS = ["value", "ci_low", "ci_high", "period", "funnel_place", "funnel_centre", "vs_england_and_wales", "test",
               "previous_period", "previous_value", "change", "change_verdict", "reason", "grade"]
-OPTIONAL_FIELDS = ["vs_parity", "basis", "area"]
+OPTIONAL_FIELDS = ["vs_parity", "basis", "area", "shared_with", "interval_note", "shown_at"]
 # The map's drawing: an equirectangular projection scaled by the cosine of this latitude (mid England and Wales),
 # close to the book's transverse Mercator at this size; the width is in SVG units, the height follows.
 MAP_LAT, MAP_WIDTH = 53.0, 300
@@ -38,17 +39,20 @@ def _first(values: pd.Series):
 
 
 def page_data(table: pd.DataFrame, measures: dict[str, dict]) -> dict:
-    """What the page embeds: the 43 forces (for the type-ahead and the map) and, per measure in the order of its data
-    file, its newest period's rows keyed by force code, floats rounded as every file the book writes, and the decimal
-    places the book prints it to."""
+    """What the page embeds: the 43 forces (for the type-ahead and the map) and, per measure of the forces in the
+    order of its data file, its newest period's rows keyed by force code, floats rounded as every file the book
+    writes, and the decimal places the book prints it to. A national figure (`by_force: false`) and a period where no
+    force has a figure are no section of the page."""
     table = precision.for_file(table)
     fields = ROW_FIELDS + [f for f in OPTIONAL_FIELDS if f in table.columns]
     out = []
-    for measure_id, meta in measures.items():
+    for measure_id, meta in measures_package.by_force(measures).items():
         rows = table[table["measure_id"] == measure_id]
         if rows.empty:
             continue
         newest = rows[rows["period_end"] == rows["period_end"].max()]
+        if newest["value"].isna().all():
+            continue
         first = newest.iloc[0]
         out.append({"id": measure_id, "label": meta.get("label") or first["measure"], "unit": first["unit"],
                     "definition": meta.get("definition"), "decimals": meta.get("decimals"),

@@ -19,6 +19,13 @@ PRIMARY_KEY = ["force_code", "measure_id", "period"]
 DEFINITION_COLUMNS = ["measure_id", "label", "unit", "definition", "higher_is", "method"]
 
 
+def by_force(measures: dict[str, dict]) -> dict[str, dict]:
+    """The measures that give each force a figure of its own: a national figure the dashboard shows beside the
+    force's (`by_force: false` in data/measures.yml) is no force's measure, in neither the package nor the compare
+    page."""
+    return {measure_id: meta for measure_id, meta in measures.items() if meta.get("by_force", True)}
+
+
 def definitions(measures: dict[str, dict]) -> pd.DataFrame:
     """One row per measure (in the order of its data file): everything its data file says of it, the label, unit,
     definition, direction and method first."""
@@ -58,10 +65,13 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 def write(target: Path, table: pd.DataFrame, measures: dict[str, dict], schema=None) -> Path:
     """Write the package into `target`: the table (floats at config.FILE_DIGITS, every text cell a spreadsheet could
-    run neutralised) as CSV and as JSON, the measures' definitions as CSV, and datapackage.json. Returns its path."""
+    run neutralised) as CSV and as JSON, the measures' definitions as CSV, and datapackage.json; a national figure
+    (`by_force: false`) is no force's measure and is left out. Returns its path."""
+    measures = by_force(measures)
     order = {mid: i for i, mid in enumerate(measures)}
-    rows = table.sort_values(["force_code", "measure_id", "period_end"], kind="stable",
-                             key=lambda s: s.map(order) if s.name == "measure_id" else s)
+    rows = table[table["measure_id"].isin(list(measures))].sort_values(
+        ["force_code", "measure_id", "period_end"], kind="stable",
+        key=lambda s: s.map(order) if s.name == "measure_id" else s)
     rows = inert.spreadsheet(precision.for_file(rows.reset_index(drop=True)))
     defs = inert.spreadsheet(definitions(measures))
     target.mkdir(parents=True)

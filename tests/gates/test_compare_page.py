@@ -13,6 +13,7 @@ import pytest
 from analysis import config
 from analysis.present import precision
 from analysis.publish import compare
+from analysis.sources import forces
 from tests.fixtures import force_measures_table as fixture
 from tests.gates.browser import DESKTOP, PHONE, serve, visit
 
@@ -197,3 +198,78 @@ def test_a_keyboard_alone_adds_and_removes_a_force_and_the_change_is_announced(s
             assert errors == []
         finally:
             page.close()
+
+
+@pytest.mark.gate
+def test_each_caption_names_only_the_lines_its_chart_draws(tmp_path, chrome):
+    # Confidence without an England and Wales figure: its chart draws no dashed line, and its caption promises none.
+    table = fixture.table()
+    table.loc[table["measure_id"] == "confidence_pct", "england_and_wales"] = None
+    compare.write(tmp_path / compare.PAGE, table, fixture.MEASURES, [], "")
+    for chosen in ("", "#forces=kent,cumbria"):
+        page, errors = _open(chrome, (tmp_path / compare.PAGE).as_uri() + chosen)
+        try:
+            charts = page.evaluate("""() => [...document.querySelectorAll('section.measure')].map(s => ({
+              measure: s.dataset.measure, caption: s.querySelector('figcaption').textContent,
+              ew: s.querySelectorAll('.chart line.ew').length, median: s.querySelectorAll('.chart line.median').length,
+              whiskers: s.querySelectorAll('.chart line.whisker').length}))""")
+            assert errors == []
+        finally:
+            page.close()
+        assert [c["measure"] for c in charts] == list(fixture.MEASURES)
+        for c in charts:
+            assert ("England and Wales" in c["caption"]) == (c["ew"] == 1), c
+            assert ("median force" in c["caption"]) == (c["median"] == 1), c
+            assert ("95% interval" in c["caption"]) == (c["whiskers"] > 0), c
+        assert next(c for c in charts if c["measure"] == "confidence_pct")["ew"] == 0
+
+
+@pytest.mark.gate
+def test_a_shared_figure_is_one_dot_with_no_verdict_and_a_missing_interval_says_why(tmp_path, chrome):
+    # Made up: the City of London given Kent's confidence figure (as it is given London's ASB), with no interval.
+    table = fixture.table()
+    mine = table["measure_id"] == "confidence_pct"
+    kent, city = (mine & (table["force_code"] == fixture.CODES[s]) for s in ("kent", "city-of-london"))
+    table.loc[city, ["value", "reason"]] = [table.loc[kent, "value"].iloc[0], "Kent's figure (shared with Kent)"]
+    table.loc[mine, ["area", "shared_with", "interval_note"]] = [None, None, "no interval <b>given</b>"]
+    table.loc[mine, ["ci_low", "ci_high"]] = None
+    table.loc[kent | city, "area"] = "Kent and the City"
+    table.loc[city, "shared_with"] = fixture.CODES["kent"]
+    compare.write(tmp_path / compare.PAGE, table, fixture.MEASURES, [], "")
+    page, errors = _open(chrome, (tmp_path / compare.PAGE).as_uri() + "#forces=city-of-london,kent")
+    try:
+        section = page.locator('section[data-measure="confidence_pct"]')
+        cards = page.evaluate(CARDS)
+        drawn = section.locator("circle.all").count()
+        titles = section.locator("circle.all title").all_text_contents()
+        picked = section.locator("circle.pick-dot").count()
+        rows = section.locator(".chart svg > text").all_text_contents()
+        assert errors == []
+    finally:
+        page.close()
+    city_card, kent_card = next(s for s in cards if s["measure"] == "confidence_pct")["forces"]
+    assert city_card["shown"] == kent_card["shown"] and "Against England and Wales" not in city_card["terms"]
+    assert city_card["terms"]["No verdict because"] == "Kent's figure (shared with Kent)"
+    assert city_card["terms"]["Figure for"] == "Kent and the City"
+    assert city_card["terms"]["95% interval"] == "none: no interval <b>given</b>"
+    # Six forces have a figure, one of them shared: five dots, the shared one named for its area; one chosen dot.
+    assert drawn == 5 and "Kent and the City: 47.1%" in titles and picked == 1
+    assert "same dot as Kent" in rows
+
+
+@pytest.mark.gate
+def test_a_card_links_where_the_site_shows_its_figure(tmp_path, chrome):
+    table = fixture.table()
+    table["shown_at"] = [f"editions/{forces.get(c).slug}/book/at-a-glance.html#key-measures; "
+                         "book/02-neighbourhood-policing.html#force-by-force; book/02-neighbourhood-policing.html#x; "
+                         "javascript:alert(1)" for c in table["force_code"]]
+    compare.write(tmp_path / compare.PAGE, table, fixture.MEASURES, [], "")
+    page, errors = _open(chrome, (tmp_path / compare.PAGE).as_uri() + "#forces=kent")
+    try:
+        links = page.eval_on_selector_all('section[data-measure="officers_per_100k"] article.force dd a',
+                                          "as => as.map(a => [a.textContent, a.getAttribute('href')])")
+        assert errors == []
+    finally:
+        page.close()
+    assert links == [["the force’s edition", "editions/kent/book/at-a-glance.html#key-measures"],
+                     ["chapter 2", "book/02-neighbourhood-policing.html#force-by-force"]]

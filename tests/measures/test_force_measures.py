@@ -71,7 +71,7 @@ def test_verdicts_are_values_and_changes_come_from_unrounded_figures(table):
     ratio = kent[kent["measure_id"] == "bw_search_ratio"].iloc[0]
     assert ratio["vs_parity"] == fm.ABOVE_PARITY and ratio["ci_low"] > 1
     asb = table[table["measure_id"] == "asb_experience_pct"]
-    assert set(asb["vs_england_and_wales"]) <= {fm.HIGHER, fm.LOWER, fm.NOT_DIFFERENT}
+    assert set(asb["vs_england_and_wales"].dropna()) <= {fm.HIGHER, fm.LOWER, fm.NOT_DIFFERENT}
     assert set(asb["change_verdict"].dropna()) <= {fm.RISE, fm.FALL, fm.NO_CHANGE}
     # London's two forces share the one figure ONS gives, and say so.
     london = asb.set_index("force_code").loc[[forces.METROPOLITAN, forces.CITY_OF_LONDON]]
@@ -99,3 +99,51 @@ def test_officers_per_100000_on_one_date_are_one_figure_on_every_page(table):
     # The dashboard, the map and the long-run series: 31 March 2023 over the mid-2023 population, 242.
     assert round(rows["england_and_wales"].iloc[0]) == round(strength["strength_latest_per_100k"]) == round(map_ew) \
         == 242
+
+
+def test_no_change_is_given_across_a_series_break(table):
+    # Officers at 31 March 2026 are a third party's count; the official count before is another series.
+    officers = table[table["measure_id"] == "officers_fte"]
+    newest = officers[officers["period_end"] == officers["period_end"].max()]
+    assert (newest["series"] == "a third party's extract").all()
+    assert newest[["previous_period", "previous_value", "change", "change_verdict"]].isna().all().all()
+    # Every change a row gives is within its series: its previous period is a period of the same series.
+    changed = table[table["previous_value"].notna() & table["series"].notna()]
+    for _, row in changed.iterrows():
+        before = table[(table["measure_id"] == row["measure_id"]) & (table["period"] == row["previous_period"])]
+        assert before.empty or (before["series"] == row["series"]).all(), (row["measure_id"], row["period"])
+
+
+def test_a_force_given_another_areas_figure_has_no_verdict_of_its_own(table):
+    asb = table[table["measure_id"] == "asb_experience_pct"].set_index("force_code")
+    city, met = asb.loc[forces.CITY_OF_LONDON], asb.loc[forces.METROPOLITAN]
+    assert city["value"] == met["value"] and city["area"] == met["area"]  # London's one figure
+    assert city[["vs_england_and_wales", "change_verdict", "change", "previous_value", "test"]].isna().all()
+    assert city["reason"] == fm.LONDON_SHARED and city["shared_with"] == forces.METROPOLITAN
+    assert pd.notna(met["vs_england_and_wales"]) and pd.isna(met["reason"]) and pd.isna(met["shared_with"])
+    # No force's ASB share has an interval, and every row says why.
+    assert asb["ci_low"].isna().all() and (asb["interval_note"] == fm.ASB_NO_INTERVAL).all()
+    assert table.loc[table["measure_id"] != "asb_experience_pct", "interval_note"].isna().all()
+
+
+def test_shown_at_gives_site_addresses_of_sections_that_exist(table):
+    """Each address is a page of the published site (the force's edition for the dashboard, else a chapter) and a
+    heading of its notebook, by Sphinx's own ids."""
+    import nbformat
+    from docutils.nodes import make_id
+
+    from analysis import config
+
+    def anchors(notebook: str) -> set[str]:
+        cells = nbformat.read(config.REPO_ROOT / notebook, as_version=4).cells
+        return {make_id(line.lstrip("#").strip().replace("FORCE_NAME", "")) for c in cells
+                if c.cell_type == "markdown" for line in c.source.splitlines() if line.startswith("#")}
+
+    kent = table[table["force_code"] == forces.resolve("kent").code]
+    assert not table["shown_at"].str.contains(".ipynb", regex=False).any()
+    for shown_at in kent["shown_at"].unique():
+        for address in shown_at.split("; "):
+            page, _, anchor = address.partition("#")
+            notebook = ("editions/at-a-glance" if page == "editions/kent/book/at-a-glance.html"
+                        else page.removesuffix(".html")) + ".ipynb"
+            assert page.startswith(("book/0", "editions/kent/")) and anchor in anchors(notebook), address

@@ -66,3 +66,26 @@ def test_funnel_limits_are_the_centre_plus_or_minus_1_96_standard_errors():
     for point in limits:
         sign = -1 if point["side"] == "low" else 1
         assert point["z"] == pytest.approx(0.4 + sign * 1.96 * point["se_z"])
+
+
+def _domain(spec: dict, channel: str, field: str) -> list[float]:
+    return next(layer["encoding"][channel]["scale"]["domain"] for layer in spec["layer"]
+                if layer["encoding"].get(channel, {}).get("field") == field
+                and "domain" in layer["encoding"][channel].get("scale", {}))
+
+
+def test_no_dot_or_whisker_sits_on_the_frame_of_either_plot():
+    rows, pooled = samples()
+    rows.loc[rows["r"].idxmax(), ["r", "ci_high"]] = [0.87, 0.9]  # a whisker ending on a tenth, as chapter 3's does
+    spec = forest.caterpillar(rows, pooled, **KW).to_dict()
+    low, high = _domain(spec, "x", "low")
+    pad = forest.PAD * (rows["ci_high"].max() - rows["ci_low"].min())
+    assert low <= rows["ci_low"].min() - pad and high >= rows["ci_high"].max() + pad and -1 <= low and high <= 1
+    bottom, top = _domain(spec, "y", "order")
+    assert bottom < 1 - 2 and top > len(rows) + 2  # the first and last samples a few rows inside the frame
+    spec = forest.precision_funnel(rows, pooled["estimate"], group="published", **KW).to_dict()
+    low, high = _domain(spec, "x", "z")
+    pad = forest.PAD * (rows["z"].max() - rows["z"].min())
+    assert low <= rows["z"].min() - pad and high >= rows["z"].max() + pad
+    near, far = _domain(spec, "y", "se_z")
+    assert near < 0 < rows["se_z"].min() and far > rows["se_z"].max()

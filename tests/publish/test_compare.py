@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+import pandas as pd
+
 from analysis.publish import compare
 from tests.fixtures import force_measures_table as fixture
 
@@ -34,3 +36,15 @@ def test_the_page_has_no_hostile_text_outside_its_escaped_data_and_a_map_area_pe
     assert page.count("<script") == 2 and "National book &lt;b&gt;" in page
     assert len(re.findall(r'<path data-code="[EW]\d{8}"', page)) == 43
     assert 'id="summary" class="summary" role="status" aria-live="polite"' in page
+
+
+def test_a_national_figure_and_a_measure_no_force_has_are_no_section():
+    # A national count the dashboard shows (by_force: false), and a measure whose newest period no force has.
+    table = fixture.table()
+    national = table[table["measure_id"] == "officers_per_100k"].assign(measure_id="deaths_national", value=None)
+    empty = table[table["measure_id"] == "confidence_pct"].assign(measure_id="nobody", value=None)
+    measures = {**fixture.MEASURES, "deaths_national": {**fixture.MEASURES["officers_per_100k"], "by_force": False},
+                "nobody": fixture.MEASURES["confidence_pct"]}
+    data = compare.page_data(pd.concat([table, national, empty], ignore_index=True), measures)
+    assert [m["id"] for m in data["measures"]] == list(fixture.MEASURES)
+    assert all(any(r["value"] is not None for r in m["rows"].values()) for m in data["measures"])

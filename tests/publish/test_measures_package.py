@@ -56,3 +56,15 @@ def test_csv_and_json_hold_the_same_rows_missing_as_missing_and_no_formula(tmp_p
     # Forces in code order, then measures in the order of their data file, oldest period first.
     assert [r["measure_id"] for r in records if r["force"] == "Kent Police"] == \
         ["officers_per_100k", "officers_per_100k", "bw_search_ratio", "confidence_pct"]
+
+
+def test_a_national_figure_is_not_published_as_a_force_measure(tmp_path):
+    table = fixture.table()
+    national = table[table["measure_id"] == "officers_per_100k"].assign(measure_id="deaths_national", value=None)
+    measures = {**fixture.MEASURES, "deaths_national": {**fixture.MEASURES["officers_per_100k"], "by_force": False}}
+    descriptor = measures_package.write(tmp_path / "force-measures", pd.concat([table, national], ignore_index=True),
+                                        measures)
+    records = json.loads((descriptor.parent / "force-measures.json").read_text())
+    assert len(records) == len(table) and "deaths_national" not in {r["measure_id"] for r in records}
+    definitions = pd.read_csv(descriptor.parent / "measures.csv", keep_default_na=False)
+    assert list(definitions["measure_id"]) == list(fixture.MEASURES) and "by_force" not in definitions
