@@ -198,9 +198,8 @@ def _staff(row, mine, f):
     noun = force_measures.MEASURES[count["measure_id"]]["noun"]
     comparison = CITY_PER_RESIDENT if row["reason"] == force_measures.CITY else (
         _count_wording(row["value"], row["median_force"], f"{noun} per 100,000 residents")
-        + [f"{fmt_number(count['value'], 0)} {noun} (FTE)" + (  # a series' first count has no change to give
-            f", {_change(count['previous_value'], count['value'], f'{noun} (FTE)', count['previous_period'])}"
-            if count["previous_period"] else "")])
+        + [f"{fmt_number(count['value'], 0)} {noun} (FTE), "
+           + _change(count["previous_value"], count["value"], f"{noun} (FTE)", count["previous_period"])])
     datasets = row["datasets"].split("; ")
     key = "g_officers" if row["measure_id"] == "officers_per_100k" else "g_pcsos"
     if _primary(row) == force_indicators.INDICATORS_FILE:  # a third party's newest count, on mid-2024 residents

@@ -295,24 +295,26 @@ def counted_searches() -> pd.DataFrame:
 
 
 def staff(newest_official: int) -> list[pd.DataFrame]:
-    """Officers at 31 March 2026 (a third party's extract, mid-2024 residents: its own series, with no change since an
-    official count), then officers and PCSOs at the newest 31 March of the Home Office's workforce data: per 100,000
-    residents and as counts, each official count with its change since the date before (a count of every member of
-    staff: no test)."""
+    """Officers at 31 March 2026 (a third party's extract, mid-2024 residents), then officers and PCSOs at the newest
+    31 March of the Home Office's workforce data: per 100,000 residents and as counts, each count with its change
+    since the date before (a count of every member of staff: no test)."""
     ind = force_indicators.load().set_index("pfa_code")
     ew = force_indicators.national()
     rates = workforce.rates()
     city = pd.Series(CITY, index=ind.index).where(ind.index == forces.CITY_OF_LONDON)
     indicator_data = [force_indicators.INDICATORS_FILE, population.MYE_2024_FILE]
     workforce_data = [workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]
+    officers_then = rates[(rates["role"] == "Police officers") & (rates["year"] == newest_official)].set_index(
+        "pfa_code")["fte"]
     date = f"31 March {force_indicators.OFFICERS_YEAR}"
     frames = [
         _rows("officers_per_100k", date, indicator_data,
               pd.concat([ind["officers_per_100k_2024_pop"], pd.Series({ENGLAND_AND_WALES: ew["officers_per_100k"]})]),
               basis="mid-2024 population", reason=city),
-        # A third party's count three years after the official one: another series, so no change since it.
-        _rows("officers_fte", date, [force_indicators.INDICATORS_FILE],
+        _rows("officers_fte", date, [force_indicators.INDICATORS_FILE, workforce.WORKFORCE_FILE],
               pd.concat([ind["officers_2026"], pd.Series({ENGLAND_AND_WALES: ew["officers_2026"]})]),
+              previous_period=f"31 March {newest_official}", previous_value=officers_then,
+              change=ind["officers_2026"] - officers_then.reindex(ind.index), change_verdict=NOT_TESTED,
               test=COUNT_TEST)]
     for role, rate_id, count_id in (("Police officers", "officers_per_100k", "officers_fte"),
                                     ("PCSOs", "pcsos_per_100k", "pcsos_fte")):

@@ -102,11 +102,13 @@ def test_officers_per_100000_on_one_date_are_one_figure_on_every_page(table):
 
 
 def test_no_change_is_given_across_a_series_break(table):
-    # Officers at 31 March 2026 are a third party's count; the official count before is another series.
+    # Officers at 31 March 2026 (a third party's extract of the same Home Office count, full-time equivalent at
+    # 31 March) are set beside the official 2023 count: one definition, so the change stands, marked by its grade
+    # and untested (a count of every officer). Issue 35 asks for the Met's 3,404 fewer officers.
     officers = table[table["measure_id"] == "officers_fte"]
-    newest = officers[officers["period_end"] == officers["period_end"].max()]
-    assert (newest["series"] == "a third party's extract").all()
-    assert newest[["previous_period", "previous_value", "change", "change_verdict"]].isna().all().all()
+    newest = officers[officers["period_end"] == officers["period_end"].max()].set_index("force_code")
+    met = newest.loc[forces.METROPOLITAN]
+    assert (met["previous_period"], met["change"], met["change_verdict"]) == ("31 March 2023", -3404, fm.NOT_TESTED)
     # Every change a row gives is within its series: its previous period is a period of the same series.
     changed = table[table["previous_value"].notna() & table["series"].notna()]
     for _, row in changed.iterrows():
