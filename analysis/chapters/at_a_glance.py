@@ -103,7 +103,7 @@ def _change(before: float, after: float, what: str, since: str, decimals: int = 
 
 # What a cell says where a figure is missing: never a placeholder a reader must decode.
 NOT_GIVEN, NOT_BY_FORCE, NO_FIGURE = "not given by the source", "no figure by force", "no figure"
-OLD = f"old: {config.STALE_YEARS} or more years behind the newest here"
+OLD = key_points.OLD
 
 
 def _shown(value, decimals: int, missing: str = NO_FIGURE) -> str:
@@ -402,9 +402,6 @@ def trends(f: forces.Force) -> pd.DataFrame:
         subset=["value"]).reset_index(drop=True)
 
 
-# A force's own survey figure this many years older than the newest national figure is flagged as old.
-
-
 def national_confidence() -> tuple[Figure, str]:
     """England and Wales's newest CSEW confidence in the local police, with its year and, where it is read only from
     a third party's extract, its grade (chapter 1's trend); and the date its year ends."""
@@ -413,7 +410,8 @@ def national_confidence() -> tuple[Figure, str]:
     return Figure("g_conf_national", f"In England and Wales, {fmt_number(last['value_pct'], 0)}% of adults said they "
                   f"had confidence in their local police in {last['csew_year']} (Crime Survey for England and Wales"
                   + (f"; {common.PROVISIONAL}" if last["provisional"] else "") + ").", "sentence",
-                  [csew.SERIES_FILE, *csew.HEADLINE_FILES], label="Confidence in the local police, England and Wales, "
+                  common.csew_cited(last, [csew.SERIES_FILE, *csew.HEADLINE_FILES]),
+                  label="Confidence in the local police, England and Wales, "
                   f"{last['csew_year']}"), f"{int(last['year_ending'])}-03-31"
 
 

@@ -96,6 +96,14 @@ def funnel_count_figures(prefix: str, fitted: funnel.Funnel, datasets: list[str]
 WHICH = {"first": "first year of the series", "peak": "peak year", "latest": "latest year"}
 
 
+def csew_cited(row: pd.Series, datasets: list[str]) -> list[str]:
+    """The datasets a CSEW value cites: a value no transcribed figure confirms rests on the extract alone, so its grade
+    is the extract's, not the transcribed headlines' (issue 35: one grade, from the dataset the figure comes from)."""
+    if bool(row.get("provisional", False)):
+        return [d for d in datasets if d not in csew.HEADLINE_FILES]
+    return datasets
+
+
 def point_figures(trend: pd.DataFrame, measure: str, short: str, datasets: list[str],
                   what: str | None = None) -> list[Figure]:
     """Glued figures for the first, peak and latest value of one measure in a `trend_frame` built with headlines.
@@ -114,9 +122,7 @@ def point_figures(trend: pd.DataFrame, measure: str, short: str, datasets: list[
         provisional = bool(row.get("provisional", False))
         year = row["csew_year"] + (f" ({PROVISIONAL})" if provisional else "")
         what = what or csew.SERIES_LABELS.get(measure, measure)
-        # A value no transcribed figure confirms rests on the extract alone: its grade is the extract's, not the
-        # transcribed headlines' (issue 35: one grade, from the dataset the figure comes from).
-        cited = [d for d in datasets if d not in csew.HEADLINE_FILES] if provisional else datasets
+        cited = csew_cited(row, datasets)
         figures += [Figure(f"{short}_{which}", value, "%", cited, label=f"{what}, {WHICH[which]} ({year})"),
                     Figure(f"{short}_{which}_year", year, "CSEW year", cited, label=f"{what}: the {WHICH[which]}")]
     return figures

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis import config
 from analysis.measures import force_measures as fm
 from analysis.present.glue import Figure
 from analysis.present.numbers import fmt_difference, fmt_number, fmt_percent_change
@@ -29,6 +30,8 @@ from analysis.sources import forces
 MAX_POINTS = 6
 # A stock moving by this share of itself since the date before is a point.
 LARGE_CHANGE = 0.05
+# How a figure STALE_YEARS or more behind the page's newest is flagged beside its period (the dashboard too).
+OLD = f"old: {config.STALE_YEARS} or more years behind the newest here"
 OWN_SURVEY = "own_survey"  # the measure id of the force's own survey's rows (at_a_glance.survey_rows)
 # Where each measure's point links: the chapter whose force section shows the same figure for the same period, else
 # the key measures on the edition's first page (the newest figures by force, the staff changes and the extracts'
@@ -105,6 +108,9 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
     name = forces.get(code).name
     city = code == forces.CITY_OF_LONDON
     newest = rows[~rows["measure_id"].duplicated()]  # the dashboard lists a measure's periods newest first
+    if "old" in newest:  # an old figure (config.STALE_YEARS) says so wherever its period is given
+        old = newest["old"].fillna(False).astype(bool)
+        newest = newest.assign(period=newest["period"] + old.map({True: f" ({OLD})", False: ""}))
     changes, outliers, stocks = [], [], []
 
     def point(text: str, row) -> dict:

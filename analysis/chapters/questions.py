@@ -96,7 +96,7 @@ def questions(f: forces.Force) -> pd.DataFrame:
     mine = fm.for_force(f)
     newest = mine[~mine["measure_id"].duplicated()].set_index("measure_id", drop=False)
     if f.code == forces.CITY_OF_LONDON:  # per resident its figures say little: no rule reads them
-        newest = newest[newest["reason"] != fm.CITY]
+        newest = newest[~newest["reason"].isin([fm.CITY, fm.DEATHS_CITY])]
     rows = []
     for (area, prefix, page, _, _), (name, spec) in zip(guide.AREAS, RULES.items()):
         advice = next(m for m, _ in evidence.MESSAGES[prefix] if m not in guide.CASE_STUDIES)

@@ -23,8 +23,8 @@ DATASETS = [population.MYE_FILE, census.CENSUS_FILE, lookups.LOOKUP_FILE]
 # Its resident population is tiny beside its daytime one, so on every feature it sits far from all other
 # forces: it gets no comparable forces, and it is left out of the scaling so it cannot stretch it.
 NO_PEERS = forces.CITY_OF_LONDON
-NO_PEERS_NOTE = ("The City of London has no comparable force: about 13,000 residents but hundreds of thousands of "
-                 "daytime workers and visitors, so no other force area is like it on any feature.")
+NO_PEERS_NOTE = ("The City of London has no comparable force: few residents but hundreds of thousands of daytime "
+                 "workers and visitors, so no other force area is like it on any feature.")
 
 
 def features() -> pd.DataFrame:
