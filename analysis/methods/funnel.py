@@ -163,9 +163,8 @@ def wide_caveat(spread: dict, centre_name: str = "England and Wales") -> str | N
     are narrow enough."""
     if spread["phi"] <= config.WIDE_FUNNEL_PHI:
         return None
-    return (f"the forces differ about {spread['phi']:,.0f} times as much as chance alone would make them, so the "
-            "limits are wide: within them means only that a force is not unusual among forces that differ this "
-            f"much, not that it is like {centre_name}")
+    return (f"forces differ about {spread['phi']:,.0f} times as much as chance allows, so these limits are wide: "
+            f"within them means not unusual, not like {centre_name}")
 
 
 def limit_curve(sizes, limits) -> pd.DataFrame:

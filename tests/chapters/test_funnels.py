@@ -106,7 +106,7 @@ def test_recorded_crime_by_force_is_placed_on_a_funnel_never_ranked_and_claims_n
     assert not any("rank" in key for key in values) and "crime24_force_funnel" not in figures(c07.recorded_crime_map())
     assert values["crime25_force_funnel"].startswith(
         "Kent Police: 83.0 for recorded crime per 1,000 residents (mid-2024), year ending June 2025, within the 95% "
-        "limits around England and Wales (the forces differ about")
+        "limits around England and Wales (forces differ about")
     assert values["crime25_funnel_within"] + values["crime25_funnel_above_95"] + values["crime25_funnel_below_95"] == 42
     # The chapter draws the funnel whose places the measures table (so the dashboard and briefing) gives.
     table = force_measures.all_forces()
