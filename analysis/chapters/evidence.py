@@ -283,6 +283,7 @@ def map_section(chapter_prefix: str | None = None) -> Section:
     lines = evidence_map.gaps(frame, actions)
     note = ("Each mark is one study (a review counts once) and one outcome: larger for a stronger design; green "
             "where a significant effect ran the way the action intends, grey where there was no significant effect, "
-            "vermilion where it ran against, light blue where the source gives a direction but no test; squares are "
+            "vermilion where a significant effect ran against it, light blue where the source gives a direction "
+            "(either way) but no test of it; squares are "
             "UK studies. Empty cells are gaps:\n\n" + "\n".join(f"- {x}" for x in lines))
     return Section(None, chart, [], note=note)
