@@ -270,6 +270,19 @@ def map_frame() -> pd.DataFrame:
     return frame
 
 
+def _unmapped(actions: list[str]) -> dict[str, list[str]]:
+    """Each action's studies that are not drawn because their figures cover several outcomes together (outcome
+    "other"), so a gap line does not read as if no study had looked."""
+    register = load_register().set_index("id", drop=False)
+    found = {}
+    for action, _, findings in MAP_ROWS:
+        if action in actions:
+            rows = [register.loc[list(_as_tuple(f))] for f in findings]
+            found[action] = [evidence_tables.short_citation(r["study"].iloc[0]) for r in rows
+                             if (r["outcome_domain"] == "other").any()]
+    return found
+
+
 def map_section(chapter_prefix: str | None = None) -> Section:
     """The evidence-and-gap map (the guide's actions in one chapter, or all of them), with its gaps in words."""
     frame = map_frame()
@@ -280,7 +293,7 @@ def map_section(chapter_prefix: str | None = None) -> Section:
                                title=f"What has been tested for {part}, and what it found",
                                source="This book's evidence register (v4); grades from each study's design, outcome and "
                                       "significance")
-    lines = evidence_map.gaps(frame, actions)
+    lines = evidence_map.gaps(frame, actions, _unmapped(actions))
     note = ("Each mark is one study (a review counts once) and one outcome: larger for a stronger design; green "
             "where a significant effect ran the way the action intends, grey where there was no significant effect, "
             "vermilion where a significant effect ran against it, light blue where the source gives a direction "

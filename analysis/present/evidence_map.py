@@ -53,15 +53,19 @@ def chart(frame: pd.DataFrame, actions: list[str], *, name: str, title: str, sou
                         description=f"{title}. One mark per study and outcome; an empty cell is a gap.")
 
 
-def gaps(frame: pd.DataFrame, actions: list[str]) -> list[str]:
-    """Each action's outcomes no study on the map measured, in words."""
+def gaps(frame: pd.DataFrame, actions: list[str], pooled: dict[str, list[str]] | None = None) -> list[str]:
+    """Each action's outcomes no study on the map measured, in words; `pooled` names, by action, the studies left
+    off the map because their figures are on another outcome or several together, which may speak to a gap."""
     lines = []
     for action in actions:
         seen = set(frame.loc[frame["action"] == action, "outcome"])
         missing = [o.lower() for o in OUTCOMES.values() if o not in seen]
-        if len(missing) == len(OUTCOMES):
+        others = (pooled or {}).get(action, [])
+        aside = (f"; {' and '.join(others)} {'is' if len(others) == 1 else 'are'} not drawn: its figures are on "
+                 "another outcome, or on several together (see the chapter's table)") if others else ""
+        if len(missing) == len(OUTCOMES) and not others:
             lines.append(f"**{action}**: this book found no readable study of its effect on any of these outcomes.")
         elif missing:
             lines.append(f"**{action}**: no study on the map measured {', '.join(missing[:-1])}"
-                         f"{' or ' if len(missing) > 1 else ''}{missing[-1]}.")
+                         f"{' or ' if len(missing) > 1 else ''}{missing[-1]}{aside}.")
     return lines

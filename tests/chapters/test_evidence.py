@@ -185,3 +185,17 @@ def test_figures_in_different_metrics_name_their_metric_and_a_change_in_odds_is_
     assert "16% (from the log of the relative incident rate ratio, a count-based measure)" in hot_spots
     assert "33.8% (relative change, as the source states it)" in by_ids(tables["1"]).loc[
         "E146, E207, E208, E148, E149, E147", "figures"]
+
+
+def test_no_gap_is_stated_where_a_study_of_the_action_is_left_off_the_map_unsaid():
+    """Gill et al. (2014) reports satisfaction and legitimacy with several outcomes pooled (outcome "other"): the gap
+    line for community policing must say it is there, not that no study looked."""
+    register = load_register().set_index("id")
+    note = evidence.map_section().note
+    for action, _, findings in evidence.MAP_ROWS:
+        line = next((x for x in note.splitlines() if x.startswith(f"- **{action}**")), "")
+        for finding in findings:
+            rows = register.loc[list(evidence._as_tuple(finding))]
+            if (rows["outcome_domain"] == "other").any():
+                assert evidence_tables.short_citation(rows["study"].iloc[0]) in line, (action, line)
+    assert "Gill et al. (2014) is not drawn" in note
