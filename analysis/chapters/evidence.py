@@ -61,9 +61,8 @@ CAVEATS = {
                     "interval is computed."),
     **dict.fromkeys(_finding("E063-E066"), "ITT (intention to treat) is the effect of being offered a visit, ATT "
                     "the effect on those actually visited; a t statistic says how clearly an effect differs from zero, "
-                    "not how large it is. The t statistics were read in a copy of the article's text, not on the PNAS "
-                    "page."),
-    "E086": "'Nearly seven times' is the blogger's rounding; the exact ratio is not stated in the source read.",
+                    "not how large it is."),
+    "E086": "'Nearly seven times' is a blogger's rounding of the Home Office figures, not the published ratio.",
     **dict.fromkeys(("E106", "E107"), "547,003 counts all searches and 542,723 those under section 1 PACE and "
                     "associated powers: different bases."),
     **dict.fromkeys(("E139", "E140"), "Year not stated in the source; 'peak average' for the most similar group is "

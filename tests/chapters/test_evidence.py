@@ -199,3 +199,24 @@ def test_no_gap_is_stated_where_a_study_of_the_action_is_left_off_the_map_unsaid
             if (rows["outcome_domain"] == "other").any():
                 assert evidence_tables.short_citation(rows["study"].iloc[0]) in line, (action, line)
     assert "Gill et al. (2014) is not drawn" in note
+
+
+# How a figure was read, in the compilers' words: never on a reader's page.
+READING_PROCESS = ("knowt", "study-notes", "secondary summary)", "secondary summary;", "source read",
+                   "as restated in abstract", "abstract read", "practice leads", "SAGE journal article")
+
+
+def test_notes_on_how_a_figure_was_read_stay_off_the_tables_and_secondary_figures_say_so(register, tables):
+    from analysis.sources.evidence import load_display
+    display = load_display()
+    raw = " ".join(register[c].fillna("").str.cat(sep=" ") for c in ("claim", "study", "design", "measure"))
+    assert all(p in raw for p in display["reading_notes"]) and all(c in raw for c in display["citations"])
+    shown = " ".join(t.drop(columns="ids").to_csv() for t in tables.values()) + " ".join(evidence.CAVEATS.values())
+    assert not [p for p in READING_PROCESS if p in shown]
+    rows = {i: f for t in tables.values() for _, f in t.iterrows() for i in f["ids"].split(", ")}
+    for row in display["secondary"]:
+        assert evidence_tables.SECONDARY in rows[row]["figures"], row
+    # Hinkle et al. 2020's non-crime outcomes were read in study notes: its grade says so.
+    assert "some figures from a secondary summary" in rows["E207"]["strength"]
+    assert "Secondary Reassurance Contact trial in hate crime investigations, Metropolitan Police (DOI" in \
+        rows["E167"]["study"]
