@@ -145,6 +145,9 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
         Figure("ss_too_few_names", ", ".join(too_few["force"]) or "none", "forces", SEARCH_DATA),
         Figure("ss_min_searches", config.MIN_EVENTS_FOR_RATIO, "searches", SEARCH_DATA),
         Figure("ss_bw_excl_met", without_met["rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_forces_excl_met", int((bw["pfa_code"].isin(forces.force_codes())
+                                          & (bw["pfa_code"] != forces.METROPOLITAN)).sum()), "forces", SEARCH_DATA,
+               label="forces other than the Met, summed for the ratio of England and Wales excluding the Met"),
         Figure("ss_bw_excl_met_official", without_met["rate_ratio"], "ratio", SEARCH_DATA, PCT1),
         Figure("ss_bw_median_force", forces_only["rate_ratio_interpolated"].median(), "ratio", SEARCH_DATA, PCT1),
         Figure("ss_bw_median_force_official", forces_only["rate_ratio"].median(), "ratio", SEARCH_DATA, PCT1),
@@ -360,6 +363,9 @@ R2 = "{:.2f}"
 AGES = (25, 50)
 HDIS = (0.70, 0.95)
 VERDICTS = ("reproduced", "not reproduced", "cannot be checked here")
+# The two families of tests Holm's correction is applied within, as the moderator table names them.
+ABSTRACT_FAMILY = "the abstract's findings ({} tests)"
+CHECKS_FAMILY = "this book's own checks ({} tests)"
 
 
 def _p_value(p: float) -> str:
@@ -398,10 +404,11 @@ def chan_results() -> dict:
     checks_holm = multiplicity.adjusted([moderators.at[2, "p"], moderators.at[3, "p"], egger["p"]],
                                         multiplicity.HOLM)
     moderators["p_holm"] = [abstract_holm[3], abstract_holm[4], checks_holm[0], checks_holm[1]]
+    moderators["family"] = [ABSTRACT_FAMILY.format(len(abstract_p))] * 2 + [CHECKS_FAMILY.format(len(checks_holm))] * 2
     egger["p_holm"] = checks_holm[2]
     complete = samples[["pj_le", "si_le", "pj_si"]].notna().all(axis=1)
     return {"samples": samples, "pooled": pooled, "pm": pm, "loo": loo, "moderators": moderators, "egger": egger,
-            "abstract_holm": abstract_holm, "complete_matrices": int(complete.sum())}
+            "abstract_holm": abstract_holm, "checks": len(checks_holm), "complete_matrices": int(complete.sum())}
 
 
 def _fitted_r(fit: pd.Series, x: float) -> float:
@@ -528,14 +535,17 @@ def chan_checks() -> Section:
         "moderator": [MODERATOR_NAMES[m] for m in mods["moderator"]], "samples": mods["k"].astype(int),
         "slope": mods["slope"] * step, "ci_low": mods["ci_low"] * step, "ci_high": mods["ci_high"] * step,
         "p": [_p_value(p) for p in mods["p"]], "p_holm": [_p_value(p) for p in mods["p_holm"]],
+        "family": mods["family"].str.capitalize(),
     })
     shown = tables.format_table(
         table, decimals={"slope": 3, "ci_low": 3},
         headers={"moderator": "Moderator", "samples": "Samples", "slope": "Change in Fisher z", "p": "p",
-                 "p_holm": "p after Holm's correction"},
+                 "p_holm": "p after Holm's correction within its family",
+                 "family": "Family of tests corrected together"},
         intervals={"95% confidence interval": ("ci_low", "ci_high")},
         caption="Meta-regressions of the procedural justice-legitimacy correlation, one moderator at a time")
     what = "Procedural justice-legitimacy correlation (Chan et al. 2023 samples)"
+    testable = len(res["abstract_holm"])
 
     def difference(p_holm: float) -> str:
         return "a significant difference" if _significant(p_holm) else "no significant difference"
@@ -557,12 +567,21 @@ def chan_checks() -> Section:
                  f"{what}: fitted correlation at a mean age of {age}") for age in AGES],
         Figure("chan_age_p", _p(by.at["mean_age", "p"]), "p", CHAN_DATA, label=f"{what}: mean age slope, p"),
         Figure("chan_age_p_holm", _p(by.at["mean_age", "p_holm"]), "p", CHAN_DATA,
-               label=f"{what}: mean age slope, p after Holm's correction across the abstract's five findings"),
+               label=f"{what}: mean age slope, p after Holm's correction across the abstract's {testable} testable "
+                     "findings"),
         *[Figure(f"chan_hdi_r_{round(100 * hdi)}", _fitted_r(by.loc["hdi"], hdi), "r", CHAN_DATA, R2,
                  f"{what}: fitted correlation at a Human Development Index of {hdi}") for hdi in HDIS],
         Figure("chan_hdi_p", _p(by.at["hdi", "p"]), "p", CHAN_DATA, label=f"{what}: HDI slope, p"),
         Figure("chan_hdi_p_holm", _p(by.at["hdi", "p_holm"]), "p", CHAN_DATA,
-               label=f"{what}: HDI slope, p after Holm's correction across the abstract's five findings"),
+               label=f"{what}: HDI slope, p after Holm's correction across the abstract's {testable} testable findings"),
+        Figure("chan_design_p", _p(by.at["cross_sectional", "p"]), "p", CHAN_DATA,
+               label=f"{what}: cross-sectional against other designs, p before correction"),
+        Figure("chan_published_p", _p(by.at["published", "p"]), "p", CHAN_DATA,
+               label=f"{what}: published against unpublished, p before correction"),
+        Figure("chan_egger_p", _p(egger["p"]), "p", CHAN_DATA, label=f"{what}: Egger's test, p before correction"),
+        Figure("chan_checks", res["checks"], "tests", CHAN_DATA, label="this book's own checks, corrected together"),
+        Figure("chan_testable", testable, "findings", CHAN_DATA,
+               label="Chan, Bradford & Stott (2023): abstract findings that can be tested here, corrected together"),
         Figure("chan_design_p_holm", _p(by.at["cross_sectional", "p_holm"]), "p", CHAN_DATA,
                label=f"{what}: cross-sectional against other designs, p after Holm's correction across the checks"),
         Figure("chan_published_p_holm", _p(by.at["published", "p_holm"]), "p", CHAN_DATA,
@@ -583,7 +602,7 @@ def _significant(p_holm: float) -> bool:
 
 def chan_findings_table() -> pd.DataFrame:
     """Each finding of Chan, Bradford & Stott's abstract, what the re-pooled data show, and the verdict: reproduced,
-    not reproduced, or cannot be checked here (Holm's correction across the five testable findings)."""
+    not reproduced, or cannot be checked here (Holm's correction across the testable findings)."""
     res = chan_results()
     pooled, by, holm = res["pooled"], res["moderators"].set_index("moderator"), res["abstract_holm"]
 
@@ -601,7 +620,8 @@ def chan_findings_table() -> pd.DataFrame:
         if _significant(p_holm):
             return ""
         agrees = "points the way the abstract says but " if direction_agrees else ""
-        return f": the slope {agrees}is not significant once the five findings are tested together"
+        return (f": the slope {agrees}is not significant once the {len(holm)} testable findings are tested "
+                "together")
 
     pj_le, si_le, inter = pooled["pj_le"], pooled["si_le"], pooled["pjxsi_le"]
     age, hdi = by.loc["mean_age"], by.loc["hdi"]

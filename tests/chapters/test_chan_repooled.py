@@ -69,3 +69,16 @@ def test_one_row_per_review_computed_from_the_register(monkeypatch):
     assert table["dataset"].tolist()[2] == pj.SAMPLES_FILE
     figures = {f.key: f.value for f in appendix.recomputable_section().figures}
     assert figures == {"reviews_cited": 3, "reviews_repooled": 1, "reviews_restated": 2, "reviews_narrative": 0}
+
+
+def test_each_corrected_p_names_its_family_and_sits_beside_the_raw_p():
+    res = chapter.chan_results()
+    families = res["moderators"].set_index("moderator")["family"]
+    assert families["mean_age"] == families["hdi"] == chapter.ABSTRACT_FAMILY.format(len(res["abstract_holm"]))
+    assert families["cross_sectional"] == families["published"] == chapter.CHECKS_FAMILY.format(res["checks"])
+    keys = {f.key for f in chapter.chan_checks().figures}
+    for test in ("chan_design", "chan_published", "chan_egger", "chan_age", "chan_hdi"):
+        assert {f"{test}_p", f"{test}_p_holm"} <= keys
+    # Six findings, one of which (the mediation model) cannot be tested: the rest are the family corrected.
+    table = chapter.chan_findings_table()
+    assert len(res["abstract_holm"]) == (table["verdict"] != "cannot be checked here").sum()
