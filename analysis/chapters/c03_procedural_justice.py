@@ -351,12 +351,20 @@ def search_ratio_map(highlight: str | None = None) -> Section:
 
 
 def evidence_section() -> Section:
-    """The chapter's cited evidence, one table per message of the guide, and the register figures it quotes."""
-    return evidence.section("2")
+    """The chapter's cited evidence, one table per message of the guide, and the register figures it quotes; Chan,
+    Bradford & Stott's row points to its re-pooled figures, since the register holds no pooled figure for it."""
+    res = chan_results()
+    main = res["pooled"]["pj_le"]
+    note = (f"Re-pooled below from the authors' study-level data ({len(res['samples'])} samples, "
+            f"{fmt_number(res['samples']['n'].sum(), 0)} people): procedural justice and legitimacy correlate at "
+            f"r = {fmt_number(main['estimate_r'], 2)} (95% CI {fmt_interval(main['hk_ci_low_r'], main['hk_ci_high_r'], 2)}) "
+            f"across {int(main['k'])} samples.")
+    return evidence.section("2", caveats=tuple((row, note) for row in CHAN_ROWS))
 
 
 # Chan, Bradford & Stott (2023), re-pooled from the authors' study-level data (register rows E078-E079).
 CHAN_DATA = [pj.SAMPLES_FILE]
+CHAN_ROWS = ("E078", "E079")
 R2 = "{:.2f}"
 # Moderator values at which a meta-regression's fitted correlation is shown: a young and an older sample, a less and
 # a more developed country (UN Human Development Index).

@@ -209,19 +209,21 @@ def _listed(messages) -> list[str]:
 
 
 @cache.in_memory
-def table(chapter_prefix: str) -> pd.DataFrame:
+def table(chapter_prefix: str, caveats: tuple[tuple[str, str], ...] = ()) -> pd.DataFrame:
     """A chapter's cited evidence, one row per finding under the guide's messages: the register chapter's rows and
-    any rows its messages name from other chapters, less those not used."""
+    any rows its messages name from other chapters, less those not used; `caveats` ((row id, text) pairs, hashable
+    for the cache) add to CAVEATS."""
     register = load_register()
     register = register[~register["id"].isin(NOT_USED)]
     return evidence_tables.table(register, MESSAGES, chapter_prefix=chapter_prefix,
-                                 ids=_listed(MESSAGES.get(chapter_prefix, ())), caveats=CAVEATS)
+                                 ids=_listed(MESSAGES.get(chapter_prefix, ())), caveats={**CAVEATS, **dict(caveats)})
 
 
-def section(chapter_prefix: str) -> Section:
-    """A chapter's evidence as readers see it (one table per message), with the register figures its text quotes."""
+def section(chapter_prefix: str, caveats: tuple[tuple[str, str], ...] = ()) -> Section:
+    """A chapter's evidence as readers see it (one table per message), with the register figures its text quotes;
+    `caveats` are notes the chapter computes (a review it re-pools, say) beside a finding's figures."""
     figures = quoted(chapter_prefix).figures if chapter_prefix in QUOTED else []
-    return Section(evidence_tables.styled(table(chapter_prefix)), None, figures)
+    return Section(evidence_tables.styled(table(chapter_prefix, caveats)), None, figures)
 
 
 def _names(force: forces.Force) -> re.Pattern:

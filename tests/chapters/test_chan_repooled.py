@@ -82,3 +82,10 @@ def test_each_corrected_p_names_its_family_and_sits_beside_the_raw_p():
     # Six findings, one of which (the mediation model) cannot be tested: the rest are the family corrected.
     table = chapter.chan_findings_table()
     assert len(res["abstract_holm"]) == (table["verdict"] != "cannot be checked here").sum()
+
+
+def test_the_evidence_table_points_chans_row_to_its_re_pooled_figures():
+    html = chapter.evidence_section().table._repr_html_()
+    row = next(r for r in html.split("<tr>") if "Register: E078" in r)
+    main = chapter.chan_results()["pooled"]["pj_le"]
+    assert "Re-pooled below from the authors" in row and f"r = {main['estimate_r']:.2f}" in row
