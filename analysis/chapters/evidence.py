@@ -250,6 +250,13 @@ def force_rows(force: str) -> Section:
         "sample is small, so its interval is wide where one is given."))
 
 
+def _place(countries: pd.Series) -> str:
+    """A map mark's place: the UK, elsewhere, or not stated where the register gives no country for the study."""
+    if (countries == "UK").all():
+        return "UK"
+    return "Country not stated" if (countries == "not stated").all() else "Elsewhere"
+
+
 def map_frame() -> pd.DataFrame:
     """One row per study (finding) and outcome on the evidence-and-gap map, with its grade, direction and place."""
     register = load_register().set_index("id", drop=False)
@@ -265,7 +272,7 @@ def map_frame() -> pd.DataFrame:
                 out.append({"action": action, "chapter": chapter, "outcome": evidence_map.OUTCOMES[domain],
                             "study": evidence_tables.short_citation(cell["study"].iloc[0]),
                             "grade": evidence_strength.grade(cell["design_class"].iloc[0]), "direction": way,
-                            "place": "UK" if (cell["country"] == "UK").all() else "Elsewhere", "row": head["id"]})
+                            "place": _place(cell["country"]), "row": head["id"]})
     frame = pd.DataFrame(out)
     frame["offset"] = frame.groupby(["action", "outcome"], sort=False).cumcount()
     return frame
@@ -298,6 +305,6 @@ def map_section(chapter_prefix: str | None = None) -> Section:
     note = ("Each mark is one study (a review counts once) and one outcome: larger for a stronger design; green "
             "where a significant effect ran the way the action intends, grey where there was no significant effect, "
             "vermilion where a significant effect ran against it, light blue where the source gives a direction "
-            "(either way) but no test of it; squares are "
-            "UK studies. Empty cells are gaps:\n\n" + "\n".join(f"- {x}" for x in lines))
+            "(either way) but no test of it; squares are UK studies, triangles those whose country is not given in "
+            "what this book could read. Empty cells are gaps:\n\n" + "\n".join(f"- {x}" for x in lines))
     return Section(None, chart, [], note=note)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from analysis.chapters import evidence
-from analysis.present import evidence_tables
+from analysis.present import evidence_map, evidence_tables
 from analysis.sources import forces
 from analysis.sources.evidence import REGISTER_FILE, load_register
 
@@ -220,3 +220,11 @@ def test_notes_on_how_a_figure_was_read_stay_off_the_tables_and_secondary_figure
     assert "some figures from a secondary summary" in rows["E207"]["strength"]
     assert "Secondary Reassurance Contact trial in hate crime investigations, Metropolitan Police (DOI" in \
         rows["E167"]["study"]
+
+
+def test_a_study_whose_country_is_not_given_is_not_drawn_as_elsewhere(register):
+    frame = evidence.map_frame()
+    country = register.set_index("id")["country"]
+    unknown = frame[frame["row"].map(country) == "not stated"]
+    assert len(unknown) and (unknown["place"] == "Country not stated").all()  # Weisburd et al. 2011, for one
+    assert set(frame["place"]) <= set(evidence_map.PLACES)
