@@ -34,6 +34,9 @@ GRADE_OF_CLASS = {
     "descriptive": "Descriptive",
     "statement or secondary report": "Unrated",
 }
+# The classes of a review or meta-analysis (what the appendix asks of each: can it be recomputed?).
+REVIEW_CLASSES = ("review of randomised trials", "review of randomised trials and quasi-experiments",
+                  "review of quasi-experiments or of designs not stated", "narrative review")
 # Grades of designs that test an effect (the map shows these and the associations the chapters rely on).
 EFFECT_GRADES = ("Strong", "Strong to moderate", "Moderate", "Limited")
 # Outcomes that are the public's confidence in the police; any other outcome is named beside the grade.
