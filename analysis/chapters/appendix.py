@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.chapters import evidence, key_points
-from analysis.methods import comparable, funnel, stats
+from analysis.methods import comparable, evidence_strength, funnel, stats
 from analysis.present import register, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.sources import census, forces, manifest, population
@@ -284,16 +284,18 @@ def _review_keys(rows: pd.DataFrame) -> pd.Series:
 
 
 def reviews() -> pd.DataFrame:
-    """One row per systematic review or meta-analysis the register cites (rows with what they pooled): review,
-    citation_url, rows (register ids), chapter, pooled, status (a key of RECOMPUTE_STATUS) and dataset."""
+    """One row per systematic review or meta-analysis the register cites (rows the grading classes as a review, and
+    rows with what they pooled, such as a correlational meta-analysis): review, citation_url, rows (register ids),
+    chapter, pooled, status (a key of RECOMPUTE_STATUS) and dataset."""
     register_rows = load_register()
-    cited = register_rows[register_rows["studies_pooled"].fillna("").str.strip() != ""]
+    cited = register_rows[(register_rows["studies_pooled"].fillna("").str.strip() != "")
+                          | register_rows["design_class"].isin(evidence_strength.REVIEW_CLASSES)]
     cited = cited.assign(key=_review_keys(cited))
     out = []
     for key, group in cited.groupby("key", sort=False):
         first = group.iloc[0]
         url = group["citation_url"].dropna()
-        pooled = str(first["studies_pooled"])
+        pooled = str(first["design"] if pd.isna(first["studies_pooled"]) else first["studies_pooled"])
         narrative = "no pooling" in str(first["design"]) or "not pooled" in pooled
         summary = str(first["design"]).startswith("evidence summary")
         status = ("repooled" if key in REPOOLED else "narrative" if narrative else "summary" if summary

@@ -145,6 +145,9 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
         Figure("ss_too_few_names", ", ".join(too_few["force"]) or "none", "forces", SEARCH_DATA),
         Figure("ss_min_searches", config.MIN_EVENTS_FOR_RATIO, "searches", SEARCH_DATA),
         Figure("ss_bw_excl_met", without_met["rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_forces_excl_met", int((bw["pfa_code"].isin(forces.force_codes())
+                                          & (bw["pfa_code"] != forces.METROPOLITAN)).sum()), "forces", SEARCH_DATA,
+               label="forces other than the Met, summed for the ratio of England and Wales excluding the Met"),
         Figure("ss_bw_excl_met_official", without_met["rate_ratio"], "ratio", SEARCH_DATA, PCT1),
         Figure("ss_bw_median_force", forces_only["rate_ratio_interpolated"].median(), "ratio", SEARCH_DATA, PCT1),
         Figure("ss_bw_median_force_official", forces_only["rate_ratio"].median(), "ratio", SEARCH_DATA, PCT1),
@@ -374,18 +377,29 @@ def search_ratio_funnel_2023(highlight: str | None = None) -> Section:
 
 
 def evidence_section() -> Section:
-    """The chapter's cited evidence, one table per message of the guide, and the register figures it quotes."""
-    return evidence.section("2")
+    """The chapter's cited evidence, one table per message of the guide, and the register figures it quotes; Chan,
+    Bradford & Stott's row points to its re-pooled figures, since the register holds no pooled figure for it."""
+    res = chan_results()
+    main = res["pooled"]["pj_le"]
+    note = (f"Re-pooled below from the authors' study-level data ({len(res['samples'])} samples, "
+            f"{fmt_number(res['samples']['n'].sum(), 0)} people): procedural justice and legitimacy correlate at "
+            f"r = {fmt_number(main['estimate_r'], 2)} (95% CI {fmt_interval(main['hk_ci_low_r'], main['hk_ci_high_r'], 2)}) "
+            f"across {int(main['k'])} samples.")
+    return evidence.section("2", caveats=tuple((row, note) for row in CHAN_ROWS))
 
 
 # Chan, Bradford & Stott (2023), re-pooled from the authors' study-level data (register rows E078-E079).
 CHAN_DATA = [pj.SAMPLES_FILE]
+CHAN_ROWS = ("E078", "E079")
 R2 = "{:.2f}"
 # Moderator values at which a meta-regression's fitted correlation is shown: a young and an older sample, a less and
 # a more developed country (UN Human Development Index).
 AGES = (25, 50)
 HDIS = (0.70, 0.95)
 VERDICTS = ("reproduced", "not reproduced", "cannot be checked here")
+# The two families of tests Holm's correction is applied within, as the moderator table names them.
+ABSTRACT_FAMILY = "the abstract's findings ({} tests)"
+CHECKS_FAMILY = "this book's own checks ({} tests)"
 
 
 def _p_value(p: float) -> str:
@@ -424,10 +438,11 @@ def chan_results() -> dict:
     checks_holm = multiplicity.adjusted([moderators.at[2, "p"], moderators.at[3, "p"], egger["p"]],
                                         multiplicity.HOLM)
     moderators["p_holm"] = [abstract_holm[3], abstract_holm[4], checks_holm[0], checks_holm[1]]
+    moderators["family"] = [ABSTRACT_FAMILY.format(len(abstract_p))] * 2 + [CHECKS_FAMILY.format(len(checks_holm))] * 2
     egger["p_holm"] = checks_holm[2]
     complete = samples[["pj_le", "si_le", "pj_si"]].notna().all(axis=1)
     return {"samples": samples, "pooled": pooled, "pm": pm, "loo": loo, "moderators": moderators, "egger": egger,
-            "abstract_holm": abstract_holm, "complete_matrices": int(complete.sum())}
+            "abstract_holm": abstract_holm, "checks": len(checks_holm), "complete_matrices": int(complete.sum())}
 
 
 def _fitted_r(fit: pd.Series, x: float) -> float:
@@ -436,10 +451,10 @@ def _fitted_r(fit: pd.Series, x: float) -> float:
 
 def _pooled_figures(key: str, pooled: pd.Series, what: str) -> list[Figure]:
     return [
-        Figure(f"{key}_r", pooled["estimate_r"], "r", CHAN_DATA, R2, f"{what}: pooled correlation (random effects)"),
-        Figure(f"{key}_low", pooled["hk_ci_low_r"], "r", CHAN_DATA, R2,
+        Figure(f"{key}_r", pooled["estimate_r"], "correlation", CHAN_DATA, R2, f"{what}: pooled correlation (random effects)"),
+        Figure(f"{key}_low", pooled["hk_ci_low_r"], "correlation", CHAN_DATA, R2,
                f"{what}: lower end of the 95% confidence interval (Hartung-Knapp)"),
-        Figure(f"{key}_high", pooled["hk_ci_high_r"], "r", CHAN_DATA, R2,
+        Figure(f"{key}_high", pooled["hk_ci_high_r"], "correlation", CHAN_DATA, R2,
                f"{what}: upper end of the 95% confidence interval (Hartung-Knapp)"),
         Figure(f"{key}_k", int(pooled["k"]), "samples", CHAN_DATA, label=f"{what}: samples pooled"),
         Figure(f"{key}_n", int(pooled["total_n"]), "people", CHAN_DATA, "{:,.0f}",
@@ -463,20 +478,20 @@ def chan_repooled() -> Section:
         Figure("chan_cross_sectional", int((samples["design"] == "C").sum()), "samples", CHAN_DATA,
                label="Chan, Bradford & Stott (2023): cross-sectional samples"),
         *_pooled_figures("chan_pj", main, what),
-        Figure("chan_pj_pi_low", main["pi_low_r"], "r", CHAN_DATA, R2,
+        Figure("chan_pj_pi_low", main["pi_low_r"], "correlation", CHAN_DATA, R2,
                f"{what}: lower end of the 95% prediction interval"),
-        Figure("chan_pj_pi_high", main["pi_high_r"], "r", CHAN_DATA, R2,
+        Figure("chan_pj_pi_high", main["pi_high_r"], "correlation", CHAN_DATA, R2,
                f"{what}: upper end of the 95% prediction interval"),
         Figure("chan_pj_i2", 100 * main["i2"], "%", CHAN_DATA, PCT1, f"{what}: I², share of variation beyond chance"),
-        Figure("chan_pj_tau", main["tau"], "z", CHAN_DATA, R2,
+        Figure("chan_pj_tau", main["tau"], "Fisher's z", CHAN_DATA, R2,
                f"{what}: τ, between-sample SD on Fisher's z (DerSimonian-Laird)"),
-        Figure("chan_pj_tau2_dl", main["tau2"], "z²", CHAN_DATA, "{:.3f}", f"{what}: τ² (DerSimonian-Laird)"),
-        Figure("chan_pj_tau2_pm", pm["pj_le"]["tau2"], "z²", CHAN_DATA, "{:.3f}", f"{what}: τ² (Paule-Mandel)"),
-        Figure("chan_pj_r_pm", pm["pj_le"]["estimate_r"], "r", CHAN_DATA, R2,
+        Figure("chan_pj_tau2_dl", main["tau2"], "variance of z", CHAN_DATA, "{:.3f}", f"{what}: τ² (DerSimonian-Laird)"),
+        Figure("chan_pj_tau2_pm", pm["pj_le"]["tau2"], "variance of z", CHAN_DATA, "{:.3f}", f"{what}: τ² (Paule-Mandel)"),
+        Figure("chan_pj_r_pm", pm["pj_le"]["estimate_r"], "correlation", CHAN_DATA, R2,
                f"{what}: pooled correlation with τ² by Paule-Mandel"),
-        Figure("chan_pj_loo_low", loo["r"].min(), "r", CHAN_DATA, R2,
+        Figure("chan_pj_loo_low", loo["r"].min(), "correlation", CHAN_DATA, R2,
                f"{what}: lowest pooled r leaving one sample out"),
-        Figure("chan_pj_loo_high", loo["r"].max(), "r", CHAN_DATA, R2,
+        Figure("chan_pj_loo_high", loo["r"].max(), "correlation", CHAN_DATA, R2,
                f"{what}: highest pooled r leaving one sample out"),
     ]
     for pair, key in [("si_le", "chan_si"), ("pj_si", "chan_pjsi"), ("pjxsi_le", "chan_int")]:
@@ -554,14 +569,17 @@ def chan_checks() -> Section:
         "moderator": [MODERATOR_NAMES[m] for m in mods["moderator"]], "samples": mods["k"].astype(int),
         "slope": mods["slope"] * step, "ci_low": mods["ci_low"] * step, "ci_high": mods["ci_high"] * step,
         "p": [_p_value(p) for p in mods["p"]], "p_holm": [_p_value(p) for p in mods["p_holm"]],
+        "family": mods["family"].str.capitalize(),
     })
     shown = tables.format_table(
         table, decimals={"slope": 3, "ci_low": 3},
         headers={"moderator": "Moderator", "samples": "Samples", "slope": "Change in Fisher z", "p": "p",
-                 "p_holm": "p after Holm's correction"},
+                 "p_holm": "p after Holm's correction within its family",
+                 "family": "Family of tests corrected together"},
         intervals={"95% confidence interval": ("ci_low", "ci_high")},
         caption="Meta-regressions of the procedural justice-legitimacy correlation, one moderator at a time")
     what = "Procedural justice-legitimacy correlation (Chan et al. 2023 samples)"
+    testable = len(res["abstract_holm"])
 
     def difference(p_holm: float) -> str:
         return "a significant difference" if _significant(p_holm) else "no significant difference"
@@ -579,16 +597,25 @@ def chan_checks() -> Section:
                "verdict", CHAN_DATA, label=f"{what}: Egger's test for small-study asymmetry"),
         Figure("chan_age_k", int(by.at["mean_age", "k"]), "samples", CHAN_DATA,
                label=f"{what}: samples with a mean age"),
-        *[Figure(f"chan_age_r_{age}", _fitted_r(by.loc["mean_age"], age), "r", CHAN_DATA, R2,
+        *[Figure(f"chan_age_r_{age}", _fitted_r(by.loc["mean_age"], age), "correlation", CHAN_DATA, R2,
                  f"{what}: fitted correlation at a mean age of {age}") for age in AGES],
         Figure("chan_age_p", _p(by.at["mean_age", "p"]), "p", CHAN_DATA, label=f"{what}: mean age slope, p"),
         Figure("chan_age_p_holm", _p(by.at["mean_age", "p_holm"]), "p", CHAN_DATA,
-               label=f"{what}: mean age slope, p after Holm's correction across the abstract's five findings"),
-        *[Figure(f"chan_hdi_r_{round(100 * hdi)}", _fitted_r(by.loc["hdi"], hdi), "r", CHAN_DATA, R2,
+               label=f"{what}: mean age slope, p after Holm's correction across the abstract's {testable} testable "
+                     "findings"),
+        *[Figure(f"chan_hdi_r_{round(100 * hdi)}", _fitted_r(by.loc["hdi"], hdi), "correlation", CHAN_DATA, R2,
                  f"{what}: fitted correlation at a Human Development Index of {hdi}") for hdi in HDIS],
         Figure("chan_hdi_p", _p(by.at["hdi", "p"]), "p", CHAN_DATA, label=f"{what}: HDI slope, p"),
         Figure("chan_hdi_p_holm", _p(by.at["hdi", "p_holm"]), "p", CHAN_DATA,
-               label=f"{what}: HDI slope, p after Holm's correction across the abstract's five findings"),
+               label=f"{what}: HDI slope, p after Holm's correction across the abstract's {testable} testable findings"),
+        Figure("chan_design_p", _p(by.at["cross_sectional", "p"]), "p", CHAN_DATA,
+               label=f"{what}: cross-sectional against other designs, p before correction"),
+        Figure("chan_published_p", _p(by.at["published", "p"]), "p", CHAN_DATA,
+               label=f"{what}: published against unpublished, p before correction"),
+        Figure("chan_egger_p", _p(egger["p"]), "p", CHAN_DATA, label=f"{what}: Egger's test, p before correction"),
+        Figure("chan_checks", res["checks"], "tests", CHAN_DATA, label="this book's own checks, corrected together"),
+        Figure("chan_testable", testable, "findings", CHAN_DATA,
+               label="Chan, Bradford & Stott (2023): abstract findings that can be tested here, corrected together"),
         Figure("chan_design_p_holm", _p(by.at["cross_sectional", "p_holm"]), "p", CHAN_DATA,
                label=f"{what}: cross-sectional against other designs, p after Holm's correction across the checks"),
         Figure("chan_published_p_holm", _p(by.at["published", "p_holm"]), "p", CHAN_DATA,
@@ -609,7 +636,7 @@ def _significant(p_holm: float) -> bool:
 
 def chan_findings_table() -> pd.DataFrame:
     """Each finding of Chan, Bradford & Stott's abstract, what the re-pooled data show, and the verdict: reproduced,
-    not reproduced, or cannot be checked here (Holm's correction across the five testable findings)."""
+    not reproduced, or cannot be checked here (Holm's correction across the testable findings)."""
     res = chan_results()
     pooled, by, holm = res["pooled"], res["moderators"].set_index("moderator"), res["abstract_holm"]
 
@@ -627,7 +654,8 @@ def chan_findings_table() -> pd.DataFrame:
         if _significant(p_holm):
             return ""
         agrees = "points the way the abstract says but " if direction_agrees else ""
-        return f": the slope {agrees}is not significant once the five findings are tested together"
+        return (f": the slope {agrees}is not significant once the {len(holm)} testable findings are tested "
+                "together")
 
     pj_le, si_le, inter = pooled["pj_le"], pooled["si_le"], pooled["pjxsi_le"]
     age, hdi = by.loc["mean_age"], by.loc["hdi"]

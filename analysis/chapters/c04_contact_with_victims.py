@@ -74,7 +74,10 @@ def satisfaction_trend() -> Section:
             figures += [Figure(f"sat_{short}_{end}", row["value_pct"], "%", data,
                                label=f"victim satisfaction, share of {definition}, {row['csew_year']}"),
                         Figure(f"sat_{short}_{end}_year", row["csew_year"], "CSEW year", data)]
-    plot = rows.assign(series=("Share of " + rows["definition"]).where(
+    # The chart carries what it draws and what a reader downloading it needs, never the transcription's notes, file
+    # ids or the links it was read from.
+    plot = rows[["year_ending", "csew_year", "value_pct", "definition", "kind", "source_publisher", "source_title"]]
+    plot = plot.assign(series=("Share of " + rows["definition"]).where(
         rows["kind"] == "published figure", "Share of victims, implied by the guide"),
         segment=rows.index.astype(str))
     plot.attrs["breaks"] = _gap_spans(missing)

@@ -61,9 +61,8 @@ CAVEATS = {
                     "interval is computed."),
     **dict.fromkeys(_finding("E063-E066"), "ITT (intention to treat) is the effect of being offered a visit, ATT "
                     "the effect on those actually visited; a t statistic says how clearly an effect differs from zero, "
-                    "not how large it is. The t statistics were read in a copy of the article's text, not on the PNAS "
-                    "page."),
-    "E086": "'Nearly seven times' is the blogger's rounding; the exact ratio is not stated in the source read.",
+                    "not how large it is."),
+    "E086": "'Nearly seven times' is a blogger's rounding of the Home Office figures, not the published ratio.",
     **dict.fromkeys(("E106", "E107"), "547,003 counts all searches and 542,723 those under section 1 PACE and "
                     "associated powers: different bases."),
     **dict.fromkeys(("E139", "E140"), "Year not stated in the source; 'peak average' for the most similar group is "
@@ -210,19 +209,21 @@ def _listed(messages) -> list[str]:
 
 
 @cache.in_memory
-def table(chapter_prefix: str) -> pd.DataFrame:
+def table(chapter_prefix: str, caveats: tuple[tuple[str, str], ...] = ()) -> pd.DataFrame:
     """A chapter's cited evidence, one row per finding under the guide's messages: the register chapter's rows and
-    any rows its messages name from other chapters, less those not used."""
+    any rows its messages name from other chapters, less those not used; `caveats` ((row id, text) pairs, hashable
+    for the cache) add to CAVEATS."""
     register = load_register()
     register = register[~register["id"].isin(NOT_USED)]
     return evidence_tables.table(register, MESSAGES, chapter_prefix=chapter_prefix,
-                                 ids=_listed(MESSAGES.get(chapter_prefix, ())), caveats=CAVEATS)
+                                 ids=_listed(MESSAGES.get(chapter_prefix, ())), caveats={**CAVEATS, **dict(caveats)})
 
 
-def section(chapter_prefix: str) -> Section:
-    """A chapter's evidence as readers see it (one table per message), with the register figures its text quotes."""
+def section(chapter_prefix: str, caveats: tuple[tuple[str, str], ...] = ()) -> Section:
+    """A chapter's evidence as readers see it (one table per message), with the register figures its text quotes;
+    `caveats` are notes the chapter computes (a review it re-pools, say) beside a finding's figures."""
     figures = quoted(chapter_prefix).figures if chapter_prefix in QUOTED else []
-    return Section(evidence_tables.styled(table(chapter_prefix)), None, figures)
+    return Section(evidence_tables.styled(table(chapter_prefix, caveats)), None, figures)
 
 
 def _names(force: forces.Force) -> re.Pattern:
@@ -249,6 +250,13 @@ def force_rows(force: str) -> Section:
         "sample is small, so its interval is wide where one is given."))
 
 
+def _place(countries: pd.Series) -> str:
+    """A map mark's place: the UK, elsewhere, or not stated where the register gives no country for the study."""
+    if (countries == "UK").all():
+        return "UK"
+    return "Country not stated" if (countries == "not stated").all() else "Elsewhere"
+
+
 def map_frame() -> pd.DataFrame:
     """One row per study (finding) and outcome on the evidence-and-gap map, with its grade, direction and place."""
     register = load_register().set_index("id", drop=False)
@@ -264,10 +272,23 @@ def map_frame() -> pd.DataFrame:
                 out.append({"action": action, "chapter": chapter, "outcome": evidence_map.OUTCOMES[domain],
                             "study": evidence_tables.short_citation(cell["study"].iloc[0]),
                             "grade": evidence_strength.grade(cell["design_class"].iloc[0]), "direction": way,
-                            "place": "UK" if (cell["country"] == "UK").all() else "Elsewhere", "row": head["id"]})
+                            "place": _place(cell["country"]), "row": head["id"]})
     frame = pd.DataFrame(out)
     frame["offset"] = frame.groupby(["action", "outcome"], sort=False).cumcount()
     return frame
+
+
+def _unmapped(actions: list[str]) -> dict[str, list[str]]:
+    """Each action's studies that are not drawn because their figures cover several outcomes together (outcome
+    "other"), so a gap line does not read as if no study had looked."""
+    register = load_register().set_index("id", drop=False)
+    found = {}
+    for action, _, findings in MAP_ROWS:
+        if action in actions:
+            rows = [register.loc[list(_as_tuple(f))] for f in findings]
+            found[action] = [evidence_tables.short_citation(r["study"].iloc[0]) for r in rows
+                             if (r["outcome_domain"] == "other").any()]
+    return found
 
 
 def map_section(chapter_prefix: str | None = None) -> Section:
@@ -280,9 +301,10 @@ def map_section(chapter_prefix: str | None = None) -> Section:
                                title=f"What has been tested for {part}, and what it found",
                                source="This book's evidence register (v4); grades from each study's design, outcome and "
                                       "significance")
-    lines = evidence_map.gaps(frame, actions)
+    lines = evidence_map.gaps(frame, actions, _unmapped(actions))
     note = ("Each mark is one study (a review counts once) and one outcome: larger for a stronger design; green "
             "where a significant effect ran the way the action intends, grey where there was no significant effect, "
-            "vermilion where it ran against, light blue where the source gives a direction but no test; squares are "
-            "UK studies. Empty cells are gaps:\n\n" + "\n".join(f"- {x}" for x in lines))
+            "vermilion where a significant effect ran against it, light blue where the source gives a direction "
+            "(either way) but no test of it; squares are UK studies, triangles those whose country is not given in "
+            "what this book could read. Empty cells are gaps:\n\n" + "\n".join(f"- {x}" for x in lines))
     return Section(None, chart, [], note=note)

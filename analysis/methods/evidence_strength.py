@@ -34,6 +34,9 @@ GRADE_OF_CLASS = {
     "descriptive": "Descriptive",
     "statement or secondary report": "Unrated",
 }
+# The classes of a review or meta-analysis (what the appendix asks of each: can it be recomputed?).
+REVIEW_CLASSES = ("review of randomised trials", "review of randomised trials and quasi-experiments",
+                  "review of quasi-experiments or of designs not stated", "narrative review")
 # Grades of designs that test an effect (the map shows these and the associations the chapters rely on).
 EFFECT_GRADES = ("Strong", "Strong to moderate", "Moderate", "Limited")
 # Outcomes that are the public's confidence in the police; any other outcome is named beside the grade.
@@ -60,31 +63,40 @@ def grade(design_class: str) -> str:
     return GRADE_OF_CLASS[design_class]
 
 
-def label(design_class: str, outcome_domain: str, significant: str) -> str:
-    """One row's grade as readers see it: what it measured where that is not confidence, and "no significant
-    effect" where the source found none."""
+def label(design_class: str, outcome_domain: str, significant: str, mixed: str = "") -> str:
+    """One row's grade as readers see it: what it measured where that is not confidence, "no significant effect"
+    where the source found none, and `mixed` (what the finding's other measures found) where they disagree."""
     notes = [] if outcome_domain in CONFIDENCE_OUTCOMES else [ABOUT[outcome_domain]]
     notes += [NO_EFFECT] if significant == "no" else []
+    notes += [mixed] if mixed else []
     return f"{grade(design_class)} ({'; '.join(notes)})" if notes else grade(design_class)
 
 
 def finding_label(rows: pd.DataFrame) -> str:
-    """The grade of a finding (one study's rows, its headline first): labelled by the headline's outcome, and "no
-    significant effect" where every row on that outcome found none, so a null never reads as support."""
-    headline = rows["outcome_domain"].iloc[0]
-    same = rows[rows["outcome_domain"] == headline]
-    significant = "no" if (same["significant"] == "no").all() else "yes"
-    return label(rows["design_class"].iloc[0], headline, significant)
+    """The grade of a finding (one study's rows, its headline first), labelled by the headline's outcome and its
+    significance: a headline with no test takes the verdict its tested rows on that outcome agree on. Where those
+    rows disagree with the verdict the label says so, so a null never reads as support nor a mixed result as clean."""
+    head = rows.iloc[0]
+    same = rows[rows["outcome_domain"] == head["outcome_domain"]]
+    tested = same.loc[same["significant"].isin(("yes", "no")), "significant"]
+    verdict = head["significant"]
+    if verdict == "not stated" and len(tested) and (tested == tested.iloc[0]).all():
+        verdict = tested.iloc[0]
+    mixed = ""
+    if verdict in ("yes", "no") and (tested != verdict).any():
+        mixed = "mixed: another measure " + ("significant" if verdict == "no" else "not significant")
+    return label(head["design_class"], head["outcome_domain"], verdict, mixed)
 
 
 def direction(significant: str, against: bool) -> str:
     """Which way a row's effect ran: a non-significant result is "no significant effect", never positive, and a
-    direction without a stated significance is only that, unless it ran against the action's aim."""
+    direction without a stated significance is only that, whichever way it ran: only a tested effect is drawn as
+    positive or negative."""
     if significant == "no":
         return NO_EFFECT
-    if against:
-        return "negative"
-    return "positive" if significant == "yes" else UNTESTED
+    if significant != "yes":
+        return UNTESTED
+    return "negative" if against else "positive"
 
 
 def odds_ratio_to_d(odds_ratio: float) -> float:

@@ -15,6 +15,8 @@ OUTCOMES = {"confidence/trust/legitimacy": "Confidence", "satisfaction": "Satisf
 DIRECTION_COLOURS = dict(zip(DIRECTIONS, (theme.PALETTE[2], theme.GREY, theme.PALETTE[5], theme.PALETTE[4])))
 SIZES = {"Strong": 190, "Strong to moderate": 140, "Moderate": 100, "Limited": 65, "Association only": 35,
          "Narrative review": 35}
+# Where a study was done, and its mark's shape; a country the source does not give is not "elsewhere".
+PLACES = {"UK": "square", "Elsewhere": "circle", "Country not stated": "triangle-up"}
 CELL = 40  # pixels per outcome column: five columns and the wrapped action labels fit 390 px
 LABEL_CHARS = 20  # characters per line of an action's label
 MARK_STEP = 15  # pixels between the marks stacked in one cell
@@ -23,7 +25,7 @@ LABEL_WIDTH = 130  # about the widest wrapped action label, in pixels
 
 def chart(frame: pd.DataFrame, actions: list[str], *, name: str, title: str, source: str):
     """The map for `actions` (one row each, in order, empty rows kept): `frame` has action, outcome, study, grade,
-    direction, place ("UK" or "Elsewhere") and offset (the mark's place within its cell)."""
+    direction, place (a key of PLACES) and offset (the mark's place within its cell)."""
     grades = [g for g, _ in GRADES if g in SIZES]
     per_cell = int(frame["offset"].max()) + 1 if len(frame) else 1
     step = max(theme.row_step(pd.Series(actions), LABEL_CHARS), MARK_STEP * per_cell) + 10
@@ -45,7 +47,7 @@ def chart(frame: pd.DataFrame, actions: list[str], *, name: str, title: str, sou
                         legend=legend("Direction", 12)),
         size=alt.Size("grade:O", scale=alt.Scale(type="ordinal", domain=grades, range=[SIZES[g] for g in grades]),
                       legend=legend("Grade (design)", 100)),
-        shape=alt.Shape("place:N", scale=alt.Scale(domain=["UK", "Elsewhere"], range=["square", "circle"]),
+        shape=alt.Shape("place:N", scale=alt.Scale(domain=list(PLACES), range=list(PLACES.values())),
                         legend=legend("Where", 230)),
         tooltip=["action", "outcome", "study", "grade", "direction", "place"],
     ).properties(width=CELL * len(OUTCOMES), height=height)
@@ -53,15 +55,19 @@ def chart(frame: pd.DataFrame, actions: list[str], *, name: str, title: str, sou
                         description=f"{title}. One mark per study and outcome; an empty cell is a gap.")
 
 
-def gaps(frame: pd.DataFrame, actions: list[str]) -> list[str]:
-    """Each action's outcomes no study on the map measured, in words."""
+def gaps(frame: pd.DataFrame, actions: list[str], pooled: dict[str, list[str]] | None = None) -> list[str]:
+    """Each action's outcomes no study on the map measured, in words; `pooled` names, by action, the studies left
+    off the map because their figures are on another outcome or several together, which may speak to a gap."""
     lines = []
     for action in actions:
         seen = set(frame.loc[frame["action"] == action, "outcome"])
         missing = [o.lower() for o in OUTCOMES.values() if o not in seen]
-        if len(missing) == len(OUTCOMES):
+        others = (pooled or {}).get(action, [])
+        aside = (f"; {' and '.join(others)} {'is' if len(others) == 1 else 'are'} not drawn: its figures are on "
+                 "another outcome, or on several together (see the chapter's table)") if others else ""
+        if len(missing) == len(OUTCOMES) and not others:
             lines.append(f"**{action}**: this book found no readable study of its effect on any of these outcomes.")
         elif missing:
             lines.append(f"**{action}**: no study on the map measured {', '.join(missing[:-1])}"
-                         f"{' or ' if len(missing) > 1 else ''}{missing[-1]}.")
+                         f"{' or ' if len(missing) > 1 else ''}{missing[-1]}{aside}.")
     return lines

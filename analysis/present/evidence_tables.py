@@ -12,7 +12,7 @@ from analysis.methods import evidence_strength
 from analysis.methods.evidence_strength import finding_label, strength_definitions
 from analysis.present import tables
 from analysis.present.numbers import fmt_number
-from analysis.sources.evidence import OUTCOME_DOMAINS
+from analysis.sources.evidence import OUTCOME_DOMAINS, load_display
 
 OTHER = "Other evidence"
 
@@ -59,8 +59,18 @@ UNREAD = ((re.compile(r"\bno (pooled )?estimate captured\b"), r"no \1estimate st
 AS_REPORTED = re.compile(r"\bas reported\b|\breproduced\b")
 
 
+# Beside a figure read in a secondary summary (display.yml's `secondary`), and beside the grade of a finding it heads.
+SECONDARY = "figure from a secondary summary, not the study itself"
+
+
 def plain(text: str) -> str:
-    """Register text for readers: what was not read is "not stated in the source"."""
+    """Register text for readers: a citation the register gives without authors or year in the form display.yml
+    sets; the notes on how a figure was read removed or put plainly (display.yml); what was not read is "not stated
+    in the source"."""
+    display = load_display()
+    text = display["citations"].get(text, text)
+    for phrase, replacement in display["reading_notes"].items():
+        text = text.replace(phrase, replacement)
     for pattern, replacement in UNREAD:
         text = pattern.sub(replacement, text)
     return text
@@ -211,8 +221,9 @@ def _finding(rows: pd.DataFrame, caveats: dict) -> dict:
     first = rows.iloc[0]
     figures, samples, sized = [], [], []
     pending = None  # the lower end of a range, waiting for its upper end
+    secondary = set(load_display()["secondary"])
     for _, row in rows.iterrows():
-        measure = _measure(row)
+        measure = _measure(row) + (f" ({SECONDARY})" if row["id"] in secondary else "")
         if pd.isna(row["estimate"]):
             if row["metric"] == "direction only":
                 figures.append(f"{measure}: direction only, no figure stated{_significance(row)}")
@@ -248,12 +259,16 @@ def _finding(rows: pd.DataFrame, caveats: dict) -> dict:
     if pending is not None:  # a lower end with no upper end is shown as it stands
         figures.append(f"{_measure(pending)}: {_with_unit(published(pending['estimate']), estimate_unit(pending))}")
     notes = [f"<small>{html.escape(c)}</small>" for c in dict.fromkeys(caveats[i] for i in rows["id"] if i in caveats)]
+    strength = finding_label(rows)
+    if secondary & set(rows["id"]):  # the study's design vouches for the study, not for a summary of it
+        which = SECONDARY if first["id"] in secondary else "some figures" + SECONDARY.removeprefix("figure")
+        strength = f"{strength[:-1]}; {which})" if strength.endswith(")") else f"{strength} ({which})"
     return {
         "finding": plain(RANGE_END.sub("", first["claim"]).strip()),
         "figures": "<br>".join([html.escape(f) for f in figures] + notes) or None,
         "sample_size": "<br>".join(html.escape(x) for x in dict.fromkeys(samples)) or None,
         "study": _citations(rows),
-        "strength": finding_label(rows), "design": plain(first["design"]), "measured": _measured(rows),
+        "strength": strength, "design": plain(first["design"]), "measured": _measured(rows),
         "pooled": None if pd.isna(first["studies_pooled"]) else plain(first["studies_pooled"]),
         "ids": ", ".join(rows["id"]),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pandas as pd
+import yaml
 
 from analysis.sources import cache
 from analysis.sources.files import locate
@@ -15,6 +16,8 @@ REGISTER_FILE = "evidence_register/register"
 # The class of each design the register uses (and, for a review, of what it pooled): the strength grade is read from
 # it, never from the design's words.
 DESIGNS_FILE = "evidence_register/designs"
+# The project's curation of how register text reaches readers: reading notes removed, secondary rows, citations.
+DISPLAY_FILE = "evidence_register/display"
 # What a row's figure measures, in the register's words and as readers see them (README.md, v4).
 OUTCOME_DOMAINS = {
     "confidence/trust/legitimacy": "confidence, trust or legitimacy", "satisfaction": "satisfaction with a contact",
@@ -98,3 +101,16 @@ def _with_design_class(df: pd.DataFrame, path) -> pd.DataFrame:
         raise ValueError(f"{path}: rows {', '.join(missing['id'])} have a design ({missing['design'].iloc[0]!r}) that "
                          f"{designs_path} does not class; add the design and what it pooled ({key}) there")
     return out.drop(columns="_pooled")
+
+
+@cache.in_memory
+def load_display() -> dict:
+    """display.yml: reading_notes (phrase -> what readers see instead), secondary (row ids whose figure was read in a
+    secondary summary) and citations (register study text -> the citation readers see)."""
+    path = locate(DISPLAY_FILE)
+    with open(path, encoding="utf-8") as fh:
+        doc = yaml.safe_load(fh)
+    missing = {"reading_notes", "secondary", "citations"} - set(doc)
+    if missing:
+        raise ValueError(f"{path}: missing section(s) {sorted(missing)}")
+    return doc

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from analysis.chapters import evidence
-from analysis.present import evidence_tables
+from analysis.present import evidence_map, evidence_tables
 from analysis.sources import forces
 from analysis.sources.evidence import REGISTER_FILE, load_register
 
@@ -185,3 +185,46 @@ def test_figures_in_different_metrics_name_their_metric_and_a_change_in_odds_is_
     assert "16% (from the log of the relative incident rate ratio, a count-based measure)" in hot_spots
     assert "33.8% (relative change, as the source states it)" in by_ids(tables["1"]).loc[
         "E146, E207, E208, E148, E149, E147", "figures"]
+
+
+def test_no_gap_is_stated_where_a_study_of_the_action_is_left_off_the_map_unsaid():
+    """Gill et al. (2014) reports satisfaction and legitimacy with several outcomes pooled (outcome "other"): the gap
+    line for community policing must say it is there, not that no study looked."""
+    register = load_register().set_index("id")
+    note = evidence.map_section().note
+    for action, _, findings in evidence.MAP_ROWS:
+        line = next((x for x in note.splitlines() if x.startswith(f"- **{action}**")), "")
+        for finding in findings:
+            rows = register.loc[list(evidence._as_tuple(finding))]
+            if (rows["outcome_domain"] == "other").any():
+                assert evidence_tables.short_citation(rows["study"].iloc[0]) in line, (action, line)
+    assert "Gill et al. (2014) is not drawn" in note
+
+
+# How a figure was read, in the compilers' words: never on a reader's page.
+READING_PROCESS = ("knowt", "study-notes", "secondary summary)", "secondary summary;", "source read",
+                   "as restated in abstract", "abstract read", "practice leads", "SAGE journal article")
+
+
+def test_notes_on_how_a_figure_was_read_stay_off_the_tables_and_secondary_figures_say_so(register, tables):
+    from analysis.sources.evidence import load_display
+    display = load_display()
+    raw = " ".join(register[c].fillna("").str.cat(sep=" ") for c in ("claim", "study", "design", "measure"))
+    assert all(p in raw for p in display["reading_notes"]) and all(c in raw for c in display["citations"])
+    shown = " ".join(t.drop(columns="ids").to_csv() for t in tables.values()) + " ".join(evidence.CAVEATS.values())
+    assert not [p for p in READING_PROCESS if p in shown]
+    rows = {i: f for t in tables.values() for _, f in t.iterrows() for i in f["ids"].split(", ")}
+    for row in display["secondary"]:
+        assert evidence_tables.SECONDARY in rows[row]["figures"], row
+    # Hinkle et al. 2020's non-crime outcomes were read in study notes: its grade says so.
+    assert "some figures from a secondary summary" in rows["E207"]["strength"]
+    assert "Secondary Reassurance Contact trial in hate crime investigations, Metropolitan Police (DOI" in \
+        rows["E167"]["study"]
+
+
+def test_a_study_whose_country_is_not_given_is_not_drawn_as_elsewhere(register):
+    frame = evidence.map_frame()
+    country = register.set_index("id")["country"]
+    unknown = frame[frame["row"].map(country) == "not stated"]
+    assert len(unknown) and (unknown["place"] == "Country not stated").all()  # Weisburd et al. 2011, for one
+    assert set(frame["place"]) <= set(evidence_map.PLACES)

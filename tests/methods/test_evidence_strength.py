@@ -81,6 +81,41 @@ def test_no_row_with_significant_no_is_labelled_as_support():
     assert (frame["direction"] == evidence_strength.NO_EFFECT).sum() >= 8
 
 
+def _rows(*rows):
+    return pd.DataFrame([{"design_class": "randomised trial", "outcome_domain": d, "significant": s} for d, s in rows])
+
+
+@pytest.mark.parametrize("rows, shown", [
+    # Weisburd et al. 2022: the headline (legitimacy) not significant, another measure on confidence significant.
+    ((("confidence/trust/legitimacy", "no"), ("confidence/trust/legitimacy", "yes"), ("crime/disorder", "yes")),
+     "Moderate (no significant effect; mixed: another measure significant)"),
+    # Kochel & Weisburd 2017: the headline gives a direction only; every tested row on confidence found nothing.
+    ((("confidence/trust/legitimacy", "not stated"), ("confidence/trust/legitimacy", "no")),
+     "Moderate (no significant effect)"),
+    ((("confidence/trust/legitimacy", "yes"), ("confidence/trust/legitimacy", "no")),
+     "Moderate (mixed: another measure not significant)"),
+    ((("satisfaction", "not stated"), ("crime/disorder", "no")), "Moderate"),
+])
+def test_a_finding_is_labelled_by_its_headline_and_says_when_its_measures_disagree(rows, shown):
+    assert evidence_strength.finding_label(_rows(*rows)) == shown
+
+
+@pytest.mark.parametrize("significant, against, way", [
+    ("yes", False, "positive"), ("yes", True, "negative"), ("no", True, evidence_strength.NO_EFFECT),
+    ("not stated", True, evidence_strength.UNTESTED), ("not stated", False, evidence_strength.UNTESTED),
+])
+def test_only_a_tested_effect_is_drawn_positive_or_negative(significant, against, way):
+    assert evidence_strength.direction(significant, against) == way
+
+
+def test_the_untested_negatives_are_not_drawn_as_tested_ones():
+    ways = evidence.map_frame().set_index("row")["direction"]
+    assert {ways[i] for i in ("E226", "E217", "E218", "E233") if i in ways} == {evidence_strength.UNTESTED}
+    labels = {f["ids"].split(", ")[0]: f["strength"] for f, _ in _findings()}
+    assert evidence_strength.NO_EFFECT in labels["E221"] and "mixed" in labels["E221"]
+    assert evidence_strength.NO_EFFECT in labels["E226"]
+
+
 def test_one_review_is_one_line_of_evidence():
     hinkle = [f for f, _ in _findings() if "E146" in f["ids"].split(", ")]
     assert len(hinkle) == 1 and {"E207", "E208", "E148", "E149"} <= set(hinkle[0]["ids"].split(", "))
