@@ -1,5 +1,5 @@
 """The evidence-and-gap map: the guide's actions down the side, outcomes across the top, one mark per study and
-outcome, sized by grade, coloured by direction and shaped by whether it was done in the UK; empty cells are gaps."""
+outcome, sized by grade, coloured and signed by direction and shaped by where it was done; empty cells are gaps."""
 
 from __future__ import annotations
 
@@ -13,6 +13,16 @@ from analysis.present import theme
 OUTCOMES = {"confidence/trust/legitimacy": "Confidence", "satisfaction": "Satisfaction",
             "fear/perceived safety": "Fear", "crime/disorder": "Crime", "officer behaviour": "Officers"}
 DIRECTION_COLOURS = dict(zip(DIRECTIONS, (theme.PALETTE[2], theme.GREY, theme.PALETTE[5], theme.PALETTE[4])))
+# A sign beside each mark says its direction too, so the map never relies on colour alone.
+DIRECTION_SIGNS = dict(zip(DIRECTIONS, ("+", "0", "\u2212", "?")))
+
+
+def _by_direction(value: str) -> str:
+    """A Vega expression giving the sign of the direction in `value` (an expression such as datum.direction)."""
+    expression = "''"
+    for direction, sign in reversed(DIRECTION_SIGNS.items()):
+        expression = f"{value} === '{direction}' ? '{sign}' : {expression}"
+    return expression
 SIZES = {"Strong": 190, "Strong to moderate": 140, "Moderate": 100, "Limited": 65, "Association only": 35,
          "Narrative review": 35}
 # Where a study was done, and its mark's shape; a country the source does not give is not "elsewhere".
@@ -35,23 +45,28 @@ def chart(frame: pd.DataFrame, actions: list[str], *, name: str, title: str, sou
     def legend(title: str, below: int) -> alt.Legend:
         return alt.Legend(title=title, orient="none", direction="vertical", legendX=-LABEL_WIDTH,
                           legendY=height + below, titleFontSize=12, labelFontSize=11)
-    marks = alt.Chart(frame).mark_point(filled=True, opacity=0.9, strokeWidth=1, stroke="black").encode(
+    base = alt.Chart(frame).encode(
         x=alt.X("outcome:N", scale=alt.Scale(domain=list(OUTCOMES.values())), title=None,
                 axis=alt.Axis(orient="top", labelAngle=-40, labelAlign="left", domain=False, ticks=False)),
         y=alt.Y("action:N", scale=alt.Scale(domain=actions), title=None,
                 axis=alt.Axis(labelExpr=theme.wrapped_labels(pd.Series(actions), LABEL_CHARS), grid=True,
                               tickBand="extent", domain=False, ticks=False)),
-        yOffset=alt.YOffset("offset:O", scale=alt.Scale(domain=list(range(per_cell)), paddingOuter=0.5)),
+        yOffset=alt.YOffset("offset:O", scale=alt.Scale(domain=list(range(per_cell)), paddingOuter=0.5)))
+    direction_legend = legend("Direction (its sign)", 12)
+    direction_legend.labelExpr = f"datum.label + ' (' + ({_by_direction('datum.label')}) + ')'"
+    marks = base.mark_point(filled=True, opacity=0.9, strokeWidth=1, stroke="black").encode(
         color=alt.Color("direction:N", scale=alt.Scale(domain=list(DIRECTION_COLOURS),
                                                        range=list(DIRECTION_COLOURS.values())),
-                        legend=legend("Direction", 12)),
+                        legend=direction_legend),
         size=alt.Size("grade:O", scale=alt.Scale(type="ordinal", domain=grades, range=[SIZES[g] for g in grades]),
                       legend=legend("Grade (design)", 100)),
         shape=alt.Shape("place:N", scale=alt.Scale(domain=list(PLACES), range=list(PLACES.values())),
                         legend=legend("Where", 230)),
-        tooltip=["action", "outcome", "study", "grade", "direction", "place"],
-    ).properties(width=CELL * len(OUTCOMES), height=height)
-    return theme.finish(marks.configure_view(stroke="#cccccc"), name=name, title=title, source=source,
+        tooltip=["action", "outcome", "study", "grade", "direction", "place"])
+    signs = base.transform_calculate(sign=_by_direction("datum.direction")).mark_text(
+        dx=9, align="left", baseline="middle", fontSize=11, fontWeight="bold").encode(text="sign:N")
+    layered = alt.layer(marks, signs).properties(width=CELL * len(OUTCOMES), height=height)
+    return theme.finish(layered.configure_view(stroke="#cccccc"), name=name, title=title, source=source,
                         description=f"{title}. One mark per study and outcome; an empty cell is a gap.")
 
 
