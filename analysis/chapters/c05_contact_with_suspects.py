@@ -95,35 +95,25 @@ def newest_year() -> Section:
     return Section(None, None, figures)
 
 
+SEARCH_FUNNEL_SUBTITLE = ("Solid lines: 95% limits, dashed: 99.8%, around England and Wales, widened because forces "
+                          "vary far more than chance would make them. The City of London is left out: it has few "
+                          "residents")
+
+
 def search_rate_funnel(highlight: str | None = None) -> Section:
     """Searches per 1,000 residents by force in the latest year against force size, with 95% and 99.8% limits
     around England and Wales allowing for overdispersion: where a force falls, not its rank."""
     fitted = search_funnel()
-    table = fitted.table
-    year = financial_year(int(table["year_ending"].iloc[0]))
-    ew = fitted.centre
-    charted = fitted.without([forces.CITY_OF_LONDON])
-    what = f"searches per 1,000 residents in {year}"
-    figures = [
-        Figure("sr_year", year, "year", RATE_DATA),
-        Figure("sr_national", ew, "searches per 1,000 residents", RATE_DATA, PCT1),
-        Figure("sr_median_force", charted.table["value"].median(), "searches per 1,000 residents", RATE_DATA,
-               PCT1),
-        *common.funnel_count_figures("sr_funnel", charted, RATE_DATA),
-        *common.funnel_figures("sr_force_funnel", fitted, highlight, what=what, datasets=RATE_DATA),
-    ]
-    chart = funnels.funnel_plot(
-        charted, name="search-rate-funnel", highlight=highlight,
-        x_title="Residents (ONS mid-year estimate, log scale)", y_title="Searches per 1,000 residents",
-        title=f"Stop and search per 1,000 residents by force, {year}",
-        subtitle=("Solid lines: 95% limits, dashed: 99.8%, around England and Wales, widened because forces vary far "
-                  "more than chance would make them. The City of London is left out: it has few residents"),
-        source=source_lines.line(RATE_DATA),
-        description=(f"Funnel plot of stop and searches per 1,000 residents in {year} for {len(charted.table)} "
-                     f"forces against their resident populations, with 95% and 99.8% limits around England and "
-                     f"Wales ({ew:.1f}). {int((charted.table['funnel'] == funnel.WITHIN).sum())} forces are within "
-                     "the 95% limits."))
-    return Section(table.drop(columns=["size"]).round(3), chart, figures)
+    year = financial_year(int(fitted.table["year_ending"].iloc[0]))
+    figures, chart = common.resident_funnel(
+        fitted, "sr", highlight, data=RATE_DATA, what=f"searches per 1,000 residents in {year}",
+        unit="searches per 1,000 residents", described=f"stop and searches per 1,000 residents in {year}",
+        name="search-rate-funnel", x_title="Residents (ONS mid-year estimate, log scale)",
+        y_title="Searches per 1,000 residents", title=f"Stop and search per 1,000 residents by force, {year}",
+        subtitle=SEARCH_FUNNEL_SUBTITLE)
+    figures = [Figure("sr_year", year, "year", RATE_DATA),
+               Figure("sr_national", fitted.centre, "searches per 1,000 residents", RATE_DATA, PCT1), *figures]
+    return Section(fitted.table.drop(columns=["size"]).round(3), chart, figures)
 
 
 def newest_rate_funnel(highlight: str | None = None) -> Section:
@@ -131,25 +121,12 @@ def newest_rate_funnel(highlight: str | None = None) -> Section:
     the dashboard and the measures table give (measures/funnels.newest_search_funnel: one fit for all of them)."""
     fitted = newest_search_funnel()
     year = financial_year(search_totals_2025.YEAR_ENDING)
-    data = [search_totals_2025.TOTALS_FILE, population.MYE_2024_FILE]
-    charted = fitted.without([forces.CITY_OF_LONDON])
-    what = f"searches per 1,000 residents (mid-2024) in {year}"
-    figures = [
-        *common.funnel_count_figures("sr25_funnel", charted, data),
-        Figure("sr25_median_force", charted.table["value"].median(), "searches per 1,000 residents", data, PCT1),
-        *common.funnel_figures("sr25_force_funnel", fitted, highlight, what=what, datasets=data),
-    ]
-    chart = funnels.funnel_plot(
-        charted, name="search-rate-funnel-2025", highlight=highlight,
+    figures, chart = common.resident_funnel(
+        fitted, "sr25", highlight, data=[search_totals_2025.TOTALS_FILE, population.MYE_2024_FILE],
+        what=f"searches per 1,000 residents (mid-2024) in {year}", unit="searches per 1,000 residents",
+        described=f"stop and searches per 1,000 residents (mid-2024) in {year}", name="search-rate-funnel-2025",
         x_title="Residents (ONS mid-2024 estimate, log scale)", y_title="Searches per 1,000 residents",
-        title=f"Stop and search per 1,000 residents by force, {year}",
-        subtitle=("Solid lines: 95% limits, dashed: 99.8%, around England and Wales, widened because forces vary far "
-                  "more than chance would make them. The City of London is left out: it has few residents"),
-        source=source_lines.line(data),
-        description=(f"Funnel plot of stop and searches per 1,000 residents in {year} for {len(charted.table)} "
-                     f"forces against their resident populations (mid-2024), with 95% and 99.8% limits around "
-                     f"England and Wales ({fitted.centre:.1f}). "
-                     f"{int((charted.table['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits."))
+        title=f"Stop and search per 1,000 residents by force, {year}", subtitle=SEARCH_FUNNEL_SUBTITLE)
     return Section(fitted.table.drop(columns=["size"]).round(3), chart, figures)
 
 

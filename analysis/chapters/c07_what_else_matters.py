@@ -7,9 +7,9 @@ import pandas as pd
 from analysis.chapters import common, evidence
 from analysis.measures.asb import (ASB_YEARS, CHANGE_WORDS, ENGLAND_AND_WALES, LONDON, LONDON_NAME, asb_area,
                                    asb_area_name, asb_change_flags, asb_table)
-from analysis.methods import comparable, funnel, ranking, stats, survey
+from analysis.methods import comparable, ranking, stats, survey
 from analysis.measures import funnels as measure_funnels
-from analysis.present import funnels, maps, ranked, source_lines, tables
+from analysis.present import maps, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_number
 from analysis.sources import boundaries, csew, forces, pfa_tables
@@ -196,29 +196,19 @@ def recorded_crime_funnel(highlight: str | None = None) -> Section:
     on funnel limits around England and Wales: the fit whose places the dashboard and the measures table give."""
     fitted, period = measure_funnels.recorded_crime_funnel()
     data = measure_funnels.CRIME_DATA
-    charted = fitted.without([forces.CITY_OF_LONDON])
     national = measure_funnels.recorded_crime_rates().set_index("pfa_code").loc[ENGLAND_AND_WALES]
-    what = f"recorded crime per 1,000 residents (mid-2024), {period}"
-    figures = [
-        Figure("crime25_period", period, "period", data),
-        Figure("crime25_national_count", national["crimes"], "offences", data, "{:,.0f}"),
-        Figure("crime25_national_rate", national["per_1000"], "offences per 1,000 residents", data, "{:.1f}"),
-        Figure("crime25_median_force", charted.table["value"].median(), "offences per 1,000 residents", data,
-               "{:.1f}"),
-        *common.funnel_count_figures("crime25_funnel", charted, data),
-        *common.funnel_figures("crime25_force_funnel", fitted, highlight, datasets=data, what=what),
-    ]
-    chart = funnels.funnel_plot(
-        charted, name="recorded-crime-funnel-2025", highlight=highlight,
-        x_title="Residents (ONS mid-2024 estimate, log scale)", y_title="Offences per 1,000 residents",
+    figures, chart = common.resident_funnel(
+        fitted, "crime25", highlight, data=data, what=f"recorded crime per 1,000 residents (mid-2024), {period}",
+        unit="offences per 1,000 residents", described=f"recorded crime per 1,000 residents in the {period}",
+        name="recorded-crime-funnel-2025", x_title="Residents (ONS mid-2024 estimate, log scale)",
+        y_title="Offences per 1,000 residents",
         title=f"Police recorded crime per 1,000 residents (excluding fraud), by force, {period}",
         subtitle=("Solid lines: 95% limits, dashed: 99.8%, around England and Wales, widened for the spread between "
-                  "forces. The City of London is left out: too few residents for a rate"),
-        source=source_lines.line(data),
-        description=(f"Funnel plot of recorded crime per 1,000 residents in the {period} for {len(charted.table)} "
-                     f"forces against their resident populations (mid-2024), with 95% and 99.8% limits around "
-                     f"England and Wales ({fitted.centre:.1f}). "
-                     f"{int((charted.table['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits."))
+                  "forces. The City of London is left out: too few residents for a rate"))
+    figures = [Figure("crime25_period", period, "period", data),
+               Figure("crime25_national_count", national["crimes"], "offences", data, "{:,.0f}"),
+               Figure("crime25_national_rate", national["per_1000"], "offences per 1,000 residents", data, "{:.1f}"),
+               *figures]
     return Section(fitted.table.drop(columns=["size"]).round(3), chart, figures)
 
 

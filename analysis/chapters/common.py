@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.methods import funnel, policeuk_measures, ranking
-from analysis.present import lines
+from analysis.present import funnels, lines, source_lines
 from analysis.present.glue import Figure, Section
 from analysis.present.numbers import fmt_number, format_spec
 from analysis.sources import csew, forces, localfiles, policeuk
@@ -91,6 +91,23 @@ def funnel_count_figures(prefix: str, fitted: funnel.Funnel, datasets: list[str]
         Figure(f"{prefix}_phi", spread["phi"], "overdispersion factor", datasets, "{:,.1f}"),
         Figure(f"{prefix}_spread", funnel.describe_spread(spread), "method", datasets),
     ]
+
+
+def resident_funnel(fitted: funnel.Funnel, key: str, highlight: str | None, *, data: list[str], what: str,
+                    unit: str, described: str, **chart) -> tuple[list[Figure], object]:
+    """A funnel of forces' rates per resident (the City of London, with its few residents, neither drawn nor
+    counted): how many forces fall where, the median force, the force's own place in an edition, and the plot
+    (`chart`: funnel_plot's name, titles and subtitle; `described`, what the screen-reader description calls it)."""
+    charted = fitted.without([forces.CITY_OF_LONDON])
+    figures = [*funnel_count_figures(f"{key}_funnel", charted, data),
+               Figure(f"{key}_median_force", charted.table["value"].median(), unit, data, "{:.1f}"),
+               *funnel_figures(f"{key}_force_funnel", fitted, highlight, what=what, datasets=data)]
+    plot = funnels.funnel_plot(
+        charted, highlight=highlight, source=source_lines.line(data), **chart,
+        description=(f"Funnel plot of {described} for {len(charted.table)} forces against their resident "
+                     f"populations, with 95% and 99.8% limits around {fitted.centre_name} ({fitted.centre:.1f}). "
+                     f"{int((charted.table['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits."))
+    return figures, plot
 
 
 WHICH = {"first": "first year of the series", "peak": "peak year", "latest": "latest year"}
