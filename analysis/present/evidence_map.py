@@ -54,7 +54,7 @@ def chart(frame: pd.DataFrame, actions: list[str], *, name: str, title: str, sou
         yOffset=alt.YOffset("offset:O", scale=alt.Scale(domain=list(range(per_cell)), paddingOuter=0.5)))
     direction_legend = legend("Direction (its sign)", 12)
     direction_legend.labelExpr = f"datum.label + ' (' + ({_by_direction('datum.label')}) + ')'"
-    marks = base.mark_point(filled=True, opacity=0.9, strokeWidth=1, stroke="black").encode(
+    marks = base.mark_point(filled=True, opacity=0.9, strokeWidth=1, stroke="#333").encode(
         color=alt.Color("direction:N", scale=alt.Scale(domain=list(DIRECTION_COLOURS),
                                                        range=list(DIRECTION_COLOURS.values())),
                         legend=direction_legend),
@@ -66,7 +66,7 @@ def chart(frame: pd.DataFrame, actions: list[str], *, name: str, title: str, sou
     signs = base.transform_calculate(sign=_by_direction("datum.direction")).mark_text(
         dx=9, align="left", baseline="middle", fontSize=11, fontWeight="bold").encode(text="sign:N")
     layered = alt.layer(marks, signs).properties(width=CELL * len(OUTCOMES), height=height)
-    return theme.finish(layered.configure_view(stroke="#cccccc"), name=name, title=title, source=source,
+    return theme.finish(layered.configure_view(stroke="#d9d9d9"), name=name, title=title, source=source,
                         description=f"{title}. One mark per study and outcome; an empty cell is a gap.")
 
 
