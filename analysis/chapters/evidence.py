@@ -297,11 +297,15 @@ def map_section(chapter_prefix: str | None = None) -> Section:
     actions = [a for a, c, _ in MAP_ROWS if chapter_prefix in (None, c)]
     frame = frame[frame["action"].isin(actions)]
     part = "the guide's actions" if chapter_prefix is None else "this chapter's actions"
+    lines = evidence_map.gaps(frame, actions, _unmapped(actions))
+    if frame.empty:  # an empty grid says nothing the gaps do not: they are given in words alone
+        return Section(None, None, [], note="No study this book could read on these actions measured any of the "
+                                            "map's outcomes, so no map is drawn:\n\n"
+                                            + "\n".join(f"- {x}" for x in lines))
     chart = evidence_map.chart(frame, actions, name=f"evidence-map-{chapter_prefix or 'all'}",
                                title=f"What has been tested for {part}, and what it found",
                                source="This book's evidence register (v4); grades from each study's design, outcome and "
                                       "significance")
-    lines = evidence_map.gaps(frame, actions, _unmapped(actions))
     note = ("Each mark is one study (a review counts once) and one outcome: larger for a stronger design; green "
             "where a significant effect ran the way the action intends, grey where there was no significant effect, "
             "vermilion where a significant effect ran against it, light blue where the source gives a direction "

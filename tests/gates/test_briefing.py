@@ -35,8 +35,10 @@ def test_the_edition_briefing_pdf_has_2_to_4_pages_the_force_and_its_key_figures
         r["key"] for r in key if briefing._comparable_text(r["text"]) not in plain]
     assert "…" not in text and "..." not in text
     assert "Sourcesanddataperiods" in flat and "OpenGovernmentLicence" in flat
-    # The guide's five areas, each on paper; no text smaller than 8 pt, chart labels included.
-    assert "Theguideandthisforce" in flat and all(briefing._comparable_text(a[0]) in plain for a in guide.AREAS)
+    # The guide's five areas, each on paper in the questions to the force (the guide's table stays online); no text
+    # smaller than 8 pt, chart labels included.
+    assert "Questionstoputtotheforce" in flat and "Theguideandthisforce" not in flat
+    assert all(briefing._comparable_text(a[0]) in plain for a in guide.AREAS)
     # The way to the rest: the online edition and its data pack, as a workbook and as a package.
     assert f"editions/{EDITION_FORCE}/book/at-a-glance.html" in flat
     assert f"{EDITION_FORCE}-data.xlsx" in flat and f"{EDITION_FORCE}-data.zip" in flat
