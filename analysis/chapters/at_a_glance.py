@@ -407,10 +407,11 @@ def national_confidence() -> tuple[Figure, str]:
     a third party's extract, its grade (chapter 1's trend); and the date its year ends."""
     trend = csew.trend_frame(csew.load_national_series(), list(csew.SERIES_LABELS), csew.load_headlines())
     last = csew.point(trend, "confidence_local_police", "latest")
-    return Figure("g_conf_national", f"In England and Wales, {fmt_number(last['value_pct'], 0)}% of adults said they "
-                  f"had confidence in their local police in {last['csew_year']} (Crime Survey for England and Wales"
-                  + (f"; {common.PROVISIONAL}" if last["provisional"] else "") + ").", "sentence",
-                  common.csew_cited(last, [csew.SERIES_FILE, *csew.HEADLINE_FILES]),
+    cited = common.csew_cited(last, [csew.SERIES_FILE, *csew.HEADLINE_FILES])
+    # The year carries its grade where a reader must be told it, as every dashboard period does.
+    return Figure("g_conf_national", f"In England and Wales, {fmt_number(last['value_pct'], 0)}% of adults told the "
+                  "Crime Survey for England and Wales they had confidence in their local police in "
+                  f"{marked(last['csew_year'], cited)}.", "sentence", cited,
                   label="Confidence in the local police, England and Wales, "
                   f"{last['csew_year']}"), f"{int(last['year_ending'])}-03-31"
 
