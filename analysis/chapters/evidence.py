@@ -10,7 +10,7 @@ import yaml
 
 from analysis.methods import evidence_strength
 from analysis.present import evidence_map, evidence_tables
-from analysis.present.glue import Figure, Section
+from analysis.present.glue import Figure, Section, national_by_key
 from analysis.sources import cache, forces
 from analysis.sources.evidence import REGISTER_FILE, load_register
 from analysis.sources.files import locate
@@ -291,6 +291,7 @@ def _unmapped(actions: list[str]) -> dict[str, list[str]]:
     return found
 
 
+@national_by_key
 def map_section(chapter_prefix: str | None = None) -> Section:
     """The evidence-and-gap map (the guide's actions in one chapter, or all of them), with its gaps in words."""
     frame = map_frame()

@@ -28,6 +28,18 @@ NOT_CHARTED = "pcp-force-not-charted"
 LOCAL_GRADE = "the force's own file"
 
 
+def _drawn(made: Section) -> Section:
+    """A section whose charts keep their page markup once drawn (render.Drawn)."""
+    return dataclasses.replace(made, chart=None if made.chart is None else Drawn(made.chart),
+                               more_charts=[Drawn(c) for c in made.more_charts])
+
+
+def _own_copy(shared: Section) -> Section:
+    """A caller's copy of a kept section: its own table and lists, the drawn charts shared."""
+    table = shared.table.copy() if isinstance(shared.table, pd.DataFrame) else shared.table
+    return dataclasses.replace(shared, table=table, figures=list(shared.figures), more_charts=list(shared.more_charts))
+
+
 def national(factory):
     """For a section that depends on no force (called with no arguments): compute and draw it once per process, as
     a worker's kernel serves edition after edition; each caller gets its own copy of the table and lists. Called
@@ -35,18 +47,24 @@ def national(factory):
 
     @functools.lru_cache(maxsize=None)
     def drawn() -> Section:
-        made = factory()
-        return dataclasses.replace(made, chart=None if made.chart is None else Drawn(made.chart),
-                                   more_charts=[Drawn(c) for c in made.more_charts])
+        return _drawn(factory())
 
     @functools.wraps(factory)
     def section(*args, **kwargs) -> Section:
-        if args or kwargs:
-            return factory(*args, **kwargs)
-        shared = drawn()
-        table = shared.table.copy() if isinstance(shared.table, pd.DataFrame) else shared.table
-        return dataclasses.replace(shared, table=table, figures=list(shared.figures),
-                                   more_charts=list(shared.more_charts))
+        return factory(*args, **kwargs) if args or kwargs else _own_copy(drawn())
+
+    section.cache_clear = drawn.cache_clear
+    return section
+
+
+def national_by_key(factory):
+    """For a section that depends on no force but on hashable arguments that name a part of the book (a chapter):
+    computed and drawn once per process for each, as `national` does for a section with none."""
+    drawn = functools.lru_cache(maxsize=None)(lambda *args: _drawn(factory(*args)))
+
+    @functools.wraps(factory)
+    def section(*args) -> Section:
+        return _own_copy(drawn(*args))
 
     section.cache_clear = drawn.cache_clear
     return section

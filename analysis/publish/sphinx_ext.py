@@ -1,10 +1,12 @@
 """Sphinx extension: serve the bundled Vega JavaScript locally, mark the bibliography up as a list, glue figures
-from other pages as plain text, remember search stems between builds, and write the figure register after a build."""
+from other pages as plain text, remember search stems and compiled templates between builds, and write the figure
+register after a build."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
 from docutils import nodes
 from sphinx.search.en import SearchEnglish
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -59,6 +61,27 @@ class PlainTextGlue(SphinxPostTransform):
                 node.replace_self(nodes.inline(data["text/plain"], data["text/plain"], classes=["pasted-text"]))
 
 
+class KeptTemplates(jinja2.BytecodeCache):
+    """The theme's templates, compiled once per process: each edition's build is a new Sphinx application, whose
+    template environment would otherwise compile the same three dozen templates again (about a second a build).
+    Jinja checks each template's source against its checksum, so an edited template is compiled afresh."""
+
+    compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+def _keep_templates(app) -> None:
+    templates = getattr(app.builder, "templates", None)
+    if templates is not None and hasattr(templates, "environment"):
+        templates.environment.bytecode_cache = KeptTemplates()
+
+
 def _bundle_dir() -> Path:
     import vl_convert
 
@@ -111,6 +134,7 @@ def setup(app):
     app.add_search_language(RememberingEnglish)
     app.add_post_transform(PlainTextGlue)
     app.connect("builder-inited", _add_bundle)
+    app.connect("builder-inited", _keep_templates)
     app.connect("html-page-context", _drop_thebe)
     app.connect("build-finished", _write_register)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

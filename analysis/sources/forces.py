@@ -100,7 +100,9 @@ def oversight(code: str) -> tuple[str, str]:
     return row["oversight"], row["chief_officer"]
 
 
+@cache.in_memory
 def get(code: str) -> Force:
+    """The force with this ONS code (kept per process: an edition asks for a force some two hundred times)."""
     row = registry().set_index("pfa_code").loc[code]
     return Force(code, row["name"], row["short_name"], row["slug"], row["region"], row["country"])
 
