@@ -381,7 +381,7 @@ def trends(f: forces.Force) -> pd.DataFrame:
     totals = per_resident.per_1000_residents(ss.search_totals())
     searches = totals[totals["pfa_code"].isin(both)]
     label = (f"Stop and searches per 1,000 residents, {financial_year(searches['year_ending'].min())} to "
-             f"{financial_year(search_totals_2025.YEAR_ENDING)} (the last apart: another source)")
+             f"{financial_year(search_totals_2025.YEAR_ENDING)} (one series, with a gap)")
     series.append(searches.assign(measure=label, year=searches["year_ending"], value=searches["per_1000"],
                                   segment="open data"))
     series += _newer(f, "searches_per_1000", {financial_year(search_totals_2025.YEAR_ENDING):

@@ -7,12 +7,11 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import yaml
-from scipy import stats as sps
 
 from analysis import config
 from analysis.measures import asb, funnels, search_ratios
 from analysis.measures.search_ratios import rate_ratio_table
-from analysis.methods import comparable, disproportionality, funnel, multiplicity, per_resident, ranking, stats
+from analysis.methods import change, comparable, disproportionality, funnel, per_resident, ranking, stats
 from analysis.sources import cache, census, force_indicators, forces, iopc, iopc_extract, manifest, pfa_tables
 from analysis.sources import population, search_totals_2025, workforce
 from analysis.sources import search_rates as sr
@@ -54,11 +53,15 @@ ASB_NO_INTERVAL = ("ONS gives no interval in this table (Table P6: the share, it
                    "unweighted base, no standard error); its own significance test is used")
 LONDON_SHARED = ("London's figure (shared with the Met): ONS reports the Metropolitan Police and the City of London as "
                  "one area, so the City has no figure or verdict of its own")
-# How a change between two periods of one series is tested (_series_changes), by what the rows give; each family is
-# a measure's forces between the same two periods, controlled by the Benjamini-Hochberg false discovery rate.
-CHANGE_TESTS = {"events": "a Poisson test of the two rates",
-                "interval": "a test of the two ratios on the log scale, from their 95% intervals"}
-ACROSS_FORCES = "the Benjamini-Hochberg false discovery rate across forces"
+# How a change between two periods of one series is tested (_series_changes, counted_searches), by what the rows
+# give: each force's change against no change, allowing for how much the forces' changes vary beyond chance
+# (methods/change: a plain Poisson test of thousands of searches calls almost any change significant); each family
+# is a measure's forces between the same two periods, controlled by the Benjamini-Hochberg false discovery rate.
+CHANGE_TESTS = {"events": "tested against no change, allowing for how much the {units} forces' rates changed beyond "
+                          "chance: an overdispersed Poisson test on the log scale",
+                "interval": "tested against no change from the two 95% intervals, allowing for how much the {units} "
+                            "forces' ratios changed beyond chance, on the log scale"}
+ACROSS_FORCES = "with the Benjamini-Hochberg false discovery rate across forces"
 
 COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end", "value", "ci_low", "ci_high", "unit",
            "england_and_wales", "median_force", "funnel_place", "funnel_centre", "vs_england_and_wales", "test",
@@ -272,25 +275,24 @@ def newest_searches() -> pd.DataFrame:
 
 def counted_searches() -> pd.DataFrame:
     """Searches per 1,000 residents (each year's population) in the newest year of the open data, on its funnel
-    around England and Wales, with the change since the year before (a Poisson score test of the two rates)."""
+    around England and Wales, with the change since the year before (_changes: against no change, allowing for the
+    forces' spread)."""
     totals = per_resident.per_1000_residents(ss.search_totals())
     latest = int(totals["year_ending"].max())
     now = totals[totals["year_ending"] == latest].set_index("pfa_code")
     before = totals[totals["year_ending"] == latest - 1].set_index("pfa_code").reindex(now.index)
-    moved = stats.poisson_rate_ratio(now["searches"], now["population"], before["searches"], before["population"])
+    # The City of London's rate per resident says little; England and Wales is no force of the family.
+    city = pd.Series(now.index.isin([forces.CITY_OF_LONDON, ENGLAND_AND_WALES]), index=now.index)
+    moved = change.log_change_of_rates(now["searches"], now["population"], before["searches"], before["population"])
     moved.index = now.index
-    # As every change the table tests (_series_changes): the false discovery rate controlled across forces.
-    tested = moved["p_value"].where(now.index != forces.CITY_OF_LONDON)
-    sig = pd.Series(multiplicity.significant(tested, multiplicity.FDR), index=now.index)
-    verdict = pd.Series(np.select([sig & (moved["rate_ratio"] > 1), sig], [RISE, FALL], NO_CHANGE),
-                        index=now.index).where(tested.notna(), NOT_TESTED)
+    verdict, how = _changes(moved.mask(city), "events", now["per_1000"], before["per_1000"])
     fitted = funnels.search_funnel(latest)
     rows = _rows("searches_per_1000", financial_year(latest), [ss.SEARCH_FILE, *population.BY_YEAR_FILES],
                  now["per_1000"], events=now["searches"], previous_period=financial_year(latest - 1),
                  previous_value=before["per_1000"], change=now["per_1000"] - before["per_1000"],
-                 change_verdict=verdict, change_test=f"{CHANGE_TESTS['events']}, {ACROSS_FORCES}",
+                 change_verdict=verdict, change_test=pd.Series(how, index=now.index).where(~city),
                  **_funnel_rows(fitted, CENTRE_EW))
-    rows["test"] = FUNNEL_TEST + f"; change: {CHANGE_TESTS['events']}, {ACROSS_FORCES}"
+    rows["test"] = FUNNEL_TEST + f"; change: {how}"
     return rows
 
 
@@ -401,17 +403,30 @@ def _primary(table: pd.DataFrame) -> pd.Series:
     return table["datasets"].str.split("; ").str[0]
 
 
-def _change_p_values(now: pd.DataFrame, then: pd.DataFrame) -> tuple[pd.Series, str]:
-    """Each force's p-value for its change between two periods, and how it was tested: a score test of two Poisson
-    rates where both periods give the events behind them, else a z-test of two log ratios from their intervals."""
+def _changes(moved: pd.DataFrame, kind: str, now: pd.Series, then: pd.Series) -> tuple[pd.Series, str]:
+    """Each force's change verdict from its change on the log scale and its standard error (`moved`; a force with
+    none is not tested), tested against no change allowing for the forces' spread (methods/change), and how it was
+    tested in words (CHANGE_TESTS[kind] with the family's control); `now` and `then` give the direction."""
+    tested, spread = change.overdispersed_changes(moved["log_change"], moved["se"])
+    tested.index = moved.index
+    verdict = pd.Series(np.select([tested["significant"] & (now > then), tested["significant"]], [RISE, FALL],
+                                  NO_CHANGE), index=moved.index).where(tested["p_value"].notna(), NOT_TESTED)
+    return verdict, f"{CHANGE_TESTS[kind].format(units=spread['units'])}, {ACROSS_FORCES}"
+
+
+def _log_changes(now: pd.DataFrame, then: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Each force's change between two periods on the log scale with its standard error, and what it rests on: the
+    events behind the two rates where both periods give them (Poisson), else the two ratios' 95% intervals."""
     if now["events"].notna().any() and then["events"].notna().any():
-        p = stats.poisson_rate_ratio(now["events"], now["events"] / now["value"], then["events"],
-                                     then["events"] / then["value"])["p_value"].to_numpy()
-        return pd.Series(p, index=now.index), CHANGE_TESTS["events"]
-    z = stats.z_value(config.CONFIDENCE_LEVEL)
-    se = [(np.log(d["ci_high"]) - np.log(d["ci_low"])) / (2 * z) for d in (now, then)]
-    score = (np.log(now["value"]) - np.log(then["value"])) / np.sqrt(se[0] ** 2 + se[1] ** 2)
-    return pd.Series(2 * sps.norm.sf(np.abs(score)), index=now.index), CHANGE_TESTS["interval"]
+        moved = change.log_change_of_rates(now["events"], now["events"] / now["value"], then["events"],
+                                           then["events"] / then["value"])
+        kind = "events"
+    else:
+        moved = change.log_change_of_ratios(now["value"], now["ci_low"], now["ci_high"], then["value"],
+                                            then["ci_low"], then["ci_high"])
+        kind = "interval"
+    moved.index = now.index
+    return moved, kind
 
 
 def _series_changes(table: pd.DataFrame) -> pd.DataFrame:
@@ -434,18 +449,17 @@ def _series_changes(table: pd.DataFrame) -> pd.DataFrame:
             then.index = now.index
             if now["previous_value"].notna().any():
                 continue  # its builder gave the change
-            p, how = _change_p_values(now, then)
-            p = p.where(now["reason"].isna() & then["value"].notna())
-            moved = pd.Series(multiplicity.significant(p, multiplicity.FDR), index=now.index)
-            verdict = pd.Series(np.select([moved & (now["value"] > then["value"]), moved], [RISE, FALL], NO_CHANGE),
-                                index=now.index).where(p.notna(), NOT_TESTED).where(then["value"].notna())
+            moved, kind = _log_changes(now, then)
+            untested = now["reason"].notna() | then["value"].isna()
+            verdict, how = _changes(moved.mask(untested), kind, now["value"], then["value"])
+            verdict = verdict.where(then["value"].notna())
             known = now["value"].notna() & then["value"].notna()
             table.loc[now.index, "previous_period"] = then["period"].where(known)
             table.loc[now.index, "previous_value"] = then["value"].where(known)
             table.loc[now.index, "change"] = (now["value"] - then["value"]).where(known)
             table.loc[now.index, "change_verdict"] = verdict.where(known)
-            table.loc[now.index, "change_test"] = pd.Series(f"{how}, {ACROSS_FORCES}", index=now.index).where(
-                p.notna())
+            table.loc[now.index, "change_test"] = pd.Series(how, index=now.index).where(
+                verdict.isin([RISE, FALL, NO_CHANGE]))
     return table
 
 

@@ -59,16 +59,19 @@ def test_every_point_is_a_difference_or_an_outlier_with_no_placeholder_and_nothi
         assert re.search(r"significant|limit|than England and Wales|fewer than|more than", text), text
 
 
-EXPECTED = {  # force: what the panel said its key points must name (issue 35)
-    "north-yorkshire": "Black/White stop and search rate ratio: rose from 2.8 in 2022/23 to 6.5 (95% CI 5.0 to 8.5) "
-                       "in 2024/25 (third-party extract), both on Census 2021 residents; a significant rise",
+EXPECTED = {  # force: what the panel said its key points must name (issue 35), where the rules find it
+    "north-yorkshire": "In 2024/25 (third-party extract), Black people were searched significantly more often than "
+                       "White people per resident in North Yorkshire Police's area: a ratio of 6.5 (95% CI 5.0 to 8.5)",
     "lancashire": "Stop and searches per 1,000 residents: rose from 3.0 in 2018/19 to 13.1 in 2024/25",
-    "kent": "Stop and searches per 1,000 residents: rose from 3.4 in 2018/19 to 8.0 in 2024/25",
-    "south-wales": "Stop and searches per 1,000 residents: fell from 8.1 in 2018/19 to 3.6 in 2024/25 (third-party "
-                   "extract), both on the residents of each year (down 4.5 per 1,000 residents, 55%)",
+    "south-wales": "Stop and searches per 1,000 residents: 3.6 in 2024/25 (third-party extract), below the 95% (not "
+                   "the 99.8%) limit around England and Wales",
     "metropolitan-police": "Officers (full-time equivalent): 31,495 at 31 March 2026 (third-party extract), 3,404 "
                            "fewer than the 34,899 at 31 March 2023",
 }
+# Changes the panel named that the test allowing for the forces' spread does not find significant: the page says
+# "no significant change", and no point calls them significant (issue 35's rule: a point says something differs).
+WITHIN_SPREAD = {"kent": ("searches_per_1000", 3.4, 8.0), "south-wales": ("searches_per_1000", 8.1, 3.6),
+                 "north-yorkshire": ("bw_search_ratio", 2.8, 6.5)}
 
 
 @pytest.mark.parametrize("force", sorted(EXPECTED))
@@ -77,6 +80,29 @@ def test_the_panel_s_findings_surface_by_the_rules(force):
     texts = [p["text"] for p in key_points.points(glance.at_a_glance(f).table, f.code)]
     assert any(t.startswith(EXPECTED[force]) for t in texts), texts
     assert not any("199 police officers per 100,000" in t for t in texts)
+
+
+def test_a_significant_change_says_how_it_was_tested():
+    # Lancashire's searches, 3.0 to 13.1 per 1,000: significant against no change allowing for the forces' spread.
+    f = forces.resolve("lancashire")
+    texts = [p["text"] for p in key_points.points(glance.at_a_glance(f).table, f.code)]
+    point = next(t for t in texts if t.startswith(EXPECTED["lancashire"]))
+    assert ("a significant rise (tested against no change, allowing for how much the 42 forces' rates changed beyond "
+            "chance: an overdispersed Poisson test on the log scale, with the Benjamini-Hochberg false discovery rate "
+            "across forces)") in point
+
+
+@pytest.mark.parametrize("force", sorted(WITHIN_SPREAD))
+def test_a_change_within_the_forces_spread_is_never_called_significant(force):
+    measure, before, after = WITHIN_SPREAD[force]
+    f = forces.resolve(force)
+    rows = glance.at_a_glance(f).table
+    row = rows[rows["measure_id"] == measure].iloc[0]
+    assert (round(row["previous_value"], 1), round(row["value"], 1)) == (before, after)
+    assert row["change_verdict"] == fm.NO_CHANGE and "allowing for how much the" in row["change_test"]
+    label = fm.MEASURES[measure]["label"]
+    moved = f"{label}: {'rose' if after > before else 'fell'} from"
+    assert not [p["text"] for p in key_points.points(rows, f.code) if p["text"].startswith(moved)]
 
 
 def test_south_wales_deaths_and_north_yorkshire_crime_name_how_many_forces_and_the_centre():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.sources import census
+from analysis.sources.files import locate
 from analysis.sources import stop_search as ss
 
 
@@ -28,3 +29,16 @@ def test_rows_with_more_arrests_than_searches_are_caught_and_never_used():
     published = ss.load_searches()
     assert (published["arrests"] <= published["searches_arrest_known"]).all()
     assert (published["searches_arrest_known"] <= published["searches"]).all()
+
+
+def test_the_open_data_s_2018_19_total_is_the_home_office_s_published_count_of_all_searches():
+    """Like with like (issue 35): the open data's 2018/19 searches are the count the Home Office publishes for every
+    power it collects (its year ending March 2019 release: 370,454 under section 1 PACE and associated powers and
+    13,175 under section 60, with British Transport Police; none under section 47A), the count its table SS_20 gives
+    for 2024/25, so the two years are one series."""
+    raw = pd.read_csv(locate(ss.SEARCH_FILE), low_memory=False)  # as published: British Transport Police kept
+    year = raw[raw["year_ending"].str.startswith("2019")]
+    by_power = year.groupby("legislation")["searches"].sum()
+    assert by_power.to_dict() == {"Section 1 (PACE)": 370_454, "Section 44/47a (TACT)": 0, "Section 60 (CJPOA)": 13_175}
+    # Searches of vehicles alone are among them, as in the Home Office's count.
+    assert year.loc[year["ethnic_group_self_defined"] == "Vehicle only", "searches"].sum() > 0
