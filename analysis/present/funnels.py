@@ -1,5 +1,5 @@
 """Funnel plots: every force's rate against its size, with 95% and 99.8% control limits around the funnel's centre
-(the line named at its left end), the edition's force marked and named."""
+(the line named at its right end), the edition's force marked and named."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def funnel_plot(fitted: funnel.Funnel, *, name: str, description: str, source: s
                 y_title: str, subtitle=None, highlight: str | None = None, log_y: bool = False,
                 fmt: str = ".1f") -> alt.LayerChart:
     """The forces of `fitted` as dots at (size, value) inside its limit lines, with a rule at its centre named by what
-    it is and its value ("Centre: the median force, 5.2"): the lines, the centre and each force's verdict all come
+    it is and its value ("The median force: 5.2"): the lines, the centre and each force's verdict all come
     from the one fit.
 
     The 99.8% limits are dashed, the 95% limits solid, so the two read apart without colour.
@@ -40,9 +40,12 @@ def funnel_plot(fitted: funnel.Funnel, *, name: str, description: str, source: s
                                   legend=alt.Legend(orient="top", direction="horizontal")))
     centre_rule = alt.Chart(pd.DataFrame({"centre": [centre]})).mark_rule(color="#000", strokeWidth=1).encode(
         y="centre:Q")
+    # Named at the right end, just under the line: the largest forces sit there, few and close to the centre, and
+    # the edition's force is named beside its own dot, above or below it.
+    named = f"{fitted.centre_name[0].upper()}{fitted.centre_name[1:]}: {fmt_number(centre, 1)}"
     centre_name = alt.Chart(pd.DataFrame({"centre": [centre]})).mark_text(
-        align="left", baseline="bottom", dx=4, dy=-3, fontSize=11, color="#000").encode(
-        x=alt.value(0), y="centre:Q", text=alt.value(f"Centre: {fitted.centre_name}, {fmt_number(centre, 1)}"))
+        align="right", baseline="top", dx=-4, dy=3, fontSize=11, color="#000").encode(
+        x=alt.value("width"), y="centre:Q", text=alt.value(named))
     colour, shape = marker_encodings(frame)
     dots = alt.Chart(frame).mark_point(filled=True, size=60, opacity=0.9).encode(
         x=x, y=y, color=colour.legend(None), shape=shape.legend(None),

@@ -37,7 +37,7 @@ def test_the_centre_line_is_named_with_what_it_is_and_its_value():
                                y_title="y").to_dict()
     names = [layer["encoding"]["text"]["value"] for layer in spec["layer"]
              if layer["mark"]["type"] == "text" and "value" in layer["encoding"]["text"]]
-    assert names == ["Centre: the median force, 6.4"]
+    assert names == ["The median force: 6.4"]
 
 
 def test_a_force_at_the_large_end_is_named_to_the_left_of_its_dot_so_the_name_stays_inside_the_chart():
