@@ -53,7 +53,7 @@ def outlier_note(code: str) -> str:
 # In place of a test against England and Wales, for the City of London's rates per resident.
 CITY_PER_RESIDENT = "not tested: per resident, the City's figures say little (see the note above)"
 NO_SAMPLING = "a count of every case, not a sample: no sampling error"
-# The table's funnel places in the chapters' words (methods/funnel), which read on before "around England and Wales".
+# The table's funnel places in the chapters' words (methods/funnel), which read on before "around" and the centre.
 FUNNEL_WORDS = {place: words for words, place in force_measures.FUNNEL_PLACES.items()}
 PARITY_WORDS = {force_measures.ABOVE_PARITY: "Black people searched significantly more often than White people per "
                                              "resident",
@@ -616,17 +616,17 @@ def ski_slopes(f: forces.Force) -> list:
                      + common.rank_sentence(forces_only.set_index("pfa_code")["value"], f.code, what=what,
                                             fmt="{:.0f}") + "."))
     fitted, period = measure_funnels.recorded_crime_funnel()
-    centre = fitted.centre / 1000
     charted = fitted.without([forces.CITY_OF_LONDON])
     crime_funnel = funnels.funnel_plot(
         charted, name=f"glance-crime-funnel-{f.slug}", highlight=f.code, x_title="Residents (log scale)",
         y_title="Offences per 1,000 residents",
         title=f"Recorded crime per 1,000 residents (excluding fraud), {period}",
-        subtitle=["Solid lines: 95% limits, dashed: 99.8%, around England and Wales, widened for the spread between "
-                  "forces", f"{city}: no rate (too few residents)"],
+        subtitle=[f"Solid lines: 95% limits, dashed: 99.8%, around {fitted.centre_name}, widened for the spread "
+                  "between forces", f"{city}: no rate (too few residents)"],
         source=source_lines.line(measure_funnels.CRIME_DATA),
         description=(f"Funnel plot of recorded crime per 1,000 residents in the {period} for {len(charted.table)} "
-                     f"forces against their populations, with limits around England and Wales ({1000 * centre:.1f}). "
+                     f"forces against their populations, with limits around {fitted.centre_name} "
+                     f"({fmt_number(fitted.centre, 1)}). "
                      + (common.funnel_sentence(fitted, f.code, what=f"recorded crime per 1,000 residents, {period}")
                         if f.code != forces.CITY_OF_LONDON else f"{city} has no rate: too few residents") + "."))
     return [slope, crime_funnel]

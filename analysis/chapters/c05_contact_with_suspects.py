@@ -7,7 +7,7 @@ import pandas as pd
 
 from analysis.chapters import common, evidence
 from analysis.measures import search_ratios
-from analysis.measures.funnels import newest_search_funnel, search_funnel
+from analysis.measures.funnels import newest_search_funnel, search_funnel, searches_per_1000
 from analysis.methods import disproportionality, funnel, multiplicity, per_resident, policeuk_measures, stats
 from analysis.present import funnels, lines, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
@@ -95,36 +95,39 @@ def newest_year() -> Section:
     return Section(None, None, figures)
 
 
-SEARCH_FUNNEL_SUBTITLE = ("Solid lines: 95% limits, dashed: 99.8%, around England and Wales, widened because forces "
+SEARCH_FUNNEL_SUBTITLE = ("Solid lines: 95% limits, dashed: 99.8%, around the median force, widened because forces "
                           "vary far more than chance would make them. The City of London is left out: it has few "
                           "residents")
 
 
 def search_rate_funnel(highlight: str | None = None) -> Section:
     """Searches per 1,000 residents by force in the latest year against force size, with 95% and 99.8% limits
-    around England and Wales allowing for overdispersion: where a force falls, not its rank."""
+    around the median force allowing for overdispersion: where a force falls, not its rank."""
     fitted = search_funnel()
-    year = financial_year(int(fitted.table["year_ending"].iloc[0]))
+    year_ending = int(fitted.table["year_ending"].iloc[0])
+    year = financial_year(year_ending)
+    pooled = searches_per_1000(year_ending).set_index("pfa_code").at[ss.ENGLAND_AND_WALES, "per_1000"]
     figures, chart = common.resident_funnel(
         fitted, "sr", highlight, data=RATE_DATA, what=f"searches per 1,000 residents in {year}",
         unit="searches per 1,000 residents", described=f"stop and searches per 1,000 residents in {year}",
-        name="search-rate-funnel", x_title="Residents (ONS mid-year estimate, log scale)",
+        events="searches", name="search-rate-funnel", x_title="Residents (ONS mid-year estimate, log scale)",
         y_title="Searches per 1,000 residents", title=f"Stop and search per 1,000 residents by force, {year}",
         subtitle=SEARCH_FUNNEL_SUBTITLE)
     figures = [Figure("sr_year", year, "year", RATE_DATA),
-               Figure("sr_national", fitted.centre, "searches per 1,000 residents", RATE_DATA, PCT1), *figures]
+               Figure("sr_national", pooled, "searches per 1,000 residents", RATE_DATA, PCT1), *figures]
     return Section(fitted.table.drop(columns=["size"]).round(3), chart, figures)
 
 
 def newest_rate_funnel(highlight: str | None = None) -> Section:
-    """Searches per 1,000 residents (mid-2024) by force in 2024/25 on the funnel around England and Wales whose places
+    """Searches per 1,000 residents (mid-2024) by force in 2024/25 on the funnel around the median force whose places
     the dashboard and the measures table give (measures/funnels.newest_search_funnel: one fit for all of them)."""
     fitted = newest_search_funnel()
     year = financial_year(search_totals_2025.YEAR_ENDING)
     figures, chart = common.resident_funnel(
         fitted, "sr25", highlight, data=[search_totals_2025.TOTALS_FILE, population.MYE_2024_FILE],
         what=f"searches per 1,000 residents (mid-2024) in {year}", unit="searches per 1,000 residents",
-        described=f"stop and searches per 1,000 residents (mid-2024) in {year}", name="search-rate-funnel-2025",
+        described=f"stop and searches per 1,000 residents (mid-2024) in {year}", events="searches",
+        name="search-rate-funnel-2025",
         x_title="Residents (ONS mid-2024 estimate, log scale)", y_title="Searches per 1,000 residents",
         title=f"Stop and search per 1,000 residents by force, {year}", subtitle=SEARCH_FUNNEL_SUBTITLE)
     return Section(fitted.table.drop(columns=["size"]).round(3), chart, figures)

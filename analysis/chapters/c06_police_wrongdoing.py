@@ -9,6 +9,7 @@ from analysis.chapters import common, evidence
 from analysis.measures.funnels import deaths_funnel
 from analysis.methods import funnel, per_resident, stats
 from analysis.present import funnels, lines, source_lines, tables
+from analysis.present.numbers import fmt_number
 from analysis.present.glue import Figure, Section, national
 from analysis.sources import forces, iopc, iopc_extract, population
 from analysis.sources.periods import financial_year
@@ -72,7 +73,7 @@ def national_deaths() -> Section:
 
 def force_counts(highlight: str | None = None) -> Section:
     """Per-force deaths per million residents a year against force size, with 95% and 99.8% funnel limits around
-    England and Wales: counts alone would rank forces by size, and the limits show how far chance alone reaches."""
+    the median force: counts alone would rank forces by size, and the limits show how far chance alone reaches."""
     fitted = deaths_funnel()
     table = fitted.table
     years = iopc.by_force()["year_ending"]
@@ -85,8 +86,10 @@ def force_counts(highlight: str | None = None) -> Section:
     figures = [
         Figure("deaths_force_span", span, "years", DEATHS_DATA),
         Figure("deaths_national_rate", national, "deaths per million residents a year", RATE_DATA, "{:.1f}"),
-        Figure("deaths_force_median_rate", table["per_million"].median(), "deaths per million residents a year",
-               RATE_DATA, "{:.1f}"),
+        Figure("deaths_force_median_rate", fitted.centre, "deaths per million residents a year", RATE_DATA, "{:.1f}",
+               label=f"Deaths per million residents a year in the median force, {span} (the funnel's centre; the "
+                     "City of London left out)"),
+        *common.met_share_figures("deaths", charted, RATE_DATA, events="deaths"),
         Figure("deaths_force_top", top["force"], "force", RATE_DATA),
         Figure("deaths_force_top_rate", top["per_million"], "deaths per million residents a year", RATE_DATA, "{:.1f}"),
         Figure("deaths_force_top_n", int(top["fatalities"]), "deaths", DEATHS_DATA),
@@ -102,12 +105,12 @@ def force_counts(highlight: str | None = None) -> Section:
         x_title="Person-years lived by the force's residents (log scale)",
         y_title="Deaths per million residents a year",
         title=f"Deaths during or following police contact per million residents a year, by force, {span}",
-        subtitle=("All IOPC categories. Solid lines: 95% limits, dashed: 99.8%, around England and Wales. The City "
+        subtitle=("All IOPC categories. Solid lines: 95% limits, dashed: 99.8%, around the median force. The City "
                   "of London is left out: its tiny resident population puts its rate off this scale"),
         source=source_lines.line(RATE_DATA),
         description=(f"Funnel plot of deaths during or following police contact per million residents a year for "
                      f"{len(charted.table)} forces, {span}, against their residents' person-years, with 95% and "
-                     f"99.8% limits around England and Wales ({national:.1f}). "
+                     f"99.8% limits around {fitted.centre_name} ({fmt_number(fitted.centre, 1)}). "
                      f"{int((charted.table['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits; the "
                      f"highest rate is {top['per_million']:.1f} in {top['force']}."))
     return Section(table.drop(columns=["size"]), chart, figures)

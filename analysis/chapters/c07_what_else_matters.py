@@ -193,17 +193,17 @@ def recorded_crime_map(highlight: str | None = None) -> Section:
 
 def recorded_crime_funnel(highlight: str | None = None) -> Section:
     """Recorded crime per 1,000 residents by force in ONS's newest counts (year ending June 2025, mid-2024 residents)
-    on funnel limits around England and Wales: the fit whose places the dashboard and the measures table give."""
+    on funnel limits around the median force: the fit whose places the dashboard and the measures table give."""
     fitted, period = measure_funnels.recorded_crime_funnel()
     data = measure_funnels.CRIME_DATA
     national = measure_funnels.recorded_crime_rates().set_index("pfa_code").loc[ENGLAND_AND_WALES]
     figures, chart = common.resident_funnel(
         fitted, "crime25", highlight, data=data, what=f"recorded crime per 1,000 residents (mid-2024), {period}",
         unit="offences per 1,000 residents", described=f"recorded crime per 1,000 residents in the {period}",
-        name="recorded-crime-funnel-2025", x_title="Residents (ONS mid-2024 estimate, log scale)",
+        events="offences", name="recorded-crime-funnel-2025", x_title="Residents (ONS mid-2024 estimate, log scale)",
         y_title="Offences per 1,000 residents",
         title=f"Police recorded crime per 1,000 residents (excluding fraud), by force, {period}",
-        subtitle=("Solid lines: 95% limits, dashed: 99.8%, around England and Wales, widened for the spread between "
+        subtitle=("Solid lines: 95% limits, dashed: 99.8%, around the median force, widened for the spread between "
                   "forces. The City of London is left out: too few residents for a rate"))
     figures = [Figure("crime25_period", period, "period", data),
                Figure("crime25_national_count", national["crimes"], "offences", data, "{:,.0f}"),

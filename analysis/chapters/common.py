@@ -45,7 +45,7 @@ def rank_figures(key: str, values: pd.Series, highlight: str | None, *, what: st
 
 
 def funnel_sentence(fitted: funnel.Funnel, force_code: str, *, what: str, fmt: str = "{:.1f}") -> str:
-    """"Kent Police: 3.4 for searches per 1,000 residents in 2018/19, within the 95% limits around England and Wales"
+    """"Kent Police: 3.4 for searches per 1,000 residents in 2018/19, within the 95% limits around the median force"
     (or the funnel's other centre):
     where the force falls on a funnel (methods/funnel), never a rank; if the force has no value, says so."""
     name = forces.get(force_code).name
@@ -93,19 +93,36 @@ def funnel_count_figures(prefix: str, fitted: funnel.Funnel, datasets: list[str]
     ]
 
 
+def met_share_figures(key: str, charted: funnel.Funnel, data: list[str], *, events: str) -> list[Figure]:
+    """Why a funnel of rates per resident is centred on the median force, not on England and Wales's pooled rate: the
+    Metropolitan Police's share of the compared forces' `events` (each force's rate times its size) and of their
+    residents (its size), which say which way and how far it pulls the pooled rate."""
+    table = charted.table.set_index("pfa_code")
+    counted = table["value"] * table["size"]
+    met = forces.METROPOLITAN
+    compared = "of the forces compared (the City of London left out)"
+    return [Figure(f"{key}_met_share", 100 * counted[met] / counted.sum(), "%", data,
+                   label=f"Metropolitan Police's share of the {events} {compared}"),
+            Figure(f"{key}_met_residents", 100 * table.at[met, "size"] / table["size"].sum(), "%", data,
+                   label=f"Metropolitan Police's share of the residents {compared}")]
+
+
 def resident_funnel(fitted: funnel.Funnel, key: str, highlight: str | None, *, data: list[str], what: str,
-                    unit: str, described: str, **chart) -> tuple[list[Figure], object]:
-    """A funnel of forces' rates per resident (the City of London, with its few residents, neither drawn nor
-    counted): how many forces fall where, the median force, the force's own place in an edition, and the plot
-    (`chart`: funnel_plot's name, titles and subtitle; `described`, what the screen-reader description calls it)."""
+                    unit: str, described: str, events: str, **chart) -> tuple[list[Figure], object]:
+    """A funnel of forces' rates per resident around the median force (the City of London, with its few residents,
+    neither drawn nor counted): how many forces fall where, the median force (the centre), the Met's shares of the
+    `events` and residents that pull the pooled rate, the force's own place in an edition, and the plot (`chart`:
+    funnel_plot's name, titles and subtitle; `described`, what the screen-reader description calls it)."""
     charted = fitted.without([forces.CITY_OF_LONDON])
     figures = [*funnel_count_figures(f"{key}_funnel", charted, data),
-               Figure(f"{key}_median_force", charted.table["value"].median(), unit, data, "{:.1f}"),
+               Figure(f"{key}_median_force", fitted.centre, unit, data, "{:.1f}"),
+               *met_share_figures(key, charted, data, events=events),
                *funnel_figures(f"{key}_force_funnel", fitted, highlight, what=what, datasets=data)]
     plot = funnels.funnel_plot(
         charted, highlight=highlight, source=source_lines.line(data), **chart,
         description=(f"Funnel plot of {described} for {len(charted.table)} forces against their resident "
-                     f"populations, with 95% and 99.8% limits around {fitted.centre_name} ({fitted.centre:.1f}). "
+                     f"populations, with 95% and 99.8% limits around {fitted.centre_name} "
+                     f"({fmt_number(fitted.centre, 1)}). "
                      f"{int((charted.table['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits."))
     return figures, plot
 

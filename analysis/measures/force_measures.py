@@ -26,6 +26,8 @@ FUNNEL_PLACES = {funnel.ABOVE_998: "above 99.8% limit", funnel.ABOVE_95: "above 
                  funnel.BELOW_998: "below 99.8% limit"}
 OUTSIDE_95 = ("above 99.8% limit", "above 95% limit", "below 95% limit", "below 99.8% limit")
 CENTRE_EW = "England and Wales"
+# Every funnel of rates per resident is centred on the median force (methods/funnel.forces_rate_funnel).
+CENTRE_MEDIAN = funnel.MEDIAN_FORCE
 HIGHER, LOWER, NOT_DIFFERENT = "significantly higher", "significantly lower", "not significantly different"
 ABOVE_PARITY, BELOW_PARITY, AT_PARITY = ("significantly above parity", "significantly below parity",
                                          "not significantly different from parity")
@@ -116,7 +118,7 @@ SCHEMA = pa.DataFrameSchema(
         "england_and_wales": pa.Column(float, nullable=True),
         "median_force": pa.Column(float, nullable=True),
         "funnel_place": pa.Column(object, pa.Check.isin(_FUNNEL_VALUES), nullable=True),
-        "funnel_centre": pa.Column(object, pa.Check.isin([CENTRE_EW]), nullable=True),
+        "funnel_centre": pa.Column(object, pa.Check.isin([CENTRE_EW, CENTRE_MEDIAN]), nullable=True),
         "vs_england_and_wales": pa.Column(object, pa.Check.isin([HIGHER, LOWER, NOT_DIFFERENT]), nullable=True),
         "test": pa.Column(object, nullable=True),
         "previous_period": pa.Column(object, nullable=True),
@@ -175,12 +177,15 @@ def _rows(measure_id: str, period: str, datasets: list[str], values: pd.Series, 
     return out
 
 
-def _funnel_rows(fitted: funnel.Funnel, centre: str) -> dict:
-    """Each force's funnel place and centre, and the reason where there is none (the City of London)."""
+def _funnel_rows(fitted: funnel.Funnel) -> dict:
+    """Each force's funnel place and the centre it is placed around (named as the fit names it), the median force as
+    that centre (the median of the forces compared, the City of London left out as it is from the fit), and the
+    reason where there is no place (the City of London)."""
     place = fitted.table.set_index("pfa_code")["funnel"]
     city = place == funnel.CITY_NOT_COMPARED
     return {"funnel_place": place.map(FUNNEL_PLACES),
-            "funnel_centre": pd.Series(centre, index=place.index).where(~city),
+            "funnel_centre": pd.Series(fitted.centre_name, index=place.index).where(~city),
+            "median_force": fitted.centre,
             "funnel_centre_value": pd.Series(fitted.centre, index=place.index).where(~city),
             # On a wide funnel "within the limits" says little: the caveat goes beside that verdict wherever shown.
             "funnel_caveat": pd.Series(funnel.wide_caveat(fitted.spread, fitted.centre_name), index=place.index).where(
@@ -261,7 +266,7 @@ def counted_ratio() -> pd.DataFrame:
 
 def newest_searches() -> pd.DataFrame:
     """Searches per 1,000 residents (mid-2024) in 2024/25, from the Home Office's force totals, on the funnel around
-    England and Wales."""
+    the median force."""
     searches = search_totals_2025.load().set_index("pfa_code")["searches"]
     pop = population.for_year(population.MYE_2024_YEAR)
     rate = 1000 * searches / pop.reindex(searches.index)
@@ -270,12 +275,12 @@ def newest_searches() -> pd.DataFrame:
     fitted = funnels.newest_search_funnel()
     return _rows("searches_per_1000", financial_year(search_totals_2025.YEAR_ENDING),
                  [search_totals_2025.TOTALS_FILE, population.MYE_2024_FILE], rate, basis="mid-2024 population",
-                 events=searches, **_funnel_rows(fitted, CENTRE_EW))
+                 events=searches, **_funnel_rows(fitted))
 
 
 def counted_searches() -> pd.DataFrame:
     """Searches per 1,000 residents (each year's population) in the newest year of the open data, on its funnel
-    around England and Wales, with the change since the year before (_changes: against no change, allowing for the
+    around the median force, with the change since the year before (_changes: against no change, allowing for the
     forces' spread)."""
     totals = per_resident.per_1000_residents(ss.search_totals())
     latest = int(totals["year_ending"].max())
@@ -291,7 +296,7 @@ def counted_searches() -> pd.DataFrame:
                  now["per_1000"], events=now["searches"], previous_period=financial_year(latest - 1),
                  previous_value=before["per_1000"], change=now["per_1000"] - before["per_1000"],
                  change_verdict=verdict, change_test=pd.Series(how, index=now.index).where(~city),
-                 **_funnel_rows(fitted, CENTRE_EW))
+                 **_funnel_rows(fitted))
     rows["test"] = FUNNEL_TEST + f"; change: {how}"
     return rows
 
@@ -333,12 +338,12 @@ def staff(newest_official: int) -> list[pd.DataFrame]:
 
 def recorded_crime() -> pd.DataFrame:
     """Recorded crime per 1,000 residents in ONS's newest counts (year ending June 2025, mid-2024 residents) on the
-    funnel around England and Wales that chapter 7 draws. The third party's year ending March 2026 rates are not a
+    funnel around the median force that chapter 7 draws. The third party's year ending March 2026 rates are not a
     row: another source and population year, they would set a break beside the official series."""
     crime = funnels.recorded_crime_rates().set_index("pfa_code")
     fitted, period = funnels.recorded_crime_funnel()
     rows = _rows("recorded_crime_per_1000", period, funnels.CRIME_DATA, crime["per_1000"], basis="mid-2024 population",
-                 events=crime["crimes"], **_funnel_rows(fitted, CENTRE_EW))
+                 events=crime["crimes"], **_funnel_rows(fitted))
     city = rows["force_code"] == forces.CITY_OF_LONDON
     rows.loc[city, ["funnel_place", "funnel_centre", "funnel_centre_value"]] = None
     rows.loc[city, "reason"] = CRIME_CITY
@@ -380,7 +385,7 @@ def anti_social_behaviour() -> pd.DataFrame:
 def deaths() -> list[pd.DataFrame]:
     """Deaths during or following police contact: England and Wales in the newest year (a third party's extract; no
     figure by force), then each force's rate per million residents a year over the IOPC's by-force years, on the
-    funnel around England and Wales."""
+    funnel around the median force."""
     national = iopc_extract.deaths_by_year().set_index("year")["deaths"]
     year = national.index[-1]
     nowhere = pd.Series(dtype=float)
@@ -393,7 +398,7 @@ def deaths() -> list[pd.DataFrame]:
     span = f"{financial_year(int(years.min()))} to {financial_year(int(years.max()))}"
     rate = _rows("deaths_per_million", span, [iopc.DEATHS_FILE, *population.BY_YEAR_FILES], by_force["per_million"],
                  national=per_resident.national_death_rate(), ci_low=by_force["ci_low"], ci_high=by_force["ci_high"],
-                 events=by_force["fatalities"], **_funnel_rows(funnels.deaths_funnel(), CENTRE_EW))
+                 events=by_force["fatalities"], **_funnel_rows(funnels.deaths_funnel()))
     rate.loc[rate["force_code"] == forces.CITY_OF_LONDON, "reason"] = DEATHS_CITY
     return [latest, rate]
 

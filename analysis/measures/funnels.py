@@ -1,5 +1,7 @@
-"""The forces' funnels that more than one page shows (searches and deaths per resident), fitted in one place so a chart
-and every verdict drawn from it use the same fit and centre."""
+"""The forces' funnels that more than one page shows (searches, deaths and recorded crime per resident), fitted in one
+place so a chart and every verdict drawn from it use the same fit and centre: each is centred on the median force's
+rate (methods/funnel.forces_rate_funnel), never on England and Wales's pooled rate, which the Metropolitan Police
+pulls."""
 
 from __future__ import annotations
 
@@ -20,35 +22,29 @@ def searches_per_1000(year: int | None = None) -> pd.DataFrame:
 
 
 def search_funnel(year: int | None = None) -> funnel.Funnel:
-    """Searches per 1,000 residents by force on a funnel around England and Wales (methods/funnel), for one year
+    """Searches per 1,000 residents by force on a funnel around the median force (methods/funnel), for one year
     ending March (default: the latest); the table's column `funnel` says where each force falls."""
-    rates = searches_per_1000(year)
-    ew = rates[rates["pfa_code"] == ss.ENGLAND_AND_WALES].iloc[0]
-    fitted = funnel.forces_rate_funnel(rates, "searches", "population", ew["searches"] / ew["population"], 1000)
+    fitted = funnel.forces_rate_funnel(searches_per_1000(year), "searches", "population", 1000)
     fitted.table["force"] = forces.area_names(fitted.table["pfa_code"])
     return fitted
 
 
 def newest_search_funnel() -> funnel.Funnel:
     """Searches per 1,000 residents (mid-2024) by force in 2024/25, from the Home Office's force totals, on a funnel
-    around England and Wales (the 43 forces' searches over England and Wales's residents): what chapter 5 draws and
-    the measures table's 2024/25 verdicts."""
+    around the median force: what chapter 5 draws and the measures table's 2024/25 verdicts."""
     searches = search_totals_2025.load().set_index("pfa_code")["searches"]
     pop = population.for_year(population.MYE_2024_YEAR)
     counts = pd.DataFrame({"pfa_code": searches.index, "searches": searches.to_numpy(),
                            "population": pop.reindex(searches.index).to_numpy()})
-    fitted = funnel.forces_rate_funnel(counts, "searches", "population",
-                                       searches.sum() / pop[forces.ENGLAND_AND_WALES], 1000)
+    fitted = funnel.forces_rate_funnel(counts, "searches", "population", 1000)
     fitted.table["force"] = forces.area_names(fitted.table["pfa_code"])
     return fitted
 
 
 def deaths_funnel() -> funnel.Funnel:
-    """Deaths per million residents a year by force on a funnel around England and Wales (methods/funnel); the
+    """Deaths per million residents a year by force on a funnel around the median force (methods/funnel); the
     table's column `funnel` says where each force falls."""
-    table = per_resident.deaths_by_force()
-    return funnel.forces_rate_funnel(table, "fatalities", "person_years", per_resident.national_death_rate() / 1e6,
-                                     1e6)
+    return funnel.forces_rate_funnel(per_resident.deaths_by_force(), "fatalities", "person_years", 1e6)
 
 
 CRIME_DATA = [pfa_crime_2025.TABLE_FILE, population.MYE_2024_FILE]
@@ -71,11 +67,9 @@ def recorded_crime_rates() -> pd.DataFrame:
 
 def recorded_crime_funnel() -> tuple[funnel.Funnel, str]:
     """Recorded crime per 1,000 residents by force in ONS's newest counts (year ending June 2025, mid-2024 residents)
-    on a funnel around England and Wales, and its period: what chapter 7 and the dashboard draw and the measures
-    table's verdicts."""
+    on a funnel around the median force (the City of London, with no rate, in neither), and its period: what chapter
+    7 and the dashboard draw and the measures table's verdicts."""
     crime = recorded_crime_rates()
-    ew = crime.set_index("pfa_code").loc[forces.ENGLAND_AND_WALES]
-    rated = crime[crime["per_1000"].notna()]
-    fitted = funnel.forces_rate_funnel(rated, "crimes", "population", ew["crimes"] / ew["population"], 1000)
+    fitted = funnel.forces_rate_funnel(crime[crime["per_1000"].notna()], "crimes", "population", 1000)
     fitted.table["force"] = forces.area_names(fitted.table["pfa_code"])
     return fitted, pfa_crime_2025.PERIOD

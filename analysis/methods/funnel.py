@@ -18,8 +18,10 @@ LEVELS = (0.95, 0.998)
 # Spiegelhalter (2005) winsorises the z-scores at these quantiles before estimating overdispersion, so a few extreme
 # units do not make every other unit look ordinary.
 WINSOR = (0.10, 0.90)
+# A count of no events, on the log scale: half an event (a unit's z-score only, never its rate or verdict).
+LOG_ZERO_EVENTS = 0.5
 WITHIN = "within the 95% limits"
-# Each reads on before "around England and Wales" (chapters/common.funnel_sentence).
+# Each reads on before "around" and the funnel's centre (chapters/common.funnel_sentence).
 ABOVE_95, BELOW_95 = "above the 95% (not the 99.8%) limit", "below the 95% (not the 99.8%) limit"
 ABOVE_998, BELOW_998 = "above the 99.8% limit", "below the 99.8% limit"
 ORDER = [BELOW_998, BELOW_95, WITHIN, ABOVE_95, ABOVE_998]
@@ -95,16 +97,26 @@ def _fit(value, z, se, limits) -> tuple[pd.DataFrame, dict]:
     return out, spread
 
 
-def rate_funnel(events, exposure, centre: float) -> tuple[pd.DataFrame, dict]:
-    """Each unit's rate, its 95% and 99.8% limits and where it falls, around `centre` (events per unit exposure,
-    the England and Wales rate); and the overdispersion estimates the limits allow for.
+def median_rate(events, exposure) -> float:
+    """The median of the units' rates (events per unit exposure): the typical unit, which no one large unit can pull
+    as it pulls the pooled rate, its events over everyone's exposure."""
+    return float(np.median(np.asarray(events, dtype=float) / np.asarray(exposure, dtype=float)))
 
-    The z-scores are Pearson's, (rate - centre)/sqrt(centre/exposure), defined even for a unit with no events; the
-    between-unit variance is estimated with the log scale's standard errors, 1/sqrt(expected events), because the
-    limits are drawn on that scale."""
+
+def rate_funnel(events, exposure, centre: float) -> tuple[pd.DataFrame, dict]:
+    """Each unit's rate, its 95% and 99.8% limits and where it falls, around `centre` (events per unit exposure);
+    and the overdispersion estimates the limits allow for, from the units' z-scores against that centre.
+
+    The z-scores and the between-unit variance are on the log scale the limits are drawn on: z = log(rate/centre)
+    / se, with se = 1/sqrt(expected events) at the centre, so a rate twice the centre counts as far out as one half of
+    it (on the rate scale, Pearson's z would count the one above as twice as far, and a centre below the pooled rate,
+    as the median force's often is, would widen every limit). A unit with no events is given half an event
+    (LOG_ZERO_EVENTS) for its z-score only, where the log of its rate is undefined."""
     events, exposure = np.asarray(events, dtype=float), np.asarray(exposure, dtype=float)
     value = events / exposure
-    return _fit(value, (value - centre) / np.sqrt(centre / exposure), 1 / np.sqrt(centre * exposure),
+    se = 1 / np.sqrt(centre * exposure)
+    logged = np.log(np.maximum(events, LOG_ZERO_EVENTS) / exposure)
+    return _fit(value, (logged - np.log(centre)) / se, se,
                 lambda tau2, level: rate_limits(exposure, centre, tau2, level))
 
 
@@ -122,7 +134,7 @@ def proportion_limits(trials, centre: float, tau2: float, level: float) -> tuple
 
 
 def proportion_funnel(events, trials, centre: float) -> tuple[pd.DataFrame, dict]:
-    """rate_funnel for a proportion (events of trials) around `centre`, the England and Wales proportion: Pearson
+    """rate_funnel for a proportion (events of trials) around `centre` (a pooled proportion): Pearson
     z-scores, and the between-unit variance on the logit scale the limits are drawn on."""
     events, trials = np.asarray(events, dtype=float), np.asarray(trials, dtype=float)
     value = events / trials
@@ -181,6 +193,8 @@ def limit_curve(sizes, limits) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
+# The centre of every funnel of forces' rates per resident (forces_rate_funnel), as a verdict names it.
+MEDIAN_FORCE = "the median force"
 CITY_NOT_COMPARED = "not compared: per resident, the City of London's figures say little"
 TOO_FEW_TO_PLACE = f"not compared: too few to place on the funnel (fewer than {config.MIN_CASES_FOR_SHARE} cases)"
 
@@ -207,13 +221,15 @@ class Funnel:
         return dataclasses.replace(self, table=kept)
 
 
-def forces_rate_funnel(table: pd.DataFrame, events: str, exposure: str, centre: float, per: float) -> Funnel:
-    """The forces' rates (per `per` of exposure) on a funnel around `centre` (per unit exposure): `table` has a
-    pfa_code column; national rows are dropped, and the City of London, whose few residents put any rate per
-    resident off the scale, is kept but not compared, nor counted in the overdispersion, nor spanned by the lines.
-    `size` is the exposure."""
+def forces_rate_funnel(table: pd.DataFrame, events: str, exposure: str, per: float) -> Funnel:
+    """The forces' rates (per `per` of exposure) on a funnel around the median force's rate (MEDIAN_FORCE: the median
+    of the compared forces' rates, which no one force can move as the Metropolitan Police moves a pooled England and
+    Wales rate), the overdispersion estimated around that centre: `table` has a pfa_code column; national rows are
+    dropped, and the City of London, whose few residents put any rate per resident off the scale, is kept but not
+    compared, nor counted in the centre or the overdispersion, nor spanned by the lines. `size` is the exposure."""
     rows = table[table["pfa_code"].isin(forces.force_codes())].reset_index(drop=True)
     compared = rows["pfa_code"] != forces.CITY_OF_LONDON
+    centre = median_rate(rows.loc[compared, events], rows.loc[compared, exposure])
     fitted, spread = rate_funnel(rows.loc[compared, events], rows.loc[compared, exposure], centre)
     fitted.index = rows.index[compared]
     out = rows.assign(size=rows[exposure], value=per * rows[events] / rows[exposure], funnel=CITY_NOT_COMPARED)
@@ -222,7 +238,7 @@ def forces_rate_funnel(table: pd.DataFrame, events: str, exposure: str, centre: 
     out.loc[compared, "funnel"] = fitted["funnel"]
     curve = limit_curve(out.loc[compared, "size"],
                         lambda grid, level: rate_limits(grid, centre, spread["tau2"], level))
-    return Funnel(out, curve.assign(value=per * curve["value"]), per * centre, spread)
+    return Funnel(out, curve.assign(value=per * curve["value"]), per * centre, spread, MEDIAN_FORCE)
 
 
 def forces_proportion_funnel(table: pd.DataFrame, events: str, trials: str) -> Funnel:

@@ -1,5 +1,5 @@
-"""Funnel plots: every force's rate against its size, with 95% and 99.8% control limits around England and Wales, the
-edition's force marked and named."""
+"""Funnel plots: every force's rate against its size, with 95% and 99.8% control limits around the funnel's centre
+(the line named at its right end), the edition's force marked and named."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.methods import funnel
+from analysis.present.numbers import fmt_number
 from analysis.present.markers import force_labels, marker_encodings, name_label
 from analysis.present.theme import COLUMN_WIDTH, GREY, axis_title, finish
 
@@ -19,8 +20,9 @@ RIGHT_SHARE = 0.6
 def funnel_plot(fitted: funnel.Funnel, *, name: str, description: str, source: str, title: str, x_title: str,
                 y_title: str, subtitle=None, highlight: str | None = None, log_y: bool = False,
                 fmt: str = ".1f") -> alt.LayerChart:
-    """The forces of `fitted` as dots at (size, value) inside its limit lines, with a rule at its centre: the lines,
-    the centre and each force's verdict all come from the one fit.
+    """The forces of `fitted` as dots at (size, value) inside its limit lines, with a rule at its centre named by what
+    it is and its value ("The median force: 5.2"): the lines, the centre and each force's verdict all come
+    from the one fit.
 
     The 99.8% limits are dashed, the 95% limits solid, so the two read apart without colour.
     """
@@ -38,6 +40,12 @@ def funnel_plot(fitted: funnel.Funnel, *, name: str, description: str, source: s
                                   legend=alt.Legend(orient="top", direction="horizontal")))
     centre_rule = alt.Chart(pd.DataFrame({"centre": [centre]})).mark_rule(color="#000", strokeWidth=1).encode(
         y="centre:Q")
+    # Named at the right end, just under the line: the largest forces sit there, few and close to the centre, and
+    # the edition's force is named beside its own dot, above or below it.
+    named = f"{fitted.centre_name[0].upper()}{fitted.centre_name[1:]}: {fmt_number(centre, 1)}"
+    centre_name = alt.Chart(pd.DataFrame({"centre": [centre]})).mark_text(
+        align="right", baseline="top", dx=-4, dy=3, fontSize=11, color="#000").encode(
+        x=alt.value("width"), y="centre:Q", text=alt.value(named))
     colour, shape = marker_encodings(frame)
     dots = alt.Chart(frame).mark_point(filled=True, size=60, opacity=0.9).encode(
         x=x, y=y, color=colour.legend(None), shape=shape.legend(None),
@@ -48,6 +56,6 @@ def funnel_plot(fitted: funnel.Funnel, *, name: str, description: str, source: s
     lo, hi = np.log(curve["size"].min()), np.log(curve["size"].max())
     right = (np.log(frame["size"]) - lo) / (hi - lo) > RIGHT_SHARE
     names = [name_label(frame[~right], "size:Q", y), name_label(frame[right], "size:Q", y, align="right")]
-    chart = alt.layer(lines, centre_rule, dots, *names).resolve_scale(
+    chart = alt.layer(lines, centre_rule, centre_name, dots, *names).resolve_scale(
         color="independent", shape="independent").properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

@@ -168,7 +168,8 @@
         item(dl, '95% interval', row.interval_note && 'none: ' + row.interval_note);
       }
       item(dl, 'Funnel', row.funnel_place && (row.funnel_place +
-           (row.funnel_centre ? ', centred on ' + row.funnel_centre : '')));
+           (row.funnel_centre ? ', centred on ' + row.funnel_centre +
+            (row.funnel_centre_value != null ? ' (' + shown(row.funnel_centre_value, m) + ')' : '') : '')));
       item(dl, 'Against England and Wales', row.vs_england_and_wales);
       item(dl, 'Against parity (1)', row.vs_parity);
       if (row.change_verdict) {

@@ -18,10 +18,10 @@ PAGE = "compare.html"  # in the site's root, beside the national book's index.ht
 HERE = Path(__file__).parent
 # The fields of a force's row the page shows: the contract's, then those the table may add (a ratio's verdict against
 # parity, the denominator a figure is per, the area whose figure a force is given and the force whose row carries it,
-# why an estimate has no interval, where the site shows it) where it has them.
+# why an estimate has no interval, where the site shows it, the funnel's centre as a figure) where it has them.
 ROW_FIELDS = ["value", "ci_low", "ci_high", "period", "funnel_place", "funnel_centre", "vs_england_and_wales", "test",
               "previous_period", "previous_value", "change", "change_verdict", "reason", "grade"]
-OPTIONAL_FIELDS = ["vs_parity", "basis", "area", "shared_with", "interval_note", "shown_at"]
+OPTIONAL_FIELDS = ["vs_parity", "basis", "area", "shared_with", "interval_note", "shown_at", "funnel_centre_value"]
 # The map's drawing: an equirectangular projection scaled by the cosine of this latitude (mid England and Wales),
 # close to the book's transverse Mercator at this size; the width is in SVG units, the height follows.
 MAP_LAT, MAP_WIDTH = 53.0, 300

@@ -89,13 +89,15 @@ def test_search_rate_funnel_says_where_a_force_falls_never_its_rank():
     section = c05.search_rate_funnel(highlight="kent")
     keys = {f.key: f.value for f in section.figures}
     # Forces differ over a hundred times as much as chance allows: "within" says so beside it (issue 35).
-    assert "within the 95% limits around England and Wales (forces differ about" in keys["sr_force_funnel"]
-    assert keys["sr_force_funnel"].endswith("not unusual, not like England and Wales)")
+    assert "within the 95% limits around the median force (forces differ about" in keys["sr_force_funnel"]
+    assert keys["sr_force_funnel"].endswith("not unusual, not like the median force)")
     assert "highest" not in keys["sr_force_funnel"]
-    # The Met (20.6 per 1,000) is above the 95% limit; on the log scale no force is above the 99.8% limit (limits
-    # multiply the centre, about 6.4 per 1,000, by the same factor each way); the City is not compared.
+    # Around the median force (about 3.3 per 1,000, not the pooled 6.4 the Met's searches pull up), the Met's 20.6
+    # is above the 99.8% limit, with Merseyside's; the limits multiply the centre by the same factor each way, so
+    # none is below zero; the City is not compared.
     met = section.table.set_index("pfa_code").loc[forces.METROPOLITAN]
-    assert met["funnel"] == funnel.ABOVE_95 and keys["sr_funnel_above_998"] == 0
+    assert met["funnel"] == funnel.ABOVE_998 and keys["sr_funnel_above_998"] == 2
+    assert keys["sr_median_force"] < keys["sr_national"] and keys["sr_met_share"] > keys["sr_met_residents"]
     assert (section.table["low_0.998"].dropna() > 0).all()
     assert keys["sr_funnel_phi"] > 100 and "random effects" in keys["sr_funnel_spread"]
     assert section.table.set_index("pfa_code").at[forces.CITY_OF_LONDON, "funnel"].startswith("not compared")

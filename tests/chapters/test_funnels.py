@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from analysis.chapters import c06_police_wrongdoing as c06
 from analysis.methods import funnel
 from analysis.sources import forces
@@ -19,7 +21,7 @@ def test_deaths_by_force_is_a_funnel_with_the_force_placed_not_ranked():
     values = figures(section)
     assert "deaths_force_rank" not in values and "highest" not in values["deaths_force_funnel"]
     assert values["deaths_force_funnel"].startswith("Kent Police: 2.6 for deaths")
-    assert values["deaths_force_funnel"].endswith(funnel.WITHIN + " around England and Wales")
+    assert values["deaths_force_funnel"].endswith(funnel.WITHIN + " around the median force")
     spec = section.chart.to_dict()
     assert spec["usermeta"]["pcp"]["name"] == "deaths-by-force" and "Funnel plot" in spec["description"]
     # The limits allow for the forces' spread beyond Poisson noise, and say so.
@@ -42,7 +44,7 @@ def test_deaths_have_one_method_the_funnel_and_the_city_no_verdict_on_any_page()
     assert deaths["vs_england_and_wales"].isna().all()
     met = glance.at_a_glance(forces.resolve("metropolitan-police")).table
     met_deaths = met[met["measure_id"] == "deaths_per_million"]["comparison"].iloc[0]
-    assert "significantly" not in met_deaths and "95% limits around England and Wales" in met_deaths
+    assert "significantly" not in met_deaths and "95% limits around the median force" in met_deaths
     city = glance.at_a_glance(forces.resolve("city-of-london")).table
     city_deaths = city[city["measure_id"] == "deaths_per_million"].iloc[0]
     assert city_deaths["funnel_place"] is None and "naming no incident" in city_deaths["comparison"]
@@ -106,7 +108,7 @@ def test_recorded_crime_by_force_is_placed_on_a_funnel_never_ranked_and_claims_n
     assert not any("rank" in key for key in values) and "crime24_force_funnel" not in figures(c07.recorded_crime_map())
     assert values["crime25_force_funnel"].startswith(
         "Kent Police: 83.0 for recorded crime per 1,000 residents (mid-2024), year ending June 2025, within the 95% "
-        "limits around England and Wales (forces differ about")
+        "limits around the median force (forces differ about")
     assert values["crime25_funnel_within"] + values["crime25_funnel_above_95"] + values["crime25_funnel_below_95"] == 42
     # The chapter draws the funnel whose places the measures table (so the dashboard and briefing) gives.
     table = force_measures.all_forces()
@@ -225,7 +227,7 @@ def test_the_2024_25_search_funnel_is_drawn_in_chapter_5_and_is_the_one_the_meas
     section = c05.newest_rate_funnel(highlight="kent")
     values = figures(section)
     assert values["sr25_force_funnel"].startswith("Kent Police: 8.0 for searches per 1,000 residents (mid-2024) in "
-                                                  "2024/25, within the 95% limits around England and Wales")
+                                                  "2024/25, within the 95% limits around the median force")
     assert section.chart.to_dict()["usermeta"]["pcp"]["name"] == "search-rate-funnel-2025"
     table = force_measures.all_forces()
     rows = table[(table["measure_id"] == "searches_per_1000") & (table["period"] == "2024/25")].set_index("force_code")
@@ -233,6 +235,15 @@ def test_the_2024_25_search_funnel_is_drawn_in_chapter_5_and_is_the_one_the_meas
     assert rows["funnel_place"].reindex(drawn.index).tolist() == drawn.tolist()
     assert values["sr25_funnel_within"] + values["sr25_funnel_above_95"] + values["sr25_funnel_below_95"] == 42
     assert section.table["low_0.998"].min() > 0  # no limit below zero
+    # Centred on the median force's 5.2 per 1,000, not the pooled 8.3 the Met pulls up: around the pooled rate 14
+    # forces were below the 95% limit and 2 above; around the median force none is below it.
+    compared = section.table[section.table["pfa_code"] != forces.CITY_OF_LONDON]
+    assert values["sr25_median_force"] == rows["funnel_centre_value"].dropna().iloc[0]
+    assert values["sr25_median_force"] == pytest.approx(compared["value"].median(), abs=1e-3)  # the table's 3 places
+    assert values["sr25_met_share"] > values["sr25_met_residents"]  # why the pooled rate is above the median
+    assert (values["sr25_funnel_above_95"], values["sr25_funnel_below_95"]) == (5, 0)
+    assert set(rows["funnel_centre"].dropna()) == {force_measures.CENTRE_MEDIAN}
+    assert (rows["median_force"] == values["sr25_median_force"]).all()
 
 
 def test_black_white_funnels_are_centred_on_england_and_wales_without_the_met_and_the_table_gives_that_comparator():

@@ -115,3 +115,43 @@ def test_a_proportion_far_from_the_centre_is_placed_beyond_the_limits():
     out = fitted.table
     assert out.loc[0, "funnel"] == funnel.ABOVE_998 and (out.loc[1:, "funnel"] == funnel.WITHIN).all()
     assert fitted.centre == pytest.approx(100 * (42 * 50 + 120) / (43 * 200))
+
+
+def _forces_with(met_searches: float) -> pd.DataFrame:
+    """Every force with a million residents and its own rate (2 to 10.4 per 1,000), the Met with `met_searches`
+    searches and eight million residents."""
+    codes = sorted(forces.force_codes())
+    table = pd.DataFrame({"pfa_code": codes, "population": 1e6, "searches": 2000 + 200.0 * np.arange(len(codes))})
+    met = table["pfa_code"] == forces.METROPOLITAN
+    table.loc[met, ["population", "searches"]] = [8e6, met_searches]
+    return table
+
+
+def test_a_rate_funnel_is_centred_on_the_median_of_the_compared_forces_rates_which_a_dominant_force_does_not_move():
+    fitted = funnel.forces_rate_funnel(_forces_with(met_searches=80_000), "searches", "population", 1000)
+    compared = fitted.table[fitted.table["pfa_code"] != forces.CITY_OF_LONDON]
+    # The median of the 42 forces compared: the City of London, neither compared nor counted, is not in it.
+    assert fitted.centre == pytest.approx(compared["value"].median())
+    assert fitted.centre_name == funnel.MEDIAN_FORCE
+    # The limits are drawn around that centre: at every size, the centre is the geometric middle of the two lines.
+    for level in ("95% limits", "99.8% limits"):
+        lines = fitted.curve[fitted.curve["level"] == level].pivot(index="size", columns="side", values="value")
+        assert np.allclose(np.sqrt(lines["lower"] * lines["upper"]), fitted.centre)
+    # The Met making ten times as many searches (over half the forces' total) more than doubles the pooled rate but
+    # does not move the centre: its rate is above the median either way.
+    dominant = funnel.forces_rate_funnel(_forces_with(met_searches=800_000), "searches", "population", 1000)
+    before, after = _forces_with(met_searches=80_000), _forces_with(met_searches=800_000)
+    assert after.set_index("pfa_code").at[forces.METROPOLITAN, "searches"] > after["searches"].sum() / 2
+    pooled = [t["searches"].sum() / t["population"].sum() for t in (before, after)]
+    assert pooled[1] > 2 * pooled[0]
+    assert dominant.centre == pytest.approx(fitted.centre)
+    assert dominant.table.set_index("pfa_code").at[forces.METROPOLITAN, "funnel"] == funnel.ABOVE_998
+
+
+def test_a_rate_funnels_overdispersion_is_estimated_on_the_log_scale_so_a_rate_twice_the_centre_counts_as_half_it():
+    # Two units as far above the centre as two others are below it, on the log scale: their z-scores cancel, so the
+    # spread is the same whichever side the outliers fall (on the rate scale, those above would count twice as far).
+    exposure = np.full(10, 1e6)
+    above = funnel.rate_funnel(np.array([5e3] * 8 + [1e4, 1e4]), exposure, 0.005)[1]
+    below = funnel.rate_funnel(np.array([5e3] * 8 + [2.5e3, 2.5e3]), exposure, 0.005)[1]
+    assert above["phi"] == pytest.approx(below["phi"]) and above["tau2"] == pytest.approx(below["tau2"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -29,6 +31,15 @@ def test_funnel_plot_marks_and_names_the_force_and_dashes_the_998_limits():
     assert label["mark"]["type"] == "text" and label["encoding"]["text"]["field"] == "area"
 
 
+def test_the_centre_line_is_named_with_what_it_is_and_its_value():
+    fitted = dataclasses.replace(_fitted(), centre_name=funnel.MEDIAN_FORCE)
+    spec = funnels.funnel_plot(fitted, name="t", description="d", source="s", title="t", x_title="x",
+                               y_title="y").to_dict()
+    names = [layer["encoding"]["text"]["value"] for layer in spec["layer"]
+             if layer["mark"]["type"] == "text" and "value" in layer["encoding"]["text"]]
+    assert names == ["The median force: 6.4"]
+
+
 def test_a_force_at_the_large_end_is_named_to_the_left_of_its_dot_so_the_name_stays_inside_the_chart():
     fitted = _fitted()
 
@@ -36,7 +47,7 @@ def test_a_force_at_the_large_end_is_named_to_the_left_of_its_dot_so_the_name_st
         spec = funnels.funnel_plot(fitted, name="t", description="d", source="s", title="t",
                                    x_title="x", y_title="y", highlight=highlight).to_dict()
         return {layer["mark"]["align"]: [row["area"] for row in spec["datasets"][layer["data"]["name"]]]
-                for layer in spec["layer"] if layer["mark"]["type"] == "text"}
+                for layer in spec["layer"] if layer["encoding"].get("text", {}).get("field") == "area"}
 
     assert named("kent") == {"left": ["Kent"], "right": []}
     assert named("metropolitan-police") == {"left": [], "right": ["Metropolitan Police"]}
