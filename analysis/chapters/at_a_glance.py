@@ -62,11 +62,12 @@ ONS_WORDS = {force_measures.HIGHER: "higher than", force_measures.LOWER: "lower 
 # The dashboard's columns beside those a reader sees: the comparison's first clause (the verdict, which the guide's
 # areas show alone), the measure's id and its verdicts as values, which the key points and the guide's areas choose
 # by (never by the sentences), the staff count a rate's row also gives, and the two groups' figures a difference
-# between Black and White people is of.
+# between Black and White people is of; and the register keys of the figures each row glues, which the page writes on
+# the row (tables.ROW_KEYS) so the briefing cites the sources of the rows it carries by key, never by text.
 FIELDS = ["verdict_text", "measure_id", "period_end", "funnel_place", "funnel_centre", "vs_parity",
           "vs_england_and_wales", "change_verdict", "reason", "area", "count_value", "count_previous_value",
           "count_previous_period", "count_noun", "value", "previous_period", "previous_value", "series",
-          "change_test", "funnel_centre_value", "black_value", "white_value"]
+          "change_test", "funnel_centre_value", "black_value", "white_value", "keys"]
 
 
 def _funnel_wording(row: pd.Series) -> str:
@@ -381,7 +382,7 @@ def measures(f: forces.Force, local_survey: str | None = None) -> tuple[pd.DataF
         worded = (WORDING.get((row["measure_id"], _primary(row))) or WORDING[row["measure_id"]])(row, mine, f)
         force_text, comparison, glued, *beside = worded
         rows.append(_row(row, force_text, comparison, everyone, [f.code, *peers], old=bool(old[i]))
-                    | (beside[0] if beside else {}))
+                    | (beside[0] if beside else {}) | {"keys": " ".join(g.key for g in glued)})
         figures += glued
     return pd.DataFrame(rows), figures, trends(f)
 
@@ -549,9 +550,10 @@ def show_key_points(section: Section, f: forces.Force) -> None:
     from IPython.display import HTML, display
 
     code = f.code
-    items = "".join(f'<li>{html.escape(p["text"])} <a class="{EVIDENCE_LINK}" href="{html.escape(p["page"])}">'
-                    'Where this comes from</a></li>'
-                    for p in key_points.points(section.table, code, outlier_note(code)))
+    # Each point marked with its register key (key_points.figures), as every figure the page glues.
+    items = "".join(f'<li {tables.FIGURE_KEY}="{key_points.key(i)}">{html.escape(p["text"])} <a class="{EVIDENCE_LINK}" '
+                    f'href="{html.escape(p["page"])}">Where this comes from</a></li>'
+                    for i, p in enumerate(key_points.points(section.table, code, outlier_note(code)), 1))
     display(HTML(f'<ul class="pcp-key-points">{items}</ul>'))
 
 
@@ -570,9 +572,9 @@ def table(section: Section):
     """The dashboard rows as a reader sees them (without the comparable forces, which have their own table)."""
     # Each row carries its measure's id, so the briefing splits the table between measures without reading it.
     shown = section.table.assign(period=_dated(section.table))
-    return tables.format_table(shown[[*HEADERS, "measure_id"]], headers=HEADERS, kind="glance",
-                               missing=NO_FIGURE,
-                               caption="Key measures, each with its period", row_group="measure_id")
+    return tables.format_table(shown[[*HEADERS, "measure_id", "keys"]], headers=HEADERS, kind="glance",
+                               missing=NO_FIGURE, caption="Key measures, each with its period",
+                               row_group="measure_id", row_keys="keys")
 
 
 def pack_rows(section: Section) -> list[dict]:

@@ -179,5 +179,10 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
 
 def figures(found: list[dict]) -> list[Figure]:
     """Each point glued (g_point_1, …) with its datasets, for the register and the briefing's check."""
-    return [Figure(f"g_point_{i}", p["text"], "key point", p["datasets"], label=f"Key point {i}")
+    return [Figure(key(i), p["text"], "key point", p["datasets"], label=f"Key point {i}")
             for i, p in enumerate(found, 1)]
+
+
+def key(number: int) -> str:
+    """The register key of the key point `number` (from 1): the page marks each point with it."""
+    return f"g_point_{number}"
