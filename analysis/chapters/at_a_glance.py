@@ -9,8 +9,6 @@ import pandas as pd
 
 from analysis import config
 
-from analysis.chapters import c05_contact_with_suspects as c05
-from analysis.chapters import c06_police_wrongdoing as c06
 from analysis.chapters import common, key_points
 from analysis.chapters import questions as asked
 from analysis.chapters import guide_and_force as guide
@@ -63,11 +61,13 @@ ONS_WORDS = {force_measures.HIGHER: "higher than", force_measures.LOWER: "lower 
              force_measures.NOT_DIFFERENT: "similar to"}
 # The dashboard's columns beside those a reader sees: the comparison's first clause (the verdict, which the guide's
 # areas show alone), the measure's id and its verdicts as values, which the key points and the guide's areas choose
-# by (never by the sentences), and the staff count a rate's row also gives.
+# by (never by the sentences), the staff count a rate's row also gives, and the two groups' figures a difference
+# between Black and White people is of; and the register keys of the figures each row glues, which the page writes on
+# the row (tables.ROW_KEYS) so the briefing cites the sources of the rows it carries by key, never by text.
 FIELDS = ["verdict_text", "measure_id", "period_end", "funnel_place", "funnel_centre", "vs_parity",
           "vs_england_and_wales", "change_verdict", "reason", "area", "count_value", "count_previous_value",
           "count_previous_period", "count_noun", "value", "previous_period", "previous_value", "series",
-          "change_test", "funnel_centre_value"]
+          "change_test", "funnel_centre_value", "black_value", "white_value", "keys"]
 
 
 def _funnel_wording(row: pd.Series) -> str:
@@ -245,6 +245,41 @@ def _deaths(row, mine, f):
             [Figure("g_deaths", int(row["events"]), "deaths", [iopc.DEATHS_FILE], "{:,.0f}")])
 
 
+# The outcome test's verdict (a difference against none) in words, and how its forces' tests were controlled.
+ARREST_WORDS = {force_measures.ABOVE_PARITY: "searches of Black people significantly more often followed by arrest "
+                                             "than searches of White people",
+                force_measures.BELOW_PARITY: "searches of Black people significantly less often followed by arrest "
+                                             "than searches of White people",
+                force_measures.AT_PARITY: "no significant difference between Black and White people"}
+
+
+def _outcome(row, mine, f):
+    """The outcome test: the Black minus the White arrest rate after a search, its interval and its verdict once the
+    forces' tests are controlled together, each group's rate beside it; or why the force is not compared."""
+    datasets = row["datasets"].split("; ")
+    without_met = f"excluding the Met: {fmt_number(row['england_and_wales_excluding_met'], 1)}"
+    national = {"england_and_wales": (_shown(row["england_and_wales"], 1) if pd.notna(row["england_and_wales"]) else
+                                      "too incomplete to compare (the Met's missing arrest counts)")
+                + f"; {without_met}"}
+    if row["reason"]:
+        return "not compared", row["reason"], [Figure("g_outcome", "not compared", "comparison", datasets)], national
+    text = f"{fmt_number(row['value'], 1)} points (95% CI {fmt_interval(row['ci_low'], row['ci_high'], 1)})"
+    comparison = [ARREST_WORDS[row["vs_parity"]],
+                  f"{fmt_number(row['black_value'], 1)}% of counted searches of Black people and "
+                  f"{fmt_number(row['white_value'], 1)}% of White people led to an arrest",
+                  "the forces' tests controlled together (Benjamini-Hochberg)"]
+    return text, comparison, [Figure("g_outcome", text, "percentage points", datasets,
+                                     label=f"Arrest rate after a search, Black minus White, {f.name}, "
+                                           f"{row['period']}")], national
+
+
+def _reviews(row, mine, f):
+    """The share of IOPC reviews upheld on its funnel around the forces' pooled share, or why it is not placed."""
+    comparison = row["reason"] or _funnel_wording(row)
+    return None, comparison, [Figure("g_reviews", row["value"], "%", row["datasets"].split("; "), "{:.1f}",
+                                     label=f"IOPC reviews of complaint outcomes upheld, {f.name}, {row['period']}")]
+
+
 def _primary(row: pd.Series) -> str:
     """The dataset a row's figure is read from (the first it names): which series of a measure the row is."""
     return row["datasets"].split("; ")[0]
@@ -256,7 +291,8 @@ WORDING = {("bw_search_ratio", force_indicators.INDICATORS_FILE): _bw_newest,
            ("bw_search_ratio", sr.DATASETS[0]): _bw_published, ("bw_search_ratio", ss.SEARCH_FILE): _bw_counted,
            "searches_per_1000": _searches, "officers_per_100k": _staff, "pcsos_per_100k": _staff,
            "recorded_crime_per_1000": _crime, "asb_experience_pct": _asb,
-           "deaths_england_and_wales": _deaths_national, "deaths_per_million": _deaths}
+           "deaths_england_and_wales": _deaths_national, "deaths_per_million": _deaths, "arrest_gap": _outcome,
+           "iopc_reviews_upheld_pct": _reviews}
 # Shown inside another measure's row: the staff counts, in the row of the rate per 100,000 they give.
 INSIDE = {m["count_measure"] for m in force_measures.MEASURES.values() if "count_measure" in m}
 
@@ -346,7 +382,7 @@ def measures(f: forces.Force, local_survey: str | None = None) -> tuple[pd.DataF
         worded = (WORDING.get((row["measure_id"], _primary(row))) or WORDING[row["measure_id"]])(row, mine, f)
         force_text, comparison, glued, *beside = worded
         rows.append(_row(row, force_text, comparison, everyone, [f.code, *peers], old=bool(old[i]))
-                    | (beside[0] if beside else {}))
+                    | (beside[0] if beside else {}) | {"keys": " ".join(g.key for g in glued)})
         figures += glued
     return pd.DataFrame(rows), figures, trends(f)
 
@@ -499,13 +535,9 @@ def at_a_glance(f: forces.Force, local_survey: str | None = None) -> Section:
 
 
 def guide_and_force(section: Section, f: forces.Force) -> Section:
-    """The guide's five action areas beside this force's figures (chapters/guide_and_force.py), with the outcome
-    test and complaint reviews placed for the force."""
-    extra = {"Contact with suspects": [next(x.value for x in c05.outcome_test(highlight=f.code).figures
-                                            if x.key == "ot_force_verdict")],
-             "Tackling wrongdoing": [next(x.value for x in c06.review_outcomes(highlight=f.code).figures
-                                          if x.key == "reviews_force_funnel")]}
-    return guide.section(f, section.table, extra)
+    """The guide's five action areas beside this force's figures (chapters/guide_and_force.py), from the dashboard's
+    rows."""
+    return guide.section(f, section.table)
 
 
 def questions(f: forces.Force) -> Section:
@@ -518,9 +550,10 @@ def show_key_points(section: Section, f: forces.Force) -> None:
     from IPython.display import HTML, display
 
     code = f.code
-    items = "".join(f'<li>{html.escape(p["text"])} <a class="{EVIDENCE_LINK}" href="{html.escape(p["page"])}">'
-                    'Where this comes from</a></li>'
-                    for p in key_points.points(section.table, code, outlier_note(code)))
+    # Each point marked with its register key (key_points.figures), as every figure the page glues.
+    items = "".join(f'<li {tables.FIGURE_KEY}="{key_points.key(i)}">{html.escape(p["text"])} <a class="{EVIDENCE_LINK}" '
+                    f'href="{html.escape(p["page"])}">Where this comes from</a></li>'
+                    for i, p in enumerate(key_points.points(section.table, code, outlier_note(code)), 1))
     display(HTML(f'<ul class="pcp-key-points">{items}</ul>'))
 
 
@@ -539,9 +572,9 @@ def table(section: Section):
     """The dashboard rows as a reader sees them (without the comparable forces, which have their own table)."""
     # Each row carries its measure's id, so the briefing splits the table between measures without reading it.
     shown = section.table.assign(period=_dated(section.table))
-    return tables.format_table(shown[[*HEADERS, "measure_id"]], headers=HEADERS, kind="glance",
-                               missing=NO_FIGURE,
-                               caption="Key measures, each with its period", row_group="measure_id")
+    return tables.format_table(shown[[*HEADERS, "measure_id", "keys"]], headers=HEADERS, kind="glance",
+                               missing=NO_FIGURE, caption="Key measures, each with its period",
+                               row_group="measure_id", row_keys="keys")
 
 
 def pack_rows(section: Section) -> list[dict]:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.chapters import common, evidence
-from analysis.measures import search_ratios
+from analysis.measures import arrests, search_ratios
+from analysis.measures.arrests import arrest_rates
 from analysis.measures.funnels import newest_search_funnel, search_funnel, searches_per_1000
-from analysis.methods import disproportionality, funnel, multiplicity, per_resident, policeuk_measures, stats
+from analysis.methods import disproportionality, funnel, per_resident, policeuk_measures, stats
 from analysis.present import funnels, lines, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_interval, fmt_number
-from analysis.sources import cache, census, force_indicators, forces, policeuk, population, search_totals_2025
+from analysis.sources import census, force_indicators, forces, policeuk, population, search_totals_2025
 from analysis.sources import stop_search as ss
 from analysis.sources.periods import financial_year
 from analysis.sources.use_of_force import FILES as FORCE_FILES
@@ -133,14 +134,6 @@ def newest_rate_funnel(highlight: str | None = None) -> Section:
     return Section(fitted.table.drop(columns=["size"]).round(3), chart, figures)
 
 
-@cache.in_memory
-def arrest_rates() -> pd.DataFrame:
-    """Arrest rates for every force, England and Wales, and England and Wales excluding the Met."""
-    cols = ["searches", "searches_arrest_known", "arrests"]
-    return disproportionality.arrest_rate_table(
-        forces.add_england_and_wales(ss.load_searches(), ["year_ending", "group"], cols, without_met=True))
-
-
 @national
 def arrest_rate_trend(code: str = forces.EW_EXCLUDING_MET) -> Section:
     """Arrest rates by group over time for one area, with 95% Wilson bands; years with too many missing
@@ -185,18 +178,17 @@ def outcome_test(year: int | None = None, highlight: str | None = None) -> Secti
     A comparison is made only where both groups have enough searches with a usable arrest count and
     less than a quarter of either group's searches lack one; otherwise the table says why not."""
     rates = arrest_rates()
-    year = year or int(rates["year_ending"].max())
+    year = year or arrests.newest_year()
     now = rates[rates["year_ending"] == year]
     black = now[now["group"] == "Black"].set_index("pfa_code")
     white = now[now["group"] == "White"].set_index("pfa_code")
-    table = disproportionality.compare_arrest_rates(now)
+    # The forces' tests are one family (measures/arrests): the same verdicts as the measures table's.
+    table = arrests.outcome_test(year)
     national = table[table["pfa_code"] == ss.ENGLAND_AND_WALES].iloc[0]
     rest = table[table["pfa_code"] == forces.EW_EXCLUDING_MET].iloc[0]
     area_rows = table[table["pfa_code"].isin(forces.force_codes())]
-    compared = area_rows[area_rows["comparison"].isin([stats.HIGHER, stats.LOWER, stats.SIMILAR])]
-    # The forces' tests are one family: the Benjamini-Hochberg false discovery rate decides which differ.
-    compared = compared.assign(unadjusted=compared["comparison"], comparison=compared["comparison"].where(
-        multiplicity.significant(compared["p_value"], multiplicity.FDR), stats.SIMILAR))
+    compared = area_rows[area_rows["corrected"].notna()]
+    compared = compared.assign(comparison=compared["corrected"])
     nat_black = black.loc[ss.ENGLAND_AND_WALES]
     nat_white = white.loc[ss.ENGLAND_AND_WALES]
     figures = [
@@ -232,7 +224,7 @@ def outcome_test(year: int | None = None, highlight: str | None = None) -> Secti
     # The other bound: the rates if every blank arrest cell were a zero (arrests over all searches).
     figures += [Figure("ot_black_if_zero", 100 * nat_black["arrests"] / nat_black["searches"], "%", SEARCH_DATA, PCT1),
                 Figure("ot_white_if_zero", 100 * nat_white["arrests"] / nat_white["searches"], "%", SEARCH_DATA, PCT1)]
-    plot = table[table["value"].notna()]
+    plot = table[table["value"].notna()].drop(columns=["unadjusted", "corrected"])
     chart = ranked.ranked_intervals(
         plot, name="outcome-test", highlight=highlight, log=False, reference=0.0, x_title="Percentage points (Black minus White)",
         title=f"Arrest rate after a search: Black minus White, {financial_year(year)}",
@@ -245,7 +237,7 @@ def outcome_test(year: int | None = None, highlight: str | None = None) -> Secti
                      f"After the Benjamini-Hochberg correction across forces, "
                      f"{int((compared['comparison'] == stats.LOWER).sum())} forces were significantly lower, "
                      f"{int((compared['comparison'] == stats.HIGHER).sum())} higher."))
-    return Section(table, chart, figures)
+    return Section(table.drop(columns=["unadjusted", "corrected"]), chart, figures)
 
 
 def _outcome_sentence(table: pd.DataFrame, compared: pd.DataFrame, code: str, year: str) -> str:

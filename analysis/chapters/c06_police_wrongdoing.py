@@ -6,7 +6,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.chapters import common, evidence
-from analysis.measures.funnels import deaths_funnel
+from analysis.measures.funnels import deaths_funnel, review_funnel
 from analysis.methods import funnel, per_resident, stats
 from analysis.present import funnels, lines, source_lines, tables
 from analysis.present.numbers import fmt_number
@@ -162,9 +162,8 @@ def review_outcomes(highlight: str | None = None) -> Section:
     """IOPC reviews of complaint outcomes completed in 2024/25, the share upheld, by force on a funnel around the
     forces' pooled share: reviews a complainant asked the IOPC for (not those local policing bodies hold), not
     complaints; a force with too few reviews to place (funnel.forces_proportion_funnel) is given its share alone."""
-    fitted = funnel.forces_proportion_funnel(iopc_extract.review_outcomes(), "overturned", "reviews")
+    fitted = review_funnel()  # the measures table's verdicts come from the same fit
     table = fitted.table
-    table["force"] = forces.area_names(table["pfa_code"])
     few = table[table["funnel"] == funnel.TOO_FEW_TO_PLACE]
     charted = fitted.without(few["pfa_code"])
     centre = fitted.centre

@@ -24,8 +24,8 @@ AREAS = (
     ("Contact with victims", "3", "04-contact-with-victims", (),
      "Victims' satisfaction with {force} is not in any data this book could obtain by force: forces collect it in "
      "their own victim surveys."),
-    ("Contact with suspects", "4", "05-contact-with-suspects", ("searches_per_1000",), ""),
-    ("Tackling wrongdoing", "5", "06-police-wrongdoing", ("deaths_per_million",), ""),
+    ("Contact with suspects", "4", "05-contact-with-suspects", ("searches_per_1000", "arrest_gap"), ""),
+    ("Tackling wrongdoing", "5", "06-police-wrongdoing", ("deaths_per_million", "iopc_reviews_upheld_pct"), ""),
 )
 
 
@@ -42,8 +42,7 @@ def strongest(chapter_prefix: str) -> pd.Series:
     return rows.loc[rank.idxmin()]
 
 
-def _figures_cell(rows: pd.DataFrame, measure_ids: tuple[str, ...], extra: list[str], cannot: str,
-                  newest_only: bool = False) -> str:
+def _figures_cell(rows: pd.DataFrame, measure_ids: tuple[str, ...], cannot: str, newest_only: bool = False) -> str:
     """The force's dashboard rows of these measures, each with its period and verdict (only each measure's newest
     period when `newest_only`: the dashboard lists a measure's periods newest first), then what cannot be said; every
     value escaped."""
@@ -53,7 +52,6 @@ def _figures_cell(rows: pd.DataFrame, measure_ids: tuple[str, ...], extra: list[
     # The verdict alone (the comparison's first clause); the rest (counts, changes) is in the key measures above.
     lines = [f"{html.escape(r['measure'])}, {html.escape(r['period'])}: <strong>{html.escape(r['force'])}</strong>, "
              f"{html.escape(r['verdict_text'])}" for _, r in mine.iterrows()]
-    lines += [html.escape(e) for e in extra if e]
     if cannot:
         lines.append(f"<em>{html.escape(cannot)}</em>")
     return "<br>".join(lines)
@@ -83,12 +81,11 @@ def _printed_area(link: str, advice: str, figures: str, who: str) -> str:
             f'<div><strong>{html.escape(who)} (newest period of each)</strong><br>{figures}</div></div></div>')
 
 
-def section(f: forces.Force, rows: pd.DataFrame, extra: dict[str, list[str]] | None = None) -> Section:
+def section(f: forces.Force, rows: pd.DataFrame) -> Section:
     """The five areas as one table for the force: the guide's message, the strongest evidence (its finding, strength
-    label and primary citation), and the force's figures. `rows` are the dashboard's; `extra` adds sentences by area
-    (the outcome test, complaint reviews). On paper each area is a compact block (the advice and evidence beside
+    label and primary citation), and the force's figures. `rows` are the dashboard's (the outcome test and the IOPC
+    reviews among them, as every measure, by id). On paper each area is a compact block (the advice and evidence beside
     only each measure's newest period), so the five can run on from one page to the next without a table breaking."""
-    extra = extra or {}
     figures = f"{f.name}'s figures"
     full, printed, unstated = [], [], []
     for area, prefix, page, measure_ids, cannot in AREAS:
@@ -102,9 +99,9 @@ def section(f: forces.Force, rows: pd.DataFrame, extra: dict[str, list[str]] | N
         full.append({"area": link, "message": message,
                      "evidence": f"{html.escape(best['finding'])}{stated}<br><strong>"
                                  f"{html.escape(best['strength'])}</strong><br><small>{best['study']}</small>",
-                     "force": _figures_cell(rows, measure_ids, extra.get(area, []), cannot)})
+                     "force": _figures_cell(rows, measure_ids, cannot)})
         printed.append(_printed_area(link, f"{message}<br>{_short_evidence(best)}",
-                                     _figures_cell(rows, measure_ids, extra.get(area, []), cannot, newest_only=True),
+                                     _figures_cell(rows, measure_ids, cannot, newest_only=True),
                                      figures))
     screen = tables.format_table(
         pd.DataFrame(full), kind="areas", html_columns=("area", "message", "evidence", "force"),

@@ -8,9 +8,10 @@ The rules, in order (the appendix gives them to readers); within each, the large
 1. significant changes between the two newest comparable periods of a measure (the force's own survey first, then
    each measure's newest period against the previous one of its like-for-like series, with how it was tested),
    largest by the ratio of the two figures;
-2. places that stand out: a rate outside the 95% funnel limits (with how many forces are beyond the same limit), a
-   survey measure ONS's test finds higher or lower than England and Wales, and the Black/White search rate ratio
-   significantly away from parity where its change is not already a point, largest by the ratio to the centre;
+2. places that stand out: a rate or share outside the 95% funnel limits (with how many forces are beyond the same
+   limit), a survey measure ONS's test finds higher or lower than England and Wales and a difference between Black
+   and White people (the search rate ratio, the arrest rates after a search) significantly away from parity, each
+   where its change is not already a point, largest by the ratio to the centre (or of the two groups' figures);
 3. stocks (officers, PCSOs) that moved by a twentieth or more since the date before, largest first.
 A rule the rows do not support gives no point; nothing is a point that says nothing differs, and no point is made of
 a figure the dashboard does not show.
@@ -40,7 +41,8 @@ MEASURES = "at-a-glance.html#key-measures"
 PAGES = {OWN_SURVEY: "01-trust-and-confidence.html", "bw_search_ratio": MEASURES, "searches_per_1000": MEASURES,
          "recorded_crime_per_1000": MEASURES, "deaths_per_million": "06-police-wrongdoing.html",
          "officers_per_100k": MEASURES, "pcsos_per_100k": MEASURES,
-         "asb_experience_pct": "07-what-else-matters.html"}
+         "asb_experience_pct": "07-what-else-matters.html", "arrest_gap": "05-contact-with-suspects.html",
+         "iopc_reviews_upheld_pct": "06-police-wrongdoing.html"}
 GLANCE = "at-a-glance.html"
 SIGNIFICANT_CHANGE = (fm.RISE, fm.FALL)
 ONS_VERDICTS = (fm.HIGHER, fm.LOWER)
@@ -57,7 +59,8 @@ def _size(value, reference) -> float:
 
 
 def _shown(value, measure_id: str) -> str:
-    return fmt_number(value, fm.MEASURES[measure_id]["decimals"])
+    """A figure to the measure's places, with the % a share's figure carries."""
+    return fmt_number(value, fm.MEASURES[measure_id]["decimals"]) + "%" * (fm.MEASURES[measure_id]["unit"] == "percent")
 
 
 def _label(row) -> str:
@@ -82,7 +85,7 @@ def _change(row) -> str:
                           f"{fmt_percent_change(now, before)})")
     both = f", both on {row['series']}" if pd.notna(row["series"]) else ""
     return (f"{_label(row)}: {'rose' if now > before else 'fell'} from {_shown(before, row['measure_id'])}"
-            f"{'%' * percent} in {row['previous_period']} to {_figure(row)} in {row['period']}{both}{by}; a "
+            f" in {row['previous_period']} to {_figure(row)} in {row['period']}{both}{by}; a "
             f"significant {'rise' if now > before else 'fall'} ({row['change_test']}).")
 
 
@@ -100,6 +103,26 @@ def _outlier(row) -> str:
     return (f"{_label(row)}: {_figure(row)} in {row['period']}, {FUNNEL_WORDS[row['funnel_place']]} around "
             f"{row['funnel_centre']} ({_shown(row['funnel_centre_value'], row['measure_id'])}); "
             + (f"one of {n} forces {side} the 95% limit." if n > 1 else f"the only force {side} the 95% limit."))
+
+
+def _bw_searches(row, name: str) -> str:
+    return (f"In {row['period']}, Black people were searched significantly "
+            f"{'more' if row['vs_parity'] == fm.ABOVE_PARITY else 'less'} often than White people per resident "
+            f"in {name}'s area: a ratio of {row['force']}, against {fm.MEASURES[row['measure_id']]['parity']}.")
+
+
+def _arrests(row, name: str) -> str:
+    return (f"In {row['period']}, searches of Black people in {name}'s area were significantly "
+            f"{'more' if row['vs_parity'] == fm.ABOVE_PARITY else 'less'} often followed by arrest than searches of "
+            f"White people: {_shown(row['black_value'], row['measure_id'])}% against "
+            f"{_shown(row['white_value'], row['measure_id'])}%, a difference of {row['force']}, against "
+            f"{fm.MEASURES[row['measure_id']]['parity']}, the forces' tests controlled together.")
+
+
+# A difference between Black and White people away from parity, said in its measure's words, and how far it is (the
+# ratio of the two groups' figures).
+AWAY = {"bw_search_ratio": (_bw_searches, lambda row: _size(row["value"], 1.0)),
+        "arrest_gap": (_arrests, lambda row: _size(row["black_value"], row["white_value"]))}
 
 
 def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
@@ -130,15 +153,14 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
             outliers.append((_size(row["value"], row["funnel_centre_value"]), point(_outlier(row), row)))
         # London's combined survey area is the Met's, not the City's. ONS gives its verdict, not a centre to size
         # it by: such a point follows the funnels'.
-        if row["vs_england_and_wales"] in ONS_VERDICTS and not (city and row["area"]):
+        if row["vs_england_and_wales"] in ONS_VERDICTS and not (city and row["area"]) and (
+                row["measure_id"] not in changed):
             outliers.append((0.0, point(
                 f"{_label(row)}: {_figure(row)} in {row['period']}, {row['verdict_text']}"
                 + (f"; {row['area']}" if pd.notna(row["area"]) and row["area"] else "") + ".", row)))
         if row["vs_parity"] in AWAY_FROM_PARITY and row["measure_id"] not in changed:
-            outliers.append((_size(row["value"], 1.0), point(
-                f"In {row['period']}, Black people were searched significantly "
-                f"{'more' if row['vs_parity'] == fm.ABOVE_PARITY else 'less'} often than White people per resident "
-                f"in {name}'s area: a ratio of {row['force']}, against parity (1).", row)))
+            said, size = AWAY[row["measure_id"]]
+            outliers.append((size(row), point(said(row, name), row)))
     if not city:  # the City's page shows no staff counts: per resident they say little
         for _, row in newest[newest["count_previous_value"].notna()].iterrows():
             before, after = row["count_previous_value"], row["count_value"]
@@ -157,5 +179,10 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
 
 def figures(found: list[dict]) -> list[Figure]:
     """Each point glued (g_point_1, …) with its datasets, for the register and the briefing's check."""
-    return [Figure(f"g_point_{i}", p["text"], "key point", p["datasets"], label=f"Key point {i}")
+    return [Figure(key(i), p["text"], "key point", p["datasets"], label=f"Key point {i}")
             for i, p in enumerate(found, 1)]
+
+
+def key(number: int) -> str:
+    """The register key of the key point `number` (from 1): the page marks each point with it."""
+    return f"g_point_{number}"

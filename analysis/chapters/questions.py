@@ -18,7 +18,8 @@ from analysis.present.glue import Figure, Section, marked
 from analysis.present.numbers import fmt_interval, fmt_number
 from analysis.sources import forces
 
-CONDITIONS = {"change": ("rise", "fall"), "funnel": ("above", "below"), "parity": ("above",), "any": (True,)}
+CONDITIONS = {"change": ("rise", "fall"), "funnel": ("above", "below"), "parity": ("above", "below"), "any": (True,)}
+PARITY = {"above": fm.ABOVE_PARITY, "below": fm.BELOW_PARITY}
 
 
 class QuestionsError(ValueError):
@@ -54,7 +55,7 @@ def _fires(rule: dict, row: pd.Series) -> bool:
     if "funnel" in rule:
         return row["funnel_place"] in key_points.SIDES.get(f"{rule['funnel']} 95% limit", ())
     if "parity" in rule:
-        return row["vs_parity"] == fm.ABOVE_PARITY
+        return row["vs_parity"] == PARITY[rule["parity"]]
     rise = rule["change"] == "rise"
     if row["test"] == fm.COUNT_TEST:  # a count of every member of staff: a move of the key points' size
         before, after = row["previous_value"], row["value"]
@@ -68,19 +69,20 @@ def _figure(rule: dict, row: pd.Series) -> str:
     it is compared with."""
     meta = fm.MEASURES[row["measure_id"]]
     decimals = meta["decimals"]
-    shown = fmt_number(row["value"], decimals) + ("%" if meta["unit"] == "percent" else "")
+    unit = {"percent": "%", "percentage points": " points"}.get(meta["unit"], "")
+    shown = fmt_number(row["value"], decimals) + unit
     period = marked(row["period"], row["datasets"].split("; "))
     interval = (f" (95% CI {fmt_interval(row['ci_low'], row['ci_high'], decimals)})" if "parity" in rule else "")
-    text = f"{meta['label']}: {shown}{interval} {_at(row['period'])} {period}"
+    text = f"{meta.get('short_label', meta['label'])}: {shown}{interval} {_at(row['period'])} {period}"
     if "change" in rule:
         text += (f", {'up' if row['value'] > row['previous_value'] else 'down'} from "
                  f"{fmt_number(row['previous_value'], decimals)} {_at(row['previous_period'])} "
                  f"{row['previous_period']}")
     elif "funnel" in rule:
         text += (f", {key_points.FUNNEL_WORDS[row['funnel_place']]} around {row['funnel_centre']} "
-                 f"({fmt_number(row['funnel_centre_value'], decimals)})")
+                 f"({fmt_number(row['funnel_centre_value'], decimals)}{unit})")
     elif "parity" in rule:
-        text += ", significantly above parity (1)"
+        text += f", significantly {rule['parity']} {meta['parity']}"
     return text
 
 

@@ -9,7 +9,7 @@ import pandera.pandas as pa
 import yaml
 
 from analysis import config
-from analysis.measures import asb, funnels, search_ratios
+from analysis.measures import arrests, asb, funnels, search_ratios
 from analysis.measures.search_ratios import rate_ratio_table
 from analysis.methods import change, comparable, disproportionality, funnel, per_resident, ranking, stats
 from analysis.sources import cache, census, force_indicators, forces, iopc, iopc_extract, manifest, pfa_tables
@@ -28,6 +28,7 @@ OUTSIDE_95 = ("above 99.8% limit", "above 95% limit", "below 95% limit", "below 
 CENTRE_EW = "England and Wales"
 # Every funnel of rates per resident is centred on the median force (methods/funnel.forces_rate_funnel).
 CENTRE_MEDIAN = funnel.MEDIAN_FORCE
+CENTRE_POOLED = funnel.POOLED_SHARE  # a share's funnel: the forces with enough cases to place, pooled
 HIGHER, LOWER, NOT_DIFFERENT = "significantly higher", "significantly lower", "not significantly different"
 ABOVE_PARITY, BELOW_PARITY, AT_PARITY = ("significantly above parity", "significantly below parity",
                                          "not significantly different from parity")
@@ -42,12 +43,18 @@ NOT_BY_FORCE = "not in this data by force"
 DEATHS_CITY = ("not compared: per resident, the City of London's figures say little, and IOPC counts a death in an "
                "incident two forces shared (as the City and the Met can) against each, naming no incident, so its "
                "deaths cannot be given to one force")
+ARRESTS_INCOMPLETE = "a quarter or more of a group's searches have no published arrest count"
+ARRESTS_TOO_FEW = f"fewer than {config.MIN_EVENTS_FOR_RATIO} searches with an arrest count in a group"
+REVIEWS_TOO_FEW = (f"fewer than {config.MIN_CASES_FOR_SHARE} IOPC reviews: too few to place on the funnel "
+                   "(its share alone)")
 CRIME_CITY = "no rate: too few residents for a rate per resident (ONS gives the City of London none)"
 COUNT_TEST = "a count of every member of staff, not a sample: no sampling error"
 FUNNEL_TEST = ("funnel limits at 95% and 99.8% (Spiegelhalter 2005), widened for the spread between forces where it "
                "exceeds chance")
 PARITY_TEST = "95% score interval for a ratio of two Poisson rates, against parity (1)"
 ONS_TEST = "ONS's own significance test"
+OUTCOME_TEST = ("a Newcombe 95% interval for the difference of two proportions and its score test against no "
+                "difference (0), the forces' tests controlled together by the Benjamini-Hochberg false discovery rate")
 # Why the CSEW's ASB shares have no interval: ONS's Table P6 gives each area's share, its significance flags and the
 # unweighted base of adults, but no standard error, and an interval from the base alone would ignore the survey's
 # design (weights, clustering).
@@ -79,13 +86,15 @@ COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end
 # (measures.yml), change_test: how its change since the series' previous period was tested;
 # england_and_wales_excluding_met: the comparator no one force dominates, where the Met drives England and Wales's;
 # shared_with: the force whose row carries the figure and verdict of an area a force shares (the City of London's
-# ASB is London's, on the Met's row); interval_note: why a survey estimate has no interval.
+# ASB is London's, on the Met's row); interval_note: why a survey estimate has no interval; black_value,
+# white_value: the two groups' figures a difference between them is of (the outcome test's arrest rates, %).
 EXTRA = ["england_and_wales_excluding_met", "funnel_caveat", "basis", "events", "value_as_published",
          "official_value", "denominator_low", "denominator_high", "rounding_low", "rounding_high", "vs_parity", "area",
-         "england_and_wales_previous", "funnel_centre_value", "series", "change_test", "shared_with", "interval_note"]
+         "england_and_wales_previous", "funnel_centre_value", "series", "change_test", "shared_with", "interval_note", "black_value", "white_value"]
 NUMBERS = {"value", "ci_low", "ci_high", "england_and_wales", "median_force", "previous_value", "change", "events",
            "value_as_published", "official_value", "denominator_low", "denominator_high", "rounding_low",
-           "rounding_high", "england_and_wales_previous", "funnel_centre_value", "england_and_wales_excluding_met"}
+           "rounding_high", "england_and_wales_previous", "funnel_centre_value", "england_and_wales_excluding_met",
+           "black_value", "white_value"}
 
 
 def _load_measures() -> dict[str, dict]:
@@ -118,7 +127,7 @@ SCHEMA = pa.DataFrameSchema(
         "england_and_wales": pa.Column(float, nullable=True),
         "median_force": pa.Column(float, nullable=True),
         "funnel_place": pa.Column(object, pa.Check.isin(_FUNNEL_VALUES), nullable=True),
-        "funnel_centre": pa.Column(object, pa.Check.isin([CENTRE_EW, CENTRE_MEDIAN]), nullable=True),
+        "funnel_centre": pa.Column(object, pa.Check.isin([CENTRE_EW, CENTRE_MEDIAN, CENTRE_POOLED]), nullable=True),
         "vs_england_and_wales": pa.Column(object, pa.Check.isin([HIGHER, LOWER, NOT_DIFFERENT]), nullable=True),
         "test": pa.Column(object, nullable=True),
         "previous_period": pa.Column(object, nullable=True),
@@ -177,20 +186,22 @@ def _rows(measure_id: str, period: str, datasets: list[str], values: pd.Series, 
     return out
 
 
-def _funnel_rows(fitted: funnel.Funnel) -> dict:
-    """Each force's funnel place and the centre it is placed around (named as the fit names it), the median force as
-    that centre (the median of the forces compared, the City of London left out as it is from the fit), and the
-    reason where there is no place (the City of London)."""
+def _funnel_rows(fitted: funnel.Funnel, too_few: str | None = None) -> dict:
+    """Each force's funnel place and the centre it is placed around (named as the fit names it); on a funnel of
+    rates, the median force as that centre (the median of the forces compared, the City of London left out as it is
+    from the fit); and the reason where there is no place (the City of London's rates per resident; `too_few`, a
+    force with too few cases to place on a share's funnel)."""
     place = fitted.table.set_index("pfa_code")["funnel"]
-    city = place == funnel.CITY_NOT_COMPARED
+    reason = place.map({funnel.CITY_NOT_COMPARED: CITY, funnel.TOO_FEW_TO_PLACE: too_few})
+    unplaced = place.isin([funnel.CITY_NOT_COMPARED, funnel.TOO_FEW_TO_PLACE])
     return {"funnel_place": place.map(FUNNEL_PLACES),
-            "funnel_centre": pd.Series(fitted.centre_name, index=place.index).where(~city),
-            "median_force": fitted.centre,
-            "funnel_centre_value": pd.Series(fitted.centre, index=place.index).where(~city),
+            "funnel_centre": pd.Series(fitted.centre_name, index=place.index).where(~unplaced),
+            "funnel_centre_value": pd.Series(fitted.centre, index=place.index).where(~unplaced),
             # On a wide funnel "within the limits" says little: the caveat goes beside that verdict wherever shown.
             "funnel_caveat": pd.Series(funnel.wide_caveat(fitted.spread, fitted.centre_name), index=place.index).where(
                 place == funnel.WITHIN),
-            "reason": pd.Series(CITY, index=place.index).where(city), "test": FUNNEL_TEST}
+            "reason": reason.where(unplaced), "test": FUNNEL_TEST,
+            **({"median_force": fitted.centre} if fitted.centre_name == CENTRE_MEDIAN else {})}
 
 
 def _parity(low: pd.Series, high: pd.Series) -> pd.Series:
@@ -403,6 +414,36 @@ def deaths() -> list[pd.DataFrame]:
     return [latest, rate]
 
 
+def outcome_test() -> pd.DataFrame:
+    """The outcome test in the newest year of the search counts: the Black minus the White arrest rate after a search,
+    in percentage points with its interval, against no difference once the forces' tests are controlled together
+    (measures/arrests, which chapter 5 draws), each group's rate beside it; why a force is not compared where a
+    group's arrest counts are too incomplete or too few. England and Wales's figure, where the Met's missing arrest
+    counts leave it too incomplete, is missing; England and Wales excluding the Met is beside it."""
+    year = arrests.newest_year()
+    table = arrests.outcome_test(year).set_index("pfa_code")
+    verdict = table["corrected"].map({stats.HIGHER: ABOVE_PARITY, stats.LOWER: BELOW_PARITY, stats.SIMILAR: AT_PARITY})
+    reason = table["comparison"].map({disproportionality.TOO_INCOMPLETE: ARRESTS_INCOMPLETE,
+                                      disproportionality.TOO_FEW: ARRESTS_TOO_FEW})
+    return _rows("arrest_gap", financial_year(year), [ss.SEARCH_FILE], table["value"], ci_low=table["ci_low"],
+                 ci_high=table["ci_high"], vs_parity=verdict, reason=reason, test=OUTCOME_TEST,
+                 black_value=table["black_pct"], white_value=table["white_pct"],
+                 england_and_wales_excluding_met=table.at[forces.EW_EXCLUDING_MET, "value"])
+
+
+def iopc_reviews() -> pd.DataFrame:
+    """IOPC reviews of complaint outcomes upheld (%), 2024/25, on the funnel around the pooled share of the forces with
+    enough reviews that chapter 6 draws (measures/funnels.review_funnel); a force with fewer keeps its share, unplaced,
+    and is left out of the median force. England and Wales: the 43 forces' reviews together."""
+    fitted = funnels.review_funnel()
+    table = fitted.table.set_index("pfa_code")
+    placed = table["funnel"] != funnel.TOO_FEW_TO_PLACE
+    return _rows("iopc_reviews_upheld_pct", iopc_extract.REVIEW_PERIOD, [iopc_extract.REVIEWS_FILE], table["value"],
+                 national=float(100 * table["overturned"].sum() / table["reviews"].sum()),
+                 median_of=table["value"].where(placed), events=table["overturned"],
+                 **_funnel_rows(fitted, too_few=REVIEWS_TOO_FEW))
+
+
 def _primary(table: pd.DataFrame) -> pd.Series:
     """The dataset each row's figure is read from (the first it names): which series of its measure the row is."""
     return table["datasets"].str.split("; ").str[0]
@@ -471,7 +512,8 @@ def _series_changes(table: pd.DataFrame) -> pd.DataFrame:
 def _build() -> pd.DataFrame:
     newest_official = int(workforce.rates()["year"].max())
     frames = [newest_ratio(), published_ratio(), counted_ratio(), newest_searches(), counted_searches(),
-              *staff(newest_official), recorded_crime(), anti_social_behaviour(), *deaths()]
+              *staff(newest_official), recorded_crime(), anti_social_behaviour(), *deaths(), outcome_test(),
+              iopc_reviews()]
     table = _series_changes(pd.concat(frames, ignore_index=True).assign(series=None))
     peers = {c: "; ".join(comparable.comparable_to(c)) for c in forces.force_codes()}
     table["comparable_forces"] = table["force_code"].map(peers)

@@ -1,14 +1,14 @@
-"""The forces' funnels that more than one page shows (searches, deaths and recorded crime per resident), fitted in one
-place so a chart and every verdict drawn from it use the same fit and centre: each is centred on the median force's
-rate (methods/funnel.forces_rate_funnel), never on England and Wales's pooled rate, which the Metropolitan Police
-pulls."""
+"""The forces' funnels that more than one page shows (searches and deaths per resident, recorded crime, IOPC reviews
+upheld), fitted in one place so a chart and every verdict drawn from it use the same fit and centre: each rate per
+resident is centred on the median force's rate (methods/funnel.forces_rate_funnel), never on England and Wales's
+pooled rate, which the Metropolitan Police pulls."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from analysis.methods import funnel, per_resident
-from analysis.sources import forces, pfa_crime_2025, population, search_totals_2025
+from analysis.sources import forces, iopc_extract, pfa_crime_2025, population, search_totals_2025
 from analysis.sources import stop_search as ss
 
 
@@ -73,3 +73,13 @@ def recorded_crime_funnel() -> tuple[funnel.Funnel, str]:
     fitted = funnel.forces_rate_funnel(crime[crime["per_1000"].notna()], "crimes", "population", 1000)
     fitted.table["force"] = forces.area_names(fitted.table["pfa_code"])
     return fitted, pfa_crime_2025.PERIOD
+
+
+def review_funnel() -> funnel.Funnel:
+    """IOPC reviews of complaint outcomes completed in 2024/25, the share upheld (the force's decision overturned), by
+    force on a funnel around the pooled share of the forces with enough reviews to place
+    (funnel.forces_proportion_funnel: a force with fewer than config.MIN_CASES_FOR_SHARE keeps its share, unplaced):
+    what chapter 6 draws and the measures table's verdicts."""
+    fitted = funnel.forces_proportion_funnel(iopc_extract.review_outcomes(), "overturned", "reviews")
+    fitted.table["force"] = forces.area_names(fitted.table["pfa_code"])
+    return fitted

@@ -195,6 +195,7 @@ def limit_curve(sizes, limits) -> pd.DataFrame:
 
 # The centre of every funnel of forces' rates per resident (forces_rate_funnel), as a verdict names it.
 MEDIAN_FORCE = "the median force"
+POOLED_SHARE = "the forces' pooled share"  # a share's funnel: the forces with enough cases to place, pooled
 CITY_NOT_COMPARED = "not compared: per resident, the City of London's figures say little"
 TOO_FEW_TO_PLACE = f"not compared: too few to place on the funnel (fewer than {config.MIN_CASES_FOR_SHARE} cases)"
 
@@ -256,7 +257,7 @@ def forces_proportion_funnel(table: pd.DataFrame, events: str, trials: str) -> F
         out[column] = 100 * fitted[column]
     out.loc[placed, "funnel"] = fitted["funnel"]
     curve = limit_curve(kept[trials], lambda grid, level: proportion_limits(grid, centre, spread["tau2"], level))
-    return Funnel(out, curve.assign(value=100 * curve["value"]), 100 * centre, spread, "the forces' pooled share")
+    return Funnel(out, curve.assign(value=100 * curve["value"]), 100 * centre, spread, POOLED_SHARE)
 
 
 def forces_ratio_funnel(table: pd.DataFrame, count: str, count_ref: str, ratio: str, centre: float,

@@ -82,6 +82,12 @@ def _thousands(column: str, no_separators: Iterable[str]) -> bool:
     return column not in no_separators and "year" not in str(column).lower()
 
 
+# Where a page marks a figure with its key in the figure register (a glued figure's span: publish/sphinx_ext), and a
+# table row with the keys of the figures it shows: what reads a built page (the briefing, choosing the sources it
+# cites) finds figures by key, never by their text.
+FIGURE_KEY, ROW_KEYS = "data-pcp-key", "data-pcp-keys"
+
+
 def format_table(
     df: pd.DataFrame,
     *,
@@ -96,6 +102,7 @@ def format_table(
     kind: str | None = None,
     tall: bool = False,
     row_group: str | None = None,
+    row_keys: str | None = None,
 ) -> Table:
     """`df` as a reader sees it. Every column of `df` is shown, in order, without the index.
 
@@ -112,13 +119,15 @@ def format_table(
     tall: cap the table's height in a scrolling box (needs a caption, which names the box).
     row_group: a column (not shown) each row carries as its `data-group` attribute, so what reads the page can tell
         which rows belong together (the dashboard's rows of one measure) without reading their text.
+    row_keys: a column (not shown) of the figure register keys each row shows, space-separated, written as its
+        ROW_KEYS attribute.
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"format_table expects a DataFrame, got {type(df).__name__}")
     headers, decimals, intervals, links = dict(headers or {}), dict(decimals or {}), dict(intervals or {}), dict(links or {})
     html_columns, no_separators = set(html_columns), set(no_separators)
     named = set(headers) | set(decimals) | set(html_columns) | set(links) | set(links.values()) | set(no_separators)
-    named |= {c for pair in intervals.values() for c in pair} | ({row_group} if row_group else set())
+    named |= {c for pair in intervals.values() for c in pair} | {c for c in (row_group, row_keys) if c}
     unknown = sorted(str(c) for c in named - set(df.columns) - set(intervals))
     if unknown:
         raise KeyError(f"format_table: no column(s) {unknown} in the table; it has {list(map(str, df.columns))}")
@@ -129,7 +138,7 @@ def format_table(
         return missing.get(column, MISSING) if isinstance(missing, Mapping) else missing
 
     # Which source columns make up each shown column, in order.
-    hidden = set(links.values()) | {c for pair in intervals.values() for c in pair} | {row_group}
+    hidden = set(links.values()) | {c for pair in intervals.values() for c in pair} | {row_group, row_keys}
     starts = {low: name for name, (low, _) in intervals.items()}
     shown: list[str] = []
     for column in df.columns:
@@ -185,6 +194,8 @@ def format_table(
         row = "".join(f'<td data-label="{t}"{number_class if c in numeric else ""}>{cells[c][i]}</td>'
                       for c, t in zip(shown, titles))
         group = f' data-group="{html.escape(str(df[row_group].iloc[i]))}"' if row_group else ""
+        keys = df[row_keys].iloc[i] if row_keys else None
+        group += f' {ROW_KEYS}="{html.escape(keys)}"' if isinstance(keys, str) and keys else ""
         lines.append(f"<tr{group}>{row}</tr>")
     lines.append("</tbody></table>")
     wrap = WRAP_CLASS + (f" {TALL_CLASS}" if tall else "")

@@ -20,6 +20,7 @@ from analysis import config
 from analysis.chapters.common import join
 from analysis.present.glue import EVIDENCE_LINK, LOCAL_DATA, NOT_CHARTED
 from analysis.present.render import BUNDLE_NAME
+from analysis.present.tables import FIGURE_KEY, ROW_KEYS
 from analysis.publish import datapack
 from analysis.sources import forces, manifest
 
@@ -264,6 +265,14 @@ def sources(register: list[dict]) -> list[dict]:
     return list(rows.values())
 
 
+def carried_keys(page_html: str) -> set[str]:
+    """The figure register keys the page marks (each glued figure's span, each key point, each dashboard row's
+    figures): which figures it carries, read from the page's structure, never from its text."""
+    page = BeautifulSoup(page_html, "html.parser")
+    return ({el[FIGURE_KEY] for el in page.select(f"[{FIGURE_KEY}]")}
+            | {k for el in page.select(f"[{ROW_KEYS}]") for k in el[ROW_KEYS].split()})
+
+
 def assemble(edition: Path, layout: int = 0) -> Path:
     """Write <edition>/briefing.html from the built edition in <edition>/html, in LAYOUTS[layout]; returns its path."""
     meta = json.loads((edition / "edition.json").read_text())
@@ -271,9 +280,10 @@ def assemble(edition: Path, layout: int = 0) -> Path:
     root = edition / "html"
     chosen = LAYOUTS[layout]
     glance = dashboard(root, meta["slug"], local_data=bool(meta.get("local_data")), layout=chosen)
-    # The briefing cites the sources of the at-a-glance figures it carries (the charts' sources are among them).
-    carried = _comparable_text(BeautifulSoup(glance, "html.parser").get_text(" "))
-    cited = [r for r in register if r["chapter"] == "at-a-glance" and _comparable_text(r["text"]) in carried]
+    # The briefing cites the sources of the at-a-glance figures it carries, by their keys on the page (the charts'
+    # sources are among them: each charts a measure whose row it carries).
+    carried = carried_keys(glance)
+    cited = [r for r in register if r["chapter"] == "at-a-glance" and r["key"] in carried]
     # Each title links to its publisher's page; the online appendix prints every address.
     entries = "".join(
         f"<li><a href=\"{html.escape(r['url'])}\">{html.escape(r['title'])}</a>. {html.escape(r['publisher'])}. "
@@ -486,11 +496,12 @@ def check(pdf: Path, edition: Path) -> list[str]:
     # Every at-a-glance figure the briefing carries (all but those of the parts left online) must be in the PDF, and
     # every key point, which no part left online may hold.
     page = edition / "briefing.html"
-    printed = _comparable_text(_soup(page).get_text(" ")) if page.exists() else None
+    carried = carried_keys(page.read_text(encoding="utf-8")) if page.exists() else None
     for record in register:
         shown = _comparable_text(record["text"])
         point = record["key"].startswith(KEY_POINT)
-        if record["chapter"] == "at-a-glance" and (printed is None or point or shown in printed) and shown not in flat:
+        if record["chapter"] == "at-a-glance" and (carried is None or point or record["key"] in carried) and (
+                shown not in flat):
             what = "key point" if point else "key figure"
             problems.append(f"{pdf.name}: {what} {record['key']} ({record['text']!r}) is not in the text")
     small = [(n, size) for n, size in drawn_sizes(pdf) if size < MIN_TEXT_PT - 0.05]

@@ -196,8 +196,13 @@
 
   // A dot per force with a figure; England and Wales and the median force as lines; the chosen forces named on rows
   // of their own, with their intervals. Drawn at the width of its column, so its text stays legible on a phone.
+  // England and Wales's figure as a chart may draw it: a count's is the forces' total, which would dwarf every force
+  // on the same axis, so it is stated (the context line, the caption) and never drawn.
+  function drawnEW(m) { return m.total ? null : m.england_and_wales; }
+
   function chart(holder, m) {
     holder.replaceChildren();
+    var ew = drawnEW(m);
     // A figure two forces share is one dot, on the row that carries it, named for its area.
     var all = Object.keys(m.rows).filter(function (c) { return m.rows[c].value !== null && !m.rows[c].shared_with; });
     var W = Math.max(holder.clientWidth, 280), label = Math.min(160, Math.round(W * 0.3));
@@ -209,7 +214,7 @@
       if (r && r.ci_low !== null) xs.push(r.ci_low);
       if (r && r.ci_high !== null) xs.push(r.ci_high);
     });
-    [m.england_and_wales, m.median_force].forEach(function (v) { if (v !== null) xs.push(v); });
+    [ew, m.median_force].forEach(function (v) { if (v !== null) xs.push(v); });
     var lo = Math.min.apply(null, xs), hi = Math.max.apply(null, xs), pad = (hi - lo) * 0.05 || Math.abs(hi) * 0.1 || 1;
     lo -= pad; hi += pad;
     function x(v) { return left + (v - lo) / (hi - lo) * (right - left); }
@@ -220,7 +225,7 @@
     });
     var s = svgEl('svg', {width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label':
       m.label + ', ' + m.period + ': ' + all.length + ' forces with a figure, each a dot' +
-      (m.england_and_wales !== null ? '; England and Wales ' + shown(m.england_and_wales, m) : '') +
+      (ew !== null ? '; England and Wales ' + shown(ew, m) : '') +
       (m.median_force !== null ? '; median force ' + shown(m.median_force, m) : '') +
       (named.length ? '; chosen: ' + and(named) : '') + '.'});
     ticks(lo, hi, Math.max(2, Math.floor((right - left) / 60))).forEach(function (t) {
@@ -228,7 +233,7 @@
       s.appendChild(svgEl('text', {x: x(t), y: axisY + 16, 'text-anchor': 'middle'}, t.toLocaleString('en-GB', {maximumFractionDigits: 6}) + (m.unit === 'percent' ? '%' : '')));
     });
     s.appendChild(svgEl('line', {'class': 'axis', x1: left, x2: right, y1: axisY, y2: axisY}));
-    [[m.england_and_wales, 'ew', 'England and Wales', 12], [m.median_force, 'median', 'Median force', 26]]
+    [[ew, 'ew', 'England and Wales', 12], [m.median_force, 'median', 'Median force', 26]]
       .forEach(function (ref) {
         if (ref[0] === null) return;
         var at = x(ref[0]), end = at > (left + right) / 2;
@@ -264,9 +269,13 @@
   // intervals only where a chosen force has one.
   function caption(m) {
     var lines = [];
-    if (m.england_and_wales !== null) lines.push('dashed line: England and Wales');
+    if (drawnEW(m) !== null) lines.push('dashed line: England and Wales');
     if (m.median_force !== null) lines.push('dotted line: the median force');
     var text = 'Each dot is a force.' + (lines.length ? ' ' + lines.join('; ').replace(/^d/, 'D') + '.' : '');
+    if (m.total && m.england_and_wales !== null) {
+      text += ' England and Wales\u2019s total (' + shown(m.england_and_wales, m) + ') is not drawn: beside the ' +
+        'forces\u2019 own counts it would dwarf them.';
+    }
     if (chosen.length) {
       var whiskers = chosen.some(function (c) {
         var r = m.rows[c];
@@ -289,7 +298,10 @@
       section.appendChild(heading);
       if (m.definition) section.appendChild(el('p', 'definition', m.definition));
       var context = ['Period: ' + m.period, 'unit: ' + m.unit];
-      if (m.england_and_wales !== null) context.push('England and Wales: ' + shown(m.england_and_wales, m));
+      if (m.england_and_wales !== null) {
+        context.push((m.total ? 'England and Wales (all forces together): ' : 'England and Wales: ') +
+                     shown(m.england_and_wales, m));
+      }
       if (m.median_force !== null) context.push('median force: ' + shown(m.median_force, m));
       section.appendChild(el('p', 'context', context.join(' \u00b7 ')));
       if (chosen.length) {

@@ -54,7 +54,9 @@ def page_data(table: pd.DataFrame, measures: dict[str, dict]) -> dict:
         if newest["value"].isna().all():
             continue
         first = newest.iloc[0]
+        # A count's England and Wales figure is the forces' total: stated, never drawn beside the forces' counts.
         out.append({"id": measure_id, "label": meta.get("label") or first["measure"], "unit": first["unit"],
+                    "total": bool(meta.get("count")),
                     "definition": meta.get("definition"), "decimals": meta.get("decimals"),
                     "period": first["period"], "england_and_wales": _first(newest["england_and_wales"]),
                     "median_force": _first(newest["median_force"]),
@@ -93,9 +95,11 @@ def force_map() -> str:
         f'<path data-code="{code}" d="{"".join(_ring(r, west, north, scale) for r in polys)}">'
         f"<title>{html.escape(forces.get(code).name)}</title></path>"
         for code, polys in rings.items())
-    return (f'<svg id="force-map" viewBox="0 0 {MAP_WIDTH} {height:.0f}" role="img" aria-label="Map of the 43 police '
-            'force areas of England and Wales; the chosen forces are shaded. Click an area to add or remove its force; '
-            f'the Add a force box does the same from the keyboard.">{paths}</svg>')
+    # One image, out of the tab order (43 areas would be 43 stops): the name box is the keyboard's route to every force.
+    return (f'<svg id="force-map" viewBox="0 0 {MAP_WIDTH} {height:.0f}" role="img" focusable="false" '
+            'aria-label="Map of the 43 police force areas of England and Wales; the chosen forces are shaded. With a '
+            f'mouse or a touch, an area adds or removes its force; from the keyboard, use the Add a force box, which '
+            f'lists every force.">{paths}</svg>')
 
 
 def page(table: pd.DataFrame, measures: dict[str, dict], links: list[tuple[str, str]], static: str) -> str:
@@ -125,7 +129,9 @@ def page(table: pd.DataFrame, measures: dict[str, dict], links: list[tuple[str, 
         '<p id="force-help" class="help" aria-live="polite">Type part of a name, then choose it from the list or press Enter.</p>'
         '<ul id="chosen" class="chosen" aria-label="Chosen forces"></ul>'
         '<button type="button" id="clear-forces" hidden>Remove all</button></div>'
-        f'<figure class="map">{force_map()}<figcaption>{html.escape(source_lines.line([boundaries.BOUNDARIES_FILE]))}</figcaption>'
+        f'<figure class="map">{force_map()}<figcaption><span class="map-help">Click or tap an area to add or remove '
+        "its force. From the keyboard, use the Add a force box: it lists every force.</span> "
+        f'{html.escape(source_lines.line([boundaries.BOUNDARIES_FILE]))}</figcaption>'
         "</figure></section>"
         '<p id="summary" class="summary" role="status" aria-live="polite"></p>'
         '<div id="measures"></div>'

@@ -15,10 +15,19 @@ from sphinx.writers.html5 import HTML5Translator
 from analysis import config
 from analysis.present import register
 from analysis.present.render import BUNDLE_NAME
+from analysis.present.tables import FIGURE_KEY
 
 
 class Translator(HTML5Translator):
-    """Sphinx's HTML writer, with each bibliography entry a list item of the list docutils wraps the entries in."""
+    """Sphinx's HTML writer, with each bibliography entry a list item of the list docutils wraps the entries in, and
+    each figure glued on its own page marked with its register key (FIGURE_KEY)."""
+
+    def visit_inline(self, node) -> None:
+        if node.get("pcp_key"):
+            node.html5tagname = "span"  # what docutils' depart_inline closes
+            self.body.append(self.starttag(node, "span", "", **{FIGURE_KEY: node["pcp_key"]}))
+        else:
+            super().visit_inline(node)
 
     def visit_citation(self, node) -> None:
         # docutils gives the entry role="doc-biblioentry", which ARIA does not allow as a child of role="list"
@@ -82,6 +91,28 @@ def _keep_templates(app) -> None:
         templates.environment.bytecode_cache = KeptTemplates()
 
 
+def _keyed_glue(app) -> None:
+    """myst-nb's {glue:} role (and {glue}, {glue:any}), its output inside a span marked with the figure's key
+    (FIGURE_KEY); a figure glued from another page is left to PlainTextGlue. Only where myst-nb is loaded."""
+    if "myst_nb" not in app.extensions:
+        return
+    from myst_nb.ext.glue.domain import NbGlueDomain
+    from myst_nb.ext.glue.roles import PasteRoleAny
+
+    class KeyedPaste(PasteRoleAny):
+        def run(self):
+            found, messages = super().run()
+            if "::" in self.text or not found:
+                return found, messages
+            return [nodes.inline("", "", *found, classes=["pcp-figure"], pcp_key=self.text.strip())], messages
+
+    class KeyedGlueDomain(NbGlueDomain):
+        roles = {**NbGlueDomain.roles, "": KeyedPaste(), "any": KeyedPaste()}
+
+    app.add_role("glue", KeyedPaste(), override=True)
+    app.add_domain(KeyedGlueDomain, override=True)
+
+
 def _bundle_dir() -> Path:
     import vl_convert
 
@@ -133,6 +164,7 @@ def setup(app):
     app.set_translator("html", Translator)
     app.add_search_language(RememberingEnglish)
     app.add_post_transform(PlainTextGlue)
+    _keyed_glue(app)
     app.connect("builder-inited", _add_bundle)
     app.connect("builder-inited", _keep_templates)
     app.connect("html-page-context", _drop_thebe)

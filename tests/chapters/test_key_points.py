@@ -187,3 +187,22 @@ def test_a_by_force_figure_two_years_behind_the_newest_is_flagged_as_old_on_the_
     assert list(pcsos) == [f"31 March 2023 ({glance.OLD})"]
     assert not any(glance.OLD in p for p in officers)
     assert not [p for p in key_points.points(section.table, f.code) if p["text"].startswith("The newest figures")]
+
+
+def test_the_met_s_iopc_reviews_outlier_is_a_key_point_by_the_funnel_rule():
+    """Issue 34/35: the IOPC reviews are a measure like any other; the Met's share beyond the 95% limit is a point."""
+    f = forces.resolve("metropolitan-police")
+    found = key_points.points(glance.at_a_glance(f).table, f.code)
+    reviews = [p for p in found if p["page"] == key_points.PAGES["iopc_reviews_upheld_pct"]]
+    assert len(reviews) == 1 and "IOPC reviews of complaint outcomes upheld: 36.0%" in reviews[0]["text"]
+    assert "around the forces' pooled share (24.7%)" in reviews[0]["text"]
+
+
+def test_the_outcome_test_away_from_parity_is_a_key_point_by_the_parity_rule():
+    rows = glance.at_a_glance(forces.resolve("kent")).table.copy()
+    gap = rows["measure_id"] == "arrest_gap"
+    assert rows.loc[gap, "vs_parity"].iloc[0] == fm.AT_PARITY
+    assert not any(p["page"] == key_points.PAGES["arrest_gap"] for p in key_points.points(rows, "E23000032"))
+    rows.loc[gap, "vs_parity"] = fm.BELOW_PARITY
+    made = [p["text"] for p in key_points.points(rows, "E23000032") if p["page"] == key_points.PAGES["arrest_gap"]]
+    assert len(made) == 1 and "significantly less often followed by arrest" in made[0]

@@ -9,6 +9,7 @@ import pytest
 
 from analysis import config
 from analysis.chapters import guide_and_force as guide
+from analysis.present.tables import FIGURE_KEY
 from analysis.publish import briefing
 from tests.conftest import EDITION_FORCE
 
@@ -75,8 +76,10 @@ def test_the_checker_names_page_count_missing_figures_and_cut_off_text(tmp_path,
         {"chapter": "at-a-glance", "key": "g_rate", "text": "7.3"},
         {"chapter": "01-trust", "key": "national_only", "text": "99.9"},
         {"chapter": "at-a-glance", "key": "online_only", "text": "4.2"}]))
-    # The briefing carries 7.3; 4.2 is in a part left online, so its absence from the PDF is no fault.
-    (tmp_path / "briefing.html").write_text("<html><body><p>Rate 7.3</p></body></html>")
+    # The briefing carries 7.3 (its mark on the page says so, by key); 4.2 is in a part left online, so its absence
+    # from the PDF is no fault, though its text is in the briefing's too.
+    (tmp_path / "briefing.html").write_text(f'<html><body><p>Rate <span {FIGURE_KEY}="g_rate">7.3</span>; 4.2</p>'
+                                            "</body></html>")
     writer = PdfWriter()
     writer.add_blank_page(595, 842)
     pdf = tmp_path / "kent-briefing.pdf"

@@ -273,3 +273,47 @@ def test_a_card_links_where_the_site_shows_its_figure(tmp_path, chrome):
         page.close()
     assert links == [["the force’s edition", "editions/kent/book/at-a-glance.html#key-measures"],
                      ["chapter 2", "book/02-neighbourhood-policing.html#force-by-force"]]
+
+
+@pytest.mark.gate
+def test_a_headcount_chart_draws_the_forces_alone_and_states_england_and_wales_s_total(tmp_path, chrome):
+    # A count of staff: England and Wales's figure is the forces' total, which would dwarf every force on its axis.
+    table = fixture.table()
+    counts = table[table["measure_id"] == "officers_per_100k"].assign(
+        measure_id="officers_fte", measure="Police officers (FTE)", unit="FTE", england_and_wales=147_746.0,
+        value=lambda t: t["value"] * 10)
+    measures = fixture.MEASURES | {"officers_fte": {"label": "Police officers (FTE)", "unit": "FTE", "decimals": 0,
+                                                    "definition": "Officers on 31 March.", "higher_is": "neither",
+                                                    "method": "a count", "count": True}}
+    compare.write(tmp_path / compare.PAGE, pd.concat([table, counts], ignore_index=True), measures, [], "")
+    page, errors = _open(chrome, (tmp_path / compare.PAGE).as_uri() + "#forces=kent,essex")
+    try:
+        section = 'section[data-measure="officers_fte"]'
+        assert page.locator(f"{section} .chart line.ew").count() == 0
+        ticks = [float(t.replace(",", "")) for t in page.locator(f"{section} .chart svg > text").all_text_contents()
+                 if t.replace(",", "").replace(".", "").isdigit()]
+        assert ticks and max(ticks) < 147_746 / 10  # the axis spans the forces, not the national total
+        caption = page.locator(f"{section} figcaption").text_content()
+        assert "England and Wales\u2019s total (147,746) is not drawn" in caption
+        assert "England and Wales (all forces together): 147,746" in page.locator(f"{section} .context").text_content()
+        # A rate keeps England and Wales as its reference line.
+        assert page.locator('section[data-measure="officers_per_100k"] .chart line.ew').count() == 1
+        assert errors == []
+    finally:
+        page.close()
+
+
+@pytest.mark.gate
+def test_the_map_is_one_image_out_of_the_tab_order_and_says_the_name_box_is_the_keyboard_route(site, chrome):
+    with serve(site) as base:
+        page, errors = _open(chrome, f"{base}/{compare.PAGE}")
+        try:
+            focusable = page.evaluate("""() => [...document.querySelectorAll('#force-map, #force-map *')]
+              .filter(e => e.tabIndex >= 0 || e.hasAttribute('tabindex')).length""")
+            assert focusable == 0
+            assert page.get_attribute("#force-map", "role") == "img"
+            assert "from the keyboard, use the Add a force box" in page.get_attribute("#force-map", "aria-label")
+            assert "From the keyboard, use the Add a force box" in page.inner_text("figure.map figcaption")
+            assert errors == []
+        finally:
+            page.close()

@@ -34,7 +34,7 @@ def test_every_marked_figure_carries_its_grade_on_its_page(edition):
         if r["chapter"] == "at-a-glance":
             # The dashboard marks the period of each row, a key point its sentence and the national confidence figure
             # its year: each carries the grade.
-            rows = [_text_of(row) for row in re.findall(r"<tr[^>]*>.*?</tr>|<li>.*?</li>|<p>.*?</p>",
+            rows = [_text_of(row) for row in re.findall(r"<tr[^>]*>.*?</tr>|<li[^>]*>.*?</li>|<p>.*?</p>",
                                                         page.read_text(encoding="utf-8"), re.S)]
             assert any(r["text"] in row and f"({r['grade']})" in row for row in rows), f"{r['key']}, {page.name}"
         else:

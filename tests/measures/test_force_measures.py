@@ -149,3 +149,34 @@ def test_shown_at_gives_site_addresses_of_sections_that_exist(table):
             notebook = ("editions/at-a-glance" if page == "editions/kent/book/at-a-glance.html"
                         else page.removesuffix(".html")) + ".ipynb"
             assert page.startswith(("book/0", "editions/kent/")) and anchor in anchors(notebook), address
+
+
+def test_the_outcome_test_is_a_row_with_the_verdicts_chapter_5_draws(table):
+    """Issue 34: the outcome test is computed once (measures/arrests): chapter 5's counts of forces and the table's
+    verdicts come from one set of Benjamini-Hochberg-controlled tests; a force not compared says why."""
+    from analysis.chapters import c05_contact_with_suspects as c05
+
+    rows = table[table["measure_id"] == "arrest_gap"]
+    assert rows["period"].nunique() == 1 and (rows["value"].notna() | rows["reason"].notna()).all()
+    assert (rows["vs_parity"].notna() == rows["value"].notna()).all()
+    figures = {f.key: f.value for f in c05.outcome_test().figures}
+    assert figures["ot_forces"] == rows["vs_parity"].notna().sum()
+    assert figures["ot_forces_lower"] == (rows["vs_parity"] == fm.BELOW_PARITY).sum()
+    assert figures["ot_forces_higher"] == (rows["vs_parity"] == fm.ABOVE_PARITY).sum()
+    met = rows.set_index("force_code").loc[forces.METROPOLITAN]
+    assert met["reason"] == fm.ARRESTS_INCOMPLETE and pd.notna(met["england_and_wales_excluding_met"])
+    kent = rows.set_index("force_code").loc["E23000032"]
+    assert kent["black_value"] - kent["white_value"] == pytest.approx(kent["value"])
+
+
+def test_iopc_reviews_are_a_row_on_chapter_6_s_funnel_and_too_few_reviews_are_not_placed(table):
+    """Issue 35: the measure names IOPC reviews wherever it appears; the City's 1 of 3 is too few to place."""
+    rows = table[table["measure_id"] == "iopc_reviews_upheld_pct"].set_index("force_code")
+    assert "IOPC reviews" in fm.MEASURES["iopc_reviews_upheld_pct"]["label"]
+    fitted = funnels.review_funnel().table.set_index("pfa_code")
+    placed = fitted["funnel"].map(fm.FUNNEL_PLACES)
+    assert (rows["funnel_place"].dropna() == placed.dropna().reindex(rows["funnel_place"].dropna().index)).all()
+    city = rows.loc[forces.CITY_OF_LONDON]
+    assert city["funnel_place"] is None and city["reason"] == fm.REVIEWS_TOO_FEW and pd.notna(city["value"])
+    assert rows.loc[forces.METROPOLITAN, "funnel_place"] in fm.OUTSIDE_95
+    assert set(rows["funnel_centre"].dropna()) == {fm.CENTRE_POOLED}
