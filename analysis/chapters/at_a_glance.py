@@ -60,14 +60,18 @@ PARITY_WORDS = {force_measures.ABOVE_PARITY: "Black people searched significantl
                 force_measures.BELOW_PARITY: "Black people searched significantly less often than White people per "
                                              "resident"}
 ONS_WORDS = {force_measures.HIGHER: "higher than", force_measures.LOWER: "lower than",
-             force_measures.NOT_DIFFERENT: "similar to"}
+             force_measures.NOT_DIFFERENT: "not significantly different from"}
 # The dashboard's columns beside those a reader sees: the comparison's first clause (the verdict, which the guide's
 # areas show alone), the measure's id and its verdicts as values, which the key points and the guide's areas choose
 # by (never by the sentences), and the staff count a rate's row also gives.
 FIELDS = ["verdict_text", "measure_id", "period_end", "funnel_place", "funnel_centre", "vs_parity",
           "vs_england_and_wales", "change_verdict", "reason", "area", "count_value", "count_previous_value",
           "count_previous_period", "count_noun", "value", "previous_period", "previous_value", "series",
-          "change_test", "funnel_centre_value"]
+          "change_test", "funnel_centre_value", "funnel_caveat", "funnel_phi"]
+# A "within the limits" verdict on a wide funnel carries this mark; the note under the table (wide_note) says once
+# what such limits do and do not say, rather than on every row.
+WIDE_MARK = "\u2020"
+WIDE = f"wide limits{WIDE_MARK}"
 
 
 def _funnel_wording(row: pd.Series) -> str:
@@ -75,8 +79,29 @@ def _funnel_wording(row: pd.Series) -> str:
     the Metropolitan Police drives, and never a rank; the City of London's rates per resident are not placed."""
     if row["reason"] == force_measures.CITY:
         return CITY_PER_RESIDENT
-    caveat = f" ({row['funnel_caveat']})" if pd.notna(row.get("funnel_caveat")) else ""
+    caveat = f" ({WIDE})" if pd.notna(row.get("funnel_caveat")) else ""
     return f"{FUNNEL_WORDS[row['funnel_place']]} around {row['funnel_centre']}{caveat}"
+
+
+def _reads_on(label: str) -> str:
+    """A measure's label as it reads inside a sentence: its first letter small unless a name or a group starts it."""
+    return label if label.startswith(("Black", "PCSO", "IOPC")) else label[:1].lower() + label[1:]
+
+
+def wide_note(rows: pd.DataFrame) -> str:
+    """The note under the key measures for the rows marked WIDE: how far forces differ beyond chance on each of those
+    funnels (its overdispersion factor, a value of the measures table) and what "within the limits" then means, said
+    once; '' where no row is marked."""
+    marked_rows = rows[rows["funnel_phi"].notna()] if "funnel_phi" in rows else rows.iloc[:0]
+    if marked_rows.empty:
+        return ""
+    each = [f"{_reads_on(force_measures.MEASURES[r['measure_id']]['label'])}, {r['period']}: about "
+            f"{fmt_number(r['funnel_phi'], 0)} times" + " as much" * (i == 0)
+            for i, (_, r) in enumerate(marked_rows.iterrows())]
+    centres = list(dict.fromkeys(marked_rows["funnel_centre"]))
+    centre = centres[0] if len(centres) == 1 else "the funnel's centre"
+    return (f"{WIDE_MARK} Wide limits: on these funnels forces differ far more than chance alone allows ("
+            f"{'; '.join(each)}), so within their limits means not unusual, not like {centre}.")
 
 
 def _count_wording(value: float, median: float, unit: str, fmt_decimals: int = 0) -> list[str]:
@@ -491,7 +516,10 @@ def at_a_glance(f: forces.Force, local_survey: str | None = None) -> Section:
                Figure("g_own_survey_note", own_survey_note(f, table, national_end), "note",
                       sorted({d for ds in table.loc[table["measure_id"] == key_points.OWN_SURVEY, "datasets"]
                               for d in ds})),
-               Figure("g_peer_line", peer_line(f.code), "sentence", comparable.DATASETS)] + figures
+               Figure("g_peer_line", peer_line(f.code), "sentence", comparable.DATASETS),
+               Figure("g_wide_note", wide_note(table), "note",
+                      sorted({d for ds in table.loc[table["funnel_phi"].notna(), "datasets"] for d in ds}),
+                      label="Note under the key measures: what their wide funnel limits say")] + figures
     figures += key_points.figures(key_points.points(table, f.code, outlier_note(f.code)))
     chart = maps.force_and_peers_map(f.code, peers, name=f"glance-map-{f.slug}",
                                      title=f"{f.name} and its comparable forces" if peers else f.name)
