@@ -181,7 +181,8 @@ def _bw_published(row, mine, f):
         comparison = [f"published rates rounded to 0.1 per 1,000 allow "
                       f"{fmt_interval(row['rounding_low'], row['rounding_high'], 2)}",
                       f"Census 2021 denominators, so not comparable with {older['period'].iloc[0]}"]
-    return text, comparison, [Figure("g_bw23_label", text, "ratio", row["datasets"].split("; "))]
+    return text, comparison, [Figure("g_bw23_label", text, "ratio", row["datasets"].split("; "),
+                                      label=_labelled(row, f, " (published rates)"))]
 
 
 def _bw_counted(row, mine, f):
@@ -202,7 +203,8 @@ def _bw_counted(row, mine, f):
                           + " on both denominators" * (row["vs_parity"] != force_measures.ABOVE_PARITY))
         comparison = [comparison] + ([] if row["reason"] == force_measures.CITY else
                                      ["residents interpolated between the 2011 and 2021 Censuses"])
-    return text, comparison, [Figure("g_bw_label", text, "ratio", row["datasets"].split("; "))]
+    return text, comparison, [Figure("g_bw_label", text, "ratio", row["datasets"].split("; "),
+                                      label=_labelled(row, f, " (search counts)"))]
 
 
 def _searches(row, mine, f):
@@ -211,8 +213,10 @@ def _searches(row, mine, f):
     if _primary(row) == search_totals_2025.TOTALS_FILE:
         return None, [wording, *_since(row)], [Figure("g_search_rate25", row["value"], "per 1,000", datasets, "{:.1f}",
                                       label=f"Stop and searches per 1,000 residents, {f.name}, {row['period']}")]
-    return None, wording, [Figure("g_search_rate", row["value"], "per 1,000", datasets, "{:.1f}"),
-                           Figure("g_search_wording", wording, "comparison", datasets)]
+    return None, wording, [Figure("g_search_rate", row["value"], "per 1,000", datasets, "{:.1f}",
+                                  label=_labelled(row, f)),
+                           Figure("g_search_wording", wording, "comparison", datasets,
+                                  label=_labelled(row, f, ": its place on the funnel"))]
 
 
 def _staff(row, mine, f):
@@ -233,7 +237,7 @@ def _staff(row, mine, f):
                    Figure(f"{key}26_ew", row["england_and_wales"], "per 100,000", datasets, "{:,.0f}",
                           label=f"{meta['label']}, England and Wales, {row['period']}")]
     else:
-        figures = [Figure(key, row["value"], "per 100,000", datasets, "{:,.0f}")]
+        figures = [Figure(key, row["value"], "per 100,000", datasets, "{:,.0f}", label=_labelled(row, f))]
     fields = {"count_value": count["value"], "count_previous_value": count["previous_value"],
               "count_previous_period": count["previous_period"], "count_noun": noun}
     return None, comparison, figures, fields
@@ -242,7 +246,7 @@ def _staff(row, mine, f):
 def _crime(row, mine, f):
     comparison = row["reason"] or _funnel_wording(row)
     return None, comparison, [Figure("g_crime_rate", row["reason"] or fmt_number(row["value"], 1), "per 1,000",
-                                     row["datasets"].split("; "))]
+                                     row["datasets"].split("; "), label=_labelled(row, f))]
 
 
 def _asb(row, mine, f):
@@ -253,7 +257,7 @@ def _asb(row, mine, f):
         [f"significantly {moved} from {fmt_number(row['previous_value'], 1)}% in {row['previous_period']}"]
         if moved else []) + ([row["area"]] if row["area"] else [])
     return None, comparison, [Figure("g_asb_wording", "; ".join(comparison), "comparison",
-                                     row["datasets"].split("; "))]
+                                     row["datasets"].split("; "), label=_labelled(row, f, ": the comparison"))]
 
 
 def _deaths_national(row, mine, f):
@@ -267,7 +271,14 @@ def _deaths_national(row, mine, f):
 def _deaths(row, mine, f):
     verdict = row["reason"] if row["reason"] == force_measures.DEATHS_CITY else _funnel_wording(row)
     return (_interval(row), [f"{int(row['events'])} deaths", verdict],
-            [Figure("g_deaths", int(row["events"]), "deaths", [iopc.DEATHS_FILE], "{:,.0f}")])
+            [Figure("g_deaths", int(row["events"]), "deaths", [iopc.DEATHS_FILE], "{:,.0f}",
+                    label=f"Deaths during or following police contact, {f.name}, {row['period']}")])
+
+
+def _labelled(row: pd.Series, f: forces.Force, what: str = "") -> str:
+    """A glued figure's label in the register: the measure's plain label (data/measures.yml), the force and the period,
+    and what of the row it is where it is not the figure itself."""
+    return f"{force_measures.MEASURES[row['measure_id']]['label']}, {f.name}, {row['period']}{what}"
 
 
 def _primary(row: pd.Series) -> str:
@@ -496,27 +507,30 @@ def at_a_glance(f: forces.Force, local_survey: str | None = None) -> Section:
     national, national_end = national_confidence()
     names = ", ".join(forces.get(c).short_name for c in peers)
     city = f.code == forces.CITY_OF_LONDON
-    figures = [Figure("force_name", f.name, "force", []),
+    figures = [Figure("force_name", f.name, "force", [], label="The force this edition is for"),
                Figure("g_peer_phrase", f"each of its comparable forces ({names}; chosen on population, density, age "
                       "and ethnic mix, as the appendix explains)" if peers else "no comparable force: no other force "
                       "is like it on the features the appendix uses to choose them", "phrase",
-                      comparable.DATASETS + [boundaries.BOUNDARIES_FILE]),  # the phrase names the forces the map shows
+                      comparable.DATASETS + [boundaries.BOUNDARIES_FILE], label="The force's comparable forces, named"),  # the phrase names the forces the map shows
                Figure("g_peer_intro", "Each comparable force's own figure on the same measures, nearest first. The "
                       "book shows them one by one rather than as an average, which one unusual force could drive."
                       if peers else f"{f.name} has no comparable force, so there is no table of them.", "sentence",
-                      comparable.DATASETS),
+                      comparable.DATASETS, label="What the table of comparable forces shows"),
                Figure("g_slope_note", "The City of London is left out of both charts: per resident, its figures are "
                       "off any scale that fits the other forces; its own are in the key measures above." if city else
                       f"{f.name} is marked and named in both. The City of London is left out of both charts: "
-                      "per resident, its figures are off any scale that fits the other forces.", "sentence", []),
+                      "per resident, its figures are off any scale that fits the other forces.", "sentence", [],
+                      label="Which forces the comparison charts show"),
                Figure("g_outlier_note", outlier_note(f.code), "note",
-                      [population.MYE_2024_FILE] if city else []),
-               Figure("g_confidence_note", confidence_note(f.code, local_survey), "note", []),
+                      [population.MYE_2024_FILE] if city else [], label="Why the force is an outlier, if it is one"),
+               Figure("g_confidence_note", confidence_note(f.code, local_survey), "note", [],
+                      label="Why the page shows no CSEW confidence figure for the force"),
                national,
                Figure("g_own_survey_note", own_survey_note(f, table, national_end), "note",
                       sorted({d for ds in table.loc[table["measure_id"] == key_points.OWN_SURVEY, "datasets"]
-                              for d in ds})),
-               Figure("g_peer_line", peer_line(f.code), "sentence", comparable.DATASETS),
+                              for d in ds}), label="The force's own survey"),
+               Figure("g_peer_line", peer_line(f.code), "sentence", comparable.DATASETS,
+                      label="The comparable forces: who they are and how they were chosen"),
                Figure("g_wide_note", wide_note(table), "note",
                       sorted({d for ds in table.loc[table["funnel_phi"].notna(), "datasets"] for d in ds}),
                       label="Note under the key measures: what their wide funnel limits say")] + figures

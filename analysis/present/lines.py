@@ -212,11 +212,12 @@ def small_trends(df: pd.DataFrame, *, name: str, description: str, source: str, 
         tooltip=[alt.Tooltip("measure:N"), alt.Tooltip("series:N", title="Area"), alt.Tooltip("year:Q", title="Year"),
                  alt.Tooltip("value:Q", format=".1f", title="Value")])
     measures = list(dict.fromkeys(frame["measure"]))
-    chart = alt.layer(lines, points, data=frame).properties(width=SMALL_WIDTH, height=90).facet(
+    # One panel a row: side by side, a phone would shrink the pair to half size and its text past reading.
+    chart = alt.layer(lines, points, data=frame).properties(width=SMALL_WIDTH, height=100).facet(
         facet=alt.Facet("measure:N", sort=measures, title=None,
                         header=alt.Header(labelAngle=0, labelAnchor="start", labelOrient="top", labelFontWeight="bold",
-                                          labelExpr=wrapped_labels(frame["measure"], 48))),
-        columns=2).resolve_scale(y="independent")
+                                          labelExpr=wrapped_labels(frame["measure"], 44))),
+        columns=1).resolve_scale(y="independent")
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
