@@ -50,8 +50,9 @@ def estimates_with_ci(df: pd.DataFrame, *, name: str, description: str, source: 
     Colour and shape both carry the comparison, so colour is never the only cue.
     """
     order = ["lower", "similar", "higher"]
-    # The key reads a non-significant comparison as a reader must take it (methods/stats.WORDS), never "similar".
-    key = alt.Legend(orient="top", direction="horizontal",
+    # The key reads a non-significant comparison as a reader must take it (methods/stats.WORDS), never "similar";
+    # its entries one above another, so the longer words still fit a phone's column.
+    key = alt.Legend(orient="top", direction="vertical",
                      labelExpr=f"datum.label == {json.dumps(stats.SIMILAR)} ? {json.dumps(stats.WORDS[stats.SIMILAR])} "
                                ": datum.label")
     comp_colour = alt.Color("comparison:N", title=f"Against {reference_label}", sort=order, legend=key,

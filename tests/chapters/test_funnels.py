@@ -156,7 +156,7 @@ def test_complaint_reviews_sit_on_a_proportion_funnel_and_an_edition_is_placed_n
     values = {f.key: f.value for f in c06.review_outcomes("kent").figures}
     assert values["reviews_total"] == 5_998 and values["reviews_overturned"] == 1_480
     assert values["reviews_force_funnel"].startswith(
-        "Kent Police: 18.6 for the share (%) of IOPC reviews of complaint outcomes upheld")
+        "Kent Police: 18.6% of IOPC reviews of complaint outcomes upheld")  # its unit as a unit, never "(%)"
     assert values["reviews_force_funnel"].endswith("within the 95% limits around the forces' pooled share")
     assert "(third-party extract)" in values["reviews_force_funnel"]
     assert "within the 95% limits" in values["reviews_force_funnel"] and "th highest" not in values[
