@@ -171,13 +171,20 @@ def methods() -> Section:
     the funnel limits and their winsorising, the hot-spot simulations, the precision of what leaves the book as
     data."""
     return Section(None, None, [
-        Figure("census_fit_first", financial_year(config.CENSUS_2011_FITS[0]), "year", [census.CENSUS_2011_FILE]),
-        Figure("census_fit_last", financial_year(config.CENSUS_2011_FITS[1]), "year", [census.CENSUS_2011_FILE]),
-        Figure("census_2011_day", _day(config.CENSUS_2011_DAY), "date", [census.CENSUS_2011_FILE]),
-        Figure("census_2021_day", _day(config.CENSUS_2021_DAY), "date", [census.CENSUS_FILE]),
-        Figure("ss23_year", sr.YEAR, "year", sr.DATASETS),
-        Figure("unknown_limit", 100 * config.MAX_UNKNOWN_ARREST_SHARE, "%", [ss.SEARCH_FILE]),
-        Figure("over_rows", len(ss.arrests_over_searches()), "rows", [ss.SEARCH_FILE], "{:,.0f}"),
+        Figure("census_fit_first", financial_year(config.CENSUS_2011_FITS[0]), "year", [census.CENSUS_2011_FILE],
+               label="First year a rate on the 2011 Census alone is used without a flag"),
+        Figure("census_fit_last", financial_year(config.CENSUS_2011_FITS[1]), "year", [census.CENSUS_2011_FILE],
+               label="Last year a rate on the 2011 Census alone is used without a flag"),
+        Figure("census_2011_day", _day(config.CENSUS_2011_DAY), "date", [census.CENSUS_2011_FILE],
+               label="Census day, 2011 Census"),
+        Figure("census_2021_day", _day(config.CENSUS_2021_DAY), "date", [census.CENSUS_FILE],
+               label="Census day, Census 2021"),
+        Figure("ss23_year", sr.YEAR, "year", sr.DATASETS,
+               label="Year of the published stop and search rates on Census 2021 residents"),
+        Figure("unknown_limit", 100 * config.MAX_UNKNOWN_ARREST_SHARE, "%", [ss.SEARCH_FILE],
+               label="Share of a group's searches with no arrest count above which the outcome test is not made"),
+        Figure("over_rows", len(ss.arrests_over_searches()), "rows", [ss.SEARCH_FILE], "{:,.0f}",
+               label="Rows of the stop and search open data with more arrests than searches, not used"),
         Figure("funnel_inner", 100 * funnel.LEVELS[0], "%", [], label="The inner limits of every funnel plot"),
         Figure("funnel_outer", 100 * funnel.LEVELS[1], "%", [], "{:.1f}", label="The outer limits of every funnel plot"),
         Figure("winsor_low", 100 * funnel.WINSOR[0], "%", [], label="z-scores are winsorised at this percentile"),
@@ -212,14 +219,20 @@ def comparable_forces() -> Section:
     steady = comparable.stability()
     kept_all = int((steady["fewest_kept"] >= comparable.N_COMPARABLE - 2).sum())
     weakest = steady["weakest_drop"].value_counts().idxmax()
-    figures = [Figure("cf_n_features", len(comparable.FEATURES), "features", comparable.DATASETS),
-               Figure("cf_n_comparable", comparable.N_COMPARABLE, "forces", comparable.DATASETS),
-               Figure("cf_median_kept", steady["mean_kept"].median(), "forces", comparable.DATASETS, "{:.1f}"),
-               Figure("cf_fewest_kept_median", steady["fewest_kept"].median(), "forces", comparable.DATASETS),
-               Figure("cf_forces_keep_most", kept_all, "forces", comparable.DATASETS),
-               Figure("cf_forces", len(steady), "forces", comparable.DATASETS),
+    figures = [Figure("cf_n_features", len(comparable.FEATURES), "features", comparable.DATASETS,
+                      label="Features comparable forces are chosen on"),
+               Figure("cf_n_comparable", comparable.N_COMPARABLE, "forces", comparable.DATASETS,
+                      label="Comparable forces chosen for each force"),
+               Figure("cf_median_kept", steady["mean_kept"].median(), "forces", comparable.DATASETS, "{:.1f}",
+                      label="Comparable forces kept when one feature is dropped, on average (median over forces)"),
+               Figure("cf_fewest_kept_median", steady["fewest_kept"].median(), "forces", comparable.DATASETS,
+                      label="Comparable forces kept when one feature is dropped, worst case (median over forces)"),
+               Figure("cf_forces_keep_most", kept_all, "forces", comparable.DATASETS,
+                      label="Forces that keep at least four comparable forces whichever feature is dropped"),
+               Figure("cf_forces", len(steady), "forces", comparable.DATASETS,
+                      label="Forces given comparable forces"),
                Figure("cf_most_sensitive", comparable.FEATURES[weakest][0].split(",")[0].lower(), "feature",
-                      comparable.DATASETS)]
+                      comparable.DATASETS, label="The feature whose dropping changes the comparable forces most")]
     table = tables.format_table(
         comparable_table(), headers={"force": "Force", "density": "Residents per km², mid-2023",
                                    "minority_pct": "Not White, Census 2021 (%)", "young_pct": "Aged 15 to 29, mid-2023 (%)",

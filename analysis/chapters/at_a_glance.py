@@ -58,7 +58,7 @@ PARITY_WORDS = {force_measures.ABOVE_PARITY: "Black people searched significantl
                 force_measures.BELOW_PARITY: "Black people searched significantly less often than White people per "
                                              "resident"}
 ONS_WORDS = {force_measures.HIGHER: "higher than", force_measures.LOWER: "lower than",
-             force_measures.NOT_DIFFERENT: "similar to"}
+             force_measures.NOT_DIFFERENT: "not significantly different from"}
 # The dashboard's columns beside those a reader sees: the comparison's first clause (the verdict, which the guide's
 # areas show alone), the measure's id and its verdicts as values, which the key points and the guide's areas choose
 # by (never by the sentences), the staff count a rate's row also gives, and the two groups' figures a difference
@@ -67,7 +67,11 @@ ONS_WORDS = {force_measures.HIGHER: "higher than", force_measures.LOWER: "lower 
 FIELDS = ["verdict_text", "measure_id", "period_end", "funnel_place", "funnel_centre", "vs_parity",
           "vs_england_and_wales", "change_verdict", "reason", "area", "count_value", "count_previous_value",
           "count_previous_period", "count_noun", "value", "previous_period", "previous_value", "series",
-          "change_test", "funnel_centre_value", "black_value", "white_value", "keys"]
+          "change_test", "funnel_centre_value", "black_value", "white_value", "funnel_caveat", "funnel_phi", "keys"]
+# A "within the limits" verdict on a wide funnel carries this mark; the note under the table (wide_note) says once
+# what such limits do and do not say, rather than on every row.
+WIDE_MARK = "\u2020"
+WIDE = f"wide limits{WIDE_MARK}"
 
 
 def _funnel_wording(row: pd.Series) -> str:
@@ -75,8 +79,29 @@ def _funnel_wording(row: pd.Series) -> str:
     the Metropolitan Police drives, and never a rank; the City of London's rates per resident are not placed."""
     if row["reason"] == force_measures.CITY:
         return CITY_PER_RESIDENT
-    caveat = f" ({row['funnel_caveat']})" if pd.notna(row.get("funnel_caveat")) else ""
+    caveat = f" ({WIDE})" if pd.notna(row.get("funnel_caveat")) else ""
     return f"{FUNNEL_WORDS[row['funnel_place']]} around {row['funnel_centre']}{caveat}"
+
+
+def _reads_on(label: str) -> str:
+    """A measure's label as it reads inside a sentence: its first letter small unless a name or a group starts it."""
+    return label if label.startswith(("Black", "PCSO", "IOPC")) else label[:1].lower() + label[1:]
+
+
+def wide_note(rows: pd.DataFrame) -> str:
+    """The note under the key measures for the rows marked WIDE: how far forces differ beyond chance on each of those
+    funnels (its overdispersion factor, a value of the measures table) and what "within the limits" then means, said
+    once; '' where no row is marked."""
+    marked_rows = rows[rows["funnel_phi"].notna()] if "funnel_phi" in rows else rows.iloc[:0]
+    if marked_rows.empty:
+        return ""
+    each = [f"{_reads_on(force_measures.MEASURES[r['measure_id']]['label'])}, {r['period']}: about "
+            f"{fmt_number(r['funnel_phi'], 0)} times" + " as much" * (i == 0)
+            for i, (_, r) in enumerate(marked_rows.iterrows())]
+    centres = list(dict.fromkeys(marked_rows["funnel_centre"]))
+    centre = centres[0] if len(centres) == 1 else "the funnel's centre"
+    return (f"{WIDE_MARK} Wide limits: on these funnels forces differ far more than chance alone allows ("
+            f"{'; '.join(each)}), so within their limits means not unusual, not like {centre}.")
 
 
 def _count_wording(value: float, median: float, unit: str, fmt_decimals: int = 0) -> list[str]:
@@ -156,7 +181,8 @@ def _bw_published(row, mine, f):
         comparison = [f"published rates rounded to 0.1 per 1,000 allow "
                       f"{fmt_interval(row['rounding_low'], row['rounding_high'], 2)}",
                       f"Census 2021 denominators, so not comparable with {older['period'].iloc[0]}"]
-    return text, comparison, [Figure("g_bw23_label", text, "ratio", row["datasets"].split("; "))]
+    return text, comparison, [Figure("g_bw23_label", text, "ratio", row["datasets"].split("; "),
+                                      label=_labelled(row, f, " (published rates)"))]
 
 
 def _bw_counted(row, mine, f):
@@ -177,7 +203,8 @@ def _bw_counted(row, mine, f):
                           + " on both denominators" * (row["vs_parity"] != force_measures.ABOVE_PARITY))
         comparison = [comparison] + ([] if row["reason"] == force_measures.CITY else
                                      ["residents interpolated between the 2011 and 2021 Censuses"])
-    return text, comparison, [Figure("g_bw_label", text, "ratio", row["datasets"].split("; "))]
+    return text, comparison, [Figure("g_bw_label", text, "ratio", row["datasets"].split("; "),
+                                      label=_labelled(row, f, " (search counts)"))]
 
 
 def _searches(row, mine, f):
@@ -186,8 +213,10 @@ def _searches(row, mine, f):
     if _primary(row) == search_totals_2025.TOTALS_FILE:
         return None, [wording, *_since(row)], [Figure("g_search_rate25", row["value"], "per 1,000", datasets, "{:.1f}",
                                       label=f"Stop and searches per 1,000 residents, {f.name}, {row['period']}")]
-    return None, wording, [Figure("g_search_rate", row["value"], "per 1,000", datasets, "{:.1f}"),
-                           Figure("g_search_wording", wording, "comparison", datasets)]
+    return None, wording, [Figure("g_search_rate", row["value"], "per 1,000", datasets, "{:.1f}",
+                                  label=_labelled(row, f)),
+                           Figure("g_search_wording", wording, "comparison", datasets,
+                                  label=_labelled(row, f, ": its place on the funnel"))]
 
 
 def _staff(row, mine, f):
@@ -208,7 +237,7 @@ def _staff(row, mine, f):
                    Figure(f"{key}26_ew", row["england_and_wales"], "per 100,000", datasets, "{:,.0f}",
                           label=f"{meta['label']}, England and Wales, {row['period']}")]
     else:
-        figures = [Figure(key, row["value"], "per 100,000", datasets, "{:,.0f}")]
+        figures = [Figure(key, row["value"], "per 100,000", datasets, "{:,.0f}", label=_labelled(row, f))]
     fields = {"count_value": count["value"], "count_previous_value": count["previous_value"],
               "count_previous_period": count["previous_period"], "count_noun": noun}
     return None, comparison, figures, fields
@@ -217,7 +246,7 @@ def _staff(row, mine, f):
 def _crime(row, mine, f):
     comparison = row["reason"] or _funnel_wording(row)
     return None, comparison, [Figure("g_crime_rate", row["reason"] or fmt_number(row["value"], 1), "per 1,000",
-                                     row["datasets"].split("; "))]
+                                     row["datasets"].split("; "), label=_labelled(row, f))]
 
 
 def _asb(row, mine, f):
@@ -228,7 +257,7 @@ def _asb(row, mine, f):
         [f"significantly {moved} from {fmt_number(row['previous_value'], 1)}% in {row['previous_period']}"]
         if moved else []) + ([row["area"]] if row["area"] else [])
     return None, comparison, [Figure("g_asb_wording", "; ".join(comparison), "comparison",
-                                     row["datasets"].split("; "))]
+                                     row["datasets"].split("; "), label=_labelled(row, f, ": the comparison"))]
 
 
 def _deaths_national(row, mine, f):
@@ -242,7 +271,14 @@ def _deaths_national(row, mine, f):
 def _deaths(row, mine, f):
     verdict = row["reason"] if row["reason"] == force_measures.DEATHS_CITY else _funnel_wording(row)
     return (_interval(row), [f"{int(row['events'])} deaths", verdict],
-            [Figure("g_deaths", int(row["events"]), "deaths", [iopc.DEATHS_FILE], "{:,.0f}")])
+            [Figure("g_deaths", int(row["events"]), "deaths", [iopc.DEATHS_FILE], "{:,.0f}",
+                    label=f"Deaths during or following police contact, {f.name}, {row['period']}")])
+
+
+def _labelled(row: pd.Series, f: forces.Force, what: str = "") -> str:
+    """A glued figure's label in the register: the measure's plain label (data/measures.yml), the force and the period,
+    and what of the row it is where it is not the figure itself."""
+    return f"{force_measures.MEASURES[row['measure_id']]['label']}, {f.name}, {row['period']}{what}"
 
 
 # The outcome test's verdict (a difference against none) in words, and how its forces' tests were controlled.
@@ -507,27 +543,33 @@ def at_a_glance(f: forces.Force, local_survey: str | None = None) -> Section:
     national, national_end = national_confidence()
     names = ", ".join(forces.get(c).short_name for c in peers)
     city = f.code == forces.CITY_OF_LONDON
-    figures = [Figure("force_name", f.name, "force", []),
+    figures = [Figure("force_name", f.name, "force", [], label="The force this edition is for"),
                Figure("g_peer_phrase", f"each of its comparable forces ({names}; chosen on population, density, age "
                       "and ethnic mix, as the appendix explains)" if peers else "no comparable force: no other force "
                       "is like it on the features the appendix uses to choose them", "phrase",
-                      comparable.DATASETS + [boundaries.BOUNDARIES_FILE]),  # the phrase names the forces the map shows
+                      comparable.DATASETS + [boundaries.BOUNDARIES_FILE], label="The force's comparable forces, named"),  # the phrase names the forces the map shows
                Figure("g_peer_intro", "Each comparable force's own figure on the same measures, nearest first. The "
                       "book shows them one by one rather than as an average, which one unusual force could drive."
                       if peers else f"{f.name} has no comparable force, so there is no table of them.", "sentence",
-                      comparable.DATASETS),
+                      comparable.DATASETS, label="What the table of comparable forces shows"),
                Figure("g_slope_note", "The City of London is left out of both charts: per resident, its figures are "
                       "off any scale that fits the other forces; its own are in the key measures above." if city else
                       f"{f.name} is marked and named in both. The City of London is left out of both charts: "
-                      "per resident, its figures are off any scale that fits the other forces.", "sentence", []),
+                      "per resident, its figures are off any scale that fits the other forces.", "sentence", [],
+                      label="Which forces the comparison charts show"),
                Figure("g_outlier_note", outlier_note(f.code), "note",
-                      [population.MYE_2024_FILE] if city else []),
-               Figure("g_confidence_note", confidence_note(f.code, local_survey), "note", []),
+                      [population.MYE_2024_FILE] if city else [], label="Why the force is an outlier, if it is one"),
+               Figure("g_confidence_note", confidence_note(f.code, local_survey), "note", [],
+                      label="Why the page shows no CSEW confidence figure for the force"),
                national,
                Figure("g_own_survey_note", own_survey_note(f, table, national_end), "note",
                       sorted({d for ds in table.loc[table["measure_id"] == key_points.OWN_SURVEY, "datasets"]
-                              for d in ds})),
-               Figure("g_peer_line", peer_line(f.code), "sentence", comparable.DATASETS)] + figures
+                              for d in ds}), label="The force's own survey"),
+               Figure("g_peer_line", peer_line(f.code), "sentence", comparable.DATASETS,
+                      label="The comparable forces: who they are and how they were chosen"),
+               Figure("g_wide_note", wide_note(table), "note",
+                      sorted({d for ds in table.loc[table["funnel_phi"].notna(), "datasets"] for d in ds}),
+                      label="Note under the key measures: what their wide funnel limits say")] + figures
     figures += key_points.figures(key_points.points(table, f.code, outlier_note(f.code)))
     chart = maps.force_and_peers_map(f.code, peers, name=f"glance-map-{f.slug}",
                                      title=f"{f.name} and its comparable forces" if peers else f.name)

@@ -12,7 +12,7 @@ from analysis.measures.funnels import newest_search_funnel, search_funnel, searc
 from analysis.methods import disproportionality, funnel, per_resident, policeuk_measures, stats
 from analysis.present import funnels, lines, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
-from analysis.present.numbers import fmt_interval, fmt_number
+from analysis.present.numbers import fmt_difference, fmt_interval, fmt_number
 from analysis.sources import census, force_indicators, forces, policeuk, population, search_totals_2025
 from analysis.sources import stop_search as ss
 from analysis.sources.periods import financial_year
@@ -247,11 +247,16 @@ def _outcome_sentence(table: pd.DataFrame, compared: pd.DataFrame, code: str, ye
     if code not in set(compared["pfa_code"]):
         return f"{name}: no comparison in {year} ({table.set_index('pfa_code').at[code, 'comparison']})"
     row = compared.set_index("pfa_code").loc[code]
-    verdict = (f"statistically {row['comparison']}" if row["comparison"] == stats.SIMILAR else
+    verdict = (stats.WORDS[stats.SIMILAR] if row["comparison"] == stats.SIMILAR else
                f"significantly {row['comparison']} for Black people")
-    return (f"{name}: {fmt_number(row['black_pct'], 1)}% of counted searches of Black people and "
-            f"{fmt_number(row['white_pct'], 1)}% of White people led to an arrest in {year}, a difference of "
-            f"{fmt_number(row['value'], 1)} points (95% interval {fmt_interval(row['ci_low'], row['ci_high'], 1)}); "
+    # The difference beside the two shares is the one a reader subtracts from them (present/numbers.fmt_difference).
+    black, white = row["black_pct"], row["white_pct"]
+    gap = ("the same share" if fmt_number(black, 1) == fmt_number(white, 1) and black == white else
+           f"{fmt_difference(black, white, 1)} percentage points {'higher' if black > white else 'lower'} for Black "
+           "people")
+    return (f"{name}: {fmt_number(black, 1)}% of counted searches of Black people and "
+            f"{fmt_number(white, 1)}% of White people led to an arrest in {year}, {gap} (95% interval of the "
+            f"difference {fmt_interval(row['ci_low'], row['ci_high'], 1)}); "
             f"{verdict} once the {len(compared)} forces' tests are controlled together (Benjamini-Hochberg)")
 
 

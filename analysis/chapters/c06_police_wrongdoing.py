@@ -167,7 +167,7 @@ def review_outcomes(highlight: str | None = None) -> Section:
     few = table[table["funnel"] == funnel.TOO_FEW_TO_PLACE]
     charted = fitted.without(few["pfa_code"])
     centre = fitted.centre
-    what = (f"the share (%) of IOPC reviews of complaint outcomes upheld (the force's decision overturned), "
+    what = (f"IOPC reviews of complaint outcomes upheld (the force's decision overturned), "
             f"{iopc_extract.REVIEW_PERIOD} (third-party extract)")
     figures = [
         Figure("reviews_period", iopc_extract.REVIEW_PERIOD, "year", REVIEW_DATA),
@@ -181,7 +181,8 @@ def review_outcomes(highlight: str | None = None) -> Section:
         Figure("reviews_too_few", "; ".join(f"{r.force} ({r.overturned} of {r.reviews})" for r in few.itertuples())
                or "none", "forces", REVIEW_DATA, label="forces with too few IOPC reviews to place on the funnel"),
         *common.funnel_count_figures("reviews_funnel", charted, REVIEW_DATA),
-        *common.funnel_figures("reviews_force_funnel", fitted, highlight, datasets=REVIEW_DATA, what=what),
+        *common.funnel_figures("reviews_force_funnel", fitted, highlight, datasets=REVIEW_DATA, what=what,
+                               percent=True),
     ]
     chart = funnels.funnel_plot(
         charted, name="complaint-reviews", highlight=highlight,

@@ -63,7 +63,8 @@ def asb_by_force(highlight: str | None = None) -> Section:
     if highlight:  # a survey estimate is placed by ONS's own test, never ranked; London's two forces share one row
         area = asb_area(forces.resolve(highlight).code)
         mine = kept.set_index("area_code").loc[area]
-        against = f"{mine['against_england_and_wales']} than".replace("similar than", "similar to")
+        against = (f"{stats.WORDS[mine['against_england_and_wales']]} from"
+                   if mine["against_england_and_wales"] == stats.SIMILAR else f"{mine['against_england_and_wales']} than")
         figures.append(Figure("asb_force_verdict", f"{asb_area_name(area)}: {fmt_number(mine['asb_pct'], 1)}%, "
                               f"{against} England and Wales ({fmt_number(national['asb_pct'], 1)}%) by ONS's test; "
                               f"against {financial_year(min(ASB_YEARS))}, {mine['change']} by ONS's test",
@@ -124,7 +125,7 @@ def force_section(force: str) -> Section:
     frame = pd.DataFrame({
         "crime_rate": crime["crime_rate"].reindex(codes),
         "asb_pct": [asb["asb_pct"].get(asb_area(c)) for c in codes],
-        "asb_test": [asb["against_england_and_wales"].get(asb_area(c), "")
+        "asb_test": [stats.WORDS.get(asb["against_england_and_wales"].get(asb_area(c), ""), "")
                      + (" (London's combined figure)" if asb_area(c) != c else "") for c in codes],
     }, index=pd.Index(codes, name="pfa_code"))
     rows = ranking.comparison_rows(frame, f.code, peers)

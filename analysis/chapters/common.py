@@ -44,9 +44,10 @@ def rank_figures(key: str, values: pd.Series, highlight: str | None, *, what: st
     return [Figure(key, rank_sentence(values, code, what=what, fmt=fmt), "sentence", datasets)]
 
 
-def funnel_sentence(fitted: funnel.Funnel, force_code: str, *, what: str, fmt: str = "{:.1f}") -> str:
+def funnel_sentence(fitted: funnel.Funnel, force_code: str, *, what: str, fmt: str = "{:.1f}",
+                    percent: bool = False) -> str:
     """"Kent Police: 3.4 for searches per 1,000 residents in 2018/19, within the 95% limits around the median force"
-    (or the funnel's other centre):
+    (or the funnel's other centre); a share (`percent`) reads "18.6% of `what`", its unit written as a unit:
     where the force falls on a funnel (methods/funnel), never a rank; if the force has no value, says so."""
     name = forces.get(force_code).name
     table = fitted.table
@@ -56,7 +57,8 @@ def funnel_sentence(fitted: funnel.Funnel, force_code: str, *, what: str, fmt: s
     verdict = table.set_index("pfa_code").at[force_code, "funnel"]
     around = "" if verdict.startswith("not compared") else f" around {fitted.centre_name}"
     caveat = funnel.wide_caveat(fitted.spread, fitted.centre_name) if verdict == funnel.WITHIN else None
-    return (f"{name}: {fmt_number(row[force_code], *format_spec(fmt))} for {what}, {verdict}{around}"
+    figure = fmt_number(row[force_code], *format_spec(fmt)) + ("% of" if percent else " for")
+    return (f"{name}: {figure} {what}, {verdict}{around}"
             + (f" ({caveat})" if caveat else ""))
 
 
@@ -68,12 +70,12 @@ def denominator_range(official: float, interpolated: float) -> str:
 
 
 def funnel_figures(key: str, fitted: funnel.Funnel, highlight: str | None, *, what: str, datasets: list[str],
-                   fmt: str = "{:.1f}") -> list[Figure]:
+                   fmt: str = "{:.1f}", percent: bool = False) -> list[Figure]:
     """The glued sentence under a funnel plot in a force's edition; nothing in the national book."""
     if not highlight:
         return []
     code = forces.resolve(highlight).code
-    return [Figure(key, funnel_sentence(fitted, code, what=what, fmt=fmt), "sentence", datasets)]
+    return [Figure(key, funnel_sentence(fitted, code, what=what, fmt=fmt, percent=percent), "sentence", datasets)]
 
 
 def funnel_count_figures(prefix: str, fitted: funnel.Funnel, datasets: list[str]) -> list[Figure]:

@@ -13,6 +13,8 @@ The rules, in order (the appendix gives them to readers); within each, the large
    and White people (the search rate ratio, the arrest rates after a search) significantly away from parity, each
    where its change is not already a point, largest by the ratio to the centre (or of the two groups' figures);
 3. stocks (officers, PCSOs) that moved by a twentieth or more since the date before, largest first.
+A point about an old figure (the row's `old` flag: config.STALE_YEARS or more behind the page's newest) follows every
+point about a current one, in the same order of rules, so a 2024/25 outlier leads before a 2018/19 change.
 A rule the rows do not support gives no point; nothing is a point that says nothing differs, and no point is made of
 a figure the dashboard does not show.
 """
@@ -131,13 +133,15 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
     name = forces.get(code).name
     city = code == forces.CITY_OF_LONDON
     newest = rows[~rows["measure_id"].duplicated()]  # the dashboard lists a measure's periods newest first
-    if "old" in newest:  # an old figure (config.STALE_YEARS) says so wherever its period is given
-        old = newest["old"].fillna(False).astype(bool)
-        newest = newest.assign(period=newest["period"] + old.map({True: f" ({OLD})", False: ""}))
+    old = (newest["old"].fillna(False).astype(bool) if "old" in newest
+           else pd.Series(False, index=newest.index))
+    # An old figure (config.STALE_YEARS) says so wherever its period is given.
+    newest = newest.assign(period=newest["period"] + old.map({True: f" ({OLD})", False: ""}), old=old)
     changes, outliers, stocks = [], [], []
 
     def point(text: str, row) -> dict:
-        return {"text": text, "datasets": list(row["datasets"]), "page": PAGES[row["measure_id"]]}
+        return {"text": text, "datasets": list(row["datasets"]), "page": PAGES[row["measure_id"]],
+                "old": bool(row["old"])}
 
     for _, row in newest.iterrows():
         if row["change_verdict"] not in SIGNIFICANT_CHANGE:
@@ -172,9 +176,10 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
                     f"{row['count_previous_period']} ({fmt_percent_change(after, before)} "
                     f"{'up' if after > before else 'down'}).", row)))
     found = [{"text": outlier, "datasets": [], "page": GLANCE}] if city else []
-    for group in (changes, outliers, stocks):
-        found += [p for _, p in sorted(group, key=lambda sized: -sized[0])]
-    return found[:MAX_POINTS]
+    ranked = [(p["old"], rule, -size, p) for rule, group in enumerate((changes, outliers, stocks))
+              for size, p in group]
+    found += [p for *_, p in sorted(ranked, key=lambda r: r[:3])]
+    return [{key: value for key, value in p.items() if key != "old"} for p in found[:MAX_POINTS]]
 
 
 def figures(found: list[dict]) -> list[Figure]:

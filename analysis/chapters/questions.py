@@ -127,4 +127,5 @@ def section(f: forces.Force) -> Section:
     intro = (f"Questions {body} could put to {f.name}'s {chief}: in each of the guide's five action areas, the "
              "guide's advice beside the force's own newest figure, turned into a question by written rules, the same "
              "for every force. A figure says where the force stands, not why.")
-    return Section(table, None, [Figure("g_questions_intro", intro, "sentence", [])])
+    return Section(table, None, [Figure("g_questions_intro", intro, "sentence", [],
+                                              label="What the questions to the force are")])

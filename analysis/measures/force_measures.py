@@ -82,7 +82,8 @@ COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end
 # value; official_value: the Home Office method's ratio; denominator_low/high: the ratio's range over the two
 # denominators; rounding_low/high: the range published rates rounded to 0.1 allow; vs_parity: a ratio against 1;
 # area: the area whose figure a force is given (London's two forces share one); england_and_wales_previous;
-# funnel_centre_value: the funnel's centre in the measure's unit; series: the like-for-like series a row is in
+# funnel_centre_value: the funnel's centre in the measure's unit; funnel_phi: the overdispersion factor behind a
+# funnel_caveat, so a page can say the caveat once for several rows; series: the like-for-like series a row is in
 # (measures.yml), change_test: how its change since the series' previous period was tested;
 # england_and_wales_excluding_met: the comparator no one force dominates, where the Met drives England and Wales's;
 # shared_with: the force whose row carries the figure and verdict of an area a force shares (the City of London's
@@ -90,11 +91,12 @@ COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end
 # white_value: the two groups' figures a difference between them is of (the outcome test's arrest rates, %).
 EXTRA = ["england_and_wales_excluding_met", "funnel_caveat", "basis", "events", "value_as_published",
          "official_value", "denominator_low", "denominator_high", "rounding_low", "rounding_high", "vs_parity", "area",
-         "england_and_wales_previous", "funnel_centre_value", "series", "change_test", "shared_with", "interval_note", "black_value", "white_value"]
+         "england_and_wales_previous", "funnel_centre_value", "funnel_phi", "series", "change_test", "shared_with",
+         "interval_note", "black_value", "white_value"]
 NUMBERS = {"value", "ci_low", "ci_high", "england_and_wales", "median_force", "previous_value", "change", "events",
            "value_as_published", "official_value", "denominator_low", "denominator_high", "rounding_low",
-           "rounding_high", "england_and_wales_previous", "funnel_centre_value", "england_and_wales_excluding_met",
-           "black_value", "white_value"}
+           "rounding_high", "england_and_wales_previous", "funnel_centre_value", "funnel_phi",
+           "england_and_wales_excluding_met", "black_value", "white_value"}
 
 
 def _load_measures() -> dict[str, dict]:
@@ -194,12 +196,14 @@ def _funnel_rows(fitted: funnel.Funnel, too_few: str | None = None) -> dict:
     place = fitted.table.set_index("pfa_code")["funnel"]
     reason = place.map({funnel.CITY_NOT_COMPARED: CITY, funnel.TOO_FEW_TO_PLACE: too_few})
     unplaced = place.isin([funnel.CITY_NOT_COMPARED, funnel.TOO_FEW_TO_PLACE])
+    caveat = pd.Series(funnel.wide_caveat(fitted.spread, fitted.centre_name), index=place.index).where(
+        place == funnel.WITHIN)
     return {"funnel_place": place.map(FUNNEL_PLACES),
             "funnel_centre": pd.Series(fitted.centre_name, index=place.index).where(~unplaced),
             "funnel_centre_value": pd.Series(fitted.centre, index=place.index).where(~unplaced),
             # On a wide funnel "within the limits" says little: the caveat goes beside that verdict wherever shown.
-            "funnel_caveat": pd.Series(funnel.wide_caveat(fitted.spread, fitted.centre_name), index=place.index).where(
-                place == funnel.WITHIN),
+            "funnel_caveat": caveat,
+            "funnel_phi": pd.Series(fitted.spread["phi"], index=place.index).where(caveat.notna()),
             "reason": reason.where(unplaced), "test": FUNNEL_TEST,
             **({"median_force": fitted.centre} if fitted.centre_name == CENTRE_MEDIAN else {})}
 

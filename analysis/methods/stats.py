@@ -11,6 +11,9 @@ from statsmodels.stats.proportion import proportion_confint
 from analysis import config
 
 HIGHER, LOWER, SIMILAR = "higher", "lower", "similar"
+# How a comparison's verdict reads to a reader: a difference no test finds is "not significantly different", never
+# "similar", which would claim a likeness the test does not show.
+WORDS = {HIGHER: "higher", LOWER: "lower", SIMILAR: "not significantly different"}
 
 
 def z_value(level: float) -> float:
@@ -118,7 +121,7 @@ def poisson_rate_ratio(count1, exposure1, count2, exposure2, level: float = conf
 
 
 def describe_difference(label: str, subject: str, reference: str) -> str:
-    """Significance-aware wording: 'similar to' unless the difference is significant."""
+    """Significance-aware wording: 'not significantly different from' unless the difference is significant."""
     if label == SIMILAR:
-        return f"{subject} is statistically similar to {reference}"
+        return f"{subject} is not significantly different from {reference}"
     return f"{subject} is {label} than {reference}"

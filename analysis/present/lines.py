@@ -3,13 +3,16 @@ concentration curves."""
 
 from __future__ import annotations
 
+import json
+import textwrap
+
 import altair as alt
 import pandas as pd
 
 from analysis import config
 from analysis.present.markers import force_labels, series_encodings
 from analysis.present.theme import (COLUMN_WIDTH, FORCE_COLOURS, FORCE_SHAPES, GREY, NATIONAL, PALETTE, SHAPES,
-                                    SMALL_WIDTH, axis_title, finish, wrapped_labels)
+                                    SMALL_WIDTH, axis_title, finish)
 
 
 def hollow_where(df: pd.DataFrame, flag: str, colour: alt.Color) -> dict:
@@ -212,11 +215,14 @@ def small_trends(df: pd.DataFrame, *, name: str, description: str, source: str, 
         tooltip=[alt.Tooltip("measure:N"), alt.Tooltip("series:N", title="Area"), alt.Tooltip("year:Q", title="Year"),
                  alt.Tooltip("value:Q", format=".1f", title="Value")])
     measures = list(dict.fromkeys(frame["measure"]))
-    chart = alt.layer(lines, points, data=frame).properties(width=SMALL_WIDTH, height=90).facet(
+    # Every panel is in the lookup: Vega-Lite inlines `datum.label` unbracketed, so `… || datum.label` misparses.
+    titles = {m: textwrap.wrap(m, 44) for m in measures}
+    # One panel a row: side by side, a phone would shrink the pair to half size and its text past reading.
+    chart = alt.layer(lines, points, data=frame).properties(width=SMALL_WIDTH, height=100).facet(
         facet=alt.Facet("measure:N", sort=measures, title=None,
                         header=alt.Header(labelAngle=0, labelAnchor="start", labelOrient="top", labelFontWeight="bold",
-                                          labelExpr=wrapped_labels(frame["measure"], 48))),
-        columns=2).resolve_scale(y="independent")
+                                          labelExpr=f"{json.dumps(titles)}[datum.label]")),
+        columns=1).resolve_scale(y="independent")
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 

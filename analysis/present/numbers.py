@@ -14,9 +14,13 @@ from analysis.present import precision
 _FORMAT_SPEC = re.compile(r"^\{:(?P<thousands>,?)\.(?P<decimals>\d+)f\}$")
 
 
+# A negative figure is printed with a true minus sign, as typeset text has it, never a hyphen.
+MINUS = "\u2212"
+
+
 def fmt_number(value, decimals: int = 0, thousands: bool = True) -> str:
-    """`value` rounded half away from zero to `decimals` places (12.5 -> "13", 0.125 -> "0.13"),
-    with comma thousands separators unless `thousands` is False (years, codes)."""
+    """`value` rounded half away from zero to `decimals` places (12.5 -> "13", 0.125 -> "0.13", -0.25 -> "−0.3"),
+    with comma thousands separators unless `thousands` is False (years, codes), and a minus sign (U+2212)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, Decimal, np.integer, np.floating)):
         raise TypeError(f"fmt_number expects a number, got {value!r} ({type(value).__name__})")
     if not isinstance(decimals, int) or decimals < 0:
@@ -32,7 +36,7 @@ def fmt_number(value, decimals: int = 0, thousands: bool = True) -> str:
     rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)  # never print "-0" or "-0.0"
-    return f"{rounded:{',' if thousands else ''}.{decimals}f}"
+    return f"{rounded:{',' if thousands else ''}.{decimals}f}".replace("-", MINUS)
 
 
 def format_spec(fmt: str) -> tuple[int, bool]:
@@ -51,13 +55,19 @@ def fmt_interval(low, high, decimals: int = 0, thousands: bool = True) -> str:
 
 def fmt_difference(value, reference, decimals: int = 0, thousands: bool = True) -> str:
     """How far `value` is from `reference` (its size; the caller says which way), from the unrounded figures, at the
-    places the two figures are shown to, or one more where that would disagree with what a reader subtracts from
-    the printed figures (215.6 against 200.2 shown as 216 and 200: "15.4", never "15" or "16" alone)."""
-    exact = abs(value - reference)
-    printed = abs(float(fmt_number(value, decimals, False)) - float(fmt_number(reference, decimals, False)))
-    shown = fmt_number(exact, decimals, thousands)
-    return shown if float(shown.replace(",", "")) == round(printed, decimals) else fmt_number(exact, decimals + 1,
-                                                                                                thousands)
+    places the two figures are shown to; where that would disagree with what a reader subtracts from the printed
+    figures, or where it would print a non-zero difference as 0, at one more place and no more (215.6 against 200.2
+    shown as 216 and 200: "15.4", never "15" or "16" alone; 19.04 against 16.16 shown as 19.0 and 16.2: "2.88", never
+    "2.9" or "2.880"; 12.3 against 12.0, both shown as 12: "0.3", never "0")."""
+    exact = Decimal(repr(precision.for_figure(float(abs(value - reference)))))
+    printed = abs(_printed(value, decimals) - _printed(reference, decimals))
+    shown = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return fmt_number(exact, decimals + (shown != printed or (shown == 0 and exact != 0)), thousands)
+
+
+def _printed(value, decimals: int) -> Decimal:
+    """`value` as a reader reads it back from fmt_number's text."""
+    return Decimal(fmt_number(value, decimals, False).replace(MINUS, "-"))
 
 
 def fmt_percent_change(value, reference) -> str:

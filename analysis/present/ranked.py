@@ -8,6 +8,7 @@ import json
 import altair as alt
 import pandas as pd
 
+from analysis.methods import stats
 from analysis.present.markers import force_labels, marker_encodings, marker_scales, name_label
 from analysis.present.theme import (COLUMN_WIDTH, FACET_HEADER_CHARS, FACET_WIDTH, GREY, NATIONAL, OTHER_FORCES,
                                     PALETTE, SHAPES, axis_title, finish, row_step, wrapped_labels)
@@ -49,7 +50,11 @@ def estimates_with_ci(df: pd.DataFrame, *, name: str, description: str, source: 
     Colour and shape both carry the comparison, so colour is never the only cue.
     """
     order = ["lower", "similar", "higher"]
-    key = alt.Legend(orient="top", direction="horizontal")
+    # The key reads a non-significant comparison as a reader must take it (methods/stats.WORDS), never "similar";
+    # its entries one above another, so the longer words still fit a phone's column.
+    key = alt.Legend(orient="top", direction="vertical",
+                     labelExpr=f"datum.label == {json.dumps(stats.SIMILAR)} ? {json.dumps(stats.WORDS[stats.SIMILAR])} "
+                               ": datum.label")
     comp_colour = alt.Color("comparison:N", title=f"Against {reference_label}", sort=order, legend=key,
                             scale=alt.Scale(domain=order, range=[PALETTE[5], GREY, PALETTE[0]]))
     comp_shape = alt.Shape("comparison:N", title=f"Against {reference_label}", sort=order, legend=key,
@@ -230,10 +235,11 @@ def ski_slope(df: pd.DataFrame, *, name: str, description: str, source: str, tit
         # The marker of a named column is the force's short name, so the label carries what the colour shows.
         caption = (f"datum.marker + ' ' + format(datum.value, {json.dumps(fmt)}) + ' (' + datum.rank + ' of ' "
                    "+ datum.of + ')'")
-        # The name sits above the top of the plot, over its column, on a white halo so no line crosses it.
-        text = alt.Chart(named).transform_calculate(caption=caption).encode(x=x, y=alt.value(-6), text="caption:N")
-        layers += [text.mark_text(fontSize=12, fontWeight="bold", stroke="white", strokeWidth=4),
-                   text.mark_text(fontSize=12, fontWeight="bold", color="#000")]
+        # The name sits above the top of the plot, over its column, on a white halo so no line crosses it, its
+        # bottom clear of the top tick's label (which straddles the plot's top edge).
+        text = alt.Chart(named).transform_calculate(caption=caption).encode(x=x, y=alt.value(-10), text="caption:N")
+        layers += [text.mark_text(fontSize=12, fontWeight="bold", baseline="bottom", stroke="white", strokeWidth=4),
+                   text.mark_text(fontSize=12, fontWeight="bold", baseline="bottom", color="#000")]
     # As wide as its column: on a phone, and side by side with another chart in the briefing, its text keeps its size.
     chart = alt.layer(*layers).properties(height=220, **COLUMN_WIDTH)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

@@ -37,7 +37,7 @@ SPARE_COLOURS = [PALETTE[2], PALETTE[3], PALETTE[4], PALETTE[1]]
 # 340 px wide, so it fits a phone's column unscaled.
 FACET_WIDTH = 180
 FACET_HEADER_CHARS = 30
-SMALL_WIDTH = 290  # each of two small multiples side by side
+SMALL_WIDTH = 290  # small multiples one above another: with their axis about 340 px, so a phone shows them unscaled
 LABEL_CHARS = 24  # characters per line of a wrapped axis label
 TITLE_CHARS = 42  # characters per title line: about 340 px at 15 px, so titles fit a phone
 SUBTITLE_CHARS = 56  # characters per subtitle line: about 340 px at 12 px

@@ -10,6 +10,7 @@ from analysis.chapters import at_a_glance as glance
 from analysis.chapters import c02_neighbourhood_policing as c02
 from analysis.chapters import c07_what_else_matters as c07
 from analysis.present import maps
+from analysis.present.numbers import fmt_number
 from analysis.sources import forces
 
 # Newest first where a newer figure exists; a period from a third-party extract or a transcription says so.
@@ -208,3 +209,38 @@ def test_small_trends_run_to_the_newest_period_with_breaks_drawn_apart():
     assert (later.groupby(["measure", "segment", "series"])["year"].nunique() == 1).all()
     spec = json.dumps(glance.trend_chart(f, trend).to_dict())
     assert '"detail": {"field": "line"' in spec
+
+
+@pytest.mark.parametrize("force", ["kent", "metropolitan-police", "city-of-london", "south-wales", "lancashire",
+                                   "north-yorkshire"])
+def test_the_wide_funnel_caveat_is_said_once_under_the_table_and_marked_in_its_rows(force):
+    """Issue 35: a row on a wide funnel carries a mark, the note under the table says what such limits mean once,
+    naming each marked row's measure and overdispersion factor (values of the measures table); no cell repeats it."""
+    f = forces.resolve(force)
+    section = glance.at_a_glance(f)
+    rows = section.table
+    marked = rows[rows["funnel_caveat"].notna()]
+    html = glance.table(section).html
+    for caveat in set(marked["funnel_caveat"]):
+        assert caveat not in html
+    assert (rows["comparison"].str.contains(glance.WIDE, regex=False) == rows["funnel_caveat"].notna()).all()
+    note = next(x.value for x in section.figures if x.key == "g_wide_note")
+    if marked.empty:
+        assert note == ""
+        return
+    assert note.startswith(glance.WIDE_MARK) and note.count(glance.WIDE_MARK) == 1
+    for _, row in marked.iterrows():
+        assert f"{row['period']}: about {fmt_number(row['funnel_phi'], 0)} times" in note
+    assert "not unusual" in note
+
+
+@pytest.mark.parametrize("force", ["kent", "lancashire"])
+def test_the_dashboard_never_calls_a_non_significant_comparison_similar(force):
+    section = glance.at_a_glance(forces.resolve(force))
+    assert not section.table["comparison"].str.contains("similar").any()
+
+
+def test_small_trends_stack_one_panel_a_row_so_a_phone_shows_them_unscaled():
+    f = forces.resolve("kent")
+    spec = glance.trend_chart(f, glance.trends(f)).to_dict()
+    assert spec["columns"] == 1

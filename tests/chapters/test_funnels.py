@@ -74,8 +74,14 @@ def test_outcome_test_counts_forces_after_benjamini_hochberg_and_places_a_force_
     assert "ot_force_rank" not in values
     assert values["ot_forces_higher"] + values["ot_forces_lower"] + values["ot_forces_similar"] == values["ot_forces"]
     assert values["ot_forces_higher"] <= values["ot_forces_higher_unadjusted"]
-    assert values["ot_force_verdict"].startswith("Kent Police: 19.0% of counted searches of Black people")
-    assert "statistically similar once the 29 forces' tests are controlled together" in values["ot_force_verdict"]
+    assert values["ot_force_verdict"].startswith("Kent Police: 19.0% of counted searches of Black people and 16.1% of "
+                                                 "White people")
+    # Issue 35: 19.0 less 16.1 reads 2.9; the unrounded 2.83 carries one place more, never the bare "2.8".
+    assert "2.83 percentage points higher for Black people (95% interval of the difference \u22120.2 to 6.2)" in \
+        values["ot_force_verdict"]
+    assert "not significantly different once the 29 forces' tests are controlled together" in \
+        values["ot_force_verdict"]
+    assert "similar" not in values["ot_force_verdict"]
 
 
 def test_a_survey_estimate_is_placed_by_ons_test_never_ranked():
@@ -84,7 +90,8 @@ def test_a_survey_estimate_is_placed_by_ons_test_never_ranked():
     values = figures(c07.asb_by_force(highlight="kent"))
     # Issue 21 quoted the old sentence: "22nd highest of 42 areas (37.1%)".
     assert "asb_force_rank" not in values
-    assert values["asb_force_verdict"] == ("Kent Police: 37.1%, similar to England and Wales (37.8%) by ONS's test; "
+    assert values["asb_force_verdict"] == ("Kent Police: 37.1%, not significantly different from England and Wales "
+                                           "(37.8%) by ONS's test; "
                                            "against 2017/18, no significant change by ONS's test")
 
 
@@ -151,7 +158,7 @@ def test_complaint_reviews_sit_on_a_proportion_funnel_and_an_edition_is_placed_n
     values = {f.key: f.value for f in c06.review_outcomes("kent").figures}
     assert values["reviews_total"] == 5_998 and values["reviews_overturned"] == 1_480
     assert values["reviews_force_funnel"].startswith(
-        "Kent Police: 18.6 for the share (%) of IOPC reviews of complaint outcomes upheld")
+        "Kent Police: 18.6% of IOPC reviews of complaint outcomes upheld")  # its unit as a unit, never "(%)"
     assert values["reviews_force_funnel"].endswith("within the 95% limits around the forces' pooled share")
     assert "(third-party extract)" in values["reviews_force_funnel"]
     assert "within the 95% limits" in values["reviews_force_funnel"] and "th highest" not in values[

@@ -206,3 +206,32 @@ def test_the_outcome_test_away_from_parity_is_a_key_point_by_the_parity_rule():
     rows.loc[gap, "vs_parity"] = fm.BELOW_PARITY
     made = [p["text"] for p in key_points.points(rows, "E23000032") if p["page"] == key_points.PAGES["arrest_gap"]]
     assert len(made) == 1 and "significantly less often followed by arrest" in made[0]
+
+
+@pytest.mark.parametrize("force", SIX)
+def test_a_point_about_an_old_figure_follows_every_point_about_a_current_one(force):
+    """Issue 35: a change or outlier in a period config.STALE_YEARS or more behind the page's newest (the rows' `old`
+    flag, a value) never leads a current one, whatever its size or rule (South Wales: its 2024/25 search outlier
+    before its anti-social behaviour change between 2017/18 and 2018/19)."""
+    f = forces.resolve(force)
+    rows = glance.at_a_glance(f).table
+    found = [p["text"] for p in key_points.points(rows, f.code, glance.outlier_note(f.code))]
+    stale = [key_points.OLD in text for text in found]
+    assert stale == sorted(stale), found
+    if force == "south-wales":
+        outlier = next(i for i, t in enumerate(found) if t.startswith("Stop and searches") and "limit" in t)
+        old_change = next(i for i, t in enumerate(found) if "anti-social behaviour" in t and "rose" in t)
+        assert outlier < old_change
+
+
+def test_old_points_are_demoted_by_the_rows_flag_not_their_words():
+    """The same rows with the flag cleared rank by rule alone: the order comes from the `old` value."""
+    f = forces.resolve("south-wales")
+    rows = glance.at_a_glance(f).table
+    flagged = [p["text"] for p in key_points.points(rows, f.code)]
+    cleared = [p["text"] for p in key_points.points(rows.assign(old=False), f.code)]
+    assert all(key_points.OLD not in t for t in cleared)
+    # Without the flag the ASB change, a change, comes before the 2024/25 search outlier.
+    assert cleared.index(next(t for t in cleared if "anti-social behaviour" in t and "rose" in t)) < cleared.index(
+        next(t for t in cleared if t.startswith("Stop and searches") and "limit" in t))
+    assert flagged != cleared

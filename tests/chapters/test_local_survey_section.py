@@ -75,7 +75,7 @@ def test_optional_columns_may_be_left_out(tmp_path):
     low, high = stats.wilson_ci(330, 500)
     keys = {f.key: f.value for f in section.figures}
     assert (keys["ls_latest_low"], keys["ls_latest_high"]) == pytest.approx((100 * float(low), 100 * float(high)))
-    assert "statistically similar to 2024 Q1 (70%)" in keys["ls_change_year"]
+    assert "not significantly different from 2024 Q1 (70%)" in keys["ls_change_year"]
 
 
 def test_a_survey_of_another_force_is_refused(tmp_path):

@@ -65,7 +65,8 @@ def test_rate_ratio_with_no_events_is_missing_not_a_number():
 
 
 def test_describe_difference_wording():
-    assert stats.describe_difference("similar", "Kent", "England and Wales") == "Kent is statistically similar to England and Wales"
+    assert stats.describe_difference("similar", "Kent", "England and Wales") == (
+        "Kent is not significantly different from England and Wales")
     assert stats.describe_difference("higher", "Kent", "England and Wales") == "Kent is higher than England and Wales"
 
 

@@ -73,7 +73,7 @@ def test_changes_use_the_two_sample_tests_and_significance_wording(tmp_path):
     assert row["p_value"] == pytest.approx(counts["p_value"]) and row["comparison"] == "lower"
     assert row["wording"] == "Confidence in Q1 24 (64%) is lower than Q1 23 (70%)"
     se = ch.loc[("Fair", "a year earlier")]
-    assert se["comparison"] == "similar" and "statistically similar to Q1 23 (60%)" in se["wording"]
+    assert se["comparison"] == "similar" and "not significantly different from Q1 23 (60%)" in se["wording"]
 
 
 def test_groups_against_the_area_total_and_areas_ranked(tmp_path):

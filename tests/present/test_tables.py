@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 
 from analysis.present import glue, tables
-from analysis.present.numbers import fmt_interval, fmt_number, format_spec
+from analysis.present.numbers import MINUS, fmt_difference, fmt_interval, fmt_number, format_spec
 
 
 @pytest.mark.parametrize("value, decimals, expected", [
-    (12.5, 0, "13"), (13.5, 0, "14"), (0.125, 2, "0.13"), (2.675, 2, "2.68"), (-12.5, 0, "-13"),
-    (-0.4, 0, "0"), (-0.04, 1, "0.0"), (1234567.891, 1, "1,234,567.9"), (np.int64(72), 0, "72"),
+    (12.5, 0, "13"), (13.5, 0, "14"), (0.125, 2, "0.13"), (2.675, 2, "2.68"), (-12.5, 0, f"{MINUS}13"),
+    (-0.4, 0, "0"), (-0.04, 1, "0.0"), (-1234.5, 0, f"{MINUS}1,235"), (1234567.891, 1, "1,234,567.9"), (np.int64(72), 0, "72"),
     (np.float64(72.0), 0, "72"), (0.5, 0, "1"), (1e-7, 2, "0.00"),
 ])
 def test_fmt_number_rounds_half_away_from_zero(value, decimals, expected):
@@ -30,6 +30,31 @@ def test_fmt_number_separators_and_bad_input():
         fmt_number("12", 0)
     with pytest.raises(ValueError, match="decimals"):
         fmt_number(1.0, -1)
+
+
+def test_negative_figures_carry_a_true_minus_sign():
+    assert fmt_interval(-0.24, 6.2, 1) == "\u22120.2 to 6.2"
+    assert "-" not in fmt_number(-3.5, 1)
+
+
+@pytest.mark.parametrize("value, reference, decimals, expected", [
+    (215.6, 200.2, 0, "15.4"),  # shown as 216 and 200: "15" alone would disagree with the 16 a reader subtracts
+    (215.4, 200.2, 0, "15"),  # 215 and 200: 15 agrees
+    (19.04, 16.16, 1, "2.88"),  # 19.0 and 16.2: "2.9" would be rounded from the unrounded 2.88, yet disagree
+    (19.0, 16.1, 1, "2.9"),
+    (10.06, 0.04, 1, "10.02"),  # 10.1 and 0.0: at most one place more than the figures, never "10.020"
+    (-0.24, 0.31, 1, "0.55"), (4203, 4163, 0, "40"),
+    (12.3, 12.0, 0, "0.3"),  # both shown as 12: a difference there is, never "0 above"
+])
+def test_fmt_difference_agrees_with_what_a_reader_subtracts(value, reference, decimals, expected):
+    shown = fmt_difference(value, reference, decimals)
+    assert shown == expected
+    assert len(shown.partition(".")[2]) <= decimals + 1
+    printed = abs(float(fmt_number(value, decimals, False).replace(MINUS, "-"))
+                  - float(fmt_number(reference, decimals, False).replace(MINUS, "-")))
+    # Either it reads as the reader's own subtraction, or it carries the one extra place that says why it does not.
+    assert shown == fmt_number(printed, decimals) or len(shown.partition(".")[2]) == decimals + 1
+    assert float(shown.replace(",", "")) > 0
 
 
 def test_format_spec_reads_chapter_formats_and_refuses_others():
