@@ -4,6 +4,8 @@ file://, and hostile text stays text."""
 
 from __future__ import annotations
 
+import contextlib
+
 import shutil
 from pathlib import Path
 
@@ -55,21 +57,25 @@ def _expected(code: str, measure_id: str) -> pd.Series | None:
     return None if rows.empty else rows.iloc[0]
 
 
-def _open(chrome, url: str, viewport: dict = DESKTOP):
+@contextlib.contextmanager
+def _opened(chrome, url: str, viewport: dict = DESKTOP):
+    """The page at `url` and the script errors and dialogs it raises; closed after."""
     page = chrome.new_page()
-    page.set_viewport_size(viewport)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
-    page.goto(url, wait_until="networkidle")
-    return page, errors
+    try:
+        page.set_viewport_size(viewport)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+        page.goto(url, wait_until="networkidle")
+        yield page, errors
+    finally:
+        page.close()
 
 
 @pytest.mark.gate
 def test_three_forces_chosen_by_name_and_map_show_their_figures_as_the_table_has_them(site, chrome):
     with serve(site) as base:
-        page, errors = _open(chrome, f"{base}/{compare.PAGE}")
-        try:
+        with _opened(chrome, f"{base}/{compare.PAGE}") as (page, errors):
             page.fill("#force-input", "kent")
             page.press("#force-input", "Enter")                       # by a name typed and Enter
             page.fill("#force-input", "Essex Police")                 # by the whole name, as the list fills it in
@@ -109,16 +115,13 @@ def test_three_forces_chosen_by_name_and_map_show_their_figures_as_the_table_has
             page.click('button[aria-label="Remove Essex Police"]')
             assert page.evaluate("location.hash") == "#forces=kent,surrey"
             assert errors == []
-        finally:
-            page.close()
 
 
 @pytest.mark.gate
 def test_the_address_restores_a_choice_served_and_from_file(site, chrome):
     with serve(site) as base:
         for url in (f"{base}/{compare.PAGE}", (site / compare.PAGE).as_uri()):
-            page, errors = _open(chrome, url + "#forces=surrey,city-of-london,nowhere,kent")
-            try:
+            with _opened(chrome, url + "#forces=surrey,city-of-london,nowhere,kent") as (page, errors):
                 assert page.eval_on_selector_all("#chosen li span", "ss => ss.map(s => s.textContent)") == \
                     ["Surrey Police", "City of London Police", "Kent Police"]
                 assert page.inner_text("#force-help") == "The address names no force called nowhere."
@@ -127,8 +130,6 @@ def test_the_address_restores_a_choice_served_and_from_file(site, chrome):
                 page.wait_for_function("document.querySelectorAll('#chosen li').length === 1")
                 assert page.inner_text("#chosen li span") == "Dyfed-Powys Police"
                 assert errors == []
-            finally:
-                page.close()
 
 
 @pytest.mark.gate
@@ -138,13 +139,10 @@ def test_the_page_fits_passes_axe_and_fetches_nothing(site, chrome, viewport):
         url = f"{base}/{compare.PAGE}#forces=" + ",".join(CHOSEN + ["city-of-london", "dyfed-powys"])
         report = visit(chrome, url, config.BUILD_DIR / "screenshots" / f"compare-{viewport['width']}.png", viewport,
                        audit=True)
-        page, _ = _open(chrome, url, viewport)
-        try:
+        with _opened(chrome, url, viewport) as (page, _):
             widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
             past = page.evaluate("""() => [...document.querySelectorAll('.chart svg, article.force, #force-map')]
               .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).length""")
-        finally:
-            page.close()
     assert widths[0] <= widths[1], f"the page scrolls sideways at {viewport['width']} px: {widths}"
     assert past == 0
     assert not report.unexpected_errors() and not report.remote_requests()
@@ -154,8 +152,7 @@ def test_the_page_fits_passes_axe_and_fetches_nothing(site, chrome, viewport):
 @pytest.mark.gate
 def test_hostile_text_is_shown_as_text_and_never_runs(site, chrome):
     with serve(site) as base:
-        page, errors = _open(chrome, f"{base}/{compare.PAGE}#forces=kent,cumbria")
-        try:
+        with _opened(chrome, f"{base}/{compare.PAGE}#forces=kent,cumbria") as (page, errors):
             headings = page.eval_on_selector_all("section.measure h2", "hs => hs.map(h => h.textContent)")
             assert fixture.MEASURES["confidence_pct"]["label"] in headings
             kent = page.locator(f'section[data-measure="bw_search_ratio"] article[data-code="{fixture.CODES["kent"]}"]')
@@ -168,15 +165,12 @@ def test_hostile_text_is_shown_as_text_and_never_runs(site, chrome):
             assert page.evaluate("""() => { const w = document.createTreeWalker(document.body, NodeFilter.SHOW_COMMENT);
                                      return w.nextNode() === null; }""")
             assert errors == []
-        finally:
-            page.close()
 
 
 @pytest.mark.gate
 def test_a_keyboard_alone_adds_and_removes_a_force_and_the_change_is_announced(site, chrome):
     with serve(site) as base:
-        page, errors = _open(chrome, f"{base}/{compare.PAGE}")
-        try:
+        with _opened(chrome, f"{base}/{compare.PAGE}") as (page, errors):
             for _ in range(10):  # through the header's links to the name box
                 page.keyboard.press("Tab")
                 if page.evaluate("document.activeElement.id") == "force-input":
@@ -196,8 +190,6 @@ def test_a_keyboard_alone_adds_and_removes_a_force_and_the_change_is_announced(s
             assert page.locator("#chosen li").count() == 0 and page.evaluate("location.hash") == ""
             assert page.evaluate("document.activeElement.id") == "force-input"
             assert errors == []
-        finally:
-            page.close()
 
 
 @pytest.mark.gate
@@ -207,15 +199,12 @@ def test_each_caption_names_only_the_lines_its_chart_draws(tmp_path, chrome):
     table.loc[table["measure_id"] == "confidence_pct", "england_and_wales"] = None
     compare.write(tmp_path / compare.PAGE, table, fixture.MEASURES, [], "")
     for chosen in ("", "#forces=kent,cumbria"):
-        page, errors = _open(chrome, (tmp_path / compare.PAGE).as_uri() + chosen)
-        try:
+        with _opened(chrome, (tmp_path / compare.PAGE).as_uri() + chosen) as (page, errors):
             charts = page.evaluate("""() => [...document.querySelectorAll('section.measure')].map(s => ({
               measure: s.dataset.measure, caption: s.querySelector('figcaption').textContent,
               ew: s.querySelectorAll('.chart line.ew').length, median: s.querySelectorAll('.chart line.median').length,
               whiskers: s.querySelectorAll('.chart line.whisker').length}))""")
             assert errors == []
-        finally:
-            page.close()
         assert [c["measure"] for c in charts] == list(fixture.MEASURES)
         for c in charts:
             assert ("England and Wales" in c["caption"]) == (c["ew"] == 1), c
@@ -236,8 +225,7 @@ def test_a_shared_figure_is_one_dot_with_no_verdict_and_a_missing_interval_says_
     table.loc[kent | city, "area"] = "Kent and the City"
     table.loc[city, "shared_with"] = fixture.CODES["kent"]
     compare.write(tmp_path / compare.PAGE, table, fixture.MEASURES, [], "")
-    page, errors = _open(chrome, (tmp_path / compare.PAGE).as_uri() + "#forces=city-of-london,kent")
-    try:
+    with _opened(chrome, (tmp_path / compare.PAGE).as_uri() + "#forces=city-of-london,kent") as (page, errors):
         section = page.locator('section[data-measure="confidence_pct"]')
         cards = page.evaluate(CARDS)
         drawn = section.locator("circle.all").count()
@@ -245,8 +233,6 @@ def test_a_shared_figure_is_one_dot_with_no_verdict_and_a_missing_interval_says_
         picked = section.locator("circle.pick-dot").count()
         rows = section.locator(".chart svg > text").all_text_contents()
         assert errors == []
-    finally:
-        page.close()
     city_card, kent_card = next(s for s in cards if s["measure"] == "confidence_pct")["forces"]
     assert city_card["shown"] == kent_card["shown"] and "Against England and Wales" not in city_card["terms"]
     assert city_card["terms"]["No verdict because"] == "Kent's figure (shared with Kent)"
@@ -264,13 +250,10 @@ def test_a_card_links_where_the_site_shows_its_figure(tmp_path, chrome):
                          "book/02-neighbourhood-policing.html#force-by-force; book/02-neighbourhood-policing.html#x; "
                          "javascript:alert(1)" for c in table["force_code"]]
     compare.write(tmp_path / compare.PAGE, table, fixture.MEASURES, [], "")
-    page, errors = _open(chrome, (tmp_path / compare.PAGE).as_uri() + "#forces=kent")
-    try:
+    with _opened(chrome, (tmp_path / compare.PAGE).as_uri() + "#forces=kent") as (page, errors):
         links = page.eval_on_selector_all('section[data-measure="officers_per_100k"] article.force dd a',
                                           "as => as.map(a => [a.textContent, a.getAttribute('href')])")
         assert errors == []
-    finally:
-        page.close()
     assert links == [["the force’s edition", "editions/kent/book/at-a-glance.html#key-measures"],
                      ["chapter 2", "book/02-neighbourhood-policing.html#force-by-force"]]
 
@@ -286,8 +269,7 @@ def test_a_headcount_chart_draws_the_forces_alone_and_states_england_and_wales_s
                                                     "definition": "Officers on 31 March.", "higher_is": "neither",
                                                     "method": "a count", "count": True}}
     compare.write(tmp_path / compare.PAGE, pd.concat([table, counts], ignore_index=True), measures, [], "")
-    page, errors = _open(chrome, (tmp_path / compare.PAGE).as_uri() + "#forces=kent,essex")
-    try:
+    with _opened(chrome, (tmp_path / compare.PAGE).as_uri() + "#forces=kent,essex") as (page, errors):
         section = 'section[data-measure="officers_fte"]'
         assert page.locator(f"{section} .chart line.ew").count() == 0
         ticks = [float(t.replace(",", "")) for t in page.locator(f"{section} .chart svg > text").all_text_contents()
@@ -299,15 +281,12 @@ def test_a_headcount_chart_draws_the_forces_alone_and_states_england_and_wales_s
         # A rate keeps England and Wales as its reference line.
         assert page.locator('section[data-measure="officers_per_100k"] .chart line.ew').count() == 1
         assert errors == []
-    finally:
-        page.close()
 
 
 @pytest.mark.gate
 def test_the_map_is_one_image_out_of_the_tab_order_and_says_the_name_box_is_the_keyboard_route(site, chrome):
     with serve(site) as base:
-        page, errors = _open(chrome, f"{base}/{compare.PAGE}")
-        try:
+        with _opened(chrome, f"{base}/{compare.PAGE}") as (page, errors):
             focusable = page.evaluate("""() => [...document.querySelectorAll('#force-map, #force-map *')]
               .filter(e => e.tabIndex >= 0 || e.hasAttribute('tabindex')).length""")
             assert focusable == 0
@@ -315,5 +294,3 @@ def test_the_map_is_one_image_out_of_the_tab_order_and_says_the_name_box_is_the_
             assert "from the keyboard, use the Add a force box" in page.get_attribute("#force-map", "aria-label")
             assert "From the keyboard, use the Add a force box" in page.inner_text("figure.map figcaption")
             assert errors == []
-        finally:
-            page.close()
