@@ -262,9 +262,16 @@ def comparable_table() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def every_number(folder: Path) -> tables.Table:
-    """Every figure the chapter notebooks in `folder` glue, each linked to its chapter page."""
-    return register.every_number(register.collect(sorted(Path(folder).glob("0*.ipynb"))))
+def every_number(folder: Path, force: str | None = None) -> Section:
+    """Every figure the chapter notebooks in `folder` glue, each linked to its chapter page; in a force's edition,
+    where its chapters list theirs instead: the whole list again would add a third of a megabyte to each of 43
+    editions and say nothing the chapters' own lists do not."""
+    if force:
+        return Section(None, note=(
+            "In this edition each chapter lists the numbers it quotes, with what each is computed from, under "
+            "'Numbers in this chapter' at its end; the national book's appendix lists every number of the national "
+            "book in one table."))
+    return Section(register.every_number(register.collect(sorted(Path(folder).glob("0*.ipynb")))))
 
 
 # Reviews this book re-pooled from their authors' study-level data: the review's citation and the dataset's id.

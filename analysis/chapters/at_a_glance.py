@@ -410,10 +410,7 @@ def measures(f: forces.Force, local_survey: str | None = None) -> tuple[pd.DataF
     everyone = force_measures.all_forces()
     mine = force_measures.for_force(f)
     rows, figures = survey_rows(f, local_survey), []
-    ends = pd.to_datetime(mine["period_end"])
-    # A measure's newest figure by force that is STALE_YEARS or more behind the page's newest is flagged as old.
-    old = (ends == ends.groupby(mine["measure_id"]).transform("max")) & (
-        (ends.max() - ends).dt.days / 365.25 >= config.STALE_YEARS)
+    old = force_measures.stale(mine)
     for i, row in mine[~mine["measure_id"].isin(INSIDE)].iterrows():
         worded = (WORDING.get((row["measure_id"], _primary(row))) or WORDING[row["measure_id"]])(row, mine, f)
         force_text, comparison, glued, *beside = worded

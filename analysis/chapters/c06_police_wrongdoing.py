@@ -20,6 +20,9 @@ REVIEW_DATA = [iopc_extract.REVIEWS_FILE]
 RATE_DATA = [iopc.DEATHS_FILE, *population.BY_YEAR_FILES]
 SOURCE = source_lines.line(DEATHS_DATA)
 OTHER = "Other deaths following contact"
+# What a reader of the City's or the Met's deaths must know: their counts can hold the same deaths.
+SHARED_DEATHS = ("IOPC counts a death in an incident two forces shared (as the City of London and the Met can) against "
+                 "each force, naming no incident, so the two forces' counts may hold the same deaths")
 
 
 @national
@@ -98,7 +101,8 @@ def force_counts(highlight: str | None = None) -> Section:
         Figure("deaths_force_dropped", ", ".join(dropped), "authorities", DEATHS_DATA),
         Figure("deaths_city_n", int(table.set_index("pfa_code").at[city, "fatalities"]), "deaths", DEATHS_DATA),
         *common.funnel_figures("deaths_force_funnel", fitted, highlight, datasets=RATE_DATA,
-                               what=f"deaths following police contact per million residents a year, {span}"),
+                               what=f"deaths following police contact per million residents a year, {span}",
+                               notes=dict.fromkeys([city, forces.METROPOLITAN], SHARED_DEATHS)),
     ]
     chart = funnels.funnel_plot(
         charted, name="deaths-by-force", highlight=highlight,

@@ -70,12 +70,15 @@ def denominator_range(official: float, interpolated: float) -> str:
 
 
 def funnel_figures(key: str, fitted: funnel.Funnel, highlight: str | None, *, what: str, datasets: list[str],
-                   fmt: str = "{:.1f}", percent: bool = False) -> list[Figure]:
-    """The glued sentence under a funnel plot in a force's edition; nothing in the national book."""
+                   fmt: str = "{:.1f}", percent: bool = False, notes: dict[str, str] | None = None) -> list[Figure]:
+    """The glued sentence under a funnel plot in a force's edition, with the note `notes` gives the force (by code)
+    if any; nothing in the national book."""
     if not highlight:
         return []
     code = forces.resolve(highlight).code
-    return [Figure(key, funnel_sentence(fitted, code, what=what, fmt=fmt, percent=percent), "sentence", datasets)]
+    note = (notes or {}).get(code)
+    sentence = funnel_sentence(fitted, code, what=what, fmt=fmt, percent=percent) + (f"; {note}" if note else "")
+    return [Figure(key, sentence, "sentence", datasets)]
 
 
 def funnel_count_figures(prefix: str, fitted: funnel.Funnel, datasets: list[str]) -> list[Figure]:
@@ -187,7 +190,9 @@ def policeuk_provenance(records: pd.DataFrame, kind: str, key: str) -> tuple[lis
 def policeuk_not_supplied(force: str, what: str) -> str:
     """What an edition says where the force's own police.uk download was not given."""
     f = forces.get(forces.resolve(force).code)
-    return (f"The {what} above come from the Bedfordshire sample month. {f.name}'s own police.uk download (any "
+    # Said where the force's own section stands: "above" would point at the force's own Home Office figures.
+    return (f"The police.uk {what} in this chapter's national part come from a sample month of Bedfordshire Police's "
+            f"data, not {f.name}'s. {f.name}'s own police.uk download (any "
             "number of months, from data.police.uk/data) can be shown here: the force's analysts can rebuild this "
             "edition with it, as the data-and-methods appendix explains under 'Adding a force's own data'.")
 

@@ -9,10 +9,12 @@ The rules, in order (the appendix gives them to readers); within each, the large
    each measure's newest period against the previous one of its like-for-like series, with how it was tested),
    largest by the ratio of the two figures;
 2. places that stand out: a rate or share outside the 95% funnel limits (with how many forces are beyond the same
-   limit), a survey measure ONS's test finds higher or lower than England and Wales and a difference between Black
-   and White people (the search rate ratio, the arrest rates after a search) significantly away from parity, each
-   where its change is not already a point, largest by the ratio to the centre (or of the two groups' figures);
-3. stocks (officers, PCSOs) that moved by a twentieth or more since the date before, largest first.
+   limit) and a survey measure ONS's test finds higher or lower than England and Wales, each where its change is not
+   already a point, largest by the ratio to the centre;
+3. stocks (officers, PCSOs) that moved by a twentieth or more since the date before, largest first;
+4. a difference between Black and White people (the search rate ratio, the arrest rates after a search)
+   significantly away from parity, where its change is not already a point, largest by the ratio of the two groups'
+   figures: last, because most forces share it (a disparity, not a place among forces).
 A point about an old figure (the row's `old` flag: config.STALE_YEARS or more behind the page's newest) follows every
 point about a current one, in the same order of rules, so a 2024/25 outlier leads before a 2018/19 change.
 A rule the rows do not support gives no point; nothing is a point that says nothing differs, and no point is made of
@@ -137,7 +139,7 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
            else pd.Series(False, index=newest.index))
     # An old figure (config.STALE_YEARS) says so wherever its period is given.
     newest = newest.assign(period=newest["period"] + old.map({True: f" ({OLD})", False: ""}), old=old)
-    changes, outliers, stocks = [], [], []
+    changes, outliers, stocks, disparities = [], [], [], []
 
     def point(text: str, row) -> dict:
         return {"text": text, "datasets": list(row["datasets"]), "page": PAGES[row["measure_id"]],
@@ -164,7 +166,7 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
                 + (f"; {row['area']}" if pd.notna(row["area"]) and row["area"] else "") + ".", row)))
         if row["vs_parity"] in AWAY_FROM_PARITY and row["measure_id"] not in changed:
             said, size = AWAY[row["measure_id"]]
-            outliers.append((size(row), point(said(row, name), row)))
+            disparities.append((size(row), point(said(row, name), row)))
     if not city:  # the City's page shows no staff counts: per resident they say little
         for _, row in newest[newest["count_previous_value"].notna()].iterrows():
             before, after = row["count_previous_value"], row["count_value"]
@@ -176,7 +178,7 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
                     f"{row['count_previous_period']} ({fmt_percent_change(after, before)} "
                     f"{'up' if after > before else 'down'}).", row)))
     found = [{"text": outlier, "datasets": [], "page": GLANCE}] if city else []
-    ranked = [(p["old"], rule, -size, p) for rule, group in enumerate((changes, outliers, stocks))
+    ranked = [(p["old"], rule, -size, p) for rule, group in enumerate((changes, outliers, stocks, disparities))
               for size, p in group]
     found += [p for *_, p in sorted(ranked, key=lambda r: r[:3])]
     return [{key: value for key, value in p.items() if key != "old"} for p in found[:MAX_POINTS]]

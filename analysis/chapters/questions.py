@@ -71,7 +71,7 @@ def _figure(rule: dict, row: pd.Series) -> str:
     decimals = meta["decimals"]
     unit = {"percent": "%", "percentage points": " points"}.get(meta["unit"], "")
     shown = fmt_number(row["value"], decimals) + unit
-    period = marked(row["period"], row["datasets"].split("; "))
+    period = marked(row["period"], row["datasets"].split("; ")) + (f" ({key_points.OLD})" if row["old"] else "")
     interval = (f" (95% CI {fmt_interval(row['ci_low'], row['ci_high'], decimals)})" if "parity" in rule else "")
     text = f"{meta.get('short_label', meta['label'])}: {shown}{interval} {_at(row['period'])} {period}"
     if "change" in rule:
@@ -83,6 +83,8 @@ def _figure(rule: dict, row: pd.Series) -> str:
                  f"({fmt_number(row['funnel_centre_value'], decimals)}{unit})")
     elif "parity" in rule:
         text += f", significantly {rule['parity']} {meta['parity']}"
+    elif pd.notna(row["reason"]):  # a figure the table gives no verdict says why (the City's 3 IOPC reviews)
+        text += f"; {row['reason']}"
     return text
 
 
@@ -96,6 +98,7 @@ def questions(f: forces.Force) -> pd.DataFrame:
     """Each area's question for the force: the guide's advice, the figure the question rests on (or none) and the
     question."""
     mine = fm.for_force(f)
+    mine = mine.assign(old=fm.stale(mine))
     newest = mine[~mine["measure_id"].duplicated()].set_index("measure_id", drop=False)
     if f.code == forces.CITY_OF_LONDON:  # per resident its figures say little: no rule reads them
         newest = newest[~newest["reason"].isin([fm.CITY, fm.DEATHS_CITY])]

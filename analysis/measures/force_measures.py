@@ -546,6 +546,14 @@ def all_forces() -> pd.DataFrame:
     return _table()
 
 
+def stale(rows: pd.DataFrame) -> pd.Series:
+    """Whether each of a force's rows is its measure's newest and config.STALE_YEARS or more behind the newest of
+    them all (the page's newest): a figure flagged as old wherever it is shown."""
+    ends = pd.to_datetime(rows["period_end"])
+    return (ends == ends.groupby(rows["measure_id"]).transform("max")) & (
+        (ends.max() - ends).dt.days / 365.25 >= config.STALE_YEARS)
+
+
 def for_force(force: forces.Force) -> pd.DataFrame:
     """The rows of one force, in all_forces' order."""
     table = all_forces()

@@ -55,13 +55,29 @@ def script_safe_json(value) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":")).translate(SCRIPT_UNSAFE)
 
 
-def embedded_spec(spec: dict) -> dict:
-    """The spec as a page embeds it: a map that names the force shapes (present/maps.py) gets them as a dataset."""
-    if spec.get("data", {}).get("name") != config.SHAPES_DATASET:
-        return spec
+# A map's force areas reach its page from one script the book serves after the Vega bundle, not inside each map: 43
+# editions of four maps each would otherwise carry the same shapes some 170 times. The script wraps vegaEmbed, so a
+# spec whose data is the named shapes (present/maps.py) gets them as it is drawn.
+SHAPES_SCRIPT = "pcp-force-areas.js"
+SHAPES_GLOBAL = "PCP_FORCE_AREAS"
+_SHAPES_EMBED = """(function () { var embed = window.vegaEmbed; if (!embed) return;
+  window.vegaEmbed = function (el, spec, opts) {
+    if (spec && spec.data && spec.data.name === NAME) {
+      spec = Object.assign({}, spec);
+      spec.datasets = Object.assign({}, spec.datasets);
+      spec.datasets[NAME] = window.GLOBAL;
+    }
+    return embed(el, spec, opts);
+  }; })();
+"""
+
+
+def shapes_script() -> str:
+    """The script that gives maps the force areas' simplified shapes (present/maps.py names them as a dataset)."""
     from analysis.sources import boundaries  # shapely, only for maps
 
-    return {**spec, "datasets": {**spec.get("datasets", {}), config.SHAPES_DATASET: boundaries.boundaries()}}
+    return (f"window.{SHAPES_GLOBAL}={script_safe_json(boundaries.boundaries())};\n"
+            + _SHAPES_EMBED.replace("NAME", json.dumps(config.SHAPES_DATASET)).replace("GLOBAL", SHAPES_GLOBAL))
 
 
 def render(spec: dict, **_) -> dict:
@@ -80,7 +96,7 @@ def render(spec: dict, **_) -> dict:
     chart_id = _chart_id(spec)
     meta = spec.get("usermeta", {}).get("pcp", {})
     source = meta.get("source", "")
-    payload = script_safe_json(embedded_spec(spec))
+    payload = script_safe_json(spec)
     caption = " ".join(filter(None, [f"Source: {html.escape(source)}." if source else "", _csv_link(spec, chart_id)]))
     markup = (
         f'<figure class="pcp-chart">\n'

@@ -106,7 +106,10 @@ def data_changes(force: str) -> tuple[pd.DataFrame, list[str]]:
         unit = "%" if r["unit"] == "percent" else ""
         now, before = r["value"], r["previous_value"]
         same = fmt_number(now, decimals) == fmt_number(before, decimals) and now == before
-        how = r["change_test"] if pd.notna(r["change_test"]) else r["test"]
+        # An untested change gives why (the City's rates per resident), never the test of another verdict.
+        untested = r["change_verdict"] == fm.NOT_TESTED
+        how = (r["change_test"] if pd.notna(r["change_test"]) else
+               r["reason"] if untested and pd.notna(r["reason"]) else r["test"])
         out.append({"measure": r["measure"], "before": f"{fmt_number(before, decimals)}{unit} ({r['previous_period']})",
                     "after": f"{fmt_number(now, decimals)}{unit} ({r['period']})",
                     "change": "no change" if same else

@@ -4,6 +4,8 @@ register after a build."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 import jinja2
@@ -14,7 +16,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from analysis import config
 from analysis.present import register
-from analysis.present.render import BUNDLE_NAME
+from analysis.present.render import BUNDLE_NAME, SHAPES_SCRIPT, shapes_script
 from analysis.present.tables import FIGURE_KEY
 
 
@@ -128,11 +130,25 @@ def _bundle_dir() -> Path:
     return folder
 
 
+def _shapes_dir() -> Path:
+    """A folder holding the force areas' script (render.SHAPES_SCRIPT), named by its content."""
+    text = shapes_script()
+    folder = config.BUILD_DIR / "shapes" / hashlib.sha256(text.encode()).hexdigest()[:16]
+    target = folder / SHAPES_SCRIPT
+    if not target.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")  # parallel editions never read half a file
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    return folder
+
+
 def _add_bundle(app) -> None:
     if app.builder.format != "html":
         return
-    app.config.html_static_path.append(str(_bundle_dir()))
+    app.config.html_static_path += [str(_bundle_dir()), str(_shapes_dir())]
     app.add_js_file(BUNDLE_NAME, priority=100)
+    app.add_js_file(SHAPES_SCRIPT, priority=100)
 
 
 def _drop_thebe(app, pagename, templatename, context, doctree) -> None:

@@ -290,3 +290,11 @@ def test_the_2022_23_black_white_verdicts_have_their_funnel_drawn_from_the_same_
     verdicts = drawn.table["funnel"]
     assert (verdicts == funnel.WITHIN).sum() == placed["ss23_funnel_within"]
     assert "around England and Wales excluding the Met" in placed["ss23_force_funnel"]
+
+
+@pytest.mark.parametrize("force", ["city-of-london", "metropolitan-police"])
+def test_the_city_s_and_the_met_s_deaths_say_their_counts_may_hold_the_same_deaths(force):
+    sentence = next(x.value for x in c06.force_counts(force).figures if x.key == "deaths_force_funnel")
+    assert sentence.endswith(c06.SHARED_DEATHS)
+    kent = next(x.value for x in c06.force_counts("kent").figures if x.key == "deaths_force_funnel")
+    assert c06.SHARED_DEATHS not in kent

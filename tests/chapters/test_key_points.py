@@ -237,3 +237,14 @@ def test_old_points_are_demoted_by_the_rows_flag_not_their_words():
     assert cleared.index(next(t for t in cleared if "anti-social behaviour" in t and "rose" in t)) < cleared.index(
         next(t for t in cleared if t.startswith("Stop and searches") and "limit" in t))
     assert flagged != cleared
+
+
+def test_a_disparity_most_forces_share_follows_the_outliers_and_stocks():
+    """Issue 35's cold review: a ratio significantly above parity, which nearly every force has, does not lead; it
+    follows changes, places beyond the funnel limits and stocks that moved (the Met: searches and reviews beyond
+    their limits, then its officers, then its ratio)."""
+    f = forces.resolve("metropolitan-police")
+    texts = [p["text"] for p in key_points.points(glance.at_a_glance(f).table.assign(old=False), f.code)]
+    parity = [i for i, t in enumerate(texts) if "against parity" in t]
+    others = [i for i, t in enumerate(texts) if "against parity" not in t]
+    assert parity and len(others) >= 3 and all(i < parity[0] for i in others), texts

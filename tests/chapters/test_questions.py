@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from analysis import config
-from analysis.chapters import questions
+from analysis.chapters import key_points, questions
 from analysis.chapters import guide_and_force as guide
 from analysis.sources import forces
 
@@ -28,7 +28,8 @@ def test_each_area_asks_one_question_resting_on_a_figure_with_its_period(force):
 
 def test_kent_s_pcso_fall_is_put_beside_the_guide_s_advice_on_visible_presence():
     asked = questions.questions(forces.resolve("kent")).set_index("area").loc["Neighbourhood policing"]
-    assert asked["figure"] == "PCSOs (full-time equivalent): 136 at 31 March 2023, down from 287 at 31 March 2022"
+    assert asked["figure"] == (f"PCSOs (full-time equivalent): 136 at 31 March 2023 ({key_points.OLD}), down from 287 at "
+                               "31 March 2022")
     assert asked["question"] == "How is visible presence in hot spots and places with low trust being kept up?"
     assert asked["advice"].startswith("A visible presence")
 
@@ -62,3 +63,12 @@ def test_a_rule_file_that_does_not_say_what_the_rules_need_is_refused_naming_are
     monkeypatch.setattr(config, "QUESTIONS_PATH", bad)
     with pytest.raises(questions.QuestionsError, match=r"area 'Contact with suspects', rule 1"):
         questions._load()
+
+
+def test_a_question_on_a_figure_with_no_verdict_says_why_and_wrongdoing_rests_on_the_newest_reviews():
+    """The City's 1 of 3 IOPC reviews is too few to place: its question says so; the reviews (2024/25), not the
+    deaths (to 2019/20), carry the wrongdoing question where neither is beyond its limits."""
+    city = questions.questions(forces.resolve("city-of-london")).set_index("area").loc["Tackling wrongdoing"]
+    assert city["figure"].startswith("IOPC reviews of complaint outcomes upheld") and "too few to place" in city["figure"]
+    kent = questions.questions(forces.resolve("kent")).set_index("area").loc["Tackling wrongdoing"]
+    assert kent["figure"].startswith("IOPC reviews of complaint outcomes upheld: 18.6% in 2024/25")

@@ -30,18 +30,17 @@ def _map(**kwargs):
                            period="year ending December 2024", source="test", **kwargs)
 
 
-def test_map_embeds_the_shapes_inline_once_and_no_url():
+def test_a_map_names_its_shapes_and_the_book_serves_them_once():
     chart_spec = _map().to_dict()
     assert chart_spec["data"] == {"name": config.SHAPES_DATASET} and '"MultiPolygon"' not in json.dumps(chart_spec)
-    spec = render.embedded_spec(chart_spec)  # what the page carries
-    text = json.dumps(spec)
-    assert '"url"' not in text and "http" not in text.replace("https://vega.github.io/schema", "")
-    shapes = spec["datasets"][config.SHAPES_DATASET]
-    assert len(shapes) == 43 and shapes[0]["type"] == "Feature"
-    assert text.count('"MultiPolygon"') == 43  # the shapes appear once, not once per layer
-    assert spec["projection"]["type"] == "transverseMercator"
-    html = render.render(chart_spec)["text/html"]
-    assert html.count("MultiPolygon") == 43 and f'"{config.SHAPES_DATASET}"' in html
+    html = render.render(chart_spec)["text/html"]  # what the page carries: the map's values, not its shapes
+    assert "MultiPolygon" not in html and f'"{config.SHAPES_DATASET}"' in html
+    assert '"url"' not in html and "http" not in html.replace("https://vega.github.io/schema", "")
+    script = render.shapes_script()  # served once beside the Vega bundle (publish/sphinx_ext.py)
+    shapes = json.loads(script.split("=", 1)[1].split(";\n", 1)[0])
+    assert len(shapes) == 43 and shapes[0]["type"] == "Feature" and script.count('"MultiPolygon"') == 43
+    assert "window.vegaEmbed = function" in script
+    assert chart_spec["projection"]["type"] == "transverseMercator"
 
 
 def test_map_renders_within_the_page_budget_with_description_and_csv():

@@ -108,3 +108,11 @@ def test_a_first_edition_lists_what_the_data_show_changed_between_comparable_per
     page = changes.page(None, "North Yorkshire Police")
     assert "This is the first edition for North Yorkshire Police" in page and "6.5 (2024/25)" in page
     assert "Not compared" in page and "–" not in page
+
+
+def test_an_untested_change_says_why_not_how_another_verdict_was_tested():
+    """The City's searches per resident are not tested: the first edition's list gives the reason, not the funnel's
+    method (issue 35's cold review)."""
+    moved, _ = changes.data_changes("city-of-london")
+    searches = moved.set_index("measure").loc["Stop and searches per 1,000 residents", "verdict"]
+    assert searches.startswith("not tested (the City of London") and "Spiegelhalter" not in searches
