@@ -367,6 +367,11 @@ def _no_national(row: pd.Series, decimals: int) -> str:
     return NOT_GIVEN
 
 
+# A survey's change (methods/survey.changes) as the measures table's change verdicts.
+SURVEY_VERDICTS = {stats.HIGHER: force_measures.RISE, stats.LOWER: force_measures.FALL,
+                   stats.SIMILAR: force_measures.NO_CHANGE}
+
+
 def survey_rows(f: forces.Force, local_survey: str | None = None) -> list[dict]:
     """A dashboard row for the headline measure of the force's own survey (the file's first measure: the
     force-wide, all-respondents figure in its latest period, with its interval and its change from a year
@@ -380,8 +385,6 @@ def survey_rows(f: forces.Force, local_survey: str | None = None) -> list[dict]:
     now = now[(now["area"] == area) & (now["group"] == "All") & (now["measure"] == df["measure"].iloc[0])]
     moved = survey.changes(df)
     moved = moved[(moved["area"] == area) & (moved["group"] == "All") & (moved["against"] == "a year earlier")]
-    verdicts = {stats.HIGHER: force_measures.RISE, stats.LOWER: force_measures.FALL,
-                stats.SIMILAR: force_measures.NO_CHANGE}
     rows = []
     survey_name = df.attrs.get("survey_name") or "the force's own survey"
     for r in now.itertuples():
@@ -398,7 +401,7 @@ def survey_rows(f: forces.Force, local_survey: str | None = None) -> list[dict]:
                         "verdict_text": change["wording"].iloc[0] if len(change) else "no figure a year earlier",
                         "measure_id": key_points.OWN_SURVEY,
                         "period_end": pd.Timestamp(r.period_end).strftime("%Y-%m-%d"),
-                        "change_verdict": verdicts.get(change["comparison"].iloc[0], force_measures.NOT_TESTED)
+                        "change_verdict": SURVEY_VERDICTS.get(change["comparison"].iloc[0], force_measures.NOT_TESTED)
                         if len(change) else None})
     return rows
 
@@ -414,6 +417,8 @@ def measures(f: forces.Force, local_survey: str | None = None) -> tuple[pd.DataF
     # A measure's newest figure by force that is STALE_YEARS or more behind the page's newest is flagged as old.
     old = (ends == ends.groupby(mine["measure_id"]).transform("max")) & (
         (ends.max() - ends).dt.days / 365.25 >= config.STALE_YEARS)
+    for row in rows:  # the force's own survey is judged old by the same rule
+        row["old"] = bool((ends.max() - pd.Timestamp(row["period_end"])).days / 365.25 >= config.STALE_YEARS)
     for i, row in mine[~mine["measure_id"].isin(INSIDE)].iterrows():
         worded = (WORDING.get((row["measure_id"], _primary(row))) or WORDING[row["measure_id"]])(row, mine, f)
         force_text, comparison, glued, *beside = worded
