@@ -92,7 +92,7 @@ def _verdict(comparison: str, unadjusted: str, p_value: float, family: int) -> s
              stats.SIMILAR: "not significantly different from"}[comparison]
     if comparison == unadjusted:
         return f"{words} all adults"
-    return f"{words} all adults after Holm's correction across {family} groups (p = {p_value:.3f} before it)"
+    return f"{words} all adults {multiplicity.before_correction(p_value, multiplicity.HOLM, family, 'groups')}"
 
 
 def with_intervals(df: pd.DataFrame, level: float = config.CONFIDENCE_LEVEL) -> pd.DataFrame:

@@ -129,12 +129,15 @@ def data_changes(force: str, local_survey: str | None = None) -> tuple[pd.DataFr
         now, before = r["value"], r["previous_value"]
         same = fmt_number(now, decimals) == fmt_number(before, decimals) and now == before
         how = r["change_test"] if pd.notna(r["change_test"]) else r["test"]
+        # Where the verdict rests on the control across forces, the correction and the p-value before it.
+        verdict = r["change_verdict"] + (f" {r['change_before_correction']}"
+                                         if pd.notna(r["change_before_correction"]) else "")
         out.append({"measure": r["measure"], "before": f"{fmt_number(before, decimals)}{unit} ({r['previous_period']})",
                     "after": f"{fmt_number(now, decimals)}{unit} ({r['period']})",
                     "change": "no change" if same else
                     f"{'up' if now > before else 'down'} {fmt_difference(now, before, decimals)}"
                     + (" percentage points" if unit else ""),
-                    "verdict": f"{r['change_verdict']} ({how})" if pd.notna(how) else r["change_verdict"]})
+                    "verdict": f"{verdict} ({how})" if pd.notna(how) else verdict})
     alone = [m for m in dict.fromkeys(rows["measure"]) if m not in set(changed["measure"])]
     return pd.DataFrame(out, columns=["measure", "before", "after", "change", "verdict"]), alone
 
