@@ -418,8 +418,10 @@ def survey_rows(f: forces.Force, local_survey: str | None = None) -> list[dict]:
                      "datasets": df.attrs.get("datasets") or [f"{LOCAL_DATA}{df.attrs.get('name', 'survey')}"],
                      "force": value,
                      "england_and_wales": "not comparable", "median_force": "not comparable",
-                     "comparison": change["wording"].iloc[0] + TESTED_MARK * pd.notna(change["test"].iloc[0])
-                     if len(change) else "no figure a year earlier"}
+                     # A tested change says how once, in the note under the table (change_note).
+                     "comparison": change["said"].iloc[0] + TESTED_MARK if len(change) and pd.notna(
+                         change["test"].iloc[0]) else change["wording"].iloc[0] if len(change)
+                     else "no figure a year earlier"}
                     | dict.fromkeys(FIELDS) | {
                         "verdict_text": change["wording"].iloc[0] if len(change) else "no figure a year earlier",
                         "measure_id": key_points.OWN_SURVEY,
@@ -600,7 +602,11 @@ def at_a_glance(f: forces.Force, local_survey: str | None = None) -> Section:
                       label="Note under the key measures: what their wide funnel limits say"),
                Figure("g_change_note", change_note(table), "note",
                       sorted({d for ds in table.loc[table["change_test"].notna(), "datasets"] for d in ds}),
-                      label="Note under the key measures: how each change was tested")] + figures
+                      label="Note under the key measures: how each change was tested"),
+               # On paper, where the briefing has no room for every test, the note points to it.
+               Figure("g_change_note_print", change_note(table) and f"{TESTED_MARK} A tested change: the note under "
+                      "this table in the online edition says how each was tested.", "note", [],
+                      label="Note under the key measures on paper: where how each change was tested is said")] + figures
     figures += key_points.figures(key_points.points(table, f.code, outlier_note(f.code)))
     chart = maps.force_and_peers_map(f.code, peers, name=f"glance-map-{f.slug}",
                                      title=f"{f.name} and its comparable forces" if peers else f.name)

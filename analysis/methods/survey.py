@@ -170,7 +170,8 @@ def _test(a: pd.Series, b: pd.Series, rounded_to: float | None = None) -> tuple[
 def changes(df: pd.DataFrame) -> pd.DataFrame:
     """For each area, measure and group: the latest period against the one a year earlier and against the first.
     A survey published in rounded shares (attrs `rounded_to`, with the design effect it assumes in
-    `assumed_design_effect`) is tested at the least difference its rounding allows, and its wording says so."""
+    `assumed_design_effect`) is tested at the least difference its rounding allows, and its wording says so; `test`
+    says how each was tested, `said` the verdict alone (for a page that says how once, in a note)."""
     iv = with_intervals(df)
     rounded_to = df.attrs.get("rounded_to")
     how = f" ({how_tested(rounded_to, df.attrs['assumed_design_effect'])})" if rounded_to else ""
@@ -187,15 +188,17 @@ def changes(df: pd.DataFrame) -> pd.DataFrame:
             if other is None:
                 what = "no period ending a year earlier" if against == "a year earlier" else "only one period"
                 rows.append(row | {"other_period": "", "other_pct": np.nan, "comparison": "", "p_value": np.nan,
-                                   "wording": f"{what} in the file, so no comparison", "test": None})
+                                   "wording": f"{what} in the file, so no comparison", "test": None, "said": None})
                 continue
             label, p = _test(latest, other, rounded_to)
             subject = f"{measure} in {latest['period']} ({100 * latest['share']:.0f}%)"
             reference = f"{other['period']} ({100 * other['share']:.0f}%)"
-            wording = (stats.describe_difference(label, subject, reference) + how if label else
+            said = stats.describe_difference(label, subject, reference) if label else None
+            wording = (said + how if label else
                        f"{subject} against {reference}: {NO_INTERVAL}, so whether it changed cannot be tested")
             rows.append(row | {"other_period": other["period"], "other_pct": 100 * other["share"],
-                               "comparison": label, "p_value": p, "wording": wording, "test": test if label else None})
+                               "comparison": label, "p_value": p, "wording": wording, "test": test if label else None,
+                               "said": said})
     return pd.DataFrame(rows)
 
 

@@ -252,8 +252,8 @@ def test_the_mets_survey_row_is_flagged_old_and_its_change_says_how_it_was_teste
     table = glance.at_a_glance(forces.resolve("metropolitan-police")).table
     pas = table[table["measure_id"] == "own_survey"].iloc[0]
     assert bool(pas["old"]) and pas["change_verdict"] == "no significant change"
-    assert "smallest difference the published whole per cents allow" in pas["comparison"]
-    assert pas["comparison"].endswith(glance.TESTED_MARK)
+    assert "smallest difference the published whole per cents allow" in pas["change_test"]
+    assert pas["comparison"].endswith(f"(49%){glance.TESTED_MARK}")
 
 
 def test_every_tested_change_is_marked_and_the_note_says_once_how_and_a_corrected_verdict_gives_p_before_it():
