@@ -71,6 +71,10 @@ def mirror_dir() -> Path:
 
 # Survey conventions.
 CONFIDENCE_LEVEL = 0.95
+# A published survey figure with no design effect of its own (MOPAC's PAS) is tested as a sample this many times
+# smaller than its interviews: weighting and clustering make a survey's variance larger than simple random sampling's,
+# and 1.5 is an assumption, not a published figure, stated wherever such a test is worded (methods/survey.how_tested).
+ASSUMED_DESIGN_EFFECT = 1.5
 # ONS: CSEW perceptions data from the year ending March 2012 are not directly comparable
 # with earlier years (questionnaire change). Years are "year ending March".
 QUESTIONNAIRE_BREAK_YE = 2012

@@ -72,6 +72,8 @@ FIELDS = ["verdict_text", "measure_id", "period_end", "funnel_place", "funnel_ce
 # what such limits do and do not say, rather than on every row.
 WIDE_MARK = "\u2020"
 WIDE = f"wide limits{WIDE_MARK}"
+# A tested change carries this mark; the note under the table (change_note) says once how each kind was tested.
+TESTED_MARK = "\u2021"
 
 
 def _funnel_wording(row: pd.Series) -> str:
@@ -102,6 +104,19 @@ def wide_note(rows: pd.DataFrame) -> str:
     centre = centres[0] if len(centres) == 1 else "the funnel's centre"
     return (f"{WIDE_MARK} Wide limits: on these funnels forces differ far more than chance alone allows ("
             f"{'; '.join(each)}), so within their limits means not unusual, not like {centre}.")
+
+
+def change_note(rows: pd.DataFrame) -> str:
+    """The note under the key measures for the rows whose change is marked TESTED_MARK: how each was tested, each test
+    said once with the measures it tested; '' where no row is marked."""
+    tested = rows[rows.apply(_tested, axis=1)] if "change_test" in rows else rows.iloc[:0]
+    if tested.empty:
+        return ""
+    labels = tested["measure"].where(tested["measure_id"] == key_points.OWN_SURVEY, tested["measure_id"].map(
+        lambda m: force_measures.MEASURES.get(m, {}).get("label")))
+    each = [f"{common.join(list(dict.fromkeys(labels[tested['change_test'] == test])))}: {test}"
+            for test in dict.fromkeys(tested["change_test"])]
+    return f"{TESTED_MARK} How each change was tested. " + ". ".join(e[0].upper() + e[1:] for e in each) + "."
 
 
 def _count_wording(value: float, median: float, unit: str, fmt_decimals: int = 0) -> list[str]:
@@ -139,17 +154,25 @@ def _interval(row: pd.Series, decimals: int = 1) -> str:
     return f"{fmt_number(row['value'], decimals)} (95% CI {fmt_interval(row['ci_low'], row['ci_high'], decimals)})"
 
 
+def _tested(row) -> bool:
+    """Whether a row's change since the previous period of its series was tested (and so is worded and marked)."""
+    return row.get("change_verdict") in (force_measures.RISE, force_measures.FALL, force_measures.NO_CHANGE) and (
+        pd.notna(row.get("change_test")))
+
+
 def _since(row: pd.Series) -> list[str]:
     """A row's change since the previous period of its series, where the table tested one: the clause the
     comparison adds ("significantly up from 2.8 in 2022/23 (same series)")."""
-    if row.get("change_verdict") not in (force_measures.RISE, force_measures.FALL, force_measures.NO_CHANGE) or (
-            pd.isna(row.get("change_test"))):
+    if not _tested(row):
         return []
-    before = fmt_number(row["previous_value"], force_measures.MEASURES[row["measure_id"]]["decimals"])
+    meta = force_measures.MEASURES[row["measure_id"]]
+    before = fmt_number(row["previous_value"], meta["decimals"]) + "%" * (meta["unit"] == "percent")
+    # Where the verdict rests on the control across forces, the correction and the p-value before it.
+    corrected = f" {row['change_before_correction']}" if pd.notna(row.get("change_before_correction")) else ""
     if row["change_verdict"] == force_measures.NO_CHANGE:
-        return [f"no significant change from {before} in {row['previous_period']}"]
+        return [f"no significant change from {before} in {row['previous_period']}{corrected}{TESTED_MARK}"]
     moved = "up" if row["change_verdict"] == force_measures.RISE else "down"
-    return [f"significantly {moved} from {before} in {row['previous_period']}"]
+    return [f"significantly {moved} from {before} in {row['previous_period']}{TESTED_MARK}"]
 
 
 def _bw_newest(row, mine, f):
@@ -250,12 +273,11 @@ def _crime(row, mine, f):
 
 
 def _asb(row, mine, f):
-    moved = {force_measures.RISE: "up", force_measures.FALL: "down"}.get(row["change_verdict"])
     # A force sharing another's figure (the City of London, London's) has no verdict of its own: the reason instead.
     comparison = [f"{ONS_WORDS[row['vs_england_and_wales']]} England and Wales (ONS's test)"
                   if row["vs_england_and_wales"] else row["reason"]] + (
-        [f"significantly {moved} from {fmt_number(row['previous_value'], 1)}% in {row['previous_period']}"]
-        if moved else []) + ([row["area"]] if row["area"] else [])
+        _since(row)) + (
+        [row["area"]] if row["area"] else [])
     return None, comparison, [Figure("g_asb_wording", "; ".join(comparison), "comparison",
                                      row["datasets"].split("; "), label=_labelled(row, f, ": the comparison"))]
 
@@ -367,6 +389,11 @@ def _no_national(row: pd.Series, decimals: int) -> str:
     return NOT_GIVEN
 
 
+# A survey's change (methods/survey.changes) as the measures table's change verdicts.
+SURVEY_VERDICTS = {stats.HIGHER: force_measures.RISE, stats.LOWER: force_measures.FALL,
+                   stats.SIMILAR: force_measures.NO_CHANGE}
+
+
 def survey_rows(f: forces.Force, local_survey: str | None = None) -> list[dict]:
     """A dashboard row for the headline measure of the force's own survey (the file's first measure: the
     force-wide, all-respondents figure in its latest period, with its interval and its change from a year
@@ -380,8 +407,6 @@ def survey_rows(f: forces.Force, local_survey: str | None = None) -> list[dict]:
     now = now[(now["area"] == area) & (now["group"] == "All") & (now["measure"] == df["measure"].iloc[0])]
     moved = survey.changes(df)
     moved = moved[(moved["area"] == area) & (moved["group"] == "All") & (moved["against"] == "a year earlier")]
-    verdicts = {stats.HIGHER: force_measures.RISE, stats.LOWER: force_measures.FALL,
-                stats.SIMILAR: force_measures.NO_CHANGE}
     rows = []
     survey_name = df.attrs.get("survey_name") or "the force's own survey"
     for r in now.itertuples():
@@ -393,13 +418,16 @@ def survey_rows(f: forces.Force, local_survey: str | None = None) -> list[dict]:
                      "datasets": df.attrs.get("datasets") or [f"{LOCAL_DATA}{df.attrs.get('name', 'survey')}"],
                      "force": value,
                      "england_and_wales": "not comparable", "median_force": "not comparable",
-                     "comparison": change["wording"].iloc[0] if len(change) else "no figure a year earlier"}
+                     # A tested change says how once, in the note under the table (change_note).
+                     "comparison": change["said"].iloc[0] + TESTED_MARK if len(change) and pd.notna(
+                         change["test"].iloc[0]) else change["wording"].iloc[0] if len(change)
+                     else "no figure a year earlier"}
                     | dict.fromkeys(FIELDS) | {
                         "verdict_text": change["wording"].iloc[0] if len(change) else "no figure a year earlier",
                         "measure_id": key_points.OWN_SURVEY,
                         "period_end": pd.Timestamp(r.period_end).strftime("%Y-%m-%d"),
-                        "change_verdict": verdicts.get(change["comparison"].iloc[0], force_measures.NOT_TESTED)
-                        if len(change) else None})
+                        "change_verdict": SURVEY_VERDICTS.get(change["comparison"].iloc[0], force_measures.NOT_TESTED)
+                        if len(change) else None, "change_test": change["test"].iloc[0] if len(change) else None})
     return rows
 
 
@@ -411,6 +439,9 @@ def measures(f: forces.Force, local_survey: str | None = None) -> tuple[pd.DataF
     mine = force_measures.for_force(f)
     rows, figures = survey_rows(f, local_survey), []
     old = force_measures.stale(mine)
+    newest = pd.to_datetime(mine["period_end"]).max()
+    for row in rows:  # the force's own survey is judged old by the same rule
+        row["old"] = bool((newest - pd.Timestamp(row["period_end"])).days / 365.25 >= config.STALE_YEARS)
     for i, row in mine[~mine["measure_id"].isin(INSIDE)].iterrows():
         worded = (WORDING.get((row["measure_id"], _primary(row))) or WORDING[row["measure_id"]])(row, mine, f)
         force_text, comparison, glued, *beside = worded
@@ -566,7 +597,14 @@ def at_a_glance(f: forces.Force, local_survey: str | None = None) -> Section:
                       label="The comparable forces: who they are and how they were chosen"),
                Figure("g_wide_note", wide_note(table), "note",
                       sorted({d for ds in table.loc[table["funnel_phi"].notna(), "datasets"] for d in ds}),
-                      label="Note under the key measures: what their wide funnel limits say")] + figures
+                      label="Note under the key measures: what their wide funnel limits say"),
+               Figure("g_change_note", change_note(table), "note",
+                      sorted({d for ds in table.loc[table["change_test"].notna(), "datasets"] for d in ds}),
+                      label="Note under the key measures: how each change was tested"),
+               # On paper, where the briefing has no room for every test, the note points to it.
+               Figure("g_change_note_print", change_note(table) and f"{TESTED_MARK} A tested change: the note under "
+                      "this table in the online edition says how each was tested.", "note", [],
+                      label="Note under the key measures on paper: where how each change was tested is said")] + figures
     figures += key_points.figures(key_points.points(table, f.code, outlier_note(f.code)))
     chart = maps.force_and_peers_map(f.code, peers, name=f"glance-map-{f.slug}",
                                      title=f"{f.name} and its comparable forces" if peers else f.name)

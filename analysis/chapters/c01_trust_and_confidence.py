@@ -170,8 +170,10 @@ def london_spread() -> Section:
     # Ties are named: every borough at the lowest (highest) value, not the first the sort happens to give.
     low, high = (latest[latest["proportion"] == v] for v in (latest["proportion"].min(), latest["proportion"].max()))
     interviews = int(load_register().set_index("id").at[met_pas.INTERVIEWS_ROW, "n"])
-    fall = stats.compare_proportions(round(first["headline"] * interviews), interviews,
-                                     round(last["headline"] * interviews), interviews).iloc[0]
+    # The fall tested as the Met's dashboard row tests its change (methods/survey): at the rounding's bounds, on the
+    # interviews a year shrunk by the assumed design effect.
+    effective = interviews / config.ASSUMED_DESIGN_EFFECT
+    fall = survey.rounded_difference(first["headline"], effective, last["headline"], effective, met_pas.ROUNDED_TO)
     date_fmt = "%B %Y"
     good_job = "Londoners agreeing the police do a good job in their area (MOPAC Public Attitude Survey)"
     first_q, last_q = first["date"].strftime(date_fmt), last["date"].strftime(date_fmt)
@@ -193,8 +195,12 @@ def london_spread() -> Section:
         Figure("pas_fall", 100 * fall["difference"], "percentage points", PAS_DATA + [REGISTER_FILE],
                label=f"{good_job}: fall from {first_q} to {last_q}"),
         Figure("pas_fall_low", 100 * fall["ci_low"], "percentage points", PAS_DATA + [REGISTER_FILE],
-               label="approximate 95% interval of the fall, simple random sampling of the published annual sample"),
-        Figure("pas_fall_high", 100 * fall["ci_high"], "percentage points", PAS_DATA + [REGISTER_FILE]),
+               label="approximate 95% interval of the fall: low end, over the rounding of both figures, with the "
+               "assumed design effect"),
+        Figure("pas_fall_high", 100 * fall["ci_high"], "percentage points", PAS_DATA + [REGISTER_FILE],
+               label="approximate 95% interval of the fall: high end"),
+        Figure("pas_design_effect", config.ASSUMED_DESIGN_EFFECT, "design effect", [], "{:.1f}",
+               label="Design effect assumed for the PAS, which MOPAC does not publish"),
         Figure("pas_boroughs", int(last["boroughs"]), "boroughs", PAS_DATA,
                label=f"Boroughs with a figure in the quarter to {last_q}"),
     ]

@@ -11,7 +11,7 @@ import yaml
 from analysis import config
 from analysis.measures import arrests, asb, funnels, search_ratios
 from analysis.measures.search_ratios import rate_ratio_table
-from analysis.methods import change, comparable, disproportionality, funnel, per_resident, ranking, stats
+from analysis.methods import change, comparable, disproportionality, funnel, multiplicity, per_resident, ranking, stats
 from analysis.sources import cache, census, force_indicators, forces, iopc, iopc_extract, manifest, pfa_tables
 from analysis.sources import population, search_totals_2025, workforce
 from analysis.sources import search_rates as sr
@@ -85,6 +85,8 @@ COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end
 # funnel_centre_value: the funnel's centre in the measure's unit; funnel_phi: the overdispersion factor behind a
 # funnel_caveat, so a page can say the caveat once for several rows; series: the like-for-like series a row is in
 # (measures.yml), change_test: how its change since the series' previous period was tested;
+# change_before_correction: where that verdict rests on the false discovery rate's control, the correction and the
+# p-value before it (methods/multiplicity.before_correction);
 # england_and_wales_excluding_met: the comparator no one force dominates, where the Met drives England and Wales's;
 # shared_with: the force whose row carries the figure and verdict of an area a force shares (the City of London's
 # ASB is London's, on the Met's row); interval_note: why a survey estimate has no interval; black_value,
@@ -92,7 +94,7 @@ COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end
 EXTRA = ["england_and_wales_excluding_met", "funnel_caveat", "basis", "events", "value_as_published",
          "official_value", "denominator_low", "denominator_high", "rounding_low", "rounding_high", "vs_parity", "area",
          "england_and_wales_previous", "funnel_centre_value", "funnel_phi", "series", "change_test", "shared_with",
-         "interval_note", "black_value", "white_value"]
+         "interval_note", "black_value", "white_value", "change_before_correction"]
 NUMBERS = {"value", "ci_low", "ci_high", "england_and_wales", "median_force", "previous_value", "change", "events",
            "value_as_published", "official_value", "denominator_low", "denominator_high", "rounding_low",
            "rounding_high", "england_and_wales_previous", "funnel_centre_value", "funnel_phi",
@@ -305,12 +307,13 @@ def counted_searches() -> pd.DataFrame:
     city = pd.Series(now.index.isin([forces.CITY_OF_LONDON, ENGLAND_AND_WALES]), index=now.index)
     moved = change.log_change_of_rates(now["searches"], now["population"], before["searches"], before["population"])
     moved.index = now.index
-    verdict, how = _changes(moved.mask(city), "events", now["per_1000"], before["per_1000"])
+    verdict, how, corrected = _changes(moved.mask(city), "events", now["per_1000"], before["per_1000"])
     fitted = funnels.search_funnel(latest)
     rows = _rows("searches_per_1000", financial_year(latest), [ss.SEARCH_FILE, *population.BY_YEAR_FILES],
                  now["per_1000"], events=now["searches"], previous_period=financial_year(latest - 1),
                  previous_value=before["per_1000"], change=now["per_1000"] - before["per_1000"],
                  change_verdict=verdict, change_test=pd.Series(how, index=now.index).where(~city),
+                 change_before_correction=corrected.where(~city),
                  **_funnel_rows(fitted))
     rows["test"] = FUNNEL_TEST + f"; change: {how}"
     return rows
@@ -453,15 +456,21 @@ def _primary(table: pd.DataFrame) -> pd.Series:
     return table["datasets"].str.split("; ").str[0]
 
 
-def _changes(moved: pd.DataFrame, kind: str, now: pd.Series, then: pd.Series) -> tuple[pd.Series, str]:
+def _changes(moved: pd.DataFrame, kind: str, now: pd.Series, then: pd.Series) -> tuple[pd.Series, str, pd.Series]:
     """Each force's change verdict from its change on the log scale and its standard error (`moved`; a force with
-    none is not tested), tested against no change allowing for the forces' spread (methods/change), and how it was
-    tested in words (CHANGE_TESTS[kind] with the family's control); `now` and `then` give the direction."""
+    none is not tested), tested against no change allowing for the forces' spread (methods/change), how it was
+    tested in words (CHANGE_TESTS[kind] with the family's control), and, where the verdict rests on that control
+    (significant before it, not after), the correction and the p-value before it; `now` and `then` give the
+    direction."""
     tested, spread = change.overdispersed_changes(moved["log_change"], moved["se"])
     tested.index = moved.index
     verdict = pd.Series(np.select([tested["significant"] & (now > then), tested["significant"]], [RISE, FALL],
                                   NO_CHANGE), index=moved.index).where(tested["p_value"].notna(), NOT_TESTED)
-    return verdict, f"{CHANGE_TESTS[kind].format(units=spread['units'])}, {ACROSS_FORCES}"
+    rests = pd.Series(multiplicity.rests_on_correction(tested["p_value"], multiplicity.FDR), index=moved.index)
+    family = int(tested["p_value"].notna().sum())
+    before = tested["p_value"].map(
+        lambda p: multiplicity.before_correction(p, multiplicity.FDR, family, "forces")).where(rests)
+    return verdict, f"{CHANGE_TESTS[kind].format(units=spread['units'])}, {ACROSS_FORCES}", before
 
 
 def _log_changes(now: pd.DataFrame, then: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -501,7 +510,7 @@ def _series_changes(table: pd.DataFrame) -> pd.DataFrame:
                 continue  # its builder gave the change
             moved, kind = _log_changes(now, then)
             untested = now["reason"].notna() | then["value"].isna()
-            verdict, how = _changes(moved.mask(untested), kind, now["value"], then["value"])
+            verdict, how, corrected = _changes(moved.mask(untested), kind, now["value"], then["value"])
             verdict = verdict.where(then["value"].notna())
             known = now["value"].notna() & then["value"].notna()
             table.loc[now.index, "previous_period"] = then["period"].where(known)
@@ -510,6 +519,7 @@ def _series_changes(table: pd.DataFrame) -> pd.DataFrame:
             table.loc[now.index, "change_verdict"] = verdict.where(known)
             table.loc[now.index, "change_test"] = pd.Series(how, index=now.index).where(
                 verdict.isin([RISE, FALL, NO_CHANGE]))
+            table.loc[now.index, "change_before_correction"] = corrected.where(known)
     return table
 
 

@@ -9,7 +9,7 @@ from statsmodels.stats.multitest import multipletests
 from analysis import config
 
 HOLM, FDR = "holm", "fdr_bh"
-NAMES = {HOLM: "Holm's correction", FDR: "the Benjamini-Hochberg false discovery rate"}
+NAMES = {HOLM: "Holm's correction", FDR: "the Benjamini-Hochberg correction"}
 
 
 def adjusted(p_values, method: str) -> np.ndarray:
@@ -25,3 +25,20 @@ def adjusted(p_values, method: str) -> np.ndarray:
 def significant(p_values, method: str) -> np.ndarray:
     """Which tests of the family are significant at the book's level once the family is controlled."""
     return adjusted(p_values, method) < 1 - config.CONFIDENCE_LEVEL
+
+
+def rests_on_correction(p_values, method: str) -> np.ndarray:
+    """Which tests of the family are significant at the book's level before the correction but not after it: the
+    verdicts a page must say rest on the correction."""
+    p = np.asarray(p_values, dtype=float)
+    return (p < 1 - config.CONFIDENCE_LEVEL) & ~significant(p, method)
+
+
+def before_correction(p_value: float, method: str, family: int, members: str) -> str:
+    """How a verdict that rests on the family's correction says so, naming it and the p-value before it: "after Holm's
+    correction across 14 groups (p = 0.022 before it)"."""
+    shown = f"{p_value:.3f}"
+    # 0.0497 would read "0.050", as if it were not significant before the correction.
+    if float(shown) >= round(1 - config.CONFIDENCE_LEVEL, 9):
+        shown = f"{p_value:.4f}"
+    return f"after {NAMES[method]} across {family} {members} (p = {shown} before it)"

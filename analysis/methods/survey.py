@@ -21,6 +21,8 @@ from analysis.sources.local_survey import ALL
 # sex (the `sex` column, age 16+).
 BREAKDOWNS = ("Ethnic group", "Age", "Sex")
 NO_INTERVAL = "no interval can be given"
+# How two periods of a force's own survey are compared, where the file gives counts, bases or standard errors.
+TWO_SHARES = "a two-sample test of the two shares, at the 95% level"
 # Quarters ending on the same date a year apart can differ by a day (29 February, month ends).
 YEAR_TOLERANCE = pd.Timedelta(days=16)
 
@@ -90,7 +92,7 @@ def _verdict(comparison: str, unadjusted: str, p_value: float, family: int) -> s
              stats.SIMILAR: "not significantly different from"}[comparison]
     if comparison == unadjusted:
         return f"{words} all adults"
-    return f"{words} all adults after Holm's correction across {family} groups (p = {p_value:.3f} before it)"
+    return f"{words} all adults {multiplicity.before_correction(p_value, multiplicity.HOLM, family, 'groups')}"
 
 
 def with_intervals(df: pd.DataFrame, level: float = config.CONFIDENCE_LEVEL) -> pd.DataFrame:
@@ -119,10 +121,43 @@ def with_intervals(df: pd.DataFrame, level: float = config.CONFIDENCE_LEVEL) -> 
     return out
 
 
-def _test(a: pd.Series, b: pd.Series) -> tuple[str, float]:
-    """Compare two rows with intervals: (higher/lower/similar, p-value), or ('', nan) when either has none."""
+def rounded_difference(share1: float, n1: float, share2: float, n2: float, rounded_to: float,
+                       level: float = config.CONFIDENCE_LEVEL) -> pd.Series:
+    """Two published shares rounded to `rounded_to` (0.01: whole per cents), each from an effective sample of n1 and
+    n2, compared at the least favourable difference their rounding allows: each true share lies within half a step of
+    its figure, so the test takes both half a step nearer each other (no difference at all where they are a step or
+    less apart). The interval covers every difference the rounding allows, its low end from the lowest and its high
+    end from the highest. Returns difference (as published, 1 minus 2), ci_low, ci_high, p_value and comparison."""
+    half, gap = rounded_to / 2, share1 - share2
+    bounded = lambda a, b: stats.compare_proportions(  # noqa: E731
+        np.clip(a, 0, 1) * n1, n1, np.clip(b, 0, 1) * n2, n2, level).iloc[0]
+    low, high = bounded(share1 - half, share2 + half), bounded(share1 + half, share2 - half)
+    # A step apart or less (with a float's slack), the true shares may be equal: nothing to test.
+    if abs(gap) <= rounded_to + 1e-9:
+        p_value, comparison = 1.0, stats.SIMILAR
+    else:
+        near = low if gap > 0 else high
+        p_value, comparison = float(near["p_value"]), near["comparison"]
+    return pd.Series({"difference": gap, "ci_low": float(low["ci_low"]), "ci_high": float(high["ci_high"]),
+                      "p_value": p_value, "comparison": comparison})
+
+
+def how_tested(rounded_to: float, design_effect: float) -> str:
+    """How a change between rounded published shares was tested (rounded_difference), with its assumed design
+    effect, in words for the page."""
+    step = "whole per cents" if rounded_to == 0.01 else f"steps of {100 * rounded_to:g} percentage points"
+    return (f"tested at the smallest difference the published {step} allow, with a design effect of "
+            f"{design_effect:g} assumed, none being published")
+
+
+def _test(a: pd.Series, b: pd.Series, rounded_to: float | None = None) -> tuple[str, float]:
+    """Compare two rows with intervals: (higher/lower/similar, p-value), or ('', nan) when either has none; shares
+    published rounded to `rounded_to` at the least difference their rounding allows."""
     if a["interval_from"] == NO_INTERVAL or b["interval_from"] == NO_INTERVAL:
         return "", np.nan
+    if rounded_to:
+        row = rounded_difference(a["share"], a["n_effective"], b["share"], b["n_effective"], rounded_to)
+        return row["comparison"], float(row["p_value"])
     if pd.notna(a["agree"]) and pd.notna(b["agree"]):
         d1, d2 = a["design_effect"] if pd.notna(a["design_effect"]) else 1, (
             b["design_effect"] if pd.notna(b["design_effect"]) else 1)
@@ -133,8 +168,14 @@ def _test(a: pd.Series, b: pd.Series) -> tuple[str, float]:
 
 
 def changes(df: pd.DataFrame) -> pd.DataFrame:
-    """For each area, measure and group: the latest period against the one a year earlier and against the first."""
+    """For each area, measure and group: the latest period against the one a year earlier and against the first.
+    A survey published in rounded shares (attrs `rounded_to`, with the design effect it assumes in
+    `assumed_design_effect`) is tested at the least difference its rounding allows, and its wording says so; `test`
+    says how each was tested, `said` the verdict alone (for a page that says how once, in a note)."""
     iv = with_intervals(df)
+    rounded_to = df.attrs.get("rounded_to")
+    how = f" ({how_tested(rounded_to, df.attrs['assumed_design_effect'])})" if rounded_to else ""
+    test = how[2:-1] if how else TWO_SHARES
     rows = []
     for (area, measure, group), s in iv.groupby(["area", "measure", "group"], sort=False):
         s = s.sort_values("period_end", kind="stable")
@@ -147,15 +188,17 @@ def changes(df: pd.DataFrame) -> pd.DataFrame:
             if other is None:
                 what = "no period ending a year earlier" if against == "a year earlier" else "only one period"
                 rows.append(row | {"other_period": "", "other_pct": np.nan, "comparison": "", "p_value": np.nan,
-                                   "wording": f"{what} in the file, so no comparison"})
+                                   "wording": f"{what} in the file, so no comparison", "test": None, "said": None})
                 continue
-            label, p = _test(latest, other)
+            label, p = _test(latest, other, rounded_to)
             subject = f"{measure} in {latest['period']} ({100 * latest['share']:.0f}%)"
             reference = f"{other['period']} ({100 * other['share']:.0f}%)"
-            wording = (stats.describe_difference(label, subject, reference) if label else
+            said = stats.describe_difference(label, subject, reference) if label else None
+            wording = (said + how if label else
                        f"{subject} against {reference}: {NO_INTERVAL}, so whether it changed cannot be tested")
             rows.append(row | {"other_period": other["period"], "other_pct": 100 * other["share"],
-                               "comparison": label, "p_value": p, "wording": wording})
+                               "comparison": label, "p_value": p, "wording": wording, "test": test if label else None,
+                               "said": said})
     return pd.DataFrame(rows)
 
 

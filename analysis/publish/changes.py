@@ -11,10 +11,13 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
+from analysis.chapters import at_a_glance
 from analysis.measures import force_measures as fm
+from analysis.methods import survey
 from analysis.present import inert, tables
 from analysis.present.numbers import fmt_difference, fmt_number
 from analysis.sources import forces, localfiles
+from analysis.sources import local_survey as own_surveys
 
 PAGE = "what-changed"  # the page's name in an edition's book/ folder
 NEW_PERIOD = "a new period of data"
@@ -93,14 +96,33 @@ def compare(before: list[dict], after: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["chapter", "key", "label", "before", "after", "why"])
 
 
-def data_changes(force: str) -> tuple[pd.DataFrame, list[str]]:
+def _own_survey(force: str, local_survey: str | None) -> list[dict]:
+    """The headline measure of the force's own survey (the PAS for the Met, or the edition's file) against a year
+    earlier, as its at-a-glance row tests it; none where the edition has no survey or no figure a year earlier."""
+    df = own_surveys.for_edition(force, local_survey)
+    if df is None:
+        return []
+    area, measure = own_surveys.total_area(df, force), df["measure"].iloc[0]
+    moved = survey.changes(df)
+    moved = moved[(moved["area"] == area) & (moved["measure"] == measure) & (moved["group"] == own_surveys.ALL)
+                  & (moved["against"] == "a year earlier") & (moved["comparison"] != "")]
+    name = df.attrs.get("survey_name") or "the force's own survey"
+    return [{"measure": f"{r.measure} ({name}: {area})", "before": f"{fmt_number(r.other_pct, 0)}% ({r.other_period})",
+             "after": f"{fmt_number(r.latest_pct, 0)}% ({r.latest_period})",
+             "change": "no change" if fmt_number(r.latest_pct, 0) == fmt_number(r.other_pct, 0) else
+             f"{'up' if r.latest_pct > r.other_pct else 'down'} {fmt_difference(r.latest_pct, r.other_pct, 0)} "
+             "percentage points",
+             "verdict": f"{at_a_glance.SURVEY_VERDICTS[r.comparison]} ({r.test})"} for r in moved.itertuples()]
+
+
+def data_changes(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame, list[str]]:
     """The force's change on each measure between the two newest comparable periods the measures table holds (its
-    newest row that has a previous period), with the verdict and how it was tested; and the measures that have no two
-    comparable periods by force."""
+    newest row that has a previous period), with the verdict and how it was tested, its own survey's headline measure
+    first (the key points' order); and the measures that have no two comparable periods by force."""
     rows = fm.for_force(forces.resolve(force))
     changed = rows[rows["previous_value"].notna() & rows["value"].notna()]
     changed = changed[~changed["measure_id"].duplicated()]  # newest first: each measure's newest change
-    out = []
+    out = _own_survey(force, local_survey)
     for _, r in changed.iterrows():
         decimals = fm.MEASURES[r["measure_id"]]["decimals"]
         unit = "%" if r["unit"] == "percent" else ""
@@ -110,23 +132,27 @@ def data_changes(force: str) -> tuple[pd.DataFrame, list[str]]:
         untested = r["change_verdict"] == fm.NOT_TESTED
         how = (r["change_test"] if pd.notna(r["change_test"]) else
                r["reason"] if untested and pd.notna(r["reason"]) else r["test"])
+        # Where the verdict rests on the control across forces, the correction and the p-value before it.
+        verdict = r["change_verdict"] + (f" {r['change_before_correction']}"
+                                         if pd.notna(r["change_before_correction"]) else "")
         out.append({"measure": r["measure"], "before": f"{fmt_number(before, decimals)}{unit} ({r['previous_period']})",
                     "after": f"{fmt_number(now, decimals)}{unit} ({r['period']})",
                     "change": "no change" if same else
                     f"{'up' if now > before else 'down'} {fmt_difference(now, before, decimals)}"
                     + (" percentage points" if unit else ""),
-                    "verdict": f"{r['change_verdict']} ({how})" if pd.notna(how) else r["change_verdict"]})
+                    "verdict": f"{verdict} ({how})" if pd.notna(how) else verdict})
     alone = [m for m in dict.fromkeys(rows["measure"]) if m not in set(changed["measure"])]
     return pd.DataFrame(out, columns=["measure", "before", "after", "change", "verdict"]), alone
 
 
-def page(changed: pd.DataFrame | None, force: str, since: str = "") -> str:
+def page(changed: pd.DataFrame | None, force: str, since: str = "", local_survey: str | None = None) -> str:
     """The edition's "What changed" page (MyST Markdown with the table as HTML, every value escaped); `since` names
-    the earlier register's file. A first edition lists what the data show changed (data_changes)."""
+    the earlier register's file. A first edition lists what the data show changed (data_changes), with the edition's
+    own survey file where it has one (`local_survey`)."""
     since = inert.markdown(since)
     head = "# What changed since the last edition\n\n"
     if changed is None:
-        moved, alone = data_changes(force)
+        moved, alone = data_changes(force, local_survey)
         table = tables.format_table(
             moved, headers={"measure": "Measure", "before": "Earlier period", "after": "Newest period",
                             "change": "Change", "verdict": "Verdict, and how it was tested"},

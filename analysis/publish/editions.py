@@ -122,8 +122,9 @@ def _prepare(nb_path: Path, force: forces.Force) -> None:
     nbformat.write(nb, nb_path)
 
 
-def _source_tree(force: forces.Force, target: Path) -> list[Path]:
-    """Copy the book into `target`, titled for the force, with the at-a-glance page first."""
+def _source_tree(force: forces.Force, target: Path, local_survey: str | None = None) -> list[Path]:
+    """Copy the book into `target`, titled for the force, with the at-a-glance page first (and its first edition's
+    "What changed" page, with the force's own survey file where it has one)."""
     root = config.REPO_ROOT
     shutil.copytree(root / "book", target / "book", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     for name in BOOK_FILES:
@@ -137,7 +138,8 @@ def _source_tree(force: forces.Force, target: Path) -> list[Path]:
     (target / "_config.yml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
     toc = yaml.safe_load((target / "_toc.yml").read_text())
     toc["parts"][0]["chapters"][0:0] = [{"file": "book/at-a-glance"}, {"file": f"book/{changes.PAGE}"}]
-    (target / "book" / f"{changes.PAGE}.md").write_text(changes.page(None, force.name), encoding="utf-8")
+    first = changes.page(None, force.name, local_survey=local_survey)
+    (target / "book" / f"{changes.PAGE}.md").write_text(first, encoding="utf-8")
     (target / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
     return [target / "book" / "at-a-glance.ipynb"] + [target / f"{c}.ipynb" for c in _chapters(root)]
 
@@ -294,7 +296,7 @@ def _build(f: forces.Force, out_dir: Path, figures_dir: Path, kernel: kernels.Sh
     threading.Thread(target=_import_sphinx, daemon=True).start()
     try:
         src = work / "src"
-        notebooks = _source_tree(f, src)
+        notebooks = _source_tree(f, src, local.get("local_survey"))
         for notebook in notebooks:
             kernel.run(notebook, {"force": f.code, **local})
             _prepare(notebook, f)

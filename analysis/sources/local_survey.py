@@ -276,17 +276,16 @@ def met_pas_as_local_survey() -> pd.DataFrame:
         "period": both["date"].dt.strftime("quarter ending %B %Y"), "period_end": both["date"].dt.strftime("%Y-%m-%d"),
         "area": both["borough"], "measure": both["measure"].astype(str), "group": ALL,
         "estimate": both["proportion"].map(repr), "weighted": "unknown"}).astype(str)
-    # London-wide, tested as chapter 1 tests the PAS's fall: the share of the interviews a year MOPAC publishes.
+    # London-wide, tested as chapter 1 tests the PAS's fall: the rounded share of the interviews a year MOPAC
+    # publishes, with an assumed design effect (MOPAC publishes none).
     interviews = int(evidence.load_register().set_index("id").at[met_pas.INTERVIEWS_ROW, "n"])
     whole_met = (both["borough"] == force).to_numpy()
-    frame["agree"] = pd.Series((both["proportion"] * interviews).round().astype(int).astype(str).to_numpy(),
-                               index=frame.index).where(whole_met, None)
     frame["base"] = pd.Series(str(interviews), index=frame.index).where(whole_met, None)
-    frame["estimate"] = frame["estimate"].where(~whole_met, None)
+    frame["design_effect"] = pd.Series(repr(config.ASSUMED_DESIGN_EFFECT), index=frame.index).where(whole_met, None)
     df = validate(frame, str(locate(met_pas.BOROUGH_FILE)))
     df.attrs.update({"datasets": [met_pas.BOROUGH_FILE, evidence.REGISTER_FILE], "why_no_interval": PAS_WHY,
-                     "survey_name": "MOPAC Public Attitude Survey",
-                     "name": "MOPAC PAS borough file"})
+                     "survey_name": "MOPAC Public Attitude Survey", "name": "MOPAC PAS borough file",
+                     "rounded_to": met_pas.ROUNDED_TO, "assumed_design_effect": config.ASSUMED_DESIGN_EFFECT})
     return df
 
 

@@ -11,6 +11,8 @@ BOROUGH_FILE = "met_pas_trust_confidence_borough/borough"
 # The evidence register's row giving the PAS's interviews a year across London (MOPAC's survey description): the base
 # every London-wide change is tested on, on the book's pages alike (simple random sampling of that sample: approximate).
 INTERVIEWS_ROW = "E198"
+# MOPAC's file gives each share to the whole per cent: a change is tested at the smallest the rounding allows.
+ROUNDED_TO = 0.01
 GOOD_JOB = '"Good Job" local'
 TRUST = "Trust MPS"
 

@@ -244,3 +244,26 @@ def test_small_trends_stack_one_panel_a_row_so_a_phone_shows_them_unscaled():
     f = forces.resolve("kent")
     spec = glance.trend_chart(f, glance.trends(f)).to_dict()
     assert spec["columns"] == 1
+
+
+def test_the_mets_survey_row_is_flagged_old_and_its_change_says_how_it_was_tested():
+    """Review 3: the PAS ends December 2023, over config.STALE_YEARS behind the page's newest; 49% to 47% is not a
+    significant fall once tested at the rounding's bounds."""
+    table = glance.at_a_glance(forces.resolve("metropolitan-police")).table
+    pas = table[table["measure_id"] == "own_survey"].iloc[0]
+    assert bool(pas["old"]) and pas["change_verdict"] == "no significant change"
+    assert "smallest difference the published whole per cents allow" in pas["change_test"]
+    assert pas["comparison"].endswith(f"(49%){glance.TESTED_MARK}")
+
+
+def test_every_tested_change_is_marked_and_the_note_says_once_how_and_a_corrected_verdict_gives_p_before_it():
+    section = glance.at_a_glance(forces.resolve("north-yorkshire"))
+    table = section.table
+    ratio = table[table["measure_id"] == "bw_search_ratio"].iloc[0]
+    assert ("no significant change from 2.8 in 2022/23 after the Benjamini-Hochberg correction across 40 forces "
+            f"(p = 0.001 before it){glance.TESTED_MARK}") in ratio["comparison"]
+    note = next(x.value for x in section.figures if x.key == "g_change_note")
+    marked = table[table["comparison"].str.contains(glance.TESTED_MARK)]
+    assert note.startswith(glance.TESTED_MARK) and len(marked) >= 2
+    for test in marked["change_test"]:
+        assert test in note and note.count(test) == 1

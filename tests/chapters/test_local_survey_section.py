@@ -58,7 +58,9 @@ def test_met_pas_becomes_a_local_survey_its_boroughs_without_intervals_london_as
     assert london.any() and boroughs["estimate"].between(0, 1).all() and boroughs["base"].isna().all()
     # London-wide: shares of the interviews a year MOPAC publishes, the base chapter 1 tests the PAS's fall on.
     interviews = int(evidence.load_register().set_index("id").at[met_pas.INTERVIEWS_ROW, "n"])
-    assert (df.loc[london, "base"] == interviews).all() and df.loc[london, "estimate"].isna().all()
+    assert (df.loc[london, "base"] == interviews).all() and df.loc[london, "estimate"].notna().all()
+    # MOPAC publishes no design effect: the one assumed is stated, and the file's whole per cents are known.
+    assert (df.loc[london, "design_effect"] == 1.5).all() and df.attrs["rounded_to"] == met_pas.ROUNDED_TO
     assert df["measure"].iloc[0] == '"Good Job" local'
     section = c01.survey_section(df, "met")
     assert "MOPAC" in shown(section.note)

@@ -24,3 +24,13 @@ def test_benjamini_hochberg_by_hand_and_missing_tests_left_out():
     assert adjusted[0] == pytest.approx(0.04) and adjusted[2] == pytest.approx(0.04 * 4 / 3)
     assert np.isnan(adjusted[3]) and list(multiplicity.significant(p, multiplicity.FDR)) == [True, False, False,
                                                                                               False, False]
+
+def test_a_verdict_resting_on_the_correction_names_it_and_gives_p_before_it():
+    p = [0.00127, 0.0001, 0.04, 0.3] + [0.5] * 36
+    rests = multiplicity.rests_on_correction(p, multiplicity.FDR)
+    # Significant before the correction and not after: only these say so.
+    assert list(rests[:4]) == [False, False, True, False]
+    assert multiplicity.before_correction(0.00127, multiplicity.FDR, 40, "forces") == (
+        "after the Benjamini-Hochberg correction across 40 forces (p = 0.001 before it)")
+    # 0.0497 would read 0.050 at three places, as if it were not significant before the correction.
+    assert "(p = 0.0497 before it)" in multiplicity.before_correction(0.0497, multiplicity.HOLM, 14, "groups")

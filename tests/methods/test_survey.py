@@ -99,3 +99,30 @@ def test_groups_against_all_adults_are_one_family_per_measure_under_holm():
     assert black["comparison_unadjusted"] == "lower" and black["p_value"] < 0.05
     assert black["p_holm"] > 0.05 and black["comparison"] == "similar"
     assert (table["p_holm"] >= table["p_value"]).all()
+
+
+def test_a_change_between_rounded_shares_is_tested_at_the_smallest_difference_the_rounding_allows():
+    """Review 3: MOPAC's 49% to 47% is 1.0 to 3.0 points given whole per cents; tested at 1 point with a design effect
+    of 1.5 on 12,800 interviews a year, it is not significant; at 67% to 47% it is."""
+    n = 12_800 / 1.5
+    small = survey.rounded_difference(0.49, n, 0.47, n, 0.01)
+    at_bounds = stats.compare_proportions(0.485 * n, n, 0.475 * n, n).iloc[0]
+    assert small["comparison"] == stats.SIMILAR and small["p_value"] == pytest.approx(at_bounds["p_value"])
+    assert small["difference"] == pytest.approx(0.02)
+    # The interval spans every difference the rounding allows: from below 1 point to above 3.
+    assert small["ci_low"] < 0.01 and small["ci_high"] > 0.03
+    big = survey.rounded_difference(0.67, n, 0.47, n, 0.01)
+    assert big["comparison"] == stats.HIGHER and big["ci_low"] < 0.19 and big["ci_high"] > 0.21
+    # A step apart, the true shares may be equal: nothing to test.
+    assert survey.rounded_difference(0.48, 10**6, 0.47, 10**6, 0.01)["p_value"] == 1.0
+
+
+def test_the_pas_change_says_how_it_was_tested_and_is_not_called_significant_from_49_to_47():
+    df = ls.met_pas_as_local_survey()
+    moved = survey.changes(df)
+    year = moved[(moved["area"] == "Metropolitan Police") & (moved["measure"] == '"Good Job" local')
+                 & (moved["against"] == "a year earlier")].iloc[0]
+    assert (year["other_pct"], year["latest_pct"]) == pytest.approx((49, 47))
+    assert year["comparison"] == stats.SIMILAR
+    assert "smallest difference the published whole per cents allow" in year["wording"]
+    assert "design effect of 1.5 assumed" in year["wording"] and year["test"] in year["wording"]

@@ -97,8 +97,7 @@ def test_a_first_edition_lists_what_the_data_show_changed_between_comparable_per
     ratio = moved.set_index("measure").loc["Black/White stop and search rate ratio"]
     assert (ratio["before"], ratio["after"], ratio["change"]) == ("2.8 (2022/23)", "6.5 (2024/25)", "up 3.7")
     # 2.8 to 6.5 is within how much the forces' ratios changed beyond chance (issue 35: overdispersion allowed for).
-    assert ratio["verdict"].startswith("no significant change (tested against no change") and (
-        "false discovery rate" in ratio["verdict"])
+    assert ratio["verdict"].startswith("no significant change") and "false discovery rate" in ratio["verdict"]
     searches = changes.data_changes("lancashire")[0].set_index("measure").loc["Stop and searches per 1,000 residents"]
     assert searches["verdict"].startswith("significant rise (tested against no change, allowing for how much the 42 "
                                           "forces' rates changed beyond chance: an overdispersed Poisson test")
@@ -116,3 +115,21 @@ def test_an_untested_change_says_why_not_how_another_verdict_was_tested():
     moved, _ = changes.data_changes("city-of-london")
     searches = moved.set_index("measure").loc["Stop and searches per 1,000 residents", "verdict"]
     assert searches.startswith("not tested (the City of London") and "Spiegelhalter" not in searches
+
+
+def test_the_mets_first_edition_lists_its_own_survey_first_with_how_it_was_tested():
+    """Review 3: the appendix's key-point rule puts the force's own survey first; the page left the PAS out."""
+    moved, _ = changes.data_changes("metropolitan-police")
+    first = moved.iloc[0]
+    assert first["measure"].startswith('"Good Job" local (MOPAC Public Attitude Survey')
+    assert (first["before"], first["after"]) == ("49% (quarter ending December 2022)",
+                                                 "47% (quarter ending December 2023)")
+    assert first["verdict"].startswith("no significant change (tested at the smallest difference")
+
+
+def test_a_change_verdict_resting_on_the_correction_gives_p_before_it():
+    """Review 3: North Yorkshire's 2.8 to 6.5 is significant before the Benjamini-Hochberg correction, not after."""
+    ratio = changes.data_changes("North Yorkshire Police")[0].set_index("measure").loc[
+        "Black/White stop and search rate ratio"]
+    assert ratio["verdict"].startswith("no significant change after the Benjamini-Hochberg correction across 40 "
+                                       "forces (p = 0.001 before it) (tested against no change")

@@ -347,19 +347,22 @@ def test_a_local_file_changed_mid_build_reaches_neither_the_pages_nor_the_hash(t
     """The survey swapped from 70% to 40% while the notebooks run, then restored: the edition is built from the
     70% file it hashed, so the next build may rightly skip it (issue 36)."""
     survey = tiny_book / "survey.csv"
-    survey.write_text("confidence 70%\n")
+    # A valid survey file: the first edition's "What changed" page reads it (the force's own survey first).
+    head = "period,period_end,area,measure,estimate,base,weighted\n"
+    seventy, forty = (f"{head}2025 Q1,2025-03-31,Kent Police,Confidence,{share},500,yes\n" for share in ("0.70", "0.40"))
+    survey.write_text(seventy)
     read = []
 
     def swap_then_read(params):
-        survey.write_text("confidence 40%\n")  # another program rewrites the file mid-build
+        survey.write_text(forty)  # another program rewrites the file mid-build
         read.append(Path(params["local_survey"]).read_text())
 
     out, figs = tiny_book / "out", tiny_book / "figures"
     result = editions.build_edition("kent", out, figs, kernel=_Kernel(swap_then_read), printer=_Printer(),
                                     local={"local_survey": str(survey)})
     assert result.status == "built", result.detail
-    assert read == ["confidence 70%\n"], "the notebooks read the file as changed mid-build, not the build's copy"
-    survey.write_text("confidence 70%\n")
+    assert read == [seventy], "the notebooks read the file as changed mid-build, not the build's copy"
+    survey.write_text(seventy)
     again = editions.build_edition("kent", out, figs, kernel=_Kernel(read.append), printer=_Printer(),
                                    local={"local_survey": str(survey)})
     assert again.status == "skipped"  # and rightly: the live edition was built from these very bytes
