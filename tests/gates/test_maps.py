@@ -1,4 +1,5 @@
-"""Maps in Chromium: both maps of the book draw from file:// and when served, with no error and nothing fetched."""
+"""Maps in Chromium: both maps of the book draw from file:// and when served, with no error and nothing fetched, their
+force areas from the one script the book serves beside the Vega bundle."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ def test_maps_draw_in_chromium_from_file_and_served(tmp_path, chrome):
     from tests.gates.browser import check_page, visit
 
     (tmp_path / "vega-bundle.js").write_text("(function(){\n" + vl_convert.javascript_bundle() + "\n})();\n")
+    (tmp_path / render.SHAPES_SCRIPT).write_text(render.shapes_script())
     body = "\n".join(render.render(s.chart.to_dict())["text/html"]
                      for s in (c07.recorded_crime_map(highlight="kent"), c03.search_ratio_map()))
     (tmp_path / "maps.html").write_text(f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-                                        f'<title>maps</title><link rel="icon" href="data:,"><script src="vega-bundle.js"></script></head>'
+                                        f'<title>maps</title><link rel="icon" href="data:,"><script src="vega-bundle.js"></script>'
+                                        f'<script src="{render.SHAPES_SCRIPT}"></script></head>'
                                         f"<body>{body}</body></html>")
     assert len(check_page(chrome, tmp_path, "maps.html", "maps.png")) == 2
     report = visit(chrome, (tmp_path / "maps.html").as_uri(), tmp_path / "file.png")
