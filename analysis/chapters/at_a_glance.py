@@ -598,8 +598,8 @@ def at_a_glance(f: forces.Force, local_survey: str | None = None) -> Section:
                Figure("g_wide_note", wide_note(table), "note",
                       sorted({d for ds in table.loc[table["funnel_phi"].notna(), "datasets"] for d in ds}),
                       label="Note under the key measures: what their wide funnel limits say"),
-               Figure("g_change_note", change_note(table), "note",
-                      sorted({d for ds in table.loc[table["change_test"].notna(), "datasets"] for d in ds}),
+               # How the changes were tested: a note on method, its figures the rows' own (which carry their grades).
+               Figure("g_change_note", change_note(table), "note", [],
                       label="Note under the key measures: how each change was tested"),
                # On paper, where the briefing has no room for every test, the note points to it.
                Figure("g_change_note_print", change_note(table) and f"{TESTED_MARK} A tested change: the note under "
