@@ -13,7 +13,7 @@ import pandas as pd
 from analysis import config
 from analysis.measures import force_measures as fm
 from analysis.present import inert, tables
-from analysis.present.numbers import fmt_difference, fmt_number
+from analysis.present.numbers import fmt_compared, is_zero
 from analysis.sources import forces, localfiles
 
 PAGE = "what-changed"  # the page's name in an edition's book/ folder
@@ -105,13 +105,13 @@ def data_changes(force: str) -> tuple[pd.DataFrame, list[str]]:
         decimals = fm.MEASURES[r["measure_id"]]["decimals"]
         unit = "%" if r["unit"] == "percent" else ""
         now, before = r["value"], r["previous_value"]
-        same = fmt_number(now, decimals) == fmt_number(before, decimals) and now == before
+        # The two figures and the change as a reader subtracts them (present/numbers.fmt_compared).
+        now_text, before_text, gap = fmt_compared(now, before, decimals)
         how = r["change_test"] if pd.notna(r["change_test"]) else r["test"]
-        out.append({"measure": r["measure"], "before": f"{fmt_number(before, decimals)}{unit} ({r['previous_period']})",
-                    "after": f"{fmt_number(now, decimals)}{unit} ({r['period']})",
-                    "change": "no change" if same else
-                    f"{'up' if now > before else 'down'} {fmt_difference(now, before, decimals)}"
-                    + (" percentage points" if unit else ""),
+        out.append({"measure": r["measure"], "before": f"{before_text}{unit} ({r['previous_period']})",
+                    "after": f"{now_text}{unit} ({r['period']})",
+                    "change": "no change" if now == before else "about the same" if is_zero(gap) else
+                    f"{'up' if now > before else 'down'} {gap}" + (" percentage points" if unit else ""),
                     "verdict": f"{r['change_verdict']} ({how})" if pd.notna(how) else r["change_verdict"]})
     alone = [m for m in dict.fromkeys(rows["measure"]) if m not in set(changed["measure"])]
     return pd.DataFrame(out, columns=["measure", "before", "after", "change", "verdict"]), alone
