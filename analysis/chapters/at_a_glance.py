@@ -237,14 +237,16 @@ def _staff(row, mine, f):
         comparison += [f"{fmt_number(count['value'], 0)} {noun} (FTE), "
                        + _change(count["previous_value"], count["value"], f"{noun} (FTE)", count["previous_period"])]
     datasets = row["datasets"].split("; ")
+    # The glued figure is the one the force's cell shows, to as many places (the briefing finds it in its text).
+    fmt = f"{{:,.{places(force_text) if force_text else meta['decimals']}f}}"
     key = "g_officers" if row["measure_id"] == "officers_per_100k" else "g_pcsos"
     if _primary(row) == force_indicators.INDICATORS_FILE:  # a third party's newest count, on mid-2024 residents
-        figures = [Figure(f"{key}26", row["value"], "per 100,000", datasets, "{:,.0f}",
+        figures = [Figure(f"{key}26", row["value"], "per 100,000", datasets, fmt,
                           label=f"{meta['label']}, {f.name}, {row['period']}"),
                    Figure(f"{key}26_ew", row["england_and_wales"], "per 100,000", datasets, "{:,.0f}",
                           label=f"{meta['label']}, England and Wales, {row['period']}")]
     else:
-        figures = [Figure(key, row["value"], "per 100,000", datasets, "{:,.0f}", label=_labelled(row, f))]
+        figures = [Figure(key, row["value"], "per 100,000", datasets, fmt, label=_labelled(row, f))]
     return force_text, comparison, figures, fields
 
 
