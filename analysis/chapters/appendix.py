@@ -239,7 +239,7 @@ def comparable_forces() -> Section:
                                    "population": "Residents, mid-2023", "comparable": "Comparable forces, nearest first",
                                    "kept": f"Kept when one feature is dropped (fewest of {comparable.N_COMPARABLE})"},
         decimals={"density": 0, "minority_pct": 1, "young_pct": 1, "population": 0, "kept": 0},
-        missing={"kept": "–"}, tall=True, caption="Every force's features and comparable forces")
+        missing={"kept": "none to keep"}, tall=True, caption="Every force's features and comparable forces")
     return Section(table, None, figures)
 
 

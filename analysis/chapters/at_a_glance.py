@@ -17,7 +17,7 @@ from analysis.measures.search_ratios import hollow, rate_ratio_table
 from analysis.methods import comparable, disproportionality, per_resident, stats, survey
 from analysis.present import funnels, lines, maps, ranked, source_lines, tables
 from analysis.present.glue import EVIDENCE_LINK, LOCAL_DATA, NOT_CHARTED, Figure, Section, marked
-from analysis.present.numbers import fmt_difference, fmt_interval, fmt_number
+from analysis.present.numbers import MINUS, fmt_compared, fmt_interval, fmt_number, is_zero, places
 from analysis.sources import boundaries, census, csew, force_indicators, forces, iopc, localfiles, manifest, met_pas
 from analysis.sources import population
 from analysis.sources import local_survey as own_surveys
@@ -119,17 +119,19 @@ def change_note(rows: pd.DataFrame) -> str:
     return f"{TESTED_MARK} How each change was tested. " + ". ".join(e[0].upper() + e[1:] for e in each) + "."
 
 
-def _count_wording(value: float, median: float, unit: str, fmt_decimals: int = 0) -> list[str]:
-    """How far the force is from the median force, in the measure's own unit ("22 officers per 100,000 above"),
-    worked out from the unrounded figures and shown so that it agrees with what a reader subtracts from the two
-    figures as the row shows them (present/numbers.fmt_difference); then why no test."""
-    if fmt_number(value, fmt_decimals) == fmt_number(median, fmt_decimals) and value == median:
-        return ["the same as the median force", NO_SAMPLING]
+def _count_wording(value: float, median: float, unit: str, decimals: int = 0) -> tuple[str, str, list[str]]:
+    """The force's and the median force's figures as the row shows them and how far apart they are, in the measure's
+    own unit ("22 officers per 100,000 above"), so that the difference is what a reader subtracts from the two
+    (present/numbers.fmt_compared); then why no test."""
+    value_text, median_text, amount = fmt_compared(value, median, decimals)
+    if is_zero(amount):
+        # A difference that prints as 0 is none a reader can see: no "0.0 above".
+        same = "the same as" if value == median else "about the same as"
+        return value_text, median_text, [f"{same} the median force", NO_SAMPLING]
     side = "above" if value > median else "below"
-    amount = fmt_difference(value, median, fmt_decimals)
     noun, _, rest = unit.partition(" ")
     unit = " ".join(filter(None, [noun.removesuffix("s") if amount == "1" else noun, rest]))
-    return [f"{amount} {unit} {side} the median force", NO_SAMPLING]
+    return value_text, median_text, [f"{amount} {unit} {side} the median force", NO_SAMPLING]
 
 
 def _change(before: float, after: float, what: str, since: str, decimals: int = 0) -> str:
@@ -248,22 +250,27 @@ def _staff(row, mine, f):
     meta = force_measures.MEASURES[row["measure_id"]]
     count = mine[(mine["measure_id"] == meta["count_measure"]) & (mine["period"] == row["period"])].iloc[0]
     noun = force_measures.MEASURES[count["measure_id"]]["noun"]
-    comparison = CITY_PER_RESIDENT if row["reason"] == force_measures.CITY else (
-        _count_wording(row["value"], row["median_force"], f"{noun} per 100,000 residents")
-        + [f"{fmt_number(count['value'], 0)} {noun} (FTE), "
-           + _change(count["previous_value"], count["value"], f"{noun} (FTE)", count["previous_period"])])
+    fields = {"count_value": count["value"], "count_previous_value": count["previous_value"],
+              "count_previous_period": count["previous_period"], "count_noun": noun}
+    force_text, comparison = None, CITY_PER_RESIDENT
+    if row["reason"] != force_measures.CITY:
+        # The force's and the median force's cells show the figures the difference is subtracted from.
+        force_text, fields["median_force"], comparison = _count_wording(
+            row["value"], row["median_force"], f"{noun} per 100,000 residents", meta["decimals"])
+        comparison += [f"{fmt_number(count['value'], 0)} {noun} (FTE), "
+                       + _change(count["previous_value"], count["value"], f"{noun} (FTE)", count["previous_period"])]
     datasets = row["datasets"].split("; ")
+    # The glued figure is the one the force's cell shows, to as many places (the briefing finds it in its text).
+    fmt = f"{{:,.{places(force_text) if force_text else meta['decimals']}f}}"
     key = "g_officers" if row["measure_id"] == "officers_per_100k" else "g_pcsos"
     if _primary(row) == force_indicators.INDICATORS_FILE:  # a third party's newest count, on mid-2024 residents
-        figures = [Figure(f"{key}26", row["value"], "per 100,000", datasets, "{:,.0f}",
+        figures = [Figure(f"{key}26", row["value"], "per 100,000", datasets, fmt,
                           label=f"{meta['label']}, {f.name}, {row['period']}"),
                    Figure(f"{key}26_ew", row["england_and_wales"], "per 100,000", datasets, "{:,.0f}",
                           label=f"{meta['label']}, England and Wales, {row['period']}")]
     else:
-        figures = [Figure(key, row["value"], "per 100,000", datasets, "{:,.0f}", label=_labelled(row, f))]
-    fields = {"count_value": count["value"], "count_previous_value": count["previous_value"],
-              "count_previous_period": count["previous_period"], "count_noun": noun}
-    return None, comparison, figures, fields
+        figures = [Figure(key, row["value"], "per 100,000", datasets, fmt, label=_labelled(row, f))]
+    return force_text, comparison, figures, fields
 
 
 def _crime(row, mine, f):
@@ -321,10 +328,12 @@ def _outcome(row, mine, f):
                 + f"; {without_met}"}
     if row["reason"]:
         return "not compared", row["reason"], [Figure("g_outcome", "not compared", "comparison", datasets)], national
-    text = f"{fmt_number(row['value'], 1)} points (95% CI {fmt_interval(row['ci_low'], row['ci_high'], 1)})"
+    # The two rates and the gap between them (Black minus White) as a reader subtracts it (present/numbers).
+    black, white, gap = fmt_compared(row["black_value"], row["white_value"], 1)
+    sign = MINUS if row["black_value"] < row["white_value"] and not is_zero(gap) else ""
+    text = f"{sign}{gap} points (95% CI {fmt_interval(row['ci_low'], row['ci_high'], places(gap))})"
     comparison = [ARREST_WORDS[row["vs_parity"]],
-                  f"{fmt_number(row['black_value'], 1)}% of counted searches of Black people and "
-                  f"{fmt_number(row['white_value'], 1)}% of White people led to an arrest",
+                  f"{black}% of counted searches of Black people and {white}% of White people led to an arrest",
                   "the forces' tests controlled together (Benjamini-Hochberg)"]
     return text, comparison, [Figure("g_outcome", text, "percentage points", datasets,
                                      label=f"Arrest rate after a search, Black minus White, {f.name}, "

@@ -144,7 +144,7 @@ def workforce_by_force(highlight: str | None = None) -> Section:
     ]).assign(order=lambda d: d["latest"])
     city = forces.get(forces.CITY_OF_LONDON)
     figures.append(Figure("wf_city_latest", change.set_index("pfa_code").at[city.code, "latest"], "per 100,000",
-                          WORKFORCE_DATA))
+                          WORKFORCE_DATA, "{:,.0f}"))
     long = long[long["pfa_code"] != city.code]
     chart = ranked.ranked_changes(
         long[["pfa_code", "moment", "value", "order"]], name="workforce-change-by-force", highlight=highlight,

@@ -281,7 +281,9 @@ def force_section(force: str) -> Section:
                                      "ci": "95% confidence interval", "official": "Official (Home Office method)",
                                      "note": "Note"},
         intervals={"ci": ("low", "high")}, decimals={"ratio": 1, "ci": 1, "official": 1, "black": 0, "white": 0},
-        kind="force", caption=f"Black/White stop and search rate ratio, {f.name}")
+        # Why a cell is empty is in the row's note; only the published 2022/23 rates come without counts.
+        missing={"black": "not published", "white": "not published", "ratio": "no ratio", "ci": "no interval",
+                 "official": "no ratio"}, kind="force", caption=f"Black/White stop and search rate ratio, {f.name}")
     return Section(table, chart, [])
 
 

@@ -12,7 +12,7 @@ from analysis.measures.funnels import newest_search_funnel, search_funnel, searc
 from analysis.methods import disproportionality, funnel, per_resident, policeuk_measures, stats
 from analysis.present import funnels, lines, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
-from analysis.present.numbers import fmt_difference, fmt_interval, fmt_number
+from analysis.present.numbers import fmt_compared, fmt_interval, fmt_number, is_zero, places
 from analysis.sources import census, force_indicators, forces, policeuk, population, search_totals_2025
 from analysis.sources import stop_search as ss
 from analysis.sources.periods import financial_year
@@ -249,14 +249,15 @@ def _outcome_sentence(table: pd.DataFrame, compared: pd.DataFrame, code: str, ye
     row = compared.set_index("pfa_code").loc[code]
     verdict = (stats.WORDS[stats.SIMILAR] if row["comparison"] == stats.SIMILAR else
                f"significantly {row['comparison']} for Black people")
-    # The difference beside the two shares is the one a reader subtracts from them (present/numbers.fmt_difference).
+    # The difference beside the two shares is the one a reader subtracts from them (present/numbers.fmt_compared).
     black, white = row["black_pct"], row["white_pct"]
-    gap = ("the same share" if fmt_number(black, 1) == fmt_number(white, 1) and black == white else
-           f"{fmt_difference(black, white, 1)} percentage points {'higher' if black > white else 'lower'} for Black "
-           "people")
-    return (f"{name}: {fmt_number(black, 1)}% of counted searches of Black people and "
-            f"{fmt_number(white, 1)}% of White people led to an arrest in {year}, {gap} (95% interval of the "
-            f"difference {fmt_interval(row['ci_low'], row['ci_high'], 1)}); "
+    black_text, white_text, gap = fmt_compared(black, white, 1)
+    interval = fmt_interval(row["ci_low"], row["ci_high"], places(gap))
+    gap = ("about the same share" if is_zero(gap) else
+           f"{gap} percentage points {'higher' if black > white else 'lower'} for Black people")
+    return (f"{name}: {black_text}% of counted searches of Black people and "
+            f"{white_text}% of White people led to an arrest in {year}, {gap} (95% interval of the "
+            f"difference {interval}); "
             f"{verdict} once the {len(compared)} forces' tests are controlled together (Benjamini-Hochberg)")
 
 
@@ -404,7 +405,7 @@ def force_section(force: str) -> Section:
                  "arrest_pct": "Arrested (% of counted)", "ci": "95% Wilson interval",
                  "unknown_pct": "No arrest count (% of searches)"},
         intervals={"ci": ("ci_low", "ci_high")}, decimals={"arrest_pct": 1, "ci": 1, "unknown_pct": 0},
-        missing={"arrest_pct": disproportionality.TOO_INCOMPLETE, "ci": "–"}, kind="force",
+        missing={"arrest_pct": disproportionality.TOO_INCOMPLETE, "ci": "no interval: too incomplete"}, kind="force",
         caption=f"Arrests after stop and search, {f.name}, {financial_year(latest)}")
     return Section(table, chart, [])
 

@@ -29,7 +29,7 @@ import pandas as pd
 from analysis import config
 from analysis.measures import force_measures as fm
 from analysis.present.glue import Figure
-from analysis.present.numbers import fmt_difference, fmt_number, fmt_percent_change
+from analysis.present.numbers import fmt_compared, fmt_number, fmt_percent_change
 from analysis.sources import forces
 
 MAX_POINTS = 6
@@ -82,14 +82,18 @@ def _change(row) -> str:
     moved (from the unrounded figures), the series both are on and how the change was tested."""
     meta = fm.MEASURES[row["measure_id"]]
     now, before = row["value"], row["previous_value"]
-    percent = meta["unit"] == "percent"
-    gap = fmt_difference(now, before, meta["decimals"])
-    by = ("" if meta["unit"] == "ratio" else f" ({'up' if now > before else 'down'} {gap} percentage points)"
-          if percent else f" ({'up' if now > before else 'down'} {gap} {meta['unit']}, "
-                          f"{fmt_percent_change(now, before)})")
+    percent = "%" * (meta["unit"] == "percent")
+    before_text, now_text = _shown(before, row["measure_id"]), _figure(row)
+    if meta["unit"] == "ratio":  # a ratio's change is its two figures (a ratio of ratios says nothing more)
+        by = ""
+    else:  # the two figures and the change as a reader subtracts them (present/numbers.fmt_compared)
+        now_text, before_text, gap = fmt_compared(now, before, meta["decimals"])
+        now_text, before_text = now_text + percent, before_text + percent
+        by = (f" ({'up' if now > before else 'down'} {gap} percentage points)" if percent else
+              f" ({'up' if now > before else 'down'} {gap} {meta['unit']}, {fmt_percent_change(now, before)})")
     both = f", both on {row['series']}" if pd.notna(row["series"]) else ""
-    return (f"{_label(row)}: {'rose' if now > before else 'fell'} from {_shown(before, row['measure_id'])}"
-            f" in {row['previous_period']} to {_figure(row)} in {row['period']}{both}{by}; a "
+    return (f"{_label(row)}: {'rose' if now > before else 'fell'} from {before_text}"
+            f" in {row['previous_period']} to {now_text} in {row['period']}{both}{by}; a "
             f"significant {'rise' if now > before else 'fall'} ({row['change_test']}).")
 
 
@@ -116,10 +120,11 @@ def _bw_searches(row, name: str) -> str:
 
 
 def _arrests(row, name: str) -> str:
+    # The two rates as the dashboard shows them, the gap between them its figure (at_a_glance._outcome).
+    black, white, _ = fmt_compared(row["black_value"], row["white_value"], 1)
     return (f"In {row['period']}, searches of Black people in {name}'s area were significantly "
             f"{'more' if row['vs_parity'] == fm.ABOVE_PARITY else 'less'} often followed by arrest than searches of "
-            f"White people: {_shown(row['black_value'], row['measure_id'])}% against "
-            f"{_shown(row['white_value'], row['measure_id'])}%, a difference of {row['force']}, against "
+            f"White people: {black}% against {white}%, a difference of {row['force']}, against "
             f"{fm.MEASURES[row['measure_id']]['parity']}, the forces' tests controlled together.")
 
 
@@ -171,10 +176,11 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
         for _, row in newest[newest["count_previous_value"].notna()].iterrows():
             before, after = row["count_previous_value"], row["count_value"]
             if before and abs(after - before) / before >= LARGE_CHANGE:
+                after_text, before_text, gap = fmt_compared(after, before)
                 stocks.append((_size(after, before), point(
                     f"{row['count_noun'][0].upper()}{row['count_noun'][1:]} (full-time equivalent): "
-                    f"{fmt_number(after, 0)} at {row['period']}, {fmt_difference(after, before)} "
-                    f"{'more' if after > before else 'fewer'} than the {fmt_number(before, 0)} at "
+                    f"{after_text} at {row['period']}, {gap} "
+                    f"{'more' if after > before else 'fewer'} than the {before_text} at "
                     f"{row['count_previous_period']} ({fmt_percent_change(after, before)} "
                     f"{'up' if after > before else 'down'}).", row)))
     found = [{"text": outlier, "datasets": [], "page": GLANCE}] if city else []

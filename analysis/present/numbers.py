@@ -25,14 +25,9 @@ def fmt_number(value, decimals: int = 0, thousands: bool = True) -> str:
         raise TypeError(f"fmt_number expects a number, got {value!r} ({type(value).__name__})")
     if not isinstance(decimals, int) or decimals < 0:
         raise ValueError(f"fmt_number: decimals must be a whole number >= 0, got {decimals!r}")
-    if isinstance(value, (int, np.integer)):
-        exact = Decimal(int(value))
-    else:
-        if not math.isfinite(value):
-            raise ValueError(f"fmt_number: cannot format {value!r}; a missing number must be shown as missing")
-        # repr gives the shortest decimal that round-trips, so 2.675 rounds as the 2.675 a reader sees; a float is
-        # first taken to the register's precision, so a last-bit difference between CPUs cannot tip 2.45 to 2.4.
-        exact = value if isinstance(value, Decimal) else Decimal(repr(precision.for_figure(float(value))))
+    if not isinstance(value, (int, np.integer)) and not math.isfinite(value):
+        raise ValueError(f"fmt_number: cannot format {value!r}; a missing number must be shown as missing")
+    exact = _exact(value)
     rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)  # never print "-0" or "-0.0"
@@ -53,21 +48,48 @@ def fmt_interval(low, high, decimals: int = 0, thousands: bool = True) -> str:
     return f"{fmt_number(low, decimals, thousands)} to {fmt_number(high, decimals, thousands)}"
 
 
-def fmt_difference(value, reference, decimals: int = 0, thousands: bool = True) -> str:
-    """How far `value` is from `reference` (its size; the caller says which way), from the unrounded figures, at the
-    places the two figures are shown to; where that would disagree with what a reader subtracts from the printed
-    figures, or where it would print a non-zero difference as 0, at one more place and no more (215.6 against 200.2
-    shown as 216 and 200: "15.4", never "15" or "16" alone; 19.04 against 16.16 shown as 19.0 and 16.2: "2.88", never
-    "2.9" or "2.880"; 12.3 against 12.0, both shown as 12: "0.3", never "0")."""
-    exact = Decimal(repr(precision.for_figure(float(abs(value - reference)))))
-    printed = abs(_printed(value, decimals) - _printed(reference, decimals))
-    shown = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return fmt_number(exact, decimals + (shown != printed or (shown == 0 and exact != 0)), thousands)
+def fmt_compared(value, reference, decimals: int = 0, thousands: bool = True) -> tuple[str, str, str]:
+    """`value`, `reference` and how far apart they are (its size; the caller says which way, and says "about the
+    same" where it prints as 0), the difference from the unrounded figures. All three at `decimals` places where the
+    difference agrees with what a reader subtracts from the two printed figures; where it does not, all three at one
+    more place, and another, until it does (215.6 against 200.2: "215.6", "200.2", "15.4", never "216", "200", "15";
+    215.4 against 200.2: "215", "200", "15")."""
+    exact_value, exact_reference = _exact(value), _exact(reference)
+    exact = abs(exact_value - exact_reference)
+    # Exact decimals, so some number of places always agrees: at the longer figure's own places, at the latest.
+    for places in range(decimals, decimals + 1 + max(-exact_value.as_tuple().exponent,
+                                                      -exact_reference.as_tuple().exponent, 0)):
+        shown = [fmt_number(x, places, thousands) for x in (exact_value, exact_reference, exact)]
+        subtracted = abs(_read(shown[0]) - _read(shown[1]))
+        if subtracted == _read(shown[2]):
+            return shown[0], shown[1], shown[2]
+    raise AssertionError(f"fmt_compared: no places agree for {value!r} and {reference!r}")  # exact decimals agree
 
 
-def _printed(value, decimals: int) -> Decimal:
-    """`value` as a reader reads it back from fmt_number's text."""
-    return Decimal(fmt_number(value, decimals, False).replace(MINUS, "-"))
+def places(text: str) -> int:
+    """How many decimal places a printed figure has ("15.4" -> 1): an interval beside it is shown to the same."""
+    return len(text.partition(".")[2])
+
+
+def is_zero(text: str) -> bool:
+    """Whether a printed figure reads as 0 ("0", "0.0"): a difference a reader must be told is "about the same"."""
+    return _read(text) == 0
+
+
+def _exact(value) -> Decimal:
+    """`value` as the exact decimal fmt_number rounds. repr gives the shortest decimal that round-trips, so 2.675
+    rounds as the 2.675 a reader sees; a float is first taken to the register's precision, so a last-bit difference
+    between CPUs cannot tip 2.45 to 2.4."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, (int, np.integer)):
+        return Decimal(int(value))
+    return Decimal(repr(precision.for_figure(float(value))))
+
+
+def _read(text: str) -> Decimal:
+    """A figure as a reader reads it back from fmt_number's text."""
+    return Decimal(text.replace(",", "").replace(MINUS, "-"))
 
 
 def fmt_percent_change(value, reference) -> str:

@@ -19,7 +19,8 @@ WRAP_CLASS = "pcp-table-wrap"
 TALL_CLASS = "pcp-table-tall"
 NUMBER_CLASS = "pcp-num"
 
-MISSING = "–"
+# A missing value says so in words: a dash is a placeholder a reader must decode.
+MISSING = "no figure"
 
 
 class Table:
@@ -113,7 +114,7 @@ def format_table(
     links: column -> URL column; the cell links to the URL where there is one (the URL column is not shown).
     html_columns: columns already holding safe HTML (inserted as is).
     no_separators: numeric columns written without thousands separators (columns named "...year..." never have them).
-    missing: the text for a missing value, for all columns or per column (default "–"); never "NaN".
+    missing: the text for a missing value, for all columns or per column (default "no figure"); say why where the table knows; never "NaN".
     caption: shown above the table and naming its scroll box for screen readers.
     kind: a word added as CSS class `pcp-table-<kind>`, for per-table styling.
     tall: cap the table's height in a scrolling box (needs a caption, which names the box).

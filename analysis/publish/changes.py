@@ -15,7 +15,7 @@ from analysis.chapters import at_a_glance
 from analysis.measures import force_measures as fm
 from analysis.methods import survey
 from analysis.present import inert, tables
-from analysis.present.numbers import fmt_difference, fmt_number
+from analysis.present.numbers import fmt_compared, is_zero
 from analysis.sources import forces, localfiles
 from analysis.sources import local_survey as own_surveys
 
@@ -96,6 +96,15 @@ def compare(before: list[dict], after: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["chapter", "key", "label", "before", "after", "why"])
 
 
+def _moved(now: float, before: float, decimals: int, points: bool) -> tuple[str, str, str]:
+    """The newest and earlier figures and the change between them, as a reader subtracts them
+    (present/numbers.fmt_compared); `points` for a change in percentage points."""
+    now_text, before_text, gap = fmt_compared(now, before, decimals)
+    change = ("no change" if now == before else "about the same" if is_zero(gap) else
+              f"{'up' if now > before else 'down'} {gap}" + (" percentage points" if points else ""))
+    return now_text, before_text, change
+
+
 def _own_survey(force: str, local_survey: str | None) -> list[dict]:
     """The headline measure of the force's own survey (the PAS for the Met, or the edition's file) against a year
     earlier, as its at-a-glance row tests it; none where the edition has no survey or no figure a year earlier."""
@@ -107,12 +116,13 @@ def _own_survey(force: str, local_survey: str | None) -> list[dict]:
     moved = moved[(moved["area"] == area) & (moved["measure"] == measure) & (moved["group"] == own_surveys.ALL)
                   & (moved["against"] == "a year earlier") & (moved["comparison"] != "")]
     name = df.attrs.get("survey_name") or "the force's own survey"
-    return [{"measure": f"{r.measure} ({name}: {area})", "before": f"{fmt_number(r.other_pct, 0)}% ({r.other_period})",
-             "after": f"{fmt_number(r.latest_pct, 0)}% ({r.latest_period})",
-             "change": "no change" if fmt_number(r.latest_pct, 0) == fmt_number(r.other_pct, 0) else
-             f"{'up' if r.latest_pct > r.other_pct else 'down'} {fmt_difference(r.latest_pct, r.other_pct, 0)} "
-             "percentage points",
-             "verdict": f"{at_a_glance.SURVEY_VERDICTS[r.comparison]} ({r.test})"} for r in moved.itertuples()]
+    rows = []
+    for r in moved.itertuples():
+        now_text, before_text, change = _moved(r.latest_pct, r.other_pct, 0, points=True)
+        rows.append({"measure": f"{r.measure} ({name}: {area})", "before": f"{before_text}% ({r.other_period})",
+                     "after": f"{now_text}% ({r.latest_period})", "change": change,
+                     "verdict": f"{at_a_glance.SURVEY_VERDICTS[r.comparison]} ({r.test})"})
+    return rows
 
 
 def data_changes(force: str, local_survey: str | None = None) -> tuple[pd.DataFrame, list[str]]:
@@ -127,7 +137,7 @@ def data_changes(force: str, local_survey: str | None = None) -> tuple[pd.DataFr
         decimals = fm.MEASURES[r["measure_id"]]["decimals"]
         unit = "%" if r["unit"] == "percent" else ""
         now, before = r["value"], r["previous_value"]
-        same = fmt_number(now, decimals) == fmt_number(before, decimals) and now == before
+        now_text, before_text, change = _moved(now, before, decimals, points=bool(unit))
         # An untested change gives why (the City's rates per resident), never the test of another verdict.
         untested = r["change_verdict"] == fm.NOT_TESTED
         how = (r["change_test"] if pd.notna(r["change_test"]) else
@@ -135,11 +145,8 @@ def data_changes(force: str, local_survey: str | None = None) -> tuple[pd.DataFr
         # Where the verdict rests on the control across forces, the correction and the p-value before it.
         verdict = r["change_verdict"] + (f" {r['change_before_correction']}"
                                          if pd.notna(r["change_before_correction"]) else "")
-        out.append({"measure": r["measure"], "before": f"{fmt_number(before, decimals)}{unit} ({r['previous_period']})",
-                    "after": f"{fmt_number(now, decimals)}{unit} ({r['period']})",
-                    "change": "no change" if same else
-                    f"{'up' if now > before else 'down'} {fmt_difference(now, before, decimals)}"
-                    + (" percentage points" if unit else ""),
+        out.append({"measure": r["measure"], "before": f"{before_text}{unit} ({r['previous_period']})",
+                    "after": f"{now_text}{unit} ({r['period']})", "change": change,
                     "verdict": f"{verdict} ({how})" if pd.notna(how) else verdict})
     alone = [m for m in dict.fromkeys(rows["measure"]) if m not in set(changed["measure"])]
     return pd.DataFrame(out, columns=["measure", "before", "after", "change", "verdict"]), alone

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import json
 
 import pytest
@@ -82,19 +84,41 @@ def test_significance_wording_or_no_sampling_error():
 
 
 def test_the_gap_to_the_median_is_unrounded_and_agrees_with_the_figures_shown():
-    # Issue 35: 7.4 and 12.6 show as 7 and 13, a reader subtracts 6; the unrounded gap is 5.2, so it is given to
-    # one more place rather than as a whole number that disagrees with either.
-    assert glance._count_wording(7.4, 12.6, "PCSOs per 100,000 residents")[0] == (
-        "5.2 PCSOs per 100,000 residents below the median force")
-    assert glance._count_wording(85.94, 77.16, "offences per 1,000", 1)[0] == (
+    # Issue 35: 7.4 and 12.6 show as 7 and 13, a reader subtracts 6 but the unrounded gap is 5.2, so the row shows
+    # both figures and the gap to one more place: 7.4 and 12.6, 5.2 below.
+    assert glance._count_wording(7.4, 12.6, "PCSOs per 100,000 residents") == (
+        "7.4", "12.6", ["5.2 PCSOs per 100,000 residents below the median force", glance.NO_SAMPLING])
+    assert glance._count_wording(85.94, 77.16, "offences per 1,000", 1)[:2] == ("85.94", "77.16")
+    assert glance._count_wording(85.94, 77.16, "offences per 1,000", 1)[2][0] == (
         "8.78 offences per 1,000 above the median force")
-    assert glance._count_wording(216.4, 200.1, "officers per 100,000 residents")[0] == (
-        "16 officers per 100,000 residents above the median force")
-    assert glance._count_wording(12.6, 13.4, "officers per 100,000 residents")[0] == (
+    # Kent's 215.6 officers against 200.2 (review 3): never "216 ... 200 ... 15.4 above".
+    assert glance._count_wording(215.6, 200.2, "officers per 100,000 residents")[:2] == ("215.6", "200.2")
+    assert glance._count_wording(216.4, 200.1, "officers per 100,000 residents") == (
+        "216", "200", ["16 officers per 100,000 residents above the median force", glance.NO_SAMPLING])
+    assert glance._count_wording(12.6, 13.4, "officers per 100,000 residents")[2][0] == (
         "0.8 officers per 100,000 residents below the median force")
-    assert glance._count_wording(13.4, 13.4, "officers per 100,000 residents")[0] == "the same as the median force"
-    assert glance._count_wording(14.4, 13.4, "officers per 100,000 residents")[0] == (
+    assert glance._count_wording(13.4, 13.4, "officers per 100,000 residents")[2][0] == "the same as the median force"
+    # A gap that prints as 0 (Lancashire's PCSOs, 15.04 against 15.0) is no gap a reader sees: never "0.0 above".
+    assert glance._count_wording(15.04, 15.0, "PCSOs per 100,000 residents")[2][0] == (
+        "about the same as the median force")
+    assert glance._count_wording(14.4, 13.4, "officers per 100,000 residents")[2][0] == (
         "1 officer per 100,000 residents above the median force")
+
+
+def test_the_dashboard_shows_the_figures_the_gap_to_the_median_is_subtracted_from():
+    for slug in ("kent", "lancashire", "north-yorkshire"):
+        rows = glance.measures(forces.resolve(slug))[0]
+        staff = rows[rows["measure_id"].isin(["officers_per_100k", "pcsos_per_100k"]) & (rows["force"] != "")]
+        for _, row in staff.iterrows():
+            words = row["comparison"].split(";")[0]
+            assert "0.0" not in words and not words.startswith("0 "), words
+            if "median force" in words and "same" not in words:
+                gap = words.split()[0]
+                assert abs(_read(row["force"]) - _read(row["median_force"])) == _read(gap), (slug, dict(row))
+
+
+def _read(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
 
 
 def test_the_force_is_highlighted_and_named_on_a_ranked_chart_and_a_map():
@@ -113,7 +137,8 @@ def test_the_newest_figures_come_first_marked_with_their_grade_and_each_stock_sa
     rows = section.table.set_index(["measure", "period"])
     officers = rows.loc[("Police officers per 100,000 residents (mid-2024 population)",
                          "31 March 2026 (third-party extract)")]
-    assert officers["force"] == "216" and officers["england_and_wales"] == "236"
+    # 215.5 against the median force's 200.1 (both to one place more): the 15.4 above is what a reader subtracts.
+    assert officers["force"] == "215.5" and officers["england_and_wales"] == "236"
     assert "4,163 officers (FTE), down from 4,203 officers (FTE) at 31 March 2023" in officers["comparison"]
     pcsos = rows.loc[("PCSOs per 100,000 residents", "31 March 2023")]
     assert "136 PCSOs (FTE), down from 287 PCSOs (FTE) at 31 March 2022" in pcsos["comparison"]
@@ -167,7 +192,8 @@ def test_the_officer_rank_is_drawn_at_the_date_the_dashboard_s_newest_figure_and
     rows = glance.at_a_glance(forces.resolve("kent")).table
     newest = rows[rows["measure_id"] == "officers_per_100k"].iloc[0]
     assert newest["period"] == "31 March 2026 (third-party extract)" and newest["period"] in slope
-    assert "16th highest of 42 forces" in slope and f"({newest['force']})" in slope
+    # The dashboard gives Kent's 215.5 to a place more than the chart, so the gap to the median subtracts from it.
+    assert "16th highest of 42 forces" in slope and f"({fmt_number(newest['value'], 0)})" in slope
     city = next(f.value for f in c02.officers_map("city-of-london").figures if f.key == "off_map_force_rank")
     assert "left out" in city and "no published figure" not in city
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.present import glue, tables
-from analysis.present.numbers import MINUS, fmt_difference, fmt_interval, fmt_number, format_spec
+from analysis.present.numbers import MINUS, fmt_compared, fmt_interval, fmt_number, format_spec, is_zero, places
 
 
 @pytest.mark.parametrize("value, decimals, expected", [
@@ -38,23 +40,39 @@ def test_negative_figures_carry_a_true_minus_sign():
 
 
 @pytest.mark.parametrize("value, reference, decimals, expected", [
-    (215.6, 200.2, 0, "15.4"),  # shown as 216 and 200: "15" alone would disagree with the 16 a reader subtracts
-    (215.4, 200.2, 0, "15"),  # 215 and 200: 15 agrees
-    (19.04, 16.16, 1, "2.88"),  # 19.0 and 16.2: "2.9" would be rounded from the unrounded 2.88, yet disagree
-    (19.0, 16.1, 1, "2.9"),
-    (10.06, 0.04, 1, "10.02"),  # 10.1 and 0.0: at most one place more than the figures, never "10.020"
-    (-0.24, 0.31, 1, "0.55"), (4203, 4163, 0, "40"),
-    (12.3, 12.0, 0, "0.3"),  # both shown as 12: a difference there is, never "0 above"
+    (215.6, 200.2, 0, ("215.6", "200.2", "15.4")),  # never 216 and 200 with "15.4" (review 3, Kent)
+    (215.4, 200.2, 0, ("215", "200", "15")),  # 215 and 200: 15 agrees, all at the usual places
+    (19.04, 16.16, 1, ("19.04", "16.16", "2.88")),  # 19.0 and 16.2 subtract to 2.8, the gap is 2.9: one place more
+    (19.0, 16.1, 1, ("19.0", "16.1", "2.9")),
+    (13.06, 3.04, 1, ("13.06", "3.04", "10.02")),  # Lancashire's searches: never "3.0 ... 13.1 ... up 10.02"
+    (201.55, 182.06, 0, ("201.6", "182.1", "19.5")),  # North Yorkshire's PCSOs: never "202 to 182, 19.5 fewer"
+    (-0.24, 0.31, 1, (f"{MINUS}0.24", "0.31", "0.55")), (4203, 4163, 0, ("4,203", "4,163", "40")),
+    (12.3, 12.0, 0, ("12", "12", "0")),  # prints as 0: the caller says "about the same", never "0 above"
+    (1.559, 2.117, 0, ("1.56", "2.12", "0.56")),  # 2 and 2 (gap 1), 1.6 and 2.1 (gap 0.6): two more
 ])
-def test_fmt_difference_agrees_with_what_a_reader_subtracts(value, reference, decimals, expected):
-    shown = fmt_difference(value, reference, decimals)
-    assert shown == expected
-    assert len(shown.partition(".")[2]) <= decimals + 1
-    printed = abs(float(fmt_number(value, decimals, False).replace(MINUS, "-"))
-                  - float(fmt_number(reference, decimals, False).replace(MINUS, "-")))
-    # Either it reads as the reader's own subtraction, or it carries the one extra place that says why it does not.
-    assert shown == fmt_number(printed, decimals) or len(shown.partition(".")[2]) == decimals + 1
-    assert float(shown.replace(",", "")) > 0
+def test_fmt_compared_prints_figures_a_reader_can_subtract(value, reference, decimals, expected):
+    assert fmt_compared(value, reference, decimals) == expected
+
+
+def _read(text: str) -> Decimal:
+    return Decimal(text.replace(",", "").replace(MINUS, "-"))
+
+
+def test_every_compared_triple_subtracts_as_printed():
+    # Sampled pairs at the scales the book prints (shares, rates, counts), decimals 0 to 2: the printed difference is
+    # always the printed figures' own, all three at the same places, and at the usual places wherever that agrees.
+    rng = np.random.default_rng(35)
+    for _ in range(20_000):
+        scale = 10.0 ** rng.integers(-1, 5)
+        value, reference = (float(x) for x in rng.uniform(-scale, scale, 2).round(rng.integers(1, 6)))
+        decimals = int(rng.integers(0, 3))
+        shown = fmt_compared(value, reference, decimals)
+        assert abs(_read(shown[0]) - _read(shown[1])) == _read(shown[2]), (value, reference, decimals, shown)
+        assert len({places(t) for t in shown}) == 1 and places(shown[0]) >= decimals
+        usual = [fmt_number(x, decimals) for x in (value, reference, abs(value - reference))]
+        if abs(_read(usual[0]) - _read(usual[1])) == _read(usual[2]):
+            assert list(shown) == usual, (value, reference, decimals, shown)
+        assert is_zero(shown[2]) == (_read(shown[0]) == _read(shown[1]))
 
 
 def test_format_spec_reads_chapter_formats_and_refuses_others():
@@ -99,9 +117,10 @@ def test_headers_default_and_given():
 def test_cells_rounding_intervals_counts_missing_and_years():
     shown = _table().frame
     assert shown.iloc[0].tolist()[:5] == ["Kent", "13", "10.6 to 12.5", "72", "2008"]
-    # A missing value is a dash, never NaN; an interval with one end missing is missing.
-    assert shown.iloc[1].tolist()[:5] == ["Essex & Southend", "–", "–", "1,234", "2019"]
-    assert shown.iloc[1]["Note"] == "–"
+    # A missing value says so in words, never NaN nor a dash a reader must decode (issue 35); an interval with one end
+    # missing is missing.
+    assert shown.iloc[1].tolist()[:5] == ["Essex & Southend", "no figure", "no figure", "1,234", "2019"]
+    assert shown.iloc[1]["Note"] == "no figure"
     assert _table(missing="not reported").frame.iloc[1]["95% CI"] == "not reported"
 
 
