@@ -52,7 +52,6 @@ def outlier_note(code: str) -> str:
 CITY_PER_RESIDENT = "not tested: per resident, the City's figures say little (see the note above)"
 NO_SAMPLING = "a count of every case, not a sample: no sampling error"
 # The table's funnel places in the chapters' words (methods/funnel), which read on before "around" and the centre.
-FUNNEL_WORDS = {place: words for words, place in force_measures.FUNNEL_PLACES.items()}
 PARITY_WORDS = {force_measures.ABOVE_PARITY: "Black people searched significantly more often than White people per "
                                              "resident",
                 force_measures.BELOW_PARITY: "Black people searched significantly less often than White people per "
@@ -82,7 +81,7 @@ def _funnel_wording(row: pd.Series) -> str:
     if row["reason"] == force_measures.CITY:
         return CITY_PER_RESIDENT
     caveat = f" ({WIDE})" if pd.notna(row.get("funnel_caveat")) else ""
-    return f"{FUNNEL_WORDS[row['funnel_place']]} around {row['funnel_centre']}{caveat}"
+    return f"{force_measures.FUNNEL_WORDS[row['funnel_place']]} around {row['funnel_centre']}{caveat}"
 
 
 def _reads_on(label: str) -> str:
@@ -719,6 +718,7 @@ def ski_slopes(f: forces.Force) -> list:
     rows = table[table["measure_id"] == "officers_per_100k"]
     rows = rows[rows["period_end"] == rows["period_end"].max()]
     newest = rows.iloc[0]
+    mine = rows[rows["force_code"] == f.code].iloc[0]
     what = f"police officers per 100,000 residents, {marked(newest['period'], newest['datasets'].split('; '))}"
     title = what[0].upper() + what[1:]
     forces_only = rows[rows["force_code"] != forces.CITY_OF_LONDON].rename(columns={"force_code": "pfa_code"})
@@ -732,8 +732,8 @@ def ski_slopes(f: forces.Force) -> list:
         source=source_lines.line(newest["datasets"].split("; ")),
         description=(f"Column chart of {what} for {len(forces_only)} forces ranked from highest to lowest, "
                      f"with {f.name} highlighted and England and Wales as a dashed line. "
-                     + common.rank_sentence(forces_only.set_index("pfa_code")["value"], f.code, what=what,
-                                            fmt="{:.0f}") + "."))
+                     + (common.median_sentence(f.name, mine["value"], newest["median_force"], what=what)
+                        if f.code != forces.CITY_OF_LONDON else f"{f.name} is left out") + "."))
     fitted, period = measure_funnels.recorded_crime_funnel()
     charted = fitted.without([forces.CITY_OF_LONDON])
     crime_funnel = funnels.funnel_plot(
@@ -746,8 +746,8 @@ def ski_slopes(f: forces.Force) -> list:
         description=(f"Funnel plot of recorded crime per 1,000 residents in the {period} for {len(charted.table)} "
                      f"forces against their populations, with limits around {fitted.centre_name} "
                      f"({fmt_number(fitted.centre, 1)}). "
-                     + (common.funnel_sentence(fitted, f.code, what=f"recorded crime per 1,000 residents, {period}")
-                        if f.code != forces.CITY_OF_LONDON else f"{city} has no rate: too few residents") + "."))
+                     + common.row_sentence(common.measure_row(f.code, "recorded_crime_per_1000", period),
+                                           f"recorded crime per 1,000 residents, {period}") + "."))
     return [slope, crime_funnel]
 
 

@@ -133,9 +133,9 @@ def workforce_by_force(highlight: str | None = None) -> Section:
         Figure("wf_median_latest", forces_only["latest"].median(), "per 100,000", WORKFORCE_DATA),
         Figure("wf_ew_latest", change.set_index("pfa_code").at[workforce.ENGLAND_AND_WALES, "latest"], "per 100,000",
                WORKFORCE_DATA),
-        *common.rank_figures("wf_force_rank", forces_only.set_index("pfa_code")["latest"], highlight,
-                              what=f"officers and PCSOs per 100,000 residents on 31 March {latest_year}",
-                              datasets=WORKFORCE_DATA, fmt="{:.0f}"),
+        *common.median_figures("wf_force_median", forces_only.set_index("pfa_code")["latest"], highlight,
+                               what=f"officers and PCSOs per 100,000 residents on 31 March {latest_year}",
+                               datasets=WORKFORCE_DATA),
     ]
     long = pd.concat([
         change.assign(moment=str(CHANGE_FROM), value=change["start"]),
@@ -185,17 +185,14 @@ def officers_map(highlight: str | None = None) -> Section:
         Figure("off_map_top", shown[top], "per 100,000", WORKFORCE_DATA),
         Figure("off_map_low_force", forces.get(low).name, "force", WORKFORCE_DATA),
         Figure("off_map_low", shown[low], "per 100,000", WORKFORCE_DATA),
-        # Ranked as the map and the at-a-glance chart show them: without the City of London, whose rate per
-        # resident is off any scale that fits the others (one base, so the edition's ranks agree).
-        *common.rank_figures("off_map_force_rank", ranking.forces_only(now).drop(city, errors="ignore"), highlight,
-                              datasets=WORKFORCE_DATA, fmt="{:.0f}",
-                              what=f"police officers per 100,000 residents on 31 March {year} (the City of London "
-                                   "left out)"),
     ]
-    if highlight and forces.resolve(highlight).code == city:
-        figures[-1] = Figure("off_map_force_rank", f"{forces.get(city).name} is left out of the map and of this "
-                             "ranking: per resident, its figure says little (the at-a-glance page gives it)",
-                             "sentence", WORKFORCE_DATA)
+    if highlight:  # the force beside the median force as its row of the measures table has them, never a rank
+        row = common.measure_row(highlight, "officers_per_100k", f"31 March {year}")
+        figures.append(Figure("off_map_force_median", common.median_sentence(
+            row["force"], row["value"], row["median_force"],
+            what=f"police officers per 100,000 residents on 31 March {year}") if row["force_code"] != city else
+            f"{forces.get(city).name} is left out of the map: per resident, its figure says little (the at-a-glance "
+            "page gives it)", "sentence", row["datasets"].split("; ")))
     values = pd.DataFrame({"pfa_code": shown.index, "value": shown.to_numpy()})
     values = pd.concat([values, pd.DataFrame({"pfa_code": [city], "value": [float("nan")],
                                               "note": ["left out: tiny resident population"]})], ignore_index=True)

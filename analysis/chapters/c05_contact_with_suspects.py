@@ -7,6 +7,7 @@ import pandas as pd
 
 from analysis.chapters import common, evidence
 from analysis.measures import arrests, search_ratios
+from analysis.measures import force_measures as fm
 from analysis.measures.arrests import arrest_rates
 from analysis.measures.funnels import newest_search_funnel, search_funnel, searches_per_1000
 from analysis.methods import disproportionality, funnel, per_resident, policeuk_measures, stats
@@ -110,6 +111,7 @@ def search_rate_funnel(highlight: str | None = None) -> Section:
     pooled = searches_per_1000(year_ending).set_index("pfa_code").at[ss.ENGLAND_AND_WALES, "per_1000"]
     figures, chart = common.resident_funnel(
         fitted, "sr", highlight, data=RATE_DATA, what=f"searches per 1,000 residents in {year}",
+        measure=("searches_per_1000", year),
         unit="searches per 1,000 residents", described=f"stop and searches per 1,000 residents in {year}",
         events="searches", name="search-rate-funnel", x_title="Residents (ONS mid-year estimate, log scale)",
         y_title="Searches per 1,000 residents", title=f"Stop and search per 1,000 residents by force, {year}",
@@ -126,6 +128,7 @@ def newest_rate_funnel(highlight: str | None = None) -> Section:
     year = financial_year(search_totals_2025.YEAR_ENDING)
     figures, chart = common.resident_funnel(
         fitted, "sr25", highlight, data=[search_totals_2025.TOTALS_FILE, population.MYE_2024_FILE],
+        measure=("searches_per_1000", year),
         what=f"searches per 1,000 residents (mid-2024) in {year}", unit="searches per 1,000 residents",
         described=f"stop and searches per 1,000 residents (mid-2024) in {year}", events="searches",
         name="search-rate-funnel-2025",
@@ -216,8 +219,9 @@ def outcome_test(year: int | None = None, highlight: str | None = None) -> Secti
         Figure("ot_over_rows", len(ss.arrests_over_searches()), "rows", SEARCH_DATA, "{:,.0f}"),
     ]
     if highlight:
-        figures.append(Figure("ot_force_verdict", _outcome_sentence(table, compared, forces.resolve(highlight).code,
-                                                                    financial_year(year)), "sentence", SEARCH_DATA))
+        row = common.measure_row(highlight, "arrest_gap", financial_year(year))
+        figures.append(Figure("ot_force_verdict", _outcome_sentence(row, len(compared)), "sentence",
+                              row["datasets"].split("; ")))
     if pd.notna(rest["value"]):
         figures += [Figure("ot_rest_black", rest["black_pct"], "%", SEARCH_DATA, PCT1),
                     Figure("ot_rest_white", rest["white_pct"], "%", SEARCH_DATA, PCT1)]
@@ -240,25 +244,27 @@ def outcome_test(year: int | None = None, highlight: str | None = None) -> Secti
     return Section(table.drop(columns=["unadjusted", "corrected"]), chart, figures)
 
 
-def _outcome_sentence(table: pd.DataFrame, compared: pd.DataFrame, code: str, year: str) -> str:
-    """The force's outcome test in words: its difference, interval and verdict after the forces' correction (never
-    its rank), or why it is not compared."""
-    name = forces.get(code).name
-    if code not in set(compared["pfa_code"]):
-        return f"{name}: no comparison in {year} ({table.set_index('pfa_code').at[code, 'comparison']})"
-    row = compared.set_index("pfa_code").loc[code]
-    verdict = (stats.WORDS[stats.SIMILAR] if row["comparison"] == stats.SIMILAR else
-               f"significantly {row['comparison']} for Black people")
+# The outcome test's verdict on a force's row of the measures table, as this chapter words it.
+OUTCOME_WORDS = {fm.ABOVE_PARITY: "significantly higher for Black people",
+                 fm.BELOW_PARITY: "significantly lower for Black people", fm.AT_PARITY: stats.WORDS[stats.SIMILAR]}
+
+
+def _outcome_sentence(row: pd.Series, tested: int) -> str:
+    """The force's outcome test in words from its row of the measures table (of `tested` forces compared): its
+    difference, interval and verdict after the forces' correction (never its rank), or why it is not compared."""
+    if pd.notna(row["reason"]):
+        return f"{row['force']}: no comparison in {row['period']} ({row['reason']})"
     # The difference beside the two shares is the one a reader subtracts from them (present/numbers.fmt_compared).
-    black, white = row["black_pct"], row["white_pct"]
+    black, white = row["black_value"], row["white_value"]
     black_text, white_text, gap = fmt_compared(black, white, 1)
     interval = fmt_interval(row["ci_low"], row["ci_high"], places(gap))
     gap = ("about the same share" if is_zero(gap) else
            f"{gap} percentage points {'higher' if black > white else 'lower'} for Black people")
-    return (f"{name}: {black_text}% of counted searches of Black people and "
-            f"{white_text}% of White people led to an arrest in {year}, {gap} (95% interval of the "
+    return (f"{row['force']}: {black_text}% of counted searches of Black people and "
+            f"{white_text}% of White people led to an arrest in {row['period']}, {gap} (95% interval of the "
             f"difference {interval}); "
-            f"{verdict} once the {len(compared)} forces' tests are controlled together (Benjamini-Hochberg)")
+            f"{OUTCOME_WORDS[row['vs_parity']]} once the {tested} forces' tests are controlled together "
+            "(Benjamini-Hochberg)")
 
 
 def use_of_force(highlight: str | None = None) -> Section:

@@ -100,9 +100,10 @@ def force_counts(highlight: str | None = None) -> Section:
         Figure("deaths_force_median", table["fatalities"].median(), "deaths", DEATHS_DATA),
         Figure("deaths_force_dropped", ", ".join(dropped), "authorities", DEATHS_DATA),
         Figure("deaths_city_n", int(table.set_index("pfa_code").at[city, "fatalities"]), "deaths", DEATHS_DATA),
-        *common.funnel_figures("deaths_force_funnel", fitted, highlight, datasets=RATE_DATA,
-                               what=f"deaths following police contact per million residents a year, {span}",
-                               notes=dict.fromkeys([city, forces.METROPOLITAN], SHARED_DEATHS)),
+        # The City's row says why it is not placed, shared deaths among the reasons; the Met's count holds them too.
+        *common.row_figures("deaths_force_funnel", "deaths_per_million", span, highlight,
+                            what=f"deaths following police contact per million residents a year, {span}",
+                            notes={forces.METROPOLITAN: SHARED_DEATHS}),
     ]
     chart = funnels.funnel_plot(
         charted, name="deaths-by-force", highlight=highlight,
@@ -185,8 +186,8 @@ def review_outcomes(highlight: str | None = None) -> Section:
         Figure("reviews_too_few", "; ".join(f"{r.force} ({r.overturned} of {r.reviews})" for r in few.itertuples())
                or "none", "forces", REVIEW_DATA, label="forces with too few IOPC reviews to place on the funnel"),
         *common.funnel_count_figures("reviews_funnel", charted, REVIEW_DATA),
-        *common.funnel_figures("reviews_force_funnel", fitted, highlight, datasets=REVIEW_DATA, what=what,
-                               percent=True),
+        *common.row_figures("reviews_force_funnel", "iopc_reviews_upheld_pct", iopc_extract.REVIEW_PERIOD, highlight,
+                            what=what),
     ]
     chart = funnels.funnel_plot(
         charted, name="complaint-reviews", highlight=highlight,

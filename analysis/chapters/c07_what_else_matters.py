@@ -8,6 +8,7 @@ from analysis.chapters import common, evidence
 from analysis.measures.asb import (ASB_YEARS, CHANGE_WORDS, ENGLAND_AND_WALES, LONDON, LONDON_NAME, asb_area,
                                    asb_area_name, asb_change_flags, asb_table)
 from analysis.methods import comparable, ranking, stats, survey
+from analysis.measures import force_measures as fm
 from analysis.measures import funnels as measure_funnels
 from analysis.present import maps, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
@@ -19,6 +20,23 @@ CJS_MEASURES = ["cjsovb1dv", "fairova1dv"]
 OPEN_DATA = [csew.OPEN_DATA_FILE]
 ASB_SOURCE = source_lines.line([pfa_tables.FILES[y] for y in ASB_YEARS])
 OPEN_DATA_SOURCE = source_lines.line(OPEN_DATA)
+
+
+# ONS's test against England and Wales on a force's row of the measures table, read on before "England and Wales".
+AGAINST_WORDS = {fm.HIGHER: "significantly higher than", fm.LOWER: "significantly lower than",
+                 fm.NOT_DIFFERENT: "not significantly different from"}
+
+
+def _asb_sentence(highlight: str, year: str) -> str:
+    """The force's ASB share and ONS's two tests in words, from its row of the measures table; the City of London's
+    from the Met's row, which carries London's one figure and its verdicts."""
+    row = common.measure_row(highlight, "asb_experience_pct", year)
+    if pd.notna(row["shared_with"]):
+        row = common.measure_row(row["shared_with"], "asb_experience_pct", year)
+    return (f"{row['area'] if pd.notna(row['area']) else row['force']}: {fmt_number(row['value'], 1)}%, "
+            f"{AGAINST_WORDS[row['vs_england_and_wales']]} England and Wales "
+            f"({fmt_number(row['england_and_wales'], 1)}%) by ONS's test; "
+            f"against {row['previous_period']}, {row['change_verdict']} by ONS's test")
 
 
 def asb_by_force(highlight: str | None = None) -> Section:
@@ -61,14 +79,7 @@ def asb_by_force(highlight: str | None = None) -> Section:
         Figure("asb_crime_corr", kept["asb_pct"].corr(kept["crime_rate"]), "correlation", data, "{:.2f}"),
     ]
     if highlight:  # a survey estimate is placed by ONS's own test, never ranked; London's two forces share one row
-        area = asb_area(forces.resolve(highlight).code)
-        mine = kept.set_index("area_code").loc[area]
-        against = (f"{stats.WORDS[mine['against_england_and_wales']]} from"
-                   if mine["against_england_and_wales"] == stats.SIMILAR else f"{mine['against_england_and_wales']} than")
-        figures.append(Figure("asb_force_verdict", f"{asb_area_name(area)}: {fmt_number(mine['asb_pct'], 1)}%, "
-                              f"{against} England and Wales ({fmt_number(national['asb_pct'], 1)}%) by ONS's test; "
-                              f"against {financial_year(min(ASB_YEARS))}, {mine['change']} by ONS's test",
-                              "sentence", data))
+        figures.append(Figure("asb_force_verdict", _asb_sentence(highlight, financial_year(latest)), "sentence", data))
     plot = kept.assign(pfa_code=kept["area_code"], value=kept["asb_pct"],
                        comparison=kept["against_england_and_wales"]).sort_values(
                            "value", ascending=False, kind="stable")
@@ -200,6 +211,7 @@ def recorded_crime_funnel(highlight: str | None = None) -> Section:
     national = measure_funnels.recorded_crime_rates().set_index("pfa_code").loc[ENGLAND_AND_WALES]
     figures, chart = common.resident_funnel(
         fitted, "crime25", highlight, data=data, what=f"recorded crime per 1,000 residents (mid-2024), {period}",
+        measure=("recorded_crime_per_1000", period),
         unit="offences per 1,000 residents", described=f"recorded crime per 1,000 residents in the {period}",
         events="offences", name="recorded-crime-funnel-2025", x_title="Residents (ONS mid-2024 estimate, log scale)",
         y_title="Offences per 1,000 residents",

@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.measures import force_measures
 from analysis.methods import funnel, policeuk_measures, ranking
 from analysis.present import funnels, lines, source_lines
 from analysis.present.glue import Figure, Section
-from analysis.present.numbers import fmt_number, format_spec
+from analysis.present.numbers import fmt_compared, fmt_number, format_spec, is_zero
 from analysis.sources import csew, forces, localfiles, policeuk
 from analysis.sources.files import locate
 
@@ -22,44 +23,76 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def rank_sentence(values: pd.Series, force_code: str, *, what: str, fmt: str = "{:.1f}") -> str:
-    """"Kent Police is 12th highest of 43 forces (257)": the force's place among the forces with a value
-    (ties share the higher place); if the force has no value, says so."""
-    name = forces.get(force_code).name
-    found = ranking.place(values, force_code)
-    if found is None:
+def median_sentence(name: str, value: float, median: float, *, what: str, decimals: int = 0) -> str:
+    """"Kent Police: 216 police officers per 100,000 residents on 31 March 2023, against 200 in the median force (16
+    above)": a force beside the median force, never its rank (a place among forces reads noise as performance); the
+    difference is the one a reader subtracts from the two printed figures."""
+    if pd.isna(value):
         return f"{name} has no published figure for {what}"
-    place, of = found
-    return (f"{name} is {ordinal(place)} highest of {of} forces for {what} "
-            f"({fmt_number(values[force_code], *format_spec(fmt))})")
+    mine, typical, gap = fmt_compared(value, median, decimals)
+    side = "about the same" if is_zero(gap) else f"{gap} {'above' if value > median else 'below'}"
+    return f"{name}: {mine} {what}, against {typical} in the median force ({side})"
 
 
-def rank_figures(key: str, values: pd.Series, highlight: str | None, *, what: str, datasets: list[str],
-                 fmt: str = "{:.1f}") -> list[Figure]:
-    """The glued sentence under a national chart in a force's edition ("Kent Police is 5th highest of 40 forces
-    for …"); nothing in the national book."""
+def median_figures(key: str, values: pd.Series, highlight: str | None, *, what: str, datasets: list[str],
+                   decimals: int = 0) -> list[Figure]:
+    """The glued sentence under a national chart in a force's edition: the force's figure in `values` (by pfa_code)
+    against the median of the forces' (ranking.median_force), and for the City of London why per resident that says
+    little; nothing in the national book."""
     if not highlight:
         return []
+    f = forces.resolve(highlight)
+    sentence = median_sentence(f.name, values.get(f.code), ranking.median_force(values), what=what, decimals=decimals)
+    city = f"; {force_measures.CITY}" if f.code == forces.CITY_OF_LONDON else ""
+    return [Figure(key, sentence + city, "sentence", datasets)]
+
+
+def measure_row(highlight: str, measure_id: str, period: str) -> pd.Series:
+    """The force's row of the measures table (measures/force_measures) for one measure and period: what a chapter's
+    sentence about the force says, so it agrees with the dashboard, key points, briefing and data pack."""
+    table = force_measures.all_forces()
     code = forces.resolve(highlight).code
-    return [Figure(key, rank_sentence(values, code, what=what, fmt=fmt), "sentence", datasets)]
+    found = table[(table["force_code"] == code) & (table["measure_id"] == measure_id) & (table["period"] == period)]
+    if len(found) != 1:
+        raise LookupError(f"measures table: {len(found)} rows for {code}, {measure_id}, {period}")
+    return found.iloc[0]
 
 
-def funnel_sentence(fitted: funnel.Funnel, force_code: str, *, what: str, fmt: str = "{:.1f}",
-                    percent: bool = False) -> str:
-    """"Kent Police: 3.4 for searches per 1,000 residents in 2018/19, within the 95% limits around the median force"
-    (or the funnel's other centre); a share (`percent`) reads "18.6% of `what`", its unit written as a unit:
-    where the force falls on a funnel (methods/funnel), never a rank; if the force has no value, says so."""
+def _placed(name: str, figure: str, what: str, verdict: str) -> str:
+    return f"{name}: {figure} {what}, {verdict}"
+
+
+def funnel_sentence(fitted: funnel.Funnel, force_code: str, *, what: str, fmt: str = "{:.1f}") -> str:
+    """"Kent Police: 5.5 for the Black/White search rate ratio in 2018/19, within the 95% limits around England and
+    Wales excluding the Met": where the force falls on a funnel the measures table does not hold (methods/funnel),
+    never a rank; if the force has no value, says so."""
     name = forces.get(force_code).name
-    table = fitted.table
-    row = table.set_index("pfa_code")["value"].dropna()
-    if force_code not in row.index:
+    table = fitted.table.set_index("pfa_code")
+    if force_code not in table.index or pd.isna(table.at[force_code, "value"]):
         return f"{name} has no published figure for {what}"
-    verdict = table.set_index("pfa_code").at[force_code, "funnel"]
+    verdict = table.at[force_code, "funnel"]
     around = "" if verdict.startswith("not compared") else f" around {fitted.centre_name}"
     caveat = funnel.wide_caveat(fitted.spread, fitted.centre_name) if verdict == funnel.WITHIN else None
-    figure = fmt_number(row[force_code], *format_spec(fmt)) + ("% of" if percent else " for")
-    return (f"{name}: {figure} {what}, {verdict}{around}"
-            + (f" ({caveat})" if caveat else ""))
+    return _placed(name, fmt_number(table.at[force_code, "value"], *format_spec(fmt)) + " for", what,
+                   verdict + around + (f" ({caveat})" if caveat else ""))
+
+
+def row_sentence(row: pd.Series, what: str) -> str:
+    """"Kent Police: 3.4 for searches per 1,000 residents in 2018/19, within the 95% limits around the median force"
+    from the force's row of the measures table: its figure to the measure's places (a share reads "18.6% of `what`"),
+    where it falls on the funnel around the centre the row names, with the caveat a wide funnel needs, or why it is
+    not placed; never a rank."""
+    meta = force_measures.MEASURES[row["measure_id"]]
+    if pd.isna(row["value"]):
+        return f"{row['force']} has no published figure for {what}; {row['reason']}"
+    percent = meta["unit"] == "percent"
+    figure = fmt_number(row["value"], meta["decimals"]) + ("% of" if percent else " for")
+    if pd.isna(row["funnel_place"]):
+        verdict = force_measures.UNPLACED_WORDS.get(row["reason"], row["reason"])
+    else:
+        verdict = (f"{force_measures.FUNNEL_WORDS[row['funnel_place']]} around {row['funnel_centre']}"
+                   + (f" ({row['funnel_caveat']})" if pd.notna(row["funnel_caveat"]) else ""))
+    return _placed(row["force"], figure, what, verdict)
 
 
 def denominator_range(official: float, interpolated: float) -> str:
@@ -70,15 +103,26 @@ def denominator_range(official: float, interpolated: float) -> str:
 
 
 def funnel_figures(key: str, fitted: funnel.Funnel, highlight: str | None, *, what: str, datasets: list[str],
-                   fmt: str = "{:.1f}", percent: bool = False, notes: dict[str, str] | None = None) -> list[Figure]:
-    """The glued sentence under a funnel plot in a force's edition, with the note `notes` gives the force (by code)
-    if any; nothing in the national book."""
+                   fmt: str = "{:.1f}") -> list[Figure]:
+    """The glued sentence under a funnel plot the measures table does not hold, in a force's edition; nothing in the
+    national book."""
     if not highlight:
         return []
-    code = forces.resolve(highlight).code
-    note = (notes or {}).get(code)
-    sentence = funnel_sentence(fitted, code, what=what, fmt=fmt, percent=percent) + (f"; {note}" if note else "")
+    sentence = funnel_sentence(fitted, forces.resolve(highlight).code, what=what, fmt=fmt)
     return [Figure(key, sentence, "sentence", datasets)]
+
+
+def row_figures(key: str, measure_id: str, period: str, highlight: str | None, *, what: str,
+                notes: dict[str, str] | None = None) -> list[Figure]:
+    """The glued sentence under a chart of a measure in a force's edition, from the force's row of the measures table
+    (row_sentence), with the note `notes` gives the force (by code) if any, on the row's datasets; nothing in the
+    national book."""
+    if not highlight:
+        return []
+    row = measure_row(highlight, measure_id, period)
+    note = (notes or {}).get(row["force_code"])
+    return [Figure(key, row_sentence(row, what) + (f"; {note}" if note else ""), "sentence",
+                   row["datasets"].split("; "))]
 
 
 def funnel_count_figures(prefix: str, fitted: funnel.Funnel, datasets: list[str]) -> list[Figure]:
@@ -113,16 +157,18 @@ def met_share_figures(key: str, charted: funnel.Funnel, data: list[str], *, even
 
 
 def resident_funnel(fitted: funnel.Funnel, key: str, highlight: str | None, *, data: list[str], what: str,
-                    unit: str, described: str, events: str, **chart) -> tuple[list[Figure], object]:
+                    unit: str, described: str, events: str, measure: tuple[str, str],
+                    **chart) -> tuple[list[Figure], object]:
     """A funnel of forces' rates per resident around the median force (the City of London, with its few residents,
     neither drawn nor counted): how many forces fall where, the median force (the centre), the Met's shares of the
-    `events` and residents that pull the pooled rate, the force's own place in an edition, and the plot (`chart`:
-    funnel_plot's name, titles and subtitle; `described`, what the screen-reader description calls it)."""
+    `events` and residents that pull the pooled rate, the force's own place in an edition (its row of the measures
+    table for `measure`, its id and period), and the plot (`chart`: funnel_plot's name, titles and subtitle;
+    `described`, what the screen-reader description calls it)."""
     charted = fitted.without([forces.CITY_OF_LONDON])
     figures = [*funnel_count_figures(f"{key}_funnel", charted, data),
                Figure(f"{key}_median_force", fitted.centre, unit, data, "{:.1f}"),
                *met_share_figures(key, charted, data, events=events),
-               *funnel_figures(f"{key}_force_funnel", fitted, highlight, what=what, datasets=data)]
+               *row_figures(f"{key}_force_funnel", *measure, highlight, what=what)]
     plot = funnels.funnel_plot(
         charted, highlight=highlight, source=source_lines.line(data), **chart,
         description=(f"Funnel plot of {described} for {len(charted.table)} forces against their resident "

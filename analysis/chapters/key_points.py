@@ -51,8 +51,6 @@ GLANCE = "at-a-glance.html"
 SIGNIFICANT_CHANGE = (fm.RISE, fm.FALL)
 ONS_VERDICTS = (fm.HIGHER, fm.LOWER)
 AWAY_FROM_PARITY = (fm.ABOVE_PARITY, fm.BELOW_PARITY)
-# A funnel place in the chapters' words (methods/funnel), read on before "around" and the funnel's centre.
-FUNNEL_WORDS = {place: words for words, place in fm.FUNNEL_PLACES.items()}
 # The places beyond a limit on one side: a force's point says how many forces share its side.
 SIDES = {place: [p for p in fm.OUTSIDE_95 if p.split()[0] == place.split()[0]] for place in fm.OUTSIDE_95}
 
@@ -108,7 +106,7 @@ def _beyond(row) -> int:
 def _outlier(row) -> str:
     n = _beyond(row)
     side = row["funnel_place"].split()[0]
-    return (f"{_label(row)}: {_figure(row)} in {row['period']}, {FUNNEL_WORDS[row['funnel_place']]} around "
+    return (f"{_label(row)}: {_figure(row)} in {row['period']}, {fm.FUNNEL_WORDS[row['funnel_place']]} around "
             f"{row['funnel_centre']} ({_shown(row['funnel_centre_value'], row['measure_id'])}); "
             + (f"one of {n} forces {side} the 95% limit." if n > 1 else f"the only force {side} the 95% limit."))
 

@@ -79,7 +79,7 @@ def _figure(rule: dict, row: pd.Series) -> str:
                  f"{fmt_number(row['previous_value'], decimals)} {_at(row['previous_period'])} "
                  f"{row['previous_period']}")
     elif "funnel" in rule:
-        text += (f", {key_points.FUNNEL_WORDS[row['funnel_place']]} around {row['funnel_centre']} "
+        text += (f", {fm.FUNNEL_WORDS[row['funnel_place']]} around {row['funnel_centre']} "
                  f"({fmt_number(row['funnel_centre_value'], decimals)}{unit})")
     elif "parity" in rule:
         text += f", significantly {rule['parity']} {meta['parity']}"

@@ -24,6 +24,8 @@ ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
 FUNNEL_PLACES = {funnel.ABOVE_998: "above 99.8% limit", funnel.ABOVE_95: "above 95% limit",
                  funnel.WITHIN: "within 95% limits", funnel.BELOW_95: "below 95% limit",
                  funnel.BELOW_998: "below 99.8% limit"}
+# A funnel place in the chapters' words (methods/funnel), read on before "around" and the funnel's centre.
+FUNNEL_WORDS = {place: words for words, place in FUNNEL_PLACES.items()}
 OUTSIDE_95 = ("above 99.8% limit", "above 95% limit", "below 95% limit", "below 99.8% limit")
 CENTRE_EW = "England and Wales"
 # Every funnel of rates per resident is centred on the median force (methods/funnel.forces_rate_funnel).
@@ -47,6 +49,8 @@ ARRESTS_INCOMPLETE = "a quarter or more of a group's searches have no published 
 ARRESTS_TOO_FEW = f"fewer than {config.MIN_EVENTS_FOR_RATIO} searches with an arrest count in a group"
 REVIEWS_TOO_FEW = (f"fewer than {config.MIN_CASES_FOR_SHARE} IOPC reviews: too few to place on the funnel "
                    "(its share alone)")
+# Why a force is not placed on a funnel, in the funnel's own words where it has them (methods/funnel).
+UNPLACED_WORDS = {CITY: funnel.CITY_NOT_COMPARED, REVIEWS_TOO_FEW: funnel.TOO_FEW_TO_PLACE}
 CRIME_CITY = "no rate: too few residents for a rate per resident (ONS gives the City of London none)"
 COUNT_TEST = "a count of every member of staff, not a sample: no sampling error"
 FUNNEL_TEST = ("funnel limits at 95% and 99.8% (Spiegelhalter 2005), widened for the spread between forces where it "

@@ -12,15 +12,6 @@ def forces_only(values: pd.Series) -> pd.Series:
     return values[values.index.isin(forces.force_codes())].dropna()
 
 
-def place(values: pd.Series, force_code: str) -> tuple[int, int] | None:
-    """(place, of): the force's place among the forces with a value, highest first (ties share the higher place),
-    and how many forces have one; None when the force has no value."""
-    ranked = forces_only(values)
-    if force_code not in ranked.index:
-        return None
-    return int((ranked > ranked[force_code]).sum()) + 1, len(ranked)
-
-
 def median_force(values: pd.Series) -> float:
     """The median of the forces' values (the typical force), which one very large force cannot pull as it
     pulls England and Wales."""

@@ -11,8 +11,9 @@ import pytest
 from analysis.chapters import at_a_glance as glance
 from analysis.chapters import c02_neighbourhood_policing as c02
 from analysis.chapters import c07_what_else_matters as c07
+from analysis.chapters import common
 from analysis.present import maps
-from analysis.present.numbers import fmt_number
+from analysis.present.numbers import fmt_compared, fmt_number
 from analysis.sources import forces
 
 # Newest first where a newer figure exists; a period from a third-party extract or a transcription says so.
@@ -183,19 +184,21 @@ def test_no_page_a_commissioner_reads_shows_a_build_command():
         assert "appendix" in note
 
 
-def test_the_officer_rank_is_drawn_at_the_date_the_dashboard_s_newest_figure_and_key_point_give():
-    from analysis.chapters import c02_neighbourhood_policing as c02
-
-    sentence = next(f.value for f in c02.officers_map("kent").figures if f.key == "off_map_force_rank")
-    assert "15th highest of 42 forces" in sentence  # chapter 2's map: 31 March 2023, the official table
+def test_the_officers_sentence_sets_the_force_beside_the_median_force_of_its_measures_row():
+    sentence = next(f.value for f in c02.officers_map("kent").figures if f.key == "off_map_force_median")
+    row = common.measure_row("kent", "officers_per_100k", "31 March 2023")  # chapter 2's map: the official table
+    mine, median, _ = fmt_compared(row["value"], row["median_force"])
+    assert f"Kent Police: {mine} police officers" in sentence and f"against {median} in the median force" in sentence
+    assert "highest" not in sentence
     slope = glance.ski_slopes(forces.resolve("kent"))[0].to_dict()["description"]
     rows = glance.at_a_glance(forces.resolve("kent")).table
     newest = rows[rows["measure_id"] == "officers_per_100k"].iloc[0]
     assert newest["period"] == "31 March 2026 (third-party extract)" and newest["period"] in slope
-    # The dashboard gives Kent's 215.5 to a place more than the chart, so the gap to the median subtracts from it.
-    assert "16th highest of 42 forces" in slope and f"({fmt_number(newest['value'], 0)})" in slope
-    city = next(f.value for f in c02.officers_map("city-of-london").figures if f.key == "off_map_force_rank")
+    # The gap to the median subtracts from the printed figures, so Kent's 215.5 may take a place more than the chart.
+    assert "highest of" not in slope and "in the median force (15.4 above)" in slope
+    city = next(f.value for f in c02.officers_map("city-of-london").figures if f.key == "off_map_force_median")
     assert "left out" in city and "no published figure" not in city
+    assert glance.ski_slopes(forces.resolve("city-of-london"))[0].to_dict()["description"].startswith("Column chart")
 
 
 def test_the_city_s_caveat_names_rates_that_are_many_times_other_forces():

@@ -78,11 +78,15 @@ def test_peers_are_shown_one_by_one_and_pooled_not_averaged():
     assert c02.PEERS_POOLED in json.dumps(workforce.chart.to_dict())
 
 
-def test_rank_sentence_and_median():
-    values = pd.Series({"E23000032": 5.0, "E23000002": 9.0, "E23000001": 1.0, forces.ENGLAND_AND_WALES: 100.0})
-    assert common.rank_sentence(values, "E23000032", what="x", fmt="{:.0f}") == \
-        "Kent Police is 2nd highest of 3 forces for x (5)"
-    assert ranking.median_force(values) == 5.0
+def test_a_force_is_set_beside_the_median_force_never_ranked():
+    values = pd.Series({"E23000032": 5.4, "E23000002": 9.0, "E23000001": 1.0, forces.ENGLAND_AND_WALES: 100.0})
+    assert ranking.median_force(values) == 5.4  # England and Wales is no force
+    figure, = common.median_figures("k", values, "kent", what="x", datasets=["a/b"])
+    assert figure.value == "Kent Police: 5 x, against 5 in the median force (about the same)"
+    assert common.median_sentence("Kent Police", 215.5, 200.1, what="x") == \
+        "Kent Police: 215.5 x, against 200.1 in the median force (15.4 above)"
+    assert common.median_sentence("Kent Police", 190.0, 200.0, what="x").endswith("(10 below)")
+    assert common.median_figures("k", values, None, what="x", datasets=["a/b"]) == []
 
 
 def test_a_disputed_peak_is_a_range_and_single_source_values_are_provisional():
