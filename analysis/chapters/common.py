@@ -81,20 +81,30 @@ def funnel_figures(key: str, fitted: funnel.Funnel, highlight: str | None, *, wh
     return [Figure(key, sentence, "sentence", datasets)]
 
 
-def funnel_count_figures(prefix: str, fitted: funnel.Funnel, datasets: list[str]) -> list[Figure]:
-    """How many forces fall where on a funnel, and the overdispersion the limits allow for."""
+def funnel_count_figures(prefix: str, fitted: funnel.Funnel, datasets: list[str], *,
+                         what: str | None = None) -> list[Figure]:
+    """How many forces fall where on a funnel, and the overdispersion the limits allow for; `what` names the funnel
+    in the labels ("the Black/White search rate ratio, 2018/19"), as a chapter with two funnels must."""
     verdicts = fitted.table["funnel"]
     spread = fitted.spread
+    on = f" on the funnel of {what}" if what else ""
+    around = f" around {fitted.centre_name}{on}"
     return [
-        Figure(f"{prefix}_within", int((verdicts == funnel.WITHIN).sum()), "forces", datasets),
+        Figure(f"{prefix}_within", int((verdicts == funnel.WITHIN).sum()), "forces", datasets,
+               label=f"Forces within the 95% limits{around}"),
         Figure(f"{prefix}_above_95", int(verdicts.isin([funnel.ABOVE_95, funnel.ABOVE_998]).sum()), "forces", datasets,
-               label="forces above the 95% limit (including those above the 99.8% limit)"),
-        Figure(f"{prefix}_above_998", int((verdicts == funnel.ABOVE_998).sum()), "forces", datasets),
+               label=f"Forces above the 95% limit{around} (including those above the 99.8% limit)"),
+        Figure(f"{prefix}_above_998", int((verdicts == funnel.ABOVE_998).sum()), "forces", datasets,
+               label=f"Forces above the 99.8% limit{around}"),
         Figure(f"{prefix}_below_95", int(verdicts.isin([funnel.BELOW_95, funnel.BELOW_998]).sum()), "forces", datasets,
-               label="forces below the 95% limit (including those below the 99.8% limit)"),
-        Figure(f"{prefix}_below_998", int((verdicts == funnel.BELOW_998).sum()), "forces", datasets),
-        Figure(f"{prefix}_phi", spread["phi"], "overdispersion factor", datasets, "{:,.1f}"),
-        Figure(f"{prefix}_spread", funnel.describe_spread(spread), "method", datasets),
+               label=f"Forces below the 95% limit{around} (including those below the 99.8% limit)"),
+        Figure(f"{prefix}_below_998", int((verdicts == funnel.BELOW_998).sum()), "forces", datasets,
+               label=f"Forces below the 99.8% limit{around}"),
+        Figure(f"{prefix}_phi", spread["phi"], "overdispersion factor", datasets, "{:,.1f}",
+               label=f"Overdispersion factor{on}: how many times more the forces vary than chance alone would make "
+                     "them (1 is chance alone)"),
+        Figure(f"{prefix}_spread", funnel.describe_spread(spread), "method", datasets,
+               label=f"How the funnel limits{on} allow for the forces varying more than chance"),
     ]
 
 
@@ -184,7 +194,10 @@ def policeuk_provenance(records: pd.DataFrame, kind: str, key: str) -> tuple[lis
         return [policeuk.SAMPLE[kind]], []
     local = localfiles.fingerprint(records.attrs["source"])
     datasets = [f"local police.uk download {local['name']}"]
-    return datasets, [Figure(f"{key}_sha256", local["sha256"], "sha256", datasets)]
+    return datasets, [Figure(f"{key}_sha256", local["sha256"], "sha256", datasets,
+                             label=f"Checksum (SHA-256) of {local['name']}, the force's own police.uk download "
+                                   f"its {kind.replace('-', ' ')} records were read from: it identifies the exact "
+                                   "data used")]
 
 
 def policeuk_not_supplied(force: str, what: str) -> str:
