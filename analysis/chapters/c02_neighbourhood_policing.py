@@ -63,10 +63,18 @@ def visibility_gradient() -> Section:
         table.append({"level": level, "label": match["population_or_breakdown"].iloc[0].removeprefix("Adults reporting "),
                       "value": match["value_pct"].iloc[0]})
     table = pd.DataFrame(table)
-    values = table.set_index("level")["value"]
-    figures = [Figure(f"visibility_{level}", values[level], "%", HEADLINE_DATA) for level in VISIBILITY_LEVELS]
-    figures.append(Figure("visibility_year", financial_year(GRADIENT_YEAR), "CSEW year", HEADLINE_DATA))
-    figures.append(Figure("visibility_gap", values["high"] - values["low"], "percentage points", HEADLINE_DATA))
+    values, labels = table.set_index("level")["value"], table.set_index("level")["label"]
+    year = financial_year(GRADIENT_YEAR)
+    rated = "Adults rating the local police good or excellent"
+    figures = [Figure(f"visibility_{level}", values[level], "%", HEADLINE_DATA,
+                      label=f"{rated}, among those reporting {labels[level]}, England and Wales, CSEW {year}")
+               for level in VISIBILITY_LEVELS]
+    figures.append(Figure("visibility_year", year, "CSEW year", HEADLINE_DATA,
+                          label="CSEW year of the published ratings of the local police by how often adults see "
+                                "foot patrol"))
+    figures.append(Figure("visibility_gap", values["high"] - values["low"], "percentage points", HEADLINE_DATA,
+                          label="Gap in the share rating the local police good or excellent between adults reporting "
+                                f"high and low police visibility, England and Wales, CSEW {year}"))
     chart = ranked.labelled_bars(
         table, name="visibility-gradient", x_title="% rating the local police good or excellent",
         title=f"Police rated good or excellent, by visibility, {financial_year(GRADIENT_YEAR)}",
@@ -87,19 +95,37 @@ def workforce_trend() -> Section:
     both = change[(change["pfa_code"] == workforce.ENGLAND_AND_WALES)
                   & (change["role"] == workforce.NEIGHBOURHOOD_ROLES)].iloc[0]
     pcsos = change[(change["pfa_code"] == workforce.ENGLAND_AND_WALES) & (change["role"] == "PCSOs")].iloc[0]
+    rate = "Officers and PCSOs (FTE) per 100,000 residents, England and Wales"
+    low_year, latest_year = both["low_year"], both["latest_year"]
     figures = [
-        Figure("wf_start_year", CHANGE_FROM, "year", WORKFORCE_DATA),
-        Figure("wf_start", both["start"], "per 100,000", WORKFORCE_DATA),
-        Figure("wf_low_year", both["low_year"], "year", WORKFORCE_DATA),
-        Figure("wf_low", both["low"], "per 100,000", WORKFORCE_DATA),
-        Figure("wf_fall_pct", -both["fall_pct"], "%", WORKFORCE_DATA),
-        Figure("wf_latest_year", both["latest_year"], "year", WORKFORCE_DATA),
-        Figure("wf_latest", both["latest"], "per 100,000", WORKFORCE_DATA),
-        Figure("wf_recovery_pct", both["recovery_pct"], "%", WORKFORCE_DATA),
-        Figure("wf_pcso_fall_pct", -pcsos["net_pct"], "%", WORKFORCE_DATA),
-        Figure("wf_population_first", int(national["mid_year"].min()), "year", WORKFORCE_DATA),
-        Figure("wf_population_last", int(national["mid_year"].max()), "year", WORKFORCE_DATA),
-        Figure("wf_mye_first", population.FIRST_MYE_YEAR, "year", WORKFORCE_DATA),
+        Figure("wf_start_year", CHANGE_FROM, "year", WORKFORCE_DATA,
+               label="Year the change in officers and PCSOs per 100,000 residents is measured from (31 March)"),
+        Figure("wf_start", both["start"], "per 100,000", WORKFORCE_DATA, label=f"{rate}, 31 March {CHANGE_FROM}"),
+        Figure("wf_low_year", low_year, "year", WORKFORCE_DATA,
+               label=f"Year officers and PCSOs per 100,000 residents in England and Wales were lowest after "
+                     f"{CHANGE_FROM} (31 March)"),
+        Figure("wf_low", both["low"], "per 100,000", WORKFORCE_DATA,
+               label=f"{rate}, at the low point (31 March {low_year})"),
+        Figure("wf_fall_pct", -both["fall_pct"], "%", WORKFORCE_DATA,
+               label=f"Fall in officers and PCSOs per 100,000 residents, England and Wales, 31 March {CHANGE_FROM} "
+                     f"to 31 March {low_year}"),
+        Figure("wf_latest_year", latest_year, "year", WORKFORCE_DATA,
+               label="Latest year of the Home Office workforce series (31 March)"),
+        Figure("wf_latest", both["latest"], "per 100,000", WORKFORCE_DATA,
+               label=f"{rate}, 31 March {latest_year}"),
+        Figure("wf_recovery_pct", both["recovery_pct"], "%", WORKFORCE_DATA,
+               label=f"Rise in officers and PCSOs per 100,000 residents, England and Wales, 31 March {low_year} "
+                     f"to 31 March {latest_year}"),
+        Figure("wf_pcso_fall_pct", -pcsos["net_pct"], "%", WORKFORCE_DATA,
+               label=f"Fall in PCSOs (FTE) per 100,000 residents, England and Wales, 31 March {CHANGE_FROM} to "
+                     f"31 March {latest_year}"),
+        Figure("wf_population_first", int(national["mid_year"].min()), "year", WORKFORCE_DATA,
+               label="First mid-year population estimate the workforce rates divide by (mid-year)"),
+        Figure("wf_population_last", int(national["mid_year"].max()), "year", WORKFORCE_DATA,
+               label="Latest mid-year population estimate the workforce rates divide by (mid-year)"),
+        Figure("wf_mye_first", population.FIRST_MYE_YEAR, "year", WORKFORCE_DATA,
+               label="First mid-year taken from ONS's population estimates revised after the 2021 Census "
+                     "(earlier years from ONS's previous series)"),
     ]
     plot = national.rename(columns={"per_100k": "value", "role": "series"})
     chart = lines.yearly_lines(
@@ -123,16 +149,25 @@ def workforce_by_force(highlight: str | None = None) -> Section:
     placed = forces_only[forces_only["pfa_code"] != forces.CITY_OF_LONDON]
     latest_year = int(change["latest_year"].max())
     below = forces_only[forces_only["latest"] < forces_only["start"]]
+    rate = "Officers and PCSOs (FTE) per 100,000 residents"
+    fall = f"fall in officers and PCSOs per 100,000 residents from 31 March {CHANGE_FROM} to the force's low point"
     figures = [
-        Figure("wf_forces_below_start", len(below), "forces", WORKFORCE_DATA),
-        Figure("wf_forces", len(forces_only), "forces", WORKFORCE_DATA),
-        Figure("wf_median_fall_pct", -forces_only["fall_pct"].median(), "%", WORKFORCE_DATA),
+        Figure("wf_forces_below_start", len(below), "forces", WORKFORCE_DATA,
+               label=f"Forces with fewer officers and PCSOs per 100,000 residents on 31 March {latest_year} than on "
+                     f"31 March {CHANGE_FROM}"),
+        Figure("wf_forces", len(forces_only), "forces", WORKFORCE_DATA,
+               label=f"Forces compared on officers and PCSOs per 100,000 residents, {CHANGE_FROM} to {latest_year}"),
+        Figure("wf_median_fall_pct", -forces_only["fall_pct"].median(), "%", WORKFORCE_DATA,
+               label=f"Median force's {fall}"),
         # The City of London's rate per resident moves with its few residents: it is left out of the largest fall.
-        Figure("wf_largest_fall_force", placed.loc[placed["fall_pct"].idxmin(), "area"], "force", WORKFORCE_DATA),
-        Figure("wf_largest_fall_pct", -placed["fall_pct"].min(), "%", WORKFORCE_DATA),
-        Figure("wf_median_latest", forces_only["latest"].median(), "per 100,000", WORKFORCE_DATA),
+        Figure("wf_largest_fall_force", placed.loc[placed["fall_pct"].idxmin(), "area"], "force", WORKFORCE_DATA,
+               label=f"Force with the largest {fall} (the City of London left out)"),
+        Figure("wf_largest_fall_pct", -placed["fall_pct"].min(), "%", WORKFORCE_DATA,
+               label=f"Largest {fall} (the City of London left out)"),
+        Figure("wf_median_latest", forces_only["latest"].median(), "per 100,000", WORKFORCE_DATA,
+               label=f"{rate}, median force, 31 March {latest_year}"),
         Figure("wf_ew_latest", change.set_index("pfa_code").at[workforce.ENGLAND_AND_WALES, "latest"], "per 100,000",
-               WORKFORCE_DATA),
+               WORKFORCE_DATA, label=f"{rate}, England and Wales, 31 March {latest_year}"),
         *common.median_figures("wf_force_median", forces_only.set_index("pfa_code")["latest"], highlight,
                                what=f"officers and PCSOs per 100,000 residents on 31 March {latest_year}",
                                datasets=WORKFORCE_DATA),
@@ -144,7 +179,7 @@ def workforce_by_force(highlight: str | None = None) -> Section:
     ]).assign(order=lambda d: d["latest"])
     city = forces.get(forces.CITY_OF_LONDON)
     figures.append(Figure("wf_city_latest", change.set_index("pfa_code").at[city.code, "latest"], "per 100,000",
-                          WORKFORCE_DATA, "{:,.0f}"))
+                          WORKFORCE_DATA, "{:,.0f}", label=f"{rate}, {city.name}, 31 March {latest_year}"))
     long = long[long["pfa_code"] != city.code]
     chart = ranked.ranked_changes(
         long[["pfa_code", "moment", "value", "order"]], name="workforce-change-by-force", highlight=highlight,
@@ -177,14 +212,24 @@ def officers_map(highlight: str | None = None) -> Section:
     city = forces.CITY_OF_LONDON
     shown = ranking.forces_only(now).drop(index=city)
     top, low = shown.idxmax(), shown.idxmin()
+    rate = "Police officers (FTE) per 100,000 residents"
+    mapped = f"per 100,000 residents on 31 March {year} (the City of London left out)"
     figures = [
-        Figure("off_map_year", year, "year", WORKFORCE_DATA),
-        Figure("off_map_ew", now[workforce.ENGLAND_AND_WALES], "per 100,000", WORKFORCE_DATA),
-        Figure("off_map_median", ranking.median_force(now), "per 100,000", WORKFORCE_DATA),
-        Figure("off_map_top_force", forces.get(top).name, "force", WORKFORCE_DATA),
-        Figure("off_map_top", shown[top], "per 100,000", WORKFORCE_DATA),
-        Figure("off_map_low_force", forces.get(low).name, "force", WORKFORCE_DATA),
-        Figure("off_map_low", shown[low], "per 100,000", WORKFORCE_DATA),
+        Figure("off_map_year", year, "year", WORKFORCE_DATA,
+               label="Year of the map of police officers per 100,000 residents, the workforce series' latest "
+                     "(31 March)"),
+        Figure("off_map_ew", now[workforce.ENGLAND_AND_WALES], "per 100,000", WORKFORCE_DATA,
+               label=f"{rate}, England and Wales, 31 March {year}"),
+        Figure("off_map_median", ranking.median_force(now), "per 100,000", WORKFORCE_DATA,
+               label=f"{rate}, median force, 31 March {year}"),
+        Figure("off_map_top_force", forces.get(top).name, "force", WORKFORCE_DATA,
+               label=f"Force with the most police officers {mapped}"),
+        Figure("off_map_top", shown[top], "per 100,000", WORKFORCE_DATA,
+               label=f"Most police officers of any force {mapped}"),
+        Figure("off_map_low_force", forces.get(low).name, "force", WORKFORCE_DATA,
+               label=f"Force with the fewest police officers {mapped}"),
+        Figure("off_map_low", shown[low], "per 100,000", WORKFORCE_DATA,
+               label=f"Fewest police officers of any force {mapped}"),
     ]
     if highlight:  # the force beside the median force as its row of the measures table has them, never a rank
         row = common.measure_row(highlight, "officers_per_100k", f"31 March {year}")
@@ -192,7 +237,8 @@ def officers_map(highlight: str | None = None) -> Section:
             row["force"], row["value"], row["median_force"],
             what=f"police officers per 100,000 residents on 31 March {year}") if row["force_code"] != city else
             f"{forces.get(city).name} is left out of the map: per resident, its figure says little (the at-a-glance "
-            "page gives it)", "sentence", row["datasets"].split("; ")))
+            "page gives it)", "sentence", row["datasets"].split("; "),
+            label=f"{row['force']} against the median force: police officers per 100,000 residents, 31 March {year}"))
     values = pd.DataFrame({"pfa_code": shown.index, "value": shown.to_numpy()})
     values = pd.concat([values, pd.DataFrame({"pfa_code": [city], "value": [float("nan")],
                                               "note": ["left out: tiny resident population"]})], ignore_index=True)
@@ -214,17 +260,31 @@ def strength_since_1977() -> Section:
     # The low point of the cuts after CHANGE_FROM, and the peak before it (numbers later rose above that peak).
     low = table[table["year"] >= CHANGE_FROM].loc[lambda d: d["officers"].idxmin()]
     peak = table[table["year"] < low["year"]].loc[lambda d: d["officers"].idxmax()]
+    strength = "Police officer strength, England and Wales, 31 March"
+    per_100k = ("Police officers per 100,000 residents (the same year's mid-year population), England and Wales, "
+                "31 March")
+    first_year, peak_year, low_year, last_year = (int(r["year"]) for r in (first, peak, low, last))
     figures = [
-        Figure("strength_first_year", int(first["year"]), "year", STRENGTH_DATA),
-        Figure("strength_first", first["officers"], "officers", STRENGTH_DATA, "{:,.0f}"),
-        Figure("strength_peak_year", int(peak["year"]), "year", STRENGTH_DATA),
-        Figure("strength_peak", peak["officers"], "officers", STRENGTH_DATA, "{:,.0f}"),
-        Figure("strength_low_year", int(low["year"]), "year", STRENGTH_DATA),
-        Figure("strength_low", low["officers"], "officers", STRENGTH_DATA, "{:,.0f}"),
-        Figure("strength_latest_year", int(last["year"]), "year", STRENGTH_DATA),
-        Figure("strength_latest", last["officers"], "officers", STRENGTH_DATA, "{:,.0f}"),
-        Figure("strength_latest_per_100k", last["per_100k"], "per 100,000", STRENGTH_DATA),
-        Figure("strength_first_per_100k", first["per_100k"], "per 100,000", STRENGTH_DATA),
+        Figure("strength_first_year", first_year, "year", STRENGTH_DATA,
+               label="First year of the national officer strength series (31 March)"),
+        Figure("strength_first", first["officers"], "officers", STRENGTH_DATA, "{:,.0f}",
+               label=f"{strength} {first_year}"),
+        Figure("strength_peak_year", peak_year, "year", STRENGTH_DATA,
+               label=f"Year officer strength peaked before its low point after {CHANGE_FROM} (31 March)"),
+        Figure("strength_peak", peak["officers"], "officers", STRENGTH_DATA, "{:,.0f}",
+               label=f"{strength} {peak_year}: the peak before the low point after {CHANGE_FROM}"),
+        Figure("strength_low_year", low_year, "year", STRENGTH_DATA,
+               label=f"Year officer strength was lowest after {CHANGE_FROM} (31 March)"),
+        Figure("strength_low", low["officers"], "officers", STRENGTH_DATA, "{:,.0f}",
+               label=f"{strength} {low_year}: the low point after {CHANGE_FROM}"),
+        Figure("strength_latest_year", last_year, "year", STRENGTH_DATA,
+               label="Latest year of the official officer strength series (31 March)"),
+        Figure("strength_latest", last["officers"], "officers", STRENGTH_DATA, "{:,.0f}",
+               label=f"{strength} {last_year}"),
+        Figure("strength_latest_per_100k", last["per_100k"], "per 100,000", STRENGTH_DATA,
+               label=f"{per_100k} {last_year}"),
+        Figure("strength_first_per_100k", first["per_100k"], "per 100,000", STRENGTH_DATA,
+               label=f"{per_100k} {first_year}"),
     ]
     # 31 March 2026 from a third party's extract: its own series, never joined to the official line across the
     # years this book has no figure for.
@@ -232,10 +292,12 @@ def strength_since_1977() -> Section:
     gap = [y for y in range(int(last["year"]) + 1, force_indicators.OFFICERS_YEAR)]
     figures += [
         Figure("strength_2026", newest["officers_2026"], "officers", NEWEST_DATA, "{:,.0f}",
-               label="Police officers (FTE), England and Wales, 31 March 2026"),
+               label=f"Police officers (FTE), England and Wales, 31 March {force_indicators.OFFICERS_YEAR}"),
         Figure("strength_2026_per_100k", newest["officers_per_100k"], "per 100,000", NEWEST_DATA,
-               label="Police officers per 100,000 residents (mid-2024), England and Wales, 31 March 2026"),
-        Figure("strength_2026_year", force_indicators.OFFICERS_YEAR, "year", NEWEST_DATA),
+               label=f"Police officers per 100,000 residents (mid-{population.MYE_2024_YEAR}), England and Wales, "
+                     f"31 March {force_indicators.OFFICERS_YEAR}"),
+        Figure("strength_2026_year", force_indicators.OFFICERS_YEAR, "year", NEWEST_DATA,
+               label="Year of the third party's extract of officer numbers, after the official series (31 March)"),
         Figure("strength_gap_years", common.join(str(y) for y in gap), "years", STRENGTH_DATA + NEWEST_DATA,
                label="31 March dates between the official series and the extract, not in the data")]
     plot = pd.concat([table.assign(series="Officers per 100,000 residents", value=table["per_100k"]),
@@ -274,20 +336,35 @@ def hot_spots(path=None, key: str = "hs", force: str | None = None) -> Section:
     month, force_name = policeuk.span(crimes), policeuk.force_name(crimes)
     slug = "" if path is None else "-" + forces.get(crimes.attrs["force"]).slug
     source = f"police.uk street-level crime, {crimes.attrs['label']}; OGL v3.0"
-    figures = [Figure(f"{key}_month", month, "month", datasets), Figure(f"{key}_force", force_name, "force", datasets),
-               Figure(f"{key}_records", len(crimes), "records", datasets, "{:,.0f}")] + extra
+    where = crimes.attrs["label"]
+    figures = [Figure(f"{key}_month", month, "month", datasets,
+                      label=f"Period of {force_name}'s police.uk street-level data in the hot-spot figures"),
+               Figure(f"{key}_force", force_name, "force", datasets,
+                      label="Force whose police.uk street-level data the hot-spot figures use"),
+               Figure(f"{key}_records", len(crimes), "records", datasets, "{:,.0f}",
+                      label=f"Street-level crime and anti-social behaviour records, {where}")] + extra
+    # Crime here is every street record but anti-social behaviour; map points are police.uk's anonymised locations.
+    incidents = {"Crime": "crime (other than anti-social behaviour)", policeuk.ASB: "anti-social behaviour"}
+    places = {"LSOA": "neighbourhoods (LSOAs)", "location": "police.uk map points"}
     for r in shares.itertuples():
         kind = "crime" if r.incidents == "Crime" else "asb"
-        figures.append(Figure(f"{key}_{kind}_{r.place.lower()}_top{r.top_pct}", r.share_pct, "%", datasets))
+        figures.append(Figure(f"{key}_{kind}_{r.place.lower()}_top{r.top_pct}", r.share_pct, "%", datasets,
+                              label=f"Share of located {incidents[r.incidents]} in the "
+                                    f"busiest {r.top_pct}% of {places[r.place]}, {where}"))
     lsoa = shares[(shares["place"] == "LSOA") & (shares["incidents"] == "Crime")].iloc[0]
     top1 = shares[(shares["place"] == "LSOA") & (shares["incidents"] == "Crime") & (shares["top_pct"] == 1)].iloc[0]
-    figures += [Figure(f"{key}_crime_lsoas", lsoa["of_places"], "LSOAs", datasets),
-                Figure(f"{key}_crime_unlocated", lsoa["unlocated"], "records", datasets),
+    figures += [Figure(f"{key}_crime_lsoas", lsoa["of_places"], "LSOAs", datasets,
+                       label=f"Neighbourhoods (LSOAs) with at least one located crime, {where}"),
+                Figure(f"{key}_crime_unlocated", lsoa["unlocated"], "records", datasets,
+                       label=f"Crime records with no location, left out of the hot-spot shares, {where}"),
                 # Chance alone makes some places busier than others: the share the busiest 1% would hold if the same
                 # crimes fell at random on the same places, and how far the observed share is beyond it.
-                Figure(f"{key}_crime_lsoa_top1_chance", top1["chance_share_pct"], "%", datasets, "{:.1f}"),
+                Figure(f"{key}_crime_lsoa_top1_chance", top1["chance_share_pct"], "%", datasets, "{:.1f}",
+                       label=f"Share of located crime the busiest 1% of neighbourhoods (LSOAs) would hold by chance "
+                             f"alone (the same crimes spread at random over the same LSOAs, simulated), {where}"),
                 Figure(f"{key}_crime_lsoa_top1_beyond", top1["beyond_chance_pts"], "percentage points", datasets,
-                       "{:.1f}")]
+                       "{:.1f}", label=f"How far the busiest 1% of neighbourhoods' (LSOAs') share of located crime "
+                                       f"is beyond the share by chance alone, {where}")]
     chart = lines.concentration_curve(
         curve, name=f"hot-spot-concentration{slug}", source=source,
         title=f"How concentrated crime and ASB are across neighbourhoods, {crimes.attrs['label']}",

@@ -58,22 +58,33 @@ def satisfaction_trend() -> Section:
     missing = [y for y in years if y not in set(rows["year_ending"])]
     data = HEADLINE_DATA + [REGISTER_FILE]
     published = rows[rows["kind"] == "published figure"]
+    base, guide_year = financial_year(GUIDE_BASE_YEAR), financial_year(GUIDE_BASE_YEAR + 10)
+    span = f"{rows['csew_year'].iloc[0]} to {rows['csew_year'].iloc[-1]}"
     figures = [
         Figure("sat_peak", implied["value_pct"].iloc[0], "%", data,
-               label="victim satisfaction in 2013/14 implied by the guide's wording (share of victims who reported)"),
-        Figure("sat_peak_year", financial_year(GUIDE_BASE_YEAR), "CSEW year", data),
-        Figure("sat_guide_change", -change, "percentage points", [REGISTER_FILE]),
-        Figure("sat_guide_year", financial_year(GUIDE_BASE_YEAR + 10), "CSEW year", [REGISTER_FILE]),
-        Figure("sat_years_found", len(published), "years", data),
-        Figure("sat_years_missing", len(missing), "years", data),
-        Figure("sat_missing_years", _spans_text(missing), "CSEW years", data),
+               label=f"victim satisfaction in {base} implied by the guide's wording (share of victims who reported)"),
+        Figure("sat_peak_year", base, "CSEW year", data,
+               label="CSEW year of the victim satisfaction level the guide's wording implies"),
+        Figure("sat_guide_change", -change, "percentage points", [REGISTER_FILE],
+               label=f"Fall in victim satisfaction from {base} to {guide_year} that the guide gives (share of victims "
+                     "who reported)"),
+        Figure("sat_guide_year", guide_year, "CSEW year", [REGISTER_FILE],
+               label="CSEW year of the guide's latest victim satisfaction figure, the end of its fall"),
+        Figure("sat_years_found", len(published), "years", data,
+               label=f"Number of CSEW years with a published national victim satisfaction figure found, {span}"),
+        Figure("sat_years_missing", len(missing), "years", data,
+               label=f"Number of CSEW years with no national victim satisfaction figure found, {span}"),
+        Figure("sat_missing_years", _spans_text(missing), "CSEW years", data,
+               label=f"The CSEW years with no national victim satisfaction figure found, {span}"),
     ]
     for short, definition in (("victims", VICTIMS), ("incidents", INCIDENTS)):
         own = published[published["definition"] == definition]
         for end, row in (("first", own.iloc[0]), ("latest", own.iloc[-1])):
             figures += [Figure(f"sat_{short}_{end}", row["value_pct"], "%", data,
                                label=f"victim satisfaction, share of {definition}, {row['csew_year']}"),
-                        Figure(f"sat_{short}_{end}_year", row["csew_year"], "CSEW year", data)]
+                        Figure(f"sat_{short}_{end}_year", row["csew_year"], "CSEW year", data,
+                               label=f"{end.capitalize()} CSEW year with a published national victim satisfaction "
+                                     f"figure as a share of {definition}")]
     # The chart carries what it draws and what a reader downloading it needs, never the transcription's notes, file
     # ids or the links it was read from.
     plot = rows[["year_ending", "csew_year", "value_pct", "definition", "kind", "source_publisher", "source_title"]]
@@ -124,16 +135,22 @@ def drivers() -> Section:
                           for i, group, label in DRIVERS])
     values = table.set_index("id")["value"]
     low, high = (register.at[i, "estimate"] for i in ASYMMETRY)
-    figures = [Figure(f"driver_{i.lower()}", values[i], "%", [REGISTER_FILE]) for i, _, _ in DRIVERS]
     # The register gives each figure's period in its measure ("..., YE Mar 2025"); they must share one.
     periods = {re.search(r"YE Mar (\d{4})", register.at[i, "measure"]).group(1) for i, _, _ in DRIVERS}
     if len(periods) != 1:
         raise ValueError(f"evidence register: the satisfaction drivers {[i for i, _, _ in DRIVERS]} come from "
                          f"different years ending March {sorted(periods)}; expected one survey year")
     period = f"year ending March {periods.pop()}"
-    figures.append(Figure("driver_period", period, "period", [REGISTER_FILE]))
-    figures += [Figure("asymmetry_low", low, "times", [REGISTER_FILE]),
-                Figure("asymmetry_high", high, "times", [REGISTER_FILE])]
+    figures = [Figure(f"driver_{i.lower()}", values[i], "%", [REGISTER_FILE],
+                      label=f"Victims satisfied with how the police handled their crime, {label.lower()} (% of "
+                            f"incidents), England and Wales, CSEW {period} (published, as cited)")
+               for i, _, label in DRIVERS]
+    figures.append(Figure("driver_period", period, "period", [REGISTER_FILE],
+                          label="Survey year of the cited CSEW figures on what goes with victim satisfaction"))
+    asymmetry = ("How many times as large a difference in confidence in the police went with a bad encounter as "
+                 "with a good one, {} (Skogan's cross-sectional survey in Chicago; an association)")
+    figures += [Figure("asymmetry_low", low, "times", [REGISTER_FILE], label=asymmetry.format("lower bound")),
+                Figure("asymmetry_high", high, "times", [REGISTER_FILE], label=asymmetry.format("upper bound"))]
     chart = ranked.labelled_bars(
         table, name="satisfaction-drivers", x_title="% of victims satisfied", colour_by="driver",
         title="What goes with victim satisfaction", subtitle=f"Cited CSEW figures, {period}; "
@@ -158,11 +175,18 @@ def outcomes(path=None, key: str = "out", force: str | None = None) -> Section:
     slug = "" if path is None else "-" + forces.get(records.attrs["force"]).slug
     source = f"police.uk outcomes, {where}; OGL v3.0"
     top = table.iloc[0]
-    figures = [Figure(f"{key}_force", force_name, "force", datasets), Figure(f"{key}_month", month, "month", datasets),
-               Figure(f"{key}_records", len(records), "records", datasets, "{:,.0f}"),
-               Figure(f"{key}_no_suspect", no_suspect, "%", datasets),
-               Figure(f"{key}_top", top["category"], "outcome", datasets),
-               Figure(f"{key}_top_share", top["share_pct"], "%", datasets)] + extra
+    figures = [Figure(f"{key}_force", force_name, "force", datasets,
+                      label="Force whose police.uk outcome records the outcome figures use"),
+               Figure(f"{key}_month", month, "month", datasets,
+                      label=f"Period of {force_name}'s police.uk outcome records in the outcome figures"),
+               Figure(f"{key}_records", len(records), "records", datasets, "{:,.0f}",
+                      label=f"police.uk outcome records, {where}"),
+               Figure(f"{key}_no_suspect", no_suspect, "%", datasets,
+                      label=f"Share of outcome records closed with no suspect identified ('{NO_SUSPECT}'), {where}"),
+               Figure(f"{key}_top", top["category"], "outcome", datasets,
+                      label=f"Most common outcome recorded, {where}"),
+               Figure(f"{key}_top_share", top["share_pct"], "%", datasets,
+                      label=f"Share of outcome records with the most common outcome, {where}")] + extra
     chart = ranked.labelled_bars(
         table.rename(columns={"category": "label", "share_pct": "value"}), name=f"victim-outcomes{slug}",
         x_title="% of outcome records", title=f"Outcomes recorded for crimes, {where}",

@@ -221,7 +221,8 @@ def outcome_test(year: int | None = None, highlight: str | None = None) -> Secti
     if highlight:
         row = common.measure_row(highlight, "arrest_gap", financial_year(year))
         figures.append(Figure("ot_force_verdict", _outcome_sentence(row, len(compared)), "sentence",
-                              row["datasets"].split("; ")))
+                              row["datasets"].split("; "), label=f"Outcome test, {row['force']}, {row['period']}: "
+                              "arrest rates after a search, Black and White people, and the difference"))
     if pd.notna(rest["value"]):
         figures += [Figure("ot_rest_black", rest["black_pct"], "%", SEARCH_DATA, PCT1),
                     Figure("ot_rest_white", rest["white_pct"], "%", SEARCH_DATA, PCT1)]

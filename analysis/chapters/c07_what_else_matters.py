@@ -79,7 +79,9 @@ def asb_by_force(highlight: str | None = None) -> Section:
         Figure("asb_crime_corr", kept["asb_pct"].corr(kept["crime_rate"]), "correlation", data, "{:.2f}"),
     ]
     if highlight:  # a survey estimate is placed by ONS's own test, never ranked; London's two forces share one row
-        figures.append(Figure("asb_force_verdict", _asb_sentence(highlight, financial_year(latest)), "sentence", data))
+        figures.append(Figure("asb_force_verdict", _asb_sentence(highlight, financial_year(latest)), "sentence", data,
+                              label=f"Adults who experienced or witnessed ASB, {forces.resolve(highlight).name}'s area, "
+                                    f"{financial_year(latest)}, with ONS's tests"))
     plot = kept.assign(pfa_code=kept["area_code"], value=kept["asb_pct"],
                        comparison=kept["against_england_and_wales"]).sort_values(
                            "value", ascending=False, kind="stable")

@@ -44,7 +44,7 @@ def median_figures(key: str, values: pd.Series, highlight: str | None, *, what: 
     f = forces.resolve(highlight)
     sentence = median_sentence(f.name, values.get(f.code), ranking.median_force(values), what=what, decimals=decimals)
     city = f"; {force_measures.CITY}" if f.code == forces.CITY_OF_LONDON else ""
-    return [Figure(key, sentence + city, "sentence", datasets)]
+    return [Figure(key, sentence + city, "sentence", datasets, label=f"{f.name} against the median force: {what}")]
 
 
 def measure_row(highlight: str, measure_id: str, period: str) -> pd.Series:
@@ -108,8 +108,9 @@ def funnel_figures(key: str, fitted: funnel.Funnel, highlight: str | None, *, wh
     national book."""
     if not highlight:
         return []
-    sentence = funnel_sentence(fitted, forces.resolve(highlight).code, what=what, fmt=fmt)
-    return [Figure(key, sentence, "sentence", datasets)]
+    f = forces.resolve(highlight)
+    return [Figure(key, funnel_sentence(fitted, f.code, what=what, fmt=fmt), "sentence", datasets,
+                   label=f"Where {f.name} falls on the funnel of {what}")]
 
 
 def row_figures(key: str, measure_id: str, period: str, highlight: str | None, *, what: str,
@@ -122,23 +123,33 @@ def row_figures(key: str, measure_id: str, period: str, highlight: str | None, *
     row = measure_row(highlight, measure_id, period)
     note = (notes or {}).get(row["force_code"])
     return [Figure(key, row_sentence(row, what) + (f"; {note}" if note else ""), "sentence",
-                   row["datasets"].split("; "))]
+                   row["datasets"].split("; "), label=f"Where {row['force']} falls on the funnel of {what}")]
 
 
-def funnel_count_figures(prefix: str, fitted: funnel.Funnel, datasets: list[str]) -> list[Figure]:
-    """How many forces fall where on a funnel, and the overdispersion the limits allow for."""
+def funnel_count_figures(prefix: str, fitted: funnel.Funnel, datasets: list[str], *,
+                         what: str | None = None) -> list[Figure]:
+    """How many forces fall where on a funnel, and the overdispersion the limits allow for; `what` names the funnel
+    in the labels ("the Black/White search rate ratio, 2018/19"), as a chapter with two funnels must."""
     verdicts = fitted.table["funnel"]
     spread = fitted.spread
+    on = f" on the funnel of {what}" if what else ""
+    around = f" around {fitted.centre_name}{on}"
     return [
-        Figure(f"{prefix}_within", int((verdicts == funnel.WITHIN).sum()), "forces", datasets),
+        Figure(f"{prefix}_within", int((verdicts == funnel.WITHIN).sum()), "forces", datasets,
+               label=f"Forces within the 95% limits{around}"),
         Figure(f"{prefix}_above_95", int(verdicts.isin([funnel.ABOVE_95, funnel.ABOVE_998]).sum()), "forces", datasets,
-               label="forces above the 95% limit (including those above the 99.8% limit)"),
-        Figure(f"{prefix}_above_998", int((verdicts == funnel.ABOVE_998).sum()), "forces", datasets),
+               label=f"Forces above the 95% limit{around} (including those above the 99.8% limit)"),
+        Figure(f"{prefix}_above_998", int((verdicts == funnel.ABOVE_998).sum()), "forces", datasets,
+               label=f"Forces above the 99.8% limit{around}"),
         Figure(f"{prefix}_below_95", int(verdicts.isin([funnel.BELOW_95, funnel.BELOW_998]).sum()), "forces", datasets,
-               label="forces below the 95% limit (including those below the 99.8% limit)"),
-        Figure(f"{prefix}_below_998", int((verdicts == funnel.BELOW_998).sum()), "forces", datasets),
-        Figure(f"{prefix}_phi", spread["phi"], "overdispersion factor", datasets, "{:,.1f}"),
-        Figure(f"{prefix}_spread", funnel.describe_spread(spread), "method", datasets),
+               label=f"Forces below the 95% limit{around} (including those below the 99.8% limit)"),
+        Figure(f"{prefix}_below_998", int((verdicts == funnel.BELOW_998).sum()), "forces", datasets,
+               label=f"Forces below the 99.8% limit{around}"),
+        Figure(f"{prefix}_phi", spread["phi"], "overdispersion factor", datasets, "{:,.1f}",
+               label=f"Overdispersion factor{on}: how many times more the forces vary than chance alone would make "
+                     "them (1 is chance alone)"),
+        Figure(f"{prefix}_spread", funnel.describe_spread(spread), "method", datasets,
+               label=f"How the funnel limits{on} allow for the forces varying more than chance"),
     ]
 
 
@@ -230,7 +241,10 @@ def policeuk_provenance(records: pd.DataFrame, kind: str, key: str) -> tuple[lis
         return [policeuk.SAMPLE[kind]], []
     local = localfiles.fingerprint(records.attrs["source"])
     datasets = [f"local police.uk download {local['name']}"]
-    return datasets, [Figure(f"{key}_sha256", local["sha256"], "sha256", datasets)]
+    return datasets, [Figure(f"{key}_sha256", local["sha256"], "sha256", datasets,
+                             label=f"Checksum (SHA-256) of {local['name']}, the force's own police.uk download "
+                                   f"its {kind.replace('-', ' ')} records were read from: it identifies the exact "
+                                   "data used")]
 
 
 def policeuk_not_supplied(force: str, what: str) -> str:
