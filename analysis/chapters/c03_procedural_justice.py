@@ -109,18 +109,27 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
     unstated = rate_table[(rate_table["pfa_code"] == ss.ENGLAND_AND_WALES) & (rate_table["year_ending"] == latest)]
     year = financial_year(latest)
     others = ratios[(ratios["year_ending"] == latest) & (ratios["pfa_code"] == ss.ENGLAND_AND_WALES)].set_index("group")
+    ew = f"England and Wales, {year}"
+    interpolated = "on residents interpolated between the 2011 and 2021 Censuses"
+    official = "on the 2011 Census (the Home Office's method, the official figure)"
     figures = [
-        Figure("ss_year", year, "year", SEARCH_DATA),
+        Figure("ss_year", year, "year", SEARCH_DATA,
+               label="Latest year of the Home Office's stop and search counts by force and ethnic group (year ending "
+                     "31 March)"),
         Figure("ss_bw_national", national["rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
                f"Black/White search rate ratio, England and Wales, {year}, on residents interpolated between the "
                "2011 and 2021 Censuses"),
-        Figure("ss_bw_national_low", national["ci_low_interpolated"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_bw_national_high", national["ci_high_interpolated"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_national_low", national["ci_low_interpolated"], "ratio", SEARCH_DATA, PCT1,
+               f"Black/White search rate ratio, {ew}, {interpolated}: lower end of the 95% confidence interval"),
+        Figure("ss_bw_national_high", national["ci_high_interpolated"], "ratio", SEARCH_DATA, PCT1,
+               f"Black/White search rate ratio, {ew}, {interpolated}: upper end of the 95% confidence interval"),
         Figure("ss_bw_national_official", national["rate_ratio"], "ratio", SEARCH_DATA, PCT1,
                f"Black/White search rate ratio, England and Wales, {year}, on the 2011 Census (the Home Office's "
                "method, the official figure)"),
-        Figure("ss_bw_national_official_low", national["ci_low"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_bw_national_official_high", national["ci_high"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_national_official_low", national["ci_low"], "ratio", SEARCH_DATA, PCT1,
+               f"Black/White search rate ratio, {ew}, {official}: lower end of the 95% confidence interval"),
+        Figure("ss_bw_national_official_high", national["ci_high"], "ratio", SEARCH_DATA, PCT1,
+               f"Black/White search rate ratio, {ew}, {official}: upper end of the 95% confidence interval"),
         Figure("ss_bw_national_uncertain", "wider" if national["denominator_uncertain"] else "narrower", "comparison",
                SEARCH_DATA, label="whether the two denominators' ratios differ by more than the 95% interval"),
         Figure("ss_bw_official_above_pct", 100 * (national["rate_ratio"] / national["rate_ratio_interpolated"] - 1),
@@ -129,34 +138,60 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
                label=f"median force: how much higher its official {year} ratio is than its interpolated one"),
         Figure("ss_gap_max_pct", 100 * gap.max(), "%", SEARCH_DATA,
                label=f"the force whose official {year} ratio is furthest above its interpolated one: by how much"),
-        Figure("ss_gap_max_force", forces_only.loc[gap.idxmax(), "force"], "force", SEARCH_DATA),
+        Figure("ss_gap_max_force", forces_only.loc[gap.idxmax(), "force"], "force", SEARCH_DATA,
+               label=f"Force whose official {year} Black/White ratio (2011 Census) is furthest above its ratio "
+                     "on interpolated residents"),
         Figure("ss_funnel_uncertain", int(uncertain.sum()), "forces", SEARCH_DATA,
                label="forces whose two denominators differ by more than the 95% interval: no funnel verdict"),
-        Figure("ss_aw_national", others.at["Asian", "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_mw_national", others.at["Mixed", "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_aw_national", others.at["Asian", "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
+               f"Asian/White search rate ratio, {ew}, {interpolated}"),
+        Figure("ss_mw_national", others.at["Mixed", "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
+               f"Mixed/White search rate ratio, {ew}, {interpolated}"),
         # Significantly above one only if it is on both denominators.
         Figure("ss_forces_above_1", int((compared[["ci_low", "ci_low_interpolated"]].min(axis=1) > 1).sum()),
-               "forces", SEARCH_DATA),
+               "forces", SEARCH_DATA,
+               label=f"Forces whose Black/White search rate ratio in {year} is significantly above 1 on both "
+                     "denominators (95% intervals), the City of London left out"),
         Figure("ss_forces_quotable", len(compared), "forces", SEARCH_DATA,
                label="forces with enough searches to say, the City of London left out"),
-        Figure("ss_top_force", top["force"], "force", SEARCH_DATA),
-        Figure("ss_top_ratio", top["rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_too_few", len(too_few), "forces", SEARCH_DATA),
-        Figure("ss_too_few_names", ", ".join(too_few["force"]) or "none", "forces", SEARCH_DATA),
-        Figure("ss_min_searches", config.MIN_EVENTS_FOR_RATIO, "searches", SEARCH_DATA),
-        Figure("ss_bw_excl_met", without_met["rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_top_force", top["force"], "force", SEARCH_DATA,
+               label=f"Force with the highest Black/White search rate ratio in {year}, {interpolated}"),
+        Figure("ss_top_ratio", top["rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
+               f"Highest force's Black/White search rate ratio, {year}, {interpolated}"),
+        Figure("ss_too_few", len(too_few), "forces", SEARCH_DATA,
+               label=f"Forces with too few searches of Black or White people in {year} for a ratio (fewer than "
+                     f"{config.MIN_EVENTS_FOR_RATIO} in either group)"),
+        Figure("ss_too_few_names", ", ".join(too_few["force"]) or "none", "forces", SEARCH_DATA,
+               label=f"Forces with too few searches of Black or White people in {year} for a ratio: their names"),
+        Figure("ss_min_searches", config.MIN_EVENTS_FOR_RATIO, "searches", SEARCH_DATA,
+               label="Fewest searches in each group for the book to quote a search rate ratio (below it: "
+                     "'too few to say')"),
+        Figure("ss_bw_excl_met", without_met["rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
+               f"Black/White search rate ratio, England and Wales excluding the Met, {year}, {interpolated}: "
+               "the funnel's centre"),
         Figure("ss_forces_excl_met", int((bw["pfa_code"].isin(forces.force_codes())
                                           & (bw["pfa_code"] != forces.METROPOLITAN)).sum()), "forces", SEARCH_DATA,
                label="forces other than the Met, summed for the ratio of England and Wales excluding the Met"),
-        Figure("ss_bw_excl_met_official", without_met["rate_ratio"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_bw_median_force", forces_only["rate_ratio_interpolated"].median(), "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_bw_median_force_official", forces_only["rate_ratio"].median(), "ratio", SEARCH_DATA, PCT1),
+        Figure("ss_bw_excl_met_official", without_met["rate_ratio"], "ratio", SEARCH_DATA, PCT1,
+               f"Black/White search rate ratio, England and Wales excluding the Met, {year}, {official}"),
+        Figure("ss_bw_median_force", forces_only["rate_ratio_interpolated"].median(), "ratio", SEARCH_DATA, PCT1,
+               f"Black/White search rate ratio of the median force, {year}, {interpolated}"),
+        Figure("ss_bw_median_force_official", forces_only["rate_ratio"].median(), "ratio", SEARCH_DATA, PCT1,
+               f"Black/White search rate ratio of the median force, {year}, {official}"),
         Figure("ss_forces_below_national", int((compared["rate_ratio_interpolated"]
-                                                < national["rate_ratio_interpolated"]).sum()), "forces", SEARCH_DATA),
-        Figure("ss_met_share_black", 100 * met_share, "%", SEARCH_DATA),
-        Figure("ss_not_stated", bounds["not_stated"], "searches", SEARCH_DATA, "{:,.0f}"),
-        Figure("ss_bw_bound_low", bounds["low"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_bw_bound_high", bounds["high"], "ratio", SEARCH_DATA, PCT1),
+                                                < national["rate_ratio_interpolated"]).sum()), "forces", SEARCH_DATA,
+               label=f"Forces whose Black/White search rate ratio in {year} is below England and Wales's "
+                     "(interpolated residents), the City of London left out"),
+        Figure("ss_met_share_black", 100 * met_share, "%", SEARCH_DATA,
+               label=f"Metropolitan Police's share of all searches of Black people in England and Wales, {year}"),
+        Figure("ss_not_stated", bounds["not_stated"], "searches", SEARCH_DATA, "{:,.0f}",
+               f"Searches recorded with ethnicity 'Not stated', {ew}"),
+        Figure("ss_bw_bound_low", bounds["low"], "ratio", SEARCH_DATA, PCT1,
+               f"Black/White search rate ratio, {ew}, {interpolated}, if every 'Not stated' search had been of "
+               "a White person (the lowest it could be)"),
+        Figure("ss_bw_bound_high", bounds["high"], "ratio", SEARCH_DATA, PCT1,
+               f"Black/White search rate ratio, {ew}, {interpolated}, if every 'Not stated' search had been of "
+               "a Black person (the highest it could be)"),
         *common.funnel_count_figures("ss_funnel", fitted, SEARCH_DATA),
         *common.funnel_figures("ss_force_funnel", fitted, highlight, datasets=SEARCH_DATA,
                                what=f"the Black/White search rate ratio in {year} (interpolated residents)"),
@@ -209,17 +244,31 @@ def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
     bw = area[area["group"] == "Black"].set_index("year_ending")
     solid = bw.index[~hollow(bw.reset_index()).to_numpy()]
     name = area["force"].iloc[0]
+    bw_what = "Black/White search rate ratio, England and Wales"
+    interpolated = ("on residents interpolated between the 2011 and 2021 Censuses (years before the 2011 Census take "
+                    "the 2011 Census itself)")
     figures = [] if code != ss.ENGLAND_AND_WALES else [
-        Figure("ss_first_year", financial_year(first), "year", SEARCH_DATA),
-        Figure("ss_bw_first", bw.at[first, "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_fit_first_year", financial_year(fit_low), "year", SEARCH_DATA),
+        Figure("ss_first_year", financial_year(first), "year", SEARCH_DATA,
+               label="First year of the Home Office's stop and search counts by force and ethnic group (year ending "
+                     "31 March)"),
+        Figure("ss_bw_first", bw.at[first, "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
+               f"{bw_what}, {financial_year(first)} (the series' first year), {interpolated}"),
+        Figure("ss_fit_first_year", financial_year(fit_low), "year", SEARCH_DATA,
+               label="First year near enough to the 2011 Census to be drawn solid (earlier years are hollow)"),
         Figure("ss_solid_last_year", financial_year(solid.max()), "year", SEARCH_DATA,
                label="the last year whose two denominators agree within its interval"),
-        Figure("ss_bw_fit_first", bw.at[fit_low, "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_bw_solid_last", bw.at[solid.max(), "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_bw_last_official", bw.at[last, "rate_ratio"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_bw_last", bw.at[last, "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1),
-        Figure("ss_census_age", last - 2011, "years", SEARCH_DATA),
+        Figure("ss_bw_fit_first", bw.at[fit_low, "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
+               f"{bw_what}, {financial_year(fit_low)} (the first year drawn solid), {interpolated}"),
+        Figure("ss_bw_solid_last", bw.at[solid.max(), "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
+               f"{bw_what}, {financial_year(solid.max())} (the last year drawn solid), {interpolated}"),
+        Figure("ss_bw_last_official", bw.at[last, "rate_ratio"], "ratio", SEARCH_DATA, PCT1,
+               f"{bw_what}, {financial_year(last)} (the series' latest year), on the 2011 Census (the Home Office's "
+               "method, the official figure)"),
+        Figure("ss_bw_last", bw.at[last, "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
+               f"{bw_what}, {financial_year(last)} (the series' latest year), {interpolated}"),
+        Figure("ss_census_age", last - 2011, "years", SEARCH_DATA,
+               label=f"Years from the 2011 Census to the end of the series' latest year, {financial_year(last)} "
+                     f"(year ending March {last})"),
     ]
     chart = lines.lines_with_bands(
         plot, name=f"stop-search-ratio-trend-{code}", y_title="Rate ratio against White (log scale)",
@@ -308,33 +357,54 @@ def search_ratio_map(highlight: str | None = None) -> Section:
     top = quotable.loc[quotable["ratio"].idxmax()]
     low = quotable.loc[quotable["ratio"].idxmin()]
     absent = by_force[by_force["ratio"].isna()]
+    published = f"{sr.YEAR}, from published rates per 1,000 (Census 2021 populations)"
+    national_ratio = f"Black/White search rate ratio, England and Wales (the 43 territorial forces), {published}"
     figures = [
-        Figure("ss23_year", sr.YEAR, "year", sr.DATASETS),
+        Figure("ss23_year", sr.YEAR, "year", sr.DATASETS,
+               label="Year of the Home Office's published stop and search rates by force and ethnic group on Census "
+                     "2021 populations (year ending 31 March)"),
         # One decimal, as every other ratio (and the dashboard); the rounding range needs two.
-        Figure("ss23_bw_national", national["ratio"], "ratio", sr.DATASETS, PCT1),
-        Figure("ss23_bw_national_rounding_low", national["rounding_low"], "ratio", sr.DATASETS, "{:.2f}"),
-        Figure("ss23_bw_national_rounding_high", national["rounding_high"], "ratio", sr.DATASETS, "{:.2f}"),
-        Figure("ss23_black_rate", national["black_rate"], "searches per 1,000 residents", sr.DATASETS, PCT1),
-        Figure("ss23_white_rate", national["white_rate"], "searches per 1,000 residents", sr.DATASETS, PCT1),
-        Figure("ss23_forces", len(quotable), "forces", sr.DATASETS),
-        Figure("ss23_forces_above_1_rounding", int((quotable["rounding_low"] > 1).sum()), "forces", sr.DATASETS),
-        Figure("ss23_top_force", top["force"], "force", sr.DATASETS),
-        Figure("ss23_top_ratio", top["ratio"], "ratio", sr.DATASETS, PCT1),
-        Figure("ss23_lowest_force", low["force"], "force", sr.DATASETS),
-        Figure("ss23_lowest_ratio", low["ratio"], "ratio", sr.DATASETS, PCT1),
-        Figure("ss23_no_rate", ", ".join(absent["force"]) or "none", "forces", sr.DATASETS),
+        Figure("ss23_bw_national", national["ratio"], "ratio", sr.DATASETS, PCT1, national_ratio),
+        Figure("ss23_bw_national_rounding_low", national["rounding_low"], "ratio", sr.DATASETS, "{:.2f}",
+               f"{national_ratio}: lower end of the range the rates' rounding allows"),
+        Figure("ss23_bw_national_rounding_high", national["rounding_high"], "ratio", sr.DATASETS, "{:.2f}",
+               f"{national_ratio}: upper end of the range the rates' rounding allows"),
+        Figure("ss23_black_rate", national["black_rate"], "searches per 1,000 residents", sr.DATASETS, PCT1,
+               f"Searches of Black people per 1,000 Black residents, England and Wales, {published}"),
+        Figure("ss23_white_rate", national["white_rate"], "searches per 1,000 residents", sr.DATASETS, PCT1,
+               f"Searches of White people per 1,000 White residents, England and Wales, {published}"),
+        Figure("ss23_forces", len(quotable), "forces", sr.DATASETS,
+               label=f"Forces with a Black/White ratio of published search rates, {sr.YEAR}"),
+        Figure("ss23_forces_above_1_rounding", int((quotable["rounding_low"] > 1).sum()), "forces", sr.DATASETS,
+               label=f"Forces whose Black/White search rate ratio in {sr.YEAR} is above 1 even at the lower end of "
+                     "the range the rates' rounding allows"),
+        Figure("ss23_top_force", top["force"], "force", sr.DATASETS,
+               label=f"Force with the highest Black/White search rate ratio, {published}"),
+        Figure("ss23_top_ratio", top["ratio"], "ratio", sr.DATASETS, PCT1,
+               f"Highest force's Black/White search rate ratio, {published}"),
+        Figure("ss23_lowest_force", low["force"], "force", sr.DATASETS,
+               label=f"Force with the lowest Black/White search rate ratio, {published}"),
+        Figure("ss23_lowest_ratio", low["ratio"], "ratio", sr.DATASETS, PCT1,
+               f"Lowest force's Black/White search rate ratio, {published}"),
+        Figure("ss23_no_rate", ", ".join(absent["force"]) or "none", "forces", sr.DATASETS,
+               label=f"Forces with no Black/White ratio of published search rates for {sr.YEAR} (a rate not "
+                     "published)"),
     ]
     fitted, without_met = published_funnel()
     figures += [*common.funnel_count_figures("ss23_funnel", fitted, sr.DATASETS),
-                Figure("ss23_median_force", quotable["ratio"].median(), "ratio", sr.DATASETS, PCT1),
+                Figure("ss23_median_force", quotable["ratio"].median(), "ratio", sr.DATASETS, PCT1,
+                       f"Black/White search rate ratio of the median force, {published}"),
                 Figure("ss23_bw_excl_met", without_met, "ratio", sr.DATASETS, PCT1,
                        label=f"Black/White search rate ratio, England and Wales excluding the Met, {sr.YEAR}: the "
                              "funnel's centre"),
                 *common.funnel_figures("ss23_force_funnel", fitted, highlight, datasets=sr.DATASETS,
                                        what=f"the Black/White ratio of published search rates in {sr.YEAR} "
                                             "(approximate limits: counts rebuilt from rounded rates)")]
-    figures += [Figure("ss23_bw_national_counts_low", national["ci_low"], "ratio", sr.DATASETS, PCT1),
-                Figure("ss23_bw_national_counts_high", national["ci_high"], "ratio", sr.DATASETS, PCT1)]
+    rebuilt = "approximate 95% confidence interval from counts rebuilt as rate times Census 2021 population"
+    figures += [Figure("ss23_bw_national_counts_low", national["ci_low"], "ratio", sr.DATASETS, PCT1,
+                       f"{national_ratio}: lower end of the {rebuilt}"),
+                Figure("ss23_bw_national_counts_high", national["ci_high"], "ratio", sr.DATASETS, PCT1,
+                       f"{national_ratio}: upper end of the {rebuilt}")]
     values = by_force.rename(columns={"ratio": "value"}).replace(
         {"note": {disproportionality.NOT_PUBLISHED: "published as N/A"}})
     chart = maps.choropleth(

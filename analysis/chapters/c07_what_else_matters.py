@@ -13,7 +13,7 @@ from analysis.measures import funnels as measure_funnels
 from analysis.present import maps, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_number
-from analysis.sources import boundaries, csew, forces, pfa_tables
+from analysis.sources import boundaries, csew, forces, manifest, pfa_tables, population
 from analysis.sources.periods import financial_year
 
 CJS_MEASURES = ["cjsovb1dv", "fairova1dv"]
@@ -60,28 +60,51 @@ def asb_by_force(highlight: str | None = None) -> Section:
     kept = kept.assign(change=kept["area_code"].map(change))
     higher = int((kept["against_england_and_wales"] == stats.HIGHER).sum())
     lower = int((kept["against_england_and_wales"] == stats.LOWER).sum())
+    year, prev_year = financial_year(latest), financial_year(min(ASB_YEARS))
+    asb = "Adults who experienced or witnessed anti-social behaviour in their local area (CSEW, ONS Table P6)"
+    areas = "force areas (London's two forces as one area)"
+    some = f"Police {areas}"
     figures = [
-        Figure("asb_year", financial_year(latest), "year", data),
-        Figure("asb_national", national["asb_pct"], "%", data, "{:.1f}"),
-        Figure("asb_prev_year", financial_year(min(ASB_YEARS)), "year", data),
-        Figure("asb_national_prev", prev["asb_pct"], "%", data, "{:.1f}"),
+        Figure("asb_year", financial_year(latest), "year", data,
+               label="Latest year of ONS's CSEW anti-social behaviour figures by police force area (year ending "
+                     "March)"),
+        Figure("asb_national", national["asb_pct"], "%", data, "{:.1f}", f"{asb}, England and Wales, {year}"),
+        Figure("asb_prev_year", financial_year(min(ASB_YEARS)), "year", data,
+               label="Earlier year of ONS's CSEW anti-social behaviour figures by police force area, the year "
+                     "before the latest, which ONS's change test compares it with"),
+        Figure("asb_national_prev", prev["asb_pct"], "%", data, "{:.1f}", f"{asb}, England and Wales, {prev_year}"),
         Figure("asb_national_change", change[ENGLAND_AND_WALES], "comparison", data,
                label="ONS's test of England and Wales's ASB share against the year before (Table P6)"),
-        Figure("asb_areas_rose", int((kept["change"] == CHANGE_WORDS["↑"]).sum()), "areas", data),
-        Figure("asb_areas_fell", int((kept["change"] == CHANGE_WORDS["↓"]).sum()), "areas", data),
-        Figure("asb_forces", len(kept), "areas", data),
-        Figure("asb_forces_higher", higher, "areas", data),
-        Figure("asb_forces_lower", lower, "areas", data),
-        Figure("asb_london", kept.set_index("area_code").at[LONDON, "asb_pct"], "%", data, "{:.1f}"),
+        Figure("asb_areas_rose", int((kept["change"] == CHANGE_WORDS["↑"]).sum()), "areas", data,
+               label=f"{some} whose anti-social behaviour share rose significantly from {prev_year} to {year} "
+                     "(ONS's test)"),
+        Figure("asb_areas_fell", int((kept["change"] == CHANGE_WORDS["↓"]).sum()), "areas", data,
+               label=f"{some} whose anti-social behaviour share fell significantly from {prev_year} to {year} "
+                     "(ONS's test)"),
+        Figure("asb_forces", len(kept), "areas", data,
+               label=f"{some} in ONS's anti-social behaviour table, {year}"),
+        Figure("asb_forces_higher", higher, "areas", data,
+               label=f"{some} whose anti-social behaviour share in {year} is significantly higher than England and "
+                     "Wales's (ONS's test)"),
+        Figure("asb_forces_lower", lower, "areas", data,
+               label=f"{some} whose anti-social behaviour share in {year} is significantly lower than England and "
+                     "Wales's (ONS's test)"),
+        Figure("asb_london", kept.set_index("area_code").at[LONDON, "asb_pct"], "%", data, "{:.1f}",
+               f"{asb}, {LONDON_NAME}, {year}"),
         Figure("asb_london_wording", kept.set_index("area_code").at[LONDON, "against_england_and_wales"],
-               "comparison", data),
-        Figure("asb_other_rows", others, "rows", data),
-        Figure("asb_crime_corr", kept["asb_pct"].corr(kept["crime_rate"]), "correlation", data, "{:.2f}"),
+               "comparison", data,
+               label=f"London's anti-social behaviour share in {year} against England and Wales's (ONS's test)"),
+        Figure("asb_other_rows", others, "rows", data,
+               label=f"Rows of ONS's {year} anti-social behaviour table that are not force areas (left out)"),
+        Figure("asb_crime_corr", kept["asb_pct"].corr(kept["crime_rate"]), "correlation", data, "{:.2f}",
+               f"Correlation across the {len(kept)} {areas} between the anti-social behaviour share and recorded "
+               f"crime per 1,000 residents, {year}"),
     ]
     if highlight:  # a survey estimate is placed by ONS's own test, never ranked; London's two forces share one row
-        figures.append(Figure("asb_force_verdict", _asb_sentence(highlight, financial_year(latest)), "sentence", data,
-                              label=f"Adults who experienced or witnessed ASB, {forces.resolve(highlight).name}'s area, "
-                                    f"{financial_year(latest)}, with ONS's tests"))
+        area = asb_area(forces.resolve(highlight).code)
+        figures.append(Figure("asb_force_verdict", _asb_sentence(highlight, year), "sentence", data,
+                              label=f"{asb}: {asb_area_name(area)}, {year}, against England and Wales and against "
+                                    f"{prev_year} (ONS's tests)"))
     plot = kept.assign(pfa_code=kept["area_code"], value=kept["asb_pct"],
                        comparison=kept["against_england_and_wales"]).sort_values(
                            "value", ascending=False, kind="stable")
@@ -108,12 +131,20 @@ def cjs_by_group() -> Section:
     table = survey.by_group(data, CJS_MEASURES)
     effective = survey.all_adults(data, "cjsovb1dv")
     fair = survey.all_adults(data, "fairova1dv")
-    figures = [Figure("cjs_effective", effective["pct"], "%", OPEN_DATA, "{:.1f}"),
-               Figure("cjs_effective_low", effective["ci_low_pct"], "%", OPEN_DATA, "{:.1f}"),
-               Figure("cjs_effective_high", effective["ci_high_pct"], "%", OPEN_DATA, "{:.1f}"),
-               Figure("cjs_fair", fair["pct"], "%", OPEN_DATA, "{:.1f}"),
+    period = manifest.load_manifest()[csew.OPEN_DATA_FILE].period
+    effective_what = f"Adults confident that the criminal justice system as a whole is effective, all adults ({period})"
+    figures = [Figure("cjs_effective", effective["pct"], "%", OPEN_DATA, "{:.1f}", effective_what),
+               Figure("cjs_effective_low", effective["ci_low_pct"], "%", OPEN_DATA, "{:.1f}",
+                      f"{effective_what}: lower end of the 95% confidence interval"),
+               Figure("cjs_effective_high", effective["ci_high_pct"], "%", OPEN_DATA, "{:.1f}",
+                      f"{effective_what}: upper end of the 95% confidence interval"),
+               Figure("cjs_fair", fair["pct"], "%", OPEN_DATA, "{:.1f}",
+                      f"Adults confident that the criminal justice system as a whole is fair, all adults ({period})"),
                Figure("cjs_groups_differ", int((table["comparison"] != stats.SIMILAR).sum()), "group estimates",
-                      OPEN_DATA)]
+                      OPEN_DATA,
+                      label=f"Estimates by ethnic group, age and sex (both criminal justice system measures) "
+                            f"significantly higher or lower than all adults, Holm's correction within each measure "
+                            f"({period})")]
     chart = ranked.estimates_with_ci(
         table, name="cjs-by-group", title="Confidence in the criminal justice system by group, 2018",
         subtitle="Dots are survey estimates, whiskers 95% confidence intervals; dashed line: all adults",
@@ -180,17 +211,29 @@ def recorded_crime_map(highlight: str | None = None) -> Section:
     suppressed = kept[kept["rate_note"] == pfa_tables.SUPPRESSED]
     names = dict(zip(kept["area_code"], forces.area_names(kept["area_code"])))
     data = [pfa_tables.FILES[edition]]
+    rate = f"Police recorded crime (excluding fraud) per 1,000 residents, {period} (ONS's published rates)"
     figures = [
-        Figure("crime24_period", period, "period", data),
-        Figure("crime24_national_rate", national["crime_rate"], "offences per 1,000 residents", data, "{:.1f}"),
-        Figure("crime24_national_count", national["crimes"], "offences", data, "{:,.0f}"),
-        Figure("crime24_forces", len(rated), "forces", data),
-        Figure("crime24_top_force", names[top["area_code"]], "force", data),
-        Figure("crime24_top_rate", top["crime_rate"], "offences per 1,000 residents", data, "{:.1f}"),
-        Figure("crime24_lowest_force", names[low["area_code"]], "force", data),
-        Figure("crime24_lowest_rate", low["crime_rate"], "offences per 1,000 residents", data, "{:.1f}"),
-        Figure("crime24_suppressed", ", ".join(names[c] for c in suppressed["area_code"]) or "none", "forces", data),
-        Figure("crime24_median_force", rated["crime_rate"].median(), "offences per 1,000 residents", data, "{:.1f}"),
+        Figure("crime24_period", period, "period", data,
+               label="Period of the ONS police force area tables the recorded crime map is drawn from"),
+        Figure("crime24_national_rate", national["crime_rate"], "offences per 1,000 residents", data, "{:.1f}",
+               f"{rate}: England and Wales"),
+        Figure("crime24_national_count", national["crimes"], "offences", data, "{:,.0f}",
+               f"Offences recorded by the police (excluding fraud), England and Wales, {period} (ONS's total, "
+               "which includes British Transport Police)"),
+        Figure("crime24_forces", len(rated), "forces", data,
+               label=f"Forces with a published recorded crime rate per 1,000 residents, {period}"),
+        Figure("crime24_top_force", names[top["area_code"]], "force", data,
+               label=f"{rate}: the force with the highest rate"),
+        Figure("crime24_top_rate", top["crime_rate"], "offences per 1,000 residents", data, "{:.1f}",
+               f"{rate}: the highest force's rate"),
+        Figure("crime24_lowest_force", names[low["area_code"]], "force", data,
+               label=f"{rate}: the force with the lowest rate"),
+        Figure("crime24_lowest_rate", low["crime_rate"], "offences per 1,000 residents", data, "{:.1f}",
+               f"{rate}: the lowest force's rate"),
+        Figure("crime24_suppressed", ", ".join(names[c] for c in suppressed["area_code"]) or "none", "forces", data,
+               label=f"Forces whose recorded crime rate per 1,000 residents ONS withholds, {period}"),
+        Figure("crime24_median_force", rated["crime_rate"].median(), "offences per 1,000 residents", data, "{:.1f}",
+               f"{rate}: the median force's rate"),
     ]
     values = kept.rename(columns={"area_code": "pfa_code", "crime_rate": "value", "rate_note": "note"})
     values["note"] = values["note"].replace({pfa_tables.SUPPRESSED: f"rate {pfa_tables.SUPPRESSED}"})
@@ -220,9 +263,14 @@ def recorded_crime_funnel(highlight: str | None = None) -> Section:
         title=f"Police recorded crime per 1,000 residents (excluding fraud), by force, {period}",
         subtitle=("Solid lines: 95% limits, dashed: 99.8%, around the median force, widened for the spread between "
                   "forces. The City of London is left out: too few residents for a rate"))
-    figures = [Figure("crime25_period", period, "period", data),
-               Figure("crime25_national_count", national["crimes"], "offences", data, "{:,.0f}"),
-               Figure("crime25_national_rate", national["per_1000"], "offences per 1,000 residents", data, "{:.1f}"),
+    territorial = "England and Wales (the 43 territorial forces, British Transport Police left out)"
+    figures = [Figure("crime25_period", period, "period", data,
+                      label="Period of ONS's newest police recorded crime counts by force (Table P1)"),
+               Figure("crime25_national_count", national["crimes"], "offences", data, "{:,.0f}",
+                      f"Offences recorded by the police (excluding fraud), {territorial}, {period}"),
+               Figure("crime25_national_rate", national["per_1000"], "offences per 1,000 residents", data, "{:.1f}",
+                      f"Police recorded crime (excluding fraud) per 1,000 residents, {territorial}, {period}, on "
+                      f"mid-{population.MYE_2024_YEAR} residents"),
                *figures]
     return Section(fitted.table.drop(columns=["size"]).round(3), chart, figures)
 
