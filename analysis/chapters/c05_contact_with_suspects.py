@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis import config
 from analysis.chapters import common, evidence
 from analysis.measures import arrests, search_ratios
 from analysis.measures import force_measures as fm
@@ -37,20 +38,29 @@ def search_volumes() -> Section:
     peak_year = int(national["searches"].idxmax())
     latest = int(national.index.max())
     reform_before = national.at[int(REFORM_YEAR), "searches"]
+    area = "England and Wales (the 43 territorial forces)"
+    peak, now, reform = financial_year(peak_year), financial_year(latest), financial_year(int(REFORM_YEAR))
     figures = [
-        Figure("sv_peak_year", financial_year(peak_year), "year", SEARCH_DATA),
-        Figure("sv_peak", national.at[peak_year, "searches"], "searches", SEARCH_DATA, "{:,.0f}"),
-        Figure("sv_latest_year", financial_year(latest), "year", SEARCH_DATA),
-        Figure("sv_latest", national.at[latest, "searches"], "searches", SEARCH_DATA, "{:,.0f}"),
+        Figure("sv_peak_year", peak, "year", SEARCH_DATA,
+               label=f"Year stop and search peaked in {area}, in the Home Office series (year ending March)"),
+        Figure("sv_peak", national.at[peak_year, "searches"], "searches", SEARCH_DATA, "{:,.0f}",
+               label=f"Stop and searches in {area} in the peak year, {peak}"),
+        Figure("sv_latest_year", now, "year", SEARCH_DATA,
+               label="Latest year of the Home Office stop and search series (year ending March)"),
+        Figure("sv_latest", national.at[latest, "searches"], "searches", SEARCH_DATA, "{:,.0f}",
+               label=f"Stop and searches in {area}, {now}"),
         Figure("sv_fall_pct", 100 * (1 - national.at[latest, "searches"] / national.at[peak_year, "searches"]), "%",
-               SEARCH_DATA),
-        Figure("sv_reform_year", financial_year(int(REFORM_YEAR)), "year", SEARCH_DATA),
-        Figure("sv_reform_before", reform_before, "searches", SEARCH_DATA, "{:,.0f}"),
+               SEARCH_DATA, label=f"Fall in stop and searches in {area} from the peak, {peak}, to {now}"),
+        Figure("sv_reform_year", reform, "year", SEARCH_DATA,
+               label="Year before the 2014 Best Use of Stop and Search reforms took effect (year ending March)"),
+        Figure("sv_reform_before", reform_before, "searches", SEARCH_DATA, "{:,.0f}",
+               label=f"Stop and searches in {area} in {reform}, the year before the 2014 reforms took effect"),
         Figure("sv_arrest_rate_latest", 100 * national.at[latest, "arrests"] / national.at[latest, "searches_arrest_known"],
-               "%", SEARCH_DATA, PCT1),
+               "%", SEARCH_DATA, PCT1,
+               label=f"Share of stop and searches with a published arrest count followed by an arrest, {area}, {now}"),
         Figure("sv_arrest_unknown_latest",
                100 * (1 - national.at[latest, "searches_arrest_known"] / national.at[latest, "searches"]), "%",
-               SEARCH_DATA),
+               SEARCH_DATA, label=f"Share of stop and searches with no published arrest count, {area}, {now}"),
     ]
     plot = national.reset_index().rename(columns={"year_ending": "year"}).assign(
         series="Searches, England and Wales", value=lambda d: d["searches"] / 1000)
@@ -82,7 +92,9 @@ def newest_year() -> Section:
     totals_data = [search_totals_2025.TOTALS_FILE, population.MYE_2024_FILE]
     ratio_data = [force_indicators.INDICATORS_FILE, census.CENSUS_FILE]
     figures = [
-        Figure("sr25_year", year, "year", totals_data),
+        Figure("sr25_year", year, "year", totals_data,
+               label="Year of the newest stop and search figures, from third-party extracts of the Home Office's "
+                     "tables (year ending March)"),
         Figure("sr25_total", int(totals["searches"].sum()), "searches", totals_data, "{:,.0f}",
                label=f"Stop and searches by the 43 territorial forces, {year}"),
         Figure("sr25_per_1000", 1000 * totals["searches"].sum() / residents, "per 1,000 residents", totals_data, PCT1,
@@ -116,8 +128,13 @@ def search_rate_funnel(highlight: str | None = None) -> Section:
         events="searches", name="search-rate-funnel", x_title="Residents (ONS mid-year estimate, log scale)",
         y_title="Searches per 1,000 residents", title=f"Stop and search per 1,000 residents by force, {year}",
         subtitle=SEARCH_FUNNEL_SUBTITLE)
-    figures = [Figure("sr_year", year, "year", RATE_DATA),
-               Figure("sr_national", pooled, "searches per 1,000 residents", RATE_DATA, PCT1), *figures]
+    figures = [Figure("sr_year", year, "year", RATE_DATA,
+                      label="Year of the funnel of stop and searches per 1,000 residents by force (the newest year "
+                            "of the Home Office open data, year ending March)"),
+               Figure("sr_national", pooled, "searches per 1,000 residents", RATE_DATA, PCT1,
+                      label=f"Stop and searches per 1,000 residents (ONS mid-year estimate), England and Wales "
+                            f"(the 43 territorial forces), {year}"),
+               *figures]
     return Section(fitted.table.drop(columns=["size"]).round(3), chart, figures)
 
 
@@ -153,12 +170,23 @@ def arrest_rate_trend(code: str = forces.EW_EXCLUDING_MET) -> Section:
         whole = rates[(rates["pfa_code"] == ss.ENGLAND_AND_WALES) & (rates["year_ending"] == latest)].set_index("group")
         met = rates[(rates["pfa_code"] == forces.METROPOLITAN) & (rates["year_ending"] == latest)].set_index("group")
         withheld = rates[(rates["pfa_code"] == ss.ENGLAND_AND_WALES) & (rates["group"] == "Black") & ~rates["quotable"]]
-        figures = [Figure("ar_first_year", financial_year(int(area["year_ending"].min())), "year", SEARCH_DATA),
-                   Figure("ar_ew_black_years_withheld", len(withheld), "years", SEARCH_DATA),
-                   Figure("ar_met_black_unknown", 100 * met.at["Black", "unknown_share"], "%", SEARCH_DATA),
-                   Figure("ar_ew_black_unknown", 100 * whole.at["Black", "unknown_share"], "%", SEARCH_DATA)]
-        figures += [Figure(f"ar_{g.lower()}", now.at[g, "arrest_pct"], "%", SEARCH_DATA, PCT1) for g in groups
-                    if now.at[g, "quotable"]]
+        first, last = financial_year(int(area["year_ending"].min())), financial_year(latest)
+        figures = [Figure("ar_first_year", first, "year", SEARCH_DATA,
+                          label=f"First year of the arrest rates after a search, {name} (year ending March)"),
+                   Figure("ar_ew_black_years_withheld", len(withheld), "years", SEARCH_DATA,
+                          label=f"Years from {first} to {last} in which England and Wales's arrest rate after a "
+                                "search of Black people is withheld (a quarter or more of the searches have no "
+                                "published arrest count)"),
+                   Figure("ar_met_black_unknown", 100 * met.at["Black", "unknown_share"], "%", SEARCH_DATA,
+                          label=f"Share of the Metropolitan Police's searches of Black people with no published "
+                                f"arrest count, {last}"),
+                   Figure("ar_ew_black_unknown", 100 * whole.at["Black", "unknown_share"], "%", SEARCH_DATA,
+                          label=f"Share of searches of Black people with no published arrest count, England and "
+                                f"Wales, {last}")]
+        figures += [Figure(f"ar_{g.lower()}", now.at[g, "arrest_pct"], "%", SEARCH_DATA, PCT1,
+                           label=f"Share of searches of {g} people (self-defined) with a published arrest count "
+                                 f"followed by an arrest, {name}, {last}")
+                    for g in groups if now.at[g, "quotable"]]
     plot = area[area["quotable"]].rename(columns={"arrest_pct": "value", "group": "series"})
     quoted = "; ".join(f"{g} {now.at[g, 'arrest_pct']:.1f}%" if now.at[g, "quotable"] else
                        f"{g} withheld ({100 * now.at[g, 'unknown_share']:.0f}% of searches have no arrest count)"
@@ -194,29 +222,59 @@ def outcome_test(year: int | None = None, highlight: str | None = None) -> Secti
     compared = compared.assign(comparison=compared["corrected"])
     nat_black = black.loc[ss.ENGLAND_AND_WALES]
     nat_white = white.loc[ss.ENGLAND_AND_WALES]
+    when = financial_year(year)
+    ew, rest_name = "England and Wales", forces.NATIONAL_NAMES[forces.EW_EXCLUDING_MET]
+    counted = "with a published arrest count followed by an arrest"
+    corrected = "once the forces' tests are controlled together (Benjamini-Hochberg)"
     figures = [
-        Figure("ot_year", financial_year(year), "year", SEARCH_DATA),
-        Figure("ot_black_raw", 100 * nat_black["arrests"] / nat_black["searches_arrest_known"], "%", SEARCH_DATA, PCT1),
-        Figure("ot_white_raw", 100 * nat_white["arrests"] / nat_white["searches_arrest_known"], "%", SEARCH_DATA, PCT1),
-        Figure("ot_black_unknown", national["black_unknown_pct"], "%", SEARCH_DATA),
-        Figure("ot_white_unknown", national["white_unknown_pct"], "%", SEARCH_DATA),
-        Figure("ot_national", national["comparison"], "comparison", SEARCH_DATA),
-        Figure("ot_rest_black_unknown", rest["black_unknown_pct"], "%", SEARCH_DATA),
-        Figure("ot_rest_white_unknown", rest["white_unknown_pct"], "%", SEARCH_DATA),
-        Figure("ot_rest", rest["comparison"], "comparison", SEARCH_DATA),
-        Figure("ot_forces", len(compared), "forces", SEARCH_DATA),
+        Figure("ot_year", when, "year", SEARCH_DATA,
+               label="Year of the outcome test: Black against White arrest rates after a search (year ending March)"),
+        Figure("ot_black_raw", 100 * nat_black["arrests"] / nat_black["searches_arrest_known"], "%", SEARCH_DATA, PCT1,
+               label=f"Share of searches of Black people {counted}, {ew}, {when}"),
+        Figure("ot_white_raw", 100 * nat_white["arrests"] / nat_white["searches_arrest_known"], "%", SEARCH_DATA, PCT1,
+               label=f"Share of searches of White people {counted}, {ew}, {when}"),
+        Figure("ot_black_unknown", national["black_unknown_pct"], "%", SEARCH_DATA,
+               label=f"Share of searches of Black people with no published arrest count, {ew}, {when}"),
+        Figure("ot_white_unknown", national["white_unknown_pct"], "%", SEARCH_DATA,
+               label=f"Share of searches of White people with no published arrest count, {ew}, {when}"),
+        Figure("ot_national", national["comparison"], "comparison", SEARCH_DATA,
+               label=f"Outcome test for {ew}, {when}: whether searches of Black people were followed by an arrest "
+                     "significantly more or less often than searches of White people (score test), or why not "
+                     "compared"),
+        Figure("ot_rest_black_unknown", rest["black_unknown_pct"], "%", SEARCH_DATA,
+               label=f"Share of searches of Black people with no published arrest count, {rest_name}, {when}"),
+        Figure("ot_rest_white_unknown", rest["white_unknown_pct"], "%", SEARCH_DATA,
+               label=f"Share of searches of White people with no published arrest count, {rest_name}, {when}"),
+        Figure("ot_rest", rest["comparison"], "comparison", SEARCH_DATA,
+               label=f"Outcome test for {rest_name}, {when}: whether searches of Black people were followed by an "
+                     "arrest significantly more or less often than searches of White people (one score test, not "
+                     "among the forces' corrected family), or why not compared"),
+        Figure("ot_forces", len(compared), "forces", SEARCH_DATA,
+               label=f"Forces whose Black and White arrest rates after a search are compared, {when}"),
         Figure("ot_forces_incomplete", int((area_rows["comparison"] == disproportionality.TOO_INCOMPLETE).sum()),
-               "forces", SEARCH_DATA),
+               "forces", SEARCH_DATA,
+               label=f"Forces too incomplete to compare (a quarter or more of either group's searches, or all of them, "
+                     f"with no published arrest count), {when}"),
         Figure("ot_forces_few", int((area_rows["comparison"] == disproportionality.TOO_FEW).sum()), "forces",
-               SEARCH_DATA),
-        Figure("ot_forces_lower", int((compared["comparison"] == stats.LOWER).sum()), "forces", SEARCH_DATA),
-        Figure("ot_forces_higher", int((compared["comparison"] == stats.HIGHER).sum()), "forces", SEARCH_DATA),
-        Figure("ot_forces_similar", int((compared["comparison"] == stats.SIMILAR).sum()), "forces", SEARCH_DATA),
+               SEARCH_DATA, label=f"Forces with too few counted searches of Black or of White people to compare "
+                                  f"(fewer than {config.MIN_EVENTS_FOR_RATIO}), {when}"),
+        Figure("ot_forces_lower", int((compared["comparison"] == stats.LOWER).sum()), "forces", SEARCH_DATA,
+               label=f"Forces where searches of Black people were significantly less often followed by an arrest "
+                     f"than searches of White people {corrected}, {when}"),
+        Figure("ot_forces_higher", int((compared["comparison"] == stats.HIGHER).sum()), "forces", SEARCH_DATA,
+               label=f"Forces where searches of Black people were significantly more often followed by an arrest "
+                     f"than searches of White people {corrected}, {when}"),
+        Figure("ot_forces_similar", int((compared["comparison"] == stats.SIMILAR).sum()), "forces", SEARCH_DATA,
+               label=f"Forces where the Black and White arrest rates after a search were not significantly "
+                     f"different {corrected}, {when}"),
         Figure("ot_forces_lower_unadjusted", int((compared["unadjusted"] == stats.LOWER).sum()), "forces",
                SEARCH_DATA, label="forces with a significantly lower Black arrest rate before correction"),
         Figure("ot_forces_higher_unadjusted", int((compared["unadjusted"] == stats.HIGHER).sum()), "forces",
                SEARCH_DATA, label="forces with a significantly higher Black arrest rate before correction"),
-        Figure("ot_over_rows", len(ss.arrests_over_searches()), "rows", SEARCH_DATA, "{:,.0f}"),
+        Figure("ot_over_rows", len(ss.arrests_over_searches()), "rows", SEARCH_DATA, "{:,.0f}",
+               label=f"Rows of the Home Office stop and search table, {financial_year(int(rates['year_ending'].min()))}"
+                     f" to {financial_year(int(rates['year_ending'].max()))}, that print more arrests than searches "
+                     "(their arrest counts are not used)"),
     ]
     if highlight:
         row = common.measure_row(highlight, "arrest_gap", financial_year(year))
@@ -224,11 +282,16 @@ def outcome_test(year: int | None = None, highlight: str | None = None) -> Secti
                               row["datasets"].split("; "), label=f"Outcome test, {row['force']}, {row['period']}: "
                               "arrest rates after a search, Black and White people, and the difference"))
     if pd.notna(rest["value"]):
-        figures += [Figure("ot_rest_black", rest["black_pct"], "%", SEARCH_DATA, PCT1),
-                    Figure("ot_rest_white", rest["white_pct"], "%", SEARCH_DATA, PCT1)]
+        figures += [Figure("ot_rest_black", rest["black_pct"], "%", SEARCH_DATA, PCT1,
+                           label=f"Share of searches of Black people {counted}, {rest_name}, {when}"),
+                    Figure("ot_rest_white", rest["white_pct"], "%", SEARCH_DATA, PCT1,
+                           label=f"Share of searches of White people {counted}, {rest_name}, {when}")]
     # The other bound: the rates if every blank arrest cell were a zero (arrests over all searches).
-    figures += [Figure("ot_black_if_zero", 100 * nat_black["arrests"] / nat_black["searches"], "%", SEARCH_DATA, PCT1),
-                Figure("ot_white_if_zero", 100 * nat_white["arrests"] / nat_white["searches"], "%", SEARCH_DATA, PCT1)]
+    blank = "if every blank arrest count were a zero (arrests over all searches)"
+    figures += [Figure("ot_black_if_zero", 100 * nat_black["arrests"] / nat_black["searches"], "%", SEARCH_DATA, PCT1,
+                       label=f"Share of searches of Black people followed by an arrest {blank}, {ew}, {when}"),
+                Figure("ot_white_if_zero", 100 * nat_white["arrests"] / nat_white["searches"], "%", SEARCH_DATA, PCT1,
+                       label=f"Share of searches of White people followed by an arrest {blank}, {ew}, {when}")]
     plot = table[table["value"].notna()].drop(columns=["unadjusted", "corrected"])
     chart = ranked.ranked_intervals(
         plot, name="outcome-test", highlight=highlight, log=False, reference=0.0, x_title="Percentage points (Black minus White)",
@@ -293,27 +356,42 @@ def use_of_force(highlight: str | None = None) -> Section:
     uncertain = funnelled["denominator_uncertain"]
     funnelled.loc[uncertain, "funnel"] = [common.denominator_range(r.official, r.value_interpolated)
                                           for r in funnelled[uncertain].itertuples()]
+    now_year, prev_year = financial_year(latest), financial_year(latest - 1)
+    uof = "Black/White ratio of use of force (tactic uses) per resident"
+    interpolated = "residents interpolated between the 2011 and 2021 Censuses"
     figures = [
-        Figure("uof_year", financial_year(latest), "year", list(FORCE_FILES.values())),
+        Figure("uof_year", now_year, "year", list(FORCE_FILES.values()),
+               label="Latest year of the Home Office use of force statistics (year ending March)"),
         Figure("uof_ratio", centre, "ratio", rates_data, PCT1,
                f"Black/White ratio of use of force per resident, {financial_year(latest)}, interpolated residents"),
-        Figure("uof_ratio_low", national.at[latest, "ci_low_interpolated"], "ratio", rates_data, PCT1),
-        Figure("uof_ratio_high", national.at[latest, "ci_high_interpolated"], "ratio", rates_data, PCT1),
+        Figure("uof_ratio_low", national.at[latest, "ci_low_interpolated"], "ratio", rates_data, PCT1,
+               label=f"{uof}, England and Wales, {now_year}, {interpolated}: 95% confidence interval, low end"),
+        Figure("uof_ratio_high", national.at[latest, "ci_high_interpolated"], "ratio", rates_data, PCT1,
+               label=f"{uof}, England and Wales, {now_year}, {interpolated}: 95% confidence interval, high end"),
         Figure("uof_ratio_official", national.at[latest, "value"], "ratio", rates_data, PCT1,
                f"Black/White ratio of use of force per resident, {financial_year(latest)}, 2011 Census"),
         Figure("uof_ratio_prev", national.at[latest - 1, "value_interpolated"], "ratio",
-               [FORCE_FILES[latest - 1], census.CENSUS_2011_FILE, census.CENSUS_FILE], PCT1),
-        Figure("uof_prev_year", financial_year(latest - 1), "year", list(FORCE_FILES.values())),
+               [FORCE_FILES[latest - 1], census.CENSUS_2011_FILE, census.CENSUS_FILE], PCT1,
+               label=f"{uof}, England and Wales, {prev_year}, {interpolated}"),
+        Figure("uof_prev_year", prev_year, "year", list(FORCE_FILES.values()),
+               label="Year before the latest of the Home Office use of force statistics (year ending March)"),
         Figure("uof_black_per_1000", national.at[latest, "black_per_1000_interpolated"], "per 1,000", rates_data,
                label=f"tactic uses per 1,000 Black residents, {financial_year(latest)} (interpolated residents)"),
         Figure("uof_white_per_1000", national.at[latest, "white_per_1000_interpolated"], "per 1,000", rates_data,
                label=f"tactic uses per 1,000 White residents, {financial_year(latest)} (interpolated residents)"),
         # Significantly above one only if it is on both denominators.
         Figure("uof_forces_above_1", int((forces_only[["ci_low", "ci_low_interpolated"]].min(axis=1) > 1).sum()),
-               "forces", rates_data),
-        Figure("uof_forces", len(forces_only), "forces", [FORCE_FILES[latest]]),
-        Figure("uof_funnel_uncertain", int(uncertain.sum()), "forces", rates_data),
-        Figure("uof_median_force", forces_only["value_interpolated"].median(), "ratio", rates_data, PCT1),
+               "forces", rates_data,
+               label=f"Forces whose {uof} was significantly above one on both the 2011 Census and {interpolated}, "
+                     f"{now_year}"),
+        Figure("uof_forces", len(forces_only), "forces", [FORCE_FILES[latest]],
+               label=f"Forces with at least {config.MIN_EVENTS_FOR_RATIO} tactic uses on Black people and as many "
+                     f"on White people (enough to give a ratio), {now_year}"),
+        Figure("uof_funnel_uncertain", int(uncertain.sum()), "forces", rates_data,
+               label=f"Forces given no place on the use of force funnel, {now_year}: their ratios on the 2011 Census "
+                     "and on interpolated residents are further apart than the 95% interval"),
+        Figure("uof_median_force", forces_only["value_interpolated"].median(), "ratio", rates_data, PCT1,
+               label=f"{uof} of the median force, {now_year}, {interpolated}"),
         Figure("uof_ratio_excl_met", without_met, "ratio", rates_data, PCT1,
                label=f"Black/White use of force ratio, England and Wales excluding the Met, {financial_year(latest)}: "
                      "the funnel's centre"),
@@ -356,16 +434,26 @@ def detail(path=None, key: str = "ss_detail", force: str | None = None) -> Secti
     where, force_name, months = searches.attrs["label"], policeuk.force_name(searches), policeuk.span(searches)
     slug = "" if path is None else "-" + forces.get(searches.attrs["force"]).slug
     source = f"police.uk stop and search, {where}; OGL v3.0"
+    records = "police.uk stop and search records"
+    nfa_share = f"Share of searches with an outcome recorded that ended in no further action, {where}"
+    linked_share = (f"Share of searches with 'outcome linked to object of search' recorded whose outcome was linked "
+                    f"to the object of the search, {where}")
     figures = [
-        Figure(f"{key}_force", force_name, "force", datasets), Figure(f"{key}_months", months, "months", datasets),
-        Figure(f"{key}_n", n, "searches", datasets),
-        Figure(f"{key}_nfa", 100 * nfa / recorded, "%", datasets),
-        Figure(f"{key}_nfa_low", 100 * float(nfa_low), "%", datasets),
-        Figure(f"{key}_nfa_high", 100 * float(nfa_high), "%", datasets),
-        Figure(f"{key}_linked_n", len(linked), "searches", datasets),
-        Figure(f"{key}_linked", 100 * linked_true / len(linked), "%", datasets),
-        Figure(f"{key}_linked_low", 100 * float(link_low), "%", datasets),
-        Figure(f"{key}_linked_high", 100 * float(link_high), "%", datasets),
+        Figure(f"{key}_force", force_name, "force", datasets, label=f"Force whose {records} are shown, {months}"),
+        Figure(f"{key}_months", months, "months", datasets, label=f"Months of {force_name}'s {records} shown"),
+        Figure(f"{key}_n", n, "searches", datasets, label=f"Stop and searches in the police.uk records, {where}"),
+        Figure(f"{key}_nfa", 100 * nfa / recorded, "%", datasets, label=nfa_share),
+        Figure(f"{key}_nfa_low", 100 * float(nfa_low), "%", datasets,
+               label=f"{nfa_share}: 95% Wilson interval, low end"),
+        Figure(f"{key}_nfa_high", 100 * float(nfa_high), "%", datasets,
+               label=f"{nfa_share}: 95% Wilson interval, high end"),
+        Figure(f"{key}_linked_n", len(linked), "searches", datasets,
+               label=f"Searches with 'outcome linked to object of search' recorded, {where}"),
+        Figure(f"{key}_linked", 100 * linked_true / len(linked), "%", datasets, label=linked_share),
+        Figure(f"{key}_linked_low", 100 * float(link_low), "%", datasets,
+               label=f"{linked_share}: 95% Wilson interval, low end"),
+        Figure(f"{key}_linked_high", 100 * float(link_high), "%", datasets,
+               label=f"{linked_share}: 95% Wilson interval, high end"),
     ] + extra
     table = policeuk_measures.distribution(searches["Outcome"], "not recorded")
     chart = ranked.labelled_bars(

@@ -34,31 +34,50 @@ def national_deaths() -> Section:
     now = series[series["year_ending"] == latest].set_index("type")["fatalities"]
     totals = series.groupby("type")["fatalities"].sum()
     custody = series[series["type"] == "Deaths in or following custody"].set_index("year_ending")["fatalities"]
+    ew = "England and Wales"
     figures = [
-        Figure("deaths_first_year", financial_year(first), "year", DEATHS_DATA),
-        Figure("deaths_latest_year", financial_year(latest), "year", DEATHS_DATA),
-        Figure("deaths_latest_total", int(now.sum()), "deaths", DEATHS_DATA),
-        Figure("deaths_custody_latest", int(now["Deaths in or following custody"]), "deaths", DEATHS_DATA),
-        Figure("deaths_custody_first", int(custody[first]), "deaths", DEATHS_DATA),
-        Figure("deaths_shootings_total", int(totals["Fatal police shootings"]), "deaths", DEATHS_DATA),
-        Figure("deaths_suicides_latest", int(now["Apparent suicides following custody"]), "deaths", DEATHS_DATA),
-        Figure("deaths_rti_latest", int(now["Road traffic fatalities"]), "deaths", DEATHS_DATA),
+        Figure("deaths_first_year", financial_year(first), "year", DEATHS_DATA,
+               label="First year of IOPC's series of deaths during or following police contact (year ending March)"),
+        Figure("deaths_latest_year", financial_year(latest), "year", DEATHS_DATA,
+               label="Latest year of IOPC's series of deaths during or following police contact, in the edition "
+                     "this book reads (year ending March)"),
+        Figure("deaths_latest_total", int(now.sum()), "deaths", DEATHS_DATA,
+               label=f"Deaths during or following police contact, all IOPC categories, {ew}, "
+                     f"{financial_year(latest)}"),
+        Figure("deaths_custody_latest", int(now["Deaths in or following custody"]), "deaths", DEATHS_DATA,
+               label=f"Deaths in or following police custody, {ew}, {financial_year(latest)}"),
+        Figure("deaths_custody_first", int(custody[first]), "deaths", DEATHS_DATA,
+               label=f"Deaths in or following police custody, {ew}, {financial_year(first)}"),
+        Figure("deaths_shootings_total", int(totals["Fatal police shootings"]), "deaths", DEATHS_DATA,
+               label=f"Fatal police shootings, {ew}, {financial_year(first)} to {financial_year(latest)} together"),
+        Figure("deaths_suicides_latest", int(now["Apparent suicides following custody"]), "deaths", DEATHS_DATA,
+               label=f"Apparent suicides following police custody, {ew}, {financial_year(latest)}"),
+        Figure("deaths_rti_latest", int(now["Road traffic fatalities"]), "deaths", DEATHS_DATA,
+               label=f"Road traffic fatalities during or following police contact, {ew}, {financial_year(latest)}"),
     ]
     other = series[series["type"] == OTHER].set_index("year_ending")["fatalities"]
     notes = iopc.year_notes(OTHER)
     change = int(notes["year_ending"].max())  # the latest change IOPC footnotes
     before = other[(other.index < change) & (other.index >= change - 3)]
     after = other[(other.index >= change) & (other.index < change + 3)]
+    before_years = f"{financial_year(before.index.min())} to {financial_year(before.index.max())}"
+    after_years = f"{financial_year(after.index.min())} to {financial_year(after.index.max())}"
+    footnoted = f"IOPC's latest footnoted change to '{OTHER.lower()}'"
     figures += [
-        Figure("deaths_other_change_year", financial_year(change), "year", DEATHS_DATA),
-        Figure("deaths_other_before", before.mean(), "deaths a year", DEATHS_DATA),
-        Figure("deaths_other_before_years",
-               f"{financial_year(before.index.min())} to {financial_year(before.index.max())}", "years", DEATHS_DATA),
-        Figure("deaths_other_after", after.mean(), "deaths a year", DEATHS_DATA),
-        Figure("deaths_other_after_years",
-               f"{financial_year(after.index.min())} to {financial_year(after.index.max())}", "years", DEATHS_DATA),
-        Figure("deaths_other_note", notes.set_index("year_ending").at[change, "note"].rstrip("."), "note", DEATHS_DATA),
-        Figure("deaths_other_definition_year", financial_year(int(notes["year_ending"].min())), "year", DEATHS_DATA),
+        Figure("deaths_other_change_year", financial_year(change), "year", DEATHS_DATA,
+               label=f"Year of {footnoted} (year ending March)"),
+        Figure("deaths_other_before", before.mean(), "deaths a year", DEATHS_DATA,
+               label=f"'{OTHER}' a year on average, {ew}, {before_years} (before {footnoted})"),
+        Figure("deaths_other_before_years", before_years, "years", DEATHS_DATA,
+               label=f"Years averaged before {footnoted}"),
+        Figure("deaths_other_after", after.mean(), "deaths a year", DEATHS_DATA,
+               label=f"'{OTHER}' a year on average, {ew}, {after_years} (from {footnoted})"),
+        Figure("deaths_other_after_years", after_years, "years", DEATHS_DATA,
+               label=f"Years averaged from {footnoted}"),
+        Figure("deaths_other_note", notes.set_index("year_ending").at[change, "note"].rstrip("."), "note", DEATHS_DATA,
+               label=f"IOPC's footnote to '{OTHER.lower()}' in {financial_year(change)}"),
+        Figure("deaths_other_definition_year", financial_year(int(notes["year_ending"].min())), "year", DEATHS_DATA,
+               label=f"Year of IOPC's earliest footnoted change to '{OTHER.lower()}' (year ending March)"),
     ]
     plot = series.rename(columns={"year_ending": "year", "type": "series", "fatalities": "value"})
     chart = lines.yearly_lines(
@@ -86,20 +105,33 @@ def force_counts(highlight: str | None = None) -> Section:
     city = forces.CITY_OF_LONDON
     charted = fitted.without([city])
     top = charted.table.loc[charted.table["per_million"].idxmax()]
+    per_million = "Deaths during or following police contact per million residents a year"
     figures = [
-        Figure("deaths_force_span", span, "years", DEATHS_DATA),
-        Figure("deaths_national_rate", national, "deaths per million residents a year", RATE_DATA, "{:.1f}"),
+        Figure("deaths_force_span", span, "years", DEATHS_DATA,
+               label="Years of IOPC's tables of deaths during or following police contact by force (years ending "
+                     "March)"),
+        Figure("deaths_national_rate", national, "deaths per million residents a year", RATE_DATA, "{:.1f}",
+               label=f"{per_million}, England and Wales (the forces' counts together, a death two forces shared "
+                     f"counted for each; residents from ONS mid-year estimates), {span}"),
         Figure("deaths_force_median_rate", fitted.centre, "deaths per million residents a year", RATE_DATA, "{:.1f}",
                label=f"Deaths per million residents a year in the median force, {span} (the funnel's centre; the "
                      "City of London left out)"),
         *common.met_share_figures("deaths", charted, RATE_DATA, events="deaths"),
-        Figure("deaths_force_top", top["force"], "force", RATE_DATA),
-        Figure("deaths_force_top_rate", top["per_million"], "deaths per million residents a year", RATE_DATA, "{:.1f}"),
-        Figure("deaths_force_top_n", int(top["fatalities"]), "deaths", DEATHS_DATA),
+        Figure("deaths_force_top", top["force"], "force", RATE_DATA,
+               label=f"Force with the highest rate of deaths during or following police contact per million "
+                     f"residents a year (the City of London left out), {span}"),
+        Figure("deaths_force_top_rate", top["per_million"], "deaths per million residents a year", RATE_DATA, "{:.1f}",
+               label=f"{per_million} in the force with the highest rate (the City of London left out), {span}"),
+        Figure("deaths_force_top_n", int(top["fatalities"]), "deaths", DEATHS_DATA,
+               label=f"Deaths during or following police contact in the force with the highest rate, {span}"),
         *common.funnel_count_figures("deaths_funnel", charted, RATE_DATA),
-        Figure("deaths_force_median", table["fatalities"].median(), "deaths", DEATHS_DATA),
-        Figure("deaths_force_dropped", ", ".join(dropped), "authorities", DEATHS_DATA),
-        Figure("deaths_city_n", int(table.set_index("pfa_code").at[city, "fatalities"]), "deaths", DEATHS_DATA),
+        Figure("deaths_force_median", table["fatalities"].median(), "deaths", DEATHS_DATA,
+               label=f"Median of the forces' counts of deaths during or following police contact, {span}"),
+        Figure("deaths_force_dropped", ", ".join(dropped), "authorities", DEATHS_DATA,
+               label="Non-territorial authorities in IOPC's tables of deaths by force, left out of the force figures"),
+        Figure("deaths_city_n", int(table.set_index("pfa_code").at[city, "fatalities"]), "deaths", DEATHS_DATA,
+               label=f"Deaths during or following contact with {forces.get(city).name}, {span} (a death in an "
+                     "incident shared with another force counts for each)"),
         # The City's row says why it is not placed, shared deaths among the reasons; the Met's count holds them too.
         *common.row_figures("deaths_force_funnel", "deaths_per_million", span, highlight,
                             what=f"deaths following police contact per million residents a year, {span}",
@@ -132,16 +164,29 @@ def deaths_to_2025() -> Section:
     revised = revised[revised > 0]
     latest = int(newer.index.max())
     peak = int(newer.idxmax())
+    extract = "England and Wales (third-party extract of IOPC statistics)"
+    both_years = f"{financial_year(int(both.min()))} to {financial_year(int(both.max()))}"
     figures = [
-        Figure("deaths25_year", financial_year(latest), "year", EXTRACT_DATA),
+        Figure("deaths25_year", financial_year(latest), "year", EXTRACT_DATA,
+               label="Latest year of the third-party figures of deaths during or following police contact (year "
+                     "ending March)"),
         Figure("deaths25_total", int(newer[latest]), "deaths", EXTRACT_DATA,
                label=f"Deaths during or following police contact, England and Wales, {financial_year(latest)}"),
-        Figure("deaths25_before", int(newer[latest - 1]), "deaths", EXTRACT_DATA),
-        Figure("deaths25_peak", int(newer[peak]), "deaths", EXTRACT_DATA),
-        Figure("deaths25_peak_year", financial_year(peak), "year", EXTRACT_DATA),
-        Figure("deaths25_revised_years", len(revised), "years", EXTRACT_DATA + DEATHS_DATA),
+        Figure("deaths25_before", int(newer[latest - 1]), "deaths", EXTRACT_DATA,
+               label=f"Deaths during or following police contact, {extract}, {financial_year(latest - 1)}"),
+        Figure("deaths25_peak", int(newer[peak]), "deaths", EXTRACT_DATA,
+               label=f"Deaths during or following police contact, {extract}, in the highest year, "
+                     f"{financial_year(peak)}"),
+        Figure("deaths25_peak_year", financial_year(peak), "year", EXTRACT_DATA,
+               label=f"Year with the most deaths during or following police contact in the third-party figures, "
+                     f"{financial_year(int(newer.index.min()))} to {financial_year(latest)} (year ending March)"),
+        Figure("deaths25_revised_years", len(revised), "years", EXTRACT_DATA + DEATHS_DATA,
+               label=f"Years from {both_years} (those both cover) in which the third-party figures and the IOPC "
+                     "edition this book reads give different counts of deaths"),
         Figure("deaths25_revised_range", f"{int(revised.min())} to {int(revised.max())}", "deaths",
-               EXTRACT_DATA + DEATHS_DATA),
+               EXTRACT_DATA + DEATHS_DATA,
+               label=f"Range of the differences between the third-party figures and the IOPC edition this book "
+                     f"reads, in the years from {both_years} where they differ"),
     ]
     plot = pd.concat([
         pd.DataFrame({"year": official.index, "value": official.to_numpy(), "series": "IOPC 2019/20 edition"}),
@@ -174,15 +219,23 @@ def review_outcomes(highlight: str | None = None) -> Section:
     centre = fitted.centre
     what = (f"IOPC reviews of complaint outcomes upheld (the force's decision overturned), "
             f"{iopc_extract.REVIEW_PERIOD} (third-party extract)")
+    period = iopc_extract.REVIEW_PERIOD
     figures = [
-        Figure("reviews_period", iopc_extract.REVIEW_PERIOD, "year", REVIEW_DATA),
-        Figure("reviews_forces", len(table), "forces", REVIEW_DATA),
-        Figure("reviews_total", int(table["reviews"].sum()), "reviews", REVIEW_DATA, "{:,.0f}"),
-        Figure("reviews_overturned", int(table["overturned"].sum()), "reviews", REVIEW_DATA, "{:,.0f}"),
+        Figure("reviews_period", period, "year", REVIEW_DATA,
+               label="Year the IOPC reviews of complaint outcomes were completed (third-party extract)"),
+        Figure("reviews_forces", len(table), "forces", REVIEW_DATA,
+               label=f"Forces in the figures of IOPC reviews of complaint outcomes, {period} (third-party extract)"),
+        Figure("reviews_total", int(table["reviews"].sum()), "reviews", REVIEW_DATA, "{:,.0f}",
+               label=f"IOPC reviews of complaint outcomes completed for those forces, {period} (third-party "
+                     "extract)"),
+        Figure("reviews_overturned", int(table["overturned"].sum()), "reviews", REVIEW_DATA, "{:,.0f}",
+               label=f"IOPC reviews of complaint outcomes upheld (the force's decision overturned), those forces, "
+                     f"{period} (third-party extract)"),
         Figure("reviews_share", centre, "%", REVIEW_DATA, "{:.1f}",
                label=f"Share of IOPC reviews of complaint outcomes upheld, the {len(charted.table)} forces placed, "
                      f"{iopc_extract.REVIEW_PERIOD}"),
-        Figure("reviews_min", config.MIN_CASES_FOR_SHARE, "reviews", REVIEW_DATA),
+        Figure("reviews_min", config.MIN_CASES_FOR_SHARE, "reviews", REVIEW_DATA,
+               label="Fewest IOPC reviews a force needs to be placed on the funnel (a rule of this book)"),
         Figure("reviews_too_few", "; ".join(f"{r.force} ({r.overturned} of {r.reviews})" for r in few.itertuples())
                or "none", "forces", REVIEW_DATA, label="forces with too few IOPC reviews to place on the funnel"),
         *common.funnel_count_figures("reviews_funnel", charted, REVIEW_DATA),
