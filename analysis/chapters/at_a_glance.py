@@ -326,7 +326,9 @@ def _outcome(row, mine, f):
                                       "too incomplete to compare (the Met's missing arrest counts)")
                 + f"; {without_met}"}
     if row["reason"]:
-        return "not compared", row["reason"], [Figure("g_outcome", "not compared", "comparison", datasets)], national
+        return "not compared", row["reason"], [Figure("g_outcome", "not compared", "comparison", datasets,
+                                                      label=f"Arrest rate after a search, Black minus White, {f.name}, "
+                                                            f"{row['period']}")], national
     # The two rates and the gap between them (Black minus White) as a reader subtracts it (present/numbers).
     black, white, gap = fmt_compared(row["black_value"], row["white_value"], 1)
     sign = MINUS if row["black_value"] < row["white_value"] and not is_zero(gap) else ""
@@ -769,8 +771,10 @@ def local_data(f: forces.Force, local_survey: str | None = None, policeuk: str |
         if path:
             fp = localfiles.fingerprint(path)
             rows.append({"data": what, "file or folder": fp["name"], "sha256": fp["sha256"]})
-            figures += [Figure(f"{key}_name", fp["name"], "file", [f"local {fp['name']}"]),
-                        Figure(f"{key}_sha256", fp["sha256"], "sha256", [f"local {fp['name']}"])]
+            figures += [Figure(f"{key}_name", fp["name"], "file", [f"local {fp['name']}"],
+                               label=f"{what} this edition used: its name"),
+                        Figure(f"{key}_sha256", fp["sha256"], "sha256", [f"local {fp['name']}"],
+                               label=f"{what} this edition used: its SHA-256 checksum")]
         elif what == "Local survey" and f.code == forces.METROPOLITAN:
             rows.append({"data": what, "file or folder": "MOPAC Public Attitude Survey, borough file (public)",
                          "sha256": manifest.raw_file(met_pas.BOROUGH_FILE).sha256})

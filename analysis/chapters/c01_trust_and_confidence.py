@@ -57,10 +57,13 @@ def national_trend() -> Section:
     falls = sorted(v - last["value_pct"] for v in peak_values)
     figures.append(Figure("conf_change_from_peak", fmt_number(falls[0]) if len(falls) == 1 else
                           f"about {fmt_number(falls[0])} to {fmt_number(falls[-1])}",
-                          "percentage points", SERIES_DATA + HEADLINE_DATA))
+                          "percentage points", SERIES_DATA + HEADLINE_DATA,
+                          label=f"Fall in confidence in the local police (CSEW) from its peak year since the 2011/12 "
+                                f"questionnaire change to {last['csew_year']}, percentage points"))
     provisional = trend[trend["provisional"]]
     years = sorted(provisional.loc[provisional["measure"] != "trust_police_in_area", "csew_year"].unique())
-    figures += [Figure("provisional_years", common.join(years), "CSEW years", SERIES_DATA + HEADLINE_DATA),
+    figures += [Figure("provisional_years", common.join(years), "CSEW years", SERIES_DATA + HEADLINE_DATA,
+                       label="CSEW years whose figures only the third party's extract gives"),
                 Figure("trust_wording", TRUST_WORDING, "note", SERIES_DATA,
                        label="what the extract's PROVENANCE.md says of the trust series")]
     chart = lines.trend_with_breaks(
@@ -262,17 +265,25 @@ def survey_section(df: pd.DataFrame, force: str) -> Section:
     interval_note = ("" if not no_interval.any() else
                      f"For {no_interval.sum():,} of {len(iv):,} rows {survey.NO_INTERVAL}: {why}.")
     span = f"{series.iloc[0]['period']} to {last['period']}"
-    figures = [Figure("ls_force", f.name, "force", datasets), Figure("ls_measure", measure, "measure", datasets),
-               Figure("ls_area", area, "area", datasets),
-               Figure("ls_latest_period", last["period"], "period", datasets),
-               Figure("ls_latest", last["pct"], "%", datasets),
-               Figure("ls_change_year", year["wording"], "comparison", datasets),
-               Figure("ls_change_first", first["wording"], "comparison", datasets)]
+    own = f"{f.name}'s own survey, {measure} ({area})"
+    figures = [Figure("ls_force", f.name, "force", datasets, label="Force whose own survey this section shows"),
+               Figure("ls_measure", measure, "measure", datasets, label="Measure of the force's own survey shown"),
+               Figure("ls_area", area, "area", datasets, label="Area of the force's own survey shown"),
+               Figure("ls_latest_period", last["period"], "period", datasets,
+                      label="Latest period of the force's own survey"),
+               Figure("ls_latest", last["pct"], "%", datasets, label=f"{own}, {last['period']}"),
+               Figure("ls_change_year", year["wording"], "comparison", datasets,
+                      label=f"{own}: {last['period']} against a year earlier"),
+               Figure("ls_change_first", first["wording"], "comparison", datasets,
+                      label=f"{own}: {last['period']} against the first period")]
     if pd.notna(last["ci_low"]):
-        figures += [Figure("ls_latest_low", last["ci_low_pct"], "%", datasets),
-                    Figure("ls_latest_high", last["ci_high_pct"], "%", datasets)]
+        figures += [Figure("ls_latest_low", last["ci_low_pct"], "%", datasets,
+                           label=f"{own}, {last['period']}: lower end of the 95% confidence interval"),
+                    Figure("ls_latest_high", last["ci_high_pct"], "%", datasets,
+                           label=f"{own}, {last['period']}: upper end of the 95% confidence interval")]
     if "sha256" in df.attrs:
-        figures.append(Figure("ls_file_sha256", df.attrs["sha256"], "sha256", datasets))
+        figures.append(Figure("ls_file_sha256", df.attrs["sha256"], "sha256", datasets,
+                              label="SHA-256 checksum of the force's own survey file, as read"))
     latest_text = (f"{last['pct']:.0f}% (95% CI {last['ci_low_pct']:.0f}% to {last['ci_high_pct']:.0f}%)"
                    if pd.notna(last["ci_low"]) else f"{last['pct']:.0f}% ({survey.NO_INTERVAL})")
     # Every value here comes from the force's file or its name: escaped, it stays text on the page.

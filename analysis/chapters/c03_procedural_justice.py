@@ -192,7 +192,8 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
         Figure("ss_bw_bound_high", bounds["high"], "ratio", SEARCH_DATA, PCT1,
                f"Black/White search rate ratio, {ew}, {interpolated}, if every 'Not stated' search had been of "
                "a Black person (the highest it could be)"),
-        *common.funnel_count_figures("ss_funnel", fitted, SEARCH_DATA),
+        *common.funnel_count_figures("ss_funnel", fitted, SEARCH_DATA,
+                                     what=f"the Black/White search rate ratio in {year} (interpolated residents)"),
         *common.funnel_figures("ss_force_funnel", fitted, highlight, datasets=SEARCH_DATA,
                                what=f"the Black/White search rate ratio in {year} (interpolated residents)"),
         Figure("ss_unstated_share", 100 * bounds["not_stated"] / all_searches, "%", SEARCH_DATA,
@@ -391,7 +392,8 @@ def search_ratio_map(highlight: str | None = None) -> Section:
                      "published)"),
     ]
     fitted, without_met = published_funnel()
-    figures += [*common.funnel_count_figures("ss23_funnel", fitted, sr.DATASETS),
+    figures += [*common.funnel_count_figures("ss23_funnel", fitted, sr.DATASETS,
+                                             what=f"the Black/White ratio of published search rates in {sr.YEAR}"),
                 Figure("ss23_median_force", quotable["ratio"].median(), "ratio", sr.DATASETS, PCT1,
                        f"Black/White search rate ratio of the median force, {published}"),
                 Figure("ss23_bw_excl_met", without_met, "ratio", sr.DATASETS, PCT1,

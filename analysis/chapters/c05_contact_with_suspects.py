@@ -395,7 +395,9 @@ def use_of_force(highlight: str | None = None) -> Section:
         Figure("uof_ratio_excl_met", without_met, "ratio", rates_data, PCT1,
                label=f"Black/White use of force ratio, England and Wales excluding the Met, {financial_year(latest)}: "
                      "the funnel's centre"),
-        *common.funnel_count_figures("uof_funnel", fitted, rates_data),
+        *common.funnel_count_figures("uof_funnel", fitted, rates_data,
+                                     what=f"the Black/White ratio of use of force per resident in "
+                                          f"{financial_year(latest)}"),
         *common.funnel_figures("uof_force_funnel", fitted, highlight, datasets=rates_data,
                                what=f"the Black/White ratio of use of force per resident in {financial_year(latest)} "
                                     "(interpolated residents)"),

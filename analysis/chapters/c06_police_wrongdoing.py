@@ -124,7 +124,8 @@ def force_counts(highlight: str | None = None) -> Section:
                label=f"{per_million} in the force with the highest rate (the City of London left out), {span}"),
         Figure("deaths_force_top_n", int(top["fatalities"]), "deaths", DEATHS_DATA,
                label=f"Deaths during or following police contact in the force with the highest rate, {span}"),
-        *common.funnel_count_figures("deaths_funnel", charted, RATE_DATA),
+        *common.funnel_count_figures("deaths_funnel", charted, RATE_DATA,
+                                     what=f"deaths following police contact per million residents a year, {span}"),
         Figure("deaths_force_median", table["fatalities"].median(), "deaths", DEATHS_DATA,
                label=f"Median of the forces' counts of deaths during or following police contact, {span}"),
         Figure("deaths_force_dropped", ", ".join(dropped), "authorities", DEATHS_DATA,
@@ -238,7 +239,7 @@ def review_outcomes(highlight: str | None = None) -> Section:
                label="Fewest IOPC reviews a force needs to be placed on the funnel (a rule of this book)"),
         Figure("reviews_too_few", "; ".join(f"{r.force} ({r.overturned} of {r.reviews})" for r in few.itertuples())
                or "none", "forces", REVIEW_DATA, label="forces with too few IOPC reviews to place on the funnel"),
-        *common.funnel_count_figures("reviews_funnel", charted, REVIEW_DATA),
+        *common.funnel_count_figures("reviews_funnel", charted, REVIEW_DATA, what=what),
         *common.row_figures("reviews_force_funnel", "iopc_reviews_upheld_pct", iopc_extract.REVIEW_PERIOD, highlight,
                             what=what),
     ]

@@ -126,13 +126,12 @@ def row_figures(key: str, measure_id: str, period: str, highlight: str | None, *
                    row["datasets"].split("; "), label=f"Where {row['force']} falls on the funnel of {what}")]
 
 
-def funnel_count_figures(prefix: str, fitted: funnel.Funnel, datasets: list[str], *,
-                         what: str | None = None) -> list[Figure]:
+def funnel_count_figures(prefix: str, fitted: funnel.Funnel, datasets: list[str], *, what: str) -> list[Figure]:
     """How many forces fall where on a funnel, and the overdispersion the limits allow for; `what` names the funnel
     in the labels ("the Black/White search rate ratio, 2018/19"), as a chapter with two funnels must."""
     verdicts = fitted.table["funnel"]
     spread = fitted.spread
-    on = f" on the funnel of {what}" if what else ""
+    on = f" on the funnel of {what}"
     around = f" around {fitted.centre_name}{on}"
     return [
         Figure(f"{prefix}_within", int((verdicts == funnel.WITHIN).sum()), "forces", datasets,
@@ -176,8 +175,9 @@ def resident_funnel(fitted: funnel.Funnel, key: str, highlight: str | None, *, d
     table for `measure`, its id and period), and the plot (`chart`: funnel_plot's name, titles and subtitle;
     `described`, what the screen-reader description calls it)."""
     charted = fitted.without([forces.CITY_OF_LONDON])
-    figures = [*funnel_count_figures(f"{key}_funnel", charted, data),
-               Figure(f"{key}_median_force", fitted.centre, unit, data, "{:.1f}"),
+    figures = [*funnel_count_figures(f"{key}_funnel", charted, data, what=what),
+               Figure(f"{key}_median_force", fitted.centre, unit, data, "{:.1f}",
+                      label=f"The median force's figure, the centre of the funnel of {what}"),
                *met_share_figures(key, charted, data, events=events),
                *row_figures(f"{key}_force_funnel", *measure, highlight, what=what)]
     plot = funnels.funnel_plot(

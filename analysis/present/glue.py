@@ -15,7 +15,7 @@ from myst_nb import glue
 from analysis import config
 from analysis.present import precision, tables
 from analysis.present.numbers import fmt_number, format_spec
-from analysis.present.register import METADATA_KEY, derived_label, numbers_table
+from analysis.present.register import METADATA_KEY, numbers_table
 from analysis.present.render import Drawn
 from analysis.sources import manifest
 
@@ -77,10 +77,11 @@ class Figures:
         self.chapter = chapter
         self.records: list[dict] = []
 
-    def glue(self, key: str, value, *, unit: str, datasets: list[str], fmt: str = "{:.0f}",
-             label: str | None = None) -> str:
+    def glue(self, key: str, value, *, unit: str, datasets: list[str], label: str, fmt: str = "{:.0f}") -> str:
         """Glue `value` (formatted, rounded half away from zero) as `key`, and record it with a label saying
         what it is; returns the text glued."""
+        if not label:  # the chapter's list of numbers says what each is in words, never by its key
+            raise ValueError(f"figure {key!r} in chapter {self.chapter} has no label")
         if any(r["key"] == key for r in self.records):
             raise ValueError(f"figure key {key!r} glued twice in chapter {self.chapter}")
         if isinstance(value, float) and math.isnan(value):
@@ -94,7 +95,7 @@ class Figures:
         text = value if isinstance(value, str) else fmt_number(stored, *format_spec(fmt))
         glue(key, Text(text), display=False)
         self.records.append({"key": key, "value": stored, "text": text, "unit": unit,
-                             "label": label or derived_label(key, unit),
+                             "label": label,
                              "chapter": self.chapter, "datasets": sorted(datasets), "grade": grade(datasets)})
         return text
 
@@ -157,7 +158,7 @@ class Figure:
     unit: str
     datasets: list[str]
     fmt: str = "{:.0f}"
-    label: str | None = None  # what the number is, with its period, for the chapter's list of numbers
+    label: str | None = None  # what the number is, with its period, for the chapter's list of numbers (glue needs it)
 
 
 @dataclass

@@ -28,24 +28,6 @@ def collect(notebooks: list[Path]) -> list[dict]:
     return sorted(records, key=lambda r: (r["chapter"], r["key"]))
 
 
-# Words in figure keys, spelled out for a label where a chapter gives none.
-KEY_WORDS = {
-    "conf": "confidence", "pct": "per cent", "ss": "stop and search", "bw": "Black/White", "aw": "Asian/White",
-    "mw": "Mixed/White", "ew": "England and Wales", "wf": "officers and PCSOs", "hs": "hot spots", "sat": "satisfaction",
-    "pas": "Public Attitude Survey", "asb": "anti-social behaviour", "cjs": "criminal justice system", "sv": "searches",
-    "lsoa": "LSOAs", "ev": "cited", "g": "", "reg": "register row",
-    "n": "number of", "min": "minimum", "max": "maximum", "uof": "use of force", "num": "number",
-}
-
-
-def derived_label(key: str, unit: str) -> str:
-    """A readable label from the key's words and the unit, for figures glued without one."""
-    words = [KEY_WORDS.get(w, w) for w in key.split("_")]
-    text = " ".join(w for w in words if w)
-    text = text[:1].upper() + text[1:]
-    return f"{text} ({unit})" if unit else text
-
-
 def _sources(dataset_ids: list[str]) -> str | None:
     """The datasets a figure came from, by title and period (one line each), not by id."""
     files = manifest.load_manifest()
@@ -82,7 +64,7 @@ def numbers_table(records: list[dict], *, with_chapter: bool = False) -> tables.
     frame = pd.DataFrame({
         "chapter": [f'<a href="{html.escape(r["chapter"])}.html">{html.escape(chapter_title(r["chapter"]))}</a>'
                     for r in records],
-        "label": [r.get("label") or derived_label(r["key"], r["unit"]) for r in records],
+        "label": [r["label"] for r in records],
         "figure": [_shown(r) for r in records],
         "sources": [_sources(r["datasets"]) for r in records],
         "key": [f'<small><code>{html.escape(r["key"])}</code></small>' for r in records],

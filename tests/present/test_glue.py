@@ -21,20 +21,20 @@ def figs(monkeypatch):
     return glue.Figures("01-trust-and-confidence")
 
 
-def test_records_keep_the_register_fields_and_add_a_label(figs):
+def test_records_keep_the_register_fields_and_a_label_in_words(figs):
     figs.glue("conf_first", 63.4, unit="%", datasets=[SERIES], label="Confidence in the local police, 2005/06")
-    figs.add(Section(None, None, [Figure("conf_first_year", "2005/06", "CSEW year", [SERIES])]))
-    first, second = figs.records
+    first, = figs.records
     assert set(first) == {"key", "value", "text", "unit", "label", "chapter", "datasets", "grade"}
     assert first["grade"] == manifest.raw_file(SERIES).grade
     assert first["label"] == "Confidence in the local police, 2005/06" and first["text"] == "63"
-    # No label given: one is made from the key's words and the unit.
-    assert second["label"] == "Confidence first year (CSEW year)"
+    # A figure without a label would reach the chapter's list of numbers named by its key: refused.
+    with pytest.raises(ValueError, match="'conf_first_year' in chapter 01-trust-and-confidence has no label"):
+        figs.add(Section(None, None, [Figure("conf_first_year", "2005/06", "CSEW year", [SERIES])]))
 
 
 def test_glue_refuses_a_dataset_not_in_the_manifest(figs):
     with pytest.raises(ValueError, match=r"names dataset\(s\) \['csew/nope'\] that are not in manifest.yml"):
-        figs.glue("x", 1, unit="%", datasets=["csew/nope"])
+        figs.glue("x", 1, unit="%", datasets=["csew/nope"], label="x")
 
 
 def test_numbers_table_for_readers(figs):
@@ -107,10 +107,10 @@ def test_a_national_section_is_made_and_drawn_once_and_each_caller_gets_its_own_
 
 
 def test_a_figure_takes_the_lowest_grade_of_its_sources_and_readers_see_the_marked_ones(figs):
-    figs.glue("official", 1.0, unit="%", datasets=["mid_year_population_lad23_2011_2023/mye_2011_2023"])
+    figs.glue("official", 1.0, unit="%", datasets=["mid_year_population_lad23_2011_2023/mye_2011_2023"], label="o")
     figs.glue("mixed", 2.0, unit="%", datasets=["mid_year_population_lad23_2011_2023/mye_2011_2023",
-                                                "force_indicators_thirdparty_2026/indicators"])
-    figs.glue("own", 3.0, unit="%", datasets=["local survey.csv"])
+                                                "force_indicators_thirdparty_2026/indicators"], label="m")
+    figs.glue("own", 3.0, unit="%", datasets=["local survey.csv"], label="f")
     grades = {r["key"]: r["grade"] for r in figs.records}
     assert grades == {"official": "official", "mixed": "third-party extract", "own": "the force's own file"}
     shown = register.numbers_table(figs.records).frame["Figure"].tolist()

@@ -85,9 +85,9 @@ def test_format_spec_reads_chapter_formats_and_refuses_others():
 def test_glue_rounds_half_away_from_zero(monkeypatch):
     monkeypatch.setattr(glue, "glue", lambda *a, **k: None)
     figs = glue.Figures("test")
-    assert figs.glue("a", 12.5, unit="%", datasets=[]) == "13"
-    assert figs.glue("b", 0.125, unit="ratio", datasets=[], fmt="{:.2f}") == "0.13"
-    assert figs.glue("c", 124999.5, unit="officers", datasets=[], fmt="{:,.0f}") == "125,000"
+    assert figs.glue("a", 12.5, unit="%", datasets=[], label="a") == "13"
+    assert figs.glue("b", 0.125, unit="ratio", datasets=[], fmt="{:.2f}", label="b") == "0.13"
+    assert figs.glue("c", 124999.5, unit="officers", datasets=[], fmt="{:,.0f}", label="c") == "125,000"
     assert [r["text"] for r in figs.records] == ["13", "0.13", "125,000"]
 
 
