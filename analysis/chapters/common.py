@@ -148,7 +148,7 @@ def funnel_count_figures(prefix: str, fitted: funnel.Funnel, datasets: list[str]
                label=f"Overdispersion factor{on}: how many times more the forces vary than chance alone would make "
                      "them (1 is chance alone)"),
         Figure(f"{prefix}_spread", funnel.describe_spread(spread), "method", datasets,
-               label=f"How the funnel limits{on} allow for the forces varying more than chance"),
+               label=f"How the limits{on} allow for the forces varying more than chance"),
     ]
 
 
