@@ -210,23 +210,22 @@ def _bw_published(row, mine, f):
 
 
 def _bw_counted(row, mine, f):
-    """The book's ratio from the search counts, on interpolated residents, the Home Office's beside it; a verdict only
-    where the two denominators agree."""
+    """The book's ratio from the search counts, on interpolated residents, the Home Office's beside it; its side of
+    parity on both denominators, and where they disagree by more than the interval, the range between them."""
     if pd.isna(row["value"]):
         text, comparison = disproportionality.TOO_FEW, force_measures.TOO_FEW
     else:
         text = f"{_interval(row)}; official (Home Office method, 2011 Census): {fmt_number(row['official_value'], 1)}"
         if row["reason"] == force_measures.CITY:
             comparison = CITY_PER_RESIDENT
-        elif row["reason"] == force_measures.DENOMINATORS:
-            comparison = (f"between {fmt_number(row['denominator_low'], 1)} and "
-                          f"{fmt_number(row['denominator_high'], 1)} on the two denominators, which differ by more "
-                          "than the interval: no verdict")
         else:
             comparison = (PARITY_WORDS.get(row["vs_parity"], "not significantly different from parity (1)")
-                          + " on both denominators" * (row["vs_parity"] != force_measures.ABOVE_PARITY))
-        comparison = [comparison] + ([] if row["reason"] == force_measures.CITY else
-                                     ["residents interpolated between the 2011 and 2021 Censuses"])
+                          + " on both denominators")
+        uncertain = ([f"between {fmt_number(row['denominator_low'], 1)} and {fmt_number(row['denominator_high'], 1)} "
+                      "on the two denominators, which differ by more than the interval"]
+                     if row["interval_note"] == force_measures.DENOMINATORS else [])
+        comparison = [comparison, *uncertain] + ([] if row["reason"] == force_measures.CITY else
+                                                 ["residents interpolated between the 2011 and 2021 Censuses"])
     return text, comparison, [Figure("g_bw_label", text, "ratio", row["datasets"].split("; "),
                                       label=_labelled(row, f, " (search counts)"))]
 

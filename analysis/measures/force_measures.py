@@ -39,7 +39,10 @@ RISE, FALL, NO_CHANGE, NOT_TESTED = ("significant rise", "significant fall", "no
 CITY = "the City of London: per resident, its figures say little (hundreds of thousands work in or visit it each day)"
 TOO_FEW = f"fewer than {config.MIN_EVENTS_FOR_RATIO} searches in a group"
 EXTRACT_NO_RATIO = "the third party gives no ratio: fewer than 30 searches of Black people"
-DENOMINATORS = "the 2011 Census and interpolated denominators differ by more than the interval"
+# Where the ratio's two denominators disagree by more than its interval, its size is uncertain but not its side of
+# parity, which is tested on both (counted_ratio): said beside the interval, never a reason for no verdict.
+DENOMINATORS = ("the 2011 Census and interpolated denominators differ by more than the interval: the size is uncertain, "
+                "so parity is tested on both")
 NOT_PUBLISHED = "no published rate for this force"
 NOT_BY_FORCE = "not in this data by force"
 DEATHS_CITY = ("not compared: per resident, the City of London's figures say little, and IOPC counts a death in an "
@@ -93,7 +96,8 @@ COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end
 # p-value before it (methods/multiplicity.before_correction);
 # england_and_wales_excluding_met: the comparator no one force dominates, where the Met drives England and Wales's;
 # shared_with: the force whose row carries the figure and verdict of an area a force shares (the City of London's
-# ASB is London's, on the Met's row); interval_note: why a survey estimate has no interval; black_value,
+# ASB is London's, on the Met's row); interval_note: why a survey estimate has no interval, or what a ratio's interval
+# leaves out (DENOMINATORS); black_value,
 # white_value: the two groups' figures a difference between them is of (the outcome test's arrest rates, %).
 EXTRA = ["england_and_wales_excluding_met", "funnel_caveat", "basis", "events", "value_as_published",
          "official_value", "denominator_low", "denominator_high", "rounding_low", "rounding_high", "vs_parity", "area",
@@ -263,8 +267,9 @@ def published_ratio() -> pd.DataFrame:
 
 def counted_ratio() -> pd.DataFrame:
     """The Black/White ratio in the newest year of the search counts, on residents interpolated between the censuses
-    (the book's figure) with the Home Office's (2011 Census) beside it: a verdict against parity only where the two
-    denominators agree and both intervals say so."""
+    (the book's figure) with the Home Office's (2011 Census) beside it: significantly above or below parity only where
+    both intervals say so; where the two denominators disagree by more than the interval, that says so beside it
+    (a size in doubt, a side of parity not, and a more precise ratio is no reason for less of a verdict)."""
     ratios = rate_ratio_table()
     black = ratios[ratios["group"] == "Black"]
     latest = int(black["year_ending"].max())
@@ -272,8 +277,8 @@ def counted_ratio() -> pd.DataFrame:
     city = now.index == forces.CITY_OF_LONDON
     verdict = _parity(now[["ci_low", "ci_low_interpolated"]].min(axis=1),
                       now[["ci_high", "ci_high_interpolated"]].max(axis=1))
-    reason = pd.Series(np.select([now["rate_ratio_interpolated"].isna(), city, now["denominator_uncertain"]],
-                                 [TOO_FEW, CITY, DENOMINATORS], ""), index=now.index).replace("", None)
+    reason = pd.Series(np.select([now["rate_ratio_interpolated"].isna(), city], [TOO_FEW, CITY], ""),
+                       index=now.index).replace("", None)
     data = [ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE]
     without_met = black[black["year_ending"] == latest].set_index("pfa_code").at[forces.EW_EXCLUDING_MET,
                                                                                  "rate_ratio_interpolated"]
@@ -282,7 +287,8 @@ def counted_ratio() -> pd.DataFrame:
                  ci_low=now["ci_low_interpolated"], ci_high=now["ci_high_interpolated"],
                  official_value=now["rate_ratio"], denominator_low=now["denominator_low"],
                  denominator_high=now["denominator_high"], vs_parity=verdict.where(reason.isna()), test=PARITY_TEST,
-                 reason=reason)
+                 reason=reason, interval_note=pd.Series(DENOMINATORS, index=now.index).where(
+                     now["denominator_uncertain"] & reason.isna()))
 
 
 def newest_searches() -> pd.DataFrame:

@@ -125,7 +125,20 @@ def test_a_force_given_another_areas_figure_has_no_verdict_of_its_own(table):
     assert pd.notna(met["vs_england_and_wales"]) and pd.isna(met["reason"]) and pd.isna(met["shared_with"])
     # No force's ASB share has an interval, and every row says why.
     assert asb["ci_low"].isna().all() and (asb["interval_note"] == fm.ASB_NO_INTERVAL).all()
-    assert table.loc[table["measure_id"] != "asb_experience_pct", "interval_note"].isna().all()
+    noted = table[table["measure_id"] != "asb_experience_pct"].dropna(subset="interval_note")
+    assert (noted["interval_note"] == fm.DENOMINATORS).all() and (noted["measure_id"] == "bw_search_ratio").all()
+
+
+def test_a_ratio_whose_denominators_disagree_keeps_its_side_of_parity_tested_on_both():
+    # Kent, 2018/19: 11.5 on the 2011 Census, 5.5 on interpolated residents; both far above one.
+    table = fm.all_forces()
+    rows = table[(table["measure_id"] == "bw_search_ratio") & (table["period"] == "2018/19")].set_index("force_code")
+    kent = rows.loc["E23000032"]
+    assert kent["interval_note"] == fm.DENOMINATORS and pd.isna(kent["reason"])
+    assert kent["vs_parity"] == fm.ABOVE_PARITY and kent["denominator_low"] > 1
+    # A ratio more precise than its denominators is never the reason a force has no verdict (the Met, South Wales).
+    uncertain = rows[rows["interval_note"] == fm.DENOMINATORS]
+    assert len(uncertain) > 3 and uncertain["vs_parity"].notna().all()
 
 
 def test_shown_at_gives_site_addresses_of_sections_that_exist(table):
