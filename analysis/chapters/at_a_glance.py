@@ -202,11 +202,19 @@ def _bw_published(row, mine, f):
         if pd.notna(row["ci_low"]):
             text += f" (approximate 95% CI {fmt_interval(row['ci_low'], row['ci_high'], 1)})"
         older = mine[(mine["measure_id"] == row["measure_id"]) & (mine["period_end"] < row["period_end"])]
+        placed = _placed(row)
+        among = ([*placed, "approximate limits: counts rebuilt from the rounded rates"] if placed else
+                 [row["reason"]] if pd.notna(row["reason"]) else [])
         comparison = [f"published rates rounded to 0.1 per 1,000 allow "
-                      f"{fmt_interval(row['rounding_low'], row['rounding_high'], 2)}",
+                      f"{fmt_interval(row['rounding_low'], row['rounding_high'], 2)}", *among,
                       f"Census 2021 denominators, so not comparable with {older['period'].iloc[0]}"]
     return text, comparison, [Figure("g_bw23_label", text, "ratio", row["datasets"].split("; "),
                                       label=_labelled(row, f, " (published rates)"))]
+
+
+def _placed(row: pd.Series) -> list[str]:
+    """A ratio's place among forces on chapter 3's funnel, where it has one (its verdict is against parity)."""
+    return [_funnel_wording(row)] if pd.notna(row["funnel_place"]) else []
 
 
 def _bw_counted(row, mine, f):
@@ -222,10 +230,10 @@ def _bw_counted(row, mine, f):
             comparison = (PARITY_WORDS.get(row["vs_parity"], "not significantly different from parity (1)")
                           + " on both denominators")
         uncertain = ([f"between {fmt_number(row['denominator_low'], 1)} and {fmt_number(row['denominator_high'], 1)} "
-                      "on the two denominators, which differ by more than the interval"]
+                      "on the two denominators, which differ by more than the interval, so not placed among forces"]
                      if row["interval_note"] == force_measures.DENOMINATORS else [])
-        comparison = [comparison, *uncertain] + ([] if row["reason"] == force_measures.CITY else
-                                                 ["residents interpolated between the 2011 and 2021 Censuses"])
+        comparison = [comparison, *uncertain, *_placed(row)] + (
+            [] if row["reason"] == force_measures.CITY else ["residents interpolated between the 2011 and 2021 Censuses"])
     return text, comparison, [Figure("g_bw_label", text, "ratio", row["datasets"].split("; "),
                                       label=_labelled(row, f, " (search counts)"))]
 

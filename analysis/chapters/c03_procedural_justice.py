@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.chapters import common, evidence
+from analysis.measures import funnels as measure_funnels
 from analysis.measures import search_ratios
 from analysis.measures.search_ratios import hollow, rate_ratio_table
 from analysis.methods import denominators, disproportionality, funnel, multiplicity, survey
@@ -90,14 +91,13 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
     compared = forces_only[forces_only["pfa_code"] != forces.CITY_OF_LONDON]
     top = forces_only.loc[forces_only["rate_ratio_interpolated"].idxmax()]
     too_few = bw[(bw["label"] == disproportionality.TOO_FEW) & bw["pfa_code"].isin(forces.force_codes())]
-    # Centred on England and Wales without the Met, whose searches make most of the national ratio.
-    fitted = funnel.forces_ratio_funnel(bw, "searches", "searches_ref", "rate_ratio_interpolated",
-                                        without_met["rate_ratio_interpolated"], search_ratios.CENTRE_NAME)
+    # Centred on England and Wales without the Met, whose searches make most of the national ratio (one fit, with the
+    # measures table); the table beside it gives each unplaced force's range from its two denominators.
+    fitted = measure_funnels.counted_ratio_funnel()
     funnelled = fitted.table
-    uncertain = funnelled["denominator_uncertain"] & (funnelled["pfa_code"] != forces.CITY_OF_LONDON)
+    uncertain = funnelled["funnel"] == funnel.DENOMINATORS_APART
     funnelled.loc[uncertain, "funnel"] = [common.denominator_range(r.rate_ratio, r.rate_ratio_interpolated)
                                           for r in funnelled[uncertain].itertuples()]
-    funnelled.loc[funnelled["pfa_code"] == forces.CITY_OF_LONDON, "funnel"] = funnel.CITY_NOT_COMPARED
     gap = forces_only["rate_ratio"] / forces_only["rate_ratio_interpolated"] - 1
     searches = ss.load_searches()
     all_searches = searches.loc[searches["year_ending"] == latest, "searches"].sum()
@@ -194,8 +194,8 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
                "a Black person (the highest it could be)"),
         *common.funnel_count_figures("ss_funnel", fitted, SEARCH_DATA,
                                      what=f"the Black/White search rate ratio in {year} (interpolated residents)"),
-        *common.funnel_figures("ss_force_funnel", fitted, highlight, datasets=SEARCH_DATA,
-                               what=f"the Black/White search rate ratio in {year} (interpolated residents)"),
+        *common.row_figures("ss_force_funnel", "bw_search_ratio", year, highlight,
+                            what=f"the Black/White search rate ratio in {year} (interpolated residents)"),
         Figure("ss_unstated_share", 100 * bounds["not_stated"] / all_searches, "%", SEARCH_DATA,
                label=f"share of searches in {year} recorded as 'Not stated', England and Wales (Home Office forces)"),
         Figure("ss_unstated_share_with_vehicle", 100 * unstated["unstated_share"].iloc[0], "%", SEARCH_DATA,
@@ -391,7 +391,7 @@ def search_ratio_map(highlight: str | None = None) -> Section:
                label=f"Forces with no Black/White ratio of published search rates for {sr.YEAR} (a rate not "
                      "published)"),
     ]
-    fitted, without_met = published_funnel()
+    fitted, without_met = measure_funnels.published_ratio_funnel()
     figures += [*common.funnel_count_figures("ss23_funnel", fitted, sr.DATASETS,
                                              what=f"the Black/White ratio of published search rates in {sr.YEAR}"),
                 Figure("ss23_median_force", quotable["ratio"].median(), "ratio", sr.DATASETS, PCT1,
@@ -399,9 +399,9 @@ def search_ratio_map(highlight: str | None = None) -> Section:
                 Figure("ss23_bw_excl_met", without_met, "ratio", sr.DATASETS, PCT1,
                        label=f"Black/White search rate ratio, England and Wales excluding the Met, {sr.YEAR}: the "
                              "funnel's centre"),
-                *common.funnel_figures("ss23_force_funnel", fitted, highlight, datasets=sr.DATASETS,
-                                       what=f"the Black/White ratio of published search rates in {sr.YEAR} "
-                                            "(approximate limits: counts rebuilt from rounded rates)")]
+                *common.row_figures("ss23_force_funnel", "bw_search_ratio", sr.YEAR, highlight,
+                                    what=f"the Black/White ratio of published search rates in {sr.YEAR} "
+                                         "(approximate limits: counts rebuilt from rounded rates)")]
     rebuilt = "approximate 95% confidence interval from counts rebuilt as rate times Census 2021 population"
     figures += [Figure("ss23_bw_national_counts_low", national["ci_low"], "ratio", sr.DATASETS, PCT1,
                        f"{national_ratio}: lower end of the {rebuilt}"),
@@ -419,22 +419,10 @@ def search_ratio_map(highlight: str | None = None) -> Section:
     return Section(ratios.round(3), chart, figures)
 
 
-def published_funnel() -> tuple[funnel.Funnel, float]:
-    """The 2022/23 published ratios on funnel limits around England and Wales excluding the Met, and that centre: one
-    fit for the map's verdicts and the funnel drawn beside it. A force is placed from its rebuilt counts, never
-    ranked; forces without them are left out."""
-    ratios = disproportionality.published_ratios()
-    counted = ratios[ratios["ci_low"].notna()]
-    without_met = search_ratios.ratio_without_met(ratios, "black_searches", "black_population", "white_searches",
-                                                  "white_population")
-    return funnel.forces_ratio_funnel(counted, "black_searches", "white_searches", "ratio", without_met,
-                                      search_ratios.CENTRE_NAME), without_met
-
-
 def search_ratio_funnel_2023(highlight: str | None = None) -> Section:
     """The 2022/23 Black/White ratios of published rates drawn on the funnel whose verdicts the map's section gives
-    (published_funnel): every verdict printed has its chart."""
-    fitted, without_met = published_funnel()
+    (measures/funnels.published_ratio_funnel): every verdict printed has its chart."""
+    fitted, without_met = measure_funnels.published_ratio_funnel()
     placed = fitted.table
     chart = funnels.funnel_plot(
         fitted, name="stop-search-ratio-funnel-2023", highlight=highlight, log_y=True,

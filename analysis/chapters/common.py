@@ -84,10 +84,12 @@ def row_sentence(row: pd.Series, what: str) -> str:
     not placed; never a rank."""
     meta = force_measures.MEASURES[row["measure_id"]]
     if pd.isna(row["value"]):
-        return f"{row['force']} has no published figure for {what}; {row['reason']}"
+        return f"{row['force']} has no figure for {what}; {row['reason']}"
     percent = meta["unit"] == "percent"
     figure = fmt_number(row["value"], meta["decimals"]) + ("% of" if percent else " for")
-    if pd.isna(row["funnel_place"]):
+    if pd.isna(row["funnel_place"]) and row["interval_note"] == force_measures.DENOMINATORS:
+        verdict = denominator_range(row["official_value"], row["value"])
+    elif pd.isna(row["funnel_place"]):
         verdict = force_measures.UNPLACED_WORDS.get(row["reason"], row["reason"])
     else:
         verdict = (f"{force_measures.FUNNEL_WORDS[row['funnel_place']]} around {row['funnel_centre']}"

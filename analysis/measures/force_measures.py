@@ -30,6 +30,7 @@ OUTSIDE_95 = ("above 99.8% limit", "above 95% limit", "below 95% limit", "below 
 CENTRE_EW = "England and Wales"
 # Every funnel of rates per resident is centred on the median force (methods/funnel.forces_rate_funnel).
 CENTRE_MEDIAN = funnel.MEDIAN_FORCE
+CENTRE_EXCLUDING_MET = search_ratios.CENTRE_NAME  # every Black/White funnel: the Met makes most searches of Black people
 CENTRE_POOLED = funnel.POOLED_SHARE  # a share's funnel: the forces with enough cases to place, pooled
 HIGHER, LOWER, NOT_DIFFERENT = "significantly higher", "significantly lower", "not significantly different"
 ABOVE_PARITY, BELOW_PARITY, AT_PARITY = ("significantly above parity", "significantly below parity",
@@ -44,6 +45,7 @@ EXTRACT_NO_RATIO = "the third party gives no ratio: fewer than 30 searches of Bl
 DENOMINATORS = ("the 2011 Census and interpolated denominators differ by more than the interval: the size is uncertain, "
                 "so parity is tested on both")
 NOT_PUBLISHED = "no published rate for this force"
+NO_COUNTS = "not placed on the funnel: no counts could be rebuilt from its published rates to give its interval"
 NOT_BY_FORCE = "not in this data by force"
 DEATHS_CITY = ("not compared: per resident, the City of London's figures say little, and IOPC counts a death in an "
                "incident two forces shared (as the City and the Met can) against each, naming no incident, so its "
@@ -139,7 +141,7 @@ SCHEMA = pa.DataFrameSchema(
         "england_and_wales": pa.Column(float, nullable=True),
         "median_force": pa.Column(float, nullable=True),
         "funnel_place": pa.Column(object, pa.Check.isin(_FUNNEL_VALUES), nullable=True),
-        "funnel_centre": pa.Column(object, pa.Check.isin([CENTRE_EW, CENTRE_MEDIAN, CENTRE_POOLED]), nullable=True),
+        "funnel_centre": pa.Column(object, pa.Check.isin([CENTRE_EW, CENTRE_MEDIAN, CENTRE_EXCLUDING_MET, CENTRE_POOLED]), nullable=True),
         "vs_england_and_wales": pa.Column(object, pa.Check.isin([HIGHER, LOWER, NOT_DIFFERENT]), nullable=True),
         "test": pa.Column(object, nullable=True),
         "previous_period": pa.Column(object, nullable=True),
@@ -205,7 +207,7 @@ def _funnel_rows(fitted: funnel.Funnel, too_few: str | None = None) -> dict:
     force with too few cases to place on a share's funnel)."""
     place = fitted.table.set_index("pfa_code")["funnel"]
     reason = place.map({funnel.CITY_NOT_COMPARED: CITY, funnel.TOO_FEW_TO_PLACE: too_few})
-    unplaced = place.isin([funnel.CITY_NOT_COMPARED, funnel.TOO_FEW_TO_PLACE])
+    unplaced = ~place.isin(list(FUNNEL_PLACES))
     caveat = pd.Series(funnel.wide_caveat(fitted.spread, fitted.centre_name), index=place.index).where(
         place == funnel.WITHIN)
     return {"funnel_place": place.map(FUNNEL_PLACES),
@@ -254,15 +256,18 @@ def newest_ratio() -> pd.DataFrame:
 
 def published_ratio() -> pd.DataFrame:
     """The Black/White ratio of the rates published for 2022/23 (Census 2021), with its approximate interval and the
-    range the rates' rounding allows; no verdict (the rates are rounded, the interval approximate)."""
+    range the rates' rounding allows, and its place on chapter 3's funnel of these ratios (approximate limits, from
+    counts rebuilt from the rates); no verdict against parity (the rates are rounded, the interval approximate)."""
     published = disproportionality.published_ratios()
     rates = published.set_index("pfa_code")
-    without_met = search_ratios.ratio_without_met(published, "black_searches", "black_population", "white_searches",
-                                                  "white_population")
+    fitted, without_met = funnels.published_ratio_funnel()
+    placed = _funnel_rows(fitted)
+    reason = pd.Series(np.select([rates["ratio"].isna(), rates["ci_low"].isna()], [NOT_PUBLISHED, NO_COUNTS], ""),
+                       index=rates.index).replace("", None)
     return _rows("bw_search_ratio", sr.YEAR, sr.DATASETS, rates["ratio"], ci_low=rates["ci_low"],
                  england_and_wales_excluding_met=without_met,
                  ci_high=rates["ci_high"], rounding_low=rates["rounding_low"], rounding_high=rates["rounding_high"],
-                 reason=pd.Series(NOT_PUBLISHED, index=rates.index).where(rates["ratio"].isna()))
+                 **{**placed, "reason": reason})
 
 
 def counted_ratio() -> pd.DataFrame:
@@ -282,12 +287,16 @@ def counted_ratio() -> pd.DataFrame:
     data = [ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE]
     without_met = black[black["year_ending"] == latest].set_index("pfa_code").at[forces.EW_EXCLUDING_MET,
                                                                                  "rate_ratio_interpolated"]
+    # Its place among forces as well as its side of parity: the funnel chapter 3 draws (not where the denominators
+    # disagree, which the interval note says).
+    placed = _funnel_rows(funnels.counted_ratio_funnel())
     return _rows("bw_search_ratio", financial_year(latest), data, now["rate_ratio_interpolated"],
                  england_and_wales_excluding_met=without_met,
                  ci_low=now["ci_low_interpolated"], ci_high=now["ci_high_interpolated"],
                  official_value=now["rate_ratio"], denominator_low=now["denominator_low"],
-                 denominator_high=now["denominator_high"], vs_parity=verdict.where(reason.isna()), test=PARITY_TEST,
-                 reason=reason, interval_note=pd.Series(DENOMINATORS, index=now.index).where(
+                 denominator_high=now["denominator_high"], vs_parity=verdict.where(reason.isna()),
+                 **{**placed, "test": f"{PARITY_TEST}; among forces, {FUNNEL_TEST}", "reason": reason},
+                 interval_note=pd.Series(DENOMINATORS, index=now.index).where(
                      now["denominator_uncertain"] & reason.isna()))
 
 

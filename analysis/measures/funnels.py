@@ -1,5 +1,5 @@
 """The forces' funnels that more than one page shows (searches and deaths per resident, recorded crime, IOPC reviews
-upheld), fitted in one place so a chart and every verdict drawn from it use the same fit and centre: each rate per
+upheld, the Black/White search rate ratios), fitted in one place so a chart and every verdict drawn from it use the same fit and centre: each rate per
 resident is centred on the median force's rate (methods/funnel.forces_rate_funnel), never on England and Wales's
 pooled rate, which the Metropolitan Police pulls."""
 
@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.methods import funnel, per_resident
+from analysis.measures import search_ratios
+from analysis.methods import disproportionality, funnel, per_resident
 from analysis.sources import forces, iopc_extract, pfa_crime_2025, population, search_totals_2025
 from analysis.sources import stop_search as ss
 
@@ -83,3 +84,33 @@ def review_funnel() -> funnel.Funnel:
     fitted = funnel.forces_proportion_funnel(iopc_extract.review_outcomes(), "overturned", "reviews")
     fitted.table["force"] = forces.area_names(fitted.table["pfa_code"])
     return fitted
+
+
+def counted_ratio_funnel() -> funnel.Funnel:
+    """The Black/White search rate ratio by force in the newest year of the search counts, on residents interpolated
+    between the censuses, on a log-scale funnel around England and Wales excluding the Met (whose searches make most
+    of the national ratio): what chapter 3 draws and the measures table's places. The City of London is not compared
+    (per resident its ratio says little) and a force whose two denominators disagree by more than its interval is not
+    placed (funnel.DENOMINATORS_APART); both stay in the fit's spread, as every force with a ratio does."""
+    ratios = search_ratios.rate_ratio_table()
+    black = ratios[ratios["group"] == "Black"]
+    bw = black[black["year_ending"] == black["year_ending"].max()]
+    centre = bw.set_index("pfa_code").at[forces.EW_EXCLUDING_MET, "rate_ratio_interpolated"]
+    fitted = funnel.forces_ratio_funnel(bw, "searches", "searches_ref", "rate_ratio_interpolated", centre,
+                                        search_ratios.CENTRE_NAME)
+    table = fitted.table
+    table.loc[table["denominator_uncertain"], "funnel"] = funnel.DENOMINATORS_APART
+    table.loc[table["pfa_code"] == forces.CITY_OF_LONDON, "funnel"] = funnel.CITY_NOT_COMPARED
+    return fitted
+
+
+def published_ratio_funnel() -> tuple[funnel.Funnel, float]:
+    """The Black/White ratios of the 2022/23 published rates (Census 2021) on a log-scale funnel around England and
+    Wales excluding the Met, and that centre: what chapter 3's map and funnel show and the measures table's places. A
+    force is placed from the counts rebuilt from its rates; one without them is left out of the fit."""
+    ratios = disproportionality.published_ratios()
+    counted = ratios[ratios["ci_low"].notna()]
+    without_met = search_ratios.ratio_without_met(ratios, "black_searches", "black_population", "white_searches",
+                                                  "white_population")
+    return funnel.forces_ratio_funnel(counted, "black_searches", "white_searches", "ratio", without_met,
+                                      search_ratios.CENTRE_NAME), without_met

@@ -198,6 +198,9 @@ MEDIAN_FORCE = "the median force"
 POOLED_SHARE = "the forces' pooled share"  # a share's funnel: the forces with enough cases to place, pooled
 CITY_NOT_COMPARED = "not compared: per resident, the City of London's figures say little"
 TOO_FEW_TO_PLACE = f"not compared: too few to place on the funnel (fewer than {config.MIN_CASES_FOR_SHARE} cases)"
+# A rate ratio whose two denominators (the 2011 Census, residents interpolated between censuses) are further apart than
+# its interval: its size, and so its place among forces, depends on the denominator.
+DENOMINATORS_APART = "not compared: its two denominators give ratios further apart than its 95% interval"
 
 
 @dataclass(frozen=True)
