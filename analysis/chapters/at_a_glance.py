@@ -17,7 +17,7 @@ from analysis.measures.search_ratios import hollow, rate_ratio_table
 from analysis.methods import comparable, disproportionality, per_resident, stats, survey
 from analysis.present import funnels, lines, maps, ranked, source_lines, tables
 from analysis.present.glue import EVIDENCE_LINK, LOCAL_DATA, NOT_CHARTED, Figure, Section, marked
-from analysis.present.numbers import MINUS, fmt_compared, fmt_interval, fmt_number, is_zero, places
+from analysis.present.numbers import MINUS, fmt_compared, fmt_interval, fmt_number, fmt_percent_change, is_zero, places
 from analysis.sources import boundaries, census, csew, force_indicators, forces, iopc, localfiles, manifest, met_pas
 from analysis.sources import population
 from analysis.sources import local_survey as own_surveys
@@ -157,8 +157,8 @@ def _interval(row: pd.Series, decimals: int = 1) -> str:
 
 def _tested(row) -> bool:
     """Whether a row's change since the previous period of its series was tested (and so is worded and marked)."""
-    return row.get("change_verdict") in (force_measures.RISE, force_measures.FALL, force_measures.NO_CHANGE) and (
-        pd.notna(row.get("change_test")))
+    return row.get("change_verdict") in (force_measures.RISE, force_measures.FALL, force_measures.NO_CHANGE,
+                                         force_measures.WITHIN_SPREAD) and pd.notna(row.get("change_test"))
 
 
 def _since(row: pd.Series) -> list[str]:
@@ -172,6 +172,10 @@ def _since(row: pd.Series) -> list[str]:
     corrected = f" {row['change_before_correction']}" if pd.notna(row.get("change_before_correction")) else ""
     if row["change_verdict"] == force_measures.NO_CHANGE:
         return [f"no significant change from {before} in {row['previous_period']}{corrected}{TESTED_MARK}"]
+    if row["change_verdict"] == force_measures.WITHIN_SPREAD:  # it moved; how far is given, and that it is not unusual
+        by = "" if meta["unit"] == "ratio" else f" {fmt_percent_change(row['value'], row['previous_value'])}"
+        return [f"{'up' if row['value'] > row['previous_value'] else 'down'}{by} from {before} in "
+                f"{row['previous_period']}, {force_measures.WITHIN_SPREAD}{corrected}{TESTED_MARK}"]
     moved = "up" if row["change_verdict"] == force_measures.RISE else "down"
     return [f"significantly {moved} from {before} in {row['previous_period']}{TESTED_MARK}"]
 
@@ -305,7 +309,8 @@ def _deaths_national(row, mine, f):
 
 def _deaths(row, mine, f):
     verdict = row["reason"] if row["reason"] == force_measures.DEATHS_CITY else _funnel_wording(row)
-    return (_interval(row), [f"{int(row['events'])} deaths", verdict],
+    shared = [force_measures.SHARED_DEATHS] if row["force_code"] == forces.METROPOLITAN else []
+    return (_interval(row), [f"{int(row['events'])} deaths", verdict, *shared],
             [Figure("g_deaths", int(row["events"]), "deaths", [iopc.DEATHS_FILE], "{:,.0f}",
                     label=f"Deaths during or following police contact, {f.name}, {row['period']}")])
 
@@ -349,7 +354,7 @@ def _outcome(row, mine, f):
 
 
 def _reviews(row, mine, f):
-    """The share of IOPC reviews upheld on its funnel around the forces' pooled share, or why it is not placed."""
+    """The share of IOPC reviews upheld on its funnel around the median force's share, or why it is not placed."""
     comparison = row["reason"] or _funnel_wording(row)
     return None, comparison, [Figure("g_reviews", row["value"], "%", row["datasets"].split("; "), "{:.1f}",
                                      label=f"IOPC reviews of complaint outcomes upheld, {f.name}, {row['period']}")]
@@ -734,13 +739,14 @@ def ski_slopes(f: forces.Force) -> list:
     city = forces.get(forces.CITY_OF_LONDON).name
     slope = ranked.ski_slope(
         forces_only[["pfa_code", "value"]], name=f"glance-slope-officers-{f.slug}", highlight=f.code,
-        reference=newest["england_and_wales"], title=title,
+        reference=newest["median_force"], title=title,
         y_title="Officers per 100,000",
-        subtitle=["Every force, highest first; dashed line: England and Wales. A count on a date, not a sample",
+        subtitle=[f"Every force, highest first; dashed line: the median force ({fmt_number(newest['median_force'], 0)}). "
+                  "A count on a date, not a sample",
                   f"{city} left out: its resident population is tiny beside its daytime one"],
         source=source_lines.line(newest["datasets"].split("; ")),
-        description=(f"Column chart of {what} for {len(forces_only)} forces ranked from highest to lowest, "
-                     f"with {f.name} highlighted and England and Wales as a dashed line. "
+        description=(f"Column chart of {what} for {len(forces_only)} forces from highest to lowest, "
+                     f"with {f.name} highlighted and the median force as a dashed line. "
                      + (common.median_sentence(f.name, mine["value"], newest["median_force"], what=what)
                         if f.code != forces.CITY_OF_LONDON else f"{f.name} is left out") + "."))
     fitted, period = measure_funnels.recorded_crime_funnel()

@@ -6,6 +6,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.chapters import common, evidence
+from analysis.measures import force_measures as fm
 from analysis.measures.funnels import deaths_funnel, review_funnel
 from analysis.methods import funnel, per_resident, stats
 from analysis.present import funnels, lines, source_lines, tables
@@ -20,9 +21,6 @@ REVIEW_DATA = [iopc_extract.REVIEWS_FILE]
 RATE_DATA = [iopc.DEATHS_FILE, *population.BY_YEAR_FILES]
 SOURCE = source_lines.line(DEATHS_DATA)
 OTHER = "Other deaths following contact"
-# What a reader of the City's or the Met's deaths must know: their counts can hold the same deaths.
-SHARED_DEATHS = ("IOPC counts a death in an incident two forces shared (as the City of London and the Met can) against "
-                 "each force, naming no incident, so the two forces' counts may hold the same deaths")
 
 
 @national
@@ -136,7 +134,7 @@ def force_counts(highlight: str | None = None) -> Section:
         # The City's row says why it is not placed, shared deaths among the reasons; the Met's count holds them too.
         *common.row_figures("deaths_force_funnel", "deaths_per_million", span, highlight,
                             what=f"deaths following police contact per million residents a year, {span}",
-                            notes={forces.METROPOLITAN: SHARED_DEATHS}),
+                            notes={forces.METROPOLITAN: fm.SHARED_DEATHS}),
     ]
     chart = funnels.funnel_plot(
         charted, name="deaths-by-force", highlight=highlight,
@@ -211,8 +209,9 @@ def deaths_to_2025() -> Section:
 @national
 def review_outcomes(highlight: str | None = None) -> Section:
     """IOPC reviews of complaint outcomes completed in 2024/25, the share upheld, by force on a funnel around the
-    forces' pooled share: reviews a complainant asked the IOPC for (not those local policing bodies hold), not
-    complaints; a force with too few reviews to place (funnel.forces_proportion_funnel) is given its share alone."""
+    median force's share (never the pooled share, which the Met's many reviews pull): reviews a complainant asked
+    the IOPC for (not those local policing bodies hold), not complaints; a force with too few reviews to place
+    (funnel.forces_proportion_funnel) is given its share alone."""
     fitted = review_funnel()  # the measures table's verdicts come from the same fit
     table = fitted.table
     few = table[table["funnel"] == funnel.TOO_FEW_TO_PLACE]
@@ -233,8 +232,16 @@ def review_outcomes(highlight: str | None = None) -> Section:
                label=f"IOPC reviews of complaint outcomes upheld (the force's decision overturned), those forces, "
                      f"{period} (third-party extract)"),
         Figure("reviews_share", centre, "%", REVIEW_DATA, "{:.1f}",
-               label=f"Share of IOPC reviews of complaint outcomes upheld, the {len(charted.table)} forces placed, "
-                     f"{iopc_extract.REVIEW_PERIOD}"),
+               label=f"Share of IOPC reviews of complaint outcomes upheld in the median force of the "
+                     f"{len(charted.table)} forces placed, {period} (the funnel's centre)"),
+        # Why the centre is the median force: the Met's many reviews, upheld more often, pull the pooled share.
+        Figure("reviews_pooled", 100 * charted.table["overturned"].sum() / charted.table["reviews"].sum(), "%",
+               REVIEW_DATA, "{:.1f}", label=f"Share of IOPC reviews of complaint outcomes upheld, the "
+                                            f"{len(charted.table)} forces placed, their reviews pooled, {period}"),
+        Figure("reviews_met_share", 100 * charted.table.set_index("pfa_code").at[forces.METROPOLITAN, "reviews"]
+               / charted.table["reviews"].sum(), "%", REVIEW_DATA, "{:.0f}",
+               label=f"Metropolitan Police's share of the IOPC reviews of complaint outcomes of the forces placed, "
+                     f"{period}"),
         Figure("reviews_min", config.MIN_CASES_FOR_SHARE, "reviews", REVIEW_DATA,
                label="Fewest IOPC reviews a force needs to be placed on the funnel (a rule of this book)"),
         Figure("reviews_too_few", "; ".join(f"{r.force} ({r.overturned} of {r.reviews})" for r in few.itertuples())
@@ -247,13 +254,13 @@ def review_outcomes(highlight: str | None = None) -> Section:
         charted, name="complaint-reviews", highlight=highlight,
         x_title="IOPC reviews completed (log scale)", y_title="% upheld (decision overturned)",
         title=f"IOPC reviews of complaint outcomes upheld, by force, {iopc_extract.REVIEW_PERIOD}",
-        subtitle=[f"Solid lines: 95% limits, dashed: 99.8%, around the forces' pooled share; reviews, not complaints; "
+        subtitle=[f"Solid lines: 95% limits, dashed: 99.8%, around the median force; reviews, not complaints; "
                   f"forces with fewer than {config.MIN_CASES_FOR_SHARE} reviews left out",
                   "PoliceComplaint.com's figures from IOPC statistics (third-party extract)"],
         source=source_lines.line(REVIEW_DATA),
         description=(f"Funnel plot of the share of IOPC reviews of complaint outcomes that were upheld in "
                      f"{iopc_extract.REVIEW_PERIOD} for {len(charted.table)} forces against the number of reviews, "
-                     f"with 95% and 99.8% limits around the forces' pooled share ({centre:.1f}%). "
+                     f"with 95% and 99.8% limits around the median force's share ({centre:.1f}%). "
                      f"{int((charted.table['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits."))
     return Section(table.drop(columns=["size"]), chart, figures)
 

@@ -11,7 +11,9 @@ The rules, in order (the appendix gives them to readers); within each, the large
 2. places that stand out: a rate or share outside the 95% funnel limits (with how many forces are beyond the same
    limit) and a survey measure ONS's test finds higher or lower than England and Wales, each where its change is not
    already a point, largest by the ratio to the centre;
-3. stocks (officers, PCSOs) that moved by a twentieth or more since the date before, largest first;
+3. stocks (officers, PCSOs) that moved by a twentieth or more since the date before, and rates or ratios of counted
+   events (every search, not a sample) that moved by a quarter or more since the previous period of their series
+   though the move is not unusual among the forces' changes (it is still a change the force made), largest first;
 4. a difference between Black and White people (the search rate ratio, the arrest rates after a search)
    significantly away from parity, where its change is not already a point, largest by the ratio of the two groups'
    figures: last, because most forces share it (a disparity, not a place among forces).
@@ -35,6 +37,9 @@ from analysis.sources import forces
 MAX_POINTS = 6
 # A stock moving by this share of itself since the date before is a point.
 LARGE_CHANGE = 0.05
+# A rate or ratio of counted events moving by this share of itself is a point, even where the move is not unusual
+# among the forces' changes (methods/change tests that, not whether the force changed).
+LARGE_MOVE = 0.25
 # How a figure STALE_YEARS or more behind the page's newest is flagged beside its period (the dashboard too).
 OLD = f"old: {config.STALE_YEARS} or more years behind the newest here"
 OWN_SURVEY = "own_survey"  # the measure id of the force's own survey's rows (at_a_glance.survey_rows)
@@ -90,9 +95,18 @@ def _change(row) -> str:
         by = (f" ({'up' if now > before else 'down'} {gap} percentage points)" if percent else
               f" ({'up' if now > before else 'down'} {gap} {meta['unit']}, {fmt_percent_change(now, before)})")
     both = f", both on {row['series']}" if pd.notna(row["series"]) else ""
+    verdict = (fm.WITHIN_SPREAD if row["change_verdict"] == fm.WITHIN_SPREAD else
+               f"a significant {'rise' if now > before else 'fall'}")
     return (f"{_label(row)}: {'rose' if now > before else 'fell'} from {before_text}"
-            f" in {row['previous_period']} to {now_text} in {row['period']}{both}{by}; a "
-            f"significant {'rise' if now > before else 'fall'} ({row['change_test']}).")
+            f" in {row['previous_period']} to {now_text} in {row['period']}{both}{by}; {verdict} "
+            f"({row['change_test']}).")
+
+
+def large_move(row) -> bool:
+    """Whether a rate or ratio of counted events moved by LARGE_MOVE or more since the previous period of its series
+    though the move is not unusual among the forces' changes (rule 3; the questions read it too)."""
+    return bool(row["change_verdict"] == fm.WITHIN_SPREAD and pd.notna(row["previous_value"])
+                and _size(row["value"], row["previous_value"]) >= np.log(1 + LARGE_MOVE))
 
 
 def _beyond(row) -> int:
@@ -156,7 +170,9 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
                                           f"{row['verdict_text']}, a {row['change_verdict']}.", row)))
         elif pd.notna(row["previous_value"]) and not (city and row["area"]):
             changes.append((_size(row["value"], row["previous_value"]), point(_change(row), row)))
-    changed = set(newest.loc[newest["change_verdict"].isin(SIGNIFICANT_CHANGE), "measure_id"])
+    moved = newest[newest.apply(large_move, axis=1).astype(bool)] if len(newest) else newest
+    changed = set(newest.loc[newest["change_verdict"].isin(SIGNIFICANT_CHANGE), "measure_id"]) | set(
+        moved["measure_id"])
     for _, row in newest.iterrows():
         if row["funnel_place"] in fm.OUTSIDE_95:
             outliers.append((_size(row["value"], row["funnel_centre_value"]), point(_outlier(row), row)))
@@ -170,6 +186,8 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
         if row["vs_parity"] in AWAY_FROM_PARITY and row["measure_id"] not in changed:
             said, size = AWAY[row["measure_id"]]
             disparities.append((size(row), point(said(row, name), row)))
+    for _, row in moved.iterrows():
+        stocks.append((_size(row["value"], row["previous_value"]), point(_change(row), row)))
     if not city:  # the City's page shows no staff counts: per resident they say little
         for _, row in newest[newest["count_previous_value"].notna()].iterrows():
             before, after = row["count_previous_value"], row["count_value"]

@@ -61,7 +61,9 @@ def _fires(rule: dict, row: pd.Series) -> bool:
         before, after = row["previous_value"], row["value"]
         return bool(pd.notna(before) and before and (after - before) / before * (1 if rise else -1)
                     >= key_points.LARGE_CHANGE)
-    return row["change_verdict"] == (fm.RISE if rise else fm.FALL)
+    # A significant change, or a large move in a count of every event that is not unusual among the forces' changes.
+    went_up = pd.notna(row["previous_value"]) and row["value"] > row["previous_value"]
+    return row["change_verdict"] == (fm.RISE if rise else fm.FALL) or (key_points.large_move(row) and went_up == rise)
 
 
 def _figure(rule: dict, row: pd.Series) -> str:

@@ -31,11 +31,13 @@ CENTRE_EW = "England and Wales"
 # Every funnel of rates per resident is centred on the median force (methods/funnel.forces_rate_funnel).
 CENTRE_MEDIAN = funnel.MEDIAN_FORCE
 CENTRE_EXCLUDING_MET = search_ratios.CENTRE_NAME  # every Black/White funnel: the Met makes most searches of Black people
-CENTRE_POOLED = funnel.POOLED_SHARE  # a share's funnel: the forces with enough cases to place, pooled
 HIGHER, LOWER, NOT_DIFFERENT = "significantly higher", "significantly lower", "not significantly different"
 ABOVE_PARITY, BELOW_PARITY, AT_PARITY = ("significantly above parity", "significantly below parity",
                                          "not significantly different from parity")
 RISE, FALL, NO_CHANGE, NOT_TESTED = ("significant rise", "significant fall", "no significant change", "not tested")
+# A change in a count of every event (or a ratio of counts) tested against the spread of the forces' changes
+# (methods/change) and not beyond it: the force did change, which "no significant change" would deny.
+WITHIN_SPREAD = "not unusual among the forces' changes"
 # Why a verdict is missing.
 CITY = "the City of London: per resident, its figures say little (hundreds of thousands work in or visit it each day)"
 TOO_FEW = f"fewer than {config.MIN_EVENTS_FOR_RATIO} searches in a group"
@@ -50,6 +52,10 @@ NOT_BY_FORCE = "not in this data by force"
 DEATHS_CITY = ("not compared: per resident, the City of London's figures say little, and IOPC counts a death in an "
                "incident two forces shared (as the City and the Met can) against each, naming no incident, so its "
                "deaths cannot be given to one force")
+# What a reader of the Met's deaths must know wherever its figure is shown (the City's reason says it too): IOPC counts
+# a death in an incident the City and the Met shared against each.
+SHARED_DEATHS = ("IOPC counts a death in an incident two forces shared (as the City of London and the Met can) against "
+                 "each force, naming no incident, so the two forces' counts may hold the same deaths")
 ARRESTS_INCOMPLETE = "a quarter or more of a group's searches have no published arrest count"
 ARRESTS_TOO_FEW = f"fewer than {config.MIN_EVENTS_FOR_RATIO} searches with an arrest count in a group"
 REVIEWS_TOO_FEW = (f"fewer than {config.MIN_CASES_FOR_SHARE} IOPC reviews: too few to place on the funnel "
@@ -141,13 +147,13 @@ SCHEMA = pa.DataFrameSchema(
         "england_and_wales": pa.Column(float, nullable=True),
         "median_force": pa.Column(float, nullable=True),
         "funnel_place": pa.Column(object, pa.Check.isin(_FUNNEL_VALUES), nullable=True),
-        "funnel_centre": pa.Column(object, pa.Check.isin([CENTRE_EW, CENTRE_MEDIAN, CENTRE_EXCLUDING_MET, CENTRE_POOLED]), nullable=True),
+        "funnel_centre": pa.Column(object, pa.Check.isin([CENTRE_EW, CENTRE_MEDIAN, CENTRE_EXCLUDING_MET]), nullable=True),
         "vs_england_and_wales": pa.Column(object, pa.Check.isin([HIGHER, LOWER, NOT_DIFFERENT]), nullable=True),
         "test": pa.Column(object, nullable=True),
         "previous_period": pa.Column(object, nullable=True),
         "previous_value": pa.Column(float, nullable=True),
         "change": pa.Column(float, nullable=True),
-        "change_verdict": pa.Column(object, pa.Check.isin([RISE, FALL, NO_CHANGE, NOT_TESTED]), nullable=True),
+        "change_verdict": pa.Column(object, pa.Check.isin([RISE, FALL, NO_CHANGE, WITHIN_SPREAD, NOT_TESTED]), nullable=True),
         "reason": pa.Column(object, nullable=True),
         "grade": pa.Column(str, pa.Check.isin(list(manifest.GRADES))),
         "datasets": pa.Column(str, pa.Check.str_length(min_value=1)),
@@ -458,14 +464,16 @@ def outcome_test() -> pd.DataFrame:
 
 
 def iopc_reviews() -> pd.DataFrame:
-    """IOPC reviews of complaint outcomes upheld (%), 2024/25, on the funnel around the pooled share of the forces with
+    """IOPC reviews of complaint outcomes upheld (%), 2024/25, on the funnel around the median share of the forces with
     enough reviews that chapter 6 draws (measures/funnels.review_funnel); a force with fewer keeps its share, unplaced,
     and is left out of the median force. England and Wales: the 43 forces' reviews together."""
     fitted = funnels.review_funnel()
     table = fitted.table.set_index("pfa_code")
     placed = table["funnel"] != funnel.TOO_FEW_TO_PLACE
+    rest = table.drop(index=forces.METROPOLITAN)
     return _rows("iopc_reviews_upheld_pct", iopc_extract.REVIEW_PERIOD, [iopc_extract.REVIEWS_FILE], table["value"],
                  national=float(100 * table["overturned"].sum() / table["reviews"].sum()),
+                 england_and_wales_excluding_met=float(100 * rest["overturned"].sum() / rest["reviews"].sum()),
                  median_of=table["value"].where(placed), events=table["overturned"],
                  **_funnel_rows(fitted, too_few=REVIEWS_TOO_FEW))
 
@@ -484,11 +492,12 @@ def _changes(moved: pd.DataFrame, kind: str, now: pd.Series, then: pd.Series) ->
     tested, spread = change.overdispersed_changes(moved["log_change"], moved["se"])
     tested.index = moved.index
     verdict = pd.Series(np.select([tested["significant"] & (now > then), tested["significant"]], [RISE, FALL],
-                                  NO_CHANGE), index=moved.index).where(tested["p_value"].notna(), NOT_TESTED)
+                                  WITHIN_SPREAD), index=moved.index).where(tested["p_value"].notna(), NOT_TESTED)
     rests = pd.Series(multiplicity.rests_on_correction(tested["p_value"], multiplicity.FDR), index=moved.index)
     family = int(tested["p_value"].notna().sum())
-    before = tested["p_value"].map(
-        lambda p: multiplicity.before_correction(p, multiplicity.FDR, family, "forces")).where(rests)
+    after = pd.Series(multiplicity.adjusted(tested["p_value"], multiplicity.FDR), index=moved.index)
+    before = pd.Series([multiplicity.before_correction(p, multiplicity.FDR, family, "forces", after=q)
+                        for p, q in zip(tested["p_value"], after)], index=moved.index).where(rests)
     return verdict, f"{CHANGE_TESTS[kind].format(units=spread['units'])}, {ACROSS_FORCES}", before
 
 
@@ -537,7 +546,7 @@ def _series_changes(table: pd.DataFrame) -> pd.DataFrame:
             table.loc[now.index, "change"] = (now["value"] - then["value"]).where(known)
             table.loc[now.index, "change_verdict"] = verdict.where(known)
             table.loc[now.index, "change_test"] = pd.Series(how, index=now.index).where(
-                verdict.isin([RISE, FALL, NO_CHANGE]))
+                verdict.isin([RISE, FALL, NO_CHANGE, WITHIN_SPREAD]))
             table.loc[now.index, "change_before_correction"] = corrected.where(known)
     return table
 

@@ -78,7 +78,7 @@ def recorded_crime_funnel() -> tuple[funnel.Funnel, str]:
 
 def review_funnel() -> funnel.Funnel:
     """IOPC reviews of complaint outcomes completed in 2024/25, the share upheld (the force's decision overturned), by
-    force on a funnel around the pooled share of the forces with enough reviews to place
+    force on a funnel around the median force's share of the forces with enough reviews to place
     (funnel.forces_proportion_funnel: a force with fewer than config.MIN_CASES_FOR_SHARE keeps its share, unplaced):
     what chapter 6 draws and the measures table's verdicts."""
     fitted = funnel.forces_proportion_funnel(iopc_extract.review_outcomes(), "overturned", "reviews")

@@ -195,7 +195,6 @@ def limit_curve(sizes, limits) -> pd.DataFrame:
 
 # The centre of every funnel of forces' rates per resident (forces_rate_funnel), as a verdict names it.
 MEDIAN_FORCE = "the median force"
-POOLED_SHARE = "the forces' pooled share"  # a share's funnel: the forces with enough cases to place, pooled
 CITY_NOT_COMPARED = "not compared: per resident, the City of London's figures say little"
 TOO_FEW_TO_PLACE = f"not compared: too few to place on the funnel (fewer than {config.MIN_CASES_FOR_SHARE} cases)"
 # A rate ratio whose two denominators (the 2011 Census, residents interpolated between censuses) are further apart than
@@ -246,13 +245,15 @@ def forces_rate_funnel(table: pd.DataFrame, events: str, exposure: str, per: flo
 
 
 def forces_proportion_funnel(table: pd.DataFrame, events: str, trials: str) -> Funnel:
-    """The forces' shares (%, events of trials) on a funnel around the pooled share of the forces with at least
-    config.MIN_CASES_FOR_SHARE trials; `size` is the trials. A force with fewer is kept, with its share, but neither
-    placed (TOO_FEW_TO_PLACE) nor counted in the centre or the spread."""
+    """The forces' shares (%, events of trials) on a funnel around the median force's share (MEDIAN_FORCE: the median
+    of the shares of the forces with at least config.MIN_CASES_FOR_SHARE trials, which no one force can move as a
+    large force moves a pooled share), the overdispersion estimated around that centre; `size` is the trials. A force
+    with fewer trials is kept, with its share, but neither placed (TOO_FEW_TO_PLACE) nor counted in the centre or the
+    spread."""
     rows = table[table["pfa_code"].isin(forces.force_codes())].reset_index(drop=True)
     placed = rows[trials] >= config.MIN_CASES_FOR_SHARE
     kept = rows[placed]
-    centre = kept[events].sum() / kept[trials].sum()
+    centre = median_rate(kept[events], kept[trials])
     fitted, spread = proportion_funnel(kept[events], kept[trials], centre)
     fitted.index = kept.index
     out = rows.assign(size=rows[trials], value=100 * rows[events] / rows[trials], funnel=TOO_FEW_TO_PLACE)
@@ -260,7 +261,7 @@ def forces_proportion_funnel(table: pd.DataFrame, events: str, trials: str) -> F
         out[column] = 100 * fitted[column]
     out.loc[placed, "funnel"] = fitted["funnel"]
     curve = limit_curve(kept[trials], lambda grid, level: proportion_limits(grid, centre, spread["tau2"], level))
-    return Funnel(out, curve.assign(value=100 * curve["value"]), 100 * centre, spread, POOLED_SHARE)
+    return Funnel(out, curve.assign(value=100 * curve["value"]), 100 * centre, spread, MEDIAN_FORCE)
 
 
 def forces_ratio_funnel(table: pd.DataFrame, count: str, count_ref: str, ratio: str, centre: float,

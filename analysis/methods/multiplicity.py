@@ -34,11 +34,19 @@ def rests_on_correction(p_values, method: str) -> np.ndarray:
     return (p < 1 - config.CONFIDENCE_LEVEL) & ~significant(p, method)
 
 
-def before_correction(p_value: float, method: str, family: int, members: str) -> str:
-    """How a verdict that rests on the family's correction says so, naming it and the p-value before it: "after Holm's
-    correction across 14 groups (p = 0.022 before it)"."""
-    shown = f"{p_value:.3f}"
-    # 0.0497 would read "0.050", as if it were not significant before the correction.
-    if float(shown) >= round(1 - config.CONFIDENCE_LEVEL, 9):
-        shown = f"{p_value:.4f}"
-    return f"after {NAMES[method]} across {family} {members} (p = {shown} before it)"
+def before_correction(p_value: float, method: str, family: int, members: str, after: float | None = None) -> str:
+    """How a verdict that rests on the family's correction says so, naming it and the p-value before it (and the
+    adjusted one after it, where given): "after Holm's correction across 14 groups (p = 0.022 before it)"."""
+    return (f"after {NAMES[method]} across {family} {members} (p = {_p(p_value)} before it"
+            + (f", {_p(after)} after)" if after is not None else ")"))
+
+
+def _p(p_value: float) -> str:
+    """A p-value to two significant figures, so a reader can check it against the level ("0.0013", not "0.001"), and
+    to more where two would round a significant one up to the level (0.0497 would read "0.050")."""
+    level = round(1 - config.CONFIDENCE_LEVEL, 9)  # 0.05, not 0.05000000000000004
+    for digits in (2, 3, 4):
+        shown = f"{p_value:.{digits}g}"
+        if (float(shown) >= level) == (p_value >= level):
+            return shown
+    return shown

@@ -210,13 +210,12 @@ def ski_slope(df: pd.DataFrame, *, name: str, description: str, source: str, tit
               highlight: str | None = None, reference: float | None = None, fmt: str = ".0f",
               subtitle=None) -> alt.LayerChart:
     """Every force as a column, highest first (the "ski slope" of HMICFRS's value-for-money profiles), with the
-    `highlight` force in its own colour and named above its column with its value and rank, and an optional
-    reference rule (England and Wales).
+    `highlight` force in its own colour and named above its column with its value (never its place: the book sets a
+    force beside the median force, not in a league), and an optional dashed reference rule (the median force).
 
     Expects columns pfa_code and value (forces only; missing values are left out and should be named in the
     subtitle)."""
     frame = force_labels(df[df["value"].notna()], highlight).sort_values("value", ascending=False, kind="stable")
-    frame = frame.assign(rank=range(1, len(frame) + 1), of=len(frame))
     x = alt.X("area:N", sort=frame["area"].tolist(), title=f"{len(frame)} forces, highest first",
               axis=alt.Axis(labels=False, ticks=False))
     y = alt.Y("value:Q", title=y_title)
@@ -224,17 +223,15 @@ def ski_slope(df: pd.DataFrame, *, name: str, description: str, source: str, tit
     base = alt.Chart(frame)
     bars = base.mark_bar().encode(
         x=x, y=y, color=alt.Color("marker:N", scale=colours, legend=None),
-        tooltip=[alt.Tooltip("area:N", title="Force"), alt.Tooltip("value:Q", format=fmt, title="Value"),
-                 alt.Tooltip("rank:Q", title="Rank")])
+        tooltip=[alt.Tooltip("area:N", title="Force"), alt.Tooltip("value:Q", format=fmt, title="Value")])
     layers = [bars]
     if reference is not None:
-        layers.append(alt.Chart(pd.DataFrame({"ref": [reference], "label": [f"{NATIONAL} {reference:{fmt[1:]}}"]}))
-                      .mark_rule(color="#000", strokeDash=[4, 3]).encode(y="ref:Q"))
+        layers.append(alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color="#000", strokeDash=[4, 3])
+                      .encode(y="ref:Q"))
     named = frame[~frame["marker"].isin([OTHER_FORCES, NATIONAL])]
     if len(named):
         # The marker of a named column is the force's short name, so the label carries what the colour shows.
-        caption = (f"datum.marker + ' ' + format(datum.value, {json.dumps(fmt)}) + ' (' + datum.rank + ' of ' "
-                   "+ datum.of + ')'")
+        caption = f"datum.marker + ' ' + format(datum.value, {json.dumps(fmt)})"
         # The name sits above the top of the plot, over its column, on a white halo so no line crosses it, its
         # bottom clear of the top tick's label (which straddles the plot's top edge).
         text = alt.Chart(named).transform_calculate(caption=caption).encode(x=x, y=alt.value(-10), text="caption:N")

@@ -160,7 +160,7 @@ def test_complaint_reviews_sit_on_a_proportion_funnel_and_an_edition_is_placed_n
     assert values["reviews_total"] == 5_998 and values["reviews_overturned"] == 1_480
     assert values["reviews_force_funnel"].startswith(
         "Kent Police: 18.6% of IOPC reviews of complaint outcomes upheld")  # its unit as a unit, never "(%)"
-    assert values["reviews_force_funnel"].endswith("within the 95% limits around the forces' pooled share")
+    assert values["reviews_force_funnel"].endswith("within the 95% limits around the median force")
     assert "(third-party extract)" in values["reviews_force_funnel"]
     assert "within the 95% limits" in values["reviews_force_funnel"] and "th highest" not in values[
         "reviews_force_funnel"]
@@ -299,6 +299,12 @@ def test_the_city_s_and_the_met_s_deaths_say_their_counts_may_hold_the_same_deat
 
     sentence = next(x.value for x in c06.force_counts(force).figures if x.key == "deaths_force_funnel")
     # The City's row says why it is not placed, shared deaths among the reasons; the Met's is placed, with the note.
-    assert sentence.endswith(fm.DEATHS_CITY if force == "city-of-london" else c06.SHARED_DEATHS)
+    assert sentence.endswith(fm.DEATHS_CITY if force == "city-of-london" else fm.SHARED_DEATHS)
     kent = next(x.value for x in c06.force_counts("kent").figures if x.key == "deaths_force_funnel")
-    assert c06.SHARED_DEATHS not in kent
+    assert fm.SHARED_DEATHS not in kent
+    # The same rule on the force's first page and briefing (one rule wherever the figure is shown).
+    from analysis.chapters import at_a_glance as glance
+
+    table = glance.at_a_glance(forces.resolve(force)).table
+    row = table[table["measure_id"] == "deaths_per_million"].iloc[0]
+    assert (fm.DEATHS_CITY if force == "city-of-london" else fm.SHARED_DEATHS) in row["comparison"]

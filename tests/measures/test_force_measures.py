@@ -192,4 +192,4 @@ def test_iopc_reviews_are_a_row_on_chapter_6_s_funnel_and_too_few_reviews_are_no
     city = rows.loc[forces.CITY_OF_LONDON]
     assert city["funnel_place"] is None and city["reason"] == fm.REVIEWS_TOO_FEW and pd.notna(city["value"])
     assert rows.loc[forces.METROPOLITAN, "funnel_place"] in fm.OUTSIDE_95
-    assert set(rows["funnel_centre"].dropna()) == {fm.CENTRE_POOLED}
+    assert set(rows["funnel_centre"].dropna()) == {fm.CENTRE_MEDIAN}

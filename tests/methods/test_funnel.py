@@ -110,11 +110,12 @@ def test_a_wide_funnel_says_within_the_limits_says_little():
 
 def test_a_proportion_far_from_the_centre_is_placed_beyond_the_limits():
     table = pd.DataFrame({"pfa_code": sorted(forces.force_codes()), "reviews": 200, "overturned": 50})
-    table.loc[0, "overturned"] = 120  # 60% of 200, against a pooled share near 25%
+    table.loc[0, "overturned"] = 120  # 60% of 200, against the median force's 25%
     fitted = funnel.forces_proportion_funnel(table, "overturned", "reviews")
     out = fitted.table
     assert out.loc[0, "funnel"] == funnel.ABOVE_998 and (out.loc[1:, "funnel"] == funnel.WITHIN).all()
-    assert fitted.centre == pytest.approx(100 * (42 * 50 + 120) / (43 * 200))
+    # The median force's share, which the one high force cannot pull as it pulls the pooled share.
+    assert fitted.centre == pytest.approx(25.0) and fitted.centre_name == funnel.MEDIAN_FORCE
 
 
 def _forces_with(met_searches: float) -> pd.DataFrame:

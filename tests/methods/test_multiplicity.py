@@ -30,7 +30,9 @@ def test_a_verdict_resting_on_the_correction_names_it_and_gives_p_before_it():
     rests = multiplicity.rests_on_correction(p, multiplicity.FDR)
     # Significant before the correction and not after: only these say so.
     assert list(rests[:4]) == [False, False, True, False]
-    assert multiplicity.before_correction(0.00127, multiplicity.FDR, 40, "forces") == (
-        "after the Benjamini-Hochberg correction across 40 forces (p = 0.001 before it)")
+    # Two significant figures, so a reader can check 0.0013 against a threshold such as 0.05/40; the adjusted value.
+    assert multiplicity.before_correction(0.00127, multiplicity.FDR, 40, "forces", after=0.0508) == (
+        "after the Benjamini-Hochberg correction across 40 forces (p = 0.0013 before it, 0.051 after)")
+    assert "(p = 0.022 before it)" in multiplicity.before_correction(0.022, multiplicity.HOLM, 14, "groups")
     # 0.0497 would read 0.050 at three places, as if it were not significant before the correction.
     assert "(p = 0.0497 before it)" in multiplicity.before_correction(0.0497, multiplicity.HOLM, 14, "groups")
