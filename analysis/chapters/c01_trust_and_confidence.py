@@ -62,10 +62,12 @@ def national_trend() -> Section:
                                 f"questionnaire change to {last['csew_year']}, percentage points"))
     provisional = trend[trend["provisional"]]
     years = sorted(provisional.loc[provisional["measure"] != "trust_police_in_area", "csew_year"].unique())
-    figures += [Figure("provisional_years", common.join(years), "CSEW years", SERIES_DATA + HEADLINE_DATA,
+    # Years no transcribed figure confirms rest on the extract alone, so carry its grade (common.csew_cited).
+    figures += [Figure("provisional_years", common.join(years), "CSEW years", SERIES_DATA,
                        label="CSEW years whose figures only the third party's extract gives"),
                 Figure("trust_wording", TRUST_WORDING, "note", SERIES_DATA,
-                       label="what the extract's PROVENANCE.md says of the trust series")]
+                       label="Trust in the police (CSEW): what the third party says of the series' question "
+                             "wording")]
     chart = lines.trend_with_breaks(
         trend,
         name="national-trend",

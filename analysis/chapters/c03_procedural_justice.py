@@ -51,7 +51,9 @@ def fairness_by_group() -> Section:
                      f"{len(respect)} groups)"),
         Figure("respect_groups_lower_unadjusted", int((respect["comparison_unadjusted"] == "lower").sum()), "groups",
                OPEN_DATA, label=f"{what}: number of groups below all adults before correction"),
-        Figure("fairness_groups", len(respect), "groups", OPEN_DATA, label="groups tested against all adults"),
+        Figure("fairness_groups", len(respect), "groups", OPEN_DATA,
+               label="Groups of adults (CSEW, 12 months to December 2018) each compared with all adults on each "
+                     "measure, the tests of a measure corrected together (Holm's correction)"),
         Figure("fairness_changed_by_holm", int((table["comparison"] != table["comparison_unadjusted"]).sum()),
                "tests", OPEN_DATA, label="group comparisons significant before Holm's correction and not after"),
     ]
@@ -130,8 +132,11 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
                f"Black/White search rate ratio, {ew}, {official}: lower end of the 95% confidence interval"),
         Figure("ss_bw_national_official_high", national["ci_high"], "ratio", SEARCH_DATA, PCT1,
                f"Black/White search rate ratio, {ew}, {official}: upper end of the 95% confidence interval"),
-        Figure("ss_bw_national_uncertain", "wider" if national["denominator_uncertain"] else "narrower", "comparison",
-               SEARCH_DATA, label="whether the two denominators' ratios differ by more than the 95% interval"),
+        Figure("ss_bw_national_uncertain",
+               "further apart than the 95% confidence interval" if national["denominator_uncertain"]
+               else "within the 95% confidence interval of each other", "comparison", SEARCH_DATA,
+               label=f"Whether the Black/White search rate ratios, {ew}, on the two denominators (the 2011 Census and "
+                     "interpolated residents) are further apart than the 95% confidence interval"),
         Figure("ss_bw_official_above_pct", 100 * (national["rate_ratio"] / national["rate_ratio_interpolated"] - 1),
                "%", SEARCH_DATA, label=f"how much higher the official {year} ratio is than the interpolated one"),
         Figure("ss_gap_median_pct", 100 * gap.median(), "%", SEARCH_DATA,
@@ -142,7 +147,9 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
                label=f"Force whose official {year} Black/White ratio (2011 Census) is furthest above its ratio "
                      "on interpolated residents"),
         Figure("ss_funnel_uncertain", int(uncertain.sum()), "forces", SEARCH_DATA,
-               label="forces whose two denominators differ by more than the 95% interval: no funnel verdict"),
+               label=f"Forces whose Black/White search rate ratios in {year} on the two denominators (the 2011 "
+                     "Census and interpolated residents) are further apart than the 95% interval: no funnel "
+                     "verdict"),
         Figure("ss_aw_national", others.at["Asian", "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
                f"Asian/White search rate ratio, {ew}, {interpolated}"),
         Figure("ss_mw_national", others.at["Mixed", "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
@@ -153,7 +160,8 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
                label=f"Forces whose Black/White search rate ratio in {year} is significantly above 1 on both "
                      "denominators (95% intervals), the City of London left out"),
         Figure("ss_forces_quotable", len(compared), "forces", SEARCH_DATA,
-               label="forces with enough searches to say, the City of London left out"),
+               label=f"Forces with enough searches of Black and of White people in {year} for a Black/White ratio "
+                     f"(at least {config.MIN_EVENTS_FOR_RATIO} in each group), the City of London left out"),
         Figure("ss_top_force", top["force"], "force", SEARCH_DATA,
                label=f"Force with the highest Black/White search rate ratio in {year}, {interpolated}"),
         Figure("ss_top_ratio", top["rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
@@ -163,7 +171,7 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
                      f"{config.MIN_EVENTS_FOR_RATIO} in either group)"),
         Figure("ss_too_few_names", ", ".join(too_few["force"]) or "none", "forces", SEARCH_DATA,
                label=f"Forces with too few searches of Black or White people in {year} for a ratio: their names"),
-        Figure("ss_min_searches", config.MIN_EVENTS_FOR_RATIO, "searches", SEARCH_DATA,
+        Figure("ss_min_searches", config.MIN_EVENTS_FOR_RATIO, "searches", [],
                label="Fewest searches in each group for the book to quote a search rate ratio (below it: "
                      "'too few to say')"),
         Figure("ss_bw_excl_met", without_met["rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
@@ -257,7 +265,9 @@ def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
         Figure("ss_fit_first_year", financial_year(fit_low), "year", SEARCH_DATA,
                label="First year near enough to the 2011 Census to be drawn solid (earlier years are hollow)"),
         Figure("ss_solid_last_year", financial_year(solid.max()), "year", SEARCH_DATA,
-               label="the last year whose two denominators agree within its interval"),
+               label="Last year drawn solid: the latest year whose Black/White search rate ratios, England and "
+                     "Wales, on the two denominators (the 2011 Census and interpolated residents) are within the 95% "
+                     "interval of each other"),
         Figure("ss_bw_fit_first", bw.at[fit_low, "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
                f"{bw_what}, {financial_year(fit_low)} (the first year drawn solid), {interpolated}"),
         Figure("ss_bw_solid_last", bw.at[solid.max(), "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
@@ -647,15 +657,24 @@ def chan_checks() -> Section:
         return "a significant difference" if _significant(p_holm) else "no significant difference"
 
     figures = [
-        Figure("chan_age_young", AGES[0], "years", CHAN_DATA, label="a young sample's mean age, for the fitted r"),
-        Figure("chan_age_old", AGES[1], "years", CHAN_DATA, label="an older sample's mean age, for the fitted r"),
-        Figure("chan_hdi_low", HDIS[0], "HDI", CHAN_DATA, R2, "a less developed country's HDI, for the fitted r"),
-        Figure("chan_hdi_high", HDIS[1], "HDI", CHAN_DATA, R2, "a more developed country's HDI, for the fitted r"),
+        Figure("chan_age_young", AGES[0], "years", CHAN_DATA,
+               label=f"{what}: a young sample's mean age, at which the meta-regression's predicted correlation is "
+                     "given"),
+        Figure("chan_age_old", AGES[1], "years", CHAN_DATA,
+               label=f"{what}: an older sample's mean age, at which the meta-regression's predicted correlation is "
+                     "given"),
+        Figure("chan_hdi_low", HDIS[0], "HDI", CHAN_DATA, R2,
+               f"{what}: a less developed country's Human Development Index, at which the meta-regression's "
+               "predicted correlation is given"),
+        Figure("chan_hdi_high", HDIS[1], "HDI", CHAN_DATA, R2,
+               f"{what}: a more developed country's Human Development Index, at which the meta-regression's "
+               "predicted correlation is given"),
         Figure("chan_design_verdict", difference(by.at["cross_sectional", "p_holm"]), "verdict", CHAN_DATA,
                label=f"{what}: cross-sectional against other designs"),
         Figure("chan_published_verdict", difference(by.at["published", "p_holm"]), "verdict", CHAN_DATA,
                label=f"{what}: published against unpublished"),
-        Figure("chan_egger_verdict", "significant" if _significant(egger["p_holm"]) else "no significant",
+        Figure("chan_egger_verdict",
+               "significant asymmetry" if _significant(egger["p_holm"]) else "no significant asymmetry",
                "verdict", CHAN_DATA, label=f"{what}: Egger's test for small-study asymmetry"),
         Figure("chan_age_k", int(by.at["mean_age", "k"]), "samples", CHAN_DATA,
                label=f"{what}: samples with a mean age"),
@@ -675,7 +694,9 @@ def chan_checks() -> Section:
         Figure("chan_published_p", _p(by.at["published", "p"]), "p", CHAN_DATA,
                label=f"{what}: published against unpublished, p before correction"),
         Figure("chan_egger_p", _p(egger["p"]), "p", CHAN_DATA, label=f"{what}: Egger's test, p before correction"),
-        Figure("chan_checks", res["checks"], "tests", CHAN_DATA, label="this book's own checks, corrected together"),
+        Figure("chan_checks", res["checks"], "tests", CHAN_DATA,
+               label=f"{what}: this book's own checks (cross-sectional against other designs, published against "
+                     "unpublished, Egger's test), corrected together with Holm's correction"),
         Figure("chan_testable", testable, "findings", CHAN_DATA,
                label="Chan, Bradford & Stott (2023): abstract findings that can be tested here, corrected together"),
         Figure("chan_design_p_holm", _p(by.at["cross_sectional", "p_holm"]), "p", CHAN_DATA,

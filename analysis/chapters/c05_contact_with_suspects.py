@@ -125,7 +125,9 @@ def search_rate_funnel(highlight: str | None = None) -> Section:
         fitted, "sr", highlight, data=RATE_DATA, what=f"searches per 1,000 residents in {year}",
         measure=("searches_per_1000", year),
         unit="searches per 1,000 residents", described=f"stop and searches per 1,000 residents in {year}",
-        events="searches", name="search-rate-funnel", x_title="Residents (ONS mid-year estimate, log scale)",
+        # A year ending March Y is set against the mid-(Y-1) population (methods/per_resident).
+        events="searches", residents=f"mid-{year_ending - 1}", name="search-rate-funnel",
+        x_title="Residents (ONS mid-year estimate, log scale)",
         y_title="Searches per 1,000 residents", title=f"Stop and search per 1,000 residents by force, {year}",
         subtitle=SEARCH_FUNNEL_SUBTITLE)
     figures = [Figure("sr_year", year, "year", RATE_DATA,
@@ -148,7 +150,7 @@ def newest_rate_funnel(highlight: str | None = None) -> Section:
         measure=("searches_per_1000", year),
         what=f"searches per 1,000 residents (mid-2024) in {year}", unit="searches per 1,000 residents",
         described=f"stop and searches per 1,000 residents (mid-2024) in {year}", events="searches",
-        name="search-rate-funnel-2025",
+        residents=f"mid-{population.MYE_2024_YEAR}", name="search-rate-funnel-2025",
         x_title="Residents (ONS mid-2024 estimate, log scale)", y_title="Searches per 1,000 residents",
         title=f"Stop and search per 1,000 residents by force, {year}", subtitle=SEARCH_FUNNEL_SUBTITLE)
     return Section(fitted.table.drop(columns=["size"]).round(3), chart, figures)

@@ -114,7 +114,8 @@ def force_counts(highlight: str | None = None) -> Section:
         Figure("deaths_force_median_rate", fitted.centre, "deaths per million residents a year", RATE_DATA, "{:.1f}",
                label=f"Deaths per million residents a year in the median force, {span} (the funnel's centre; the "
                      "City of London left out)"),
-        *common.met_share_figures("deaths", charted, RATE_DATA, events="deaths"),
+        *common.met_share_figures("deaths", charted, RATE_DATA, events="deaths", period=span,
+                                  residents=f"mid-{years.min() - 1} to mid-{years.max() - 1} estimates added together"),
         Figure("deaths_force_top", top["force"], "force", RATE_DATA,
                label=f"Force with the highest rate of deaths during or following police contact per million "
                      f"residents a year (the City of London left out), {span}"),
@@ -242,10 +243,12 @@ def review_outcomes(highlight: str | None = None) -> Section:
                / charted.table["reviews"].sum(), "%", REVIEW_DATA, "{:.0f}",
                label=f"Metropolitan Police's share of the IOPC reviews of complaint outcomes of the forces placed, "
                      f"{period}"),
-        Figure("reviews_min", config.MIN_CASES_FOR_SHARE, "reviews", REVIEW_DATA,
+        Figure("reviews_min", config.MIN_CASES_FOR_SHARE, "reviews", [],
                label="Fewest IOPC reviews a force needs to be placed on the funnel (a rule of this book)"),
-        Figure("reviews_too_few", "; ".join(f"{r.force} ({r.overturned} of {r.reviews})" for r in few.itertuples())
-               or "none", "forces", REVIEW_DATA, label="forces with too few IOPC reviews to place on the funnel"),
+        Figure("reviews_too_few", "; ".join(f"{r.force} ({r.reviews} reviews, {r.overturned} upheld)"
+                                            for r in few.itertuples()) or "none", "forces", REVIEW_DATA,
+               label=f"Forces with too few IOPC reviews of complaint outcomes to place on the funnel (fewer than "
+                     f"{config.MIN_CASES_FOR_SHARE}), {period}"),
         *common.funnel_count_figures("reviews_funnel", charted, REVIEW_DATA, what=what),
         *common.row_figures("reviews_force_funnel", "iopc_reviews_upheld_pct", iopc_extract.REVIEW_PERIOD, highlight,
                             what=what),

@@ -258,7 +258,8 @@ def recorded_crime_funnel(highlight: str | None = None) -> Section:
         fitted, "crime25", highlight, data=data, what=f"recorded crime per 1,000 residents (mid-2024), {period}",
         measure=("recorded_crime_per_1000", period),
         unit="offences per 1,000 residents", described=f"recorded crime per 1,000 residents in the {period}",
-        events="offences", name="recorded-crime-funnel-2025", x_title="Residents (ONS mid-2024 estimate, log scale)",
+        events="offences", residents=f"mid-{population.MYE_2024_YEAR}", name="recorded-crime-funnel-2025",
+        x_title="Residents (ONS mid-2024 estimate, log scale)",
         y_title="Offences per 1,000 residents",
         title=f"Police recorded crime per 1,000 residents (excluding fraud), by force, {period}",
         subtitle=("Solid lines: 95% limits, dashed: 99.8%, around the median force, widened for the spread between "

@@ -154,33 +154,36 @@ def funnel_count_figures(prefix: str, fitted: funnel.Funnel, datasets: list[str]
     ]
 
 
-def met_share_figures(key: str, charted: funnel.Funnel, data: list[str], *, events: str) -> list[Figure]:
+def met_share_figures(key: str, charted: funnel.Funnel, data: list[str], *, events: str, period: str,
+                      residents: str) -> list[Figure]:
     """Why a funnel of rates per resident is centred on the median force, not on England and Wales's pooled rate: the
-    Metropolitan Police's share of the compared forces' `events` (each force's rate times its size) and of their
-    residents (its size), which say which way and how far it pulls the pooled rate."""
+    Metropolitan Police's share of the compared forces' `events` in `period` (each force's rate times its size) and of
+    their residents (its size; `residents` names the population estimate, "mid-2018"), which say which way and how
+    far it pulls the pooled rate. A chapter with two such funnels tells their shares apart by the period."""
     table = charted.table.set_index("pfa_code")
     counted = table["value"] * table["size"]
     met = forces.METROPOLITAN
     compared = "of the forces compared (the City of London left out)"
     return [Figure(f"{key}_met_share", 100 * counted[met] / counted.sum(), "%", data,
-                   label=f"Metropolitan Police's share of the {events} {compared}"),
+                   label=f"Metropolitan Police's share of the {events} {compared}, {period}"),
             Figure(f"{key}_met_residents", 100 * table.at[met, "size"] / table["size"].sum(), "%", data,
-                   label=f"Metropolitan Police's share of the residents {compared}")]
+                   label=f"Metropolitan Police's share of the residents {compared}, {residents} (the population the "
+                         f"{period} {events} are set against)")]
 
 
 def resident_funnel(fitted: funnel.Funnel, key: str, highlight: str | None, *, data: list[str], what: str,
-                    unit: str, described: str, events: str, measure: tuple[str, str],
+                    unit: str, described: str, events: str, residents: str, measure: tuple[str, str],
                     **chart) -> tuple[list[Figure], object]:
     """A funnel of forces' rates per resident around the median force (the City of London, with its few residents,
     neither drawn nor counted): how many forces fall where, the median force (the centre), the Met's shares of the
-    `events` and residents that pull the pooled rate, the force's own place in an edition (its row of the measures
-    table for `measure`, its id and period), and the plot (`chart`: funnel_plot's name, titles and subtitle;
+    `events` and residents (`residents`, the population estimate) that pull the pooled rate in the measure's period,
+    the force's own place in an edition (its row of the measures table for `measure`, its id and period), and the plot (`chart`: funnel_plot's name, titles and subtitle;
     `described`, what the screen-reader description calls it)."""
     charted = fitted.without([forces.CITY_OF_LONDON])
     figures = [*funnel_count_figures(f"{key}_funnel", charted, data, what=what),
                Figure(f"{key}_median_force", fitted.centre, unit, data, "{:.1f}",
                       label=f"The median force's figure, the centre of the funnel of {what}"),
-               *met_share_figures(key, charted, data, events=events),
+               *met_share_figures(key, charted, data, events=events, period=measure[1], residents=residents),
                *row_figures(f"{key}_force_funnel", *measure, highlight, what=what)]
     plot = funnels.funnel_plot(
         charted, highlight=highlight, source=source_lines.line(data), **chart,

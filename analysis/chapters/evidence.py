@@ -92,12 +92,16 @@ NO_EVIDENCE = dict(_GUIDE["no_study"])
 QUOTED = {
     "0": {"ev_glos": ("E139", "estimate", "Confidence in the police, Gloucestershire, CSEW force-level estimate (year "
                                           "not stated), as reported"),
-          "ev_glos_low": ("E139", "ci_low", "Lower end of the 95% interval of the Gloucestershire estimate"),
-          "ev_glos_high": ("E139", "ci_high", "Upper end of the 95% interval of the Gloucestershire estimate"),
+          "ev_glos_low": ("E139", "ci_low", "Lower end of the 95% interval of the Gloucestershire estimate (year not "
+                                            "stated)"),
+          "ev_glos_high": ("E139", "ci_high", "Upper end of the 95% interval of the Gloucestershire estimate (year "
+                                              "not stated)"),
           "ev_glos_msg": ("E140", "estimate", "Confidence in the police, Gloucestershire's most similar group "
-                                              "average, CSEW, as reported"),
-          "ev_glos_msg_low": ("E140", "ci_low", "Lower end of the 95% interval of the most similar group average"),
-          "ev_glos_msg_high": ("E140", "ci_high", "Upper end of the 95% interval of the most similar group average"),
+                                              "average, CSEW (year not stated), as reported"),
+          "ev_glos_msg_low": ("E140", "ci_low", "Lower end of the 95% interval of Gloucestershire's most similar "
+                                                "group average (year not stated)"),
+          "ev_glos_msg_high": ("E140", "ci_high", "Upper end of the 95% interval of Gloucestershire's most similar "
+                                                 "group average (year not stated)"),
           "ev_met_2004": ("E201", "estimate", "Metropolitan Police rated good or excellent, BCS 2003/04"),
           "ev_met_2004_margin_low": ("E201", "ci_low", "Lower end of the stated ±2 points around the Met's 2003/04 "
                                                        "rating"),

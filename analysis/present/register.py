@@ -37,14 +37,47 @@ def _sources(dataset_ids: list[str]) -> str | None:
     return "<br>".join(html.escape(x) for x in dict.fromkeys(lines)) or None
 
 
+# Units that say what kind of name a figure is, not what it counts: a figure in one reads as itself ("2023", not
+# "2023 year"; a string figure never takes its unit).
+KINDS = frozenset({"year", "CSEW year", "month", "quarter ending", "date", "period", "force", "borough", "group",
+                   "feature", "outcome", "method", "note", "sentence", "comparison", "verdict"})
+# Where a unit's counted noun ends: "deaths| per million residents a year", "interviews| a year", "stops| (approx.)".
+_NOUN_END = re.compile(r" per | a | \(")
+_IRREGULAR = {"people": "person"}
+
+
+def singular(unit: str) -> str:
+    """The unit of exactly one: its counted noun singular ("forces" -> "force", "searches per 1,000 residents" ->
+    "search per 1,000 residents", "percentage points" -> "percentage point"); a share ("% of incidents") or a unit
+    with no plural noun as it is."""
+    if unit.startswith("%"):
+        return unit
+    end = _NOUN_END.search(unit)
+    noun, rest = (unit[:end.start()], unit[end.start():]) if end else (unit, "")
+    head, _, last = noun.rpartition(" ")
+    if last in _IRREGULAR:
+        last = _IRREGULAR[last]
+    elif last.endswith("ies"):
+        last = last[:-3] + "y"
+    elif last.endswith(("ches", "shes", "sses", "xes")):
+        last = last[:-2]
+    elif last.endswith("s") and not last.endswith("ss"):
+        last = last[:-1]
+    return f"{head} {last}".lstrip() + rest if head else last + rest
+
+
 def _shown(record: dict) -> str:
-    """The figure as the text shows it, with its unit where the unit is a unit (not a kind of name), and its source
-    grade where a reader must be told (a third-party extract or a transcription)."""
-    text, unit = record["text"], record["unit"]
-    if not isinstance(record["value"], str) and unit:
+    """The figure as the text shows it: with its unit where the unit is a unit (not a kind of name, KINDS), singular
+    for a figure shown as 1; and its source grade where a reader must be told (a third-party extract or a
+    transcription), once: not where its text or label already gives it in brackets. A method setting cites no
+    dataset, so has no grade."""
+    text, unit, value = record["text"], record["unit"], record["value"]
+    if not isinstance(value, str) and unit and unit not in KINDS:
+        unit = singular(unit) if text == "1" else unit
         text = f"{text}{unit}" if unit.startswith("%") else f"{text} {unit}"
     grade = record.get("grade", "")
-    return f"{text} ({grade})" if grade in manifest.MARKED else text
+    told = f"({grade}" in record["text"] or f"({grade}" in record["label"]  # "(third-party extract only)"
+    return f"{text} ({grade})" if grade in manifest.MARKED and not told else text
 
 
 def chapter_title(chapter: str) -> str:

@@ -165,9 +165,9 @@ def test_complaint_reviews_sit_on_a_proportion_funnel_and_an_edition_is_placed_n
     assert "within the 95% limits" in values["reviews_force_funnel"] and "th highest" not in values[
         "reviews_force_funnel"]
     # "above_95" and "below_95" include the forces beyond the 99.8% limits.
-    # The City of London's 1 of 3 reviews is too few to place (the minimum-count rule): 42 forces placed.
+    # The City of London's 3 reviews (1 upheld) are too few to place (the minimum-count rule): 42 forces placed.
     assert sum(values[f"reviews_funnel_{k}"] for k in ("within", "above_95", "below_95")) == 42
-    assert values["reviews_too_few"] == "City of London Police (1 of 3)"
+    assert values["reviews_too_few"] == "City of London Police (3 reviews, 1 upheld)"
     city = {f.key: f.value for f in c06.review_outcomes("city-of-london").figures}["reviews_force_funnel"]
     assert city.endswith(funnel.TOO_FEW_TO_PLACE) and "around" not in city
 
