@@ -163,6 +163,9 @@ def key_point_rules() -> Section:
         Figure("kp_max", key_points.MAX_POINTS, "points", [], label="Most key points an edition opens with"),
         Figure("kp_change", 100 * key_points.LARGE_CHANGE, "%", [],
                label="A stock's change since the date before that makes a key point"),
+        Figure("kp_move", 100 * key_points.LARGE_MOVE, "%", [],
+               label="A move in a rate or ratio of counted events that makes a key point though the test does not "
+                     "find it significant"),
     ])
 
 

@@ -172,7 +172,7 @@ def _since(row: pd.Series) -> list[str]:
     corrected = f" {row['change_before_correction']}" if pd.notna(row.get("change_before_correction")) else ""
     if row["change_verdict"] == force_measures.NO_CHANGE:
         return [f"no significant change from {before} in {row['previous_period']}{corrected}{TESTED_MARK}"]
-    if row["change_verdict"] == force_measures.WITHIN_SPREAD:  # it moved; how far is given, and that it is not unusual
+    if row["change_verdict"] == force_measures.WITHIN_SPREAD:  # it moved: how far, and the test's verdict
         by = "" if meta["unit"] == "ratio" else f" {fmt_percent_change(row['value'], row['previous_value'])}"
         return [f"{'up' if row['value'] > row['previous_value'] else 'down'}{by} from {before} in "
                 f"{row['previous_period']}, {force_measures.WITHIN_SPREAD}{corrected}{TESTED_MARK}"]
@@ -234,10 +234,12 @@ def _bw_counted(row, mine, f):
             comparison = (PARITY_WORDS.get(row["vs_parity"], "not significantly different from parity (1)")
                           + " on both denominators")
         uncertain = ([f"between {fmt_number(row['denominator_low'], 1)} and {fmt_number(row['denominator_high'], 1)} "
-                      "on the two denominators, which differ by more than the interval, so not placed among forces"]
+                      "on the two denominators, further apart than the width of the interval, so not placed among "
+                      "forces"]
                      if row["interval_note"] == force_measures.DENOMINATORS else [])
-        comparison = [comparison, *uncertain, *_placed(row)] + (
-            [] if row["reason"] == force_measures.CITY else ["residents interpolated between the 2011 and 2021 Censuses"])
+        interpolated = ([] if row["reason"] == force_measures.CITY else
+                        ["residents interpolated between the 2011 and 2021 Censuses"])
+        comparison = [comparison, *uncertain, *_placed(row), *interpolated]
     return text, comparison, [Figure("g_bw_label", text, "ratio", row["datasets"].split("; "),
                                       label=_labelled(row, f, " (search counts)"))]
 

@@ -11,7 +11,7 @@ from analysis.chapters import common, evidence
 from analysis.measures import funnels as measure_funnels
 from analysis.measures import search_ratios
 from analysis.measures.search_ratios import hollow, rate_ratio_table
-from analysis.methods import denominators, disproportionality, funnel, multiplicity, survey
+from analysis.methods import denominators, disproportionality, funnel, multiplicity, ranking, survey
 from analysis.methods import meta_analysis as meta
 from analysis.present import forest, funnels, lines, maps, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
@@ -133,10 +133,10 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
         Figure("ss_bw_national_official_high", national["ci_high"], "ratio", SEARCH_DATA, PCT1,
                f"Black/White search rate ratio, {ew}, {official}: upper end of the 95% confidence interval"),
         Figure("ss_bw_national_uncertain",
-               "further apart than the 95% confidence interval" if national["denominator_uncertain"]
+               "further apart than the width of the 95% confidence interval" if national["denominator_uncertain"]
                else "within the 95% confidence interval of each other", "comparison", SEARCH_DATA,
                label=f"Whether the Black/White search rate ratios, {ew}, on the two denominators (the 2011 Census and "
-                     "interpolated residents) are further apart than the 95% confidence interval"),
+                     "interpolated residents) are further apart than the width of the 95% confidence interval"),
         Figure("ss_bw_official_above_pct", 100 * (national["rate_ratio"] / national["rate_ratio_interpolated"] - 1),
                "%", SEARCH_DATA, label=f"how much higher the official {year} ratio is than the interpolated one"),
         Figure("ss_gap_median_pct", 100 * gap.median(), "%", SEARCH_DATA,
@@ -148,8 +148,8 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
                      "on interpolated residents"),
         Figure("ss_funnel_uncertain", int(uncertain.sum()), "forces", SEARCH_DATA,
                label=f"Forces whose Black/White search rate ratios in {year} on the two denominators (the 2011 "
-                     "Census and interpolated residents) are further apart than the 95% interval: no funnel "
-                     "verdict"),
+                     "Census and interpolated residents) are further apart than the width of the 95% interval: no "
+                     "funnel verdict"),
         Figure("ss_aw_national", others.at["Asian", "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
                f"Asian/White search rate ratio, {ew}, {interpolated}"),
         Figure("ss_mw_national", others.at["Mixed", "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
@@ -182,9 +182,11 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
                label="forces other than the Met, summed for the ratio of England and Wales excluding the Met"),
         Figure("ss_bw_excl_met_official", without_met["rate_ratio"], "ratio", SEARCH_DATA, PCT1,
                f"Black/White search rate ratio, England and Wales excluding the Met, {year}, {official}"),
-        Figure("ss_bw_median_force", forces_only["rate_ratio_interpolated"].median(), "ratio", SEARCH_DATA, PCT1,
+        Figure("ss_bw_median_force", ranking.median_force(forces_only.set_index("pfa_code")["rate_ratio_interpolated"]),
+               "ratio", SEARCH_DATA, PCT1,
                f"Black/White search rate ratio of the median force, {year}, {interpolated}"),
-        Figure("ss_bw_median_force_official", forces_only["rate_ratio"].median(), "ratio", SEARCH_DATA, PCT1,
+        Figure("ss_bw_median_force_official", ranking.median_force(forces_only.set_index("pfa_code")["rate_ratio"]),
+               "ratio", SEARCH_DATA, PCT1,
                f"Black/White search rate ratio of the median force, {year}, {official}"),
         Figure("ss_forces_below_national", int((compared["rate_ratio_interpolated"]
                                                 < national["rate_ratio_interpolated"]).sum()), "forces", SEARCH_DATA,
@@ -214,16 +216,16 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
         title=f"Black/White stop and search rate ratio by force, {year}",
         subtitle=("Searches per 1,000 Black residents over searches per 1,000 White residents (residents "
                   "interpolated between the 2011 and 2021 Censuses). Solid lines: 95% limits, dashed: 99.8%, around "
-                  "England and Wales excluding the Met, widened because forces vary far more than chance would make them. A force whose "
-                  "2011 Census ratio differs by more than its interval gets no verdict"),
+                  "England and Wales excluding the Met, widened because forces vary far more than chance would make "
+                  "them. A force whose two ratios are further apart than its interval is wide gets no verdict"),
         x_title="Precision of the ratio (about the smaller group's searches, log scale)",
         y_title="Rate ratio (log scale)", source=SEARCH_SOURCE,
         description=(f"Funnel plot of the Black/White stop and search rate ratio for {len(funnelled)} forces in "
                      f"{year} against the precision of each ratio, on log scales, with 95% and 99.8% limits around "
                      f"England and Wales excluding the Met ({without_met['rate_ratio_interpolated']:.1f}), on residents interpolated "
                      f"between the censuses. {int((funnelled['funnel'] == funnel.WITHIN).sum())} forces are within "
-                     f"the 95% limits; {int(uncertain.sum())} forces are not placed because their 2011 Census ratio "
-                     f"differs by more than the interval; {len(too_few)} forces had too few searches to say."))
+                     f"the 95% limits; {int(uncertain.sum())} forces are not placed because their two ratios are "
+                     f"further apart than the interval is wide; {len(too_few)} forces had too few searches to say."))
     return Section(bw, chart, figures)
 
 
@@ -286,14 +288,14 @@ def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
         title=f"Stop and search rate ratios, {name}, {financial_year(first)} to {financial_year(last)}",
         subtitle=["Residents interpolated between the 2011 and 2021 Censuses; shaded: 95% intervals.",
                   f"Hollow, joined to no other year: before {financial_year(fit_low)} (2011 Census only), or where",
-                  "the 2011 Census ratio differs by more than the interval"],
+                  "the two ratios are further apart than the interval is wide"],
         reference=1.0, source=SEARCH_SOURCE,
         description=(f"Line chart of the Black/White, Asian/White and Mixed/White stop and search rate ratios in "
                      f"{name} from {financial_year(first)} to {financial_year(last)}, with 95% confidence bands, on "
                      f"residents interpolated between the 2011 and 2021 Censuses, and the Black/White ratio on the "
                      f"2011 Census alone (the Home Office's method). Hollow points, joined to no other year, are "
-                     f"years before {financial_year(fit_low)} and years where the two denominators differ by more "
-                     f"than the interval. In {financial_year(last)} the Black/White ratio was "
+                     f"years before {financial_year(fit_low)} and years where the ratios on the two denominators "
+                     f"are further apart than the interval is wide. In {financial_year(last)} the Black/White ratio was "
                      f"{bw.at[last, 'rate_ratio_interpolated']:.1f} on interpolated residents and "
                      f"{bw.at[last, 'rate_ratio']:.1f} on the 2011 Census."))
     return Section(area, chart, figures)
@@ -317,7 +319,7 @@ def force_section(force: str) -> Section:
         title=f"Black/White stop and search rate ratio: {f.name} and England and Wales",
         subtitle=["Residents interpolated between the censuses; shaded: 95% intervals.",
                   f"Hollow, joined to no other year: before {financial_year(fit_low)}, or where the 2011 Census",
-                  "ratio differs by more than the interval"],
+                  "ratio is further from it than the interval is wide"],
         reference=1.0, source=SEARCH_SOURCE,
         description=(f"Line chart comparing the Black/White stop and search rate ratio in {f.name} with England and "
                      f"Wales, by year, with 95% confidence bands, on residents interpolated between the 2011 and "

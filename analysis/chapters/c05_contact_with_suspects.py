@@ -11,7 +11,7 @@ from analysis.measures import arrests, search_ratios
 from analysis.measures import force_measures as fm
 from analysis.measures.arrests import arrest_rates
 from analysis.measures.funnels import newest_search_funnel, search_funnel, searches_per_1000
-from analysis.methods import disproportionality, funnel, per_resident, policeuk_measures, stats
+from analysis.methods import disproportionality, funnel, per_resident, policeuk_measures, ranking, stats
 from analysis.present import funnels, lines, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_compared, fmt_interval, fmt_number, is_zero, places
@@ -391,8 +391,9 @@ def use_of_force(highlight: str | None = None) -> Section:
                      f"on White people (enough to give a ratio), {now_year}"),
         Figure("uof_funnel_uncertain", int(uncertain.sum()), "forces", rates_data,
                label=f"Forces given no place on the use of force funnel, {now_year}: their ratios on the 2011 Census "
-                     "and on interpolated residents are further apart than the 95% interval"),
-        Figure("uof_median_force", forces_only["value_interpolated"].median(), "ratio", rates_data, PCT1,
+                     "and on interpolated residents are further apart than the width of the 95% interval"),
+        Figure("uof_median_force", ranking.median_force(forces_only.set_index("pfa_code")["value_interpolated"]),
+               "ratio", rates_data, PCT1,
                label=f"{uof} of the median force, {now_year}, {interpolated}"),
         Figure("uof_ratio_excl_met", without_met, "ratio", rates_data, PCT1,
                label=f"Black/White use of force ratio, England and Wales excluding the Met, {financial_year(latest)}: "
@@ -409,16 +410,16 @@ def use_of_force(highlight: str | None = None) -> Section:
         title=f"Use of force on Black people relative to White people, by force, {financial_year(latest)}",
         subtitle=("Tactic uses per 1,000 residents of each group (interpolated between the 2011 and 2021 Censuses); "
                   "the unit is tactic uses, not people. Solid lines: 95% limits, dashed: 99.8%, around England and "
-                  "Wales excluding the Met. A force whose 2011 Census ratio differs by more than its interval gets no "
-                  "verdict"),
+                  "Wales excluding the Met. A force whose two ratios are further apart than its interval is wide gets "
+                  "no verdict"),
         x_title="Precision of the ratio (about the smaller group's uses, log scale)", y_title="Rate ratio (log scale)",
         source=source_lines.line(rates_data),
         description=(f"Funnel plot of the Black/White ratio of police use of force tactic uses per 1,000 residents, "
                      f"{financial_year(latest)}, for {len(funnelled)} forces against the precision of each ratio, "
                      f"around England and Wales excluding the Met ({without_met:.1f}, on interpolated residents). "
                      f"{int((funnelled['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits; "
-                     f"{int(uncertain.sum())} are not placed because their 2011 Census ratio differs by more than "
-                     "the interval. One person can be the subject of several tactics."))
+                     f"{int(uncertain.sum())} are not placed because their two ratios are further apart than the "
+                     "interval is wide. One person can be the subject of several tactics."))
     return Section(now.round(2), chart, figures)
 
 

@@ -8,7 +8,7 @@ from analysis import config
 from analysis.chapters import common, evidence
 from analysis.measures import force_measures as fm
 from analysis.measures.funnels import deaths_funnel, review_funnel
-from analysis.methods import funnel, per_resident, stats
+from analysis.methods import funnel, per_resident, ranking, stats
 from analysis.present import funnels, lines, source_lines, tables
 from analysis.present.numbers import fmt_number
 from analysis.present.glue import Figure, Section, national
@@ -125,8 +125,9 @@ def force_counts(highlight: str | None = None) -> Section:
                label=f"Deaths during or following police contact in the force with the highest rate, {span}"),
         *common.funnel_count_figures("deaths_funnel", charted, RATE_DATA,
                                      what=f"deaths following police contact per million residents a year, {span}"),
-        Figure("deaths_force_median", table["fatalities"].median(), "deaths", DEATHS_DATA,
-               label=f"Median of the forces' counts of deaths during or following police contact, {span}"),
+        Figure("deaths_force_median", ranking.median_force(table.set_index("pfa_code")["fatalities"]), "deaths",
+               DEATHS_DATA, label=f"Median of the forces' counts of deaths during or following police contact, {span} "
+                                  "(the City of London left out)"),
         Figure("deaths_force_dropped", ", ".join(dropped), "authorities", DEATHS_DATA,
                label="Non-territorial authorities in IOPC's tables of deaths by force, left out of the force figures"),
         Figure("deaths_city_n", int(table.set_index("pfa_code").at[city, "fatalities"]), "deaths", DEATHS_DATA,

@@ -101,7 +101,7 @@ def denominator_range(official: float, interpolated: float) -> str:
     """A funnel verdict replaced by the range from the two denominators (methods/disproportionality
     .ratios_on_both_denominators): where they differ by more than the interval, no verdict from it stands."""
     return (f"not compared: {official:.1f} on the 2011 Census and {interpolated:.1f} on interpolated residents, "
-            "further apart than its 95% interval")
+            "further apart than the width of its 95% interval")
 
 
 def funnel_figures(key: str, fitted: funnel.Funnel, highlight: str | None, *, what: str, datasets: list[str],

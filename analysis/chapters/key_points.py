@@ -13,7 +13,8 @@ The rules, in order (the appendix gives them to readers); within each, the large
    already a point, largest by the ratio to the centre;
 3. stocks (officers, PCSOs) that moved by a twentieth or more since the date before, and rates or ratios of counted
    events (every search, not a sample) that moved by a quarter or more since the previous period of their series
-   though the move is not unusual among the forces' changes (it is still a change the force made), largest first;
+   though the move is not significant once the spread of the forces' changes is allowed for (it is still a change
+   the force made), largest first;
 4. a difference between Black and White people (the search rate ratio, the arrest rates after a search)
    significantly away from parity, where its change is not already a point, largest by the ratio of the two groups'
    figures: last, because most forces share it (a disparity, not a place among forces).
@@ -104,7 +105,7 @@ def _change(row) -> str:
 
 def large_move(row) -> bool:
     """Whether a rate or ratio of counted events moved by LARGE_MOVE or more since the previous period of its series
-    though the move is not unusual among the forces' changes (rule 3; the questions read it too)."""
+    though the move is not significant once the forces' spread is allowed for (rule 3; the questions read it too)."""
     return bool(row["change_verdict"] == fm.WITHIN_SPREAD and pd.notna(row["previous_value"])
                 and _size(row["value"], row["previous_value"]) >= np.log(1 + LARGE_MOVE))
 

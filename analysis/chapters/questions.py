@@ -61,7 +61,8 @@ def _fires(rule: dict, row: pd.Series) -> bool:
         before, after = row["previous_value"], row["value"]
         return bool(pd.notna(before) and before and (after - before) / before * (1 if rise else -1)
                     >= key_points.LARGE_CHANGE)
-    # A significant change, or a large move in a count of every event that is not unusual among the forces' changes.
+    # A significant change, or a large move in a count of every event that is not significant once the forces' spread
+    # is allowed for.
     went_up = pd.notna(row["previous_value"]) and row["value"] > row["previous_value"]
     return row["change_verdict"] == (fm.RISE if rise else fm.FALL) or (key_points.large_move(row) and went_up == rise)
 
@@ -75,10 +76,10 @@ def _figure(rule: dict, row: pd.Series) -> str:
     shown = fmt_number(row["value"], decimals) + unit
     period = marked(row["period"], row["datasets"].split("; ")) + (f" ({key_points.OLD})" if row["old"] else "")
     interval = (f" (95% CI {fmt_interval(row['ci_low'], row['ci_high'], decimals)})" if "parity" in rule else "")
-    text = f"{meta.get('short_label', meta['label'])}: {shown}{interval} {_at(row['period'])} {period}"
+    text = f"{meta.get('short_label', meta['label'])}: {shown}{interval} {at(row['period'])} {period}"
     if "change" in rule:
         text += (f", {'up' if row['value'] > row['previous_value'] else 'down'} from "
-                 f"{fmt_number(row['previous_value'], decimals)} {_at(row['previous_period'])} "
+                 f"{fmt_number(row['previous_value'], decimals)} {at(row['previous_period'])} "
                  f"{row['previous_period']}")
     elif "funnel" in rule:
         text += (f", {fm.FUNNEL_WORDS[row['funnel_place']]} around {row['funnel_centre']} "
@@ -90,7 +91,7 @@ def _figure(rule: dict, row: pd.Series) -> str:
     return text
 
 
-def _at(period: str) -> str:
+def at(period: str) -> str:
     """'at 31 March 2023' for a date, 'in 2024/25' for a period."""
     day = period.split()[0]
     return "at" if day.isdigit() and len(day) <= 2 else "in"

@@ -35,16 +35,18 @@ HIGHER, LOWER, NOT_DIFFERENT = "significantly higher", "significantly lower", "n
 ABOVE_PARITY, BELOW_PARITY, AT_PARITY = ("significantly above parity", "significantly below parity",
                                          "not significantly different from parity")
 RISE, FALL, NO_CHANGE, NOT_TESTED = ("significant rise", "significant fall", "no significant change", "not tested")
-# A change in a count of every event (or a ratio of counts) tested against the spread of the forces' changes
-# (methods/change) and not beyond it: the force did change, which "no significant change" would deny.
-WITHIN_SPREAD = "not unusual among the forces' changes"
+# A change in a count of every event (or a ratio of counts) tested against no change with the spread of the forces'
+# changes allowed for (methods/change), and not significant: the force did change, which "no significant change" would
+# deny, and the test does not say how it stands among the forces' changes either.
+WITHIN_SPREAD = "not significant once the spread of the forces' changes is allowed for"
 # Why a verdict is missing.
 CITY = "the City of London: per resident, its figures say little (hundreds of thousands work in or visit it each day)"
 TOO_FEW = f"fewer than {config.MIN_EVENTS_FOR_RATIO} searches in a group"
 EXTRACT_NO_RATIO = "the third party gives no ratio: fewer than 30 searches of Black people"
 # Where the ratio's two denominators disagree by more than its interval, its size is uncertain but not its side of
 # parity, which is tested on both (counted_ratio): said beside the interval, never a reason for no verdict.
-DENOMINATORS = ("the 2011 Census and interpolated denominators differ by more than the interval: the size is uncertain, "
+DENOMINATORS = ("the ratios on the 2011 Census and on interpolated residents are further apart than the width of the "
+                "interval: the size is uncertain, "
                 "so parity is tested on both")
 NOT_PUBLISHED = "no published rate for this force"
 NO_COUNTS = "not placed on the funnel: no counts could be rebuilt from its published rates to give its interval"

@@ -60,7 +60,8 @@ def search_rates_interpolated() -> pd.DataFrame:
 
 
 OFFICIAL, INTERPOLATED = "", "_interpolated"
-DENOMINATOR_UNCERTAIN = "uncertain: the two denominators differ by more than the 95% interval"
+DENOMINATOR_UNCERTAIN = ("uncertain: the ratios on the two denominators are further apart than the width of the 95% "
+                         "interval")
 
 
 def ratios_on_both_denominators(official: pd.DataFrame, interpolated: pd.DataFrame,

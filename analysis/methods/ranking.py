@@ -14,19 +14,21 @@ def forces_only(values: pd.Series) -> pd.Series:
 
 def median_force(values: pd.Series) -> float:
     """The median of the forces' values (the typical force), which one very large force cannot pull as it
-    pulls England and Wales."""
-    return float(forces_only(values).median())
+    pulls England and Wales: the City of London left out, as it is from every funnel's median (per resident its
+    figures are off any scale, and the charts beside this figure leave it out)."""
+    return float(forces_only(values).drop(index=forces.CITY_OF_LONDON, errors="ignore").median())
 
 
 def comparison_rows(frame: pd.DataFrame, force_code: str, peer_codes: list[str]) -> pd.DataFrame:
     """Rows to set a force beside others: the force, England and Wales, the median force (of each column, over the
-    forces), then each comparable force. `frame` is indexed by pfa_code (forces and K04000001); the result has an
+    forces but the City of London, as median_force), then each comparable force. `frame` is indexed by pfa_code (forces and K04000001); the result has an
     `area` column first."""
     names = forces.registry().set_index("pfa_code")["name"]
     rows = [frame.loc[[force_code]].assign(area=names[force_code])]
     if forces.ENGLAND_AND_WALES in frame.index:
         rows.append(frame.loc[[forces.ENGLAND_AND_WALES]].assign(area="England and Wales"))
-    median = frame[frame.index.isin(forces.force_codes())].median(numeric_only=True).to_frame().T
+    median = frame[frame.index.isin(forces.force_codes()) & (frame.index != forces.CITY_OF_LONDON)].median(
+        numeric_only=True).to_frame().T
     rows.append(median.assign(area="Median force"))
     rows += [frame.loc[[c]].assign(area=f"Comparable: {names[c]}") for c in peer_codes if c in frame.index]
     out = pd.concat(rows, ignore_index=True)

@@ -11,10 +11,11 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.chapters import at_a_glance
+from analysis.chapters import at_a_glance, questions
 from analysis.measures import force_measures as fm
 from analysis.methods import survey
 from analysis.present import inert, tables
+from analysis.present.glue import marked
 from analysis.present.numbers import fmt_compared, is_zero
 from analysis.sources import forces, localfiles
 from analysis.sources import local_survey as own_surveys
@@ -119,8 +120,8 @@ def _own_survey(force: str, local_survey: str | None) -> list[dict]:
     rows = []
     for r in moved.itertuples():
         now_text, before_text, change = _moved(r.latest_pct, r.other_pct, 0, points=True)
-        rows.append({"measure": f"{r.measure} ({name}: {area})", "before": f"{before_text}% ({r.other_period})",
-                     "after": f"{now_text}% ({r.latest_period})", "change": change,
+        rows.append({"measure": f"{r.measure} ({name}: {area})", "before": f"{before_text}% in {r.other_period}",
+                     "after": f"{now_text}% in {r.latest_period}", "change": change,
                      "verdict": f"{at_a_glance.SURVEY_VERDICTS[r.comparison]} ({r.test})"})
     return rows
 
@@ -145,8 +146,15 @@ def data_changes(force: str, local_survey: str | None = None) -> tuple[pd.DataFr
         # Where the verdict rests on the control across forces, the correction and the p-value before it.
         verdict = r["change_verdict"] + (f" {r['change_before_correction']}"
                                          if pd.notna(r["change_before_correction"]) else "")
-        out.append({"measure": r["measure"], "before": f"{before_text}{unit} ({r['previous_period']})",
-                    "after": f"{now_text}{unit} ({r['period']})", "change": change,
+        # Each figure's period with its grade where readers must be told (a third party's newest against an
+        # official older figure says so).
+        earlier = rows[(rows["measure_id"] == r["measure_id"]) & (rows["period"] == r["previous_period"])]
+        before_when = (marked(r["previous_period"], earlier["datasets"].iloc[0].split("; ")) if len(earlier)
+                       else r["previous_period"])
+        out.append({"measure": r["measure"],
+                    "before": f"{before_text}{unit} {questions.at(r['previous_period'])} {before_when}",
+                    "after": f"{now_text}{unit} {questions.at(r['period'])} "
+                             f"{marked(r['period'], r['datasets'].split('; '))}", "change": change,
                     "verdict": f"{verdict} ({how})" if pd.notna(how) else verdict})
     alone = [m for m in dict.fromkeys(rows["measure"]) if m not in set(changed["measure"])]
     return pd.DataFrame(out, columns=["measure", "before", "after", "change", "verdict"]), alone

@@ -96,7 +96,9 @@ def test_a_first_edition_lists_what_the_data_show_changed_between_comparable_per
     periods, with its verdict and test, and names the measures not compared."""
     moved, alone = changes.data_changes("North Yorkshire Police")
     ratio = moved.set_index("measure").loc["Black/White stop and search rate ratio"]
-    assert (ratio["before"], ratio["after"], ratio["change"]) == ("2.8 (2022/23)", "6.5 (2024/25)", "up 3.7")
+    # Each figure with its period and, where readers must be told, its grade (the newest is a third party's extract).
+    assert (ratio["before"], ratio["after"], ratio["change"]) == ("2.8 in 2022/23 (transcribed)",
+                                                                  "6.5 in 2024/25 (third-party extract)", "up 3.7")
     # 2.8 to 6.5 is within how much the forces' ratios changed beyond chance (issue 35: overdispersion allowed for).
     assert ratio["verdict"].startswith(fm.WITHIN_SPREAD) and "false discovery rate" in ratio["verdict"]
     searches = changes.data_changes("lancashire")[0].set_index("measure").loc["Stop and searches per 1,000 residents"]
@@ -106,7 +108,7 @@ def test_a_first_edition_lists_what_the_data_show_changed_between_comparable_per
     assert met.at["Police officers (full-time equivalent)", "change"] == "down 3,404"
     assert "Recorded crime per 1,000 residents (excluding fraud)" in alone
     page = changes.page(None, "North Yorkshire Police")
-    assert "This is the first edition for North Yorkshire Police" in page and "6.5 (2024/25)" in page
+    assert "This is the first edition for North Yorkshire Police" in page and "6.5 in 2024/25 (third-party extract)" in page
     assert "Not compared" in page and "–" not in page
 
 
@@ -123,8 +125,8 @@ def test_the_mets_first_edition_lists_its_own_survey_first_with_how_it_was_teste
     moved, _ = changes.data_changes("metropolitan-police")
     first = moved.iloc[0]
     assert first["measure"].startswith('"Good Job" local (MOPAC Public Attitude Survey')
-    assert (first["before"], first["after"]) == ("49% (quarter ending December 2022)",
-                                                 "47% (quarter ending December 2023)")
+    assert (first["before"], first["after"]) == ("49% in quarter ending December 2022",
+                                                 "47% in quarter ending December 2023")
     assert first["verdict"].startswith("no significant change (tested at the smallest difference")
 
 
