@@ -50,20 +50,12 @@ def fmt_interval(low, high, decimals: int = 0, thousands: bool = True) -> str:
 
 def fmt_compared(value, reference, decimals: int = 0, thousands: bool = True) -> tuple[str, str, str]:
     """`value`, `reference` and how far apart they are (its size; the caller says which way, and says "about the
-    same" where it prints as 0), the difference from the unrounded figures. All three at `decimals` places where the
-    difference agrees with what a reader subtracts from the two printed figures; where it does not, all three at one
-    more place, and another, until it does (215.6 against 200.2: "215.6", "200.2", "15.4", never "216", "200", "15";
-    215.4 against 200.2: "215", "200", "15")."""
-    exact_value, exact_reference = _exact(value), _exact(reference)
-    exact = abs(exact_value - exact_reference)
-    # Exact decimals, so some number of places always agrees: at the longer figure's own places, at the latest.
-    for places in range(decimals, decimals + 1 + max(-exact_value.as_tuple().exponent,
-                                                      -exact_reference.as_tuple().exponent, 0)):
-        shown = [fmt_number(x, places, thousands) for x in (exact_value, exact_reference, exact)]
-        subtracted = abs(_read(shown[0]) - _read(shown[1]))
-        if subtracted == _read(shown[2]):
-            return shown[0], shown[1], shown[2]
-    raise AssertionError(f"fmt_compared: no places agree for {value!r} and {reference!r}")  # exact decimals agree
+    same" where it prints as 0), all three at `decimals` places. The difference is the one a reader subtracts from
+    the two printed figures (215.6 against 200.2: "216", "200", "16"), so a page never prints a difference its
+    reader cannot check, nor a figure at more places than its measure is shown to; it can differ from the
+    difference of the unrounded figures by one in its last place at most."""
+    shown = [fmt_number(x, decimals, thousands) for x in (value, reference)]
+    return shown[0], shown[1], fmt_number(abs(_read(shown[0]) - _read(shown[1])), decimals, thousands)
 
 
 def places(text: str) -> int:
