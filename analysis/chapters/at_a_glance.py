@@ -377,6 +377,8 @@ WORDING = {("bw_search_ratio", force_indicators.INDICATORS_FILE): _bw_newest,
            "iopc_reviews_upheld_pct": _reviews}
 # Shown inside another measure's row: the staff counts, in the row of the rate per 100,000 they give.
 INSIDE = {m["count_measure"] for m in force_measures.MEASURES.values() if "count_measure" in m}
+# The measures this page shows (measures.yml's shown_at); the others are shown by their chapters alone.
+ON_THIS_PAGE = {i for i, m in force_measures.MEASURES.items() if "at-a-glance.html" in m["shown_at"]}
 
 
 def _row(row: pd.Series, force_text: str | None, comparison: str | list[str], everyone: pd.DataFrame,
@@ -466,7 +468,7 @@ def measures(f: forces.Force, local_survey: str | None = None) -> tuple[pd.DataF
     newest = pd.to_datetime(mine["period_end"]).max()
     for row in rows:  # the force's own survey is judged old by the same rule
         row["old"] = bool((newest - pd.Timestamp(row["period_end"])).days / 365.25 >= config.STALE_YEARS)
-    for i, row in mine[~mine["measure_id"].isin(INSIDE)].iterrows():
+    for i, row in mine[mine["measure_id"].isin(ON_THIS_PAGE - INSIDE)].iterrows():
         worded = (WORDING.get((row["measure_id"], _primary(row))) or WORDING[row["measure_id"]])(row, mine, f)
         force_text, comparison, glued, *beside = worded
         rows.append(_row(row, force_text, comparison, everyone, [f.code, *peers], old=bool(old[i]))

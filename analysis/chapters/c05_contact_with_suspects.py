@@ -8,6 +8,7 @@ import pandas as pd
 from analysis import config
 from analysis.chapters import common, evidence
 from analysis.measures import arrests, search_ratios
+from analysis.measures import funnels as measure_funnels
 from analysis.measures import force_measures as fm
 from analysis.measures.arrests import arrest_rates
 from analysis.measures.funnels import newest_search_funnel, search_funnel, searches_per_1000
@@ -337,25 +338,19 @@ def use_of_force(highlight: str | None = None) -> Section:
     """Black/White ratio of tactic uses per 1,000 residents, by force, for the latest year, on residents interpolated
     between the censuses (the 2011 Census ratio beside it), on a log-scale funnel around England and Wales excluding the
     Met; a force whose two denominators differ by more than its interval gets the range instead of a verdict."""
-    table = disproportionality.ratios_on_both_denominators(
-        disproportionality.use_of_force_ratios(), disproportionality.use_of_force_ratios(interpolate=True),
-        keys=("pfa_code", "year_ending"), ratio="value")
+    table = measure_funnels.use_of_force_ratios()
     latest = int(table["year_ending"].max())
     national = table[table["pfa_code"] == ss.ENGLAND_AND_WALES].set_index("year_ending")
     now = table[table["year_ending"] == latest]
     forces_only = now[(now["pfa_code"] != ss.ENGLAND_AND_WALES) & now["value"].notna()]
-    rates_data = [FORCE_FILES[latest], census.CENSUS_2011_FILE, census.CENSUS_FILE]
+    rates_data = measure_funnels.use_of_force_data(latest)
     centre = national.at[latest, "value_interpolated"]
     # Centred, as chapter 3's funnels are, on England and Wales without the Met, whose uses would otherwise set the
-    # benchmark every other force is judged by (residents worked back from each group's rate per 1,000).
-    residents = now.assign(black_people=1000 * now["black_uses"] / now["black_per_1000_interpolated"],
-                           white_people=1000 * now["white_uses"] / now["white_per_1000_interpolated"])
-    without_met = search_ratios.ratio_without_met(residents, "black_uses", "black_people", "white_uses",
-                                                  "white_people")
-    fitted = funnel.forces_ratio_funnel(now.rename(columns={"value": "official"}), "black_uses", "white_uses",
-                                        "value_interpolated", without_met, search_ratios.CENTRE_NAME)
+    # benchmark every other force is judged by (one fit, with the measures table).
+    fitted = measure_funnels.use_of_force_funnel()
+    without_met = fitted.centre
     funnelled = fitted.table
-    uncertain = funnelled["denominator_uncertain"]
+    uncertain = funnelled["funnel"] == funnel.DENOMINATORS_APART
     funnelled.loc[uncertain, "funnel"] = [common.denominator_range(r.official, r.value_interpolated)
                                           for r in funnelled[uncertain].itertuples()]
     now_year, prev_year = financial_year(latest), financial_year(latest - 1)
@@ -373,7 +368,7 @@ def use_of_force(highlight: str | None = None) -> Section:
         Figure("uof_ratio_official", national.at[latest, "value"], "ratio", rates_data, PCT1,
                f"Black/White ratio of use of force per resident, {financial_year(latest)}, 2011 Census"),
         Figure("uof_ratio_prev", national.at[latest - 1, "value_interpolated"], "ratio",
-               [FORCE_FILES[latest - 1], census.CENSUS_2011_FILE, census.CENSUS_FILE], PCT1,
+               measure_funnels.use_of_force_data(latest - 1), PCT1,
                label=f"{uof}, England and Wales, {prev_year}, {interpolated}"),
         Figure("uof_prev_year", prev_year, "year", list(FORCE_FILES.values()),
                label="Year before the latest of the Home Office use of force statistics (year ending March)"),
@@ -401,9 +396,9 @@ def use_of_force(highlight: str | None = None) -> Section:
         *common.funnel_count_figures("uof_funnel", fitted, rates_data,
                                      what=f"the Black/White ratio of use of force per resident in "
                                           f"{financial_year(latest)}"),
-        *common.funnel_figures("uof_force_funnel", fitted, highlight, datasets=rates_data,
-                               what=f"the Black/White ratio of use of force per resident in {financial_year(latest)} "
-                                    "(interpolated residents)"),
+        *common.row_figures("uof_force_funnel", "bw_uof_ratio", now_year, highlight,
+                            what=f"the Black/White ratio of use of force per resident in {now_year} "
+                                 "(interpolated residents)"),
     ]
     chart = funnels.funnel_plot(
         fitted, name="use-of-force-ratio", highlight=highlight, log_y=True,

@@ -104,17 +104,6 @@ def denominator_range(official: float, interpolated: float) -> str:
             "further apart than the width of its 95% interval")
 
 
-def funnel_figures(key: str, fitted: funnel.Funnel, highlight: str | None, *, what: str, datasets: list[str],
-                   fmt: str = "{:.1f}") -> list[Figure]:
-    """The glued sentence under a funnel plot the measures table does not hold, in a force's edition; nothing in the
-    national book."""
-    if not highlight:
-        return []
-    f = forces.resolve(highlight)
-    return [Figure(key, funnel_sentence(fitted, f.code, what=what, fmt=fmt), "sentence", datasets,
-                   label=f"Where {f.name} falls on the funnel of {what}")]
-
-
 def row_figures(key: str, measure_id: str, period: str, highlight: str | None, *, what: str,
                 notes: dict[str, str] | None = None) -> list[Figure]:
     """The glued sentence under a chart of a measure in a force's edition, from the force's row of the measures table

@@ -42,6 +42,7 @@ WITHIN_SPREAD = "not significant once the spread of the forces' changes is allow
 # Why a verdict is missing.
 CITY = "the City of London: per resident, its figures say little (hundreds of thousands work in or visit it each day)"
 TOO_FEW = f"fewer than {config.MIN_EVENTS_FOR_RATIO} searches in a group"
+USES_TOO_FEW = f"fewer than {config.MIN_EVENTS_FOR_RATIO} tactic uses in a group"
 EXTRACT_NO_RATIO = "the third party gives no ratio: fewer than 30 searches of Black people"
 # Where the ratio's two denominators disagree by more than its interval, its size is uncertain but not its side of
 # parity, which is tested on both (counted_ratio): said beside the interval, never a reason for no verdict.
@@ -308,6 +309,31 @@ def counted_ratio() -> pd.DataFrame:
                      now["denominator_uncertain"] & reason.isna()))
 
 
+def use_of_force_ratio() -> pd.DataFrame:
+    """The Black/White ratio of use of force (tactic uses) per resident in the newest year, read as the counted
+    search ratio is: on interpolated residents with the 2011 Census ratio beside it, its side of parity on both
+    denominators, and its place on chapter 5's funnel around England and Wales excluding the Met (none where the two
+    denominators disagree by more than the interval, or for the City of London)."""
+    fitted = funnels.use_of_force_funnel()
+    latest = int(fitted.table["year_ending"].max())
+    ratios = funnels.use_of_force_ratios()
+    now = ratios[ratios["year_ending"] == latest].set_index("pfa_code")
+    city = now.index == forces.CITY_OF_LONDON
+    verdict = _parity(now[["ci_low", "ci_low_interpolated"]].min(axis=1),
+                      now[["ci_high", "ci_high_interpolated"]].max(axis=1))
+    reason = pd.Series(np.select([now["value_interpolated"].isna(), city], [USES_TOO_FEW, CITY], ""),
+                       index=now.index).replace("", None)
+    placed = _funnel_rows(fitted)
+    return _rows("bw_uof_ratio", financial_year(latest), funnels.use_of_force_data(latest), now["value_interpolated"],
+                 england_and_wales_excluding_met=fitted.centre,
+                 ci_low=now["ci_low_interpolated"], ci_high=now["ci_high_interpolated"],
+                 official_value=now["value"], denominator_low=now["denominator_low"],
+                 denominator_high=now["denominator_high"], vs_parity=verdict.where(reason.isna()),
+                 **{**placed, "test": f"{PARITY_TEST}; among forces, {FUNNEL_TEST}", "reason": reason},
+                 interval_note=pd.Series(DENOMINATORS, index=now.index).where(
+                     now["denominator_uncertain"] & reason.isna()))
+
+
 def newest_searches() -> pd.DataFrame:
     """Searches per 1,000 residents (mid-2024) in 2024/25, from the Home Office's force totals, on the funnel around
     the median force."""
@@ -557,7 +583,7 @@ def _build() -> pd.DataFrame:
     newest_official = int(workforce.rates()["year"].max())
     frames = [newest_ratio(), published_ratio(), counted_ratio(), newest_searches(), counted_searches(),
               *staff(newest_official), recorded_crime(), anti_social_behaviour(), *deaths(), outcome_test(),
-              iopc_reviews()]
+              iopc_reviews(), use_of_force_ratio()]
     table = _series_changes(pd.concat(frames, ignore_index=True).assign(series=None))
     peers = {c: "; ".join(comparable.comparable_to(c)) for c in forces.force_codes()}
     table["comparable_forces"] = table["force_code"].map(peers)

@@ -1,5 +1,5 @@
 """The forces' funnels that more than one page shows (searches and deaths per resident, recorded crime, IOPC reviews
-upheld, the Black/White search rate ratios), fitted in one place so a chart and every verdict drawn from it use the same fit and centre: each rate per
+upheld, the Black/White search and use of force rate ratios), fitted in one place so a chart and every verdict drawn from it use the same fit and centre: each rate per
 resident is centred on the median force's rate (methods/funnel.forces_rate_funnel), never on England and Wales's
 pooled rate, which the Metropolitan Police pulls."""
 
@@ -9,8 +9,9 @@ import pandas as pd
 
 from analysis.measures import search_ratios
 from analysis.methods import disproportionality, funnel, per_resident
-from analysis.sources import forces, iopc_extract, pfa_crime_2025, population, search_totals_2025
+from analysis.sources import census, forces, iopc_extract, pfa_crime_2025, population, search_totals_2025
 from analysis.sources import stop_search as ss
+from analysis.sources.use_of_force import FILES as USE_OF_FORCE_FILES
 
 
 def searches_per_1000(year: int | None = None) -> pd.DataFrame:
@@ -114,3 +115,37 @@ def published_ratio_funnel() -> tuple[funnel.Funnel, float]:
                                                   "white_population")
     return funnel.forces_ratio_funnel(counted, "black_searches", "white_searches", "ratio", without_met,
                                       search_ratios.CENTRE_NAME), without_met
+
+
+def use_of_force_ratios() -> pd.DataFrame:
+    """The Black/White ratio of tactic uses per resident by area and year, on the 2011 Census (`value`, the Home
+    Office's denominator) and on residents interpolated between the censuses (`value_interpolated`, the book's), with
+    the range between them (methods/disproportionality.ratios_on_both_denominators)."""
+    return disproportionality.ratios_on_both_denominators(
+        disproportionality.use_of_force_ratios(), disproportionality.use_of_force_ratios(interpolate=True),
+        keys=("pfa_code", "year_ending"), ratio="value")
+
+
+def use_of_force_data(year: int) -> list[str]:
+    """The datasets a year's use of force ratios are read from: the year's file and both censuses."""
+    return [USE_OF_FORCE_FILES[year], census.CENSUS_2011_FILE, census.CENSUS_FILE]
+
+
+def use_of_force_funnel() -> funnel.Funnel:
+    """The Black/White ratio of tactic uses per resident by force in the newest year, on interpolated residents, on a
+    log-scale funnel around England and Wales excluding the Met (as chapter 3's search funnels, and for the same
+    reason): what chapter 5 draws and the measures table's places. The City of London is not compared and a force
+    whose two denominators disagree by more than its interval is not placed, as on the search funnels."""
+    table = use_of_force_ratios()
+    now = table[table["year_ending"] == table["year_ending"].max()]
+    # Residents worked back from each group's rate per 1,000, to sum the forces other than the Met.
+    residents = now.assign(black_people=1000 * now["black_uses"] / now["black_per_1000_interpolated"],
+                           white_people=1000 * now["white_uses"] / now["white_per_1000_interpolated"])
+    without_met = search_ratios.ratio_without_met(residents, "black_uses", "black_people", "white_uses",
+                                                  "white_people")
+    fitted = funnel.forces_ratio_funnel(now.rename(columns={"value": "official"}), "black_uses",
+                                        "white_uses", "value_interpolated", without_met, search_ratios.CENTRE_NAME)
+    placed = fitted.table
+    placed.loc[placed["denominator_uncertain"], "funnel"] = funnel.DENOMINATORS_APART
+    placed.loc[placed["pfa_code"] == forces.CITY_OF_LONDON, "funnel"] = funnel.CITY_NOT_COMPARED
+    return fitted

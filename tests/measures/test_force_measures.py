@@ -126,7 +126,8 @@ def test_a_force_given_another_areas_figure_has_no_verdict_of_its_own(table):
     # No force's ASB share has an interval, and every row says why.
     assert asb["ci_low"].isna().all() and (asb["interval_note"] == fm.ASB_NO_INTERVAL).all()
     noted = table[table["measure_id"] != "asb_experience_pct"].dropna(subset="interval_note")
-    assert (noted["interval_note"] == fm.DENOMINATORS).all() and (noted["measure_id"] == "bw_search_ratio").all()
+    assert (noted["interval_note"] == fm.DENOMINATORS).all()
+    assert set(noted["measure_id"]) == {"bw_search_ratio", "bw_uof_ratio"}  # the two ratios on two denominators
 
 
 def test_a_ratio_whose_denominators_disagree_keeps_its_side_of_parity_tested_on_both():
@@ -193,3 +194,18 @@ def test_iopc_reviews_are_a_row_on_chapter_6_s_funnel_and_too_few_reviews_are_no
     assert city["funnel_place"] is None and city["reason"] == fm.REVIEWS_TOO_FEW and pd.notna(city["value"])
     assert rows.loc[forces.METROPOLITAN, "funnel_place"] in fm.OUTSIDE_95
     assert set(rows["funnel_centre"].dropna()) == {fm.CENTRE_MEDIAN}
+
+
+def test_the_use_of_force_ratio_is_a_measure_placed_on_chapter_5s_funnel(table):
+    from analysis.measures import funnels
+
+    rows = table[table["measure_id"] == "bw_uof_ratio"].set_index("force_code")
+    fitted = funnels.use_of_force_funnel().table.set_index("pfa_code")
+    placed = rows["funnel_place"].dropna()
+    assert len(placed) and (placed == fitted.loc[placed.index, "funnel"].map(fm.FUNNEL_PLACES)).all()
+    assert (rows.loc[placed.index, "funnel_centre"] == fm.CENTRE_EXCLUDING_MET).all()
+    city = rows.loc[forces.CITY_OF_LONDON]
+    assert city["reason"] == fm.CITY and pd.isna(city["funnel_place"]) and pd.isna(city["vs_parity"])
+    apart = rows[rows["interval_note"] == fm.DENOMINATORS]
+    assert apart["funnel_place"].isna().all() and apart["vs_parity"].notna().all()  # its side of parity is kept
+    assert "at-a-glance" not in rows["shown_at"].iloc[0]  # chapter 5 alone shows it
