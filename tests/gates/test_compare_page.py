@@ -285,13 +285,13 @@ def test_a_headcount_chart_draws_the_forces_alone_and_states_england_and_wales_s
 
 
 # What Chromium tells a screen reader about the focused element: its role, name and state.
-FOCUSED = "Accessibility.getFullAXTree"
+AX_TREE = "Accessibility.getFullAXTree"
 IN_MAP = "document.activeElement.closest('#force-map') !== null"
 
 
 def _focused(page) -> dict:
     """The accessibility tree's focused node (the page's own root also says focused while a child has the focus)."""
-    nodes = page.context.new_cdp_session(page).send(FOCUSED)["nodes"]
+    nodes = page.context.new_cdp_session(page).send(AX_TREE)["nodes"]
     for node in nodes:
         state = {p["name"]: p["value"].get("value") for p in node.get("properties", [])}
         if state.get("focused") and node["role"]["value"] != "RootWebArea":
