@@ -1,5 +1,6 @@
-// The compare page: forces chosen by name or on the map, kept in the address (#forces=kent,essex); every measure's
-// figures for them side by side, and a dot plot of all forces. Every piece of text goes in through textContent.
+// The compare page: forces chosen by name or on the map (by mouse, touch or keyboard), kept in the address
+// (#forces=kent,essex); every measure's figures for them side by side, and a dot plot of all forces. Every piece of
+// text goes in through textContent.
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('compare-data').textContent);
@@ -14,6 +15,7 @@
   var input = document.getElementById('force-input');
   var help = document.getElementById('force-help');
   var HELP = help.textContent;
+  var areas = [].slice.call(document.querySelectorAll('#force-map path[data-code]'));
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -107,8 +109,10 @@
       list.appendChild(li);
     });
     document.getElementById('clear-forces').hidden = !chosen.length;
-    document.querySelectorAll('#force-map path').forEach(function (p) {
-      p.classList.toggle('chosen', chosen.indexOf(p.getAttribute('data-code')) >= 0);
+    areas.forEach(function (p) {
+      var on = chosen.indexOf(p.getAttribute('data-code')) >= 0;
+      p.classList.toggle('chosen', on);
+      p.setAttribute('aria-selected', String(on));
     });
   }
 
@@ -343,9 +347,66 @@
     update();
     input.focus();
   });
-  document.querySelectorAll('#force-map path').forEach(function (p) {
-    p.addEventListener('click', function () { toggle(p.getAttribute('data-code')); });
+  // The map: one tab stop (a roving tabindex over its areas, in the document's alphabetical order); the arrow keys,
+  // Home, End and the start of a name move between areas, and a click, tap, Space or Enter toggles one's force. The
+  // focus ring is drawn over every area (an area's own stroke would be hidden under its neighbours').
+  var ring = svgEl('g', {'class': 'focus-ring', 'aria-hidden': 'true'});
+  ['outer', 'inner'].forEach(function (cls) { ring.appendChild(svgEl('path', {'class': cls})); });
+  ring.style.display = 'none';
+  document.getElementById('force-map').appendChild(ring);
+  function stop(p) {
+    areas.forEach(function (q) { q.setAttribute('tabindex', q === p ? '0' : '-1'); });
+  }
+  function move(p) {
+    stop(p);
+    p.focus();
+  }
+  var typed = '', typedAt = 0;
+  function byStart(key) {
+    var now = Date.now(), from = areas.indexOf(document.activeElement);
+    typed = (now - typedAt < 800 ? typed : '') + key.toLowerCase();
+    typedAt = now;
+    // A letter, or the same one again, steps to the next force it starts; more letters narrow from the focused area.
+    var again = /^(.)\1*$/.test(typed), query = again ? typed[0] : typed, start = again ? from + 1 : from;
+    for (var k = 0; k < areas.length; k++) {
+      var p = areas[(start + k) % areas.length];
+      if (byCode[p.getAttribute('data-code')].name.toLowerCase().indexOf(query) === 0) return p;
+    }
+    return null;
+  }
+  areas.forEach(function (p, i) {
+    p.addEventListener('click', function () {
+      stop(p);
+      toggle(p.getAttribute('data-code'));
+    });
+    p.addEventListener('keydown', function (e) {
+      var to = null, printable = e.key.length === 1 && /\S/.test(e.key) && !e.ctrlKey && !e.metaKey && !e.altKey;
+      if (!printable && e.key !== 'Shift') typed = '';  // a name typed after another key starts afresh
+      if (e.key === 'ArrowRight' || e.key === 'ArrowDown') to = areas[Math.min(i + 1, areas.length - 1)];
+      else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') to = areas[Math.max(i - 1, 0)];
+      else if (e.key === 'Home') to = areas[0];
+      else if (e.key === 'End') to = areas[areas.length - 1];
+      else if (e.key === ' ' || e.key === 'Enter') {
+        e.preventDefault();  // no page scroll
+        toggle(p.getAttribute('data-code'));
+        return;
+      } else if (printable) {
+        to = byStart(e.key);
+      } else {
+        return;
+      }
+      e.preventDefault();
+      if (to) move(to);
+    });
+    // Drawn for the keyboard's focus only, as :focus-visible would be; a click shows the area's colour instead.
+    p.addEventListener('focus', function () {
+      if (!p.matches(':focus-visible')) return;
+      ring.querySelectorAll('path').forEach(function (r) { r.setAttribute('d', p.getAttribute('d')); });
+      ring.style.display = '';
+    });
+    p.addEventListener('blur', function () { ring.style.display = 'none'; });
   });
+  stop(areas[0]);
   window.addEventListener('hashchange', function () { readAddress(); update(); });
   var width = 0;
   window.addEventListener('resize', function () {

@@ -81,8 +81,9 @@ def _ring(points, west: float, north: float, scale: float) -> str:
 
 
 def force_map() -> str:
-    """The 43 force areas as a small SVG (a path per force, keyed by its code, named in its tooltip), from the
-    book's simplified boundaries; the page's script makes each area choose its force."""
+    """The 43 force areas as a small SVG that works as a multi-select list: a path per force (keyed by its code,
+    named by its <title>, which is also the mouse's tooltip), alphabetical by name; the page's script makes it one
+    tab stop, moved through with the arrow keys, each area choosing its force by click, tap, Space or Enter."""
     features = boundaries.boundaries()
     rings = {f["properties"]["pfa_code"]: [ring for polygon in f["geometry"]["coordinates"] for ring in polygon[:1]]
              for f in features}
@@ -91,15 +92,19 @@ def force_map() -> str:
     south, north = min(p[1] for p in points), max(p[1] for p in points)
     scale = MAP_WIDTH / ((east - west) * math.cos(math.radians(MAP_LAT)))
     height = (north - south) * scale
+    # Alphabetical, in the document as for the keys: the name list's and the chosen list's order, so a screen reader's
+    # "12 of 43" and the arrow keys agree, and a reader who cannot see the map can predict the next force. An order by
+    # position would not be predictable: the areas are irregular, and the City of London sits inside London.
+    names = {code: forces.get(code).name for code in rings}
     paths = "".join(
-        f'<path data-code="{code}" d="{"".join(_ring(r, west, north, scale) for r in polys)}">'
-        f"<title>{html.escape(forces.get(code).name)}</title></path>"
-        for code, polys in rings.items())
-    # One image, out of the tab order (43 areas would be 43 stops): the name box is the keyboard's route to every force.
-    return (f'<svg id="force-map" viewBox="0 0 {MAP_WIDTH} {height:.0f}" role="img" focusable="false" '
-            'aria-label="Map of the 43 police force areas of England and Wales; the chosen forces are shaded. With a '
-            f'mouse or a touch, an area adds or removes its force; from the keyboard, use the Add a force box, which '
-            f'lists every force.">{paths}</svg>')
+        f'<path data-code="{code}" role="option" aria-selected="false" '
+        f'd="{"".join(_ring(r, west, north, scale) for r in rings[code])}"><title>{html.escape(names[code])}</title>'
+        "</path>" for code in sorted(rings, key=names.get))
+    # A listbox, not 43 checkboxes: one tab stop, and screen readers leave browse mode in it, so the arrow keys reach
+    # the page's script. The areas take their tabindex from the script, so without it the map is no dead stop.
+    return (f'<svg id="force-map" viewBox="0 0 {MAP_WIDTH} {height:.0f}" role="listbox" aria-multiselectable="true" '
+            'aria-label="Map of the 43 police force areas of England and Wales: choose forces" '
+            f'aria-describedby="map-help">{paths}</svg>')
 
 
 def page(table: pd.DataFrame, measures: dict[str, dict], links: list[tuple[str, str]], static: str) -> str:
@@ -129,8 +134,9 @@ def page(table: pd.DataFrame, measures: dict[str, dict], links: list[tuple[str, 
         '<p id="force-help" class="help" aria-live="polite">Type part of a name, then choose it from the list or press Enter.</p>'
         '<ul id="chosen" class="chosen" aria-label="Chosen forces"></ul>'
         '<button type="button" id="clear-forces" hidden>Remove all</button></div>'
-        f'<figure class="map">{force_map()}<figcaption><span class="map-help">Click or tap an area to add or remove '
-        "its force. From the keyboard, use the Add a force box: it lists every force.</span> "
+        f'<figure class="map">{force_map()}<figcaption><span class="map-help" id="map-help">Click or tap an area to '
+        "add or remove its force. From the keyboard, Tab to the map, move from force to force in alphabetical order "
+        "with the arrow keys (or type the start of a name), and press Space or Enter to add or remove one.</span> "
         f'{html.escape(source_lines.line([boundaries.BOUNDARIES_FILE]))}</figcaption>'
         "</figure></section>"
         '<p id="summary" class="summary" role="status" aria-live="polite"></p>'

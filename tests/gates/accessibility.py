@@ -79,13 +79,14 @@ FAILING_IMPACTS = {"serious", "critical"}
 AXE_OPTIONS = {"resultTypes": ["violations"], "preload": False}
 
 
-def axe_violations(page) -> list[dict]:
-    """axe-core's serious and critical violations on the loaded page, one entry per rule."""
+def axe_violations(page, context: str | None = None, impacts=FAILING_IMPACTS) -> list[dict]:
+    """axe-core's violations of `impacts` (serious and critical unless told) on the loaded page, or on the part of it
+    `context` selects, one entry per rule."""
     from axe_playwright_python.sync_playwright import Axe
 
     found = []
-    for violation in Axe().run(page, options=AXE_OPTIONS).response["violations"]:
-        if violation["impact"] in FAILING_IMPACTS:
+    for violation in Axe().run(page, context=context, options=AXE_OPTIONS).response["violations"]:
+        if violation["impact"] in impacts:
             nodes = violation["nodes"]
             found.append({"rule": violation["id"], "impact": violation["impact"], "help": violation["help"],
                           "elements": [" ".join(map(str, n["target"])) for n in nodes][:8],

@@ -1,6 +1,6 @@
 """The compare-forces page in Chromium, on a made-up table: three forces chosen by name and on the map show their
-figures as the table has them; the address restores a choice; it fits at 1280 and 390 px, passes axe-core, works from
-file://, and hostile text stays text."""
+figures as the table has them; the address restores a choice; the map works from the keyboard and names its areas to a
+screen reader; it fits at 1280 and 390 px, passes axe-core, works from file://, and hostile text stays text."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from analysis.present import precision
 from analysis.publish import compare
 from analysis.sources import forces
 from tests.fixtures import force_measures_table as fixture
+from tests.gates.accessibility import axe_violations
 from tests.gates.browser import DESKTOP, PHONE, serve, visit
 
 CHOSEN = ["kent", "essex", "surrey"]
@@ -83,8 +84,8 @@ def test_three_forces_chosen_by_name_and_map_show_their_figures_as_the_table_has
             assert page.evaluate("location.hash") == "#forces=" + ",".join(CHOSEN)
             assert page.inner_text("#summary") == ("Comparing 3 forces: Kent Police, Essex Police and Surrey Police, "
                                                    f"on {len(fixture.MEASURES)} measures.")
-            assert page.eval_on_selector_all("#force-map path.chosen", "ps => ps.map(p => p.dataset.code)") == \
-                sorted(fixture.CODES[s] for s in CHOSEN)
+            assert sorted(page.eval_on_selector_all("#force-map path.chosen", "ps => ps.map(p => p.dataset.code)")) \
+                == sorted(fixture.CODES[s] for s in CHOSEN)
             sections = page.evaluate(CARDS)
             assert [s["measure"] for s in sections] == list(fixture.MEASURES)
             for section in sections:
@@ -283,14 +284,101 @@ def test_a_headcount_chart_draws_the_forces_alone_and_states_england_and_wales_s
         assert errors == []
 
 
+# What Chromium tells a screen reader about the focused element: its role, name and state.
+AX_TREE = "Accessibility.getFullAXTree"
+IN_MAP = "document.activeElement.closest('#force-map') !== null"
+
+
+def _focused(page) -> dict:
+    """The accessibility tree's focused node (the page's own root also says focused while a child has the focus)."""
+    nodes = page.context.new_cdp_session(page).send(AX_TREE)["nodes"]
+    for node in nodes:
+        state = {p["name"]: p["value"].get("value") for p in node.get("properties", [])}
+        if state.get("focused") and node["role"]["value"] != "RootWebArea":
+            return {"role": node["role"]["value"], "name": node.get("name", {}).get("value"),
+                    "selected": state.get("selected"), "description": node.get("description", {}).get("value")}
+    return {}
+
+
+def _tab_into_map(page) -> None:
+    for _ in range(12):  # the header's links, the name box and its button, then the map
+        page.keyboard.press("Tab")
+        if page.evaluate(IN_MAP):
+            return
+    pytest.fail("Tab never reached the map")
+
+
+def _luminance(css: str) -> float:
+    channels = [int(c) / 255 for c in css[css.index("(") + 1:css.index(")")].split(",")[:3]]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
 @pytest.mark.gate
-def test_the_map_is_one_image_out_of_the_tab_order_and_says_the_name_box_is_the_keyboard_route(site, chrome):
+def test_the_map_is_one_tab_stop_whose_keys_choose_a_force_as_a_click_does(site, chrome):
+    names = sorted(forces.registry()["name"])
     with serve(site) as base:
         with _opened(chrome, f"{base}/{compare.PAGE}") as (page, errors):
-            focusable = page.evaluate("""() => [...document.querySelectorAll('#force-map, #force-map *')]
-              .filter(e => e.tabIndex >= 0 || e.hasAttribute('tabindex')).length""")
-            assert focusable == 0
-            assert page.get_attribute("#force-map", "role") == "img"
-            assert "from the keyboard, use the Add a force box" in page.get_attribute("#force-map", "aria-label")
-            assert "From the keyboard, use the Add a force box" in page.inner_text("figure.map figcaption")
+            # Alphabetical in the document as for the keys, so a screen reader's "n of 43" agrees with them.
+            assert page.eval_on_selector_all("#force-map path[data-code]", "ps => ps.map(p => p.textContent)") == names
+            _tab_into_map(page)
+            assert page.evaluate("""[...document.querySelectorAll('#force-map *')]
+              .filter(e => e.tabIndex >= 0).length""") == 1
+            assert _focused(page) == {"role": "option", "name": names[0], "selected": False, "description": None}
+            for key, name in [("ArrowRight", names[1]), ("ArrowDown", names[2]), ("ArrowUp", names[1]),
+                              ("End", names[-1]), ("ArrowRight", names[-1]), ("Home", names[0]),
+                              ("ArrowLeft", names[0]), ("k", "Kent Police")]:
+                page.keyboard.press(key)
+                assert page.evaluate("document.activeElement.textContent") == name, key
+            assert page.evaluate("""() => { const ring = document.querySelector('#force-map .focus-ring');
+              return getComputedStyle(ring).display !== 'none'
+                && ring.querySelector('path').getAttribute('d') === document.activeElement.getAttribute('d'); }""")
+            page.keyboard.press("Enter")
+            page.keyboard.type("sur")  # the start of a name, typed quickly
+            assert page.evaluate("document.activeElement.textContent") == "Surrey Police"
+            page.keyboard.press("Space")
+            assert page.evaluate("location.hash") == "#forces=kent,surrey"
+            assert _focused(page) == {"role": "option", "name": "Surrey Police", "selected": True, "description": None}
+            assert page.inner_text("#summary").startswith("Comparing 2 forces: Kent Police and Surrey Police")
+            by_keys = page.evaluate(CARDS)
+            assert axe_violations(page, "#force-map", {"minor", "moderate", "serious", "critical"}) == []
+            # Tab leaves the map and Shift+Tab comes back to the same area; Space again takes its force off.
+            page.keyboard.press("Tab")
+            assert not page.evaluate(IN_MAP)
+            page.keyboard.press("Shift+Tab")
+            assert page.evaluate("document.activeElement.textContent") == "Surrey Police"
+            page.keyboard.press("Space")
+            assert page.evaluate("location.hash") == "#forces=kent"
+            assert page.get_attribute(f'#force-map path[data-code="{fixture.CODES["surrey"]}"]',
+                                      "aria-selected") == "false"
             assert errors == []
+        with _opened(chrome, f"{base}/{compare.PAGE}") as (page, errors):
+            for slug in ("kent", "surrey"):
+                page.click(f'#force-map path[data-code="{fixture.CODES[slug]}"]')
+            assert page.evaluate("location.hash") == "#forces=kent,surrey" and page.evaluate(CARDS) == by_keys
+            assert [s["code"] for s in by_keys[0]["forces"]] == [fixture.CODES["kent"], fixture.CODES["surrey"]]
+            assert errors == []
+
+
+@pytest.mark.gate
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_map_s_focus_ring_stands_out_from_every_fill_and_the_page(site, chrome, scheme):
+    with serve(site) as base:
+        with _opened(chrome, f"{base}/{compare.PAGE}#forces=kent") as (page, errors):
+            page.emulate_media(color_scheme=scheme)
+            _tab_into_map(page)
+            colours = page.evaluate("""() => {
+              const style = s => getComputedStyle(document.querySelector(s));
+              return {ring: style('#force-map .focus-ring .outer').stroke,
+                      page: style('body').backgroundColor === 'rgba(0, 0, 0, 0)' ? 'rgb(255, 255, 255)'
+                            : style('body').backgroundColor,
+                      area: style('#force-map path[data-code]:not(.chosen)').fill,
+                      chosen: style('#force-map path.chosen').fill}; }""")
+            assert errors == []
+    for against in ("page", "area", "chosen"):
+        assert _contrast(colours["ring"], colours[against]) >= 3, (against, colours)

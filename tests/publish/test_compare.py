@@ -3,6 +3,8 @@ embedded JSON unable to end its script element, a map area per force."""
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import json
 import re
 
@@ -48,3 +50,17 @@ def test_a_national_figure_and_a_measure_no_force_has_are_no_section():
     data = compare.page_data(pd.concat([table, national, empty], ignore_index=True), measures)
     assert [m["id"] for m in data["measures"]] == list(fixture.MEASURES)
     assert all(any(r["value"] is not None for r in m["rows"].values()) for m in data["measures"])
+
+
+def test_the_map_is_a_list_of_its_areas_named_in_alphabetical_order_with_names_escaped(monkeypatch):
+    real = compare.forces.get
+    hostile = {fixture.CODES["kent"]: fixture.HOSTILE}
+    monkeypatch.setattr(compare.forces, "get", lambda code: dataclasses.replace(
+        real(code), name=hostile.get(code, real(code).name)))
+    svg = compare.force_map()
+    assert svg.startswith('<svg id="force-map"') and 'role="listbox" aria-multiselectable="true"' in svg
+    areas = re.findall(r'<path data-code="([EW]\d{8})" role="option" aria-selected="false" d="[^"]+"><title>([^<]*)'
+                       r"</title></path>", svg)
+    assert len(areas) == 43 and fixture.HOSTILE not in svg
+    names = [html.unescape(name) for _, name in areas]
+    assert names == sorted(names) and fixture.HOSTILE in names
