@@ -55,7 +55,6 @@ PAGES = {OWN_SURVEY: "01-trust-and-confidence.html", "bw_search_ratio": MEASURES
          "officers_per_100k": MEASURES, "pcsos_per_100k": MEASURES,
          "asb_experience_pct": "07-what-else-matters.html", "arrest_gap": "05-contact-with-suspects.html",
          "iopc_reviews_upheld_pct": "06-police-wrongdoing.html"}
-GLANCE = "at-a-glance.html"
 SIGNIFICANT_CHANGE = (fm.RISE, fm.FALL)
 ONS_VERDICTS = (fm.HIGHER, fm.LOWER)
 AWAY_FROM_PARITY = (fm.ABOVE_PARITY, fm.BELOW_PARITY)
