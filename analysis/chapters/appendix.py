@@ -166,6 +166,8 @@ def key_point_rules() -> Section:
         Figure("kp_move", 100 * key_points.LARGE_MOVE, "%", [],
                label="A move in a rate or ratio of counted events that makes a key point though the test does not "
                      "find it significant"),
+        Figure("kp_stale", config.STALE_YEARS, "years", [],
+               label="Years behind the page's newest at which a figure is flagged old and its change is no key point"),
     ])
 
 

@@ -66,7 +66,8 @@ ONS_WORDS = {force_measures.HIGHER: "higher than", force_measures.LOWER: "lower 
 FIELDS = ["verdict_text", "measure_id", "period_end", "funnel_place", "funnel_centre", "vs_parity",
           "vs_england_and_wales", "change_verdict", "reason", "area", "count_value", "count_previous_value",
           "count_previous_period", "count_noun", "value", "previous_period", "previous_value", "series",
-          "change_test", "funnel_centre_value", "black_value", "white_value", "funnel_caveat", "funnel_phi", "keys"]
+          "change_test", "funnel_centre_value", "black_value", "white_value", "funnel_caveat", "funnel_phi", "events",
+          "previous_events", "keys"]
 # A "within the limits" verdict on a wide funnel carries this mark; the note under the table (wide_note) says once
 # what such limits do and do not say, rather than on every row.
 WIDE_MARK = "\u2020"
@@ -244,15 +245,29 @@ def _bw_counted(row, mine, f):
                                       label=_labelled(row, f, " (search counts)"))]
 
 
+def _counted(row: pd.Series) -> list[str]:
+    """Where a rate per resident is not compared (key_points.BY_COUNT), the count of events it comes from and that
+    count's change since the previous period of its series: what the force's figure can be read by instead."""
+    if row["reason"] not in key_points.BY_COUNT or pd.isna(row["events"]):
+        return []
+    noun = force_measures.MEASURES[row["measure_id"]]["noun"]
+    now = f"{fmt_number(row['events'], 0)} {noun}"
+    if pd.isna(row["previous_events"]):
+        return [now]
+    return [f"{now}, {'up' if row['events'] > row['previous_events'] else 'down'} "
+            f"{fmt_percent_change(row['events'], row['previous_events'])} from "
+            f"{fmt_number(row['previous_events'], 0)} in {row['previous_period']} (counts, not per resident)"]
+
+
 def _searches(row, mine, f):
-    wording = _funnel_wording(row)
+    wording = [_funnel_wording(row), *_counted(row)]
     datasets = row["datasets"].split("; ")
     if _primary(row) == search_totals_2025.TOTALS_FILE:
-        return None, [wording, *_since(row)], [Figure("g_search_rate25", row["value"], "per 1,000", datasets, "{:.1f}",
+        return None, [*wording, *_since(row)], [Figure("g_search_rate25", row["value"], "per 1,000", datasets, "{:.1f}",
                                       label=f"Stop and searches per 1,000 residents, {f.name}, {row['period']}")]
     return None, wording, [Figure("g_search_rate", row["value"], "per 1,000", datasets, "{:.1f}",
                                   label=_labelled(row, f)),
-                           Figure("g_search_wording", wording, "comparison", datasets,
+                           Figure("g_search_wording", "; ".join(wording), "comparison", datasets,
                                   label=_labelled(row, f, ": its place on the funnel"))]
 
 
@@ -631,7 +646,7 @@ def at_a_glance(f: forces.Force, local_survey: str | None = None) -> Section:
                Figure("g_change_note_print", change_note(table) and f"{TESTED_MARK} A tested change: the note under "
                       "this table in the online edition says how each was tested.", "note", [],
                       label="Note under the key measures on paper: where how each change was tested is said")] + figures
-    figures += key_points.figures(key_points.points(table, f.code, outlier_note(f.code)))
+    figures += key_points.figures(key_points.points(table, f.code))
     chart = maps.force_and_peers_map(f.code, peers, name=f"glance-map-{f.slug}",
                                      title=f"{f.name} and its comparable forces" if peers else f.name)
     return Section(table, chart, figures, more_charts=[trend_chart(f, trend)])
@@ -656,7 +671,7 @@ def show_key_points(section: Section, f: forces.Force) -> None:
     # Each point marked with its register key (key_points.figures), as every figure the page glues.
     items = "".join(f'<li {tables.FIGURE_KEY}="{key_points.key(i)}">{html.escape(p["text"])} <a class="{EVIDENCE_LINK}" '
                     f'href="{html.escape(p["page"])}">Where this comes from</a></li>'
-                    for i, p in enumerate(key_points.points(section.table, code, outlier_note(code)), 1))
+                    for i, p in enumerate(key_points.points(section.table, code), 1))
     display(HTML(f'<ul class="pcp-key-points">{items}</ul>'))
 
 

@@ -4,7 +4,6 @@ difference or an outlier, with its figure, its period and what it is compared wi
 its evidence.
 
 The rules, in order (the appendix gives them to readers); within each, the largest first:
-0. for the City of London, why its figures per resident say little;
 1. significant changes between the two newest comparable periods of a measure (the force's own survey first, then
    each measure's newest period against the previous one of its like-for-like series, with how it was tested),
    largest by the ratio of the two figures;
@@ -14,14 +13,17 @@ The rules, in order (the appendix gives them to readers); within each, the large
 3. stocks (officers, PCSOs) that moved by a twentieth or more since the date before, and rates or ratios of counted
    events (every search, not a sample) that moved by a quarter or more since the previous period of their series
    though the move is not significant once the spread of the forces' changes is allowed for (it is still a change
-   the force made), largest first;
+   the force made), and, where a rate per resident is not compared (BY_COUNT: the City of London's searches), its
+   count of events that moved by a quarter or more, largest first;
 4. a difference between Black and White people (the search rate ratio, the arrest rates after a search)
    significantly away from parity, where its change is not already a point, largest by the ratio of the two groups'
    figures: last, because most forces share it (a disparity, not a place among forces).
-A point about an old figure (the row's `old` flag: config.STALE_YEARS or more behind the page's newest) follows every
-point about a current one, in the same order of rules, so a 2024/25 outlier leads before a 2018/19 change.
+A change (rules 1 and 3) whose newer period is old (the row's `old` flag: config.STALE_YEARS or more behind the
+page's newest, measures/force_measures.stale) is no point: the key measures show it, flagged old. Any other point
+about an old figure follows every point about a current one, in the same order of rules.
 A rule the rows do not support gives no point; nothing is a point that says nothing differs, and no point is made of
-a figure the dashboard does not show.
+a figure the dashboard does not show. Where no rule gives a point, one line says so, naming the measures the page
+does not compare and why (NONE).
 """
 
 from __future__ import annotations
@@ -53,12 +55,17 @@ PAGES = {OWN_SURVEY: "01-trust-and-confidence.html", "bw_search_ratio": MEASURES
          "officers_per_100k": MEASURES, "pcsos_per_100k": MEASURES,
          "asb_experience_pct": "07-what-else-matters.html", "arrest_gap": "05-contact-with-suspects.html",
          "iopc_reviews_upheld_pct": "06-police-wrongdoing.html"}
-GLANCE = "at-a-glance.html"
 SIGNIFICANT_CHANGE = (fm.RISE, fm.FALL)
 ONS_VERDICTS = (fm.HIGHER, fm.LOWER)
 AWAY_FROM_PARITY = (fm.ABOVE_PARITY, fm.BELOW_PARITY)
 # The places beyond a limit on one side: a force's point says how many forces share its side.
 SIDES = {place: [p for p in fm.OUTSIDE_95 if p.split()[0] == place.split()[0]] for place in fm.OUTSIDE_95}
+# A rate per resident not compared among forces for this reason (its row's `reason`) is read by its count of events
+# instead, with what the count may be set beside: the force's own earlier period, never other forces.
+BY_COUNT = {fm.CITY: "per resident, the City of London's figures say little (hundreds of thousands work in or visit "
+                     "it each day), so its count is set only beside its own earlier year"}
+# The one line where no rule gives a point, and the measures a force's page does not compare for a BY_COUNT reason.
+NONE = "No figure on this page changed or stands out by the rules the appendix gives"
 
 
 def _size(value, reference) -> float:
@@ -110,6 +117,43 @@ def large_move(row) -> bool:
                 and _size(row["value"], row["previous_value"]) >= np.log(1 + LARGE_MOVE))
 
 
+def count_move(row) -> bool:
+    """Whether a rate not compared per resident (BY_COUNT) has a count of events that moved by LARGE_MOVE or more
+    since the previous period of its series (rule 3, read as counts; the questions read it too)."""
+    return bool(row.get("reason") in BY_COUNT and pd.notna(row.get("events")) and pd.notna(row.get("previous_events"))
+                and _size(row["events"], row["previous_events"]) >= np.log(1 + LARGE_MOVE))
+
+
+def _counts(row) -> str:
+    """A count of events that moved a long way (count_move): both counts and periods, how far apart, and why only the
+    force's own earlier period is beside it."""
+    after, before = row["events"], row["previous_events"]
+    after_text, before_text, gap = fmt_compared(after, before)
+    noun = fm.MEASURES[row["measure_id"]]["noun"]
+    return (f"{noun[0].upper()}{noun[1:]} (a count of every one): {after_text} in {row['period']}, {gap} "
+            f"{'more' if after > before else 'fewer'} than the {before_text} in {row['previous_period']} "
+            f"({fmt_percent_change(after, before)} {'up' if after > before else 'down'}); "
+            f"{BY_COUNT[row['reason']]}.")
+
+
+def _nothing(rows: pd.DataFrame) -> str:
+    """The line where no rule gives a point: which measures are read neither per resident nor by count, and why."""
+    unread = rows[rows["reason"].isin(list(BY_COUNT))]
+    labels = list(dict.fromkeys(_reads_on(_label(row)) for _, row in unread.iterrows()))
+    reasons = list(dict.fromkeys(unread["reason"]))
+    return NONE + (f"; not compared with other forces: {', '.join(labels)} ({'; '.join(reasons)})" if labels
+                   else "") + "."
+
+
+# A label's first word that keeps its capital inside a sentence (a group's or a body's name).
+NAMES = ("Black/White", "PCSOs", "IOPC")
+
+
+def _reads_on(label: str) -> str:
+    """A measure's label as it reads inside a sentence."""
+    return label if label.split()[0] in NAMES else label[:1].lower() + label[1:]
+
+
 def _beyond(row) -> int:
     """How many forces' figures for the same measure and period are beyond the same side's 95% limit."""
     table = fm.all_forces()
@@ -147,9 +191,9 @@ AWAY = {"bw_search_ratio": (_bw_searches, lambda row: _size(row["value"], 1.0)),
         "arrest_gap": (_arrests, lambda row: _size(row["black_value"], row["white_value"]))}
 
 
-def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
-    """The key points for one force from its dashboard rows (and, for the City of London, its outlier note): text,
-    the datasets it rests on, and the page it links."""
+def points(rows: pd.DataFrame, code: str) -> list[dict]:
+    """The key points for one force from its dashboard rows: text, the datasets it rests on, and the page it links;
+    where no rule gives one, the line that says so."""
     name = forces.get(code).name
     city = code == forces.CITY_OF_LONDON
     newest = rows[~rows["measure_id"].duplicated()]  # the dashboard lists a measure's periods newest first
@@ -163,7 +207,8 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
         return {"text": text, "datasets": list(row["datasets"]), "page": PAGES[row["measure_id"]],
                 "old": bool(row["old"])}
 
-    for _, row in newest.iterrows():
+    current = newest[~newest["old"]]  # an old change is no point (the key measures flag it)
+    for _, row in current.iterrows():
         if row["change_verdict"] not in SIGNIFICANT_CHANGE:
             continue
         if row["measure_id"] == OWN_SURVEY:  # confidence first: its change leads
@@ -171,9 +216,10 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
                                           f"{row['verdict_text']}, a {row['change_verdict']}.", row)))
         elif pd.notna(row["previous_value"]) and not (city and row["area"]):
             changes.append((_size(row["value"], row["previous_value"]), point(_change(row), row)))
-    moved = newest[newest.apply(large_move, axis=1).astype(bool)] if len(newest) else newest
-    changed = set(newest.loc[newest["change_verdict"].isin(SIGNIFICANT_CHANGE), "measure_id"]) | set(
-        moved["measure_id"])
+    moved = current[current.apply(large_move, axis=1).astype(bool)] if len(current) else current
+    counted = current[current.apply(count_move, axis=1).astype(bool)] if len(current) else current
+    changed = set(current.loc[current["change_verdict"].isin(SIGNIFICANT_CHANGE), "measure_id"]) | set(
+        moved["measure_id"]) | set(counted["measure_id"])
     for _, row in newest.iterrows():
         if row["funnel_place"] in fm.OUTSIDE_95:
             outliers.append((_size(row["value"], row["funnel_centre_value"]), point(_outlier(row), row)))
@@ -189,8 +235,10 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
             disparities.append((size(row), point(said(row, name), row)))
     for _, row in moved.iterrows():
         stocks.append((_size(row["value"], row["previous_value"]), point(_change(row), row)))
+    for _, row in counted.iterrows():
+        stocks.append((_size(row["events"], row["previous_events"]), point(_counts(row), row)))
     if not city:  # the City's page shows no staff counts: per resident they say little
-        for _, row in newest[newest["count_previous_value"].notna()].iterrows():
+        for _, row in current[current["count_previous_value"].notna()].iterrows():
             before, after = row["count_previous_value"], row["count_value"]
             if before and abs(after - before) / before >= LARGE_CHANGE:
                 after_text, before_text, gap = fmt_compared(after, before)
@@ -200,10 +248,10 @@ def points(rows: pd.DataFrame, code: str, outlier: str = "") -> list[dict]:
                     f"{'more' if after > before else 'fewer'} than the {before_text} at "
                     f"{row['count_previous_period']} ({fmt_percent_change(after, before)} "
                     f"{'up' if after > before else 'down'}).", row)))
-    found = [{"text": outlier, "datasets": [], "page": GLANCE}] if city else []
     ranked = [(p["old"], rule, -size, p) for rule, group in enumerate((changes, outliers, stocks, disparities))
               for size, p in group]
-    found += [p for *_, p in sorted(ranked, key=lambda r: r[:3])]
+    found = [p for *_, p in sorted(ranked, key=lambda r: r[:3])] or [
+        {"text": _nothing(newest), "datasets": [], "page": MEASURES, "old": False}]
     return [{key: value for key, value in p.items() if key != "old"} for p in found[:MAX_POINTS]]
 
 

@@ -50,8 +50,8 @@ RULES = _load()
 
 def _fires(rule: dict, row: pd.Series) -> bool:
     """Whether a rule's condition holds on the newest row of its measure (verdicts as values)."""
-    if "any" in rule:
-        return pd.notna(row["value"])
+    if "any" in rule:  # a rate read only by its count (key_points.BY_COUNT) is no figure to ask about as a rate
+        return pd.notna(row["value"]) and row["reason"] not in key_points.BY_COUNT
     if "funnel" in rule:
         return row["funnel_place"] in key_points.SIDES.get(f"{rule['funnel']} 95% limit", ())
     if "parity" in rule:
@@ -61,6 +61,8 @@ def _fires(rule: dict, row: pd.Series) -> bool:
         before, after = row["previous_value"], row["value"]
         return bool(pd.notna(before) and before and (after - before) / before * (1 if rise else -1)
                     >= key_points.LARGE_CHANGE)
+    if key_points.count_move(row):  # a rate not compared per resident, read by its count of events
+        return (row["events"] > row["previous_events"]) == rise
     # A significant change, or a large move in a count of every event that is not significant once the forces' spread
     # is allowed for.
     went_up = pd.notna(row["previous_value"]) and row["value"] > row["previous_value"]
@@ -75,7 +77,14 @@ def _figure(rule: dict, row: pd.Series) -> str:
     unit = {"percent": "%", "percentage points": " points"}.get(meta["unit"], "")
     shown = fmt_number(row["value"], decimals) + unit
     period = marked(row["period"], row["datasets"].split("; ")) + (f" ({key_points.OLD})" if row["old"] else "")
-    interval = (f" (95% CI {fmt_interval(row['ci_low'], row['ci_high'], decimals)})" if "parity" in rule else "")
+    if "change" in rule and key_points.count_move(row):  # read by its count: both counts, and why only those
+        return (f"{meta['noun'][0].upper()}{meta['noun'][1:]} (a count of every one): {fmt_number(row['events'], 0)} "
+                f"{at(row['period'])} {period}, {'up' if row['events'] > row['previous_events'] else 'down'} from "
+                f"{fmt_number(row['previous_events'], 0)} {at(row['previous_period'])} {row['previous_period']}; "
+                f"{key_points.BY_COUNT[row['reason']]}")
+    # Every figure with an interval gives it, whatever the rule (a ratio's, a rate's, a difference's).
+    interval = (f" (95% CI {fmt_interval(row['ci_low'], row['ci_high'], decimals)})"
+                if pd.notna(row["ci_low"]) and pd.notna(row["ci_high"]) else "")
     text = f"{meta.get('short_label', meta['label'])}: {shown}{interval} {at(row['period'])} {period}"
     if "change" in rule:
         text += (f", {'up' if row['value'] > row['previous_value'] else 'down'} from "
@@ -103,8 +112,8 @@ def questions(f: forces.Force) -> pd.DataFrame:
     mine = fm.for_force(f)
     mine = mine.assign(old=fm.stale(mine))
     newest = mine[~mine["measure_id"].duplicated()].set_index("measure_id", drop=False)
-    if f.code == forces.CITY_OF_LONDON:  # per resident its figures say little: no rule reads them
-        newest = newest[~newest["reason"].isin([fm.CITY, fm.DEATHS_CITY])]
+    if f.code == forces.CITY_OF_LONDON:  # per resident its figures say little: no rule reads them, bar their counts
+        newest = newest[~newest["reason"].isin([fm.CITY, fm.DEATHS_CITY]) | newest.apply(key_points.count_move, axis=1)]
     rows = []
     for (area, prefix, page, _, _), (name, spec) in zip(guide.AREAS, RULES.items()):
         advice = next(m for m, _ in evidence.MESSAGES[prefix] if m not in guide.CASE_STUDIES)

@@ -109,15 +109,17 @@ COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end
 # shared_with: the force whose row carries the figure and verdict of an area a force shares (the City of London's
 # ASB is London's, on the Met's row); interval_note: why a survey estimate has no interval, or what a ratio's interval
 # leaves out (DENOMINATORS); black_value,
-# white_value: the two groups' figures a difference between them is of (the outcome test's arrest rates, %).
+# white_value: the two groups' figures a difference between them is of (the outcome test's arrest rates, %);
+# previous_events: the count behind previous_value, so a rate whose per-resident figure says little (the City of
+# London's searches) can still be read by its counts.
 EXTRA = ["england_and_wales_excluding_met", "funnel_caveat", "basis", "events", "value_as_published",
          "official_value", "denominator_low", "denominator_high", "rounding_low", "rounding_high", "vs_parity", "area",
          "england_and_wales_previous", "funnel_centre_value", "funnel_phi", "series", "change_test", "shared_with",
-         "interval_note", "black_value", "white_value", "change_before_correction"]
+         "interval_note", "black_value", "white_value", "change_before_correction", "previous_events"]
 NUMBERS = {"value", "ci_low", "ci_high", "england_and_wales", "median_force", "previous_value", "change", "events",
            "value_as_published", "official_value", "denominator_low", "denominator_high", "rounding_low",
            "rounding_high", "england_and_wales_previous", "funnel_centre_value", "funnel_phi",
-           "england_and_wales_excluding_met", "black_value", "white_value"}
+           "england_and_wales_excluding_met", "black_value", "white_value", "previous_events"}
 
 
 def _load_measures() -> dict[str, dict]:
@@ -364,7 +366,8 @@ def counted_searches() -> pd.DataFrame:
     fitted = funnels.search_funnel(latest)
     rows = _rows("searches_per_1000", financial_year(latest), [ss.SEARCH_FILE, *population.BY_YEAR_FILES],
                  now["per_1000"], events=now["searches"], previous_period=financial_year(latest - 1),
-                 previous_value=before["per_1000"], change=now["per_1000"] - before["per_1000"],
+                 previous_value=before["per_1000"], previous_events=before["searches"],
+                 change=now["per_1000"] - before["per_1000"],
                  change_verdict=verdict, change_test=pd.Series(how, index=now.index).where(~city),
                  change_before_correction=corrected.where(~city),
                  **_funnel_rows(fitted))
@@ -571,6 +574,7 @@ def _series_changes(table: pd.DataFrame) -> pd.DataFrame:
             known = now["value"].notna() & then["value"].notna()
             table.loc[now.index, "previous_period"] = then["period"].where(known)
             table.loc[now.index, "previous_value"] = then["value"].where(known)
+            table.loc[now.index, "previous_events"] = then["events"].where(known)
             table.loc[now.index, "change"] = (now["value"] - then["value"]).where(known)
             table.loc[now.index, "change_verdict"] = verdict.where(known)
             table.loc[now.index, "change_test"] = pd.Series(how, index=now.index).where(

@@ -29,11 +29,11 @@ DERIVED = re.compile(r"(?:up|down) [\d.,]+ (?:percentage points|per [\d,]+ resid
 def test_points_rest_on_the_figures_the_page_shows(force):
     code = forces.resolve(force).code
     section = glance.at_a_glance(forces.resolve(force))
-    found = key_points.points(section.table, code, glance.outlier_note(code))
+    found = key_points.points(section.table, code)
     assert 1 <= len(found) <= key_points.MAX_POINTS
-    # The table, the note on the outlier and the note under the table on how each change was tested.
-    shown = (" ".join(section.table[list(glance.HEADERS)].astype(str).to_numpy().ravel()) + glance.outlier_note(code)
-             + glance.change_note(section.table))
+    # The table and the note under the table on how each change was tested.
+    shown = " ".join(section.table[list(glance.HEADERS)].astype(str).to_numpy().ravel()) + glance.change_note(
+        section.table)
     for point in found:
         for number in NUMBER.findall(DERIVED.sub("", point["text"])):
             assert number in shown, (number, point["text"])  # at the places the page shows it
@@ -52,15 +52,13 @@ def test_every_point_is_a_difference_or_an_outlier_with_no_placeholder_and_nothi
     value."""
     f = forces.resolve(force)
     rows = glance.at_a_glance(f).table
-    found = key_points.points(rows, f.code, glance.outlier_note(f.code))
+    found = key_points.points(rows, f.code)
     for point in found:
         text = point["text"]
         assert "–" not in text and "…" not in text and "..." not in text and not re.search(r"\bnan\b|None", text)
         assert text.endswith(".")
         # The median force only as the funnel's centre, never a figure set beside it as if that were a finding.
         assert "median force" not in text.replace(f"around {funnel.MEDIAN_FORCE} (", ""), text
-        if f.code == forces.CITY_OF_LONDON and point["page"] == key_points.GLANCE:
-            continue
         assert re.search(r"significant|limit|than England and Wales|fewer than|more than|rose from|fell from",
                          text), text
 
@@ -132,11 +130,16 @@ def test_deaths_and_north_yorkshire_crime_name_how_many_forces_and_the_centre():
                for t in north), north
 
 
-def test_kent_s_points_name_the_pcso_fall_and_the_newest_ratio_with_its_grade():
-    texts = [p["text"] for p in key_points.points(glance.at_a_glance(forces.resolve("kent")).table, "E23000032")]
-    # PCSOs at 31 March 2023 are old beside the officers at 31 March 2026: the point says so.
-    assert (f"PCSOs (full-time equivalent): 136 at 31 March 2023 ({key_points.OLD}), 151 fewer than the 287 at "
-            "31 March 2022 (53% down)." in texts)
+def test_kent_s_old_pcso_fall_is_no_point_and_its_newest_ratio_names_its_grade():
+    rows = glance.at_a_glance(forces.resolve("kent")).table
+    texts = [p["text"] for p in key_points.points(rows, "E23000032")]
+    # PCSOs at 31 March 2023 are old beside the officers at 31 March 2026: their fall is shown, flagged, in the key
+    # measures, and no point; with the flag cleared the same rows make it one.
+    assert not any(t.startswith("PCSOs") for t in texts)
+    pcsos = rows[rows["measure_id"] == "pcsos_per_100k"].iloc[0]
+    assert pcsos["old"] and pcsos["count_previous_value"] == pytest.approx(287, abs=0.5)
+    assert ("PCSOs (full-time equivalent): 136 at 31 March 2023, 151 fewer than the 287 at 31 March 2022 (53% down)."
+            in [p["text"] for p in key_points.points(rows.assign(old=False), "E23000032")])
     assert any(t.startswith("In 2024/25 (third-party extract), Black people were searched significantly more often")
                for t in texts)
 
@@ -165,8 +168,8 @@ def test_rewording_every_dashboard_sentence_changes_no_key_point_or_guide_area(f
     reworded = rows.copy()
     for column in (*glance.HEADERS, "verdict_text"):
         reworded[column] = reworded[column].astype(str) + MARK
-    before = key_points.points(rows, f.code, glance.outlier_note(f.code))
-    after = key_points.points(reworded, f.code, glance.outlier_note(f.code))
+    before = key_points.points(rows, f.code)
+    after = key_points.points(reworded, f.code)
     assert [(p["page"], p["datasets"]) for p in after] == [(p["page"], p["datasets"]) for p in before]
     assert [p["text"].replace(MARK, "") for p in after] == [p["text"] for p in before]
     shown = guide.section(f, rows).table.screen.frame.to_numpy().tolist()
@@ -226,16 +229,16 @@ def test_the_outcome_test_away_from_parity_is_a_key_point_by_the_parity_rule():
 def test_a_point_about_an_old_figure_follows_every_point_about_a_current_one(force):
     """Issue 35: a change or outlier in a period config.STALE_YEARS or more behind the page's newest (the rows' `old`
     flag, a value) never leads a current one, whatever its size or rule (Lancashire: its 2024/25 search outlier
-    before its anti-social behaviour change between 2017/18 and 2018/19)."""
+    before its anti-social behaviour share in 2018/19, lower than England and Wales)."""
     f = forces.resolve(force)
     rows = glance.at_a_glance(f).table
-    found = [p["text"] for p in key_points.points(rows, f.code, glance.outlier_note(f.code))]
+    found = [p["text"] for p in key_points.points(rows, f.code)]
     stale = [key_points.OLD in text for text in found]
     assert stale == sorted(stale), found
     if force == "lancashire":
         outlier = next(i for i, t in enumerate(found) if t.startswith("Stop and searches") and "limit" in t)
-        old_change = next(i for i, t in enumerate(found) if "anti-social behaviour" in t and "rose" in t)
-        assert outlier < old_change
+        old_place = next(i for i, t in enumerate(found) if "anti-social behaviour" in t and "England and Wales" in t)
+        assert outlier < old_place
 
 
 def test_old_points_are_demoted_by_the_rows_flag_not_their_words():
@@ -261,3 +264,52 @@ def test_a_disparity_most_forces_share_follows_the_outliers_and_stocks(force):
     parity = [i for i, t in enumerate(texts) if "against parity" in t]
     others = [i for i, t in enumerate(texts) if "against parity" not in t]
     assert parity and len(others) >= 2 and all(i < parity[0] for i in others), texts
+
+
+@pytest.mark.parametrize("force", ["metropolitan-police", "south-wales", "lancashire"])
+def test_a_change_whose_newer_period_is_old_is_no_point_but_stays_in_the_key_measures(force):
+    """Review 5 (N9): the anti-social behaviour change between 2017/18 and 2018/19 is old (the rows' `old` flag,
+    force_measures.stale): the key measures show it, flagged, and no key point gives it; clear the flag and the same
+    rows make it one, so the value decides, not the words."""
+    f = forces.resolve(force)
+    rows = glance.at_a_glance(f).table
+    asb = rows[rows["measure_id"] == "asb_experience_pct"].iloc[0]
+    assert asb["old"] and asb["change_verdict"] in key_points.SIGNIFICANT_CHANGE
+    assert glance.OLD in glance.table(glance.at_a_glance(f)).frame.set_index("Measure").filter(
+        like="anti-social", axis=0)["Period"].iloc[0]
+    moved = f"{fm.MEASURES['asb_experience_pct']['short_label']}: "
+    assert not [p for p in key_points.points(rows, f.code) if p["text"].startswith(moved + "rose from")
+                or p["text"].startswith(moved + "fell from")]
+    cleared = [p["text"] for p in key_points.points(rows.assign(old=False), f.code)]
+    assert any(t.startswith(moved + "rose from") or t.startswith(moved + "fell from") for t in cleared), cleared
+
+
+def test_the_city_s_points_are_its_search_counts_not_its_caveat():
+    """Review 4 F10 / review 5 N9: the City's rates per resident say little, so its searches are read by their counts
+    (1,538 in 2018/19 to 2,348 in 2024/25, a count of every search), with the period and what they are set beside;
+    never the outlier note the key measures already carry."""
+    f = forces.resolve("city-of-london")
+    section = glance.at_a_glance(f)
+    found = key_points.points(section.table, f.code)
+    texts = [p["text"] for p in found]
+    assert glance.outlier_note(f.code) not in texts
+    assert texts[0] == ("Searches (a count of every one): 2,348 in 2024/25 (third-party extract), 810 more than the "
+                        "1,538 in 2018/19 (53% up); " + key_points.BY_COUNT[fm.CITY] + ".")
+    assert found[0]["page"] == key_points.PAGES["searches_per_1000"] and found[0]["datasets"]
+    # The key measures show both counts on the City's search row.
+    row = section.table[section.table["measure_id"] == "searches_per_1000"].iloc[0]
+    assert "2,348 searches, up 53% from 1,538 in 2018/19" in row["comparison"]
+    # Its IOPC reviews (3) are too few to place, its arrest gap (2018/19) not significant: neither is a point.
+    assert not any(p["page"] in (key_points.PAGES["iopc_reviews_upheld_pct"], key_points.PAGES["arrest_gap"])
+                   for p in found)
+
+
+def test_where_no_rule_gives_a_point_one_line_says_so_and_names_what_is_not_compared():
+    f = forces.resolve("city-of-london")
+    rows = glance.at_a_glance(f).table
+    quiet = rows.assign(events=float("nan"))  # no count to read: the City's rules find nothing
+    found = key_points.points(quiet, f.code)
+    assert len(found) == 1 and found[0]["text"].startswith(key_points.NONE)
+    assert "not compared with other forces: " in found[0]["text"] and fm.CITY in found[0]["text"]
+    assert "stop and searches per 1,000 residents" in found[0]["text"] and found[0]["text"].count(fm.CITY) == 1
+    assert glance.outlier_note(f.code) not in found[0]["text"]

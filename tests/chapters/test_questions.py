@@ -9,6 +9,9 @@ import yaml
 from analysis import config
 from analysis.chapters import key_points, questions
 from analysis.chapters import guide_and_force as guide
+from analysis.measures import force_measures as fm
+from analysis.methods import funnel
+from analysis.present.numbers import fmt_interval, fmt_number
 from analysis.sources import forces
 
 
@@ -74,14 +77,44 @@ def test_a_question_on_a_figure_with_no_verdict_says_why_and_wrongdoing_rests_on
     assert kent["figure"].startswith("IOPC reviews of complaint outcomes upheld: 18.6% in 2024/25")
 
 
-def test_a_count_of_every_search_that_moved_a_long_way_asks_about_the_move_and_the_city_s_arrest_gap_is_a_figure():
+def test_a_count_of_every_search_that_moved_a_long_way_asks_about_the_move_the_city_s_by_its_counts():
     """Review 4: Kent's searches more than doubled (not significant once the forces' spread is allowed for, but a move
-    of a count of
-    every search) and ask what drove the rise; the City's contact-with-suspects question rests on the arrest gap its
-    page shows, never "no figure by force bears on this area"."""
+    of a count of every search) and ask what drove the rise; the City's contact-with-suspects question rests on its
+    searches read by their counts (its rate per resident says little), as its key point does, never "no figure by
+    force bears on this area"."""
     kent = questions.questions(forces.resolve("kent")).set_index("area").loc["Contact with suspects"]
     assert kent["figure"].startswith("Stop and searches per 1,000 residents: 8.0 in 2024/25")
     assert "up from 3.4 in 2018/19" in kent["figure"] and kent["question"].startswith("What drove the rise")
     city = questions.questions(forces.resolve("city-of-london")).set_index("area").loc["Contact with suspects"]
-    assert city["figure"].startswith("Arrests after a search, Black minus White")
-    assert "No figure" not in city["question"]
+    assert city["figure"].startswith("Searches (a count of every one): 2,348 in 2024/25")
+    assert "up from 1,538 in 2018/19" in city["figure"] and key_points.BY_COUNT[fm.CITY] in city["figure"]
+    assert city["question"].startswith("What drove the rise") and "per 1,000" not in city["figure"]
+
+
+@pytest.mark.parametrize("force", ["metropolitan-police", "lancashire", "kent", "north-yorkshire", "south-wales"])
+def test_every_question_that_names_a_ratio_gives_its_interval_the_same_way(force):
+    """Review 5 (N9): the Met's Black/White question rests on its rise (2.9 to 3.6), Lancashire's and Kent's on parity:
+    each gives the newest ratio's 95% interval right after the figure, whichever rule fired."""
+    f = forces.resolve(force)
+    asked = questions.questions(f).set_index("area").loc["Procedural and distributive justice"]
+    row = fm.for_force(f).query("measure_id == 'bw_search_ratio'").iloc[0]
+    shown = (f"Black/White stop and search rate ratio: {fmt_number(row['value'], 1)} "
+             f"(95% CI {fmt_interval(row['ci_low'], row['ci_high'], 1)}) in {row['period']}")
+    assert asked["figure"].startswith(shown), asked["figure"]
+
+
+def test_a_place_beyond_a_search_funnel_limit_asks_what_explains_it_on_either_side():
+    """Review 5 (N9): a funnel shows a rate is unusual, not that the force does too much: the Met's question asks what
+    explains a rate above the upper limit; North Yorkshire's row (within the limits, no large move) placed below the lower limit asks the
+    mirror question."""
+    met = questions.questions(forces.resolve("metropolitan-police")).set_index("area").loc["Contact with suspects"]
+    assert "above the 95% (not the 99.8%) limit" in met["figure"]
+    assert met["question"].startswith("What explains a search rate above the funnel's upper limit")
+    rules = questions.RULES["Contact with suspects"]["rules"]
+    asks = {r["funnel"]: r["ask"] for r in rules if r.get("funnel") and r["measure"] == "searches_per_1000"}
+    assert set(asks) == {"above", "below"} and asks["below"].startswith("What explains a search rate below")
+    assert not any(word in ask for ask in asks.values() for word in ("Why does", "more than", "less than"))
+    row = fm.for_force(forces.resolve("north-yorkshire")).query("measure_id == 'searches_per_1000'").iloc[0].copy()
+    row["funnel_place"] = fm.FUNNEL_PLACES[funnel.BELOW_95]
+    fired = next(r for r in rules if questions._fires(r, row))
+    assert fired["ask"] == asks["below"]
