@@ -39,6 +39,7 @@ def test_figure_register_lists_every_glued_figure(built, name):
         # Only data have a grade: a method setting (no data files), a name or period, or the book's own count none.
         assert set(r["datasets"]) <= known and bool(r["grade"]) == (r["kind"] == register.DATUM), r
         assert (r["kind"] == register.SETTING) == (not r["datasets"]), r
+        assert not r["label"][:1].islower(), r  # a label reads on its own, not as the end of another's sentence
         assert {"key", "value", "text", "unit", "chapter", "datasets"} <= set(r)
 
 
