@@ -271,7 +271,7 @@ def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
                      "31 March)"),
         Figure("ss_bw_first", bw.at[first, "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
                f"{bw_what}, {financial_year(first)} (the series' first year), {interpolated}"),
-        Figure("ss_fit_first_year", financial_year(fit_low), "year", SEARCH_DATA,
+        Figure("ss_fit_first_year", financial_year(fit_low), "year", [],
                label="First year near enough to the 2011 Census to be drawn solid (earlier years are hollow)"),
         Figure("ss_solid_last_year", financial_year(solid.max()), "year", SEARCH_DATA,
                label="Last year drawn solid: the latest year whose Black/White search rate ratios, England and "
