@@ -176,9 +176,9 @@ def methods() -> Section:
     the funnel limits and their winsorising, the hot-spot simulations, the precision of what leaves the book as
     data."""
     return Section(None, None, [
-        Figure("census_fit_first", financial_year(config.CENSUS_2011_FITS[0]), "year", [census.CENSUS_2011_FILE],
+        Figure("census_fit_first", financial_year(config.CENSUS_2011_FITS[0]), "year", [],
                label="First year a rate on the 2011 Census alone is used without a flag"),
-        Figure("census_fit_last", financial_year(config.CENSUS_2011_FITS[1]), "year", [census.CENSUS_2011_FILE],
+        Figure("census_fit_last", financial_year(config.CENSUS_2011_FITS[1]), "year", [],
                label="Last year a rate on the 2011 Census alone is used without a flag"),
         Figure("census_2011_day", _day(config.CENSUS_2011_DAY), "date", [census.CENSUS_2011_FILE],
                label="Census day, 2011 Census"),
@@ -186,14 +186,17 @@ def methods() -> Section:
                label="Census day, Census 2021"),
         Figure("ss23_year", sr.YEAR, "year", sr.DATASETS,
                label="Year of the published stop and search rates on Census 2021 residents"),
-        Figure("unknown_limit", 100 * config.MAX_UNKNOWN_ARREST_SHARE, "%", [ss.SEARCH_FILE],
+        Figure("unknown_limit", 100 * config.MAX_UNKNOWN_ARREST_SHARE, "%", [],
                label="Share of a group's searches with no arrest count above which the outcome test is not made"),
         Figure("over_rows", len(ss.arrests_over_searches()), "rows", [ss.SEARCH_FILE], "{:,.0f}",
                label="Rows of the stop and search open data with more arrests than searches, not used"),
         Figure("funnel_inner", 100 * funnel.LEVELS[0], "%", [], label="The inner limits of every funnel plot"),
         Figure("funnel_outer", 100 * funnel.LEVELS[1], "%", [], "{:.1f}", label="The outer limits of every funnel plot"),
-        Figure("winsor_low", 100 * funnel.WINSOR[0], "%", [], label="z-scores are winsorised at this percentile"),
-        Figure("winsor_high", 100 * funnel.WINSOR[1], "%", [], label="and at this one"),
+        Figure("winsor_low", 100 * funnel.WINSOR[0], "%", [],
+               label="Percentile below which a funnel's z-scores are winsorised (set to it) to measure how much the "
+                     "forces vary"),
+        Figure("winsor_high", 100 * funnel.WINSOR[1], "%", [],
+               label="Percentile above which a funnel's z-scores are winsorised (set to it)"),
         Figure("wide_funnel_phi", config.WIDE_FUNNEL_PHI, "overdispersion factor", [],
                label="Above this overdispersion factor a funnel's limits are called wide beside its verdicts"),
         Figure("hotspot_simulations", config.HOTSPOT_SIMULATIONS, "simulations", [],
@@ -224,9 +227,9 @@ def comparable_forces() -> Section:
     steady = comparable.stability()
     kept_all = int((steady["fewest_kept"] >= comparable.N_COMPARABLE - 2).sum())
     weakest = steady["weakest_drop"].value_counts().idxmax()
-    figures = [Figure("cf_n_features", len(comparable.FEATURES), "features", comparable.DATASETS,
+    figures = [Figure("cf_n_features", len(comparable.FEATURES), "features", [],
                       label="Features comparable forces are chosen on"),
-               Figure("cf_n_comparable", comparable.N_COMPARABLE, "forces", comparable.DATASETS,
+               Figure("cf_n_comparable", comparable.N_COMPARABLE, "forces", [],
                       label="Comparable forces chosen for each force"),
                Figure("cf_median_kept", steady["mean_kept"].median(), "forces", comparable.DATASETS, "{:.1f}",
                       label="Comparable forces kept when one feature is dropped, on average (median over forces)"),
@@ -343,14 +346,15 @@ def recomputable_section() -> Section:
         headers={"review": "Review", "rows": "Register rows", "pooled": "What it pooled", "status_text": "In this book",
                  "needs": "What would let a reader recompute it"},
         links={"review": "citation_url"}, caption="Can each cited review be recomputed?")
-    datasets = [REGISTER_FILE, *sorted(set(table["dataset"].dropna()))]
-    figures = [
-        Figure("reviews_cited", len(table), "reviews", datasets, label="systematic reviews and meta-analyses cited"),
-        Figure("reviews_repooled", int((table["status"] == "repooled").sum()), "reviews", datasets,
-               label="cited reviews re-pooled from their authors' study-level data"),
-        Figure("reviews_restated", int(table["status"].isin(["restated", "summary"]).sum()), "reviews", datasets,
-               label="cited reviews whose pooled figures are restated, not recomputed"),
-        Figure("reviews_narrative", int((table["status"] == "narrative").sum()), "reviews", datasets,
-               label="cited reviews that pooled no effects (narrative reviews)"),
-    ]
+    # Counts of the book's own citations, from its evidence register: no grade (register.OWN_COUNT).
+    cited = "Systematic reviews and meta-analyses this book cites (its evidence register)"
+    figures = [Figure(key, count, "reviews", [REGISTER_FILE], label=label, kind=register.OWN_COUNT)
+               for key, count, label in [
+                   ("reviews_cited", len(table), cited),
+                   ("reviews_repooled", int((table["status"] == "repooled").sum()),
+                    f"{cited}: re-pooled by this book from their authors' study-level data"),
+                   ("reviews_restated", int(table["status"].isin(["restated", "summary"]).sum()),
+                    f"{cited}: pooled figures restated, not recomputed"),
+                   ("reviews_narrative", int((table["status"] == "narrative").sum()),
+                    f"{cited}: narrative reviews, which pooled no effects")]]
     return Section(formatted, None, figures)

@@ -7,7 +7,7 @@ import pandas as pd
 from analysis import config
 from analysis.chapters import common
 from analysis.methods import stats, survey
-from analysis.present import inert, lines, ranked, source_lines, tables
+from analysis.present import inert, lines, ranked, register, source_lines, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_number
 from analysis.sources import csew, forces, local_survey, met_pas
@@ -101,9 +101,11 @@ def headline_crosscheck() -> Section:
     disagree = table[~table["agrees"]]
     figures = [
         Figure("crosscheck_compared", len(table), "values", SERIES_DATA + HEADLINE_DATA,
-               label="CSEW values found both in the extracted series and in transcribed published figures"),
+               label="CSEW values this book cross-checks: found both in the extracted series and in transcribed "
+                     "published figures", kind=register.OWN_COUNT),
         Figure("crosscheck_disagree", len(disagree), "values", SERIES_DATA + HEADLINE_DATA,
-               label="Of those, values that differ by more than rounding"),
+               label="CSEW values this book cross-checks that differ by more than rounding",
+               kind=register.OWN_COUNT),
     ]
     return Section(table, None, figures)
 
@@ -200,10 +202,10 @@ def london_spread() -> Section:
         Figure("pas_fall", 100 * fall["difference"], "percentage points", PAS_DATA + [REGISTER_FILE],
                label=f"{good_job}: fall from {first_q} to {last_q}"),
         Figure("pas_fall_low", 100 * fall["ci_low"], "percentage points", PAS_DATA + [REGISTER_FILE],
-               label="approximate 95% interval of the fall: low end, over the rounding of both figures, with the "
-               "assumed design effect"),
+               label=f"{good_job}: fall from {first_q} to {last_q}, approximate 95% confidence interval, low end "
+                     "(over the rounding of both figures, with the assumed design effect)"),
         Figure("pas_fall_high", 100 * fall["ci_high"], "percentage points", PAS_DATA + [REGISTER_FILE],
-               label="approximate 95% interval of the fall: high end"),
+               label=f"{good_job}: fall from {first_q} to {last_q}, approximate 95% confidence interval, high end"),
         Figure("pas_design_effect", config.ASSUMED_DESIGN_EFFECT, "design effect", [], "{:.1f}",
                label="Design effect assumed for the PAS, which MOPAC does not publish"),
         Figure("pas_boroughs", int(last["boroughs"]), "boroughs", PAS_DATA,

@@ -13,7 +13,7 @@ from analysis.measures import search_ratios
 from analysis.measures.search_ratios import hollow, rate_ratio_table
 from analysis.methods import denominators, disproportionality, funnel, multiplicity, ranking, survey
 from analysis.methods import meta_analysis as meta
-from analysis.present import forest, funnels, lines, maps, ranked, source_lines, tables
+from analysis.present import forest, funnels, lines, maps, ranked, register, source_lines, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_interval, fmt_number
 from analysis.sources import boundaries, cache, census, csew, forces
@@ -55,7 +55,9 @@ def fairness_by_group() -> Section:
                label="Groups of adults (CSEW, 12 months to December 2018) each compared with all adults on each "
                      "measure, the tests of a measure corrected together (Holm's correction)"),
         Figure("fairness_changed_by_holm", int((table["comparison"] != table["comparison_unadjusted"]).sum()),
-               "tests", OPEN_DATA, label="group comparisons significant before Holm's correction and not after"),
+               "tests", OPEN_DATA,
+               label="Comparisons of a group of adults with all adults (respect, fair treatment and confidence; CSEW, "
+                     "12 months to December 2018) significant before Holm's correction and not after"),
     ]
     chart = ranked.estimates_with_ci(
         table, name="fairness-by-group", title="Respect, fairness and confidence by group, 2018",
@@ -138,11 +140,14 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
                label=f"Whether the Black/White search rate ratios, {ew}, on the two denominators (the 2011 Census and "
                      "interpolated residents) are further apart than the width of the 95% confidence interval"),
         Figure("ss_bw_official_above_pct", 100 * (national["rate_ratio"] / national["rate_ratio_interpolated"] - 1),
-               "%", SEARCH_DATA, label=f"how much higher the official {year} ratio is than the interpolated one"),
+               "%", SEARCH_DATA, label=f"How much higher the official Black/White search rate ratio of England and Wales, {year} "
+                            "(2011 Census), is than the one on interpolated residents"),
         Figure("ss_gap_median_pct", 100 * gap.median(), "%", SEARCH_DATA,
-               label=f"median force: how much higher its official {year} ratio is than its interpolated one"),
+               label=f"The median force: how much higher its official Black/White search rate ratio, {year} (2011 "
+                     "Census), is than its ratio on interpolated residents"),
         Figure("ss_gap_max_pct", 100 * gap.max(), "%", SEARCH_DATA,
-               label=f"the force whose official {year} ratio is furthest above its interpolated one: by how much"),
+               label=f"The force whose official Black/White search rate ratio, {year} (2011 Census), is furthest "
+                     "above its ratio on interpolated residents: by how much"),
         Figure("ss_gap_max_force", forces_only.loc[gap.idxmax(), "force"], "force", SEARCH_DATA,
                label=f"Force whose official {year} Black/White ratio (2011 Census) is furthest above its ratio "
                      "on interpolated residents"),
@@ -179,7 +184,8 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
                "the funnel's centre"),
         Figure("ss_forces_excl_met", int((bw["pfa_code"].isin(forces.force_codes())
                                           & (bw["pfa_code"] != forces.METROPOLITAN)).sum()), "forces", SEARCH_DATA,
-               label="forces other than the Met, summed for the ratio of England and Wales excluding the Met"),
+               label=f"Forces other than the Met summed for the Black/White search rate ratio of England and Wales "
+                     f"excluding the Met, {year}"),
         Figure("ss_bw_excl_met_official", without_met["rate_ratio"], "ratio", SEARCH_DATA, PCT1,
                f"Black/White search rate ratio, England and Wales excluding the Met, {year}, {official}"),
         Figure("ss_bw_median_force", ranking.median_force(forces_only.set_index("pfa_code")["rate_ratio_interpolated"]),
@@ -207,9 +213,10 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
         *common.row_figures("ss_force_funnel", "bw_search_ratio", year, highlight,
                             what=f"the Black/White search rate ratio in {year} (interpolated residents)"),
         Figure("ss_unstated_share", 100 * bounds["not_stated"] / all_searches, "%", SEARCH_DATA,
-               label=f"share of searches in {year} recorded as 'Not stated', England and Wales (Home Office forces)"),
+               label=f"Share of searches in {year} recorded as 'Not stated', England and Wales (Home Office forces)"),
         Figure("ss_unstated_share_with_vehicle", 100 * unstated["unstated_share"].iloc[0], "%", SEARCH_DATA,
-               label=f"share of searches in {year} with no stated ethnicity, 'Not stated' and 'Vehicle only' together"),
+               label=f"Share of searches in {year} with no stated ethnicity, 'Not stated' and 'Vehicle only' together, "
+                     "England and Wales (Home Office forces)"),
     ]
     chart = funnels.funnel_plot(
         fitted, name="stop-search-ratio-by-force", highlight=highlight, log_y=True,
@@ -264,7 +271,7 @@ def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
                      "31 March)"),
         Figure("ss_bw_first", bw.at[first, "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
                f"{bw_what}, {financial_year(first)} (the series' first year), {interpolated}"),
-        Figure("ss_fit_first_year", financial_year(fit_low), "year", SEARCH_DATA,
+        Figure("ss_fit_first_year", financial_year(fit_low), "year", [],
                label="First year near enough to the 2011 Census to be drawn solid (earlier years are hollow)"),
         Figure("ss_solid_last_year", financial_year(solid.max()), "year", SEARCH_DATA,
                label="Last year drawn solid: the latest year whose Black/White search rate ratios, England and "
@@ -698,7 +705,7 @@ def chan_checks() -> Section:
         Figure("chan_egger_p", _p(egger["p"]), "p", CHAN_DATA, label=f"{what}: Egger's test, p before correction"),
         Figure("chan_checks", res["checks"], "tests", CHAN_DATA,
                label=f"{what}: this book's own checks (cross-sectional against other designs, published against "
-                     "unpublished, Egger's test), corrected together with Holm's correction"),
+                     "unpublished, Egger's test), corrected together with Holm's correction", kind=register.OWN_COUNT),
         Figure("chan_testable", testable, "findings", CHAN_DATA,
                label="Chan, Bradford & Stott (2023): abstract findings that can be tested here, corrected together"),
         Figure("chan_design_p_holm", _p(by.at["cross_sectional", "p_holm"]), "p", CHAN_DATA,
@@ -780,6 +787,7 @@ def chan_findings() -> Section:
     figures.append(Figure("chan_reproduced", int((table["verdict"] == VERDICTS[0]).sum()), "findings", CHAN_DATA,
                           label="Chan, Bradford & Stott (2023): abstract findings reproduced"))
     figures.append(Figure("chan_findings", len(table), "findings", CHAN_DATA,
-                          label="Chan, Bradford & Stott (2023): abstract findings checked"))
+                          label="Chan, Bradford & Stott (2023): abstract findings this book checks",
+                          kind=register.OWN_COUNT))
     shown = tables.format_table(table, caption="The abstract's findings, checked against the authors' data")
     return Section(shown, None, figures)

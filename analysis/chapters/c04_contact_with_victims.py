@@ -62,7 +62,8 @@ def satisfaction_trend() -> Section:
     span = f"{rows['csew_year'].iloc[0]} to {rows['csew_year'].iloc[-1]}"
     figures = [
         Figure("sat_peak", implied["value_pct"].iloc[0], "%", data,
-               label=f"victim satisfaction in {base} implied by the guide's wording (share of victims who reported)"),
+               label=f"Victim satisfaction (CSEW, England and Wales) in {base} implied by the guide's wording "
+                     "(share of victims who reported)"),
         Figure("sat_peak_year", base, "CSEW year", data,
                label="CSEW year of the victim satisfaction level the guide's wording implies"),
         Figure("sat_guide_change", -change, "percentage points", [REGISTER_FILE],
@@ -81,7 +82,8 @@ def satisfaction_trend() -> Section:
         own = published[published["definition"] == definition]
         for end, row in (("first", own.iloc[0]), ("latest", own.iloc[-1])):
             figures += [Figure(f"sat_{short}_{end}", row["value_pct"], "%", data,
-                               label=f"victim satisfaction, share of {definition}, {row['csew_year']}"),
+                               label=f"Victim satisfaction (CSEW, England and Wales), share of {definition}, "
+                                     f"{row['csew_year']}"),
                         Figure(f"sat_{short}_{end}_year", row["csew_year"], "CSEW year", data,
                                label=f"{end.capitalize()} CSEW year with a published national victim satisfaction "
                                      f"figure as a share of {definition}")]
@@ -180,7 +182,7 @@ def outcomes(path=None, key: str = "out", force: str | None = None) -> Section:
                Figure(f"{key}_month", month, "month", datasets,
                       label=f"Period of {force_name}'s police.uk outcome records in the outcome figures"),
                Figure(f"{key}_records", len(records), "records", datasets, "{:,.0f}",
-                      label=f"police.uk outcome records, {where}"),
+                      label=f"Outcome records on police.uk, {where}"),
                Figure(f"{key}_no_suspect", no_suspect, "%", datasets,
                       label=f"Share of outcome records closed with no suspect identified ('{NO_SUSPECT}'), {where}"),
                Figure(f"{key}_top", top["category"], "outcome", datasets,

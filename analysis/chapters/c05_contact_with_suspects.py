@@ -271,9 +271,13 @@ def outcome_test(year: int | None = None, highlight: str | None = None) -> Secti
                label=f"Forces where the Black and White arrest rates after a search were not significantly "
                      f"different {corrected}, {when}"),
         Figure("ot_forces_lower_unadjusted", int((compared["unadjusted"] == stats.LOWER).sum()), "forces",
-               SEARCH_DATA, label="forces with a significantly lower Black arrest rate before correction"),
+               SEARCH_DATA, label=f"Forces where searches of Black people were significantly less often followed by "
+                                  f"an arrest than searches of White people before the forces' tests are controlled "
+                                  f"together, {when}"),
         Figure("ot_forces_higher_unadjusted", int((compared["unadjusted"] == stats.HIGHER).sum()), "forces",
-               SEARCH_DATA, label="forces with a significantly higher Black arrest rate before correction"),
+               SEARCH_DATA, label=f"Forces where searches of Black people were significantly more often followed by "
+                                  f"an arrest than searches of White people before the forces' tests are controlled "
+                                  f"together, {when}"),
         Figure("ot_over_rows", len(ss.arrests_over_searches()), "rows", SEARCH_DATA, "{:,.0f}",
                label=f"Rows of the Home Office stop and search table, {financial_year(int(rates['year_ending'].min()))}"
                      f" to {financial_year(int(rates['year_ending'].max()))}, that print more arrests than searches "
@@ -373,9 +377,11 @@ def use_of_force(highlight: str | None = None) -> Section:
         Figure("uof_prev_year", prev_year, "year", list(FORCE_FILES.values()),
                label="Year before the latest of the Home Office use of force statistics (year ending March)"),
         Figure("uof_black_per_1000", national.at[latest, "black_per_1000_interpolated"], "per 1,000", rates_data,
-               label=f"tactic uses per 1,000 Black residents, {financial_year(latest)} (interpolated residents)"),
+               label=f"Use of force: tactic uses per 1,000 Black residents, England and Wales, {financial_year(latest)} "
+                     "(interpolated residents)"),
         Figure("uof_white_per_1000", national.at[latest, "white_per_1000_interpolated"], "per 1,000", rates_data,
-               label=f"tactic uses per 1,000 White residents, {financial_year(latest)} (interpolated residents)"),
+               label=f"Use of force: tactic uses per 1,000 White residents, England and Wales, {financial_year(latest)} "
+                     "(interpolated residents)"),
         # Significantly above one only if it is on both denominators.
         Figure("uof_forces_above_1", int((forces_only[["ci_low", "ci_low_interpolated"]].min(axis=1) > 1).sum()),
                "forces", rates_data,

@@ -9,7 +9,7 @@ from analysis.chapters import common, evidence
 from analysis.measures import force_measures as fm
 from analysis.measures.funnels import deaths_funnel, review_funnel
 from analysis.methods import funnel, per_resident, ranking, stats
-from analysis.present import funnels, lines, source_lines, tables
+from analysis.present import funnels, lines, register, source_lines, tables
 from analysis.present.numbers import fmt_number
 from analysis.present.glue import Figure, Section, national
 from analysis.sources import forces, iopc, iopc_extract, population
@@ -183,7 +183,8 @@ def deaths_to_2025() -> Section:
                      f"{financial_year(int(newer.index.min()))} to {financial_year(latest)} (year ending March)"),
         Figure("deaths25_revised_years", len(revised), "years", EXTRACT_DATA + DEATHS_DATA,
                label=f"Years from {both_years} (those both cover) in which the third-party figures and the IOPC "
-                     "edition this book reads give different counts of deaths"),
+                     "edition this book reads give different counts of deaths (this book's cross-check)",
+               kind=register.OWN_COUNT),
         Figure("deaths25_revised_range", f"{int(revised.min())} to {int(revised.max())}", "deaths",
                EXTRACT_DATA + DEATHS_DATA,
                label=f"Range of the differences between the third-party figures and the IOPC edition this book "

@@ -15,6 +15,7 @@ from myst_nb import glue
 from analysis import config
 from analysis.present import precision, tables
 from analysis.present.numbers import fmt_number, format_spec
+from analysis.present import register
 from analysis.present.register import METADATA_KEY, numbers_table
 from analysis.present.render import Drawn
 from analysis.sources import manifest
@@ -77,9 +78,10 @@ class Figures:
         self.chapter = chapter
         self.records: list[dict] = []
 
-    def glue(self, key: str, value, *, unit: str, datasets: list[str], label: str, fmt: str = "{:.0f}") -> str:
+    def glue(self, key: str, value, *, unit: str, datasets: list[str], label: str, fmt: str = "{:.0f}",
+             kind: str = register.DATUM) -> str:
         """Glue `value` (formatted, rounded half away from zero) as `key`, and record it with a label saying
-        what it is; returns the text glued."""
+        what it is, and what kind of figure it is (register.kind), which decides its grade; returns the text glued."""
         if not label:  # the chapter's list of numbers says what each is in words, never by its key
             raise ValueError(f"figure {key!r} in chapter {self.chapter} has no label")
         if any(r["key"] == key for r in self.records):
@@ -93,16 +95,17 @@ class Figures:
                              f"{config.MANIFEST_PATH.name}; expected ids such as 'dataset/key'")
         stored = value if isinstance(value, str) else precision.for_figure(float(value))
         text = value if isinstance(value, str) else fmt_number(stored, *format_spec(fmt))
+        what = register.kind(unit, value, datasets, kind)
         glue(key, Text(text), display=False)
-        self.records.append({"key": key, "value": stored, "text": text, "unit": unit,
-                             "label": label,
-                             "chapter": self.chapter, "datasets": sorted(datasets), "grade": grade(datasets)})
+        self.records.append({"key": key, "value": stored, "text": text, "unit": unit, "label": label,
+                             "chapter": self.chapter, "datasets": sorted(datasets), "kind": what,
+                             "grade": grade(datasets) if what == register.DATUM else ""})
         return text
 
     def add(self, section: "Section") -> "Section":
         """Glue every figure of a section; returns the section so its chart can be shown."""
         for f in section.figures:
-            self.glue(f.key, f.value, unit=f.unit, datasets=f.datasets, fmt=f.fmt, label=f.label)
+            self.glue(f.key, f.value, unit=f.unit, datasets=f.datasets, fmt=f.fmt, label=f.label, kind=f.kind)
         return section
 
     def show(self) -> None:
@@ -159,6 +162,7 @@ class Figure:
     datasets: list[str]
     fmt: str = "{:.0f}"
     label: str | None = None  # what the number is, with its period, for the chapter's list of numbers (glue needs it)
+    kind: str = register.DATUM  # register.OWN_COUNT for the book's own count of its checks or citations (no grade)
 
 
 @dataclass

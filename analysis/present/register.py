@@ -37,10 +37,38 @@ def _sources(dataset_ids: list[str]) -> str | None:
     return "<br>".join(html.escape(x) for x in dict.fromkeys(lines)) or None
 
 
-# Units that say what kind of name a figure is, not what it counts: a figure in one reads as itself ("2023", not
-# "2023 year"; a string figure never takes its unit).
-KINDS = frozenset({"year", "CSEW year", "month", "quarter ending", "date", "period", "force", "borough", "group",
-                   "feature", "outcome", "method", "note", "sentence", "comparison", "verdict"})
+# Units of a figure that names what or when a section shows (a force, a borough, a measure, a period), not a number
+# read from the data: it reads as itself ("2023", not "2023 year") and takes no source grade.
+NAMES = frozenset({"year", "CSEW year", "month", "quarter ending", "date", "period", "force", "borough", "group",
+                   "feature", "outcome", "area", "measure", "sha256"})
+# Units of a span of time: counted ("8 years") it is a figure; given as text ("2012/13 to 2014/15") it names a period.
+SPANS = frozenset({"years", "CSEW years", "months"})
+# Units of a phrase or sentence that gives figures in words: it reads as itself, with its grade.
+WORDED = frozenset({"method", "note", "sentence", "comparison", "verdict"})
+KINDS = NAMES | WORDED
+
+# What a figure is, which decides its source grade: a figure read or computed from data takes its sources' lowest
+# grade; the book's own method settings (which cite no data), names and periods, and the book's own counts of its
+# checks or citations (which cite what they counted) take none.
+DATUM = "datum"
+SETTING = "method setting"
+NAME = "name or period"
+OWN_COUNT = "the book's own count"
+
+
+def kind(unit: str, value, datasets: list[str], declared: str = DATUM) -> str:
+    """What a figure is (DATUM, SETTING, NAME or OWN_COUNT): by its datasets and unit, or as its chapter declares it
+    (OWN_COUNT, which nothing else can tell from a count of the data)."""
+    if declared not in (DATUM, OWN_COUNT):
+        raise ValueError(f"a figure is declared {DATUM!r} or {OWN_COUNT!r}, not {declared!r}; the others follow from "
+                         "its datasets and unit")
+    if not datasets:
+        return SETTING
+    if unit in NAMES or (unit in SPANS and isinstance(value, str)):
+        return NAME
+    return declared
+
+
 # Where a unit's counted noun ends: "deaths| per million residents a year", "interviews| a year", "stops| (approx.)".
 _NOUN_END = re.compile(r" per | a | \(")
 _IRREGULAR = {"people": "person"}
@@ -69,8 +97,8 @@ def singular(unit: str) -> str:
 def _shown(record: dict) -> str:
     """The figure as the text shows it: with its unit where the unit is a unit (not a kind of name, KINDS), singular
     for a figure shown as 1; and its source grade where a reader must be told (a third-party extract or a
-    transcription), once: not where its text or label already gives it in brackets. A method setting cites no
-    dataset, so has no grade."""
+    transcription), once: not where its text or label already gives it in brackets. Only data have a grade (kind):
+    a method setting, a name or period, or the book's own count has none."""
     text, unit, value = record["text"], record["unit"], record["value"]
     if not isinstance(value, str) and unit and unit not in KINDS:
         unit = singular(unit) if text == "1" else unit
@@ -93,20 +121,21 @@ TALL_LIST = 20
 
 
 def numbers_table(records: list[dict], *, with_chapter: bool = False) -> tables.Table:
-    """Every figure as a reader checks it: what it is, the figure, its sources, and its key in small type."""
+    """Every figure as a reader checks it: what it is, the figure and its sources. Its register key is no text a
+    reader sees: each row carries it as an attribute (tables.ROW_KEYS), where a check or a reviewer finds it."""
     frame = pd.DataFrame({
         "chapter": [f'<a href="{html.escape(r["chapter"])}.html">{html.escape(chapter_title(r["chapter"]))}</a>'
                     for r in records],
         "label": [r["label"] for r in records],
         "figure": [_shown(r) for r in records],
         "sources": [_sources(r["datasets"]) for r in records],
-        "key": [f'<small><code>{html.escape(r["key"])}</code></small>' for r in records],
+        "key": [r["key"] for r in records],
     }, columns=["chapter", "label", "figure", "sources", "key"])
     if not with_chapter:
         frame = frame.drop(columns="chapter")
     return tables.format_table(
-        frame, kind="numbers", html_columns=[c for c in ("chapter", "sources", "key") if c in frame],
-        headers={"label": "What it is", "figure": "Figure", "sources": "Computed from", "key": "Key"},
+        frame, kind="numbers", html_columns=[c for c in ("chapter", "sources") if c in frame], row_keys="key",
+        headers={"label": "What it is", "figure": "Figure", "sources": "Computed from"},
         missing={"sources": "the book's own method settings, not data"},
         caption="Every number quoted on this page" if not with_chapter else "Every number quoted in the book",
         tall=len(frame) > TALL_LIST)

@@ -10,6 +10,7 @@ import nbformat
 import pytest
 
 from analysis import config
+from analysis.present import register
 from analysis.sources import manifest
 from analysis.sources.evidence import REGISTER_FILE
 from tests.gates.browser import DESKTOP, PHONE, check_page, serve, visit
@@ -35,8 +36,10 @@ def test_figure_register_lists_every_glued_figure(built, name):
     assert wanted and wanted <= keys, sorted(wanted - keys)
     known = set(manifest.load_manifest()) | {REGISTER_FILE}
     for r in chapter:
-        # A figure with no data files is one of the book's method settings (an assumption), so it has no grade.
-        assert set(r["datasets"]) <= known and bool(r["datasets"]) == bool(r["grade"]), r
+        # Only data have a grade: a method setting (no data files), a name or period, or the book's own count none.
+        assert set(r["datasets"]) <= known and bool(r["grade"]) == (r["kind"] == register.DATUM), r
+        assert (r["kind"] == register.SETTING) == (not r["datasets"]), r
+        assert not r["label"][:1].islower(), r  # a label reads on its own, not as the end of another's sentence
         assert {"key", "value", "text", "unit", "chapter", "datasets"} <= set(r)
 
 

@@ -24,8 +24,8 @@ def figs(monkeypatch):
 def test_records_keep_the_register_fields_and_a_label_in_words(figs):
     figs.glue("conf_first", 63.4, unit="%", datasets=[SERIES], label="Confidence in the local police, 2005/06")
     first, = figs.records
-    assert set(first) == {"key", "value", "text", "unit", "label", "chapter", "datasets", "grade"}
-    assert first["grade"] == manifest.raw_file(SERIES).grade
+    assert set(first) == {"key", "value", "text", "unit", "label", "chapter", "datasets", "kind", "grade"}
+    assert first["grade"] == manifest.raw_file(SERIES).grade and first["kind"] == register.DATUM
     assert first["label"] == "Confidence in the local police, 2005/06" and first["text"] == "63"
     # A figure without a label would reach the chapter's list of numbers named by its key: refused.
     with pytest.raises(ValueError, match="'conf_first_year' in chapter 01-trust-and-confidence has no label"):
@@ -43,7 +43,8 @@ def test_numbers_table_for_readers(figs):
                   fmt="{:,.0f}", label=f"Figure number {i}")
     table = register.numbers_table(figs.records)
     shown = table.frame
-    assert list(shown.columns) == ["What it is", "Figure", "Computed from", "Key"]
+    # No column of keys: a reader sees no code. Each row carries its key where a check finds it.
+    assert list(shown.columns) == ["What it is", "Figure", "Computed from"]
     assert len(shown) == 25  # the whole list, never "25 rows x 4 columns"
     # The register's rows are transcribed, so every figure says so beside it.
     assert shown.iloc[0]["Figure"] == "1,001 officers (transcribed)"
@@ -51,8 +52,9 @@ def test_numbers_table_for_readers(figs):
     series = manifest.raw_file(SERIES)
     assert f"{series.title} ({series.period})" in shown.iloc[0]["Computed from"]
     assert SERIES not in table.html  # datasets by title and period, not by id
-    assert "<small><code>n_0</code></small>" in table.html
-    assert "pcp-table-tall" in table.html and "…" not in table.html and "<th scope=\"col\">Key" in table.html
+    assert '<tr data-pcp-keys="n_0">' in table.html and "<code>" not in table.html
+    assert not any("n_0" in str(cell) for cell in shown.to_numpy().ravel())
+    assert "pcp-table-tall" in table.html and "…" not in table.html and ">Key<" not in table.html
 
 
 def test_every_number_links_each_chapter(figs):
@@ -78,7 +80,7 @@ def test_register_is_collected_from_outputs_and_written_deterministically(figs, 
     assert target.read_bytes() == first
     saved = json.loads(first)
     assert saved == [{"chapter": "01-trust-and-confidence", "datasets": [SERIES], "key": "a", "label": "A figure",
-                      "grade": "third-party extract", "text": "13", "unit": "%", "value": 12.5}]
+                      "grade": "third-party extract", "kind": "datum", "text": "13", "unit": "%", "value": 12.5}]
 
 
 def test_a_national_section_is_made_and_drawn_once_and_each_caller_gets_its_own_table():

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from analysis.present import glue, register
+from analysis.sources import manifest
+from analysis.sources.evidence import REGISTER_FILE
 
 SERIES = "ons_perceptions_series_thirdparty_extract/perceptions_long"  # a third-party extract
 OFFICIAL = "mid_year_population_lad23_2011_2023/mye_2011_2023"
@@ -66,13 +68,53 @@ def test_a_method_setting_carries_no_grade_and_a_datum_from_an_extract_does(figs
     assert shown["reviews_total"] == "5,998 reviews (third-party extract)"
 
 
+def test_a_name_or_period_is_no_graded_figure_and_shows_its_source_without_a_grade(figs):
+    figs.glue("ls_force", "Metropolitan Police Service", unit="force", datasets=[SERIES],
+              label="Force whose own survey this section shows")
+    figs.glue("ls_measure", '"Good Job" local', unit="measure", datasets=[SERIES], label="Measure shown")
+    figs.glue("ls_latest_period", "quarter ending December 2023", unit="period", datasets=[SERIES],
+              label="Latest period of the force's own survey")
+    figs.glue("span", "2012/13 to 2014/15", unit="years", datasets=[SERIES], label="Years averaged")
+    figs.glue("count", 8, unit="years", datasets=[SERIES], label="Years from the census")  # a count of years: data
+    kinds = {r["key"]: (r["kind"], r["grade"]) for r in figs.records}
+    assert kinds == {"ls_force": (register.NAME, ""), "ls_measure": (register.NAME, ""),
+                     "ls_latest_period": (register.NAME, ""), "span": (register.NAME, ""),
+                     "count": (register.DATUM, "third-party extract")}
+    frame = register.numbers_table(figs.records).frame
+    assert frame["Figure"].tolist() == ["Metropolitan Police Service", '"Good Job" local',
+                                        "quarter ending December 2023", "2012/13 to 2014/15",
+                                        "8 years (third-party extract)"]
+    series = manifest.raw_file(SERIES)
+    assert (frame["Computed from"] == f"{series.title} ({series.period})").all()  # a name still says where it is from
+
+
+def test_the_books_own_count_cites_what_it_counted_without_a_grade(figs):
+    figs.add(glue.Section(None, None, [glue.Figure("reviews_cited", 12, "reviews", [REGISTER_FILE],
+                                                   label="Reviews cited", kind=register.OWN_COUNT)]))
+    record, = figs.records
+    assert record["kind"] == register.OWN_COUNT and record["grade"] == ""
+    row = register.numbers_table(figs.records).frame.iloc[0]
+    assert row["Figure"] == "12 reviews" and manifest.raw_file(REGISTER_FILE).title in row["Computed from"]
+    # Only an own count is declared: a setting, a name or period follows from the figure's datasets and unit.
+    with pytest.raises(ValueError, match="declared"):
+        figs.glue("x", 1, unit="%", datasets=[SERIES], label="x", kind=register.SETTING)
+
+
+def test_a_method_setting_shows_no_data_source_and_no_grade(figs):
+    figs.glue("unknown_limit", 25, unit="%", datasets=[], label="Share above which the test is not made")
+    record, = figs.records
+    assert (record["kind"], record["grade"]) == (register.SETTING, "")
+    row = register.numbers_table(figs.records).frame.iloc[0]
+    assert (row["Figure"], row["Computed from"]) == ("25%", "the book's own method settings, not data")
+
+
 def test_the_grade_is_not_printed_twice_when_the_text_or_label_already_says_it(figs):
-    figs.glue("latest_year", "2025/26 (third-party extract only)", unit="CSEW year", datasets=[SERIES],
-              label="Confidence: the latest year")
-    figs.glue("period", "2024/25", unit="year", datasets=[SERIES], label="Year of the reviews (third-party extract)")
-    figs.glue("first_year", "2015/16", unit="CSEW year", datasets=[SERIES],
-              label="Trust: the first year, which the third-party extract gives")  # named, not given as a grade
+    figs.glue("latest", "3.6 (third-party extract only)", unit="ratio", datasets=[SERIES], label="Ratio, latest")
+    figs.glue("reviews", 5998, unit="reviews", datasets=[SERIES], fmt="{:,.0f}",
+              label="Reviews completed, 2024/25 (third-party extract)")
+    figs.glue("first", 63.4, unit="%", datasets=[SERIES],
+              label="Trust, 2015/16, which the third-party extract gives")  # named, not given as a grade
     shown = _shown(figs)
-    assert shown["latest_year"] == "2025/26 (third-party extract only)"
-    assert shown["period"] == "2024/25"
-    assert shown["first_year"] == "2015/16 (third-party extract)"
+    assert shown["latest"] == "3.6 (third-party extract only)"
+    assert shown["reviews"] == "5,998 reviews"
+    assert shown["first"] == "63% (third-party extract)"
