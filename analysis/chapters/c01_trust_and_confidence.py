@@ -270,9 +270,13 @@ def survey_section(df: pd.DataFrame, force: str) -> Section:
                      f"For {no_interval.sum():,} of {len(iv):,} rows {survey.NO_INTERVAL}: {why}.")
     span = f"{series.iloc[0]['period']} to {last['period']}"
     own = f"{f.name}'s own survey, {measure} ({area})"
-    figures = [Figure("ls_force", f.name, "force", datasets, label="Force whose own survey this section shows"),
-               Figure("ls_measure", measure, "measure", datasets, label="Measure of the force's own survey shown"),
-               Figure("ls_area", area, "area", datasets, label="Area of the force's own survey shown"),
+    # What the section shows, not figures read from the survey: no grade.
+    figures = [Figure("ls_force", f.name, "force", datasets, label="Force whose own survey this section shows",
+                      kind=register.NAME),
+               Figure("ls_measure", measure, "measure", datasets, label="Measure of the force's own survey shown",
+                      kind=register.NAME),
+               Figure("ls_area", area, "area", datasets, label="Area of the force's own survey shown",
+                      kind=register.NAME),
                Figure("ls_latest_period", last["period"], "period", datasets,
                       label="Latest period of the force's own survey"),
                Figure("ls_latest", last["pct"], "%", datasets, label=f"{own}, {last['period']}"),

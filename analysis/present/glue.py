@@ -162,7 +162,9 @@ class Figure:
     datasets: list[str]
     fmt: str = "{:.0f}"
     label: str | None = None  # what the number is, with its period, for the chapter's list of numbers (glue needs it)
-    kind: str = register.DATUM  # register.OWN_COUNT for the book's own count of its checks or citations (no grade)
+    # register.OWN_COUNT for the book's own count of its checks or citations, register.NAME for a name that says what
+    # a section shows: neither takes a grade
+    kind: str = register.DATUM
 
 
 @dataclass

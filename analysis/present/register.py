@@ -37,15 +37,18 @@ def _sources(dataset_ids: list[str]) -> str | None:
     return "<br>".join(html.escape(x) for x in dict.fromkeys(lines)) or None
 
 
-# Units of a figure that names what or when a section shows (a force, a borough, a measure, a period), not a number
-# read from the data: it reads as itself ("2023", not "2023 year") and takes no source grade.
-NAMES = frozenset({"year", "CSEW year", "month", "quarter ending", "date", "period", "force", "borough", "group",
-                   "feature", "outcome", "area", "measure", "sha256"})
+# Units of a figure that says when (a period, a date) or names a file's checksum: it reads as itself ("2023", not
+# "2023 year") and takes no source grade.
+NAMES = frozenset({"year", "CSEW year", "month", "quarter ending", "date", "period", "sha256"})
+# Units of a name (a force, a borough, a measure): it reads as itself ("Dorset Police", never "Dorset Police force").
+# A name a chapter found in the data (the force with the highest ratio) takes the data's grade; one that only says
+# what a section shows (the force whose own survey it is) is declared NAME and takes none.
+SUBJECTS = frozenset({"force", "borough", "group", "feature", "outcome", "area", "measure"})
 # Units of a span of time: counted ("8 years") it is a figure; given as text ("2012/13 to 2014/15") it names a period.
 SPANS = frozenset({"years", "CSEW years", "months"})
 # Units of a phrase or sentence that gives figures in words: it reads as itself, with its grade.
 WORDED = frozenset({"method", "note", "sentence", "comparison", "verdict"})
-KINDS = NAMES | WORDED
+KINDS = NAMES | SUBJECTS | WORDED
 
 # What a figure is, which decides its source grade: a figure read or computed from data takes its sources' lowest
 # grade; the book's own method settings (which cite no data), names and periods, and the book's own counts of its
@@ -58,10 +61,11 @@ OWN_COUNT = "the book's own count"
 
 def kind(unit: str, value, datasets: list[str], declared: str = DATUM) -> str:
     """What a figure is (DATUM, SETTING, NAME or OWN_COUNT): by its datasets and unit, or as its chapter declares it
-    (OWN_COUNT, which nothing else can tell from a count of the data)."""
-    if declared not in (DATUM, OWN_COUNT):
-        raise ValueError(f"a figure is declared {DATUM!r} or {OWN_COUNT!r}, not {declared!r}; the others follow from "
-                         "its datasets and unit")
+    (OWN_COUNT, which nothing else can tell from a count of the data; NAME, for a name that only says what a
+    section shows)."""
+    if declared not in (DATUM, OWN_COUNT, NAME):
+        raise ValueError(f"a figure is declared {DATUM!r}, {OWN_COUNT!r} or {NAME!r}, not {declared!r}; the others "
+                         "follow from its datasets and unit")
     if not datasets:
         return SETTING
     if unit in NAMES or (unit in SPANS and isinstance(value, str)):

@@ -69,20 +69,24 @@ def test_a_method_setting_carries_no_grade_and_a_datum_from_an_extract_does(figs
 
 
 def test_a_name_or_period_is_no_graded_figure_and_shows_its_source_without_a_grade(figs):
+    # A name that says what a section shows is declared so; a name found in the data takes its grade.
     figs.glue("ls_force", "Metropolitan Police Service", unit="force", datasets=[SERIES],
-              label="Force whose own survey this section shows")
-    figs.glue("ls_measure", '"Good Job" local', unit="measure", datasets=[SERIES], label="Measure shown")
+              label="Force whose own survey this section shows", kind=register.NAME)
+    figs.glue("ls_measure", '"Good Job" local', unit="measure", datasets=[SERIES], label="Measure shown",
+              kind=register.NAME)
+    figs.glue("top", "Dorset Police", unit="force", datasets=[SERIES], label="Force with the highest ratio")
     figs.glue("ls_latest_period", "quarter ending December 2023", unit="period", datasets=[SERIES],
               label="Latest period of the force's own survey")
     figs.glue("span", "2012/13 to 2014/15", unit="years", datasets=[SERIES], label="Years averaged")
     figs.glue("count", 8, unit="years", datasets=[SERIES], label="Years from the census")  # a count of years: data
     kinds = {r["key"]: (r["kind"], r["grade"]) for r in figs.records}
     assert kinds == {"ls_force": (register.NAME, ""), "ls_measure": (register.NAME, ""),
+                     "top": (register.DATUM, "third-party extract"),
                      "ls_latest_period": (register.NAME, ""), "span": (register.NAME, ""),
                      "count": (register.DATUM, "third-party extract")}
     frame = register.numbers_table(figs.records).frame
     assert frame["Figure"].tolist() == ["Metropolitan Police Service", '"Good Job" local',
-                                        "quarter ending December 2023", "2012/13 to 2014/15",
+                                        "Dorset Police (third-party extract)", "quarter ending December 2023", "2012/13 to 2014/15",
                                         "8 years (third-party extract)"]
     series = manifest.raw_file(SERIES)
     assert (frame["Computed from"] == f"{series.title} ({series.period})").all()  # a name still says where it is from
