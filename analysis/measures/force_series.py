@@ -1,0 +1,176 @@
+"""Every force's measures over time as one tidy table (a row per area, measure and period, the 43 forces and England
+and Wales), each period marked where it breaks with the one before it, computed once per data version: what the
+chapters' force sections draw and tabulate."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis.measures import force_measures as fm
+from analysis.measures import search_ratios
+from analysis.methods import disproportionality, per_resident
+from analysis.sources import cache, census, forces, manifest, population
+from analysis.sources import search_rates as sr
+from analysis.sources import stop_search as ss
+from analysis.sources.periods import financial_year
+
+ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
+# The Black/White ratios' two bases (data/measures.yml names the series by them).
+INTERPOLATED = "residents interpolated between the 2011 and 2021 Censuses"
+CENSUS_2021 = "Census 2021 residents"
+EACH_YEAR = "the residents of each year"
+RATIO_DATA = [ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE]
+RATE_DATA = [ss.SEARCH_FILE, *population.BY_YEAR_FILES]
+
+COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end", "year_ending", "value", "ci_low",
+           "ci_high", "unit", "basis", "series", "series_break", "hollow", "reason", "events", "grade", "datasets"]
+# Beyond the columns every series has: the Black/White ratio's searches of each group (counted, or rebuilt from
+# published rates), its figure on the 2011 Census (the Home Office's method), and the range its two denominators
+# give, with whether that range is wider than its interval (denominators_disagree).
+EXTRA = ["black_events", "white_events", "official_value", "denominator_low", "denominator_high",
+         "denominators_disagree"]
+NUMBERS = {"value", "ci_low", "ci_high", "events", "black_events", "white_events", "official_value",
+           "denominator_low", "denominator_high"}
+REASONS = [disproportionality.TOO_FEW, fm.NOT_PUBLISHED]
+
+SCHEMA = pa.DataFrameSchema(
+    {
+        "force_code": pa.Column(str, pa.Check.isin(sorted(forces.force_codes() | {ENGLAND_AND_WALES}))),
+        "force": pa.Column(str),
+        "measure_id": pa.Column(str, pa.Check.isin(list(fm.MEASURES))),
+        "measure": pa.Column(str),
+        "period": pa.Column(str, pa.Check.str_length(min_value=4)),
+        "period_end": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
+        "year_ending": pa.Column(int),
+        "value": pa.Column(float, nullable=True),
+        "ci_low": pa.Column(float, nullable=True),
+        "ci_high": pa.Column(float, nullable=True),
+        "unit": pa.Column(str),
+        "basis": pa.Column(str),
+        "series": pa.Column(str),
+        "series_break": pa.Column(bool),
+        "hollow": pa.Column(bool),
+        "reason": pa.Column(object, pa.Check.isin(REASONS), nullable=True),
+        "events": pa.Column(float, nullable=True),
+        "grade": pa.Column(str, pa.Check.isin(list(manifest.GRADES))),
+        "datasets": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "denominators_disagree": pa.Column(bool),
+        **{column: pa.Column(float, nullable=True) for column in EXTRA if column in NUMBERS},
+    },
+    checks=[
+        pa.Check(lambda d: ~(d["ci_low"] > d["ci_high"]), error="an interval's low end above its high end"),
+        pa.Check(lambda d: ~(d["value"].notna() & d["reason"].notna()), error="a figure and a reason for none"),
+        pa.Check(lambda d: ~d.duplicated(["force_code", "measure_id", "period"]),
+                 error="two rows for one area, measure and period"),
+    ],
+    strict=True, coerce=False)
+
+
+def _areas() -> list[str]:
+    return sorted(forces.force_codes()) + [ENGLAND_AND_WALES]
+
+
+def _rows(measure_id: str, table: pd.DataFrame, basis: str, datasets: list[str]) -> pd.DataFrame:
+    """A measure's rows from `table` (pfa_code, year_ending, value and any other column), kept to the 43 forces and
+    England and Wales, named, with their period, basis, grade and datasets."""
+    meta = fm.MEASURES[measure_id]
+    rows = table[table["pfa_code"].isin(_areas())].rename(columns={"pfa_code": "force_code"})
+    periods = rows["year_ending"].map(financial_year)
+    return rows.assign(force=forces.area_names(rows["force_code"]).to_numpy(), measure_id=measure_id,
+                       measure=meta["label"], period=periods, period_end=periods.map(fm._period_end),
+                       unit=meta["unit"], basis=basis, grade=manifest.lowest_grade(datasets),
+                       datasets="; ".join(datasets))
+
+
+def bw_search_ratio() -> pd.DataFrame:
+    """The Black/White search rate ratio: each year of the search counts on residents interpolated between the
+    censuses (the book's figure; drawn hollow and joined to no other year where search_ratios.hollow says), the 2011
+    Census ratio beside it, then 2022/23 from the rates published on Census 2021 (counts rebuilt from the rates)."""
+    ratios = search_ratios.rate_ratio_table()
+    black = ratios[ratios["group"] == "Black"]
+    counted = _rows("bw_search_ratio", black.assign(
+        value=black["rate_ratio_interpolated"], ci_low=black["ci_low_interpolated"],
+        ci_high=black["ci_high_interpolated"], black_events=black["searches"], white_events=black["searches_ref"],
+        official_value=black["rate_ratio"], denominators_disagree=black["denominator_uncertain"].astype(bool),
+        hollow=search_ratios.hollow(black).astype(bool),
+        reason=np.where(black["rate_ratio"].isna(), disproportionality.TOO_FEW, None)),
+        INTERPOLATED, RATIO_DATA)
+    published = disproportionality.published_ratios()
+    year = int(sr.YEAR[:4]) + 1
+    rebuilt = _rows("bw_search_ratio", published.assign(
+        year_ending=year, value=published["ratio"], black_events=published.get("black_searches"),
+        white_events=published.get("white_searches"), official_value=published["ratio"],
+        reason=np.where(published["ratio"].isna(), fm.NOT_PUBLISHED, None)), CENSUS_2021, sr.DATASETS)
+    return pd.concat([counted, rebuilt], ignore_index=True)
+
+
+def searches_per_1000() -> pd.DataFrame:
+    """Searches per 1,000 residents (ONS's mid-year estimate of each year) in each year of the open data."""
+    rates = per_resident.per_1000_residents(ss.search_totals())
+    return _rows("searches_per_1000", rates.assign(value=rates["per_1000"], events=rates["searches"]), EACH_YEAR,
+                 RATE_DATA)
+
+
+def _series(table: pd.DataFrame) -> pd.Series:
+    """Each row's like-for-like series: data/measures.yml's series whose datasets hold the row's primary dataset, else
+    its basis."""
+    primary = table["datasets"].str.split("; ").str[0]
+    named = pd.Series(table["basis"], index=table.index)
+    for measure_id, meta in fm.MEASURES.items():
+        for name, datasets in (meta.get("series") or {}).items():
+            named = named.mask((table["measure_id"] == measure_id) & primary.isin(datasets), name)
+    return named
+
+
+def breaks(table: pd.DataFrame) -> pd.Series:
+    """Whether each row's period is not comparable with the area's previous period of the measure: its series (one
+    definition, one kind of denominator) differs from the one before it."""
+    ordered = table.sort_values(["force_code", "measure_id", "period_end"], kind="stable")
+    before = ordered.groupby(["force_code", "measure_id"])["series"].shift()
+    return (before.notna() & (before != ordered["series"])).reindex(table.index)
+
+
+def _build() -> pd.DataFrame:
+    table = pd.concat([bw_search_ratio(), searches_per_1000()], ignore_index=True)
+    table["series"] = _series(table)
+    table["series_break"] = breaks(table)
+    for column in COLUMNS + EXTRA:
+        if column not in table:
+            table[column] = None
+    table["hollow"] = table["hollow"].fillna(False).astype(bool)
+    table["denominators_disagree"] = table["denominators_disagree"].fillna(False).astype(bool)
+    table["year_ending"] = table["year_ending"].astype(int)
+    table = table[COLUMNS + EXTRA]
+    for column in COLUMNS + EXTRA:
+        if column in NUMBERS:
+            table[column] = pd.to_numeric(table[column]).astype(float)
+        elif table[column].dtype != bool and column != "year_ending":  # text, as the measures table holds it
+            table[column] = table[column].astype(object).where(table[column].notna(), None)
+    table = table.sort_values(["measure_id", "force_code", "period_end"], kind="stable").reset_index(drop=True)
+    return SCHEMA.validate(table)
+
+
+@cache.on_disk
+def _table() -> pd.DataFrame:
+    # Every area's series, computed once per data version and shared by every kernel and edition.
+    return _build()
+
+
+@cache.in_memory
+def all_series() -> pd.DataFrame:
+    """Every area's measure series: a row per area (the 43 forces and England and Wales), measure and period
+    (COLUMNS, then EXTRA), oldest period first; callers never modify it."""
+    return _table()
+
+
+def for_areas(measure_id: str, codes: list[str]) -> pd.DataFrame:
+    """One measure's rows for the areas named (ONS codes), oldest period first."""
+    table = all_series()
+    return table[(table["measure_id"] == measure_id) & table["force_code"].isin(codes)].reset_index(drop=True)
+
+
+def datasets_of(rows: pd.DataFrame) -> list[str]:
+    """The datasets some rows' figures came from, in the order first named: what their chart's source line cites."""
+    return list(dict.fromkeys(d for named in rows["datasets"] for d in named.split("; ")))

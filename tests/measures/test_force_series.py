@@ -1,0 +1,113 @@
+"""The table of every force's measure series: its schema, a break wherever the basis changes and nowhere else, the
+same figures as the measures table for the periods both hold, and the force sections drawing its rows."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.errors
+import pytest
+
+from analysis.chapters import c03_procedural_justice as c03
+from analysis.chapters import c05_contact_with_suspects as c05
+from analysis.measures import force_measures as fm
+from analysis.measures import force_series as fs
+from analysis.measures import search_ratios
+from analysis.sources import forces
+
+KENT = "E23000032"
+EW = forces.ENGLAND_AND_WALES
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return fs.all_series()
+
+
+def test_the_table_passes_its_schema_with_every_area_once_a_period(table):
+    assert list(table.columns) == fs.COLUMNS + fs.EXTRA
+    fs.SCHEMA.validate(table)
+    assert set(table["force_code"]) == forces.force_codes() | {EW}
+    assert (table.groupby(["measure_id", "period"]).size() == 44).all()
+    assert set(table["measure_id"]) <= set(fm.MEASURES)
+    # Missing is missing: Dyfed-Powys had too few searches of Black people in 2007/08, so no ratio, and why.
+    dyfed = table[(table["force"] == "Dyfed-Powys Police") & (table["measure_id"] == "bw_search_ratio")
+                  & (table["period"] == "2007/08")].iloc[0]
+    assert pd.isna(dyfed["value"]) and dyfed["reason"] == c03.disproportionality.TOO_FEW
+
+
+def test_the_schema_refuses_a_duplicated_row_a_made_up_reason_and_an_unknown_column(table):
+    with pytest.raises(pandera.errors.SchemaError):
+        fs.SCHEMA.validate(pd.concat([table, table.head(1)], ignore_index=True))
+    bad = table.copy()
+    bad.loc[bad["value"].isna().idxmax(), "reason"] = "it felt low"
+    with pytest.raises(pandera.errors.SchemaError):
+        fs.SCHEMA.validate(bad)
+    with pytest.raises(pandera.errors.SchemaErrors):  # strict: a column beyond the table's is refused
+        fs.SCHEMA.validate(table.assign(rank=1))
+
+
+def test_a_break_is_marked_where_the_basis_changes_and_nowhere_else(table):
+    ratios = table[table["measure_id"] == "bw_search_ratio"]
+    # Every area's first period on Census 2021 (2022/23, from published rates) breaks with 2018/19 on interpolated
+    # residents; the open data's years, one series, never break.
+    assert ratios.loc[ratios["series_break"], "period"].unique().tolist() == ["2022/23"]
+    assert ratios["series_break"].sum() == 44
+    assert (ratios.loc[ratios["series_break"], "series"] == fs.CENSUS_2021).all()
+    assert not table.loc[table["measure_id"] == "searches_per_1000", "series_break"].any()
+    made = pd.DataFrame({"force_code": [KENT] * 3 + [EW], "measure_id": "m", "series": ["a", "a", "b", "b"],
+                         "period_end": ["2020-03-31", "2021-03-31", "2022-03-31", "2020-03-31"]})
+    assert fs.breaks(made.iloc[::-1]).tolist() == [False, True, False, False]  # an area's first period never breaks
+
+
+def test_hollow_years_are_the_years_the_chapter_flags(table):
+    ratios = table[(table["measure_id"] == "bw_search_ratio") & (table["series"] == fs.INTERPOLATED)]
+    black = search_ratios.rate_ratio_table()
+    black = black[(black["group"] == "Black") & black["pfa_code"].isin(forces.force_codes() | {EW})]
+    expected = black.assign(hollow=search_ratios.hollow(black)).set_index(["pfa_code", "year_ending"])["hollow"]
+    got = ratios.set_index(["force_code", "year_ending"])["hollow"]
+    assert got.sort_index().equals(expected.sort_index().astype(bool))
+    assert got.any() and not got.all()
+
+
+@pytest.mark.parametrize("measure_id, period", [("bw_search_ratio", "2018/19"), ("bw_search_ratio", "2022/23"),
+                                                ("searches_per_1000", "2018/19")])
+def test_the_series_agrees_with_the_measures_table_where_both_hold_a_period(table, measure_id, period):
+    series = table[(table["measure_id"] == measure_id) & (table["period"] == period)].set_index("force_code")
+    measures = fm.all_forces()
+    measures = measures[(measures["measure_id"] == measure_id) & (measures["period"] == period)].set_index(
+        "force_code")
+    forces_only = series.drop(index=EW)
+    pd.testing.assert_series_equal(forces_only["value"].sort_index(), measures["value"].sort_index(), rtol=1e-12)
+    assert series.at[EW, "value"] == pytest.approx(measures["england_and_wales"].iloc[0], rel=1e-12)
+    assert (forces_only["grade"].sort_index() == measures["grade"].sort_index()).all()
+
+
+def _drawn(chart) -> pd.DataFrame:
+    """The data a force section's chart draws (its dataset naming areas)."""
+    spec = chart.to_dict()
+    return pd.DataFrame(next(d for d in spec["datasets"].values() if d and "pfa_code" in d[0]))
+
+
+def test_the_black_white_chart_and_table_are_the_series_rows(table):
+    section = c03.force_section("kent")
+    drawn = _drawn(section.chart).sort_values(["pfa_code", "year_ending"], kind="stable").reset_index(drop=True)
+    rows = table[(table["measure_id"] == "bw_search_ratio") & table["force_code"].isin([KENT, EW])
+                 & (table["series"] == fs.INTERPOLATED) & table["value"].notna()].reset_index(drop=True)
+    assert drawn["pfa_code"].tolist() == rows["force_code"].tolist()
+    assert drawn["year_ending"].tolist() == rows["year_ending"].tolist()
+    assert drawn["value"].tolist() == pytest.approx(rows["value"].tolist())
+    assert drawn["ci_low"].tolist() == pytest.approx(rows["ci_low"].tolist())
+    assert drawn["flagged"].tolist() == rows["hollow"].tolist()
+    kent = table[(table["measure_id"] == "bw_search_ratio") & (table["force_code"] == KENT)]
+    assert section.table.frame["Year"].tolist() == kent["period"].tolist()
+    # The row after the break is built from the published rates, never joined to the line.
+    assert section.table.frame["Built from"].iloc[-1] == c03.BUILT_FROM[fs.CENSUS_2021]
+    assert not (drawn["year_ending"] == kent.loc[kent["series_break"], "year_ending"].iloc[0]).any()
+
+
+def test_the_search_rate_chart_is_the_series_rows(table):
+    drawn = _drawn(c05.force_section("kent").chart).sort_values(["pfa_code", "year"], kind="stable")
+    rows = table[(table["measure_id"] == "searches_per_1000") & table["force_code"].isin([KENT, EW])]
+    assert drawn["pfa_code"].tolist() == rows["force_code"].tolist()
+    assert drawn["year"].tolist() == rows["year_ending"].tolist()
+    assert drawn["value"].tolist() == pytest.approx(rows["value"].tolist())
