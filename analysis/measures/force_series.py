@@ -7,11 +7,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import yaml
 
+from analysis import config
 from analysis.measures import force_measures as fm
 from analysis.measures import search_ratios
 from analysis.methods import disproportionality, per_resident
-from analysis.sources import cache, census, forces, manifest, population
+from analysis.sources import cache, census, force_indicators, forces, manifest, population, workforce
 from analysis.sources import search_rates as sr
 from analysis.sources import stop_search as ss
 from analysis.sources.periods import financial_year
@@ -21,17 +23,34 @@ ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
 INTERPOLATED = "residents interpolated between the 2011 and 2021 Censuses"
 CENSUS_2021 = "Census 2021 residents"
 EACH_YEAR = "the residents of each year"
+SAME_YEAR = "the residents of the same year (mid-year, three months after the count)"
+MID_2024 = "mid-2024 residents"
 RATIO_DATA = [ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE]
 RATE_DATA = [ss.SEARCH_FILE, *population.BY_YEAR_FILES]
+WORKFORCE_DATA = [workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]
+# Each staff measure by the workforce data's role.
+ROLES = {"Police officers": "officers_per_100k", "PCSOs": "pcsos_per_100k",
+         workforce.NEIGHBOURHOOD_ROLES: "officers_and_pcsos_per_100k"}
+# Residents a rate is per, by its unit: what a pooled rate of several areas is scaled by.
+PER = {"per 100,000 residents": 100_000, "per 1,000 residents": 1_000}
+
+
+def _series_only() -> dict[str, dict]:
+    with open(config.MEASURES_PATH, encoding="utf-8") as fh:
+        return yaml.safe_load(fh).get("series_only") or {}
+
+
+# Every measure a series may be of: the measures table's, then those only the force sections draw over time.
+MEASURES: dict[str, dict] = fm.MEASURES | _series_only()
 
 COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end", "year_ending", "value", "ci_low",
            "ci_high", "unit", "basis", "series", "series_break", "hollow", "reason", "events", "grade", "datasets"]
-# Beyond the columns every series has: the Black/White ratio's searches of each group (counted, or rebuilt from
+# Beyond the columns every series has: the residents a rate is of (denominator); the Black/White ratio's searches of each group (counted, or rebuilt from
 # published rates), its figure on the 2011 Census (the Home Office's method), and the range its two denominators
 # give, with whether that range is wider than its interval (denominators_disagree).
-EXTRA = ["black_events", "white_events", "official_value", "denominator_low", "denominator_high",
+EXTRA = ["denominator", "black_events", "white_events", "official_value", "denominator_low", "denominator_high",
          "denominators_disagree"]
-NUMBERS = {"value", "ci_low", "ci_high", "events", "black_events", "white_events", "official_value",
+NUMBERS = {"value", "ci_low", "ci_high", "events", "denominator", "black_events", "white_events", "official_value",
            "denominator_low", "denominator_high"}
 REASONS = [disproportionality.TOO_FEW, fm.NOT_PUBLISHED]
 
@@ -39,7 +58,7 @@ SCHEMA = pa.DataFrameSchema(
     {
         "force_code": pa.Column(str, pa.Check.isin(sorted(forces.force_codes() | {ENGLAND_AND_WALES}))),
         "force": pa.Column(str),
-        "measure_id": pa.Column(str, pa.Check.isin(list(fm.MEASURES))),
+        "measure_id": pa.Column(str, pa.Check.isin(list(MEASURES))),
         "measure": pa.Column(str),
         "period": pa.Column(str, pa.Check.str_length(min_value=4)),
         "period_end": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
@@ -72,12 +91,12 @@ def _areas() -> list[str]:
     return sorted(forces.force_codes()) + [ENGLAND_AND_WALES]
 
 
-def _rows(measure_id: str, table: pd.DataFrame, basis: str, datasets: list[str]) -> pd.DataFrame:
+def _rows(measure_id: str, table: pd.DataFrame, basis: str, datasets: list[str], period=financial_year) -> pd.DataFrame:
     """A measure's rows from `table` (pfa_code, year_ending, value and any other column), kept to the 43 forces and
-    England and Wales, named, with their period, basis, grade and datasets."""
-    meta = fm.MEASURES[measure_id]
+    England and Wales, named, with their period (`period` of year_ending), basis, grade and datasets."""
+    meta = MEASURES[measure_id]
     rows = table[table["pfa_code"].isin(_areas())].rename(columns={"pfa_code": "force_code"})
-    periods = rows["year_ending"].map(financial_year)
+    periods = rows["year_ending"].map(period)
     return rows.assign(force=forces.area_names(rows["force_code"]).to_numpy(), measure_id=measure_id,
                        measure=meta["label"], period=periods, period_end=periods.map(fm._period_end),
                        unit=meta["unit"], basis=basis, grade=manifest.lowest_grade(datasets),
@@ -109,8 +128,40 @@ def bw_search_ratio() -> pd.DataFrame:
 def searches_per_1000() -> pd.DataFrame:
     """Searches per 1,000 residents (ONS's mid-year estimate of each year) in each year of the open data."""
     rates = per_resident.per_1000_residents(ss.search_totals())
-    return _rows("searches_per_1000", rates.assign(value=rates["per_1000"], events=rates["searches"]), EACH_YEAR,
-                 RATE_DATA)
+    return _rows("searches_per_1000", rates.assign(value=rates["per_1000"], events=rates["searches"],
+                                                   denominator=rates["population"]), EACH_YEAR, RATE_DATA)
+
+
+def _march(year: int) -> str:
+    return f"31 March {year}"
+
+
+def staff() -> pd.DataFrame:
+    """Officers, PCSOs and the two together per 100,000 residents at each 31 March of the Home Office's workforce
+    data (each count over the mid-year residents of its year), then officers at 31 March 2026 from a third party's
+    extract on mid-2024 residents: another source and population year, so a break."""
+    rates = workforce.rates()
+    official = pd.concat([_rows(ROLES[role], mine.assign(year_ending=mine["year"], value=mine["per_100k"],
+                                                         events=mine["fte"], denominator=mine["population"]),
+                                SAME_YEAR, WORKFORCE_DATA, _march)
+                          for role, mine in rates.groupby("role", sort=True) if role in ROLES], ignore_index=True)
+    ind = force_indicators.load()
+    newest = pd.concat([ind[["pfa_code", "officers_per_100k_2024_pop"]].rename(
+        columns={"officers_per_100k_2024_pop": "value"}),
+        pd.DataFrame({"pfa_code": [ENGLAND_AND_WALES], "value": [force_indicators.national()["officers_per_100k"]]})],
+        ignore_index=True).assign(year_ending=force_indicators.OFFICERS_YEAR)
+    third_party = _rows("officers_per_100k", newest, MID_2024,
+                        [force_indicators.INDICATORS_FILE, population.MYE_2024_FILE], _march)
+    return pd.concat([official, third_party], ignore_index=True)
+
+
+def pooled(measure_id: str, codes: list[str]) -> pd.DataFrame:
+    """A rate per resident of several areas together in each period whose rows give the events and residents (their
+    events over their residents): year_ending, period, events, denominator, value."""
+    rows = for_areas(measure_id, codes)
+    rows = rows[rows["events"].notna() & rows["denominator"].notna()]
+    summed = rows.groupby(["year_ending", "period"], as_index=False, sort=True)[["events", "denominator"]].sum()
+    return summed.assign(value=PER[MEASURES[measure_id]["unit"]] * summed["events"] / summed["denominator"])
 
 
 def _series(table: pd.DataFrame) -> pd.Series:
@@ -118,7 +169,7 @@ def _series(table: pd.DataFrame) -> pd.Series:
     its basis."""
     primary = table["datasets"].str.split("; ").str[0]
     named = pd.Series(table["basis"], index=table.index)
-    for measure_id, meta in fm.MEASURES.items():
+    for measure_id, meta in MEASURES.items():
         for name, datasets in (meta.get("series") or {}).items():
             named = named.mask((table["measure_id"] == measure_id) & primary.isin(datasets), name)
     return named
@@ -133,7 +184,7 @@ def breaks(table: pd.DataFrame) -> pd.Series:
 
 
 def _build() -> pd.DataFrame:
-    table = pd.concat([bw_search_ratio(), searches_per_1000()], ignore_index=True)
+    table = pd.concat([bw_search_ratio(), searches_per_1000(), staff()], ignore_index=True)
     table["series"] = _series(table)
     table["series_break"] = breaks(table)
     for column in COLUMNS + EXTRA:
@@ -165,10 +216,11 @@ def all_series() -> pd.DataFrame:
     return _table()
 
 
-def for_areas(measure_id: str, codes: list[str]) -> pd.DataFrame:
-    """One measure's rows for the areas named (ONS codes), oldest period first."""
+def for_areas(measure_id: str, codes: list[str] | None = None) -> pd.DataFrame:
+    """One measure's rows for the areas named (ONS codes; default every area), oldest period first."""
     table = all_series()
-    return table[(table["measure_id"] == measure_id) & table["force_code"].isin(codes)].reset_index(drop=True)
+    mine = (table["measure_id"] == measure_id) & table["force_code"].isin(_areas() if codes is None else codes)
+    return table[mine].reset_index(drop=True)
 
 
 def datasets_of(rows: pd.DataFrame) -> list[str]:

@@ -7,6 +7,7 @@ import pandas as pd
 import pandera.errors
 import pytest
 
+from analysis.chapters import c02_neighbourhood_policing as c02
 from analysis.chapters import c03_procedural_justice as c03
 from analysis.chapters import c05_contact_with_suspects as c05
 from analysis.measures import force_measures as fm
@@ -28,7 +29,7 @@ def test_the_table_passes_its_schema_with_every_area_once_a_period(table):
     fs.SCHEMA.validate(table)
     assert set(table["force_code"]) == forces.force_codes() | {EW}
     assert (table.groupby(["measure_id", "period"]).size() == 44).all()
-    assert set(table["measure_id"]) <= set(fm.MEASURES)
+    assert set(table["measure_id"]) <= set(fs.MEASURES) and set(fm.MEASURES) <= set(fs.MEASURES)
     # Missing is missing: Dyfed-Powys had too few searches of Black people in 2007/08, so no ratio, and why.
     dyfed = table[(table["force"] == "Dyfed-Powys Police") & (table["measure_id"] == "bw_search_ratio")
                   & (table["period"] == "2007/08")].iloc[0]
@@ -54,6 +55,12 @@ def test_a_break_is_marked_where_the_basis_changes_and_nowhere_else(table):
     assert ratios["series_break"].sum() == 44
     assert (ratios.loc[ratios["series_break"], "series"] == fs.CENSUS_2021).all()
     assert not table.loc[table["measure_id"] == "searches_per_1000", "series_break"].any()
+    # Officers: the Home Office's counts on each year's residents, then a third party's 2026 figure on mid-2024's.
+    officers = table[table["measure_id"] == "officers_per_100k"]
+    assert officers.loc[officers["series_break"], "period"].unique().tolist() == ["31 March 2026"]
+    assert (officers.loc[officers["series_break"], "grade"] == "third-party extract").all()
+    assert not table.loc[table["measure_id"].isin(["pcsos_per_100k", "officers_and_pcsos_per_100k"]),
+                         "series_break"].any()
     made = pd.DataFrame({"force_code": [KENT] * 3 + [EW], "measure_id": "m", "series": ["a", "a", "b", "b"],
                          "period_end": ["2020-03-31", "2021-03-31", "2022-03-31", "2020-03-31"]})
     assert fs.breaks(made.iloc[::-1]).tolist() == [False, True, False, False]  # an area's first period never breaks
@@ -70,7 +77,10 @@ def test_hollow_years_are_the_years_the_chapter_flags(table):
 
 
 @pytest.mark.parametrize("measure_id, period", [("bw_search_ratio", "2018/19"), ("bw_search_ratio", "2022/23"),
-                                                ("searches_per_1000", "2018/19")])
+                                                ("searches_per_1000", "2018/19"),
+                                                ("officers_per_100k", "31 March 2023"),
+                                                ("officers_per_100k", "31 March 2026"),
+                                                ("pcsos_per_100k", "31 March 2023")])
 def test_the_series_agrees_with_the_measures_table_where_both_hold_a_period(table, measure_id, period):
     series = table[(table["measure_id"] == measure_id) & (table["period"] == period)].set_index("force_code")
     measures = fm.all_forces()
@@ -80,6 +90,7 @@ def test_the_series_agrees_with_the_measures_table_where_both_hold_a_period(tabl
     pd.testing.assert_series_equal(forces_only["value"].sort_index(), measures["value"].sort_index(), rtol=1e-12)
     assert series.at[EW, "value"] == pytest.approx(measures["england_and_wales"].iloc[0], rel=1e-12)
     assert (forces_only["grade"].sort_index() == measures["grade"].sort_index()).all()
+    assert (forces_only["datasets"].sort_index() == measures["datasets"].sort_index()).all()
 
 
 def _drawn(chart) -> pd.DataFrame:
@@ -111,3 +122,22 @@ def test_the_search_rate_chart_is_the_series_rows(table):
     assert drawn["pfa_code"].tolist() == rows["force_code"].tolist()
     assert drawn["year"].tolist() == rows["year_ending"].tolist()
     assert drawn["value"].tolist() == pytest.approx(rows["value"].tolist())
+
+
+def test_the_workforce_chart_and_table_are_the_series_rows_and_the_pooled_comparable_forces(table):
+    peers = c02.comparable.comparable_to(KENT)
+    section = c02.force_section("kent")
+    drawn = _drawn(section.chart)
+    rows = table[table["measure_id"] == c02.STAFF_MEASURE]
+    for code in (KENT, EW):
+        mine = drawn[drawn["pfa_code"] == code].sort_values("year", kind="stable")
+        theirs = rows[rows["force_code"] == code]
+        assert mine["year"].tolist() == theirs["year_ending"].tolist()
+        assert mine["value"].tolist() == pytest.approx(theirs["value"].tolist())
+    # The comparable forces pooled: their staff over their residents, never the mean of their rates.
+    pooled = drawn[drawn["series"] == c02.PEERS_POOLED].set_index("year")["value"]
+    newest = rows[rows["force_code"].isin(peers) & (rows["year_ending"] == rows["year_ending"].max())]
+    assert pooled[newest["year_ending"].iloc[0]] == pytest.approx(
+        100_000 * newest["events"].sum() / newest["denominator"].sum())
+    shown = section.table.frame.set_index("Area")
+    assert shown.loc["Kent Police"].iloc[-1] == f"{rows.loc[rows['force_code'] == KENT, 'value'].iloc[-1]:.0f}"
