@@ -1,5 +1,5 @@
-"""Every force's measures over time as one tidy table (a row per area, measure and period, the 43 forces and England
-and Wales), each period marked where it breaks with the one before it, computed once per data version: what the
+"""Every force's measures over time as one tidy table (a row per area, measure and period, the 43 forces and, where
+the chapters show it, England and Wales), each period marked where it breaks with the one before it, computed once per data version: what the
 chapters' force sections draw and tabulate."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import yaml
 from analysis import config
 from analysis.measures import force_measures as fm
 from analysis.measures import search_ratios
-from analysis.methods import disproportionality, per_resident
-from analysis.sources import cache, census, force_indicators, forces, manifest, population, workforce
+from analysis.methods import disproportionality, per_resident, stats
+from analysis.sources import cache, census, force_indicators, forces, iopc, manifest, population, workforce
 from analysis.sources import search_rates as sr
 from analysis.sources import stop_search as ss
 from analysis.sources.periods import financial_year
@@ -25,6 +25,7 @@ CENSUS_2021 = "Census 2021 residents"
 EACH_YEAR = "the residents of each year"
 SAME_YEAR = "the residents of the same year (mid-year, three months after the count)"
 MID_2024 = "mid-2024 residents"
+COUNT = "a count, no residents"
 RATIO_DATA = [ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE]
 RATE_DATA = [ss.SEARCH_FILE, *population.BY_YEAR_FILES]
 WORKFORCE_DATA = [workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]
@@ -155,6 +156,16 @@ def staff() -> pd.DataFrame:
     return pd.concat([official, third_party], ignore_index=True)
 
 
+def deaths() -> pd.DataFrame:
+    """Deaths during or following contact with each force in each financial year of IOPC's tables, all types
+    together, with an exact 95% interval for the count. No England and Wales row: IOPC counts a death in an incident
+    two forces shared against each, so the forces' sum may hold a death twice."""
+    counts = iopc.by_force().groupby(["pfa_code", "year_ending"], as_index=False, sort=True)["fatalities"].sum()
+    low, high = stats.poisson_count_ci(counts["fatalities"])
+    return _rows("deaths_count", counts.assign(value=counts["fatalities"], ci_low=low, ci_high=high,
+                                               events=counts["fatalities"]), COUNT, [iopc.DEATHS_FILE])
+
+
 def pooled(measure_id: str, codes: list[str]) -> pd.DataFrame:
     """A rate per resident of several areas together in each period whose rows give the events and residents (their
     events over their residents): year_ending, period, events, denominator, value."""
@@ -184,7 +195,7 @@ def breaks(table: pd.DataFrame) -> pd.Series:
 
 
 def _build() -> pd.DataFrame:
-    table = pd.concat([bw_search_ratio(), searches_per_1000(), staff()], ignore_index=True)
+    table = pd.concat([bw_search_ratio(), searches_per_1000(), staff(), deaths()], ignore_index=True)
     table["series"] = _series(table)
     table["series_break"] = breaks(table)
     for column in COLUMNS + EXTRA:

@@ -10,6 +10,7 @@ import pytest
 from analysis.chapters import c02_neighbourhood_policing as c02
 from analysis.chapters import c03_procedural_justice as c03
 from analysis.chapters import c05_contact_with_suspects as c05
+from analysis.chapters import c06_police_wrongdoing as c06
 from analysis.measures import force_measures as fm
 from analysis.measures import force_series as fs
 from analysis.measures import search_ratios
@@ -28,7 +29,9 @@ def test_the_table_passes_its_schema_with_every_area_once_a_period(table):
     assert list(table.columns) == fs.COLUMNS + fs.EXTRA
     fs.SCHEMA.validate(table)
     assert set(table["force_code"]) == forces.force_codes() | {EW}
-    assert (table.groupby(["measure_id", "period"]).size() == 44).all()
+    sizes = table.groupby(["measure_id", "period"]).size()
+    # Deaths have no England and Wales row: a death two forces shared is counted against each.
+    assert (sizes.drop(index="deaths_count") == 44).all() and (sizes["deaths_count"] == 43).all()
     assert set(table["measure_id"]) <= set(fs.MEASURES) and set(fm.MEASURES) <= set(fs.MEASURES)
     # Missing is missing: Dyfed-Powys had too few searches of Black people in 2007/08, so no ratio, and why.
     dyfed = table[(table["force"] == "Dyfed-Powys Police") & (table["measure_id"] == "bw_search_ratio")
@@ -141,3 +144,19 @@ def test_the_workforce_chart_and_table_are_the_series_rows_and_the_pooled_compar
         100_000 * newest["events"].sum() / newest["denominator"].sum())
     shown = section.table.frame.set_index("Area")
     assert shown.loc["Kent Police"].iloc[-1] == f"{rows.loc[rows['force_code'] == KENT, 'value'].iloc[-1]:.0f}"
+
+
+def test_the_deaths_chart_is_the_series_rows_counts_with_exact_intervals(table):
+    drawn = _drawn_rows(c06.force_section("kent").chart)
+    rows = table[(table["measure_id"] == "deaths_count") & (table["force_code"] == KENT)]
+    assert drawn["year"].tolist() == rows["year_ending"].tolist()
+    assert drawn["value"].tolist() == rows["value"].tolist()
+    # A year with no death is a zero the source gives (IOPC lists the forces with one), its interval 0 to 3.7.
+    zero = table[(table["measure_id"] == "deaths_count") & (table["value"] == 0)].iloc[0]
+    assert zero["ci_low"] == 0 and zero["ci_high"] == pytest.approx(3.689, abs=1e-3)
+
+
+def _drawn_rows(chart) -> pd.DataFrame:
+    """The largest dataset of a chart whose series are not areas (no pfa_code): its lines' points."""
+    spec = chart.to_dict()
+    return pd.DataFrame(max((d for d in spec["datasets"].values() if d and "value" in d[0]), key=len))
