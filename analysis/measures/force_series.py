@@ -11,9 +11,10 @@ import yaml
 
 from analysis import config
 from analysis.measures import force_measures as fm
-from analysis.measures import search_ratios
+from analysis.measures import asb, funnels, search_ratios
 from analysis.methods import disproportionality, per_resident, stats
-from analysis.sources import cache, census, force_indicators, forces, iopc, manifest, population, workforce
+from analysis.sources import cache, census, force_indicators, forces, iopc, manifest, pfa_tables, population
+from analysis.sources import workforce
 from analysis.sources import search_rates as sr
 from analysis.sources import stop_search as ss
 from analysis.sources.periods import financial_year
@@ -26,6 +27,9 @@ EACH_YEAR = "the residents of each year"
 SAME_YEAR = "the residents of the same year (mid-year, three months after the count)"
 MID_2024 = "mid-2024 residents"
 COUNT = "a count, no residents"
+SURVEY = "a survey estimate (the Crime Survey for England and Wales)"
+# ONS's test of a force area's share against England and Wales, in the measures table's values.
+AGAINST = {stats.HIGHER: fm.HIGHER, stats.LOWER: fm.LOWER, stats.SIMILAR: fm.NOT_DIFFERENT}
 RATIO_DATA = [ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE]
 RATE_DATA = [ss.SEARCH_FILE, *population.BY_YEAR_FILES]
 WORKFORCE_DATA = [workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]
@@ -46,14 +50,16 @@ MEASURES: dict[str, dict] = fm.MEASURES | _series_only()
 
 COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end", "year_ending", "value", "ci_low",
            "ci_high", "unit", "basis", "series", "series_break", "hollow", "reason", "events", "grade", "datasets"]
-# Beyond the columns every series has: the residents a rate is of (denominator); the Black/White ratio's searches of each group (counted, or rebuilt from
+# Beyond the columns every series has: the residents a rate is of (denominator); where a force is given another
+# area's figure (London's two forces share one in the CSEW), that area (area) and the test of it against England and
+# Wales (vs_england_and_wales, the measures table's values); the Black/White ratio's searches of each group (counted, or rebuilt from
 # published rates), its figure on the 2011 Census (the Home Office's method), and the range its two denominators
 # give, with whether that range is wider than its interval (denominators_disagree).
-EXTRA = ["denominator", "black_events", "white_events", "official_value", "denominator_low", "denominator_high",
+EXTRA = ["denominator", "area", "vs_england_and_wales", "black_events", "white_events", "official_value", "denominator_low", "denominator_high",
          "denominators_disagree"]
 NUMBERS = {"value", "ci_low", "ci_high", "events", "denominator", "black_events", "white_events", "official_value",
            "denominator_low", "denominator_high"}
-REASONS = [disproportionality.TOO_FEW, fm.NOT_PUBLISHED]
+REASONS = [disproportionality.TOO_FEW, fm.NOT_PUBLISHED, fm.CRIME_CITY]
 
 SCHEMA = pa.DataFrameSchema(
     {
@@ -77,6 +83,8 @@ SCHEMA = pa.DataFrameSchema(
         "grade": pa.Column(str, pa.Check.isin(list(manifest.GRADES))),
         "datasets": pa.Column(str, pa.Check.str_length(min_value=1)),
         "denominators_disagree": pa.Column(bool),
+        "area": pa.Column(object, nullable=True),
+        "vs_england_and_wales": pa.Column(object, pa.Check.isin(list(AGAINST.values())), nullable=True),
         **{column: pa.Column(float, nullable=True) for column in EXTRA if column in NUMBERS},
     },
     checks=[
@@ -166,6 +174,33 @@ def deaths() -> pd.DataFrame:
                                                events=counts["fatalities"]), COUNT, [iopc.DEATHS_FILE])
 
 
+def recorded_crime() -> pd.DataFrame:
+    """Recorded crime per 1,000 residents in ONS's newest counts (mid-2024 residents): the funnel's figures
+    (measures/funnels), one period; the City of London has no rate (ONS gives it none)."""
+    crime = funnels.recorded_crime_rates()
+    _, period = funnels.recorded_crime_funnel()
+    rows = _rows("recorded_crime_per_1000", crime.assign(
+        year_ending=int(fm._period_end(period)[:4]), value=crime["per_1000"], events=crime["crimes"],
+        denominator=crime["population"], reason=np.where(crime["per_1000"].isna(), fm.CRIME_CITY, None)),
+        MID_2024, funnels.CRIME_DATA, lambda _: period)
+    return rows
+
+
+def anti_social_behaviour() -> pd.DataFrame:
+    """Adults who experienced or witnessed ASB in each CSEW year the tables give, with ONS's test against England and
+    Wales; London's two forces each given London's one figure and test, the area named."""
+    table = asb.asb_table()
+    areas = pd.DataFrame({"pfa_code": _areas()})
+    areas["area_code"] = areas["pfa_code"].map(asb.asb_area)
+    rows = areas.merge(table, on="area_code", how="left", validate="many_to_many")
+    shared = rows["area_code"] != rows["pfa_code"]
+    return _rows("asb_experience_pct", rows.assign(
+        value=rows["asb_pct"], vs_england_and_wales=rows["against_england_and_wales"].map(AGAINST),
+        area=rows["area"].where(shared)), SURVEY, [pfa_tables.FILES[y] for y in asb.ASB_YEARS]).assign(
+        datasets=rows["year_ending"].map(pfa_tables.FILES).to_numpy(),
+        grade=rows["year_ending"].map(lambda y: manifest.lowest_grade([pfa_tables.FILES[y]])).to_numpy())
+
+
 def pooled(measure_id: str, codes: list[str]) -> pd.DataFrame:
     """A rate per resident of several areas together in each period whose rows give the events and residents (their
     events over their residents): year_ending, period, events, denominator, value."""
@@ -195,7 +230,8 @@ def breaks(table: pd.DataFrame) -> pd.Series:
 
 
 def _build() -> pd.DataFrame:
-    table = pd.concat([bw_search_ratio(), searches_per_1000(), staff(), deaths()], ignore_index=True)
+    table = pd.concat([bw_search_ratio(), searches_per_1000(), staff(), deaths(), recorded_crime(),
+                       anti_social_behaviour()], ignore_index=True)
     table["series"] = _series(table)
     table["series_break"] = breaks(table)
     for column in COLUMNS + EXTRA:

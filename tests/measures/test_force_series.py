@@ -11,6 +11,7 @@ from analysis.chapters import c02_neighbourhood_policing as c02
 from analysis.chapters import c03_procedural_justice as c03
 from analysis.chapters import c05_contact_with_suspects as c05
 from analysis.chapters import c06_police_wrongdoing as c06
+from analysis.chapters import c07_what_else_matters as c07
 from analysis.measures import force_measures as fm
 from analysis.measures import force_series as fs
 from analysis.measures import search_ratios
@@ -83,7 +84,8 @@ def test_hollow_years_are_the_years_the_chapter_flags(table):
                                                 ("searches_per_1000", "2018/19"),
                                                 ("officers_per_100k", "31 March 2023"),
                                                 ("officers_per_100k", "31 March 2026"),
-                                                ("pcsos_per_100k", "31 March 2023")])
+                                                ("pcsos_per_100k", "31 March 2023"),
+                                                ("recorded_crime_per_1000", "year ending June 2025")])
 def test_the_series_agrees_with_the_measures_table_where_both_hold_a_period(table, measure_id, period):
     series = table[(table["measure_id"] == measure_id) & (table["period"] == period)].set_index("force_code")
     measures = fm.all_forces()
@@ -160,3 +162,20 @@ def _drawn_rows(chart) -> pd.DataFrame:
     """The largest dataset of a chart whose series are not areas (no pfa_code): its lines' points."""
     spec = chart.to_dict()
     return pd.DataFrame(max((d for d in spec["datasets"].values() if d and "value" in d[0]), key=len))
+
+
+def test_the_crime_chart_is_the_series_rows_and_london_s_forces_share_london_s_asb(table):
+    peers = c07.comparable.comparable_to(KENT)
+    drawn = _drawn(c07.force_section("kent").chart).set_index("pfa_code")["value"]
+    crime = table[table["measure_id"] == "recorded_crime_per_1000"].set_index("force_code")["value"]
+    assert list(drawn.index) == [KENT, EW, *peers]
+    assert drawn.tolist() == pytest.approx(crime[[KENT, EW, *peers]].tolist())
+    asb = table[(table["measure_id"] == "asb_experience_pct") & (table["period"] == "2018/19")].set_index(
+        "force_code")
+    met, city = asb.loc[forces.METROPOLITAN], asb.loc[forces.CITY_OF_LONDON]
+    assert met["value"] == city["value"] and met["area"] == city["area"] and met["area"].startswith("London")
+    assert pd.isna(asb.at[KENT, "area"]) or asb.at[KENT, "area"] is None
+    # The Met's verdict is the measures table's (London's), given to the City beside London's name.
+    measures = fm.all_forces().set_index(["force_code", "measure_id", "period"])
+    assert met["vs_england_and_wales"] == measures.at[(forces.METROPOLITAN, "asb_experience_pct", "2018/19"),
+                                                      "vs_england_and_wales"]
