@@ -9,7 +9,7 @@ import pandas as pd
 from analysis import config
 from analysis.chapters import common, evidence
 from analysis.measures import funnels as measure_funnels
-from analysis.measures import force_series, search_ratios
+from analysis.measures import force_series
 from analysis.measures.search_ratios import hollow, rate_ratio_table
 from analysis.methods import denominators, disproportionality, funnel, multiplicity, ranking, survey
 from analysis.methods import meta_analysis as meta

@@ -11,7 +11,7 @@ from analysis.measures import arrests, force_series, search_ratios
 from analysis.measures import force_measures as fm
 from analysis.measures.arrests import arrest_rates
 from analysis.measures.funnels import newest_search_funnel, search_funnel, searches_per_1000
-from analysis.methods import disproportionality, funnel, per_resident, policeuk_measures, ranking, stats
+from analysis.methods import disproportionality, funnel, policeuk_measures, ranking, stats
 from analysis.present import funnels, lines, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_compared, fmt_interval, fmt_number, is_zero, places

@@ -48,6 +48,10 @@ def _series_only() -> dict[str, dict]:
 # Every measure a series may be of: the measures table's, then those only the force sections draw over time.
 MEASURES: dict[str, dict] = fm.MEASURES | _series_only()
 
+# year_ending: the year a period ends in, for charts' axes (2019 for 2018/19, 2023 for 31 March 2023); series: the
+# like-for-like series (data/measures.yml, else the basis); series_break: a period not comparable with the area's
+# previous period of the measure; hollow: a period drawn hollow and joined to no other (the Black/White ratio's years
+# far from a census, or whose two denominators disagree by more than the interval).
 COLUMNS = ["force_code", "force", "measure_id", "measure", "period", "period_end", "year_ending", "value", "ci_low",
            "ci_high", "unit", "basis", "series", "series_break", "hollow", "reason", "events", "grade", "datasets"]
 # Beyond the columns every series has: the residents a rate is of (denominator); where a force is given another
