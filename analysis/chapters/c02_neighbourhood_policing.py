@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.chapters import common, evidence
+from analysis.measures import force_series
 from analysis.methods import comparable, policeuk_measures, ranking
 from analysis.present import lines, maps, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
@@ -26,6 +27,7 @@ VISIBILITY_LEVELS = {"high": "Adults reporting high police visibility",
 GRADIENT_YEAR = 2014
 CHANGE_FROM = 2010
 PEERS_POOLED = "Comparable forces (pooled)"
+STAFF_MEASURE = "officers_and_pcsos_per_100k"
 
 
 @national
@@ -396,27 +398,26 @@ def hot_spots(path=None, key: str = "hs", force: str | None = None) -> Section:
 
 def force_section(force: str) -> Section:
     """The force's officers and PCSOs per 100,000 over time, beside England and Wales and its comparable forces
-    (pooled: their staff over their residents), with each comparable force's own figures in the table."""
+    (pooled: their staff over their residents), with each comparable force's own figures in the table: the rows of
+    measures/force_series."""
     f = forces.resolve(force)
     peers = comparable.comparable_to(f.code)
-    table = workforce.rates()
-    table = table[table["role"] == workforce.NEIGHBOURHOOD_ROLES]
-    series = {f.short_name: (f.code, table[table["pfa_code"] == f.code]),
-              "England and Wales": (workforce.ENGLAND_AND_WALES, table[table["pfa_code"] == workforce.ENGLAND_AND_WALES])}
+    everyone = force_series.for_areas(STAFF_MEASURE)
+    parts = [everyone[everyone["force_code"] == f.code].assign(series=f.short_name),
+             everyone[everyone["force_code"] == forces.ENGLAND_AND_WALES].assign(series="England and Wales")]
     if peers:
-        pooled = table[table["pfa_code"].isin(peers)].groupby("year")[["fte", "population"]].sum().reset_index()
-        series[PEERS_POOLED] = (None, pooled.assign(per_100k=100_000 * pooled["fte"] / pooled["population"]))
-    plot = pd.concat([rows.assign(series=name, pfa_code=code)[["year", "series", "pfa_code", "per_100k"]]
-                      for name, (code, rows) in series.items()], ignore_index=True).rename(columns={"per_100k": "value"})
-    latest = int(table["year"].max())
-    wide = table.pivot(index="pfa_code", columns="year", values="per_100k")[[CHANGE_FROM, latest]]
+        parts.append(force_series.pooled(STAFF_MEASURE, peers).assign(series=PEERS_POOLED, force_code=None))
+    plot = pd.concat([p[["year_ending", "series", "force_code", "value"]] for p in parts], ignore_index=True).rename(
+        columns={"year_ending": "year", "force_code": "pfa_code"})
+    latest = int(everyone["year_ending"].max())
+    wide = everyone.pivot(index="force_code", columns="year_ending", values="value")[[CHANGE_FROM, latest]]
     rows = ranking.comparison_rows(wide.rename(columns=str), f.code, peers)
     chart = lines.yearly_lines(
         plot, name=f"workforce-force-{f.slug}", highlight=f.code, y_title="Officers and PCSOs (FTE) per 100,000",
         title=f"Officers and PCSOs per 100,000 residents: {f.name}",
         subtitle=(f"Comparable forces, pooled (their staff over their residents): "
                   f"{', '.join(forces.get(c).short_name for c in peers)}" if peers else comparable.NO_PEERS_NOTE),
-        source=WORKFORCE_SOURCE,
+        source=source_lines.line(force_series.datasets_of(everyone)),
         description=(f"Line chart of officers and PCSOs per 100,000 residents in {f.name}, England and Wales"
                      + (" and its comparable forces pooled" if peers else "") + f", 2007 to {latest}. In {latest}: "
                      + "; ".join(f"{r.area} {getattr(r, '_2'):.0f}" for r in rows.itertuples()) + "."))

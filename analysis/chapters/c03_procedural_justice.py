@@ -9,7 +9,7 @@ import pandas as pd
 from analysis import config
 from analysis.chapters import common, evidence
 from analysis.measures import funnels as measure_funnels
-from analysis.measures import search_ratios
+from analysis.measures import force_series
 from analysis.measures.search_ratios import hollow, rate_ratio_table
 from analysis.methods import denominators, disproportionality, funnel, multiplicity, ranking, survey
 from analysis.methods import meta_analysis as meta
@@ -310,16 +310,17 @@ def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
 
 def force_section(force: str) -> Section:
     """The force's Black/White ratio over time beside England and Wales (interpolated residents; hollow years joined
-    to nothing), the 2011 Census ratio in the table, and 2022/23 on Census 2021, never joined to the older line."""
+    to nothing), the 2011 Census ratio in the table, and 2022/23 on Census 2021, never joined to the older line: the
+    rows of measures/force_series."""
     f = forces.resolve(force)
-    ratios = rate_ratio_table()
-    both = ratios[ratios["pfa_code"].isin([f.code, ss.ENGLAND_AND_WALES]) & (ratios["group"] == "Black")]
-    plot = both.assign(value=both["rate_ratio_interpolated"], ci_low=both["ci_low_interpolated"],
-                       ci_high=both["ci_high_interpolated"], series=both["force"], flagged=hollow(both))
+    both = force_series.for_areas("bw_search_ratio", [f.code, ss.ENGLAND_AND_WALES])
+    counted = both[both["series"] == force_series.INTERPOLATED]
+    plot = counted[["force_code", "force", "year_ending", "value", "ci_low", "ci_high", "hollow"]].rename(
+        columns={"force_code": "pfa_code", "force": "series", "hollow": "flagged"})
     plot = plot.assign(segment=segments(plot))
     plot = plot[plot["value"].notna()]
-    mine = both[both["pfa_code"] == f.code].sort_values("year_ending", kind="stable")
-    latest = mine.iloc[-1]
+    mine = both[both["force_code"] == f.code]
+    latest = mine[mine["series"] == force_series.INTERPOLATED].iloc[-1]
     fit_low = config.CENSUS_2011_FITS[0]
     chart = lines.lines_with_bands(
         plot, name=f"stop-search-force-{f.slug}", highlight=f.code, y_title="Black/White rate ratio (log scale)",
@@ -327,28 +328,20 @@ def force_section(force: str) -> Section:
         subtitle=["Residents interpolated between the censuses; shaded: 95% intervals.",
                   f"Hollow, joined to no other year: before {financial_year(fit_low)}, or where the 2011 Census",
                   "ratio is further from it than the interval is wide"],
-        reference=1.0, source=SEARCH_SOURCE,
+        reference=1.0, source=source_lines.line(force_series.datasets_of(counted)),
         description=(f"Line chart comparing the Black/White stop and search rate ratio in {f.name} with England and "
                      f"Wales, by year, with 95% confidence bands, on residents interpolated between the 2011 and "
-                     f"2021 Censuses. In {financial_year(latest['year_ending'])} {f.name}'s ratio is "
-                     f"{latest['label_interpolated']} on interpolated residents and {latest['label']} on the 2011 "
-                     "Census."))
-    rates23 = disproportionality.published_ratios().set_index("pfa_code")
-    rows = [{"year": financial_year(r.year_ending), "basis": "counts; interpolated residents", "black": r.searches,
-             "white": r.searches_ref, "ratio": r.rate_ratio_interpolated, "low": r.ci_low_interpolated,
-             "high": r.ci_high_interpolated, "official": r.rate_ratio, "note": _row_note(r)}
-            for r in mine.itertuples()]
-    new = rates23.loc[f.code]
-    rows.append({"year": sr.YEAR, "basis": "published rates; Census 2021", "black": new.get("black_searches"),
-                 "white": new.get("white_searches"), "ratio": new["ratio"], "low": new.get("ci_low"),
-                 "high": new.get("ci_high"), "official": new["ratio"],
-                 "note": "approximate: counts rebuilt from rates rounded to 0.1"
-                 if pd.notna(new["ratio"]) else "not published"})
+                     f"2021 Censuses. In {latest['period']} {f.name}'s ratio is "
+                     f"{_ratio_words(latest['value'])} on interpolated residents and "
+                     f"{_ratio_words(latest['official_value'])} on the 2011 Census."))
+    rows = pd.DataFrame({"year": mine["period"], "basis": mine["series"].map(BUILT_FROM), "black": mine["black_events"],
+                         "white": mine["white_events"], "ratio": mine["value"], "low": mine["ci_low"],
+                         "high": mine["ci_high"], "official": mine["official_value"],
+                         "note": [_row_note(r) for r in mine.itertuples()]})
     table = tables.format_table(
-        pd.DataFrame(rows), headers={"year": "Year", "basis": "Built from", "black": "Searches of Black people",
-                                     "white": "Searches of White people", "ratio": "Black/White ratio",
-                                     "ci": "95% confidence interval", "official": "Official (Home Office method)",
-                                     "note": "Note"},
+        rows, headers={"year": "Year", "basis": "Built from", "black": "Searches of Black people",
+                       "white": "Searches of White people", "ratio": "Black/White ratio",
+                       "ci": "95% confidence interval", "official": "Official (Home Office method)", "note": "Note"},
         intervals={"ci": ("low", "high")}, decimals={"ratio": 1, "ci": 1, "official": 1, "black": 0, "white": 0},
         # Why a cell is empty is in the row's note; only the published 2022/23 rates come without counts.
         missing={"black": "not published", "white": "not published", "ratio": "no ratio", "ci": "no interval",
@@ -356,11 +349,23 @@ def force_section(force: str) -> Section:
     return Section(table, chart, [])
 
 
+# What each series of the force's ratios is built from, in the force table's words.
+BUILT_FROM = {force_series.INTERPOLATED: "counts; interpolated residents",
+              force_series.CENSUS_2021: "published rates; Census 2021"}
+
+
+def _ratio_words(value: float) -> str:
+    return disproportionality.TOO_FEW if pd.isna(value) else f"{value:.1f}"
+
+
 def _row_note(r) -> str:
-    """Why a year of the force table has no ratio, or why its interval gives no verdict."""
-    if pd.isna(r.rate_ratio):
-        return r.label
-    if r.denominator_uncertain:
+    """Why a year of the force table has no ratio, why its interval gives no verdict, or how a published year's
+    figures were had."""
+    if r.series == force_series.CENSUS_2021:
+        return "approximate: counts rebuilt from rates rounded to 0.1" if pd.notna(r.value) else "not published"
+    if r.reason:
+        return r.reason
+    if r.denominators_disagree:
         return (f"range {r.denominator_low:.1f} to {r.denominator_high:.1f} from the two denominators, wider than the "
                 "interval")
     return ""

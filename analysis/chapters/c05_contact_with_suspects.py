@@ -7,15 +7,15 @@ import pandas as pd
 
 from analysis import config
 from analysis.chapters import common, evidence
-from analysis.measures import arrests, search_ratios
+from analysis.measures import arrests, force_series
 from analysis.measures import funnels as measure_funnels
 from analysis.measures import force_measures as fm
 from analysis.measures.arrests import arrest_rates
 from analysis.measures.funnels import newest_search_funnel, search_funnel, searches_per_1000
-from analysis.methods import disproportionality, funnel, per_resident, policeuk_measures, ranking, stats
+from analysis.methods import disproportionality, funnel, policeuk_measures, ranking, stats
 from analysis.present import funnels, lines, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
-from analysis.present.numbers import fmt_compared, fmt_interval, fmt_number, is_zero, places
+from analysis.present.numbers import fmt_compared, fmt_interval, is_zero, places
 from analysis.sources import census, force_indicators, forces, policeuk, population, search_totals_2025
 from analysis.sources import stop_search as ss
 from analysis.sources.periods import financial_year
@@ -480,18 +480,17 @@ def detail(path=None, key: str = "ss_detail", force: str | None = None) -> Secti
 
 
 def force_section(force: str) -> Section:
-    """The force's searches per 1,000 residents beside England and Wales, and its latest arrest rates by group."""
+    """The force's searches per 1,000 residents beside England and Wales (the rows of measures/force_series), and its
+    latest arrest rates by group."""
     f = forces.resolve(force)
-    totals = ss.search_totals()
-    both = per_resident.per_1000_residents(totals[totals["pfa_code"].isin([f.code, ss.ENGLAND_AND_WALES])])
-    both["value"] = both["per_1000"]
-    plot = both.rename(columns={"year_ending": "year"}).assign(
-        series=lambda d: d["pfa_code"].map({f.code: f.short_name, ss.ENGLAND_AND_WALES: "England and Wales"}))
+    both = force_series.for_areas("searches_per_1000", [f.code, ss.ENGLAND_AND_WALES])
+    plot = both[["year_ending", "force_code", "value"]].rename(columns={"year_ending": "year", "force_code": "pfa_code"})
+    plot["series"] = plot["pfa_code"].map({f.code: f.short_name, ss.ENGLAND_AND_WALES: "England and Wales"})
     chart = lines.yearly_lines(
         plot, name=f"search-rate-force-{f.slug}", highlight=f.code, y_title="Searches per 1,000 residents", x_title="Year ending March",
         fmt=".1f", title=f"Stop and search per 1,000 residents: {f.name} and England and Wales",
         subtitle="Residents: ONS mid-year estimate of each year; dashed rule: the 2014 reforms",
-        source=source_lines.line(RATE_DATA),
+        source=source_lines.line(force_series.datasets_of(both)),
         marks=pd.DataFrame({"year": [REFORM_YEAR], "label": ["2014 reforms"]}),
         description=(f"Line chart of stop and searches per 1,000 residents in {f.name} and England and Wales by year "
                      "ending March, with the 2014 reforms marked."))

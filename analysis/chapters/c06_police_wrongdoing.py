@@ -7,6 +7,7 @@ import pandas as pd
 from analysis import config
 from analysis.chapters import common, evidence
 from analysis.measures import force_measures as fm
+from analysis.measures import force_series
 from analysis.measures.funnels import deaths_funnel, review_funnel
 from analysis.methods import funnel, per_resident, ranking, stats
 from analysis.present import funnels, lines, register, source_lines, tables
@@ -271,7 +272,7 @@ def review_outcomes(highlight: str | None = None) -> Section:
 
 
 def force_section(force: str) -> Section:
-    """The force's deaths by type and year."""
+    """The force's deaths by type, and by year (the rows of measures/force_series)."""
     f = forces.resolve(force)
     mine = iopc.by_force()
     mine = mine[mine["pfa_code"] == f.code]
@@ -283,15 +284,15 @@ def force_section(force: str) -> Section:
         headers={"type": "Type of death", "fatalities": "Deaths", "ci": "Exact 95% interval for the count"},
         intervals={"ci": ("ci_low", "ci_high")}, decimals={"ci": 1}, kind="force",
         caption=f"Deaths during or following contact with {f.name}, {span}")
-    per_year = mine.groupby("year_ending", as_index=False)["fatalities"].sum()
-    plot = per_year.rename(columns={"year_ending": "year", "fatalities": "value"}).assign(
-        series=f.short_name)
+    per_year = force_series.for_areas("deaths_count", [f.code])
+    plot = per_year[["year_ending", "value"]].rename(columns={"year_ending": "year"}).assign(series=f.short_name)
     chart = lines.yearly_lines(
         plot, name=f"deaths-force-{f.slug}", y_title="Deaths, all types", x_title="Financial year ending March",
-        title=f"Deaths during or following police contact: {f.name}", source=SOURCE,
+        title=f"Deaths during or following police contact: {f.name}",
+        source=source_lines.line(force_series.datasets_of(per_year)),
         subtitle="All IOPC categories; a death in an incident involving two forces counts for each",
         description=(f"Line chart of deaths during or following contact with {f.name} by financial year, all types "
-                     f"together: {int(per_year['fatalities'].sum())} in total."))
+                     f"together: {int(per_year['value'].sum())} in total."))
     return Section(table, chart, [])
 
 

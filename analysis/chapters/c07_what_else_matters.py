@@ -9,6 +9,7 @@ from analysis.measures.asb import (ASB_YEARS, CHANGE_WORDS, ENGLAND_AND_WALES, L
                                    asb_area_name, asb_change_flags, asb_table)
 from analysis.methods import comparable, ranking, stats, survey
 from analysis.measures import force_measures as fm
+from analysis.measures import force_series
 from analysis.measures import funnels as measure_funnels
 from analysis.present import maps, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
@@ -155,43 +156,48 @@ def cjs_by_group() -> Section:
     return Section(table, chart, figures)
 
 
+# ONS's test of a force area's ASB against England and Wales (force_series' values), in the force table's words.
+ASB_TEST_WORDS = {fm.HIGHER: stats.WORDS[stats.HIGHER], fm.LOWER: stats.WORDS[stats.LOWER],
+                  fm.NOT_DIFFERENT: stats.WORDS[stats.SIMILAR]}
+
+
 def force_section(force: str) -> Section:
     """The force's recorded crime (ONS's newest counts, year ending June 2025, mid-2024 residents) and CSEW
     anti-social behaviour (2018/19, with ONS's test) beside England and Wales, the median force and each comparable
-    force."""
+    force: the rows of measures/force_series."""
     f = forces.resolve(force)
     peers = comparable.comparable_to(f.code)
-    fitted, period = measure_funnels.recorded_crime_funnel()
-    crime = measure_funnels.recorded_crime_rates().set_index("pfa_code").rename(columns={"per_1000": "crime_rate"})
-    asb = asb_table()
-    asb = asb[asb["year_ending"] == max(ASB_YEARS)].set_index("area_code")
+    fitted, _ = measure_funnels.recorded_crime_funnel()
+    crime = force_series.for_areas("recorded_crime_per_1000").set_index("force_code")
+    period = crime["period"].iloc[0]
+    asb = force_series.for_areas("asb_experience_pct")
+    asb = asb[asb["year_ending"] == asb["year_ending"].max()].set_index("force_code")
     codes = sorted(forces.force_codes()) + [ENGLAND_AND_WALES]
     frame = pd.DataFrame({
-        "crime_rate": crime["crime_rate"].reindex(codes),
-        "asb_pct": [asb["asb_pct"].get(asb_area(c)) for c in codes],
-        "asb_test": [stats.WORDS.get(asb["against_england_and_wales"].get(asb_area(c), ""), "")
-                     + (" (London's combined figure)" if asb_area(c) != c else "") for c in codes],
+        "crime_rate": crime["value"].reindex(codes),
+        "asb_pct": asb["value"].reindex(codes),
+        "asb_test": [ASB_TEST_WORDS.get(asb.at[c, "vs_england_and_wales"], "")
+                     + (" (London's combined figure)" if asb.at[c, "area"] else "") for c in codes],
     }, index=pd.Index(codes, name="pfa_code"))
     rows = ranking.comparison_rows(frame, f.code, peers)
     rows.loc[rows["area"] == "Median force", "asb_test"] = ""
-    asb_year = financial_year(max(ASB_YEARS))
-    note = "" if asb_area(f.code) == f.code else f" ASB for {f.name} is the figure for {LONDON_NAME}."
+    asb_year = asb["period"].iloc[0]
+    note = "" if not asb.at[f.code, "area"] else f" ASB for {f.name} is the figure for {asb.at[f.code, 'area']}."
     table = tables.format_table(
         rows, headers={"area": "Area", "crime_rate": f"Recorded crime per 1,000 residents, {period}",
                        "asb_pct": f"Adults who experienced or witnessed ASB, {asb_year} (%)",
                        "asb_test": "ASB against England and Wales (ONS test)"},
         decimals={"crime_rate": 1, "asb_pct": 1}, missing={"crime_rate": "no rate: too few residents"}, kind="force",
         caption=f"Recorded crime and anti-social behaviour: {f.name} and others")
-    bars = crime.loc[[f.code, ENGLAND_AND_WALES, *peers], ["crime_rate"]].dropna().reset_index().rename(
-        columns={"crime_rate": "value"})
+    bars = crime.loc[[f.code, ENGLAND_AND_WALES, *peers], ["value"]].dropna().rename_axis("pfa_code").reset_index()
     chart = ranked.labelled_bars(
         bars, name=f"crime-rate-force-{f.slug}", highlight=f.code, fmt=".1f",
         x_title="Recorded crime per 1,000 residents (excluding fraud)",
         title=f"Recorded crime per 1,000 residents, {period}: {f.name}",
         subtitle=[f"Beside England and Wales and its comparable forces; median force "
-                  f"{ranking.median_force(crime['crime_rate']):.1f}. Recorded offences are counts of events, "
+                  f"{ranking.median_force(crime['value']):.1f}. Recorded offences are counts of events, "
                   "which vary by chance too: the funnel in the chapter places each force." + note],
-        source=source_lines.line(measure_funnels.CRIME_DATA),
+        source=source_lines.line(force_series.datasets_of(crime)),
         description=(f"Bar chart of recorded crime per 1,000 residents, {period}, in {f.name}, England and Wales and "
                      "its comparable forces. " + common.funnel_sentence(
                          fitted, f.code, what=f"recorded crime per 1,000 residents, {period}")

@@ -12,7 +12,7 @@ from analysis.present import inert, precision
 from analysis.publish.datapack import LICENCE
 
 FOLDER = "force-measures"  # in the site's root, beside the compare page
-TABLE, DEFINITIONS = "force-measures", "measures"
+TABLE, DEFINITIONS, SERIES = "force-measures", "measures", "force-series"
 # A row per force, measure and period (the table's contract, analysis/measures/force_measures.py).
 PRIMARY_KEY = ["force_code", "measure_id", "period"]
 # The contract's metadata of a measure, first; whatever else its data file gives follows.
@@ -63,9 +63,23 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def write(target: Path, table: pd.DataFrame, measures: dict[str, dict], schema=None) -> Path:
+def _series_resource(target: Path, series: pd.DataFrame, schema, common: dict) -> dict:
+    """Write the measure series (measures/force_series: each force's, and England and Wales's, figure in every period
+    the chapters show, each marked where it breaks with the one before) as CSV, and its resource."""
+    rows = inert.spreadsheet(precision.for_file(series.reset_index(drop=True)))
+    rows.to_csv(target / f"{SERIES}.csv", index=False)
+    fields = table_schema(rows, _descriptions(schema), PRIMARY_KEY)
+    fields["foreignKeys"] = [{"fields": "measure_id", "reference": {"resource": DEFINITIONS, "fields": "measure_id"}}]
+    return {"name": SERIES, "title": "Each force's measures over time (CSV; series_break marks a period not "
+                                     "comparable with the one before it)", "path": f"{SERIES}.csv", "format": "csv",
+            "mediatype": "text/csv", "type": "table", **common, "schema": fields}
+
+
+def write(target: Path, table: pd.DataFrame, measures: dict[str, dict], schema=None, series: pd.DataFrame | None = None,
+          series_schema=None) -> Path:
     """Write the package into `target`: the table (floats at config.FILE_DIGITS, every text cell a spreadsheet could
-    run neutralised) as CSV and as JSON, the measures' definitions as CSV, and datapackage.json; a national figure
+    run neutralised) as CSV and as JSON, the measures' definitions as CSV, with `series` (each force's measures over
+    time, whose measures `measures` also describes) as CSV, and datapackage.json; a national figure
     (`by_force: false`) is no force's measure and is left out. Returns its path."""
     measures = by_force(measures)
     order = {mid: i for i, mid in enumerate(measures)}
@@ -95,12 +109,17 @@ def write(target: Path, table: pd.DataFrame, measures: dict[str, dict], schema=N
          "mediatype": "text/csv", "type": "table", **common,
          "schema": table_schema(defs, {}, ["measure_id"])},
     ]
+    if series is not None:
+        resources.append(_series_resource(target, series[series["measure_id"].isin(list(measures))], series_schema,
+                                          common))
     forces_n = rows["force_code"].nunique()
     package = {"name": FOLDER, "title": "Public confidence in policing: every force's measures",
                "description": f"One row per force, measure and period for the {forces_n} territorial forces of England "
                               "and Wales: the force's figure and interval, England and Wales and the median force, "
                               "the verdicts (funnel place, against England and Wales, change since the previous "
-                              "period) or the reason there is none, the source grade and datasets. Missing is empty, "
+                              "period) or the reason there is none, the source grade and datasets"
+                              + ("; and each force's measures over time, each period marked where it is not "
+                                 "comparable with the one before it" if series is not None else "") + ". Missing is empty, "
                               "never zero; text a spreadsheet would run as a formula starts with a single quote.",
                "licenses": [LICENCE], "resources": resources}
     descriptor = target / "datapackage.json"
@@ -109,7 +128,8 @@ def write(target: Path, table: pd.DataFrame, measures: dict[str, dict], schema=N
 
 
 def publish(target: Path) -> Path:
-    """`make site`: the package of the real table for all 43 forces, in `target`."""
-    from analysis.measures import force_measures
+    """`make site`: the package of the real table for all 43 forces, with their measure series, in `target`."""
+    from analysis.measures import force_measures, force_series
 
-    return write(target, force_measures.all_forces(), force_measures.MEASURES, force_measures.SCHEMA)
+    return write(target, force_measures.all_forces(), force_series.MEASURES, force_measures.SCHEMA,
+                 force_series.all_series(), force_series.SCHEMA)

@@ -68,3 +68,23 @@ def test_a_national_figure_is_not_published_as_a_force_measure(tmp_path):
     assert len(records) == len(table) and "deaths_national" not in {r["measure_id"] for r in records}
     definitions = pd.read_csv(descriptor.parent / "measures.csv", keep_default_na=False)
     assert list(definitions["measure_id"]) == list(fixture.MEASURES) and "by_force" not in definitions
+
+
+def test_the_series_is_published_with_its_schema_and_breaks(tmp_path):
+    from frictionless import validate
+
+    series = fixture.series()
+    descriptor = measures_package.write(tmp_path / "force-measures", fixture.table(), fixture.MEASURES,
+                                        series=series)
+    report = validate(str(descriptor))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    package = json.loads(descriptor.read_text())
+    resource = next(r for r in package["resources"] if r["name"] == measures_package.SERIES)
+    fields = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
+    assert fields["series_break"] == "boolean" and fields["year_ending"] == "integer" and fields["value"] == "number"
+    assert resource["schema"]["primaryKey"] == measures_package.PRIMARY_KEY
+    written = pd.read_csv(descriptor.parent / "force-series.csv")
+    assert len(written) == len(series)
+    broken = written[written["series_break"]]
+    assert broken[["force", "measure_id", "period"]].values.tolist() == [["Kent Police", "officers_per_100k",
+                                                                          "31 March 2025"]]

@@ -1,0 +1,181 @@
+"""The table of every force's measure series: its schema, a break wherever the basis changes and nowhere else, the
+same figures as the measures table for the periods both hold, and the force sections drawing its rows."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.errors
+import pytest
+
+from analysis.chapters import c02_neighbourhood_policing as c02
+from analysis.chapters import c03_procedural_justice as c03
+from analysis.chapters import c05_contact_with_suspects as c05
+from analysis.chapters import c06_police_wrongdoing as c06
+from analysis.chapters import c07_what_else_matters as c07
+from analysis.measures import force_measures as fm
+from analysis.measures import force_series as fs
+from analysis.measures import search_ratios
+from analysis.sources import forces
+
+KENT = "E23000032"
+EW = forces.ENGLAND_AND_WALES
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return fs.all_series()
+
+
+def test_the_table_passes_its_schema_with_every_area_once_a_period(table):
+    assert list(table.columns) == fs.COLUMNS + fs.EXTRA
+    fs.SCHEMA.validate(table)
+    assert set(table["force_code"]) == forces.force_codes() | {EW}
+    sizes = table.groupby(["measure_id", "period"]).size()
+    # Deaths have no England and Wales row: a death two forces shared is counted against each.
+    assert (sizes.drop(index="deaths_count") == 44).all() and (sizes["deaths_count"] == 43).all()
+    assert set(table["measure_id"]) <= set(fs.MEASURES) and set(fm.MEASURES) <= set(fs.MEASURES)
+    # Missing is missing: Dyfed-Powys had too few searches of Black people in 2007/08, so no ratio, and why.
+    dyfed = table[(table["force"] == "Dyfed-Powys Police") & (table["measure_id"] == "bw_search_ratio")
+                  & (table["period"] == "2007/08")].iloc[0]
+    assert pd.isna(dyfed["value"]) and dyfed["reason"] == c03.disproportionality.TOO_FEW
+
+
+def test_the_schema_refuses_a_duplicated_row_a_made_up_reason_and_an_unknown_column(table):
+    with pytest.raises(pandera.errors.SchemaError):
+        fs.SCHEMA.validate(pd.concat([table, table.head(1)], ignore_index=True))
+    bad = table.copy()
+    bad.loc[bad["value"].isna().idxmax(), "reason"] = "it felt low"
+    with pytest.raises(pandera.errors.SchemaError):
+        fs.SCHEMA.validate(bad)
+    with pytest.raises(pandera.errors.SchemaErrors):  # strict: a column beyond the table's is refused
+        fs.SCHEMA.validate(table.assign(rank=1))
+
+
+def test_a_break_is_marked_where_the_basis_changes_and_nowhere_else(table):
+    ratios = table[table["measure_id"] == "bw_search_ratio"]
+    # Every area's first period on Census 2021 (2022/23, from published rates) breaks with 2018/19 on interpolated
+    # residents; the open data's years, one series, never break.
+    assert ratios.loc[ratios["series_break"], "period"].unique().tolist() == ["2022/23"]
+    assert ratios["series_break"].sum() == 44
+    assert (ratios.loc[ratios["series_break"], "series"] == fs.CENSUS_2021).all()
+    assert not table.loc[table["measure_id"] == "searches_per_1000", "series_break"].any()
+    # Officers: the Home Office's counts on each year's residents, then a third party's 2026 figure on mid-2024's.
+    officers = table[table["measure_id"] == "officers_per_100k"]
+    assert officers.loc[officers["series_break"], "period"].unique().tolist() == ["31 March 2026"]
+    assert (officers.loc[officers["series_break"], "grade"] == "third-party extract").all()
+    assert not table.loc[table["measure_id"].isin(["pcsos_per_100k", "officers_and_pcsos_per_100k"]),
+                         "series_break"].any()
+    made = pd.DataFrame({"force_code": [KENT] * 3 + [EW], "measure_id": "m", "series": ["a", "a", "b", "b"],
+                         "period_end": ["2020-03-31", "2021-03-31", "2022-03-31", "2020-03-31"]})
+    assert fs.breaks(made.iloc[::-1]).tolist() == [False, True, False, False]  # an area's first period never breaks
+
+
+def test_hollow_years_are_the_years_the_chapter_flags(table):
+    ratios = table[(table["measure_id"] == "bw_search_ratio") & (table["series"] == fs.INTERPOLATED)]
+    black = search_ratios.rate_ratio_table()
+    black = black[(black["group"] == "Black") & black["pfa_code"].isin(forces.force_codes() | {EW})]
+    expected = black.assign(hollow=search_ratios.hollow(black)).set_index(["pfa_code", "year_ending"])["hollow"]
+    got = ratios.set_index(["force_code", "year_ending"])["hollow"]
+    assert got.sort_index().equals(expected.sort_index().astype(bool))
+    assert got.any() and not got.all()
+
+
+@pytest.mark.parametrize("measure_id, period", [("bw_search_ratio", "2018/19"), ("bw_search_ratio", "2022/23"),
+                                                ("searches_per_1000", "2018/19"),
+                                                ("officers_per_100k", "31 March 2023"),
+                                                ("officers_per_100k", "31 March 2026"),
+                                                ("pcsos_per_100k", "31 March 2023"),
+                                                ("recorded_crime_per_1000", "year ending June 2025")])
+def test_the_series_agrees_with_the_measures_table_where_both_hold_a_period(table, measure_id, period):
+    series = table[(table["measure_id"] == measure_id) & (table["period"] == period)].set_index("force_code")
+    measures = fm.all_forces()
+    measures = measures[(measures["measure_id"] == measure_id) & (measures["period"] == period)].set_index(
+        "force_code")
+    forces_only = series.drop(index=EW)
+    pd.testing.assert_series_equal(forces_only["value"].sort_index(), measures["value"].sort_index(), rtol=1e-12)
+    assert series.at[EW, "value"] == pytest.approx(measures["england_and_wales"].iloc[0], rel=1e-12)
+    assert (forces_only["grade"].sort_index() == measures["grade"].sort_index()).all()
+    assert (forces_only["datasets"].sort_index() == measures["datasets"].sort_index()).all()
+
+
+def _drawn(chart) -> pd.DataFrame:
+    """The data a force section's chart draws (its dataset naming areas)."""
+    spec = chart.to_dict()
+    return pd.DataFrame(next(d for d in spec["datasets"].values() if d and "pfa_code" in d[0]))
+
+
+def test_the_black_white_chart_and_table_are_the_series_rows(table):
+    section = c03.force_section("kent")
+    drawn = _drawn(section.chart).sort_values(["pfa_code", "year_ending"], kind="stable").reset_index(drop=True)
+    rows = table[(table["measure_id"] == "bw_search_ratio") & table["force_code"].isin([KENT, EW])
+                 & (table["series"] == fs.INTERPOLATED) & table["value"].notna()].reset_index(drop=True)
+    assert drawn["pfa_code"].tolist() == rows["force_code"].tolist()
+    assert drawn["year_ending"].tolist() == rows["year_ending"].tolist()
+    assert drawn["value"].tolist() == pytest.approx(rows["value"].tolist())
+    assert drawn["ci_low"].tolist() == pytest.approx(rows["ci_low"].tolist())
+    assert drawn["flagged"].tolist() == rows["hollow"].tolist()
+    kent = table[(table["measure_id"] == "bw_search_ratio") & (table["force_code"] == KENT)]
+    assert section.table.frame["Year"].tolist() == kent["period"].tolist()
+    # The row after the break is built from the published rates, never joined to the line.
+    assert section.table.frame["Built from"].iloc[-1] == c03.BUILT_FROM[fs.CENSUS_2021]
+    assert not (drawn["year_ending"] == kent.loc[kent["series_break"], "year_ending"].iloc[0]).any()
+
+
+def test_the_search_rate_chart_is_the_series_rows(table):
+    drawn = _drawn(c05.force_section("kent").chart).sort_values(["pfa_code", "year"], kind="stable")
+    rows = table[(table["measure_id"] == "searches_per_1000") & table["force_code"].isin([KENT, EW])]
+    assert drawn["pfa_code"].tolist() == rows["force_code"].tolist()
+    assert drawn["year"].tolist() == rows["year_ending"].tolist()
+    assert drawn["value"].tolist() == pytest.approx(rows["value"].tolist())
+
+
+def test_the_workforce_chart_and_table_are_the_series_rows_and_the_pooled_comparable_forces(table):
+    peers = c02.comparable.comparable_to(KENT)
+    section = c02.force_section("kent")
+    drawn = _drawn(section.chart)
+    rows = table[table["measure_id"] == c02.STAFF_MEASURE]
+    for code in (KENT, EW):
+        mine = drawn[drawn["pfa_code"] == code].sort_values("year", kind="stable")
+        theirs = rows[rows["force_code"] == code]
+        assert mine["year"].tolist() == theirs["year_ending"].tolist()
+        assert mine["value"].tolist() == pytest.approx(theirs["value"].tolist())
+    # The comparable forces pooled: their staff over their residents, never the mean of their rates.
+    pooled = drawn[drawn["series"] == c02.PEERS_POOLED].set_index("year")["value"]
+    newest = rows[rows["force_code"].isin(peers) & (rows["year_ending"] == rows["year_ending"].max())]
+    assert pooled[newest["year_ending"].iloc[0]] == pytest.approx(
+        100_000 * newest["events"].sum() / newest["denominator"].sum())
+    shown = section.table.frame.set_index("Area")
+    assert shown.loc["Kent Police"].iloc[-1] == f"{rows.loc[rows['force_code'] == KENT, 'value'].iloc[-1]:.0f}"
+
+
+def test_the_deaths_chart_is_the_series_rows_counts_with_exact_intervals(table):
+    drawn = _drawn_rows(c06.force_section("kent").chart)
+    rows = table[(table["measure_id"] == "deaths_count") & (table["force_code"] == KENT)]
+    assert drawn["year"].tolist() == rows["year_ending"].tolist()
+    assert drawn["value"].tolist() == rows["value"].tolist()
+    # A year with no death is a zero the source gives (IOPC lists the forces with one), its interval 0 to 3.7.
+    zero = table[(table["measure_id"] == "deaths_count") & (table["value"] == 0)].iloc[0]
+    assert zero["ci_low"] == 0 and zero["ci_high"] == pytest.approx(3.689, abs=1e-3)
+
+
+def _drawn_rows(chart) -> pd.DataFrame:
+    """The largest dataset of a chart whose series are not areas (no pfa_code): its lines' points."""
+    spec = chart.to_dict()
+    return pd.DataFrame(max((d for d in spec["datasets"].values() if d and "value" in d[0]), key=len))
+
+
+def test_the_crime_chart_is_the_series_rows_and_london_s_forces_share_london_s_asb(table):
+    peers = c07.comparable.comparable_to(KENT)
+    drawn = _drawn(c07.force_section("kent").chart).set_index("pfa_code")["value"]
+    crime = table[table["measure_id"] == "recorded_crime_per_1000"].set_index("force_code")["value"]
+    assert list(drawn.index) == [KENT, EW, *peers]
+    assert drawn.tolist() == pytest.approx(crime[[KENT, EW, *peers]].tolist())
+    asb = table[(table["measure_id"] == "asb_experience_pct") & (table["period"] == "2018/19")].set_index(
+        "force_code")
+    met, city = asb.loc[forces.METROPOLITAN], asb.loc[forces.CITY_OF_LONDON]
+    assert met["value"] == city["value"] and met["area"] == city["area"] and met["area"].startswith("London")
+    assert pd.isna(asb.at[KENT, "area"]) or asb.at[KENT, "area"] is None
+    # The Met's verdict is the measures table's (London's), given to the City beside London's name.
+    measures = fm.all_forces().set_index(["force_code", "measure_id", "period"])
+    assert met["vs_england_and_wales"] == measures.at[(forces.METROPOLITAN, "asb_experience_pct", "2018/19"),
+                                                      "vs_england_and_wales"]
