@@ -6,7 +6,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.chapters import common
-from analysis.methods import stats, survey
+from analysis.methods import survey
 from analysis.present import inert, lines, ranked, register, source_lines, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_number

@@ -167,7 +167,6 @@ def force_section(force: str) -> Section:
     force: the rows of measures/force_series."""
     f = forces.resolve(force)
     peers = comparable.comparable_to(f.code)
-    fitted, _ = measure_funnels.recorded_crime_funnel()
     crime = force_series.for_areas("recorded_crime_per_1000").set_index("force_code")
     period = crime["period"].iloc[0]
     asb = force_series.for_areas("asb_experience_pct")
@@ -199,9 +198,9 @@ def force_section(force: str) -> Section:
                   "which vary by chance too: the funnel in the chapter places each force." + note],
         source=source_lines.line(force_series.datasets_of(crime)),
         description=(f"Bar chart of recorded crime per 1,000 residents, {period}, in {f.name}, England and Wales and "
-                     "its comparable forces. " + common.funnel_sentence(
-                         fitted, f.code, what=f"recorded crime per 1,000 residents, {period}")
-                     + "."))
+                     "its comparable forces. " + common.row_sentence(
+                         common.measure_row(f.code, "recorded_crime_per_1000", period),
+                         what=f"recorded crime per 1,000 residents, {period}") + "."))
     return Section(table, chart, [])
 
 

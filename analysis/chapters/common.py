@@ -10,7 +10,7 @@ from analysis.measures import force_measures
 from analysis.methods import funnel, policeuk_measures, ranking
 from analysis.present import funnels, lines, source_lines
 from analysis.present.glue import Figure, Section
-from analysis.present.numbers import fmt_compared, fmt_number, format_spec, is_zero
+from analysis.present.numbers import fmt_compared, fmt_number, is_zero
 from analysis.sources import csew, forces, localfiles, policeuk
 from analysis.sources.files import locate
 
@@ -60,21 +60,6 @@ def measure_row(highlight: str, measure_id: str, period: str) -> pd.Series:
 
 def _placed(name: str, figure: str, what: str, verdict: str) -> str:
     return f"{name}: {figure} {what}, {verdict}"
-
-
-def funnel_sentence(fitted: funnel.Funnel, force_code: str, *, what: str, fmt: str = "{:.1f}") -> str:
-    """"Kent Police: 5.5 for the Black/White search rate ratio in 2018/19, within the 95% limits around England and
-    Wales excluding the Met": where the force falls on a funnel the measures table does not hold (methods/funnel),
-    never a rank; if the force has no value, says so."""
-    name = forces.get(force_code).name
-    table = fitted.table.set_index("pfa_code")
-    if force_code not in table.index or pd.isna(table.at[force_code, "value"]):
-        return f"{name} has no published figure for {what}"
-    verdict = table.at[force_code, "funnel"]
-    around = "" if verdict.startswith("not compared") else f" around {fitted.centre_name}"
-    caveat = funnel.wide_caveat(fitted.spread, fitted.centre_name) if verdict == funnel.WITHIN else None
-    return _placed(name, fmt_number(table.at[force_code, "value"], *format_spec(fmt)) + " for", what,
-                   verdict + around + (f" ({caveat})" if caveat else ""))
 
 
 def row_sentence(row: pd.Series, what: str) -> str:

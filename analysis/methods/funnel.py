@@ -21,7 +21,7 @@ WINSOR = (0.10, 0.90)
 # A count of no events, on the log scale: half an event (a unit's z-score only, never its rate or verdict).
 LOG_ZERO_EVENTS = 0.5
 WITHIN = "within the 95% limits"
-# Each reads on before "around" and the funnel's centre (chapters/common.funnel_sentence).
+# Each reads on before "around" and the funnel's centre (chapters/common.row_sentence).
 ABOVE_95, BELOW_95 = "above the 95% (not the 99.8%) limit", "below the 95% (not the 99.8%) limit"
 ABOVE_998, BELOW_998 = "above the 99.8% limit", "below the 99.8% limit"
 ORDER = [BELOW_998, BELOW_95, WITHIN, ABOVE_95, ABOVE_998]
