@@ -347,6 +347,8 @@ def use_of_force(highlight: str | None = None) -> Section:
     national = table[table["pfa_code"] == ss.ENGLAND_AND_WALES].set_index("year_ending")
     now = table[table["year_ending"] == latest]
     forces_only = now[(now["pfa_code"] != ss.ENGLAND_AND_WALES) & now["value"].notna()]
+    # The City of London's few residents make a ratio per resident say little: it is neither tested nor placed.
+    compared = forces_only[forces_only["pfa_code"] != forces.CITY_OF_LONDON]
     rates_data = measure_funnels.use_of_force_data(latest)
     centre = national.at[latest, "value_interpolated"]
     # Centred, as chapter 3's funnels are, on England and Wales without the Met, whose uses would otherwise set the
@@ -383,13 +385,13 @@ def use_of_force(highlight: str | None = None) -> Section:
                label=f"Use of force: tactic uses per 1,000 White residents, England and Wales, {financial_year(latest)} "
                      "(interpolated residents)"),
         # Significantly above one only if it is on both denominators.
-        Figure("uof_forces_above_1", int((forces_only[["ci_low", "ci_low_interpolated"]].min(axis=1) > 1).sum()),
+        Figure("uof_forces_above_1", int((compared[["ci_low", "ci_low_interpolated"]].min(axis=1) > 1).sum()),
                "forces", rates_data,
                label=f"Forces whose {uof} was significantly above one on both the 2011 Census and {interpolated}, "
-                     f"{now_year}"),
-        Figure("uof_forces", len(forces_only), "forces", [FORCE_FILES[latest]],
+                     f"{now_year}, the City of London left out"),
+        Figure("uof_forces", len(compared), "forces", [FORCE_FILES[latest]],
                label=f"Forces with at least {config.MIN_EVENTS_FOR_RATIO} tactic uses on Black people and as many "
-                     f"on White people (enough to give a ratio), {now_year}"),
+                     f"on White people (enough to give a ratio), {now_year}, the City of London left out"),
         Figure("uof_funnel_uncertain", int(uncertain.sum()), "forces", rates_data,
                label=f"Forces given no place on the use of force funnel, {now_year}: their ratios on the 2011 Census "
                      "and on interpolated residents are further apart than the width of the 95% interval"),
