@@ -50,12 +50,20 @@ def fmt_interval(low, high, decimals: int = 0, thousands: bool = True) -> str:
 
 def fmt_compared(value, reference, decimals: int = 0, thousands: bool = True) -> tuple[str, str, str]:
     """`value`, `reference` and how far apart they are (its size; the caller says which way, and says "about the
-    same" where it prints as 0), all three at `decimals` places. The difference is the one a reader subtracts from
-    the two printed figures (215.6 against 200.2: "216", "200", "16"), so a page never prints a difference its
-    reader cannot check, nor a figure at more places than its measure is shown to; it can differ from the
-    difference of the unrounded figures by one in its last place at most."""
-    shown = [fmt_number(x, decimals, thousands) for x in (value, reference)]
-    return shown[0], shown[1], fmt_number(abs(_read(shown[0]) - _read(shown[1])), decimals, thousands)
+    same" where it prints as 0). The difference is the unrounded one, and all three are at `decimals` places where it
+    agrees with what a reader subtracts from the two printed figures; where it does not, all three are at one more
+    place (215.6 against 200.2: "215.6", "200.2", "15.4", never "216", "200", "15"; 215.4 against 200.2: "215",
+    "200", "15"). Never more: where even one more place does not agree (about one pair in sixteen), the difference is
+    the one a reader subtracts from the printed figures, within one in that extra place of the unrounded difference
+    (247.634 against 200.377: "247.6", "200.4", "47.2"), so no figure is printed to places its measure is not."""
+    exact_value, exact_reference = _exact(value), _exact(reference)
+    exact = abs(exact_value - exact_reference)
+    for places in (decimals, decimals + 1):
+        shown = [fmt_number(x, places, thousands) for x in (exact_value, exact_reference, exact)]
+        subtracted = abs(_read(shown[0]) - _read(shown[1]))
+        if subtracted == _read(shown[2]):
+            return shown[0], shown[1], shown[2]
+    return shown[0], shown[1], fmt_number(subtracted, decimals + 1, thousands)
 
 
 def places(text: str) -> int:

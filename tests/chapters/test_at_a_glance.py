@@ -85,18 +85,20 @@ def test_significance_wording_or_no_sampling_error():
         "above the 99.8% limit around the median force")
 
 
-def test_the_gap_to_the_median_agrees_with_the_figures_shown():
-    # Issue 35: 7.4 and 12.6 show as 7 and 13, and the gap a reader subtracts from them is the one the row gives.
+def test_the_gap_to_the_median_is_unrounded_and_agrees_with_the_figures_shown():
+    # Issue 35: 7.4 and 12.6 show as 7 and 13, a reader subtracts 6 but the unrounded gap is 5.2, so the row shows
+    # both figures and the gap to one more place: 7.4 and 12.6, 5.2 below.
     assert glance._count_wording(7.4, 12.6, "PCSOs per 100,000 residents") == (
-        "7", "13", ["6 PCSOs per 100,000 residents below the median force", glance.NO_SAMPLING])
-    assert glance._count_wording(85.94, 77.16, "offences per 1,000", 1)[:2] == ("85.9", "77.2")
+        "7.4", "12.6", ["5.2 PCSOs per 100,000 residents below the median force", glance.NO_SAMPLING])
+    assert glance._count_wording(85.94, 77.16, "offences per 1,000", 1)[:2] == ("85.94", "77.16")
     assert glance._count_wording(85.94, 77.16, "offences per 1,000", 1)[2][0] == (
-        "8.7 offences per 1,000 above the median force")
-    # Kent's 215.6 officers against 200.2 (review 3): never "216 ... 200 ... 15.4 above", nor "215.634" (review 5).
-    assert glance._count_wording(215.6, 200.2, "officers per 100,000 residents") == (
+        "8.78 offences per 1,000 above the median force")
+    # Kent's 215.6 officers against 200.2 (review 3): never "216 ... 200 ... 15.4 above".
+    assert glance._count_wording(215.6, 200.2, "officers per 100,000 residents")[:2] == ("215.6", "200.2")
+    assert glance._count_wording(216.4, 200.1, "officers per 100,000 residents") == (
         "216", "200", ["16 officers per 100,000 residents above the median force", glance.NO_SAMPLING])
     assert glance._count_wording(12.6, 13.4, "officers per 100,000 residents")[2][0] == (
-        "about the same as the median force")  # both print as 13
+        "0.8 officers per 100,000 residents below the median force")
     assert glance._count_wording(13.4, 13.4, "officers per 100,000 residents")[2][0] == "the same as the median force"
     # A gap that prints as 0 (Lancashire's PCSOs, 15.04 against 15.0) is no gap a reader sees: never "0.0 above".
     assert glance._count_wording(15.04, 15.0, "PCSOs per 100,000 residents")[2][0] == (
@@ -138,8 +140,8 @@ def test_the_newest_figures_come_first_marked_with_their_grade_and_each_stock_sa
     rows = section.table.set_index(["measure", "period"])
     officers = rows.loc[("Police officers per 100,000 residents (mid-2024 population)",
                          "31 March 2026 (third-party extract)")]
-    # 215.5 against the median force's 199.5, printed as 216 and 199: the 17 above is what a reader subtracts.
-    assert officers["force"] == "216" and officers["england_and_wales"] == "236"
+    # 215.5 against the median force's 200.1 (both to one place more): the 15.4 above is what a reader subtracts.
+    assert officers["force"] == "215.5" and officers["england_and_wales"] == "236"
     assert "4,163 officers (FTE), down from 4,203 officers (FTE) at 31 March 2023" in officers["comparison"]
     pcsos = rows.loc[("PCSOs per 100,000 residents", "31 March 2023")]
     assert "136 PCSOs (FTE), down from 287 PCSOs (FTE) at 31 March 2022" in pcsos["comparison"]
@@ -194,8 +196,8 @@ def test_the_officers_sentence_sets_the_force_beside_the_median_force_of_its_mea
     rows = glance.at_a_glance(forces.resolve("kent")).table
     newest = rows[rows["measure_id"] == "officers_per_100k"].iloc[0]
     assert newest["period"] == "31 March 2026 (third-party extract)" and newest["period"] in slope
-    # The gap to the median is the one a reader subtracts from the figures printed, at the chart's own places.
-    assert "highest of" not in slope and "against 199 in the median force (17 above)" in slope
+    # The gap to the median subtracts from the printed figures, so Kent's 215.5 may take a place more than the chart.
+    assert "highest of" not in slope and "against 199.5 in the median force (16.0 above)" in slope
     city = next(f.value for f in c02.officers_map("city-of-london").figures if f.key == "off_map_force_median")
     assert "left out" in city and "no published figure" not in city
     assert glance.ski_slopes(forces.resolve("city-of-london"))[0].to_dict()["description"].startswith("Column chart")

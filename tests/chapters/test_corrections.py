@@ -84,7 +84,7 @@ def test_a_force_is_set_beside_the_median_force_never_ranked():
     figure, = common.median_figures("k", values, "kent", what="x", datasets=["a/b"])
     assert figure.value == "Kent Police: 5 x, against 5 in the median force (about the same)"
     assert common.median_sentence("Kent Police", 215.5, 200.1, what="x") == \
-        "Kent Police: 216 x, against 200 in the median force (16 above)"  # as printed, never 15.4
+        "Kent Police: 215.5 x, against 200.1 in the median force (15.4 above)"
     assert common.median_sentence("Kent Police", 190.0, 200.0, what="x").endswith("(10 below)")
     assert common.median_figures("k", values, None, what="x", datasets=["a/b"]) == []
 
