@@ -3,7 +3,6 @@ chromium and read back to check it."""
 
 from __future__ import annotations
 
-import copy
 import html
 import json
 import math
@@ -14,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from analysis import config
 from analysis.chapters.common import join
@@ -28,20 +27,19 @@ MIN_PAGES, MAX_PAGES = 2, 4
 
 
 class Layout(NamedTuple):
-    """How the briefing is laid out on paper: the most rows of one part of the key measures (see _parts), CSS added
-    to PRINT_CSS, and the most height of a chart's plot in pixels (0: as drawn online)."""
+    """How the briefing is laid out on paper: CSS added to PRINT_CSS, and the most height of a chart's plot in pixels
+    (0: as drawn online)."""
 
-    part_rows: int
     css: str = ""
     plot: int = 0
 
 
 DENSE = "html { font-size: 8pt; } p, li { margin: 0.6mm 0; } h2 { margin-top: 3mm; }"
-# Tried in turn until one takes at most MAX_PAGES: denser is smaller parts, which fill what a page has left better,
-# body text of 8 pt (never under MIN_TEXT_PT) and lower plots; no text is made smaller than online.
+# Tried in turn until one takes at most MAX_PAGES: denser is body text of 8 pt (never under MIN_TEXT_PT) and lower
+# plots; no text is made smaller than online.
 # The densest also sets the list of sources in two columns and lines closer (the Met's carries the most rows).
 DENSEST = DENSE + " html { line-height: 1.2; } ol.sources { columns: 2; column-gap: 6mm; }"
-LAYOUTS = (Layout(5), Layout(3, DENSE, 170), Layout(3, DENSEST, 140))
+LAYOUTS = (Layout(), Layout(DENSE, 170), Layout(DENSEST, 140))
 # Caps the height of every chart's plot before it is drawn (vegaEmbed is wrapped once the bundle has loaded).
 LOWER_PLOTS = """<script>(function () { var embed = window.vegaEmbed; if (!embed) return;
   window.vegaEmbed = function (el, spec, opts) {
@@ -108,6 +106,11 @@ p, li, td, th, .pcp-area-columns > div { overflow-wrap: anywhere; }
 .pcp-area-columns > div { min-width: 0; }
 table { border-collapse: collapse; font-size: 8pt; width: 100%; margin: 2mm 0; break-inside: avoid;
   table-layout: fixed; }
+/* The key measures are one table that may break between measures' rows (never inside one), its header repeated on
+   each page: whole, it would leave much of a page empty before it. */
+table.pcp-table-glance { break-inside: auto; }
+table.pcp-table-glance thead { display: table-header-group; }
+table.pcp-table-glance tbody { break-inside: avoid; }
 caption { font-size: 8pt; text-align: left; color: #444; }
 th, td { border-bottom: 0.4pt solid #bbb; padding: 0.8mm 1.5mm; text-align: left; vertical-align: top; }
 thead th { border-bottom: 0.8pt solid #333; }
@@ -190,34 +193,25 @@ def _part(article, name: str):
     return None if target is None else target.find_parent("section")
 
 
-def _parts(wrap, most: int) -> list:
-    """The key measures table as whole tables of at most `most` rows (more only where one measure has more), split
-    between measures (each row's data-group, its measure's id), each with the header and a caption saying which part
-    it is: on paper each part fits what is left of a page, where the whole table would leave much of a page empty or
-    break across it."""
-    rows = wrap.select("tbody > tr")
-    measure = [r.get("data-group") for r in rows]
-    starts = [0]
-    for i in range(1, len(rows)):
-        if measure[i] != measure[i - 1] and i - starts[-1] + measure[i:].count(measure[i]) > most:
-            starts.append(i)
-    if len(starts) == 1:
-        return [wrap]
-    parts = []
-    for number, (begin, end) in enumerate(zip(starts, starts[1:] + [len(rows)]), 1):
-        part = copy.copy(wrap)
-        for i, row in enumerate(part.select("tbody > tr")):
-            if not begin <= i < end:
-                row.decompose()
-        caption = part.select_one("caption")
-        if caption is not None:
-            caption.string = f"{caption.get_text()} (part {number} of {len(starts)})"
-            part["aria-label"] = caption.string
-        parts.append(part)
-    return parts
+def _group_rows(table) -> None:
+    """The key measures' rows in one tbody per measure (each row's data-group, its measure's id), which print keeps
+    on one page: the table may break between measures, never inside one."""
+    body = table.select_one("tbody")
+    if body is None:
+        return
+    groups: list = []
+    for row in body.select(":scope > tr"):
+        if not groups or row.get("data-group") != groups[-1][0].get("data-group"):
+            groups.append([])
+        groups[-1].append(row.extract())
+    for rows in groups:
+        group = Tag(name="tbody")
+        group.extend(rows)
+        body.insert_before(group)
+    body.decompose()
 
 
-def dashboard(html_root: Path, slug: str, local_data: bool = True, layout: Layout = Layout(5)) -> str:
+def dashboard(html_root: Path, slug: str, local_data: bool = True) -> str:
     """The at-a-glance page's content, as built, without what stays online (ONLINE_ONLY), and without the list of
     the force's own files when the edition used none; its sections in PAPER_ORDER first. A link to another page of
     the edition becomes its address in the published site (absolute when the site's address is set); on paper a
@@ -228,10 +222,8 @@ def dashboard(html_root: Path, slug: str, local_data: bool = True, layout: Layou
         part.decompose()
     for marker in article.select(f".{NOT_CHARTED}"):
         marker.find_parent("section").decompose()
-    key_measures = _part(article, "key measures")
-    measures = key_measures and key_measures.select_one(".pcp-table-wrap:has(.pcp-table-glance)")
-    if measures is not None:
-        measures.replace_with(*_parts(copy.copy(measures), layout.part_rows))
+    for table in article.select("table.pcp-table-glance"):
+        _group_rows(table)
     title = article.select_one("h1")
     for name in reversed(PAPER_ORDER):
         part = _part(article, name)
@@ -281,7 +273,7 @@ def assemble(edition: Path, layout: int = 0) -> Path:
     register = json.loads((edition / "figures.json").read_text())
     root = edition / "html"
     chosen = LAYOUTS[layout]
-    glance = dashboard(root, meta["slug"], local_data=bool(meta.get("local_data")), layout=chosen)
+    glance = dashboard(root, meta["slug"], local_data=bool(meta.get("local_data")))
     # The briefing cites the sources of the at-a-glance figures it carries, by their keys on the page (the charts'
     # sources are among them: each charts a measure whose row it carries).
     carried = carried_keys(glance)
@@ -445,12 +437,19 @@ def drawn_sizes(pdf: Path) -> list[tuple[int, float]]:
 
 
 def _split_tables(page: Path, pages: list[str]) -> list[str]:
-    """Tables of the briefing whose caption (or first header) and last row are not on one page of the PDF."""
+    """Tables of the briefing split across pages of the PDF: for the key measures, which may break between measures,
+    a measure whose rows are not on one page; for every other table, one whose caption (or first header) and last
+    row are not on one page."""
     split = []
     for table in _soup(page).select("table"):
         head = table.select_one("caption") or table.select_one("tr")
         rows = table.select("tr")
         if head is None or not rows:
+            continue
+        if "pcp-table-glance" in table.get("class", []):
+            for group in table.select("tbody"):
+                if not any(_comparable_text(group.get_text(" ")) in text for text in pages):
+                    split.append(group.select_one("td").get_text(" ", strip=True)[:60])
             continue
         first, last = _comparable_text(head.get_text(" ")), _comparable_text(rows[-1].get_text(" "))
         if not any(first in text and last in text for text in pages):

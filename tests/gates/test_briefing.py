@@ -136,8 +136,11 @@ def _edition(tmp_path, page: str, register=(), glance: bool = True):
 def test_the_checker_measures_printed_text_size_and_finds_a_table_split_across_pages(tmp_path, monkeypatch):
     monkeypatch.delenv(config.SITE_URL_ENV, raising=False)
     rows = "".join(f"<tr><td>Row {i}</td><td>{i}</td></tr>" for i in range(120))
+    # The key measures may break between measures, never inside one: a measure longer than a page is split.
+    measures = ('<table class="pcp-table-glance"><caption>Key measures</caption><tbody><tr><td>Short measure</td>'
+                f'<td>1</td></tr></tbody><tbody>{rows.replace("Row", "Long measure")}</tbody></table>')
     edition = _edition(tmp_path, '<p>Kent Police</p><p style="font-size: 7pt">Small print</p>'
-                                 f"<table><caption>Long table</caption><tbody>{rows}</tbody></table>",
+                                 f"<table><caption>Long table</caption><tbody>{rows}</tbody></table>{measures}",
                        register=[{"chapter": "at-a-glance", "key": "g_point_1", "text": "A key point left out"}])
     with briefing.Printer() as printer:
         pdf = printer.print(edition / "briefing.html", edition / "kent-briefing.pdf", "Kent")
@@ -148,6 +151,8 @@ def test_the_checker_measures_printed_text_size_and_finds_a_table_split_across_p
     assert "kent-briefing.pdf: key point g_point_1 ('A key point left out') is not in the text" in problems
     assert "kent-briefing.pdf: text under 8 pt on page 1, the smallest 7.0 pt on page 1 ('Small print')" in problems
     assert "kent-briefing.pdf: the table 'Long table' is split across pages" in problems
+    assert "kent-briefing.pdf: the table 'Long measure 0' is split across pages" in problems
+    assert not any("Short measure" in p or "Key measures" in p for p in problems)
 
 
 @pytest.mark.gate
@@ -215,17 +220,13 @@ def test_the_briefing_orders_the_page_for_paper_and_leaves_out_what_stays_online
                  "Other forces", "Small charts"):
         assert gone not in text
     assert "In England and Wales" in text and "Neighbourhood" in text and not paper.select("a")
-    # The key measures in whole parts of at most five rows (three in the denser layout), split between measures,
-    # each captioned; a measure's rows stay together.
-    def parts(page):
-        tables = page.select(f"section:has(> #{briefing.PART['key measures']}) table")
-        return [[r["data-group"] for r in t.select("tbody tr")] for t in tables]
-
-    assert parts(paper) == [list("AAB"), list("CCCD")]
-    assert [t.caption.get_text() for t in paper.select("table")] == ["Key measures (part 1 of 2)",
-                                                                     "Key measures (part 2 of 2)"]
-    dense = BeautifulSoup(briefing.dashboard(tmp_path, "kent", layout=briefing.LAYOUTS[1]), "html.parser")
-    assert parts(dense) == [list("AAB"), list("CCC"), list("D")]
+    # The key measures are one table, never printed in parts: a tbody per measure, which print keeps on one page, so
+    # the table breaks between measures only, its header repeated.
+    tables = paper.select(f"section:has(> #{briefing.PART['key measures']}) table")
+    assert len(tables) == 1 and "part" not in tables[0].caption.get_text()
+    assert [[r["data-group"] for r in body.select("tr")] for body in tables[0].select("tbody")] == [
+        list("AA"), list("B"), list("CCC"), list("D")]
+    assert "table.pcp-table-glance tbody { break-inside: avoid; }" in briefing.PRINT_CSS
     monkeypatch.setenv(config.SITE_URL_ENV, "https://example.org/pcp/")
     links = [a["href"] for a in BeautifulSoup(briefing.dashboard(tmp_path, "kent"), "html.parser").select("a")]
     assert links == ["https://example.org/pcp/editions/kent/book/05-contact-with-suspects.html",

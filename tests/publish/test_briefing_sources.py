@@ -88,7 +88,7 @@ def test_what_the_briefing_carries_and_cites_is_chosen_without_reading_display_t
     import ast
     import inspect
 
-    for function in (briefing.assemble, briefing.carried_keys, briefing._parts, briefing._part):
+    for function in (briefing.assemble, briefing.carried_keys, briefing._group_rows, briefing._part):
         tree = ast.parse(inspect.getsource(function))
         called = {n.func.attr for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
         names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
