@@ -227,7 +227,9 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
                   "them. A force whose two ratios are further apart than its interval is wide gets no verdict"),
         x_title="Precision of the ratio (about the smaller group's searches, log scale)",
         y_title="Rate ratio (log scale)", source=SEARCH_SOURCE,
-        description=(f"Funnel plot of the Black/White stop and search rate ratio for {len(funnelled)} forces in "
+        description=(f"Funnel plot of the Black/White stop and search rate ratio for "
+                     f"{int((funnelled['funnel'] != funnel.CITY_NOT_COMPARED).sum())} forces (the City of London left "
+                     f"out) in "
                      f"{year} against the precision of each ratio, on log scales, with 95% and 99.8% limits around "
                      f"England and Wales excluding the Met ({without_met['rate_ratio_interpolated']:.1f}), on residents interpolated "
                      f"between the censuses. {int((funnelled['funnel'] == funnel.WITHIN).sum())} forces are within "

@@ -418,7 +418,8 @@ def use_of_force(highlight: str | None = None) -> Section:
         x_title="Precision of the ratio (about the smaller group's uses, log scale)", y_title="Rate ratio (log scale)",
         source=source_lines.line(rates_data),
         description=(f"Funnel plot of the Black/White ratio of police use of force tactic uses per 1,000 residents, "
-                     f"{financial_year(latest)}, for {len(funnelled)} forces against the precision of each ratio, "
+                     f"{financial_year(latest)}, for {len(compared)} forces (the City of London left out) against the "
+                     "precision of each ratio, "
                      f"around England and Wales excluding the Met ({without_met:.1f}, on interpolated residents). "
                      f"{int((funnelled['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits; "
                      f"{int(uncertain.sum())} are not placed because their two ratios are further apart than the "

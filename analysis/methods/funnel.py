@@ -24,6 +24,8 @@ WITHIN = "within the 95% limits"
 # Each reads on before "around" and the funnel's centre (chapters/common.row_sentence).
 ABOVE_95, BELOW_95 = "above the 95% (not the 99.8%) limit", "below the 95% (not the 99.8%) limit"
 ABOVE_998, BELOW_998 = "above the 99.8% limit", "below the 99.8% limit"
+# The verdicts that place a force among the others; every other label says why a force has no place.
+PLACED = (ABOVE_998, ABOVE_95, WITHIN, BELOW_95, BELOW_998)
 ORDER = [BELOW_998, BELOW_95, WITHIN, ABOVE_95, ABOVE_998]
 
 

@@ -27,7 +27,13 @@ def funnel_plot(fitted: funnel.Funnel, *, name: str, description: str, source: s
     The 99.8% limits are dashed, the 95% limits solid, so the two read apart without colour.
     """
     points, curve, centre = fitted.table, fitted.curve, fitted.centre
-    frame = force_labels(points, highlight)
+    # The City of London is left out, as on every chart per resident; a force the fit gives no place (its two
+    # denominators disagree, too few to place) is drawn hollow, so the picture suggests no verdict the text withholds.
+    frame = force_labels(points[points["funnel"] != funnel.CITY_NOT_COMPARED], highlight)
+    frame = frame.assign(placed=frame["funnel"].isin(funnel.PLACED))
+    if not frame["placed"].all():
+        subtitle = [*([subtitle] if isinstance(subtitle, str) else subtitle or []),
+                    "Hollow: a force given no place among the others (the text says why)"]
     # The axis spans the limit lines only: Vega's nice log domain would run to the next power of ten.
     x = alt.X("size:Q", title=axis_title(x_title),
               scale=alt.Scale(type="log", nice=False, domain=[curve["size"].min(), curve["size"].max()]))
@@ -47,15 +53,17 @@ def funnel_plot(fitted: funnel.Funnel, *, name: str, description: str, source: s
         align="right", baseline="top", dx=-4, dy=3, fontSize=11, color="#000").encode(
         x=alt.value("width"), y="centre:Q", text=alt.value(named))
     colour, shape = marker_encodings(frame)
-    dots = alt.Chart(frame).mark_point(filled=True, size=60, opacity=0.9).encode(
+    marks = alt.Chart(frame).encode(
         x=x, y=y, color=colour.legend(None), shape=shape.legend(None),
         tooltip=[alt.Tooltip("area:N", title="Force"), alt.Tooltip("value:Q", format=fmt, title="Value"),
                  alt.Tooltip("funnel:N", title=f"Against {fitted.centre_name}")])
+    dots = marks.mark_point(filled=True, size=60, opacity=0.9).transform_filter("datum.placed")
+    hollow = marks.mark_point(filled=False, size=60, strokeWidth=1.5).transform_filter("!datum.placed")
     # A force in the right part of the plot (the largest) is named to the left of its dot, so the name stays inside
     # the chart however narrow the column.
     lo, hi = np.log(curve["size"].min()), np.log(curve["size"].max())
     right = (np.log(frame["size"]) - lo) / (hi - lo) > RIGHT_SHARE
     names = [name_label(frame[~right], "size:Q", y), name_label(frame[right], "size:Q", y, align="right")]
-    chart = alt.layer(lines, centre_rule, centre_name, dots, *names).resolve_scale(
+    chart = alt.layer(lines, centre_rule, centre_name, dots, hollow, *names).resolve_scale(
         color="independent", shape="independent").properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
