@@ -37,14 +37,18 @@ def median_sentence(name: str, value: float, median: float, *, what: str, decima
 def median_figures(key: str, values: pd.Series, highlight: str | None, *, what: str, datasets: list[str],
                    decimals: int = 0) -> list[Figure]:
     """The glued sentence under a national chart in a force's edition: the force's figure in `values` (by pfa_code)
-    against the median of the forces' (ranking.median_force), and for the City of London why per resident that says
-    little; nothing in the national book."""
+    against the median of the forces' (ranking.median_force), or for the City of London its figure and why it is not
+    compared; nothing in the national book."""
     if not highlight:
         return []
     f = forces.resolve(highlight)
-    sentence = median_sentence(f.name, values.get(f.code), ranking.median_force(values), what=what, decimals=decimals)
-    city = f"; {force_measures.CITY}" if f.code == forces.CITY_OF_LONDON else ""
-    return [Figure(key, sentence + city, "sentence", datasets, label=f"{f.name} against the median force: {what}")]
+    if f.code == forces.CITY_OF_LONDON and pd.notna(values.get(f.code)):
+        # Its figure, never a gap to the median force, which per resident would say little (as on every funnel).
+        sentence = f"{f.name}: {fmt_number(values[f.code], decimals)} {what}, {funnel.CITY_NOT_COMPARED}"
+    else:
+        sentence = median_sentence(f.name, values.get(f.code), ranking.median_force(values), what=what,
+                                   decimals=decimals)
+    return [Figure(key, sentence, "sentence", datasets, label=f"{f.name} against the median force: {what}")]
 
 
 def measure_row(highlight: str, measure_id: str, period: str) -> pd.Series:

@@ -14,7 +14,7 @@ from analysis.chapters import c02_neighbourhood_policing as c02
 from analysis.chapters import c03_procedural_justice as c03
 from analysis.chapters import c06_police_wrongdoing as c06
 from analysis.chapters import common
-from analysis.methods import disproportionality, per_resident, ranking
+from analysis.methods import disproportionality, funnel, per_resident, ranking
 from analysis.sources import csew, forces, iopc, population
 
 
@@ -87,6 +87,10 @@ def test_a_force_is_set_beside_the_median_force_never_ranked():
         "Kent Police: 215.5 x, against 200.1 in the median force (15.4 above)"
     assert common.median_sentence("Kent Police", 190.0, 200.0, what="x").endswith("(10 below)")
     assert common.median_figures("k", values, None, what="x", datasets=["a/b"]) == []
+    # The City of London's figure per resident is given, never its gap to the median force (review 6, R7).
+    city, = common.median_figures("k", pd.concat([values, pd.Series({forces.CITY_OF_LONDON: 7462.0})]),
+                                  "city-of-london", what="x", datasets=["a/b"])
+    assert city.value == f"City of London Police: 7,462 x, {funnel.CITY_NOT_COMPARED}"
 
 
 def test_a_disputed_peak_is_a_range_and_single_source_values_are_provisional():
