@@ -8,8 +8,9 @@ The rules, in order (the appendix gives them to readers); within each, the large
    each measure's newest period against the previous one of its like-for-like series, with how it was tested),
    largest by the ratio of the two figures;
 2. places that stand out: a rate or share outside the 95% funnel limits (with how many forces are beyond the same
-   limit) and a survey measure ONS's test finds higher or lower than England and Wales, each where its change is not
-   already a point, largest by the ratio to the centre;
+   limit) and a survey measure ONS's test finds higher or lower than England and Wales, the survey measure where its
+   change is not already a point, largest by the ratio to the centre; a rate that moved (rule 1 or 3) and stands
+   outside the limits is one point saying both (_merged), ranked by the rule that comes first;
 3. stocks (officers, PCSOs) that moved by a twentieth or more since the date before, and rates or ratios of counted
    events (every search, not a sample) that moved by a quarter or more since the previous period of their series
    though the move is not significant once the spread of the forces' changes is allowed for (it is still a change
@@ -88,8 +89,8 @@ def _figure(row) -> str:
     return row["force"] + ("%" if fm.MEASURES[row["measure_id"]]["unit"] == "percent" else "")
 
 
-def _change(row) -> str:
-    """A measure's significant change since the previous period of its series: both figures and periods, how far it
+def _moved(row) -> str:
+    """A measure's change since the previous period of its series, as a clause: both figures and periods, how far it
     moved (from the unrounded figures), the series both are on and how the change was tested."""
     meta = fm.MEASURES[row["measure_id"]]
     now, before = row["value"], row["previous_value"]
@@ -105,9 +106,12 @@ def _change(row) -> str:
     both = f", both on {row['series']}" if pd.notna(row["series"]) else ""
     verdict = (fm.WITHIN_SPREAD if row["change_verdict"] == fm.WITHIN_SPREAD else
                f"a significant {'rise' if now > before else 'fall'}")
-    return (f"{_label(row)}: {'rose' if now > before else 'fell'} from {before_text}"
-            f" in {row['previous_period']} to {now_text} in {row['period']}{both}{by}; {verdict} "
-            f"({row['change_test']}).")
+    return (f"{'rose' if now > before else 'fell'} from {before_text} in {row['previous_period']} to {now_text} in "
+            f"{row['period']}{both}{by}; {verdict} ({row['change_test']})")
+
+
+def _change(row) -> str:
+    return f"{_label(row)}: {_moved(row)}."
 
 
 def large_move(row) -> bool:
@@ -162,12 +166,28 @@ def _beyond(row) -> int:
     return int(same["funnel_place"].isin(SIDES[row["funnel_place"]]).sum())
 
 
-def _outlier(row) -> str:
+def _place(row) -> str:
+    """Where the force falls on the measure's funnel, as a clause, and how many forces fall beyond the same limit."""
     n = _beyond(row)
     side = row["funnel_place"].split()[0]
-    return (f"{_label(row)}: {_figure(row)} in {row['period']}, {fm.FUNNEL_WORDS[row['funnel_place']]} around "
-            f"{row['funnel_centre']} ({_shown(row['funnel_centre_value'], row['measure_id'])}); "
-            + (f"one of {n} forces {side} the 95% limit." if n > 1 else f"the only force {side} the 95% limit."))
+    return (f"{fm.FUNNEL_WORDS[row['funnel_place']]} around {row['funnel_centre']} "
+            f"({_shown(row['funnel_centre_value'], row['measure_id'])}); "
+            + (f"one of {n} forces {side} the 95% limit" if n > 1 else f"the only force {side} the 95% limit"))
+
+
+def _outlier(row) -> str:
+    return f"{_label(row)}: {_figure(row)} in {row['period']}, {_place(row)}."
+
+
+def _merged(first: dict, then: dict) -> dict:
+    """One point for a measure that both moved and stands beyond a funnel limit (review 6): the first-ranked point's
+    words, then the other's clause."""
+    row = first["row"]
+    if first["kind"] == "place":
+        text = f"{_label(row)}: {_figure(row)} in {row['period']}, {_place(row)}; it {_moved(row)}."
+    else:
+        text = f"{_label(row)}: {_moved(row)}; in {row['period']}, {_place(row)}."
+    return {**first, "text": text}
 
 
 def _bw_searches(row, name: str) -> str:
@@ -203,9 +223,10 @@ def points(rows: pd.DataFrame, code: str) -> list[dict]:
     newest = newest.assign(period=newest["period"] + old.map({True: f" ({OLD})", False: ""}), old=old)
     changes, outliers, stocks, disparities = [], [], [], []
 
-    def point(text: str, row) -> dict:
+    def point(text: str, row, kind: str = "other") -> dict:
+        # kind: "change" or "place" where the point is one of the two a measure can have at once (_merged)
         return {"text": text, "datasets": list(row["datasets"]), "page": PAGES[row["measure_id"]],
-                "old": bool(row["old"])}
+                "old": bool(row["old"]), "kind": kind, "row": row}
 
     current = newest[~newest["old"]]  # an old change is no point (the key measures flag it)
     for _, row in current.iterrows():
@@ -215,14 +236,14 @@ def points(rows: pd.DataFrame, code: str) -> list[dict]:
             changes.append((np.inf, point(f"{row['measure']}: {row['force']} in {row['period']}; "
                                           f"{row['verdict_text']}, a {row['change_verdict']}.", row)))
         elif pd.notna(row["previous_value"]) and not (city and row["area"]):
-            changes.append((_size(row["value"], row["previous_value"]), point(_change(row), row)))
+            changes.append((_size(row["value"], row["previous_value"]), point(_change(row), row, "change")))
     moved = current[current.apply(large_move, axis=1).astype(bool)] if len(current) else current
     counted = current[current.apply(count_move, axis=1).astype(bool)] if len(current) else current
     changed = set(current.loc[current["change_verdict"].isin(SIGNIFICANT_CHANGE), "measure_id"]) | set(
         moved["measure_id"]) | set(counted["measure_id"])
     for _, row in newest.iterrows():
         if row["funnel_place"] in fm.OUTSIDE_95:
-            outliers.append((_size(row["value"], row["funnel_centre_value"]), point(_outlier(row), row)))
+            outliers.append((_size(row["value"], row["funnel_centre_value"]), point(_outlier(row), row, "place")))
         # London's combined survey area is the Met's, not the City's. ONS gives its verdict, not a centre to size
         # it by: such a point follows the funnels'.
         if row["vs_england_and_wales"] in ONS_VERDICTS and not (city and row["area"]) and (
@@ -234,7 +255,7 @@ def points(rows: pd.DataFrame, code: str) -> list[dict]:
             said, size = AWAY[row["measure_id"]]
             disparities.append((size(row), point(said(row, name), row)))
     for _, row in moved.iterrows():
-        stocks.append((_size(row["value"], row["previous_value"]), point(_change(row), row)))
+        stocks.append((_size(row["value"], row["previous_value"]), point(_change(row), row, "change")))
     for _, row in counted.iterrows():
         stocks.append((_size(row["events"], row["previous_events"]), point(_counts(row), row)))
     if not city:  # the City's page shows no staff counts: per resident they say little
@@ -250,9 +271,18 @@ def points(rows: pd.DataFrame, code: str) -> list[dict]:
                     f"{'up' if after > before else 'down'}).", row)))
     ranked = [(p["old"], rule, -size, p) for rule, group in enumerate((changes, outliers, stocks, disparities))
               for size, p in group]
-    found = [p for *_, p in sorted(ranked, key=lambda r: r[:3])] or [
-        {"text": _nothing(newest), "datasets": [], "page": MEASURES, "old": False}]
-    return [{key: value for key, value in p.items() if key != "old"} for p in found[:MAX_POINTS]]
+    found, paired = [], {}
+    for *_, p in sorted(ranked, key=lambda r: r[:3]):
+        # One point a measure: its move and its place beyond a funnel limit are said together, where it ranks first.
+        measure = p["row"]["measure_id"]
+        if p["kind"] != "other" and measure in paired and found[paired[measure]]["kind"] != p["kind"]:
+            found[paired[measure]] = _merged(found[paired[measure]], p)
+            continue
+        if p["kind"] != "other":
+            paired[measure] = len(found)
+        found.append(p)
+    found = found or [{"text": _nothing(newest), "datasets": [], "page": MEASURES}]
+    return [{key: p[key] for key in ("text", "datasets", "page")} for p in found[:MAX_POINTS]]
 
 
 def figures(found: list[dict]) -> list[Figure]:

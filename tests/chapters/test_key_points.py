@@ -253,10 +253,22 @@ def test_old_points_are_demoted_by_the_rows_flag_not_their_words():
     flagged = [p["text"] for p in key_points.points(rows, f.code)]
     cleared = [p["text"] for p in key_points.points(rows.assign(old=False), f.code)]
     assert all(key_points.OLD not in t for t in cleared)
-    # Without the flag the ASB change, a change, comes before the 2024/25 search outlier.
+    # Without the flag the ASB change, a change, comes before the 2024/25 Black/White ratio against parity.
     assert cleared.index(next(t for t in cleared if "anti-social behaviour" in t and "rose" in t)) < cleared.index(
-        next(t for t in cleared if t.startswith("Stop and searches") and "limit" in t))
+        next(t for t in cleared if "Black people were searched" in t))
     assert flagged != cleared
+
+
+def test_a_measure_that_moved_and_stands_beyond_a_limit_makes_one_point():
+    # Review 6, R6: Lancashire's searches rose significantly and stand above the 95% limit; the Met's fell a long way
+    # and stand above it. Each is one point, in the words of the rule that ranks it first.
+    for force, first in [("lancashire", "rose from"), ("metropolitan-police", "13.5 in 2024/25")]:
+        f = forces.resolve(force)
+        found = [p["text"] for p in key_points.points(glance.at_a_glance(f).table, f.code)]
+        searches = [t for t in found if t.startswith("Stop and searches per 1,000 residents")]
+        assert len(searches) == 1 and "limit around the median force" in searches[0], found
+        assert searches[0].split(": ", 1)[1].startswith(first) and ("rose from" in searches[0]
+                                                                    or "fell from" in searches[0])
 
 
 @pytest.mark.parametrize("force", ["kent", "lancashire"])
