@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.chapters import at_a_glance, questions
+from analysis.chapters import at_a_glance, key_points, questions
 from analysis.measures import force_measures as fm
 from analysis.methods import survey
 from analysis.present import inert, tables
@@ -137,11 +137,18 @@ def data_changes(force: str, local_survey: str | None = None) -> tuple[pd.DataFr
     for _, r in changed.iterrows():
         decimals = fm.MEASURES[r["measure_id"]]["decimals"]
         unit = "%" if r["unit"] == "percent" else ""
-        now, before = r["value"], r["previous_value"]
+        now, before, measure = r["value"], r["previous_value"], r["measure"]
+        # A rate per resident not compared (the City of London's) is read as its count of events, as its key point
+        # reads it (key_points.BY_COUNT): per resident its searches fell while their number rose.
+        by_count = r["reason"] in key_points.BY_COUNT and pd.notna(r["events"]) and pd.notna(r["previous_events"])
+        if by_count:
+            now, before, decimals, unit = r["events"], r["previous_events"], 0, ""
+            noun = fm.MEASURES[r["measure_id"]]["noun"]
+            measure = f"{noun[0].upper()}{noun[1:]} (a count of every one)"
         now_text, before_text, change = _moved(now, before, decimals, points=bool(unit))
         # An untested change gives why (the City's rates per resident), never the test of another verdict.
         untested = r["change_verdict"] == fm.NOT_TESTED
-        how = (r["change_test"] if pd.notna(r["change_test"]) else
+        how = (key_points.BY_COUNT[r["reason"]] if by_count else r["change_test"] if pd.notna(r["change_test"]) else
                r["reason"] if untested and pd.notna(r["reason"]) else r["test"])
         # Where the verdict rests on the control across forces, the correction and the p-value before it.
         verdict = r["change_verdict"] + (f" {r['change_before_correction']}"
@@ -151,7 +158,7 @@ def data_changes(force: str, local_survey: str | None = None) -> tuple[pd.DataFr
         earlier = rows[(rows["measure_id"] == r["measure_id"]) & (rows["period"] == r["previous_period"])]
         before_when = (marked(r["previous_period"], earlier["datasets"].iloc[0].split("; ")) if len(earlier)
                        else r["previous_period"])
-        out.append({"measure": r["measure"],
+        out.append({"measure": measure,
                     "before": f"{before_text}{unit} {questions.at(r['previous_period'])} {before_when}",
                     "after": f"{now_text}{unit} {questions.at(r['period'])} "
                              f"{marked(r['period'], r['datasets'].split('; '))}", "change": change,

@@ -116,8 +116,13 @@ def test_an_untested_change_says_why_not_how_another_verdict_was_tested():
     """The City's searches per resident are not tested: the first edition's list gives the reason, not the funnel's
     method (issue 35's cold review)."""
     moved, _ = changes.data_changes("city-of-london")
-    searches = moved.set_index("measure").loc["Stop and searches per 1,000 residents", "verdict"]
-    assert searches.startswith("not tested (the City of London") and "Spiegelhalter" not in searches
+    searches = moved.set_index("measure").loc["Searches (a count of every one)"]
+    assert searches["verdict"].startswith("not tested (per resident, the City of London") and (
+        "Spiegelhalter" not in searches["verdict"])
+    # Read as the key point reads it, by count (review 6, R3): per resident its searches fell as the number rose.
+    assert (searches["before"], searches["after"], searches["change"]) == (
+        "1,538 in 2018/19", "2,348 in 2024/25 (third-party extract)", "up 810")
+    assert "Stop and searches per 1,000 residents" not in set(moved["measure"])
 
 
 def test_the_mets_first_edition_lists_its_own_survey_first_with_how_it_was_tested():
