@@ -80,6 +80,12 @@ CAVEATS = [
 ]
 
 
+def _years(searches) -> str:
+    """The span of years ending March a table of searches covers ("2006/07 to 2018/19")."""
+    first, last = int(searches["year_ending"].min()), int(searches["year_ending"].max())
+    return f"{financial_year(first)} to {financial_year(last)}"
+
+
 def unsupported_messages() -> tables.Table:
     """The parts of the guide's messages for which no study could be read, and the chapter that says so."""
     pages = [evidence.CHAPTER_PAGES[c] for c in evidence.NO_EVIDENCE]
@@ -189,7 +195,8 @@ def methods() -> Section:
         Figure("unknown_limit", 100 * config.MAX_UNKNOWN_ARREST_SHARE, "%", [],
                label="Share of a group's searches with no arrest count above which the outcome test is not made"),
         Figure("over_rows", len(ss.arrests_over_searches()), "rows", [ss.SEARCH_FILE], "{:,.0f}",
-               label="Rows of the stop and search open data with more arrests than searches, not used"),
+               label=f"Rows of the stop and search open data, {_years(ss.load_searches())}, with more arrests than "
+                     "searches, not used"),
         Figure("funnel_inner", 100 * funnel.LEVELS[0], "%", [], label="The inner limits of every funnel plot"),
         Figure("funnel_outer", 100 * funnel.LEVELS[1], "%", [], "{:.1f}", label="The outer limits of every funnel plot"),
         Figure("winsor_low", 100 * funnel.WINSOR[0], "%", [],

@@ -366,13 +366,15 @@ def use_of_force(highlight: str | None = None) -> Section:
         Figure("uof_year", now_year, "year", list(FORCE_FILES.values()),
                label="Latest year of the Home Office use of force statistics (year ending March)"),
         Figure("uof_ratio", centre, "ratio", rates_data, PCT1,
-               f"Black/White ratio of use of force per resident, {financial_year(latest)}, interpolated residents"),
+               f"Black/White ratio of use of force per resident, England and Wales, {financial_year(latest)}, "
+               "interpolated residents"),
         Figure("uof_ratio_low", national.at[latest, "ci_low_interpolated"], "ratio", rates_data, PCT1,
                label=f"{uof}, England and Wales, {now_year}, {interpolated}: 95% confidence interval, low end"),
         Figure("uof_ratio_high", national.at[latest, "ci_high_interpolated"], "ratio", rates_data, PCT1,
                label=f"{uof}, England and Wales, {now_year}, {interpolated}: 95% confidence interval, high end"),
         Figure("uof_ratio_official", national.at[latest, "value"], "ratio", rates_data, PCT1,
-               f"Black/White ratio of use of force per resident, {financial_year(latest)}, 2011 Census"),
+               f"Black/White ratio of use of force per resident, England and Wales, {financial_year(latest)}, "
+               "2011 Census"),
         Figure("uof_ratio_prev", national.at[latest - 1, "value_interpolated"], "ratio",
                measure_funnels.use_of_force_data(latest - 1), PCT1,
                label=f"{uof}, England and Wales, {prev_year}, {interpolated}"),
