@@ -117,7 +117,7 @@ def test_the_black_white_chart_and_table_are_the_series_rows(table):
     kent = table[(table["measure_id"] == "bw_search_ratio") & (table["force_code"] == KENT)]
     assert section.table.frame["Year"].tolist() == kent["period"].tolist()
     # The row after the break is built from the published rates, never joined to the line.
-    assert section.table.frame["Built from"].iloc[-1] == c03.BUILT_FROM[fs.CENSUS_2021]
+    assert section.table.frame["Built from"].iloc[-1] == c03.BUILT_FROM[fs.force_indicators.INDICATORS_FILE]
     assert not (drawn["year_ending"] == kent.loc[kent["series_break"], "year_ending"].iloc[0]).any()
 
 
