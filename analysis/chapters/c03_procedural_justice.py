@@ -324,8 +324,9 @@ def force_section(force: str) -> Section:
     latest = mine[mine["series"] == force_series.INTERPOLATED].iloc[-1]
     newest = mine.iloc[-1]
     first_break = mine[mine["series_break"]].iloc[0]
+    # Labelled left of the rule: the break is near the right edge, which a phone would cut the label at.
     marks = pd.DataFrame({"year_ending": [first_break["year_ending"] - 0.5],
-                          "label": [f"Census 2021 from {first_break['period']}"]})
+                          "label": [f"Census 2021 from {first_break['period']}"], "align": "right"})
     fit_low = config.CENSUS_2011_FITS[0]
     chart = lines.lines_with_bands(
         plot, name=f"stop-search-force-{f.slug}", highlight=f.code, y_title="Black/White rate ratio (log scale)",

@@ -104,13 +104,17 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
 
 
 def _marked(layers: list, marks: pd.DataFrame | None, x: str) -> list:
-    """`layers` with a labelled dashed rule at each of `marks`' `x` (columns x, label): a policy change, a break."""
+    """`layers` with a labelled dashed rule at each of `marks`' `x` (columns x, label and, optionally, align: "right"
+    writes the label left of its rule, for a rule near the right edge that a narrow screen would cut off): a policy
+    change, a break."""
     if marks is None or not len(marks):
         return layers
     rules = alt.Chart(marks).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x=f"{x}:Q")
-    notes = alt.Chart(marks).mark_text(align="left", baseline="top", dx=3, dy=4, fontSize=10, color="#333").encode(
-        x=f"{x}:Q", y=alt.value(0), text="label:N")
-    return [rules, *layers, notes]
+    right = marks["align"].eq("right") if "align" in marks else pd.Series(False, index=marks.index)
+    notes = [alt.Chart(marks[side].drop(columns="align", errors="ignore")).mark_text(
+        align="right" if late else "left", baseline="top", dx=-3 if late else 3, dy=4, fontSize=10, color="#333").encode(
+        x=f"{x}:Q", y=alt.value(0), text="label:N") for late, side in ((False, ~right), (True, right)) if side.any()]
+    return [rules, *layers, *notes]
 
 
 def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, y_title: str,
@@ -121,7 +125,7 @@ def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: s
     Expects columns year_ending, series, value, ci_low, ci_high; series that are areas (a
     pfa_code column) are styled as markers.series_encodings says. An optional flagged (bool) column draws
     those points hollow, e.g. years whose denominator is far from its census. `marks` (columns year_ending, label)
-    draws labelled vertical rules, e.g. where a series breaks.
+    draws labelled vertical rules, e.g. where a series breaks (as yearly_lines' marks, with an optional align).
     """
     colour, shape = series_encodings(df, highlight=highlight)
     x = alt.X("year_ending:Q", axis=csew_year_axis("Year (April to March)"), scale=alt.Scale(zero=False, nice=False))
