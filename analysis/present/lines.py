@@ -82,11 +82,13 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
     Expects columns year, series and value. `marks` (columns year, label) draws labelled
     vertical rules, e.g. a policy change. Series that are areas (a pfa_code column) are styled
     as markers.series_encodings says. With a segment column, a line joins only the points of one segment (never
-    across a break or a missing year).
+    across a break or a missing year), and a series is named where its longest segment ends.
     """
     colour, shape = series_encodings(df, legend=False, highlight=highlight)
+    # A lone point at the end (a segment after a gap) is drawn whole, not cut in half by the plot's edge.
+    pad = {"padding": 8} if "segment" in df.columns else {}
     x = alt.X("year:Q", title=axis_title(x_title), axis=alt.Axis(format="d"),
-              scale=alt.Scale(zero=False, nice=False))
+              scale=alt.Scale(zero=False, nice=False, **pad))
     y = alt.Y("value:Q", title=axis_title(y_title), scale=alt.Scale(zero=zero))
     base = alt.Chart(df)
     line = base.mark_line().encode(x=x, y=y, color=colour,
@@ -95,7 +97,11 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
         x=x, y=y, color=colour, shape=shape,
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="Year"),
                  alt.Tooltip("value:Q", format=fmt, title="Value")])
-    last = df.sort_values("year", kind="stable").groupby("series", as_index=False).tail(1)
+    ordered = df.sort_values("year", kind="stable")
+    if "segment" in df.columns:  # named where its longest line ends, not beside a lone later point
+        longest = ordered.groupby(["series", "segment"], sort=False)["year"].transform("size")
+        ordered = ordered[longest == longest.groupby(ordered["series"]).transform("max")]
+    last = ordered.groupby("series", as_index=False).tail(1)
     # Series names at the line ends, in black: coloured text would fail the contrast check.
     labels = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11, color="#000").encode(x=x, y=y, text="series:N")
     chart = alt.layer(*_marked([line, points, labels], marks, "year")).properties(**COLUMN_WIDTH,
