@@ -12,18 +12,16 @@ from analysis import config
 from analysis.chapters import common, key_points
 from analysis.chapters import questions as asked
 from analysis.chapters import guide_and_force as guide
-from analysis.measures import force_measures, funnels as measure_funnels
-from analysis.measures.search_ratios import hollow, rate_ratio_table
-from analysis.methods import comparable, disproportionality, per_resident, stats, survey
+from analysis.measures import force_measures, force_series, funnels as measure_funnels
+from analysis.methods import comparable, disproportionality, stats, survey
 from analysis.present import funnels, lines, maps, ranked, source_lines, tables
 from analysis.present.glue import EVIDENCE_LINK, LOCAL_DATA, NOT_CHARTED, Figure, Section, marked
 from analysis.present.numbers import MINUS, fmt_compared, fmt_interval, fmt_number, fmt_percent_change, is_zero, places
-from analysis.sources import boundaries, census, csew, force_indicators, forces, iopc, localfiles, manifest, met_pas
+from analysis.sources import boundaries, csew, force_indicators, forces, iopc, localfiles, manifest, met_pas
 from analysis.sources import population
 from analysis.sources import local_survey as own_surveys
 from analysis.sources import search_rates as sr
 from analysis.sources import search_totals_2025, stop_search as ss
-from analysis.sources import workforce
 from analysis.sources.periods import financial_year
 
 ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
@@ -492,55 +490,40 @@ def measures(f: forces.Force, local_survey: str | None = None) -> tuple[pd.DataF
     return pd.DataFrame(rows), figures, trends(f)
 
 
-def _newer(f: forces.Force, measure_id: str, periods: dict[str, int], measure: str) -> list[pd.DataFrame]:
-    """The measures table's newer figures of one measure (period -> the year it is drawn at) for the force and England
-    and Wales, each period its own segment: another source or denominator, drawn apart, never joined."""
-    table = force_measures.all_forces()
-    rows = table[(table["measure_id"] == measure_id) & (table["force_code"] == f.code)
-                 & table["period"].isin(periods)]
-    return [pd.DataFrame({"measure": measure, "year": periods[r.period], "pfa_code": [f.code, ENGLAND_AND_WALES],
-                          "value": [r.value, r.england_and_wales], "segment": r.period}) for r in rows.itertuples()]
+# The measures the small trend charts draw, by force_series id; a staff rate by its role's name.
+TRENDS = {"bw_search_ratio": None, "searches_per_1000": None, "officers_per_100k": "Police officers",
+          "pcsos_per_100k": "PCSOs"}
 
 
 def trends(f: forces.Force) -> pd.DataFrame:
     """The yearly series of the force and England and Wales behind the small trend charts, to the newest period the
-    measures table has: the Black/White ratio (years the denominators put in doubt left out, never joined), searches
-    per 1,000, officers and PCSOs per 100,000; a newer figure from another source or denominator is its own segment
-    (a point, never joined to the series across the break)."""
+    measures table has, selected from measures/force_series: the Black/White ratio (hollow years, which the
+    denominators put in doubt, left out), searches per 1,000, officers and PCSOs per 100,000; a line joins only the
+    periods of one run of a series (force_series.runs), so a figure after a break or a missing year is drawn apart."""
     both = [f.code, ENGLAND_AND_WALES]
     series = []
-    ratios = rate_ratio_table()
-    bw = ratios[(ratios["group"] == "Black") & ratios["pfa_code"].isin(both) & ~hollow(ratios)]
-    if bw["year_ending"].nunique() > 1:
-        label = (f"Black/White search rate ratio, {financial_year(bw['year_ending'].min())} to "
-                 f"{financial_year(force_indicators.SEARCH_YEAR)} (later years on Census 2021, apart; uncertain years "
-                 "left out)")
-        series.append(bw.assign(measure=label, year=bw["year_ending"], value=bw["rate_ratio_interpolated"],
-                                segment="interpolated residents"))
-        series += _newer(f, "bw_search_ratio", {sr.YEAR: 2023, financial_year(force_indicators.SEARCH_YEAR):
-                                                force_indicators.SEARCH_YEAR}, label)
-    totals = per_resident.per_1000_residents(ss.search_totals())
-    searches = totals[totals["pfa_code"].isin(both)]
-    label = (f"Stop and searches per 1,000 residents, {financial_year(searches['year_ending'].min())} to "
-             f"{financial_year(search_totals_2025.YEAR_ENDING)} (one series, with a gap)")
-    series.append(searches.assign(measure=label, year=searches["year_ending"], value=searches["per_1000"],
-                                  segment="open data"))
-    series += _newer(f, "searches_per_1000", {financial_year(search_totals_2025.YEAR_ENDING):
-                                              search_totals_2025.YEAR_ENDING}, label)
-    staff = workforce.rates()
-    for role, measure_id in (("Police officers", "officers_per_100k"), ("PCSOs", "pcsos_per_100k")):
-        mine = staff[(staff["role"] == role) & staff["pfa_code"].isin(both)]
-        newer = {f"31 March {force_indicators.OFFICERS_YEAR}": force_indicators.OFFICERS_YEAR} if (
-            measure_id == "officers_per_100k") else {}
-        last = max([int(mine["year"].max()), *newer.values()])
-        label = (f"{role} per 100,000 residents, 31 March {mine['year'].min()} to {last}"
-                 + (" (the last apart: another source)" if newer else ""))
-        series.append(mine.assign(measure=label, value=mine["per_100k"], segment="Home Office workforce"))
-        series += _newer(f, measure_id, newer, label)
-    trend = pd.concat(series, ignore_index=True)
+    for measure_id in TRENDS:
+        rows = force_series.for_areas(measure_id, both)
+        rows = rows.assign(segment=force_series.runs(rows))
+        drawn = rows[rows["value"].notna() & ~rows["hollow"]]
+        first, last = int(rows["year_ending"].min()), int(rows["year_ending"].max())
+        if measure_id == "bw_search_ratio":
+            counted = drawn[drawn["series"] == force_series.INTERPOLATED]
+            if counted["year_ending"].nunique() < 2:
+                continue  # no line to draw before the break
+            label = (f"Black/White search rate ratio, {financial_year(int(counted['year_ending'].min()))} to "
+                     f"{financial_year(last)} (later years on Census 2021, apart; uncertain years left out)")
+        elif measure_id == "searches_per_1000":
+            gap = rows.groupby("force_code")["segment"].nunique().max() > 1
+            label = (f"Stop and searches per 1,000 residents, {financial_year(first)} to {financial_year(last)}"
+                     + (" (one series, with a gap)" if gap else ""))
+        else:
+            label = (f"{TRENDS[measure_id]} per 100,000 residents, 31 March {first} to {last}"
+                     + (" (the last apart: another source)" if rows["series_break"].any() else ""))
+        series.append(drawn.assign(measure=label, year=drawn["year_ending"]))
+    trend = pd.concat(series, ignore_index=True).rename(columns={"force_code": "pfa_code"})
     trend = trend.assign(series=trend["pfa_code"].map({f.code: f.short_name, ENGLAND_AND_WALES: "England and Wales"}))
-    return trend[["measure", "year", "value", "series", "pfa_code", "segment"]].dropna(
-        subset=["value"]).reset_index(drop=True)
+    return trend[["measure", "year", "value", "series", "pfa_code", "segment"]].reset_index(drop=True)
 
 
 def national_confidence() -> tuple[Figure, str]:
@@ -736,8 +719,8 @@ def trend_chart(f: forces.Force, trend: pd.DataFrame):
     return lines.small_trends(
         trend, name=f"glance-trends-{f.slug}", title=f"{f.short_name} against England and Wales over time",
         subtitle="Each panel has its own scale; the force in black, England and Wales in vermilion",
-        source=source_lines.line([ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE,
-                                  *population.BY_YEAR_FILES, workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]),
+        source=source_lines.line(force_series.datasets_of(pd.concat(
+            [force_series.for_areas(m, [f.code, ENGLAND_AND_WALES]) for m in TRENDS]))),
         description=(f"Small line charts of {f.name} against England and Wales: "
                      + "; ".join(dict.fromkeys(trend["measure"])) + "."))
 

@@ -16,7 +16,7 @@ from analysis.methods import meta_analysis as meta
 from analysis.present import forest, funnels, lines, maps, ranked, register, source_lines, tables
 from analysis.present.glue import Figure, Section, national
 from analysis.present.numbers import fmt_interval, fmt_number
-from analysis.sources import boundaries, cache, census, csew, forces
+from analysis.sources import boundaries, cache, census, csew, force_indicators, forces
 from analysis.sources import pj_legitimacy_samples as pj
 from analysis.sources import search_rates as sr
 from analysis.sources import stop_search as ss
@@ -311,35 +311,46 @@ def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
 
 
 def force_section(force: str) -> Section:
-    """The force's Black/White ratio over time beside England and Wales (interpolated residents; hollow years joined
-    to nothing), the 2011 Census ratio in the table, and 2022/23 on Census 2021, never joined to the older line: the
-    rows of measures/force_series."""
+    """The force's Black/White ratio over time beside England and Wales, to the newest period: on interpolated
+    residents (hollow years joined to nothing; the 2011 Census ratio in the table), then on Census 2021 residents
+    (2022/23 from the published rates, 2024/25 from a third party's counts), never joined across the break or a year
+    with no figure, the break marked: the rows of measures/force_series."""
     f = forces.resolve(force)
     both = force_series.for_areas("bw_search_ratio", [f.code, ss.ENGLAND_AND_WALES])
-    counted = both[both["series"] == force_series.INTERPOLATED]
-    plot = counted[["force_code", "force", "year_ending", "value", "ci_low", "ci_high", "hollow"]].rename(
+    plot = both[["force_code", "force", "year_ending", "value", "ci_low", "ci_high", "hollow"]].rename(
         columns={"force_code": "pfa_code", "force": "series", "hollow": "flagged"})
-    plot = plot.assign(segment=segments(plot))
+    # A segment per run of the series (force_series.runs), split again at each hollow year or year without a ratio.
+    plot = plot.assign(segment=segments(plot.assign(series=force_series.runs(both))))
     plot = plot[plot["value"].notna()]
     mine = both[both["force_code"] == f.code]
     latest = mine[mine["series"] == force_series.INTERPOLATED].iloc[-1]
+    newest = mine.iloc[-1]
+    first_break = mine[mine["series_break"]].iloc[0]
+    # Labelled left of the rule: the break is near the right edge, which a phone would cut the label at.
+    marks = pd.DataFrame({"year_ending": [first_break["year_ending"] - 0.5],
+                          "label": [f"Census 2021 from {first_break['period']}"], "align": "right"})
     fit_low = config.CENSUS_2011_FITS[0]
     chart = lines.lines_with_bands(
         plot, name=f"stop-search-force-{f.slug}", highlight=f.code, y_title="Black/White rate ratio (log scale)",
         title=f"Black/White stop and search rate ratio: {f.name} and England and Wales",
-        subtitle=["Residents interpolated between the censuses; shaded: 95% intervals.",
-                  f"Hollow, joined to no other year: before {financial_year(fit_low)}, or where the 2011 Census",
+        subtitle=[f"Shaded: 95% intervals. To {latest['period']} on residents interpolated between the censuses, "
+                  f"from {first_break['period']} on Census 2021 residents (dashed rule): never joined across the "
+                  "break or a missing year.",
+                  f"Hollow, joined to no other year: before {financial_year(fit_low)}, or where the 2011 Census "
                   "ratio is further from it than the interval is wide"],
-        reference=1.0, source=source_lines.line(force_series.datasets_of(counted)),
+        reference=1.0, source=source_lines.line(force_series.datasets_of(both)), marks=marks,
         description=(f"Line chart comparing the Black/White stop and search rate ratio in {f.name} with England and "
-                     f"Wales, by year, with 95% confidence bands, on residents interpolated between the 2011 and "
-                     f"2021 Censuses. In {latest['period']} {f.name}'s ratio is "
+                     f"Wales, by year, with 95% confidence bands: to {latest['period']} on residents interpolated "
+                     f"between the 2011 and 2021 Censuses, from {first_break['period']} on Census 2021 residents, "
+                     f"the two not joined. In {latest['period']} {f.name}'s ratio is "
                      f"{_ratio_words(latest['value'])} on interpolated residents and "
-                     f"{_ratio_words(latest['official_value'])} on the 2011 Census."))
-    rows = pd.DataFrame({"year": mine["period"], "basis": mine["series"].map(BUILT_FROM), "black": mine["black_events"],
+                     f"{_ratio_words(latest['official_value'])} on the 2011 Census; in {newest['period']} it is "
+                     f"{_ratio_words(newest['value'])} on Census 2021 residents."))
+    primary = mine["datasets"].str.split("; ").str[0]
+    rows = pd.DataFrame({"year": mine["period"], "basis": primary.map(BUILT_FROM), "black": mine["black_events"],
                          "white": mine["white_events"], "ratio": mine["value"], "low": mine["ci_low"],
                          "high": mine["ci_high"], "official": mine["official_value"],
-                         "note": [_row_note(r) for r in mine.itertuples()]})
+                         "note": [_row_note(r, p) for r, p in zip(mine.itertuples(), primary)]})
     table = tables.format_table(
         rows, headers={"year": "Year", "basis": "Built from", "black": "Searches of Black people",
                        "white": "Searches of White people", "ratio": "Black/White ratio",
@@ -347,26 +358,29 @@ def force_section(force: str) -> Section:
         intervals={"ci": ("low", "high")}, decimals={"ratio": 1, "ci": 1, "official": 1, "black": 0, "white": 0},
         # Why a cell is empty is in the row's note; only the published 2022/23 rates come without counts.
         missing={"black": "not published", "white": "not published", "ratio": "no ratio", "ci": "no interval",
-                 "official": "no ratio"}, kind="force", caption=f"Black/White stop and search rate ratio, {f.name}")
+                 "official": "no official ratio"}, kind="force",
+        caption=f"Black/White stop and search rate ratio, {f.name}")
     return Section(table, chart, [])
 
 
-# What each series of the force's ratios is built from, in the force table's words.
-BUILT_FROM = {force_series.INTERPOLATED: "counts; interpolated residents",
-              force_series.CENSUS_2021: "published rates; Census 2021"}
+# What each of the force's ratios is built from (by the dataset its figure is read from), in the force table's words.
+BUILT_FROM = {ss.SEARCH_FILE: "counts; interpolated residents", sr.DATASETS[0]: "published rates; Census 2021",
+              force_indicators.INDICATORS_FILE: "a third party's counts; Census 2021"}
 
 
 def _ratio_words(value: float) -> str:
     return disproportionality.TOO_FEW if pd.isna(value) else f"{value:.1f}"
 
 
-def _row_note(r) -> str:
-    """Why a year of the force table has no ratio, why its interval gives no verdict, or how a published year's
-    figures were had."""
-    if r.series == force_series.CENSUS_2021:
+def _row_note(r, primary: str) -> str:
+    """Why a year of the force table has no ratio, why its interval gives no verdict, or how a year's figures on
+    Census 2021 were had (`primary`: the dataset its figure is read from)."""
+    if primary == sr.DATASETS[0]:
         return "approximate: counts rebuilt from rates rounded to 0.1" if pd.notna(r.value) else "not published"
     if r.reason:
         return r.reason
+    if primary == force_indicators.INDICATORS_FILE:
+        return "a third party's extract of the Home Office's counts (table SS_05); no official ratio in this book's data"
     if r.denominators_disagree:
         return (f"range {r.denominator_low:.1f} to {r.denominator_high:.1f} from the two denominators, wider than the "
                 "interval")

@@ -485,20 +485,28 @@ def detail(path=None, key: str = "ss_detail", force: str | None = None) -> Secti
 
 
 def force_section(force: str) -> Section:
-    """The force's searches per 1,000 residents beside England and Wales (the rows of measures/force_series), and its
-    latest arrest rates by group."""
+    """The force's searches per 1,000 residents beside England and Wales to the newest period, one series never
+    joined across a year with no figure (the rows of measures/force_series), and its latest arrest rates by group."""
     f = forces.resolve(force)
     both = force_series.for_areas("searches_per_1000", [f.code, ss.ENGLAND_AND_WALES])
     plot = both[["year_ending", "force_code", "value"]].rename(columns={"year_ending": "year", "force_code": "pfa_code"})
     plot["series"] = plot["pfa_code"].map({f.code: f.short_name, ss.ENGLAND_AND_WALES: "England and Wales"})
+    plot["segment"] = force_series.runs(both)
+    mine = both[both["force_code"] == f.code]
+    years = mine["year_ending"].tolist()
+    gaps = [_years(a + 1, b - 1) for a, b in zip(years, years[1:]) if b - a > 1]
+    missing = f"; no figures for {common.join(gaps)} in this book's data, so no line across them" if gaps else ""
     chart = lines.yearly_lines(
         plot, name=f"search-rate-force-{f.slug}", highlight=f.code, y_title="Searches per 1,000 residents", x_title="Year ending March",
         fmt=".1f", title=f"Stop and search per 1,000 residents: {f.name} and England and Wales",
-        subtitle="Residents: ONS mid-year estimate of each year; dashed rule: the 2014 reforms",
+        subtitle=f"Residents: ONS mid-year estimate of each year; dashed rule: the 2014 reforms{missing}",
         source=source_lines.line(force_series.datasets_of(both)),
         marks=pd.DataFrame({"year": [REFORM_YEAR], "label": ["2014 reforms"]}),
         description=(f"Line chart of stop and searches per 1,000 residents in {f.name} and England and Wales by year "
-                     "ending March, with the 2014 reforms marked."))
+                     f"ending March, {mine['period'].iloc[0]} to {mine['period'].iloc[-1]}, with the 2014 reforms "
+                     f"marked{missing}. In "
+                     f"{mine['period'].iloc[-1]} {f.name} made {mine['value'].iloc[-1]:.1f} searches per 1,000 "
+                     "residents."))
     rates = arrest_rates()
     latest = int(rates["year_ending"].max())
     mine = rates[(rates["pfa_code"] == f.code) & (rates["year_ending"] == latest)]
@@ -513,6 +521,11 @@ def force_section(force: str) -> Section:
         missing={"arrest_pct": disproportionality.TOO_INCOMPLETE, "ci": "no interval: too incomplete"}, kind="force",
         caption=f"Arrests after stop and search, {f.name}, {financial_year(latest)}")
     return Section(table, chart, [])
+
+
+def _years(first: int, last: int) -> str:
+    """Years ending March as a reader reads them: '2019/20' or '2019/20 to 2023/24'."""
+    return financial_year(first) if first == last else f"{financial_year(first)} to {financial_year(last)}"
 
 
 def own_detail(force: str, folder: str | None = None) -> Section:

@@ -7,9 +7,9 @@ import pandas as pd
 from analysis import config
 from analysis.chapters import common, evidence
 from analysis.measures import force_measures as fm
-from analysis.measures import force_series
+from analysis.measures import deaths, force_series
 from analysis.measures.funnels import deaths_funnel, review_funnel
-from analysis.methods import funnel, per_resident, ranking, stats
+from analysis.methods import funnel, per_resident, ranking
 from analysis.present import funnels, lines, register, source_lines, tables
 from analysis.present.numbers import fmt_number
 from analysis.present.glue import Figure, Section, national
@@ -272,18 +272,14 @@ def review_outcomes(highlight: str | None = None) -> Section:
 
 
 def force_section(force: str) -> Section:
-    """The force's deaths by type, and by year (the rows of measures/force_series)."""
+    """The force's deaths by type (measures/deaths), and by year (the rows of measures/force_series)."""
     f = forces.resolve(force)
-    mine = iopc.by_force()
-    mine = mine[mine["pfa_code"] == f.code]
-    by_type = mine.groupby("type", as_index=False)["fatalities"].sum()
-    low, high = stats.poisson_count_ci(by_type["fatalities"])
-    span = f"{financial_year(mine['year_ending'].min())} to {financial_year(mine['year_ending'].max())}"
+    by_type = deaths.for_force(f.code)
     table = tables.format_table(
-        by_type.assign(ci_low=low, ci_high=high),
+        by_type[["type", "fatalities", "ci_low", "ci_high"]],
         headers={"type": "Type of death", "fatalities": "Deaths", "ci": "Exact 95% interval for the count"},
         intervals={"ci": ("ci_low", "ci_high")}, decimals={"ci": 1}, kind="force",
-        caption=f"Deaths during or following contact with {f.name}, {span}")
+        caption=f"Deaths during or following contact with {f.name}, {by_type['period'].iloc[0]}")
     per_year = force_series.for_areas("deaths_count", [f.code])
     plot = per_year[["year_ending", "value"]].rename(columns={"year_ending": "year"}).assign(series=f.short_name)
     chart = lines.yearly_lines(

@@ -14,7 +14,7 @@ from analysis.measures import force_measures as fm
 from analysis.measures import asb, funnels, search_ratios
 from analysis.methods import disproportionality, per_resident, stats
 from analysis.sources import cache, census, force_indicators, forces, iopc, manifest, pfa_tables, population
-from analysis.sources import workforce
+from analysis.sources import search_totals_2025, workforce
 from analysis.sources import search_rates as sr
 from analysis.sources import stop_search as ss
 from analysis.sources.periods import financial_year
@@ -63,7 +63,8 @@ EXTRA = ["denominator", "area", "vs_england_and_wales", "black_events", "white_e
          "denominators_disagree"]
 NUMBERS = {"value", "ci_low", "ci_high", "events", "denominator", "black_events", "white_events", "official_value",
            "denominator_low", "denominator_high"}
-REASONS = [disproportionality.TOO_FEW, fm.NOT_PUBLISHED, fm.CRIME_CITY]
+# Why a period has no figure: the series' own reasons, then those of the measures table's newest rows it repeats.
+REASONS = [disproportionality.TOO_FEW, fm.NOT_PUBLISHED, fm.CRIME_CITY, fm.CITY, fm.TOO_FEW, fm.EXTRACT_NO_RATIO]
 
 SCHEMA = pa.DataFrameSchema(
     {
@@ -119,7 +120,8 @@ def _rows(measure_id: str, table: pd.DataFrame, basis: str, datasets: list[str],
 def bw_search_ratio() -> pd.DataFrame:
     """The Black/White search rate ratio: each year of the search counts on residents interpolated between the
     censuses (the book's figure; drawn hollow and joined to no other year where search_ratios.hollow says), the 2011
-    Census ratio beside it, then 2022/23 from the rates published on Census 2021 (counts rebuilt from the rates)."""
+    Census ratio beside it, then on Census 2021 residents 2022/23 from the published rates (counts rebuilt from the
+    rates) and 2024/25 from a third party's counts (newest_ratio)."""
     ratios = search_ratios.rate_ratio_table()
     black = ratios[ratios["group"] == "Black"]
     counted = _rows("bw_search_ratio", black.assign(
@@ -135,14 +137,61 @@ def bw_search_ratio() -> pd.DataFrame:
         year_ending=year, value=published["ratio"], black_events=published.get("black_searches"),
         white_events=published.get("white_searches"), official_value=published["ratio"],
         reason=np.where(published["ratio"].isna(), fm.NOT_PUBLISHED, None)), CENSUS_2021, sr.DATASETS)
-    return pd.concat([counted, rebuilt], ignore_index=True)
+    return pd.concat([counted, rebuilt, newest_ratio()], ignore_index=True)
+
+
+def _measures_rows(rows: pd.DataFrame, national: dict, **columns) -> pd.DataFrame:
+    """One period of the measures table's rows (a builder's, for the 43 forces) as the series' table to name: each
+    force's figure and interval as the table has them, the reason only where it gives no figure (the series keeps a
+    figure it gives no verdict for), England and Wales's row from `national`, and any other column by ONS code."""
+    mine = rows.set_index("force_code")
+    table = mine.reindex(columns=["value", "ci_low", "ci_high"]).assign(
+        reason=mine["reason"].where(mine["value"].isna()))
+    table.loc[ENGLAND_AND_WALES] = pd.Series(national)
+    for name, column in columns.items():
+        table[name] = column
+    return table.rename_axis("pfa_code").reset_index()
+
+
+def newest_ratio() -> pd.DataFrame:
+    """The Black/White ratio, 2024/25, on Census 2021 residents, as the measures table has it (a third party's counts,
+    recomputed with their score interval; fm.newest_ratio), the counts beside it; England and Wales's, the measures
+    table's figure, with the score interval of the 43 forces' counts."""
+    ind = force_indicators.load().set_index("pfa_code")
+    rows = fm.newest_ratio()
+    people = census.census2021_by_ethnicity().pivot(index="pfa_code", columns="group", values="population")
+    black, white = ind["searches_black"].sum(), ind["searches_white"].sum()
+    ew = stats.poisson_rate_ratio(black, people.at[ENGLAND_AND_WALES, "Black"], white,
+                                  people.at[ENGLAND_AND_WALES, "White"]).iloc[0]
+    national = {"value": rows["england_and_wales"].iloc[0], "ci_low": ew["ci_low"], "ci_high": ew["ci_high"]}
+    table = _measures_rows(rows, national, black_events=pd.concat([ind["searches_black"], pd.Series(
+        {ENGLAND_AND_WALES: black})]), white_events=pd.concat([ind["searches_white"], pd.Series(
+        {ENGLAND_AND_WALES: white})]))
+    return _rows("bw_search_ratio", table.assign(year_ending=force_indicators.SEARCH_YEAR), CENSUS_2021,
+                 rows["datasets"].iloc[0].split("; "))
 
 
 def searches_per_1000() -> pd.DataFrame:
-    """Searches per 1,000 residents (ONS's mid-year estimate of each year) in each year of the open data."""
+    """Searches per 1,000 residents (ONS's mid-year estimate of each year) in each year of the open data, then
+    2024/25 (newest_searches)."""
     rates = per_resident.per_1000_residents(ss.search_totals())
-    return _rows("searches_per_1000", rates.assign(value=rates["per_1000"], events=rates["searches"],
-                                                   denominator=rates["population"]), EACH_YEAR, RATE_DATA)
+    counted = _rows("searches_per_1000", rates.assign(value=rates["per_1000"], events=rates["searches"],
+                                                      denominator=rates["population"]), EACH_YEAR, RATE_DATA)
+    return pd.concat([counted, newest_searches()], ignore_index=True)
+
+
+def newest_searches() -> pd.DataFrame:
+    """Searches per 1,000 residents in 2024/25, the Home Office's force totals on mid-2024 residents (the year the
+    period starts in, as every year of the open data): the measures table's figures (fm.newest_searches), the same
+    series as the open data's years (data/measures.yml)."""
+    rows = fm.newest_searches()
+    searches = search_totals_2025.load().set_index("pfa_code")["searches"]
+    residents = population.for_year(population.MYE_2024_YEAR)
+    events = pd.concat([searches, pd.Series({ENGLAND_AND_WALES: searches.sum()})])
+    table = _measures_rows(rows, {"value": rows["england_and_wales"].iloc[0]}, events=events,
+                           denominator=residents.reindex(events.index))
+    return _rows("searches_per_1000", table.assign(year_ending=search_totals_2025.YEAR_ENDING), EACH_YEAR,
+                 rows["datasets"].iloc[0].split("; "))
 
 
 def _march(year: int) -> str:
@@ -231,6 +280,17 @@ def breaks(table: pd.DataFrame) -> pd.Series:
     ordered = table.sort_values(["force_code", "measure_id", "period_end"], kind="stable")
     before = ordered.groupby(["force_code", "measure_id"])["series"].shift()
     return (before.notna() & (before != ordered["series"])).reindex(table.index)
+
+
+def runs(rows: pd.DataFrame) -> pd.Series:
+    """Which of some rows (force_code, measure_id, period_end, year_ending, series_break) a line may join: a run per
+    area and measure, a new one at a series break or after a year the series has no period for, labelled
+    "<force_code>:<n>" (a run of one period is a point, never joined across the break or the gap)."""
+    ordered = rows.sort_values(["force_code", "measure_id", "period_end"], kind="stable")
+    areas = ordered.groupby(["force_code", "measure_id"], sort=False)
+    gap = areas["year_ending"].diff() > 1
+    number = (ordered["series_break"] | gap).astype(int).groupby([ordered["force_code"], ordered["measure_id"]]).cumsum()
+    return (ordered["force_code"] + ":" + number.astype(str)).reindex(rows.index)
 
 
 def _build() -> pd.DataFrame:

@@ -81,38 +81,57 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
 
     Expects columns year, series and value. `marks` (columns year, label) draws labelled
     vertical rules, e.g. a policy change. Series that are areas (a pfa_code column) are styled
-    as markers.series_encodings says.
+    as markers.series_encodings says. With a segment column, a line joins only the points of one segment (never
+    across a break or a missing year), and a series is named where its longest segment ends.
     """
     colour, shape = series_encodings(df, legend=False, highlight=highlight)
+    # A lone point at the end (a segment after a gap) is drawn whole, not cut in half by the plot's edge.
+    pad = {"padding": 8} if "segment" in df.columns else {}
     x = alt.X("year:Q", title=axis_title(x_title), axis=alt.Axis(format="d"),
-              scale=alt.Scale(zero=False, nice=False))
+              scale=alt.Scale(zero=False, nice=False, **pad))
     y = alt.Y("value:Q", title=axis_title(y_title), scale=alt.Scale(zero=zero))
     base = alt.Chart(df)
-    line = base.mark_line().encode(x=x, y=y, color=colour, detail="series:N")
+    line = base.mark_line().encode(x=x, y=y, color=colour,
+                                   detail="segment:N" if "segment" in df.columns else "series:N")
     points = base.mark_point(size=40, filled=True).encode(
         x=x, y=y, color=colour, shape=shape,
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="Year"),
                  alt.Tooltip("value:Q", format=fmt, title="Value")])
-    last = df.sort_values("year", kind="stable").groupby("series", as_index=False).tail(1)
+    ordered = df.sort_values("year", kind="stable")
+    if "segment" in df.columns:  # named where its longest line ends, not beside a lone later point
+        longest = ordered.groupby(["series", "segment"], sort=False)["year"].transform("size")
+        ordered = ordered[longest == longest.groupby(ordered["series"]).transform("max")]
+    last = ordered.groupby("series", as_index=False).tail(1)
     # Series names at the line ends, in black: coloured text would fail the contrast check.
     labels = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11, color="#000").encode(x=x, y=y, text="series:N")
-    layers = [line, points, labels]
-    if marks is not None and len(marks):
-        layers.insert(0, alt.Chart(marks).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x="year:Q"))
-        layers.append(alt.Chart(marks).mark_text(align="left", baseline="top", dx=3, dy=4, fontSize=10, color="#333")
-                      .encode(x="year:Q", y=alt.value(0), text="label:N"))
-    chart = alt.layer(*layers).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
+    chart = alt.layer(*_marked([line, points, labels], marks, "year")).properties(**COLUMN_WIDTH,
+                                                                                  height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def _marked(layers: list, marks: pd.DataFrame | None, x: str) -> list:
+    """`layers` with a labelled dashed rule at each of `marks`' `x` (columns x, label and, optionally, align: "right"
+    writes the label left of its rule, for a rule near the right edge that a narrow screen would cut off): a policy
+    change, a break."""
+    if marks is None or not len(marks):
+        return layers
+    rules = alt.Chart(marks).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x=f"{x}:Q")
+    right = marks["align"].eq("right") if "align" in marks else pd.Series(False, index=marks.index)
+    notes = [alt.Chart(marks[side].drop(columns="align", errors="ignore")).mark_text(
+        align="right" if late else "left", baseline="top", dx=-3 if late else 3, dy=4, fontSize=10, color="#333").encode(
+        x=f"{x}:Q", y=alt.value(0), text="label:N") for late, side in ((False, ~right), (True, right)) if side.any()]
+    return [rules, *layers, *notes]
 
 
 def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, y_title: str,
                      reference: float | None = None, subtitle=None, log: bool = True,
-                     highlight: str | None = None) -> alt.LayerChart:
+                     highlight: str | None = None, marks: pd.DataFrame | None = None) -> alt.LayerChart:
     """Yearly lines (one per series) with shaded 95% intervals, x in years ending March.
 
     Expects columns year_ending, series, value, ci_low, ci_high; series that are areas (a
     pfa_code column) are styled as markers.series_encodings says. An optional flagged (bool) column draws
-    those points hollow, e.g. years whose denominator is far from its census.
+    those points hollow, e.g. years whose denominator is far from its census. `marks` (columns year_ending, label)
+    draws labelled vertical rules, e.g. where a series breaks (as yearly_lines' marks, with an optional align).
     """
     colour, shape = series_encodings(df, highlight=highlight)
     x = alt.X("year_ending:Q", axis=csew_year_axis("Year (April to March)"), scale=alt.Scale(zero=False, nice=False))
@@ -134,7 +153,7 @@ def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: s
     if reference is not None:
         layers.insert(0, alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color="#000", strokeDash=[3, 3])
                       .encode(y="ref:Q"))
-    chart = alt.layer(*layers).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
+    chart = alt.layer(*_marked(layers, marks, "year_ending")).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 

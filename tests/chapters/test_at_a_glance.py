@@ -13,6 +13,7 @@ from analysis.chapters import c02_neighbourhood_policing as c02
 from analysis.chapters import c07_what_else_matters as c07
 from analysis.chapters import common
 from analysis.measures import force_measures as fm
+from analysis.measures import force_series
 from analysis.present import maps
 from analysis.present.numbers import fmt_compared, fmt_number
 from analysis.sources import forces
@@ -234,12 +235,33 @@ def test_small_trends_run_to_the_newest_period_with_breaks_drawn_apart():
     # The ratio and the searches run to 2024/25, officers to 31 March 2026: the newest periods the dashboard gives.
     assert sorted(newest.to_list()) == [2023, 2025, 2025, 2026]
     bw = trend[trend["measure"].str.startswith("Black/White")]
-    assert set(bw["segment"]) == {"interpolated residents", "2022/23", "2024/25"}
-    # A segment from another source is one year: drawn as a point, never joined to the series before it.
-    later = trend[~trend["segment"].isin(["interpolated residents", "open data", "Home Office workforce"])]
-    assert (later.groupby(["measure", "segment", "series"])["year"].nunique() == 1).all()
+    # Interpolated residents, then 2022/23 and 2024/25 on Census 2021: three runs an area, never joined.
+    assert (bw.groupby("pfa_code")["segment"].nunique() == 3).all()
+    # A figure after a break or a missing year is a run of one year: drawn as a point, never joined to the series
+    # before it.
+    runs = trend.groupby(["measure", "segment"])["year"].apply(list)
+    newer = [years for years in runs if max(years) in (2025, 2026)] + [
+        years for (measure, _), years in runs.items() if measure.startswith("Black/White") and 2023 in years]
+    assert len(newer) == 2 * 4 and all(len(years) == 1 for years in newer)
+    # Every other run is years in a row.
+    assert all(years == list(range(years[0], years[0] + len(years))) for years in runs)
     spec = json.dumps(glance.trend_chart(f, trend).to_dict())
     assert '"detail": {"field": "line"' in spec
+
+
+def test_small_trends_are_the_force_series_rows_hollow_years_left_out():
+    f = forces.resolve("kent")
+    trend = glance.trends(f)
+    for measure_id, label in zip(glance.TRENDS, dict.fromkeys(trend["measure"]), strict=True):
+        rows = force_series.for_areas(measure_id, [f.code, forces.ENGLAND_AND_WALES])
+        rows = rows[rows["value"].notna() & ~rows["hollow"]]
+        drawn = trend[trend["measure"] == label].sort_values(["pfa_code", "year"], kind="stable")
+        assert drawn["pfa_code"].tolist() == rows["force_code"].tolist(), measure_id
+        assert drawn["year"].tolist() == rows["year_ending"].tolist(), measure_id
+        assert drawn["value"].tolist() == pytest.approx(rows["value"].tolist()), measure_id
+    # The chart cites every dataset its series come from, the newest periods' too.
+    source = json.dumps(glance.trend_chart(f, trend).to_dict())
+    assert "SS_20" in source and "Justice Pipeline" in source
 
 
 @pytest.mark.parametrize("force", ["kent", "metropolitan-police", "city-of-london", "south-wales", "lancashire",

@@ -80,22 +80,72 @@ def test_hollow_years_are_the_years_the_chapter_flags(table):
     assert got.any() and not got.all()
 
 
-@pytest.mark.parametrize("measure_id, period", [("bw_search_ratio", "2018/19"), ("bw_search_ratio", "2022/23"),
-                                                ("searches_per_1000", "2018/19"),
-                                                ("officers_per_100k", "31 March 2023"),
-                                                ("officers_per_100k", "31 March 2026"),
-                                                ("pcsos_per_100k", "31 March 2023"),
-                                                ("recorded_crime_per_1000", "year ending June 2025")])
-def test_the_series_agrees_with_the_measures_table_where_both_hold_a_period(table, measure_id, period):
-    series = table[(table["measure_id"] == measure_id) & (table["period"] == period)].set_index("force_code")
+def _shared(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """Every measure and period both the series and the measures table hold."""
     measures = fm.all_forces()
-    measures = measures[(measures["measure_id"] == measure_id) & (measures["period"] == period)].set_index(
+    return sorted(set(zip(table["measure_id"], table["period"])) & set(zip(measures["measure_id"], measures["period"])))
+
+
+def test_the_series_holds_the_measures_table_s_newest_periods(table):
+    shared = _shared(table)
+    # Issue 35: the trend series run to the table's newest periods (2024/25 searches and Black/White ratio).
+    for measure_id, period in [("bw_search_ratio", "2024/25"), ("searches_per_1000", "2024/25"),
+                               ("bw_search_ratio", "2022/23"), ("bw_search_ratio", "2018/19"),
+                               ("searches_per_1000", "2018/19"), ("officers_per_100k", "31 March 2026")]:
+        assert (measure_id, period) in shared
+    measures = fm.all_forces()
+    for measure_id in set(table["measure_id"]) & set(measures["measure_id"]):
+        newest = measures.loc[measures["measure_id"] == measure_id, "period_end"].max()
+        assert table.loc[table["measure_id"] == measure_id, "period_end"].max() == newest, measure_id
+
+
+def test_the_series_agrees_with_the_measures_table_for_every_force_and_shared_period(table):
+    """Every force's figure in every measure and period both tables hold is the same number (missing where the table
+    gives none), England and Wales's is the table's comparator, and grade and datasets are the table's."""
+    measures = fm.all_forces().set_index(["measure_id", "period", "force_code"]).sort_index()
+    compared = 0
+    for measure_id, period in _shared(table):
+        series = table[(table["measure_id"] == measure_id) & (table["period"] == period)].set_index("force_code")
+        theirs = measures.loc[(measure_id, period)]
+        mine = series.drop(index=EW).reindex(theirs.index)
+        assert mine["value"].isna().equals(theirs["value"].isna()), (measure_id, period)
+        assert mine["value"].to_numpy() == pytest.approx(theirs["value"].to_numpy(), rel=1e-12, nan_ok=True), (
+            measure_id, period)
+        national = theirs["england_and_wales"].iloc[0]
+        assert series.at[EW, "value"] == pytest.approx(national, rel=1e-12, nan_ok=True), (measure_id, period)
+        assert (mine["grade"] == theirs["grade"]).all() and (mine["datasets"] == theirs["datasets"]).all()
+        compared += len(theirs)
+    assert compared >= 43 * 8
+
+
+def test_the_newest_periods_are_one_series_with_the_periods_before_and_say_why_a_figure_is_missing(table):
+    ratios = table[(table["measure_id"] == "bw_search_ratio") & (table["period"] == "2024/25")].set_index("force_code")
+    # On Census 2021 residents, as 2022/23: no break between them; a break before 2022/23 only.
+    assert (ratios["series"] == fs.CENSUS_2021).all() and not ratios["series_break"].any()
+    assert ratios["grade"].eq("third-party extract").all()
+    city = ratios.loc[forces.CITY_OF_LONDON]
+    assert pd.isna(city["value"]) and city["reason"] == fm.CITY
+    kent = ratios.loc[KENT]
+    assert kent["ci_low"] < kent["value"] < kent["ci_high"] and kent["black_events"] > 0
+    # England and Wales: the 43 forces' counts, with its own interval around the table's figure.
+    ew = ratios.loc[EW]
+    assert ew["black_events"] == ratios.drop(index=EW)["black_events"].sum()
+    assert ew["ci_low"] < ew["value"] < ew["ci_high"]
+    searches = table[(table["measure_id"] == "searches_per_1000") & (table["period"] == "2024/25")].set_index(
         "force_code")
-    forces_only = series.drop(index=EW)
-    pd.testing.assert_series_equal(forces_only["value"].sort_index(), measures["value"].sort_index(), rtol=1e-12)
-    assert series.at[EW, "value"] == pytest.approx(measures["england_and_wales"].iloc[0], rel=1e-12)
-    assert (forces_only["grade"].sort_index() == measures["grade"].sort_index()).all()
-    assert (forces_only["datasets"].sort_index() == measures["datasets"].sort_index()).all()
+    # The same Home Office series as the open data's years (data/measures.yml): on the residents of each year.
+    assert (searches["series"] == fs.EACH_YEAR).all() and not searches["series_break"].any()
+    assert searches["value"].to_numpy() == pytest.approx(1000 * searches["events"] / searches["denominator"])
+    assert searches.at[EW, "events"] == searches.drop(index=EW)["events"].sum()
+
+
+def test_a_run_ends_at_a_break_and_at_a_missing_year_and_nowhere_else():
+    made = pd.DataFrame({"force_code": [KENT] * 5 + [EW] * 2, "measure_id": "m",
+                         "year_ending": [2017, 2018, 2019, 2023, 2024, 2018, 2019],
+                         "series_break": [False, False, False, False, True, False, False]})
+    made["period_end"] = made["year_ending"].astype(str) + "-03-31"
+    got = fs.runs(made.iloc[::-1]).sort_index()
+    assert got.tolist() == [f"{KENT}:0", f"{KENT}:0", f"{KENT}:0", f"{KENT}:1", f"{KENT}:2", f"{EW}:0", f"{EW}:0"]
 
 
 def _drawn(chart) -> pd.DataFrame:
@@ -104,29 +154,58 @@ def _drawn(chart) -> pd.DataFrame:
     return pd.DataFrame(next(d for d in spec["datasets"].values() if d and "pfa_code" in d[0]))
 
 
+def _joined(drawn: pd.DataFrame, year: str) -> pd.Series:
+    """Each segment's years, of a chart's drawn rows."""
+    return drawn.groupby("segment")[year].apply(list)
+
+
 def test_the_black_white_chart_and_table_are_the_series_rows(table):
     section = c03.force_section("kent")
     drawn = _drawn(section.chart).sort_values(["pfa_code", "year_ending"], kind="stable").reset_index(drop=True)
     rows = table[(table["measure_id"] == "bw_search_ratio") & table["force_code"].isin([KENT, EW])
-                 & (table["series"] == fs.INTERPOLATED) & table["value"].notna()].reset_index(drop=True)
+                 & table["value"].notna()].reset_index(drop=True)
+    # Every period with a ratio, to 2024/25, on both bases.
     assert drawn["pfa_code"].tolist() == rows["force_code"].tolist()
     assert drawn["year_ending"].tolist() == rows["year_ending"].tolist()
+    assert drawn["year_ending"].max() == 2025
     assert drawn["value"].tolist() == pytest.approx(rows["value"].tolist())
     assert drawn["ci_low"].tolist() == pytest.approx(rows["ci_low"].tolist())
     assert drawn["flagged"].tolist() == rows["hollow"].tolist()
+    # Never joined across the break, the missing years, or a hollow year; each segment one series, years in a row.
+    series = rows.set_index(["force_code", "year_ending"])["series"]
+    for (segment, years), code in zip(_joined(drawn, "year_ending").items(),
+                                      drawn.groupby("segment")["pfa_code"].first()):
+        assert len({series[(code, y)] for y in years}) == 1, segment
+        assert years == list(range(years[0], years[0] + len(years))), segment
+    for year in (2023, 2025):
+        alone = drawn[(drawn["pfa_code"] == KENT) & (drawn["year_ending"] == year)]["segment"].iloc[0]
+        assert (drawn["segment"] == alone).sum() == 1
+    # The break is marked where the Census 2021 years begin.
+    spec = section.chart.to_dict()
+    marks = [d for d in spec["datasets"].values() if d and "label" in d[0]]
+    assert marks and marks[0][0]["label"] == "Census 2021 from 2022/23" and 2019 < marks[0][0]["year_ending"] < 2023
     kent = table[(table["measure_id"] == "bw_search_ratio") & (table["force_code"] == KENT)]
     assert section.table.frame["Year"].tolist() == kent["period"].tolist()
-    # The row after the break is built from the published rates, never joined to the line.
-    assert section.table.frame["Built from"].iloc[-1] == c03.BUILT_FROM[fs.CENSUS_2021]
-    assert not (drawn["year_ending"] == kent.loc[kent["series_break"], "year_ending"].iloc[0]).any()
+    shown = section.table.frame.set_index("Year")
+    assert shown.at["2024/25", "Built from"] == c03.BUILT_FROM[fs.force_indicators.INDICATORS_FILE]
+    assert shown.at["2022/23", "Built from"] == c03.BUILT_FROM[c03.sr.DATASETS[0]]
+    assert shown.at["2024/25", "Black/White ratio"] == f"{kent['value'].iloc[-1]:.1f}"
+    assert shown.at["2024/25", "Searches of Black people"] == f"{kent['black_events'].iloc[-1]:,.0f}"
 
 
 def test_the_search_rate_chart_is_the_series_rows(table):
-    drawn = _drawn(c05.force_section("kent").chart).sort_values(["pfa_code", "year"], kind="stable")
+    section = c05.force_section("kent")
+    drawn = _drawn(section.chart).sort_values(["pfa_code", "year"], kind="stable")
     rows = table[(table["measure_id"] == "searches_per_1000") & table["force_code"].isin([KENT, EW])]
     assert drawn["pfa_code"].tolist() == rows["force_code"].tolist()
     assert drawn["year"].tolist() == rows["year_ending"].tolist()
     assert drawn["value"].tolist() == pytest.approx(rows["value"].tolist())
+    # To 2024/25, a point of its own: one series, but no line across the years with no figure.
+    assert drawn["year"].max() == 2025
+    for years in _joined(drawn, "year"):
+        assert years == list(range(years[0], years[0] + len(years)))
+    assert _joined(drawn, "year").map(len).sort_values().tolist()[:2] == [1, 1]
+    assert "no figures for 2019/20 to 2023/24" in " ".join(section.chart.to_dict()["title"]["subtitle"])
 
 
 def test_the_workforce_chart_and_table_are_the_series_rows_and_the_pooled_comparable_forces(table):
