@@ -26,7 +26,7 @@ VISIBILITY_LEVELS = {"high": "Adults reporting high police visibility",
                      "low": "Adults reporting low police visibility"}
 GRADIENT_YEAR = 2014
 CHANGE_FROM = 2010
-PEERS_POOLED = "Comparable forces (pooled)"
+PEERS_MEDIAN = "Comparable forces (median)"
 STAFF_MEASURE = "officers_and_pcsos_per_100k"
 
 
@@ -397,8 +397,8 @@ def hot_spots(path=None, key: str = "hs", force: str | None = None) -> Section:
 
 
 def force_section(force: str) -> Section:
-    """The force's officers and PCSOs per 100,000 over time, beside England and Wales and its comparable forces
-    (pooled: their staff over their residents), with each comparable force's own figures in the table: the rows of
+    """The force's officers and PCSOs per 100,000 over time, beside England and Wales and its comparable forces (their
+    median, which no one unusual force drives), with each comparable force's own figures in the table: the rows of
     measures/force_series."""
     f = forces.resolve(force)
     peers = comparable.comparable_to(f.code)
@@ -406,7 +406,7 @@ def force_section(force: str) -> Section:
     parts = [everyone[everyone["force_code"] == f.code].assign(series=f.short_name),
              everyone[everyone["force_code"] == forces.ENGLAND_AND_WALES].assign(series="England and Wales")]
     if peers:
-        parts.append(force_series.pooled(STAFF_MEASURE, peers).assign(series=PEERS_POOLED, force_code=None))
+        parts.append(force_series.median_of(STAFF_MEASURE, peers).assign(series=PEERS_MEDIAN, force_code=None))
     plot = pd.concat([p[["year_ending", "series", "force_code", "value"]] for p in parts], ignore_index=True).rename(
         columns={"year_ending": "year", "force_code": "pfa_code"})
     latest = int(everyone["year_ending"].max())
@@ -415,11 +415,12 @@ def force_section(force: str) -> Section:
     chart = lines.yearly_lines(
         plot, name=f"workforce-force-{f.slug}", highlight=f.code, y_title="Officers and PCSOs (FTE) per 100,000",
         title=f"Officers and PCSOs per 100,000 residents: {f.name}",
-        subtitle=(f"Comparable forces, pooled (their staff over their residents): "
+        subtitle=(f"Comparable forces, their median each year (no one force drives it): "
                   f"{', '.join(forces.get(c).short_name for c in peers)}" if peers else comparable.NO_PEERS_NOTE),
         source=source_lines.line(force_series.datasets_of(everyone)),
         description=(f"Line chart of officers and PCSOs per 100,000 residents in {f.name}, England and Wales"
-                     + (" and its comparable forces pooled" if peers else "") + f", 2007 to {latest}. In {latest}: "
+                     + (" and the median of its comparable forces" if peers else "")
+                     + f", 2007 to {latest}. In {latest}: "
                      + "; ".join(f"{r.area} {getattr(r, '_2'):.0f}" for r in rows.itertuples()) + "."))
     shown = tables.format_table(rows, headers={"area": "Area", str(CHANGE_FROM): f"31 March {CHANGE_FROM}",
                                                str(latest): f"31 March {latest}"},

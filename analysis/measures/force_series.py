@@ -36,8 +36,6 @@ WORKFORCE_DATA = [workforce.WORKFORCE_FILE, *workforce.POPULATION_FILES]
 # Each staff measure by the workforce data's role.
 ROLES = {"Police officers": "officers_per_100k", "PCSOs": "pcsos_per_100k",
          workforce.NEIGHBOURHOOD_ROLES: "officers_and_pcsos_per_100k"}
-# Residents a rate is per, by its unit: what a pooled rate of several areas is scaled by.
-PER = {"per 100,000 residents": 100_000, "per 1,000 residents": 1_000}
 
 
 def _series_only() -> dict[str, dict]:
@@ -254,13 +252,13 @@ def anti_social_behaviour() -> pd.DataFrame:
         grade=rows["year_ending"].map(lambda y: manifest.lowest_grade([pfa_tables.FILES[y]])).to_numpy())
 
 
-def pooled(measure_id: str, codes: list[str]) -> pd.DataFrame:
-    """A rate per resident of several areas together in each period whose rows give the events and residents (their
-    events over their residents): year_ending, period, events, denominator, value."""
+def median_of(measure_id: str, codes: list[str]) -> pd.DataFrame:
+    """The median of several areas' figures in each period where any has one (a group of comparable forces, which no
+    one unusual force can drive, as a rate pooled over them the largest would): year_ending, period, value, areas."""
     rows = for_areas(measure_id, codes)
-    rows = rows[rows["events"].notna() & rows["denominator"].notna()]
-    summed = rows.groupby(["year_ending", "period"], as_index=False, sort=True)[["events", "denominator"]].sum()
-    return summed.assign(value=PER[MEASURES[measure_id]["unit"]] * summed["events"] / summed["denominator"])
+    rows = rows[rows["value"].notna()]
+    return rows.groupby(["year_ending", "period"], as_index=False, sort=True).agg(
+        value=("value", "median"), areas=("value", "size"))
 
 
 def _series(table: pd.DataFrame) -> pd.Series:

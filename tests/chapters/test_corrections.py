@@ -75,13 +75,13 @@ def test_deaths_are_compared_as_rates_per_million_residents_a_year():
     assert values["deaths_national_rate"] == pytest.approx(per_resident.national_death_rate())
 
 
-def test_peers_are_shown_one_by_one_and_pooled_not_averaged():
+def test_peers_are_shown_one_by_one_and_drawn_as_their_median_never_averaged():
     section = glance.at_a_glance(forces.resolve("cumbria"))
     peers = glance.peer_table(section).frame
     assert len(peers.columns) == 2 + 6 and "Comparable forces (average)" not in str(peers)
     workforce = c02.force_section("cumbria")
     assert "Median force" in workforce.table.frame["Area"].tolist()
-    assert c02.PEERS_POOLED in json.dumps(workforce.chart.to_dict())
+    assert c02.PEERS_MEDIAN in json.dumps(workforce.chart.to_dict())
 
 
 def test_a_force_is_set_beside_the_median_force_never_ranked():
