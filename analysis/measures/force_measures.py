@@ -281,59 +281,48 @@ def published_ratio() -> pd.DataFrame:
                  **{**placed, "reason": reason})
 
 
-def counted_ratio() -> pd.DataFrame:
-    """The Black/White ratio in the newest year of the search counts, on residents interpolated between the censuses
-    (the book's figure) with the Home Office's (2011 Census) beside it: significantly above or below parity only where
-    both intervals say so; where the two denominators disagree by more than the interval, that says so beside it
-    (a size in doubt, a side of parity not, and a more precise ratio is no reason for less of a verdict)."""
-    ratios = rate_ratio_table()
-    black = ratios[ratios["group"] == "Black"]
-    latest = int(black["year_ending"].max())
-    now = black[black["year_ending"] == latest].set_index("pfa_code")
+def _ratio_on_two_denominators(measure_id: str, now: pd.DataFrame, ratio: str, official: str, too_few: str,
+                               fitted: funnel.Funnel, datasets: list[str], period: str) -> pd.DataFrame:
+    """A Black/White ratio's rows on residents interpolated between the censuses (`ratio`, the book's figure, with
+    its interval) with the 2011 Census ratio (`official`, the Home Office's) beside it: significantly above or below
+    parity only where both intervals say so; where the two denominators disagree by more than the interval, that
+    says so beside it (a size in doubt, a side of parity not, and a more precise ratio is no reason for less of a
+    verdict); its place on `fitted`, the funnel its chapter draws (none where the denominators disagree, or for the
+    City of London)."""
     city = now.index == forces.CITY_OF_LONDON
     verdict = _parity(now[["ci_low", "ci_low_interpolated"]].min(axis=1),
                       now[["ci_high", "ci_high_interpolated"]].max(axis=1))
-    reason = pd.Series(np.select([now["rate_ratio_interpolated"].isna(), city], [TOO_FEW, CITY], ""),
-                       index=now.index).replace("", None)
-    data = [ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE]
-    without_met = black[black["year_ending"] == latest].set_index("pfa_code").at[forces.EW_EXCLUDING_MET,
-                                                                                 "rate_ratio_interpolated"]
-    # Its place among forces as well as its side of parity: the funnel chapter 3 draws (not where the denominators
-    # disagree, which the interval note says).
-    placed = _funnel_rows(funnels.counted_ratio_funnel())
-    return _rows("bw_search_ratio", financial_year(latest), data, now["rate_ratio_interpolated"],
-                 england_and_wales_excluding_met=without_met,
+    reason = pd.Series(np.select([now[ratio].isna(), city], [too_few, CITY], ""), index=now.index).replace("", None)
+    return _rows(measure_id, period, datasets, now[ratio], england_and_wales_excluding_met=fitted.centre,
                  ci_low=now["ci_low_interpolated"], ci_high=now["ci_high_interpolated"],
-                 official_value=now["rate_ratio"], denominator_low=now["denominator_low"],
+                 official_value=now[official], denominator_low=now["denominator_low"],
                  denominator_high=now["denominator_high"], vs_parity=verdict.where(reason.isna()),
-                 **{**placed, "test": f"{PARITY_TEST}; among forces, {FUNNEL_TEST}", "reason": reason},
+                 **{**_funnel_rows(fitted), "test": f"{PARITY_TEST}; among forces, {FUNNEL_TEST}", "reason": reason},
                  interval_note=pd.Series(DENOMINATORS, index=now.index).where(
                      now["denominator_uncertain"] & reason.isna()))
+
+
+def counted_ratio() -> pd.DataFrame:
+    """The Black/White search rate ratio in the newest year of the search counts (_ratio_on_two_denominators), placed
+    on chapter 3's funnel."""
+    black = rate_ratio_table()
+    black = black[black["group"] == "Black"]
+    latest = int(black["year_ending"].max())
+    return _ratio_on_two_denominators(
+        "bw_search_ratio", black[black["year_ending"] == latest].set_index("pfa_code"), "rate_ratio_interpolated",
+        "rate_ratio", TOO_FEW, funnels.counted_ratio_funnel(),
+        [ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE], financial_year(latest))
 
 
 def use_of_force_ratio() -> pd.DataFrame:
-    """The Black/White ratio of use of force (tactic uses) per resident in the newest year, read as the counted
-    search ratio is: on interpolated residents with the 2011 Census ratio beside it, its side of parity on both
-    denominators, and its place on chapter 5's funnel around England and Wales excluding the Met (none where the two
-    denominators disagree by more than the interval, or for the City of London)."""
+    """The Black/White ratio of use of force (tactic uses) per resident in the newest year
+    (_ratio_on_two_denominators), placed on chapter 5's funnel."""
     fitted = funnels.use_of_force_funnel()
     latest = int(fitted.table["year_ending"].max())
     ratios = funnels.use_of_force_ratios()
-    now = ratios[ratios["year_ending"] == latest].set_index("pfa_code")
-    city = now.index == forces.CITY_OF_LONDON
-    verdict = _parity(now[["ci_low", "ci_low_interpolated"]].min(axis=1),
-                      now[["ci_high", "ci_high_interpolated"]].max(axis=1))
-    reason = pd.Series(np.select([now["value_interpolated"].isna(), city], [USES_TOO_FEW, CITY], ""),
-                       index=now.index).replace("", None)
-    placed = _funnel_rows(fitted)
-    return _rows("bw_uof_ratio", financial_year(latest), funnels.use_of_force_data(latest), now["value_interpolated"],
-                 england_and_wales_excluding_met=fitted.centre,
-                 ci_low=now["ci_low_interpolated"], ci_high=now["ci_high_interpolated"],
-                 official_value=now["value"], denominator_low=now["denominator_low"],
-                 denominator_high=now["denominator_high"], vs_parity=verdict.where(reason.isna()),
-                 **{**placed, "test": f"{PARITY_TEST}; among forces, {FUNNEL_TEST}", "reason": reason},
-                 interval_note=pd.Series(DENOMINATORS, index=now.index).where(
-                     now["denominator_uncertain"] & reason.isna()))
+    return _ratio_on_two_denominators(
+        "bw_uof_ratio", ratios[ratios["year_ending"] == latest].set_index("pfa_code"), "value_interpolated", "value",
+        USES_TOO_FEW, fitted, funnels.use_of_force_data(latest), financial_year(latest))
 
 
 def newest_searches() -> pd.DataFrame:
