@@ -9,6 +9,7 @@ from analysis.measures import force_series
 from analysis.methods import comparable, policeuk_measures, ranking
 from analysis.present import lines, maps, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
+from analysis.present.numbers import fmt_number
 from analysis.sources import boundaries, csew, force_indicators, forces, policeuk, population, workforce
 from analysis.sources.periods import financial_year
 
@@ -412,6 +413,7 @@ def force_section(force: str) -> Section:
     latest = int(everyone["year_ending"].max())
     wide = everyone.pivot(index="force_code", columns="year_ending", values="value")[[CHANGE_FROM, latest]]
     rows = ranking.comparison_rows(wide.rename(columns=str), f.code, peers)
+    newest = plot[(plot["year"] == latest) & plot["value"].notna()]  # what the chart draws at its last date
     chart = lines.yearly_lines(
         plot, name=f"workforce-force-{f.slug}", highlight=f.code, y_title="Officers and PCSOs (FTE) per 100,000",
         title=f"Officers and PCSOs per 100,000 residents: {f.name}",
@@ -420,8 +422,9 @@ def force_section(force: str) -> Section:
         source=source_lines.line(force_series.datasets_of(everyone)),
         description=(f"Line chart of officers and PCSOs per 100,000 residents in {f.name}, England and Wales"
                      + (" and the median of its comparable forces" if peers else "")
-                     + f", 2007 to {latest}. In {latest}: "
-                     + "; ".join(f"{r.area} {getattr(r, '_2'):.0f}" for r in rows.itertuples()) + "."))
+                     + f", 2007 to {latest}. At 31 March {latest}: "
+                     + "; ".join(f"{series} {fmt_number(value)}" for series, value in
+                                 newest[["series", "value"]].itertuples(index=False)) + "."))
     shown = tables.format_table(rows, headers={"area": "Area", str(CHANGE_FROM): f"31 March {CHANGE_FROM}",
                                                str(latest): f"31 March {latest}"},
                                 decimals={str(CHANGE_FROM): 0, str(latest): 0}, kind="force",

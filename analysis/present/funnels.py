@@ -17,6 +17,11 @@ from analysis.present.theme import COLUMN_WIDTH, GREY, axis_title, finish
 RIGHT_SHARE = 0.6
 
 
+# What a funnel's subtitle says of the forces it draws apart or leaves out.
+CITY_LEFT_OUT = "The City of London is left out: per resident, its figures say little"
+HOLLOW = "Hollow: a force given no place among the others (the text says why)"
+
+
 def funnel_plot(fitted: funnel.Funnel, *, name: str, description: str, source: str, title: str, x_title: str,
                 y_title: str, subtitle=None, highlight: str | None = None, log_y: bool = False,
                 fmt: str = ".1f") -> alt.LayerChart:
@@ -29,11 +34,12 @@ def funnel_plot(fitted: funnel.Funnel, *, name: str, description: str, source: s
     points, curve, centre = fitted.table, fitted.curve, fitted.centre
     # The City of London is left out, as on every chart per resident; a force the fit gives no place (its two
     # denominators disagree, too few to place) is drawn hollow, so the picture suggests no verdict the text withholds.
-    frame = force_labels(points[points["funnel"] != funnel.CITY_NOT_COMPARED], highlight)
+    city = points["funnel"] == funnel.CITY_NOT_COMPARED
+    frame = force_labels(points[~city], highlight)
     frame = frame.assign(placed=frame["funnel"].isin(funnel.PLACED))
-    if not frame["placed"].all():
-        subtitle = [*([subtitle] if isinstance(subtitle, str) else subtitle or []),
-                    "Hollow: a force given no place among the others (the text says why)"]
+    notes = ([CITY_LEFT_OUT] if city.any() else []) + ([] if frame["placed"].all() else [HOLLOW])
+    if notes:
+        subtitle = [*([subtitle] if isinstance(subtitle, str) else subtitle or []), *notes]
     # The axis spans the limit lines only: Vega's nice log domain would run to the next power of ten.
     x = alt.X("size:Q", title=axis_title(x_title),
               scale=alt.Scale(type="log", nice=False, domain=[curve["size"].min(), curve["size"].max()]))

@@ -9,6 +9,7 @@ import pytest
 
 from analysis.chapters import c06_police_wrongdoing as c06
 from analysis.methods import funnel
+from analysis.present import funnels as drawn
 from analysis.sources import forces
 
 
@@ -197,7 +198,14 @@ def test_use_of_force_by_force_is_a_funnel_on_interpolated_residents_with_the_ra
         values["uof_funnel_uncertain"] == values["uof_forces"]
     assert "per resident, the City of London's figures say little" in figures(
         c05.use_of_force(highlight="city-of-london"))["uof_force_funnel"]
-    assert section.chart.to_dict()["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"
+    spec = section.chart.to_dict()
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"
+    # Drawn as its verdicts are (review 6, R1; review 7): the unplaced hollow, the City left out, both said on screen.
+    subtitle = " ".join(spec["title"]["subtitle"])
+    for note in (drawn.CITY_LEFT_OUT, drawn.HOLLOW):
+        assert note in subtitle
+    assert forces.CITY_OF_LONDON not in json.dumps(spec["datasets"])
+    assert [layer["mark"].get("filled") for layer in spec["layer"] if layer["mark"]["type"] == "point"] == [True, False]
 
 
 def test_national_search_totals_say_british_transport_police_is_left_out():
