@@ -145,7 +145,7 @@ def _measures_rows(rows: pd.DataFrame, national: dict, **columns) -> pd.DataFram
     mine = rows.set_index("force_code")
     table = mine.reindex(columns=["value", "ci_low", "ci_high"]).assign(
         reason=mine["reason"].where(mine["value"].isna()))
-    table.loc[ENGLAND_AND_WALES] = pd.Series(national)
+    table = pd.concat([table, pd.DataFrame([national], index=[ENGLAND_AND_WALES])])  # a row, never a cast column
     for name, column in columns.items():
         table[name] = column
     return table.rename_axis("pfa_code").reset_index()

@@ -63,13 +63,16 @@ def funnel_plot(fitted: funnel.Funnel, *, name: str, description: str, source: s
         x=x, y=y, color=colour.legend(None), shape=shape.legend(None),
         tooltip=[alt.Tooltip("area:N", title="Force"), alt.Tooltip("value:Q", format=fmt, title="Value"),
                  alt.Tooltip("funnel:N", title=f"Against {fitted.centre_name}")])
-    dots = marks.mark_point(filled=True, size=60, opacity=0.9).transform_filter("datum.placed")
-    hollow = marks.mark_point(filled=False, size=60, strokeWidth=1.5).transform_filter("!datum.placed")
+    # A layer only where it has forces to draw: an empty mark group is an unnamed graphic to a screen reader.
+    dots = [marks.mark_point(filled=True, size=60, opacity=0.9).transform_filter("datum.placed")] * bool(
+        frame["placed"].any())
+    hollow = [marks.mark_point(filled=False, size=60, strokeWidth=1.5).transform_filter("!datum.placed")] * bool(
+        (~frame["placed"]).any())
     # A force in the right part of the plot (the largest) is named to the left of its dot, so the name stays inside
     # the chart however narrow the column.
     lo, hi = np.log(curve["size"].min()), np.log(curve["size"].max())
     right = (np.log(frame["size"]) - lo) / (hi - lo) > RIGHT_SHARE
     names = [name_label(frame[~right], "size:Q", y), name_label(frame[right], "size:Q", y, align="right")]
-    chart = alt.layer(lines, centre_rule, centre_name, dots, hollow, *names).resolve_scale(
+    chart = alt.layer(lines, centre_rule, centre_name, *dots, *hollow, *names).resolve_scale(
         color="independent", shape="independent").properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

@@ -85,9 +85,14 @@ class SharedKernel:
             self.kc.stop_channels()
             self.kc = None
         if self.km is not None:
-            if run_sync(self.km.is_alive)():
-                run_sync(self.km.shutdown_kernel)(now=True)
-            self.km = None
+            km, self.km = self.km, None
+            try:
+                if run_sync(km.is_alive)():
+                    run_sync(km.shutdown_kernel)(now=True)
+            finally:
+                # A start cut short (SIGTERM while the kernel starts) can leave its sockets open, and their context
+                # would then hold the process at exit: close them all now, waiting for nothing.
+                km.context.destroy(linger=0)
 
 
 class SharedKernelEngine(Engine):
