@@ -63,8 +63,8 @@ AWAY_FROM_PARITY = (fm.ABOVE_PARITY, fm.BELOW_PARITY)
 SIDES = {place: [p for p in fm.OUTSIDE_95 if p.split()[0] == place.split()[0]] for place in fm.OUTSIDE_95}
 # A rate per resident not compared among forces for this reason (its row's `reason`) is read by its count of events
 # instead, with what the count may be set beside: the force's own earlier period, never other forces.
-BY_COUNT = {fm.CITY: "per resident, the City of London's figures say little (hundreds of thousands work in or visit "
-                     "it each day), so its count is set only beside its own earlier year"}
+BY_COUNT = {fm.CITY: "per resident, the City of London's figures say little, since hundreds of thousands work in or "
+                     "visit it each day, so its count is set only beside its own earlier year"}
 # The one line where no rule gives a point, and the measures a force's page does not compare for a BY_COUNT reason.
 NONE = "No figure on this page changed or stands out by the rules the appendix gives"
 
@@ -99,7 +99,7 @@ def _moved(row) -> str:
     if meta["unit"] == "ratio":  # a ratio's change is its two figures (a ratio of ratios says nothing more)
         by = ""
     else:  # the two figures and the change as a reader subtracts them (present/numbers.fmt_compared)
-        now_text, before_text, gap = fmt_compared(now, before, meta["decimals"])
+        now_text, before_text, gap = fmt_compared(now, before, meta["decimals"], finer=meta.get("finer", True))
         now_text, before_text = now_text + percent, before_text + percent
         by = (f" ({'up' if now > before else 'down'} {gap} percentage points)" if percent else
               f" ({'up' if now > before else 'down'} {gap} {meta['unit']}, {fmt_percent_change(now, before)})")

@@ -97,10 +97,10 @@ def compare(before: list[dict], after: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["chapter", "key", "label", "before", "after", "why"])
 
 
-def _moved(now: float, before: float, decimals: int, points: bool) -> tuple[str, str, str]:
+def _moved(now: float, before: float, decimals: int, points: bool, finer: bool) -> tuple[str, str, str]:
     """The newest and earlier figures and the change between them, as a reader subtracts them
-    (present/numbers.fmt_compared); `points` for a change in percentage points."""
-    now_text, before_text, gap = fmt_compared(now, before, decimals)
+    (present/numbers.fmt_compared, `finer` as it says); `points` for a change in percentage points."""
+    now_text, before_text, gap = fmt_compared(now, before, decimals, finer=finer)
     change = ("no change" if now == before else "about the same" if is_zero(gap) else
               f"{'up' if now > before else 'down'} {gap}" + (" percentage points" if points else ""))
     return now_text, before_text, change
@@ -119,7 +119,7 @@ def _own_survey(force: str, local_survey: str | None) -> list[dict]:
     name = df.attrs.get("survey_name") or "the force's own survey"
     rows = []
     for r in moved.itertuples():
-        now_text, before_text, change = _moved(r.latest_pct, r.other_pct, 0, points=True)
+        now_text, before_text, change = _moved(r.latest_pct, r.other_pct, 0, points=True, finer=False)
         rows.append({"measure": f"{r.measure} ({name}: {area})", "before": f"{before_text}% in {r.other_period}",
                      "after": f"{now_text}% in {r.latest_period}", "change": change,
                      "verdict": f"{at_a_glance.SURVEY_VERDICTS[r.comparison]} ({r.test})"})
@@ -135,24 +135,24 @@ def data_changes(force: str, local_survey: str | None = None) -> tuple[pd.DataFr
     changed = changed[~changed["measure_id"].duplicated()]  # newest first: each measure's newest change
     out = _own_survey(force, local_survey)
     for _, r in changed.iterrows():
-        decimals = fm.MEASURES[r["measure_id"]]["decimals"]
+        decimals, finer = fm.MEASURES[r["measure_id"]]["decimals"], fm.MEASURES[r["measure_id"]].get("finer", True)
         unit = "%" if r["unit"] == "percent" else ""
         now, before, measure = r["value"], r["previous_value"], r["measure"]
         # A rate per resident not compared (the City of London's) is read as its count of events, as its key point
         # reads it (key_points.BY_COUNT): per resident its searches fell while their number rose.
         by_count = r["reason"] in key_points.BY_COUNT and pd.notna(r["events"]) and pd.notna(r["previous_events"])
         if by_count:
-            now, before, decimals, unit = r["events"], r["previous_events"], 0, ""
+            now, before, decimals, unit, finer = r["events"], r["previous_events"], 0, "", True
             noun = fm.MEASURES[r["measure_id"]]["noun"]
             measure = f"{noun[0].upper()}{noun[1:]} (a count of every one)"
-        now_text, before_text, change = _moved(now, before, decimals, points=bool(unit))
+        now_text, before_text, change = _moved(now, before, decimals, points=bool(unit), finer=finer)
         # An untested change gives why (the City's rates per resident), never the test of another verdict.
         untested = r["change_verdict"] == fm.NOT_TESTED
         how = (key_points.BY_COUNT[r["reason"]] if by_count else r["change_test"] if pd.notna(r["change_test"]) else
                r["reason"] if untested and pd.notna(r["reason"]) else r["test"])
         # Where the verdict rests on the control across forces, the correction and the p-value before it.
-        verdict = r["change_verdict"] + (f" {r['change_before_correction']}"
-                                         if pd.notna(r["change_before_correction"]) else "")
+        corrected = pd.notna(r["change_before_correction"])
+        verdict = r["change_verdict"] + (f" {r['change_before_correction']}" if corrected else "")
         # Each figure's period with its grade where readers must be told (a third party's newest against an
         # official older figure says so).
         earlier = rows[(rows["measure_id"] == r["measure_id"]) & (rows["period"] == r["previous_period"])]
@@ -162,7 +162,8 @@ def data_changes(force: str, local_survey: str | None = None) -> tuple[pd.DataFr
                     "before": f"{before_text}{unit} {questions.at(r['previous_period'])} {before_when}",
                     "after": f"{now_text}{unit} {questions.at(r['period'])} "
                              f"{marked(r['period'], r['datasets'].split('; '))}", "change": change,
-                    "verdict": f"{verdict} ({how})" if pd.notna(how) else verdict})
+                    # The p-values are already in brackets: the test follows them, never a second pair beside.
+                    "verdict": verdict if pd.isna(how) else f"{verdict}; {how}" if corrected else f"{verdict} ({how})"})
     alone = [m for m in dict.fromkeys(rows["measure"]) if m not in set(changed["measure"])]
     return pd.DataFrame(out, columns=["measure", "before", "after", "change", "verdict"]), alone
 

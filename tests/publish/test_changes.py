@@ -140,4 +140,15 @@ def test_a_change_verdict_resting_on_the_correction_gives_p_before_it():
     ratio = changes.data_changes("North Yorkshire Police")[0].set_index("measure").loc[
         "Black/White stop and search rate ratio"]
     assert ratio["verdict"].startswith(f"{fm.WITHIN_SPREAD} after the Benjamini-Hochberg correction across 40 "
-                                       "forces (p = 0.0013 before it, 0.051 after) (tested against no change")
+                                       "forces (p = 0.0013 before it, 0.051 after); tested against no change")
+
+
+@pytest.mark.parametrize("force", ["North Yorkshire Police", "south-wales", "city-of-london", "lancashire"])
+def test_no_verdict_stacks_brackets(force):
+    """Review 6: "(p = 0.0013 before it, 0.051 after) (tested …)" and a bracket inside a bracket read badly."""
+    for verdict in changes.data_changes(force)[0]["verdict"]:
+        assert ") (" not in verdict, verdict
+        depth = 0
+        for ch in verdict:
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            assert depth <= 1, verdict
