@@ -150,9 +150,6 @@ def settings() -> Section:
                label="Significance level of the two-sided tests"),
         Figure("min_events", config.MIN_EVENTS_FOR_RATIO, "events", [],
                label="Fewest events in either group for a rate ratio to be quoted"),
-        Figure("n_comparable", comparable.N_COMPARABLE, "forces", [], label="Comparable forces found for each force"),
-        Figure("n_features", len(comparable.FEATURES), "features", [],
-               label="Public features used to find comparable forces"),
     ]
     return Section(sources_for_readers(), None, figures)
 

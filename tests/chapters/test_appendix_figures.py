@@ -21,7 +21,7 @@ def records(monkeypatch):
 
 
 @pytest.mark.parametrize("key", ["unknown_limit", "cf_n_features", "cf_n_comparable", "census_fit_first",
-                                 "census_fit_last", "n_features", "kp_change"])
+                                 "census_fit_last", "kp_change"])
 def test_a_method_setting_shows_no_data_source_and_no_grade(records, key):
     r = records[key]
     assert (r["kind"], r["datasets"], r["grade"]) == (register.SETTING, [], "")
