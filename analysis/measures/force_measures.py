@@ -177,7 +177,7 @@ SCHEMA = pa.DataFrameSchema(
     strict=False, coerce=False)
 
 
-def _period_end(period: str) -> str:
+def period_end_of(period: str) -> str:
     """The ISO date a period as shown ends: '2024/25' and 'year ending March 2025' -> 2025-03-31, '31 March 2023',
     'year ending June 2025', 'year ending December 2024', '2004/05 to 2019/20' (its last year)."""
     last = period.split(" to ")[-1]
@@ -199,7 +199,7 @@ def _rows(measure_id: str, period: str, datasets: list[str], values: pd.Series, 
     ew = values.get(ENGLAND_AND_WALES) if national is None else national
     out = pd.DataFrame({
         "force_code": codes, "force": [forces.get(c).name for c in codes], "measure_id": measure_id,
-        "measure": meta["label"], "period": period, "period_end": _period_end(period),
+        "measure": meta["label"], "period": period, "period_end": period_end_of(period),
         "value": values.reindex(codes).astype(float).to_numpy(), "unit": meta["unit"],
         "england_and_wales": np.nan if ew is None or pd.isna(ew) else float(ew),
         "median_force": ranking.median_force(values if median_of is None else median_of),

@@ -110,7 +110,7 @@ def _rows(measure_id: str, table: pd.DataFrame, basis: str, datasets: list[str],
     rows = table[table["pfa_code"].isin(_areas())].rename(columns={"pfa_code": "force_code"})
     periods = rows["year_ending"].map(period)
     return rows.assign(force=forces.area_names(rows["force_code"]).to_numpy(), measure_id=measure_id,
-                       measure=meta["label"], period=periods, period_end=periods.map(fm._period_end),
+                       measure=meta["label"], period=periods, period_end=periods.map(fm.period_end_of),
                        unit=meta["unit"], basis=basis, grade=manifest.lowest_grade(datasets),
                        datasets="; ".join(datasets))
 
@@ -231,7 +231,7 @@ def recorded_crime() -> pd.DataFrame:
     crime = funnels.recorded_crime_rates()
     _, period = funnels.recorded_crime_funnel()
     rows = _rows("recorded_crime_per_1000", crime.assign(
-        year_ending=int(fm._period_end(period)[:4]), value=crime["per_1000"], events=crime["crimes"],
+        year_ending=int(fm.period_end_of(period)[:4]), value=crime["per_1000"], events=crime["crimes"],
         denominator=crime["population"], reason=np.where(crime["per_1000"].isna(), fm.CRIME_CITY, None)),
         MID_2024, funnels.CRIME_DATA, lambda _: period)
     return rows
