@@ -113,7 +113,7 @@ def page(table: pd.DataFrame, measures: dict[str, dict], links: list[tuple[str, 
     data = page_data(table, measures)
     nav = " · ".join(f'<a href="{html.escape(href)}">{html.escape(text)}</a>' for href, text in links)
     options = "".join(f'<option value="{html.escape(f["name"])}"></option>' for f in data["forces"])
-    css = (landing.LANDING_CSS + f":root {{ --chosen: {theme.PALETTE[1]}; --other: {theme.PALETTE[0]}; }}\n"
+    css = (landing.LANDING_CSS + f":root {{ --chosen: {theme.PALETTE[5]}; --other: {theme.PALETTE[0]}; }}\n"
            + (HERE / "compare.css").read_text(encoding="utf-8"))
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'

@@ -53,7 +53,7 @@ ul.forces li { border-bottom: 1px solid #ddd; padding: 0.45rem 0; }
 ul.forces .name { font-weight: bold; }
 ul.forces .meta { font-size: 0.85rem; color: #555; }
 a { color: #0b5394; }
-a:focus, input:focus { outline: 3px solid #E69F00; }
+a:focus, input:focus { outline: 3px solid #000; }
 """
 FILTER_JS = """document.getElementById('force-filter').addEventListener('input', function () {
   var q = this.value.trim().toLowerCase(), shown = 0;

@@ -379,6 +379,12 @@ def test_the_map_s_focus_ring_stands_out_from_every_fill_and_the_page(site, chro
                             : style('body').backgroundColor,
                       area: style('#force-map path[data-code]:not(.chosen)').fill,
                       chosen: style('#force-map path.chosen').fill}; }""")
+            # A button's and a link's keyboard focus, as the browser draws it.
+            page.focus("button")
+            colours["button_ring"] = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
             assert errors == []
     for against in ("page", "area", "chosen"):
         assert _contrast(colours["ring"], colours[against]) >= 3, (against, colours)
+    # A chosen area stands out from the others by its fill (WCAG 1.4.11), not only by its thin border.
+    assert _contrast(colours["chosen"], colours["area"]) >= 3, colours
+    assert _contrast(colours["button_ring"], colours["page"]) >= 3, colours
