@@ -295,12 +295,13 @@ def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
     chart = lines.lines_with_bands(
         plot, name=f"stop-search-ratio-trend-{code}", y_title="Rate ratio against White (log scale)",
         title=f"Stop and search rate ratios, {name}, {financial_year(first)} to {financial_year(last)}",
-        subtitle=["Residents interpolated between the 2011 and 2021 Censuses; shaded: 95% intervals.",
+        subtitle=[f"Residents interpolated between the 2011 and 2021 Censuses. {lines.intervals_key(plot)}.",
                   f"Hollow, joined to no other year: before {financial_year(fit_low)} (2011 Census only), or where",
                   "the two ratios are further apart than the interval is wide"],
         reference=1.0, source=SEARCH_SOURCE,
         description=(f"Line chart of the Black/White, Asian/White and Mixed/White stop and search rate ratios in "
-                     f"{name} from {financial_year(first)} to {financial_year(last)}, with 95% confidence bands, on "
+                     f"{name} from {financial_year(first)} to {financial_year(last)}, with 95% confidence intervals, "
+                     "on "
                      f"residents interpolated between the 2011 and 2021 Censuses, and the Black/White ratio on the "
                      f"2011 Census alone (the Home Office's method). Hollow points, joined to no other year, are "
                      f"years before {financial_year(fit_low)} and years where the ratios on the two denominators "
@@ -333,14 +334,14 @@ def force_section(force: str) -> Section:
     chart = lines.lines_with_bands(
         plot, name=f"stop-search-force-{f.slug}", highlight=f.code, y_title="Black/White rate ratio (log scale)",
         title=f"Black/White stop and search rate ratio: {f.name} and England and Wales",
-        subtitle=[f"Shaded: 95% intervals. To {latest['period']} on residents interpolated between the censuses, "
+        subtitle=[f"{lines.intervals_key(plot)}. To {latest['period']} on residents interpolated between the censuses, "
                   f"from {first_break['period']} on Census 2021 residents (dashed rule): never joined across the "
                   "break or a missing year.",
                   f"Hollow, joined to no other year: before {financial_year(fit_low)}, or where the 2011 Census "
                   "ratio is further from it than the interval is wide"],
         reference=1.0, source=source_lines.line(force_series.datasets_of(both)), marks=marks,
         description=(f"Line chart comparing the Black/White stop and search rate ratio in {f.name} with England and "
-                     f"Wales, by year, with 95% confidence bands: to {latest['period']} on residents interpolated "
+                     f"Wales, by year, with 95% confidence intervals: to {latest['period']} on residents interpolated "
                      f"between the 2011 and 2021 Censuses, from {first_break['period']} on Census 2021 residents, "
                      f"the two not joined. In {latest['period']} {f.name}'s ratio is "
                      f"{_ratio_words(latest['value'])} on interpolated residents and "

@@ -197,7 +197,8 @@ def arrest_rate_trend(code: str = forces.EW_EXCLUDING_MET) -> Section:
     chart = lines.lines_with_bands(
         plot, name=f"arrest-rates-{code}", y_title="% of counted searches followed by an arrest", log=False,
         title=f"Searches followed by an arrest, by self-defined ethnicity, {name}",
-        subtitle=["Shaded: 95% Wilson intervals. Only searches with a published arrest count are counted;",
+        subtitle=[f"{lines.intervals_key(plot, '95% Wilson intervals')}. Only searches with a published arrest count "
+                  "are counted;",
                   "a year is left out of a group's line when a quarter or more of its searches have none"],
         source=SEARCH_SOURCE,
         description=(f"Line chart of the share of stop and searches followed by an arrest in {name}, by year, for "

@@ -11,7 +11,7 @@ from analysis import config
 from analysis.methods import funnel
 from analysis.present.numbers import fmt_number
 from analysis.present.markers import force_labels, marker_encodings, name_label
-from analysis.present.theme import COLUMN_WIDTH, GREY, axis_title, finish
+from analysis.present.theme import COLUMN_WIDTH, GREY, axis_title, finish, log_axis
 
 # Past this share of the log size axis, a force's name goes to the left of its dot.
 RIGHT_SHARE = 0.6
@@ -43,7 +43,9 @@ def funnel_plot(fitted: funnel.Funnel, *, name: str, description: str, source: s
     # The axis spans the limit lines only: Vega's nice log domain would run to the next power of ten.
     x = alt.X("size:Q", title=axis_title(x_title),
               scale=alt.Scale(type="log", nice=False, domain=[curve["size"].min(), curve["size"].max()]))
-    y = alt.Y("value:Q", title=axis_title(y_title), scale=alt.Scale(type="log") if log_y else alt.Scale(zero=False))
+    # A log axis spans the forces and limit lines drawn, not the powers of ten around them.
+    y = alt.Y("value:Q", title=axis_title(y_title),
+              **(log_axis(frame["value"], curve["value"], centre) if log_y else {"scale": alt.Scale(zero=False)}))
     levels = sorted(curve["level"].unique())
     lines = alt.Chart(curve).mark_line(color=GREY, strokeWidth=1.5).encode(
         x=x, y=y, detail="side:N",

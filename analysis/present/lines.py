@@ -10,9 +10,15 @@ import altair as alt
 import pandas as pd
 
 from analysis import config
+from analysis.present import precision
 from analysis.present.markers import force_labels, series_encodings
-from analysis.present.theme import (COLUMN_WIDTH, FORCE_COLOURS, FORCE_SHAPES, GREY, NATIONAL, PALETTE, SHAPES,
-                                    SMALL_WIDTH, axis_title, finish)
+from analysis.present.theme import (COLUMN_WIDTH, FORCE_COLOURS, FORCE_SHAPES, GREY, NATIONAL, OTHER_FORCES, PALETTE,
+                                    SHAPES, SMALL_WIDTH, axis_title, finish, log_axis)
+
+# A line chart's plot at 390 px (the 342 px column less its y axis) and a character of its 11 px labels, in pixels.
+PHONE_PLOT, CHAR_PX = 280, 7
+# Labels at the right of a line chart closer than this share of its y range are moved apart: about 15 px of its plot.
+LABEL_GAP = 0.05
 
 
 def hollow_where(df: pd.DataFrame, flag: str, colour: alt.Color) -> dict:
@@ -81,32 +87,90 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
 
     Expects columns year, series and value. `marks` (columns year, label) draws labelled
     vertical rules, e.g. a policy change. Series that are areas (a pfa_code column) are styled
-    as markers.series_encodings says. With a segment column, a line joins only the points of one segment (never
-    across a break or a missing year), and a series is named where its longest segment ends.
+    as markers.series_encodings says, the `highlight` force's points drawn over the others'. With a segment column, a
+    line joins only the points of one segment (never across a break or a missing year), a series is named where its
+    longest segment ends and a point joined to no other (a segment of one year) is labelled with its value.
     """
     colour, shape = series_encodings(df, legend=False, highlight=highlight)
-    # A lone point at the end (a segment after a gap) is drawn whole, not cut in half by the plot's edge.
-    pad = {"padding": 8} if "segment" in df.columns else {}
-    x = alt.X("year:Q", title=axis_title(x_title), axis=alt.Axis(format="d"),
-              scale=alt.Scale(zero=False, nice=False, **pad))
-    y = alt.Y("value:Q", title=axis_title(y_title), scale=alt.Scale(zero=zero))
+    ordered = df.sort_values("year", kind="stable").reset_index(drop=True)
+    named = ordered.groupby("series", sort=False).tail(1)
+    alone = ordered.iloc[:0]
+    if "segment" in df.columns:  # named where its longest line ends, not beside a lone later point
+        size = ordered.groupby(["series", "segment"], sort=False, dropna=False)["year"].transform("size")
+        named = ordered[size == size.groupby(ordered["series"]).transform("max")].groupby("series", sort=False).tail(1)
+        alone = ordered[(size == 1) & ~ordered.index.isin(named.index)]
+    values = precision.rounded(alone["value"], config.CHART_DIGITS).map(lambda v: format(v, fmt))
+    labels = pd.concat([named.assign(label=named["series"]), alone.assign(label=values)], ignore_index=True)
+    low = min(0.0, df["value"].min()) if zero else df["value"].min()
+    labels["label_y"] = spread(labels["value"], LABEL_GAP * (df["value"].max() - low))
+    scale = {"zero": False, "nice": False}
+    if len(alone) and alone["year"].max() == df["year"].max():
+        # Room right of the last year for a lone point and its value, even on a phone, so neither meets the edge.
+        first, last = int(df["year"].min()), int(df["year"].max())
+        share = min((CHAR_PX * values.str.len().max() + 10) / PHONE_PLOT, 0.3)
+        scale |= {"domain": [first, last + (last - first) * share / (1 - share)]}
+        axis = alt.Axis(format="d", values=list(range(first, last + 1)))
+    else:
+        # A lone point at the end (a segment after a gap) is drawn whole, not cut in half by the plot's edge.
+        scale |= {"padding": 8} if "segment" in df.columns else {}
+        axis = alt.Axis(format="d")
+    x = alt.X("year:Q", title=axis_title(x_title), axis=axis, scale=alt.Scale(**scale))
+    y_scale = alt.Scale(zero=zero)
+    y = alt.Y("value:Q", title=axis_title(y_title), scale=y_scale)
     base = alt.Chart(df)
     line = base.mark_line().encode(x=x, y=y, color=colour,
                                    detail="segment:N" if "segment" in df.columns else "series:N")
-    points = base.mark_point(size=40, filled=True).encode(
+    points = _on_top(base.mark_point(size=40, filled=True).encode(
         x=x, y=y, color=colour, shape=shape,
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="Year"),
-                 alt.Tooltip("value:Q", format=fmt, title="Value")])
-    ordered = df.sort_values("year", kind="stable")
-    if "segment" in df.columns:  # named where its longest line ends, not beside a lone later point
-        longest = ordered.groupby(["series", "segment"], sort=False)["year"].transform("size")
-        ordered = ordered[longest == longest.groupby(ordered["series"]).transform("max")]
-    last = ordered.groupby("series", as_index=False).tail(1)
-    # Series names at the line ends, in black: coloured text would fail the contrast check.
-    labels = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11, color="#000").encode(x=x, y=y, text="series:N")
-    chart = alt.layer(*_marked([line, points, labels], marks, "year")).properties(**COLUMN_WIDTH,
-                                                                                  height=config.CHART_HEIGHT)
+                 alt.Tooltip("value:Q", format=fmt, title="Value")]), df, highlight)
+    # Series names at the line ends and lone points' values, in black: coloured text would fail the contrast check.
+    text = alt.Chart(labels[["year", "series", "label", "label_y"]]).mark_text(
+        align="left", dx=6, fontSize=11, color="#000").encode(
+        x=x, y=alt.Y("label_y:Q", title=axis_title(y_title), scale=y_scale), text="label:N")
+    chart = alt.layer(*_marked([line, points, text], marks, "year")).properties(**COLUMN_WIDTH,
+                                                                                height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def spread(values: pd.Series, gap: float) -> pd.Series:
+    """Positions for labels at `values`, at least `gap` apart: labels that would crowd are moved apart evenly about
+    their middle, in their order, so two lines ending at almost the same value keep legible names."""
+    order = values.sort_values(kind="stable")
+    clusters: list[tuple[list[float], float]] = []  # (the values of a run of labels, its first label's position)
+    for value in order:
+        clusters.append(([value], value))
+        while len(clusters) > 1 and clusters[-1][1] < clusters[-2][1] + gap * len(clusters[-2][0]):
+            members = clusters[-2][0] + clusters[-1][0]
+            clusters[-2:] = [(members, sum(members) / len(members) - gap * (len(members) - 1) / 2)]
+    placed = [start + gap * i for members, start in clusters for i in range(len(members))]
+    return pd.Series(placed, index=order.index, dtype=float).reindex(values.index)
+
+
+def lone(df: pd.DataFrame) -> pd.Series:
+    """Rows joined to no other by a line: the only row of their segment (with a segment column) or of their series."""
+    keys = ["series", "segment"] if "segment" in df.columns else ["series"]
+    return df.groupby(keys, sort=False, dropna=False)["series"].transform("size").eq(1)
+
+
+def intervals_key(df: pd.DataFrame, what: str = "95% intervals") -> str:
+    """What a lines_with_bands chart's subtitle says of the intervals it draws of `df`: shaded along a line, a bar at
+    a point joined to no other."""
+    alone = lone(df)
+    kinds = [kind for kind, drawn in (("shaded", (~alone).any()), ("a bar where a year is joined to no other",
+                                                                     alone.any())) if drawn]
+    return f"{kinds[0].capitalize()}{f' ({kinds[1]})' if len(kinds) > 1 else ''}: {what}"
+
+
+def _on_top(layer: alt.Chart, df: pd.DataFrame, highlight: str | None) -> alt.Chart:
+    """A layer of markers with the `highlight` force's drawn last, so no other area's marker hides its own where their
+    values meet."""
+    if not highlight or "pfa_code" not in df.columns:
+        return layer
+    areas = force_labels(df[df["pfa_code"].notna()], highlight)
+    mine = list(dict.fromkeys(areas.loc[~areas["marker"].isin([OTHER_FORCES, NATIONAL]), "series"]))
+    return layer.transform_calculate(front=f"indexof({json.dumps(mine)}, datum.series)").encode(
+        order=alt.Order("front:Q"))
 
 
 def _marked(layers: list, marks: pd.DataFrame | None, x: str) -> list:
@@ -126,30 +190,38 @@ def _marked(layers: list, marks: pd.DataFrame | None, x: str) -> list:
 def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, y_title: str,
                      reference: float | None = None, subtitle=None, log: bool = True,
                      highlight: str | None = None, marks: pd.DataFrame | None = None) -> alt.LayerChart:
-    """Yearly lines (one per series) with shaded 95% intervals, x in years ending March.
+    """Yearly lines (one per series) with their 95% intervals, x in years ending March: shaded along a line, a bar
+    with ticks at a point joined to no other (a band of one year would draw nothing).
 
     Expects columns year_ending, series, value, ci_low, ci_high; series that are areas (a
     pfa_code column) are styled as markers.series_encodings says. An optional flagged (bool) column draws
     those points hollow, e.g. years whose denominator is far from its census. `marks` (columns year_ending, label)
-    draws labelled vertical rules, e.g. where a series breaks (as yearly_lines' marks, with an optional align).
+    draws labelled vertical rules, e.g. where a series breaks (as yearly_lines' marks, with an optional align). A log
+    axis spans the values, intervals and reference drawn, not the powers of ten around them.
     """
     colour, shape = series_encodings(df, highlight=highlight)
-    x = alt.X("year_ending:Q", axis=csew_year_axis("Year (April to March)"), scale=alt.Scale(zero=False, nice=False))
-    scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
-    base = alt.Chart(df)
+    alone = lone(df)
+    # A lone point's bar at either end is drawn whole, ticks and all, not cut by the plot's edge.
+    x = alt.X("year_ending:Q", axis=csew_year_axis("Year (April to March)"),
+              scale=alt.Scale(zero=False, nice=False, **({"padding": 10} if alone.any() else {})))
+    drawn = [df["value"], df["ci_low"], df["ci_high"], *([reference] if reference is not None else [])]
+    y = alt.Y("ci_low:Q", title=axis_title(y_title),
+              **(log_axis(*drawn) if log else {"scale": alt.Scale(zero=False)}))
     # With a segment column, lines and bands are not joined across a gap (a year with too few events).
     gaps = {"detail": alt.Detail("segment:N")} if "segment" in df.columns else {}
-    band = base.mark_area(opacity=0.2).encode(x=x, y=alt.Y("ci_low:Q", title=axis_title(y_title), scale=scale),
-                                              y2="ci_high:Q",
-                                              color=colour, **gaps)
+    base = alt.Chart(df)
+    band = base.mark_area(opacity=0.2).encode(x=x, y=y, y2="ci_high:Q", color=colour, **gaps)
+    bars = alt.Chart(df[alone]).mark_errorbar(ticks={"size": 8}, thickness=1.5).encode(
+        x=x, y=y, y2="ci_high:Q", color=colour)
     line = base.mark_line().encode(x=x, y="value:Q", color=colour, **gaps)
-    points = base.mark_point().encode(
+    points = _on_top(base.mark_point().encode(
         x=x, y="value:Q", color=colour, shape=shape, **hollow_where(df, "flagged", colour),
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year_ending:Q", title="Year ending March"),
                  alt.Tooltip("value:Q", format=".1f", title="Value"),
                  alt.Tooltip("ci_low:Q", format=".1f", title="95% CI from"),
-                 alt.Tooltip("ci_high:Q", format=".1f", title="95% CI to")])
-    layers = [band, line, points]
+                 alt.Tooltip("ci_high:Q", format=".1f", title="95% CI to")]), df, highlight)
+    # A layer only where it has rows to draw: an empty mark group is an unnamed graphic to a screen reader.
+    layers = [band, *[bars] * bool(alone.any()), line, points]
     if reference is not None:
         layers.insert(0, alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color="#000", strokeDash=[3, 3])
                       .encode(y="ref:Q"))

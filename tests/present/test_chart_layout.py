@@ -179,3 +179,76 @@ def test_groups_of_one_area_are_not_styled_as_areas():
                        "pfa_code": forces.ENGLAND_AND_WALES, "series": ["Black/White"] * 2 + ["Asian/White"] * 2})
     spec = lines.lines_with_bands(df, y_title="y", **KW).to_dict()
     assert spec["layer"][0]["encoding"]["color"]["scale"]["range"] == theme.PALETTE[:2]
+
+
+def _layers_of(spec: dict, mark: str) -> list[dict]:
+    return [layer for layer in spec["layer"] if (layer.get("mark", {}) or {}).get("type") == mark]
+
+
+def _rows(spec: dict, layer: dict) -> list[dict]:
+    return spec["datasets"][layer["data"]["name"]]
+
+
+def _ratios_with_a_lone_year() -> pd.DataFrame:
+    """Kent and England and Wales over three years, 2025 after a break: a segment of one year each."""
+    return pd.DataFrame({"pfa_code": [KENT] * 3 + [forces.ENGLAND_AND_WALES] * 3, "year_ending": [2018, 2019, 2025] * 2,
+                         "series": ["Kent"] * 3 + ["England and Wales"] * 3, "value": [2.0, 2.5, 3.0, 4.0, 4.2, 3.6],
+                         "ci_low": [1.5, 2.0, 2.2, 3.9, 4.1, 3.5], "ci_high": [2.6, 3.1, 4.1, 4.1, 4.3, 3.7],
+                         "segment": ["k:0", "k:0", "k:1", "e:0", "e:0", "e:1"]})
+
+
+def test_a_year_joined_to_no_other_draws_its_interval_as_a_bar_and_joined_years_as_a_band():
+    df = _ratios_with_a_lone_year()
+    spec = lines.lines_with_bands(df, y_title="y", highlight=KENT, **KW).to_dict()
+    [bars] = _layers_of(spec, "errorbar")
+    assert bars["mark"]["ticks"] and bars["encoding"]["y2"]["field"] == "ci_high"
+    assert [(r["series"], r["ci_low"], r["ci_high"]) for r in _rows(spec, bars)] == [("Kent", 2.2, 4.1),
+                                                                                      ("England and Wales", 3.5, 3.7)]
+    assert lines.intervals_key(df) == "Shaded (a bar where a year is joined to no other): 95% intervals"
+    assert lines.intervals_key(df[df["year_ending"] < 2025]) == "Shaded: 95% intervals"
+
+
+def test_a_log_axis_spans_what_is_drawn_not_the_powers_of_ten_around_it():
+    df = _ratios_with_a_lone_year()
+    spec = lines.lines_with_bands(df, y_title="y", reference=1.0, **KW).to_dict()
+    [band] = _layers_of(spec, "area")
+    low, high = band["encoding"]["y"]["scale"]["domain"]
+    # Every interval and the reference rule inside, within a factor of 1.25 of the lowest and highest drawn.
+    assert 1.0 / 1.25 <= low < 1.0 and 4.3 < high <= 4.3 * 1.25
+    assert band["encoding"]["y"]["scale"]["nice"] is False
+    assert band["encoding"]["y"]["axis"]["values"] == [1.0, 2.0, 3.0]  # 1, parity, labelled
+
+
+def _searches_with_a_lone_year() -> pd.DataFrame:
+    """Searches per 1,000 to 2019, then 2025 alone after a gap, the force and England and Wales close in 2025."""
+    years = [2015, 2016, 2017, 2018, 2019, 2025]
+    return pd.DataFrame({"year": years * 2, "value": [5.3, 4.5, 4.2, 3.3, 3.4, 8.0, 9.3, 6.6, 5.2, 4.8, 6.4, 8.3],
+                         "pfa_code": [KENT] * 6 + [forces.ENGLAND_AND_WALES] * 6,
+                         "series": ["Kent"] * 6 + ["England and Wales"] * 6,
+                         "segment": ["k:0"] * 5 + ["k:1"] + ["e:0"] * 5 + ["e:1"]})
+
+
+def test_a_lone_point_after_a_gap_is_labelled_with_its_value_clear_of_the_other_series_and_of_the_edge():
+    spec = lines.yearly_lines(_searches_with_a_lone_year(), y_title="y", highlight=KENT, fmt=".1f", **KW).to_dict()
+    [text] = _text_layers(spec)
+    labels = {r["label"]: r for r in _rows(spec, text)}
+    assert set(labels) == {"Kent", "England and Wales", "8.0", "8.3"}
+    assert labels["8.0"]["year"] == labels["8.3"]["year"] == 2025
+    assert text["mark"]["color"] == "#000"
+    # The two values 0.3 apart are written at least the label gap apart, in the order of their points.
+    gap = lines.LABEL_GAP * 9.3
+    assert labels["8.3"]["label_y"] - labels["8.0"]["label_y"] >= gap - 1e-9
+    # The last year is not on the plot's edge: the x domain runs past it.
+    x = spec["layer"][0]["encoding"]["x"]
+    assert x["scale"]["domain"][0] == 2015 and x["scale"]["domain"][1] > 2025
+    assert x["axis"]["values"][-1] == 2025
+    # The force's points are drawn over England and Wales's.
+    [points] = _layers_of(spec, "point")
+    assert points["encoding"]["order"]["field"] == "front"
+    assert points["transform"] == [{"calculate": 'indexof(["Kent"], datum.series)', "as": "front"}]
+
+
+def test_line_end_labels_that_would_touch_are_moved_apart_and_others_stay_put():
+    placed = lines.spread(pd.Series([255.0, 243.0, 405.0]), gap=25.0)
+    assert placed.tolist() == pytest.approx([261.5, 236.5, 405.0])
+    assert lines.spread(pd.Series([1.0, 2.0, 2.1, 2.2]), gap=0.5).tolist() == pytest.approx([1.0, 1.6, 2.1, 2.6])

@@ -65,3 +65,15 @@ def test_the_chart_data_download_of_a_funnel_holds_the_forces_not_its_limit_line
     markup = render.render(chart.to_dict())["text/html"]
     csv = base64.b64decode(re.search(r"data:text/csv;base64,([^\"]+)", markup).group(1)).decode()
     assert list(pd.read_csv(io.StringIO(csv))["pfa_code"]) == ["E23000032", "E23000001"]
+
+
+def test_a_log_funnel_axis_spans_the_forces_and_limits_drawn_not_the_powers_of_ten_around_them():
+    fitted = _fitted()
+    spec = funnels.funnel_plot(fitted, name="t", description="d", source="s", title="t", x_title="x", y_title="y",
+                               log_y=True).to_dict()
+    scale = spec["layer"][0]["encoding"]["y"]["scale"]
+    low, high = scale["domain"]
+    # Drawn: limit lines from 1 to 12 and forces from 3.4 to 20.6; the axis within a factor of 1.25 of those.
+    assert scale["type"] == "log" and scale["nice"] is False
+    assert 1.0 / 1.25 <= low < 1.0 and 20.6 < high <= 20.6 * 1.25
+    assert spec["layer"][0]["encoding"]["y"]["axis"]["values"] == [1.0, 2.0, 3.0, 5.0, 10.0, 20.0]
