@@ -63,6 +63,12 @@ def test_a_break_is_marked_where_the_basis_changes_and_nowhere_else(table):
     officers = table[table["measure_id"] == "officers_per_100k"]
     assert officers.loc[officers["series_break"], "period"].unique().tolist() == ["31 March 2026"]
     assert (officers.loc[officers["series_break"], "grade"] == "third-party extract").all()
+    # Every period carries the count it is of, the extract's too: the measures table's count of officers that date.
+    assert officers["events"].notna().all()
+    counts = fm.all_forces().query("measure_id == 'officers_fte' and period == '31 March 2026'").set_index(
+        "force_code")["value"]
+    newest = officers[officers["series_break"] & (officers["force_code"] != EW)].set_index("force_code")["events"]
+    assert newest.to_dict() == pytest.approx(counts.reindex(newest.index).to_dict())
     assert not table.loc[table["measure_id"].isin(["pcsos_per_100k", "officers_and_pcsos_per_100k"]),
                          "series_break"].any()
     made = pd.DataFrame({"force_code": [KENT] * 3 + [EW], "measure_id": "m", "series": ["a", "a", "b", "b"],
