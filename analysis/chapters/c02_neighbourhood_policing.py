@@ -456,7 +456,7 @@ def force_section(force: str) -> Section:
                    f"{', '.join(forces.get(c).short_name for c in peers)}" if peers else comparable.NO_PEERS_NOTE),
                   f"After the dashed rule, police officers alone, not joined: PCSOs have no figure after 31 March "
                   f"{latest} in this book's data"],
-        marks=marks, source=source_lines.line(force_series.datasets_of(pd.concat([everyone, after]))),
+        marks=marks, name_at_last=True, source=source_lines.line(force_series.datasets_of(pd.concat([everyone, after]))),
         description=(f"Line chart of officers and PCSOs per 100,000 residents in {f.name}, England and Wales"
                      + (" and the median of its comparable forces" if peers else "")
                      + f", 2007 to {latest}. At 31 March {latest}: "

@@ -76,13 +76,15 @@ def trend_with_breaks(df: pd.DataFrame, *, name: str, description: str, source: 
 
 def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, y_title: str,
                  subtitle=None, x_title: str = "31 March of each year", fmt: str = ".0f",
-                 zero: bool = True, marks: pd.DataFrame | None = None, highlight: str | None = None) -> alt.LayerChart:
+                 zero: bool = True, marks: pd.DataFrame | None = None, highlight: str | None = None,
+                 name_at_last: bool = False) -> alt.LayerChart:
     """Yearly lines, one colour and marker shape per series, with the series named at the line end.
 
     Expects columns year, series and value. `marks` (columns year, label) draws labelled
     vertical rules, e.g. a policy change. Series that are areas (a pfa_code column) are styled
     as markers.series_encodings says. With a segment column, a line joins only the points of one segment (never
-    across a break or a missing year), and a series is named where its longest segment ends.
+    across a break or a missing year), and a series is named where its longest segment ends; with `name_at_last`,
+    at its last point instead (a later point only a few years on would sit under a name at the line's end).
     """
     colour, shape = series_encodings(df, legend=False, highlight=highlight)
     # A lone point at the end (a segment after a gap) is drawn whole, not cut in half by the plot's edge.
@@ -98,7 +100,7 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="Year"),
                  alt.Tooltip("value:Q", format=fmt, title="Value")])
     ordered = df.sort_values("year", kind="stable")
-    if "segment" in df.columns:  # named where its longest line ends, not beside a lone later point
+    if "segment" in df.columns and not name_at_last:  # named where its longest line ends, not beside a later point
         longest = ordered.groupby(["series", "segment"], sort=False)["year"].transform("size")
         ordered = ordered[longest == longest.groupby(ordered["series"]).transform("max")]
     last = ordered.groupby("series", as_index=False).tail(1)
