@@ -495,31 +495,74 @@ TRENDS = {"bw_search_ratio": None, "searches_per_1000": None, "officers_per_100k
           "pcsos_per_100k": "PCSOs"}
 
 
+def by_count(f: forces.Force) -> dict[str, str]:
+    """The measures of TRENDS whose rate per resident the measures table does not compare for the force for a reason
+    read by its count of events (key_points.BY_COUNT), with that reason: their panels draw the force's own count."""
+    mine = force_measures.for_force(f)
+    mine = mine[mine["measure_id"].isin(list(TRENDS)) & mine["reason"].isin(list(key_points.BY_COUNT))]
+    return dict(mine.drop_duplicates("measure_id")[["measure_id", "reason"]].itertuples(index=False))
+
+
+def _panels(f: forces.Force) -> dict[str, pd.DataFrame]:
+    """The force_series rows each small trend draws from, by measure: the force's and England and Wales's; where the
+    force's rate is read by its count (by_count), the force's own rows that have a count, and no panel where none
+    has."""
+    counted = by_count(f)
+    panels = {}
+    for measure_id in TRENDS:
+        if measure_id not in counted:
+            panels[measure_id] = force_series.for_areas(measure_id, [f.code, ENGLAND_AND_WALES])
+            continue
+        rows = force_series.for_areas(measure_id, [f.code])
+        if rows["events"].notna().any():
+            panels[measure_id] = rows[rows["events"].notna()].reset_index(drop=True)
+    return panels
+
+
+def _span(measure_id: str, rows: pd.DataFrame) -> str:
+    """The periods a panel's rows run over, and where its line stops (a gap, or a break to another source)."""
+    first, last = int(rows["year_ending"].min()), int(rows["year_ending"].max())
+    if measure_id == "searches_per_1000":
+        gap = rows.groupby("force_code")["segment"].nunique().max() > 1
+        return f"{financial_year(first)} to {financial_year(last)}" + (" (one series, with a gap)" if gap else "")
+    return f"31 March {first} to {last}" + (" (the last apart: another source)" if rows["series_break"].any() else "")
+
+
+def _count_label(measure_id: str) -> str:
+    """What a panel of a force's counts counts: a staff rate's count measure, else the rate's own count_label."""
+    meta = force_series.MEASURES[measure_id]
+    return force_series.MEASURES[meta["count_measure"]]["label"] if "count_measure" in meta else meta["count_label"]
+
+
 def trends(f: forces.Force) -> pd.DataFrame:
     """The yearly series of the force and England and Wales behind the small trend charts, to the newest period the
     measures table has, selected from measures/force_series: the Black/White ratio (hollow years, which the
     denominators put in doubt, left out), searches per 1,000, officers and PCSOs per 100,000; a line joins only the
-    periods of one run of a series (force_series.runs), so a figure after a break or a missing year is drawn apart."""
-    both = [f.code, ENGLAND_AND_WALES]
+    periods of one run of a series (force_series.runs), so a figure after a break or a missing year is drawn apart.
+    Where the measures table does not compare the force's rate per resident (by_count), its panel is the force's own
+    count of events each period, with no England and Wales line (a total of the forces would dwarf it), and there is
+    no panel where there is no count (the ratio)."""
+    counted = by_count(f)
     series = []
-    for measure_id in TRENDS:
-        rows = force_series.for_areas(measure_id, both)
+    for measure_id, rows in _panels(f).items():
         rows = rows.assign(segment=force_series.runs(rows))
+        if measure_id in counted:
+            series.append(rows.assign(measure=f"{_count_label(measure_id)}, {f.short_name} alone, "
+                                              f"{_span(measure_id, rows)}", year=rows["year_ending"],
+                                      value=rows["events"]))
+            continue
         drawn = rows[rows["value"].notna() & ~rows["hollow"]]
-        first, last = int(rows["year_ending"].min()), int(rows["year_ending"].max())
         if measure_id == "bw_search_ratio":
-            counted = drawn[drawn["series"] == force_series.INTERPOLATED]
-            if counted["year_ending"].nunique() < 2:
+            interpolated = drawn[drawn["series"] == force_series.INTERPOLATED]
+            if interpolated["year_ending"].nunique() < 2:
                 continue  # no line to draw before the break
-            label = (f"Black/White search rate ratio, {financial_year(int(counted['year_ending'].min()))} to "
-                     f"{financial_year(last)} (later years on Census 2021, apart; uncertain years left out)")
+            label = (f"Black/White search rate ratio, {financial_year(int(interpolated['year_ending'].min()))} to "
+                     f"{financial_year(int(rows['year_ending'].max()))} (later years on Census 2021, apart; "
+                     "uncertain years left out)")
         elif measure_id == "searches_per_1000":
-            gap = rows.groupby("force_code")["segment"].nunique().max() > 1
-            label = (f"Stop and searches per 1,000 residents, {financial_year(first)} to {financial_year(last)}"
-                     + (" (one series, with a gap)" if gap else ""))
+            label = f"Stop and searches per 1,000 residents, {_span(measure_id, rows)}"
         else:
-            label = (f"{TRENDS[measure_id]} per 100,000 residents, 31 March {first} to {last}"
-                     + (" (the last apart: another source)" if rows["series_break"].any() else ""))
+            label = f"{TRENDS[measure_id]} per 100,000 residents, {_span(measure_id, rows)}"
         series.append(drawn.assign(measure=label, year=drawn["year_ending"]))
     trend = pd.concat(series, ignore_index=True).rename(columns={"force_code": "pfa_code"})
     trend = trend.assign(series=trend["pfa_code"].map({f.code: f.short_name, ENGLAND_AND_WALES: "England and Wales"}))
@@ -715,14 +758,24 @@ def peer_table(section: Section):
 
 
 def trend_chart(f: forces.Force, trend: pd.DataFrame):
-    """Small line charts of the force against England and Wales, for the measures that have a series."""
+    """Small line charts of the force against England and Wales, for the measures that have a series; the force's
+    own counts alone where its rates per resident are not compared (by_count), saying why."""
+    against = bool((trend["pfa_code"] == ENGLAND_AND_WALES).any())
+    why = [f"{reason[0].upper()}{reason[1:]}." for reason in dict.fromkeys(key_points.BY_COUNT[r]
+                                                                         for r in by_count(f).values())]
+    colours = "the force in black, England and Wales in vermilion" if against else (
+        f"{f.short_name}'s own counts, with no England and Wales line")
+    subtitle = [f"Each panel has its own scale; {colours}"]
+    if why and against:
+        subtitle.append(f"A panel of \"{f.short_name} alone\" is its own counts, with no England and Wales line")
+    subtitle += why
     return lines.small_trends(
-        trend, name=f"glance-trends-{f.slug}", title=f"{f.short_name} against England and Wales over time",
-        subtitle="Each panel has its own scale; the force in black, England and Wales in vermilion",
-        source=source_lines.line(force_series.datasets_of(pd.concat(
-            [force_series.for_areas(m, [f.code, ENGLAND_AND_WALES]) for m in TRENDS]))),
-        description=(f"Small line charts of {f.name} against England and Wales: "
-                     + "; ".join(dict.fromkeys(trend["measure"])) + "."))
+        trend, name=f"glance-trends-{f.slug}",
+        title=f"{f.short_name} against England and Wales over time" if against else f"{f.short_name} over time",
+        subtitle=subtitle if len(subtitle) > 1 else subtitle[0],
+        source=source_lines.line(force_series.datasets_of(pd.concat(list(_panels(f).values())))),
+        description=(f"Small line charts of {f.name}" + (" against England and Wales" if against else "") + ": "
+                     + "; ".join(dict.fromkeys(trend["measure"])) + "." + "".join(f" {w}" for w in why)))
 
 
 def ski_slopes(f: forces.Force) -> list:

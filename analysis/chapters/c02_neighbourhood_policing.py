@@ -8,7 +8,7 @@ from analysis.chapters import common, evidence
 from analysis.measures import force_series
 from analysis.methods import comparable, policeuk_measures, ranking
 from analysis.present import lines, maps, ranked, source_lines, tables
-from analysis.present.glue import Figure, Section, national
+from analysis.present.glue import Figure, Section, marked, national
 from analysis.present.numbers import fmt_number
 from analysis.sources import boundaries, csew, force_indicators, forces, policeuk, population, workforce
 from analysis.sources.periods import financial_year
@@ -29,6 +29,8 @@ GRADIENT_YEAR = 2014
 CHANGE_FROM = 2010
 PEERS_MEDIAN = "Comparable forces (median)"
 STAFF_MEASURE = "officers_and_pcsos_per_100k"
+# Officers alone: the series that runs past the last date the workforce data count PCSOs.
+OFFICERS_MEASURE = "officers_per_100k"
 
 
 @national
@@ -397,39 +399,82 @@ def hot_spots(path=None, key: str = "hs", force: str | None = None) -> Section:
     return Section(table, chart, figures, more, common.policeuk_gap_note(crimes))
 
 
+def _with_runs(rows: pd.DataFrame, series: str) -> pd.DataFrame:
+    """Some rows of force_series named as one chart series, each a segment per run of its measure
+    (force_series.runs: never joined across a break or a missing year)."""
+    return rows.assign(series=series, segment=rows["measure_id"] + "|" + force_series.runs(rows))
+
+
+def _median_rows(measure_id: str, codes: list[str]) -> pd.DataFrame:
+    """The comparable forces' median each period (force_series.median_of) as one chart series."""
+    median = force_series.median_of(measure_id, codes)
+    return median.assign(series=PEERS_MEDIAN, force_code=None, measure_id=measure_id,
+                         segment=f"{measure_id}|{PEERS_MEDIAN}")
+
+
 def force_section(force: str) -> Section:
     """The force's officers and PCSOs per 100,000 over time, beside England and Wales and its comparable forces (their
     median, which no one unusual force drives), with each comparable force's own figures in the table: the rows of
-    measures/force_series."""
+    measures/force_series. After the workforce data's last date, which has PCSOs, officers alone at each newer date
+    the series has (another source: a break), drawn apart, the break marked and graded, and in the table."""
     f = forces.resolve(force)
     peers = comparable.comparable_to(f.code)
     everyone = force_series.for_areas(STAFF_MEASURE)
-    parts = [everyone[everyone["force_code"] == f.code].assign(series=f.short_name),
-             everyone[everyone["force_code"] == forces.ENGLAND_AND_WALES].assign(series="England and Wales")]
-    if peers:
-        parts.append(force_series.median_of(STAFF_MEASURE, peers).assign(series=PEERS_MEDIAN, force_code=None))
-    plot = pd.concat([p[["year_ending", "series", "force_code", "value"]] for p in parts], ignore_index=True).rename(
-        columns={"year_ending": "year", "force_code": "pfa_code"})
     latest = int(everyone["year_ending"].max())
+    officers = force_series.for_areas(OFFICERS_MEASURE)
+    after = officers[officers["period_end"] > everyone["period_end"].max()]
+    parts = []
+    for code, name in ((f.code, f.short_name), (forces.ENGLAND_AND_WALES, "England and Wales")):
+        mine = officers[officers["force_code"] == code]
+        parts += [_with_runs(everyone[everyone["force_code"] == code], name),
+                  _with_runs(mine, name).loc[mine.index.isin(after.index)]]
+    if peers:
+        newer = _median_rows(OFFICERS_MEASURE, peers)
+        parts += [_median_rows(STAFF_MEASURE, peers), newer[newer["year_ending"] > latest]]
+    plot = pd.concat([p[["year_ending", "series", "force_code", "value", "segment"]] for p in parts],
+                     ignore_index=True).rename(columns={"year_ending": "year", "force_code": "pfa_code"})
     wide = everyone.pivot(index="force_code", columns="year_ending", values="value")[[CHANGE_FROM, latest]]
-    rows = ranking.comparison_rows(wide.rename(columns=str), f.code, peers)
-    newest = plot[(plot["year"] == latest) & plot["value"].notna()]  # what the chart draws at its last date
+    # Each newer date's officers alone, by its period with its grade (a third party's extract says so).
+    dated = {str(year): marked(rows["period"].iloc[0], rows["datasets"].iloc[0].split("; "))
+             for year, rows in after.groupby("year_ending", sort=True)}
+    wide = wide.rename(columns=str).join(
+        after.pivot(index="force_code", columns="year_ending", values="value").rename(columns=str))
+    rows = ranking.comparison_rows(wide, f.code, peers)
+    newest = plot[(plot["year"] == latest) & plot["value"].notna()]  # what the chart draws at its last joint date
+    alone = plot[plot["year"] > latest]
+    first = after.sort_values("period_end", kind="stable").iloc[0]
+    no_pcsos = (f"PCSOs have no figure after 31 March {latest} in this book's data: "
+                + "; ".join(f"at {d}, police officers alone" for d in dated.values())
+                + f", from another source on {first['basis']}, drawn apart and never joined to the line")
+    # The break marked as the dashboard's small trends mark it, graded; labelled left of the rule, near the right edge.
+    marks = pd.DataFrame({"year": [first["year_ending"] - 0.5], "align": "right",
+                          "label": [marked("Officers alone", first["datasets"].split("; "))]})
     chart = lines.yearly_lines(
         plot, name=f"workforce-force-{f.slug}", highlight=f.code, y_title="Officers and PCSOs (FTE) per 100,000",
         title=f"Officers and PCSOs per 100,000 residents: {f.name}",
-        subtitle=(f"Comparable forces, their median each year (no one force drives it): "
-                  f"{', '.join(forces.get(c).short_name for c in peers)}" if peers else comparable.NO_PEERS_NOTE),
-        source=source_lines.line(force_series.datasets_of(everyone)),
+        subtitle=[(f"Comparable forces, their median each year (no one force drives it): "
+                   f"{', '.join(forces.get(c).short_name for c in peers)}" if peers else comparable.NO_PEERS_NOTE),
+                  f"After the dashed rule, police officers alone, not joined: PCSOs have no figure after 31 March "
+                  f"{latest} in this book's data"],
+        marks=marks, name_at_last=True, source=source_lines.line(force_series.datasets_of(pd.concat([everyone, after]))),
         description=(f"Line chart of officers and PCSOs per 100,000 residents in {f.name}, England and Wales"
                      + (" and the median of its comparable forces" if peers else "")
                      + f", 2007 to {latest}. At 31 March {latest}: "
                      + "; ".join(f"{series} {fmt_number(value)}" for series, value in
-                                 newest[["series", "value"]].itertuples(index=False)) + "."))
+                                 newest[["series", "value"]].itertuples(index=False)) + ". "
+                     + "".join(f"Police officers alone at {d}: " + "; ".join(
+                         f"{series} {fmt_number(value)}" for series, value in
+                         alone.loc[alone["year"] == int(year), ["series", "value"]].itertuples(index=False)) + ". "
+                         for year, d in dated.items())
+                     + f"{no_pcsos}."))
     shown = tables.format_table(rows, headers={"area": "Area", str(CHANGE_FROM): f"31 March {CHANGE_FROM}",
-                                               str(latest): f"31 March {latest}"},
-                                decimals={str(CHANGE_FROM): 0, str(latest): 0}, kind="force",
-                                caption=f"Officers and PCSOs per 100,000 residents: {f.name} and others")
-    return Section(shown, chart, [])
+                                               str(latest): f"31 March {latest}"}
+                                | {year: f"Officers alone, {d}" for year, d in dated.items()},
+                                decimals={str(CHANGE_FROM): 0, str(latest): 0} | {year: 0 for year in dated},
+                                kind="force",
+                                caption=f"Officers and PCSOs per 100,000 residents: {f.name} and others; "
+                                        f"officers alone after 31 March {latest}")
+    return Section(shown, chart, [], note=f"{no_pcsos}.")
 
 
 def own_hot_spots(force: str, folder: str | None = None) -> Section:

@@ -199,16 +199,19 @@ def _march(year: int) -> str:
 def staff() -> pd.DataFrame:
     """Officers, PCSOs and the two together per 100,000 residents at each 31 March of the Home Office's workforce
     data (each count over the mid-year residents of its year), then officers at 31 March 2026 from a third party's
-    extract on mid-2024 residents: another source and population year, so a break."""
+    extract on mid-2024 residents: another source and population year, so a break. Each carries the count (FTE) it
+    is of, the extract's too."""
     rates = workforce.rates()
     official = pd.concat([_rows(ROLES[role], mine.assign(year_ending=mine["year"], value=mine["per_100k"],
                                                          events=mine["fte"], denominator=mine["population"]),
                                 SAME_YEAR, WORKFORCE_DATA, _march)
                           for role, mine in rates.groupby("role", sort=True) if role in ROLES], ignore_index=True)
     ind = force_indicators.load()
-    newest = pd.concat([ind[["pfa_code", "officers_per_100k_2024_pop"]].rename(
-        columns={"officers_per_100k_2024_pop": "value"}),
-        pd.DataFrame({"pfa_code": [ENGLAND_AND_WALES], "value": [force_indicators.national()["officers_per_100k"]]})],
+    national = force_indicators.national()
+    newest = pd.concat([ind[["pfa_code", "officers_per_100k_2024_pop", "officers_2026"]].rename(
+        columns={"officers_per_100k_2024_pop": "value", "officers_2026": "events"}),
+        pd.DataFrame({"pfa_code": [ENGLAND_AND_WALES], "value": [national["officers_per_100k"]],
+                      "events": [national["officers_2026"]]})],
         ignore_index=True).assign(year_ending=force_indicators.OFFICERS_YEAR)
     third_party = _rows("officers_per_100k", newest, MID_2024,
                         [force_indicators.INDICATORS_FILE, population.MYE_2024_FILE], _march)

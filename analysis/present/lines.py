@@ -82,22 +82,26 @@ def trend_with_breaks(df: pd.DataFrame, *, name: str, description: str, source: 
 
 def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, title: str, y_title: str,
                  subtitle=None, x_title: str = "31 March of each year", fmt: str = ".0f",
-                 zero: bool = True, marks: pd.DataFrame | None = None, highlight: str | None = None) -> alt.LayerChart:
+                 zero: bool = True, marks: pd.DataFrame | None = None, highlight: str | None = None,
+                 name_at_last: bool = False) -> alt.LayerChart:
     """Yearly lines, one colour and marker shape per series, with the series named at the line end.
 
     Expects columns year, series and value. `marks` (columns year, label) draws labelled
     vertical rules, e.g. a policy change. Series that are areas (a pfa_code column) are styled
     as markers.series_encodings says, the `highlight` force's points drawn over the others'. With a segment column, a
     line joins only the points of one segment (never across a break or a missing year), a series is named where its
-    longest segment ends and a point joined to no other (a segment of one year) is labelled with its value.
+    longest segment ends (with `name_at_last`, at its last point: a later point only a few years on would sit under a
+    name at the line's end) and a point joined to no other (a segment of one year) is labelled with its value.
     """
     colour, shape = series_encodings(df, legend=False, highlight=highlight)
     ordered = df.sort_values("year", kind="stable").reset_index(drop=True)
     named = ordered.groupby("series", sort=False).tail(1)
     alone = ordered.iloc[:0]
-    if "segment" in df.columns:  # named where its longest line ends, not beside a lone later point
+    if "segment" in df.columns:
         size = ordered.groupby(["series", "segment"], sort=False, dropna=False)["year"].transform("size")
-        named = ordered[size == size.groupby(ordered["series"]).transform("max")].groupby("series", sort=False).tail(1)
+        if not name_at_last:  # named where its longest line ends, not beside a lone later point
+            named = ordered[size == size.groupby(ordered["series"]).transform("max")].groupby(
+                "series", sort=False).tail(1)
         alone = ordered[(size == 1) & ~ordered.index.isin(named.index)]
     values = precision.rounded(alone["value"], config.CHART_DIGITS).map(lambda v: format(v, fmt))
     labels = pd.concat([named.assign(label=named["series"]), alone.assign(label=values)], ignore_index=True)

@@ -322,3 +322,48 @@ def test_every_tested_change_is_marked_and_the_note_says_once_how_and_a_correcte
     assert note.startswith(glance.TESTED_MARK) and len(marked) >= 2
     for test in marked["change_test"]:
         assert test in note and note.count(test) == 1
+
+
+def test_a_force_whose_rate_per_resident_is_not_compared_draws_its_own_counts_without_england_and_wales():
+    """Review N8: where the measures table gives a force's rate per resident no comparison for a reason read by its
+    count (key_points.BY_COUNT), its panel is the force's count of events each period, with no England and Wales line;
+    a measure with no count (the ratio) has no panel."""
+    f = forces.resolve("city-of-london")
+    counted = glance.by_count(f)
+    mine = fm.for_force(f)
+    assert set(counted) == set(mine.loc[mine["reason"].isin(list(glance.key_points.BY_COUNT)), "measure_id"]) & set(
+        glance.TRENDS)
+    assert {"searches_per_1000", "officers_per_100k", "pcsos_per_100k"} <= set(counted)
+    trend = glance.trends(f)
+    assert set(trend["pfa_code"]) == {f.code}
+    labels = list(dict.fromkeys(trend["measure"]))
+    for measure_id in counted:
+        rows = force_series.for_areas(measure_id, [f.code])
+        rows = rows[rows["events"].notna()]
+        if rows.empty:
+            continue  # no count: no panel (the ratio, below)
+        panel = trend[trend["measure"].str.startswith(glance._count_label(measure_id))]
+        assert panel["year"].tolist() == rows["year_ending"].tolist(), measure_id
+        assert panel["value"].tolist() == pytest.approx(rows["events"].tolist()), measure_id
+    # The ratio has no count of its own: no panel, rather than a rate the book does not compare.
+    assert not any(m.startswith("Black/White") for m in labels)
+    # The newest officers' count (a third party's extract) is drawn apart from the official counts.
+    officers = trend[trend["measure"].str.startswith("Police officers")]
+    assert officers["year"].max() == int(force_series.for_areas("officers_per_100k", [f.code])["year_ending"].max())
+    assert officers.groupby("segment")["year"].size().min() == 1 and officers["segment"].nunique() == 2
+    spec = glance.trend_chart(f, trend).to_dict()
+    text = json.dumps(spec["title"])
+    assert "England and Wales in vermilion" not in text and "against England and Wales" not in text
+    assert "hundreds of thousands work in or visit it" in text
+
+
+@pytest.mark.parametrize("force", ["kent", "metropolitan-police", "north-yorkshire"])
+def test_an_ordinary_forces_panels_are_its_rates_against_england_and_wales(force):
+    f = forces.resolve(force)
+    assert glance.by_count(f) == {}
+    trend = glance.trends(f)
+    assert (trend.groupby("measure")["pfa_code"].nunique() == 2).all()
+    spec = glance.trend_chart(f, trend).to_dict()
+    assert " ".join(spec["title"]["text"]) == f"{f.short_name} against England and Wales over time"
+    assert "England and Wales in vermilion" in " ".join(spec["title"]["subtitle"])
+    assert not trend["measure"].str.contains(" alone, ").any()

@@ -63,6 +63,12 @@ def test_a_break_is_marked_where_the_basis_changes_and_nowhere_else(table):
     officers = table[table["measure_id"] == "officers_per_100k"]
     assert officers.loc[officers["series_break"], "period"].unique().tolist() == ["31 March 2026"]
     assert (officers.loc[officers["series_break"], "grade"] == "third-party extract").all()
+    # Every period carries the count it is of, the extract's too: the measures table's count of officers that date.
+    assert officers["events"].notna().all()
+    counts = fm.all_forces().query("measure_id == 'officers_fte' and period == '31 March 2026'").set_index(
+        "force_code")["value"]
+    newest = officers[officers["series_break"] & (officers["force_code"] != EW)].set_index("force_code")["events"]
+    assert newest.to_dict() == pytest.approx(counts.reindex(newest.index).to_dict())
     assert not table.loc[table["measure_id"].isin(["pcsos_per_100k", "officers_and_pcsos_per_100k"]),
                          "series_break"].any()
     made = pd.DataFrame({"force_code": [KENT] * 3 + [EW], "measure_id": "m", "series": ["a", "a", "b", "b"],
@@ -213,17 +219,57 @@ def test_the_workforce_chart_and_table_are_the_series_rows_and_the_comparable_fo
     section = c02.force_section("kent")
     drawn = _drawn(section.chart)
     rows = table[table["measure_id"] == c02.STAFF_MEASURE]
+    joint = drawn[drawn["year"] <= rows["year_ending"].max()]
     for code in (KENT, EW):
-        mine = drawn[drawn["pfa_code"] == code].sort_values("year", kind="stable")
+        mine = joint[joint["pfa_code"] == code].sort_values("year", kind="stable")
         theirs = rows[rows["force_code"] == code]
         assert mine["year"].tolist() == theirs["year_ending"].tolist()
         assert mine["value"].tolist() == pytest.approx(theirs["value"].tolist())
     # The comparable forces as their median each year, which no one unusual force drives (review 6, R9).
-    median = drawn[drawn["series"] == c02.PEERS_MEDIAN].set_index("year")["value"]
+    median = joint[joint["series"] == c02.PEERS_MEDIAN].set_index("year")["value"]
     newest = rows[rows["force_code"].isin(peers) & (rows["year_ending"] == rows["year_ending"].max())]
     assert median[newest["year_ending"].iloc[0]] == pytest.approx(newest["value"].median())
     shown = section.table.frame.set_index("Area")
-    assert shown.loc["Kent Police"].iloc[-1] == f"{rows.loc[rows['force_code'] == KENT, 'value'].iloc[-1]:.0f}"
+    latest = f"31 March {rows['year_ending'].max()}"
+    assert shown.at["Kent Police", latest] == f"{rows.loc[rows['force_code'] == KENT, 'value'].iloc[-1]:.0f}"
+
+
+@pytest.mark.parametrize("force", ["kent", "city-of-london"])
+def test_the_workforce_chart_reaches_the_newest_officers_period_apart_from_the_earlier_run(table, force):
+    """Review N10: after the last date the workforce data count PCSOs, officers alone at each newer date of the
+    series (another source), drawn apart, the break marked with its grade, in the table, and said."""
+    f = forces.resolve(force)
+    section = c02.force_section(force)
+    drawn = _drawn(section.chart)
+    staff = table[table["measure_id"] == c02.STAFF_MEASURE]
+    officers = table[table["measure_id"] == c02.OFFICERS_MEASURE]
+    newer = officers[officers["period_end"] > staff["period_end"].max()]
+    last_joint, newest = int(staff["year_ending"].max()), int(officers["year_ending"].max())
+    assert len(newer) and newest > last_joint
+    for code in (f.code, EW):
+        mine = drawn[drawn["pfa_code"] == code]
+        assert mine["year"].max() == newest
+        late = mine[mine["year"] > last_joint].sort_values("year", kind="stable")
+        theirs = newer[newer["force_code"] == code]
+        assert late["year"].tolist() == theirs["year_ending"].tolist()
+        assert late["value"].tolist() == pytest.approx(theirs["value"].tolist())
+        # Apart: no segment joins a newer date to the run before the break.
+        assert set(late["segment"]).isdisjoint(mine.loc[mine["year"] <= last_joint, "segment"])
+    spec = section.chart.to_dict()
+    # Each area named at its newest point: a name at the end of the earlier line would run over the newer point.
+    names = [d for d in spec["datasets"].values() if d and "pfa_code" in d[0] and len(d) < len(drawn)]
+    assert names and {row["year"] for row in names[0]} == {newest}
+    marks = [d for d in spec["datasets"].values() if d and "label" in d[0]]
+    grade = newer["grade"].iloc[0]
+    assert marks and marks[0][0]["label"] == f"Officers alone ({grade})"
+    assert last_joint < marks[0][0]["year"] < newest
+    shown = section.table.frame.set_index("Area")
+    column = f"Officers alone, {newer['period'].iloc[0]} ({grade})"
+    mine = newer.set_index("force_code")["value"]
+    assert shown.at[f.name, column] == f"{mine[f.code]:,.0f}"
+    assert shown.at["England and Wales", column] == f"{mine[EW]:,.0f}"
+    said = f"PCSOs have no figure after 31 March {last_joint} in this book's data"
+    assert said in section.note and said in spec["description"]
 
 
 def test_the_deaths_chart_is_the_series_rows_counts_with_exact_intervals(table):
