@@ -54,24 +54,19 @@ def fmt_compared(value, reference, decimals: int = 0, thousands: bool = True,
     same" where it prints as 0). The difference is the unrounded one, and all three are at `decimals` places where it
     agrees with what a reader subtracts from the two printed figures; where it does not, all three are at one more
     place (215.6 against 200.2: "215.6", "200.2", "15.4", never "216", "200", "15"; 215.4 against 200.2: "215",
-    "200", "15"), provided each figure at that place rounds back to the one printed at `decimals` elsewhere on the
-    page (3.047 is "3.0" there, and "3.05" would read as 3.1), and the figure can bear it (`finer` False: a survey
-    estimate or a ratio whose interval is wider than that place, or a figure rebuilt from rounded published ones).
-    Never more than one more place: where even that does not agree (about one pair in sixteen), or the extra place
-    is not taken, the difference is the one a reader subtracts from the printed figures, within one in its last place
-    of the unrounded difference (247.634 against 200.377: "247.6", "200.4", "47.2"; 3.047 against 13.07: "3.0",
-    "13.1", "10.1")."""
+    "200", "15"), where the figures can bear it (`finer` False: a survey estimate or a ratio whose interval is wider
+    than that place, or a figure rebuilt from rounded published ones). Never more than one more place: where even that
+    does not agree (about one pair in sixteen), or the extra place is not taken, the difference is the one a reader
+    subtracts from the printed figures, within one in its last place of the unrounded difference (247.634 against
+    200.377: "247.6", "200.4", "47.2"; 3.16 against 2.93 where `finer` is False: "3.2", "2.9", "0.3")."""
     exact_value, exact_reference = _exact(value), _exact(reference)
     exact = abs(exact_value - exact_reference)
-    plain = [fmt_number(x, decimals, thousands) for x in (exact_value, exact_reference)]
-    extended = [fmt_number(x, decimals + 1, thousands) for x in (exact_value, exact_reference)]
-    # The extra place only where each figure at it still reads as the one printed at `decimals` places.
-    finer = finer and all(fmt_number(_read(e), decimals, thousands) == p for e, p in zip(extended, plain))
-    for shown, places in [(plain, decimals)] + [(extended, decimals + 1)] * finer:
-        if abs(_read(shown[0]) - _read(shown[1])) == _read(fmt_number(exact, places, thousands)):
-            return shown[0], shown[1], fmt_number(exact, places, thousands)
-    shown, places = (extended, decimals + 1) if finer else (plain, decimals)
-    return shown[0], shown[1], fmt_number(abs(_read(shown[0]) - _read(shown[1])), places, thousands)
+    for places in (decimals, decimals + 1)[: 2 if finer else 1]:
+        shown = [fmt_number(x, places, thousands) for x in (exact_value, exact_reference, exact)]
+        subtracted = abs(_read(shown[0]) - _read(shown[1]))
+        if subtracted == _read(shown[2]):
+            return shown[0], shown[1], shown[2]
+    return shown[0], shown[1], fmt_number(subtracted, places, thousands)
 
 
 def places(text: str) -> int:

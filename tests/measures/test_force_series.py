@@ -257,8 +257,9 @@ def test_the_workforce_chart_reaches_the_newest_officers_period_apart_from_the_e
         assert set(late["segment"]).isdisjoint(mine.loc[mine["year"] <= last_joint, "segment"])
     spec = section.chart.to_dict()
     # Each area named at its newest point: a name at the end of the earlier line would run over the newer point.
-    names = [d for d in spec["datasets"].values() if d and "pfa_code" in d[0] and len(d) < len(drawn)]
-    assert names and {row["year"] for row in names[0]} == {newest}
+    labels = [d for d in spec["datasets"].values() if d and "label_y" in d[0]]
+    names = [row for row in labels[0] if row["label"] == row["series"]]
+    assert names and {row["year"] for row in names} == {newest}
     marks = [d for d in spec["datasets"].values() if d and "label" in d[0]]
     grade = newer["grade"].iloc[0]
     assert marks and marks[0][0]["label"] == f"Officers alone ({grade})"
