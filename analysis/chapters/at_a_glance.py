@@ -96,12 +96,13 @@ def wide_note(rows: pd.DataFrame) -> str:
     if marked_rows.empty:
         return ""
     each = [f"{_reads_on(force_measures.MEASURES[r['measure_id']]['label'])}, {r['period']}: about "
-            f"{fmt_number(r['funnel_phi'], 0)} times" + " as much" * (i == 0)
-            for i, (_, r) in enumerate(marked_rows.iterrows())]
+            f"{fmt_number(r['funnel_phi'], 0)} times" for _, r in marked_rows.iterrows()]
     centres = list(dict.fromkeys(marked_rows["funnel_centre"]))
     centre = centres[0] if len(centres) == 1 else "the funnel's centre"
-    return (f"{WIDE_MARK} Wide limits: on these funnels forces differ far more than chance alone allows ("
-            f"{'; '.join(each)}), so within their limits means not unusual, not like {centre}.")
+    # The factors after the sentence, not in brackets: a period may carry its grade in brackets already.
+    return (f"{WIDE_MARK} Wide limits: on these funnels forces differ far more than chance alone allows, so within "
+            f"their limits means not unusual, not like {centre}. How much more than chance allows: "
+            f"{'; '.join(each)}.")
 
 
 def change_note(rows: pd.DataFrame) -> str:
@@ -357,7 +358,9 @@ def _outcome(row, mine, f):
                                                       label=f"Arrest rate after a search, Black minus White, {f.name}, "
                                                             f"{row['period']}")], national
     # The two rates and the gap between them (Black minus White) as a reader subtracts it (present/numbers).
-    black, white, gap = fmt_compared(row["black_value"], row["white_value"], 1)
+    meta = force_measures.MEASURES["arrest_gap"]
+    black, white, gap = fmt_compared(row["black_value"], row["white_value"], meta["decimals"],
+                                     finer=meta.get("finer", True))
     sign = MINUS if row["black_value"] < row["white_value"] and not is_zero(gap) else ""
     text = f"{sign}{gap} points (95% CI {fmt_interval(row['ci_low'], row['ci_high'], places(gap))})"
     comparison = [ARREST_WORDS[row["vs_parity"]],

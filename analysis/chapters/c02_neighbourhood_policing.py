@@ -31,6 +31,7 @@ PEERS_MEDIAN = "Comparable forces (median)"
 STAFF_MEASURE = "officers_and_pcsos_per_100k"
 # Officers alone: the series that runs past the last date the workforce data count PCSOs.
 OFFICERS_MEASURE = "officers_per_100k"
+OFFICERS_THEN = "officers_then"  # the force table's column of officers alone at the workforce data's last date
 
 
 @national
@@ -437,7 +438,9 @@ def force_section(force: str) -> Section:
     # Each newer date's officers alone, by its period with its grade (a third party's extract says so).
     dated = {str(year): marked(rows["period"].iloc[0], rows["datasets"].iloc[0].split("; "))
              for year, rows in after.groupby("year_ending", sort=True)}
-    wide = wide.rename(columns=str).join(
+    # Officers alone at the workforce data's last date too, so the newer officers-alone figures sit beside their like.
+    then = officers[officers["period_end"] == everyone["period_end"].max()]
+    wide = wide.rename(columns=str).join(then.set_index("force_code")["value"].rename(OFFICERS_THEN)).join(
         after.pivot(index="force_code", columns="year_ending", values="value").rename(columns=str))
     rows = ranking.comparison_rows(wide, f.code, peers)
     newest = plot[(plot["year"] == latest) & plot["value"].notna()]  # what the chart draws at its last joint date
@@ -447,19 +450,19 @@ def force_section(force: str) -> Section:
                 + "; ".join(f"at {d}, police officers alone" for d in dated.values())
                 + f", from another source on {first['basis']}, drawn apart and never joined to the line")
     # The break marked as the dashboard's small trends mark it, graded; labelled left of the rule, near the right edge.
-    marks = pd.DataFrame({"year": [first["year_ending"] - 0.5], "align": "right",
-                          "label": [marked("Officers alone", first["datasets"].split("; "))]})
+    # The rule unlabelled: a label at its top ran over the lines on a phone, and the subtitle says what it marks.
+    marks = pd.DataFrame({"year": [first["year_ending"] - 0.5], "label": [""]})
     chart = lines.yearly_lines(
         plot, name=f"workforce-force-{f.slug}", highlight=f.code, y_title="Officers and PCSOs (FTE) per 100,000",
         title=f"Officers and PCSOs per 100,000 residents: {f.name}",
         subtitle=[(f"Comparable forces, their median each year (no one force drives it): "
                    f"{', '.join(forces.get(c).short_name for c in peers)}" if peers else comparable.NO_PEERS_NOTE),
-                  f"After the dashed rule, police officers alone, not joined: PCSOs have no figure after 31 March "
-                  f"{latest} in this book's data"],
+                  f"After the dashed rule, police officers alone at {common.join(list(dated.values()))}, not "
+                  f"joined: PCSOs have no figure after 31 March {latest} in this book's data"],
         marks=marks, name_at_last=True, source=source_lines.line(force_series.datasets_of(pd.concat([everyone, after]))),
         description=(f"Line chart of officers and PCSOs per 100,000 residents in {f.name}, England and Wales"
                      + (" and the median of its comparable forces" if peers else "")
-                     + f", 2007 to {latest}. At 31 March {latest}: "
+                     + f", 2007 to {latest}, and police officers alone after it. At 31 March {latest}: "
                      + "; ".join(f"{series} {fmt_number(value)}" for series, value in
                                  newest[["series", "value"]].itertuples(index=False)) + ". "
                      + "".join(f"Police officers alone at {d}: " + "; ".join(
@@ -468,12 +471,14 @@ def force_section(force: str) -> Section:
                          for year, d in dated.items())
                      + f"{no_pcsos}."))
     shown = tables.format_table(rows, headers={"area": "Area", str(CHANGE_FROM): f"31 March {CHANGE_FROM}",
-                                               str(latest): f"31 March {latest}"}
+                                               str(latest): f"31 March {latest}",
+                                               OFFICERS_THEN: f"Officers alone, 31 March {latest}"}
                                 | {year: f"Officers alone, {d}" for year, d in dated.items()},
-                                decimals={str(CHANGE_FROM): 0, str(latest): 0} | {year: 0 for year in dated},
+                                decimals={str(CHANGE_FROM): 0, str(latest): 0, OFFICERS_THEN: 0}
+                                | {year: 0 for year in dated},
                                 kind="force",
                                 caption=f"Officers and PCSOs per 100,000 residents: {f.name} and others; "
-                                        f"officers alone after 31 March {latest}")
+                                        f"officers alone at 31 March {latest} and after")
     return Section(shown, chart, [], note=f"{no_pcsos}.")
 
 

@@ -15,7 +15,7 @@ from analysis.measures.funnels import newest_search_funnel, search_funnel, searc
 from analysis.methods import disproportionality, funnel, policeuk_measures, ranking, stats
 from analysis.present import funnels, lines, ranked, source_lines, tables
 from analysis.present.glue import Figure, Section, national
-from analysis.present.numbers import fmt_compared, fmt_interval, is_zero, places
+from analysis.present.numbers import MINUS, fmt_compared, fmt_interval, is_zero, places
 from analysis.sources import census, force_indicators, forces, policeuk, population, search_totals_2025
 from analysis.sources import stop_search as ss
 from analysis.sources.periods import financial_year
@@ -328,15 +328,23 @@ def _outcome_sentence(row: pd.Series, tested: int) -> str:
         return f"{row['force']}: no comparison in {row['period']} ({row['reason']})"
     # The difference beside the two shares is the one a reader subtracts from them (present/numbers.fmt_compared).
     black, white = row["black_value"], row["white_value"]
-    black_text, white_text, gap = fmt_compared(black, white, 1)
+    meta = fm.MEASURES["arrest_gap"]
+    black_text, white_text, gap = fmt_compared(black, white, meta["decimals"], finer=meta.get("finer", True))
     interval = fmt_interval(row["ci_low"], row["ci_high"], places(gap))
+    # "Higher" and "lower" only for a significant difference; otherwise its size and sign alone.
     gap = ("about the same share" if is_zero(gap) else
-           f"{gap} percentage points {'higher' if black > white else 'lower'} for Black people")
+           f"{gap} percentage points {'higher' if black > white else 'lower'} for Black people"
+           if row["vs_parity"] != fm.AT_PARITY else
+           f"a difference of {MINUS if black < white else ''}{gap} percentage points, Black minus White")
+    # "Once controlled together" only where the correction changed the verdict: the interval alone excludes 0.
+    corrected = row["ci_low"] > 0 or row["ci_high"] < 0
+    verdict = (f"{OUTCOME_WORDS[row['vs_parity']]} once the {tested} forces' tests are controlled together "
+               "(Benjamini-Hochberg)" if corrected or row["vs_parity"] != fm.AT_PARITY else
+               f"{OUTCOME_WORDS[row['vs_parity']]}, before or after the {tested} forces' tests are controlled together "
+               "(Benjamini-Hochberg)")
     return (f"{row['force']}: {black_text}% of counted searches of Black people and "
             f"{white_text}% of White people led to an arrest in {row['period']}, {gap} (95% interval of the "
-            f"difference {interval}); "
-            f"{OUTCOME_WORDS[row['vs_parity']]} once the {tested} forces' tests are controlled together "
-            "(Benjamini-Hochberg)")
+            f"difference {interval}); {verdict}")
 
 
 def use_of_force(highlight: str | None = None) -> Section:

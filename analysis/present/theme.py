@@ -103,7 +103,8 @@ def log_axis(*drawn, pad: float = 0.05) -> dict:
     """The scale and axis of a log axis over the positive values a chart draws (points, intervals, limit lines, a
     reference rule), padded by `pad` of its log range at each end: Vega's nice log domain would run on to the powers
     of ten around them, leaving most of the plot empty. A log scale has no zero or negative value to draw. Ticks at 1,
-    2, 3 and 5 times a power of ten (every digit on a narrow span), so 1, parity, is labelled wherever it is drawn:
+    2, 3, 5 and, on a short span, 7 times a power of ten (every digit on a narrow span), so 1, parity, is labelled
+    wherever it is drawn:
     Vega's own ticks on a short span drop labels that would overlap, 1 among them."""
     values = pd.concat([pd.Series(v, dtype=float) for v in drawn], ignore_index=True)
     values = values[values > 0]
@@ -112,7 +113,9 @@ def log_axis(*drawn, pad: float = 0.05) -> dict:
     domain = [low / factor, high * factor]
     powers = range(math.floor(math.log10(domain[0])), math.ceil(math.log10(domain[1])) + 1)
     ticks = [[t for p in powers for d in digits if domain[0] <= (t := float(f"{d}e{p}")) <= domain[1]]
-             for digits in ((1, 2, 3, 5), range(1, 10))]
+             for digits in ((1, 2, 3, 5, 7), (1, 2, 3, 5), range(1, 10))]
+    # 7 too where the span is short enough to label it (a ratio of 6.5 can then be read off), else 1, 2, 3 and 5.
+    ticks[0] = ticks[0] if len(ticks[0]) <= 8 else []
     axis = next(({"axis": alt.Axis(values=t)} for t in ticks if len(t) >= 3), {})
     return {"scale": alt.Scale(type="log", nice=False, domain=domain), **axis}
 

@@ -285,6 +285,11 @@ def test_the_wide_funnel_caveat_is_said_once_under_the_table_and_marked_in_its_r
     for _, row in marked.iterrows():
         assert f"{row['period']}: about {fmt_number(row['funnel_phi'], 0)} times" in note
     assert "not unusual" in note
+    # A period's grade is bracketed already: the note puts no bracket round it (review 8, S9).
+    depth = 0
+    for ch in note:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        assert depth <= 1, note
 
 
 @pytest.mark.parametrize("force", ["kent", "lancashire"])

@@ -76,4 +76,4 @@ def test_a_log_funnel_axis_spans_the_forces_and_limits_drawn_not_the_powers_of_t
     # Drawn: limit lines from 1 to 12 and forces from 3.4 to 20.6; the axis within a factor of 1.25 of those.
     assert scale["type"] == "log" and scale["nice"] is False
     assert 1.0 / 1.25 <= low < 1.0 and 20.6 < high <= 20.6 * 1.25
-    assert spec["layer"][0]["encoding"]["y"]["axis"]["values"] == [1.0, 2.0, 3.0, 5.0, 10.0, 20.0]
+    assert spec["layer"][0]["encoding"]["y"]["axis"]["values"] == [1.0, 2.0, 3.0, 5.0, 7.0, 10.0, 20.0]
