@@ -76,13 +76,14 @@ def test_outcome_test_counts_forces_after_benjamini_hochberg_and_places_a_force_
     assert "ot_force_rank" not in values
     assert values["ot_forces_higher"] + values["ot_forces_lower"] + values["ot_forces_similar"] == values["ot_forces"]
     assert values["ot_forces_higher"] <= values["ot_forces_higher_unadjusted"]
-    # 19.0 less 16.1 reads 2.9 where the unrounded gap is 2.83. Its interval (−0.2 to 6.2) is far wider than a second
-    # place, so none is given (measures.yml finer: false; review 8, S1): the gap printed is the one a reader subtracts.
-    assert values["ot_force_verdict"].startswith("Kent Police: 19.0% of counted searches of Black people and 16.1% "
+    # Issue 35: 19.0 less 16.1 reads 2.9 but the unrounded gap is 2.83, so both shares, the gap and its interval
+    # are given to one place more, and a reader subtracts the gap printed. The gap is the measure itself: printed as
+    # the shares' own difference (2.9) it would disagree with its value rounded (2.8) on every other page.
+    assert values["ot_force_verdict"].startswith("Kent Police: 18.98% of counted searches of Black people and 16.15% "
                                                  "of White people")
     # Not significant before the correction either: no "higher", and no "once controlled together" (review 8, S4).
-    assert ("a difference of 2.9 percentage points, Black minus White (95% interval of the difference \u22120.2 to "
-            "6.2); not significantly different, before or after the 29 forces' tests are controlled together") in \
+    assert ("a difference of 2.83 percentage points, Black minus White (95% interval of the difference \u22120.20 to "
+            "6.17); not significantly different, before or after the 29 forces' tests are controlled together") in \
         values["ot_force_verdict"]
     assert "higher" not in values["ot_force_verdict"]
     assert "similar" not in values["ot_force_verdict"]
