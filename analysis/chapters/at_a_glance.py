@@ -773,7 +773,7 @@ def trend_chart(f: forces.Force, trend: pd.DataFrame):
         subtitle.append(f"A panel of \"{f.short_name} alone\" is its own counts, with no England and Wales line")
     subtitle += why
     return lines.small_trends(
-        trend, name=f"glance-trends-{f.slug}",
+        trend, name=f"glance-trends-{f.slug}", zero=not against,
         title=f"{f.short_name} against England and Wales over time" if against else f"{f.short_name} over time",
         subtitle=subtitle if len(subtitle) > 1 else subtitle[0],
         source=source_lines.line(force_series.datasets_of(pd.concat(list(_panels(f).values())))),

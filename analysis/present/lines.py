@@ -286,12 +286,13 @@ def line_with_spread(df: pd.DataFrame, *, name: str, description: str, source: s
 
 
 def small_trends(df: pd.DataFrame, *, name: str, description: str, source: str, title: str,
-                 subtitle=None) -> alt.FacetChart:
+                 subtitle=None, zero: bool = False) -> alt.FacetChart:
     """Small line charts, one panel per measure (own y scale), the force against England and Wales.
 
     Expects columns measure, year (a number on the x axis), value, series (the force's short name or
     "England and Wales") and pfa_code; an optional segment column splits a series at its breaks, each segment its
-    own line (a segment of one year is a point), never joined across a break."""
+    own line (a segment of one year is a point), never joined across a break. `zero`: every y axis from 0 (counts set
+    only beside their own past, where a cut axis would overstate a change)."""
     frame = force_labels(df, None).assign(series=df["series"])
     frame["line"] = frame["series"] + " | " + (df["segment"] if "segment" in df else "")
     names = list(dict.fromkeys(frame["series"]))
@@ -301,8 +302,10 @@ def small_trends(df: pd.DataFrame, *, name: str, description: str, source: str, 
                        scale=alt.Scale(domain=names, range=[c for c, _ in pairs]))
     shape = alt.Shape("series:N", sort=names, title=None,
                       scale=alt.Scale(domain=names, range=[s for _, s in pairs]))
-    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickCount=4), scale=alt.Scale(zero=False, nice=False))
-    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
+    # Padded so a lone newest point (a year after a gap or a break) is drawn whole, not on the panel's edge.
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickCount=4),
+              scale=alt.Scale(zero=False, nice=False, padding=8))
+    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=zero))
     base = alt.Chart()
     lines = base.mark_line(strokeWidth=2).encode(x=x, y=y, color=colour, detail="line:N")
     points = base.mark_point(size=25, filled=True).encode(

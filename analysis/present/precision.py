@@ -46,7 +46,7 @@ def for_chart(spec: dict) -> dict:
     """A chart spec with its data and numbers at `config.CHART_DIGITS`, far finer than a drawing resolves, and each
     dataset named by a hash of its rounded rows: Altair names it by a hash of the unrounded ones, which differ
     between CPUs."""
-    spec = rounded(spec, config.CHART_DIGITS)
+    spec = _missing_as_null(rounded(spec, config.CHART_DIGITS))
     names = {old: "data-" + hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:32]
              for old, rows in spec.get("datasets", {}).items() if old.startswith("data-")}
     if not names:
@@ -56,6 +56,17 @@ def for_chart(spec: dict) -> dict:
     for old, new in names.items():
         text = text.replace(f'"{old}"', f'"{new}"')
     return json.loads(text)
+
+
+def _missing_as_null(value):
+    """A chart spec with every NaN as null: Vega reads both as missing, but a NaN makes the spec invalid JSON."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _missing_as_null(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_missing_as_null(v) for v in value]
+    return value
 
 
 def for_figure(value):

@@ -360,6 +360,8 @@ def test_a_force_whose_rate_per_resident_is_not_compared_draws_its_own_counts_wi
     text = json.dumps(spec["title"])
     assert "England and Wales in vermilion" not in text and "against England and Wales" not in text
     assert "hundreds of thousands work in or visit it" in text
+    # Counts set only beside their own past start at 0: a cut axis would overstate a change (review 8, S7).
+    assert spec["spec"]["layer"][0]["encoding"]["y"]["scale"]["zero"] is True
 
 
 @pytest.mark.parametrize("force", ["kent", "metropolitan-police", "north-yorkshire"])
@@ -372,3 +374,4 @@ def test_an_ordinary_forces_panels_are_its_rates_against_england_and_wales(force
     assert " ".join(spec["title"]["text"]) == f"{f.short_name} against England and Wales over time"
     assert "England and Wales in vermilion" in " ".join(spec["title"]["subtitle"])
     assert not trend["measure"].str.contains(" alone, ").any()
+    assert spec["spec"]["layer"][0]["encoding"]["y"]["scale"]["zero"] is False  # rates: the trend, not the level

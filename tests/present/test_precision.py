@@ -80,3 +80,15 @@ def test_every_sort_in_the_analysis_is_stable_so_ties_keep_one_order_on_every_cp
                                 for k in node.keywords)):
                 unstable.append(f"{path.relative_to(config.REPO_ROOT)}:{node.lineno}")
     assert unstable == []
+
+
+def test_a_missing_value_reaches_a_chart_spec_as_null_so_the_spec_is_valid_json():
+    import json
+
+    # Altair turns a frame's NaN into null, but not a NaN that reaches a spec otherwise (chapter 2's force chart had
+    # "pfa_code": NaN on the comparable forces' median, review 8).
+    spec = precision.for_chart({"data": {"name": "data-a"}, "datasets": {"data-a": [{"pfa_code": float("nan"),
+                                                                                     "value": 1.5}]}})
+    [rows] = spec["datasets"].values()
+    assert rows == [{"pfa_code": None, "value": 1.5}]
+    json.dumps(spec, allow_nan=False)  # raises on a NaN anywhere in the spec
