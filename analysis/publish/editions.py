@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import multiprocessing
+import multiprocessing.managers
 import os
 import queue
 import re
@@ -387,6 +388,20 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def _server_dies_with_parent() -> None:
+    """The queues' manager process stops when the build that started it dies, even by SIGKILL (PR_SET_PDEATHSIG):
+    otherwise it outlives the build, asleep for ever."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the manager goes when its queues' users have
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _queues() -> multiprocessing.managers.SyncManager:
+    """A started manager for the pool's queues, whose server process dies with the build."""
+    manager = multiprocessing.managers.SyncManager()
+    manager.start(_server_dies_with_parent)
+    return manager
+
+
 def _worker(todo, done, out_dir: Path, figures_dir: Path, since_dir: Path | None = None) -> None:
     """Pool task: take forces off the queue and build them on one kernel and one chromium, kept from edition to
     edition, for as long as the process that started the pool lives."""
@@ -423,7 +438,7 @@ def build_many(codes: list[str], jobs: int = 2, use_cache: bool = True, out_dir:
     with tqdm(total=len(chosen), initial=len(results), unit="edition") as bar:
         if stale:
             n = min(jobs, len(stale))
-            with multiprocessing.Manager() as manager, ProcessPoolExecutor(n) as pool, _stops(pool), \
+            with _queues() as manager, ProcessPoolExecutor(n) as pool, _stops(pool), \
                     _stopped_by_sigterm():
                 todo, done = manager.Queue(), manager.Queue()
                 for f in stale:

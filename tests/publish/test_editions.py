@@ -326,6 +326,23 @@ def test_stopping_make_editions_stops_its_workers(tmp_path, sig):
     while time.time() < deadline and any(_alive(pid) for pid in workers):
         time.sleep(0.1)
     assert not [pid for pid in workers if _alive(pid)], "a worker outlived the build it belonged to"
+    # Nor any other process of the build (the queues' manager): each carries the build's arguments.
+    while time.time() < deadline and _processes_with(str(pids)):
+        time.sleep(0.1)
+    assert not _processes_with(str(pids)), "a process of the build outlived it"
+
+
+def _processes_with(argument: str) -> list[int]:
+    """The live processes whose command line has `argument`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and argument.encode() in (proc / "cmdline").read_bytes().split(b"\0") \
+                    and _alive(int(proc.name)):
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
 
 
 class _Kernel:
