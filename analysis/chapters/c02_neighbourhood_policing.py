@@ -453,7 +453,7 @@ def force_section(force: str) -> Section:
     # The rule unlabelled: a label at its top ran over the lines on a phone, and the subtitle says what it marks.
     marks = pd.DataFrame({"year": [first["year_ending"] - 0.5], "label": [""]})
     chart = lines.yearly_lines(
-        plot, name=f"workforce-force-{f.slug}", highlight=f.code, y_title="Officers and PCSOs (FTE) per 100,000",
+        plot, name=f"workforce-force-{f.slug}", highlight=f.code, y_title="Full-time equivalent per 100,000 residents",
         title=f"Officers and PCSOs per 100,000 residents: {f.name}",
         subtitle=[(f"Comparable forces, their median each year (no one force drives it): "
                    f"{', '.join(forces.get(c).short_name for c in peers)}" if peers else comparable.NO_PEERS_NOTE),

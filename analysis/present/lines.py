@@ -184,6 +184,7 @@ def _marked(layers: list, marks: pd.DataFrame | None, x: str) -> list:
     if marks is None or not len(marks):
         return layers
     rules = alt.Chart(marks).mark_rule(color=GREY, strokeDash=[4, 3]).encode(x=f"{x}:Q")
+    marks = marks[marks["label"] != ""]  # an unlabelled rule (its chart's subtitle says what it marks) has no text
     right = marks["align"].eq("right") if "align" in marks else pd.Series(False, index=marks.index)
     notes = [alt.Chart(marks[side].drop(columns="align", errors="ignore")).mark_text(
         align="right" if late else "left", baseline="top", dx=-3 if late else 3, dy=4, fontSize=10, color="#333").encode(
