@@ -116,6 +116,9 @@ HOTSPOT_SEED = 21
 CHART_DIGITS = 6
 # Glued figures and the figure register: enough to reproduce every printed figure, and to compare registers.
 FIGURE_DIGITS = 10
+# ... and no more decimals than this: a value near zero (a pooled correlation of -0.002, a difference of two close
+# estimates) would otherwise keep digits far below 1 part in 10^10 of the terms it came from, where CPUs disagree.
+FIGURE_DECIMALS = 10
 # CSV downloads, the data pack and its workbook: more than any published source gives.
 FILE_DIGITS = 6
 

@@ -69,9 +69,10 @@ def _missing_as_null(value):
     return value
 
 
-def for_figure(value):
-    """A glued figure or register value at `config.FIGURE_DIGITS`: enough to reproduce every printed figure."""
-    return rounded(value, config.FIGURE_DIGITS)
+def for_figure(value: float) -> float:
+    """A glued figure or register value at `config.FIGURE_DIGITS` significant digits and at most
+    `config.FIGURE_DECIMALS` decimals: enough to reproduce every printed figure."""
+    return round(rounded(value, config.FIGURE_DIGITS), config.FIGURE_DECIMALS)
 
 
 def for_file(frame: pd.DataFrame) -> pd.DataFrame:

@@ -92,3 +92,10 @@ def test_a_missing_value_reaches_a_chart_spec_as_null_so_the_spec_is_valid_json(
     [rows] = spec["datasets"].values()
     assert rows == [{"pfa_code": None, "value": 1.5}]
     json.dumps(spec, allow_nan=False)  # raises on a NaN anywhere in the spec
+
+
+def test_a_figure_near_zero_keeps_no_decimals_below_where_cpus_agree():
+    # Chapter 3's pooled interaction correlation: 10 significant digits would be 12 decimals.
+    assert precision.for_figure(-0.002023750373) == -0.0020237504
+    assert precision.for_figure(1639253.3269576817) == 1639253.327
+    assert math.isnan(precision.for_figure(float("nan")))
