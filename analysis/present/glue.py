@@ -18,7 +18,7 @@ from analysis.present.numbers import fmt_number, format_spec
 from analysis.present import register
 from analysis.present.register import METADATA_KEY, numbers_table
 from analysis.present.render import Drawn
-from analysis.sources import manifest
+from analysis.sources import cache, manifest
 
 # How a figure names a file a force supplied itself, which is not in the manifest.
 LOCAL_DATA = "local "
@@ -46,7 +46,7 @@ def national(factory):
     a worker's kernel serves edition after edition; each caller gets its own copy of the table and lists. Called
     with arguments (a force's own files), the factory runs as usual."""
 
-    @functools.lru_cache(maxsize=None)
+    @cache.keep
     def drawn() -> Section:
         return _drawn(factory())
 
@@ -61,7 +61,7 @@ def national(factory):
 def national_by_key(factory):
     """For a section that depends on no force but on hashable arguments that name a part of the book (a chapter):
     computed and drawn once per process for each, as `national` does for a section with none."""
-    drawn = functools.lru_cache(maxsize=None)(lambda *args: _drawn(factory(*args)))
+    drawn = cache.keep(lambda *args: _drawn(factory(*args)))
 
     @functools.wraps(factory)
     def section(*args) -> Section:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.present import inert, precision
+from analysis.sources import cache
 
 # The bundle is served from the book's _static folder (see analysis/publish/sphinx_ext.py).
 BUNDLE_NAME = "vega-bundle.js"
@@ -72,6 +73,7 @@ _SHAPES_EMBED = """(function () { var embed = window.vegaEmbed; if (!embed) retu
 """
 
 
+@cache.in_memory  # once per process: a worker writes it into edition after edition
 def shapes_script() -> str:
     """The script that gives maps the force areas' simplified shapes (present/maps.py names them as a dataset)."""
     from analysis.sources import boundaries  # shapely, only for maps

@@ -47,7 +47,7 @@ TIMED_READ = "import time\n{imports}\nstart = time.perf_counter()\n{read}\nprint
 
 
 def _cpu() -> float:
-    """CPU seconds used by this process and its finished children (workers, kernels, jupyter-book, chromium)."""
+    """CPU seconds used by this process and its finished children (workers, jupyter-book, chromium)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 

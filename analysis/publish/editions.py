@@ -31,7 +31,7 @@ import yaml
 from analysis import config
 from analysis.measures import force_measures
 from analysis.present import register
-from analysis.publish import briefing, changes, datapack, kernels, landing
+from analysis.publish import briefing, changes, datapack, landing, shell
 from analysis.sources import forces, localfiles
 
 EDITIONS_DIR = config.BUILD_DIR / "editions"
@@ -106,10 +106,9 @@ def _chapters(root: Path) -> list[str]:
     return [f for f in files if (root / f"{f}.ipynb").exists()]
 
 
-def _prepare(nb_path: Path, force: forces.Force) -> None:
-    """Show the force sections (their output, not their code) with the force's name in their headings;
-    hide the injected parameters."""
-    nb = nbformat.read(nb_path, as_version=4)
+def _prepare(nb: nbformat.NotebookNode, nb_path: Path, force: forces.Force) -> None:
+    """Write the executed notebook to `nb_path`, its force sections shown (their output, not their code) with the
+    force's name in their headings and the injected parameters hidden."""
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
         if "force-section" in tags:
@@ -202,20 +201,20 @@ def _print_briefing(staged: Path, printer: briefing.Printer) -> None:
 
 
 def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = FIGURES_DIR,
-                  use_cache: bool = True, kernel: kernels.SharedKernel | None = None,
+                  use_cache: bool = True, runner: shell.NotebookShell | None = None,
                   printer: briefing.Printer | None = None, local: dict[str, str] | None = None,
                   since: str | None = None) -> Result:
     """Build one edition (HTML and briefing PDF) into a temporary folder, then swap it in; the last good edition
-    survives any failure. Give `kernel` and `printer` to reuse them across editions; otherwise the edition starts
-    and stops its own (the printer's chromium starts only if there is something to print). `local` maps notebook
+    survives any failure. Give `runner` (a NotebookShell) and `printer` to reuse them across editions; otherwise
+    the edition starts and stops its own (the printer's chromium starts only if there is something to print). `local` maps notebook
     parameters (local_survey, policeuk) to a force's own file or folder; `since` is an earlier edition's figure
     register, whose figures the edition's "What changed" page compares with its own."""
-    if kernel is None:
-        with kernels.SharedKernel() as own:
+    if runner is None:
+        with shell.NotebookShell() as own:
             return build_edition(force, out_dir, figures_dir, use_cache, own, printer, local, since)
     if printer is None:
         with briefing.Printer() as own:
-            return build_edition(force, out_dir, figures_dir, use_cache, kernel, own, local, since)
+            return build_edition(force, out_dir, figures_dir, use_cache, runner, own, local, since)
     start = time.perf_counter()
     f = forces.resolve(force)
     local = {name: str(Path(path).resolve()) for name, path in (local or {}).items() if path}
@@ -232,7 +231,7 @@ def build_edition(force: str, out_dir: Path = EDITIONS_DIR, figures_dir: Path = 
                 digest = inputs_hash(f.code, local=copies, since=since_copy)
                 if use_cache and _built_from(f, out_dir) == digest:
                     return Result(f.name, "skipped", time.perf_counter() - start, "inputs unchanged")
-                return _build(f, out_dir, figures_dir, kernel, printer, copies, local, digest, start, work,
+                return _build(f, out_dir, figures_dir, runner, printer, copies, local, digest, start, work,
                               since_copy)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
@@ -286,21 +285,20 @@ def _stopped_by_sigterm():
         signal.signal(signal.SIGTERM, previous)
 
 
-def _build(f: forces.Force, out_dir: Path, figures_dir: Path, kernel: kernels.SharedKernel,
+def _build(f: forces.Force, out_dir: Path, figures_dir: Path, runner: shell.NotebookShell,
            printer: briefing.Printer, local: dict[str, str], origins: dict[str, str], digest: str, start: float,
            work: Path, since: str | None = None) -> Result:
     """build_edition's work in `work`, holding the edition's lock: notebooks, HTML, briefing, swap, register. `local`
     maps each parameter to the build's copy of a force's file, `origins` to the file it was copied from."""
     live = out_dir / f.slug
-    # While the kernel runs the notebooks, this process would only wait: start chromium and load Sphinx meanwhile.
+    # Start chromium, and load Sphinx in a thread, while the notebooks run.
     printer.warm_up()
     threading.Thread(target=_import_sphinx, daemon=True).start()
     try:
         src = work / "src"
         notebooks = _source_tree(f, src, local.get("local_survey"))
         for notebook in notebooks:
-            kernel.run(notebook, {"force": f.code, **local})
-            _prepare(notebook, f)
+            _prepare(runner.run(notebook, {"force": f.code, **local}), notebook, f)
         changed = None
         if since:
             changed = changes.compare(changes.read_register(since), register.collect(notebooks))
@@ -331,9 +329,9 @@ def _build(f: forces.Force, out_dir: Path, figures_dir: Path, kernel: kernels.Sh
     except Exception as err:  # one force failing must never stop the others
         # Sphinx's "please report this bug" page, or shutil.Error's list of every file (a notebook's own failure
         # already names its notebook and cell in one line)
-        if not isinstance(err, kernels.NotebookFailed) and NO_SPACE.search(str(err)):
+        if not isinstance(err, shell.NotebookFailed) and NO_SPACE.search(str(err)):
             return Result(f.name, "failed", time.perf_counter() - start, unwritable(out_dir, "No space left on device"))
-        known = isinstance(err, (EditionError, kernels.NotebookFailed, briefing.BriefingError))
+        known = isinstance(err, (EditionError, shell.NotebookFailed, briefing.BriefingError))
         detail = str(err) if known else "".join(traceback.format_exception_only(err)).strip()
         return Result(f.name, "failed", time.perf_counter() - start, ANSI.sub("", detail))
 
@@ -381,7 +379,7 @@ def earlier_register(since_dir: Path | None, slug: str) -> str | None:
 
 def _die_with_parent() -> None:
     """Make this worker stop when the process that started it dies, even by SIGKILL: Linux sends it SIGTERM
-    (PR_SET_PDEATHSIG), which SystemExit turns into closing its kernel and chromium and removing its temporary
+    (PR_SET_PDEATHSIG), which SystemExit turns into closing its chromium and removing its temporary
     folder."""
     signal.signal(signal.SIGTERM, _stop)
     with contextlib.suppress(OSError, AttributeError):  # not Linux: the worker checks its parent between editions
@@ -403,27 +401,27 @@ def _queues() -> multiprocessing.managers.SyncManager:
 
 
 def _worker(todo, done, out_dir: Path, figures_dir: Path, since_dir: Path | None = None) -> None:
-    """Pool task: take forces off the queue and build them on one kernel and one chromium, kept from edition to
+    """Pool task: take forces off the queue and build them in one notebook shell and with one chromium, kept from edition to
     edition, for as long as the process that started the pool lives."""
     parent = os.getppid()
     _die_with_parent()
     try:
-        with kernels.SharedKernel() as kernel, briefing.Printer() as printer:
+        with shell.NotebookShell() as runner, briefing.Printer() as printer:
             while os.getppid() == parent:  # re-parented: the build was stopped, so build nothing more
                 try:
                     code = todo.get_nowait()
                 except queue.Empty:
                     return
                 since = earlier_register(since_dir, forces.get(code).slug)
-                done.put(build_edition(code, out_dir, figures_dir, use_cache=False, kernel=kernel, printer=printer,
+                done.put(build_edition(code, out_dir, figures_dir, use_cache=False, runner=runner, printer=printer,
                                        since=since))
-    except SystemExit as stopped:  # kernel and chromium closed: leave now, or the pool's loop would wait for more
+    except SystemExit as stopped:  # chromium closed: leave now, or the pool's loop would wait for more
         os._exit(stopped.code if isinstance(stopped.code, int) else 1)
 
 
 def build_many(codes: list[str], jobs: int = 2, use_cache: bool = True, out_dir: Path = EDITIONS_DIR,
                figures_dir: Path = FIGURES_DIR, since_dir: Path | None = None) -> list[Result]:
-    """Build editions in parallel with a progress bar, one kernel per worker; returns one result per force. With
+    """Build editions in parallel with a progress bar, one notebook shell per worker; returns one result per force. With
     `since_dir` (the last published registers, <slug>.json), each edition lists what changed since its own."""
     from tqdm import tqdm
 
@@ -466,7 +464,7 @@ def build_many(codes: list[str], jobs: int = 2, use_cache: bool = True, out_dir:
 @contextlib.contextmanager
 def _stops(pool: ProcessPoolExecutor, grace: float = 30.0):
     """If the pool's owner is stopped (SIGTERM, Ctrl-C), stop its workers too, giving each `grace` seconds to remove
-    its temporary folder and close its kernel and chromium, rather than waiting for them to build the rest."""
+    its temporary folder and close its chromium, rather than waiting for them to build the rest."""
     try:
         yield
     except BaseException:

@@ -13,6 +13,8 @@ from analysis import config
 from analysis.sources import fingerprint
 
 CACHE_DIR = config.BUILD_DIR / "cache"
+# Every function kept in memory, so a failed notebook can leave nothing behind (forget_all).
+_KEPT: list = []
 
 
 def on_disk(func):
@@ -43,7 +45,7 @@ def in_memory(func):
     """Keep a pure function's result for the life of the process (a worker's kernel serves edition after edition),
     handing each caller its own copy of any table, list or dict, so no caller can change what the next one gets;
     other values (str, numbers, frozen dataclasses, read-only mappings) are handed out as they are."""
-    kept = functools.lru_cache(maxsize=None)(func)
+    kept = keep(func)
 
     @functools.wraps(func)
     def cached(*args, **kwargs):
@@ -51,6 +53,19 @@ def in_memory(func):
 
     cached.cache_clear = kept.cache_clear
     return cached
+
+
+def keep(func):
+    """`func` with its results kept for the life of the process (functools.lru_cache), forgotten by forget_all."""
+    kept = functools.lru_cache(maxsize=None)(func)
+    _KEPT.append(kept)
+    return kept
+
+
+def forget_all() -> None:
+    """Forget every result kept in memory, as a new process would start."""
+    for kept in _KEPT:
+        kept.cache_clear()
 
 
 def _copied(value):

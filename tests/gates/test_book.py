@@ -127,14 +127,14 @@ def test_edition_figure_register_covers_every_chapter(edition):
     assert {r["chapter"] for r in records} >= {"at-a-glance", *CHAPTERS}
 
 
-def test_the_same_inputs_give_a_byte_identical_register_even_on_a_kernel_reused_after_another_force(edition,
-                                                                                                     tmp_path):
-    from analysis.publish import editions, kernels
+def test_the_same_inputs_give_a_byte_identical_register_even_in_a_shell_reused_after_another_force(edition,
+                                                                                                      tmp_path):
+    from analysis.publish import editions, shell
 
-    with kernels.SharedKernel() as kernel:
+    with shell.NotebookShell() as runner:
         # The City of London first: the outlier on every measure, so any state it left would show.
         for force in ["city-of-london", "cumbria"]:
-            result = editions.build_edition(force, tmp_path, tmp_path / "figures", use_cache=False, kernel=kernel)
+            result = editions.build_edition(force, tmp_path, tmp_path / "figures", use_cache=False, runner=runner)
             assert result.status == "built", result.detail
     again = tmp_path / "figures" / "cumbria.json"
     assert again.read_bytes() == (edition / "figures" / "cumbria.json").read_bytes()

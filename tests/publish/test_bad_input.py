@@ -15,7 +15,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from analysis import config
-from analysis.publish import editions, kernels
+from analysis.publish import editions, shell
 from analysis.sources import cache, forces, manifest, pfa_tables, policeuk, workforce
 from analysis.sources import files as sources
 from tests.fixtures import ods_edit
@@ -79,7 +79,7 @@ def test_3_a_parameter_name_that_is_not_an_identifier_never_reaches_the_notebook
     notebook = tmp_path / "editions" / "chapter.ipynb"
     params = new_code_cell("force = None", metadata={"tags": ["parameters"]})
     nbformat.write(new_notebook(cells=[params, new_code_cell("print(force)")]), notebook)
-    refused(outputs, lambda: kernels.SharedKernel().run(notebook, {"force=1;import os#": "kent"}), ValueError,
+    refused(outputs, lambda: shell.NotebookShell().run(notebook, {"force=1;import os#": "kent"}), ValueError,
             "parameter name 'force=1;import os#'", "expected a name like 'force'")
 
 

@@ -13,7 +13,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from analysis import config
-from analysis.publish import editions, kernels
+from analysis.publish import editions, shell
 from analysis.sources import forces
 
 
@@ -27,8 +27,8 @@ def test_unknown_force_exits_non_zero_with_closest_names_and_builds_nothing(tmp_
 @pytest.mark.parametrize("name", ["force; import os", "1force", "class", ""])
 def test_parameter_names_must_be_identifiers(name):
     with pytest.raises(ValueError, match=r"parameter name .* is not a Python identifier"):
-        kernels.check_parameters({name: "kent"})
-    assert kernels.check_parameters({"force": "x; import os"}) == {"force": "x; import os"}
+        shell.check_parameters({name: "kent"})
+    assert shell.check_parameters({"force": "x; import os"}) == {"force": "x; import os"}
 
 
 def test_shards_are_disjoint_and_cover_all_43():
@@ -116,7 +116,7 @@ def test_unchanged_inputs_are_skipped_and_a_failure_keeps_the_last_good_edition(
     assert editions.build_edition("kent", out, figs).status == "skipped"
     good = (out / "kent" / "html" / "index.html").read_text()
     monkeypatch.setattr(editions, "inputs_hash", lambda code, root=config.REPO_ROOT, local=None, since=None: "changed")
-    monkeypatch.setattr(kernels.SharedKernel, "run", lambda self, nb, params: (_ for _ in ()).throw(RuntimeError("boom")))
+    monkeypatch.setattr(shell.NotebookShell, "run", lambda self, nb, params: (_ for _ in ()).throw(RuntimeError("boom")))
     assert editions.build_edition("kent", out, figs).status == "failed"
     assert (out / "kent" / "html" / "index.html").read_text() == good
     assert sorted(p.name for p in out.iterdir()) == [editions.LOCKS, "kent"]  # no temporary folders left behind
@@ -232,9 +232,9 @@ def test_a_read_only_editions_folder_gives_one_line_not_a_traceback(tiny_book, m
 
 def test_terminal_colour_codes_never_reach_the_message(tiny_book, monkeypatch):
     def coloured(self, nb, params):
-        raise kernels.NotebookFailed("at-a-glance.ipynb, cell 3: \x1b[0;31mOSError\x1b[0m: [Errno 28] No space")
+        raise shell.NotebookFailed("at-a-glance.ipynb, cell 3: \x1b[0;31mOSError\x1b[0m: [Errno 28] No space")
 
-    monkeypatch.setattr(kernels.SharedKernel, "run", coloured)
+    monkeypatch.setattr(shell.NotebookShell, "run", coloured)
     result = editions.build_edition("kent", tiny_book / "out", tiny_book / "figures")
     assert result.detail == "at-a-glance.ipynb, cell 3: OSError: [Errno 28] No space"
 
@@ -278,7 +278,7 @@ def test_sigterm_during_a_build_removes_its_temporary_folder(tmp_path):
 POOL = """
 import os, sys, time
 from pathlib import Path
-from analysis.publish import briefing, editions, kernels
+from analysis.publish import briefing, editions, shell
 from analysis.sources import forces
 
 class Nothing:
@@ -290,7 +290,7 @@ def build(code, *args, **kwargs):
     time.sleep(1)
     return editions.Result(code, "built", 1.0)
 
-kernels.SharedKernel = briefing.Printer = Nothing
+shell.NotebookShell = briefing.Printer = Nothing
 editions.build_edition = build
 editions.build_many(sorted(forces.force_codes()), jobs=2, use_cache=False, out_dir=Path(sys.argv[2]),
                     figures_dir=Path(sys.argv[2]) / "figures")
@@ -345,14 +345,15 @@ def _processes_with(argument: str) -> list[int]:
     return found
 
 
-class _Kernel:
-    """A kernel that runs nothing: `on_run` sees each notebook's parameters."""
+class _Runner:
+    """A notebook shell that runs nothing: `on_run` sees each notebook's parameters."""
 
     def __init__(self, on_run):
         self.on_run = on_run
 
     def run(self, notebook, params):
         self.on_run(params)
+        return nbformat.read(notebook, as_version=4)
 
 
 class _Printer:
@@ -375,12 +376,12 @@ def test_a_local_file_changed_mid_build_reaches_neither_the_pages_nor_the_hash(t
         read.append(Path(params["local_survey"]).read_text())
 
     out, figs = tiny_book / "out", tiny_book / "figures"
-    result = editions.build_edition("kent", out, figs, kernel=_Kernel(swap_then_read), printer=_Printer(),
+    result = editions.build_edition("kent", out, figs, runner=_Runner(swap_then_read), printer=_Printer(),
                                     local={"local_survey": str(survey)})
     assert result.status == "built", result.detail
     assert read == [seventy], "the notebooks read the file as changed mid-build, not the build's copy"
     survey.write_text(seventy)
-    again = editions.build_edition("kent", out, figs, kernel=_Kernel(read.append), printer=_Printer(),
+    again = editions.build_edition("kent", out, figs, runner=_Runner(read.append), printer=_Printer(),
                                    local={"local_survey": str(survey)})
     assert again.status == "skipped"  # and rightly: the live edition was built from these very bytes
     meta = __import__("json").loads((out / "kent" / "edition.json").read_text())
@@ -404,7 +405,7 @@ def test_a_full_disk_gives_one_line(tiny_book, monkeypatch, failure):
         raise failure()
 
     monkeypatch.setattr(editions, "_build_html", full)
-    result = editions.build_edition("kent", tiny_book / "out", tiny_book / "figures", kernel=_Kernel(lambda p: None),
+    result = editions.build_edition("kent", tiny_book / "out", tiny_book / "figures", runner=_Runner(lambda p: None),
                                     printer=_Printer())
     assert result.status == "failed" and "\n" not in result.detail and len(result.detail) < 300
     assert result.detail == editions.unwritable(tiny_book / "out", "No space left on device")
