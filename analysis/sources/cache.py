@@ -7,6 +7,7 @@ import os
 import pickle
 import tempfile
 
+import filelock
 import pandas as pd
 
 from analysis import config
@@ -25,20 +26,36 @@ def on_disk(func):
     @functools.wraps(func)
     def cached():
         path = CACHE_DIR / f"{func.__name__}-{fingerprint.of(func)[:16]}.pkl"
-        if path.exists():
-            try:
-                return pickle.loads(path.read_bytes())
-            except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-                pass  # a truncated or damaged entry (a full disk, a copy cut short) is a miss: computed and rewritten
-        result = func()
+        found = _read(path)
+        if found is not _MISSING:
+            return found
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        # Written whole, then renamed: parallel editions never read half a file.
-        with tempfile.NamedTemporaryFile(dir=CACHE_DIR, delete=False) as tmp:
-            pickle.dump(result, tmp)
-        os.replace(tmp.name, path)
+        # One worker computes it; another that asks meanwhile waits for its result instead of computing it again.
+        with filelock.FileLock(path.with_suffix(".lock")):
+            found = _read(path)
+            if found is not _MISSING:
+                return found
+            result = func()
+            # Written whole, then renamed: parallel editions never read half a file.
+            with tempfile.NamedTemporaryFile(dir=CACHE_DIR, delete=False) as tmp:
+                pickle.dump(result, tmp)
+            os.replace(tmp.name, path)
         return result
 
     return cached
+
+
+_MISSING = object()
+
+
+def _read(path):
+    """The result kept at `path`, or _MISSING."""
+    if path.exists():
+        try:
+            return pickle.loads(path.read_bytes())
+        except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+            pass  # a truncated or damaged entry (a full disk, a copy cut short) is a miss: computed and rewritten
+    return _MISSING
 
 
 def in_memory(func):

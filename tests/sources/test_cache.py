@@ -129,3 +129,25 @@ def test_a_truncated_entry_is_a_miss_and_is_rewritten(disk, cut):
     entry.write_bytes(entry.read_bytes()[:cut])
     assert toy() == {"forces": 43} and len(RUNS) == 2
     assert toy() == {"forces": 43} and len(RUNS) == 2, "the damaged entry was not rewritten"
+
+
+SLOW_RUNS: list[int] = []
+
+
+@cache.on_disk
+def slow_toy() -> int:
+    """A cached function slow enough for a second caller to arrive while the first computes it."""
+    import time
+
+    SLOW_RUNS.append(1)
+    time.sleep(0.5)
+    return 7
+
+
+def test_callers_at_the_same_time_compute_it_once(disk):
+    from concurrent.futures import ThreadPoolExecutor
+
+    SLOW_RUNS.clear()
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: slow_toy(), range(2)))
+    assert results == [7, 7] and len(SLOW_RUNS) == 1, "the second caller computed it again instead of waiting"
