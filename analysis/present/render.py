@@ -7,6 +7,7 @@ import base64
 import hashlib
 import html
 import json
+import re
 
 import altair as alt
 import pandas as pd
@@ -32,6 +33,10 @@ def _chart_id(spec: dict) -> str:
 
 # Fields that name a force or area: a dataset holding one is the chart's data, not its furniture (limit lines).
 AREA_FIELDS = ("pfa_code", "area", "force")
+
+
+# A chart's CSV link as _csv_link writes it; the book's Sphinx extension moves each table into a file of its own.
+CSV_DATA_LINK = re.compile(r'<a download="(pcp-[\w-]+)\.csv" href="data:text/csv;base64,([A-Za-z0-9+/=]+)"')
 
 
 def _csv_link(spec: dict, chart_id: str) -> str:

@@ -4,9 +4,7 @@ the charts drawn for it) and a notes sheet."""
 
 from __future__ import annotations
 
-import base64
 import csv
-import io
 import json
 import re
 from pathlib import Path
@@ -18,8 +16,8 @@ from analysis.present import inert, precision
 from analysis.sources import manifest
 
 MEASURES_KEY = "pcp_measures"  # output metadata of the at-a-glance table (chapters/at_a_glance.show_table)
-# A chart's "Download the chart data (CSV)" link, as present/render.py writes it.
-CSV_LINK = re.compile(r'<a download="(pcp-[\w-]+)\.csv" href="data:text/csv;base64,([A-Za-z0-9+/=]+)"')
+# A chart's "Download the chart data (CSV)" link, as the book's Sphinx extension leaves it: to a file in _static.
+CSV_LINK = re.compile(r'<a download="(pcp-[\w-]+)\.csv" href="((?:\.\./)*_static/[\w/-]+\.csv)"')
 LICENCE = {"name": "OGL-UK-3.0", "title": "Open Government Licence v3.0",
            "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}
 SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
@@ -72,9 +70,9 @@ def chart_tables(html_root: Path) -> dict[str, tuple[str, pd.DataFrame]]:
     """Every chart's data as its page offers it for download, by chart id: (page, table). Text read as text."""
     found = {}
     for page in sorted(html_root.rglob("*.html")):
-        for chart_id, payload in CSV_LINK.findall(page.read_text(encoding="utf-8")):
+        for chart_id, href in CSV_LINK.findall(page.read_text(encoding="utf-8")):
             # Numbers stay numbers (a negative one is no formula); text is already neutralised by the renderer.
-            frame = pd.read_csv(io.StringIO(base64.b64decode(payload).decode("utf-8")), keep_default_na=False)
+            frame = pd.read_csv(page.parent / href, keep_default_na=False)
             found.setdefault(chart_id, (page.relative_to(html_root).as_posix(), frame))
     return found
 

@@ -1,9 +1,10 @@
 """Sphinx extension: serve the bundled Vega JavaScript locally, mark the bibliography up as a list, glue figures
-from other pages as plain text, remember search stems and compiled templates between builds, and write the figure
-register after a build."""
+from other pages as plain text, keep each chart's data in a file, remember search stems and compiled templates between
+builds, and write the figure register after a build."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 from pathlib import Path
@@ -16,7 +17,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from analysis import config
 from analysis.present import register
-from analysis.present.render import BUNDLE_NAME, SHAPES_SCRIPT, shapes_script
+from analysis.present.render import BUNDLE_NAME, CSV_DATA_LINK, SHAPES_SCRIPT, shapes_script
 from analysis.present.tables import FIGURE_KEY
 
 
@@ -162,6 +163,31 @@ def _drop_thebe(app, pagename, templatename, context, doctree) -> None:
         ]
 
 
+# Under _static: each chart's data, one file per distinct table, named by its content.
+CHART_DATA = "chart-data"
+
+
+def _chart_data_files(app, pagename, templatename, context, doctree) -> None:
+    """Each chart's data as a file linked from the page, not carried inside it as a data: address. A national chart's
+    table is the same in every edition, so the site keeps it once in its shared _static (publish/site.share_static),
+    and a page no longer holds its charts' data twice, as the spec's values and again as base64 (a third larger)."""
+    body = context.get("body")
+    if not body or "data:text/csv" not in body:
+        return
+    folder = Path(app.outdir) / "_static" / CHART_DATA
+
+    def moved(match) -> str:
+        chart_id, payload = match.groups()
+        data = base64.b64decode(payload)
+        name = f"{hashlib.sha256(data).hexdigest()[:16]}.csv"
+        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / name).exists():
+            (folder / name).write_bytes(data)
+        return f'<a download="{chart_id}.csv" href="{context["pathto"](f"_static/{CHART_DATA}/{name}", 1)}"'
+
+    context["body"] = CSV_DATA_LINK.sub(moved, body)
+
+
 def _write_register(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -184,5 +210,6 @@ def setup(app):
     app.connect("builder-inited", _add_bundle)
     app.connect("builder-inited", _keep_templates)
     app.connect("html-page-context", _drop_thebe)
+    app.connect("html-page-context", _chart_data_files)
     app.connect("build-finished", _write_register)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,7 +3,6 @@ every page, and no cell of any CSV the edition offers can run as a spreadsheet f
 
 from __future__ import annotations
 
-import base64
 import csv
 import hashlib
 import io
@@ -20,7 +19,7 @@ import pytest
 
 from analysis import config
 from analysis.present import inert
-from analysis.publish import editions
+from analysis.publish import datapack, editions
 from tests.fixtures.make_local_survey import write_survey
 from tests.fixtures.make_policeuk import write_folder
 from tests.gates.browser import serve
@@ -46,7 +45,6 @@ LIVE = """() => ({title: document.title,
                                              && !s.textContent.includes('vegaEmbed')).length,
   text: document.body.innerText, charts: document.querySelectorAll('.pcp-vega').length})"""
 SWAPPED = "SWAPPED-MID-BUILD"
-CSV_LINK = re.compile(r'href="data:text/csv;base64,([A-Za-z0-9+/=]+)"')
 
 pytestmark = pytest.mark.gate  # a real edition build and a browser
 
@@ -114,8 +112,9 @@ def test_markup_from_a_force_s_files_and_file_names_stays_text_in_every_page(hos
 def test_no_csv_cell_an_edition_offers_can_run_as_a_formula(hostile):
     cells = []
     for page in hostile.rglob("*.html"):
-        for payload in CSV_LINK.findall(page.read_text(encoding="utf-8")):
-            cells += [c for row in csv.reader(io.StringIO(base64.b64decode(payload).decode())) for c in row]
+        for _, href in datapack.CSV_LINK.findall(page.read_text(encoding="utf-8")):
+            table = (page.parent / href).read_text(encoding="utf-8")
+            cells += [c for row in csv.reader(io.StringIO(table)) for c in row]
     assert cells, "no chart offered its data as CSV"
     running = [c for c in cells if c.startswith(inert.FORMULA_STARTS) and not _number(c)]
     assert not running, f"cells a spreadsheet would run: {sorted(set(running))[:5]}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 
 import pandas as pd
@@ -12,11 +11,14 @@ from analysis.publish import datapack
 
 
 def _page(tmp_path, frames: dict[str, pd.DataFrame]):
+    """A page whose charts' data are files in _static, as the book's Sphinx extension leaves them."""
     html = tmp_path / "html" / "book"
+    data = tmp_path / "html" / "_static" / "chart-data"
+    data.mkdir(parents=True)
     html.mkdir(parents=True)
-    links = "".join(f'<a download="pcp-{name}.csv" href="data:text/csv;base64,'
-                    f'{base64.b64encode(frame.to_csv(index=False).encode()).decode()}">CSV</a>'
-                    for name, frame in frames.items())
+    for name, frame in frames.items():
+        frame.to_csv(data / f"{name}.csv", index=False)
+    links = "".join(f'<a download="pcp-{name}.csv" href="../_static/chart-data/{name}.csv">CSV</a>' for name in frames)
     (html / "at-a-glance.html").write_text(f"<html><body>{links}</body></html>")
     return tmp_path / "html"
 
