@@ -424,15 +424,20 @@ def force_section(force: str) -> Section:
     latest = int(everyone["year_ending"].max())
     officers = force_series.for_areas(OFFICERS_MEASURE)
     after = officers[officers["period_end"] > everyone["period_end"].max()]
-    parts = []
+    parts, like = [], []  # like: officers alone at the workforce data's last date, hollow, beside the newer points
     for code, name in ((f.code, f.short_name), (forces.ENGLAND_AND_WALES, "England and Wales")):
         mine = officers[officers["force_code"] == code]
         parts += [_with_runs(everyone[everyone["force_code"] == code], name),
                   _with_runs(mine, name).loc[mine.index.isin(after.index)]]
+        like.append(_with_runs(mine, name).loc[mine["period_end"] == everyone["period_end"].max()])
     if peers:
         newer = _median_rows(OFFICERS_MEASURE, peers)
         parts += [_median_rows(STAFF_MEASURE, peers), newer[newer["year_ending"] > latest]]
-    plot = pd.concat([p[["year_ending", "series", "force_code", "value", "segment"]] for p in parts],
+        like.append(newer[newer["year_ending"] == latest])
+    like = [rows.assign(segment=rows["segment"] + "|alone then", flagged=True) for rows in like]
+    plot = pd.concat([p[["year_ending", "series", "force_code", "value", "segment"]].assign(flagged=False)
+                      for p in parts] + [p[["year_ending", "series", "force_code", "value", "segment", "flagged"]]
+                                         for p in like],
                      ignore_index=True).rename(columns={"year_ending": "year", "force_code": "pfa_code"})
     wide = everyone.pivot(index="force_code", columns="year_ending", values="value")[[CHANGE_FROM, latest]]
     # Each newer date's officers alone, by its period with its grade (a third party's extract says so).
@@ -443,7 +448,9 @@ def force_section(force: str) -> Section:
     wide = wide.rename(columns=str).join(then.set_index("force_code")["value"].rename(OFFICERS_THEN)).join(
         after.pivot(index="force_code", columns="year_ending", values="value").rename(columns=str))
     rows = ranking.comparison_rows(wide, f.code, peers)
-    newest = plot[(plot["year"] == latest) & plot["value"].notna()]  # what the chart draws at its last joint date
+    # What the chart draws at its last joint date, on both measures.
+    newest = plot[(plot["year"] == latest) & plot["value"].notna() & ~plot["flagged"]]
+    alone_then = plot[plot["flagged"]]
     alone = plot[plot["year"] > latest]
     first = after.sort_values("period_end", kind="stable").iloc[0]
     no_pcsos = (f"PCSOs have no figure after 31 March {latest} in this book's data: "
@@ -458,13 +465,17 @@ def force_section(force: str) -> Section:
         subtitle=[(f"Comparable forces, their median each year (no one force drives it): "
                    f"{', '.join(forces.get(c).short_name for c in peers)}" if peers else comparable.NO_PEERS_NOTE),
                   f"After the dashed rule, police officers alone at {common.join(list(dated.values()))}, not "
-                  f"joined: PCSOs have no figure after 31 March {latest} in this book's data"],
+                  f"joined: PCSOs have no figure after 31 March {latest} in this book's data",
+                  f"Hollow: police officers alone at 31 March {latest}, to set beside them"],
         marks=marks, name_at_last=True, source=source_lines.line(force_series.datasets_of(pd.concat([everyone, after]))),
         description=(f"Line chart of officers and PCSOs per 100,000 residents in {f.name}, England and Wales"
                      + (" and the median of its comparable forces" if peers else "")
                      + f", 2007 to {latest}, and police officers alone after it. At 31 March {latest}: "
                      + "; ".join(f"{series} {fmt_number(value)}" for series, value in
                                  newest[["series", "value"]].itertuples(index=False)) + ". "
+                     + f"Police officers alone at 31 March {latest}: " + "; ".join(
+                         f"{series} {fmt_number(value)}" for series, value in
+                         alone_then[["series", "value"]].itertuples(index=False)) + ". "
                      + "".join(f"Police officers alone at {d}: " + "; ".join(
                          f"{series} {fmt_number(value)}" for series, value in
                          alone.loc[alone["year"] == int(year), ["series", "value"]].itertuples(index=False)) + ". "

@@ -510,7 +510,7 @@ def force_section(force: str) -> Section:
         fmt=".1f", title=f"Stop and search per 1,000 residents: {f.name} and England and Wales",
         subtitle=f"Residents: ONS mid-year estimate of each year; dashed rule: the 2014 reforms{missing}",
         source=source_lines.line(force_series.datasets_of(both)),
-        marks=pd.DataFrame({"year": [REFORM_YEAR], "label": ["2014 reforms"]}),
+        marks=pd.DataFrame({"year": [REFORM_YEAR], "label": ["2014 reforms"]}), name_at_last=True,
         description=(f"Line chart of stop and searches per 1,000 residents in {f.name} and England and Wales by year "
                      f"ending March, {mine['period'].iloc[0]} to {mine['period'].iloc[-1]}, with the 2014 reforms "
                      f"marked{missing}. In "

@@ -90,26 +90,35 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
     vertical rules, e.g. a policy change. Series that are areas (a pfa_code column) are styled
     as markers.series_encodings says, the `highlight` force's points drawn over the others'. With a segment column, a
     line joins only the points of one segment (never across a break or a missing year), a series is named where its
-    longest segment ends (with `name_at_last`, at its last point: a later point only a few years on would sit under a
-    name at the line's end) and a point joined to no other (a segment of one year) is labelled with its value.
+    longest segment ends (with `name_at_last`, at its last point with that point's value: a later point only a few
+    years on would sit under a name at the line's end) and a point joined to no other (a segment of one year) is
+    labelled with its value. An optional flagged (bool) column draws those points hollow and unlabelled: a figure to
+    set beside another, e.g. the same date on the measure a later point has.
     """
     colour, shape = series_encodings(df, legend=False, highlight=highlight)
     ordered = df.sort_values("year", kind="stable").reset_index(drop=True)
-    named = ordered.groupby("series", sort=False).tail(1)
+    flagged = ordered["flagged"].astype(bool) if "flagged" in df.columns else pd.Series(False, index=ordered.index)
+    named = ordered[~flagged].groupby("series", sort=False).tail(1)
     alone = ordered.iloc[:0]
     if "segment" in df.columns:
         size = ordered.groupby(["series", "segment"], sort=False, dropna=False)["year"].transform("size")
         if not name_at_last:  # named where its longest line ends, not beside a lone later point
             named = ordered[size == size.groupby(ordered["series"]).transform("max")].groupby(
                 "series", sort=False).tail(1)
-        alone = ordered[(size == 1) & ~ordered.index.isin(named.index)]
-    values = precision.rounded(alone["value"], config.CHART_DIGITS).map(lambda v: format(v, fmt))
-    labels = pd.concat([named.assign(label=named["series"]), alone.assign(label=values)], ignore_index=True)
+        alone = ordered[(size == 1) & ~ordered.index.isin(named.index) & ~flagged]
+
+    def shown(rows: pd.DataFrame) -> pd.Series:
+        return precision.rounded(rows["value"], config.CHART_DIGITS).map(lambda v: format(v, fmt))
+
+    values = shown(alone)
+    names = named["series"] + " " + shown(named) if name_at_last else named["series"]
+    labels = pd.concat([named.assign(label=names), alone.assign(label=values)], ignore_index=True)
     low = min(0.0, df["value"].min()) if zero else df["value"].min()
     labels["label_y"] = spread(labels["value"], LABEL_GAP * (df["value"].max() - low))
     scale = {"zero": False, "nice": False}
     if len(alone) and alone["year"].max() == df["year"].max():
         # Room right of the last year for a lone point and its value, even on a phone, so neither meets the edge.
+        # (A name beyond the last year is left to the chart's fit, which narrows the plot to keep it whole.)
         first, last = int(df["year"].min()), int(df["year"].max())
         share = min((CHAR_PX * values.str.len().max() + 10) / PHONE_PLOT, 0.3)
         scale |= {"domain": [first, last + (last - first) * share / (1 - share)]}
@@ -125,7 +134,7 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
     line = base.mark_line().encode(x=x, y=y, color=colour,
                                    detail="segment:N" if "segment" in df.columns else "series:N")
     points = _on_top(base.mark_point(size=40, filled=True).encode(
-        x=x, y=y, color=colour, shape=shape,
+        x=x, y=y, color=colour, shape=shape, **hollow_where(df, "flagged", colour),
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="Year"),
                  alt.Tooltip("value:Q", format=fmt, title="Value")]), df, highlight)
     # Series names at the line ends and lone points' values, in black: coloured text would fail the contrast check.

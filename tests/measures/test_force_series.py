@@ -219,7 +219,7 @@ def test_the_workforce_chart_and_table_are_the_series_rows_and_the_comparable_fo
     section = c02.force_section("kent")
     drawn = _drawn(section.chart)
     rows = table[table["measure_id"] == c02.STAFF_MEASURE]
-    joint = drawn[drawn["year"] <= rows["year_ending"].max()]
+    joint = drawn[(drawn["year"] <= rows["year_ending"].max()) & ~drawn["flagged"]]
     for code in (KENT, EW):
         mine = joint[joint["pfa_code"] == code].sort_values("year", kind="stable")
         theirs = rows[rows["force_code"] == code]
@@ -256,10 +256,17 @@ def test_the_workforce_chart_reaches_the_newest_officers_period_apart_from_the_e
         # Apart: no segment joins a newer date to the run before the break.
         assert set(late["segment"]).isdisjoint(mine.loc[mine["year"] <= last_joint, "segment"])
     spec = section.chart.to_dict()
-    # Each area named at its newest point: a name at the end of the earlier line would run over the newer point.
+    # Each area named at its newest point, with its value: a name at the end of the earlier line would run over the
+    # newer point, and a name alone there read as a legend (review 9, T2).
     labels = [d for d in spec["datasets"].values() if d and "label_y" in d[0]]
-    names = [row for row in labels[0] if row["label"] == row["series"]]
+    names = [row for row in labels[0] if row["label"].startswith(row["series"] + " ")]
     assert names and {row["year"] for row in names} == {newest}
+    # Hollow beside them, unlabelled: officers alone at the workforce data's last date, the like for like (T2).
+    then = officers[officers["period_end"] == staff["period_end"].max()].set_index("force_code")["value"]
+    hollow = drawn[drawn["flagged"]]
+    assert set(hollow["year"]) == {last_joint} and not {r["year"] for r in labels[0]} & {last_joint}
+    for code in (f.code, EW):
+        assert hollow.loc[hollow["pfa_code"] == code, "value"].tolist() == pytest.approx([then[code]])
     # The break is a rule between the runs, unlabelled (a label ran over the lines on a phone); the subtitle names
     # what follows it, with its grade.
     marks = [d for d in spec["datasets"].values() if d and d[0].get("label") == ""]
