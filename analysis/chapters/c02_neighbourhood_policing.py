@@ -434,11 +434,12 @@ def force_section(force: str) -> Section:
         newer = _median_rows(OFFICERS_MEASURE, peers)
         parts += [_median_rows(STAFF_MEASURE, peers), newer[newer["year_ending"] > latest]]
         like.append(newer[newer["year_ending"] == latest])
-    like = [rows.assign(segment=rows["segment"] + "|alone then", flagged=True) for rows in like]
-    plot = pd.concat([p[["year_ending", "series", "force_code", "value", "segment"]].assign(flagged=False)
-                      for p in parts] + [p[["year_ending", "series", "force_code", "value", "segment", "flagged"]]
-                                         for p in like],
-                     ignore_index=True).rename(columns={"year_ending": "year", "force_code": "pfa_code"})
+    like = [rows.assign(segment=rows["segment"] + "|alone then") for rows in like]
+    plot = pd.concat([p[["year_ending", "series", "force_code", "value", "segment", "measure_id"]]
+                      for p in parts + like], ignore_index=True).rename(
+        columns={"year_ending": "year", "force_code": "pfa_code"})
+    # Hollow: officers alone (at the last joint date and every newer one); filled: officers and PCSOs.
+    plot = plot.assign(flagged=plot.pop("measure_id") == OFFICERS_MEASURE)
     wide = everyone.pivot(index="force_code", columns="year_ending", values="value")[[CHANGE_FROM, latest]]
     # Each newer date's officers alone, by its period with its grade (a third party's extract says so).
     dated = {str(year): marked(rows["period"].iloc[0], rows["datasets"].iloc[0].split("; "))
@@ -450,7 +451,7 @@ def force_section(force: str) -> Section:
     rows = ranking.comparison_rows(wide, f.code, peers)
     # What the chart draws at its last joint date, on both measures.
     newest = plot[(plot["year"] == latest) & plot["value"].notna() & ~plot["flagged"]]
-    alone_then = plot[plot["flagged"]]
+    alone_then = plot[plot["flagged"] & (plot["year"] == latest)]
     alone = plot[plot["year"] > latest]
     first = after.sort_values("period_end", kind="stable").iloc[0]
     no_pcsos = (f"PCSOs have no figure after 31 March {latest} in this book's data: "
@@ -461,12 +462,13 @@ def force_section(force: str) -> Section:
     marks = pd.DataFrame({"year": [first["year_ending"] - 0.5], "label": [""]})
     chart = lines.yearly_lines(
         plot, name=f"workforce-force-{f.slug}", highlight=f.code, y_title="Full-time equivalent per 100,000 residents",
+        fmt=",.0f",
         title=f"Officers and PCSOs per 100,000 residents: {f.name}",
         subtitle=[(f"Comparable forces, their median each year (no one force drives it): "
                    f"{', '.join(forces.get(c).short_name for c in peers)}" if peers else comparable.NO_PEERS_NOTE),
-                  f"After the dashed rule, police officers alone at {common.join(list(dated.values()))}, not "
-                  f"joined: PCSOs have no figure after 31 March {latest} in this book's data",
-                  f"Hollow: police officers alone at 31 March {latest}, to set beside them"],
+                  f"Filled: officers and PCSOs. Hollow: police officers alone at 31 March {latest} and, after the "
+                  f"dashed rule, police officers alone at {common.join(list(dated.values()))}, on {first['basis']}, "
+                  f"not joined: PCSOs have no figure after 31 March {latest} in this book's data"],
         marks=marks, name_at_last=True, source=source_lines.line(force_series.datasets_of(pd.concat([everyone, after]))),
         description=(f"Line chart of officers and PCSOs per 100,000 residents in {f.name}, England and Wales"
                      + (" and the median of its comparable forces" if peers else "")

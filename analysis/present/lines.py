@@ -92,13 +92,14 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
     line joins only the points of one segment (never across a break or a missing year), a series is named where its
     longest segment ends (with `name_at_last`, at its last point with that point's value: a later point only a few
     years on would sit under a name at the line's end) and a point joined to no other (a segment of one year) is
-    labelled with its value. An optional flagged (bool) column draws those points hollow and unlabelled: a figure to
-    set beside another, e.g. the same date on the measure a later point has.
+    labelled with its value. An optional flagged (bool) column draws those points hollow and larger, so a filled
+    point at the same place shows inside the ring (e.g. another measure: officers alone beside officers and PCSOs);
+    a flagged point is labelled only as a series' named last point.
     """
     colour, shape = series_encodings(df, legend=False, highlight=highlight)
     ordered = df.sort_values("year", kind="stable").reset_index(drop=True)
     flagged = ordered["flagged"].astype(bool) if "flagged" in df.columns else pd.Series(False, index=ordered.index)
-    named = ordered[~flagged].groupby("series", sort=False).tail(1)
+    named = ordered.groupby("series", sort=False).tail(1)
     alone = ordered.iloc[:0]
     if "segment" in df.columns:
         size = ordered.groupby(["series", "segment"], sort=False, dropna=False)["year"].transform("size")
@@ -133,15 +134,21 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
     base = alt.Chart(df)
     line = base.mark_line().encode(x=x, y=y, color=colour,
                                    detail="segment:N" if "segment" in df.columns else "series:N")
-    points = _on_top(base.mark_point(size=40, filled=True).encode(
-        x=x, y=y, color=colour, shape=shape, **hollow_where(df, "flagged", colour),
-        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="Year"),
-                 alt.Tooltip("value:Q", format=fmt, title="Value")]), df, highlight)
+    tooltip = [alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:Q", title="Year"),
+               alt.Tooltip("value:Q", format=fmt, title="Value")]
+    points = _on_top(base.mark_point(size=40, filled=True).encode(x=x, y=y, color=colour, shape=shape,
+                                                                   tooltip=tooltip), df, highlight)
+    # Hollow rings drawn first and larger, so a filled point at the same place stays visible inside one.
+    rings = []
+    if flagged.any():
+        points = points.transform_filter("!datum.flagged")
+        rings = [_on_top(base.mark_point(size=110, filled=False, strokeWidth=1.5).encode(
+            x=x, y=y, color=colour, shape=shape, tooltip=tooltip).transform_filter("datum.flagged"), df, highlight)]
     # Series names at the line ends and lone points' values, in black: coloured text would fail the contrast check.
     text = alt.Chart(labels[["year", "series", "label", "label_y"]]).mark_text(
         align="left", dx=6, fontSize=11, color="#000").encode(
         x=x, y=alt.Y("label_y:Q", title=axis_title(y_title), scale=y_scale), text="label:N")
-    chart = alt.layer(*_marked([line, points, text], marks, "year")).properties(**COLUMN_WIDTH,
+    chart = alt.layer(*_marked([line, *rings, points, text], marks, "year")).properties(**COLUMN_WIDTH,
                                                                                 height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 

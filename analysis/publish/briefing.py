@@ -91,7 +91,6 @@ a { color: #0b5394; }
 figure, tr, li { break-inside: avoid; }
 figure { margin: 0; }
 figcaption { font-size: 8pt; color: #444; }
-figcaption a[download] { display: none; }
 /* vega-embed makes its element inline-block, where a chart sized to its container would be 0 wide (as pcp.css). */
 .pcp-vega, .pcp-vega.vega-embed { display: block; width: 100%; }
 .pcp-vega svg { max-width: 100%; height: auto; }
@@ -176,8 +175,9 @@ def _article(page):
 # What stays online: the map, the small trend panels (their text too small to read when printed), the comparable
 # forces' table and the register's estimates, the full table of the guide's five areas (tables.ScreenAndPrint:
 # paper has its compact form); and the comparison charts where they leave the force out (NOT_CHARTED).
+# A chart's data download stays online too: its link is to a file beside the page, which paper cannot follow.
 ONLINE_ONLY = ('figure:has([id^="pcp-glance-map-"])', ".pcp-table-wrap:has(.pcp-table-glance-peers)",
-               ".pcp-peer-intro", ".pcp-screen-only", ".pcp-online-only")
+               ".pcp-peer-intro", ".pcp-screen-only", ".pcp-online-only", "figcaption a[download]")
 # The guide's five areas stay online too: on paper the questions carry the guide's advice beside the force's figures.
 ONLINE_ONLY_PARTS = ("over time", "published estimates", "guide")
 # Sections in the order the briefing gives them, after the title: confidence and what matters first, the key

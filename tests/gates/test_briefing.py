@@ -196,7 +196,9 @@ def _glance_page(reword: str = "") -> str:
                    <div class="pcp-print-only">Compact areas</div>""")
             + part("questions", "Questions", """<p>Asked of <a href="02-neighbourhood-policing.html">Neighbourhood
                    policing</a></p>""")
-            + part("confidence", "Public confidence", "<p>In England and Wales</p>")
+            + part("confidence", "Public confidence", """<p>In England and Wales</p><figure><div></div>
+                   <figcaption>Source: ONS. <a download="pcp-x.csv" href="../_static/chart-data/0a.csv">Download
+                   the chart data (CSV)</a></figcaption></figure>""")
             + part("over time", "Over time", "<p>Small charts</p>")
             + part("among forces", "Charts", f"""<div class="{briefing.NOT_CHARTED}"></div>
                    <figure>Other forces</figure>""")
@@ -217,7 +219,7 @@ def test_the_briefing_orders_the_page_for_paper_and_leaves_out_what_stays_online
     text = paper.get_text(" ")
     # The guide's areas stay online: on paper the questions carry the guide's advice beside the force's figures.
     for gone in ("Where this comes from", "Beside its comparable forces", "Full table", "Compact areas",
-                 "Other forces", "Small charts"):
+                 "Other forces", "Small charts", "Download"):
         assert gone not in text
     assert "In England and Wales" in text and "Neighbourhood" in text and not paper.select("a")
     # The key measures are one table, never printed in parts: a tbody per measure, which print keeps on one page, so
