@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.methods import stats
-from analysis.sources import forces, pfa_tables
+from analysis.sources import cache, forces, pfa_tables
 
 ASB_YEARS = (2018, 2019)
 ENGLAND_AND_WALES = forces.ENGLAND_AND_WALES
@@ -17,6 +17,7 @@ LONDON_FORCES = forces.COMBINED_AREAS[LONDON][1]
 LONDON_NAME = "London (Metropolitan Police and City of London, reported together)"
 
 
+@cache.in_memory  # national: every edition reads it again
 def asb_table() -> pd.DataFrame:
     """CSEW experience of ASB and recorded crime per 1,000, per force area, both years, with ONS's significance flag.
 

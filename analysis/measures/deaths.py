@@ -6,12 +6,13 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.methods import stats
-from analysis.sources import iopc
+from analysis.sources import cache, iopc
 from analysis.sources.periods import financial_year
 
 DATASETS = [iopc.DEATHS_FILE]
 
 
+@cache.in_memory  # national: every edition reads it again
 def by_type() -> pd.DataFrame:
     """A row per force and type of death IOPC's by-force tables give it (types in name order): pfa_code, type,
     fatalities (over the force's years), an exact 95% interval for the count (ci_low, ci_high), and the period, the

@@ -1,7 +1,8 @@
 """The forces' funnels that more than one page shows (searches and deaths per resident, recorded crime, IOPC reviews
 upheld, the Black/White search and use of force rate ratios), fitted in one place so a chart and every verdict drawn from it use the same fit and centre: each rate per
 resident is centred on the median force's rate (methods/funnel.forces_rate_funnel), never on England and Wales's
-pooled rate, which the Metropolitan Police pulls."""
+pooled rate, which the Metropolitan Police pulls. Each is national, so it is fitted once per kernel (every edition
+reads it again)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import pandas as pd
 
 from analysis.measures import search_ratios
 from analysis.methods import disproportionality, funnel, per_resident
-from analysis.sources import census, forces, iopc_extract, pfa_crime_2025, population, search_totals_2025
+from analysis.sources import cache, census, forces, iopc_extract, pfa_crime_2025, population, search_totals_2025
 from analysis.sources import stop_search as ss
 from analysis.sources.use_of_force import FILES as USE_OF_FORCE_FILES
 
 
+@cache.in_memory
 def searches_per_1000(year: int | None = None) -> pd.DataFrame:
     """Searches per 1,000 residents (mid-year population of the year) by area, for one year ending March
     (default: the latest)."""
@@ -23,6 +25,7 @@ def searches_per_1000(year: int | None = None) -> pd.DataFrame:
     return out.assign(force=forces.area_names(out["pfa_code"]))
 
 
+@cache.in_memory
 def search_funnel(year: int | None = None) -> funnel.Funnel:
     """Searches per 1,000 residents by force on a funnel around the median force (methods/funnel), for one year
     ending March (default: the latest); the table's column `funnel` says where each force falls."""
@@ -31,6 +34,7 @@ def search_funnel(year: int | None = None) -> funnel.Funnel:
     return fitted
 
 
+@cache.in_memory
 def newest_search_funnel() -> funnel.Funnel:
     """Searches per 1,000 residents (mid-2024) by force in 2024/25, from the Home Office's force totals, on a funnel
     around the median force: what chapter 5 draws and the measures table's 2024/25 verdicts."""
@@ -43,6 +47,7 @@ def newest_search_funnel() -> funnel.Funnel:
     return fitted
 
 
+@cache.in_memory
 def deaths_funnel() -> funnel.Funnel:
     """Deaths per million residents a year by force on a funnel around the median force (methods/funnel); the
     table's column `funnel` says where each force falls."""
@@ -52,6 +57,7 @@ def deaths_funnel() -> funnel.Funnel:
 CRIME_DATA = [pfa_crime_2025.TABLE_FILE, population.MYE_2024_FILE]
 
 
+@cache.in_memory
 def recorded_crime_rates() -> pd.DataFrame:
     """Recorded crime (excluding fraud) per 1,000 residents by force in ONS's newest counts (year ending June 2025), on
     mid-2024 residents, and England and Wales's as the 43 territorial forces' (British Transport Police's offences,
@@ -67,6 +73,7 @@ def recorded_crime_rates() -> pd.DataFrame:
     return crime
 
 
+@cache.in_memory
 def recorded_crime_funnel() -> tuple[funnel.Funnel, str]:
     """Recorded crime per 1,000 residents by force in ONS's newest counts (year ending June 2025, mid-2024 residents)
     on a funnel around the median force (the City of London, with no rate, in neither), and its period: what chapter
@@ -77,6 +84,7 @@ def recorded_crime_funnel() -> tuple[funnel.Funnel, str]:
     return fitted, pfa_crime_2025.PERIOD
 
 
+@cache.in_memory
 def review_funnel() -> funnel.Funnel:
     """IOPC reviews of complaint outcomes completed in 2024/25, the share upheld (the force's decision overturned), by
     force on a funnel around the median force's share of the forces with enough reviews to place
@@ -87,6 +95,7 @@ def review_funnel() -> funnel.Funnel:
     return fitted
 
 
+@cache.in_memory
 def counted_ratio_funnel() -> funnel.Funnel:
     """The Black/White search rate ratio by force in the newest year of the search counts, on residents interpolated
     between the censuses, on a log-scale funnel around England and Wales excluding the Met (whose searches make most
@@ -105,6 +114,7 @@ def counted_ratio_funnel() -> funnel.Funnel:
     return fitted
 
 
+@cache.in_memory
 def published_ratio_funnel() -> tuple[funnel.Funnel, float]:
     """The Black/White ratios of the 2022/23 published rates (Census 2021) on a log-scale funnel around England and
     Wales excluding the Met, and that centre: what chapter 3's map and funnel show and the measures table's places. A
@@ -117,6 +127,7 @@ def published_ratio_funnel() -> tuple[funnel.Funnel, float]:
                                       search_ratios.CENTRE_NAME), without_met
 
 
+@cache.in_memory
 def use_of_force_ratios() -> pd.DataFrame:
     """The Black/White ratio of tactic uses per resident by area and year, on the 2011 Census (`value`, the Home
     Office's denominator) and on residents interpolated between the censuses (`value_interpolated`, the book's), with
@@ -131,6 +142,7 @@ def use_of_force_data(year: int) -> list[str]:
     return [USE_OF_FORCE_FILES[year], census.CENSUS_2011_FILE, census.CENSUS_FILE]
 
 
+@cache.in_memory
 def use_of_force_funnel() -> funnel.Funnel:
     """The Black/White ratio of tactic uses per resident by force in the newest year, on interpolated residents, on a
     log-scale funnel around England and Wales excluding the Met (as chapter 3's search funnels, and for the same

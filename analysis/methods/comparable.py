@@ -80,8 +80,16 @@ def comparable_to(force: str) -> list[str]:
 
 def stability(table: pd.DataFrame | None = None, n: int = N_COMPARABLE) -> pd.DataFrame:
     """How many of each force's comparable forces survive when any one feature is dropped: per force, the
-    fewest kept over the features dropped in turn, and the mean."""
-    table = features() if table is None else table
+    fewest kept over the features dropped in turn, and the mean (of the book's own features once per kernel)."""
+    return _stability(table, n) if table is not None or n != N_COMPARABLE else _book_stability()
+
+
+@cache.in_memory
+def _book_stability() -> pd.DataFrame:
+    return _stability(features(), N_COMPARABLE)
+
+
+def _stability(table: pd.DataFrame, n: int) -> pd.DataFrame:
     full = choose(table, n).groupby("pfa_code")["comparable_code"].agg(set)
     kept = {}
     for feature in table.columns:

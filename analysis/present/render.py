@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 
 from analysis import config
-from analysis.present import inert, precision
+from analysis.present import chart_costs, inert, precision
 from analysis.sources import cache
 
 # The bundle is served from the book's _static folder (see analysis/publish/sphinx_ext.py).
@@ -142,3 +142,4 @@ alt.renderers.enable("pcp")
 # Altair checks every spec against the Vega-Lite schema when it is rendered; in its debug mode it also checks each
 # piece as it is built, which doubles the cost of a chart (an edition draws about 40) and finds nothing more.
 alt.utils.schemapi.disable_debug_mode()
+chart_costs.install()

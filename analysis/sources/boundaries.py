@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 import shapely
@@ -66,7 +67,9 @@ def _simplified(geometry: dict, code: str, source: str) -> dict:
     return json.loads(json.dumps(mapping(shp)), parse_float=lambda x: round(float(x), DECIMALS))
 
 
-@cache.in_memory
+# Kept uncopied: label_points, called by every map, reads only the points (in_memory would copy all 43 shapes each
+# time); boundaries() copies the shapes it hands out.
+@cache.keep
 def _boundaries() -> tuple[tuple[dict, ...], tuple[tuple[str, float, float], ...]]:
     features, source = _read_features()
     validate_features(features, source)
@@ -86,7 +89,7 @@ def boundaries() -> list[dict]:
 
     Read, checked and simplified once per kernel; each caller gets its own copy.
     """
-    return list(_boundaries()[0])
+    return copy.deepcopy(list(_boundaries()[0]))
 
 
 def label_points() -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import pickle
@@ -60,8 +61,9 @@ def _read(path):
 
 def in_memory(func):
     """Keep a pure function's result for the life of the process (a worker's kernel serves edition after edition),
-    handing each caller its own copy of any table, list or dict, so no caller can change what the next one gets;
-    other values (str, numbers, frozen dataclasses, read-only mappings) are handed out as they are."""
+    handing each caller its own copy of any table, list or dict, or of a dataclass holding one, so no caller can
+    change what the next one gets; other values (str, numbers, other frozen dataclasses, read-only mappings) are
+    handed out as they are."""
     kept = keep(func)
 
     @functools.wraps(func)
@@ -92,4 +94,8 @@ def _copied(value):
         return type(value)(_copied(v) for v in value)
     if isinstance(value, dict):
         return {k: _copied(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # a fit holding tables (methods/funnel.Funnel)
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.init}
+        if any(isinstance(v, (pd.DataFrame, pd.Series, dict, list)) for v in fields.values()):
+            return dataclasses.replace(value, **{k: _copied(v) for k, v in fields.items()})
     return value

@@ -62,3 +62,9 @@ def test_stability_counts_peers_kept_when_each_feature_is_dropped():
     assert steady["fewest_kept"].between(0, comparable.N_COMPARABLE).all()
     assert (steady["mean_kept"] >= steady["fewest_kept"]).all()
     assert set(steady["weakest_drop"]) <= set(comparable.FEATURES)
+
+
+def test_the_books_own_stability_is_kept_and_equals_a_fresh_count():
+    kept = comparable.stability()
+    kept.loc[kept.index[0], "fewest_kept"] = -1  # a caller's change stays its own
+    pd.testing.assert_frame_equal(comparable.stability(), comparable.stability(comparable.features()))

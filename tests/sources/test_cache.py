@@ -13,6 +13,7 @@ import scipy
 import statsmodels
 
 from analysis import config
+from analysis.methods.funnel import Funnel
 from analysis.sources import cache, fingerprint, forces, lookups, manifest
 
 RUNS: list[int] = []
@@ -112,6 +113,22 @@ def test_in_memory_hands_out_copies():
     mapping["rows"].append(2)
     again, mapping_again, text = shared()
     assert again["x"].tolist() == [1, 2] and mapping_again == {"rows": [1]} and text == "text"
+
+
+def test_in_memory_copies_the_tables_a_fit_holds():
+    """A kept funnel (a frozen dataclass holding tables) is handed out with its own tables; one holding none is
+    handed out as it is."""
+    @cache.in_memory
+    def fitted() -> Funnel:
+        return Funnel(table=pd.DataFrame({"value": [1.0]}), curve=pd.DataFrame(), centre=1.0, spread={"phi": 2.0})
+
+    first = fitted()
+    first.table["value"] = 99.0
+    first.spread["phi"] = 0.0
+    again = fitted()
+    assert again.table["value"].tolist() == [1.0] and again.spread == {"phi": 2.0} and again.centre == 1.0
+    kent = forces.resolve("Kent")
+    assert cache._copied(kent) is kent
 
 
 def test_a_loader_hands_out_copies():
