@@ -65,7 +65,7 @@ def chart(frame: pd.DataFrame, actions: list[str], *, name: str, title: str, sou
         tooltip=["action", "outcome", "study", "grade", "direction", "place"])
     signs = base.transform_calculate(sign=_by_direction("datum.direction")).mark_text(
         dx=9, align="left", baseline="middle", fontSize=11, fontWeight="bold").encode(text="sign:N")
-    layered = alt.layer(marks, signs).properties(width=CELL * len(OUTCOMES), height=height)
+    layered = alt.layer(marks, signs, width=CELL * len(OUTCOMES), height=height)
     return theme.finish(layered.configure_view(stroke="#d9d9d9"), name=name, title=title, source=source,
                         description=f"{title}. One mark per study and outcome; an empty cell is a gap.")
 

@@ -63,7 +63,7 @@ def caterpillar(samples: pd.DataFrame, pooled: pd.Series, *, name: str, descript
     base = alt.Chart(frame)
     whiskers = base.mark_rule(color=GREY, strokeWidth=1).encode(x="ci_low:Q", x2="ci_high:Q", y=y, tooltip=tooltip)
     dots = base.mark_point(filled=True, size=10, color=PALETTE[0]).encode(x="r:Q", y=y, tooltip=tooltip)
-    chart = alt.layer(band, zero, whiskers, dots, centre).properties(**COLUMN_WIDTH, height=ROW_PX * len(frame))
+    chart = alt.layer(band, zero, whiskers, dots, centre, **COLUMN_WIDTH, height=ROW_PX * len(frame))
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -94,5 +94,5 @@ def precision_funnel(samples: pd.DataFrame, centre: float, *, name: str, descrip
                                                                                         "square"][:len(groups)])),
         tooltip=[*_SAMPLE_TOOLTIP, alt.Tooltip("z:Q", title="Fisher z", format=".2f"),
                  alt.Tooltip("se_z:Q", title="Standard error", format=".3f"), alt.Tooltip(f"{group}:N", title=" ")])
-    chart = alt.layer(lines, mid, dots).properties(**COLUMN_WIDTH, height=320)
+    chart = alt.layer(lines, mid, dots, **COLUMN_WIDTH, height=320)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

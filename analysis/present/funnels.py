@@ -11,7 +11,7 @@ from analysis import config
 from analysis.methods import funnel
 from analysis.present.numbers import fmt_number
 from analysis.present.markers import force_labels, marker_encodings, name_label
-from analysis.present.theme import COLUMN_WIDTH, GREY, axis_title, finish, log_axis
+from analysis.present.theme import COLUMN_WIDTH, GREY, axis_title, finish, independent, log_axis
 
 # Past this share of the log size axis, a force's name goes to the left of its dot.
 RIGHT_SHARE = 0.6
@@ -75,6 +75,6 @@ def funnel_plot(fitted: funnel.Funnel, *, name: str, description: str, source: s
     lo, hi = np.log(curve["size"].min()), np.log(curve["size"].max())
     right = (np.log(frame["size"]) - lo) / (hi - lo) > RIGHT_SHARE
     names = [name_label(frame[~right], "size:Q", y), name_label(frame[right], "size:Q", y, align="right")]
-    chart = alt.layer(lines, centre_rule, centre_name, *dots, *hollow, *names).resolve_scale(
-        color="independent", shape="independent").properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
+    chart = alt.layer(lines, centre_rule, centre_name, *dots, *hollow, *names, resolve=independent("color", "shape"),
+                      **COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

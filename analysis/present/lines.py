@@ -76,7 +76,7 @@ def trend_with_breaks(df: pd.DataFrame, *, name: str, description: str, source: 
             layers.append(alt.Chart(notes).mark_text(
                 align="right" if right else "left", baseline="top", dx=-3 if right else 3, fontSize=10, color="#333",
             ).encode(x="start:Q", y=alt.Y("note_y:Q", scale=None), text="label:N"))
-    chart = alt.layer(*layers).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
+    chart = alt.layer(*layers, **COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -148,8 +148,8 @@ def yearly_lines(df: pd.DataFrame, *, name: str, description: str, source: str, 
     text = alt.Chart(labels[["year", "series", "label", "label_y"]]).mark_text(
         align="left", dx=6, fontSize=11, color="#000").encode(
         x=x, y=alt.Y("label_y:Q", title=axis_title(y_title), scale=y_scale), text="label:N")
-    chart = alt.layer(*_marked([line, *rings, points, text], marks, "year")).properties(**COLUMN_WIDTH,
-                                                                                height=config.CHART_HEIGHT)
+    chart = alt.layer(*_marked([line, *rings, points, text], marks, "year"), **COLUMN_WIDTH,
+                      height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -246,7 +246,7 @@ def lines_with_bands(df: pd.DataFrame, *, name: str, description: str, source: s
     if reference is not None:
         layers.insert(0, alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color="#000", strokeDash=[3, 3])
                       .encode(y="ref:Q"))
-    chart = alt.layer(*_marked(layers, marks, "year_ending")).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
+    chart = alt.layer(*_marked(layers, marks, "year_ending"), **COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -277,7 +277,7 @@ def dated_lines_with_ci(df: pd.DataFrame, *, name: str, description: str, source
                  alt.Tooltip("value:Q", format=".1f", title="%"),
                  alt.Tooltip("ci_low:Q", format=".1f", title="95% CI from"),
                  alt.Tooltip("ci_high:Q", format=".1f", title="95% CI to")])
-    chart = alt.layer(band, line, points).properties(width=config.CHART_WIDTH, height=config.CHART_HEIGHT)
+    chart = alt.layer(band, line, points, width=config.CHART_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -298,7 +298,7 @@ def line_with_spread(df: pd.DataFrame, *, name: str, description: str, source: s
         tooltip=[alt.Tooltip("date:T", title="Quarter ending"), alt.Tooltip("headline:Q", title="London", format=".0%"),
                  alt.Tooltip("low:Q", title="Lowest borough", format=".0%"),
                  alt.Tooltip("high:Q", title="Highest borough", format=".0%")])
-    chart = alt.layer(full, middle, line).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
+    chart = alt.layer(full, middle, line, **COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -333,7 +333,7 @@ def small_trends(df: pd.DataFrame, *, name: str, description: str, source: str, 
     # Every panel is in the lookup: Vega-Lite inlines `datum.label` unbracketed, so `… || datum.label` misparses.
     titles = {m: textwrap.wrap(m, 44) for m in measures}
     # One panel a row: side by side, a phone would shrink the pair to half size and its text past reading.
-    chart = alt.layer(lines, points, data=frame).properties(width=SMALL_WIDTH, height=100).facet(
+    chart = alt.layer(lines, points, data=frame, width=SMALL_WIDTH, height=100).facet(
         facet=alt.Facet("measure:N", sort=measures, title=None,
                         header=alt.Header(labelAngle=0, labelAnchor="start", labelOrient="top", labelFontWeight="bold",
                                           labelExpr=f"{json.dumps(titles)}[datum.label]")),
@@ -357,5 +357,5 @@ def concentration_curve(df: pd.DataFrame, *, name: str, description: str, source
         x=x, y=y, color=colour, strokeDash=alt.StrokeDash("series:N", sort=series, legend=None),
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("places_pct:Q", format=".1f", title="% places"),
                  alt.Tooltip("incidents_pct:Q", format=".1f", title="% incidents")])
-    chart = alt.layer(equal, lines).properties(**COLUMN_WIDTH, height=config.CHART_HEIGHT)
+    chart = alt.layer(equal, lines, **COLUMN_WIDTH, height=config.CHART_HEIGHT)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

@@ -39,8 +39,8 @@ def _layered(*layers: alt.Chart) -> alt.LayerChart:
     """Layers drawn on the force shapes, which the rendered page embeds once, at the top, as inline values (never a
     URL). The chart only names them: carried as values, Altair would copy, hash and check all 43 shapes at every
     step of building the map (about half a second a map)."""
-    return alt.layer(*layers, data=alt.NamedData(name=config.SHAPES_DATASET)).project(**PROJECTION).properties(
-        width=WIDTH, height=HEIGHT)
+    return alt.layer(*layers, data=alt.NamedData(name=config.SHAPES_DATASET), projection=alt.Projection(**PROJECTION),
+                     width=WIDTH, height=HEIGHT)
 
 
 def _label_layers(points: pd.DataFrame, label: str) -> list[alt.Chart]:

@@ -11,7 +11,7 @@ import pandas as pd
 from analysis.methods import stats
 from analysis.present.markers import force_labels, marker_encodings, marker_scales, name_label
 from analysis.present.theme import (COLUMN_WIDTH, FACET_HEADER_CHARS, FACET_WIDTH, GREY, NATIONAL, OTHER_FORCES,
-                                    PALETTE, SHAPES, axis_title, finish, row_step, wrapped_labels)
+                                    PALETTE, SHAPES, axis_title, finish, independent, row_step, wrapped_labels)
 
 PHONE_PLOT = 220  # pixels: about the plot width of a bar chart with its labels in a phone's column
 
@@ -72,8 +72,8 @@ def estimates_with_ci(df: pd.DataFrame, *, name: str, description: str, source: 
                  alt.Tooltip("comparison:N", title=f"Against {reference_label}")])
     ref = base.mark_rule(color="#000", strokeDash=[3, 3]).encode(x="ref_pct:Q")
     titles = _panel_titles(df)
-    chart = alt.layer(ref, whiskers, dots, data=df.assign(panel=df["measure"] + ", by " + df["breakdown"].str.lower())
-                      ).properties(width=FACET_WIDTH, height=alt.Step(row_step(df["group"]))).facet(
+    chart = alt.layer(ref, whiskers, dots, data=df.assign(panel=df["measure"] + ", by " + df["breakdown"].str.lower()),
+                      width=FACET_WIDTH, height=alt.Step(row_step(df["group"]))).facet(
         # Every panel is in the lookup: Vega-Lite inlines `datum.label` unbracketed, so `… || datum.label` misparses.
         facet=alt.Facet("panel:N", title=None, sort=list(titles),
                         header=alt.Header(labelAngle=0, labelAnchor="start", labelOrient="top", labelFontWeight="bold",
@@ -125,7 +125,7 @@ def ranked_intervals(df: pd.DataFrame, *, name: str, description: str, source: s
     if reference is not None:
         layers.insert(0, alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color="#000", strokeDash=[3, 3])
                       .encode(x="ref:Q"))
-    chart = alt.layer(*layers).properties(**COLUMN_WIDTH, height=14 * len(frame))
+    chart = alt.layer(*layers, **COLUMN_WIDTH, height=14 * len(frame))
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -163,8 +163,8 @@ def labelled_bars(df: pd.DataFrame, *, name: str, description: str, source: str,
                   f" ? '  ← ' + datum.marker : '')")
     text = base.mark_text(align="left", dx=16 if marked else 3, fontSize=11).encode(x=x, y=y, text="bar_label:N")
     text = text.transform_calculate(bar_label=f"format(datum.value, {json.dumps(fmt)}){group}")
-    chart = alt.layer(*layers, text).resolve_scale(color="independent").properties(
-        **COLUMN_WIDTH, height=alt.Step(row_step(frame["label"], 32) + 2))
+    chart = alt.layer(*layers, text, resolve=independent("color"), **COLUMN_WIDTH,
+                      height=alt.Step(row_step(frame["label"], 32) + 2))
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -201,8 +201,7 @@ def ranked_changes(df: pd.DataFrame, *, name: str, description: str, source: str
             x="value:Q", y=y, color=colour.legend(None), shape=shape.legend(None)))
         layers.append(name_label(ends, "value:Q", y, dx=24))
     # The force markers have scales of their own, apart from the moments' colours and shapes.
-    chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent").properties(
-        **COLUMN_WIDTH, height=14 * len(order))
+    chart = alt.layer(*layers, resolve=independent("color", "shape"), **COLUMN_WIDTH, height=14 * len(order))
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
 
 
@@ -238,5 +237,5 @@ def ski_slope(df: pd.DataFrame, *, name: str, description: str, source: str, tit
         layers += [text.mark_text(fontSize=12, fontWeight="bold", baseline="bottom", stroke="white", strokeWidth=4),
                    text.mark_text(fontSize=12, fontWeight="bold", baseline="bottom", color="#000")]
     # As wide as its column: on a phone, and side by side with another chart in the briefing, its text keeps its size.
-    chart = alt.layer(*layers).properties(height=220, **COLUMN_WIDTH)
+    chart = alt.layer(*layers, height=220, **COLUMN_WIDTH)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)

@@ -87,7 +87,7 @@ def axis_title(text: str) -> list[str]:
 
 def finish(chart: alt.TopLevelMixin, *, name: str, description: str, source: str, title: str | None = None,
            subtitle: str | list[str] | None = None):
-    """Attach what every chart needs: a stable name, alt text, a source line and a title.
+    """Attach what every chart needs, to `chart` itself: a stable name, alt text, a source line and a title.
 
     Titles and subtitles are broken into lines (Vega never wraps them), so a chart is no wider
     than its plot.
@@ -96,7 +96,18 @@ def finish(chart: alt.TopLevelMixin, *, name: str, description: str, source: str
     if title:
         props["title"] = alt.Title(wrap_lines(title, TITLE_CHARS),
                                    subtitle=wrap_lines(subtitle, SUBTITLE_CHARS) or alt.Undefined)
-    return chart.properties(**props)
+    # Set on the chart itself, which every caller has just built: .properties() would rebuild a layered chart,
+    # deep-copying each layer twice.
+    for key, value in props.items():
+        setattr(chart, key, value)
+    return chart
+
+
+def independent(*channels: str) -> alt.Resolve:
+    """A layered chart's scales for these channels kept apart (alt.layer(..., resolve=…)): the edition's force
+    markers have colours and shapes of their own. Given to alt.layer, not set after it by .resolve_scale(), which
+    rebuilds the chart."""
+    return alt.Resolve(scale=alt.ScaleResolveMap(**dict.fromkeys(channels, "independent")))
 
 
 def log_axis(*drawn, pad: float = 0.05) -> dict:

@@ -119,7 +119,8 @@ def _prepare(nb: nbformat.NotebookNode, nb_path: Path, force: forces.Force) -> N
                 cell.metadata["tags"].append("remove-input")
         if "injected-parameters" in tags:
             cell.metadata["tags"] = tags + ["remove-cell"]
-    nbformat.write(nb, nb_path)
+    # Compact JSON through the C encoder: nbformat's indented form goes through pure Python, and only Sphinx reads it.
+    nb_path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
 
 
 def _source_tree(force: forces.Force, target: Path, local_survey: str | None = None) -> list[Path]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from types import MappingProxyType
 
 import pandas as pd
 import yaml
@@ -52,8 +54,9 @@ _FILE_FIELDS = ("sha256", "download_url")
 
 
 @cache.in_memory
-def load_manifest(path: Path = config.MANIFEST_PATH) -> dict[str, RawFile]:
-    """Every raw file in the manifest, keyed 'dataset/key'."""
+def load_manifest(path: Path = config.MANIFEST_PATH) -> Mapping[str, RawFile]:
+    """Every raw file in the manifest, keyed 'dataset/key', read-only: every glued figure looks up its grade here, so
+    it is handed out as it is, never copied."""
     with open(path, encoding="utf-8") as fh:
         doc = yaml.safe_load(fh)
     files: dict[str, RawFile] = {}
@@ -87,7 +90,7 @@ def load_manifest(path: Path = config.MANIFEST_PATH) -> dict[str, RawFile]:
                 grade=meta["grade"],
                 grade_note=meta["grade_note"],
             )
-    return files
+    return MappingProxyType(files)
 
 
 def _check_contained(manifest: Path, file_id: str, entry: dict) -> None:
