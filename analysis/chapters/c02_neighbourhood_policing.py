@@ -27,7 +27,7 @@ VISIBILITY_LEVELS = {"high": "Adults reporting high police visibility",
                      "low": "Adults reporting low police visibility"}
 GRADIENT_YEAR = 2014
 CHANGE_FROM = 2010
-PEERS_MEDIAN = "Comparable forces (median)"
+PEERS_MEDIAN = ranking.PEERS_MEDIAN
 STAFF_MEASURE = "officers_and_pcsos_per_100k"
 # Officers alone: the series that runs past the last date the workforce data count PCSOs.
 OFFICERS_MEASURE = "officers_per_100k"

@@ -179,7 +179,6 @@ def force_section(force: str) -> Section:
                      + (" (London's combined figure)" if asb.at[c, "area"] else "") for c in codes],
     }, index=pd.Index(codes, name="pfa_code"))
     rows = ranking.comparison_rows(frame, f.code, peers)
-    rows.loc[rows["area"] == "Median force", "asb_test"] = ""
     asb_year = asb["period"].iloc[0]
     note = "" if not asb.at[f.code, "area"] else f" ASB for {f.name} is the figure for {asb.at[f.code, 'area']}."
     table = tables.format_table(

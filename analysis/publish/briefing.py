@@ -532,6 +532,8 @@ class Printer:
     def __init__(self):
         self._playwright = None
         self._browser = None
+        self._page = None
+        self._errors: list[str] = []
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcp-printer")
         self._closed = False
 
@@ -567,12 +569,9 @@ class Printer:
     def _print(self, page_html: Path, pdf: Path, title: str) -> Path:
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-        # The viewport is the printed column (A4 less its margins), so a chart as wide as its container draws at the
-        # width it prints at, not at a screen's width scaled down to the page (and its text with it).
-        page = self._ensure_started().new_page(viewport=PRINT_VIEWPORT)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page, errors = self._page_for_print()
         try:
+            page.emulate_media(media="screen")  # charts draw as on screen; the page is printed as print media
             page.goto(page_html.resolve().as_uri(), wait_until="load")
             try:
                 page.wait_for_function(ALL_SETTLED, timeout=DRAW_TIMEOUT_MS)
@@ -585,9 +584,31 @@ class Printer:
             page.pdf(path=str(pdf), format="A4", print_background=True, prefer_css_page_size=True,
                      display_header_footer=True, header_template="<span></span>",
                      footer_template=FOOTER.format(title=html.escape(title)))
-        finally:
-            page.close()
+        except BaseException:
+            self._close_page()  # the next briefing starts on a fresh page
+            raise
         return pdf
+
+    def _page_for_print(self):
+        """The tab briefings are printed in, and the list its page errors are collected in (emptied for this print).
+        One tab serves briefing after briefing: a new tab is a new renderer that compiles the Vega bundle again,
+        about 0.4 s a briefing."""
+        browser = self._ensure_started()  # a chromium that died is started again, its tab closed with it
+        if self._page is None or self._page.is_closed():
+            # The viewport is the printed column (A4 less its margins), so a chart as wide as its container draws at
+            # the width it prints at, not at a screen's width scaled down to the page (and its text with it).
+            self._page = browser.new_page(viewport=PRINT_VIEWPORT)
+            self._page.on("pageerror", lambda exc: self._errors.append(str(exc)))
+        self._errors.clear()
+        return self._page, self._errors
+
+    def _close_page(self) -> None:
+        if self._page is not None:
+            try:
+                self._page.close()
+            except Exception:  # its browser already gone: nothing left to release
+                pass
+            self._page = None
 
     def close(self) -> None:
         if self._closed:
@@ -597,6 +618,7 @@ class Printer:
         self._closed = True
 
     def _close(self) -> None:
+        self._close_page()
         if self._browser is not None:
             try:
                 self._browser.close()

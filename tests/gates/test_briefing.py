@@ -248,3 +248,20 @@ def test_the_denser_layout_for_a_long_briefing_passes_every_check_in_no_more_pag
         printer.print(briefing.assemble(live, layout=1), pdf, briefing.footer_title("Cumbria Constabulary"))
     assert "font-size: 8pt" in (live / "briefing.html").read_text()
     assert len(PdfReader(pdf).pages) <= standard and briefing.check(pdf, live) == []
+
+
+@pytest.mark.gate
+def test_one_tab_prints_briefing_after_briefing_and_a_failed_print_leaves_nothing_behind(tmp_path):
+    good, bad = tmp_path / "good.html", tmp_path / "bad.html"
+    good.write_text("<html><body><p>Kent Police</p></body></html>")
+    bad.write_text("<html><body><p>Kent Police</p><script>throw new Error('no chart drawn')</script></body></html>")
+    with briefing.Printer() as printer:
+        printer.print(good, tmp_path / "a.pdf", "Kent")
+        tab = printer._page
+        printer.print(good, tmp_path / "b.pdf", "Kent")
+        assert printer._page is tab  # no new renderer, no second compile of the page's scripts
+        with pytest.raises(briefing.BriefingError, match="no chart drawn"):
+            printer.print(bad, tmp_path / "c.pdf", "Kent")
+        printer.print(good, tmp_path / "d.pdf", "Kent")  # the failed page's error is not carried over
+        assert printer._page is not tab
+    assert briefing.pdf_text(tmp_path / "d.pdf").count("Kent Police") == 1
