@@ -234,7 +234,8 @@ def _bw_counted(row, mine, f):
             comparison = (PARITY_WORDS.get(row["vs_parity"], "not significantly different from parity (1)")
                           + " on both denominators")
         uncertain = ([f"between {fmt_number(row['denominator_low'], 1)} and {fmt_number(row['denominator_high'], 1)} "
-                      "on the two denominators, further apart than the width of the interval, so not placed among "
+                      "on the two denominators, further apart in proportion than the interval is wide, so not placed "
+                      "among "
                       "forces"]
                      if row["interval_note"] == force_measures.DENOMINATORS else [])
         interpolated = ([] if row["reason"] == force_measures.CITY else

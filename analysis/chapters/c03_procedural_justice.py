@@ -135,10 +135,12 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
         Figure("ss_bw_national_official_high", national["ci_high"], "ratio", SEARCH_DATA, PCT1,
                f"Black/White search rate ratio, {ew}, {official}: upper end of the 95% confidence interval"),
         Figure("ss_bw_national_uncertain",
-               "further apart than the width of the 95% confidence interval" if national["denominator_uncertain"]
+               "further apart in proportion than the 95% confidence interval is wide"
+               if national["denominator_uncertain"]
                else "within the 95% confidence interval of each other", "comparison", SEARCH_DATA,
                label=f"Whether the Black/White search rate ratios, {ew}, on the two denominators (the 2011 Census and "
-                     "interpolated residents) are further apart than the width of the 95% confidence interval"),
+                     "interpolated residents) are further apart in proportion than the 95% confidence interval is "
+                     "wide"),
         Figure("ss_bw_official_above_pct", 100 * (national["rate_ratio"] / national["rate_ratio_interpolated"] - 1),
                "%", SEARCH_DATA, label=f"How much higher the official Black/White search rate ratio of England and Wales, {year} "
                             "(2011 Census), is than the one on interpolated residents"),
@@ -153,8 +155,8 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
                      "on interpolated residents"),
         Figure("ss_funnel_uncertain", int(uncertain.sum()), "forces", SEARCH_DATA,
                label=f"Forces whose Black/White search rate ratios in {year} on the two denominators (the 2011 "
-                     "Census and interpolated residents) are further apart than the width of the 95% interval: no "
-                     "funnel verdict"),
+                     "Census and interpolated residents) are further apart in proportion than the 95% interval is "
+                     "wide: no funnel verdict"),
         Figure("ss_aw_national", others.at["Asian", "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
                f"Asian/White search rate ratio, {ew}, {interpolated}"),
         Figure("ss_mw_national", others.at["Mixed", "rate_ratio_interpolated"], "ratio", SEARCH_DATA, PCT1,
@@ -224,7 +226,8 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
         subtitle=("Searches per 1,000 Black residents over searches per 1,000 White residents (residents "
                   "interpolated between the 2011 and 2021 Censuses). Solid lines: 95% limits, dashed: 99.8%, around "
                   "England and Wales excluding the Met, widened because forces vary far more than chance would make "
-                  "them. A force whose two ratios are further apart than its interval is wide gets no verdict"),
+                  "them. A force whose two ratios are further apart in proportion than its interval is wide gets no "
+                  "verdict"),
         x_title="Precision of the ratio (about the smaller group's searches, log scale)",
         y_title="Rate ratio (log scale)", source=SEARCH_SOURCE,
         description=(f"Funnel plot of the Black/White stop and search rate ratio for "
@@ -234,7 +237,8 @@ def disproportionality_by_force(highlight: str | None = None) -> Section:
                      f"England and Wales excluding the Met ({without_met['rate_ratio_interpolated']:.1f}), on residents interpolated "
                      f"between the censuses. {int((funnelled['funnel'] == funnel.WITHIN).sum())} forces are within "
                      f"the 95% limits; {int(uncertain.sum())} forces are not placed because their two ratios are "
-                     f"further apart than the interval is wide; {len(too_few)} forces had too few searches to say."))
+                     f"further apart in proportion than the interval is wide; {len(too_few)} forces had too few "
+                     "searches to say."))
     return Section(bw, chart, figures)
 
 
@@ -297,7 +301,7 @@ def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
         title=f"Stop and search rate ratios, {name}, {financial_year(first)} to {financial_year(last)}",
         subtitle=[f"Residents interpolated between the 2011 and 2021 Censuses. {lines.intervals_key(plot)}.",
                   f"Hollow, joined to no other year: before {financial_year(fit_low)} (2011 Census only), or where",
-                  "the two ratios are further apart than the interval is wide"],
+                  "the two ratios are further apart in proportion than the interval is wide"],
         reference=1.0, source=SEARCH_SOURCE,
         description=(f"Line chart of the Black/White, Asian/White and Mixed/White stop and search rate ratios in "
                      f"{name} from {financial_year(first)} to {financial_year(last)}, with 95% confidence intervals, "
@@ -305,7 +309,8 @@ def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
                      f"residents interpolated between the 2011 and 2021 Censuses, and the Black/White ratio on the "
                      f"2011 Census alone (the Home Office's method). Hollow points, joined to no other year, are "
                      f"years before {financial_year(fit_low)} and years where the ratios on the two denominators "
-                     f"are further apart than the interval is wide. In {financial_year(last)} the Black/White ratio was "
+                     f"are further apart in proportion than the interval is wide. In {financial_year(last)} the "
+                     "Black/White ratio was "
                      f"{bw.at[last, 'rate_ratio_interpolated']:.1f} on interpolated residents and "
                      f"{bw.at[last, 'rate_ratio']:.1f} on the 2011 Census."))
     return Section(area, chart, figures)

@@ -405,7 +405,7 @@ def use_of_force(highlight: str | None = None) -> Section:
                      f"on White people (enough to give a ratio), {now_year}, the City of London left out"),
         Figure("uof_funnel_uncertain", int(uncertain.sum()), "forces", rates_data,
                label=f"Forces given no place on the use of force funnel, {now_year}: their ratios on the 2011 Census "
-                     "and on interpolated residents are further apart than the width of the 95% interval"),
+                     "and on interpolated residents are further apart in proportion than the 95% interval is wide"),
         Figure("uof_median_force", ranking.median_force(forces_only.set_index("pfa_code")["value_interpolated"]),
                "ratio", rates_data, PCT1,
                label=f"{uof} of the median force, {now_year}, {interpolated}"),
@@ -424,7 +424,8 @@ def use_of_force(highlight: str | None = None) -> Section:
         title=f"Use of force on Black people relative to White people, by force, {financial_year(latest)}",
         subtitle=("Tactic uses per 1,000 residents of each group (interpolated between the 2011 and 2021 Censuses); "
                   "the unit is tactic uses, not people. Solid lines: 95% limits, dashed: 99.8%, around England and "
-                  "Wales excluding the Met. A force whose two ratios are further apart than its interval is wide gets "
+                  "Wales excluding the Met. A force whose two ratios are further apart in proportion than its "
+                  "interval is wide gets "
                   "no verdict"),
         x_title="Precision of the ratio (about the smaller group's uses, log scale)", y_title="Rate ratio (log scale)",
         source=source_lines.line(rates_data),
@@ -433,7 +434,8 @@ def use_of_force(highlight: str | None = None) -> Section:
                      "precision of each ratio, "
                      f"around England and Wales excluding the Met ({without_met:.1f}, on interpolated residents). "
                      f"{int((funnelled['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits; "
-                     f"{int(uncertain.sum())} are not placed because their two ratios are further apart than the "
+                     f"{int(uncertain.sum())} are not placed because their two ratios are further apart in "
+                     "proportion than the "
                      "interval is wide. One person can be the subject of several tactics."))
     return Section(now.round(2), chart, figures)
 

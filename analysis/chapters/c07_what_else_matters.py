@@ -21,6 +21,9 @@ CJS_MEASURES = ["cjsovb1dv", "fairova1dv"]
 OPEN_DATA = [csew.OPEN_DATA_FILE]
 ASB_SOURCE = source_lines.line([pfa_tables.FILES[y] for y in ASB_YEARS])
 OPEN_DATA_SOURCE = source_lines.line(OPEN_DATA)
+# What England and Wales is in every recorded crime figure here: ONS's own total adds British Transport Police's
+# offences, which belong to no force area.
+TERRITORIAL = "the 43 territorial forces, British Transport Police left out"
 
 
 # ONS's test against England and Wales on a force's row of the measures table, read on before "England and Wales".
@@ -209,7 +212,8 @@ def recorded_crime_map(highlight: str | None = None) -> Section:
     period = pfa_tables.PERIODS[edition]
     crime = pfa_tables.recorded_crime(edition)
     kept, _ = pfa_tables.forces_only(crime)
-    national = crime[crime["area_code"] == ENGLAND_AND_WALES].iloc[0]
+    # England and Wales as every national figure here (TERRITORIAL): the forces' offences over their residents.
+    national = {"crimes": kept["crimes"].sum(), "crime_rate": 1000 * kept["crimes"].sum() / kept["population"].sum()}
     rated = kept[kept["crime_rate"].notna()]
     top, low = rated.loc[rated["crime_rate"].idxmax()], rated.loc[rated["crime_rate"].idxmin()]
     suppressed = kept[kept["rate_note"] == pfa_tables.SUPPRESSED]
@@ -220,10 +224,10 @@ def recorded_crime_map(highlight: str | None = None) -> Section:
         Figure("crime24_period", period, "period", data,
                label="Period of the ONS police force area tables the recorded crime map is drawn from"),
         Figure("crime24_national_rate", national["crime_rate"], "offences per 1,000 residents", data, "{:.1f}",
-               f"{rate}: England and Wales"),
+               f"Police recorded crime (excluding fraud) per 1,000 residents, England and Wales ({TERRITORIAL}), "
+               f"{period}, on ONS's mid-2023 populations"),
         Figure("crime24_national_count", national["crimes"], "offences", data, "{:,.0f}",
-               f"Offences recorded by the police (excluding fraud), England and Wales, {period} (ONS's total, "
-               "which includes British Transport Police)"),
+               f"Offences recorded by the police (excluding fraud), England and Wales ({TERRITORIAL}), {period}"),
         Figure("crime24_forces", len(rated), "forces", data,
                label=f"Forces with a published recorded crime rate per 1,000 residents, {period}"),
         Figure("crime24_top_force", names[top["area_code"]], "force", data,
@@ -268,14 +272,14 @@ def recorded_crime_funnel(highlight: str | None = None) -> Section:
         title=f"Police recorded crime per 1,000 residents (excluding fraud), by force, {period}",
         subtitle=("Solid lines: 95% limits, dashed: 99.8%, around the median force, widened for the spread between "
                   "forces. The City of London is left out: too few residents for a rate"))
-    territorial = "England and Wales (the 43 territorial forces, British Transport Police left out)"
     figures = [Figure("crime25_period", period, "period", data,
                       label="Period of ONS's newest police recorded crime counts by force (Table P1)"),
                Figure("crime25_national_count", national["crimes"], "offences", data, "{:,.0f}",
-                      f"Offences recorded by the police (excluding fraud), {territorial}, {period}"),
+                      f"Offences recorded by the police (excluding fraud), England and Wales ({TERRITORIAL}), "
+                      f"{period}"),
                Figure("crime25_national_rate", national["per_1000"], "offences per 1,000 residents", data, "{:.1f}",
-                      f"Police recorded crime (excluding fraud) per 1,000 residents, {territorial}, {period}, on "
-                      f"mid-{population.MYE_2024_YEAR} residents"),
+                      f"Police recorded crime (excluding fraud) per 1,000 residents, England and Wales "
+                      f"({TERRITORIAL}), {period}, on mid-{population.MYE_2024_YEAR} residents"),
                *figures]
     return Section(fitted.table.drop(columns=["size"]).round(3), chart, figures)
 

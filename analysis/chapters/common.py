@@ -90,7 +90,7 @@ def denominator_range(official: float, interpolated: float) -> str:
     """A funnel verdict replaced by the range from the two denominators (methods/disproportionality
     .ratios_on_both_denominators): where they differ by more than the interval, no verdict from it stands."""
     return (f"not compared: {official:.1f} on the 2011 Census and {interpolated:.1f} on interpolated residents, "
-            "further apart than the width of its 95% interval")
+            "further apart in proportion than its 95% interval is wide")
 
 
 def row_figures(key: str, measure_id: str, period: str, highlight: str | None, *, what: str,

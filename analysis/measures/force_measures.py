@@ -46,9 +46,8 @@ USES_TOO_FEW = f"fewer than {config.MIN_EVENTS_FOR_RATIO} tactic uses in a group
 EXTRACT_NO_RATIO = "the third party gives no ratio: fewer than 30 searches of Black people"
 # Where the ratio's two denominators disagree by more than its interval, its size is uncertain but not its side of
 # parity, which is tested on both (counted_ratio): said beside the interval, never a reason for no verdict.
-DENOMINATORS = ("the ratios on the 2011 Census and on interpolated residents are further apart than the width of the "
-                "interval: the size is uncertain, "
-                "so parity is tested on both")
+DENOMINATORS = ("the ratios on the 2011 Census and on interpolated residents are further apart in proportion than the "
+                "interval is wide: the size is uncertain, so parity is tested on both")
 NOT_PUBLISHED = "no published rate for this force"
 NO_COUNTS = "not placed on the funnel: no counts could be rebuilt from its published rates to give its interval"
 NOT_BY_FORCE = "not in this data by force"

@@ -60,8 +60,8 @@ def search_rates_interpolated() -> pd.DataFrame:
 
 
 OFFICIAL, INTERPOLATED = "", "_interpolated"
-DENOMINATOR_UNCERTAIN = ("uncertain: the ratios on the two denominators are further apart than the width of the 95% "
-                         "interval")
+DENOMINATOR_UNCERTAIN = ("uncertain: the ratios on the two denominators are further apart in proportion than the 95% "
+                         "interval is wide")
 
 
 def ratios_on_both_denominators(official: pd.DataFrame, interpolated: pd.DataFrame,

@@ -201,7 +201,8 @@ CITY_NOT_COMPARED = "not compared: per resident, the City of London's figures sa
 TOO_FEW_TO_PLACE = f"not compared: too few to place on the funnel (fewer than {config.MIN_CASES_FOR_SHARE} cases)"
 # A rate ratio whose two denominators (the 2011 Census, residents interpolated between censuses) are further apart than
 # its interval: its size, and so its place among forces, depends on the denominator.
-DENOMINATORS_APART = "not compared: its two denominators give ratios further apart than the width of its 95% interval"
+DENOMINATORS_APART = ("not compared: its two denominators give ratios further apart in proportion than its 95% interval "
+                      "is wide")
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,7 @@ def test_search_rate_ratio_by_force_is_a_log_funnel_and_kent_gets_the_range_from
     assert "ss_force_rank" not in values
     assert values["ss_force_funnel"] == (
         "Kent Police: 5.5 for the Black/White search rate ratio in 2018/19 (interpolated residents), not compared: "
-        "11.5 on the 2011 Census and 5.5 on interpolated residents, further apart than the width of its 95% interval")
+        "11.5 on the 2011 Census and 5.5 on interpolated residents, further apart in proportion than its 95% interval is wide")
     assert values["ss_funnel_within"] + values["ss_funnel_above_95"] + values["ss_funnel_below_95"] + \
         values["ss_funnel_uncertain"] == values["ss_forces_quotable"]
     assert section.chart.to_dict()["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"
