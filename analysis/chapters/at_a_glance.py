@@ -65,7 +65,7 @@ FIELDS = ["verdict_text", "measure_id", "period_end", "funnel_place", "funnel_ce
           "vs_england_and_wales", "change_verdict", "reason", "area", "count_value", "count_previous_value",
           "count_previous_period", "count_noun", "value", "previous_period", "previous_value", "series",
           "change_test", "funnel_centre_value", "black_value", "white_value", "funnel_caveat", "funnel_phi", "events",
-          "previous_events", "keys"]
+          "previous_events", "england_and_wales_excluding_met", "keys"]
 # A "within the limits" verdict on a wide funnel carries this mark; the note under the table (wide_note) says once
 # what such limits do and do not say, rather than on every row.
 WIDE_MARK = "\u2020"

@@ -33,7 +33,9 @@ PCT1 = "{:.1f}"
 
 @national
 def search_volumes() -> Section:
-    """Searches in England and Wales each year, 2006/07 to 2018/19, with the 2014 reforms marked."""
+    """Searches in England and Wales each year of the open data (2006/07 to 2018/19), with the 2014 reforms marked,
+    and the newest year (2024/25, a third-party extract of the Home Office's force totals) drawn apart after the gap:
+    the same count (every power, the 43 territorial forces), from another file."""
     totals = ss.search_totals()
     national = totals[totals["pfa_code"] == ss.ENGLAND_AND_WALES].set_index("year_ending")
     peak_year = int(national["searches"].idxmax())
@@ -63,18 +65,30 @@ def search_volumes() -> Section:
                100 * (1 - national.at[latest, "searches_arrest_known"] / national.at[latest, "searches"]), "%",
                SEARCH_DATA, label=f"Share of stop and searches with no published arrest count, {area}, {now}"),
     ]
+    series = "Searches"  # the title names England and Wales: a short name fits beside the newest point on a phone
     plot = national.reset_index().rename(columns={"year_ending": "year"}).assign(
-        series="Searches, England and Wales", value=lambda d: d["searches"] / 1000)
+        series=series, value=lambda d: d["searches"] / 1000, segment="open data")
+    newest_total = int(search_totals_2025.load()["searches"].sum())
+    newest = financial_year(search_totals_2025.YEAR_ENDING)
+    # The newest year after a gap of years this book has no figures for: a point of its own, never joined to the line.
+    drawn = pd.concat([plot, pd.DataFrame({"year": [search_totals_2025.YEAR_ENDING], "series": [series],
+                                           "value": [newest_total / 1000], "segment": ["extract"]})],
+                      ignore_index=True)
     chart = lines.yearly_lines(
-        plot, name="search-volumes", y_title="Searches (thousands)", x_title="Year ending March",
+        drawn, name="search-volumes", y_title="Searches (thousands)", x_title="Year ending March",
         title="Stop and search in England and Wales, year by year",
-        subtitle=("All powers, the 43 territorial forces (British Transport Police not included); dashed rule: the "
-                  "2014 Best Use of Stop and Search reforms"), source=SEARCH_SOURCE,
-        marks=pd.DataFrame({"year": [REFORM_YEAR], "label": ["2014 reforms"]}),
+        subtitle=["All powers, the 43 territorial forces (British Transport Police not included); dashed rule: the "
+                  "2014 Best Use of Stop and Search reforms",
+                  f"After the gap: {newest}, from a third-party extract of the Home Office's force totals, not "
+                  f"joined to the line (this book has no figures for {financial_year(latest + 1)} to "
+                  f"{financial_year(search_totals_2025.YEAR_ENDING - 1)})"],
+        source=source_lines.line([*SEARCH_DATA, search_totals_2025.TOTALS_FILE]),
+        marks=pd.DataFrame({"year": [REFORM_YEAR], "label": ["2014 reforms"]}), name_at_last=True,
         description=(f"Line chart of stop and searches by the 43 territorial forces of England and Wales (not "
                      f"British Transport Police) by year ending March. Searches peaked "
                      f"at {national.at[peak_year, 'searches']:,} in {financial_year(peak_year)} and fell to "
-                     f"{national.at[latest, 'searches']:,} in {financial_year(latest)}; the 2014 reforms are marked."))
+                     f"{national.at[latest, 'searches']:,} in {financial_year(latest)}; the 2014 reforms are marked. "
+                     f"After a gap, {newest_total:,} in {newest} (a third-party extract)."))
     return Section(plot[["year", "searches", "searches_arrest_known", "arrests"]], chart, figures)
 
 

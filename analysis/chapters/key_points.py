@@ -191,9 +191,15 @@ def _merged(first: dict, then: dict) -> dict:
 
 
 def _bw_searches(row, name: str) -> str:
+    # Beside parity, the ratio of England and Wales excluding the Met: nearly every force is above parity, and the
+    # Met's own searches drive England and Wales's ratio (review 11).
+    others = row.get("england_and_wales_excluding_met")
+    beside = (f"; England and Wales excluding the Met: {_shown(others, row['measure_id'])}" if pd.notna(others)
+              else "")
     return (f"In {row['period']}, Black people were searched significantly "
             f"{'more' if row['vs_parity'] == fm.ABOVE_PARITY else 'less'} often than White people per resident "
-            f"in {name}'s area: a ratio of {row['force']}, against {fm.MEASURES[row['measure_id']]['parity']}.")
+            f"in {name}'s area: a ratio of {row['force']}, against {fm.MEASURES[row['measure_id']]['parity']}"
+            f"{beside}.")
 
 
 def _arrests(row, name: str) -> str:
