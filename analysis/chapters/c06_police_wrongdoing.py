@@ -22,6 +22,11 @@ REVIEW_DATA = [iopc_extract.REVIEWS_FILE]
 RATE_DATA = [iopc.DEATHS_FILE, *population.BY_YEAR_FILES]
 SOURCE = source_lines.line(DEATHS_DATA)
 OTHER = "Other deaths following contact"
+# The non-territorial authorities as IOPC's tables name them in different years, each as a reader knows it.
+SOCA = "the Serious Organised Crime Agency (later the National Crime Agency)"
+AUTHORITY_NAMES = {"British Transport": "British Transport Police", "HMRC": "HM Revenue and Customs",
+                   "Home Office": "the Home Office", "Ministry of Defence": "the Ministry of Defence",
+                   "SOCA": SOCA, "SOCA / NCA": SOCA}
 
 
 @national
@@ -129,7 +134,8 @@ def force_counts(highlight: str | None = None) -> Section:
         Figure("deaths_force_median", ranking.median_force(table.set_index("pfa_code")["fatalities"]), "deaths",
                DEATHS_DATA, label=f"Median of the forces' counts of deaths during or following police contact, {span} "
                                   "(the City of London left out)"),
-        Figure("deaths_force_dropped", ", ".join(dropped), "authorities", DEATHS_DATA,
+        Figure("deaths_force_dropped", common.join(list(dict.fromkeys(AUTHORITY_NAMES.get(d, d) for d in dropped))),
+               "authorities", DEATHS_DATA,
                label="Non-territorial authorities in IOPC's tables of deaths by force, left out of the force figures"),
         Figure("deaths_city_n", int(table.set_index("pfa_code").at[city, "fatalities"]), "deaths", DEATHS_DATA,
                label=f"Deaths during or following contact with {forces.get(city).name}, {span} (a death in an "

@@ -156,3 +156,10 @@ def test_the_pas_fall_has_an_approximate_interval_from_the_published_sample_and_
     assert values["pas_fall_high"] - values["pas_fall_low"] == pytest.approx(4.9, abs=0.1)
     assert values["pas_low_borough"] == "Croydon (tied with Waltham Forest)"
     assert values["pas_high_borough"] == "Harrow (tied with Kensington and Chelsea)"
+
+
+def test_the_authorities_left_out_of_the_deaths_by_force_are_named_once_each_as_a_reader_knows_them():
+    dropped, = [f.value for f in c06.force_counts().figures if f.key == "deaths_force_dropped"]
+    assert dropped.startswith("British Transport Police, HM Revenue and Customs, the Home Office")
+    assert dropped.count("British Transport") == 1 and dropped.count("Serious Organised Crime Agency") == 1
+    assert "SOCA" not in dropped and ", and" not in dropped
