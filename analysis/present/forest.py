@@ -79,8 +79,9 @@ def precision_funnel(samples: pd.DataFrame, centre: float, *, name: str, descrip
     top = float(samples["se_z"].max()) * (1 + PAD)
     limits = pd.DataFrame({"se_z": [0.0, top, 0.0, top], "side": ["low", "low", "high", "high"]})
     limits = limits.assign(z=centre + limits["se_z"] * limits["side"].map({"low": -1.96, "high": 1.96}))
+    # Ticks from zero only: the padding above zero is room for the largest samples, not a standard error below zero.
     y = alt.Y("se_z:Q", title=axis_title("Standard error (larger samples at the top)"),
-              scale=alt.Scale(reverse=True, domain=[-PAD * top, top], nice=False))
+              scale=alt.Scale(reverse=True, domain=[-PAD * top, top], nice=False), axis=alt.Axis(values=_ticks(top)))
     z = pd.concat([samples["z"], limits["z"]])
     x = alt.X("z:Q", title=axis_title(x_title), scale=alt.Scale(domain=list(padded(z.min(), z.max())), nice=False))
     lines = alt.Chart(limits).mark_line(color=GREY, strokeDash=[4, 3], strokeWidth=1.5).encode(
@@ -96,3 +97,10 @@ def precision_funnel(samples: pd.DataFrame, centre: float, *, name: str, descrip
                  alt.Tooltip("se_z:Q", title="Standard error", format=".3f"), alt.Tooltip(f"{group}:N", title=" ")])
     chart = alt.layer(lines, mid, dots, **COLUMN_WIDTH, height=320)
     return finish(chart, name=name, description=description, source=source, title=title, subtitle=subtitle)
+
+
+def _ticks(top: float) -> list[float]:
+    """Round tick values from 0 up to `top`, four to eight of them (steps of 1, 2 or 5 times a power of ten)."""
+    power = 10 ** np.floor(np.log10(top / 4))
+    step = next(power * m for m in (1, 2, 5, 10) if top / (power * m) <= 8)
+    return [round(float(v), 10) for v in np.arange(0, top + step / 1e6, step) if v <= top]

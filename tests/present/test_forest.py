@@ -68,6 +68,16 @@ def test_funnel_limits_are_the_centre_plus_or_minus_1_96_standard_errors():
         assert point["z"] == pytest.approx(0.4 + sign * 1.96 * point["se_z"])
 
 
+def test_the_standard_error_axis_has_no_tick_below_zero():
+    # Its domain is padded above zero (review 11 saw -0.004 on chapter 3's funnel): the ticks start at zero.
+    rows, _ = samples(20)
+    spec = forest.precision_funnel(rows, 0.4, group="published", **KW).to_dict()
+    ticks = next(layer["encoding"]["y"]["axis"]["values"] for layer in spec["layer"]
+                 if layer["encoding"].get("y", {}).get("axis", {}).get("values"))
+    assert ticks[0] == 0 and min(ticks) >= 0 and max(ticks) <= rows["se_z"].max() * (1 + forest.PAD)
+    assert 4 <= len(ticks) <= 9
+
+
 def _domain(spec: dict, channel: str, field: str) -> list[float]:
     return next(layer["encoding"][channel]["scale"]["domain"] for layer in spec["layer"]
                 if layer["encoding"].get(channel, {}).get("field") == field
