@@ -26,6 +26,8 @@ OPEN_DATA = [csew.OPEN_DATA_FILE]
 SEARCH_DATA = [ss.SEARCH_FILE, census.CENSUS_2011_FILE, census.CENSUS_FILE]
 OPEN_DATA_SOURCE = source_lines.line(OPEN_DATA)
 SEARCH_SOURCE = source_lines.line(SEARCH_DATA)
+# The Black/White ratio's newer years, on another denominator and from other sources than the open data's series.
+NEWER_SERIES = "Black/White, Census 2021"
 PCT1 = "{:.1f}"
 
 
@@ -264,6 +266,16 @@ def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
     plot = plot.assign(segment=segments(plot))
     plot = plot[plot["value"].notna()]
     first, last = int(area["year_ending"].min()), int(area["year_ending"].max())
+    # The newer years on Census 2021 residents (another denominator, another source: a break), each a point of its
+    # own after the gap, as measures/force_series holds them for every area.
+    newer = force_series.for_areas("bw_search_ratio", [code])
+    newer = newer[(newer["year_ending"] > last) & newer["value"].notna()]
+    plot = pd.concat([plot, newer.assign(series=NEWER_SERIES, flagged=False, pfa_code=code,
+                                         segment=NEWER_SERIES + ":" + newer["year_ending"].astype(str))[
+        ["year_ending", "series", "value", "ci_low", "ci_high", "flagged", "segment", "pfa_code"]]],
+        ignore_index=True)
+    newest = int(plot["year_ending"].max())
+    grades = ", ".join(f"{row.period} ({row.grade})" for row in newer.itertuples())
     fit_low = config.CENSUS_2011_FITS[0]
     bw = area[area["group"] == "Black"].set_index("year_ending")
     solid = bw.index[~hollow(bw.reset_index()).to_numpy()]
@@ -298,11 +310,14 @@ def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
     ]
     chart = lines.lines_with_bands(
         plot, name=f"stop-search-ratio-trend-{code}", y_title="Rate ratio against White (log scale)",
-        title=f"Stop and search rate ratios, {name}, {financial_year(first)} to {financial_year(last)}",
+        title=f"Stop and search rate ratios, {name}, {financial_year(first)} to {financial_year(newest)}",
         subtitle=[f"Residents interpolated between the 2011 and 2021 Censuses. {lines.intervals_key(plot)}.",
                   f"Hollow, joined to no other year: before {financial_year(fit_low)} (2011 Census only), or where",
-                  "the two ratios are further apart in proportion than the interval is wide"],
-        reference=1.0, source=SEARCH_SOURCE,
+                  "the two ratios are further apart in proportion than the interval is wide",
+                  *([f"After the gap: the Black/White ratio on Census 2021 residents, each year joined to no "
+                     f"other: {grades}"] if grades else [])],
+        reference=1.0, source=source_lines.line(list(dict.fromkeys(
+            SEARCH_DATA + [d for ds in newer["datasets"] for d in ds.split("; ")]))),
         description=(f"Line chart of the Black/White, Asian/White and Mixed/White stop and search rate ratios in "
                      f"{name} from {financial_year(first)} to {financial_year(last)}, with 95% confidence intervals, "
                      "on "
@@ -312,7 +327,9 @@ def disproportionality_trend(code: str = ss.ENGLAND_AND_WALES) -> Section:
                      f"are further apart in proportion than the interval is wide. In {financial_year(last)} the "
                      "Black/White ratio was "
                      f"{bw.at[last, 'rate_ratio_interpolated']:.1f} on interpolated residents and "
-                     f"{bw.at[last, 'rate_ratio']:.1f} on the 2011 Census."))
+                     f"{bw.at[last, 'rate_ratio']:.1f} on the 2011 Census."
+                     + "".join(f" {row.period}, on Census 2021 residents ({row.grade}): {row.value:.1f}."
+                               for row in newer.itertuples())))
     return Section(area, chart, figures)
 
 

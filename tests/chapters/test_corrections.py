@@ -14,6 +14,7 @@ from analysis.chapters import c02_neighbourhood_policing as c02
 from analysis.chapters import c03_procedural_justice as c03
 from analysis.chapters import c06_police_wrongdoing as c06
 from analysis.chapters import common
+from analysis.measures import force_series
 from analysis.methods import disproportionality, funnel, per_resident, ranking
 from analysis.sources import csew, forces, iopc, population
 
@@ -163,3 +164,16 @@ def test_the_authorities_left_out_of_the_deaths_by_force_are_named_once_each_as_
     assert dropped.startswith("British Transport Police, HM Revenue and Customs, the Home Office")
     assert dropped.count("British Transport") == 1 and dropped.count("Serious Organised Crime Agency") == 1
     assert "SOCA" not in dropped and ", and" not in dropped
+
+
+def test_the_national_ratio_trend_reaches_the_newest_year_each_newer_point_on_its_own():
+    # Review 11: chapter 3's England and Wales trend stopped at 2018/19 though the book holds 2022/23 and 2024/25.
+    spec = c03.disproportionality_trend().chart.to_dict()
+    drawn = max(spec["datasets"].values(), key=len)  # every line's rows (a lone point's bar has a dataset too)
+    rows = [r for r in drawn if r.get("series") == c03.NEWER_SERIES]
+    assert sorted(r["year_ending"] for r in rows) == [2023, 2025]
+    assert len({r["segment"] for r in rows}) == 2  # joined to nothing: another denominator, a year missing between
+    newest = force_series.for_areas("bw_search_ratio", [forces.ENGLAND_AND_WALES]).set_index("year_ending")
+    for r in rows:
+        assert r["value"] == pytest.approx(newest.at[r["year_ending"], "value"], rel=1e-5)
+    assert spec["title"]["text"][-1].endswith("2024/25")
