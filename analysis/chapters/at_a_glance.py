@@ -235,8 +235,7 @@ def _bw_counted(row, mine, f):
                           + " on both denominators")
         uncertain = ([f"between {fmt_number(row['denominator_low'], 1)} and {fmt_number(row['denominator_high'], 1)} "
                       "on the two denominators, further apart in proportion than the interval is wide, so not placed "
-                      "among "
-                      "forces"]
+                      "among forces"]
                      if row["interval_note"] == force_measures.DENOMINATORS else [])
         interpolated = ([] if row["reason"] == force_measures.CITY else
                         ["residents interpolated between the 2011 and 2021 Censuses"])

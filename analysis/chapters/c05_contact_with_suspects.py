@@ -439,8 +439,7 @@ def use_of_force(highlight: str | None = None) -> Section:
         subtitle=("Tactic uses per 1,000 residents of each group (interpolated between the 2011 and 2021 Censuses); "
                   "the unit is tactic uses, not people. Solid lines: 95% limits, dashed: 99.8%, around England and "
                   "Wales excluding the Met. A force whose two ratios are further apart in proportion than its "
-                  "interval is wide gets "
-                  "no verdict"),
+                  "interval is wide gets no verdict"),
         x_title="Precision of the ratio (about the smaller group's uses, log scale)", y_title="Rate ratio (log scale)",
         source=source_lines.line(rates_data),
         description=(f"Funnel plot of the Black/White ratio of police use of force tactic uses per 1,000 residents, "
@@ -449,8 +448,7 @@ def use_of_force(highlight: str | None = None) -> Section:
                      f"around England and Wales excluding the Met ({without_met:.1f}, on interpolated residents). "
                      f"{int((funnelled['funnel'] == funnel.WITHIN).sum())} forces are within the 95% limits; "
                      f"{int(uncertain.sum())} are not placed because their two ratios are further apart in "
-                     "proportion than the "
-                     "interval is wide. One person can be the subject of several tactics."))
+                     "proportion than the interval is wide. One person can be the subject of several tactics."))
     return Section(now.round(2), chart, figures)
 
 
