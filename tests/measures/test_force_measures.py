@@ -9,7 +9,7 @@ import pytest
 
 from analysis.measures import force_measures as fm
 from analysis.measures import funnels
-from analysis.sources import forces
+from analysis.sources import forces, population, search_totals_2025
 
 
 @pytest.fixture(scope="module")
@@ -209,3 +209,20 @@ def test_the_use_of_force_ratio_is_a_measure_placed_on_chapter_5s_funnel(table):
     apart = rows[rows["interval_note"] == fm.DENOMINATORS]
     assert apart["funnel_place"].isna().all() and apart["vs_parity"].notna().all()  # its side of parity is kept
     assert "at-a-glance" not in rows["shown_at"].iloc[0]  # chapter 5 alone shows it
+
+
+def test_rates_per_resident_carry_england_and_wales_excluding_the_met():
+    # Issue 35 (review 11): the Met makes a quarter of all searches; the comparator no one force dominates is beside
+    # England and Wales's for searches and staff, as for the ratios.
+    table = fm.all_forces()
+    kent = table[table["force_code"] == "E23000032"].set_index(["measure_id", "period"])
+    searches = search_totals_2025.load().set_index("pfa_code")["searches"]
+    pop = population.for_year(population.MYE_2024_YEAR)
+    others = searches.drop(forces.METROPOLITAN)
+    expected = 1000 * others.sum() / (pop[forces.ENGLAND_AND_WALES] - pop[forces.METROPOLITAN])
+    assert kent.at[("searches_per_1000", "2024/25"), "england_and_wales_excluding_met"] == pytest.approx(expected)
+    assert round(expected, 1) == 7.4
+    for measure in ("searches_per_1000", "officers_per_100k", "pcsos_per_100k"):
+        rows = kent.loc[measure]
+        assert rows["england_and_wales_excluding_met"].notna().all(), measure
+        assert (rows["england_and_wales_excluding_met"] < rows["england_and_wales"]).all(), measure
