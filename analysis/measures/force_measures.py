@@ -324,13 +324,6 @@ def use_of_force_ratio() -> pd.DataFrame:
         USES_TOO_FEW, fitted, funnels.use_of_force_data(latest), financial_year(latest))
 
 
-def _rate_without_met(events: pd.Series, residents: pd.Series, per: float) -> float:
-    """England and Wales excluding the Met: the other forces' events per `per` residents, from England and Wales's and
-    the Met's rows (keyed by ONS code), so no one force dominates the figure beside a force's own."""
-    return float(per * (events[ENGLAND_AND_WALES] - events[forces.METROPOLITAN])
-                 / (residents[ENGLAND_AND_WALES] - residents[forces.METROPOLITAN]))
-
-
 def newest_searches() -> pd.DataFrame:
     """Searches per 1,000 residents (mid-2024) in 2024/25, from the Home Office's force totals, on the funnel around
     the median force."""
@@ -343,7 +336,7 @@ def newest_searches() -> pd.DataFrame:
     counts = pd.concat([searches, pd.Series({ENGLAND_AND_WALES: total})])
     return _rows("searches_per_1000", financial_year(search_totals_2025.YEAR_ENDING),
                  [search_totals_2025.TOTALS_FILE, population.MYE_2024_FILE], rate, basis="mid-2024 population",
-                 events=searches, england_and_wales_excluding_met=_rate_without_met(counts, pop, 1000),
+                 events=searches, england_and_wales_excluding_met=per_resident.rate_without_met(counts, pop, 1000),
                  **_funnel_rows(fitted))
 
 
@@ -367,7 +360,8 @@ def counted_searches() -> pd.DataFrame:
                  change=now["per_1000"] - before["per_1000"],
                  change_verdict=verdict, change_test=pd.Series(how, index=now.index).where(~city),
                  change_before_correction=corrected.where(~city),
-                 england_and_wales_excluding_met=_rate_without_met(now["searches"], now["population"], 1000),
+                 england_and_wales_excluding_met=per_resident.rate_without_met(now["searches"], now["population"],
+                                                                               1000),
                  **_funnel_rows(fitted))
     rows["test"] = FUNNEL_TEST + f"; change: {how}"
     return rows
@@ -389,7 +383,8 @@ def staff(newest_official: int) -> list[pd.DataFrame]:
     frames = [
         _rows("officers_per_100k", date, indicator_data,
               pd.concat([ind["officers_per_100k_2024_pop"], pd.Series({ENGLAND_AND_WALES: ew["officers_per_100k"]})]),
-              basis="mid-2024 population", reason=city, england_and_wales_excluding_met=_rate_without_met(
+              basis="mid-2024 population", reason=city,
+              england_and_wales_excluding_met=per_resident.rate_without_met(
                   pd.concat([ind["officers_2026"], pd.Series({ENGLAND_AND_WALES: ew["officers_2026"]})]),
                   population.for_year(population.MYE_2024_YEAR), 100_000)),
         _rows("officers_fte", date, [force_indicators.INDICATORS_FILE, workforce.WORKFORCE_FILE],
@@ -404,7 +399,8 @@ def staff(newest_official: int) -> list[pd.DataFrame]:
         then = mine[mine["year"] == newest_official - 1].set_index("pfa_code")["fte"].reindex(now.index)
         date = f"31 March {newest_official}"
         frames += [_rows(rate_id, date, workforce_data, now["per_100k"], reason=city, test=COUNT_TEST,
-                         england_and_wales_excluding_met=_rate_without_met(now["fte"], now["population"], 100_000)),
+                         england_and_wales_excluding_met=per_resident.rate_without_met(
+                             now["fte"], now["population"], 100_000)),
                    _rows(count_id, date, workforce_data, now["fte"],
                          previous_period=f"31 March {newest_official - 1}", previous_value=then,
                          change=now["fte"] - then, change_verdict=NOT_TESTED, test=COUNT_TEST)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import config
-from analysis.methods import disproportionality
+from analysis.methods import disproportionality, per_resident
 from analysis.sources import cache, forces
 
 
@@ -43,5 +43,5 @@ def ratio_without_met(table: pd.DataFrame, black: str, black_people: str, white:
     """The Black/White ratio of England and Wales's searches and residents with the Met's taken out (`table` has
     England and Wales's and the Met's rows by pfa_code, the counts in the columns named)."""
     by = table.set_index("pfa_code")[[black, black_people, white, white_people]].astype(float)
-    rest = by.loc[forces.ENGLAND_AND_WALES] - by.loc[forces.METROPOLITAN]
-    return float((rest[black] / rest[black_people]) / (rest[white] / rest[white_people]))
+    return (per_resident.rate_without_met(by[black], by[black_people])
+            / per_resident.rate_without_met(by[white], by[white_people]))

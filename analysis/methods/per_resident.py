@@ -9,6 +9,13 @@ from analysis.methods import stats
 from analysis.sources import cache, forces, iopc, population
 
 
+def rate_without_met(events: pd.Series, residents: pd.Series, per: float = 1.0) -> float:
+    """England and Wales excluding the Met: the other forces' events per `per` residents, from England and Wales's and
+    the Met's rows (keyed by ONS code), so no one force dominates the figure set beside a force's own."""
+    return float(per * (events[forces.ENGLAND_AND_WALES] - events[forces.METROPOLITAN])
+                 / (residents[forces.ENGLAND_AND_WALES] - residents[forces.METROPOLITAN]))
+
+
 def per_1000_residents(totals: pd.DataFrame) -> pd.DataFrame:
     """Searches per 1,000 residents for rows of (pfa_code, year_ending, searches): each year ending March Y divided
     by the ONS mid-year population of its own year, mid-(Y-1)."""
